@@ -1,0 +1,1 @@
+"""The `ned` command line."""

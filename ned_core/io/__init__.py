@@ -1,0 +1,1 @@
+"""Plate input/output: sequences, movies, stills, colour management, EXR face plates."""
