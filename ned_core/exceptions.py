@@ -79,3 +79,20 @@ class LicenceOptInError(ModelError):
 
 class ModelFetchError(ModelError):
     """Obtaining a model from its package source failed."""
+
+
+# --- analysis -----------------------------------------------------------------------------
+class AnalysisError(NedError):
+    """Base class of face-analysis errors (detection, landmarks, tracking, alignment, cache)."""
+
+
+class AnalysisConfigError(AnalysisError, ValueError):
+    """An AnalysisConfig field is out of range; the message names the field."""
+
+
+class NoFaceTrackError(AnalysisError):
+    """A shot has no face track to work on (no face found in any frame, or the asked id is absent)."""
+
+
+class AnalysisCacheError(AnalysisError):
+    """An analysis cache entry is unreadable or has an unknown format version."""

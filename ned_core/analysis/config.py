@@ -1,0 +1,75 @@
+"""The analysis stage's configuration: one frozen dataclass, passed in, never mutated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """Every knob of face analysis (detection, mesh, iris, tracking, smoothing, alignment).
+
+    Attributes:
+        short_range_score: minimum BlazeFace short-range score (after sigmoid) to keep a detection.
+        full_range_score: minimum BlazeFace full-range score to keep a detection.
+        nms_iou: IoU above which detections are merged by weighted non-maximum suppression.
+        min_face_px: smallest face (box side, image pixels) the detector must find; decides whether
+            the full-range detector is tiled over large frames.
+        rotation_search: extra in-plane rotations (degrees, multiples of 90) at which the detector is
+            re-run when it finds nothing upright, so faces lying sideways or upside down are found.
+        mesh_presence: minimum face-presence probability of the mesh model to accept a face.
+        roi_scale: face ROI side as a multiple of the detector box / landmark extent (MediaPipe: 1.5).
+        use_iris: run the iris model and return 478 points (else iris points are eye-contour centres).
+        num_threads: threads per LiteRT interpreter.
+        detect_interval: during a shot, re-run the detector at least every this many frames to find
+            new faces (between, faces are followed from the previous frame's landmarks).
+        max_faces: most faces analysed per frame (largest first).
+        cut_threshold: histogram distance (0..1) between consecutive frames that marks a shot cut.
+        track_iou: minimum box IoU to continue a track from one frame to the next.
+        reattach_distance: largest signature distance at which a new face re-attaches to a lost track.
+        max_gap: most frames a track may be lost and still re-attach within a shot.
+        min_track_frames: tracks shorter than this are dropped as spurious.
+        smooth_min_cutoff: One-Euro minimum cut-off frequency (Hz at fps) — lower is smoother at rest.
+        smooth_beta: One-Euro speed coefficient — higher follows fast motion with less lag.
+        smooth_d_cutoff: One-Euro cut-off for the derivative estimate.
+        fps: frame rate used by the smoother.
+        crop_size: side of the aligned face crop in pixels (256 default, up to 1024).
+        mask_feather: soft-edge width of the face mask as a fraction of the inter-ocular distance.
+    """
+
+    short_range_score: float = 0.5
+    full_range_score: float = 0.6
+    nms_iou: float = 0.3
+    min_face_px: int = 64
+    rotation_search: tuple[int, ...] = (90, 270, 180)
+    mesh_presence: float = 0.5
+    roi_scale: float = 1.5
+    use_iris: bool = True
+    num_threads: int = 2
+    detect_interval: int = 12
+    max_faces: int = 8
+    cut_threshold: float = 0.35
+    track_iou: float = 0.3
+    reattach_distance: float = 0.5
+    max_gap: int = 10_000
+    min_track_frames: int = 1
+    smooth_min_cutoff: float = 1.0
+    smooth_beta: float = 0.5
+    smooth_d_cutoff: float = 1.0
+    fps: float = 24.0
+    crop_size: int = 256
+    mask_feather: float = 0.12
+
+    def __post_init__(self) -> None:
+        from ned_core.exceptions import AnalysisConfigError
+
+        if not 64 <= self.crop_size <= 1024:
+            raise AnalysisConfigError(f"AnalysisConfig.crop_size must be in 64..1024, got {self.crop_size}")
+        if self.min_face_px < 16:
+            raise AnalysisConfigError(f"AnalysisConfig.min_face_px must be >= 16, got {self.min_face_px}")
+        if self.num_threads < 1:
+            raise AnalysisConfigError(f"AnalysisConfig.num_threads must be >= 1, got {self.num_threads}")
+        if any(r % 90 or not 0 < r < 360 for r in self.rotation_search):
+            raise AnalysisConfigError(
+                f"AnalysisConfig.rotation_search must hold 90, 180 or 270, got {self.rotation_search}"
+            )

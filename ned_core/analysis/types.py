@@ -1,0 +1,62 @@
+"""Plain data passed between analysis steps: detections, rotated face regions, per-frame observations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NUM_MESH = 468  # MediaPipe Face Mesh points
+NUM_LANDMARKS = 478  # mesh + 5 iris points per eye (468-472 subject's right eye, 473-477 left eye)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One face found by the BlazeFace detector, in image pixels.
+
+    Attributes:
+        box: ``(4,) float32`` x0, y0, x1, y1.
+        keypoints: ``(6, 2) float32`` subject's right eye, left eye, nose tip, mouth centre, right ear
+            tragion, left ear tragion (MediaPipe's order; "right" is the subject's right, image left
+            in an unmirrored upright photo).
+        score: detector confidence in 0..1.
+    """
+
+    box: np.ndarray
+    keypoints: np.ndarray
+    score: float
+
+
+@dataclass(frozen=True)
+class FaceRegion:
+    """A square, rotated region of the image around one face (what the mesh model is run on).
+
+    Attributes:
+        center: ``(2,) float64`` x, y in image pixels.
+        size: side length in image pixels.
+        angle: rotation in radians; the face is upright after rotating the image by ``-angle``
+            about ``center`` (positive = face rolled clockwise on screen, since y points down).
+    """
+
+    center: np.ndarray
+    size: float
+    angle: float
+
+
+@dataclass
+class FaceObservation:
+    """One face in one frame.
+
+    Attributes:
+        box: ``(4,) float32`` x0, y0, x1, y1 in image pixels (bounds of the 468 mesh points).
+        landmarks: ``(478, 3) float32`` x, y in image pixels; z relative depth in the same pixel
+            scale (smaller = nearer the camera). 0-467 mesh, 468-472 iris of the subject's right eye
+            (centre 468), 473-477 iris of the subject's left eye (centre 473).
+        score: face-presence probability from the mesh model (0..1).
+        roll: in-plane head rotation in radians (0 = upright, pi = upside down), from the eye line.
+    """
+
+    box: np.ndarray
+    landmarks: np.ndarray
+    score: float
+    roll: float
