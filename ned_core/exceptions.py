@@ -96,3 +96,141 @@ class NoFaceTrackError(AnalysisError):
 
 class AnalysisCacheError(AnalysisError):
     """An analysis cache entry is unreadable or has an unknown format version."""
+
+
+# --- render / composite -------------------------------------------------------------------
+class RenderError(NedError):
+    """Base class of face-rendering and compositing errors."""
+
+
+class TriangulationError(RenderError):
+    """A warp mesh cannot be built (too few points, collinear points, bad fade parameters)."""
+
+
+# --- EXR face plates (ned_core/io/exr*) ---------------------------------------------------
+class PlateCompressionError(PlateWriteError, ValueError):
+    """An EXR compression name or level is not one the plate writer supports (checked before writing)."""
+
+
+class PlateMetadataError(NedError, ValueError):
+    """Face-plate metadata is invalid: fps, timeCode, capDate, or a ``ned/`` key or value."""
+
+
+class FaceBoxError(NedError, ValueError):
+    """A face box is degenerate, not finite, or lies entirely outside the frame."""
+
+
+class FacePlateFormatError(PlateInspectError):
+    """An EXR is readable but is not a NED face plate (missing channels, windows or metadata)."""
+
+
+# --- evaluation (ned_core/evaluate) -------------------------------------------------------
+class EvaluationError(NedError):
+    """Base class of `ned eval` measurement and report errors."""
+
+
+class MetricUndefinedError(EvaluationError, ValueError):
+    """A metric has no meaning for these inputs (constant signal, empty mask, no motion); the message says why."""
+
+
+class EvalResultsFormatError(EvaluationError):
+    """A results JSON document is unreadable or has an unknown schema label."""
+
+
+class ReportDependencyError(EvaluationError, ImportError):
+    """The HTML report needs matplotlib, which is not installed."""
+
+
+class EvalConfigError(EvaluationError, ValueError):
+    """An evaluation config field is out of range; the message names the field."""
+
+
+# --- plates in (ned_core/io/plates.py and its readers) ------------------------------------
+class PlateOptionError(PlateError, ValueError):
+    """An ``open_plates`` option does not apply to this kind of source (e.g. ``start_frame`` on a sequence)."""
+
+
+class SourceClosedError(PlateError):
+    """A frame was requested from a plate source after it was closed."""
+
+
+# --- direct (ned_core/direct: emotion schedules, emotion prior, reference style) ----------
+class DirectError(NedError):
+    """Base class of emotion-direction errors."""
+
+
+class DirectConfigError(DirectError, ValueError):
+    """A ``DirectConfig`` field is out of range or of the wrong type; the message names the field."""
+
+
+class EmotionSpecError(DirectError, ValueError):
+    """An emotion spec string (``happy:0.6+surprised:0.4``) cannot be parsed."""
+
+
+class UnknownEmotionError(DirectError, ValueError):
+    """An emotion label that is not one of the seven; the message lists the valid ones."""
+
+
+class IntensityRangeError(DirectError, ValueError):
+    """An intensity or amount lies outside 0..1.5 (or is not a number); the message names the field/frame."""
+
+
+class EmotionWeightError(DirectError, ValueError):
+    """Blend weights are negative, or do not sum to more than zero."""
+
+
+class EmotionKeysFormatError(DirectError, ValueError):
+    """An emotion keys document (``EmotionKeys.1``) is unreadable, malformed or of an unknown schema."""
+
+
+class KeyFrameRangeError(DirectError, ValueError):
+    """An emotion key names a frame outside the shot."""
+
+
+class ScheduleFrameError(DirectError, ValueError):
+    """An emotion schedule was asked for frames outside its shot."""
+
+
+class ScheduleTargetError(DirectError, ValueError):
+    """A schedule's kind does not fit the director (labels given with a reference style, or none without)."""
+
+
+class ExpressionValueError(DirectError, ValueError):
+    """An expression sequence holds NaN or infinite values; the message names the frame and channel."""
+
+
+class WindowFunctionError(DirectError):
+    """A window function returned an array of the wrong shape or with non-finite values."""
+
+
+class ReferenceTooShortError(DirectError, ValueError):
+    """A reference clip has fewer consecutive frames with a face than one window (N)."""
+
+
+class GeometricMedianError(DirectError):
+    """Weiszfeld's iteration did not reach its tolerance within the allowed iterations."""
+
+
+# --- face3d (embedded 3D expression model) and synthetic actors ----------------------------
+class Face3dError(NedError):
+    """Base class of face-model (stage 3) errors."""
+
+
+class FitConfigError(Face3dError, ValueError):
+    """A ``FitConfig`` field is out of range; the message names the field."""
+
+
+class TemplateError(Face3dError, ValueError):
+    """The mean-face template is malformed (wrong shape, non-finite, mirrored)."""
+
+
+class LandmarkInputError(Face3dError, ValueError):
+    """Landmarks given to the face model have the wrong shape or hold NaN/inf (the message names the frame)."""
+
+
+class ExpressionShapeError(Face3dError, ValueError):
+    """An expression array does not match the fit ("expected (T, K) ... got ...")."""
+
+
+class SyntheticActorError(NedError):
+    """A synthetic actor cannot be built (no face found in the photo, bad settings)."""

@@ -32,6 +32,8 @@ def _register() -> None:
 
     cli.add_command(info_cmd.info)
     cli.add_command(models_cmd.models)
+    from ned_core.cli import plates_cmd
+    cli.add_command(plates_cmd.plates)
 
 
 _register()

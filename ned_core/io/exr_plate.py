@@ -1,0 +1,212 @@
+"""The face plate in memory: data window geometry, shape/value guards, and its EXR channel layout."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ned_core.exceptions import FaceBoxError, FacePlateFormatError, PlateWriteError, ShapeError
+from ned_core.io.exr_compression import parse_compression
+
+HALF_MAX = 65504.0  # largest finite half; larger values would be written as inf
+RGBA = ("R", "G", "B", "A")
+MASK_CHANNEL = "facemask.A"  # Nuke shows it as facemask.alpha; DWA keeps A channels exact
+BASE_CHANNELS = (*RGBA, MASK_CHANNEL)
+_LAYER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+@dataclass(frozen=True)
+class PlateWriteConfig:
+    """How plates are written.
+
+    Attributes:
+        compression: One of :data:`ned_core.io.exr_compression.COMPRESSIONS`, DWA with ``:level``;
+            checked here, on construction, so a bad name fails before any frame is rendered.
+        full_frame: Pad the data window out to the display window with zeros (for hosts whose
+            data-window handling is unverified, e.g. Resolve).
+        margin: Fraction of the face box's width/height added on each side by :func:`face_data_window`.
+        write_debug_layers: Write ``FacePlate.extra`` layers; when False they are left out.
+    """
+
+    compression: str = "dwaa:45"
+    full_frame: bool = False
+    margin: float = 0.15
+    write_debug_layers: bool = False
+
+    def __post_init__(self) -> None:
+        parse_compression(self.compression)
+        if not (math.isfinite(self.margin) and self.margin >= 0):
+            raise FaceBoxError(f"margin must be a finite fraction >= 0, got {self.margin!r}")
+
+
+@dataclass
+class FacePlate:
+    """One frame's face plate; every array covers the data window only.
+
+    Attributes:
+        frame: Frame number (as in the source sequence), recorded as ``ned/frame``.
+        display_size: ``(W, H)`` of the full source frame (the EXR display window).
+        data_window: ``(x0, y0, x1, y1)`` in display pixels, ``x1``/``y1`` exclusive.
+        rgba: ``(h, w, 4) float32`` premultiplied colour + alpha, ``h = y1 - y0``, ``w = x1 - x0``.
+        mask: ``(h, w) float32`` blend mask in ``[0, 1]`` (``facemask.A``).
+        extra: Debug layers, name -> ``(h, w) float32`` (written ``<name>.A``) or ``(h, w, 3) float32``
+            (``<name>.R/G/B``). Names are dot-separated identifiers other than ``facemask``.
+    """
+
+    frame: int
+    display_size: tuple[int, int]
+    data_window: tuple[int, int, int, int]
+    rgba: np.ndarray
+    mask: np.ndarray
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def face_data_window(box: tuple[float, float, float, float], display_size: tuple[int, int],
+                     margin: float) -> tuple[int, int, int, int]:
+    """Pixel data window for a face box: grown by ``margin`` each side, rounded outwards, clipped to the frame.
+
+    Args:
+        box: ``(x0, y0, x1, y1)`` face box in display pixels (may extend past the frame edge).
+        display_size: ``(W, H)`` of the frame.
+        margin: Fraction of the box's width (x) and height (y) added on each side.
+
+    Returns:
+        ``(x0, y0, x1, y1)`` ints with ``x1``/``y1`` exclusive and ``0 <= x0 < x1 <= W``, ``0 <= y0 < y1 <= H``.
+
+    Raises:
+        FaceBoxError: The box is not finite, has no area, or lies entirely outside the frame.
+    """
+    width, height = _display(display_size)
+    x0, y0, x1, y1 = (float(v) for v in box)
+    if not all(math.isfinite(v) for v in (x0, y0, x1, y1, margin)) or margin < 0:
+        raise FaceBoxError(f"face box {box} and margin {margin} must be finite (margin >= 0)")
+    if x1 <= x0 or y1 <= y0:
+        raise FaceBoxError(f"face box {box} has no area (expected x0 < x1 and y0 < y1)")
+    mx, my = margin * (x1 - x0), margin * (y1 - y0)
+    win = (max(0, math.floor(x0 - mx)), max(0, math.floor(y0 - my)),
+           min(width, math.ceil(x1 + mx)), min(height, math.ceil(y1 + my)))
+    if win[2] <= win[0] or win[3] <= win[1]:
+        raise FaceBoxError(f"face box {box} (margin {margin}) lies outside the {width}x{height} frame")
+    return win
+
+
+def empty_plate(frame: int, display_size: tuple[int, int]) -> FacePlate:
+    """A valid, fully transparent plate for a frame with no face: a 1x1 zero pixel at (0, 0).
+
+    EXR needs a non-empty data window; one transparent pixel composites to nothing. The caller logs
+    why the frame has no face.
+    """
+    return FacePlate(frame, _display(display_size), (0, 0, 1, 1), np.zeros((1, 1, 4), np.float32),
+                     np.zeros((1, 1), np.float32))
+
+
+def _display(display_size) -> tuple[int, int]:
+    if (len(display_size) != 2 or not all(isinstance(v, int | np.integer) and v > 0 for v in display_size)):
+        raise ShapeError(f"expected display_size (W, H) positive ints, got {display_size!r}")
+    return int(display_size[0]), int(display_size[1])
+
+
+def _expect(array, shape: tuple[int, ...], what: str) -> None:
+    if not isinstance(array, np.ndarray) or array.shape != shape or array.dtype != np.float32:
+        got = f"{array.shape} {array.dtype}" if isinstance(array, np.ndarray) else type(array).__name__
+        dims = ", ".join(map(str, shape))
+        raise ShapeError(f"{what}: expected ({dims}) float32, got {got}")
+
+
+def _check_values(array: np.ndarray, what: str, low: float, high: float) -> None:
+    bad = ~np.isfinite(array) | (array < low) | (array > high)
+    if bad.any():
+        raise PlateWriteError(f"{what}: {int(bad.sum())} values are NaN, inf or outside [{low}, {high}] "
+                              "(half range); fix the render before writing")
+
+
+def check_plate(plate: FacePlate) -> None:
+    """Guard shapes, dtypes, window and values before anything is written.
+
+    Raises:
+        ShapeError: Window outside the display window, or an array not matching it (``(h, w, 4) float32``
+            rgba, ``(h, w) float32`` mask, ``(h, w)``/``(h, w, 3) float32`` extras).
+        PlateWriteError: NaN/inf or half-overflowing colour, a mask outside ``[0, 1]``, a bad layer name.
+    """
+    where = f"frame {plate.frame}"
+    width, height = _display(plate.display_size)
+    win = plate.data_window
+    if (len(win) != 4 or not all(isinstance(v, int | np.integer) for v in win)
+            or not (0 <= win[0] < win[2] <= width and 0 <= win[1] < win[3] <= height)):
+        raise ShapeError(f"{where}: expected data_window (x0, y0, x1, y1) ints with 0 <= x0 < x1 <= {width} "
+                         f"and 0 <= y0 < y1 <= {height}, got {win!r}")
+    h, w = win[3] - win[1], win[2] - win[0]
+    _expect(plate.rgba, (h, w, 4), f"{where}: rgba")
+    _expect(plate.mask, (h, w), f"{where}: mask")
+    _check_values(plate.rgba, f"{where}: rgba", -HALF_MAX, HALF_MAX)
+    _check_values(plate.mask, f"{where}: mask", 0.0, 1.0)
+    for name, layer in plate.extra.items():
+        if not isinstance(name, str) or not _LAYER.match(name) or name == MASK_CHANNEL.split(".")[0]:
+            raise PlateWriteError(f"{where}: extra layer name {name!r} must be dot-separated identifiers "
+                                  "and not 'facemask'")
+        shape = (h, w, 3) if isinstance(layer, np.ndarray) and layer.ndim == 3 else (h, w)
+        _expect(layer, shape, f"{where}: extra[{name!r}]")
+        _check_values(layer, f"{where}: extra[{name!r}]", -HALF_MAX, HALF_MAX)
+
+
+def pad_to_display(plate: FacePlate) -> FacePlate:
+    """The same plate with the data window grown to the display window, padded with zeros."""
+    width, height = plate.display_size
+    x0, y0, x1, y1 = plate.data_window
+
+    def pad(array: np.ndarray) -> np.ndarray:
+        full = np.zeros((height, width, *array.shape[2:]), np.float32)
+        full[y0:y1, x0:x1] = array
+        return full
+
+    return FacePlate(plate.frame, plate.display_size, (0, 0, width, height), pad(plate.rgba), pad(plate.mask),
+                     {name: pad(layer) for name, layer in plate.extra.items()})
+
+
+def layer_channels(name: str, layer: np.ndarray) -> tuple[str, ...]:
+    """EXR channel names of an extra layer: ``<name>.A`` for ``(h, w)``, ``<name>.R/G/B`` for ``(h, w, 3)``."""
+    return (f"{name}.A",) if layer.ndim == 2 else tuple(f"{name}.{c}" for c in RGBA[:3])
+
+
+def pack_channels(plate: FacePlate, with_extra: bool) -> tuple[tuple[str, ...], np.ndarray]:
+    """Channel names (R, G, B, A, facemask.A, then extras by name) and ``(h, w, C) float16`` pixels."""
+    names, parts = list(BASE_CHANNELS), [plate.rgba, plate.mask[..., None]]
+    for name in sorted(plate.extra) if with_extra else ():
+        layer = plate.extra[name]
+        names += layer_channels(name, layer)
+        parts.append(layer if layer.ndim == 3 else layer[..., None])
+    return tuple(names), np.concatenate(parts, axis=2).astype(np.float16)
+
+
+def unpack_channels(names: tuple[str, ...], pixels: np.ndarray, source: str) -> tuple[np.ndarray, np.ndarray,
+                                                                                      dict[str, np.ndarray]]:
+    """Inverse of :func:`pack_channels` by channel name (order-independent): ``(rgba, mask, extra)``.
+
+    Args:
+        names: Channel names as the file lists them.
+        pixels: ``(h, w, C) float32`` pixels in ``names`` order.
+        source: The file, for error messages.
+    """
+    index = {n: i for i, n in enumerate(names)}
+    missing = [c for c in BASE_CHANNELS if c not in index]
+    if missing:
+        raise FacePlateFormatError(f"{source}: missing channels {', '.join(missing)}; not a NED face plate "
+                                   f"(has {', '.join(names)})")
+    layers: dict[str, set[str]] = {}
+    for n in names:
+        if n not in BASE_CHANNELS:
+            layer, _, chan = n.rpartition(".")
+            layers.setdefault(layer, set()).add(chan)
+    extra = {}
+    for layer, chans in sorted(layers.items()):
+        if chans == {"A"} and layer:
+            extra[layer] = pixels[..., index[f"{layer}.A"]].copy()
+        elif chans == set(RGBA[:3]) and layer:
+            extra[layer] = pixels[..., [index[f"{layer}.{c}"] for c in RGBA[:3]]].copy()
+        else:
+            raise FacePlateFormatError(f"{source}: layer {layer or '(none)'!r} has channels {sorted(chans)}; "
+                                       "face plates carry only 1-channel (.A) or 3-channel (.R/.G/.B) extra layers")
+    return pixels[..., [index[c] for c in RGBA]].copy(), pixels[..., index[MASK_CHANNEL]].copy(), extra
