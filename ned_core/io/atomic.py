@@ -22,6 +22,7 @@ def atomic_path(final: Path | str, suffix: str | None = None) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.partial-", suffix=suffix or final.suffix, dir=final.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; finished files get the usual permissions
     try:
         yield tmp_path
         with open(tmp_path, "rb") as f:
@@ -31,6 +32,12 @@ def atomic_path(final: Path | str, suffix: str | None = None) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_bytes(final: Path | str, data: bytes) -> None:

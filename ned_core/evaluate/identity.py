@@ -1,0 +1,95 @@
+"""Identity preservation: the face-embedder interface, per-frame identity distance and FID.
+
+No identity embedder ships here yet. The paper's FID uses face-recognition features; the only
+offline candidate found on PyPI is dlib's ResNet face descriptor (face-recognition-models), an
+extra install whose 68-point alignment model carries non-commercial terms, so it would need the
+model store's explicit opt-in. Any object with the :class:`IdentityEmbedder` shape plugs in.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
+from scipy import linalg
+
+from ned_core.exceptions import MetricUndefinedError, ShapeError
+
+
+@runtime_checkable
+class IdentityEmbedder(Protocol):
+    """Maps a face to an identity vector; faces of one person map close together.
+
+    Attributes:
+        name: what the embedder is (model and version), recorded in the results.
+    """
+
+    name: str
+
+    def embed(self, image: np.ndarray, box: np.ndarray) -> np.ndarray:
+        """Identity vector of the face in ``box``.
+
+        Args:
+            image: ``(H, W, 3) uint8`` sRGB.
+            box: ``(4,)`` x0, y0, x1, y1 in image pixels.
+
+        Returns:
+            ``(D,) float32`` with unit L2 norm.
+        """
+        ...
+
+
+def _check_embeddings(name: str, e: np.ndarray) -> np.ndarray:
+    e = np.asarray(e, dtype=np.float64)
+    if e.ndim != 2 or 0 in e.shape or not np.all(np.isfinite(e)):
+        raise ShapeError(f"{name}: expected finite (T>=1, D) embeddings, got shape {e.shape}")
+    return e
+
+
+def identity_distance(source: np.ndarray, result: np.ndarray,
+                      metric: Literal["cosine", "l2"] = "cosine") -> np.ndarray:
+    """Per-frame distance between the source's and the result's identity embeddings.
+
+    Args:
+        source, result: ``(T, D)`` embeddings (rows need not be normalised for "cosine").
+        metric: ``"cosine"`` gives ``1 - cos`` in 0..2; ``"l2"`` the Euclidean distance.
+
+    Returns:
+        ``(T,) float64``; 0 for the same face.
+    """
+    a, b = _check_embeddings("source embeddings", source), _check_embeddings("result embeddings", result)
+    if a.shape != b.shape:
+        raise ShapeError(f"result embeddings: expected shape {a.shape}, got {b.shape}")
+    if metric == "l2":
+        return np.linalg.norm(a - b, axis=1)
+    if metric != "cosine":
+        raise ShapeError(f"identity metric: expected 'cosine' or 'l2', got {metric!r}")
+    na, nb = np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)
+    if np.any(na == 0) or np.any(nb == 0):
+        raise MetricUndefinedError("cosine identity distance is undefined for an all-zero embedding")
+    return 1.0 - np.einsum("td,td->t", a, b) / (na * nb)
+
+
+def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Fréchet distance between Gaussians fitted to two embedding sets (FID on face features).
+
+    ``|mu_a - mu_b|^2 + tr(C_a + C_b - 2 (C_a C_b)^(1/2))``. Meaningful only with many more
+    samples than dimensions; with few frames it is biased upwards.
+
+    Args:
+        a: ``(N, D)`` embeddings, N >= 2.
+        b: ``(M, D)`` embeddings, M >= 2.
+
+    Returns:
+        A non-negative float.
+    """
+    a, b = _check_embeddings("first embeddings", a), _check_embeddings("second embeddings", b)
+    if a.shape[1] != b.shape[1]:
+        raise ShapeError(f"second embeddings: expected dimension {a.shape[1]}, got {b.shape[1]}")
+    if len(a) < 2 or len(b) < 2:
+        raise MetricUndefinedError(f"Fréchet distance needs at least 2 samples per set, got {len(a)} and {len(b)}")
+    mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)
+    cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
+    root = linalg.sqrtm(cov_a @ cov_b)
+    trace = np.trace(cov_a) + np.trace(cov_b) - 2.0 * float(np.trace(np.real(root)))
+    return float(max(0.0, np.sum((mu_a - mu_b) ** 2) + trace))
