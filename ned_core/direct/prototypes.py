@@ -1,0 +1,83 @@
+"""EMFACS-style emotion prototypes over the named expression channels (the embedded director's prior).
+
+Each of the seven emotions is a prototype: a ``(K,)`` offset from the actor's rest face, in the
+channels' unit scale (1 = a full, typical activation of the action unit). The action-unit sets
+follow the prototypes of EMFACS and the FACS Investigator's Guide:
+
+* happy      AU6 + AU12                           (Duchenne smile)
+* sad        AU1 + AU4 + AU15 (+ AU17)
+* surprised  AU1 + AU2 + AU5 + AU26 (+ AU25)
+* fear       AU1 + AU2 + AU4 + AU5 + AU7 + AU20 + AU26 (+ AU25)
+* angry      AU4 + AU5 + AU7 + AU23 (+ AU24)
+* disgusted  AU9 + AU10 (+ AU15, AU17)
+* neutral    no offset: the actor's own rest
+
+References: P. Ekman and W. V. Friesen, *Facial Action Coding System*, Consulting Psychologists
+Press, 1978; W. V. Friesen and P. Ekman, *EMFACS-7: Emotional Facial Action Coding System*,
+University of California at San Francisco, 1983; P. Ekman, W. V. Friesen and J. C. Hager,
+*Facial Action Coding System: Investigator's Guide*, Research Nexus, 2002 (prototype table).
+The sets are facts from those sources; the activation amounts below (how strongly each unit
+takes part) are this project's choice: the defining units at 0.8-1.0, the bracketed ones lower.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ned_core.face3d.channels import CHANNEL_INDEX, CHANNELS, EMOTIONS, NUM_CHANNELS
+
+PROTOTYPES_VERSION = "EmfacsPrototypes.1"
+
+# Channels that carry speech: changed only by slow offsets or gains, never reshaped.
+SPEECH_CHANNELS: tuple[str, ...] = ("jaw_open", "lips_part")
+# Channels that are pure dynamics (eye closure), never part of an emotion offset or style.
+DYNAMIC_CHANNELS: tuple[str, ...] = ("blink_L", "blink_R")
+
+# Per emotion: {channel group or channel name: activation}. A bilateral group sets both sides.
+_UNITS: dict[str, dict[str, float]] = {
+    "neutral": {},
+    "happy": {"cheek_raise": 0.8, "lip_corner_pull": 1.0},
+    "sad": {"brow_inner_up": 1.0, "brow_lower": 0.5, "lip_corner_depress": 0.8, "chin_raise": 0.5},
+    "surprised": {"brow_inner_up": 1.0, "brow_outer_up": 1.0, "upper_lid_raise": 0.8, "jaw_open": 0.4,
+                  "lips_part": 0.4},
+    "fear": {"brow_inner_up": 0.9, "brow_outer_up": 0.6, "brow_lower": 0.5, "upper_lid_raise": 0.9,
+             "lid_tighten": 0.4, "lip_stretch": 0.8, "jaw_open": 0.25, "lips_part": 0.3},
+    "angry": {"brow_lower": 1.0, "upper_lid_raise": 0.5, "lid_tighten": 0.7, "lip_tighten": 0.8,
+              "lip_press": 0.5},
+    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.8, "lip_corner_depress": 0.3, "chin_raise": 0.3},
+}
+
+
+def _channels_of(unit: str) -> list[int]:
+    if unit in CHANNEL_INDEX:
+        return [CHANNEL_INDEX[unit]]
+    return [i for i, c in enumerate(CHANNELS) if c.bilateral_group == unit]
+
+
+def prototype_matrix() -> np.ndarray:
+    """The prototypes of all emotions, rows in the order of ``EMOTIONS``.
+
+    Returns:
+        ``(7, K)`` float64; row ``EMOTIONS.index("neutral")`` is all zeros.
+    """
+    table = np.zeros((len(EMOTIONS), NUM_CHANNELS), dtype=np.float64)
+    for row, emotion in enumerate(EMOTIONS):
+        for unit, amount in _UNITS[emotion].items():
+            table[row, _channels_of(unit)] = amount
+    return table
+
+
+def prototype(emotion: str) -> np.ndarray:
+    """The ``(K,)`` float64 prototype of one emotion (a label of ``EMOTIONS``)."""
+    return prototype_matrix()[EMOTIONS.index(emotion)]
+
+
+def channel_indices(names: tuple[str, ...]) -> np.ndarray:
+    """Indices ``(len(names),)`` int64 of the named channels."""
+    return np.array([CHANNEL_INDEX[n] for n in names], dtype=np.int64)
+
+
+def style_channel_indices() -> np.ndarray:
+    """Indices of the channels an emotion is read from: all but the speech and dynamic channels."""
+    excluded = set(SPEECH_CHANNELS) | set(DYNAMIC_CHANNELS)
+    return np.array([i for i, c in enumerate(CHANNELS) if c.name not in excluded], dtype=np.int64)

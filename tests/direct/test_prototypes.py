@@ -1,0 +1,40 @@
+"""EMFACS prototypes: each emotion uses exactly its documented action units, symmetrically."""
+
+import numpy as np
+import pytest
+
+from ned_core.direct.prototypes import prototype, prototype_matrix, style_channel_indices
+from ned_core.face3d.channels import CHANNEL_NAMES, CHANNELS, EMOTIONS
+
+EXPECTED_UNITS = {
+    "neutral": set(),
+    "happy": {"AU6", "AU12"},
+    "sad": {"AU1", "AU4", "AU15", "AU17"},
+    "surprised": {"AU1", "AU2", "AU5", "AU26/27", "AU25"},
+    "fear": {"AU1", "AU2", "AU4", "AU5", "AU7", "AU20", "AU26/27", "AU25"},
+    "angry": {"AU4", "AU5", "AU7", "AU23", "AU24"},
+    "disgusted": {"AU9", "AU10", "AU15", "AU17"},
+}
+
+
+@pytest.mark.parametrize("emotion", EMOTIONS)
+def test_units_match_the_facs_prototypes(emotion):
+    proto = prototype(emotion)
+    used = {CHANNELS[i].facs for i in np.flatnonzero(proto)}
+    assert used == EXPECTED_UNITS[emotion]
+    assert np.all(proto >= 0) and np.all(proto <= 1.0)
+
+
+def test_bilateral_pairs_are_symmetric_and_blinks_unused():
+    table = prototype_matrix()
+    for i, left in enumerate(CHANNELS):
+        if left.name.endswith("_L"):
+            right = CHANNEL_NAMES.index(left.name[:-2] + "_R")
+            np.testing.assert_array_equal(table[:, i], table[:, right])
+    blinks = [CHANNEL_NAMES.index("blink_L"), CHANNEL_NAMES.index("blink_R")]
+    assert not table[:, blinks].any()
+
+
+def test_emotions_are_distinguishable_on_the_emotion_channels():
+    table = prototype_matrix()[1:, style_channel_indices()]
+    assert np.linalg.matrix_rank(table) == len(EMOTIONS) - 1
