@@ -1,0 +1,187 @@
+"""Colour management with OpenColorIO: source space -> working space -> output space, plus display sRGB."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import PyOpenColorIO as ocio
+
+from ned_core.exceptions import ColourError, ShapeError
+
+BUILTIN_CONFIG = "ocio://default"
+#: Names and aliases of the sRGB-encoded Rec.709 space in common configs (OCIO built-ins, ACES 1.x, nuke-default).
+_SRGB_NAMES = ("srgb_rec709_scene", "sRGB Encoded Rec.709 (sRGB)", "srgb_tx", "sRGB - Texture",
+               "Utility - sRGB - Texture", "srgb_texture", "sRGB")
+_BUILTIN_SRGB = "sRGB Encoded Rec.709 (sRGB)"
+_FLOAT_PIXEL_TYPES = ("half", "float")
+_OCIO_ERRORS = (ocio.Exception, ocio.ExceptionMissingFile)
+_PARALLEL_MIN_PIXELS = 1 << 18  # smaller images convert on one thread (start-up would cost more than it saves)
+
+
+@dataclass(frozen=True)
+class ColourConfig:
+    """How a shot is colour-managed.
+
+    Attributes:
+        config: OpenColorIO config path or URI. ``None`` uses ``$OCIO`` when set, else OpenColorIO's built-in
+            ``ocio://default`` (CG config: ``scene_linear`` = ACEScg).
+        working_space: Colour space (or role) the pipeline works in; scene-linear by convention.
+        input_space: Colour space (or role) of the source pixels. ``None`` picks it per source: an EXR
+            ``colorInteropID`` the config knows; else float/half pixels -> the ``scene_linear`` role;
+            8/16-bit integer images (PNG, JPEG, TIFF, DPX) and movies -> sRGB. Log DPX/Cineon or linear
+            renders with Rec.709 primaries need it set explicitly (e.g. ``"lin_rec709"``).
+        output_space: Colour space (or role) that results are written in; ``None`` = the input space.
+    """
+
+    config: str | None = None
+    working_space: str = "scene_linear"
+    input_space: str | None = None
+    output_space: str | None = None
+
+
+def _check_rgb(rgb: np.ndarray, what: str) -> None:
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.float32:
+        raise ShapeError(f"{what}: expected (H, W, 3) float32, got {rgb.shape} {rgb.dtype}")
+
+
+class ColourTransforms:
+    """The OpenColorIO config of one shot, with cached CPU processors (build once per shot).
+
+    Processors are created with lossless optimisation so that source -> working -> source round-trips
+    within float32 rounding. Colour spaces may be given by name, alias or role; all results use the
+    config's canonical names. Large images are converted in row bands on ``threads`` threads
+    (OpenColorIO releases the GIL); the result is identical to a single-threaded conversion.
+
+    Args:
+        config: Colour settings; ``None`` = :class:`ColourConfig` defaults.
+        threads: Threads per conversion; ``None`` = all CPU cores.
+    """
+
+    def __init__(self, config: ColourConfig | None = None, threads: int | None = None) -> None:
+        self.settings = config or ColourConfig()
+        self.threads = max(1, threads or os.cpu_count() or 1)
+        self.config_path = self.settings.config or os.environ.get("OCIO") or BUILTIN_CONFIG
+        try:
+            self._config = ocio.Config.CreateFromFile(self.config_path)
+        except _OCIO_ERRORS as e:
+            raise ColourError(f"cannot load OpenColorIO config {self.config_path!r}: {e}; set "
+                              "ColourConfig.config or $OCIO to a valid .ocio file or an ocio:// URI") from e
+        self._processors: dict[tuple[str, str], ocio.CPUProcessor] = {}
+        self.working_space = self.resolve(self.settings.working_space)
+        self._srgb: str | None = None
+
+    def resolve(self, space: str) -> str:
+        """Canonical name of a colour space given by name, alias or role.
+
+        Raises:
+            ColourError: The config has no such space or role.
+        """
+        found = self._config.getColorSpace(space)
+        if found is None:
+            names = ", ".join(self._config.getColorSpaceNames())
+            raise ColourError(f"colour space or role {space!r} is not in OCIO config {self.config_path!r}; "
+                              f"its spaces are: {names}")
+        return found.getName()
+
+    def from_interop_id(self, interop_id: str) -> str | None:
+        """Config space matching an OpenEXR ``colorInteropID`` (e.g. ``"lin_rec709_scene"``), if it has one."""
+        found = self._config.getColorSpace(interop_id)
+        if found is not None:
+            return found.getName()
+        for name in self._config.getColorSpaceNames():
+            if self._config.getColorSpace(name).getInteropID() == interop_id:
+                return name
+        return None
+
+    @property
+    def srgb_space(self) -> str:
+        """The config's sRGB-encoded Rec.709 space (by known name, else identified against the built-ins)."""
+        if self._srgb is None:
+            self._srgb = self._find_srgb()
+        return self._srgb
+
+    def _find_srgb(self) -> str:
+        for name in _SRGB_NAMES:
+            found = self._config.getColorSpace(name)
+            if found is not None:
+                return found.getName()
+        try:
+            builtin = ocio.Config.CreateFromFile(BUILTIN_CONFIG)
+            return ocio.Config.IdentifyBuiltinColorSpace(self._config, builtin, _BUILTIN_SRGB)
+        except _OCIO_ERRORS as e:
+            raise ColourError(f"OCIO config {self.config_path!r} has no sRGB texture space (tried "
+                              f"{', '.join(_SRGB_NAMES)}; {e}); set ColourConfig.input_space explicitly") from e
+
+    def input_space(self, pixel_type: str, interop_id: str | None = None) -> str:
+        """Source colour space: the configured one, else by the source (see :class:`ColourConfig`)."""
+        if self.settings.input_space is not None:
+            return self.resolve(self.settings.input_space)
+        tagged = self.from_interop_id(interop_id) if interop_id else None
+        if tagged is not None:
+            return tagged
+        if pixel_type in _FLOAT_PIXEL_TYPES:
+            return self.resolve("scene_linear")
+        return self.srgb_space
+
+    def output_space(self, input_space: str) -> str:
+        """Space results are written in: the configured output space, else ``input_space``."""
+        return self.resolve(self.settings.output_space or input_space)
+
+    def processor(self, src: str, dst: str) -> ocio.CPUProcessor:
+        """Cached CPU processor converting ``src`` to ``dst`` (names, aliases or roles)."""
+        key = (self.resolve(src), self.resolve(dst))
+        if key not in self._processors:
+            try:
+                proc = self._config.getProcessor(*key)
+            except _OCIO_ERRORS as e:
+                raise ColourError(f"OCIO cannot convert {key[0]!r} to {key[1]!r} in {self.config_path!r}: {e}") from e
+            self._processors[key] = proc.getOptimizedCPUProcessor(ocio.OPTIMIZATION_LOSSLESS)
+        return self._processors[key]
+
+    def convert(self, rgb: np.ndarray, src: str, dst: str, inplace: bool = False) -> np.ndarray:
+        """Convert ``rgb`` (H, W, 3) float32 from ``src`` to ``dst``.
+
+        Args:
+            rgb: (H, W, 3) float32 pixels.
+            src: Source colour space, alias or role.
+            dst: Destination colour space, alias or role.
+            inplace: Overwrite ``rgb`` (must be C-contiguous) instead of returning a converted copy.
+
+        Returns:
+            (H, W, 3) float32, ``rgb`` itself when ``inplace``.
+        """
+        _check_rgb(rgb, "ColourTransforms.convert")
+        out = rgb if inplace else np.array(rgb, dtype=np.float32, order="C", copy=True)
+        if not out.flags.c_contiguous:
+            raise ShapeError("ColourTransforms.convert: expected a C-contiguous array for inplace=True")
+        proc = self.processor(src, dst)
+        if proc.isNoOp():
+            return out
+        workers = min(self.threads, out.shape[0])
+        if workers < 2 or out.shape[0] * out.shape[1] < _PARALLEL_MIN_PIXELS:
+            proc.applyRGB(out)
+        else:
+            with ThreadPoolExecutor(workers) as pool:  # row bands of a C-contiguous array are contiguous
+                list(pool.map(proc.applyRGB, np.array_split(out, workers)))
+        return out
+
+    def to_working(self, rgb: np.ndarray, space: str, inplace: bool = False) -> np.ndarray:
+        """(H, W, 3) float32 in ``space`` -> (H, W, 3) float32 in the working space."""
+        return self.convert(rgb, space, self.working_space, inplace)
+
+    def from_working(self, rgb: np.ndarray, space: str, inplace: bool = False) -> np.ndarray:
+        """(H, W, 3) float32 in the working space -> (H, W, 3) float32 in ``space``."""
+        return self.convert(rgb, self.working_space, space, inplace)
+
+    def working_to_srgb8(self, rgb: np.ndarray) -> np.ndarray:
+        """Working-space (H, W, 3) float32 -> display sRGB (H, W, 3) uint8 for the face-analysis models.
+
+        A plain colour-space conversion (no tone mapping): an sRGB source returns its own 8-bit values;
+        scene-linear values above 1.0 clip to 255.
+        """
+        srgb = self.from_working(rgb, self.srgb_space)
+        np.clip(srgb, 0.0, 1.0, out=srgb)
+        return np.rint(srgb * 255.0).astype(np.uint8)

@@ -1,0 +1,48 @@
+"""The interface a movie decoding backend (PyAV, OpenCV) offers to the movie plate source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Protocol
+
+from ned_core.io.plate_source import PixelType, RawFrame
+
+
+@dataclass(frozen=True)
+class MovieProbe:
+    """What a movie file declares, read without decoding the stream.
+
+    Attributes:
+        width: Frame width in pixels.
+        height: Frame height in pixels.
+        count: Number of frames in the video stream.
+        fps: Stream frame rate (``Fraction(24000, 1001)``), if known.
+        timecode: ``timecode`` tag of the file's first frame (``"HH:MM:SS:FF"``), if any.
+        pixel_type: ``"uint8"`` for 8-bit streams, ``"uint16"`` for deeper ones (10/12-bit ProRes, HEVC).
+        channels: 1 (grey), 2 (grey + alpha), 3 (colour) or 4 (colour + alpha).
+    """
+
+    width: int
+    height: int
+    count: int
+    fps: Fraction | None
+    timecode: str | None
+    pixel_type: PixelType
+    channels: int
+
+
+class MovieDecoder(Protocol):
+    """A backend that decodes frames of one movie by index (0 = the file's first frame).
+
+    Implementations hold at most a few decoded frames (codec look-ahead) and decode nothing on open.
+    """
+
+    probe: MovieProbe
+    decoded: int  # frames decoded since open: shows how much work seeks and reads cost
+
+    def frame(self, index: int, where: str) -> RawFrame:
+        """Decode frame ``index`` as RGB in the file's colour space; ``where`` labels errors."""
+
+    def close(self) -> None:
+        """Release the file and the codec."""

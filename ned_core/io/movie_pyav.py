@@ -1,0 +1,157 @@
+"""Movie decoding with PyAV (FFmpeg): lazy, sequential where possible, frame-accurate seeks otherwise."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from av.video.reformatter import ColorRange, Colorspace, Interpolation
+
+from ned_core.exceptions import FrameReadError, UnsupportedFormatError
+from ned_core.io.movie_decoder import MovieProbe
+from ned_core.io.plate_source import RawFrame
+
+#: Decode forward instead of seeking when the wanted frame is at most this many frames ahead.
+FORWARD_DECODE_LIMIT = 48
+_UNSPECIFIED_COLORSPACE = 2  # AVCOL_SPC_UNSPECIFIED
+_SCALE_FLAGS = Interpolation.BICUBIC | Interpolation.ACCURATE_RND | Interpolation.FULL_CHR_H_INT
+
+
+def _timecode_tag(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> str | None:
+    """The ``timecode`` tag: on the video stream, a ``tmcd`` data stream, or the container."""
+    for tags in [stream.metadata, *(s.metadata for s in container.streams), container.metadata]:
+        if tags.get("timecode"):
+            return tags["timecode"]
+    return None
+
+
+def _packet_index(path: Path, index: int) -> tuple[int, list[int] | None]:
+    """Frame count and sorted presentation timestamps of video stream ``index`` (demux only, no decoding).
+
+    The timestamps are ``None`` when some packets carry none (then seeks restart from the first frame).
+    """
+    with av.open(str(path)) as container:
+        pts = [p.pts for p in container.demux(container.streams.video[index]) if p.size and not p.is_discard]
+    return len(pts), (None if any(p is None for p in pts) else sorted(pts))
+
+
+class PyAVDecoder:
+    """Decodes one video stream with PyAV (see :class:`ned_core.io.movie_decoder.MovieDecoder`).
+
+    Frame ``i`` is the ``i``-th frame in presentation order. Reads in increasing order keep decoding
+    forward; other reads seek to the keyframe before the frame (timestamps from a packet index that is
+    built, without decoding, on the first seek) and decode forward from there.
+
+    YUV is converted with the matrix the stream is tagged with; untagged streams use BT.709 from 720
+    lines up and BT.601 below, in limited range unless tagged full range.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._container = av.open(str(path), metadata_errors="ignore")
+        except av.error.FFmpegError as e:
+            raise UnsupportedFormatError(f"{path}: FFmpeg cannot open the movie: {e}") from e
+        if not self._container.streams.video:
+            self._container.close()
+            raise UnsupportedFormatError(f"{path}: the file has no video stream")
+        self._stream = self._container.streams.video[0]
+        self._stream.thread_type = "AUTO"
+        self._pts: list[int] | None = None
+        self._indexed = False  # self._pts holds the packet index (built on the first seek)
+        self.probe = self._probe()
+        self.decoded = 0
+        self._frames: Iterator[av.VideoFrame] | None = None
+        self._next = 0  # index of the frame self._frames yields next
+        self._fresh = True  # nothing decoded yet: the container is at the first frame
+
+    def _probe(self) -> MovieProbe:
+        stream, ctx = self._stream, self._stream.codec_context
+        if ctx.pix_fmt is None or not ctx.width or not ctx.height:
+            raise UnsupportedFormatError(f"{self.path}: FFmpeg cannot tell the video's pixel format or size")
+        fmt = av.VideoFormat(ctx.pix_fmt)
+        colour = [c for c in fmt.components if not c.is_alpha]
+        alpha = len(colour) < len(fmt.components)
+        grey = len(colour) == 1 and not fmt.has_palette
+        self._deep = max(c.bits for c in colour) > 8
+        self._out = ("rgba64le" if alpha else "rgb48le") if self._deep else ("rgba" if alpha else "rgb24")
+        count = stream.frames
+        if count <= 0:  # container without a frame count (mkv, webm): count the packets
+            count, self._pts = _packet_index(self.path, stream.index)
+            self._indexed = True
+        if count <= 0:
+            raise UnsupportedFormatError(f"{self.path}: the video stream has no frames")
+        rate = stream.average_rate or stream.guessed_rate
+        return MovieProbe(width=ctx.width, height=ctx.height, count=count,
+                          fps=Fraction(rate) if rate else None, timecode=_timecode_tag(self._container, stream),
+                          pixel_type="uint16" if self._deep else "uint8", channels=(1 if grey else 3) + alpha)
+
+    def frame(self, index: int, where: str) -> RawFrame:
+        """Decode frame ``index`` (0-based) to RGB in the file's colour space, 0-1 float32."""
+        try:
+            if self._frames is None or not self._next <= index <= self._next + FORWARD_DECODE_LIMIT:
+                self._restart(index)
+            while True:
+                picture = next(self._frames, None)
+                if picture is None:
+                    raise FrameReadError(f"{where}: the movie ends after {self._next} frames "
+                                         f"(it declares {self.probe.count})")
+                self.decoded += 1
+                self._next += 1
+                if self._next - 1 == index:
+                    return self._to_raw(picture)
+        except av.error.FFmpegError as e:
+            self._frames = None
+            raise FrameReadError(f"{where}: cannot decode the frame: {e}") from e
+
+    def _restart(self, index: int) -> None:
+        """Position the decoder so that it yields frame ``index`` or an earlier one next."""
+        pts = None if index <= FORWARD_DECODE_LIMIT else self._pts_index()
+        if pts is None or index >= len(pts):
+            self._from_start()
+            return
+        self._container.seek(pts[index], stream=self._stream, backward=True, any_frame=False)
+        self._fresh = False
+        frames = self._container.decode(self._stream)
+        first = next(frames, None)
+        found = bisect.bisect_left(pts, first.pts) if first is not None and first.pts is not None else None
+        if found is None or found > index or pts[found] != first.pts:
+            self.decoded += first is not None
+            self._from_start()  # the seek overshot or landed off the index: decode from the top
+            return
+        self._frames, self._next = itertools.chain([first], frames), found
+
+    def _from_start(self) -> None:
+        if not self._fresh:
+            self._container.seek(self._stream.start_time or 0, stream=self._stream, backward=True)
+        self._fresh = False
+        self._frames, self._next = self._container.decode(self._stream), 0
+
+    def _pts_index(self) -> list[int] | None:
+        if not self._indexed:
+            _, self._pts = _packet_index(self.path, self._stream.index)
+            self._indexed = True
+        return self._pts
+
+    def _to_raw(self, frame: av.VideoFrame) -> RawFrame:
+        colorspace = frame.colorspace
+        if colorspace == _UNSPECIFIED_COLORSPACE:
+            colorspace = Colorspace.ITU709 if frame.height >= 720 else Colorspace.ITU601
+        full = frame.color_range == ColorRange.JPEG or frame.format.name.startswith("yuvj")
+        pixels = frame.to_ndarray(format=self._out, src_colorspace=colorspace,
+                                  src_color_range=ColorRange.JPEG if full else ColorRange.MPEG,
+                                  dst_color_range=ColorRange.JPEG, interpolation=_SCALE_FLAGS)
+        pixels = pixels.astype(np.float32)
+        pixels *= np.float32(1.0 / (65535.0 if self._deep else 255.0))
+        rgb = np.ascontiguousarray(pixels[..., :3])
+        alpha = np.ascontiguousarray(pixels[..., 3]) if pixels.shape[2] == 4 else None
+        return RawFrame(rgb=rgb, alpha=alpha, straight_alpha=True)
+
+    def close(self) -> None:
+        self._frames = None
+        self._container.close()

@@ -1,0 +1,174 @@
+"""What a plate reader returns: shot description, working-space frames, and the lazy source base class."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+import fileseq
+import numpy as np
+
+from ned_core.exceptions import FrameRangeError, FrameReadError, SourceClosedError
+from ned_core.io.colour import ColourTransforms
+
+PixelType = Literal["uint8", "uint16", "half", "float"]
+
+
+@dataclass(frozen=True)
+class PlateInfo:
+    """Description of an opened shot.
+
+    Attributes:
+        path: The source as opened: movie or still path, or sequence pattern (absolute).
+        kind: ``"sequence"``, ``"movie"`` or ``"still"``.
+        frames: Frame numbers in the shot, ascending: a sequence's own numbers (1001 stays 1001);
+            movies count from ``start_frame`` (default 0); a still has one frame.
+        width: Image width in pixels (EXR: the display window).
+        height: Image height in pixels (EXR: the display window).
+        channels: Channels read from the source: 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA);
+            other channels (AOVs, depth) are ignored.
+        pixel_type: Source sample type: ``"uint8"``, ``"uint16"`` (also 10/12-bit), ``"half"`` or ``"float"``.
+        fps: Frame rate when the source records one (EXR ``framesPerSecond``, DPX, movie stream rate).
+        timecode: SMPTE timecode of the first frame in ``frames``, ``"HH:MM:SS:FF"`` (``;FF`` for
+            drop-frame), when the source records one.
+        colourspace: OpenColorIO name of the source's colour space.
+    """
+
+    path: str
+    kind: Literal["sequence", "movie", "still"]
+    frames: tuple[int, ...]
+    width: int
+    height: int
+    channels: int
+    pixel_type: PixelType
+    fps: Fraction | None
+    timecode: str | None
+    colourspace: str
+
+    @property
+    def has_alpha(self) -> bool:
+        """Whether frames carry an alpha channel."""
+        return self.channels in (2, 4)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded frame.
+
+    Attributes:
+        number: Frame number (see :attr:`PlateInfo.frames`).
+        rgb: (H, W, 3) float32 in the working space (scene-linear), premultiplied by ``alpha`` when
+            there is one (sources with straight alpha are premultiplied after linearisation).
+        alpha: (H, W) float32 coverage, or ``None`` when the source has no alpha.
+    """
+
+    number: int
+    rgb: np.ndarray
+    alpha: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class RawFrame:
+    """Pixels as decoded, before colour management.
+
+    Attributes:
+        rgb: (H, W, 3) float32 in the source colour space (integer sources scaled to 0-1), C-contiguous.
+        alpha: (H, W) float32 or ``None``.
+        straight_alpha: ``True`` when ``rgb`` is not premultiplied by ``alpha`` (PNG, most movies).
+    """
+
+    rgb: np.ndarray
+    alpha: np.ndarray | None
+    straight_alpha: bool
+
+
+def parse_frame_range(text: str) -> tuple[int, ...]:
+    """Frame numbers of a fileseq range (``"1001-1100"``, ``"1-50x2,60"``), ascending and unique.
+
+    Raises:
+        FrameRangeError: ``text`` is not a range of whole frame numbers.
+    """
+    try:
+        frames = fileseq.FrameSet(text)
+    except (ValueError, IndexError) as e:  # fileseq.ParseException is a ValueError; "" raises IndexError
+        raise FrameRangeError(f"cannot parse frame range {text!r}: use e.g. '1001-1100', '1-50x2' or "
+                              "'1001-1003,1010'") from e
+    if frames.hasSubFrames():
+        raise FrameRangeError(f"frame range {text!r} has sub-frames; plates have whole frame numbers")
+    return tuple(sorted({int(n) for n in frames}))
+
+
+def frame_list(frames: tuple[int, ...]) -> str:
+    """Compact label of frame numbers: ``(1001, 1002, 1003, 1007)`` -> ``"1001-1003,1007"``."""
+    return str(fileseq.FrameSet(list(frames))) if frames else "none"
+
+
+class PlateSource(abc.ABC):
+    """A shot as a lazily decoded stream of frames; holds no decoded frame between reads.
+
+    Iterating yields :class:`Frame` objects in frame order; :meth:`read` decodes one frame by number.
+    Use as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, info: PlateInfo, colour: ColourTransforms) -> None:
+        self.info = info
+        self.colour = colour
+        self._numbers = frozenset(info.frames)
+        self._closed = False
+
+    def __len__(self) -> int:
+        return len(self.info.frames)
+
+    def __iter__(self) -> Iterator[Frame]:
+        for number in self.info.frames:
+            yield self.read(number)
+
+    def __enter__(self) -> PlateSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.info.path!r}, frames={frame_list(self.info.frames)})"
+
+    def read(self, number: int) -> Frame:
+        """Decode frame ``number`` into the working space.
+
+        Raises:
+            FrameRangeError: ``number`` is not one of :attr:`PlateInfo.frames`.
+            FrameReadError: The frame cannot be decoded, or its size or alpha differs from the shot's.
+            SourceClosedError: The source was closed.
+        """
+        if self._closed:
+            raise SourceClosedError(f"{self.info.path}: source is closed; open it again to read frame {number}")
+        if number not in self._numbers:
+            raise FrameRangeError(f"{self.info.path}: frame {number} is not in the shot "
+                                  f"(frames {frame_list(self.info.frames)})")
+        raw = self._decode(number)
+        height, width = raw.rgb.shape[:2]
+        if (width, height) != (self.info.width, self.info.height):
+            raise FrameReadError(f"{self._where(number)}: frame is {width}x{height} but the shot is "
+                                 f"{self.info.width}x{self.info.height} (size of its first frame)")
+        if (raw.alpha is not None) != self.info.has_alpha:
+            has = "has" if raw.alpha is not None else "has no"
+            raise FrameReadError(f"{self._where(number)}: frame {has} alpha, unlike the shot's first frame")
+        rgb = self.colour.to_working(raw.rgb, self.info.colourspace, inplace=True)
+        if raw.alpha is not None and raw.straight_alpha:
+            rgb *= raw.alpha[..., None]
+        return Frame(number=number, rgb=rgb, alpha=raw.alpha)
+
+    def close(self) -> None:
+        """Release files and decoders; further reads raise :class:`SourceClosedError`."""
+        self._closed = True
+
+    def _where(self, number: int) -> str:
+        """Label for error messages: the file holding frame ``number`` and the frame number."""
+        return f"{self.info.path} frame {number}"
+
+    @abc.abstractmethod
+    def _decode(self, number: int) -> RawFrame:
+        """Decode frame ``number`` (known to be in the shot) in the source colour space."""

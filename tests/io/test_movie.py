@@ -1,0 +1,173 @@
+"""Movie plates on real files written with PyAV: numbering, fps, timecode, pixels, seeking, alpha, errors."""
+
+from __future__ import annotations
+
+import tracemalloc
+import weakref
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from ned_core.exceptions import FrameRangeError, FrameReadError, UnsupportedFormatError
+from ned_core.io.colour import ColourTransforms
+from ned_core.io.movie import open_movie
+from ned_core.io.plates import open_plates
+
+SRGB = "sRGB Encoded Rec.709 (sRGB)"
+
+
+def _srgb8(source, frame) -> np.ndarray:
+    return source.colour.working_to_srgb8(frame.rgb)
+
+
+def test_movie_info_and_nothing_decoded_on_open(movie):
+    with open_plates(movie) as source:
+        info = source.info
+        assert (info.kind, info.frames) == ("movie", tuple(range(60)))
+        assert (info.width, info.height, info.channels, info.pixel_type) == (64, 48, 3, "uint8")
+        assert info.fps == Fraction(25) and info.timecode == "10:00:00:00"
+        assert info.colourspace == SRGB and info.path == str(movie)
+        assert source.decoded == 0
+
+
+def test_every_frame_decodes_in_order_with_codec_accuracy(movie, numbered_image):
+    with open_plates(movie) as source:
+        numbers = []
+        for frame in source:
+            numbers.append(frame.number)
+            pixels = _srgb8(source, frame).astype(int)
+            error = np.abs(pixels - numbered_image(frame.number))
+            assert error.mean() < 1.0 and error.max() <= 4, frame.number  # 4:4:4 lossless YUV, BT.709 matrix
+            assert frame.alpha is None and frame.rgb.dtype == np.float32
+        assert numbers == list(range(60))
+        assert source.decoded == 60  # sequential reading decodes each frame once
+
+
+def test_start_frame_frames_and_start_timecode(movie, numbered_image):
+    with open_plates(movie, start_frame=1001) as source:
+        assert source.info.frames == tuple(range(1001, 1061))
+        assert np.abs(_srgb8(source, source.read(1001)).astype(int) - numbered_image(0)).mean() < 1.0
+    with open_plates(movie, frames="10-19") as source:
+        assert source.info.frames == tuple(range(10, 20))
+        assert source.info.timecode == "10:00:00:10"  # the tag is frame 0's; 10 frames later at 25 fps
+    with open_plates(movie, frames="1030-1059", start_frame=1000) as source:
+        assert source.info.timecode == "10:00:01:05"
+    with pytest.raises(FrameRangeError, match=r"frames 60-64 lie outside the movie \(frames 0-59"):
+        open_plates(movie, frames="50-64")
+
+
+def test_seeking_is_frame_accurate_and_does_not_decode_everything(tmp_path, movie_writer):
+    path = movie_writer(tmp_path / "gop.mp4", count=120, options={"crf": "0", "g": "10"})
+    with open_plates(path) as sequential:
+        reference = {f.number: f.rgb for f in sequential}
+    with open_plates(path) as source:
+        for number in (100, 57, 58, 119, 3, 90, 64):
+            assert np.array_equal(source.read(number).rgb, reference[number]), number
+    with open_plates(path) as source:
+        source.read(110)
+        assert source.decoded <= 11  # from the keyframe at 110 (GOP of 10), not from frame 0
+
+
+def test_movie_memory_is_bounded(tmp_path, movie_writer):
+    path = movie_writer(tmp_path / "long.mp4", count=90, options={"preset": "ultrafast"})
+    frame_bytes = 48 * 64 * 3 * 4
+    refs = []
+    with open_plates(path) as source:
+        tracemalloc.start()
+        try:
+            for frame in source:
+                refs.append(weakref.ref(frame.rgb))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        del frame
+    assert sum(ref() is not None for ref in refs) == 0
+    assert peak < 8 * frame_bytes, f"peak {peak / frame_bytes:.1f} frames"
+
+
+def test_movie_with_alpha_is_premultiplied_in_working_space(tmp_path, movie_writer, numbered_image):
+    path = movie_writer(tmp_path / "matte.mov", count=12, codec="qtrle", pix_fmt="argb", alpha=True)
+    colour = ColourTransforms()
+    with open_plates(path) as source:
+        assert source.info.channels == 4 and source.info.pixel_type == "uint8"
+        for frame in source:
+            expected_alpha = (4 * frame.number % 256) / 255.0
+            assert np.allclose(frame.alpha, expected_alpha, atol=1e-6)
+            straight = colour.to_working(numbered_image(frame.number).astype(np.float32) / 255.0, SRGB)
+            assert np.allclose(frame.rgb, straight * expected_alpha, atol=1e-5)  # qtrle is lossless RGB
+
+
+def test_ten_bit_prores_reads_as_uint16(tmp_path, movie_writer, numbered_image):
+    path = movie_writer(tmp_path / "master.mov", count=5, codec="prores_ks", pix_fmt="yuva444p10le", alpha=True,
+                        timecode="01:02:03:04")
+    with open_plates(path) as source:
+        info = source.info
+        assert (info.pixel_type, info.channels, info.timecode) == ("uint16", 4, "01:02:03:04")
+        frame = source.read(3)
+        assert np.allclose(frame.alpha, 12 / 255.0, atol=2e-3)
+        unpremultiplied = frame.rgb / frame.alpha[..., None]
+        error = np.abs(source.colour.working_to_srgb8(unpremultiplied).astype(int) - numbered_image(3))
+        assert error.mean() < 2.0
+
+
+def test_matroska_without_frame_count(tmp_path, movie_writer, numbered_image):
+    path = movie_writer(tmp_path / "clip.mkv", count=40, options={"crf": "0", "g": "8"}, timecode=None)
+    with open_plates(path) as source:
+        assert source.info.frames == tuple(range(40)) and source.info.timecode is None
+        frame = source.read(33)
+        assert np.abs(_srgb8(source, frame).astype(int) - numbered_image(33)).mean() < 1.0
+
+
+def test_drop_frame_timecode_is_carried_across_the_minute(tmp_path, movie_writer):
+    path = movie_writer(tmp_path / "ntsc.mov", count=8, rate=Fraction(30000, 1001), timecode="00:00:59;29")
+    with open_plates(path, frames="1-7") as source:
+        assert source.info.fps == Fraction(30000, 1001)
+        assert source.info.timecode == "00:01:00;02"  # ;00 and ;01 do not exist at minute 1
+
+
+def test_opencv_backend(movie, numbered_image):
+    with open_movie(movie, None, ColourTransforms(), backend="opencv") as source:
+        info = source.info
+        assert info.frames == tuple(range(60)) and info.fps == Fraction(25) and info.timecode is None
+        for number in (0, 1, 40, 12):  # sequential, then seeks
+            pixels = _srgb8(source, source.read(number)).astype(int)
+            assert np.abs(pixels - numbered_image(number)).mean() < 3.0, number
+
+
+def test_unreadable_and_truncated_movies(tmp_path, movie_writer):
+    garbage = tmp_path / "broken.mp4"
+    garbage.write_bytes(b"\x00\x00\x00\x18ftypisom" + bytes(range(256)) * 8)
+    with pytest.raises(UnsupportedFormatError, match="broken.mp4.*OpenCV fallback failed"):
+        open_plates(garbage)
+    path = tmp_path / "cut.mov"
+    movie_writer(path, count=60, options={"crf": "0", "g": "10"})
+    data = path.read_bytes()
+    moov_first = data.find(b"moov") < data.find(b"mdat")
+    assert not moov_first  # written without faststart: the index is at the end
+    path.write_bytes(data[:len(data) // 2])
+    with pytest.raises(UnsupportedFormatError, match="cut.mov"):
+        open_plates(path)
+
+
+def test_truncated_movie_fails_at_the_missing_frame(tmp_path):
+    import av
+
+    path = tmp_path / "fast.mov"
+    rng = np.random.default_rng(0)
+    with av.open(str(path), "w", options={"movflags": "faststart"}) as container:  # index first
+        stream = container.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt, stream.options = 64, 48, "yuv420p", {"g": "10"}
+        for _ in range(60):
+            image = rng.integers(0, 255, (48, 64, 3), np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    data = path.read_bytes()
+    path.write_bytes(data[:int(len(data) * 0.6)])
+    with open_plates(path) as source:
+        assert len(source) == 60  # the index still lists every frame
+        assert source.read(5).number == 5
+        with pytest.raises(FrameReadError, match=r"fast\.mov frame 59: the movie ends after"):
+            source.read(59)
