@@ -1,7 +1,8 @@
-"""`ned` entry point: a click group; each subcommand lives in its own module."""
+"""`ned` entry point: a click group whose subcommands live in their own modules, imported on use."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -9,9 +10,27 @@ import click
 from ned_core import __version__
 from ned_core.exceptions import NedError
 
+#: subcommand -> "module:attribute"; modules are imported only when their command runs (fast start-up).
+COMMANDS = {
+    "info": "ned_core.cli.info_cmd:info",
+    "models": "ned_core.cli.models_cmd:models",
+    "plates": "ned_core.cli.plates_cmd:plates",
+    "analyze": "ned_core.cli.analyze_cmd:analyze",
+}
+
 
 class NedGroup(click.Group):
-    """Turns every NedError into a one-line message and exit status 2 (no traceback)."""
+    """Lazily loaded subcommands; every NedError becomes a one-line message and exit status 2."""
+
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        return getattr(importlib.import_module(module), attr)
 
     def invoke(self, ctx):
         try:
@@ -25,18 +44,6 @@ class NedGroup(click.Group):
 @click.version_option(__version__, prog_name="ned")
 def cli() -> None:
     """NED: change the emotion an actor plays in a shot, keep the speech."""
-
-
-def _register() -> None:
-    from ned_core.cli import info_cmd, models_cmd
-
-    cli.add_command(info_cmd.info)
-    cli.add_command(models_cmd.models)
-    from ned_core.cli import plates_cmd
-    cli.add_command(plates_cmd.plates)
-
-
-_register()
 
 
 def main() -> None:

@@ -18,6 +18,9 @@ class ImageSource(PlateSource):
         super().__init__(info, colour)
         self._files = files
 
+    def files(self) -> dict[int, Path]:
+        return dict(self._files)
+
     def _where(self, number: int) -> str:
         return f"{self._files[number]} frame {number}"
 

@@ -37,6 +37,10 @@ class MovieSource(PlateSource):
     def _decode(self, number: int) -> RawFrame:
         return self._decoder.frame(number - self._start, self._where(number))
 
+    def files(self) -> dict[int, Path]:
+        movie = Path(self.info.path)
+        return {n: movie for n in self.info.frames}
+
     def close(self) -> None:
         if not self._closed:
             self._decoder.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from fractions import Fraction
 from typing import Literal
 
@@ -164,6 +165,10 @@ class PlateSource(abc.ABC):
     def close(self) -> None:
         """Release files and decoders; further reads raise :class:`SourceClosedError`."""
         self._closed = True
+
+    @abc.abstractmethod
+    def files(self) -> dict[int, Path]:
+        """The file holding each frame of the shot (a movie's frames all map to the movie file)."""
 
     def _where(self, number: int) -> str:
         """Label for error messages: the file holding frame ``number`` and the frame number."""

@@ -1,0 +1,1 @@
+"""Orchestration of the stages over a shot: plates -> analysis -> fit (-> direct -> render -> plates)."""
