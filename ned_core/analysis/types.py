@@ -60,3 +60,51 @@ class FaceObservation:
     landmarks: np.ndarray
     score: float
     roll: float
+
+
+@dataclass(frozen=True)
+class FrameFaces:
+    """One frame's faces plus the descriptors tracking needs (cuts, re-attachment).
+
+    Build with :func:`ned_core.analysis.signature.describe_frame`.
+
+    Attributes:
+        frame: frame number.
+        faces: the observations in this frame.
+        histogram: ``(48,) float32`` colour histogram of the whole frame (shot-cut detection).
+        flat: the frame has no content (black / single colour); it never marks a cut.
+        appearance: ``(F, 72) float32`` colour descriptor of each face (see ``signature.face_colour``).
+    """
+
+    frame: int
+    faces: tuple[FaceObservation, ...]
+    histogram: np.ndarray
+    flat: bool
+    appearance: np.ndarray
+
+
+@dataclass(frozen=True)
+class FaceTrack:
+    """One actor's face through one shot; frames may have gaps where the face was out of frame.
+
+    Attributes:
+        track_id: stable id, unique within the clip (0, 1, ... in order of first appearance).
+        shot: index of the shot (0-based, split at detected cuts) the track belongs to.
+        frames: ``(T,) int64`` frame numbers, increasing.
+        landmarks: ``(T, 478, 3) float32`` raw (unsmoothed) landmarks in image pixels.
+        boxes: ``(T, 4) float32`` x0, y0, x1, y1.
+        scores: ``(T,) float32`` face-presence probabilities.
+    """
+
+    track_id: int
+    shot: int
+    frames: np.ndarray
+    landmarks: np.ndarray
+    boxes: np.ndarray
+    scores: np.ndarray
+
+    def segments(self) -> list[slice]:
+        """Row slices of the runs of consecutive frames (a face leaving the frame ends a run)."""
+        breaks = np.flatnonzero(np.diff(self.frames) != 1) + 1
+        edges = [0, *breaks.tolist(), len(self.frames)]
+        return [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]

@@ -1,0 +1,111 @@
+"""Faces in one frame: detect (or follow from the previous frame), dense mesh, irises -> FaceObservation."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from ned_core.analysis import ssd
+from ned_core.analysis.config import AnalysisConfig
+from ned_core.analysis.detect import check_image, detect_faces, detection_region
+from ned_core.analysis.iris import add_iris
+from ned_core.analysis.mesh import landmarks_region, mesh_box, roll_angle, run_mesh
+from ned_core.analysis.model_set import FaceMeshModels
+from ned_core.analysis.types import FaceObservation, FaceRegion
+
+MAX_REFINE_PASSES = 3
+REFINE_ROLL_TOLERANCE = math.radians(4.0)
+
+
+def observe(image: np.ndarray, region: FaceRegion, models: FaceMeshModels, config: AnalysisConfig,
+            passes: int = 1) -> FaceObservation:
+    """Run the mesh (and iris) on ``region``; with ``passes`` > 1, re-centre the crop on the landmarks.
+
+    Each extra pass re-crops from the previous pass's landmarks (the crop the mesh model was trained
+    on) and stops early once the roll changes by less than a few degrees.
+
+    Returns:
+        The observation; its ``score`` is the mesh model's face-presence probability (the caller
+        decides whether it is a face).
+    """
+    for k in range(passes):
+        mesh, presence = run_mesh(image, region, models.mesh)
+        new_region = landmarks_region(mesh, config.roi_scale)
+        if k > 0 and abs(_wrap(new_region.angle - region.angle)) < REFINE_ROLL_TOLERANCE:
+            break
+        region = new_region
+    landmarks = add_iris(image, mesh, models.iris if config.use_iris else None)
+    return FaceObservation(box=mesh_box(mesh), landmarks=landmarks, score=presence, roll=roll_angle(mesh))
+
+
+def _wrap(angle: float) -> float:
+    return (angle + math.pi) % (2 * math.pi) - math.pi
+
+
+def _distinct(faces: list[FaceObservation], iou: float) -> list[FaceObservation]:
+    """Drop faces whose mesh box overlaps a higher-scoring one (two crops that found the same face)."""
+    kept: list[FaceObservation] = []
+    for face in sorted(faces, key=lambda f: -f.score):
+        if not kept or ssd.iou(face.box, np.stack([k.box for k in kept])).max() <= iou:
+            kept.append(face)
+    return kept
+
+
+def analyze_image(image: np.ndarray, config: AnalysisConfig, models: FaceMeshModels) -> list[FaceObservation]:
+    """Every face in a still image: detector, then mesh refined on its own landmarks, then irises.
+
+    Args:
+        image: ``(H, W, 3) uint8`` sRGB.
+        config: analysis settings.
+        models: loaded once with ``FaceMeshModels.load``.
+
+    Returns:
+        One observation per face (possibly none), largest first, landmarks ``(478, 3)`` in image pixels.
+    """
+    return detect_new_faces(image, [], config, models)
+
+
+def detect_new_faces(image: np.ndarray, known: Sequence[FaceObservation], config: AnalysisConfig,
+                     models: FaceMeshModels) -> list[FaceObservation]:
+    """Faces found by the detector that are not among ``known`` (a detection centred in a known face is skipped).
+
+    Returns:
+        The new faces, largest first.
+    """
+    dets = [d for d in detect_faces(image, models, config) if not centred_in_any(d.box, known)]
+    faces = [observe(image, detection_region(det, config.roi_scale), models, config, MAX_REFINE_PASSES)
+             for det in dets]
+    faces = [f for f in _distinct(faces, config.nms_iou) if f.score >= config.mesh_presence]
+    return _by_size([f for f in faces if not centred_in_any(f.box, known)])
+
+
+def centred_in_any(box: np.ndarray, faces: Sequence[FaceObservation]) -> bool:
+    """Whether the centre of ``box`` (x0, y0, x1, y1) lies inside the box of any of ``faces`` (same face)."""
+    centre = (box[:2] + box[2:]) / 2
+    return any(bool(np.all(centre >= f.box[:2]) and np.all(centre <= f.box[2:])) for f in faces)
+
+
+def follow_faces(image: np.ndarray, previous: Sequence[FaceObservation], config: AnalysisConfig,
+                 models: FaceMeshModels) -> list[FaceObservation]:
+    """The faces of the previous frame in this frame, cropped from their previous landmarks (no detector).
+
+    A face the mesh no longer finds (presence below ``config.mesh_presence``) is left out.
+
+    Args:
+        image: ``(H, W, 3) uint8`` sRGB, the next frame.
+        previous: last frame's observations.
+
+    Returns:
+        Observations in the order of ``previous`` minus the lost ones (duplicates merged).
+    """
+    check_image(image)
+    faces = [observe(image, landmarks_region(prev.landmarks, config.roi_scale), models, config)
+             for prev in previous]
+    kept = _distinct([f for f in faces if f.score >= config.mesh_presence], config.nms_iou)
+    return [f for f in faces if any(f is k for k in kept)]
+
+
+def _by_size(faces: list[FaceObservation]) -> list[FaceObservation]:
+    return sorted(faces, key=lambda f: -float(np.prod(f.box[2:] - f.box[:2])))

@@ -1,0 +1,175 @@
+"""Analyse a whole shot: faces per frame (detector only when needed), tracks, smoothing, alignment."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ned_core.analysis.align import Alignment, align_landmarks
+from ned_core.analysis.config import AnalysisConfig
+from ned_core.analysis.cuts import shot_index
+from ned_core.analysis.detect import check_image
+from ned_core.analysis.frame import centred_in_any, detect_new_faces, follow_faces
+from ned_core.analysis.model_set import FaceMeshModels
+from ned_core.analysis.signature import describe_frame, frame_summary, histogram_distance
+from ned_core.analysis.smooth import smooth_track
+from ned_core.analysis.track import default_track, track_faces
+from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
+from ned_core.exceptions import NoFaceTrackError, ShapeError
+
+Progress = Callable[[int, int], None]  # (frames done, frame number just analysed)
+
+
+@dataclass(frozen=True)
+class TrackAnalysis:
+    """One face track with what later stages need.
+
+    Attributes:
+        track: the raw track (frames, raw landmarks, boxes, scores).
+        landmarks: ``(T, 478, 3) float32`` temporally smoothed landmarks, image pixels.
+        alignment: per-frame similarity maps to the aligned crop (from the smoothed landmarks).
+    """
+
+    track: FaceTrack
+    landmarks: np.ndarray
+    alignment: Alignment
+
+
+@dataclass(frozen=True)
+class ShotAnalysis:
+    """The analysis of one shot (possibly holding several cuts).
+
+    Attributes:
+        frames: ``(N,) int64`` every analysed frame number, in order.
+        shots: ``(N,) int64`` shot index of each frame (0-based, split at detected cuts).
+        frame_size: (H, W) of the frames.
+        tracks: every face track.
+    """
+
+    frames: np.ndarray
+    shots: np.ndarray
+    frame_size: tuple[int, int]
+    tracks: tuple[TrackAnalysis, ...]
+
+    def track(self, track_id: int) -> TrackAnalysis:
+        """The track with ``track_id``; raises NoFaceTrackError naming the ids there are."""
+        for t in self.tracks:
+            if t.track.track_id == track_id:
+                return t
+        ids = [t.track.track_id for t in self.tracks]
+        raise NoFaceTrackError(f"no face track {track_id} in this shot; tracks: {ids or 'none (no face found)'}")
+
+    def default(self) -> TrackAnalysis:
+        """The largest, most central track (see ``track.default_track``)."""
+        return self.track(default_track([t.track for t in self.tracks], self.frame_size).track_id)
+
+
+def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfig, models: FaceMeshModels,
+                   progress: Progress | None = None) -> tuple[list[FrameFaces], tuple[int, int]]:
+    """Faces in every frame, following faces from frame to frame as MediaPipe does.
+
+    Each face is cropped from its landmarks in the previous frame. The detector runs on the first
+    frame, after a cut, when a face was lost or none is followed, when the frame's histogram
+    changes by more than ``config.redetect_change`` (something entered), and at least every
+    ``config.detect_interval`` frames. A face found by such a later detection is followed
+    backwards through the buffered earlier frames of the shot, so its track starts where it
+    really entered. Flat (black) frames are skipped.
+
+    Args:
+        source: (frame number, ``(H, W, 3) uint8`` sRGB) pairs in frame order.
+
+    Returns:
+        One ``FrameFaces`` per frame, and the frames' (H, W) ((0, 0) for an empty source).
+    """
+    out: list[FrameFaces] = []
+    previous: list[FaceObservation] = []
+    recent: deque[tuple[int, int, np.ndarray]] = deque(maxlen=config.detect_interval)  # (row, frame, image)
+    since_detect, last_hist, size = config.detect_interval, None, None
+    for frame, image in source:
+        check_image(image)
+        if size is None:
+            size = image.shape[:2]
+        elif image.shape[:2] != size:
+            raise ShapeError(f"frame {frame}: expected size {size[1]}x{size[0]} like the first frame, "
+                             f"got {image.shape[1]}x{image.shape[0]}")
+        faces: list[FaceObservation] = []
+        histogram, flat = summary = frame_summary(image)
+        if not flat:
+            change = 1.0 if last_hist is None else histogram_distance(histogram, last_hist)
+            last_hist = histogram
+            if change > config.cut_threshold:
+                recent.clear()
+            elif previous:
+                faces = follow_faces(image, previous, config, models)
+            if (change > config.redetect_change or len(faces) < len(previous) or not faces
+                    or since_detect >= config.detect_interval):
+                new = detect_new_faces(image, faces, config, models)[: config.max_faces - len(faces)]
+                _follow_back(new, recent, out, config, models)
+                faces += new
+                since_detect = 0
+            since_detect += 1
+            recent.append((len(out), int(frame), image.copy()))
+        else:
+            recent.clear()
+        described = describe_frame(frame, image, faces, summary)
+        previous = faces
+        out.append(described)
+        if progress is not None:
+            progress(len(out), int(frame))
+    return out, (int(size[0]), int(size[1])) if size else (0, 0)
+
+
+def _follow_back(new: list[FaceObservation], recent: deque[tuple[int, int, np.ndarray]], out: list[FrameFaces],
+                 config: AnalysisConfig, models: FaceMeshModels) -> None:
+    """Follow newly detected faces backwards through the buffered frames, adding them to ``out`` in place."""
+    for face in new:
+        prev = face
+        for row, frame, image in reversed(recent):
+            found = follow_faces(image, [prev], config, models)
+            known = out[row].faces
+            if not found or centred_in_any(found[0].box, known):
+                break
+            prev = found[0]
+            out[row] = describe_frame(frame, image, [*known, prev], (out[row].histogram, out[row].flat))
+
+
+def summarise(per_frame: list[FrameFaces], frame_size: tuple[int, int], config: AnalysisConfig) -> ShotAnalysis:
+    """Tracks, smoothing and alignment from per-frame faces."""
+    tracks = []
+    for track in track_faces(per_frame, config):
+        smoothed = smooth_track(track, config)
+        alignment = align_landmarks(smoothed, config.crop_size, config.crop_iod_fraction)
+        tracks.append(TrackAnalysis(track, smoothed, alignment))
+    return ShotAnalysis(
+        frames=np.array([f.frame for f in per_frame], dtype=np.int64),
+        shots=shot_index(per_frame, config.cut_threshold),
+        frame_size=frame_size,
+        tracks=tuple(tracks),
+    )
+
+
+def analyze_shot(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfig, models: FaceMeshModels,
+                 progress: Progress | None = None) -> ShotAnalysis:
+    """Analyse a shot end to end.
+
+    Args:
+        source: (frame number, ``(H, W, 3) uint8`` sRGB) pairs in frame order (e.g. plates converted
+            with ``ColourTransforms.working_to_srgb8``).
+        config: analysis settings.
+        models: loaded once with ``FaceMeshModels.load``.
+        progress: called after each frame with (frames done, frame number).
+
+    Returns:
+        Frames, shot indices, and every face track with smoothed landmarks and alignment.
+
+    Raises:
+        ShapeError: a frame is not ``(H, W, 3) uint8`` or differs in size from the first.
+        NoFaceTrackError: the source holds no frames.
+    """
+    frames, size = analyze_frames(source, config, models, progress)
+    if not frames:
+        raise NoFaceTrackError("the shot holds no frames to analyse")
+    return summarise(frames, size, config)

@@ -1,0 +1,153 @@
+"""Face tracks through a clip: match faces frame to frame, split at cuts, re-attach returning actors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from ned_core.analysis.config import AnalysisConfig
+from ned_core.analysis.cuts import shot_index
+from ned_core.analysis.signature import face_shape, signature_distance
+from ned_core.analysis.ssd import iou
+from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
+from ned_core.exceptions import NoFaceTrackError
+
+SIGNATURE_MEMORY = 0.2  # weight of each new observation in a track's running signature
+POSITION_WEIGHT = 0.1  # cost per face-size of distance between a returning face and where it left
+_BLOCKED = 1e6
+
+
+@dataclass
+class _Builder:
+    track_id: int
+    shot: int
+    shape: np.ndarray
+    colour: np.ndarray
+    last_index: int = -1
+    rows: list[tuple[int, FaceObservation]] = field(default_factory=list)
+
+    def add(self, index: int, frame: int, face: FaceObservation, shape: np.ndarray, colour: np.ndarray) -> None:
+        if self.rows:
+            self.shape = (1 - SIGNATURE_MEMORY) * self.shape + SIGNATURE_MEMORY * shape
+            self.colour = (1 - SIGNATURE_MEMORY) * self.colour + SIGNATURE_MEMORY * colour
+        self.rows.append((frame, face))
+        self.last_index = index
+
+    def build(self, track_id: int) -> FaceTrack:
+        return FaceTrack(
+            track_id=track_id,
+            shot=self.shot,
+            frames=np.array([f for f, _ in self.rows], dtype=np.int64),
+            landmarks=np.stack([o.landmarks for _, o in self.rows]).astype(np.float32),
+            boxes=np.stack([o.box for _, o in self.rows]).astype(np.float32),
+            scores=np.array([o.score for _, o in self.rows], dtype=np.float32),
+        )
+
+
+def _centre_size(box: np.ndarray) -> tuple[np.ndarray, float]:
+    return (box[:2] + box[2:]) / 2.0, float(max(box[2] - box[0], box[3] - box[1], 1.0))
+
+
+def _assign(cost: np.ndarray, limit: float) -> list[tuple[int, int]]:
+    """Minimum-cost pairs (row, col) with cost below ``limit``."""
+    if cost.size == 0:
+        return []
+    rows, cols = linear_sum_assignment(cost)
+    return [(int(r), int(c)) for r, c in zip(rows, cols) if cost[r, c] < limit]
+
+
+def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list[FaceTrack]:
+    """Link per-frame faces into tracks with stable ids.
+
+    Per frame, faces continue the tracks seen in the previous frame by box overlap (IoU at least
+    ``config.track_iou``) when their signature (face shape + colour) agrees; faces left over are
+    matched to any other track of the same shot lost for at most ``config.max_gap`` frames, by
+    signature plus distance from where the track was last seen (re-attachment: the same actor
+    coming back gets the same id, also after a black frame); the rest start new tracks. A shot cut
+    ends every track.
+
+    Args:
+        per_frame: every frame of the clip in order (frames without faces included: they carry the
+            histograms that reveal cuts), built with ``signature.describe_frame``.
+        config: tracking thresholds.
+
+    Returns:
+        Tracks with at least ``config.min_track_frames`` frames, ids 0, 1, ... in order of first
+        appearance.
+    """
+    shots = shot_index(per_frame, config.cut_threshold)
+    builders: list[_Builder] = []
+    for index, (ff, shot) in enumerate(zip(per_frame, shots)):
+        shapes = [face_shape(f.landmarks) for f in ff.faces]
+        free_faces = set(range(len(ff.faces)))
+        candidates = [b for b in builders if b.shot == shot and index - b.last_index <= config.max_gap + 1]
+        continuing = [b for b in candidates if b.last_index == index - 1]
+
+        def signature(b: _Builder, j: int) -> float:
+            return signature_distance(b.shape, b.colour, shapes[j], ff.appearance[j])
+
+        overlap = np.full((len(continuing), len(ff.faces)), _BLOCKED)
+        for i, b in enumerate(continuing):
+            last_box = b.rows[-1][1].box
+            for j, face in enumerate(ff.faces):
+                o = float(iou(last_box, face.box[None])[0])
+                if o >= config.track_iou and signature(b, j) <= config.reattach_distance:
+                    overlap[i, j] = 1.0 - o
+        matched: set[int] = set()
+        for i, j in _assign(overlap, _BLOCKED):
+            continuing[i].add(index, ff.frame, ff.faces[j], shapes[j], ff.appearance[j])
+            matched.add(id(continuing[i]))
+            free_faces.discard(j)
+
+        waiting = [b for b in candidates if id(b) not in matched]
+        faces = sorted(free_faces)
+        cost = np.full((len(waiting), len(faces)), _BLOCKED)
+        for i, b in enumerate(waiting):
+            last_centre, last_size = _centre_size(b.rows[-1][1].box)
+            for k, j in enumerate(faces):
+                d = signature(b, j)
+                if d <= config.reattach_distance:
+                    centre, _ = _centre_size(ff.faces[j].box)
+                    cost[i, k] = d + POSITION_WEIGHT * min(float(np.linalg.norm(centre - last_centre)) / last_size, 5.0)
+        for i, k in _assign(cost, _BLOCKED):
+            j = faces[k]
+            waiting[i].add(index, ff.frame, ff.faces[j], shapes[j], ff.appearance[j])
+            free_faces.discard(j)
+
+        for j in sorted(free_faces):
+            b = _Builder(len(builders), int(shot), shapes[j], ff.appearance[j])
+            b.add(index, ff.frame, ff.faces[j], shapes[j], ff.appearance[j])
+            builders.append(b)
+
+    kept = [b for b in builders if len(b.rows) >= config.min_track_frames]
+    return [b.build(new_id) for new_id, b in enumerate(kept)]
+
+
+def default_track(tracks: Sequence[FaceTrack], frame_size: tuple[int, int]) -> FaceTrack:
+    """The track to work on when the user names none: the largest, most central, longest-seen face.
+
+    Each frame of a track scores sqrt(box area / frame area) x centrality (1 at the frame centre,
+    0 at a corner); the track with the highest total wins.
+
+    Args:
+        tracks: from :func:`track_faces`.
+        frame_size: (height, width) of the frames.
+
+    Raises:
+        NoFaceTrackError: ``tracks`` is empty.
+    """
+    if not tracks:
+        raise NoFaceTrackError("no face was found in any frame of the shot, so there is no face track to use")
+    h, w = frame_size
+    half_diagonal = float(np.hypot(w, h)) / 2.0
+
+    def weight(t: FaceTrack) -> float:
+        centres = (t.boxes[:, :2] + t.boxes[:, 2:]) / 2.0
+        centrality = 1.0 - np.minimum(np.linalg.norm(centres - [w / 2.0, h / 2.0], axis=1) / half_diagonal, 1.0)
+        area = np.prod(np.clip(t.boxes[:, 2:] - t.boxes[:, :2], 0, None), axis=1) / float(w * h)
+        return float((np.sqrt(area) * centrality).sum())
+
+    return max(tracks, key=weight)

@@ -1,0 +1,40 @@
+"""analyze_shot end to end on real frames: tracks with smoothing and alignment, progress, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ned_core.analysis import analyze_shot
+from ned_core.exceptions import NoFaceTrackError, ShapeError
+
+
+def test_shot_analysis_has_smoothed_aligned_tracks(clip_parts, config, models):
+    calls = []
+    frames = [(10, clip_parts["both"]), (11, clip_parts["both"]), (12, clip_parts["black"]), (13, clip_parts["both"])]
+    shot = analyze_shot(iter(frames), config, models, progress=lambda done, frame: calls.append((done, frame)))
+    assert calls == [(1, 10), (2, 11), (3, 12), (4, 13)]
+    np.testing.assert_array_equal(shot.frames, [10, 11, 12, 13])
+    np.testing.assert_array_equal(shot.shots, [0, 0, 0, 0])
+    assert shot.frame_size == (512, 1024) and len(shot.tracks) == 2
+    for t in shot.tracks:
+        np.testing.assert_array_equal(t.track.frames, [10, 11, 13])
+        assert t.landmarks.shape == (3, 478, 3) and t.alignment.crop_from_image.shape == (3, 2, 3)
+        assert np.abs(t.landmarks - t.track.landmarks).max() < 5.0
+    # both faces are equally off-centre; Grace's (left half) is twice the size: she is the default
+    default = shot.default()
+    assert default.track.boxes[:, 2].max() < 512
+    assert shot.track(default.track.track_id) is default
+    with pytest.raises(NoFaceTrackError, match="tracks: "):
+        shot.track(99)
+
+
+def test_shot_errors_name_the_frame(clip_parts, config, models):
+    with pytest.raises(ShapeError, match="frame 8"):
+        analyze_shot([(7, clip_parts["both"]), (8, clip_parts["both"][:100])], config, models)
+    with pytest.raises(NoFaceTrackError):
+        analyze_shot([], config, models)
+    empty = analyze_shot([(1, clip_parts["black"])], config, models)
+    assert empty.tracks == ()
+    with pytest.raises(NoFaceTrackError, match="no face"):
+        empty.default()

@@ -1,0 +1,82 @@
+"""Tracks over a real clip: stable ids through swaps, entries, exits, black frames and cuts."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from ned_core.analysis import analyze_frames, default_track, track_faces
+from ned_core.analysis.types import FaceTrack
+from ned_core.exceptions import NoFaceTrackError
+
+SCRIPT = (
+    ["astronaut_only"] * 3  # 100-102 astronaut alone (right)
+    + ["both"] * 3  # 103-105 Grace enters (left)
+    + ["swapped"] * 2  # 106-107 they swap sides
+    + ["both"]  # 108 back
+    + ["black"]  # 109 black frame
+    + ["both"] * 2  # 110-111
+    + ["astronaut_only"] * 2  # 112-113 Grace leaves
+    + ["both"] * 2  # 114-115 Grace comes back
+    + ["after_cut"] * 3  # 116-118 cut: another shot
+)
+
+
+def centre_x(track: FaceTrack) -> np.ndarray:
+    return (track.boxes[:, 0] + track.boxes[:, 2]) / 2
+
+
+@pytest.fixture(scope="module")
+def clip_tracks(clip_parts, config, models):
+    per_frame, _ = analyze_frames(((100 + i, clip_parts[name]) for i, name in enumerate(SCRIPT)), config, models)
+    return per_frame, track_faces(per_frame, config)
+
+
+def test_ids_follow_the_actors(clip_tracks):
+    per_frame, tracks = clip_tracks
+    assert [len(f.faces) for f in per_frame] == [1, 1, 1, 2, 2, 2, 2, 2, 2, 0, 2, 2, 1, 1, 2, 2, 1, 1, 1]
+    assert len(tracks) == 3
+    astro, grace, after = tracks
+    assert (astro.track_id, grace.track_id, after.track_id) == (0, 1, 2)
+    # astronaut: every frame of the first shot but the black one, right side except while swapped
+    np.testing.assert_array_equal(astro.frames, [*range(100, 109), *range(110, 116)])
+    assert np.all((centre_x(astro) < 512) == np.isin(astro.frames, [106, 107]))
+    # Grace: enters at 103, keeps her id across the swap, the black frame, and her exit and return
+    np.testing.assert_array_equal(grace.frames, [103, 104, 105, 106, 107, 108, 110, 111, 114, 115])
+    assert np.all((centre_x(grace) > 512) == np.isin(grace.frames, [106, 107]))
+    assert [(s.start, s.stop) for s in grace.segments()] == [(0, 6), (6, 8), (8, 10)]
+
+
+def test_cut_ends_tracks(clip_tracks):
+    _, tracks = clip_tracks
+    astro, grace, after = tracks
+    assert (astro.shot, grace.shot, after.shot) == (0, 0, 1)
+    np.testing.assert_array_equal(after.frames, [116, 117, 118])
+    # same actor at the same place, but after a cut: a new track, not a continuation
+    assert abs(centre_x(after)[0] - centre_x(astro)[-1]) < 5
+
+
+def test_face_found_late_is_followed_back_to_its_entry(clip_parts, config, models):
+    no_change_trigger = dataclasses.replace(config, redetect_change=1.0, detect_interval=3)
+    script = ["astronaut_only"] * 2 + ["both"] * 4
+    per_frame, _ = analyze_frames(((i, clip_parts[n]) for i, n in enumerate(script)), no_change_trigger, models)
+    assert [len(f.faces) for f in per_frame] == [1, 1, 2, 2, 2, 2]
+    grace, = (t for t in track_faces(per_frame, no_change_trigger) if centre_x(t)[0] < 512)
+    np.testing.assert_array_equal(grace.frames, [2, 3, 4, 5])
+
+
+def _track(track_id: int, box: tuple[float, float, float, float], frames: int) -> FaceTrack:
+    return FaceTrack(track_id, 0, np.arange(frames), np.zeros((frames, 478, 3), np.float32),
+                     np.tile(np.array(box, np.float32), (frames, 1)), np.ones(frames, np.float32))
+
+
+def test_default_track_prefers_large_central_faces():
+    central = _track(0, (860, 440, 1060, 640), 20)
+    corner_big = _track(1, (0, 0, 300, 300), 20)
+    small_central = _track(2, (940, 520, 980, 560), 20)
+    assert default_track([corner_big, small_central, central], (1080, 1920)).track_id == 0
+    assert default_track([small_central, _track(3, (860, 440, 1060, 640), 2)], (1080, 1920)).track_id == 2
+    with pytest.raises(NoFaceTrackError, match="no face"):
+        default_track([], (1080, 1920))
