@@ -1,0 +1,63 @@
+"""Protocol versions: the major-version rule, and upgrades of an older minor version's messages."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable, Dict, Mapping, Sequence, Tuple
+
+from .exceptions import VersionMismatchError
+
+#: Turns a message (the header map, content included) of minor version m into minor m + 1.
+Adapter = Callable[[Dict[str, Any]], Dict[str, Any]]
+
+#: Upgrades within major 1, keyed by the minor they upgrade from. Empty: 1.0 is the first version.
+#: A minor release adds a new entry here (e.g. ``{0: _rename_priority}``) and never changes one.
+MINOR_UPGRADES: Mapping[int, Adapter] = {}
+
+
+def check_version(remote: Sequence[int], local: Sequence[int]) -> None:
+    """Accepts a message only when its major version equals this end's.
+
+    Raises:
+        VersionMismatchError: the majors differ; ``details`` holds both versions.
+    """
+    if remote[0] == local[0]:
+        return
+    newest = max(tuple(remote), tuple(local))
+    older = "the sender of the message" if tuple(remote) < tuple(local) else "this end"
+    raise VersionMismatchError(
+        f"protocol version mismatch: the message is NED protocol {remote[0]}.{remote[1]}, this end speaks "
+        f"{local[0]}.{local[1]}, and major versions must match: upgrade {older} (ned-protocol client or "
+        f"host plugin, or the render node) to protocol {newest[0]}.x",
+        details={"remote": list(remote), "local": list(local)})
+
+
+def upgrade(wire: Dict[str, Any], remote: Tuple[int, int], local: Tuple[int, int],
+            upgrades: Mapping[int, Adapter]) -> Dict[str, Any]:
+    """Brings a same-major message of an older minor version up to this end's minor.
+
+    A newer minor's message is returned unchanged: minors only add optional fields and new message
+    types, and the schemas drop fields they do not know.
+
+    Args:
+        wire: the decoded header map (not modified).
+        remote: the message's version.
+        local: this end's version (same major).
+        upgrades: adapters keyed by the minor they upgrade from.
+
+    Returns:
+        The header map in this end's minor version.
+
+    Raises:
+        VersionMismatchError: an upgrade step is missing from ``upgrades``.
+    """
+    if remote[1] >= local[1]:
+        return wire
+    upgraded = copy.deepcopy(wire)
+    for minor in range(remote[1], local[1]):
+        if minor not in upgrades:
+            raise VersionMismatchError(f"this end cannot upgrade protocol {remote[0]}.{minor} messages to "
+                                       f"{local[0]}.{minor + 1}: upgrade the sender",
+                                       details={"remote": list(remote), "local": list(local)})
+        upgraded = upgrades[minor](upgraded)
+    return upgraded
