@@ -234,3 +234,44 @@ class ExpressionShapeError(Face3dError, ValueError):
 
 class SyntheticActorError(NedError):
     """A synthetic actor cannot be built (no face found in the photo, bad settings)."""
+
+
+# --- manipulation (ned_core/manipulation: the learned emotion manipulator, datasets, training) ---
+class ManipulatorError(NedError):
+    """Base class of learned-manipulator errors (networks, checkpoints, datasets, training)."""
+
+
+class ManipulatorConfigError(ManipulatorError, ValueError):
+    """A ``ManipulatorConfig``/``TrainConfig``/space field is out of range; the message names the field."""
+
+
+class CheckpointFormatError(ManipulatorError):
+    """A manipulator checkpoint is missing, unreadable, of an unknown format, or its weights do not fit."""
+
+
+class OfficialCheckpointError(CheckpointFormatError):
+    """A file given as an official NED manipulator checkpoint does not have that layout (the message says what is missing)."""
+
+
+class ExpressionSpaceMismatchError(ManipulatorError, ValueError):
+    """Expressions of one space (channel count/names) given to a manipulator or dataset of another."""
+
+
+class DatasetFormatError(ManipulatorError):
+    """An expression dataset file is missing, unreadable, of another schema, or inconsistent."""
+
+
+class DatasetLayoutError(ManipulatorError):
+    """`ned dataset build` cannot read the labelled-video layout (no videos, unknown label, bad annotation file)."""
+
+
+class DatasetTooSmallError(ManipulatorError, ValueError):
+    """A dataset has too few N-frame windows (or emotions) to train, validate or evaluate on."""
+
+
+class TrainingDivergedError(ManipulatorError):
+    """A training loss became NaN or infinite; the message names the iteration and the loss."""
+
+
+class DistributedSetupError(ManipulatorError):
+    """Multi-process training was launched but cannot start (environment, backend, device)."""
