@@ -275,3 +275,12 @@ class TrainingDivergedError(ManipulatorError):
 
 class DistributedSetupError(ManipulatorError):
     """Multi-process training was launched but cannot start (environment, backend, device)."""
+
+
+# --- render jobs (ned_core/pipeline) ------------------------------------------------------
+class RenderJobError(NedError):
+    """A render request cannot be carried out as asked (the message names the field)."""
+
+
+class JobCancelledError(NedError):
+    """A render was cancelled between two frames; every plate written so far is complete."""
