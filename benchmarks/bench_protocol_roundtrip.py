@@ -1,6 +1,6 @@
 """Round trips of a 1080p half RGBA frame (and of small requests) between two processes over tcp loopback.
 
-Usage: ``python protocol/bench_roundtrip.py [--frames 200] [--small 2000]``. The node process echoes
+Usage: ``python benchmarks/bench_protocol_roundtrip.py [--frames 200] [--small 2000]``. The node process echoes
 each frame back as an inline frame_result; both ends sign, check and decode every message exactly
 as ``ned_protocol`` does in production. Prints one JSON line per measurement.
 """

@@ -16,6 +16,9 @@ COMMANDS = {
     "models": "ned_core.cli.models_cmd:models",
     "plates": "ned_core.cli.plates_cmd:plates",
     "analyze": "ned_core.cli.analyze_cmd:analyze",
+    "node": "ned_core.cli.node_cmd:node",
+    "submit": "ned_core.cli.submit_cmd:submit",
+    "jobs": "ned_core.cli.jobs_cmd:jobs",
 }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from fractions import Fraction
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from ned_core.exceptions import PreviewError
 from ned_core.io.atomic import atomic_path
 from ned_core.io.plate_source import PlateSource
 
-log = logging.getLogger(__name__)
 
 
 def _even(n: int) -> int:
