@@ -2,33 +2,40 @@
 
 Typical use (embedded tier)::
 
-    from ned_core.face3d import EmbeddedFaceModel
+    from ned_core.face3d import CHANNEL_INDEX, EmbeddedFaceModel
     model = EmbeddedFaceModel.from_mean_face()
     fit = model.fit(landmarks)                      # (T, 478, 3) image px -> FitResult
     fit.expression[:, model.speech_channel]         # jaw opening per frame
     edited = fit.expression.copy()
     edited[:, CHANNEL_INDEX["lip_corner_pull_L"]] += 0.5            # more smile on the left
     mesh = model.reconstruct(fit, edited, include_unexplained=True)  # (T, 468, 3) image px
+
+Names are imported on first use, so ``ned_core.face3d.channels`` stays cheap to import.
 """
 
-from ned_core.face3d.basis import ExpressionBasis, build_expression_basis
-from ned_core.face3d.channels import CHANNEL_INDEX, CHANNEL_NAMES, CHANNELS, NUM_CHANNELS, SPEECH_CHANNEL
-from ned_core.face3d.config import FitConfig
-from ned_core.face3d.embedded import EmbeddedFaceModel
-from ned_core.face3d.interface import FaceModel
-from ned_core.face3d.types import FitResult, Pose
+from __future__ import annotations
 
-__all__ = [
-    "CHANNELS",
-    "CHANNEL_INDEX",
-    "CHANNEL_NAMES",
-    "NUM_CHANNELS",
-    "SPEECH_CHANNEL",
-    "EmbeddedFaceModel",
-    "ExpressionBasis",
-    "FaceModel",
-    "FitConfig",
-    "FitResult",
-    "Pose",
-    "build_expression_basis",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "CHANNELS": "channels",
+    "CHANNEL_INDEX": "channels",
+    "CHANNEL_NAMES": "channels",
+    "NUM_CHANNELS": "channels",
+    "SPEECH_CHANNEL": "channels",
+    "EmbeddedFaceModel": "embedded",
+    "ExpressionBasis": "basis",
+    "FaceModel": "interface",
+    "FitConfig": "config",
+    "FitResult": "types",
+    "Pose": "types",
+    "build_expression_basis": "basis",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'ned_core.face3d' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"ned_core.face3d.{_EXPORTS[name]}"), name)

@@ -14,6 +14,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Channel:
+    """One expression channel: its name, the FACS action unit it models, a description, its L/R group.
+
+    The embedded tier's displacement field of each channel is documented in
+    ``units_upper.py`` / ``units_lower.py`` (built into an ``ExpressionBasis`` by ``basis.py``).
+    """
+
     name: str
     facs: str  # FACS action unit it models
     description: str

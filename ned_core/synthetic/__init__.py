@@ -1,0 +1,40 @@
+"""Synthetic actors for tests and benchmarks: a real photo animated with known expressions, and expression sequences.
+
+Typical use::
+
+    from ned_core.synthetic import SyntheticActorConfig, emotion_sequence, make_synthetic_actor, sample_photo
+    model = EmbeddedFaceModel.from_mean_face()
+    clip = make_synthetic_actor(sample_photo("grace_hopper"), SyntheticActorConfig(seed=0), models, model)
+    clip.frames, clip.expression, clip.pose    # (T, H, W, 3) uint8, (T, 27) truth, true head pose
+    happy = emotion_sequence("happy", 100, seed=1, actor_seed=3)   # (100, 27), no images
+
+Names are imported on first use, so ``emotion_sequence`` does not pull in the image stack.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "SAMPLE_PHOTOS": "photos",
+    "ActorStyle": "emotions",
+    "SyntheticActorConfig": "actor",
+    "SyntheticClip": "actor",
+    "actor_expressions": "actor",
+    "actor_style": "emotions",
+    "animate_photo": "actor",
+    "emotion_sequence": "emotions",
+    "head_motion": "actor",
+    "make_synthetic_actor": "actor",
+    "sample_photo": "photos",
+    "write_mp4": "video",
+    "write_png_sequence": "video",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'ned_core.synthetic' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"ned_core.synthetic.{_EXPORTS[name]}"), name)
