@@ -382,3 +382,21 @@ class KeyManagementError(NodeError):
 
 class PreviewError(NedError):
     """The H.264 preview movie could not be written (the plates are unaffected)."""
+
+
+# --- render stage 5 (ned_core/render: renderer interface, mesh warp, mouth retrieval) and composite stage 6 ---
+class RenderConfigError(RenderError, ValueError):
+    """A RenderConfig field is out of range; the message names the field."""
+
+
+class CompositeConfigError(RenderError, ValueError):
+    """A CompositeConfig field is out of range; the message names the field."""
+
+
+class RenderInputError(RenderError, ValueError):
+    """A renderer or compositor got inputs it cannot use (frame or landmarks of the wrong shape, a face
+    outside the frame, a shot context whose arrays disagree); the message names the frame and field."""
+
+
+class MouthIndexError(RenderError):
+    """The shot's mouth index cannot be built (frame reader failed or returned a wrong-shaped frame)."""

@@ -16,9 +16,14 @@ COMMANDS = {
     "models": "ned_core.cli.models_cmd:models",
     "plates": "ned_core.cli.plates_cmd:plates",
     "analyze": "ned_core.cli.analyze_cmd:analyze",
+    "render": "ned_core.cli.render_cmd:render",
     "node": "ned_core.cli.node_cmd:node",
     "submit": "ned_core.cli.submit_cmd:submit",
     "jobs": "ned_core.cli.jobs_cmd:jobs",
+    "dataset": "ned_core.cli.dataset_cmd:dataset",
+    "train": "ned_core.cli.train_cmd:train",
+    "eval": "ned_core.cli.eval_cmd:eval_group",
+    "manipulator": "ned_core.cli.manipulator_cmd:manipulator",
 }
 
 

@@ -122,6 +122,17 @@ class PreviewWriter:
             self._out.mux(packet)
         self._frames += 1
 
+    def discard(self) -> None:
+        """Abandon the movie (after a failed render): nothing is left at the final path, no error raised."""
+        try:
+            self._out.close()
+        except (av.FFmpegError, OSError, ValueError):
+            pass
+        finally:
+            if self._audio is not None:
+                self._audio.close()
+            self._atomic.__exit__(PreviewError, PreviewError("discarded"), None)
+
     def close(self, error: BaseException | None = None) -> Path:
         """Finish the movie (flush, mux audio, rename into place); on ``error`` discard it."""
         try:

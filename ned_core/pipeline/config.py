@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ned_core.analysis.config import AnalysisConfig
+from ned_core.composite.config import CompositeConfig
 from ned_core.direct.config import DirectConfig
 from ned_core.face3d.config import FitConfig
 from ned_core.io.colour import ColourConfig
 from ned_core.io.exr import PlateWriteConfig
 from ned_core.models.store import StoreConfig
+from ned_core.render.config import RenderConfig
 
 
 def default_cache_dir() -> Path:
@@ -44,6 +46,9 @@ class NedConfig:
     fit: FitConfig = field(default_factory=FitConfig)
     shot_fit: ShotFitConfig = field(default_factory=ShotFitConfig)
     direct: DirectConfig = field(default_factory=DirectConfig)
+    render: RenderConfig = field(default_factory=RenderConfig)
+    composite: CompositeConfig = field(default_factory=CompositeConfig)
     plates: PlateWriteConfig = field(default_factory=PlateWriteConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no analysis cache
+    device: str = "cpu"  # torch device of the learned stages ("cpu", "cuda", "cuda:1")

@@ -1,0 +1,40 @@
+"""The composite stage's configuration: one frozen dataclass, passed in, never mutated."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ned_core.exceptions import CompositeConfigError
+
+
+@dataclass(frozen=True)
+class CompositeConfig:
+    """Blend mask and multi-band blending settings (lengths as fractions of the inter-ocular distance).
+
+    Attributes:
+        erode: how far the hard face-oval mask is eroded before feathering (fraction of the IOD),
+            so the seam lies inside the face where the render is reliable.
+        feather: Gaussian sigma of the feather applied after the erosion (fraction of the IOD).
+        levels: most Laplacian pyramid levels; fewer are used when the data window leaves too
+            little room around the mask for the coarsest band (it must fade out inside the window).
+        margin: data window = face box grown by this fraction of its width/height on each side
+            (as ``PlateWriteConfig.margin``).
+        min_alpha: mask values below this are set to 0 (the plate is exactly transparent there).
+    """
+
+    erode: float = 0.08
+    feather: float = 0.05
+    levels: int = 5
+    margin: float = 0.15
+    min_alpha: float = 1e-3
+
+    def __post_init__(self) -> None:
+        for name in ("erode", "feather", "margin", "min_alpha"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+                raise CompositeConfigError(f"CompositeConfig.{name} must be finite and >= 0, got {value!r}")
+        if not isinstance(self.levels, int) or not 1 <= self.levels <= 8:
+            raise CompositeConfigError(f"CompositeConfig.levels must be an int in 1..8, got {self.levels!r}")
+        if self.min_alpha >= 0.5:
+            raise CompositeConfigError(f"CompositeConfig.min_alpha must be < 0.5, got {self.min_alpha!r}")

@@ -1,0 +1,120 @@
+"""Stage 4 for a render request: the schedule and director it names, applied to one track."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ned_core.analysis import FaceMeshModels
+from ned_core.direct import (
+    Director,
+    EmotionPriorDirector,
+    EmotionSchedule,
+    ReferenceStyleDirector,
+    extract_reference_style,
+    parse_emotion_keys,
+    parse_emotion_spec,
+)
+from ned_core.exceptions import NoFaceTrackError, RenderJobError
+from ned_core.face3d.types import FitResult
+from ned_core.io.plates import open_plates
+from ned_core.pipeline.config import NedConfig
+from ned_core.pipeline.request import RenderRequest
+
+DIRECTORS = ("prior", "learned")
+
+
+def build_schedule(request: RenderRequest, first: int, last: int, config: NedConfig) -> EmotionSchedule:
+    """The per-frame target over ``first..last`` from ``--emotion`` or ``--keys``.
+
+    With ``reference``, ``emotion`` is an intensity ("0.8", default 1) and keys may only carry intensity.
+    """
+    given = [name for name, v in (("emotion", request.emotion), ("keys", request.keys)) if v is not None]
+    if len(given) > 1:
+        raise RenderJobError("give either an emotion spec or a keys file, not both")
+    if request.keys is not None:
+        return parse_emotion_keys(request.keys, first, last, config.direct, source="keys")
+    spec = request.emotion
+    if spec is None:
+        if request.reference is None:
+            raise RenderJobError("nothing to direct: give an emotion (e.g. happy:0.8), a keys file or a reference clip")
+        spec = "1.0"
+    return parse_emotion_spec(spec, first, last, config.direct)
+
+
+def reference_director(reference: str, config: NedConfig, models: FaceMeshModels) -> ReferenceStyleDirector:
+    """Analyse the reference clip and build a director for its style (default track of the clip)."""
+    from ned_core.pipeline.analyze import analyze_and_fit  # the reference is analysed like any shot
+
+    if not Path(reference).exists() and "#" not in reference and "%" not in reference and "@" not in reference:
+        raise RenderJobError(f"reference clip {reference} does not exist")
+    with open_plates(reference, colour=config.colour) as clip:
+        shot = analyze_and_fit(clip, config, models=models)
+    if not shot.analysis.tracks:
+        raise NoFaceTrackError(f"reference clip {reference}: no face found, so it has no style to copy")
+    track = shot.analysis.default().track
+    style = extract_reference_style(shot.fits[track.track_id].expression, config.direct)
+    return ReferenceStyleDirector(style, config.direct)
+
+
+def make_director(request: RenderRequest, config: NedConfig, models: FaceMeshModels) -> Director:
+    """The director the request names (``prior`` or ``learned``), or the reference-style director."""
+    if request.director not in DIRECTORS:
+        raise RenderJobError(f"unknown director {request.director!r}; choose one of {', '.join(DIRECTORS)}")
+    if request.reference is not None:
+        if request.director != "prior":
+            raise RenderJobError("--reference uses the embedded style transfer; it cannot be combined with "
+                                 "--director learned (give the learned director the reference instead)")
+        return reference_director(request.reference, config, models)
+    if request.director == "learned":
+        if not request.checkpoint:
+            raise RenderJobError("--director learned needs --checkpoint PATH (train one with `ned train manipulator`)")
+        from ned_core.manipulation import load_learned_director
+
+        return load_learned_director(request.checkpoint, device=config.device, config=config.direct)
+    return EmotionPriorDirector(config.direct)
+
+
+def fill_gaps(frames: np.ndarray, values: np.ndarray, first: int, last: int) -> np.ndarray:
+    """Values for every frame ``first..last``: linear over a track's gaps, held beyond its ends.
+
+    Args:
+        frames: ``(T,)`` increasing frame numbers of a track (gaps where the face was away).
+        values: ``(T, K)`` per track frame.
+        first, last: the shot's frame span (inclusive), containing ``frames``.
+
+    Returns:
+        ``(last - first + 1, K)`` values, row ``i`` = frame ``first + i``.
+    """
+    full = np.arange(first, last + 1)
+    return np.stack([np.interp(full, frames, values[:, k]) for k in range(values.shape[1])], axis=1)
+
+
+def direct_track(director: Director, schedule: EmotionSchedule, track_frames: np.ndarray, fit: FitResult,
+                 seed: int) -> np.ndarray:
+    """Directed ``(T, K) float32`` expression for the track's frames.
+
+    The director sees the whole shot span (``schedule.first_frame..last_frame``) so that keys anywhere
+    in the shot apply; frames where the track has no face are filled (see :func:`fill_gaps`) and dropped.
+    """
+    first, last = schedule.first_frame, schedule.last_frame
+    filled = fill_gaps(track_frames, fit.expression.astype(np.float64), first, last)
+    directed = director.direct(filled, schedule, seed)
+    return directed[track_frames - first].astype(np.float32)
+
+
+def emotion_metadata(request: RenderRequest, schedule: EmotionSchedule, director: Director) -> dict[str, str]:
+    """``ned/...`` keys describing the target and the director, for every plate's header."""
+    from ned_core.direct import emotion_keys_doc
+
+    meta = {
+        "ned/emotion": request.emotion or "",
+        "ned/emotion_keys": json.dumps(emotion_keys_doc(schedule), sort_keys=True),
+        "ned/reference": request.reference or "",
+        "ned/director": request.director,
+        "ned/seed": str(request.seed),
+    }
+    meta.update(director.metadata())
+    return meta

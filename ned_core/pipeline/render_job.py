@@ -1,0 +1,188 @@
+"""A whole render job: plates -> analysis -> fit -> direct -> render -> composite -> EXR plates (+ preview)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from ned_core import __version__
+from ned_core.analysis import FaceMeshModels, TrackAnalysis
+from ned_core.exceptions import JobCancelledError, PlateMetadataError
+from ned_core.face3d.embedded import EmbeddedFaceModel
+from ned_core.io.exr import FacePlate, PlateMetadata, empty_plate, write_face_plate
+from ned_core.io.exr_timecode import timecode_at
+from ned_core.io.plate_source import PlateInfo, PlateSource
+from ned_core.io.plates import open_plates
+from ned_core.io.preview import PreviewWriter, audio_span
+from ned_core.models import ModelStore
+from ned_core.pipeline.analyze import analyze_and_fit
+from ned_core.pipeline.config import NedConfig
+from ned_core.pipeline.directing import build_schedule, direct_track, emotion_metadata, make_director
+from ned_core.pipeline.frame_render import FrameRenderer
+from ned_core.pipeline.naming import plate_path
+from ned_core.pipeline.request import FrameResult, RenderRequest, RenderSummary
+from ned_core.pipeline.targets import target_landmarks
+from ned_core.progress import ProgressCallback, StageTimer
+
+log = logging.getLogger(__name__)
+
+DEFAULT_FPS = Fraction(24)
+_ANALYSIS_MODELS = ("face_detection_short_range", "face_detection_full_range", "face_landmark", "iris_landmark")
+
+
+def _job_params(request: RenderRequest, info: PlateInfo, store: ModelStore, track: int | None) -> dict[str, str]:
+    """``ned/...`` keys common to every plate of the job (the per-frame ones are added later)."""
+    params = {
+        "ned/version": __version__,
+        "ned/source": info.path,
+        "ned/source_kind": info.kind,
+        "ned/track": "" if track is None else str(track),
+        "ned/tier": "embedded",
+        "ned/renderer": "mesh_warp",
+        "ned/noncommercial_models": "none",
+    }
+    for name in _ANALYSIS_MODELS:
+        params[f"ned/model/{name}"] = store.checksum(name)
+    return params
+
+
+def _timecode(info: PlateInfo, frame: int, fps: Fraction) -> str | None:
+    if info.timecode is None:
+        return None
+    try:
+        return timecode_at(info.timecode, frame - info.frames[0], fps)
+    except PlateMetadataError:
+        return None
+
+
+class _Emitter:
+    """Writes plates atomically, then tells the caller (frame order), counts progress and feeds the preview."""
+
+    def __init__(self, request: RenderRequest, info: PlateInfo, config: NedConfig, params: dict[str, str],
+                 on_frame: Callable[[FrameResult], None] | None, timer: StageTimer):
+        self.request, self.info, self.config, self.params = request, info, config, params
+        self.fps = info.fps or DEFAULT_FPS
+        self.on_frame, self.timer = on_frame, timer
+        self.plates: list[Path] = []
+        self.no_face: list[int] = []
+
+    def emit(self, plate: FacePlate, has_face: bool) -> Path:
+        meta = PlateMetadata(fps=self.fps, timecode=_timecode(self.info, plate.frame, self.fps),
+                             owner="", comments="NED face plate (premultiplied RGBA + facemask.A)",
+                             params={**self.params, "ned/source_frame": str(plate.frame),
+                                     "ned/has_face": "1" if has_face else "0"})
+        path = write_face_plate(plate_path(self.request, self.info, plate.frame), plate, meta, self.config.plates)
+        self.plates.append(path)
+        if not has_face:
+            self.no_face.append(plate.frame)
+        if self.on_frame is not None:
+            self.on_frame(FrameResult(plate.frame, path, has_face, plate.data_window))
+        self.timer.step()
+        return path
+
+
+def _track(shot, request: RenderRequest) -> TrackAnalysis | None:
+    if not shot.analysis.tracks:
+        return None
+    return shot.analysis.track(request.track) if request.track is not None else shot.analysis.default()
+
+
+def render_shot(request: RenderRequest, config: NedConfig, *, progress: ProgressCallback | None = None,
+                on_frame: Callable[[FrameResult], None] | None = None,
+                should_cancel: Callable[[], bool] | None = None,
+                skip_frames: frozenset[int] = frozenset(), models: FaceMeshModels | None = None) -> RenderSummary:
+    """Render one job end to end.
+
+    Args:
+        request: what to render (see :class:`RenderRequest`).
+        config: every stage's settings.
+        progress: receives ProgressEvents per stage (analysis, fit, render).
+        on_frame: called after each plate is complete on disk, in frame order.
+        should_cancel: polled between frames; True stops the job with JobCancelledError.
+        skip_frames: frames already rendered (resume): neither rendered again nor reported.
+        models: loaded face-analysis models to reuse (a node keeps them resident).
+
+    Returns:
+        What was written.
+
+    Raises:
+        NedError subclasses naming the field/file/frame: bad request, unreadable source, unknown track,
+        cancelled (JobCancelledError; every plate written before is complete).
+    """
+    started = time.perf_counter()
+    store = ModelStore(config.store)
+    models = models or FaceMeshModels.load(store, config.analysis)
+    face_model = EmbeddedFaceModel.from_mean_face(config.fit)
+    timings: dict[str, float] = {}
+    warnings: list[str] = []
+    with open_plates(request.source, frames=request.frames, colour=config.colour,
+                     start_frame=request.start_frame) as source:
+        info = source.info
+        first, last = info.frames[0], info.frames[-1]
+        schedule = build_schedule(request, first, last, config)  # bad emotion specs fail before any work
+        director = make_director(request, config, models)
+        shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
+        timings["analysis+fit"] = time.perf_counter() - started
+        track = _track(shot, request)
+        params = {**_job_params(request, info, store, None if track is None else track.track.track_id),
+                  **emotion_metadata(request, schedule, director)}
+        renderer = None
+        targets: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        if track is not None:
+            fit = shot.fits[track.track.track_id]
+            directed = direct_track(director, schedule, track.track.frames, fit, request.seed)
+            dst = target_landmarks(face_model, fit, directed, track.landmarks)
+            targets = {int(f): (track.landmarks[i], dst[i]) for i, f in enumerate(track.track.frames)}
+            renderer = FrameRenderer(config, source, track)
+        else:
+            warnings.append("no face found in the shot: every plate is transparent")
+        timer = StageTimer("render", len(info.frames) - len(skip_frames & set(info.frames)), progress)
+        emitter = _Emitter(request, info, config, params, on_frame, timer)
+        preview = _open_preview(request, source) if request.preview else None
+        t_render = time.perf_counter()
+        try:
+            for number in info.frames:
+                if should_cancel is not None and should_cancel():
+                    raise JobCancelledError(f"job cancelled before frame {number}; plates written so far are complete")
+                if number in skip_frames and preview is None:
+                    continue
+                frame = source.read(number)
+                if number in targets:
+                    plate = renderer.render(frame, *targets[number])
+                else:
+                    plate = empty_plate(number, (info.width, info.height))
+                if number not in skip_frames:
+                    emitter.emit(plate, number in targets)
+                if preview is not None:
+                    preview.add(renderer.preview_frame(frame, plate) if renderer else
+                                source.colour.working_to_srgb8(frame.rgb))
+        except BaseException:
+            if preview is not None:
+                preview.discard()
+            raise
+        timings["render+write"] = time.perf_counter() - t_render
+        preview_path = preview.close() if preview is not None else None
+        mouth_flags = renderer.synthesised_mouth_frames if renderer else ()
+    if mouth_flags:
+        warnings.append(f"{len(mouth_flags)} frames open the mouth wider than any frame of the shot; their mouth "
+                        f"interior is synthesised (frames {mouth_flags[0]}..{mouth_flags[-1]})")
+    if emitter.no_face and track is not None:
+        warnings.append(f"{len(emitter.no_face)} frames without the face: transparent plates")
+    for w in warnings:
+        log.warning(w)
+    timings["total"] = time.perf_counter() - started
+    return RenderSummary(plates=tuple(emitter.plates), frames=tuple(info.frames), no_face_frames=tuple(emitter.no_face),
+                         track=None if track is None else track.track.track_id, preview=preview_path,
+                         warnings=tuple(warnings), timings=timings)
+
+
+def _open_preview(request: RenderRequest, source: PlateSource) -> PreviewWriter:
+    info = source.info
+    movie, span = audio_span(source, request.start_frame or 0)
+    path = Path(request.out_dir) / f"{Path(info.path).stem.split('.')[0]}.ned.preview.mp4"
+    return PreviewWriter(path, (info.width, info.height), info.fps or DEFAULT_FPS, movie, span)

@@ -1,0 +1,37 @@
+"""Target landmarks of a track: the fit re-posed with the directed expression, iris carried with the eyes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ned_core.analysis.types import NUM_MESH
+from ned_core.face3d.embedded import EmbeddedFaceModel
+from ned_core.face3d.types import FitResult
+
+# eye corners that carry each iris (MediaPipe indices): subject's right eye 33/133, left eye 362/263
+_IRIS_CARRIERS = ((slice(468, 473), (33, 133)), (slice(473, 478), (362, 263)))
+
+
+def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.ndarray,
+                     source: np.ndarray) -> np.ndarray:
+    """Where every landmark of the track goes under the edited expression.
+
+    Args:
+        model: the face model that made ``fit``.
+        fit: the track's fit (pose, rest shape, unexplained detail).
+        expression: ``(T, K)`` directed expression.
+        source: ``(T, 478, 3)`` the track's (smoothed) observed landmarks.
+
+    Returns:
+        ``(T, 478, 3) float32``: the mesh reconstructed with the fit's unexplained detail (so an unedited
+        expression returns ``source`` exactly), and each iris moved with its eye corners (gaze kept).
+    """
+    src = np.asarray(source, np.float32)
+    edited = model.reconstruct(fit, expression, include_unexplained=True)
+    unedited = model.reconstruct(fit, include_unexplained=True)
+    out = src.copy()
+    out[:, :NUM_MESH] = src[:, :NUM_MESH] + (edited - unedited)  # exact identity when nothing is edited
+    for iris, corners in _IRIS_CARRIERS:
+        shift = (out[:, corners] - src[:, corners]).mean(axis=1, keepdims=True)
+        out[:, iris] = src[:, iris] + shift
+    return out

@@ -1,0 +1,74 @@
+"""The render stage's configuration: one frozen dataclass, passed in, never mutated."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+from ned_core.exceptions import RenderConfigError
+
+
+@dataclass(frozen=True)
+class RenderConfig:
+    """Every knob of the embedded mesh-warp renderer.
+
+    Lengths are fractions of the face so that one config suits every face size: "face width" is
+    the horizontal extent of the 468 mesh points, IOD the inter-ocular distance (eye-contour
+    centres), both measured on the source landmarks of the frame.
+
+    Attributes:
+        fade_margin: width of the band around the face oval over which the warp fades to zero,
+            as a fraction of the face width.
+        fade_rings: rings of control points across the fade band (more = smoother fade).
+        ring_points: control points per ring.
+        field_spacing: the warp's displacement field is computed on a grid whose spacing is this
+            fraction of the face width (rounded to whole pixels; 0 = every pixel) and bilinearly
+            interpolated in between: 2 px for a 256 px face, 4 px for a 500 px face by default.
+            Identity warps stay exact at any spacing.
+        eye_feather: soft edge, inside the eye contour, between the lid warp and the rigidly moved
+            eye interior (fraction of the IOD).
+        mouth_open: inner-lip area (in IOD^2, pose-normalised) above which a frame counts as an
+            open mouth (a candidate for mouth-interior retrieval).
+        fill_start, fill_full: how much larger (IOD^2) the target inner-lip area must be than the
+            source's before the interior is filled at all / fully (smooth in between, so the
+            fill fades in rather than pops).
+        max_patches: most mouth patches kept per shot (bounded memory; diverse shapes kept).
+        patch_px_per_iod: resolution of the stored mouth patches (pixels per IOD); a patch spans
+            1.2 x 0.9 IOD around the mouth.
+        colour_std_range: (low, high) clamp on the per-channel std ratio of the colour match.
+        synth_darkness: brightness of a synthesised interior relative to the lips' mean colour.
+    """
+
+    fade_margin: float = 0.2
+    fade_rings: int = 3
+    ring_points: int = 48
+    field_spacing: float = 0.008
+    eye_feather: float = 0.04
+    mouth_open: float = 0.03
+    fill_start: float = 0.005
+    fill_full: float = 0.025
+    max_patches: int = 64
+    patch_px_per_iod: float = 80.0
+    colour_std_range: tuple[float, float] = (0.7, 1.4)
+    synth_darkness: float = 0.3
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            values = value if isinstance(value, tuple) else (value,)
+            if not all(math.isfinite(v) and v >= 0 for v in values):
+                raise RenderConfigError(f"RenderConfig.{f.name} must be finite and >= 0, got {value!r}")
+        if self.fade_margin <= 0 or self.fade_rings < 1 or self.ring_points < 8 or self.field_spacing > 0.05:
+            raise RenderConfigError(
+                "RenderConfig: expected fade_margin > 0, fade_rings >= 1, ring_points >= 8, field_spacing <= 0.05; "
+                f"got {self.fade_margin}, {self.fade_rings}, {self.ring_points}, {self.field_spacing}"
+            )
+        if not self.fill_full > self.fill_start or self.max_patches < 1 or self.patch_px_per_iod < 8:
+            raise RenderConfigError(
+                "RenderConfig: expected fill_full > fill_start, max_patches >= 1, patch_px_per_iod >= 8; "
+                f"got {self.fill_start}, {self.fill_full}, {self.max_patches}, {self.patch_px_per_iod}"
+            )
+        low, high = self.colour_std_range
+        if not 0 < low <= 1 <= high:
+            raise RenderConfigError(f"RenderConfig.colour_std_range must satisfy 0 < low <= 1 <= high, "
+                                    f"got {self.colour_std_range}")

@@ -1,0 +1,118 @@
+"""Fill a mouth opened wider than the source: retrieved from the shot's own frames, or synthesised dark."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ned_core.analysis import crop
+from ned_core.analysis.mask import polygon_mask
+from ned_core.analysis.procrustes import similarity_transform
+from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
+from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SYNTHESISED
+from ned_core.render.config import RenderConfig
+from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, ring_statistics
+from ned_core.render.warp import backward_map, remap, triangulate
+
+EDGE_FEATHER_IOD = 0.02  # soft edge of the filled interior, inside the inner-lip outline
+
+
+def fill_weight(src: np.ndarray, dst: np.ndarray, config: RenderConfig) -> float:
+    """How much of the target interior to fill (0..1): smooth in the growth of the pose-normalised opening."""
+    grown = mouth_shape(dst)[1] - mouth_shape(src)[1]
+    t = float(np.clip((grown - config.fill_start) / (config.fill_full - config.fill_start), 0.0, 1.0))
+    return t * t * (3.0 - 2.0 * t)
+
+
+def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
+               index: MouthIndex, config: RenderConfig) -> tuple[np.ndarray, int]:
+    """The nearest stored interior warped into the target inner lips over ``window``, colour-matched.
+
+    Returns:
+        ``(fill (h, w, 3) float32, source frame number of the interior)``.
+    """
+    slot = index.nearest(mouth_shape(dst)[0])
+    target = dst[list(LIPS_INNER)]
+    patch_pts = index.inner_lips[slot]
+    field = backward_map(patch_pts, target, triangulate(target), window)
+    # pixels outside the inner-lip hull (only the soft edge reaches them) follow the best similarity
+    sim = similarity_transform(target, patch_pts)
+    x0, y0, x1, y1 = window
+    xs, ys = np.meshgrid(np.arange(x0, x1, dtype=np.float64), np.arange(y0, y1, dtype=np.float64))
+    map_x = np.where(field.inside, field.map_x, sim[0, 0] * xs + sim[0, 1] * ys + sim[0, 2]).astype(np.float32)
+    map_y = np.where(field.inside, field.map_y, sim[1, 0] * xs + sim[1, 1] * ys + sim[1, 2]).astype(np.float32)
+    fill = remap(index.patches[slot], map_x, map_y)
+    # colour match: the retrieved frame's skin ring statistics onto the current source frame's
+    patch, to_patch = mouth_patch(frame, src, config)
+    mean, std = ring_statistics(patch, crop.apply_affine(to_patch, src[list(LIPS_OUTER)]), config)
+    low, high = config.colour_std_range
+    gain = np.clip(std / np.maximum(index.ring_std[slot], 1e-6), low, high)
+    matched = (fill - index.ring_mean[slot]) * gain + mean
+    return np.maximum(matched, 0.0).astype(np.float32), int(index.frames[slot])
+
+
+def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
+                 config: RenderConfig) -> np.ndarray:
+    """A dark interior: the source lips' mean colour darkened, darkest deep inside the opening.
+
+    The fallback when the shot has no open-mouth frame: no teeth are invented, the cavity reads as
+    shadow. Returns ``(h, w, 3) float32`` over ``window``.
+    """
+    lips = polygon_mask(src[list(LIPS_OUTER)], frame.shape[:2], 0.0)
+    lh, lw = lips.alpha.shape
+    inner = polygon_mask(src[list(LIPS_INNER)] - (lips.x0, lips.y0), (lh, lw), 0.0).full((lh, lw))
+    pixels = frame[lips.y0 : lips.y0 + lh, lips.x0 : lips.x0 + lw]
+    ring = (lips.alpha > 0) & ~(inner > 0)
+    colour = pixels[ring].mean(axis=0) if ring.any() else pixels.reshape(-1, 3).mean(axis=0)
+    x0, y0, x1, y1 = window
+    hard = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillPoly(hard, [np.round((dst[list(LIPS_INNER)] - (x0, y0)) * 16).astype(np.int32)], 1, cv2.LINE_8, 4)
+    depth = cv2.distanceTransform(np.pad(hard, 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    depth = depth / max(float(depth.max()), 1.0)
+    shade = config.synth_darkness * (1.0 - 0.5 * depth)
+    return (np.maximum(colour, 0.0)[None, None, :] * shade[:, :, None]).astype(np.float32)
+
+
+def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,
+               dst: np.ndarray, index: MouthIndex | None, config: RenderConfig) -> tuple[np.ndarray, dict[str, object]]:
+    """Fill the target mouth interior where the target opens wider than the source frame.
+
+    The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
+    edge. With a non-empty ``index`` the interior is the nearest stored mouth (flag
+    ``"retrieved"``, ``mouth_frame`` = its frame); otherwise it is synthesised (``"synthesised"``).
+
+    Args:
+        rgb: ``(h, w, 3) float32`` warped face over ``box``.
+        box: ``(x0, y0, x1, y1)`` frame pixels.
+        frame: ``(H, W, 3) float32`` source frame.
+        src, dst: ``(>= 468, 2) float64`` landmarks, frame pixels.
+        index: the shot's mouth index, or None when the renderer was not prepared for a shot.
+        config: fill settings.
+
+    Returns:
+        ``(rgb, flags)``: a new array when filled (else ``rgb`` itself) and ``{"mouth_fill": ...}``.
+    """
+    weight = fill_weight(src, dst, config)
+    if weight <= 0.0:
+        return rgb, {"mouth_fill": None}
+    bx0, by0, bx1, by1 = box
+    target = dst[list(LIPS_INNER)]
+    lo = np.floor(target.min(axis=0)).astype(int) - 2
+    hi = np.ceil(target.max(axis=0)).astype(int) + 3
+    window = (max(int(lo[0]), bx0), max(int(lo[1]), by0), min(int(hi[0]), bx1), min(int(hi[1]), by1))
+    if window[2] <= window[0] or window[3] <= window[1]:
+        return rgb, {"mouth_fill": None}
+    if index is not None and not index.empty:
+        fill, number = _retrieved(window, frame, src, dst, index, config)
+        flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number}
+    else:
+        fill = _synthesised(window, frame, src, dst, config)
+        flags = {"mouth_fill": MOUTH_SYNTHESISED}
+    x0, y0, x1, y1 = window
+    feather = max(1.0, EDGE_FEATHER_IOD * float(interocular_distance(dst)))
+    soft = polygon_mask(target - (x0, y0), (y1 - y0, x1 - x0), feather).full((y1 - y0, x1 - x0))
+    alpha = (weight * soft)[:, :, None]
+    out = rgb.copy()
+    sub = out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
+    sub += alpha * (fill - sub)
+    return out, flags

@@ -1,0 +1,103 @@
+"""Mouth retrieval: the index keeps open mouths, finds the nearest shape, and fills wider mouths sensibly."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import cv2
+import numpy as np
+import pytest
+
+from ned_core.analysis.mask import polygon_mask
+from ned_core.analysis.regions import LIPS_INNER, polygon
+from ned_core.exceptions import MouthIndexError
+from ned_core.render import MOUTH_RETRIEVED, MOUTH_SYNTHESISED, MeshWarpRenderer, RenderConfig, build_mouth_index
+from ned_core.render.mouth_index import mouth_shape
+
+
+def inner_mouth_pixels(landmarks: np.ndarray, frame_size: tuple[int, int], erode_px: int) -> np.ndarray:
+    """``(H, W) bool`` inside the inner-lip polygon, eroded by ``erode_px`` (dilated when negative)."""
+    hard = polygon_mask(polygon(landmarks, "lips_inner"), frame_size, 0.0).full(frame_size).astype(np.uint8)
+    kernel = np.ones((2 * abs(erode_px) + 1,) * 2, np.uint8)
+    return (cv2.erode(hard, kernel) if erode_px >= 0 else cv2.dilate(hard, kernel)) > 0
+
+
+def test_index_holds_only_open_mouths_and_retrieves_the_nearest_shape(speaking_shot) -> None:
+    config = RenderConfig()
+    index = build_mouth_index(speaking_shot, config)
+    openings = np.array([mouth_shape(lm)[1] for lm in speaking_shot.landmarks])
+    open_frames = speaking_shot.frames[openings >= config.mouth_open]
+    assert 0 < len(index.frames) == len(open_frames) and set(index.frames) == set(open_frames)
+    assert index.patches.shape[1:] == (72, 96, 3) and index.patches.dtype == np.float32
+    for row in np.flatnonzero(openings >= config.mouth_open):
+        # every open frame's own shape retrieves itself
+        slot = index.nearest(mouth_shape(speaking_shot.landmarks[row])[0])
+        assert index.frames[slot] == speaking_shot.frames[row]
+
+
+def test_index_is_bounded_and_diverse(speaking_shot) -> None:
+    index = build_mouth_index(speaking_shot, RenderConfig(max_patches=4))
+    assert len(index.frames) == 4 and np.all(np.diff(index.frames) > 0)
+    all_open = build_mouth_index(speaking_shot, RenderConfig())
+    assert index.openings.max() == all_open.openings.max()  # the widest mouth is always kept
+
+
+def test_wider_target_mouth_is_filled_from_the_shot(speaking_shot, speaking_clip) -> None:
+    renderer = MeshWarpRenderer()
+    renderer.prepare(speaking_shot)
+    openings = np.array([mouth_shape(lm)[1] for lm in speaking_shot.landmarks])
+    closed, wide = int(np.argmin(openings)), int(np.argmax(openings))
+    reader = speaking_shot.frame_reader
+    frame = reader(int(speaking_shot.frames[closed]))
+    src, dst = speaking_shot.landmarks[closed], speaking_shot.landmarks[wide]
+    out = renderer.render(int(speaking_shot.frames[closed]), frame, src, dst)
+    assert out.flags["mouth_fill"] == MOUTH_RETRIEVED
+    assert out.flags["mouth_frame"] == speaking_shot.frames[wide]
+    # the filled interior looks like the real open mouth of that frame (same actor, same light): teeth, not a hole
+    inside = inner_mouth_pixels(dst, frame.shape[:2], erode_px=2)
+    got = out.paste(frame)[inside]
+    want = reader(int(speaking_shot.frames[wide]))[inside]
+    assert np.abs(got.mean(axis=0) - want.mean(axis=0)).max() < 0.03
+    assert got.max() > 0.5  # teeth
+    assert np.abs(got - want).mean() < 0.08
+
+
+def test_without_open_mouth_frames_the_interior_is_synthesised_dark_not_black(speaking_shot) -> None:
+    openings = np.array([mouth_shape(lm)[1] for lm in speaking_shot.landmarks])
+    closed_rows = openings < 0.02
+    shot = dataclasses.replace(speaking_shot, frames=speaking_shot.frames[closed_rows],
+                               landmarks=speaking_shot.landmarks[closed_rows])
+    renderer = MeshWarpRenderer()
+    renderer.prepare(shot)
+    assert renderer.mouth_index.empty
+    with pytest.raises(MouthIndexError, match="no open-mouth frame"):
+        renderer.mouth_index.nearest(np.zeros(2 * len(LIPS_INNER)))
+    row = int(np.argmin(openings))
+    frame = speaking_shot.frame_reader(int(speaking_shot.frames[row]))
+    dst = speaking_shot.landmarks[int(np.argmax(openings))]
+    out = renderer.render(1, frame, speaking_shot.landmarks[row], dst)
+    assert out.flags["mouth_fill"] == MOUTH_SYNTHESISED
+    inside = out.paste(frame)[inner_mouth_pixels(dst, frame.shape[:2], erode_px=2)]
+    lips = frame[inner_mouth_pixels(speaking_shot.landmarks[row], frame.shape[:2], erode_px=-3)]
+    assert inside.min() > 0.0 and inside.mean() < 0.5 * lips.mean()  # a shadowed cavity, never pure black
+
+
+def test_smaller_target_mouth_needs_no_fill(speaking_shot) -> None:
+    openings = np.array([mouth_shape(lm)[1] for lm in speaking_shot.landmarks])
+    closed, wide = int(np.argmin(openings)), int(np.argmax(openings))
+    renderer = MeshWarpRenderer()
+    renderer.prepare(speaking_shot)
+    frame = speaking_shot.frame_reader(int(speaking_shot.frames[wide]))
+    out = renderer.render(1, frame, speaking_shot.landmarks[wide], speaking_shot.landmarks[closed])
+    assert out.flags["mouth_fill"] is None
+
+
+def test_failing_frame_reader_names_the_frame(speaking_shot) -> None:
+    def broken(number: int) -> np.ndarray:
+        raise OSError("disk gone")
+
+    with pytest.raises(MouthIndexError, match=r"frame 10\d\d.*disk gone"):
+        build_mouth_index(dataclasses.replace(speaking_shot, frame_reader=broken), RenderConfig())
+    with pytest.raises(MouthIndexError, match="should be"):
+        build_mouth_index(dataclasses.replace(speaking_shot, frame_reader=lambda n: np.zeros((4, 4, 3))),
+                          RenderConfig())

@@ -1,0 +1,84 @@
+"""Piecewise-affine warp: moves content where asked, leaves the rest alone, fades out seamlessly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from skimage.data import astronaut
+
+from ned_core.exceptions import ShapeError, TriangulationError
+from ned_core.render.warp import add_fade_ring, backward_map, mesh_box, triangulate, warp_image
+
+
+def _grid(x0: float, y0: float, x1: float, y1: float, step: float) -> np.ndarray:
+    xs, ys = np.meshgrid(np.arange(x0, x1 + 1e-6, step), np.arange(y0, y1 + 1e-6, step))
+    return np.stack([xs.ravel(), ys.ravel()], axis=1)
+
+
+@pytest.fixture(scope="module")
+def image() -> np.ndarray:
+    return astronaut().astype(np.float32) / 255.0
+
+
+def test_moved_patch_is_a_translated_copy_and_far_pixels_are_untouched(image: np.ndarray) -> None:
+    src = _grid(160, 60, 320, 220, 20)
+    dst = src.copy()
+    moved = np.all((src >= (220, 120)) & (src <= (260, 160)), axis=1)  # a 3x3 block of points
+    dst[moved] += (7, 4)
+    src_ext, dst_ext = add_fade_ring(src, dst, margin=40)
+    out = warp_image(image, src_ext, dst_ext, triangulate(dst_ext))
+    # inside the moved block the warp is a pure translation: content at (x, y) now sits at (x+7, y+4)
+    np.testing.assert_allclose(out[124:164, 227:267], image[120:160, 220:260], atol=1e-5)
+    # beyond the fade ring nothing changes, bit for bit
+    x0, y0, x1, y1 = mesh_box(dst_ext, image.shape[1], image.shape[0])
+    far = np.ones(image.shape[:2], bool)
+    far[y0:y1, x0:x1] = False
+    assert np.array_equal(out[far], image[far])
+    assert not np.allclose(out, image)
+
+
+def test_identity_warp_is_exact_and_keeps_dtype() -> None:
+    img = astronaut()
+    pts = _grid(100, 100, 400, 400, 37)
+    src_ext, dst_ext = add_fade_ring(pts, pts, margin=30)
+    out = warp_image(img, src_ext, dst_ext, triangulate(dst_ext))
+    assert out.dtype == np.uint8 and out.shape == img.shape
+    assert np.array_equal(out, img)
+
+
+def test_fade_is_seamless(image: np.ndarray) -> None:
+    src = _grid(180, 80, 300, 200, 15)
+    dst = src + (6.0, -5.0)  # the whole face shifts by ~8 px
+    src_ext, dst_ext = add_fade_ring(src, dst, margin=60, rings=3)
+    box = mesh_box(dst_ext, image.shape[1], image.shape[0])
+    field = backward_map(src_ext, dst_ext, triangulate(dst_ext), box)
+    xs = np.arange(box[0], box[2])[None, :]
+    ys = np.arange(box[1], box[3])[:, None]
+    disp = np.hypot(field.map_x - xs, field.map_y - ys)
+    # continuous field: neighbouring pixels' displacements differ by a small fraction of a pixel
+    assert np.abs(np.diff(disp, axis=0)).max() < 0.5
+    assert np.abs(np.diff(disp, axis=1)).max() < 0.5
+    # at the fade boundary (covered pixels next to uncovered ones) the displacement is ~0
+    edge = field.inside & ~np.pad(field.inside, 1, constant_values=False)[1:-1, 2:]
+    assert edge.any() and disp[edge].max() < 0.2
+    # no gradient spike in the warped image at the boundary: its gradients stay those of a source
+    out = warp_image(image, src_ext, dst_ext, triangulate(dst_ext))
+    grad_out = np.abs(np.diff(out, axis=1)).max(axis=2)[:, :-1]
+    grad_src = np.abs(np.diff(image, axis=1)).max(axis=2)[:, :-1]
+    sub = (slice(box[1], box[3]), slice(box[0], box[2] - 1))
+    ring_edge = edge[:, :-1]
+    assert grad_out[sub][ring_edge].max() <= grad_src.max()
+    assert np.abs(out[sub][ring_edge] - image[sub][ring_edge]).max() < 0.05
+
+
+def test_degenerate_inputs_raise_clear_errors(image: np.ndarray) -> None:
+    line = np.stack([np.arange(5.0), np.arange(5.0)], axis=1)
+    with pytest.raises(TriangulationError, match="collinear"):
+        triangulate(line)
+    with pytest.raises(TriangulationError, match="margin"):
+        add_fade_ring(_grid(0, 0, 10, 10, 5), _grid(0, 0, 10, 10, 5), margin=0)
+    pts = _grid(100, 100, 200, 200, 50)
+    with pytest.raises(ShapeError, match="triangles"):
+        warp_image(image, pts, pts, np.array([[0, 1, 99]]))
+    with pytest.raises(ShapeError, match="dst_points"):
+        warp_image(image, pts, pts[:-1], triangulate(pts))
