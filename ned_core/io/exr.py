@@ -24,7 +24,7 @@ from ned_core.io.exr_plate import (
 )
 
 __all__ = ["FacePlate", "PlateMetadata", "PlateWriteConfig", "empty_plate", "face_data_window", "fps_fraction",
-           "inspect_plate", "read_face_plate", "write_face_plate"]
+           "inspect_plate", "read_face_plate", "write_face_plate", "write_frame_exr"]
 
 
 def write_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
@@ -56,10 +56,40 @@ def write_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
     if config.full_frame:
         plate = pad_to_display(plate)
     names, pixels = pack_channels(plate, config.write_debug_layers)
-    method, level = parse_compression(config.compression)
-    spec = _spec(plate, names, compression_label(method, level))
-    apply_metadata(spec, meta, plate.frame)
-    where = f"{path} (frame {plate.frame})"
+    _write_atomic(path, plate.frame, plate.data_window, plate.display_size, names, pixels, meta, config.compression)
+    return path
+
+
+def write_frame_exr(path: Path | str, frame: int, rgb: np.ndarray, alpha: np.ndarray | None, meta: PlateMetadata,
+                    compression: str = "zip") -> Path:
+    """Write a full frame (e.g. a composite) as a plain RGB(A) half EXR, atomically, with plate metadata.
+
+    Args:
+        path: destination ``.exr``.
+        frame: frame number (recorded as ``ned/frame``).
+        rgb: ``(H, W, 3) float32`` working-space colour (premultiplied when ``alpha`` is given).
+        alpha: ``(H, W) float32`` or None.
+        meta: metadata to record.
+        compression: as :class:`PlateWriteConfig.compression`.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".exr":
+        raise PlateWriteError(f"{path}: frames are written as .exr, got suffix {path.suffix!r}")
+    h, w = rgb.shape[:2]
+    names = ("R", "G", "B") if alpha is None else ("R", "G", "B", "A")
+    pixels = rgb if alpha is None else np.dstack([rgb, alpha])
+    _write_atomic(path, frame, (0, 0, w, h), (w, h), names, np.ascontiguousarray(pixels, np.float32), meta,
+                  compression)
+    return path
+
+
+def _write_atomic(path: Path, frame: int, window: tuple[int, int, int, int], display_size: tuple[int, int],
+                  names: tuple[str, ...], pixels: np.ndarray, meta: PlateMetadata, compression: str) -> None:
+    """Write ``pixels`` over ``window``; check the compression on disk; never leave a partial file."""
+    method, level = parse_compression(compression)
+    spec = _spec(window, display_size, names, compression_label(method, level))
+    apply_metadata(spec, meta, frame)
+    where = f"{path} (frame {frame})"
     try:
         with atomic_path(path) as tmp:
             _write_pixels(tmp, spec, pixels, where)
@@ -69,17 +99,17 @@ def write_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
                                       f"OpenImageIO wrote {compression_label(*got)}")
     except OSError as e:
         raise PlateWriteError(f"{where}: cannot write: {e}") from e
-    return path
 
 
-def _spec(plate: FacePlate, names: tuple[str, ...], compression: str) -> oiio.ImageSpec:
-    x0, y0, x1, y1 = (int(v) for v in plate.data_window)
+def _spec(window: tuple[int, int, int, int], display_size: tuple[int, int], names: tuple[str, ...],
+          compression: str) -> oiio.ImageSpec:
+    x0, y0, x1, y1 = (int(v) for v in window)
     spec = oiio.ImageSpec(x1 - x0, y1 - y0, len(names), "half")
     spec.x, spec.y = x0, y0
     spec.full_x = spec.full_y = 0
-    spec.full_width, spec.full_height = (int(v) for v in plate.display_size)
+    spec.full_width, spec.full_height = (int(v) for v in display_size)
     spec.channelnames = names
-    spec.alpha_channel = 3
+    spec.alpha_channel = 3 if "A" in names else -1
     spec.attribute("compression", compression)
     return spec
 

@@ -106,15 +106,15 @@ def direct_track(director: Director, schedule: EmotionSchedule, track_frames: np
 
 
 def emotion_metadata(request: RenderRequest, schedule: EmotionSchedule, director: Director) -> dict[str, str]:
-    """``ned/...`` keys describing the target and the director, for every plate's header."""
+    """Keys describing the target and the director for every plate's header (the writer prefixes ``ned/``)."""
     from ned_core.direct import emotion_keys_doc
 
     meta = {
-        "ned/emotion": request.emotion or "",
-        "ned/emotion_keys": json.dumps(emotion_keys_doc(schedule), sort_keys=True),
-        "ned/reference": request.reference or "",
-        "ned/director": request.director,
-        "ned/seed": str(request.seed),
+        "emotion": request.emotion or "",
+        "emotion_keys": json.dumps(emotion_keys_doc(schedule), sort_keys=True),
+        "reference": request.reference or "",
+        "director": request.director,
+        "seed": str(request.seed),
     }
-    meta.update(director.metadata())
+    meta.update({key.removeprefix("ned/"): value for key, value in director.metadata().items()})
     return meta

@@ -19,11 +19,12 @@ def source_stem(info: PlateInfo) -> str:
     return stem or "shot"
 
 
-def plate_path(request: RenderRequest, info: PlateInfo, frame: int) -> Path:
-    """Where frame ``frame``'s plate goes.
+def plate_path(request: RenderRequest, info: PlateInfo, frame: int, kind: str = "plate") -> Path:
+    """Where frame ``frame``'s plate (``kind="plate"``) or full-frame composite (``"comp"``) goes.
 
     ``request.pattern`` holds one run of ``#`` (padding width; numbers longer than it are kept whole,
-    negative frames get a minus sign) and may use ``{stem}``; it must end in ``.exr``.
+    negative frames get a minus sign) and may use ``{stem}``; it must end in ``.exr``. Composites go
+    to the ``composite/`` subfolder under the same name.
     """
     pattern = request.pattern
     runs = _HASHES.findall(pattern)
@@ -32,4 +33,5 @@ def plate_path(request: RenderRequest, info: PlateInfo, frame: int) -> Path:
                              ".exr, e.g. '{stem}.ned.####.exr'")
     number = f"{frame:0{len(runs[0])}d}" if frame >= 0 else f"-{-frame:0{len(runs[0])}d}"
     name = _HASHES.sub(number, pattern).replace("{stem}", source_stem(info))
-    return Path(request.out_dir) / name
+    folder = Path(request.out_dir) if kind == "plate" else Path(request.out_dir) / "composite"
+    return folder / name

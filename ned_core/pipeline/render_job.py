@@ -14,9 +14,10 @@ from ned_core import __version__
 from ned_core.analysis import FaceMeshModels, TrackAnalysis
 from ned_core.exceptions import JobCancelledError, PlateMetadataError
 from ned_core.face3d.embedded import EmbeddedFaceModel
-from ned_core.io.exr import FacePlate, PlateMetadata, empty_plate, write_face_plate
+from ned_core.composite import merge_over
+from ned_core.io.exr import FacePlate, PlateMetadata, empty_plate, write_face_plate, write_frame_exr
 from ned_core.io.exr_timecode import timecode_at
-from ned_core.io.plate_source import PlateInfo, PlateSource
+from ned_core.io.plate_source import Frame, PlateInfo, PlateSource
 from ned_core.io.plates import open_plates
 from ned_core.io.preview import PreviewWriter, audio_span
 from ned_core.models import ModelStore
@@ -36,18 +37,18 @@ _ANALYSIS_MODELS = ("face_detection_short_range", "face_detection_full_range", "
 
 
 def _job_params(request: RenderRequest, info: PlateInfo, store: ModelStore, track: int | None) -> dict[str, str]:
-    """``ned/...`` keys common to every plate of the job (the per-frame ones are added later)."""
+    """Parameters common to every plate of the job (written as ``ned/<key>``; per-frame ones added later)."""
     params = {
-        "ned/version": __version__,
-        "ned/source": info.path,
-        "ned/source_kind": info.kind,
-        "ned/track": "" if track is None else str(track),
-        "ned/tier": "embedded",
-        "ned/renderer": "mesh_warp",
-        "ned/noncommercial_models": "none",
+        "version": __version__,
+        "source": info.path,
+        "source_kind": info.kind,
+        "track": "" if track is None else str(track),
+        "tier": "embedded",
+        "renderer": "mesh_warp",
+        "noncommercial_models": "none",
     }
     for name in _ANALYSIS_MODELS:
-        params[f"ned/model/{name}"] = store.checksum(name)
+        params[f"model/{name}"] = store.checksum(name)
     return params
 
 
@@ -71,11 +72,23 @@ class _Emitter:
         self.plates: list[Path] = []
         self.no_face: list[int] = []
 
+        self.composites: list[Path] = []
+
+    def _meta(self, frame: int, has_face: bool, comments: str) -> PlateMetadata:
+        return PlateMetadata(fps=self.fps, timecode=_timecode(self.info, frame, self.fps), comments=comments,
+                             params={**self.params, "source_frame": frame, "has_face": int(has_face)})
+
+    def emit_composite(self, frame: Frame, plate: FacePlate, has_face: bool) -> None:
+        """Write the full-frame composite (plate merged over the source) of one frame."""
+        path = plate_path(self.request, self.info, frame.number, kind="comp")
+        rgb = merge_over(frame.rgb, plate) if has_face else frame.rgb
+        write_frame_exr(path, frame.number, rgb, frame.alpha,
+                        self._meta(frame.number, has_face, "NED composite (face plate merged over the source)"),
+                        "zip")
+        self.composites.append(path)
+
     def emit(self, plate: FacePlate, has_face: bool) -> Path:
-        meta = PlateMetadata(fps=self.fps, timecode=_timecode(self.info, plate.frame, self.fps),
-                             owner="", comments="NED face plate (premultiplied RGBA + facemask.A)",
-                             params={**self.params, "ned/source_frame": str(plate.frame),
-                                     "ned/has_face": "1" if has_face else "0"})
+        meta = self._meta(plate.frame, has_face, "NED face plate (premultiplied RGBA + facemask.A)")
         path = write_face_plate(plate_path(self.request, self.info, plate.frame), plate, meta, self.config.plates)
         self.plates.append(path)
         if not has_face:
@@ -157,6 +170,8 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                 else:
                     plate = empty_plate(number, (info.width, info.height))
                 if number not in skip_frames:
+                    if request.composite:
+                        emitter.emit_composite(frame, plate, number in targets)
                     emitter.emit(plate, number in targets)
                 if preview is not None:
                     preview.add(renderer.preview_frame(frame, plate) if renderer else
@@ -178,7 +193,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
     timings["total"] = time.perf_counter() - started
     return RenderSummary(plates=tuple(emitter.plates), frames=tuple(info.frames), no_face_frames=tuple(emitter.no_face),
                          track=None if track is None else track.track.track_id, preview=preview_path,
-                         warnings=tuple(warnings), timings=timings)
+                         composite=tuple(emitter.composites), warnings=tuple(warnings), timings=timings)
 
 
 def _open_preview(request: RenderRequest, source: PlateSource) -> PreviewWriter:
