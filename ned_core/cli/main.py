@@ -17,6 +17,7 @@ COMMANDS = {
     "plates": "ned_core.cli.plates_cmd:plates",
     "analyze": "ned_core.cli.analyze_cmd:analyze",
     "render": "ned_core.cli.render_cmd:render",
+    "demo": "ned_core.cli.demo_cmd:demo",
     "node": "ned_core.cli.node_cmd:node",
     "submit": "ned_core.cli.submit_cmd:submit",
     "jobs": "ned_core.cli.jobs_cmd:jobs",
