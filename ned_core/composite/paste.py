@@ -74,9 +74,11 @@ def composite_face(frame: np.ndarray, rendered: RenderedFace, src: np.ndarray, d
         # the bands reach a few coarsest-level pixels beyond the mask; blend only that part of the window
         sy, sx, room = support
         levels = max_levels(sy.stop - sy.start, sx.stop - sx.start, room, config.levels)
-        reach = 3 * 2 ** (levels - 1)
-        sy = slice(max(0, sy.start - reach), min(y1 - y0, sy.stop + reach))
-        sx = slice(max(0, sx.start - reach), min(x1 - x0, sx.stop + reach))
+        # (starting on the coarsest grid, so the result is the same as blending the whole window)
+        cell = 2 ** (levels - 1)
+        reach = 3 * cell
+        sy = slice(max(0, (sy.start - reach) // cell * cell), min(y1 - y0, sy.stop + reach))
+        sx = slice(max(0, (sx.start - reach) // cell * cell), min(x1 - x0, sx.stop + reach))
         rgb[sy, sx] += blend_difference(diff[sy, sx], mask[sy, sx], levels)
     rgba = cv2.merge([rgb, mask])
     return FacePlate(int(rendered.frame), (width, height), window, rgba, mask)

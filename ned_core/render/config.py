@@ -25,6 +25,8 @@ class RenderConfig:
             fraction of the face width (rounded to whole pixels; 0 = every pixel) and bilinearly
             interpolated in between: 2 px for a 256 px face, 4 px for a 500 px face by default.
             Identity warps stay exact at any spacing.
+        exact_pad: around the lips and eyes (where edits bend the field sharply) the field is
+            computed at every pixel, over their bounding boxes grown by this fraction of the IOD.
         eye_feather: soft edge, inside the eye contour, between the lid warp and the rigidly moved
             eye interior (fraction of the IOD).
         mouth_open: inner-lip area (in IOD^2, pose-normalised) above which a frame counts as an
@@ -43,6 +45,7 @@ class RenderConfig:
     fade_rings: int = 3
     ring_points: int = 48
     field_spacing: float = 0.008
+    exact_pad: float = 0.25
     eye_feather: float = 0.04
     mouth_open: float = 0.03
     fill_start: float = 0.005

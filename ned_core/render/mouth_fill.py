@@ -17,21 +17,25 @@ from ned_core.render.warp import backward_map, remap, triangulate
 EDGE_FEATHER_IOD = 0.02  # soft edge of the filled interior, inside the inner-lip outline
 
 
-def fill_weight(src: np.ndarray, dst: np.ndarray, config: RenderConfig) -> float:
-    """How much of the target interior to fill (0..1): smooth in the growth of the pose-normalised opening."""
-    grown = mouth_shape(dst)[1] - mouth_shape(src)[1]
+def fill_weight(src_opening: float, dst_opening: float, config: RenderConfig) -> float:
+    """How much of the target interior to fill (0..1): smooth in the growth of the pose-normalised
+    inner-lip area (IOD^2, see :func:`mouth_shape`) from source to target."""
+    grown = dst_opening - src_opening
     t = float(np.clip((grown - config.fill_start) / (config.fill_full - config.fill_start), 0.0, 1.0))
     return t * t * (3.0 - 2.0 * t)
 
 
 def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
-               index: MouthIndex, config: RenderConfig) -> tuple[np.ndarray, int]:
+               shape: np.ndarray, index: MouthIndex, config: RenderConfig) -> tuple[np.ndarray, int]:
     """The nearest stored interior warped into the target inner lips over ``window``, colour-matched.
+
+    Args:
+        shape: the target's inner-lip descriptor (:func:`mouth_shape`).
 
     Returns:
         ``(fill (h, w, 3) float32, source frame number of the interior)``.
     """
-    slot = index.nearest(mouth_shape(dst)[0])
+    slot = index.nearest(shape)
     target = dst[list(LIPS_INNER)]
     patch_pts = index.inner_lips[slot]
     field = backward_map(patch_pts, target, triangulate(target), window)
@@ -92,7 +96,8 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     Returns:
         ``(rgb, flags)``: a new array when filled (else ``rgb`` itself) and ``{"mouth_fill": ...}``.
     """
-    weight = fill_weight(src, dst, config)
+    shape, opening = mouth_shape(dst)
+    weight = fill_weight(mouth_shape(src)[1], opening, config)
     if weight <= 0.0:
         return rgb, {"mouth_fill": None}
     bx0, by0, bx1, by1 = box
@@ -103,7 +108,7 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     if window[2] <= window[0] or window[3] <= window[1]:
         return rgb, {"mouth_fill": None}
     if index is not None and not index.empty:
-        fill, number = _retrieved(window, frame, src, dst, index, config)
+        fill, number = _retrieved(window, frame, src, dst, shape, index, config)
         flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number}
     else:
         fill = _synthesised(window, frame, src, dst, config)

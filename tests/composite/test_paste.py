@@ -94,3 +94,20 @@ def test_inverse_alignment_puts_a_crop_render_back_in_place(face) -> None:
     assert _fapd(frame, back.paste(frame), mask) < 4.0  # two bilinear resamplings (a slight blur), no shift
     shifted = np.roll(frame, 1, axis=1)
     assert _fapd(frame, back.paste(frame), mask) < 0.5 * _fapd(frame, shifted, mask)
+
+
+def test_blend_leaves_no_seam_at_the_mask_edge(face) -> None:
+    frame, lm = face
+    dst = lm.copy()
+    dst[:, :2] += 0.05 * float(interocular_distance(lm))  # the whole face moves: a strong difference everywhere
+    rendered = render_mesh_warp(1, frame, lm, dst, RenderConfig())
+    plate = composite_face(frame, rendered, lm, dst)
+    merged = merge_over(frame, plate)
+    x0, y0, x1, y1 = plate.data_window
+    edge = (plate.mask > 0.02) & (plate.mask < 0.98)  # the transition band
+    assert edge.sum() > 100
+    both = [frame[y0:y1, x0:x1], rendered.paste(frame)[y0:y1, x0:x1], merged[y0:y1, x0:x1]]
+    grads = [np.abs(np.diff(img, axis=1)).max(axis=2)[edge[:, :-1]] for img in both]
+    # across the band the composite is never steeper than the steeper of its two inputs
+    assert np.percentile(grads[2], 99.5) <= 1.05 * max(np.percentile(grads[0], 99.5), np.percentile(grads[1], 99.5))
+    assert grads[2].max() <= max(grads[0].max(), grads[1].max()) + 1e-3

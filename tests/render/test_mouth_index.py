@@ -12,6 +12,7 @@ from ned_core.analysis.mask import polygon_mask
 from ned_core.analysis.regions import LIPS_INNER, polygon
 from ned_core.exceptions import MouthIndexError
 from ned_core.render import MOUTH_RETRIEVED, MOUTH_SYNTHESISED, MeshWarpRenderer, RenderConfig, build_mouth_index
+from ned_core.render.mouth_fill import fill_weight
 from ned_core.render.mouth_index import mouth_shape
 
 
@@ -101,3 +102,12 @@ def test_failing_frame_reader_names_the_frame(speaking_shot) -> None:
     with pytest.raises(MouthIndexError, match="should be"):
         build_mouth_index(dataclasses.replace(speaking_shot, frame_reader=lambda n: np.zeros((4, 4, 3))),
                           RenderConfig())
+
+
+def test_fill_fades_in_with_the_growth_of_the_opening() -> None:
+    config = RenderConfig()
+    growth = np.linspace(-0.01, 0.04, 51)
+    weights = np.array([fill_weight(0.02, 0.02 + g, config) for g in growth])
+    assert weights[growth < config.fill_start - 1e-9].max() == 0.0
+    assert weights[growth > config.fill_full + 1e-9].min() == 1.0
+    assert np.all(np.diff(weights) >= 0) and np.abs(np.diff(weights)).max() < 0.15  # no pop
