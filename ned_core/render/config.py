@@ -37,7 +37,8 @@ class RenderConfig:
         max_patches: most mouth patches kept per shot (bounded memory; diverse shapes kept).
         patch_px_per_iod: resolution of the stored mouth patches (pixels per IOD); a patch spans
             1.2 x 0.9 IOD around the mouth.
-        colour_std_range: (low, high) clamp on the per-channel std ratio of the colour match.
+        colour_gain_range: (low, high) clamp on the per-channel gain of the colour match (current
+            frame's lip-ring mean over the retrieved frame's, in linear light).
         synth_darkness: brightness of a synthesised interior relative to the lips' mean colour.
     """
 
@@ -52,7 +53,7 @@ class RenderConfig:
     fill_full: float = 0.025
     max_patches: int = 64
     patch_px_per_iod: float = 80.0
-    colour_std_range: tuple[float, float] = (0.7, 1.4)
+    colour_gain_range: tuple[float, float] = (0.5, 2.0)
     synth_darkness: float = 0.3
 
     def __post_init__(self) -> None:
@@ -71,7 +72,7 @@ class RenderConfig:
                 "RenderConfig: expected fill_full > fill_start, max_patches >= 1, patch_px_per_iod >= 8; "
                 f"got {self.fill_start}, {self.fill_full}, {self.max_patches}, {self.patch_px_per_iod}"
             )
-        low, high = self.colour_std_range
+        low, high = self.colour_gain_range
         if not 0 < low <= 1 <= high:
-            raise RenderConfigError(f"RenderConfig.colour_std_range must satisfy 0 < low <= 1 <= high, "
-                                    f"got {self.colour_std_range}")
+            raise RenderConfigError(f"RenderConfig.colour_gain_range must satisfy 0 < low <= 1 <= high, "
+                                    f"got {self.colour_gain_range}")

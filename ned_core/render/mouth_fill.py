@@ -11,7 +11,7 @@ from ned_core.analysis.procrustes import similarity_transform
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
 from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SYNTHESISED
 from ned_core.render.config import RenderConfig
-from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, ring_statistics
+from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, ring_mean
 from ned_core.render.warp import backward_map, remap, triangulate
 
 EDGE_FEATHER_IOD = 0.02  # soft edge of the filled interior, inside the inner-lip outline
@@ -46,13 +46,14 @@ def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.nda
     map_x = np.where(field.inside, field.map_x, sim[0, 0] * xs + sim[0, 1] * ys + sim[0, 2]).astype(np.float32)
     map_y = np.where(field.inside, field.map_y, sim[1, 0] * xs + sim[1, 1] * ys + sim[1, 2]).astype(np.float32)
     fill = remap(index.patches[slot], map_x, map_y)
-    # colour match: the retrieved frame's skin ring statistics onto the current source frame's
+    # colour match in linear light: a per-channel gain (exposure / white balance) that maps the retrieved
+    # frame's skin ring onto the current frame's; a gain keeps the interior's own hue (white teeth stay white,
+    # where an additive mean/std match would tint them with the skin-to-teeth difference)
     patch, to_patch = mouth_patch(frame, src, config)
-    mean, std = ring_statistics(patch, crop.apply_affine(to_patch, src[list(LIPS_OUTER)]), config)
-    low, high = config.colour_std_range
-    gain = np.clip(std / np.maximum(index.ring_std[slot], 1e-6), low, high)
-    matched = (fill - index.ring_mean[slot]) * gain + mean
-    return np.maximum(matched, 0.0).astype(np.float32), int(index.frames[slot])
+    mean = ring_mean(patch, crop.apply_affine(to_patch, src[list(LIPS_OUTER)]), config)
+    low, high = config.colour_gain_range
+    gain = np.clip(mean / np.maximum(index.ring_mean[slot], 1e-6), low, high)
+    return np.maximum(fill * gain, 0.0).astype(np.float32), int(index.frames[slot])
 
 
 def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,

@@ -74,8 +74,8 @@ def mouth_patch(frame: np.ndarray, landmarks: np.ndarray, config: RenderConfig) 
     return crop.warp(np.asarray(frame, np.float32), patch_from_image, size), patch_from_image
 
 
-def ring_statistics(patch: np.ndarray, outer_lips: np.ndarray, config: RenderConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Per-channel ``(mean (3,), std (3,))`` of the skin ring just outside the outer lips in a patch.
+def ring_mean(patch: np.ndarray, outer_lips: np.ndarray, config: RenderConfig) -> np.ndarray:
+    """Per-channel ``(3,)`` mean colour of the skin ring just outside the outer lips in a patch.
 
     Args:
         patch: ``(ph, pw, 3) float32``. outer_lips: ``(20, 2)`` outer-lip points in patch pixels.
@@ -85,7 +85,7 @@ def ring_statistics(patch: np.ndarray, outer_lips: np.ndarray, config: RenderCon
     r = max(1, round(RING_IOD * config.patch_px_per_iod))
     ring = cv2.dilate(hard, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > hard
     pixels = patch[ring] if ring.any() else patch.reshape(-1, 3)
-    return pixels.mean(axis=0), pixels.std(axis=0)
+    return pixels.mean(axis=0)
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,8 @@ class MouthIndex:
         openings: ``(K,) float64`` inner-lip areas, IOD^2.
         patches: ``(K, ph, pw, 3) float32`` mouth patches (scene-linear).
         inner_lips: ``(K, 20, 2) float64`` inner-lip points in patch pixels.
-        ring_mean, ring_std: ``(K, 3) float32`` colour statistics of the skin ring around the lips.
+        ring_mean: ``(K, 3) float32`` mean colour of the skin ring around the lips (exposure and
+            white balance of that frame's mouth area).
     """
 
     frames: np.ndarray
@@ -107,7 +108,6 @@ class MouthIndex:
     patches: np.ndarray
     inner_lips: np.ndarray
     ring_mean: np.ndarray
-    ring_std: np.ndarray
 
     @property
     def empty(self) -> bool:
@@ -150,17 +150,16 @@ def build_mouth_index(shot: ShotContext, config: RenderConfig) -> MouthIndex:
     rows = np.flatnonzero(openings >= config.mouth_open) if shot.frame_reader is not None else np.zeros(0, int)
     if len(rows):
         rows = rows[_diverse(descriptors[rows], openings[rows], config.max_patches)]
-    patches, inner, means, stds = [], [], [], []
+    patches, inner, means = [], [], []
     for row in rows:
         number = int(shot.frames[row])
         frame = _read(shot, number)
         patch, to_patch = mouth_patch(frame, shot.landmarks[row], config)
         lm = np.asarray(shot.landmarks[row], np.float64)[:, :2]
-        mean, std = ring_statistics(patch, crop.apply_affine(to_patch, lm[list(LIPS_OUTER)]), config)
+        mean = ring_mean(patch, crop.apply_affine(to_patch, lm[list(LIPS_OUTER)]), config)
         patches.append(patch)
         inner.append(crop.apply_affine(to_patch, lm[list(LIPS_INNER)]))
         means.append(mean)
-        stds.append(std)
     _, (pw, ph) = patch_geometry(config)
     return MouthIndex(
         frames=np.asarray(shot.frames, np.int64)[rows],
@@ -169,7 +168,6 @@ def build_mouth_index(shot: ShotContext, config: RenderConfig) -> MouthIndex:
         patches=np.array(patches, np.float32).reshape(len(rows), ph, pw, 3),
         inner_lips=np.array(inner, np.float64).reshape(len(rows), len(LIPS_INNER), 2),
         ring_mean=np.array(means, np.float32).reshape(len(rows), 3),
-        ring_std=np.array(stds, np.float32).reshape(len(rows), 3),
     )
 
 

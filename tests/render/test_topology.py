@@ -30,7 +30,7 @@ def test_fixed_topology_for_identity_and_fresh_triangulation_when_folded(face) -
 
 
 @pytest.mark.parametrize("field, value", [("fade_margin", 0.0), ("field_spacing", 0.5), ("max_patches", 0),
-                                          ("fill_full", 0.001), ("colour_std_range", (1.2, 2.0)),
+                                          ("fill_full", 0.001), ("colour_gain_range", (1.2, 2.0)),
                                           ("eye_feather", float("nan"))])
 def test_bad_config_names_the_field(field, value) -> None:
     with pytest.raises(RenderConfigError, match=field if field != "fill_full" else "fill_full > fill_start"):
