@@ -255,11 +255,19 @@ def test_read_refuses_truncated_pixel_data(tmp_path: Path):
         read_face_plate(cut)
 
 
-@pytest.mark.skipif(shutil.which("oiiotool") is None, reason="oiiotool not on PATH")
+def _oiiotool() -> str:
+    """The oiiotool the OpenImageIO wheel installs next to this Python (or one on PATH)."""
+    beside = Path(sys.executable).with_name("oiiotool")
+    found = str(beside) if beside.is_file() else shutil.which("oiiotool")
+    if found is None:
+        pytest.fail("oiiotool not found: the OpenImageIO wheel installs it next to python")
+    return found
+
+
 def test_oiiotool_reports_windows_and_channels(tmp_path: Path):
     plate = astronaut_plate()
     path = write_face_plate(tmp_path / "p.exr", plate, META)
-    out = subprocess.run(["oiiotool", "--info", "-v", str(path)], capture_output=True, text=True, timeout=60).stdout
+    out = subprocess.run([_oiiotool(), "--info", "-v", str(path)], capture_output=True, text=True, timeout=60).stdout
     x0, y0, x1, y1 = plate.data_window
     assert re.search(rf"{x1 - x0} x\s+{y1 - y0}, 5 channel, half openexr", out)
     assert f"pixel data origin: x={x0}, y={y0}" in out
