@@ -6,31 +6,18 @@ import cv2
 import numpy as np
 import pytest
 import skimage.data
-from matplotlib import cbook
 
 from ned_core.analysis import AnalysisConfig, FaceMeshModels, analyze_image
 
 
 @pytest.fixture(scope="session")
-def config() -> AnalysisConfig:
-    return AnalysisConfig(num_threads=1)
+def config(analysis_config) -> AnalysisConfig:
+    return analysis_config
 
 
 @pytest.fixture(scope="session")
-def models(config) -> FaceMeshModels:
-    return FaceMeshModels.load(config=config)
-
-
-@pytest.fixture(scope="session")
-def astronaut() -> np.ndarray:
-    return np.ascontiguousarray(skimage.data.astronaut())
-
-
-@pytest.fixture(scope="session")
-def grace_hopper() -> np.ndarray:
-    with cbook.get_sample_data("grace_hopper.jpg") as f:
-        data = np.frombuffer(f.read(), dtype=np.uint8)
-    return np.ascontiguousarray(cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB))
+def models(mesh_models) -> FaceMeshModels:
+    return mesh_models
 
 
 @pytest.fixture(scope="session", params=["astronaut", "grace_hopper"])

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
-import skimage.data
-from matplotlib import cbook
 
 from ned_core.analysis import AnalysisConfig, FaceMeshModels, analyze_image
 from ned_core.evaluate.emotion import EmotionClassifier
@@ -19,18 +16,6 @@ RIGHT_EYE, LEFT_EYE = 33, 263
 @pytest.fixture(scope="session")
 def classifier() -> EmotionClassifier:
     return EmotionClassifier.load()
-
-
-@pytest.fixture(scope="session")
-def astronaut() -> np.ndarray:
-    return np.ascontiguousarray(skimage.data.astronaut())
-
-
-@pytest.fixture(scope="session")
-def grace_hopper() -> np.ndarray:
-    with cbook.get_sample_data("grace_hopper.jpg") as f:
-        data = np.frombuffer(f.read(), dtype=np.uint8)
-    return np.ascontiguousarray(cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB))
 
 
 @pytest.fixture(scope="session")

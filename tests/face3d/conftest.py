@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ned_core.analysis import AnalysisConfig, FaceMeshModels, analyze_image
+from ned_core.analysis import analyze_image
 from ned_core.face3d import EmbeddedFaceModel, ExpressionBasis, Pose
 from ned_core.synthetic import sample_photo
 
@@ -18,16 +18,6 @@ def model() -> EmbeddedFaceModel:
 @pytest.fixture(scope="session")
 def basis(model) -> ExpressionBasis:
     return model.basis
-
-
-@pytest.fixture(scope="session")
-def analysis_config() -> AnalysisConfig:
-    return AnalysisConfig(num_threads=1)
-
-
-@pytest.fixture(scope="session")
-def mesh_models(analysis_config) -> FaceMeshModels:
-    return FaceMeshModels.load(config=analysis_config)
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ned_core.analysis import AnalysisConfig, FaceMeshModels, analyze_image
+from ned_core.analysis import analyze_image
 from ned_core.face3d import EmbeddedFaceModel
 from ned_core.render.base import ShotContext
 from ned_core.synthetic import SyntheticActorConfig, SyntheticClip, make_synthetic_actor, sample_photo
@@ -15,16 +15,6 @@ from ned_core.synthetic import SyntheticActorConfig, SyntheticClip, make_synthet
 def to_linear(srgb: np.ndarray) -> np.ndarray:
     """``(..., 3) uint8`` display values -> float32 scene-linear (gamma 2.2)."""
     return ((srgb.astype(np.float64) / 255.0) ** 2.2).astype(np.float32)
-
-
-@pytest.fixture(scope="session")
-def analysis_config() -> AnalysisConfig:
-    return AnalysisConfig(num_threads=1)
-
-
-@pytest.fixture(scope="session")
-def mesh_models(analysis_config) -> FaceMeshModels:
-    return FaceMeshModels.load(config=analysis_config)
 
 
 @pytest.fixture(scope="session", params=["astronaut", "grace_hopper"])

@@ -5,29 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ned_core.analysis import AnalysisConfig, FaceMeshModels, analyze_image
-from ned_core.face3d import EmbeddedFaceModel
-from ned_core.synthetic import SyntheticActorConfig, SyntheticClip, make_synthetic_actor, sample_photo
-
-
-@pytest.fixture(scope="session")
-def analysis_config() -> AnalysisConfig:
-    return AnalysisConfig(num_threads=1)
-
-
-@pytest.fixture(scope="session")
-def mesh_models(analysis_config) -> FaceMeshModels:
-    return FaceMeshModels.load(config=analysis_config)
-
-
-@pytest.fixture(scope="session")
-def face_model() -> EmbeddedFaceModel:
-    return EmbeddedFaceModel.from_mean_face()
-
-
-@pytest.fixture(scope="session")
-def grace_hopper() -> np.ndarray:
-    return sample_photo("grace_hopper")
+from ned_core.analysis import analyze_image
+from ned_core.synthetic import SyntheticActorConfig, SyntheticClip, make_synthetic_actor
 
 
 @pytest.fixture(scope="session")
