@@ -144,6 +144,29 @@ class PlateSource(abc.ABC):
             FrameReadError: The frame cannot be decoded, or its size or alpha differs from the shot's.
             SourceClosedError: The source was closed.
         """
+        raw = self._decode_checked(number)
+        rgb = self.colour.to_working(raw.rgb, self.info.colourspace, inplace=True)
+        if raw.alpha is not None and raw.straight_alpha:
+            rgb *= raw.alpha[..., None]
+        return Frame(number=number, rgb=rgb, alpha=raw.alpha)
+
+    def read_display8(self, number: int) -> np.ndarray:
+        """Frame ``number`` as display sRGB ``(H, W, 3) uint8`` (what the face-analysis models see).
+
+        Equals ``colour.working_to_srgb8(read(number).rgb)`` (colour unpremultiplied); a source already
+        in sRGB is quantised directly, skipping the two colour conversions.
+
+        Raises:
+            As :meth:`read`.
+        """
+        raw = self._decode_checked(number)
+        if self.colour.resolve(self.info.colourspace) != self.colour.srgb_space:
+            return self.colour.working_to_srgb8(self.colour.to_working(raw.rgb, self.info.colourspace, inplace=True))
+        srgb = np.clip(raw.rgb, 0.0, 1.0, out=raw.rgb)
+        return np.rint(srgb * 255.0).astype(np.uint8)
+
+    def _decode_checked(self, number: int) -> RawFrame:
+        """Decode ``number`` and check it belongs to the shot and matches its size and alpha."""
         if self._closed:
             raise SourceClosedError(f"{self.info.path}: source is closed; open it again to read frame {number}")
         if number not in self._numbers:
@@ -157,10 +180,7 @@ class PlateSource(abc.ABC):
         if (raw.alpha is not None) != self.info.has_alpha:
             has = "has" if raw.alpha is not None else "has no"
             raise FrameReadError(f"{self._where(number)}: frame {has} alpha, unlike the shot's first frame")
-        rgb = self.colour.to_working(raw.rgb, self.info.colourspace, inplace=True)
-        if raw.alpha is not None and raw.straight_alpha:
-            rgb *= raw.alpha[..., None]
-        return Frame(number=number, rgb=rgb, alpha=raw.alpha)
+        return raw
 
     def close(self) -> None:
         """Release files and decoders; further reads raise :class:`SourceClosedError`."""

@@ -32,8 +32,8 @@ class ShotFit:
 
 
 def _srgb_frames(source: PlateSource):
-    for frame in source:
-        yield frame.number, source.colour.working_to_srgb8(frame.rgb)
+    for number in source.info.frames:
+        yield number, source.read_display8(number)
 
 
 def analyze_source(source: PlateSource, config: NedConfig, models: FaceMeshModels,

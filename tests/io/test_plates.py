@@ -258,3 +258,22 @@ def test_long_sequence_streams_with_bounded_memory(tmp_path, image_writer, numbe
         assert len(refs) == count
         assert sum(ref() is not None for ref in refs) == 0  # nothing decoded is held by the source
     assert peak < 4 * frame_bytes, f"peak {peak / frame_bytes:.1f} frames for a {count}-frame shot"
+
+
+def test_read_display8_matches_the_colour_managed_path(tmp_path):
+    """The analysis shortcut equals working_to_srgb8(read()) for sRGB and linear sources."""
+    import OpenImageIO as oiio
+
+    from ned_core.io.plates import open_plates
+
+    rng = np.random.default_rng(0)
+    png = tmp_path / "s.0001.png"
+    oiio.ImageBuf(rng.integers(0, 256, (16, 24, 3), dtype=np.uint8)).write(str(png))
+    exr = tmp_path / "l.0001.exr"
+    oiio.ImageBuf(rng.random((16, 24, 3), dtype=np.float32) * 1.5).write(str(exr))
+    for path in (png, exr):
+        with open_plates(path) as plates:
+            slow = plates.colour.working_to_srgb8(plates.read(1).rgb)
+            fast = plates.read_display8(1)
+        assert fast.dtype == np.uint8 and fast.shape == (16, 24, 3)
+        assert np.abs(fast.astype(int) - slow.astype(int)).max() <= 1, path
