@@ -1,0 +1,1 @@
+"""Shared helpers of the benchmark suite: records, timing, memory, machine description, results files."""
