@@ -57,18 +57,21 @@ class PlateInfo:
 
 @dataclass(frozen=True)
 class Frame:
-    """One decoded frame.
+    """One decoded frame, or a window of it.
 
     Attributes:
         number: Frame number (see :attr:`PlateInfo.frames`).
-        rgb: (H, W, 3) float32 in the working space (scene-linear), premultiplied by ``alpha`` when
-            there is one (sources with straight alpha are premultiplied after linearisation).
-        alpha: (H, W) float32 coverage, or ``None`` when the source has no alpha.
+        rgb: (h, w, 3) float32 in the working space (scene-linear), premultiplied by ``alpha`` when
+            there is one (sources with straight alpha are premultiplied after linearisation). The whole
+            frame (h, w = H, W) unless a window was read.
+        alpha: (h, w) float32 coverage, or ``None`` when the source has no alpha.
+        origin: (x, y) of ``rgb``'s top-left pixel in the frame: (0, 0) for a whole frame.
     """
 
     number: int
     rgb: np.ndarray
     alpha: np.ndarray | None
+    origin: tuple[int, int] = (0, 0)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,22 @@ class RawFrame:
     rgb: np.ndarray
     alpha: np.ndarray | None
     straight_alpha: bool
+
+
+def crop_frame(frame: Frame, window: tuple[int, int, int, int], where: str = "") -> Frame:
+    """A copy of ``window`` ``(x0, y0, x1, y1)`` (exclusive, clipped to the frame) of a whole frame.
+
+    Raises:
+        FrameRangeError: the window does not overlap the frame.
+    """
+    height, width = frame.rgb.shape[:2]
+    x0, y0 = max(int(window[0]), 0), max(int(window[1]), 0)
+    x1, y1 = min(int(window[2]), width), min(int(window[3]), height)
+    if x1 <= x0 or y1 <= y0:
+        raise FrameRangeError(f"{where or f'frame {frame.number}'}: window {window} lies outside the "
+                              f"{width}x{height} frame")
+    alpha = None if frame.alpha is None else np.ascontiguousarray(frame.alpha[y0:y1, x0:x1])
+    return Frame(frame.number, np.ascontiguousarray(frame.rgb[y0:y1, x0:x1]), alpha, (x0, y0))
 
 
 def parse_frame_range(text: str) -> tuple[int, ...]:
@@ -136,8 +155,13 @@ class PlateSource(abc.ABC):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.info.path!r}, frames={frame_list(self.info.frames)})"
 
-    def read(self, number: int) -> Frame:
-        """Decode frame ``number`` into the working space.
+    def read(self, number: int, window: tuple[int, int, int, int] | None = None) -> Frame:
+        """Decode frame ``number`` into the working space, whole or only ``window``.
+
+        Args:
+            number: the frame number.
+            window: ``(x0, y0, x1, y1)`` (exclusive) to colour-manage only that part of the frame (the
+                file is still decoded whole); clipped to the frame. None = the whole frame.
 
         Raises:
             FrameRangeError: ``number`` is not one of :attr:`PlateInfo.frames`.
@@ -145,10 +169,12 @@ class PlateSource(abc.ABC):
             SourceClosedError: The source was closed.
         """
         raw = self._decode_checked(number)
-        rgb = self.colour.to_working(raw.rgb, self.info.colourspace, inplace=True)
-        if raw.alpha is not None and raw.straight_alpha:
-            rgb *= raw.alpha[..., None]
-        return Frame(number=number, rgb=rgb, alpha=raw.alpha)
+        part = Frame(number, raw.rgb, raw.alpha) if window is None else crop_frame(
+            Frame(number, raw.rgb, raw.alpha), window, self._where(number))
+        rgb = self.colour.to_working(part.rgb, self.info.colourspace, inplace=True)
+        if part.alpha is not None and raw.straight_alpha:
+            rgb *= part.alpha[..., None]
+        return Frame(number=number, rgb=rgb, alpha=part.alpha, origin=part.origin)
 
     def read_display8(self, number: int) -> np.ndarray:
         """Frame ``number`` as display sRGB ``(H, W, 3) uint8`` (what the face-analysis models see).

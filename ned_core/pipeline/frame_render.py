@@ -12,6 +12,9 @@ from ned_core.pipeline.config import NedConfig
 from ned_core.render import MOUTH_SYNTHESISED, MeshWarpRenderer, ShotContext
 
 
+WINDOW_GROWTH = 0.75  # fraction of the face's size read around it (fade ring 0.2, margin 0.15, blend reach)
+
+
 class FrameRenderer:
     """Renders and composites one track's frames (embedded mesh-warp renderer).
 
@@ -26,18 +29,41 @@ class FrameRenderer:
         self.colour = source.colour
         self.renderer = MeshWarpRenderer(config.render)
         info = source.info
+        self.display_size = (info.width, info.height)
         self.renderer.prepare(ShotContext(frames=track.track.frames, landmarks=track.landmarks,
                                           frame_size=(info.height, info.width),
                                           frame_reader=lambda n: source.read(int(n)).rgb))
         self.synthesised_mouth_frames: list[int] = []
 
+    @staticmethod
+    def window(src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
+        """The part of the frame a render reads and writes: the face (source and target) grown by
+        :data:`WINDOW_GROWTH` of its size on each side (covers the warp's fade ring, the plate margin and
+        the blend's reach), as ``(x0, y0, x1, y1)``, not clipped."""
+        pts = np.vstack([src[:468, :2], dst[:468, :2]])
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        grow = WINDOW_GROWTH * float(max(hi - lo))
+        return (int(np.floor(lo[0] - grow)), int(np.floor(lo[1] - grow)),
+                int(np.ceil(hi[0] + grow)) + 1, int(np.ceil(hi[1] + grow)) + 1)
+
     def render(self, frame: Frame, src: np.ndarray, dst: np.ndarray) -> FacePlate:
-        """The face plate of one frame: ``src``/``dst`` are its ``(478, 3)`` source and target landmarks."""
-        rendered = self.renderer.render(frame.number, frame.rgb, src, dst)
+        """The face plate of one frame (whole, or a window read with :meth:`window`).
+
+        Args:
+            frame: the frame; ``frame.origin`` places a window in the full frame.
+            src, dst: ``(478, 3)`` source and target landmarks in full-frame pixels.
+        """
+        shift = np.array([frame.origin[0], frame.origin[1], 0.0], np.float32)
+        src_w, dst_w = src - shift, dst - shift
+        rendered = self.renderer.render(frame.number, frame.rgb, src_w, dst_w)
         if rendered.flags.get("mouth_fill") == MOUTH_SYNTHESISED:
             self.synthesised_mouth_frames.append(frame.number)
-        return composite_face(frame.rgb, rendered, src, dst, self.config.composite)
+        plate = composite_face(frame.rgb, rendered, src_w, dst_w, self.config.composite)
+        x0, y0, x1, y1 = plate.data_window
+        ox, oy = frame.origin
+        return FacePlate(plate.frame, self.display_size, (x0 + ox, y0 + oy, x1 + ox, y1 + oy), plate.rgba,
+                         plate.mask, plate.extra)
 
     def preview_frame(self, frame: Frame, plate: FacePlate) -> np.ndarray:
-        """``(H, W, 3) uint8`` sRGB of the plate merged over the frame."""
+        """``(H, W, 3) uint8`` sRGB of the plate merged over the (whole) frame."""
         return self.colour.working_to_srgb8(merge_over(frame.rgb, plate))

@@ -17,7 +17,7 @@ from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.composite import merge_over
 from ned_core.io.exr import FacePlate, PlateMetadata, empty_plate, write_face_plate, write_frame_exr
 from ned_core.io.exr_timecode import timecode_at
-from ned_core.io.plate_source import Frame, PlateInfo, PlateSource
+from ned_core.io.plate_source import Frame, PlateInfo, PlateSource, crop_frame
 from ned_core.io.plates import open_plates
 from ned_core.io.preview import PreviewWriter, audio_span
 from ned_core.models import ModelStore
@@ -159,15 +159,20 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         preview = _open_preview(request, source) if request.preview else None
         t_render = time.perf_counter()
         try:
+            whole = request.preview or request.composite  # outputs that need every pixel colour-managed
             for number in info.frames:
                 if should_cancel is not None and should_cancel():
                     raise JobCancelledError(f"job cancelled before frame {number}; plates written so far are complete")
                 if number in skip_frames and preview is None:
                     continue
-                frame = source.read(number)
                 if number in targets:
-                    plate = renderer.render(frame, *targets[number])
+                    src, dst = targets[number]
+                    # the render always sees the same window, so plates do not depend on --preview/--composite
+                    window = renderer.window(src, dst)
+                    frame = source.read(number) if whole else source.read(number, window)
+                    plate = renderer.render(crop_frame(frame, window) if whole else frame, src, dst)
                 else:
+                    frame = source.read(number) if whole else None  # a transparent plate needs no pixels
                     plate = empty_plate(number, (info.width, info.height))
                 if number not in skip_frames:
                     if request.composite:

@@ -277,3 +277,23 @@ def test_read_display8_matches_the_colour_managed_path(tmp_path):
             fast = plates.read_display8(1)
         assert fast.dtype == np.uint8 and fast.shape == (16, 24, 3)
         assert np.abs(fast.astype(int) - slow.astype(int)).max() <= 1, path
+
+
+def test_read_window_equals_the_crop_of_the_whole_frame(tmp_path):
+    """Colour-managing a window gives exactly the pixels of the whole frame there (origin recorded)."""
+    import OpenImageIO as oiio
+
+    from ned_core.exceptions import FrameRangeError
+    from ned_core.io.plates import open_plates
+
+    rng = np.random.default_rng(1)
+    path = tmp_path / "a.0007.png"
+    oiio.ImageBuf(rng.integers(0, 256, (40, 60, 4), dtype=np.uint8)).write(str(path))
+    with open_plates(path) as plates:
+        whole = plates.read(7)
+        part = plates.read(7, window=(-5, 10, 30, 100))
+        with pytest.raises(FrameRangeError, match="outside"):
+            plates.read(7, window=(70, 0, 90, 10))
+    assert part.origin == (0, 10) and part.rgb.shape == (30, 30, 3)
+    np.testing.assert_array_equal(part.rgb, whole.rgb[10:40, 0:30])
+    np.testing.assert_array_equal(part.alpha, whole.alpha[10:40, 0:30])
