@@ -45,10 +45,12 @@ def _wrap(angle: float) -> float:
 
 
 def _distinct(faces: list[FaceObservation], iou: float) -> list[FaceObservation]:
-    """Drop faces whose mesh box overlaps a higher-scoring one (two crops that found the same face)."""
+    """Drop faces whose mesh box overlaps a higher-scoring one, or is centred inside it (two crops of the
+    same face, e.g. a detection around one eye and mouth corner that the mesh still accepts)."""
     kept: list[FaceObservation] = []
     for face in sorted(faces, key=lambda f: -f.score):
-        if not kept or ssd.iou(face.box, np.stack([k.box for k in kept])).max() <= iou:
+        if not kept or (ssd.iou(face.box, np.stack([k.box for k in kept])).max() <= iou
+                        and not centred_in_any(face.box, kept)):
             kept.append(face)
     return kept
 

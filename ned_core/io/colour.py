@@ -72,6 +72,13 @@ class ColourTransforms:
         self._processors: dict[tuple[str, str], ocio.CPUProcessor] = {}
         self.working_space = self.resolve(self.settings.working_space)
         self._srgb: str | None = None
+        self._executor: ThreadPoolExecutor | None = None
+
+    def _pool(self, workers: int) -> ThreadPoolExecutor:
+        """One thread pool for the object's life (daemon threads; creating one per frame costs ~50 ms)."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max(workers, self.threads), thread_name_prefix="ned-ocio")
+        return self._executor
 
     def resolve(self, space: str) -> str:
         """Canonical name of a colour space given by name, alias or role.
@@ -164,8 +171,8 @@ class ColourTransforms:
         if workers < 2 or out.shape[0] * out.shape[1] < _PARALLEL_MIN_PIXELS:
             proc.applyRGB(out)
         else:
-            with ThreadPoolExecutor(workers) as pool:  # row bands of a C-contiguous array are contiguous
-                list(pool.map(proc.applyRGB, np.array_split(out, workers)))
+            # row bands of a C-contiguous array are contiguous; OCIO releases the GIL
+            list(self._pool(workers).map(proc.applyRGB, np.array_split(out, workers)))
         return out
 
     def to_working(self, rgb: np.ndarray, space: str, inplace: bool = False) -> np.ndarray:

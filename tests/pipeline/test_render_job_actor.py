@@ -42,10 +42,9 @@ VISIBLE_RISE = {
     "angry": {},
     "neutral": {},
 }
-# The analysis also reports a spurious half-face inside Grace Hopper's face in these edits (see
-# test_edited_clip_holds_one_face): MediaPipe's detector finds a box around one eye and mouth corner,
-# the mesh accepts it (presence 0.999) and ``_distinct`` keeps it (IoU with the whole face ~0.25 < 0.3).
-SPURIOUS_FACE = {"happy", "surprised"}
+# Regression: MediaPipe's detector once found a box around one eye and mouth corner in these edits, the
+# mesh accepted it (presence 0.999) and the analysis kept it as a second face (see
+# test_edited_clip_holds_one_face); ``_distinct`` now drops faces centred inside a better one.
 EYE_CORNERS = (33, 133, 362, 263)
 NOSE = (1, 4, 5, 6, 168, 195, 197)  # tip, ridge and bridge
 
@@ -92,11 +91,7 @@ def edit(request, tmp_path_factory, actor_pattern, source, zip_config, render, r
                      others)
 
 
-def test_edited_clip_holds_one_face(request, edit):
-    if edit.emotion in SPURIOUS_FACE:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "analysis bug: a half-face box centred inside the real face is kept as a second face "
-            "(ned_core.analysis.frame._distinct drops overlaps by IoU only)")))
+def test_edited_clip_holds_one_face(edit):
     assert edit.other_faces == (), f"{edit.emotion}: extra faces at mean boxes {[b.round() for b in edit.other_faces]}"
 
 
