@@ -15,7 +15,14 @@ from ned_core.analysis import FaceMeshModels, TrackAnalysis
 from ned_core.exceptions import JobCancelledError, PlateMetadataError
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.composite import merge_over
-from ned_core.io.exr import FacePlate, PlateMetadata, empty_plate, write_face_plate, write_frame_exr
+from ned_core.io.exr import (
+    FacePlate,
+    PlateMetadata,
+    empty_plate,
+    read_face_plate,
+    write_face_plate,
+    write_frame_exr,
+)
 from ned_core.io.exr_timecode import timecode_at
 from ned_core.io.plate_source import Frame, PlateInfo, PlateSource, crop_frame
 from ned_core.io.plates import open_plates
@@ -36,7 +43,8 @@ DEFAULT_FPS = Fraction(24)
 _ANALYSIS_MODELS = ("face_detection_short_range", "face_detection_full_range", "face_landmark", "iris_landmark")
 
 
-def _job_params(request: RenderRequest, info: PlateInfo, store: ModelStore, track: int | None) -> dict[str, str]:
+def _job_params(request: RenderRequest, info: PlateInfo, store: ModelStore, track: int | None,
+                colourspace: str) -> dict[str, str]:
     """Parameters common to every plate of the job (written as ``ned/<key>``; per-frame ones added later)."""
     params = {
         "version": __version__,
@@ -46,6 +54,7 @@ def _job_params(request: RenderRequest, info: PlateInfo, store: ModelStore, trac
         "tier": "embedded",
         "renderer": "mesh_warp",
         "noncommercial_models": "none",
+        "colourspace": colourspace,
     }
     for name in _ANALYSIS_MODELS:
         params[f"model/{name}"] = store.checksum(name)
@@ -71,32 +80,35 @@ class _Emitter:
         self.on_frame, self.timer = on_frame, timer
         self.plates: list[Path] = []
         self.no_face: list[int] = []
-
         self.composites: list[Path] = []
 
     def _meta(self, frame: int, has_face: bool, comments: str) -> PlateMetadata:
         return PlateMetadata(fps=self.fps, timecode=_timecode(self.info, frame, self.fps), comments=comments,
                              params={**self.params, "source_frame": frame, "has_face": int(has_face)})
 
-    def emit_composite(self, frame: Frame, plate: FacePlate, has_face: bool) -> None:
-        """Write the full-frame composite (plate merged over the source) of one frame."""
-        path = plate_path(self.request, self.info, frame.number, kind="comp")
-        rgb = merge_over(frame.rgb, plate) if has_face else frame.rgb
-        write_frame_exr(path, frame.number, rgb, frame.alpha,
-                        self._meta(frame.number, has_face, "NED composite (face plate merged over the source)"),
-                        "zip")
-        self.composites.append(path)
+    def emit(self, frame: Frame | None, plate: FacePlate, has_face: bool, read_back: bool) -> FacePlate:
+        """Write one frame's plate (and its composite), then report it; return the plate as written.
 
-    def emit(self, plate: FacePlate, has_face: bool) -> Path:
+        With ``read_back`` the plate is read back from its file, so composites and previews show exactly
+        what a compositor merging the (lossy DWA) plate file gets.
+        """
         meta = self._meta(plate.frame, has_face, "NED face plate (premultiplied RGBA + facemask.A)")
         path = write_face_plate(plate_path(self.request, self.info, plate.frame), plate, meta, self.config.plates)
+        written = read_face_plate(path)[0] if read_back else plate
+        if self.request.composite:
+            comp = plate_path(self.request, self.info, plate.frame, kind="comp")
+            rgb = merge_over(frame.rgb, written) if has_face else frame.rgb
+            write_frame_exr(comp, plate.frame, rgb, frame.alpha,
+                            self._meta(plate.frame, has_face, "NED composite (face plate merged over the source)"),
+                            "zip")
+            self.composites.append(comp)
         self.plates.append(path)
         if not has_face:
             self.no_face.append(plate.frame)
         if self.on_frame is not None:
             self.on_frame(FrameResult(plate.frame, path, has_face, plate.data_window))
         self.timer.step()
-        return path
+        return written
 
 
 def _track(shot, request: RenderRequest) -> TrackAnalysis | None:
@@ -129,8 +141,6 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
     """
     started = time.perf_counter()
     store = ModelStore(config.store)
-    models = models or FaceMeshModels.load(store, config.analysis)
-    face_model = EmbeddedFaceModel.from_mean_face(config.fit)
     timings: dict[str, float] = {}
     warnings: list[str] = []
     with open_plates(request.source, frames=request.frames, colour=config.colour,
@@ -138,11 +148,14 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         info = source.info
         first, last = info.frames[0], info.frames[-1]
         schedule = build_schedule(request, first, last, config)  # bad emotion specs fail before any work
+        models = models or FaceMeshModels.load(store, config.analysis)
+        face_model = EmbeddedFaceModel.from_mean_face(config.fit)
         director = make_director(request, config, models)
         shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
         timings["analysis+fit"] = time.perf_counter() - started
         track = _track(shot, request)
-        params = {**_job_params(request, info, store, None if track is None else track.track.track_id),
+        params = {**_job_params(request, info, store, None if track is None else track.track.track_id,
+                                source.colour.working_space),
                   **emotion_metadata(request, schedule, director)}
         renderer = None
         targets: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -175,9 +188,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                     frame = source.read(number) if whole else None  # a transparent plate needs no pixels
                     plate = empty_plate(number, (info.width, info.height))
                 if number not in skip_frames:
-                    if request.composite:
-                        emitter.emit_composite(frame, plate, number in targets)
-                    emitter.emit(plate, number in targets)
+                    plate = emitter.emit(frame, plate, number in targets, read_back=whole)
                 if preview is not None:
                     preview.add(renderer.preview_frame(frame, plate) if renderer else
                                 source.colour.working_to_srgb8(frame.rgb))
