@@ -21,6 +21,10 @@ class RenderConfig:
             as a fraction of the face width.
         fade_rings: rings of control points across the fade band (more = smoother fade).
         ring_points: control points per ring.
+        fold_tolerance: a triangle of the fixed mean-face triangulation that flips from source to
+            target is ignored (the fixed topology is kept) while its target area stays below
+            ``(fold_tolerance * IOD)^2``: such slivers (closed lips, lid lines) cover a pixel or
+            two, whereas switching to a fresh triangulation changes the whole face's warp.
         field_spacing: the warp's displacement field is computed on a grid whose spacing is this
             fraction of the face width (rounded to whole pixels; 0 = every pixel) and bilinearly
             interpolated in between: 2 px for a 256 px face, 4 px for a 500 px face by default.
@@ -45,6 +49,7 @@ class RenderConfig:
     fade_margin: float = 0.2
     fade_rings: int = 3
     ring_points: int = 48
+    fold_tolerance: float = 0.012
     field_spacing: float = 0.008
     exact_pad: float = 0.25
     eye_feather: float = 0.04

@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from ned_core.analysis.mean_face import load_mean_face
-from ned_core.analysis.regions import FACE_OVAL
+from ned_core.analysis.regions import FACE_OVAL, interocular_distance
 from ned_core.render.config import RenderConfig
 from ned_core.render.warp import add_fade_ring, triangulate
 
@@ -61,8 +61,9 @@ def warp_mesh(src: np.ndarray, dst: np.ndarray, config: RenderConfig) -> WarpMes
     identity beyond it. The projected mesh already overlaps itself a little in the source (lip
     line, cheek silhouette under a head turn); that is harmless as long as every triangle keeps
     its orientation from ``src`` to ``dst``. A triangle whose orientation flips would mirror its
-    content (a fold made by the edit); then ``dst`` is Delaunay-triangulated afresh instead,
-    which never folds.
+    content (a fold made by the edit); unless it is a sliver (target area below
+    ``(config.fold_tolerance * IOD)^2``, a pixel or two: closed lips, lid lines), ``dst`` is then
+    Delaunay-triangulated afresh instead, which never folds.
 
     Args:
         src: ``(>= 468, 2)`` float source points (only the first 468 are used).
@@ -73,6 +74,9 @@ def warp_mesh(src: np.ndarray, dst: np.ndarray, config: RenderConfig) -> WarpMes
     src_ext, dst_ext = add_fade_ring(src[:NUM_MESH], dst[:NUM_MESH], margin, rings=config.fade_rings,
                                      points_per_ring=config.ring_points, outline=FACE_OVAL)
     triangles = _mean_face_triangles(config.fade_margin, config.fade_rings, config.ring_points)
-    if np.all(signed_areas(src_ext, triangles) * signed_areas(dst_ext, triangles) >= 0):
+    dst_areas = signed_areas(dst_ext, triangles)
+    flipped = signed_areas(src_ext, triangles) * dst_areas < 0
+    sliver = 2.0 * (config.fold_tolerance * float(interocular_distance(src[:NUM_MESH]))) ** 2  # twice the area
+    if not np.any(flipped & (np.abs(dst_areas) >= sliver)):
         return WarpMesh(src_ext, dst_ext, triangles, True)
     return WarpMesh(src_ext, dst_ext, triangulate(dst_ext), False)

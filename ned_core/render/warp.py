@@ -89,13 +89,13 @@ def add_fade_ring(
 
     Raises:
         ShapeError: mismatched or malformed point arrays.
-        TriangulationError: the points span no area (no hull), or margin/rings/points_per_ring
-            are out of range.
+        TriangulationError: the points span no area (no hull), or margin, rings or
+            points_per_ring is out of range.
     """
     src = check_points("src_points", src_points)[:, :2]
     dst = check_points("dst_points", dst_points)[:, :2]
     if src.shape != dst.shape:
-        raise TriangulationError(f"add_fade_ring: src {src.shape} and dst {dst.shape} differ in shape")
+        raise ShapeError(f"dst_points: expected the shape of src_points {src.shape}, got {dst.shape}")
     if not margin > 0 or rings < 1 or points_per_ring < 8:
         raise TriangulationError(
             f"add_fade_ring: expected margin > 0, rings >= 1, points_per_ring >= 8, "

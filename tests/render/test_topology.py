@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from ned_core.exceptions import RenderConfigError
+from ned_core.face3d import CHANNEL_INDEX
 from ned_core.render import RenderConfig
 from ned_core.render.topology import NUM_MESH, signed_areas, warp_mesh
 
@@ -27,6 +28,20 @@ def test_fixed_topology_for_identity_and_fresh_triangulation_when_folded(face) -
     assert np.all(areas >= 0) or np.all(areas <= 0)
     # the ring is the same for both (it follows the source oval)
     np.testing.assert_allclose(mesh.src[NUM_MESH:], same.src[NUM_MESH:])
+
+
+def test_moderate_edits_keep_the_fixed_topology(face, face_model) -> None:
+    # closed lips make slivers that flip under any mouth edit; switching to a fresh triangulation for
+    # them would change the whole face's warp from one frame to the next
+    _, lm = face
+    fit = face_model.fit(lm[None])
+    xy = lm[:, :2].astype(np.float64)
+    for channel in ("lip_corner_pull_L", "lip_corner_pull_R", "lips_part", "upper_lip_raise"):
+        expression = fit.expression.copy()
+        expression[:, CHANNEL_INDEX[channel]] += 1.0
+        dst = xy.copy()
+        dst[:NUM_MESH] = face_model.reconstruct(fit, expression, include_unexplained=True)[0][:, :2]
+        assert warp_mesh(xy, dst, RenderConfig()).fixed_topology, channel
 
 
 @pytest.mark.parametrize("field, value", [("fade_margin", 0.0), ("field_spacing", 0.5), ("max_patches", 0),

@@ -82,3 +82,5 @@ def test_degenerate_inputs_raise_clear_errors(image: np.ndarray) -> None:
         warp_image(image, pts, pts, np.array([[0, 1, 99]]))
     with pytest.raises(ShapeError, match="dst_points"):
         warp_image(image, pts, pts[:-1], triangulate(pts))
+    with pytest.raises(ShapeError, match="dst_points"):
+        add_fade_ring(pts, pts[:-1], margin=5)
