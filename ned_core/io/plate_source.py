@@ -179,16 +179,15 @@ class PlateSource(abc.ABC):
     def read_display8(self, number: int) -> np.ndarray:
         """Frame ``number`` as display sRGB ``(H, W, 3) uint8`` (what the face-analysis models see).
 
-        Equals ``colour.working_to_srgb8(read(number).rgb)`` (colour unpremultiplied); a source already
-        in sRGB is quantised directly, skipping the two colour conversions.
+        Equals ``colour.working_to_srgb8(read(number).rgb)`` (colour unpremultiplied) within one code value,
+        with one colour conversion (source -> sRGB) instead of two; an sRGB source is only quantised.
 
         Raises:
             As :meth:`read`.
         """
         raw = self._decode_checked(number)
-        if self.colour.resolve(self.info.colourspace) != self.colour.srgb_space:
-            return self.colour.working_to_srgb8(self.colour.to_working(raw.rgb, self.info.colourspace, inplace=True))
-        srgb = np.clip(raw.rgb, 0.0, 1.0, out=raw.rgb)
+        srgb = self.colour.convert(raw.rgb, self.info.colourspace, self.colour.srgb_space, inplace=True)
+        np.clip(srgb, 0.0, 1.0, out=srgb)
         return np.rint(srgb * 255.0).astype(np.uint8)
 
     def _decode_checked(self, number: int) -> RawFrame:
