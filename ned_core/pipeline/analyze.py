@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 
 from ned_core.analysis import AnalysisCache, FaceMeshModels, ShotAnalysis, analyze_shot, cache_key
 from ned_core.face3d.embedded import EmbeddedFaceModel
@@ -31,9 +34,23 @@ class ShotFit:
     source_hash: str
 
 
-def _srgb_frames(source: PlateSource):
-    for number in source.info.frames:
-        yield number, source.read_display8(number)
+def _srgb_frames(source: PlateSource, depth: int = 2):
+    """``(number, (H, W, 3) uint8)`` for every frame, decoded ``depth`` frames ahead on a reader thread
+    (decoding releases the GIL, so it overlaps with the analysis)."""
+    numbers = iter(source.info.frames)
+    with ThreadPoolExecutor(1, thread_name_prefix="ned-analysis-read") as reader:
+        ahead = deque((n, reader.submit(source.read_display8, n)) for n in islice(numbers, depth))
+        try:
+            while ahead:
+                number, decoding = ahead.popleft()
+                image = decoding.result()
+                upcoming = next(numbers, None)
+                if upcoming is not None:
+                    ahead.append((upcoming, reader.submit(source.read_display8, upcoming)))
+                yield number, image
+        finally:
+            for _, decoding in ahead:
+                decoding.cancel()
 
 
 def analyze_source(source: PlateSource, config: NedConfig, models: FaceMeshModels,

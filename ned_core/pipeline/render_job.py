@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import numpy as np
 
 from ned_core import __version__
 from ned_core.analysis import FaceMeshModels, TrackAnalysis
-from ned_core.exceptions import JobCancelledError, PlateMetadataError
+from ned_core.exceptions import PlateMetadataError
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.composite import merge_over
 from ned_core.io.exr import (
@@ -31,6 +32,7 @@ from ned_core.models import ModelStore
 from ned_core.pipeline.analyze import analyze_and_fit
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.directing import build_schedule, direct_track, emotion_metadata, make_director
+from ned_core.pipeline.frame_loop import FrameLoop
 from ned_core.pipeline.frame_render import FrameRenderer
 from ned_core.pipeline.naming import plate_path
 from ned_core.pipeline.request import FrameResult, RenderRequest, RenderSummary
@@ -70,8 +72,26 @@ def _timecode(info: PlateInfo, frame: int, fps: Fraction) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """What the reader thread decoded for one frame."""
+
+    whole: Frame | None  # the whole frame, when composites or a preview need it
+    window: Frame | None  # the face window the render reads; None without the face
+
+
+@dataclass(frozen=True)
+class _Written:
+    """One frame's files, complete on disk, and the plate as written (read back when asked)."""
+
+    path: Path
+    plate: FacePlate
+    has_face: bool
+    composite: Path | None
+
+
 class _Emitter:
-    """Writes plates atomically, then tells the caller (frame order), counts progress and feeds the preview."""
+    """Writes a frame's plate (+ composite) atomically (any thread), then reports it (in frame order)."""
 
     def __init__(self, request: RenderRequest, info: PlateInfo, config: NedConfig, params: dict[str, str],
                  on_frame: Callable[[FrameResult], None] | None, timer: StageTimer):
@@ -86,8 +106,8 @@ class _Emitter:
         return PlateMetadata(fps=self.fps, timecode=_timecode(self.info, frame, self.fps), comments=comments,
                              params={**self.params, "source_frame": frame, "has_face": int(has_face)})
 
-    def emit(self, frame: Frame | None, plate: FacePlate, has_face: bool, read_back: bool) -> FacePlate:
-        """Write one frame's plate (and its composite), then report it; return the plate as written.
+    def write(self, frame: Frame | None, plate: FacePlate, has_face: bool, read_back: bool) -> _Written:
+        """Write one frame's plate (and its composite); touches no shared state (runs on the writer thread).
 
         With ``read_back`` the plate is read back from its file, so composites and previews show exactly
         what a compositor merging the (lossy DWA) plate file gets.
@@ -95,20 +115,25 @@ class _Emitter:
         meta = self._meta(plate.frame, has_face, "NED face plate (premultiplied RGBA + facemask.A)")
         path = write_face_plate(plate_path(self.request, self.info, plate.frame), plate, meta, self.config.plates)
         written = read_face_plate(path)[0] if read_back else plate
+        comp = None
         if self.request.composite:
             comp = plate_path(self.request, self.info, plate.frame, kind="comp")
             rgb = merge_over(frame.rgb, written) if has_face else frame.rgb
             write_frame_exr(comp, plate.frame, rgb, frame.alpha,
                             self._meta(plate.frame, has_face, "NED composite (face plate merged over the source)"),
                             "zip")
-            self.composites.append(comp)
-        self.plates.append(path)
-        if not has_face:
-            self.no_face.append(plate.frame)
+        return _Written(path, written, has_face, comp)
+
+    def report(self, done: _Written) -> None:
+        """Record a finished frame and tell the caller (calling thread, frame order)."""
+        self.plates.append(done.path)
+        if done.composite is not None:
+            self.composites.append(done.composite)
+        if not done.has_face:
+            self.no_face.append(done.plate.frame)
         if self.on_frame is not None:
-            self.on_frame(FrameResult(plate.frame, path, has_face, plate.data_window))
+            self.on_frame(FrameResult(done.plate.frame, done.path, done.has_face, done.plate.data_window))
         self.timer.step()
-        return written
 
 
 def _track(shot, request: RenderRequest) -> TrackAnalysis | None:
@@ -171,27 +196,39 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         emitter = _Emitter(request, info, config, params, on_frame, timer)
         preview = _open_preview(request, source) if request.preview else None
         t_render = time.perf_counter()
+        whole = request.preview or request.composite  # outputs that need every pixel colour-managed
+
+        def load(number: int) -> _Loaded:
+            """The frame's face window (what the render sees) and, for composites/previews, the whole frame."""
+            full = source.read(number) if whole else None
+            if number not in targets:
+                return _Loaded(full, None)  # a transparent plate needs no pixels
+            # the render sees the same window either way, so plates never depend on --preview/--composite
+            window = renderer.window(*targets[number])
+            return _Loaded(full, crop_frame(full, window) if whole else source.read(number, window))
+
+        def render(number: int, loaded: _Loaded) -> FacePlate:
+            if loaded.window is None:
+                return empty_plate(number, (info.width, info.height))
+            return renderer.render(loaded.window, *targets[number])
+
+        def write(number: int, loaded: _Loaded, plate: FacePlate) -> _Written | FacePlate:
+            if number in skip_frames:  # rendered again only for the preview
+                return plate
+            return emitter.write(loaded.whole, plate, number in targets, read_back=whole)
+
+        def report(number: int, loaded: _Loaded, done: _Written | FacePlate) -> None:
+            plate = done
+            if isinstance(done, _Written):
+                emitter.report(done)
+                plate = done.plate
+            if preview is not None:
+                preview.add(renderer.preview_frame(loaded.whole, plate) if renderer else
+                            source.colour.working_to_srgb8(loaded.whole.rgb))
+
+        numbers = [n for n in info.frames if n not in skip_frames or preview is not None]
         try:
-            whole = request.preview or request.composite  # outputs that need every pixel colour-managed
-            for number in info.frames:
-                if should_cancel is not None and should_cancel():
-                    raise JobCancelledError(f"job cancelled before frame {number}; plates written so far are complete")
-                if number in skip_frames and preview is None:
-                    continue
-                if number in targets:
-                    src, dst = targets[number]
-                    # the render always sees the same window, so plates do not depend on --preview/--composite
-                    window = renderer.window(src, dst)
-                    frame = source.read(number) if whole else source.read(number, window)
-                    plate = renderer.render(crop_frame(frame, window) if whole else frame, src, dst)
-                else:
-                    frame = source.read(number) if whole else None  # a transparent plate needs no pixels
-                    plate = empty_plate(number, (info.width, info.height))
-                if number not in skip_frames:
-                    plate = emitter.emit(frame, plate, number in targets, read_back=whole)
-                if preview is not None:
-                    preview.add(renderer.preview_frame(frame, plate) if renderer else
-                                source.colour.working_to_srgb8(frame.rgb))
+            FrameLoop(load, render, write, report).run(numbers, should_cancel)
         except BaseException:
             if preview is not None:
                 preview.discard()

@@ -43,7 +43,8 @@ def _range_rule(value: dict, path: str) -> None:
 
 
 FRAME_RANGE = Map({"first": FRAME, "last": FRAME, "step": Int(1, 10 ** 6, default=1)}, rule=_range_rule)
-PATH_SOURCE = Map({"path": PATH, "frames": FRAME_RANGE, "colorspace": Nullable(NAME, default=None)})
+PATH_SOURCE = Map({"path": PATH, "frames": FRAME_RANGE, "colorspace": Nullable(NAME, default=None),
+                   "start_frame": Nullable(FRAME, default=None)})
 ERROR_INFO = Map({
     "code": Str(64, min_len=1, pattern=r"[a-z][a-z0-9_]*"),
     "ename": NAME,
@@ -119,7 +120,8 @@ SOURCE = OneOf({
 })
 OUTPUT = OneOf({
     "path": Map({"directory": PATH, "pattern": Str(255, min_len=1, default="face.####.exr"),
-                 "overwrite": Bool(default=False)}),
+                 "overwrite": Bool(default=False), "preview": Bool(default=False),
+                 "composite": Bool(default=False)}),
     "inline": Map({}),
 })
 LIMITS = Map({name: Int(0) for name in Limits().to_wire()})

@@ -1,0 +1,161 @@
+"""`ned submit --node ADDRESS ...`: `ned render`'s arguments, rendered by a node, with the same progress and outputs."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import click
+
+from ned_core.cli.analyze_cmd import with_source_options
+from ned_core.cli.common import json_option, model_dir_option
+from ned_core.cli.jobs_cmd import client_options, connect, protocol_errors
+from ned_core.cli.progress_bar import ProgressBars
+from ned_core.cli.render_cmd import print_summary, with_render_options
+
+#: Seconds without any event before the client re-attaches (the node sends one at least every 5 s).
+EVENT_TIMEOUT_S = 30.0
+#: Protocol stage names shown with the pipeline's own names, so bars look as in `ned render`.
+_STAGE_NAMES = {"face3d": "fit"}
+
+
+def follow(client, job_id: str, since: int = 0, quiet: bool = False) -> tuple[dict, list[dict]]:
+    """Shows a job's progress bars until it ends; waits through node restarts and reconnects.
+
+    Returns:
+        The ``job_done`` content and the ``frame_result`` contents, in frame order.
+
+    Raises:
+        SystemExit: status 1 when the job failed or was cancelled (the error is printed).
+    """
+    from ned_core.progress import ProgressEvent
+    from ned_protocol import NodeTimeoutError
+
+    last, results = since, []
+    with ProgressBars(enabled=not quiet) as bars:
+        while True:
+            try:
+                for event in client.events(job_id, since=last, timeout_s=EVENT_TIMEOUT_S):
+                    last, content = event.content["seq"], event.content
+                    if event.msg_type == "progress" and content["stage"] != "queued":
+                        bars(ProgressEvent(_STAGE_NAMES.get(content["stage"], content["stage"]),
+                                           content["frames_done"], content["frames_total"], content["fps"],
+                                           content["eta_s"]))
+                    elif event.msg_type == "frame_result":
+                        results.append(content)
+                    elif event.msg_type == "job_done":
+                        return content, sorted(results, key=lambda r: r["frame"])
+                    elif event.msg_type == "job_failed":
+                        error = content["error"]
+                        bars.__exit__()
+                        click.echo(f"ned: error: job {job_id} {error['code']} ({error['ename']}): {error['evalue']}",
+                                   err=True)
+                        raise SystemExit(1)
+            except NodeTimeoutError:
+                click.echo(f"ned: the node has been silent for {EVENT_TIMEOUT_S:g} s; still waiting for job {job_id} "
+                           f"(Ctrl-C stops waiting, the job goes on: `ned jobs attach {job_id}`)", err=True)
+
+
+def _range(frames: tuple[int, ...], option: str) -> dict:
+    """``{first, last, step}`` of evenly spaced frame numbers (what a job can name)."""
+    step = frames[1] - frames[0] if len(frames) > 1 else 1
+    if tuple(range(frames[0], frames[-1] + 1, step)) != frames:
+        raise click.UsageError(f"{option}: a node renders evenly spaced frames (first-last or first-lastxstep)")
+    return {"first": frames[0], "last": frames[-1], "step": step}
+
+
+def _frames_of(path: str, frames: str | None, start_frame: int | None, option: str) -> dict:
+    """The frames of a source as a range: from ``--frames``, else by reading the source's headers here."""
+    from ned_core.exceptions import PlateError
+    from ned_core.io.plate_source import parse_frame_range
+    from ned_core.io.plates import open_plates
+
+    if frames is not None:
+        return _range(parse_frame_range(frames), "--frames")
+    try:
+        with open_plates(path, start_frame=start_frame) as plates:
+            return _range(plates.info.frames, option)
+    except PlateError as exc:
+        raise click.UsageError(f"{option}: cannot read {path} on this machine to find its frames ({exc}); "
+                               "pass --frames") from exc
+
+
+def _emotion(emotion: str | None, keys_file: Path | None, reference: str | None, seed: int, director: str,
+             frames: dict) -> dict:
+    """The protocol's emotion map from `ned render`'s emotion options (checked here as `ned render` checks them)."""
+    from ned_core.direct.config import DirectConfig
+    from ned_core.direct.keys_file import parse_emotion_keys
+    from ned_core.direct.spec import parse_emotion_spec
+    from ned_core.exceptions import RenderJobError
+    from ned_core.face3d.channels import EMOTIONS
+
+    content: dict = {"seed": seed, "director": director}
+    if keys_file is not None:
+        try:
+            doc = json.loads(Path(keys_file).read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise RenderJobError(f"--keys {keys_file}: not a readable JSON file: {exc}") from exc
+        parse_emotion_keys(doc, frames["first"], frames["last"], DirectConfig(), source=str(keys_file))
+        content["keys"] = doc["keys"]
+        content.update({name: doc[name] for name in ("transition", "ease") if name in doc})
+    if emotion is not None:
+        key = parse_emotion_spec(emotion, 0, 0, DirectConfig()).keys[0]
+        if key.weights is not None:
+            amounts = {label: float(w) * float(key.intensity) for label, w in zip(EMOTIONS, key.weights) if w > 0}
+            # in the order they were typed (the node writes the spec back into the plates' metadata): the first
+            # three letters name each emotion and its accepted spellings uniquely (surprise(d), anger/angry, ...)
+            content["target"] = dict(sorted(amounts.items(), key=lambda item: emotion.lower().find(item[0][:3])))
+        content["intensity"] = float(key.intensity)
+    if reference is not None:
+        path = str(Path(reference).absolute())
+        content["reference"] = {"path": path, "frames": _frames_of(path, None, None, "--reference")}
+    return content
+
+
+@click.command()
+@with_source_options
+@with_render_options
+@model_dir_option
+@json_option
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@client_options
+@click.option("--priority", type=click.IntRange(0, 100), default=50, show_default=True, help="Queue priority.")
+@click.option("--no-overwrite", is_flag=True, help="Fail if plates exist already (`ned render` replaces them).")
+@click.option("--request-id", default=None,
+              help="Idempotency key (default: random); submitting it again returns the same job.")
+@click.option("--no-wait", is_flag=True, help="Print the job id and return once the node has accepted the job.")
+@protocol_errors
+def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference, track,
+           seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite, model_dir,
+           as_json, quiet, address, key_file, server_key, client_key, timeout, priority, no_overwrite, request_id,
+           no_wait):
+    """Render SOURCE on a render node, as `ned render` would (paths must be valid on the node: shared storage)."""
+    from ned_core.pipeline.request import RenderSummary
+
+    for option, value, node_option in (("--ocio", ocio, "--ocio"), ("--checkpoint", checkpoint, "--manipulator")):
+        if value is not None:
+            raise click.UsageError(f"{option}: the node's own setting applies (`ned node serve {node_option}`)")
+    for option, value in (("--cache-dir", cache_dir), ("--no-cache", no_cache), ("--model-dir", model_dir)):
+        if value:
+            click.echo(f"ned: {option} is ignored: the node uses its own", err=True)
+    path = str(Path(source).absolute())
+    span = _frames_of(path, frames, start_frame, "SOURCE")
+    source_map = {"kind": "path", "path": path, "frames": span, "colorspace": input_space, "start_frame": start_frame}
+    output = {"kind": "path", "directory": str(Path(out_dir).absolute()), "pattern": pattern,
+              "overwrite": not no_overwrite, "preview": preview, "composite": write_composite}
+    face_track = {"select": "track", "track_id": track} if track is not None else None
+    with connect(address, key_file, server_key, client_key, timeout) as client:
+        job = client.submit(source_map, _emotion(emotion, keys_file, reference, seed, director, span), output,
+                            face_track=face_track, compression=compression, full_frame=full_frame, priority=priority,
+                            request_id=request_id or f"ned-cli-{uuid.uuid4().hex}")
+        if no_wait:
+            click.echo(job["job_id"])
+            return
+        if not as_json:
+            click.echo(f"job {job['job_id']} on {address}{' (submitted before)' if job['duplicate'] else ''}", err=True)
+        done, results = follow(client, job["job_id"], 0, quiet or as_json)
+    plates = tuple(Path(r["path"]) for r in results)
+    summary = RenderSummary(plates=plates, frames=tuple(r["frame"] for r in results), no_face_frames=(), track=track,
+                            timings={"total": done["elapsed_s"]})
+    print_summary(summary, as_json)

@@ -1,0 +1,85 @@
+"""The per-frame loop of a render, pipelined: decode ahead, render, write behind, report in frame order.
+
+Decoding (PyAV/OpenImageIO + OCIO) and EXR writing release the GIL, so one reader thread and one
+writer thread overlap them with the render on the calling thread. Results are reported on the calling
+thread, strictly in frame order, only once a frame's files are complete on disk.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Generic, TypeVar
+
+from ned_core.exceptions import JobCancelledError
+
+F = TypeVar("F")  # a decoded frame (or None)
+P = TypeVar("P")  # a rendered plate
+W = TypeVar("W")  # what writing returns
+
+
+class FrameLoop(Generic[F, P, W]):
+    """Runs ``load -> render -> write -> report`` over frames with ``depth`` frames in flight each side.
+
+    Args:
+        load: decodes frame ``n`` (reader thread; the only thread that reads the source).
+        render: turns ``(n, frame)`` into a plate (calling thread).
+        write: writes ``(n, frame, plate)`` and returns what ``report`` needs (writer thread).
+        report: called with ``(n, frame, written)`` in frame order on the calling thread.
+        depth: frames decoded ahead of the render, and written behind it.
+    """
+
+    def __init__(self, load: Callable[[int], F], render: Callable[[int, F], P], write: Callable[[int, F, P], W],
+                 report: Callable[[int, F, W], None], depth: int = 2):
+        self.load, self.render, self.write, self.report, self.depth = load, render, write, report, depth
+
+    def run(self, numbers: Sequence[int], should_cancel: Callable[[], bool] | None = None) -> None:
+        """Process ``numbers`` in order.
+
+        Raises:
+            JobCancelledError: ``should_cancel()`` turned True (checked before each frame's render); the frames
+                already rendered are written and reported first, so everything reported is complete.
+            Whatever load/render/write raised, after the frames before it were reported.
+        """
+        with ThreadPoolExecutor(1, thread_name_prefix="ned-read") as reader, \
+                ThreadPoolExecutor(1, thread_name_prefix="ned-write") as writer:
+            reads: deque[tuple[int, Future]] = deque()
+            writes: deque[tuple[int, F, Future]] = deque()
+            upcoming = iter(numbers)
+            try:
+                self._fill(reads, upcoming, reader)
+                while reads:
+                    number, loading = reads.popleft()
+                    if should_cancel is not None and should_cancel():
+                        raise JobCancelledError(f"job cancelled before frame {number}; every plate reported so "
+                                                "far is complete")
+                    frame = loading.result()
+                    self._fill(reads, upcoming, reader)
+                    plate = self.render(number, frame)
+                    writes.append((number, frame, writer.submit(self.write, number, frame, plate)))
+                    self._drain(writes, keep=self.depth)
+                self._drain(writes, keep=0)
+            except BaseException:
+                for _, loading in reads:
+                    loading.cancel()
+                self._drain(writes, keep=0, quiet=True)  # finish (and report) what is already being written
+                raise
+
+    def _fill(self, reads: deque, upcoming, reader: ThreadPoolExecutor) -> None:
+        while len(reads) < self.depth:
+            number = next(upcoming, None)
+            if number is None:
+                return
+            reads.append((number, reader.submit(self.load, number)))
+
+    def _drain(self, writes: deque, keep: int, quiet: bool = False) -> None:
+        while len(writes) > keep:
+            number, frame, writing = writes.popleft()
+            try:
+                written = writing.result()
+            except BaseException:
+                if quiet:
+                    continue
+                raise
+            self.report(number, frame, written)

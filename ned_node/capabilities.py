@@ -1,0 +1,54 @@
+"""What this node offers (the ``hello_reply`` content): versions, devices, tiers, models, emotions, limits."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from ned_core import __version__ as ned_version
+from ned_core.face3d.channels import EMOTIONS
+from ned_core.models.store import ModelStore, StoreConfig, default_model_dir
+from ned_node.config import NodeConfig
+from ned_protocol import PROTOCOL_VERSION
+
+#: Tiers and face renderers a job may name (besides ``"auto"``).
+TIERS = ("embedded",)
+RENDERERS = ("mesh_warp",)
+
+
+def directors(node: NodeConfig) -> tuple[str, ...]:
+    """Emotion directors a job may name: the EMFACS prior, and the learned manipulator when the node has one."""
+    return ("prior", "learned") if node.manipulator is not None else ("prior",)
+
+
+def _memory_bytes() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return None
+
+
+def hello_content(node: NodeConfig, device_memory: dict[str, int | None]) -> dict:
+    """The ``hello_reply`` content (without ``status``).
+
+    Args:
+        node: the node's configuration.
+        device_memory: bytes of each CUDA device as its worker reported it (None until then).
+    """
+    devices = [{"name": name, "kind": name.split(":")[0],
+                "memory_bytes": _memory_bytes() if name == "cpu" else device_memory.get(name)}
+               for name in dict.fromkeys(node.worker_devices)]
+    store = ModelStore(StoreConfig(root=node.model_dir or default_model_dir()))
+    models = [{"name": m.name, "tier": m.tier, "available": m.present} for m in store.status()]
+    return {
+        "node": {"name": socket.gethostname()[:128], "version": ned_version},
+        "protocol_version": list(PROTOCOL_VERSION),
+        "protocol_versions": [list(PROTOCOL_VERSION)],
+        "devices": devices,
+        "tiers": list(TIERS),
+        "models": models,
+        "emotions": list(EMOTIONS),
+        "directors": list(directors(node)),
+        "renderers": list(RENDERERS),
+        "limits": node.limits.to_wire(),
+    }
