@@ -1,0 +1,48 @@
+"""Terminal-mode render of NED nodes: ``nuke -t farm.py SCRIPT.nk NODE FIRST LAST`` (no UI calls)."""
+
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import nuke
+
+from .errors import NedNukeError
+from .node_builder import is_ned_node
+from .render import start_render
+
+
+def render_node(name: str, first: Optional[int] = None, last: Optional[int] = None) -> int:
+    """Renders the NED node ``name`` of the open script for ``first..last``, on the calling thread.
+
+    Returns:
+        The number of frames rendered.
+
+    Raises:
+        NedNukeError: no such NED node, a knob is unusable, or the job failed (the node's message).
+    """
+    group = nuke.toNode(name)
+    if group is None or not is_ned_node(group):
+        raise NedNukeError(f"{name!r} is not a NED node of this script")
+    runner = start_render(group, first, last)
+    return runner.request.source["frames"]["last"] - runner.request.source["frames"]["first"] + 1
+
+
+def main(argv: List[str]) -> int:
+    """``SCRIPT NODE [FIRST LAST]``: opens the script, renders, returns an exit status (0 ok, 1 failed, 2 usage)."""
+    if len(argv) not in (2, 4):
+        print("usage: nuke -t -m 1 -- farm.py SCRIPT.nk NED_NODE [FIRST LAST]", file=sys.stderr)
+        return 2
+    nuke.scriptOpen(argv[0])
+    first, last = (int(argv[2]), int(argv[3])) if len(argv) == 4 else (None, None)
+    try:
+        frames = render_node(argv[1], first, last)
+    except NedNukeError as exc:
+        print(f"NED: {exc}", file=sys.stderr)
+        return 1
+    print(f"NED: {argv[1]} rendered {frames} frames")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,102 @@
+"""Builds the NED Group node: its knobs and the internal plate Read merged over the input."""
+
+from __future__ import annotations
+
+import nuke
+from ned_protocol.host_connection import NodeSettings
+from ned_protocol.messages import EMOTIONS
+
+#: Marks a Group as a NED node (onCreate callbacks and the farm command look for it).
+MARKER_KNOB = "ned_node_version"
+#: Entries of the face-track list: the largest face, or a track id of the node's analysis.
+FACE_TRACKS = ("largest",) + tuple(f"track {n}" for n in range(8))
+COMPRESSIONS = ("dwaa:45", "zip", "piz", "none")
+#: The Group's ``output`` choice: the finished comp, the plate alone, or its face mask as RGBA.
+OUTPUTS = ("comp", "plate", "mask")
+NO_BLEND = "none"
+
+# Names of the internal nodes.
+PLATE_READ, MERGE, MASK_SHUFFLE, SWITCH = "PlateRead", "FaceOver", "FaceMask", "OutputSwitch"
+
+
+def _button(name: str, label: str, call: str) -> "nuke.PyScript_Knob":
+    return nuke.PyScript_Knob(name, label, f"import ned_nuke.render\nned_nuke.render.{call}(nuke.thisNode())")
+
+
+def _knobs(settings: NodeSettings) -> list:
+    """The user knobs, in panel order, with their defaults."""
+    address = nuke.String_Knob("node_address", "node address")
+    address.setValue(settings.address)
+    key_file = nuke.File_Knob("key_file", "key file")
+    key_file.setValue(settings.key_file)
+    intensity = nuke.Double_Knob("intensity", "intensity")
+    intensity.setValue(1.0)
+    use_input = nuke.Boolean_Knob("use_input_range", "input frame range", True)
+    first, last = nuke.Int_Knob("first", "first"), nuke.Int_Knob("last", "last")
+    for knob in (first, last):
+        knob.setFlag(nuke.DISABLED)
+    status = nuke.Text_Knob("status", "status", "not rendered")
+    job_id = nuke.String_Knob("job_id", "job id")
+    job_id.setFlag(nuke.INVISIBLE)
+    marker = nuke.Text_Knob(MARKER_KNOB, "", "1")
+    marker.setFlag(nuke.INVISIBLE)
+    return [
+        nuke.Tab_Knob("ned", "NED"),
+        address, key_file,
+        nuke.File_Knob("server_key", "CURVE node key"), nuke.File_Knob("client_key", "CURVE client key"),
+        nuke.Enumeration_Knob("emotion", "emotion", list(EMOTIONS[1:] + EMOTIONS[:1])),
+        intensity,
+        nuke.Enumeration_Knob("blend_emotion", "blend with", [NO_BLEND, *EMOTIONS]),
+        nuke.Double_Knob("blend", "blend"),
+        nuke.File_Knob("reference", "reference clip"),
+        nuke.Enumeration_Knob("face_track", "face track", list(FACE_TRACKS)),
+        use_input, first, last,
+        nuke.Int_Knob("seed", "seed"),
+        nuke.File_Knob("output_dir", "output directory"),
+        nuke.Enumeration_Knob("compression", "compression", list(COMPRESSIONS)),
+        nuke.Boolean_Knob("full_frame", "full-frame plates", False),
+        nuke.Enumeration_Knob("output", "output", list(OUTPUTS)),
+        _button("render", "Render", "start_render"),
+        _button("cancel", "Cancel", "cancel_render"),
+        status, job_id, marker,
+    ]
+
+
+def create_ned_node() -> "nuke.Node":
+    """Creates a NED Group in the current graph: Input → (plate Read over input, masked) → Output.
+
+    Returns:
+        The Group; its output is the input until plates have been rendered.
+    """
+    group = nuke.nodes.Group(name=_free_name("NED"))
+    for knob in _knobs(NodeSettings.from_environment()):
+        group.addKnob(knob)
+    with group:
+        source = nuke.nodes.Input(name="Input1")
+        plate = nuke.nodes.Read(name=PLATE_READ, on_error="black")
+        merge = nuke.nodes.Merge2(name=MERGE, operation="over", maskChannelInput="facemask.alpha",
+                                  also_merge="all")
+        merge.setInput(0, source)   # B: the plate the artist gave
+        merge.setInput(1, plate)    # A: the face plate (premultiplied RGBA + facemask.A)
+        merge.setInput(2, plate)    # mask: facemask.alpha of the plate
+        mask = nuke.nodes.Shuffle(name=MASK_SHUFFLE, red="alpha", green="alpha", blue="alpha", alpha="alpha",
+                                  **{"in": "facemask"})
+        mask.setInput(0, plate)
+        switch = nuke.nodes.Switch(name=SWITCH)
+        switch["which"].setExpression("parent.output")  # the Group's output pulldown picks the input
+        for index, node in enumerate((merge, plate, mask)):
+            switch.setInput(index, node)
+        nuke.nodes.Output(name="Output1").setInput(0, switch)
+    return group
+
+
+def is_ned_node(node: "nuke.Node") -> bool:
+    """True for a Group made by :func:`create_ned_node`."""
+    return node.Class() == "Group" and node.knob(MARKER_KNOB) is not None
+
+
+def _free_name(base: str) -> str:
+    count = 1
+    while nuke.toNode(f"{base}{count}") is not None:
+        count += 1
+    return f"{base}{count}"

@@ -1,0 +1,105 @@
+"""Reads a NED Group's knobs into a frozen RenderSettings (on the main thread, before a render starts)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Tuple
+
+import nuke
+from ned_protocol.emotion_keys import blend_target, emotion_fields
+from ned_protocol.host_connection import NodeSettings
+
+from .errors import SettingsError
+from .node_builder import NO_BLEND
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """Everything a render needs from the knobs, read once.
+
+    Attributes:
+        node: how to reach the render node.
+        emotion: the request's ``emotion`` map (intensity curve sampled once per frame into keys).
+        face_track: the request's ``face_track`` map.
+        first, last: the frame range.
+        output_dir, pattern: where the plates go (``<output_dir>/<Group name>.####.exr``).
+        compression, full_frame: EXR options.
+    """
+
+    node: NodeSettings
+    emotion: Dict[str, Any]
+    face_track: Dict[str, Any]
+    first: int
+    last: int
+    output_dir: str
+    pattern: str
+    compression: str
+    full_frame: bool
+
+
+def frame_range(group: "nuke.Node") -> Tuple[int, int]:
+    """The knobs' range, or the input's when ``use_input_range`` is on.
+
+    Raises:
+        SettingsError: last < first.
+    """
+    source = group.input(0)
+    if group["use_input_range"].value() and source is not None:
+        first, last = source.firstFrame(), source.lastFrame()
+    else:
+        first, last = group["first"].value(), group["last"].value()
+    if last < first:
+        raise SettingsError(f"{group.name()}: frame range {first}-{last} is empty: set 'first' <= 'last'")
+    return first, last
+
+
+def plate_location(group: "nuke.Node") -> Tuple[str, str]:
+    """``(output_dir, pattern)`` of the Group's plates.
+
+    Raises:
+        SettingsError: the output directory knob is empty.
+    """
+    directory = group["output_dir"].value().strip()
+    if not directory:
+        raise SettingsError(f"{group.name()}: set 'output directory' (a folder the render node can write)")
+    return directory, f"{group.name()}.####.exr"
+
+
+def read_settings(group: "nuke.Node", first: Optional[int] = None, last: Optional[int] = None) -> RenderSettings:
+    """Reads the knobs of ``group`` (main thread).
+
+    Args:
+        group: a NED Group.
+        first, last: a sub-range of the node's range (farm chunks); the whole range by default.
+
+    Raises:
+        SettingsError: an unusable value; the message names the knob.
+    """
+    full_first, full_last = frame_range(group)
+    first = full_first if first is None else first
+    last = full_last if last is None else last
+    if not full_first <= first <= last <= full_last:
+        raise SettingsError(f"{group.name()}: frames {first}-{last} lie outside its range {full_first}-{full_last}")
+    directory, pattern = plate_location(group)
+    blend_label = group["blend_emotion"].value()
+    target = blend_target(group["emotion"].value(), None if blend_label == NO_BLEND else blend_label,
+                          min(max(group["blend"].value(), 0.0), 1.0))
+    intensity = group["intensity"]
+    samples = [(frame, intensity.getValueAt(frame) if intensity.isAnimated() else intensity.value())
+               for frame in range(first, last + 1)]
+    reference = group["reference"].value().strip()
+    track = group["face_track"].value()
+    return RenderSettings(
+        node=NodeSettings(address=group["node_address"].value().strip(), key_file=group["key_file"].value().strip(),
+                          server_key=group["server_key"].value().strip(),
+                          client_key=group["client_key"].value().strip()),
+        emotion=emotion_fields(target, samples, seed=group["seed"].value(),
+                               reference=_reference(reference) if reference else None),
+        face_track={"select": "largest"} if track == "largest" else {"select": "track", "track_id": int(track.split()[1])},
+        first=first, last=last, output_dir=directory, pattern=pattern,
+        compression=group["compression"].value(), full_frame=bool(group["full_frame"].value()))
+
+
+def _reference(path: str) -> Dict[str, Any]:
+    return {"path": os.path.abspath(path)}

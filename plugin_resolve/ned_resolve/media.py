@@ -1,0 +1,55 @@
+"""Imports a plate sequence into the media pool's "NED" bin and places it above its source item, in sync."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ned_protocol.plates import frame_path, printf_pattern
+
+from .errors import ImportPlatesError
+from .timeline import Shot
+
+BIN_NAME = "NED"
+
+
+def ned_bin(media_pool: Any) -> Any:
+    """The root-level "NED" bin, created on first use."""
+    root = media_pool.GetRootFolder()
+    existing = [folder for folder in root.GetSubFolderList() if folder.GetName() == BIN_NAME]
+    return existing[0] if existing else media_pool.AddSubFolder(root, BIN_NAME)
+
+
+def import_and_place(resolve: Any, shot: Shot, directory: str, pattern: str) -> Any:
+    """Imports ``directory/pattern`` for the shot's source frames; puts it on the track above the shot.
+
+    The clip's first frame lands on the timeline frame where the shot starts, so plate frame N sits over
+    source frame N.
+
+    Returns:
+        The new TimelineItem.
+
+    Raises:
+        ImportPlatesError: Resolve did not import or place the clip.
+    """
+    project = resolve.GetProjectManager().GetCurrentProject()
+    media_pool = project.GetMediaPool()
+    timeline = project.GetCurrentTimeline()
+    media_pool.SetCurrentFolder(ned_bin(media_pool))
+    first_file = frame_path(directory, pattern, shot.source_first)
+    clips = media_pool.ImportMedia([{"FilePath": os.path.join(directory, printf_pattern(pattern)),
+                                     "StartIndex": shot.source_first, "EndIndex": shot.source_last}])
+    if not clips:
+        raise ImportPlatesError(f"Resolve did not import the plates starting at {first_file}")
+    track = shot.track + 1
+    while timeline.GetTrackCount("video") < track:
+        if not timeline.AddTrack("video"):
+            raise ImportPlatesError(f"Resolve could not add video track {track} to {timeline.GetName()!r}")
+    placed = media_pool.AppendToTimeline([{"mediaPoolItem": clips[0], "startFrame": 0,
+                                           "endFrame": shot.source_last - shot.source_first,
+                                           "trackIndex": track, "recordFrame": shot.record_start,
+                                           "mediaType": 1}])
+    if not placed:
+        raise ImportPlatesError(f"Resolve could not place {clips[0].GetName()!r} on video track {track} "
+                                f"at frame {shot.record_start}")
+    return placed[0]

@@ -1,0 +1,73 @@
+"""The shot to process: the current timeline video item, its source file, source frame range and fps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Tuple
+
+from .errors import NoShotError
+
+_SEQUENCE = re.compile(r"^(?P<head>.*?)\[(?P<first>\d+)-(?P<last>\d+)\](?P<tail>[^/\\]*)$")
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One timeline item and where its frames come from.
+
+    Attributes:
+        item: the TimelineItem (kept to place the result beside it).
+        track: its video track index (1-based).
+        record_start: the timeline frame where the item starts.
+        source_path: a ``name.####.exr`` pattern or a movie file, as the node reads it.
+        source_first, source_last: the used source frames (file frame numbers), inclusive.
+        fps: the timeline frame rate.
+        name: the clip's name.
+    """
+
+    item: Any
+    track: int
+    record_start: int
+    source_path: str
+    source_first: int
+    source_last: int
+    fps: float
+    name: str
+
+
+def source_pattern(file_path: str) -> Tuple[str, int]:
+    """Resolve's ``File Path`` → ``(node path, first file frame)``.
+
+    ``/shots/plate.[1001-1096].exr`` → ``(/shots/plate.####.exr, 1001)``; a movie → ``(path, 0)``.
+    """
+    match = _SEQUENCE.match(file_path)
+    if match is None:
+        return file_path, 0
+    return f"{match['head']}{'#' * len(match['first'])}{match['tail']}", int(match["first"])
+
+
+def current_shot(resolve: Any) -> Shot:
+    """The video item under the playhead on the current timeline (topmost enabled track wins).
+
+    Raises:
+        NoShotError: no project, timeline or item there, or the item has no media file.
+    """
+    project = resolve.GetProjectManager().GetCurrentProject()
+    timeline = project.GetCurrentTimeline() if project else None
+    if timeline is None:
+        raise NoShotError("open a timeline in Resolve and put the playhead over the shot to process")
+    item = timeline.GetCurrentVideoItem()
+    if item is None:
+        raise NoShotError(f"no video item under the playhead on timeline {timeline.GetName()!r}")
+    track = next(index for index in range(timeline.GetTrackCount("video"), 0, -1)
+                 if any(other.GetUniqueId() == item.GetUniqueId()
+                        for other in timeline.GetItemListInTrack("video", index)))
+    media = item.GetMediaPoolItem()
+    file_path = media.GetClipProperty("File Path") if media else ""
+    if not file_path:
+        raise NoShotError(f"timeline item {item.GetName()!r} has no source file (generator, title or compound clip)")
+    path, file_first = source_pattern(file_path)
+    first = file_first + item.GetSourceStartFrame()
+    return Shot(item=item, track=track, record_start=item.GetStart(), source_path=path, source_first=first,
+                source_last=first + item.GetDuration() - 1, fps=float(timeline.GetSetting("timelineFrameRate")),
+                name=item.GetName())

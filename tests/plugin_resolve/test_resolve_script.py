@@ -1,0 +1,63 @@
+"""The Resolve script against the fake Resolve API and a real render node: item → job → imported, placed plates."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from fake_resolve import Resolve
+from ned_protocol.host_connection import NodeSettings
+from ned_resolve.errors import NoShotError
+from ned_resolve.main import Choices, main, parse_flags, run
+from ned_resolve.timeline import current_shot, source_pattern
+
+
+def test_source_pattern_reads_resolve_sequence_paths():
+    assert source_pattern("/s/plate.[1001-1096].exr") == ("/s/plate.####.exr", 1001)
+    assert source_pattern("/s/take 3.mov") == ("/s/take 3.mov", 0)
+
+
+def test_the_item_under_the_playhead_gives_source_frames_and_fps(shot_dir):
+    resolve = Resolve.with_shot(str(shot_dir / "plate.[1001-1005].png"), 1001, 1005, record_start=86400,
+                                source_offset=1, duration=3, fps=25.0)
+    shot = current_shot(resolve)
+    assert (shot.source_path, shot.source_first, shot.source_last) == (str(shot_dir / "plate.####.png"), 1002, 1004)
+    assert (shot.track, shot.record_start, shot.fps) == (1, 86400, 25.0)
+    resolve.GetProjectManager().GetCurrentProject().GetCurrentTimeline().playhead = 0
+    with pytest.raises(NoShotError, match="no video item under the playhead"):
+        current_shot(resolve)
+
+
+def test_render_imports_the_plates_into_the_ned_bin_above_the_source_in_sync(real_node, shot_dir, tmp_path):
+    node, _, out = real_node
+    resolve = Resolve.with_shot(str(shot_dir / "plate.[1001-1005].png"), 1001, 1005, record_start=86400,
+                                source_offset=1, duration=3)
+    choices = Choices(emotion="sad", intensity=0.7, reference="", output_dir=str(out / tmp_path.name),
+                      node=NodeSettings(node.address))
+    lines = []
+    placed = run(resolve, choices, lines.append)
+    assert sorted(os.listdir(out / tmp_path.name)) == [f"plate_ned.{n}.exr" for n in (1002, 1003, 1004)]
+    project = resolve.GetProjectManager().GetCurrentProject()
+    bins = project.GetMediaPool().GetRootFolder().GetSubFolderList()
+    assert [b.GetName() for b in bins] == ["NED"] and len(bins[0].GetClipList()) == 1
+    clip = bins[0].GetClipList()[0]
+    assert clip.GetClipProperty("File Path") == str(out / tmp_path.name / "plate_ned.[1002-1004].exr")
+    timeline = project.GetCurrentTimeline()
+    assert timeline.GetTrackCount("video") == 2 and timeline.GetItemListInTrack("video", 2) == [placed]
+    assert (placed.GetStart(), placed.GetDuration(), placed.GetSourceStartFrame()) == (86400, 3, 0)
+    assert any("job" in line for line in lines) and "video track 2 at frame 86400" in lines[-1]
+    import OpenImageIO as oiio
+
+    spec = oiio.ImageInput.open(str(out / tmp_path.name / "plate_ned.1003.exr")).spec()
+    assert (spec.x, spec.y, spec.width, spec.height) == (0, 0, 256, 256)  # full-frame plates for Resolve
+
+
+def test_flags_and_failure_exit_status(shot_dir, real_node, capsys):
+    node, _, out = real_node
+    choices = parse_flags(["--emotion", "angry", "--intensity", "1.2", "--node", node.address])
+    assert (choices.emotion, choices.intensity, choices.full_frame) == ("angry", 1.2, True)
+    resolve = Resolve.with_shot(str(shot_dir / "plate.[1001-1005].png"), 1001, 1005, record_start=0,
+                                source_offset=0, duration=5)
+    # default output folder lies next to the source, outside the node's output roots: the node refuses it
+    assert main(resolve, ["--node", node.address]) == 1
+    assert "NED job failed" in capsys.readouterr().out

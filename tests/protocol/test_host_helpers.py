@@ -1,0 +1,46 @@
+"""Host-side helpers of ned_protocol: emotion keys from a sampled curve, plate paths, the job runner's errors."""
+
+from __future__ import annotations
+
+import pytest
+from ned_protocol import InvalidFieldError
+from ned_protocol.emotion_keys import blend_target, emotion_fields, intensity_keys
+from ned_protocol.host_connection import NodeSettings, client_factory
+from ned_protocol.jobs import JobCallbacks, JobRequest, JobRunner
+from ned_protocol.plates import existing_frames, frame_path, printf_pattern
+
+
+def test_a_constant_curve_is_a_static_target_and_a_changing_one_becomes_keys():
+    assert emotion_fields("happy", [(1, 0.8), (2, 0.8)]) == {"seed": 0, "target": "happy", "intensity": 0.8}
+    keys = intensity_keys("sad", [(1, 0.0), (2, 0.0), (3, 2.0), (4, 0.5)])
+    assert keys == [{"frame": 1, "emotion": "sad", "intensity": 0.0, "transition": 1},
+                    {"frame": 3, "emotion": "sad", "intensity": 1.5, "transition": 1},
+                    {"frame": 4, "emotion": "sad", "intensity": 0.5, "transition": 1}]
+    fields = emotion_fields("sad", [(1, 0.2), (2, 0.4)], reference={"path": "/r.mov"})
+    assert "target" not in fields and all(k["emotion"] is None for k in fields["keys"])
+    with pytest.raises(InvalidFieldError):
+        emotion_fields("sad", [])
+
+
+def test_blends():
+    assert blend_target("happy", "sad", 0.25) == {"happy": 0.75, "sad": 0.25}
+    assert blend_target("happy", None, 0.5) == "happy" and blend_target("happy", "sad", 1.0) == "sad"
+    with pytest.raises(InvalidFieldError, match="joyful"):
+        blend_target("joyful")
+
+
+def test_plate_paths(tmp_path):
+    assert frame_path("/p", "face.####.exr", 7) == "/p/face.0007.exr"
+    assert frame_path("/p", "face.%05d.exr", 7) == "/p/face.00007.exr"
+    assert printf_pattern("a.###.exr") == "a.%03d.exr"
+    (tmp_path / "face.0002.exr").write_bytes(b"x")
+    assert existing_frames(str(tmp_path), "face.####.exr", range(1, 4)) == [2]
+
+
+def test_a_bad_key_file_fails_the_job_with_its_code(tmp_path):
+    failures = []
+    settings = NodeSettings(key_file=str(tmp_path / "missing.key"))
+    request = JobRequest({"kind": "path", "path": "/x.####.exr", "frames": {"first": 1, "last": 1}},
+                         {"target": "happy"}, {"kind": "path", "directory": "/o"})
+    runner = JobRunner(client_factory(settings), JobCallbacks(on_failed=failures.append), request=request)
+    assert runner.run() == "failed" and failures[0]["code"] == "bad_key_file"
