@@ -14,9 +14,7 @@ import numpy as np
 import OpenImageIO as oiio
 import pytest
 
-from ned_core.analysis import AnalysisConfig, FaceMeshModels
 from ned_core.composite import merge_over
-from ned_core.face3d import EmbeddedFaceModel
 from ned_core.io.exr import FacePlate, read_face_plate
 from ned_core.io.plates import open_plates
 from ned_core.pipeline.analyze import ShotFit, analyze_and_fit
@@ -70,21 +68,6 @@ class Shot:
     @property
     def fit(self):
         return self.analysis.fits[self.track.track.track_id]
-
-
-@pytest.fixture(scope="session")
-def analysis_config() -> AnalysisConfig:
-    return AnalysisConfig(num_threads=1)
-
-
-@pytest.fixture(scope="session")
-def mesh_models(analysis_config) -> FaceMeshModels:
-    return FaceMeshModels.load(config=analysis_config)
-
-
-@pytest.fixture(scope="session")
-def face_model() -> EmbeddedFaceModel:
-    return EmbeddedFaceModel.from_mean_face()
 
 
 @pytest.fixture(scope="session")
