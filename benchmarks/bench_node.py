@@ -9,7 +9,8 @@ for both, so the comparison is over the per-frame work, where node overhead (mes
 weighs most. Inline transfer: a 1920x1080 float16 RGBA shot is
 streamed to the node (upload), rendered full-frame into inline plates, and the finished job's plates are
 fetched again by re-attaching (download: EXR read + send + receive). Prints the figures and writes
-``benchmarks/results/bench_node.json``.
+``benchmarks/results/bench_node.json``; ``run(quick)`` serves ``benchmarks/run_all.py`` (the quick run is
+a 455x256 shot of 6 frames, 2 repeats, 2 inline frames).
 """
 
 from __future__ import annotations
@@ -129,39 +130,34 @@ def inline_transfer(client: NodeClient, frames: int) -> dict:
             "download_MBps": plate_bytes / download_s / 1e6, "download_frames_per_s": frames / download_s}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--frames", type=int, default=12)
-    parser.add_argument("--size", type=int, default=512, help="shot height (width is 16:9)")
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--inline-frames", type=int, default=8)
-    args = parser.parse_args()
+def measure(frames: int, size: int, repeats: int, inline_frames: int) -> dict:
+    """The same render in-process and through a `ned node serve` subprocess, alternating; inline transfer."""
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name).resolve()
-        pattern = make_shot(tmp / "in", args.frames, args.size * 16 // 9, args.size)
+        pattern = make_shot(tmp / "in", frames, size * 16 // 9, size)
         cache = tmp / "cache"
         config = NedConfig(cache_dir=cache)
         models = FaceMeshModels.load(ModelStore(config.store), config.analysis)
-        in_process(pattern, args.frames, tmp / "warm-local", config, models)  # fills the analysis cache
+        in_process(pattern, frames, tmp / "warm-local", config, models)  # fills the analysis cache
         node, address = start_node(tmp / "state", tmp, cache)
         try:
             with NodeClient(address, timeout_s=30) as client:
-                through_node(client, pattern, args.frames, tmp / "warm-node")  # loads the worker's models
+                through_node(client, pattern, frames, tmp / "warm-node")  # loads the worker's models
                 local, remote = [], []
-                for i in range(args.repeats):
-                    local.append(in_process(pattern, args.frames, tmp / f"local{i}", config, models))
-                    remote.append(through_node(client, pattern, args.frames, tmp / f"node{i}"))
-                transfer = inline_transfer(client, args.inline_frames)
+                for i in range(repeats):
+                    local.append(in_process(pattern, frames, tmp / f"local{i}", config, models))
+                    remote.append(through_node(client, pattern, frames, tmp / f"node{i}"))
+                transfer = inline_transfer(client, inline_frames)
         finally:
             node.terminate()
             node.wait(60)
     local_wall = statistics.median(t for t, _ in local)
     node_wall = statistics.median(t for t, _ in remote)
     local_best, node_best = min(t for t, _ in local), min(t for t, _ in remote)
-    result = {
+    return {
         "benchmark": "bench_node", "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_avg": os.getloadavg()},
-        "shot": {"frames": args.frames, "width": args.size * 16 // 9, "height": args.size, "analysis_cache": "warm"},
+        "shot": {"frames": frames, "width": size * 16 // 9, "height": size, "analysis_cache": "warm"},
         "in_process_s": [t for t, _ in local], "node_s": [t for t, _ in remote],
         "in_process_median_s": local_wall, "node_median_s": node_wall,
         "node_overhead_pct": 100 * (node_wall - local_wall) / local_wall,
@@ -171,6 +167,43 @@ def main() -> None:
         "first_plate_node_s": statistics.median(f for _, f in remote),
         "inline_1080p_half_rgba": transfer,
     }
+
+
+def run(quick: bool) -> dict:
+    """run_all entry point: :func:`measure` (smaller with ``quick``) as stage/metric records."""
+    from benchkit.records import metric, stage
+
+    frames, size, repeats, inline_frames = (6, 256, 2, 2) if quick else (12, 512, 7, 8)
+    r = measure(frames, size, repeats, inline_frames)
+    shot = f"{r['shot']['width']}x{size}, {frames} frames, warm cache, fastest of {repeats}"
+    t = r["inline_1080p_half_rgba"]
+    return {
+        "title": "render node vs in-process: same render, time to first plate, inline 1080p transfer",
+        "config": {"frames": frames, "size": size, "repeats": repeats, "inline_frames": inline_frames},
+        "stages": [stage("end to end (in-process)", frames, r["in_process_best_s"], shot),
+                   stage("end to end (node)", frames, r["node_best_s"], shot),
+                   stage("inline upload", t["frames"], t["upload_s"], "1080p half RGBA"),
+                   stage("inline plates back", t["frames"], t["download_s"], "1080p half RGBA")],
+        "metrics": [metric("node overhead", r["node_overhead_best_pct"], "%", shot),
+                    metric("node overhead (median runs)", r["node_overhead_pct"], "%", shot),
+                    metric("first plate (in-process)", r["first_plate_in_process_s"], "s", shot),
+                    metric("first plate (node)", r["first_plate_node_s"], "s", shot),
+                    metric("inline upload", t["upload_MBps"], "MB/s", "1080p half RGBA", "higher"),
+                    metric("inline plates back", t["download_MBps"], "MB/s", "1080p half RGBA", "higher")],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=12)
+    parser.add_argument("--size", type=int, default=512, help="shot height (width is 16:9)")
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--inline-frames", type=int, default=8)
+    args = parser.parse_args()
+    result = measure(args.frames, args.size, args.repeats, args.inline_frames)
+    local_best, node_best = result["in_process_best_s"], result["node_best_s"]
+    local_wall, node_wall = result["in_process_median_s"], result["node_median_s"]
+    transfer = result["inline_1080p_half_rgba"]
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(f"same render ({args.frames} frames {result['shot']['width']}x{args.size}, warm analysis cache, "

@@ -2,7 +2,8 @@
 
 Usage: ``python benchmarks/bench_protocol_roundtrip.py [--frames 200] [--small 2000]``. The node process echoes
 each frame back as an inline frame_result; both ends sign, check and decode every message exactly
-as ``ned_protocol`` does in production. Prints one JSON line per measurement.
+as ``ned_protocol`` does in production. Prints one JSON line per measurement; ``run(quick)`` serves
+``benchmarks/run_all.py``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 
 import zmq
 
@@ -87,6 +89,39 @@ def small_round_trips(address: str, key: bytes, count: int) -> dict:
             "round_trips_per_s": round(count / elapsed, 1), "ms_per_round_trip": round(1000 * elapsed / count, 3)}
 
 
+def measure(frames: int, small: int) -> Iterator[dict]:
+    """Both measurements, unsigned then signed, each against a fresh echoing node process."""
+    for key in (b"", b"bench-key"):
+        node = subprocess.Popen([sys.executable, __file__, "--serve", key.decode()], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True)
+        address = node.stdout.readline().strip()
+        try:
+            yield frames_round_trips(address, key, frames)
+            yield small_round_trips(address, key, small)
+        finally:
+            node.stdin.close()
+            node.wait(10)
+
+
+def run(quick: bool) -> dict:
+    """run_all entry point: the same measurements (fewer round trips with ``quick``) as stage/metric records."""
+    from benchkit.records import metric, stage
+
+    frames, small = (20, 200) if quick else (200, 2000)
+    stages, metrics = [], []
+    for row in measure(frames, small):
+        variant = f"{row['what']}, {'signed' if row['signed'] else 'unsigned'}"
+        stages.append(stage("protocol round trip", row["round_trips"],
+                            row["round_trips"] / row["round_trips_per_s"], variant))
+        if "MB_per_s_both_ways" in row:
+            metrics.append(metric("throughput both ways", row["MB_per_s_both_ways"], "MB/s", variant, "higher"))
+        else:
+            metrics.append(metric("latency", row["ms_per_round_trip"], "ms", variant))
+    return {"title": "node protocol round trips over tcp loopback (1080p half RGBA frames, small requests)",
+            "config": {"frames": frames, "small": small, "width": WIDTH, "height": HEIGHT},
+            "stages": stages, "metrics": metrics}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=200)
@@ -96,16 +131,8 @@ def main() -> None:
     if args.serve is not None:
         serve(args.serve.encode())
         return
-    for key in (b"", b"bench-key"):
-        node = subprocess.Popen([sys.executable, __file__, "--serve", key.decode()], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, text=True)
-        address = node.stdout.readline().strip()
-        try:
-            print(json.dumps(frames_round_trips(address, key, args.frames)), flush=True)
-            print(json.dumps(small_round_trips(address, key, args.small)), flush=True)
-        finally:
-            node.stdin.close()
-            node.wait(10)
+    for row in measure(args.frames, args.small):
+        print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

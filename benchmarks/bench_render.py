@@ -49,7 +49,8 @@ class RenderBenchConfig:
 
 
 QUICK = RenderBenchConfig(frames=24, layouts=(Layout(1920, 1080, 1),))
-FULL = RenderBenchConfig(frames=48, layouts=(Layout(1920, 1080, 1), Layout(1920, 1080, 3), Layout(3840, 2160, 1)))
+FULL = RenderBenchConfig(frames=48, layouts=(Layout(1920, 1080, 1), Layout(1920, 1080, 3), Layout(3840, 2160, 1),
+                                            Layout(3840, 2160, 3)))
 
 
 def end_to_end(movie: Path, out: Path, config: NedConfig, models: FaceMeshModels, label: str,

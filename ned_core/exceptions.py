@@ -400,3 +400,20 @@ class RenderInputError(RenderError, ValueError):
 
 class MouthIndexError(RenderError):
     """The shot's mouth index cannot be built (frame reader failed or returned a wrong-shaped frame)."""
+
+
+# --- shot evaluation (`ned eval shot`: ned_core/evaluate/shot_inputs.py, shot_eval.py) ---
+class NoFaceToEvaluateError(EvaluationError):
+    """`ned eval shot` found no face in the source, or none in the result matching the source's face."""
+
+
+class ShotResultMissingError(EvaluationError):
+    """The result folder given to `ned eval shot` is missing, holds no EXR sequence, or several."""
+
+
+class ShotResultMismatchError(EvaluationError):
+    """The result's plates or composites do not match the source (a frame missing, another size or frame)."""
+
+
+class ShotEvalRequestError(EvaluationError):
+    """`ned eval shot` options name no result, or more than one (plates, composites, render parameters)."""

@@ -13,6 +13,7 @@ import click
 #: subcommand -> "module:attribute" (lazy, like the top-level command map).
 SUBCOMMANDS = {
     "manipulator": "ned_core.cli.eval_manipulator_cmd:manipulator",
+    "shot": "ned_core.cli.eval_shot_cmd:shot",
 }
 
 

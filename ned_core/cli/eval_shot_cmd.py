@@ -1,0 +1,102 @@
+"""`ned eval shot SOURCE (--plates DIR | --composites DIR | --emotion SPEC | --self)`: measure an emotion edit."""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+
+from ned_core.cli.analyze_cmd import config_from_options, with_source_options
+from ned_core.cli.common import json_option, model_dir_option
+from ned_core.exceptions import ShotEvalRequestError
+
+#: what `--self` renders: the source's own expression, unchanged (intensity 0 keeps the face as it is).
+SELF_SPEC = "neutral:0"
+
+
+def target_of(spec: str | None) -> str | None:
+    """The emotion a render spec asks for most (``happy:0.6+surprised:0.4`` -> happy); None at intensity 0."""
+    if spec is None:
+        return None
+    from ned_core.direct import parse_emotion_spec
+    from ned_core.direct.config import DirectConfig
+    from ned_core.face3d.channels import EMOTIONS
+
+    key = parse_emotion_spec(spec, 0, 0, DirectConfig()).keys[0]
+    if key.weights is None or key.intensity == 0:
+        return None
+    return EMOTIONS[max(range(len(EMOTIONS)), key=key.weights.__getitem__)]
+
+
+def _result_kind(plates, composites, emotion, reference, self_translation) -> str:
+    given = [name for name, v in (("--plates", plates), ("--composites", composites), ("--emotion", emotion),
+                                  ("--reference", reference), ("--self", self_translation)) if v]
+    if len(given) != 1 and set(given) != {"--emotion", "--reference"}:
+        raise ShotEvalRequestError(
+            f"give one result to measure: --plates DIR, --composites DIR, --emotion SPEC or --self "
+            f"(got {', '.join(given) or 'none'})")
+    return {"--plates": "plates", "--composites": "composites"}.get(given[0], "render")
+
+
+@click.command("shot")
+@with_source_options
+@click.option("--plates", type=click.Path(path_type=Path), default=None,
+              help="Folder of NED face plates (merged over SOURCE here).")
+@click.option("--composites", type=click.Path(path_type=Path), default=None,
+              help="Folder of full-frame composite EXRs (or a render's out folder with composite/).")
+@click.option("--emotion", default=None, help="Render SOURCE with this emotion spec first (happy, happy:0.8, ...).")
+@click.option("--reference", default=None, help="Render SOURCE in the style of this reference clip first.")
+@click.option("--self", "self_translation", is_flag=True,
+              help=f"Self-translation: render the source's own expression ({SELF_SPEC}) and measure fidelity.")
+@click.option("--track", type=int, default=None, help="Face track id (default: largest, most central face).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the render.")
+@click.option("--director", type=click.Choice(["prior", "learned"]), default="prior", show_default=True)
+@click.option("--checkpoint", default=None, help="Manipulator checkpoint for --director learned.")
+@click.option("--target", default=None,
+              help="Emotion whose recognition to measure (default: the one --emotion asks for most).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write eval.txt/.json/.html, the plots and the contact sheet here (and the render's plates).")
+@model_dir_option
+@json_option
+def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, plates, composites, emotion,
+         reference, self_translation, track, seed, director, checkpoint, target, out_dir, model_dir, as_json):
+    """Measure an edit of SOURCE: target-emotion recognition (vs the source's), mouth PCC and lip error,
+    identity, FAPD/APD/MAPD beside the paper's Table 1, and flicker."""
+    from ned_core.analysis import FaceMeshModels
+    from ned_core.evaluate.emotion import EmotionClassifier
+    from ned_core.evaluate.report import format_table
+    from ned_core.evaluate.shot_eval import evaluate_shot, to_json, write_shot_report
+    from ned_core.evaluate.shot_inputs import load_shot_inputs
+    from ned_core.models import ModelStore
+    from ned_core.pipeline.render_job import render_shot
+    from ned_core.pipeline.request import RenderRequest
+
+    kind = _result_kind(plates, composites, emotion, reference, self_translation)
+    spec = SELF_SPEC if self_translation else emotion
+    if target is not None:
+        from ned_core.direct.labels import canonical_emotion
+
+        target = canonical_emotion(target, "--target")
+    else:
+        target = target_of(spec)
+    config = config_from_options(model_dir, ocio, input_space, cache_dir, no_cache)
+    store = ModelStore(config.store)
+    models = FaceMeshModels.load(store, config.analysis)
+    with ExitStack() as stack:
+        result = plates if kind == "plates" else composites
+        if kind == "render":
+            result = out_dir / "render" if out_dir else Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            request = RenderRequest(source=source, out_dir=str(result), emotion=spec, reference=reference,
+                                    frames=frames, start_frame=start_frame, track=track, seed=seed,
+                                    director=director, checkpoint=checkpoint)
+            render_shot(request, config, models=models)
+            kind = "plates"
+        loaded = load_shot_inputs(source, result, kind, config, models, frames=frames, start_frame=start_frame,
+                                  track=track)
+    evaluation = evaluate_shot(loaded, EmotionClassifier.load(store), target)
+    click.echo(to_json(evaluation) if as_json else format_table(evaluation.results), nl=as_json)
+    if out_dir is not None:
+        files = write_shot_report(evaluation, loaded, out_dir)
+        click.echo(f"report: {files.html}", err=as_json)

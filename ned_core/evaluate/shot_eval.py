@@ -1,0 +1,107 @@
+"""Evaluate one loaded shot: every metric, the source's own recognition rate beside the result's, and outputs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from ned_core.evaluate.config import PAPER_CROP, PAPER_MOUTH_WINDOW, EvalConfig
+from ned_core.evaluate.contact import contact_sheet
+from ned_core.evaluate.emotion import EmotionClassifier
+from ned_core.evaluate.identity import IdentityEmbedder
+from ned_core.evaluate.measure import landmark_boxes, measure_shot
+from ned_core.evaluate.recognition import recognition_rate
+from ned_core.evaluate.report import ReportFiles, write_report
+from ned_core.evaluate.results import EvalResults, from_dict, to_dict
+from ned_core.evaluate.shot_inputs import LoadedShot
+from ned_core.exceptions import EvalResultsFormatError
+from ned_core.io.atomic import atomic_write_bytes
+
+IDENTITY_NOTE = "identity not measured: no offline identity model installed; see README (`ned eval`)."
+_MEASURE_IDENTITY_NOTE = "identity distance and FID not measured"
+
+
+@dataclass(frozen=True)
+class ShotEvaluation:
+    """What `ned eval shot` measured.
+
+    Attributes:
+        results: every metric of the result (``EvalResults.1``).
+        source_emotion_rate: share of source frames classified as the target emotion (None without target).
+        source_emotion: ``(T, 7) float64`` the source's class probabilities, ``EMOTIONS`` order.
+    """
+
+    results: EvalResults
+    source_emotion_rate: float | None
+    source_emotion: np.ndarray
+
+
+def eval_config_for(loaded: LoadedShot) -> EvalConfig:
+    """Metric settings scaled to this shot's face: MAPD's window is the paper's 72/256 of the face crop."""
+    height, width = loaded.inputs.source.shape[1:3]
+    largest = int(min(height, width) * PAPER_CROP // PAPER_MOUTH_WINDOW)  # window must fit in the frame
+    return EvalConfig(crop_size=int(np.clip(loaded.crop_side, 16, min(largest, 8192))))
+
+
+def evaluate_shot(loaded: LoadedShot, classifier: EmotionClassifier, target: str | None,
+                  embedder: IdentityEmbedder | None = None, config: EvalConfig | None = None) -> ShotEvaluation:
+    """Measure the shot; classify the source's faces too, so the target's recognition has a baseline.
+
+    Args:
+        loaded: from :func:`ned_core.evaluate.shot_inputs.load_shot_inputs`.
+        classifier: fer's emotion classifier.
+        target: the emotion asked for (one of ``EMOTIONS``), or None (self-translation).
+        embedder: identity embedder; None reports identity as not measured (never a made-up figure).
+        config: metric settings; default :func:`eval_config_for`.
+    """
+    inputs = loaded.inputs
+    results = measure_shot(inputs, config or eval_config_for(loaded), classifier, target, embedder)
+    probs = classifier.classify_batch(inputs.source, landmark_boxes(inputs.source_landmarks))
+    source_rate = recognition_rate(probs, target) if target is not None else None
+    notes = [n for n in results.notes if not n.startswith(_MEASURE_IDENTITY_NOTE)]
+    if embedder is None:
+        notes.append(IDENTITY_NOTE)
+    if source_rate is not None:
+        notes.insert(0, f"emotion recognised as {target}: source {100 * source_rate:.0f}% of frames, "
+                        f"result {100 * results.summary.emotion_rate:.0f}%.")
+    results = replace(results, notes=(*loaded.notes, *notes))
+    return ShotEvaluation(results, source_rate, probs)
+
+
+def to_json(evaluation: ShotEvaluation) -> str:
+    """An ``EvalResults.1`` document (readable by ``results.from_json``) plus ``source_emotion_rate`` and
+    ``source_emotion`` (per-frame source probabilities)."""
+    doc = to_dict(evaluation.results)
+    doc["source_emotion_rate"] = evaluation.source_emotion_rate
+    doc["source_emotion"] = evaluation.source_emotion.tolist()
+    return json.dumps(doc, indent=1, allow_nan=False)
+
+
+def from_json(text: str) -> ShotEvaluation:
+    """Parse :func:`to_json` output.
+
+    Raises:
+        EvalResultsFormatError: not JSON, not ``EvalResults.1``, or without the source fields.
+    """
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise EvalResultsFormatError(f"shot evaluation is not JSON: {err}") from None
+    results = from_dict(doc)
+    if "source_emotion" not in doc or "source_emotion_rate" not in doc:
+        raise EvalResultsFormatError("shot evaluation lacks source_emotion / source_emotion_rate")
+    rate = doc["source_emotion_rate"]
+    return ShotEvaluation(results, None if rate is None else float(rate),
+                          np.asarray(doc["source_emotion"], dtype=np.float64))
+
+
+def write_shot_report(evaluation: ShotEvaluation, loaded: LoadedShot, out_dir: Path | str) -> ReportFiles:
+    """``eval.txt``, ``eval.json`` (:func:`to_json`), ``eval.html`` and the PNG plots + contact sheet."""
+    inputs = loaded.inputs
+    sheet = contact_sheet(inputs.source, inputs.result, landmark_boxes(inputs.source_landmarks), inputs.frames)
+    files = write_report(evaluation.results, out_dir, sheet)
+    atomic_write_bytes(files.json, to_json(evaluation).encode("utf-8"))
+    return files
