@@ -1,4 +1,4 @@
-"""What init.py and menu.py register: the Nodes menu entry and the on-create plate lookup."""
+"""What init.py and menu.py register: the Nodes menu entry, the on-create plate lookup and job re-attach."""
 
 from __future__ import annotations
 
@@ -12,14 +12,17 @@ def _on_create() -> None:
 
     from .comp import sync_existing_plates
     from .node_builder import is_ned_node
+    from .render import reattach
 
     node = nuke.thisNode()
     if is_ned_node(node):
         sync_existing_plates(node)
+        reattach(node)
 
 
 def register_callbacks(nuke: Any) -> None:
-    """onCreate for Groups (also runs when a script is opened): finds existing plates, no render."""
+    """onCreate for Groups (also runs when a script is opened): finds existing plates, no render, and
+    follows the node's job again while it may still be running on the render node."""
     nuke.addOnCreate(_on_create, nodeClass="Group")
 
 

@@ -15,13 +15,13 @@ import nuke
 from ned_protocol.host_connection import client_factory
 from ned_protocol.jobs import JobCallbacks, JobRequest, JobRunner
 
-from .comp import show_plates
+from .comp import found_plates, show_plates
 from .errors import NedNukeError, RenderError
 from .settings import RenderSettings, read_settings
 from .source import job_source
 
-#: Running jobs by Group full name.
-_runners: Dict[str, JobRunner] = {}
+#: Reporters of running jobs by Group full name.
+_reporters: Dict[str, "_Reporter"] = {}
 
 
 def _post(call: Callable, *args: Any) -> None:
@@ -55,6 +55,9 @@ class _Reporter:
             self.task.setMessage(text)
 
     def _submitted(self, job_id: str) -> None:
+        if self.runner is not None and self.runner.request is None:
+            self._status(f"following job {job_id} (re-attached)")
+            return
         self.group["job_id"].setValue(job_id)
         self._status(f"job {job_id} submitted")
 
@@ -81,7 +84,8 @@ class _Reporter:
         if self.task is not None:
             self.task.setProgress(100)
         self.task = None  # Nuke closes a ProgressTask when it is released
-        _runners.pop(self.group.fullName(), None)
+        if _reporters.get(self.group.fullName()) is self:
+            del _reporters[self.group.fullName()]
 
 
 def start_render(group: "nuke.Node", first: Optional[int] = None, last: Optional[int] = None) -> JobRunner:
@@ -96,7 +100,7 @@ def start_render(group: "nuke.Node", first: Optional[int] = None, last: Optional
             is still running. In the UI the message is also shown in a dialog.
     """
     try:
-        if group.fullName() in _runners:
+        if group.fullName() in _reporters:
             raise RenderError(f"{group.name()}: a render is running; press Cancel first")
         settings = read_settings(group, first, last)
         source = job_source(group, settings.first, settings.last,
@@ -114,7 +118,7 @@ def start_render(group: "nuke.Node", first: Optional[int] = None, last: Optional
                          full_frame=settings.full_frame)
     runner = JobRunner(client_factory(settings.node), reporter.callbacks(), request=request)
     reporter.runner = runner
-    _runners[group.fullName()] = runner
+    _reporters[group.fullName()] = reporter
     group["status"].setValue(f"submitting to {settings.node.address}")
     if nuke.GUI:
         return runner.start()
@@ -127,7 +131,7 @@ def start_render(group: "nuke.Node", first: Optional[int] = None, last: Optional
 
 def cancel_render(group: "nuke.Node") -> bool:
     """The Cancel button: asks the node to cancel the Group's job; False when none is running."""
-    runner = _runners.get(group.fullName())
+    runner = running_job(group)
     if runner is None:
         group["status"].setValue("nothing to cancel")
         return False
@@ -138,4 +142,37 @@ def cancel_render(group: "nuke.Node") -> bool:
 
 def running_job(group: "nuke.Node") -> Optional[JobRunner]:
     """The Group's running job, if any."""
-    return _runners.get(group.fullName())
+    reporter = _reporters.get(group.fullName())
+    return reporter.runner if reporter is not None else None
+
+
+def reattach(group: "nuke.Node") -> Optional[JobRunner]:
+    """On script open (UI only): follows the Group's last job (``job_id`` knob) while its plates are incomplete.
+
+    The node replays the job's events, so progress, the plate Read and the status continue where they are;
+    a job that ended meanwhile reports its end at once. A job of this Group still followed in this session
+    (the script was closed and opened again) keeps its runner and reports to the re-opened Group.
+
+    Returns:
+        The runner following the job, or None: terminal mode, no job id, all plates on disk, or knobs that
+        no longer make a render (the status then says nothing new).
+    """
+    job_id = group["job_id"].value().strip()
+    if not nuke.GUI or not job_id:
+        return None
+    current = _reporters.get(group.fullName())
+    if current is not None and current.runner is not None and current.runner.job_id == job_id:
+        current.group = group
+        return current.runner
+    try:
+        settings = read_settings(group)
+    except NedNukeError:
+        return None
+    if len(found_plates(group)) == settings.last - settings.first + 1:
+        return None
+    reporter = _Reporter(group, settings)
+    runner = JobRunner(client_factory(settings.node), reporter.callbacks(), job_id=job_id)
+    reporter.runner = runner
+    _reporters[group.fullName()] = reporter
+    group["status"].setValue(f"re-attaching to job {job_id} on {settings.node.address}")
+    return runner.start()

@@ -19,6 +19,7 @@ from ned_protocol.messages import EMOTIONS
 
 from .errors import NedResolveError, RenderJobError
 from .media import import_and_place
+from .ned_items import PLATE_SUFFIX
 from .timeline import Shot, current_shot
 
 
@@ -59,7 +60,7 @@ def plate_location(shot: Shot, choices: Choices) -> Dict[str, str]:
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in base)
     directory = choices.output_dir or os.path.join(os.path.dirname(shot.source_path), "ned",
                                                    f"{stem}_{choices.emotion}")
-    return {"directory": directory, "pattern": f"{stem}_ned.####.exr"}
+    return {"directory": directory, "pattern": f"{stem}{PLATE_SUFFIX}.####.exr"}
 
 
 def run(resolve: Any, choices: Choices, report: Callable[[str], None] = print) -> Any:
@@ -86,8 +87,8 @@ def run(resolve: Any, choices: Choices, report: Callable[[str], None] = print) -
     outcome = JobRunner(client_factory(choices.node), callbacks, request=request).run()
     if outcome != "done":
         raise RenderJobError(f"NED job {outcome}: {failure[0]['evalue'] if failure else 'no reason given'}")
-    placed = import_and_place(resolve, shot, location["directory"], location["pattern"])
-    report(f"NED: plates imported into bin NED and placed on video track {shot.track + 1} at frame "
+    placed, track = import_and_place(resolve, shot, location["directory"], location["pattern"])
+    report(f"NED: plates imported into bin NED and placed on video track {track} at frame "
            f"{shot.record_start}")
     return placed
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, Tuple
 
 from ned_protocol.plates import frame_path, printf_pattern
 
 from .errors import ImportPlatesError
+from .ned_items import BIN_NAME
 from .timeline import Shot
-
-BIN_NAME = "NED"
 
 
 def ned_bin(media_pool: Any) -> Any:
@@ -20,14 +19,25 @@ def ned_bin(media_pool: Any) -> Any:
     return existing[0] if existing else media_pool.AddSubFolder(root, BIN_NAME)
 
 
-def import_and_place(resolve: Any, shot: Shot, directory: str, pattern: str) -> Any:
-    """Imports ``directory/pattern`` for the shot's source frames; puts it on the track above the shot.
+def free_track(timeline: Any, shot: Shot) -> int:
+    """The first video track above the shot with nothing in the shot's frames (earlier NED clips stay)."""
+    end = shot.record_start + shot.source_last - shot.source_first + 1
+    track = shot.track + 1
+    while track <= timeline.GetTrackCount("video") and any(
+            item.GetStart() < end and shot.record_start < item.GetEnd()
+            for item in timeline.GetItemListInTrack("video", track)):
+        track += 1
+    return track
+
+
+def import_and_place(resolve: Any, shot: Shot, directory: str, pattern: str) -> Tuple[Any, int]:
+    """Imports ``directory/pattern`` for the shot's source frames; puts it on the first free track above the shot.
 
     The clip's first frame lands on the timeline frame where the shot starts, so plate frame N sits over
     source frame N.
 
     Returns:
-        The new TimelineItem.
+        The new TimelineItem and its video track index.
 
     Raises:
         ImportPlatesError: Resolve did not import or place the clip.
@@ -41,7 +51,7 @@ def import_and_place(resolve: Any, shot: Shot, directory: str, pattern: str) -> 
                                      "StartIndex": shot.source_first, "EndIndex": shot.source_last}])
     if not clips:
         raise ImportPlatesError(f"Resolve did not import the plates starting at {first_file}")
-    track = shot.track + 1
+    track = free_track(timeline, shot)
     while timeline.GetTrackCount("video") < track:
         if not timeline.AddTrack("video"):
             raise ImportPlatesError(f"Resolve could not add video track {track} to {timeline.GetName()!r}")
@@ -52,4 +62,4 @@ def import_and_place(resolve: Any, shot: Shot, directory: str, pattern: str) -> 
     if not placed:
         raise ImportPlatesError(f"Resolve could not place {clips[0].GetName()!r} on video track {track} "
                                 f"at frame {shot.record_start}")
-    return placed[0]
+    return placed[0], track

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Tuple
 
 from .errors import NoShotError
+from .ned_items import is_ned_plate, ned_clip_paths
 
 _SEQUENCE = re.compile(r"^(?P<head>.*?)\[(?P<first>\d+)-(?P<last>\d+)\](?P<tail>[^/\\]*)$")
 
@@ -47,7 +48,9 @@ def source_pattern(file_path: str) -> Tuple[str, int]:
 
 
 def current_shot(resolve: Any) -> Shot:
-    """The video item under the playhead on the current timeline (topmost enabled track wins).
+    """The source video item under the playhead on the current timeline (topmost track wins).
+
+    NED plate clips placed over a shot by an earlier run are skipped: the item below them is the shot.
 
     Raises:
         NoShotError: no project, timeline or item there, or the item has no media file.
@@ -62,6 +65,7 @@ def current_shot(resolve: Any) -> Shot:
     track = next(index for index in range(timeline.GetTrackCount("video"), 0, -1)
                  if any(other.GetUniqueId() == item.GetUniqueId()
                         for other in timeline.GetItemListInTrack("video", index)))
+    item, track = _source_below(project, timeline, item, track)
     media = item.GetMediaPoolItem()
     file_path = media.GetClipProperty("File Path") if media else ""
     if not file_path:
@@ -71,3 +75,20 @@ def current_shot(resolve: Any) -> Shot:
     return Shot(item=item, track=track, record_start=item.GetStart(), source_path=path, source_first=first,
                 source_last=first + item.GetDuration() - 1, fps=float(timeline.GetSetting("timelineFrameRate")),
                 name=item.GetName())
+
+
+def _source_below(project: Any, timeline: Any, item: Any, track: int) -> Tuple[Any, int]:
+    """``(item, track)`` itself, or for a NED plate clip the first non-NED item below it at its start frame.
+
+    Raises:
+        NoShotError: only NED plate clips lie under the playhead.
+    """
+    ned_paths = ned_clip_paths(project.GetMediaPool())
+    frame = item.GetStart()
+    for index in range(track, 0, -1):
+        for candidate in timeline.GetItemListInTrack("video", index):
+            media = candidate.GetMediaPoolItem()
+            if candidate.GetStart() <= frame < candidate.GetEnd() and not (media and is_ned_plate(media, ned_paths)):
+                return candidate, index
+    raise NoShotError(f"only NED plate clips lie under the playhead at {item.GetName()!r}; "
+                      "put the playhead over the source shot")

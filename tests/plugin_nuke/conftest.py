@@ -43,3 +43,18 @@ def shot(real_node, tmp_path):
     """A 3-frame 256² astronaut PNG sequence (frames 1001-1003) inside the node's input root."""
     _, inp, _ = real_node
     return write_shot(inp / tmp_path.name, range(1001, 1004), size=256)
+
+
+@pytest.fixture(scope="module")
+def slow_node(tmp_path_factory):
+    """``(node, input_root, output_root)``: a real node whose stand-in pipeline takes 0.4 s per frame."""
+    from node_helpers import set_control
+
+    tmp = tmp_path_factory.mktemp("nuke_slow_node")
+    inp, out = (tmp / "in").resolve(), (tmp / "out").resolve()
+    control = tmp / "control.json"
+    set_control(control, frame_delay=0.4)
+    factory = NodeFactory(tmp)
+    node = factory.start(input_roots=[inp, out], output_roots=[out], env={"NED_TEST_CONTROL": str(control)})
+    yield node, inp, out
+    factory.close()

@@ -61,3 +61,42 @@ def test_flags_and_failure_exit_status(shot_dir, real_node, capsys):
     # default output folder lies next to the source, outside the node's output roots: the node refuses it
     assert main(resolve, ["--node", node.address]) == 1
     assert "NED job failed" in capsys.readouterr().out
+
+
+def test_a_ned_clip_above_the_shot_is_skipped_for_the_source_item_below(tmp_path):
+    from fake_resolve import MediaPoolItem, TimelineItem
+
+    resolve = Resolve.with_shot(str(tmp_path / "plate.[1001-1005].png"), 1001, 1005, record_start=100,
+                                source_offset=1, duration=3)
+    project = resolve.GetProjectManager().GetCurrentProject()
+    timeline = project.GetCurrentTimeline()
+    timeline.AddTrack("video")
+    timeline.AddTrack("video")
+    renamed = MediaPoolItem("grade v2", str(tmp_path / "ned" / "final.[1002-1004].exr"), 1002, 1004)
+    project.GetMediaPool().AddSubFolder(project.GetMediaPool().GetRootFolder(), "NED").clips.append(renamed)
+    named = MediaPoolItem("x", str(tmp_path / "o" / "plate_ned.[1002-1004].exr"), 1002, 1004)
+    timeline.tracks[1].append(TimelineItem(named, 100, 0, 3))    # NED output by its file name
+    timeline.tracks[2].append(TimelineItem(renamed, 100, 0, 3))  # NED output by its bin
+    shot = current_shot(resolve)
+    assert (shot.track, shot.source_path, shot.source_first) == (1, str(tmp_path / "plate.####.png"), 1002)
+    timeline.tracks[0].clear()
+    with pytest.raises(NoShotError, match="only NED plate clips"):
+        current_shot(resolve)
+
+
+def test_rerunning_over_a_shot_with_a_ned_clip_renders_the_source_and_stacks_the_new_clip(real_node, shot_dir,
+                                                                                           tmp_path):
+    node, _, out = real_node
+    resolve = Resolve.with_shot(str(shot_dir / "plate.[1001-1005].png"), 1001, 1005, record_start=50,
+                                source_offset=0, duration=2)
+    first = run(resolve, Choices("sad", 1.0, "", str(out / tmp_path.name / "a"), NodeSettings(node.address)),
+                lambda line: None)
+    lines = []
+    second = run(resolve, Choices("happy", 1.0, "", str(out / tmp_path.name / "b"), NodeSettings(node.address)),
+                 lines.append)
+    timeline = resolve.GetProjectManager().GetCurrentProject().GetCurrentTimeline()
+    assert timeline.GetItemListInTrack("video", 2) == [first] and timeline.GetItemListInTrack("video", 3) == [second]
+    assert second.GetMediaPoolItem().GetClipProperty("File Path") == str(out / tmp_path.name / "b" /
+                                                                         "plate_ned.[1001-1002].exr")
+    assert any("for plate.[1001-1005].png frames 1001-1002" in line for line in lines)
+    assert "video track 3 at frame 50" in lines[-1]
