@@ -417,3 +417,8 @@ class ShotResultMismatchError(EvaluationError):
 
 class ShotEvalRequestError(EvaluationError):
     """`ned eval shot` options name no result, or more than one (plates, composites, render parameters)."""
+
+
+# --- identity metric (`ned eval shot --identity`: ned_core/evaluate/identity_dlib.py) ---
+class IdentityModelUnavailableError(EvaluationError):
+    """The identity embedder's library (dlib) is not installed: pip install ned-render-node[identity]."""

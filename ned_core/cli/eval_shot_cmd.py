@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import tempfile
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from ned_core.cli.analyze_cmd import config_from_options, with_source_options
-from ned_core.cli.common import json_option, model_dir_option
+from ned_core.cli.common import json_option, model_dir_option, noncommercial_option
 from ned_core.exceptions import ShotEvalRequestError
 
 #: what `--self` renders: the source's own expression, unchanged (intensity 0 keeps the face as it is).
@@ -58,12 +59,17 @@ def _result_kind(plates, composites, emotion, reference, self_translation) -> st
               help="Emotion whose recognition to measure (default: the one --emotion asks for most).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write eval.txt/.json/.html, the plots and the contact sheet here (and the render's plates).")
+@click.option("--identity", is_flag=True,
+              help="Measure identity with dlib's face descriptor (pip install ned-render-node[identity]; "
+                   "its model licence needs --allow-noncommercial).")
+@noncommercial_option
 @model_dir_option
 @json_option
 def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, plates, composites, emotion,
-         reference, self_translation, track, seed, director, checkpoint, target, out_dir, model_dir, as_json):
+         reference, self_translation, track, seed, director, checkpoint, target, out_dir, identity,
+         allow_noncommercial, model_dir, as_json):
     """Measure an edit of SOURCE: target-emotion recognition (vs the source's), mouth PCC and lip error,
-    identity, FAPD/APD/MAPD beside the paper's Table 1, and flicker."""
+    identity (with --identity --allow-noncommercial), FAPD/APD/MAPD beside the paper's Table 1, and flicker."""
     from ned_core.analysis import FaceMeshModels
     from ned_core.evaluate.emotion import EmotionClassifier
     from ned_core.evaluate.report import format_table
@@ -83,6 +89,12 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
         target = target_of(spec)
     config = config_from_options(model_dir, ocio, input_space, cache_dir, no_cache)
     store = ModelStore(config.store)
+    embedder = None
+    if identity:  # loaded first: a missing opt-in, model or dlib fails before any rendering
+        from ned_core.evaluate.identity_dlib import DlibIdentityEmbedder
+
+        embedder = DlibIdentityEmbedder.load(
+            ModelStore(replace(config.store, allow_noncommercial=allow_noncommercial)))
     models = FaceMeshModels.load(store, config.analysis)
     with ExitStack() as stack:
         result = plates if kind == "plates" else composites
@@ -95,7 +107,7 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
             kind = "plates"
         loaded = load_shot_inputs(source, result, kind, config, models, frames=frames, start_frame=start_frame,
                                   track=track)
-    evaluation = evaluate_shot(loaded, EmotionClassifier.load(store), target)
+    evaluation = evaluate_shot(loaded, EmotionClassifier.load(store), target, embedder)
     click.echo(to_json(evaluation) if as_json else format_table(evaluation.results), nl=as_json)
     if out_dir is not None:
         files = write_shot_report(evaluation, loaded, out_dir)

@@ -1,9 +1,8 @@
 """Identity preservation: the face-embedder interface, per-frame identity distance and FID.
 
-No identity embedder ships here yet. The paper's FID uses face-recognition features; the only
-offline candidate found on PyPI is dlib's ResNet face descriptor (face-recognition-models), an
-extra install whose 68-point alignment model carries non-commercial terms, so it would need the
-model store's explicit opt-in. Any object with the :class:`IdentityEmbedder` shape plugs in.
+The paper's FID uses face-recognition features. One embedder ships, opt-in: dlib's ResNet face
+descriptor (:mod:`ned_core.evaluate.identity_dlib`, the `identity` extra, a model licence that needs
+the model store's non-commercial opt-in). Any object with the :class:`IdentityEmbedder` shape plugs in.
 """
 
 from __future__ import annotations
@@ -26,12 +25,14 @@ class IdentityEmbedder(Protocol):
 
     name: str
 
-    def embed(self, image: np.ndarray, box: np.ndarray) -> np.ndarray:
+    def embed(self, image: np.ndarray, box: np.ndarray, landmarks: np.ndarray | None = None) -> np.ndarray:
         """Identity vector of the face in ``box``.
 
         Args:
             image: ``(H, W, 3) uint8`` sRGB.
             box: ``(4,)`` x0, y0, x1, y1 in image pixels.
+            landmarks: ``(N >= 468, 2|3)`` the face's Face Mesh points in image pixels, for embedders that
+                align the face themselves (the evaluation always passes them).
 
         Returns:
             ``(D,) float32`` with unit L2 norm.

@@ -99,13 +99,27 @@ def _emotion(inputs: ShotInputs, classifier: EmotionClassifier | None, target: s
     return probs, rate
 
 
+def embed_faces(embedder: IdentityEmbedder, frames: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Identity vectors of one face per frame.
+
+    Args:
+        embedder: the identity embedder.
+        frames: ``(T, H, W, 3) uint8`` sRGB.
+        landmarks: ``(T, N >= 468, 2|3)`` the face's Face Mesh points, image pixels.
+
+    Returns:
+        ``(T, D) float64``.
+    """
+    return np.stack([np.asarray(embedder.embed(f, b, landmarks=lms), dtype=np.float64)
+                     for f, b, lms in zip(frames, landmark_boxes(landmarks), landmarks)])
+
+
 def _identity(inputs: ShotInputs, embedder: IdentityEmbedder | None, config: EvalConfig, notes: list[str]):
     """Per-frame identity distance of source and result faces, and their FID."""
     if embedder is None:
         notes.append("identity distance and FID not measured: no identity embedder is available.")
         return None, None
-    embed = [np.stack([np.asarray(embedder.embed(f, b), dtype=np.float64)
-                       for f, b in zip(frames, landmark_boxes(lms))])
+    embed = [embed_faces(embedder, frames, lms)
              for frames, lms in ((inputs.source, inputs.source_landmarks), (inputs.result, inputs.result_landmarks))]
     distance = identity.identity_distance(embed[0], embed[1], config.identity_metric)
     fid = None

@@ -11,8 +11,13 @@ import numpy as np
 from ned_core.evaluate.config import PAPER_CROP, PAPER_MOUTH_WINDOW, EvalConfig
 from ned_core.evaluate.contact import contact_sheet
 from ned_core.evaluate.emotion import EmotionClassifier
-from ned_core.evaluate.identity import IdentityEmbedder
-from ned_core.evaluate.measure import landmark_boxes, measure_shot
+from ned_core.evaluate.identity import IdentityEmbedder, identity_distance
+from ned_core.evaluate.measure import (
+    ShotInputs,
+    embed_faces,
+    landmark_boxes,
+    measure_shot,
+)
 from ned_core.evaluate.recognition import recognition_rate
 from ned_core.evaluate.report import ReportFiles, write_report
 from ned_core.evaluate.results import EvalResults, from_dict, to_dict
@@ -20,7 +25,10 @@ from ned_core.evaluate.shot_inputs import LoadedShot
 from ned_core.exceptions import EvalResultsFormatError
 from ned_core.io.atomic import atomic_write_bytes
 
-IDENTITY_NOTE = "identity not measured: no offline identity model installed; see README (`ned eval`)."
+IDENTITY_NOTE = ("identity not measured: pass --identity --allow-noncommercial (dlib's face descriptor, "
+                 "pip install ned-render-node[identity]; its model licence needs the opt-in); see README (`ned eval`).")
+#: frames between the two source faces of the identity baseline (half a second at 24 fps), fewer in short shots.
+IDENTITY_BASELINE_LAG = 12
 _MEASURE_IDENTITY_NOTE = "identity distance and FID not measured"
 
 
@@ -32,11 +40,14 @@ class ShotEvaluation:
         results: every metric of the result (``EvalResults.1``).
         source_emotion_rate: share of source frames classified as the target emotion (None without target).
         source_emotion: ``(T, 7) float64`` the source's class probabilities, ``EMOTIONS`` order.
+        source_identity_baseline: mean identity distance between the source's own faces
+            :data:`IDENTITY_BASELINE_LAG` frames apart (None: no embedder, or a single frame).
     """
 
     results: EvalResults
     source_emotion_rate: float | None
     source_emotion: np.ndarray
+    source_identity_baseline: float | None = None
 
 
 def eval_config_for(loaded: LoadedShot) -> EvalConfig:
@@ -44,6 +55,20 @@ def eval_config_for(loaded: LoadedShot) -> EvalConfig:
     height, width = loaded.inputs.source.shape[1:3]
     largest = int(min(height, width) * PAPER_CROP // PAPER_MOUTH_WINDOW)  # window must fit in the frame
     return EvalConfig(crop_size=int(np.clip(loaded.crop_side, 16, min(largest, 8192))))
+
+
+def identity_baseline(inputs: ShotInputs, embedder: IdentityEmbedder, config: EvalConfig) -> float | None:
+    """How far the source's face is from itself a moment later: the scale for the result's identity distance.
+
+    Returns:
+        Mean distance between source frames t and t + lag (lag = :data:`IDENTITY_BASELINE_LAG`, at most
+        T - 1), in ``config.identity_metric``; None for a single frame.
+    """
+    if len(inputs.source) < 2:
+        return None
+    lag = min(IDENTITY_BASELINE_LAG, len(inputs.source) - 1)
+    e = embed_faces(embedder, inputs.source, inputs.source_landmarks)
+    return float(identity_distance(e[:-lag], e[lag:], config.identity_metric).mean())
 
 
 def evaluate_shot(loaded: LoadedShot, classifier: EmotionClassifier, target: str | None,
@@ -55,28 +80,44 @@ def evaluate_shot(loaded: LoadedShot, classifier: EmotionClassifier, target: str
         classifier: fer's emotion classifier.
         target: the emotion asked for (one of ``EMOTIONS``), or None (self-translation).
         embedder: identity embedder; None reports identity as not measured (never a made-up figure).
+            Given, the source's own variation (:func:`identity_baseline`) is measured too (embeds the
+            source a second time).
         config: metric settings; default :func:`eval_config_for`.
     """
     inputs = loaded.inputs
-    results = measure_shot(inputs, config or eval_config_for(loaded), classifier, target, embedder)
+    config = config or eval_config_for(loaded)
+    results = measure_shot(inputs, config, classifier, target, embedder)
     probs = classifier.classify_batch(inputs.source, landmark_boxes(inputs.source_landmarks))
     source_rate = recognition_rate(probs, target) if target is not None else None
     notes = [n for n in results.notes if not n.startswith(_MEASURE_IDENTITY_NOTE)]
+    baseline = None
     if embedder is None:
         notes.append(IDENTITY_NOTE)
+    else:
+        baseline = identity_baseline(inputs, embedder, config)
+        notes.insert(0, _identity_note(results.summary.identity_distance, baseline, config, len(inputs.source)))
     if source_rate is not None:
         notes.insert(0, f"emotion recognised as {target}: source {100 * source_rate:.0f}% of frames, "
                         f"result {100 * results.summary.emotion_rate:.0f}%.")
     results = replace(results, notes=(*loaded.notes, *notes))
-    return ShotEvaluation(results, source_rate, probs)
+    return ShotEvaluation(results, source_rate, probs, baseline)
+
+
+def _identity_note(distance: float, baseline: float | None, config: EvalConfig, frames: int) -> str:
+    head = f"identity distance ({config.identity_metric}) source vs result {distance:.4f}"
+    if baseline is None:
+        return f"{head}; no source-vs-source baseline in a single frame."
+    lag = min(IDENTITY_BASELINE_LAG, frames - 1)
+    return f"{head}; the source vs itself {lag} frames later {baseline:.4f} (same actor's own variation)."
 
 
 def to_json(evaluation: ShotEvaluation) -> str:
-    """An ``EvalResults.1`` document (readable by ``results.from_json``) plus ``source_emotion_rate`` and
-    ``source_emotion`` (per-frame source probabilities)."""
+    """An ``EvalResults.1`` document (readable by ``results.from_json``) plus ``source_emotion_rate``,
+    ``source_emotion`` (per-frame source probabilities) and ``source_identity_baseline``."""
     doc = to_dict(evaluation.results)
     doc["source_emotion_rate"] = evaluation.source_emotion_rate
     doc["source_emotion"] = evaluation.source_emotion.tolist()
+    doc["source_identity_baseline"] = evaluation.source_identity_baseline
     return json.dumps(doc, indent=1, allow_nan=False)
 
 
@@ -93,9 +134,10 @@ def from_json(text: str) -> ShotEvaluation:
     results = from_dict(doc)
     if "source_emotion" not in doc or "source_emotion_rate" not in doc:
         raise EvalResultsFormatError("shot evaluation lacks source_emotion / source_emotion_rate")
-    rate = doc["source_emotion_rate"]
+    rate, baseline = doc["source_emotion_rate"], doc.get("source_identity_baseline")  # baseline: optional
     return ShotEvaluation(results, None if rate is None else float(rate),
-                          np.asarray(doc["source_emotion"], dtype=np.float64))
+                          np.asarray(doc["source_emotion"], dtype=np.float64),
+                          None if baseline is None else float(baseline))
 
 
 def write_shot_report(evaluation: ShotEvaluation, loaded: LoadedShot, out_dir: Path | str) -> ReportFiles:

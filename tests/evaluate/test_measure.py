@@ -74,11 +74,11 @@ def test_bad_inputs_are_refused(make_shot):
 
 
 class MeanColourEmbedder:
-    """Not an identity model (none ships yet): the unit mean colour of the face box, to check the wiring."""
+    """Not an identity model: the unit mean colour of the face box, to check the wiring."""
 
     name = "mean-colour (test stand-in)"
 
-    def embed(self, image, box):
+    def embed(self, image, box, landmarks=None):
         x0, y0, x1, y1 = np.asarray(box).round().astype(int)
         v = image[y0:y1, x0:x1].reshape(-1, 3).mean(axis=0) + 1.0
         return (v / np.linalg.norm(v)).astype(np.float32)
