@@ -42,39 +42,41 @@ def _device(model: Manipulator) -> torch.device:
 
 
 @torch.no_grad()
-def _translate_windows(model: Manipulator, windows: np.ndarray, context: np.ndarray) -> np.ndarray:
-    """``(W, N, K)`` windows, ``(W, N, S + 1)`` per-frame target style and intensity -> ``(W, N, K)``."""
+def _translate_windows(model: Manipulator, windows: np.ndarray, context: np.ndarray, batch: int) -> np.ndarray:
+    """``(W, N, K)`` windows, ``(W, N, S + 1)`` per-frame target style and intensity -> ``(W, N, K)``,
+    ``batch`` windows per network call (smaller batches need less device memory)."""
     out = np.empty_like(windows)
     device = _device(model)
-    for lo in range(0, len(windows), BATCH_WINDOWS):
-        s = torch.from_numpy(windows[lo:lo + BATCH_WINDOWS]).float().to(device)
-        ctx = torch.from_numpy(context[lo:lo + BATCH_WINDOWS]).float().to(device).mean(dim=1)
+    for lo in range(0, len(windows), batch):
+        s = torch.from_numpy(windows[lo:lo + batch]).float().to(device)
+        ctx = torch.from_numpy(context[lo:lo + batch]).float().to(device).mean(dim=1)
         own = model.style_encoder(s)
         target, intensity = ctx[:, :-1], ctx[:, -1:]
         result = model.translator(s, own + intensity * (target - own))
         fade = torch.clamp(1.0 - intensity, min=0.0)[:, :, None]
         if bool((fade > 0).any()):
             result = result + fade * (s - model.translator(s, own))
-        out[lo:lo + BATCH_WINDOWS] = result.double().cpu().numpy()
+        out[lo:lo + batch] = result.double().cpu().numpy()
     untouched = context[:, :, -1].max(axis=1) == 0  # intensity 0 throughout: the input, bit for bit
     out[untouched] = windows[untouched]
     return out
 
 
 def translate_sequence(model: Manipulator, expr: np.ndarray, target_styles: np.ndarray, intensity: np.ndarray,
-                       config: DirectConfig) -> np.ndarray:
+                       config: DirectConfig, batch_windows: int = BATCH_WINDOWS) -> np.ndarray:
     """Translate a whole sequence with sliding windows and Gaussian overlap averaging.
 
     Args:
         model: the manipulator (eval mode). expr: ``(T, K)`` float64, finite.
         target_styles: ``(T, S)`` target style per frame. intensity: ``(T,)`` per frame.
         config: ``window`` (N) and ``window_sigma``.
+        batch_windows: windows per network call.
 
     Returns:
         ``(T, K)`` float64.
     """
     context = np.concatenate([target_styles, intensity[:, None]], axis=1)
-    return apply_windowed_batched(expr, lambda w, c: _translate_windows(model, w, c), config.window,
+    return apply_windowed_batched(expr, lambda w, c: _translate_windows(model, w, c, batch_windows), config.window,
                                   config.window_sigma, context)
 
 
@@ -86,12 +88,16 @@ class LearnedDirector:
         config: ``window``/``window_sigma`` of the sliding windows.
         style: a reference clip's style; then the schedule must be intensity-only.
         source: the checkpoint it came from (for metadata).
+        batch_windows: windows per network call (the render node lowers it after a GPU out-of-memory error).
     """
 
     name = "learned_manipulator"
 
     def __init__(self, model: Manipulator, config: DirectConfig = DirectConfig(), style: LearnedStyle | None = None,
-                 source: str = "") -> None:
+                 source: str = "", batch_windows: int = BATCH_WINDOWS) -> None:
+        if batch_windows < 1:
+            raise ValueError(f"batch_windows must be >= 1, got {batch_windows}")
+        self.batch_windows = batch_windows
         self.model = model.eval()
         self.config = config
         self.style = style
@@ -136,7 +142,7 @@ class LearnedDirector:
         """
         values = check_space_expression(expr, self.model, schedule.n_frames, schedule.first_frame)
         styles, intensity = self._target_styles(schedule, seed)
-        out = translate_sequence(self.model, values, styles, intensity, self.config)
+        out = translate_sequence(self.model, values, styles, intensity, self.config, self.batch_windows)
         return out.astype(np.asarray(expr).dtype, copy=False)
 
     def metadata(self) -> dict[str, str]:
@@ -155,7 +161,8 @@ class LearnedDirector:
 
 def load_learned_director(checkpoint_path: Path | str, device: str = "cpu", config: DirectConfig = DirectConfig(),
                           reference: np.ndarray | None = None,
-                          reference_has_face: np.ndarray | None = None) -> LearnedDirector:
+                          reference_has_face: np.ndarray | None = None,
+                          batch_windows: int = BATCH_WINDOWS) -> LearnedDirector:
     """The director ``ned render --director learned --checkpoint X`` uses.
 
     Args:
@@ -165,6 +172,7 @@ def load_learned_director(checkpoint_path: Path | str, device: str = "cpu", conf
         reference: ``(T', K)`` expression of a reference clip (then the schedule gives
             intensities only); ``None`` for labelled emotions.
         reference_has_face: ``(T',)`` bool, frames of the reference with a face.
+        batch_windows: windows per network call (less device memory when smaller).
 
     Raises:
         CheckpointFormatError: the checkpoint cannot be read.
@@ -173,4 +181,4 @@ def load_learned_director(checkpoint_path: Path | str, device: str = "cpu", conf
     model = load_manipulator(checkpoint_path, device).model
     style = None if reference is None else extract_learned_style(model, reference, config, reference_has_face)
     digest = hashlib.sha256(Path(checkpoint_path).read_bytes()).hexdigest()[:16]
-    return LearnedDirector(model, config, style, f"{Path(checkpoint_path).name} sha256:{digest}")
+    return LearnedDirector(model, config, style, f"{Path(checkpoint_path).name} sha256:{digest}", batch_windows)

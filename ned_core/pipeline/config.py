@@ -52,3 +52,4 @@ class NedConfig:
     store: StoreConfig = field(default_factory=StoreConfig)
     cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no analysis cache
     device: str = "cpu"  # torch device of the learned stages ("cpu", "cuda", "cuda:1")
+    batch_size: int | None = None  # items per network call of the learned stages; None = their default

@@ -73,7 +73,8 @@ def make_director(request: RenderRequest, config: NedConfig, models: FaceMeshMod
             raise RenderJobError("--director learned needs --checkpoint PATH (train one with `ned train manipulator`)")
         from ned_core.manipulation import load_learned_director
 
-        return load_learned_director(request.checkpoint, device=config.device, config=config.direct)
+        batch = {"batch_windows": config.batch_size} if config.batch_size else {}
+        return load_learned_director(request.checkpoint, device=config.device, config=config.direct, **batch)
     return EmotionPriorDirector(config.direct)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -145,7 +145,8 @@ def _track(shot, request: RenderRequest) -> TrackAnalysis | None:
 def render_shot(request: RenderRequest, config: NedConfig, *, progress: ProgressCallback | None = None,
                 on_frame: Callable[[FrameResult], None] | None = None,
                 should_cancel: Callable[[], bool] | None = None,
-                skip_frames: frozenset[int] = frozenset(), models: FaceMeshModels | None = None) -> RenderSummary:
+                skip_frames: frozenset[int] = frozenset(), models: FaceMeshModels | None = None,
+                batch_size: int | None = None) -> RenderSummary:
     """Render one job end to end.
 
     Args:
@@ -156,6 +157,8 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         should_cancel: polled between frames; True stops the job with JobCancelledError.
         skip_frames: frames already rendered (resume): neither rendered again nor reported.
         models: loaded face-analysis models to reuse (a node keeps them resident).
+        batch_size: items per network call of the learned stages (the node lowers it after a GPU
+            out-of-memory error); None keeps ``config.batch_size``.
 
     Returns:
         What was written.
@@ -165,6 +168,8 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         cancelled (JobCancelledError; every plate written before is complete).
     """
     started = time.perf_counter()
+    if batch_size is not None:
+        config = replace(config, batch_size=batch_size)
     store = ModelStore(config.store)
     timings: dict[str, float] = {}
     warnings: list[str] = []

@@ -11,6 +11,8 @@ from ned_core.manipulation.checkpoint import save_checkpoint
 from ned_core.manipulation.config import sized_config
 from ned_core.manipulation.model import build_manipulator
 from ned_core.manipulation.space import EMBEDDED_SPACE
+from ned_core.pipeline.render_job import render_shot
+from ned_core.pipeline.request import RenderRequest
 
 
 @pytest.fixture(scope="module")
@@ -34,3 +36,13 @@ def test_learned_director_renders_and_is_recorded(render, stills, checkpoint, tm
 def test_learned_director_needs_a_checkpoint(render, stills, tmp_path):
     with pytest.raises(RenderJobError, match="--checkpoint"):
         render(stills["grace_hopper"], tmp_path / "c", emotion="happy", director="learned")
+
+
+def test_smaller_batches_give_the_same_plates(ned_config, mesh_models, actor_pattern, checkpoint, tmp_path):
+    """The render node retries a GPU out-of-memory job with smaller batches: the result must not change."""
+    plates = []
+    for batch in (None, 2):  # 3 windows: one call vs two
+        request = RenderRequest(source=actor_pattern, out_dir=str(tmp_path / f"b{batch}"), emotion="sad",
+                                director="learned", checkpoint=str(checkpoint), frames="1001-1012")
+        plates.append(render_shot(request, ned_config, models=mesh_models, batch_size=batch).plates)
+    assert [p.read_bytes() for p in plates[0]] == [p.read_bytes() for p in plates[1]]
