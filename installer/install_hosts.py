@@ -1,11 +1,14 @@
 """One command: node environment (setup_env.sh), Nuke plugin and Resolve script for the hosts found; --uninstall, --dry-run.
 
     python installer/install_hosts.py [--home DIR] [--skip-env] [--venv DIR] [--nuke/--no-nuke]
-                                      [--resolve/--no-resolve] [--dry-run] [--uninstall]
+                                      [--resolve/--no-resolve] [--host-python 3.X] [--wheel-dir DIR]
+                                      [--dry-run] [--uninstall]
 
 Everything added is listed in ``~/.ned/install-manifest.json``; ``--uninstall`` removes exactly that
 (files and folders it created, and its marked block in ~/.nuke/init.py). Re-installing first removes
-the previous install, so nothing is duplicated.
+the previous install, so nothing is duplicated. Each plugin's ``lib/`` also gets pyzmq and msgpack unpacked
+from wheels for the host's Python (``pip download``, or the wheels in ``--wheel-dir`` for offline installs); when
+they cannot be had, the rest is installed, the summary says so and the exit status is 1.
 """
 
 from __future__ import annotations
@@ -16,9 +19,13 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional, Tuple
+
+import host_wheels
 
 REPO = Path(__file__).resolve().parents[1]
 BEGIN, END = "# >>> NED plugin (installer/install_hosts.py) >>>", "# <<< NED plugin <<<"
@@ -65,13 +72,14 @@ class Installer:
     def say(self, text: str) -> None:
         print(("would " if self.dry_run else "") + text)
 
-    def mkdirs(self, path: Path) -> None:
+    def mkdirs(self, path: Path, quiet: bool = False) -> None:
         missing = []
         while not path.exists():
             missing.append(path)
             path = path.parent
         for folder in reversed(missing):
-            self.say(f"create folder {folder}")
+            if not quiet:
+                self.say(f"create folder {folder}")
             if not self.dry_run:
                 folder.mkdir()
             self.manifest.dirs.append(str(folder))
@@ -89,6 +97,23 @@ class Installer:
         if not self.dry_run:
             path.write_text(text)
         self.manifest.files.append(str(path))
+
+    def unpack_wheel(self, wheel: Path, lib: Path) -> None:
+        """Extracts every file of ``wheel`` into ``lib``, recording each file and each folder it creates."""
+        self.mkdirs(lib)
+        self.say(f"unpack {wheel.name} -> {lib}")
+        if self.dry_run:
+            return
+        with zipfile.ZipFile(wheel) as archive:
+            for member in archive.infolist():
+                target = lib / member.filename
+                if lib.resolve() not in target.resolve().parents:
+                    raise host_wheels.WheelError(f"{wheel}: member {member.filename!r} points outside {lib}")
+                if member.is_dir():
+                    continue
+                self.mkdirs(target.parent, quiet=True)
+                target.write_bytes(archive.read(member))
+                self.manifest.files.append(str(target))
 
     def add_block(self, path: Path, lines: str) -> None:
         """Appends a marked block to ``path`` (creating the file if needed; then uninstall deletes it)."""
@@ -149,6 +174,38 @@ def install_resolve(installer: Installer, home: Path) -> None:
     installer.write(resolve_scripts_dir(home) / "NED Emotion.py", script)
 
 
+def host_python(host: str, given: Optional[str]) -> str:
+    """The Python version to fetch wheels for: ``given``, else Nuke's (from its install) or the system python3's."""
+    if given:
+        return given
+    version, how = host_wheels.nuke_python() if host == "Nuke" else host_wheels.system_python()
+    print(f"note: {host} Python {version}: {how}")
+    return version
+
+
+def install_wheels(installer: Installer, lib: Path, python: str, wheel_dir: Optional[Path],
+                   downloads: Dict[str, List[Path]], tmp: Path) -> None:
+    """pyzmq + msgpack for CPython ``python`` unpacked into ``lib``, from ``wheel_dir`` or pip (once per version).
+
+    Raises:
+        host_wheels.WheelError: the wheels are not in ``wheel_dir`` or pip could not download them.
+    """
+    if wheel_dir is not None:
+        wheels = host_wheels.find_wheels(wheel_dir, python)
+    elif installer.dry_run:
+        command = host_wheels.download_command(python, host_wheels.wheel_platform(), tmp / "wheels")
+        installer.say("run " + " ".join(command) + f" and unpack the wheels -> {lib}")
+        return
+    elif python not in downloads:
+        dest = tmp / python
+        installer.say(f"download {' and '.join(host_wheels.PACKAGES)} wheels for Python {python}")
+        wheels = downloads[python] = host_wheels.download_wheels(python, host_wheels.wheel_platform(), dest)
+    else:
+        wheels = downloads[python]
+    for wheel in wheels:
+        installer.unpack_wheel(wheel, lib)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path, default=Path.home(), help="install for this home folder")
@@ -158,6 +215,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="install the Nuke plugin (default: when ~/.nuke or $NUKE_PATH exists)")
     parser.add_argument("--resolve", action=argparse.BooleanOptionalAction, default=None,
                         help="install the Resolve script (default: when Resolve's user folder exists)")
+    parser.add_argument("--host-python", choices=host_wheels.HOST_PYTHONS,
+                        help="the hosts' Python for the pyzmq/msgpack wheels (default: Nuke's from its install, "
+                             f"else {host_wheels.DEFAULT_PYTHON}; Resolve: the system python3's)")
+    parser.add_argument("--wheel-dir", type=Path,
+                        help="take the pyzmq and msgpack wheels from this folder instead of downloading (offline)")
     parser.add_argument("--dry-run", action="store_true", help="print what would be done, change nothing")
     parser.add_argument("--uninstall", action="store_true", help="remove exactly what the last install added")
     args = parser.parse_args(argv)
@@ -178,16 +240,30 @@ def main(argv: Optional[List[str]] = None) -> int:
             subprocess.run(command, check=True)
     if not args.dry_run:
         installer.uninstall()  # a re-install replaces the previous one: nothing is duplicated
+    hosts: List[Tuple[str, Path]] = []
     if want_nuke:
         install_nuke(installer, nuke_dir)
+        hosts.append(("Nuke", nuke_dir / "ned" / "lib"))
     if want_resolve:
         install_resolve(installer, home)
+        hosts.append(("Resolve", ned_data_dir(home)))
     if not want_nuke and not want_resolve:
         print("no host found (Nuke: ~/.nuke or $NUKE_PATH; Resolve: its user folder): use --nuke / --resolve")
+    missing = []
+    with tempfile.TemporaryDirectory(prefix="ned-wheels-") as tmp:
+        downloads: Dict[str, List[Path]] = {}
+        for host, lib in hosts:
+            python = host_python(host, args.host_python)
+            try:
+                install_wheels(installer, lib, python, args.wheel_dir, downloads, Path(tmp))
+            except host_wheels.WheelError as error:
+                print(f"error: {host}: {error}\n  offline or behind a proxy? put the pyzmq and msgpack wheels for "
+                      f"Python {python} in a folder and re-run with --wheel-dir DIR", file=sys.stderr)
+                missing.append(f"{host} (Python {python}) needs pyzmq and msgpack in {lib}")
     installer.save()
-    print("note: the plugins need pyzmq and msgpack in the host's Python: pip install --target "
-          f"{nuke_dir / 'ned' / 'lib'} pyzmq msgpack (with that Python's version)")
-    return 0
+    for line in missing:
+        print(f"NOT READY: the {line}: re-run with --wheel-dir DIR holding their wheels")
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":
