@@ -16,6 +16,7 @@ from ned_core.exceptions import (
     RenderJobError,
     SourceCheckError,
 )
+from ned_core.io.colour import ColourConfig
 from ned_core.io.plate_source import PlateInfo, frame_list
 from ned_core.io.plates import open_plates
 from ned_core.io.sequence import find_frames, is_pattern, parse_pattern
@@ -36,7 +37,8 @@ def check_source(plan: JobPlan, node: NodeConfig) -> PlateInfo:
         PathNotAllowedError: a frame file is a symlink leading outside the input roots.
     """
     request = plan.request
-    return _readable(request.source, request.frames, request.start_frame, plan, node, "content.source.path")
+    return check_readable(request.source, request.frames, request.start_frame, plan.config.colour, node,
+                          "content.source.path")
 
 
 def check_reference(plan: JobPlan, node: NodeConfig, frames: tuple[int, ...]) -> None:
@@ -46,17 +48,32 @@ def check_reference(plan: JobPlan, node: NodeConfig, frames: tuple[int, ...]) ->
         SourceCheckError, PathNotAllowedError: as :func:`check_source`.
         NotAvailableError: a movie or still reference with a frame range other than the whole clip.
     """
-    clip = _readable(plan.request.reference, None, None, plan, node, "content.emotion.reference.path")
+    clip = check_readable(plan.request.reference, None, None, plan.config.colour, node,
+                          "content.emotion.reference.path")
     if tuple(frames) != clip.frames:
         raise NotAvailableError(f"content.emotion.reference.frames: a movie or still reference is used whole "
                                 f"(frames {frame_list(clip.frames)}); trim the clip to the frames to copy",
                                 {"field": "content.emotion.reference.frames"})
 
 
-def _readable(path: str, frames: str | None, start_frame: int | None, plan: JobPlan, node: NodeConfig,
-              field: str) -> PlateInfo:
+def check_readable(path: str, frames: str | None, start_frame: int | None, colour: ColourConfig, node: NodeConfig,
+                   field: str) -> PlateInfo:
+    """Opens a shot (headers only) and confines every frame file of a sequence to the input roots.
+
+    Args:
+        path: the shot's path, its folder already confined (``jobspec.confined_source``).
+        frames: fileseq frame list, or None for the whole shot.
+        start_frame: number of a movie's or still's first frame.
+        colour: colour management of the job.
+        node: the node's configuration (input roots).
+        field: the request field, for errors.
+
+    Raises:
+        SourceCheckError: no such file, frames missing, unreadable header, bad colour space.
+        PathNotAllowedError: a frame file is a symlink leading outside the input roots.
+    """
     try:
-        with open_plates(path, frames=frames, colour=plan.config.colour, start_frame=start_frame) as plates:
+        with open_plates(path, frames=frames, colour=colour, start_frame=start_frame) as plates:
             info = plates.info
     except (PlateError, ColourError) as exc:
         raise SourceCheckError(f"{field}: {exc}", {"field": field}) from exc

@@ -43,7 +43,7 @@ def hello_content(node: NodeConfig, device_memory: dict[str, int | None]) -> dic
     return {
         "node": {"name": socket.gethostname()[:128], "version": ned_version},
         "protocol_version": list(PROTOCOL_VERSION),
-        "protocol_versions": [list(PROTOCOL_VERSION)],
+        "protocol_versions": [[PROTOCOL_VERSION[0], minor] for minor in range(PROTOCOL_VERSION[1] + 1)],
         "devices": devices,
         "tiers": list(TIERS),
         "models": models,

@@ -10,6 +10,7 @@ from ned_node.background import Pending
 from ned_node.errors import error_info
 from ned_node.intake import Intake
 from ned_node.jobs import JobManager
+from ned_node.shot_analysis import ShotAnalyzer
 from ned_protocol import Message, Session
 
 log = logging.getLogger("ned_node.requests")
@@ -23,10 +24,13 @@ class RequestHandler:
         jobs: the job manager (store, publisher, pool).
         intake: submit and inline frames.
         hello: the ``hello_reply`` content, computed when asked.
+        analyzer: answers ``analyze_shot_request`` (run on the intake's background threads).
     """
 
-    def __init__(self, session: Session, jobs: JobManager, intake: Intake, hello: Callable[[], dict]):
+    def __init__(self, session: Session, jobs: JobManager, intake: Intake, hello: Callable[[], dict],
+                 analyzer: ShotAnalyzer):
         self.session, self.jobs, self.intake, self.hello = session, jobs, intake, hello
+        self.analyzer = analyzer
         self._table: dict[str, Callable[[bytes, Message], Message]] = {
             "hello_request": self._hello,
             "heartbeat_request": self._heartbeat,
@@ -36,6 +40,7 @@ class RequestHandler:
             "job_status_request": self._status,
             "list_jobs_request": self._list,
             "attach_job_request": self._attach,
+            "analyze_shot_request": self._analyze,
         }
 
     def handle(self, identity: bytes, msg: Message) -> Message | Pending:
@@ -81,6 +86,11 @@ class RequestHandler:
             return Pending(result.future, lambda: self.answer(msg, lambda: self.session.reply(msg.header,
                                                                                              result.finish())))
         return self.session.reply(msg.header, result)
+
+    def _analyze(self, identity: bytes, msg: Message) -> Pending:
+        query = self.analyzer.check(msg.content["source"])  # path rules answered at once, off-root paths never read
+        future = self.intake.background.submit(self.analyzer.summary, query)
+        return Pending(future, lambda: self.answer(msg, lambda: self.session.reply(msg.header, future.result())))
 
     def _cancel(self, identity: bytes, msg: Message) -> Message:
         return self.session.reply(msg.header, {"state": self.jobs.cancel(msg.header.job_id)})

@@ -85,7 +85,7 @@ def plan_job(spec: dict, job_dir: Path, node: NodeConfig) -> JobPlan:
     if source["kind"] == "inline":
         source_path, start_frame = str(job_dir / "input" / inline_input_pattern(source["dtype"])), None
     else:
-        source_path = str(_confined_source(source["path"], node, "content.source.path"))
+        source_path = str(confined_source(source["path"], node, "content.source.path"))
         start_frame = source["start_frame"]
     if output["kind"] == "inline":
         out_dir, pattern, extras = str(job_dir / "plates"), INLINE_PLATES, {}
@@ -118,18 +118,23 @@ def job_config(spec: dict, node: NodeConfig) -> NedConfig:
         plates = PlateWriteConfig(compression=spec["compression"], full_frame=spec["full_frame"])
     except PlateCompressionError as exc:
         raise JobRequestError(f"content.compression: {exc}", {"field": "content.compression"}) from exc
+    return replace(analysis_config(node, spec["source"]["colorspace"], spec["allow_noncommercial"]), plates=plates)
+
+
+def analysis_config(node: NodeConfig, colorspace: str | None, allow_noncommercial: bool = False) -> NedConfig:
+    """Node-wide pipeline settings: OCIO config, model store and the shared analysis cache (so that an
+    ``analyze_shot_request`` and a later job on the same frames share one analysis)."""
     return replace(
         NedConfig(),
-        colour=ColourConfig(config=node.ocio, input_space=spec["source"]["colorspace"]),
-        store=StoreConfig(root=node.model_dir or default_model_dir(), allow_noncommercial=spec["allow_noncommercial"]),
+        colour=ColourConfig(config=node.ocio, input_space=colorspace),
+        store=StoreConfig(root=node.model_dir or default_model_dir(), allow_noncommercial=allow_noncommercial),
         cache_dir=node.analysis_cache_dir,
-        plates=plates,
     )
 
 
 def _reference(reference: dict, node: NodeConfig) -> str:
     """The reference clip's path; a sequence's frame range is written into its pattern (``ref.1001-1040#.exr``)."""
-    path = str(_confined_source(reference["path"], node, "content.emotion.reference.path"))
+    path = str(confined_source(reference["path"], node, "content.emotion.reference.path"))
     if not is_pattern(path) or Path(path).is_file():
         return path
     pattern = parse_pattern(path)
@@ -137,7 +142,7 @@ def _reference(reference: dict, node: NodeConfig) -> str:
     return str(pattern.directory / f"{pattern.prefix}{frames}%0{pattern.padding}d{pattern.suffix}")
 
 
-def _confined_source(path: str, node: NodeConfig, field: str) -> Path:
+def confined_source(path: str, node: NodeConfig, field: str) -> Path:
     """A source path confined to the input roots; for a sequence pattern its folder is resolved."""
     if is_pattern(path) and not Path(path).is_file():
         folder = confine(str(Path(path).parent), node.input_roots, field, "input")

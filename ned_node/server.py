@@ -25,6 +25,7 @@ from ned_node.keys import Allowlist, server_keypair
 from ned_node.metrics import MetricsServer, MetricsSnapshot
 from ned_node.pool import WorkerPool
 from ned_node.publisher import EventPublisher
+from ned_node.shot_analysis import ShotAnalyzer
 from ned_node.store import JobStore
 from ned_node.worker_messages import WorkerSpec
 from ned_protocol import AuthenticationError, ProtocolError, Session, read_key_file
@@ -98,7 +99,7 @@ class NodeServer:
         jobs = JobManager(node, store, publisher, pool)
         background = Background()
         handler = RequestHandler(session, jobs, Intake(jobs, background),
-                                 lambda: hello_content(node, jobs.device_memory))
+                                 lambda: hello_content(node, jobs.device_memory), ShotAnalyzer(node))
         try:
             metrics = MetricsServer(node.metrics_host, node.metrics_port) if node.metrics_port is not None else None
         except OSError as exc:

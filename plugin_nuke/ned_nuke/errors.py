@@ -15,3 +15,7 @@ class SourceError(NedNukeError):
 
 class RenderError(NedNukeError):
     """A render started from the farm command failed or was cancelled; the message is the node's."""
+
+
+class AnalysisError(NedNukeError):
+    """The render node could not analyse the input's faces (terminal mode; the UI shows it in the status)."""

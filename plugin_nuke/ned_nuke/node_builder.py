@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any, Dict, Optional
+
 import nuke
 from ned_protocol.host_connection import NodeSettings
 from ned_protocol.messages import EMOTIONS
 
 #: Marks a Group as a NED node (onCreate callbacks and the farm command look for it).
 MARKER_KNOB = "ned_node_version"
-#: Entries of the face-track list: the largest face, or a track id of the node's analysis.
-FACE_TRACKS = ("largest",) + tuple(f"track {n}" for n in range(8))
+#: The face-track list's first entry and default: the face the render node picks (largest, most central).
+#: The Analyse button adds the node's tracks after it (see ``tracks.track_items``).
+LARGEST = "largest"
 COMPRESSIONS = ("dwaa:45", "zip", "piz", "none")
 #: The Group's ``output`` choice: the finished comp, the plate alone, or its face mask as RGBA.
 OUTPUTS = ("comp", "plate", "mask")
@@ -19,8 +22,23 @@ NO_BLEND = "none"
 PLATE_READ, MERGE, MASK_SHUFFLE, SWITCH = "PlateRead", "FaceOver", "FaceMask", "OutputSwitch"
 
 
+def track_label(track: Dict[str, Any]) -> str:
+    """A face-track list entry for one ``analyze_shot_reply`` track: ``"0: frames 1001-1096 (90)"``."""
+    return f"{track['id']}: frames {track['first_frame']}-{track['last_frame']} ({track['frames_with_face']})"
+
+
+def track_id(label: str) -> Optional[int]:
+    """The track id a face-track list entry names; None for :data:`LARGEST`.
+
+    Reads :func:`track_label` entries and the ``"track 3"`` entries of scripts saved by older versions.
+    """
+    return None if label == LARGEST else int(label.split(":")[0].split()[-1])
+
+
 def _button(name: str, label: str, call: str) -> "nuke.PyScript_Knob":
-    return nuke.PyScript_Knob(name, label, f"import ned_nuke.render\nned_nuke.render.{call}(nuke.thisNode())")
+    """A button running ``ned_nuke.<call>(group)``, e.g. ``call="render.start_render"``."""
+    module = call.split(".")[0]
+    return nuke.PyScript_Knob(name, label, f"import ned_nuke.{module}\nned_nuke.{call}(nuke.thisNode())")
 
 
 def _knobs(settings: NodeSettings) -> list:
@@ -32,6 +50,7 @@ def _knobs(settings: NodeSettings) -> list:
     intensity = nuke.Double_Knob("intensity", "intensity")
     intensity.setValue(1.0)
     use_input = nuke.Boolean_Knob("use_input_range", "input frame range", True)
+    use_input.setFlag(nuke.STARTLINE)  # the Analyse button sits beside the face-track list, not this
     first, last = nuke.Int_Knob("first", "first"), nuke.Int_Knob("last", "last")
     for knob in (first, last):
         knob.setFlag(nuke.DISABLED)
@@ -49,15 +68,16 @@ def _knobs(settings: NodeSettings) -> list:
         nuke.Enumeration_Knob("blend_emotion", "blend with", [NO_BLEND, *EMOTIONS]),
         nuke.Double_Knob("blend", "blend"),
         nuke.File_Knob("reference", "reference clip"),
-        nuke.Enumeration_Knob("face_track", "face track", list(FACE_TRACKS)),
+        nuke.Enumeration_Knob("face_track", "face track", [LARGEST]),
+        _button("analyse", "Analyse", "tracks.analyse_tracks"),
         use_input, first, last,
         nuke.Int_Knob("seed", "seed"),
         nuke.File_Knob("output_dir", "output directory"),
         nuke.Enumeration_Knob("compression", "compression", list(COMPRESSIONS)),
         nuke.Boolean_Knob("full_frame", "full-frame plates", False),
         nuke.Enumeration_Knob("output", "output", list(OUTPUTS)),
-        _button("render", "Render", "start_render"),
-        _button("cancel", "Cancel", "cancel_render"),
+        _button("render", "Render", "render.start_render"),
+        _button("cancel", "Cancel", "render.cancel_render"),
         status, job_id, marker,
     ]
 

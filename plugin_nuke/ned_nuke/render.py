@@ -24,7 +24,7 @@ from .source import job_source
 _reporters: Dict[str, "_Reporter"] = {}
 
 
-def _post(call: Callable, *args: Any) -> None:
+def on_main_thread(call: Callable, *args: Any) -> None:
     """Runs ``call`` on Nuke's main thread (directly in terminal mode, where the caller is the main thread)."""
     if nuke.GUI:
         nuke.executeInMainThread(call, args)
@@ -42,10 +42,10 @@ class _Reporter:
         self.error: Optional[Dict[str, Any]] = None
 
     def callbacks(self) -> JobCallbacks:
-        return JobCallbacks(on_submitted=lambda job_id: _post(self._submitted, job_id),
-                            on_progress=lambda content: _post(self._progress, content),
-                            on_done=lambda content: _post(self._done, content),
-                            on_failed=lambda error: _post(self._failed, error))
+        return JobCallbacks(on_submitted=lambda job_id: on_main_thread(self._submitted, job_id),
+                            on_progress=lambda content: on_main_thread(self._progress, content),
+                            on_done=lambda content: on_main_thread(self._done, content),
+                            on_failed=lambda error: on_main_thread(self._failed, error))
 
     def _status(self, text: str) -> None:
         self.group["status"].setValue(text)

@@ -11,7 +11,7 @@ from ned_protocol.emotion_keys import blend_target, emotion_fields
 from ned_protocol.host_connection import NodeSettings
 
 from .errors import SettingsError
-from .node_builder import NO_BLEND
+from .node_builder import NO_BLEND, track_id
 
 
 @dataclass(frozen=True)
@@ -89,16 +89,20 @@ def read_settings(group: "nuke.Node", first: Optional[int] = None, last: Optiona
     samples = [(frame, intensity.getValueAt(frame) if intensity.isAnimated() else intensity.value())
                for frame in range(first, last + 1)]
     reference = group["reference"].value().strip()
-    track = group["face_track"].value()
+    track = track_id(group["face_track"].value())
     return RenderSettings(
-        node=NodeSettings(address=group["node_address"].value().strip(), key_file=group["key_file"].value().strip(),
-                          server_key=group["server_key"].value().strip(),
-                          client_key=group["client_key"].value().strip()),
+        node=node_settings(group),
         emotion=emotion_fields(target, samples, seed=group["seed"].value(),
                                reference=_reference(reference) if reference else None),
-        face_track={"select": "largest"} if track == "largest" else {"select": "track", "track_id": int(track.split()[1])},
+        face_track={"select": "largest"} if track is None else {"select": "track", "track_id": track},
         first=first, last=last, output_dir=directory, pattern=pattern,
         compression=group["compression"].value(), full_frame=bool(group["full_frame"].value()))
+
+
+def node_settings(group: "nuke.Node") -> NodeSettings:
+    """How the Group reaches its render node (address and key-file knobs)."""
+    return NodeSettings(address=group["node_address"].value().strip(), key_file=group["key_file"].value().strip(),
+                        server_key=group["server_key"].value().strip(), client_key=group["client_key"].value().strip())
 
 
 def _reference(path: str) -> Dict[str, Any]:

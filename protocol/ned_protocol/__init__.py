@@ -9,7 +9,7 @@ specifies the wire format. Importing the package loads no zmq: the socket-level 
 import importlib
 from typing import Any
 
-PROTOCOL_VERSION = (1, 0)
+PROTOCOL_VERSION = (1, 1)
 __version__ = "0.1.0"
 
 from .buffers import Buffer, make_buffer  # noqa: E402  (these need PROTOCOL_VERSION defined above)

@@ -10,9 +10,15 @@ from .exceptions import VersionMismatchError
 #: Turns a message (the header map, content included) of minor version m into minor m + 1.
 Adapter = Callable[[Dict[str, Any]], Dict[str, Any]]
 
-#: Upgrades within major 1, keyed by the minor they upgrade from. Empty: 1.0 is the first version.
-#: A minor release adds a new entry here (e.g. ``{0: _rename_priority}``) and never changes one.
-MINOR_UPGRADES: Mapping[int, Adapter] = {}
+
+def _unchanged(wire: Dict[str, Any]) -> Dict[str, Any]:
+    """1.0 -> 1.1: 1.1 only adds ``analyze_shot_request``/``_reply``, which a 1.0 peer never sends."""
+    return wire
+
+
+#: Upgrades within major 1, keyed by the minor they upgrade from.
+#: A minor release adds a new entry here (e.g. ``{1: _rename_priority}``) and never changes one.
+MINOR_UPGRADES: Mapping[int, Adapter] = {0: _unchanged}
 
 
 def check_version(remote: Sequence[int], local: Sequence[int]) -> None:

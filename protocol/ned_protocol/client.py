@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 TERMINAL_EVENTS = ("job_done", "job_failed")
 #: How long a hole in the event sequence may stay open before the client re-attaches, seconds.
 GAP_WAIT_S = 0.5
+#: Default time limit of ``analyze_shot``, seconds (the node decodes and analyses every frame).
+ANALYZE_TIMEOUT_S = 300.0
 
 
 class NodeClient:
@@ -108,6 +110,31 @@ class NodeClient:
         if frames is not None:
             self._send_frames(job_id, source, frames, timeout_s)
         return reply.content
+
+    def analyze_shot(self, source: Mapping[str, Any], frames: Optional[Mapping[str, int]] = None,
+                     start_frame: Optional[int] = None, timeout_s: float = ANALYZE_TIMEOUT_S) -> Dict[str, Any]:
+        """Asks the node for the shot's face tracks (its analysis is cached, so a later render reuses it).
+
+        Args:
+            source: ``{"path": ..., "colorspace": ...}`` (path source fields as in ``submit``; ``kind`` ignored).
+            frames: ``{first, last, step}``; None analyses every frame of the shot.
+            start_frame: number of a movie's (or still's) first frame.
+            timeout_s: time limit (analysis decodes every frame: allow for the shot's length).
+
+        Returns:
+            The ``analyze_shot_reply`` content: tracks ``[{id, shot, first_frame, last_frame,
+            frames_with_face, box}]``, default_track (id or None), frames, width, height.
+
+        Raises:
+            RemoteError: the node refused (``invalid_field`` for a path outside its roots, ``source_error``).
+            NodeTimeoutError: the node did not answer in time.
+        """
+        content = {"source": {key: value for key, value in source.items() if key != "kind"}}
+        if frames is not None:
+            content["source"]["frames"] = dict(frames)
+        if start_frame is not None:
+            content["source"]["start_frame"] = start_frame
+        return self._request("analyze_shot_request", content, timeout_s).content
 
     def events(self, job_id: str, since: int = 0, timeout_s: float = 30.0) -> Iterator[Message]:
         """Yields the job's events with ``seq > since`` in order, ending after job_done or job_failed.

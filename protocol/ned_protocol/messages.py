@@ -125,6 +125,17 @@ OUTPUT = OneOf({
     "inline": Map({}),
 })
 LIMITS = Map({name: Int(0) for name in Limits().to_wire()})
+#: A shot to analyse: a path source whose frame range is optional (null: every frame of the shot).
+ANALYZE_SOURCE = Map({"path": PATH, "frames": Nullable(FRAME_RANGE, default=None),
+                      "colorspace": Nullable(NAME, default=None), "start_frame": Nullable(FRAME, default=None)})
+TRACK_SUMMARY = Map({
+    "id": COUNT,
+    "shot": COUNT,
+    "first_frame": FRAME,
+    "last_frame": FRAME,
+    "frames_with_face": COUNT,
+    "box": ListOf(Float(), 4, 4),
+})
 
 
 @dataclass(frozen=True)
@@ -199,6 +210,14 @@ CATALOGUE: Dict[str, MessageSpec] = {
     "heartbeat_request": MessageSpec("request", EMPTY),
     "heartbeat_reply": MessageSpec("reply", _reply({
         "node_time": Float(0), "jobs_running": COUNT, "jobs_queued": COUNT,
+    })),
+    "analyze_shot_request": MessageSpec("request", Map({"source": ANALYZE_SOURCE})),
+    "analyze_shot_reply": MessageSpec("reply", _reply({
+        "tracks": ListOf(TRACK_SUMMARY, 0, 1000),
+        "default_track": Nullable(COUNT, default=None),
+        "frames": COUNT,
+        "width": Int(1, 65536),
+        "height": Int(1, 65536),
     })),
     "error_reply": MessageSpec("reply", ERROR_REPLY),
     "progress": MessageSpec("event", _event({

@@ -210,6 +210,8 @@ class Enumeration_Knob(Knob):
         self.setValues(items)
 
     def setValues(self, items: List[str]) -> None:
+        if self.node is not None:
+            _main_thread_only(f"{self._name}.setValues")
         if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items) or not items:
             raise TypeError(f"Enumeration_Knob {self._name!r}: setValues expects a non-empty list of str")
         self._items = list(items)

@@ -37,6 +37,25 @@ def write_shot(folder: Path, frames: range, size: int = 128, name: str = "shot")
     return str(folder / f"{name}.####.png")
 
 
+def write_two_faces(folder: Path, frames: range, height: int = 256, name: str = "pair") -> str:
+    """Writes the astronaut and Grace Hopper side by side (two faces, astronaut left) as an 8-bit PNG
+    sequence of ``height`` rows; returns its ``name.####.png`` pattern."""
+    from ned_core.synthetic import sample_photo
+
+    folder.mkdir(parents=True, exist_ok=True)
+    photos = [sample_photo(photo) for photo in ("astronaut", "grace_hopper")]
+    halves = [skimage.transform.resize(p, (height, round(p.shape[1] * height / p.shape[0])), anti_aliasing=True)
+              for p in photos]
+    pixels = np.round(np.concatenate(halves, axis=1) * 255).astype(np.uint8)
+    for number in frames:
+        path = folder / f"{name}.{number:04d}.png"
+        out = oiio.ImageOutput.create(str(path))
+        assert out.open(str(path), oiio.ImageSpec(pixels.shape[1], pixels.shape[0], 3, "uint8"))
+        assert out.write_image(pixels)
+        out.close()
+    return str(folder / f"{name}.####.png")
+
+
 @dataclass
 class Node:
     """A `ned node serve` subprocess."""

@@ -30,7 +30,7 @@ def test_the_node_has_every_knob_with_defaults(nuke, monkeypatch):
     assert group["face_track"].value() == "largest" and group["use_input_range"].value() is True
     assert group["compression"].value() == "dwaa:45" and group["full_frame"].value() is False
     for name in ("key_file", "server_key", "client_key", "reference", "blend_emotion", "blend", "seed",
-                 "output_dir", "render", "cancel", "status", "first", "last"):
+                 "output_dir", "analyse", "render", "cancel", "status", "first", "last"):
         assert group.knob(name) is not None, name
     assert create_ned_node().name() == "NED2"
 

@@ -53,6 +53,12 @@ SAMPLES = {
                                                         "error": ERROR}]}, {}),
     "attach_job_request": ({"since": 2}, {"job_id": "job-1"}),
     "attach_job_reply": ({"status": "ok", "job": JOB, "first_seq": 1, "last_seq": 4}, {"job_id": "job-1"}),
+    "analyze_shot_request": ({"source": {"path": "/shows/abc/sh010/plate.####.exr",
+                                         "frames": {"first": 1001, "last": 1096}}}, {}),
+    "analyze_shot_reply": ({"status": "ok", "tracks": [
+        {"id": 0, "shot": 0, "first_frame": 1001, "last_frame": 1096, "frames_with_face": 96,
+         "box": [812.5, 240.0, 1211.0, 639.25]}], "default_track": 0, "frames": 96, "width": 1920,
+        "height": 1080}, {}),
     "heartbeat_request": ({}, {}),
     "heartbeat_reply": ({"status": "ok", "node_time": 1.7e9, "jobs_running": 1, "jobs_queued": 0}, {}),
     "error_reply": ({"status": "error", "code": "unknown_msg_type", "ename": "UnknownMessageTypeError",

@@ -1,0 +1,86 @@
+"""The Analyse button: fills a NED Group's face-track list from the render node's analysis of its input.
+
+In the UI the request runs on a background thread and the list is changed through
+``nuke.executeInMainThread``; in terminal mode (``nuke -t``) it runs on the calling thread.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Dict, List, Optional
+
+import nuke
+from ned_protocol import ProtocolError
+from ned_protocol.host_connection import client_factory
+
+from .errors import AnalysisError, NedNukeError
+from .node_builder import LARGEST, track_id, track_label
+from .render import on_main_thread
+from .settings import frame_range, node_settings, plate_location
+from .source import job_source, readable_read
+
+
+def track_items(result: Dict[str, Any]) -> List[str]:
+    """The face-track list for an ``analyze_shot_reply``: "largest" first, then one entry per track."""
+    return [LARGEST, *(track_label(track) for track in result["tracks"])]
+
+
+def apply_tracks(group: "nuke.Node", result: Dict[str, Any]) -> None:
+    """Sets the list (main thread); the current choice stays when the analysis still has its track."""
+    knob = group["face_track"]
+    chosen = track_id(knob.value())
+    items = track_items(result)
+    knob.setValues(items)
+    knob.setValue(next((item for item in items[1:] if track_id(item) == chosen), LARGEST))
+    default = result["default_track"]
+    found = f"{len(result['tracks'])} face track(s) in {result['frames']} frames"
+    group["status"].setValue(found + (f"; largest = track {default}" if default is not None else ""))
+
+
+def _failed(group: "nuke.Node", text: str) -> None:
+    group["status"].setValue(f"analysis failed: {text}")
+
+
+def analyse_tracks(group: "nuke.Node") -> Optional[threading.Thread]:
+    """The Analyse button: asks the render node for the face tracks of the Group's input frames.
+
+    The node caches its analysis, so a render of the same frames afterwards does not analyse again.
+
+    Returns:
+        The background thread in the UI; None in terminal mode, where the list is filled on return.
+
+    Raises:
+        NedNukeError: unusable knobs or input (shown in a dialog in the UI); in terminal mode also
+            AnalysisError when the render node refuses or does not answer.
+    """
+    try:
+        first, last = frame_range(group)
+        bake_dir = "" if readable_read(group.input(0), first) else \
+            os.path.join(plate_location(group)[0], f"{group.name()}_source")
+        source = job_source(group, first, last, bake_dir)
+    except NedNukeError as exc:
+        if nuke.GUI:
+            nuke.message(str(exc))
+        group["status"].setValue(f"error: {exc}")
+        raise
+    make_client = client_factory(node_settings(group))
+    group["status"].setValue(f"analysing frames {first}-{last}")
+
+    def work() -> None:
+        try:
+            with make_client() as client:
+                result = client.analyze_shot({"path": source["path"]}, frames=source["frames"])
+        except ProtocolError as exc:
+            on_main_thread(_failed, group, str(exc))
+            if not nuke.GUI:
+                raise AnalysisError(f"{group.name()}: face analysis of frames {first}-{last} failed: {exc}") from exc
+            return
+        on_main_thread(apply_tracks, group, result)
+
+    if not nuke.GUI:
+        work()
+        return None
+    thread = threading.Thread(target=work, name=f"ned-analyse-{group.name()}", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,57 @@
+"""Protocol 1.1's analyze_shot messages: defaults, checks, and 1.0 peers upgraded without change."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import msgpack
+import pytest
+
+from ned_protocol import PROTOCOL_VERSION, InvalidFieldError, Session
+from ned_protocol.adapters import MINOR_UPGRADES
+
+
+def _wire(version, msg_type, content) -> list:
+    header = {"version": list(version), "msg_type": msg_type, "msg_id": uuid.uuid4().hex, "session": "peer",
+              "timestamp": time.time(), "request_id": None, "job_id": None, "parent_id": None,
+              "content": content, "buffers": []}
+    return [b"", msgpack.packb(header, use_bin_type=True)]
+
+
+def test_request_defaults_to_the_whole_shot():
+    sender, receiver = Session(), Session()
+    sent = sender.message("analyze_shot_request", {"source": {"path": "/shows/sh010/plate.####.exr"}})
+    got = receiver.deserialize(sender.serialize(sent))
+    assert got.content == {"source": {"path": "/shows/sh010/plate.####.exr", "frames": None, "colorspace": None,
+                                      "start_frame": None}}
+
+
+def test_reply_round_trips_tracks_and_a_missing_default():
+    node, client = Session(), Session()
+    request = client.message("analyze_shot_request", {"source": {"path": "/s/a.mov", "start_frame": 1001}})
+    track = {"id": 3, "shot": 1, "first_frame": 1010, "last_frame": 1020, "frames_with_face": 9,
+             "box": [10.0, 20.5, 110.0, 140.25]}
+    reply = node.reply(request.header, {"tracks": [track], "default_track": 3, "frames": 20, "width": 640,
+                                        "height": 360})
+    got = client.deserialize(node.serialize(reply))
+    assert got.msg_type == "analyze_shot_reply" and got.header.parent_id == request.header.msg_id
+    assert got.content["tracks"] == [track] and got.content["default_track"] == 3
+    empty = node.reply(request.header, {"tracks": [], "default_track": None, "frames": 5, "width": 64, "height": 64})
+    assert client.deserialize(node.serialize(empty)).content["default_track"] is None
+
+
+def test_a_box_needs_four_numbers():
+    with pytest.raises(InvalidFieldError) as caught:
+        Session().deserialize(_wire(PROTOCOL_VERSION, "analyze_shot_reply", {
+            "status": "ok", "tracks": [{"id": 0, "shot": 0, "first_frame": 1, "last_frame": 2,
+                                        "frames_with_face": 2, "box": [1.0, 2.0]}],
+            "default_track": 0, "frames": 2, "width": 8, "height": 8}))
+    assert caught.value.details == {"field": "content.tracks[0].box"}
+
+
+def test_a_1_0_peer_is_understood_unchanged_by_1_1():
+    assert PROTOCOL_VERSION == (1, 1) and set(MINOR_UPGRADES) == {0}
+    content = {"client": "nuke 15 / ned 0.1", "versions": [[1, 0]]}
+    msg = Session().deserialize(_wire((1, 0), "hello_request", content))
+    assert msg.content == content and msg.header.version == (1, 0)
