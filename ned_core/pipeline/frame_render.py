@@ -30,9 +30,20 @@ class FrameRenderer:
         self.renderer = MeshWarpRenderer(config.render)
         info = source.info
         self.display_size = (info.width, info.height)
+        rows = {int(n): i for i, n in enumerate(track.track.frames)}
+
+        def face_only(number: int) -> np.ndarray:
+            """Frame ``number`` with only its face window colour-managed (zeros elsewhere): the mouth index
+            samples only around the mouth, and converting whole frames would cost far more."""
+            lm = track.landmarks[rows[int(number)]]
+            part = source.read(int(number), self.window(lm, lm))
+            frame = np.zeros((info.height, info.width, 3), np.float32)
+            (x0, y0), (h, w) = part.origin, part.rgb.shape[:2]
+            frame[y0:y0 + h, x0:x0 + w] = part.rgb
+            return frame
+
         self.renderer.prepare(ShotContext(frames=track.track.frames, landmarks=track.landmarks,
-                                          frame_size=(info.height, info.width),
-                                          frame_reader=lambda n: source.read(int(n)).rgb))
+                                          frame_size=(info.height, info.width), frame_reader=face_only))
         self.synthesised_mouth_frames: list[int] = []
 
     @staticmethod
