@@ -44,9 +44,9 @@ def build_schedule(request: RenderRequest, first: int, last: int, config: NedCon
     return parse_emotion_spec(spec, first, last, config.direct)
 
 
-def reference_director(reference: str, config: NedConfig, models: FaceMeshModels) -> ReferenceStyleDirector:
-    """Analyse the reference clip and build a director for its style (default track of the clip)."""
-    from ned_core.pipeline.analyze import analyze_and_fit  # the reference is analysed like any shot
+def reference_expression(reference: str, config: NedConfig, models: FaceMeshModels) -> np.ndarray:
+    """Analyse the reference clip (like any shot, cached) -> ``(T', K)`` expression of its default track's frames."""
+    from ned_core.pipeline.analyze import analyze_and_fit
 
     if not Path(reference).exists() and "#" not in reference and "%" not in reference and "@" not in reference:
         raise RenderJobError(f"reference clip {reference} does not exist")
@@ -54,27 +54,24 @@ def reference_director(reference: str, config: NedConfig, models: FaceMeshModels
         shot = analyze_and_fit(clip, config, models=models)
     if not shot.analysis.tracks:
         raise NoFaceTrackError(f"reference clip {reference}: no face found, so it has no style to copy")
-    track = shot.analysis.default().track
-    style = extract_reference_style(shot.fits[track.track_id].expression, config.direct)
-    return ReferenceStyleDirector(style, config.direct)
+    return shot.fits[shot.analysis.default().track.track_id].expression
 
 
 def make_director(request: RenderRequest, config: NedConfig, models: FaceMeshModels) -> Director:
-    """The director the request names (``prior`` or ``learned``), or the reference-style director."""
+    """The director the request names (``prior`` or ``learned``), styled by the reference clip when one is given."""
     if request.director not in DIRECTORS:
         raise RenderJobError(f"unknown director {request.director!r}; choose one of {', '.join(DIRECTORS)}")
-    if request.reference is not None:
-        if request.director != "prior":
-            raise RenderJobError("--reference uses the embedded style transfer; it cannot be combined with "
-                                 "--director learned (give the learned director the reference instead)")
-        return reference_director(request.reference, config, models)
+    if request.director == "learned" and not request.checkpoint:
+        raise RenderJobError("--director learned needs --checkpoint PATH (train one with `ned train manipulator`)")
+    reference = None if request.reference is None else reference_expression(request.reference, config, models)
     if request.director == "learned":
-        if not request.checkpoint:
-            raise RenderJobError("--director learned needs --checkpoint PATH (train one with `ned train manipulator`)")
         from ned_core.manipulation import load_learned_director
 
         batch = {"batch_windows": config.batch_size} if config.batch_size else {}
-        return load_learned_director(request.checkpoint, device=config.device, config=config.direct, **batch)
+        return load_learned_director(request.checkpoint, device=config.device, config=config.direct,
+                                     reference=reference, **batch)
+    if reference is not None:
+        return ReferenceStyleDirector(extract_reference_style(reference, config.direct), config.direct)
     return EmotionPriorDirector(config.direct)
 
 

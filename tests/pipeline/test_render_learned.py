@@ -51,3 +51,13 @@ def test_smaller_batches_give_the_same_plates(ned_config, mesh_models, actor_pat
         (pa, _), (pb, _) = read_face_plate(a), read_face_plate(b)
         assert pa.data_window == pb.data_window
         np.testing.assert_allclose(pa.rgba, pb.rgba, atol=0.01)
+
+
+def test_learned_director_takes_a_reference_clip(ned_config, mesh_models, actor_pattern, checkpoint, tmp_path):
+    """'Like this clip' with the learned director: the style comes from the reference's style codes."""
+    request = RenderRequest(source=actor_pattern, out_dir=str(tmp_path / "r"), emotion="0.8", director="learned",
+                            checkpoint=str(checkpoint), reference=actor_pattern, frames="1001-1012")
+    summary = render_shot(request, ned_config, models=mesh_models)
+    plate, meta = read_face_plate(summary.plates[0])
+    assert meta.params["reference"] == actor_pattern and meta.params["direct/director"] == "learned_manipulator"
+    assert np.isfinite(plate.rgba).all()
