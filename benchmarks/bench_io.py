@@ -27,6 +27,7 @@ from benchkit.memory import PeakMemory
 from benchkit.records import metric, stage
 from ned_core.analysis import AnalysisConfig, FaceMeshModels, analyze_image
 from ned_core.analysis.mask import face_mask
+from ned_core.composite import CompositeConfig
 from ned_core.io.colour import ColourTransforms
 from ned_core.io.exr import (
     FacePlate,
@@ -81,7 +82,7 @@ def face_plate(image: np.ndarray, colour: ColourTransforms, models: FaceMeshMode
     """A face plate cut from ``image``: its face's box (+ the default margin), premultiplied by the face mask."""
     height, width = image.shape[:2]
     face = analyze_image(image, analysis, models)[0]
-    x0, y0, x1, y1 = face_data_window(face.box, (width, height), PlateWriteConfig().margin)
+    x0, y0, x1, y1 = face_data_window(face.box, (width, height), CompositeConfig().margin)
     mask = face_mask(face.landmarks, (height, width), analysis.mask_feather).full((height, width))[y0:y1, x0:x1]
     linear = colour.to_working(image[y0:y1, x0:x1].astype(np.float32) / 255.0, colour.srgb_space)
     rgba = np.concatenate([linear * mask[..., None], mask[..., None]], axis=2).astype(np.float32)

@@ -19,7 +19,7 @@ class CompositeConfig:
         levels: most Laplacian pyramid levels; fewer are used when the data window leaves too
             little room around the mask for the coarsest band (it must fade out inside the window).
         margin: data window = face box grown by this fraction of its width/height on each side
-            (as ``PlateWriteConfig.margin``).
+            (the plate's data window; see ``ned_core.io.exr.face_data_window``).
         min_alpha: mask values below this are set to 0 (the plate is exactly transparent there).
     """
 

@@ -34,6 +34,12 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
+def _finish(fig, ax) -> bytes:
+    """Legend outside the plot on the right, then the PNG bytes."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
+    return _png(fig)
+
+
 def _shade_speech(ax, frames: np.ndarray, speech: np.ndarray) -> None:
     for f, s in zip(frames, speech):
         if s:
@@ -53,8 +59,7 @@ def mouth_plot(results: EvalResults) -> bytes:
     ax.set_xlabel("frame")
     ax.set_ylabel("inner-lip gap / inter-ocular")
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
-    return _png(fig)
+    return _finish(fig, ax)
 
 
 def emotion_plot(results: EvalResults) -> bytes:
@@ -71,8 +76,7 @@ def emotion_plot(results: EvalResults) -> bytes:
     ax.set_title(f"Emotion probabilities of the result (target: {results.target_emotion or 'none'})")
     ax.set_xlabel("frame")
     ax.set_ylabel("probability")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
-    return _png(fig)
+    return _finish(fig, ax)
 
 
 def distance_plot(results: EvalResults) -> bytes:
@@ -87,8 +91,7 @@ def distance_plot(results: EvalResults) -> bytes:
     ax.set_xlabel("frame")
     ax.set_ylabel("mean RGB distance")
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
-    return _png(fig)
+    return _finish(fig, ax)
 
 
 def flicker_plot(results: EvalResults) -> bytes:
@@ -103,8 +106,7 @@ def flicker_plot(results: EvalResults) -> bytes:
     ax.set_xlabel("frame")
     ax.set_ylabel("mean |difference| (0-255)")
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
-    return _png(fig)
+    return _finish(fig, ax)
 
 
 def contact_plot(sheet: ContactSheet) -> bytes:

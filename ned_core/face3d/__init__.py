@@ -15,8 +15,7 @@ Names are imported on first use, so ``ned_core.face3d.channels`` stays cheap to 
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from ned_core.lazy_exports import lazy_getattr
 
 _EXPORTS = {
     "CHANNELS": "channels",
@@ -34,8 +33,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'ned_core.face3d' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"ned_core.face3d.{_EXPORTS[name]}"), name)
+__getattr__ = lazy_getattr("ned_core.face3d", _EXPORTS)

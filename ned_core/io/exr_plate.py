@@ -27,19 +27,15 @@ class PlateWriteConfig:
             checked here, on construction, so a bad name fails before any frame is rendered.
         full_frame: Pad the data window out to the display window with zeros (for hosts whose
             data-window handling is unverified, e.g. Resolve).
-        margin: Fraction of the face box's width/height added on each side by :func:`face_data_window`.
         write_debug_layers: Write ``FacePlate.extra`` layers; when False they are left out.
     """
 
     compression: str = "dwaa:45"
     full_frame: bool = False
-    margin: float = 0.15
     write_debug_layers: bool = False
 
     def __post_init__(self) -> None:
         parse_compression(self.compression)
-        if not (math.isfinite(self.margin) and self.margin >= 0):
-            raise FaceBoxError(f"margin must be a finite fraction >= 0, got {self.margin!r}")
 
 
 @dataclass

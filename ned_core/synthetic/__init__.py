@@ -13,8 +13,7 @@ Names are imported on first use, so ``emotion_sequence`` does not pull in the im
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from ned_core.lazy_exports import lazy_getattr
 
 _EXPORTS = {
     "SAMPLE_PHOTOS": "photos",
@@ -33,8 +32,4 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        raise AttributeError(f"module 'ned_core.synthetic' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"ned_core.synthetic.{_EXPORTS[name]}"), name)
+__getattr__ = lazy_getattr("ned_core.synthetic", _EXPORTS)

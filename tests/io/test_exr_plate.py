@@ -83,4 +83,4 @@ def test_config_validates_on_construction():
     with pytest.raises(PlateCompressionError, match="unknown EXR compression 'dwaa45'"):
         PlateWriteConfig("dwaa45")
     with pytest.raises(FaceBoxError, match="margin"):
-        PlateWriteConfig(margin=-1.0)
+        face_data_window((10, 10, 50, 50), (100, 100), -1.0)
