@@ -1,25 +1,39 @@
 """A strict stand-in for the subset of Nuke's ``nuke`` module that plugin_nuke uses (installed as ``nuke``).
 
-Covered API (names and signatures as in Nuke 15/16's Python API):
+Which Nuke version and which source each behaviour comes from: docs/host_api.md (the one place).
+:func:`reset` picks the faked version (``NUKE_VERSION_MAJOR`` 14-17); the default is 17, the strictest.
 
-- ``nodes.<Class>(**knobs)`` for Group, Input, Output, Read, Write, Merge2, Shuffle, Switch, Grade;
-  ``toNode``, ``allNodes``, ``delete``, ``thisNode``, ``root``, ``execute``, ``executeInMainThread``,
-  ``ProgressTask``, ``menu(...).addCommand``, ``pluginAddPath``, ``addOnCreate``, ``message``,
-  ``scriptSave``, ``scriptOpen``, ``scriptClear``, ``GUI``, ``NUKE_VERSION_MAJOR``.
+Covered API:
+
+- ``nodes.<Class>(**knobs)`` for Group, Input, Output, Read, Write, Merge2, Shuffle2, Switch, Grade, and the
+  legacy Shuffle on Nuke < 17; ``toNode``, ``allNodes``, ``delete``, ``thisNode``, ``root``, ``execute``,
+  ``executeInMainThread``, ``ProgressTask``, ``menu(...).addCommand``, ``pluginAddPath``, ``addOnCreate``,
+  ``addOnScriptLoad``, ``Layer``, ``layers``, ``message``, ``scriptSave``, ``scriptOpen``, ``scriptClear``,
+  ``GUI``, ``NUKE_VERSION_MAJOR``.
 - Node: ``name``, ``Class``, ``knob``, ``[name]``, ``knobs``, ``addKnob``, ``setInput``, ``input``, ``inputs``,
   ``begin``/``end``, ``node`` (child by name), ``nodes``, ``firstFrame``/``lastFrame``, ``width``/``height``.
-- Knobs: Tab_Knob, Text_Knob, String_Knob, File_Knob, Enumeration_Knob, Double_Knob (animatable),
-  Int_Knob, Boolean_Knob, PyScript_Knob (``execute`` runs its script with ``thisNode()`` set).
+- Knobs: Tab_Knob, Text_Knob, String_Knob, File_Knob (``fromUserText``), Enumeration_Knob, Double_Knob
+  (animatable), Int_Knob, Boolean_Knob, PyScript_Knob (``execute`` runs its script with ``thisNode()`` set),
+  Channel_Knob / ChannelMask_Knob (only known layers), Format_Knob, the Shuffle2 ``mappings`` knob.
 
 Strictness (what real Nuke rejects or where it misbehaves raises here):
 - ``node["unknown"]`` raises NameError (``node.knob("unknown")`` returns None, as in Nuke); creating a
   node with an unknown knob keyword raises NameError; an unknown node class raises RuntimeError.
+  Keyword knobs are applied in sorted name order (Nuke documents no order), so a knob that exists only
+  after another is set (the Write's ``datatype`` after ``file_type=exr``) cannot be given as a keyword.
 - ``setValue`` with the wrong type raises TypeError; an enumeration value not in its list raises ValueError.
+- Channel and layer knobs raise ValueError for a layer or channel Nuke does not know: a new layer must be
+  made with ``nuke.Layer`` first (a saved script remembers it, as the ``add_layer`` lines of a .nk do).
+- A Read's ``format`` changes only through ``file.fromUserText`` (which reads the first file's display
+  window); ``file.setValue`` leaves the format at the project's.
+- On ``scriptOpen`` a Group's onCreate runs before its children exist; ``onScriptLoad`` runs after the
+  whole script is loaded.
 - Creating, deleting, connecting nodes and setting knobs off the main thread raises RuntimeError
   (Nuke crashes or corrupts the script there); ``executeInMainThread`` queues the call until the test
   "runs the event loop" with :func:`run_main_thread_tasks`. In terminal mode (``GUI = False``) there is
   no event loop, so ``executeInMainThread`` raises.
-- ``execute`` really renders Write nodes to EXR (OpenImageIO) from Read / Grade / Input chains.
+- ``execute`` really renders Write nodes to EXR (OpenImageIO) from Read / Grade / Input chains, in the
+  Write's ``datatype``.
 
 Test controls (not Nuke API): :func:`reset`, :func:`run_main_thread_tasks`, ``progress_tasks``,
 ``messages``, ``menus``, ``plugin_paths``.
@@ -38,7 +52,7 @@ import numpy as np
 import OpenImageIO as oiio
 
 GUI = True
-NUKE_VERSION_MAJOR = 15
+NUKE_VERSION_MAJOR = 17
 
 _MAIN = threading.main_thread()
 
@@ -118,7 +132,17 @@ class String_Knob(Knob):
 
 
 class File_Knob(String_Knob):
-    pass
+    def fromUserText(self, text: str) -> None:
+        """Sets the path as if typed into the panel: ``path [first-last]``; on a Read this also sets the frame
+        range and reads the first file's header for the ``format`` (what ``setValue`` does not do)."""
+        _main_thread_only(f"{self._name}.fromUserText")
+        if not isinstance(text, str):
+            raise TypeError(f"File_Knob {self._name!r}: fromUserText expects str, got {type(text).__name__}")
+        match = re.fullmatch(r"(.*?)(?:\s+(-?\d+)-(-?\d+))?", text.strip())
+        self.setValue(match.group(1))
+        if self.node is not None and self.node._class == "Read" and self._name == "file":
+            frames = (int(match.group(2)), int(match.group(3))) if match.group(2) else None
+            self.node._read_header(frames)
 
 
 class Boolean_Knob(Knob):
@@ -239,6 +263,104 @@ class Enumeration_Knob(Knob):
         self._items, self._value = state["items"], state["value"]
 
 
+#: Layers every Nuke session knows (name → channels); ``nuke.Layer`` adds to :data:`_layers`.
+_DEFAULT_LAYERS: Dict[str, List[str]] = {
+    "rgba": ["rgba.red", "rgba.green", "rgba.blue", "rgba.alpha"],
+    "rgb": ["rgba.red", "rgba.green", "rgba.blue"], "alpha": ["rgba.alpha"], "depth": ["depth.Z"],
+    "forward": ["forward.u", "forward.v"], "backward": ["backward.u", "backward.v"],
+    "motion": ["forward.u", "forward.v", "backward.u", "backward.v"], "mask": ["mask.a"],
+}
+
+
+def _known_channel(name: str) -> bool:
+    return any(name in channels for channels in _layers.values())
+
+
+class Channel_Knob(Knob):
+    """One channel (``"facemask.alpha"``) or ``"none"``; channels of unknown layers raise ValueError."""
+
+    _default = "none"
+
+    def _check(self, value: Any) -> Any:
+        value = super()._check(value)
+        if value != "none" and not _known_channel(value):
+            raise ValueError(f"Channel_Knob {self._name!r}: no channel {value!r} (layers: {sorted(_layers)}); "
+                             "create its layer with nuke.Layer first")
+        return value
+
+
+class ChannelMask_Knob(Knob):
+    """A set of channels: a layer name, one channel, ``"all"`` or ``"none"``; unknown ones raise ValueError."""
+
+    _default = "none"
+
+    def _check(self, value: Any) -> Any:
+        value = super()._check(value)
+        if value not in ("none", "all") and value not in _layers and not _known_channel(value):
+            raise ValueError(f"ChannelMask_Knob {self._name!r}: no layer or channel {value!r} "
+                             f"(layers: {sorted(_layers)}); create the layer with nuke.Layer first")
+        return value
+
+
+class Format:
+    """An image format: ``width()``, ``height()``, ``name()``."""
+
+    def __init__(self, width: int, height: int, name: str = ""):
+        self._width, self._height, self._name = width, height, name
+
+    def width(self) -> int:
+        return self._width
+
+    def height(self) -> int:
+        return self._height
+
+    def name(self) -> str:
+        return self._name
+
+
+class Format_Knob(Knob):
+    _types = (Format,)
+
+    def _state(self) -> Any:
+        return [self._value.width(), self._value.height(), self._value.name()]
+
+    def _restore(self, state: Any) -> None:
+        self._value = Format(*state)
+
+
+class _Mappings_Knob(Knob):
+    """Shuffle2's ``mappings``: a list of ``(input, from_channel, to_channel)`` (or ``(from, to)`` for input 0);
+    value() gives the 3-tuples. Channels must exist ("black"/"white" may be a source)."""
+
+    _types, _default = (list, tuple), ()
+
+    def _check(self, value: Any) -> Any:
+        value = super()._check(value)
+        mappings = []
+        for entry in value:
+            if not isinstance(entry, tuple) or len(entry) not in (2, 3):
+                raise TypeError(f"mappings: entries are (from, to) or (input, from, to) tuples, got {entry!r}")
+            source_input, source, target = entry if len(entry) == 3 else (0, *entry)
+            if source_input not in (0, 1) or not isinstance(source, str) or not isinstance(target, str):
+                raise TypeError(f"mappings: bad entry {entry!r}")
+            for channel in (source, target):
+                if channel not in ("black", "white") and not _known_channel(channel):
+                    raise ValueError(f"mappings: no channel {channel!r}; create its layer with nuke.Layer first")
+            mappings.append((source_input, source, target))
+        return tuple(mappings)
+
+    def value(self) -> List[tuple]:
+        return list(self._value)
+
+    getValue = value
+
+    def _state(self) -> Any:
+        return [list(m) for m in self._value]
+
+    def _restore(self, state: Any) -> None:
+        self._value = tuple(tuple(m) for m in state)
+
+
 class PyScript_Knob(Knob):
     """A button; ``execute()`` runs its Python script with ``nuke.thisNode()`` = the knob's node."""
 
@@ -259,28 +381,46 @@ INVISIBLE, DISABLED, STARTLINE = 0x400, 0x80, 0x1000
 
 # ----------------------------------------------------------------------------------------------- nodes
 
+def _enum(*items: str) -> Callable[[str], Knob]:
+    return lambda name: Enumeration_Knob(name, name, list(items))
+
+
 #: Built-in knobs (name → knob factory) of each node class this fake knows.
 _CLASSES: Dict[str, Dict[str, Callable[[str], Knob]]] = {
     "Group": {},
     "Input": {"number": Int_Knob},
     "Output": {},
-    "Read": {"file": File_Knob, "first": Int_Knob, "last": Int_Knob, "origfirst": Int_Knob, "origlast": Int_Knob,
-             "on_error": lambda n: Enumeration_Knob(n, n, ["error", "black", "checkerboard", "nearest frame"]),
+    "Read": {"file": File_Knob, "format": Format_Knob, "first": Int_Knob, "last": Int_Knob, "origfirst": Int_Knob,
+             "origlast": Int_Knob, "on_error": _enum("error", "black", "checkerboard", "nearest frame"),
              "raw": Boolean_Knob, "colorspace": String_Knob, "reload": PyScript_Knob},
-    "Write": {"file": File_Knob, "file_type": lambda n: Enumeration_Knob(n, n, [" ", "exr", "png", "tiff", "dpx"]),
-              "channels": lambda n: Enumeration_Knob(n, n, ["rgb", "rgba", "all"]),
-              "datatype": lambda n: Enumeration_Knob(n, n, ["16 bit half", "32 bit float"]),
-              "compression": lambda n: Enumeration_Knob(n, n, ["none", "Zip (1 scanline)", "PIZ Wavelet (32 scanlines)"]),
-              "create_directories": Boolean_Knob},
-    "Merge2": {"operation": lambda n: Enumeration_Knob(n, n, ["over", "plus", "copy", "mask", "screen"]),
-               "maskChannelInput": String_Knob, "also_merge": String_Knob, "mix": Double_Knob},
-    "Shuffle": {"in": String_Knob, "red": String_Knob, "green": String_Knob, "blue": String_Knob,
-                "alpha": String_Knob},
+    "Write": {"file": File_Knob, "file_type": _enum(" ", "exr", "png", "tiff", "dpx"),
+              "channels": ChannelMask_Knob, "create_directories": Boolean_Knob},
+    "Merge2": {"operation": _enum("over", "plus", "copy", "mask", "screen"),
+               "maskChannelInput": Channel_Knob, "also_merge": ChannelMask_Knob, "mix": Double_Knob},
+    "Shuffle2": {"in1": ChannelMask_Knob, "in2": ChannelMask_Knob, "out1": ChannelMask_Knob,
+                 "out2": ChannelMask_Knob, "mappings": _Mappings_Knob},
+    "Shuffle": {"in": ChannelMask_Knob, "out": ChannelMask_Knob,
+                **{c: _enum("red", "green", "blue", "alpha", "black", "white") for c in ("red", "green", "blue", "alpha")}},
     "Switch": {"which": Double_Knob},
     "Grade": {"white": Double_Knob},
 }
-_INPUTS = {"Group": 1, "Input": 0, "Output": 1, "Read": 0, "Write": 1, "Merge2": 3, "Shuffle": 1, "Switch": 4,
-           "Grade": 1}
+#: Knobs a Write has only while its ``file_type`` is exr (Nuke adds the file format's knobs).
+_EXR_KNOBS: Dict[str, Callable[[str], Knob]] = {
+    "datatype": _enum("16 bit half", "32 bit float"),
+    "compression": _enum("none", "Zip (1 scanline)", "PIZ Wavelet (32 scanlines)", "DWAA"),
+}
+_INPUTS = {"Group": 1, "Input": 0, "Output": 1, "Read": 0, "Write": 1, "Merge2": 3, "Shuffle2": 2, "Shuffle": 1,
+           "Switch": 4, "Grade": 1}
+
+
+def _classes() -> List[str]:
+    """Node classes of the faked version: the legacy Shuffle is gone in Nuke 17 (its Shuffle is Shuffle2)."""
+    return [cls for cls in _CLASSES if not (cls == "Shuffle" and NUKE_VERSION_MAJOR >= 17)]
+
+
+def _frame_file(pattern: str, frame: int) -> str:
+    path = re.sub(r"#+", lambda m: f"{frame:0{len(m.group())}d}", pattern)
+    return re.sub(r"%0?(\d*)d", lambda m: f"{frame:0{m.group(1) or 1}d}", path)
 
 
 class Node:
@@ -294,8 +434,11 @@ class Node:
         self._knobs["name"]._value = name
         for knob_name, factory in _CLASSES[cls].items():
             self.addKnob(factory(knob_name))
+        self._builtin = set(self._knobs)
         if cls == "Merge2":
             self._knobs["mix"]._value = 1.0
+        if cls == "Read":
+            self._knobs["format"]._value = root()["format"].value()  # the project format until a file is read
 
     def name(self) -> str:
         return self._knobs["name"].value()
@@ -369,11 +512,18 @@ class Node:
     def lastFrame(self) -> int:
         return self._range()[1]
 
+    def format(self) -> Format:
+        """A Read's ``format`` knob; other nodes pass their input's on (the project format without one)."""
+        if self._class == "Read":
+            return self["format"].value()
+        upstream = _upstream(self)
+        return root()["format"].value() if upstream is None else upstream.format()
+
     def width(self) -> int:
-        return _image(self, self.firstFrame()).shape[1]
+        return self.format().width()
 
     def height(self) -> int:
-        return _image(self, self.firstFrame()).shape[0]
+        return self.format().height()
 
     def _range(self) -> tuple:
         if self._class == "Read":
@@ -384,7 +534,30 @@ class Node:
         return upstream._range()
 
     def _knob_changed(self, knob: Knob) -> None:
-        pass
+        if self._class == "Write" and knob.name() == "file_type":
+            self._file_type_knobs()
+
+    def _file_type_knobs(self) -> None:
+        """A Write has the EXR knobs only while its file type is exr."""
+        exr = self["file_type"].value() == "exr"
+        for name, factory in _EXR_KNOBS.items():
+            if exr and name not in self._knobs:
+                self.addKnob(factory(name))
+                self._builtin.add(name)
+            elif not exr and name in self._knobs:
+                del self._knobs[name]
+                self._builtin.discard(name)
+
+    def _read_header(self, frames: Optional[tuple]) -> None:
+        """``file.fromUserText`` on a Read: the typed frame range, and the format of the first file."""
+        if frames is not None:
+            for name, value in zip(("first", "last", "origfirst", "origlast"), frames + frames):
+                self[name].setValue(value)
+        inp = oiio.ImageInput.open(_frame_file(self["file"].value(), self["first"].value()))
+        if inp is not None:
+            spec = inp.spec()
+            inp.close()
+            self["format"].setValue(Format(spec.full_width, spec.full_height))
 
 
 def _upstream(node: Node) -> Optional[Node]:
@@ -403,8 +576,9 @@ class _NodeFactory:
     """``nuke.nodes.Read(file=...)``: creates a node of a known class in the current group."""
 
     def __getattr__(self, cls: str) -> Callable[..., Node]:
-        if cls not in _CLASSES:
-            raise RuntimeError(f"nuke.nodes.{cls}: unknown node class (this fake knows {sorted(_CLASSES)})")
+        if cls not in _classes():
+            raise RuntimeError(f"nuke.nodes.{cls}: unknown node class in Nuke {NUKE_VERSION_MAJOR} "
+                               f"(this fake knows {sorted(_classes())})")
 
         def create(**knobs: Any) -> Node:
             _main_thread_only(f"nuke.nodes.{cls}")
@@ -420,17 +594,21 @@ def _create(cls: str, knobs: Dict[str, Any]) -> Node:
     node = Node(cls, group, knobs.pop("name", f"{cls}{count}"))
     if group.node(node.name()) is not None:
         raise ValueError(f"a node named {node.name()!r} exists in {group.name()}")
-    for name, value in knobs.items():
-        node[name].setValue(value)  # NameError on an unknown knob, TypeError on a wrong type
+    for name in sorted(knobs):  # Nuke documents no order for keyword knobs
+        node[name].setValue(knobs[name])  # NameError on an unknown knob, TypeError on a wrong type
     group._children.append(node)
-    for callback, args, kwargs, node_class in _on_create:
-        if node_class in (None, cls):
+    _run_callbacks(_on_create, node)
+    return node
+
+
+def _run_callbacks(callbacks: List[tuple], node: Node) -> None:
+    for callback, args, kwargs, node_class in list(callbacks):
+        if node_class in ("*", node.Class()):
             _this.append(node)
             try:
                 callback(*args, **kwargs)
             finally:
                 _this.pop()
-    return node
 
 
 nodes = _NodeFactory()
@@ -443,8 +621,14 @@ def toNode(name: str) -> Optional[Node]:
     return node
 
 
-def allNodes(filter: Optional[str] = None, group: Optional[Node] = None) -> List[Node]:
-    return [n for n in (group or _context[-1]).nodes() if filter is None or n.Class() == filter]
+def allNodes(filter: Optional[str] = None, group: Optional[Node] = None, recurseGroups: bool = False) -> List[Node]:
+    found = []
+    for node in (group or _context[-1]).nodes():
+        if filter is None or node.Class() == filter:
+            found.append(node)
+        if recurseGroups and node.Class() == "Group":
+            found += allNodes(filter, node, True)
+    return found
 
 
 def delete(node: Node) -> None:
@@ -472,8 +656,7 @@ def _image(node: Optional[Node], frame: int) -> np.ndarray:
         first, last = node["first"].value(), node["last"].value()
         if not first <= frame <= last:
             raise RuntimeError(f"{node.name()}: frame {frame} outside {first}-{last}")
-        path = re.sub(r"#+", lambda m: f"{frame:0{len(m.group())}d}", node["file"].value())
-        path = re.sub(r"%0?(\d*)d", lambda m: f"{frame:0{m.group(1) or 1}d}", path)
+        path = _frame_file(node["file"].value(), frame)
         inp = oiio.ImageInput.open(path)
         if inp is None:
             raise RuntimeError(f"{node.name()}: cannot read {path}: {oiio.geterror()}")
@@ -492,20 +675,23 @@ def _image(node: Optional[Node], frame: int) -> np.ndarray:
 
 
 def execute(node: Any, start: int, end: int, incr: int = 1) -> None:
-    """Renders a Write node for frames ``start..end`` (EXR, half, RGBA) in the calling thread."""
+    """Renders a Write node for frames ``start..end`` (EXR RGBA in its ``datatype``) in the calling thread."""
     _main_thread_only("execute")
     if not isinstance(node, Node) or node.Class() != "Write":
         raise ValueError("execute expects a Write node")
     for value in (start, end, incr):
         if not isinstance(value, int) or isinstance(value, bool):
             raise TypeError(f"execute: frame numbers must be int, got {type(value).__name__}")
+    if node.knob("datatype") is None:
+        raise RuntimeError(f"{node.name()}: this fake writes only file_type exr")
     for frame in range(start, end + 1, incr):
         pixels = _image(node.input(0), frame)
-        path = re.sub(r"#+", lambda m: f"{frame:0{len(m.group())}d}", node["file"].value())
+        path = _frame_file(node["file"].value(), frame)
         if node["create_directories"].value():
             os.makedirs(os.path.dirname(path), exist_ok=True)
         out = oiio.ImageOutput.create(path)
-        spec = oiio.ImageSpec(pixels.shape[1], pixels.shape[0], 4, "half")
+        spec = oiio.ImageSpec(pixels.shape[1], pixels.shape[0], 4,
+                              "half" if node["datatype"].value() == "16 bit half" else "float")
         if out is None or not out.open(path, spec) or not out.write_image(pixels):
             raise RuntimeError(f"{node.name()}: cannot write {path}: {oiio.geterror()}")
         out.close()
@@ -585,9 +771,41 @@ def pluginAddPath(path: str) -> None:
     plugin_paths.append(path)
 
 
-def addOnCreate(call: Callable, args: tuple = (), kwargs: Optional[dict] = None,
-                nodeClass: Optional[str] = None) -> None:
+def addOnCreate(call: Callable, args: tuple = (), kwargs: Optional[dict] = None, nodeClass: str = "*") -> None:
     _on_create.append((call, args, kwargs or {}, nodeClass))
+
+
+def addOnScriptLoad(call: Callable, args: tuple = (), kwargs: Optional[dict] = None, nodeClass: str = "Root") -> None:
+    """Runs ``call`` after a script is loaded (``thisNode()`` is the root)."""
+    _on_script_load.append((call, args, kwargs or {}, nodeClass))
+
+
+class Layer:
+    """``nuke.Layer(name, channels)``: registers a layer (``"facemask"``, ``["facemask.alpha"]``) for this session."""
+
+    def __init__(self, name: str, channels: Optional[List[str]] = None):
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z_]\w*", name):
+            raise TypeError(f"nuke.Layer: a layer name is an identifier, got {name!r}")
+        channels = list(channels or [])
+        if not all(isinstance(c, str) and re.fullmatch(rf"{name}\.[A-Za-z_]\w*", c) for c in channels):
+            raise ValueError(f"nuke.Layer: channels of layer {name!r} are named '{name}.<channel>', got {channels}")
+        known = _layers.setdefault(name, [])
+        known += [c for c in channels if c not in known]
+        self._name = name
+
+    def name(self) -> str:
+        return self._name
+
+    def channels(self) -> List[str]:
+        return list(_layers[self._name])
+
+    def visible(self) -> bool:
+        return True
+
+
+def layers(node: Optional[Node] = None) -> List[str]:
+    """Names of the layers this session knows."""
+    return list(_layers)
 
 
 def message(text: str) -> None:
@@ -598,16 +816,19 @@ def message(text: str) -> None:
 
 def _save_node(node: Node) -> dict:
     user = [(k.name(), type(k).__name__, k.label(), k._state()) for k in node._knobs.values()
-            if k.name() != "name" and k.name() not in _CLASSES[node._class]]
+            if k.name() not in node._builtin]
     return {"class": node._class, "name": node.name(), "user": user,
-            "knobs": {k: node._knobs[k]._state() for k in _CLASSES[node._class]},
+            "knobs": {k: node._knobs[k]._state() for k in node._knobs if k != "name" and k in node._builtin},
             "inputs": [i.name() if i is not None else None for i in node._inputs],
             "children": [_save_node(child) for child in node._children]}
 
 
 def scriptSave(path: str) -> None:
+    """Saves the script; layers made with nuke.Layer are saved with it (a .nk's ``add_layer`` lines)."""
+    saved = _save_node(_ROOT_GROUP)
+    saved["layers"] = {name: channels for name, channels in _layers.items() if name not in _DEFAULT_LAYERS}
     with open(path, "w") as file:
-        json.dump(_save_node(_ROOT_GROUP), file)
+        json.dump(saved, file)
 
 
 def scriptClear() -> None:
@@ -617,59 +838,69 @@ def scriptClear() -> None:
 
 
 def scriptOpen(path: str) -> None:
-    """Loads a script saved by :func:`scriptSave`; onCreate callbacks run for every node, as in Nuke."""
+    """Loads a script saved by :func:`scriptSave` in .nk order: each node is created with its knobs and inputs
+    and gets its onCreate callbacks, then a Group's children follow (so a Group's onCreate runs before its
+    children exist); onScriptLoad callbacks run when the whole script is loaded."""
     scriptClear()
     with open(path) as file:
         saved = json.load(file)
+    for name, channels in saved["layers"].items():
+        Layer(name, channels)
     _load_children(_ROOT_GROUP, saved)
+    _run_callbacks(_on_script_load, _ROOT_GROUP)
 
 
 def _load_children(group: Node, saved: dict) -> None:
-    made = {}
+    made: Dict[str, Node] = {}
     group.begin()
     try:
         for child in saved["children"]:
             node = Node(child["class"], group, child["name"])
+            for name, state in child["knobs"].items():
+                if name not in node._knobs:  # a knob its class adds once another is set (Write: exr knobs)
+                    node._file_type_knobs()
+                node[name]._restore(state)
             for name, cls, label, state in child["user"]:
                 knob = Enumeration_Knob(name, label, ["-"]) if cls == "Enumeration_Knob" else globals()[cls](name, label)
                 node.addKnob(knob)
                 knob._restore(state)
-            for name, state in child["knobs"].items():
-                node[name]._restore(state)
+            node._inputs = [made.get(i) if i else None for i in child["inputs"]]  # the nodes above it
             group._children.append(node)
-            made[child["name"]] = (node, child)
+            made[child["name"]] = node
+            _run_callbacks(_on_create, node)
             _load_children(node, child)
-        for node, child in made.values():
-            node._inputs = [made[i][0] if i else None for i in child["inputs"]]
-        for node, _ in made.values():
-            for callback, args, kwargs, node_class in _on_create:
-                if node_class in (None, node.Class()):
-                    _this.append(node)
-                    try:
-                        callback(*args, **kwargs)
-                    finally:
-                        _this.pop()
+        for child in saved["children"]:
+            made[child["name"]]._inputs = [made[i] if i else None for i in child["inputs"]]
     finally:
         group.end()
 
 
 def _new_root() -> Node:
     node = Node.__new__(Node)
-    node._class, node._parent, node._inputs, node._knobs, node._children = "Group", None, [], {}, []
-    for knob in (String_Knob("name"), Int_Knob("frame"), Int_Knob("first_frame"), Int_Knob("last_frame")):
+    node._class, node._parent, node._inputs, node._knobs, node._children = "Root", None, [], {}, []
+    for knob in (String_Knob("name"), Int_Knob("frame"), Int_Knob("first_frame"), Int_Knob("last_frame"),
+                 Format_Knob("format")):
         knob.node = node
         node._knobs[knob.name()] = knob
     node._knobs["name"]._value = "root"
     node._knobs["frame"]._value, node._knobs["first_frame"]._value, node._knobs["last_frame"]._value = 1, 1, 100
+    node._knobs["format"]._value = Format(2048, 1556, "2K_Super_35(full-ap)")
+    node._builtin = set(node._knobs)
     return node
 
 
-def reset(gui: bool = True) -> None:
-    """Test control: an empty script, no callbacks, menus, tasks or messages; GUI or terminal mode."""
-    global GUI
-    GUI = gui
+def reset(gui: bool = True, version: int = 17) -> None:
+    """Test control: a new session of Nuke ``version`` (14-17), GUI or terminal mode: an empty script, the
+    default layers, no callbacks, menus, tasks or messages."""
+    global GUI, NUKE_VERSION_MAJOR
+    if version not in (14, 15, 16, 17):
+        raise ValueError(f"this fake models Nuke 14-17, not {version}")
+    GUI, NUKE_VERSION_MAJOR = gui, version
+    _layers.clear()
+    _layers.update({name: list(channels) for name, channels in _DEFAULT_LAYERS.items()})
     scriptClear()
     _on_create.clear()
+    _on_script_load.clear()
     progress_tasks.clear()
     messages.clear()
     menus.clear()
@@ -682,6 +913,8 @@ _ROOT_GROUP = _new_root()
 _context: List[Node] = [_ROOT_GROUP]
 _this: List[Node] = []
 _on_create: List[tuple] = []
+_on_script_load: List[tuple] = []
+_layers: Dict[str, List[str]] = {name: list(channels) for name, channels in _DEFAULT_LAYERS.items()}
 progress_tasks: List[ProgressTask] = []
 messages: List[str] = []
 menus: Dict[str, _Menu] = {}

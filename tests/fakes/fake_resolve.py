@@ -1,16 +1,26 @@
 """A strict stand-in for the subset of DaVinci Resolve's scripting API that plugin_resolve uses.
 
-Covered (names as in Resolve 18/19's scripting README):
+Which Resolve version and which source each behaviour comes from: docs/host_api.md (the one place). Every
+method here exists in the ``fusionscript-stubs`` 21.0 stubs with a compatible signature
+(tests/plugin_resolve/test_host_api.py checks it). The faked version is given to :meth:`Resolve.with_shot`.
 
-- Resolve.GetProjectManager → ProjectManager.GetCurrentProject → Project.GetCurrentTimeline, GetMediaPool.
+Covered:
+
+- Resolve: GetProjectManager, GetVersion, GetVersionString, GetProductName → ProjectManager.GetCurrentProject
+  → Project.GetCurrentTimeline, GetMediaPool.
 - Timeline: GetName, GetCurrentVideoItem, GetTrackCount(type), GetItemListInTrack(type, index),
-  AddTrack(type), GetSetting(name).
-- TimelineItem: GetName, GetUniqueId, GetStart, GetEnd, GetDuration, GetSourceStartFrame,
-  GetMediaPoolItem.
+  AddTrack(type), DeleteClips(items, ripple), GetSetting(name).
+- TimelineItem: GetName, GetUniqueId, GetStart, GetEnd, GetDuration, GetLeftOffset, GetMediaPoolItem, and
+  GetSourceStartFrame only on Resolve 19.0.2 and later.
 - MediaPool: GetRootFolder, AddSubFolder, SetCurrentFolder, GetCurrentFolder, ImportMedia([{FilePath,
   StartIndex, EndIndex}]), AppendToTimeline([{mediaPoolItem, startFrame, endFrame, trackIndex,
   recordFrame, mediaType}]).
 - Folder: GetName, GetSubFolderList, GetClipList. MediaPoolItem: GetName, GetClipProperty(name).
+
+Version behaviour: AppendToTimeline's ``endFrame`` is inclusive on Resolve 18 and exclusive from 19 on;
+GetSourceStartFrame counts from the clip's start timecode (``Start TC``), GetLeftOffset from its first frame.
+A name the faked version lacks answers None, as Resolve's scripting objects do, so calling it raises
+TypeError ("'NoneType' object is not callable").
 
 Strictness: wrong argument types and unknown dict keys raise TypeError; an unknown track type, clip
 property or timeline setting raises KeyError; ImportMedia of a sequence imports only when every frame
@@ -29,24 +39,42 @@ from typing import Any, Dict, List, Optional
 _ids = itertools.count(1)
 
 
+class _RemoteObject:
+    """Resolve's scripting objects answer None for a name they do not have."""
+
+    def __getattr__(self, name: str) -> None:
+        return None
+
+
+def _timecode_frames(timecode: str, fps: float) -> int:
+    """``HH:MM:SS:FF`` (non-drop) → frames at ``fps``."""
+    hours, minutes, seconds, frames = (int(part) for part in timecode.split(":"))
+    return ((hours * 60 + minutes) * 60 + seconds) * round(fps) + frames
+
+
 def _check(value: Any, kind: Any, what: str) -> None:
     if isinstance(value, bool) and kind is not bool or not isinstance(value, kind):
         raise TypeError(f"{what}: expected {kind}, got {type(value).__name__}")
 
 
-class MediaPoolItem:
+class MediaPoolItem(_RemoteObject):
     """A clip: its name and clip properties (``File Path`` in Resolve's ``name.[first-last].ext`` form)."""
 
-    PROPERTIES = ("File Path", "Clip Name", "FPS", "Start", "End", "Frames", "Type")
+    PROPERTIES = ("File Path", "Clip Name", "FPS", "Start", "End", "Frames", "Type", "Start TC")
 
-    def __init__(self, name: str, file_path: str, first: int, last: int, fps: float = 24.0):
+    def __init__(self, name: str, file_path: str, first: int, last: int, fps: float = 24.0,
+                 start_tc: str = "00:00:00:00"):
         self._name = name
         self._props = {"File Path": file_path, "Clip Name": name, "FPS": fps, "Start": str(first),
-                       "End": str(last), "Frames": str(last - first + 1), "Type": "Video"}
+                       "End": str(last), "Frames": str(last - first + 1), "Type": "Video", "Start TC": start_tc}
         self.first, self.last = first, last
 
     def GetName(self) -> str:
         return self._name
+
+    def start_frame(self) -> int:
+        """Test helper: the clip's start timecode in frames."""
+        return _timecode_frames(self._props["Start TC"], float(self._props["FPS"]))
 
     def GetClipProperty(self, name: str) -> Any:
         _check(name, str, "GetClipProperty")
@@ -55,8 +83,11 @@ class MediaPoolItem:
         return self._props[name]
 
 
-class TimelineItem:
+class TimelineItem(_RemoteObject):
+    """An item as Resolve 18 - 19.0.1 has it; :class:`TimelineItem19` adds GetSourceStartFrame."""
+
     def __init__(self, media: Optional[MediaPoolItem], start: int, source_start: int, duration: int):
+        """``source_start``: the item's first frame as an offset into its clip (0 = the clip's first frame)."""
         self._media, self._start, self._source_start, self._duration = media, start, source_start, duration
         self._id = str(next(_ids))
 
@@ -66,26 +97,40 @@ class TimelineItem:
     def GetUniqueId(self) -> str:
         return self._id
 
-    def GetStart(self) -> int:
+    def GetStart(self, subframe_precision: bool = False) -> int:
         return self._start
 
-    def GetEnd(self) -> int:
+    def GetEnd(self, subframe_precision: bool = False) -> int:
         return self._start + self._duration
 
-    def GetDuration(self) -> int:
+    def GetDuration(self, subframe_precision: bool = False) -> int:
         return self._duration
 
-    def GetSourceStartFrame(self) -> int:
+    def GetLeftOffset(self, subframe_precision: bool = False) -> int:
+        """How far the item could be extended to the left: the source frames before its first one."""
         return self._source_start
 
     def GetMediaPoolItem(self) -> Optional[MediaPoolItem]:
         return self._media
 
 
-class Timeline:
-    def __init__(self, name: str, fps: float = 24.0):
-        self._name, self._fps, self.playhead = name, fps, 0
+class TimelineItem19(TimelineItem):
+    """An item on Resolve 19.0.2 and later."""
+
+    def GetSourceStartFrame(self) -> int:
+        """The item's first source frame, counted from the clip's start timecode."""
+        return (self._media.start_frame() if self._media else 0) + self._source_start
+
+
+class Timeline(_RemoteObject):
+    def __init__(self, name: str, fps: float = 24.0, version: tuple = (19, 1, 3)):
+        self._name, self._fps, self.playhead, self.version = name, fps, 0, version
         self.tracks: List[List[TimelineItem]] = [[]]
+
+    def item(self, media: Optional[MediaPoolItem], start: int, source_start: int, duration: int) -> TimelineItem:
+        """Test helper: a timeline item of this Resolve version (not added to a track)."""
+        cls = TimelineItem19 if self.version >= (19, 0, 2) else TimelineItem
+        return cls(media, start, source_start, duration)
 
     def GetName(self) -> str:
         return self._name
@@ -105,9 +150,18 @@ class Timeline:
         _check(index, int, "GetItemListInTrack index")
         return list(self.tracks[index - 1]) if track_type == "video" and 1 <= index <= len(self.tracks) else []
 
-    def AddTrack(self, track_type: str) -> bool:
-        self._type(track_type)
+    def AddTrack(self, trackType: str, subTrackType: Optional[str] = None) -> bool:
+        self._type(trackType)
         self.tracks.append([])
+        return True
+
+    def DeleteClips(self, timelineItems: List[TimelineItem], Bool: bool = False) -> bool:
+        _check(timelineItems, list, "DeleteClips")
+        for item in timelineItems:
+            track = next((t for t in self.tracks if item in t), None)
+            if track is None:
+                return False
+            track.remove(item)
         return True
 
     def GetCurrentVideoItem(self) -> Optional[TimelineItem]:
@@ -124,7 +178,7 @@ class Timeline:
             raise KeyError(f"unknown track type {track_type!r}")
 
 
-class Folder:
+class Folder(_RemoteObject):
     def __init__(self, name: str):
         self._name, self.subfolders, self.clips = name, [], []
 
@@ -138,7 +192,7 @@ class Folder:
         return list(self.clips)
 
 
-class MediaPool:
+class MediaPool(_RemoteObject):
     IMPORT_KEYS = {"FilePath", "StartIndex", "EndIndex"}
     APPEND_KEYS = {"mediaPoolItem", "startFrame", "endFrame", "trackIndex", "recordFrame", "mediaType"}
 
@@ -203,17 +257,18 @@ class MediaPool:
             track = entry["trackIndex"]
             if not 1 <= track <= len(timeline.tracks):
                 return []
-            duration = entry["endFrame"] - entry["startFrame"] + 1
+            # endFrame: inclusive on Resolve 18, exclusive from 19 on
+            duration = entry["endFrame"] - entry["startFrame"] + (1 if timeline.version < (19,) else 0)
             start = entry["recordFrame"]
             if any(other.GetStart() < start + duration and start < other.GetEnd() for other in timeline.tracks[track - 1]):
                 return []
-            item = TimelineItem(clip, start, entry["startFrame"], duration)
+            item = timeline.item(clip, start, entry["startFrame"], duration)
             timeline.tracks[track - 1].append(item)
             placed.append(item)
         return placed
 
 
-class Project:
+class Project(_RemoteObject):
     def __init__(self, timeline: Timeline):
         self.timeline = timeline
         self.media_pool = MediaPool(self)
@@ -225,7 +280,7 @@ class Project:
         return self.media_pool
 
 
-class ProjectManager:
+class ProjectManager(_RemoteObject):
     def __init__(self, project: Optional[Project]):
         self.project = project
 
@@ -233,24 +288,37 @@ class ProjectManager:
         return self.project
 
 
-class Resolve:
+class Resolve(_RemoteObject):
     """The ``resolve`` object. Test setup: ``Resolve.with_shot(...)`` builds a project with one item."""
 
-    def __init__(self, project: Optional[Project]):
-        self._manager = ProjectManager(project)
+    def __init__(self, project: Optional[Project], version: tuple = (19, 1, 3), build: int = 7):
+        self._manager, self._version, self._build = ProjectManager(project), version, build
 
     def GetProjectManager(self) -> ProjectManager:
         return self._manager
 
+    def GetProductName(self) -> str:
+        return "DaVinci Resolve"
+
+    def GetVersion(self) -> list:
+        """``[major, minor, patch, build, suffix]``."""
+        return [*self._version, self._build, ""]
+
+    def GetVersionString(self) -> str:
+        return ".".join(str(n) for n in (*self._version, self._build))
+
     @classmethod
     def with_shot(cls, file_path: str, first: int, last: int, *, record_start: int, source_offset: int,
-                  duration: int, fps: float = 24.0) -> "Resolve":
-        """A timeline at ``fps`` whose video track 1 holds frames ``first+source_offset ...`` of a sequence
-        clip at ``record_start``; the playhead is over it."""
-        timeline = Timeline("Edit v1", fps)
-        clip = MediaPoolItem(os.path.basename(file_path), file_path, first, last, fps)
-        timeline.tracks[0].append(TimelineItem(clip, record_start, source_offset, duration))
+                  duration: int, fps: float = 24.0, version: str = "19.1.3",
+                  start_tc: str = "00:00:00:00") -> "Resolve":
+        """Resolve ``version`` with a timeline at ``fps`` whose video track 1 holds frames
+        ``first+source_offset ...`` of a sequence clip (start timecode ``start_tc``) at ``record_start``;
+        the playhead is over it."""
+        numbers = tuple(int(part) for part in version.split("."))
+        timeline = Timeline("Edit v1", fps, numbers)
+        clip = MediaPoolItem(os.path.basename(file_path), file_path, first, last, fps, start_tc)
+        timeline.tracks[0].append(timeline.item(clip, record_start, source_offset, duration))
         timeline.playhead = record_start + duration // 2
         project = Project(timeline)
         project.media_pool.root.clips.append(clip)
-        return cls(project)
+        return cls(project, numbers)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from ned_protocol.messages import EMOTIONS
 
@@ -50,28 +48,41 @@ def test_output_pulldown_switches_between_comp_plate_and_mask(nuke):
     assert merge.input(0).name() == "Input1" and merge.input(1).name() == merge.input(2).name() == "PlateRead"
 
 
-def test_the_fake_rejects_what_nuke_rejects(nuke):
+@pytest.mark.parametrize("version", [14, 15, 16, 17])
+def test_the_mask_output_is_a_shuffle2_of_a_facemask_layer_the_node_creates(nuke, version):
+    """Nuke 17 has no legacy Shuffle; channel knobs accept only layers Nuke knows (Shuffle2 since Nuke 12.1)."""
+    from ned_nuke.node_builder import MASK_SHUFFLE, MERGE, create_ned_node
+
+    nuke.reset(gui=True, version=version)
+    assert "facemask" not in nuke.layers()
+    group = create_ned_node()
+    assert nuke.Layer("facemask").channels() == ["facemask.alpha"]
+    mask = group.node(MASK_SHUFFLE)
+    assert mask.Class() == "Shuffle2" and (mask["in1"].value(), mask["out1"].value()) == ("facemask", "rgba")
+    assert mask["mappings"].value() == [(0, "facemask.alpha", f"rgba.{c}") for c in ("red", "green", "blue", "alpha")]
+    assert group.node(MERGE)["maskChannelInput"].value() == "facemask.alpha"
+    create_ned_node()  # the layer exists now: a second node reuses it
+    assert nuke.layers().count("facemask") == 1
+
+
+def test_knob_values_a_render_cannot_use_are_refused_naming_the_knob(nuke, tmp_path):
+    from ned_nuke.errors import SettingsError
     from ned_nuke.node_builder import create_ned_node
+    from ned_nuke.settings import read_settings
 
     group = create_ned_node()
-    with pytest.raises(NameError):
-        group["intensty"]
-    with pytest.raises(TypeError):
-        group["intensity"].setValue("0.5")
-    with pytest.raises(ValueError):
-        group["emotion"].setValue("joyful")
-    with pytest.raises(NameError):
-        nuke.nodes.Read(fiel="x.exr")
-    errors = []
-    thread = threading.Thread(target=lambda: errors.append(_try(lambda: group["seed"].setValue(3))))
-    thread.start()
-    thread.join()
-    assert isinstance(errors[0], RuntimeError)
-
-
-def _try(call):
-    try:
-        call()
-    except Exception as exc:
-        return exc
-    return None
+    group["use_input_range"].setValue(False)
+    group["first"].setValue(1010)
+    group["last"].setValue(1001)
+    with pytest.raises(SettingsError, match="'first' <= 'last'"):
+        read_settings(group)
+    group["first"].setValue(1001)
+    with pytest.raises(SettingsError, match="'output directory'"):
+        read_settings(group)
+    group["output_dir"].setValue(str(tmp_path))
+    group["blend_emotion"].setValue("sad")
+    group["blend"].setValue(1.7)  # the slider goes past 1: a full blend, not an extrapolation
+    settings = read_settings(group)
+    assert settings.emotion["target"] == "sad" and (settings.first, settings.last) == (1001, 1010)
+    with pytest.raises(SettingsError, match="frames 990-1001 lie outside its range 1001-1010"):
+        read_settings(group, 990, 1001)

@@ -17,9 +17,16 @@ def test_source_pattern_reads_resolve_sequence_paths():
     assert source_pattern("/s/take 3.mov") == ("/s/take 3.mov", 0)
 
 
-def test_the_item_under_the_playhead_gives_source_frames_and_fps(shot_dir):
+#: Resolve versions with different API behaviour: no GetSourceStartFrame before 19.0.2, AppendToTimeline's
+#: endFrame exclusive from 19 on; clips whose start timecode is not zero.
+VERSIONS = [("18.1.4", "00:00:00:00"), ("19.0.1", "01:00:00:00"), ("19.0.2", "01:00:00:00"),
+            ("19.1.3", "00:00:00:00"), ("21.0.0", "00:00:41:17")]
+
+
+@pytest.mark.parametrize("version, start_tc", VERSIONS)
+def test_the_item_under_the_playhead_gives_source_frames_and_fps(shot_dir, version, start_tc):
     resolve = Resolve.with_shot(str(shot_dir / "plate.[1001-1005].png"), 1001, 1005, record_start=86400,
-                                source_offset=1, duration=3, fps=25.0)
+                                source_offset=1, duration=3, fps=25.0, version=version, start_tc=start_tc)
     shot = current_shot(resolve)
     assert (shot.source_path, shot.source_first, shot.source_last) == (str(shot_dir / "plate.####.png"), 1002, 1004)
     assert (shot.track, shot.record_start, shot.fps) == (1, 86400, 25.0)
@@ -28,10 +35,21 @@ def test_the_item_under_the_playhead_gives_source_frames_and_fps(shot_dir):
         current_shot(resolve)
 
 
-def test_render_imports_the_plates_into_the_ned_bin_above_the_source_in_sync(real_node, shot_dir, tmp_path):
+def test_resolve_before_18_is_refused_with_the_supported_versions(shot_dir):
+    from ned_resolve.errors import NedResolveError
+
+    resolve = Resolve.with_shot(str(shot_dir / "plate.[1001-1005].png"), 1001, 1005, record_start=0,
+                                source_offset=0, duration=5, version="17.4.6")
+    with pytest.raises(NedResolveError, match="Resolve 17.4.6 .*18"):
+        current_shot(resolve)
+
+
+@pytest.mark.parametrize("version, start_tc", VERSIONS)
+def test_render_imports_the_plates_into_the_ned_bin_above_the_source_in_sync(real_node, shot_dir, tmp_path, version,
+                                                                             start_tc):
     node, _, out = real_node
     resolve = Resolve.with_shot(str(shot_dir / "plate.[1001-1005].png"), 1001, 1005, record_start=86400,
-                                source_offset=1, duration=3)
+                                source_offset=1, duration=3, version=version, start_tc=start_tc)
     choices = Choices(emotion="sad", intensity=0.7, reference="", output_dir=str(out / tmp_path.name),
                       node=NodeSettings(node.address))
     lines = []
@@ -44,7 +62,7 @@ def test_render_imports_the_plates_into_the_ned_bin_above_the_source_in_sync(rea
     assert clip.GetClipProperty("File Path") == str(out / tmp_path.name / "plate_ned.[1002-1004].exr")
     timeline = project.GetCurrentTimeline()
     assert timeline.GetTrackCount("video") == 2 and timeline.GetItemListInTrack("video", 2) == [placed]
-    assert (placed.GetStart(), placed.GetDuration(), placed.GetSourceStartFrame()) == (86400, 3, 0)
+    assert (placed.GetStart(), placed.GetDuration(), placed.GetLeftOffset()) == (86400, 3, 0)  # frame for frame
     assert any("job" in line for line in lines) and "video track 2 at frame 86400" in lines[-1]
     import OpenImageIO as oiio
 
