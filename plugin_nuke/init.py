@@ -6,10 +6,13 @@ import sys
 import nuke
 
 _here = os.path.dirname(os.path.abspath(__file__))
+if _here not in sys.path:
+    sys.path.insert(0, _here)
+
+from ned_nuke.plugin_paths import add_plugin_paths
+
 # The installer puts ned_protocol and its dependencies (pyzmq, msgpack) for Nuke's Python into lib/.
-for _path in (_here, os.path.join(_here, "lib")):
-    if os.path.isdir(_path) and _path not in sys.path:
-        sys.path.insert(0, _path)
+add_plugin_paths(_here)
 
 import ned_nuke.callbacks
 

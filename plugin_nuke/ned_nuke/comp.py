@@ -13,11 +13,15 @@ from .settings import frame_range, plate_location
 
 
 def show_plates(group: "nuke.Node", directory: str, pattern: str, first: int, last: int) -> None:
-    """Loads ``directory/pattern`` frames ``first..last`` into the plate Read (black outside; main thread)."""
+    """Loads ``directory/pattern`` frames ``first..last`` into the plate Read (black outside; main thread).
+
+    ``fromUserText`` (not ``setValue``) also reads the first plate's header into the Read's ``format``, so the
+    plates show at their own size rather than the project's.
+    """
     read = group.node(PLATE_READ)
-    read["file"].setValue(_join(directory, printf_pattern(pattern)))
+    read["file"].fromUserText(f"{_join(directory, printf_pattern(pattern))} {first}-{last}")
     for knob, value in (("first", first), ("origfirst", first), ("last", last), ("origlast", last)):
-        read[knob].setValue(value)
+        read[knob].setValue(value)  # also the original range, which fromUserText is not documented to set
 
 
 def found_plates(group: "nuke.Node") -> List[int]:

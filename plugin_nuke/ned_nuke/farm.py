@@ -1,15 +1,32 @@
-"""Terminal-mode render of NED nodes: ``nuke -t farm.py SCRIPT.nk NODE FIRST LAST`` (no UI calls)."""
+"""Terminal-mode render of NED nodes (no UI calls)::
+
+    nuke -t plugin_nuke/ned_nuke/farm.py SCRIPT.nk NED_NODE [FIRST LAST]
+
+Nuke runs this file as ``__main__``, outside the ``ned_nuke`` package and maybe without the plugin's
+init.py, so it puts the plugin's folders on ``sys.path`` itself and imports absolutely.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import List, Optional
 
+if __package__ in (None, ""):  # run as a file
+    _PLUGIN = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if _PLUGIN not in sys.path:
+        sys.path.insert(0, _PLUGIN)
+    from ned_nuke.plugin_paths import add_plugin_paths
+
+    add_plugin_paths(_PLUGIN)
+
 import nuke
 
-from .errors import NedNukeError
-from .node_builder import is_ned_node
-from .render import start_render
+from ned_nuke.errors import NedNukeError
+from ned_nuke.node_builder import is_ned_node
+from ned_nuke.render import start_render
+
+USAGE = "usage: nuke -t plugin_nuke/ned_nuke/farm.py SCRIPT.nk NED_NODE [FIRST LAST]"
 
 
 def render_node(name: str, first: Optional[int] = None, last: Optional[int] = None) -> int:
@@ -30,8 +47,8 @@ def render_node(name: str, first: Optional[int] = None, last: Optional[int] = No
 
 def main(argv: List[str]) -> int:
     """``SCRIPT NODE [FIRST LAST]``: opens the script, renders, returns an exit status (0 ok, 1 failed, 2 usage)."""
-    if len(argv) not in (2, 4):
-        print("usage: nuke -t -m 1 -- farm.py SCRIPT.nk NED_NODE [FIRST LAST]", file=sys.stderr)
+    if len(argv) not in (2, 4) or (len(argv) == 4 and not all(arg.lstrip("-").isdigit() for arg in argv[2:])):
+        print(USAGE, file=sys.stderr)
         return 2
     nuke.scriptOpen(argv[0])
     first, last = (int(argv[2]), int(argv[3])) if len(argv) == 4 else (None, None)

@@ -20,6 +20,8 @@ NO_BLEND = "none"
 
 # Names of the internal nodes.
 PLATE_READ, MERGE, MASK_SHUFFLE, SWITCH = "PlateRead", "FaceOver", "FaceMask", "OutputSwitch"
+#: The plates' blend mask: EXR channel ``facemask.A``, which Nuke reads as ``facemask.alpha``.
+MASK_LAYER, MASK_CHANNEL = "facemask", "facemask.alpha"
 
 
 def track_label(track: Dict[str, Any]) -> str:
@@ -88,26 +90,42 @@ def create_ned_node() -> "nuke.Node":
     Returns:
         The Group; its output is the input until plates have been rendered.
     """
+    _ensure_mask_layer()
     group = nuke.nodes.Group(name=_free_name("NED"))
     for knob in _knobs(NodeSettings.from_environment()):
         group.addKnob(knob)
     with group:
         source = nuke.nodes.Input(name="Input1")
         plate = nuke.nodes.Read(name=PLATE_READ, on_error="black")
-        merge = nuke.nodes.Merge2(name=MERGE, operation="over", maskChannelInput="facemask.alpha",
-                                  also_merge="all")
+        merge = nuke.nodes.Merge2(name=MERGE, operation="over", maskChannelInput=MASK_CHANNEL, also_merge="all")
         merge.setInput(0, source)   # B: the plate the artist gave
         merge.setInput(1, plate)    # A: the face plate (premultiplied RGBA + facemask.A)
         merge.setInput(2, plate)    # mask: facemask.alpha of the plate
-        mask = nuke.nodes.Shuffle(name=MASK_SHUFFLE, red="alpha", green="alpha", blue="alpha", alpha="alpha",
-                                  **{"in": "facemask"})
-        mask.setInput(0, plate)
+        mask = _mask_shuffle(plate)
         switch = nuke.nodes.Switch(name=SWITCH)
         switch["which"].setExpression("parent.output")  # the Group's output pulldown picks the input
         for index, node in enumerate((merge, plate, mask)):
             switch.setInput(index, node)
         nuke.nodes.Output(name="Output1").setInput(0, switch)
     return group
+
+
+def _ensure_mask_layer() -> None:
+    """Channel knobs take only layers Nuke knows; before any plate is read, ``facemask`` is not one of them.
+    A saved script keeps the layer (its ``add_layer`` line)."""
+    if MASK_LAYER not in nuke.layers():
+        nuke.Layer(MASK_LAYER, [MASK_CHANNEL])
+
+
+def _mask_shuffle(plate: "nuke.Node") -> "nuke.Node":
+    """The mask output: ``facemask.alpha`` into R, G, B and A. Shuffle2 (Nuke 12.1 and later: every supported
+    version; Nuke 17 has no legacy Shuffle); channels are set after the layers, mappings last."""
+    mask = nuke.nodes.Shuffle2(name=MASK_SHUFFLE)
+    mask["in1"].setValue(MASK_LAYER)
+    mask["out1"].setValue("rgba")
+    mask["mappings"].setValue([(0, MASK_CHANNEL, f"rgba.{channel}") for channel in ("red", "green", "blue", "alpha")])
+    mask.setInput(0, plate)
+    return mask
 
 
 def is_ned_node(node: "nuke.Node") -> bool:

@@ -43,8 +43,9 @@ def job_source(group: "nuke.Node", first: int, last: int, bake_dir: str) -> Dict
         return {"kind": "path", "path": upstream["file"].value(), "frames": frames}
     pattern = os.path.join(bake_dir, "src.####.exr")
     with group:
-        write = nuke.nodes.Write(file=pattern.replace(os.sep, "/"), file_type="exr", channels="rgba",
-                                 datatype="16 bit half", create_directories=True)
+        write = nuke.nodes.Write(file=pattern.replace(os.sep, "/"), channels="rgba", create_directories=True)
+        write["file_type"].setValue("exr")
+        write["datatype"].setValue("16 bit half")  # an EXR knob: it exists once file_type is exr
         write.setInput(0, group.node("Input1"))
         try:
             nuke.execute(write, first, last, 1)

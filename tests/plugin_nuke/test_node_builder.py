@@ -77,6 +77,7 @@ def test_knob_values_a_render_cannot_use_are_refused_naming_the_knob(nuke, tmp_p
     with pytest.raises(SettingsError, match="'first' <= 'last'"):
         read_settings(group)
     group["first"].setValue(1001)
+    group["last"].setValue(1010)
     with pytest.raises(SettingsError, match="'output directory'"):
         read_settings(group)
     group["output_dir"].setValue(str(tmp_path))
