@@ -15,28 +15,31 @@ def ask(fusion: Any, bmd: Any) -> Optional[Choices]:
     ui = fusion.UIManager
     dispatcher = bmd.UIDispatcher(ui)
     env = NodeSettings.from_environment()
-    window = dispatcher.AddWindow({"ID": "NedDialog", "WindowTitle": "NED Emotion", "Geometry": [200, 200, 460, 230]},
-                                  ui.VGroup([
-                                      ui.HGroup([ui.Label({"Text": "Emotion"}), ui.ComboBox({"ID": "Emotion"})]),
-                                      ui.HGroup([ui.Label({"Text": "Intensity"}),
-                                                 ui.DoubleSpinBox({"ID": "Intensity", "Minimum": 0.0, "Maximum": 1.5,
-                                                                   "Value": 1.0, "SingleStep": 0.1})]),
-                                      ui.HGroup([ui.Label({"Text": "Reference clip"}), ui.LineEdit({"ID": "Reference"})]),
-                                      ui.HGroup([ui.Label({"Text": "Output folder"}), ui.LineEdit({"ID": "Out"})]),
-                                      ui.HGroup([ui.Label({"Text": "Node"}), ui.LineEdit({"ID": "Node", "Text": env.address})]),
-                                      ui.HGroup([ui.Label({"Text": "Key file"}), ui.LineEdit({"ID": "KeyFile", "Text": env.key_file})]),
-                                      ui.HGroup([ui.Button({"ID": "Render", "Text": "Render"}),
-                                                 ui.Button({"ID": "Cancel", "Text": "Cancel"})]),
-                                  ]))
+    rows = [("Emotion", ui.ComboBox({"ID": "Emotion"})),
+            ("Intensity", ui.DoubleSpinBox({"ID": "Intensity", "Minimum": 0.0, "Maximum": 1.5, "Value": 1.0,
+                                            "SingleStep": 0.1})),
+            ("Reference clip", ui.LineEdit({"ID": "Reference"})),
+            ("Output folder", ui.LineEdit({"ID": "Out", "PlaceholderText": "<source folder>/ned/<clip>_<emotion>"})),
+            ("Node", ui.LineEdit({"ID": "Node", "Text": env.address})),
+            ("Key file", ui.LineEdit({"ID": "KeyFile", "Text": env.key_file})),
+            ("CURVE node key", ui.LineEdit({"ID": "ServerKey", "PlaceholderText": "server.key"})),
+            ("CURVE client key", ui.LineEdit({"ID": "ClientKey", "PlaceholderText": "NAME.key_secret"}))]
+    window = dispatcher.AddWindow({"ID": "NedDialog", "WindowTitle": "NED Emotion", "Geometry": [200, 200, 480, 300]},
+                                  ui.VGroup([*(ui.HGroup([ui.Label({"Text": label}), field]) for label, field in rows),
+                                             ui.HGroup([ui.Button({"ID": "Render", "Text": "Render"}),
+                                                        ui.Button({"ID": "Cancel", "Text": "Cancel"})])]))
     items = window.GetItems()
     for label in EMOTIONS:
         items["Emotion"].AddItem(label)
     picked: Dict[str, Choices] = {}
 
     def render(_event: Any) -> None:
+        text = {name: items[name].Text.strip() for name in ("Reference", "Out", "Node", "KeyFile", "ServerKey",
+                                                             "ClientKey")}
         picked["choices"] = Choices(emotion=items["Emotion"].CurrentText, intensity=float(items["Intensity"].Value),
-                                    reference=items["Reference"].Text.strip(), output_dir=items["Out"].Text.strip(),
-                                    node=NodeSettings(items["Node"].Text.strip(), items["KeyFile"].Text.strip()))
+                                    reference=text["Reference"], output_dir=text["Out"],
+                                    node=NodeSettings(text["Node"], text["KeyFile"], text["ServerKey"],
+                                                      text["ClientKey"]))
         dispatcher.ExitLoop()
 
     window.On.Render.Clicked = render

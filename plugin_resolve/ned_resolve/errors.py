@@ -15,3 +15,7 @@ class ImportPlatesError(NedResolveError):
 
 class RenderJobError(NedResolveError):
     """The render node failed or cancelled the job; the message is the node's."""
+
+
+class UnsupportedResolveError(NedResolveError):
+    """The running Resolve is older than the versions this script supports."""

@@ -10,6 +10,7 @@ from ned_protocol.plates import frame_path, printf_pattern
 from .errors import ImportPlatesError
 from .ned_items import BIN_NAME
 from .timeline import Shot
+from .version import resolve_version
 
 
 def ned_bin(media_pool: Any) -> Any:
@@ -34,7 +35,8 @@ def import_and_place(resolve: Any, shot: Shot, directory: str, pattern: str) -> 
     """Imports ``directory/pattern`` for the shot's source frames; puts it on the first free track above the shot.
 
     The clip's first frame lands on the timeline frame where the shot starts, so plate frame N sits over
-    source frame N.
+    source frame N. ``endFrame`` is inclusive on Resolve 18 and exclusive from 19 on; the placed length is
+    read back, and a clip of the wrong length is taken off the timeline again.
 
     Returns:
         The new TimelineItem and its video track index.
@@ -42,6 +44,7 @@ def import_and_place(resolve: Any, shot: Shot, directory: str, pattern: str) -> 
     Raises:
         ImportPlatesError: Resolve did not import or place the clip.
     """
+    version = resolve_version(resolve)
     project = resolve.GetProjectManager().GetCurrentProject()
     media_pool = project.GetMediaPool()
     timeline = project.GetCurrentTimeline()
@@ -55,11 +58,17 @@ def import_and_place(resolve: Any, shot: Shot, directory: str, pattern: str) -> 
     while timeline.GetTrackCount("video") < track:
         if not timeline.AddTrack("video"):
             raise ImportPlatesError(f"Resolve could not add video track {track} to {timeline.GetName()!r}")
+    frames = shot.source_last - shot.source_first + 1
     placed = media_pool.AppendToTimeline([{"mediaPoolItem": clips[0], "startFrame": 0,
-                                           "endFrame": shot.source_last - shot.source_first,
+                                           "endFrame": frames if version.end_frame_exclusive else frames - 1,
                                            "trackIndex": track, "recordFrame": shot.record_start,
                                            "mediaType": 1}])
     if not placed:
         raise ImportPlatesError(f"Resolve could not place {clips[0].GetName()!r} on video track {track} "
                                 f"at frame {shot.record_start}")
+    if placed[0].GetDuration() != frames:
+        timeline.DeleteClips(placed, False)
+        raise ImportPlatesError(f"Resolve {version.text} placed {clips[0].GetName()!r} with "
+                                f"{placed[0].GetDuration()} frames instead of {frames}; it was taken off the "
+                                f"timeline again (the plates are in the NED bin)")
     return placed[0], track

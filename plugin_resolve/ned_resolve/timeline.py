@@ -8,6 +8,8 @@ from typing import Any, Tuple
 
 from .errors import NoShotError
 from .ned_items import is_ned_plate, ned_clip_paths
+from .timecode import timecode_frames
+from .version import ResolveVersion, resolve_version
 
 _SEQUENCE = re.compile(r"^(?P<head>.*?)\[(?P<first>\d+)-(?P<last>\d+)\](?P<tail>[^/\\]*)$")
 
@@ -54,7 +56,9 @@ def current_shot(resolve: Any) -> Shot:
 
     Raises:
         NoShotError: no project, timeline or item there, or the item has no media file.
+        UnsupportedResolveError: Resolve older than 18.
     """
+    version = resolve_version(resolve)
     project = resolve.GetProjectManager().GetCurrentProject()
     timeline = project.GetCurrentTimeline() if project else None
     if timeline is None:
@@ -71,10 +75,35 @@ def current_shot(resolve: Any) -> Shot:
     if not file_path:
         raise NoShotError(f"timeline item {item.GetName()!r} has no source file (generator, title or compound clip)")
     path, file_first = source_pattern(file_path)
-    first = file_first + item.GetSourceStartFrame()
+    first = file_first + source_offset(item, media, version)
     return Shot(item=item, track=track, record_start=item.GetStart(), source_path=path, source_first=first,
                 source_last=first + item.GetDuration() - 1, fps=float(timeline.GetSetting("timelineFrameRate")),
                 name=item.GetName())
+
+
+def source_offset(item: Any, media: Any, version: ResolveVersion) -> int:
+    """The item's first frame as an offset into its clip (0 = the clip's first frame).
+
+    Resolve 19.0.2 and later: ``GetSourceStartFrame()``, which counts from the clip's start timecode
+    (``Start TC``), so that is taken off. Earlier (no GetSourceStartFrame): ``GetLeftOffset()``, the frames
+    the item could be extended by to the left.
+
+    Raises:
+        NoShotError: the clip's start timecode cannot be read, or the offset comes out negative.
+    """
+    if not version.has_source_start_frame:
+        offset = int(item.GetLeftOffset())
+    else:
+        start_tc, fps = media.GetClipProperty("Start TC"), media.GetClipProperty("FPS")
+        try:
+            offset = int(item.GetSourceStartFrame()) - timecode_frames(start_tc, float(fps))
+        except ValueError as exc:
+            raise NoShotError(f"clip {media.GetName()!r}: cannot read its start timecode {start_tc!r} at "
+                              f"{fps} fps: {exc}") from exc
+    if offset < 0:
+        raise NoShotError(f"timeline item {item.GetName()!r} starts {-offset} frames before its clip "
+                          f"{media.GetName()!r} (Resolve {version.text}); trim it to the clip's frames")
+    return offset
 
 
 def _source_below(project: Any, timeline: Any, item: Any, track: int) -> Tuple[Any, int]:

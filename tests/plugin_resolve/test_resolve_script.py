@@ -40,7 +40,7 @@ def test_resolve_before_18_is_refused_with_the_supported_versions(shot_dir):
 
     resolve = Resolve.with_shot(str(shot_dir / "plate.[1001-1005].png"), 1001, 1005, record_start=0,
                                 source_offset=0, duration=5, version="17.4.6")
-    with pytest.raises(NedResolveError, match="Resolve 17.4.6 .*18"):
+    with pytest.raises(NedResolveError, match=r"Resolve 17\.4\.6.* 18 or later"):
         current_shot(resolve)
 
 
@@ -118,3 +118,33 @@ def test_rerunning_over_a_shot_with_a_ned_clip_renders_the_source_and_stacks_the
                                                                          "plate_ned.[1001-1002].exr")
     assert any("for plate.[1001-1005].png frames 1001-1002" in line for line in lines)
     assert "video track 3 at frame 50" in lines[-1]
+
+
+def test_start_timecodes_count_in_frames_drop_frame_included():
+    from ned_resolve.timecode import timecode_frames
+
+    assert timecode_frames("01:00:00:00", 24.0) == 86400 and timecode_frames("", 25.0) == 0
+    assert timecode_frames("00:00:41:17", 24.0) == 1001
+    assert timecode_frames("01:00:00;00", 29.97) == 107892  # SMPTE drop-frame: 108000 - 108 dropped numbers
+    assert timecode_frames("00:01:00;02", 29.97) == 1800    # 00:01:00;00 and ;01 do not exist
+    with pytest.raises(ValueError, match="not a valid timecode"):
+        timecode_frames("00:00:00:30", 30.0)
+
+
+def test_a_clip_placed_with_the_wrong_length_is_taken_off_again_and_said(tmp_path):
+    """Should a Resolve version count endFrame otherwise than its major version says, nothing wrong stays."""
+    from ned_resolve.errors import ImportPlatesError
+    from ned_resolve.media import import_and_place
+
+    for frame in (1002, 1003, 1004):
+        (tmp_path / f"plate_ned.{frame}.exr").write_bytes(b"")
+    resolve = Resolve.with_shot(str(tmp_path / "plate.[1001-1005].png"), 1001, 1005, record_start=100,
+                                source_offset=1, duration=3, version="20.0.0")
+    shot = current_shot(resolve)
+    timeline = resolve.GetProjectManager().GetCurrentProject().GetCurrentTimeline()
+    timeline.version = (18, 2, 0)  # this timeline places clips as Resolve 18 does: endFrame inclusive
+    with pytest.raises(ImportPlatesError, match=r"Resolve 20\.0\.0\.7 placed .* with 4 frames instead of 3"):
+        import_and_place(resolve, shot, str(tmp_path), "plate_ned.####.exr")
+    assert timeline.GetTrackCount("video") == 2 and timeline.GetItemListInTrack("video", 2) == []
+    bins = resolve.GetProjectManager().GetCurrentProject().GetMediaPool().GetRootFolder().GetSubFolderList()
+    assert [clip.GetName() for clip in bins[0].GetClipList()] == ["plate_ned.[1002-1004]"]

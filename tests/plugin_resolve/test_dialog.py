@@ -1,0 +1,57 @@
+"""The Resolve dialog (Fusion UIManager) against a strict UIManager fake; the Scripts-menu launch end to end."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from fake_fusion_ui import Bmd, Fusion
+from fake_resolve import Resolve
+from ned_protocol.host_connection import NodeSettings
+from ned_protocol.messages import EMOTIONS
+from ned_resolve.dialog import ask
+from ned_resolve.launch import launch
+from ned_resolve.main import Choices
+
+
+def test_render_returns_what_the_user_picked(monkeypatch):
+    monkeypatch.setenv("NED_NODE", "tcp://render07:5570")
+    seen = {}
+
+    def look(user):
+        items = user.window.GetItems()
+        seen["emotions"] = list(items["Emotion"]._items)
+        seen["node"], seen["intensity"] = items["Node"].Text, items["Intensity"].Value
+
+    actions = [look, lambda u: u.choose("Emotion", "sad"), lambda u: u.set("Intensity", 0.6),
+               lambda u: u.type("Reference", " /clips/ref.mov "), lambda u: u.type("Out", "/plates/out"),
+               lambda u: u.type("ServerKey", "/keys/server.key"), lambda u: u.type("ClientKey", "/keys/me.key_secret"),
+               lambda u: u.click("Render")]
+    choices = ask(Fusion(), Bmd(actions))
+    assert seen == {"emotions": list(EMOTIONS), "node": "tcp://render07:5570", "intensity": 1.0}
+    assert choices == Choices(emotion="sad", intensity=0.6, reference="/clips/ref.mov", output_dir="/plates/out",
+                              node=NodeSettings("tcp://render07:5570", "", "/keys/server.key", "/keys/me.key_secret"))
+
+
+def test_intensity_is_held_to_the_spin_box_range():
+    choices = ask(Fusion(), Bmd([lambda u: u.set("Intensity", 3.0), lambda u: u.click("Render")]))
+    assert choices.intensity == 1.5 and choices.emotion == EMOTIONS[0]
+
+
+@pytest.mark.parametrize("leave", [lambda u: u.click("Cancel"), lambda u: u.close()])
+def test_cancel_or_closing_the_window_returns_nothing(leave):
+    assert ask(Fusion(), Bmd([lambda u: u.choose("Emotion", "angry"), leave])) is None
+
+
+def test_the_scripts_menu_entry_renders_what_the_dialog_says_and_places_the_plates(real_node, shot_dir, tmp_path):
+    node, _, out = real_node
+    resolve = Resolve.with_shot(str(shot_dir / "plate.[1001-1005].png"), 1001, 1005, record_start=86400,
+                                source_offset=2, duration=2, version="18.2.1")
+    actions = [lambda u: u.choose("Emotion", "surprised"), lambda u: u.type("Out", str(out / tmp_path.name)),
+               lambda u: u.type("Node", node.address), lambda u: u.click("Render")]
+    # as Resolve runs a Scripts-menu entry: resolve, fusion and bmd are globals of the script
+    assert launch({"resolve": resolve, "fusion": Fusion(), "bmd": Bmd(actions)}) == 0
+    assert sorted(os.listdir(out / tmp_path.name)) == ["plate_ned.1003.exr", "plate_ned.1004.exr"]
+    placed = resolve.GetProjectManager().GetCurrentProject().GetCurrentTimeline().GetItemListInTrack("video", 2)
+    assert [(item.GetStart(), item.GetDuration()) for item in placed] == [(86400, 2)]
+    assert launch({"resolve": resolve, "fusion": Fusion(), "bmd": Bmd([lambda u: u.close()])}) == 1
