@@ -76,11 +76,11 @@ class MediaPoolItem(_RemoteObject):
         """Test helper: the clip's start timecode in frames."""
         return _timecode_frames(self._props["Start TC"], float(self._props["FPS"]))
 
-    def GetClipProperty(self, name: str) -> Any:
-        _check(name, str, "GetClipProperty")
-        if name not in self._props:
-            raise KeyError(f"GetClipProperty: no clip property {name!r} (known: {self.PROPERTIES})")
-        return self._props[name]
+    def GetClipProperty(self, propertyName: str) -> Any:
+        _check(propertyName, str, "GetClipProperty")
+        if propertyName not in self._props:
+            raise KeyError(f"GetClipProperty: no clip property {propertyName!r} (known: {self.PROPERTIES})")
+        return self._props[propertyName]
 
 
 class TimelineItem(_RemoteObject):
@@ -135,20 +135,20 @@ class Timeline(_RemoteObject):
     def GetName(self) -> str:
         return self._name
 
-    def GetSetting(self, name: str) -> str:
-        _check(name, str, "GetSetting")
-        if name != "timelineFrameRate":
-            raise KeyError(f"GetSetting: this fake knows only 'timelineFrameRate', got {name!r}")
+    def GetSetting(self, settingName: str) -> str:
+        _check(settingName, str, "GetSetting")
+        if settingName != "timelineFrameRate":
+            raise KeyError(f"GetSetting: this fake knows only 'timelineFrameRate', got {settingName!r}")
         return f"{self._fps:g}"
 
-    def GetTrackCount(self, track_type: str) -> int:
-        self._type(track_type)
-        return len(self.tracks) if track_type == "video" else 0
+    def GetTrackCount(self, trackType: str) -> int:
+        self._type(trackType)
+        return len(self.tracks) if trackType == "video" else 0
 
-    def GetItemListInTrack(self, track_type: str, index: int) -> List[TimelineItem]:
-        self._type(track_type)
+    def GetItemListInTrack(self, trackType: str, index: int) -> List[TimelineItem]:
+        self._type(trackType)
         _check(index, int, "GetItemListInTrack index")
-        return list(self.tracks[index - 1]) if track_type == "video" and 1 <= index <= len(self.tracks) else []
+        return list(self.tracks[index - 1]) if trackType == "video" and 1 <= index <= len(self.tracks) else []
 
     def AddTrack(self, trackType: str, subTrackType: Optional[str] = None) -> bool:
         self._type(trackType)
@@ -204,12 +204,12 @@ class MediaPool(_RemoteObject):
     def GetRootFolder(self) -> Folder:
         return self.root
 
-    def AddSubFolder(self, parent: Folder, name: str) -> Folder:
-        _check(parent, Folder, "AddSubFolder parent")
+    def AddSubFolder(self, folder: Folder, name: str) -> Folder:
+        _check(folder, Folder, "AddSubFolder folder")
         _check(name, str, "AddSubFolder name")
-        folder = Folder(name)
-        parent.subfolders.append(folder)
-        return folder
+        subfolder = Folder(name)
+        folder.subfolders.append(subfolder)
+        return subfolder
 
     def SetCurrentFolder(self, folder: Folder) -> bool:
         _check(folder, Folder, "SetCurrentFolder")
@@ -219,10 +219,10 @@ class MediaPool(_RemoteObject):
     def GetCurrentFolder(self) -> Folder:
         return self.current
 
-    def ImportMedia(self, items: List[Dict[str, Any]]) -> List[MediaPoolItem]:
-        _check(items, list, "ImportMedia")
+    def ImportMedia(self, clipInfo: List[Dict[str, Any]]) -> List[MediaPoolItem]:
+        _check(clipInfo, list, "ImportMedia")
         imported = []
-        for entry in items:
+        for entry in clipInfo:
             _check(entry, dict, "ImportMedia entry")
             if set(entry) - self.IMPORT_KEYS or "FilePath" not in entry:
                 raise TypeError(f"ImportMedia: keys must be {sorted(self.IMPORT_KEYS)}, got {sorted(entry)}")
@@ -242,11 +242,11 @@ class MediaPool(_RemoteObject):
             imported.append(clip)
         return imported
 
-    def AppendToTimeline(self, items: List[Dict[str, Any]]) -> List[TimelineItem]:
-        _check(items, list, "AppendToTimeline")
+    def AppendToTimeline(self, clipInfo: List[Dict[str, Any]]) -> List[TimelineItem]:
+        _check(clipInfo, list, "AppendToTimeline")
         timeline = self._project.timeline
         placed = []
-        for entry in items:
+        for entry in clipInfo:
             _check(entry, dict, "AppendToTimeline entry")
             if set(entry) - self.APPEND_KEYS:
                 raise TypeError(f"AppendToTimeline: unknown keys {sorted(set(entry) - self.APPEND_KEYS)}")
