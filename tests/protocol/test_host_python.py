@@ -88,3 +88,15 @@ def test_codec_runs_on_older_host_pythons(version, tmp_path):
     result = subprocess.run([python, "-c", ROUND_TRIP], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok")
+
+
+@pytest.mark.parametrize("version", ["3.9", "3.10"])
+def test_the_host_plugins_compile_on_older_host_pythons(version):
+    """Nuke 14 runs Python 3.9, Nuke 15 3.10; Resolve runs the system's Python (3.9+)."""
+    python = _interpreter(version)
+    if python is None:
+        pytest.skip(f"no python{version} on this machine")
+    repo = PACKAGE.parents[1]
+    files = [str(p) for folder in ("plugin_nuke", "plugin_resolve") for p in (repo / folder).rglob("*.py")]
+    compile_all = "import sys\nfor path in sys.argv[1:]:\n    compile(open(path).read(), path, 'exec')"
+    subprocess.run([python, "-c", compile_all, *files], check=True, timeout=60)
