@@ -3,7 +3,8 @@
     nuke -t plugin_nuke/ned_nuke/farm.py SCRIPT.nk NED_NODE [FIRST LAST]
 
 Nuke runs this file as ``__main__``, outside the ``ned_nuke`` package and maybe without the plugin's
-init.py, so it puts the plugin's folders on ``sys.path`` itself and imports absolutely.
+init.py, so it puts the plugin's folders on ``sys.path`` itself and imports absolutely. Nuke keeps a last
+argument that is a number (LAST) out of ``sys.argv``, so the arguments are read from ``nuke.rawArgs``.
 """
 
 from __future__ import annotations
@@ -45,6 +46,17 @@ def render_node(name: str, first: Optional[int] = None, last: Optional[int] = No
     return runner.request.source["frames"]["last"] - runner.request.source["frames"]["first"] + 1
 
 
+def script_args() -> List[str]:
+    """The arguments after this file on Nuke's command line (``nuke.rawArgs``; ``sys.argv[1:]`` when this file
+    is not found there)."""
+    here = os.path.abspath(sys.argv[0])
+    raw = list(nuke.rawArgs)
+    for index, arg in enumerate(raw):
+        if arg.endswith(".py") and os.path.abspath(arg) == here:
+            return raw[index + 1:]
+    return sys.argv[1:]
+
+
 def main(argv: List[str]) -> int:
     """``SCRIPT NODE [FIRST LAST]``: opens the script, renders, returns an exit status (0 ok, 1 failed, 2 usage)."""
     if len(argv) not in (2, 4) or (len(argv) == 4 and not all(arg.lstrip("-").isdigit() for arg in argv[2:])):
@@ -62,4 +74,4 @@ def main(argv: List[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(script_args()))

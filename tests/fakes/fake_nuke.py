@@ -9,7 +9,7 @@ Covered API:
   legacy Shuffle on Nuke < 17; ``toNode``, ``allNodes``, ``delete``, ``thisNode``, ``root``, ``execute``,
   ``executeInMainThread``, ``ProgressTask``, ``menu(...).addCommand``, ``pluginAddPath``, ``addOnCreate``,
   ``addOnScriptLoad``, ``Layer``, ``layers``, ``message``, ``scriptSave``, ``scriptOpen``, ``scriptClear``,
-  ``GUI``, ``NUKE_VERSION_MAJOR``.
+  ``GUI``, ``NUKE_VERSION_MAJOR``, ``rawArgs``.
 - Node: ``name``, ``Class``, ``knob``, ``[name]``, ``knobs``, ``addKnob``, ``setInput``, ``input``, ``inputs``,
   ``begin``/``end``, ``node`` (child by name), ``nodes``, ``firstFrame``/``lastFrame``, ``width``/``height``.
 - Knobs: Tab_Knob, Text_Knob, String_Knob, File_Knob (``fromUserText``), Enumeration_Knob, Double_Knob
@@ -53,6 +53,8 @@ import OpenImageIO as oiio
 
 GUI = True
 NUKE_VERSION_MAJOR = 17
+#: Nuke's whole command line (``nuke -t`` sessions keep a last numeric argument out of ``sys.argv``).
+rawArgs: List[str] = []
 
 _MAIN = threading.main_thread()
 
