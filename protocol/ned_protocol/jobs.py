@@ -84,7 +84,6 @@ class JobRunner:
         self.callbacks = callbacks
         self.event_timeout_s = event_timeout_s
         self._client_factory = client_factory
-        self._client: Optional[Any] = None
         self._job_id = job_id
         self._cancel = threading.Event()
         self._ready = threading.Event()
@@ -116,13 +115,18 @@ class JobRunner:
         return self._thread.is_alive()
 
     def cancel(self) -> None:
-        """Asks the node to cancel the job (now, or as soon as it has an id)."""
+        """Asks the node to cancel the job (now, or as soon as it has an id).
+
+        Sends on a client of its own: a ZeroMQ socket must not be used by two threads, and the runner's
+        thread is using (and may be closing) its client meanwhile.
+        """
         self._cancel.set()
         with self._lock:
-            client, job_id = self._client, self._job_id
-        if client is not None and job_id is not None and self._ready.is_set():
+            job_id = self._job_id
+        if job_id is not None and self._ready.is_set():
             try:
-                client.cancel(job_id)
+                with self._client_factory() as client:
+                    client.cancel(job_id)
             except ProtocolError:
                 pass  # the runner thread reports the outcome; a failed cancel leaves the job running
 
@@ -132,8 +136,6 @@ class JobRunner:
         except ProtocolError as exc:  # a bad key file, a bad address
             self._finish("failed", self.callbacks.on_failed, _error_map(exc))
             return
-        with self._lock:
-            self._client = client
         try:
             self._follow(client)
         except ProtocolError as exc:

@@ -27,7 +27,7 @@ def nuke():
     fake_nuke.reset(gui=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def real_node(tmp_path_factory):
     """``(node, input_root, output_root)``: a real `ned node serve` with the real pipeline, loopback port."""
     tmp = tmp_path_factory.mktemp("nuke_node")
@@ -45,7 +45,7 @@ def shot(real_node, tmp_path):
     return write_shot(inp / tmp_path.name, range(1001, 1004), size=256)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def slow_node(tmp_path_factory):
     """``(node, input_root, output_root)``: a real node whose stand-in pipeline takes 0.4 s per frame."""
     from node_helpers import set_control

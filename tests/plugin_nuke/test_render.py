@@ -58,6 +58,7 @@ def test_render_button_renders_the_range_without_blocking_and_loads_the_plates(n
     assert task.progress == 100 and "done" in task.message
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")  # the cancel thread too
 def test_cancel_stops_the_job_on_the_node(nuke, slow_node, tmp_path):
     import ned_nuke.render as render
     from ned_protocol import NodeClient

@@ -15,7 +15,7 @@ for path in (TESTS / "fakes", TESTS.parent / "plugin_resolve", TESTS / "node"):
 from node_helpers import NodeFactory, write_shot
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def real_node(tmp_path_factory):
     """``(node, input_root, output_root)``: a real `ned node serve` with the real pipeline, loopback port."""
     tmp = tmp_path_factory.mktemp("resolve_node")

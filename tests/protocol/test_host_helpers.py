@@ -44,3 +44,49 @@ def test_a_bad_key_file_fails_the_job_with_its_code(tmp_path):
                          {"target": "happy"}, {"kind": "path", "directory": "/o"})
     runner = JobRunner(client_factory(settings), JobCallbacks(on_failed=failures.append), request=request)
     assert runner.run() == "failed" and failures[0]["code"] == "bad_key_file"
+
+
+def test_cancel_from_another_thread_never_shares_the_runners_socket():
+    """A ZeroMQ socket must stay on one thread: Cancel (a UI thread) sends on a client of its own."""
+    import threading
+
+    users = {}  # client → the threads that used it
+    cancelled = threading.Event()
+
+    class Client:
+        def _use(self):
+            users.setdefault(id(self), set()).add(threading.current_thread().name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.close()
+
+        def submit(self, *args, **kwargs):
+            self._use()
+            return {"job_id": "job-1"}
+
+        def events(self, job_id, since=0, timeout_s=None):
+            self._use()
+            cancelled.wait(10)
+            yield type("Event", (), {"msg_type": "job_failed", "content": {"seq": 1, "error": {
+                "code": "cancelled", "evalue": "cancelled by a client", "ename": "JobCancelled"}}})()
+
+        def cancel(self, job_id):
+            self._use()
+            cancelled.set()
+            return "cancelled"
+
+        def close(self):
+            self._use()
+
+    submitted = threading.Event()
+    runner = JobRunner(Client, JobCallbacks(on_submitted=lambda job_id: submitted.set()),
+                       request=JobRequest(source={}, emotion={}, output={})).start()
+    assert submitted.wait(10)
+    canceller = threading.Thread(target=runner.cancel, name="ui-cancel")
+    canceller.start()
+    canceller.join(10)
+    assert runner.join(10) and runner.outcome == "cancelled"
+    assert len(users) == 2 and all(len(threads) == 1 for threads in users.values()), users
