@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from ned_core.cli.analyze_cmd import config_from_options
-from ned_core.cli.common import echo_json, json_option, model_dir_option
+from ned_core.cli.common import echo_json
+from ned_core.cli.options import config_from_options, json_option, model_dir_option
 from ned_core.manipulation.dataset import ExpressionDataset, load_dataset, save_dataset
 from ned_core.manipulation.dataset_layouts import LAYOUTS
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ned_core.cli.common import echo_json, json_option
+from ned_core.cli.common import echo_json
+from ned_core.cli.options import json_option
 
 
 def _print_report(report: dict, checkpoint: Path, dataset: Path) -> None:

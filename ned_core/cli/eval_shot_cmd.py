@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
-from ned_core.cli.analyze_cmd import config_from_options, with_source_options
-from ned_core.cli.common import json_option, model_dir_option, noncommercial_option
+from ned_core.cli.options import (
+    config_from_options, json_option, model_dir_option, noncommercial_option, with_source_options,
+)
 from ned_core.exceptions import ShotEvalRequestError
 
 #: what `--self` renders: the source's own expression, unchanged (intensity 0 keeps the face as it is).

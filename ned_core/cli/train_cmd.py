@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from ned_core.cli.common import echo_json, json_option
+from ned_core.cli.common import echo_json
+from ned_core.cli.options import json_option
 
 _SHOWN = ("G/latent_adv", "G/latent_cyc", "G/latent_mouth", "D/latent_real")
 
