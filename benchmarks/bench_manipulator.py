@@ -21,14 +21,15 @@ import torch
 from ned_core import __version__
 from ned_core.direct.config import DirectConfig
 from ned_core.direct.spec import parse_emotion_spec
-from ned_core.manipulation.config import TrainConfig, sized_config
-from ned_core.manipulation.dataset_synthetic import synthetic_dataset
+from ned_core.manipulation.config import sized_config
 from ned_core.manipulation.director import LearnedDirector
-from ned_core.manipulation.losses import LossWeights
 from ned_core.manipulation.model import build_manipulator
 from ned_core.manipulation.space import EMBEDDED_SPACE, FLAME_SPACE, ExpressionSpace
-from ned_core.manipulation.train_step import draw_batch, make_optimisers, train_iteration
-from ned_core.manipulation.windows import WindowSampler, window_index
+from ned_core.training.config import TrainConfig
+from ned_core.training.dataset_synthetic import synthetic_dataset
+from ned_core.training.losses import LossWeights
+from ned_core.training.train_step import draw_batch, make_optimisers, train_iteration
+from ned_core.training.windows import WindowSampler, window_index
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

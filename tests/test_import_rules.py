@@ -194,17 +194,8 @@ def test_every_core_module_has_a_layer():
     assert not missing, f"add these to CORE_LAYERS and docs/architecture.md: {missing}"
 
 
-#: breaks that exist today and are fixed by the next commits (this set only shrinks; it goes when empty).
-KNOWN_BREAKS = {
-    "ned_core.manipulation.dataset_build -> ned_core.pipeline.analyze",
-    "ned_core.manipulation.dataset_build -> ned_core.pipeline.config",
-    "ned_core.manipulation.dataset_synthetic -> ned_core.synthetic.emotions",
-    "package cycle: ned_core.manipulation <-> ned_core.pipeline",
-}
-
-
 def test_the_tree_keeps_the_import_rules():
-    problems = [p for p in check_tree(REPO) if p.partition(" (")[0] not in KNOWN_BREAKS]
+    problems = check_tree(REPO)
     assert not problems, "\n".join(problems)
 
 

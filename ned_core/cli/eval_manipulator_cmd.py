@@ -43,8 +43,8 @@ def manipulator(checkpoint, dataset_path, seed, max_runs, device, out, as_json):
     how well translating to a sequence's own style reproduces it, and the training losses.
     """
     from ned_core.io.atomic import atomic_write_bytes
-    from ned_core.manipulation.dataset import load_dataset
-    from ned_core.manipulation.evaluate import EvalConfig, evaluate_manipulator
+    from ned_core.training.dataset import load_dataset
+    from ned_core.training.evaluate import EvalConfig, evaluate_manipulator
     from ned_core.manipulation.load import load_manipulator
 
     model = load_manipulator(checkpoint, device).model

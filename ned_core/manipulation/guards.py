@@ -1,11 +1,10 @@
-"""Input guards: expression sequences and datasets must be in the manipulator's space (any channel count)."""
+"""Input guard: expression sequences must be in the manipulator's space (any channel count)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ned_core.exceptions import ExpressionSpaceMismatchError, ExpressionValueError, ShapeError
-from ned_core.manipulation.dataset import ExpressionDataset
 from ned_core.manipulation.model import Manipulator
 
 
@@ -33,13 +32,3 @@ def check_space_expression(expr: np.ndarray, model: Manipulator, frames: int, fi
         raise ExpressionValueError(f"{what}: non-finite value {values[row, col]} at frame {first_frame + row}, "
                                    f"channel {model.space.channel_names[col]}")
     return values
-
-
-def check_dataset_space(model: Manipulator, dataset: ExpressionDataset, where: str) -> None:
-    """Raise ``ExpressionSpaceMismatchError`` unless ``dataset`` has the model's channels and emotions (same order)."""
-    if model.space.channel_names != dataset.space.channel_names or model.space.emotions != dataset.space.emotions:
-        raise ExpressionSpaceMismatchError(
-            f"{where}: the manipulator works on {model.space.name!r} ({model.space.dim} channels, emotions "
-            f"{', '.join(model.space.emotions)}) but the dataset is {dataset.space.name!r} ({dataset.space.dim} "
-            f"channels, emotions {', '.join(dataset.space.emotions)})"
-        )
