@@ -14,10 +14,10 @@ from pathlib import Path
 
 import zmq
 
-from ned_core.exceptions import NodeConfigError, NodeStateError
 from ned_node.background import Background, Pending
 from ned_node.capabilities import hello_content
 from ned_node.config import NodeConfig
+from ned_node.errors import NodeConfigError, NodeStateError
 from ned_node.handlers import RequestHandler
 from ned_node.intake import Intake
 from ned_node.jobs import JobManager
