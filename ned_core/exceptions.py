@@ -11,7 +11,20 @@ class NedError(Exception):
 
 
 class ShapeError(NedError, ValueError):
-    """An array argument has the wrong shape or dtype ("expected ... got ...")."""
+    """An array argument has the wrong shape, dtype or values: "<what>: expected <expected>, got <actual>".
+
+    Attributes:
+        what: the argument, and where (e.g. ``"frame 1001: rgba"``).
+        expected: what it must be (e.g. ``"(H, W, 3) float32"``).
+        actual: what it was (e.g. ``(12, 3)``).
+    """
+
+    def __init__(self, what: str, expected: object, actual: object) -> None:
+        super().__init__(f"{what}: expected {expected}, got {actual}")
+        self.what, self.expected, self.actual = what, expected, actual
+
+    def __reduce__(self):  # picklable across worker processes despite the three-argument constructor
+        return type(self), (self.what, self.expected, self.actual)
 
 
 # --- plates in (ned_core/io: plates.py and its sequence, movie and still readers; colour) -----------------------------

@@ -36,7 +36,8 @@ ALLOWED = {
 #: ned_core's layers, lowest first. A module may import its own package and packages of LOWER layers only;
 #: packages that share a layer are peers and do not import each other.
 CORE_LAYERS: tuple[tuple[str, ...], ...] = (
-    ("ned_core", "ned_core.exceptions", "ned_core.progress", "ned_core.lazy_exports", "ned_core.guards"),
+    ("ned_core.exceptions", "ned_core.lazy_exports"),
+    ("ned_core", "ned_core.progress", "ned_core.guards"),
     ("ned_core.io",),
     ("ned_core.models",),
     ("ned_core.analysis",),
@@ -168,8 +169,8 @@ def forbidden_edges(graph: Mapping[str, set[str]]) -> list[str]:
             elif top == "ned_core" and target.split(".")[0] == "ned_core":
                 (low, here), (high, there) = _core_layer(source), _core_layer(target)
                 if here != there and high >= low:
-                    kind = "a peer" if high == low else "a higher layer"
-                    problems.append(f"{source} -> {target} ({there} is {kind} than {here})")
+                    kind = "a peer of" if high == low else "a higher layer than"
+                    problems.append(f"{source} -> {target} ({there} is {kind} {here})")
     return problems
 
 

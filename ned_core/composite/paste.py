@@ -11,9 +11,9 @@ from ned_core.composite.blend import channel_weighted, blend_difference, max_lev
 from ned_core.composite.config import CompositeConfig
 from ned_core.composite.mask import blend_mask
 from ned_core.exceptions import RenderInputError
+from ned_core.guards import check_matrix
 from ned_core.io.exr_plate import FacePlate, face_data_window
 from ned_core.render.base import RenderedFace
-from ned_core.render.checks import check_matrix
 
 
 def face_box(src: np.ndarray, dst: np.ndarray) -> tuple[float, float, float, float]:

@@ -63,11 +63,11 @@ def extract_reference_style(
     """
     reference = np.asarray(reference)
     if reference.ndim != 2 or reference.shape[1] != NUM_CHANNELS:
-        raise ShapeError(f"reference: expected (T', {NUM_CHANNELS}) float, got {reference.shape}")
+        raise ShapeError("reference", f"(T', {NUM_CHANNELS}) float", reference.shape)
     frames = reference.shape[0]
     face = np.ones(frames, dtype=bool) if has_face is None else np.asarray(has_face, dtype=bool)
     if face.shape != (frames,):
-        raise ShapeError(f"reference has_face: expected ({frames},) bool, got {face.shape}")
+        raise ShapeError("reference has_face", f"({frames},) bool", face.shape)
     values = check_expression(np.where(face[:, None], reference, 0.0), frames, what="reference")
     n = config.window
     full = np.flatnonzero(sliding_window_view(face, n).all(axis=1)) if frames >= n else np.zeros(0, dtype=np.int64)

@@ -11,8 +11,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ned_core.direct.config import DirectConfig
 from ned_core.direct.geomedian import geometric_median
 from ned_core.exceptions import ReferenceTooShortError, ShapeError
-from ned_core.manipulation.guards import check_space_expression
 from ned_core.manipulation.model import Manipulator
+from ned_core.manipulation.space import check_space_expression
 
 
 @dataclass(frozen=True, eq=False)  # holds an array
@@ -47,12 +47,12 @@ def extract_learned_style(model: Manipulator, reference: np.ndarray, config: Dir
     """
     reference = np.asarray(reference)
     if reference.ndim != 2:
-        raise ShapeError(f"reference: expected (T', {model.space.dim}) float, got {reference.shape}")
+        raise ShapeError("reference", f"(T', {model.space.dim}) float", reference.shape)
     frames = reference.shape[0]
     face = np.ones(frames, bool) if has_face is None else np.asarray(has_face, bool)
     if face.shape != (frames,):
-        raise ShapeError(f"reference has_face: expected ({frames},) bool, got {face.shape}")
-    values = check_space_expression(np.where(face[:, None], reference, 0.0), model, frames, what="reference")
+        raise ShapeError("reference has_face", f"({frames},) bool", face.shape)
+    values = check_space_expression(np.where(face[:, None], reference, 0.0), model.space, frames, what="reference")
     n = config.window
     full = np.flatnonzero(sliding_window_view(face, n).all(axis=1)) if frames >= n else np.zeros(0, np.int64)
     if full.size == 0:
