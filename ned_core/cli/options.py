@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ned_core.pipeline.directors import DIRECTORS
 from ned_core.pipeline.request import DEFAULT_PATTERN
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
@@ -75,7 +76,7 @@ render_options = [
     click.option("--track", type=int, default=None, help="Face track id (see `ned analyze`); default: largest, "
                                                          "most central face."),
     click.option("--seed", type=int, default=0, show_default=True, help="Seed, recorded in the plates."),
-    click.option("--director", type=click.Choice(["prior", "learned"]), default="prior", show_default=True,
+    click.option("--director", type=click.Choice(list(DIRECTORS)), default=next(iter(DIRECTORS)), show_default=True,
                  help="Embedded EMFACS prior, or the learned manipulator (needs --checkpoint)."),
     click.option("--checkpoint", default=None, help="Manipulator checkpoint for --director learned."),
     click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),

@@ -3,11 +3,11 @@ evaluation. Sits above ``ned_core.pipeline``; the run-time manipulator is ``ned_
 
 from ned_core.training.config import TrainConfig
 from ned_core.training.dataset import ExpressionDataset, load_dataset, save_dataset, split_dataset
-from ned_core.training.evaluate import EvalConfig, ManipulatorReport, evaluate_manipulator
+from ned_core.training.evaluate import ManipulatorEvalConfig, ManipulatorReport, evaluate_manipulator
 from ned_core.training.trainer import TrainEvent, TrainResult, train_manipulator
 
 __all__ = [
-    "EvalConfig",
+    "ManipulatorEvalConfig",
     "ExpressionDataset",
     "ManipulatorReport",
     "TrainConfig",

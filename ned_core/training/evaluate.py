@@ -36,7 +36,7 @@ from ned_core.training.windows import WindowSampler, gather_windows, require_win
 
 
 @dataclass(frozen=True)
-class EvalConfig:
+class ManipulatorEvalConfig:
     """Settings of :func:`evaluate_manipulator`.
 
     Attributes:
@@ -124,7 +124,8 @@ def _self_translation(model: Manipulator, seq: np.ndarray, config: DirectConfig)
     return apply_windowed_batched(seq, own_style, config.window, config.window_sigma)
 
 
-def _losses(model: Manipulator, dataset: ExpressionDataset, index, config: EvalConfig) -> dict[str, float]:
+def _losses(model: Manipulator, dataset: ExpressionDataset, index,
+            config: ManipulatorEvalConfig) -> dict[str, float]:
     """The training losses on seeded random batches of the dataset (no update)."""
     rng = np.random.default_rng([config.seed, 0x1055])
     sampler = WindowSampler(dataset, index)
@@ -135,8 +136,8 @@ def _losses(model: Manipulator, dataset: ExpressionDataset, index, config: EvalC
 
 
 @torch.no_grad()
-def evaluate_manipulator(model: Manipulator, dataset: ExpressionDataset, config: EvalConfig = EvalConfig()
-                         ) -> ManipulatorReport:
+def evaluate_manipulator(model: Manipulator, dataset: ExpressionDataset,
+                         config: ManipulatorEvalConfig = ManipulatorEvalConfig()) -> ManipulatorReport:
     """Measure ``model`` on ``dataset`` (ideally actors it was not trained on).
 
     Raises:
