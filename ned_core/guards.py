@@ -29,16 +29,6 @@ def check_image(name: str, image: np.ndarray, channels: int | None = None) -> np
     return image
 
 
-def check_matrix(name: str, matrix: np.ndarray) -> np.ndarray:
-    """Return an invertible ``(2, 3)`` affine matrix as float64; raise otherwise."""
-    arr = np.asarray(matrix, dtype=np.float64)
-    if arr.shape != (2, 3) or not np.all(np.isfinite(arr)):
-        raise ShapeError(name, "a finite (2, 3) affine matrix", arr.shape)
-    if abs(np.linalg.det(arr[:, :2])) < 1e-12:
-        raise ShapeError(name, "an invertible (2, 3) affine matrix", "a singular one")
-    return arr
-
-
 def check_same_shape(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
     """Raise unless ``a`` and ``b`` have the same shape."""
     if a.shape != b.shape:

@@ -243,15 +243,3 @@ def _write_info(state_dir: Path, address: str, metrics_port: int | None) -> None
     tmp = state_dir / f".{NODE_INFO}.tmp"
     tmp.write_text(json.dumps(info, indent=2))
     os.replace(tmp, state_dir / NODE_INFO)
-
-
-def read_node_info(state_dir: Path) -> dict:
-    """The running node's address, pid and metrics port as it wrote them to its state dir.
-
-    Raises:
-        NodeStateError: no node is running on this state dir (or it has not finished starting).
-    """
-    try:
-        return json.loads((state_dir / NODE_INFO).read_text())
-    except (OSError, ValueError) as exc:
-        raise NodeStateError(f"{state_dir / NODE_INFO}: no running node found there ({exc})") from exc

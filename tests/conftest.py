@@ -10,6 +10,18 @@ from ned_core.face3d import EmbeddedFaceModel
 from ned_core.synthetic import sample_photo
 
 
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked ``gpu`` when torch sees no CUDA device (torch is imported only if there are any)."""
+    gpu_tests = [item for item in items if item.get_closest_marker("gpu")]
+    if not gpu_tests:
+        return
+    import torch
+
+    if not torch.cuda.is_available():
+        for item in gpu_tests:
+            item.add_marker(pytest.mark.skip(reason="needs a CUDA device (torch.cuda.is_available() is False)"))
+
+
 @pytest.fixture(scope="session")
 def analysis_config() -> AnalysisConfig:
     return AnalysisConfig(num_threads=1)
