@@ -54,3 +54,19 @@ def test_frame_mask_and_signal_guards():
         check_masks("masks", np.array([[[0.0, 2.0]]]), (1, 1, 2, 3))
     with pytest.raises(ShapeError, match="got inf at index 1"):
         check_signal("pcc", np.array([0.0, np.inf]))
+
+
+def test_every_shape_error_is_raised_with_what_expected_and_actual():
+    """``ShapeError(what, expected, actual)`` everywhere (a one-string ShapeError would fail with a TypeError only
+    when it is raised)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    wrong = []
+    for path in sorted([*(root / "ned_core").rglob("*.py"), *(root / "ned_node").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "ShapeError":
+                if len(node.args) + len(node.keywords) != 3:
+                    wrong.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not wrong, f"ShapeError needs (what, expected, actual): {', '.join(wrong)}"
