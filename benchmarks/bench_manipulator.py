@@ -1,7 +1,8 @@
 """Benchmark the learned manipulator: inference cost per frame and training iterations per second (CPU, CUDA).
 
 Run ``python benchmarks/bench_manipulator.py`` (``--quick`` for fewer repetitions). Prints a table
-and writes ``benchmarks/results/bench_manipulator_<device>.json``. Inference = the learned
+and writes ``benchmarks/results/bench_manipulator_<device>.json``; ``run(quick)`` gives ``run_all.py`` the same
+figures as stage (inference frames/s) and metric (training iterations/s) records. Inference = the learned
 director on one shot (sliding windows of N = 10, every window through E and G, Gaussian
 overlap); training = one full iteration (two D and two G-side updates) at batch 64.
 """
@@ -21,16 +22,21 @@ import torch
 from ned_core import __version__
 from ned_core.direct.config import DirectConfig
 from ned_core.direct.spec import parse_emotion_spec
-from ned_core.manipulation.config import TrainConfig, sized_config
-from ned_core.manipulation.dataset_synthetic import synthetic_dataset
+from ned_core.manipulation.config import sized_config
 from ned_core.manipulation.director import LearnedDirector
-from ned_core.manipulation.losses import LossWeights
 from ned_core.manipulation.model import build_manipulator
 from ned_core.manipulation.space import EMBEDDED_SPACE, FLAME_SPACE, ExpressionSpace
-from ned_core.manipulation.train_step import draw_batch, make_optimisers, train_iteration
-from ned_core.manipulation.windows import WindowSampler, window_index
+from ned_core.training.config import TrainConfig
+from ned_core.training.dataset_synthetic import synthetic_dataset
+from ned_core.training.losses import LossWeights
+from ned_core.training.train_step import draw_batch, make_optimisers, train_iteration
+from ned_core.training.windows import WindowSampler, window_index
+
+from benchkit.records import metric, stage
 
 RESULTS = Path(__file__).resolve().parent / "results"
+#: (network size preset, expression space) of the inference cases.
+CASES = (("paper", FLAME_SPACE), ("paper", EMBEDDED_SPACE), ("small", EMBEDDED_SPACE))
 
 
 def _sync(device: str) -> None:
@@ -76,6 +82,31 @@ def bench_training(preset: str, device: str, steps: int, batch: int) -> dict:
             "parameters": {n: sum(p.numel() for p in net.parameters()) for n, net in model.nets().items()}}
 
 
+def _sizes(quick: bool, device: str) -> tuple[int, int, dict[str, int]]:
+    """Repetitions, frames per shot and training steps per preset."""
+    repeats, frames = (2, 100) if quick else (5, 250)
+    train_steps = {"paper": 1 if quick else 5, "small": 3 if quick else 20}
+    if device.startswith("cuda"):
+        train_steps = {k: 10 * v for k, v in train_steps.items()}
+    return repeats, frames, train_steps
+
+
+def run(quick: bool) -> dict:
+    """Inference frames/s of each case and training iterations/s of each preset, on CPU (and CUDA if present);
+    quick trains at batch 16 (a paper-size iteration at batch 64 takes tens of seconds on a small CPU)."""
+    stages, metrics, batch = [], [], 16 if quick else 64
+    for device in ["cpu"] + (["cuda"] if torch.cuda.is_available() else []):
+        repeats, frames, train_steps = _sizes(quick, device)
+        for preset, space in CASES:
+            r = bench_inference(preset, space, device, frames, repeats)
+            stages.append(stage("learned director", r["frames"], r["shot_s"], f"{preset}/{space.name}/{device}"))
+        for preset, steps in train_steps.items():
+            r = bench_training(preset, device, steps, batch)
+            metrics.append(metric("training iterations", r["steps_per_s"], "it/s", f"{preset}/batch {batch}/{device}",
+                                  better="higher"))
+    return {"stages": stages, "metrics": metrics}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default=None, help="cpu or cuda (default: both when CUDA is present, else cpu)")
@@ -85,13 +116,9 @@ def main() -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     devices = [args.device] if args.device else ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
-    repeats, frames = (2, 100) if args.quick else (5, 250)
     for device in devices:
-        cases = [("paper", FLAME_SPACE), ("paper", EMBEDDED_SPACE), ("small", EMBEDDED_SPACE)]
-        inference = {f"{p}/{s.name}": bench_inference(p, s, device, frames, repeats) for p, s in cases}
-        train_steps = {"paper": 2 if args.quick else 5, "small": 5 if args.quick else 20}
-        if device.startswith("cuda"):
-            train_steps = {k: 10 * v for k, v in train_steps.items()}
+        repeats, frames, train_steps = _sizes(args.quick, device)
+        inference = {f"{p}/{s.name}": bench_inference(p, s, device, frames, repeats) for p, s in CASES}
         training = {p: bench_training(p, device, n, 64) for p, n in train_steps.items()}
         result = {
             "benchmark": "manipulator", "ned_version": __version__, "torch": torch.__version__, "device": device,

@@ -1,4 +1,7 @@
-"""Every error the pipeline raises, one class per failure, all under :class:`NedError`."""
+"""Every error the pipeline raises, one class per failure, all under :class:`NedError`.
+
+One section per stage, in pipeline order. The render node's own errors (with protocol codes) are in
+``ned_node.errors``."""
 
 from __future__ import annotations
 
@@ -8,10 +11,23 @@ class NedError(Exception):
 
 
 class ShapeError(NedError, ValueError):
-    """An array argument has the wrong shape or dtype ("expected ... got ...")."""
+    """An array argument has the wrong shape, dtype or values: "<what>: expected <expected>, got <actual>".
+
+    Attributes:
+        what: the argument, and where (e.g. ``"frame 1001: rgba"``).
+        expected: what it must be (e.g. ``"(H, W, 3) float32"``).
+        actual: what it was (e.g. ``(12, 3)``).
+    """
+
+    def __init__(self, what: str, expected: object, actual: object) -> None:
+        super().__init__(f"{what}: expected {expected}, got {actual}")
+        self.what, self.expected, self.actual = what, expected, actual
+
+    def __reduce__(self):  # picklable across worker processes despite the three-argument constructor
+        return type(self), (self.what, self.expected, self.actual)
 
 
-# --- plates -------------------------------------------------------------------------------
+# --- plates in (ned_core/io: plates.py and its sequence, movie and still readers; colour) -----------------------------
 class PlateError(NedError):
     """A source shot (sequence, movie or still) cannot be read as asked."""
 
@@ -40,20 +56,19 @@ class ImageSizeError(PlateError):
     """An image is empty (zero size) or larger than the supported maximum."""
 
 
+class PlateOptionError(PlateError, ValueError):
+    """An ``open_plates`` option does not apply to this kind of source (e.g. ``start_frame`` on a sequence)."""
+
+
+class SourceClosedError(PlateError):
+    """A frame was requested from a plate source after it was closed."""
+
+
 class ColourError(NedError):
     """An OpenColorIO config or colour space cannot be loaded or is unknown."""
 
 
-# --- plates out ---------------------------------------------------------------------------
-class PlateWriteError(NedError):
-    """An EXR face plate could not be written (nothing is left at the final path)."""
-
-
-class PlateInspectError(NedError):
-    """A file given to ``ned plates inspect`` is not a readable EXR."""
-
-
-# --- models -------------------------------------------------------------------------------
+# --- models (ned_core/models: manifest, store, fetch, licence opt-in) -------------------------------------------------
 class ModelError(NedError):
     """Base class of model-store errors."""
 
@@ -81,7 +96,7 @@ class ModelFetchError(ModelError):
     """Obtaining a model from its package source failed."""
 
 
-# --- analysis -----------------------------------------------------------------------------
+# --- stage 2 analysis (ned_core/analysis: detection, mesh, tracks, cache) ---------------------------------------------
 class AnalysisError(NedError):
     """Base class of face-analysis errors (detection, landmarks, tracking, alignment, cache)."""
 
@@ -98,63 +113,28 @@ class AnalysisCacheError(AnalysisError):
     """An analysis cache entry is unreadable or has an unknown format version."""
 
 
-# --- render / composite -------------------------------------------------------------------
-class RenderError(NedError):
-    """Base class of face-rendering and compositing errors."""
+# --- stage 3 face3d (ned_core/face3d: the embedded 3D expression model and its fit) -----------------------------------
+class Face3dError(NedError):
+    """Base class of face-model (stage 3) errors."""
 
 
-class TriangulationError(RenderError):
-    """A warp mesh cannot be built (too few points, collinear points, bad fade parameters)."""
+class FitConfigError(Face3dError, ValueError):
+    """A ``FitConfig`` field is out of range; the message names the field."""
 
 
-# --- EXR face plates (ned_core/io/exr*) ---------------------------------------------------
-class PlateCompressionError(PlateWriteError, ValueError):
-    """An EXR compression name or level is not one the plate writer supports (checked before writing)."""
+class TemplateError(Face3dError, ValueError):
+    """The mean-face template is malformed (wrong shape, non-finite, mirrored)."""
 
 
-class PlateMetadataError(NedError, ValueError):
-    """Face-plate metadata is invalid: fps, timeCode, capDate, or a ``ned/`` key or value."""
+class LandmarkInputError(Face3dError, ValueError):
+    """Landmarks given to the face model have the wrong shape or hold NaN/inf (the message names the frame)."""
 
 
-class FaceBoxError(NedError, ValueError):
-    """A face box is degenerate, not finite, or lies entirely outside the frame."""
+class ExpressionShapeError(Face3dError, ValueError):
+    """An expression array does not match the fit ("expected (T, K) ... got ...")."""
 
 
-class FacePlateFormatError(PlateInspectError):
-    """An EXR is readable but is not a NED face plate (missing channels, windows or metadata)."""
-
-
-# --- evaluation (ned_core/evaluate) -------------------------------------------------------
-class EvaluationError(NedError):
-    """Base class of `ned eval` measurement and report errors."""
-
-
-class MetricUndefinedError(EvaluationError, ValueError):
-    """A metric has no meaning for these inputs (constant signal, empty mask, no motion); the message says why."""
-
-
-class EvalResultsFormatError(EvaluationError):
-    """A results JSON document is unreadable or has an unknown schema label."""
-
-
-class ReportDependencyError(EvaluationError, ImportError):
-    """The HTML report needs matplotlib, which is not installed."""
-
-
-class EvalConfigError(EvaluationError, ValueError):
-    """An evaluation config field is out of range; the message names the field."""
-
-
-# --- plates in (ned_core/io/plates.py and its readers) ------------------------------------
-class PlateOptionError(PlateError, ValueError):
-    """An ``open_plates`` option does not apply to this kind of source (e.g. ``start_frame`` on a sequence)."""
-
-
-class SourceClosedError(PlateError):
-    """A frame was requested from a plate source after it was closed."""
-
-
-# --- direct (ned_core/direct: emotion schedules, emotion prior, reference style) ----------
+# --- stage 4 direct (ned_core/direct: emotion specs, keys, schedules, the emotion prior, reference style) -------------
 class DirectError(NedError):
     """Base class of emotion-direction errors."""
 
@@ -211,32 +191,7 @@ class GeometricMedianError(DirectError):
     """Weiszfeld's iteration did not reach its tolerance within the allowed iterations."""
 
 
-# --- face3d (embedded 3D expression model) and synthetic actors ----------------------------
-class Face3dError(NedError):
-    """Base class of face-model (stage 3) errors."""
-
-
-class FitConfigError(Face3dError, ValueError):
-    """A ``FitConfig`` field is out of range; the message names the field."""
-
-
-class TemplateError(Face3dError, ValueError):
-    """The mean-face template is malformed (wrong shape, non-finite, mirrored)."""
-
-
-class LandmarkInputError(Face3dError, ValueError):
-    """Landmarks given to the face model have the wrong shape or hold NaN/inf (the message names the frame)."""
-
-
-class ExpressionShapeError(Face3dError, ValueError):
-    """An expression array does not match the fit ("expected (T, K) ... got ...")."""
-
-
-class SyntheticActorError(NedError):
-    """A synthetic actor cannot be built (no face found in the photo, bad settings)."""
-
-
-# --- manipulation (ned_core/manipulation: the learned emotion manipulator, datasets, training) ---
+# --- stage 4 learned manipulator (ned_core/manipulation at run time; ned_core/training: datasets, training) -----------
 class ManipulatorError(NedError):
     """Base class of learned-manipulator errors (networks, checkpoints, datasets, training)."""
 
@@ -277,114 +232,15 @@ class DistributedSetupError(ManipulatorError):
     """Multi-process training was launched but cannot start (environment, backend, device)."""
 
 
-# --- render jobs (ned_core/pipeline) ------------------------------------------------------
-class RenderJobError(NedError):
-    """A render request cannot be carried out as asked (the message names the field)."""
+# --- stages 5-6 render and composite (ned_core/render: renderer, mesh warp, mouth retrieval; ned_core/composite) ------
+class RenderError(NedError):
+    """Base class of face-rendering and compositing errors."""
 
 
-class JobCancelledError(NedError):
-    """A render was cancelled between two frames; every plate written so far is complete."""
+class TriangulationError(RenderError):
+    """A warp mesh cannot be built (too few points, collinear points, bad fade parameters)."""
 
 
-# --- render node (ned_node) ---------------------------------------------------------------
-class NodeError(NedError):
-    """Base class of render-node errors; ``code`` is the protocol error code a client receives.
-
-    Attributes:
-        details: structured facts sent with the error (e.g. ``{"field": "content.source.path"}``).
-    """
-
-    code = "internal_error"
-
-    def __init__(self, message: str, details: dict | None = None):
-        super().__init__(message)
-        self.details = dict(details or {})
-
-
-class NodeConfigError(NodeError, ValueError):
-    """`ned node serve` options are invalid or inconsistent; the message names the option."""
-
-
-class NodeStateError(NodeError):
-    """The node's state directory or job store cannot be used (permissions, newer schema, corrupt file)."""
-
-
-class JobNotFoundError(NodeError, KeyError):
-    """No job with this id on the node (never submitted, or removed after its retention time)."""
-
-    code = "job_not_found"
-
-    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
-        return str(self.args[0]) if self.args else "job not found"
-
-
-class QueueFullError(NodeError):
-    """The node holds its maximum number of unfinished jobs; the client should retry later."""
-
-    code = "queue_full"
-
-
-class JobRequestError(NodeError, ValueError):
-    """A submitted job breaks a node rule; ``details['field']`` names the offending field."""
-
-    code = "invalid_field"
-
-
-class PathNotAllowedError(JobRequestError):
-    """A request path lies outside the node's configured roots once symlinks are resolved."""
-
-
-class SourceCheckError(NodeError):
-    """A path source fails the node's checks at submit time (no such file, frames missing)."""
-
-    code = "source_error"
-
-
-class OutputExistsError(NodeError):
-    """Plates already exist where a job would write them and the job did not ask to overwrite."""
-
-    code = "output_error"
-
-
-class NotAvailableError(NodeError):
-    """A job asks for a tier, director, renderer or face selection this node does not provide."""
-
-    code = "not_available"
-
-
-class InlineFrameError(NodeError):
-    """An inline frame does not match the job's declared source (shape, dtype, frame number)."""
-
-    code = "buffer_mismatch"
-
-
-class FramesIncompleteError(NodeError):
-    """An inline job's last chunk arrived, or its upload timed out, with frames still missing."""
-
-    code = "frames_incomplete"
-
-
-class WorkerCrashError(NodeError):
-    """A worker process died running a job more often than the node's retry limit."""
-
-
-class GpuOutOfMemoryError(NodeError):
-    """A job ran out of GPU memory even at the smallest batch size."""
-
-    code = "render_failed"
-
-
-class KeyManagementError(NodeError):
-    """`ned node keys` cannot create, list or revoke a key (name taken, unknown, bad folder)."""
-
-    code = "bad_key_file"
-
-
-class PreviewError(NedError):
-    """The H.264 preview movie could not be written (the plates are unaffected)."""
-
-
-# --- render stage 5 (ned_core/render: renderer interface, mesh warp, mouth retrieval) and composite stage 6 ---
 class RenderConfigError(RenderError, ValueError):
     """A RenderConfig field is out of range; the message names the field."""
 
@@ -402,7 +258,71 @@ class MouthIndexError(RenderError):
     """The shot's mouth index cannot be built (frame reader failed or returned a wrong-shaped frame)."""
 
 
-# --- shot evaluation (`ned eval shot`: ned_core/evaluate/shot_inputs.py, shot_eval.py) ---
+# --- stage 7 plates out (ned_core/io: EXR face plates, their metadata and inspection, H.264 previews) -----------------
+class PlateWriteError(NedError):
+    """An EXR face plate could not be written (nothing is left at the final path)."""
+
+
+class PlateCompressionError(PlateWriteError, ValueError):
+    """An EXR compression name or level is not one the plate writer supports (checked before writing)."""
+
+
+class PlateMetadataError(NedError, ValueError):
+    """Face-plate metadata is invalid: fps, timeCode, capDate, or a ``ned/`` key or value."""
+
+
+class FaceBoxError(NedError, ValueError):
+    """A face box is degenerate, not finite, or lies entirely outside the frame."""
+
+
+class PlateInspectError(NedError):
+    """A file given to ``ned plates inspect`` is not a readable EXR."""
+
+
+class FacePlateFormatError(PlateInspectError):
+    """An EXR is readable but is not a NED face plate (missing channels, windows or metadata)."""
+
+
+class PreviewError(NedError):
+    """The H.264 preview movie could not be written (the plates are unaffected)."""
+
+
+# --- render jobs (ned_core/pipeline: stages 1-7 for one job) ----------------------------------------------------------
+class RenderJobError(NedError):
+    """A render request cannot be carried out as asked (the message names the field)."""
+
+
+class JobCancelledError(NedError):
+    """A render was cancelled between two frames; every plate written so far is complete."""
+
+
+# --- synthetic actors (ned_core/synthetic) ----------------------------------------------------------------------------
+class SyntheticActorError(NedError):
+    """A synthetic actor cannot be built (no face found in the photo, bad settings)."""
+
+
+# --- evaluation (ned_core/evaluate: metrics, classifier, reports) -----------------------------------------------------
+class EvaluationError(NedError):
+    """Base class of `ned eval` measurement and report errors."""
+
+
+class MetricUndefinedError(EvaluationError, ValueError):
+    """A metric has no meaning for these inputs (constant signal, empty mask, no motion); the message says why."""
+
+
+class EvalResultsFormatError(EvaluationError):
+    """A results JSON document is unreadable or has an unknown schema label."""
+
+
+class ReportDependencyError(EvaluationError, ImportError):
+    """The HTML report needs matplotlib, which is not installed."""
+
+
+class EvalConfigError(EvaluationError, ValueError):
+    """An evaluation config field is out of range; the message names the field."""
+
+
+# --- shot evaluation (`ned eval shot`: ned_core/evaluate/shot_inputs.py, shot_eval.py) --------------------------------
 class NoFaceToEvaluateError(EvaluationError):
     """`ned eval shot` found no face in the source, or none in the result matching the source's face."""
 
@@ -419,6 +339,6 @@ class ShotEvalRequestError(EvaluationError):
     """`ned eval shot` options name no result, or more than one (plates, composites, render parameters)."""
 
 
-# --- identity metric (`ned eval shot --identity`: ned_core/evaluate/identity_dlib.py) ---
+# --- identity metric (`ned eval shot --identity`: ned_core/evaluate/identity_dlib.py) ---------------------------------
 class IdentityModelUnavailableError(EvaluationError):
     """The identity embedder's library (dlib) is not installed: pip install ned-render-node[identity]."""

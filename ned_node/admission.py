@@ -5,23 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ned_core.exceptions import (
-    ColourError,
-    DirectError,
-    JobRequestError,
-    NotAvailableError,
-    OutputExistsError,
-    PathNotAllowedError,
-    PlateError,
-    RenderJobError,
-    SourceCheckError,
-)
+from ned_core.exceptions import ColourError, DirectError, PlateError, RenderJobError
 from ned_core.io.colour import ColourConfig
 from ned_core.io.plate_source import PlateInfo, frame_list
 from ned_core.io.plates import open_plates
 from ned_core.io.sequence import find_frames, is_pattern, parse_pattern
 from ned_core.pipeline.directing import build_schedule
 from ned_node.config import NodeConfig
+from ned_node.errors import JobRequestError, NotAvailableError, OutputExistsError, PathNotAllowedError, SourceCheckError
 from ned_node.jobspec import JobPlan
 from ned_node.paths import confine
 

@@ -8,6 +8,7 @@ import socket
 from ned_core import __version__ as ned_version
 from ned_core.face3d.channels import EMOTIONS
 from ned_core.models.store import ModelStore, StoreConfig, default_model_dir
+from ned_core.pipeline.directors import director_names
 from ned_node.config import NodeConfig
 from ned_protocol import PROTOCOL_VERSION
 
@@ -18,7 +19,7 @@ RENDERERS = ("mesh_warp",)
 
 def directors(node: NodeConfig) -> tuple[str, ...]:
     """Emotion directors a job may name: the EMFACS prior, and the learned manipulator when the node has one."""
-    return ("prior", "learned") if node.manipulator is not None else ("prior",)
+    return director_names(with_checkpoint=node.manipulator is not None)
 
 
 def _memory_bytes() -> int | None:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ned_core.exceptions import NodeConfigError
+from ned_node.errors import NodeConfigError
 from ned_protocol import Limits
 
 #: Where a node listens unless told otherwise: loopback only.

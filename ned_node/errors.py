@@ -1,4 +1,5 @@
-"""Exceptions -> the protocol's structured error ``{code, ename, evalue, details}`` (tracebacks stay in the log)."""
+"""The render node's own errors (each with the protocol error ``code`` a client receives), and any exception ->
+the protocol's structured error ``{code, ename, evalue, details}`` (tracebacks stay in the log)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,109 @@ from ned_core.exceptions import (
     LicenceOptInError,
     ModelMissingError,
     NedError,
-    NodeError,
     PlateError,
     PlateWriteError,
     UnknownModelError,
 )
 from ned_protocol.messages import MAX_EVALUE_LEN
+
+
+class NodeError(NedError):
+    """Base class of render-node errors; ``code`` is the protocol error code a client receives.
+
+    Attributes:
+        details: structured facts sent with the error (e.g. ``{"field": "content.source.path"}``).
+    """
+
+    code = "internal_error"
+
+    def __init__(self, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.details = dict(details or {})
+
+
+class NodeConfigError(NodeError, ValueError):
+    """`ned node serve` options are invalid or inconsistent; the message names the option."""
+
+
+class NodeStateError(NodeError):
+    """The node's state directory or job store cannot be used (permissions, newer schema, corrupt file)."""
+
+
+class JobNotFoundError(NodeError, KeyError):
+    """No job with this id on the node (never submitted, or removed after its retention time)."""
+
+    code = "job_not_found"
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0]) if self.args else "job not found"
+
+
+class QueueFullError(NodeError):
+    """The node holds its maximum number of unfinished jobs; the client should retry later."""
+
+    code = "queue_full"
+
+
+class JobRequestError(NodeError, ValueError):
+    """A submitted job breaks a node rule; ``details['field']`` names the offending field."""
+
+    code = "invalid_field"
+
+
+class PathNotAllowedError(JobRequestError):
+    """A request path lies outside the node's configured roots once symlinks are resolved."""
+
+
+class SourceCheckError(NodeError):
+    """A path source fails the node's checks at submit time (no such file, frames missing)."""
+
+    code = "source_error"
+
+
+class OutputExistsError(NodeError):
+    """Plates already exist where a job would write them and the job did not ask to overwrite."""
+
+    code = "output_error"
+
+
+class NotAvailableError(NodeError):
+    """A job asks for a tier, director, renderer or face selection this node does not provide."""
+
+    code = "not_available"
+
+
+class InlineFrameError(NodeError):
+    """An inline frame does not match the job's declared source (shape, dtype, frame number)."""
+
+    code = "buffer_mismatch"
+
+
+class FramesIncompleteError(NodeError):
+    """An inline job's last chunk arrived, or its upload timed out, with frames still missing."""
+
+    code = "frames_incomplete"
+
+
+class MissingPlatesError(NodeError):
+    """The pipeline finished a job without a plate for every frame (a bug; ``details['frames']`` lists them)."""
+
+
+class WorkerCrashError(NodeError):
+    """A worker process died running a job more often than the node's retry limit."""
+
+
+class GpuOutOfMemoryError(NodeError):
+    """A job ran out of GPU memory even at the smallest batch size."""
+
+    code = "render_failed"
+
+
+class KeyManagementError(NodeError):
+    """`ned node keys` cannot create, list or revoke a key (name taken, unknown, bad folder)."""
+
+    code = "bad_key_file"
+
 
 #: Pipeline error classes and the protocol code they are reported with (first match wins).
 _CODES: tuple[tuple[type[BaseException], str], ...] = (

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import OpenImageIO as oiio
 
-from ned_core.exceptions import InlineFrameError, JobRequestError
 from ned_core.io.atomic import atomic_path
 from ned_core.io.sequence import parse_pattern
+from ned_node.errors import InlineFrameError, JobRequestError
 from ned_node.jobspec import inline_input_pattern, job_frames
 from ned_protocol import Buffer
 

@@ -6,15 +6,14 @@ import hashlib
 import json
 import logging
 
-from ned_core.exceptions import FramesIncompleteError, JobRequestError, NodeStateError, QueueFullError
 from ned_node.admission import check_emotion, check_outputs, check_reference, check_source
 from ned_node.background import Background, Pending
+from ned_node.errors import FramesIncompleteError, JobRequestError, NodeStateError, QueueFullError, error_info
 from ned_node.inline import check_chunk, inline_bytes, input_path, write_frame
-from ned_node.errors import error_info
-from ned_node.jobs import JobManager
-from ned_node.progress_events import progress_content
-from ned_node.jobspec import job_frames, plan_job
 from ned_node.job_row import UNFINISHED_STATES, JobRow, new_job_id
+from ned_node.jobs import JobManager
+from ned_node.jobspec import job_frames, plan_job
+from ned_node.progress_events import progress_content
 from ned_protocol import Buffer
 from ned_protocol.envelope import Header
 

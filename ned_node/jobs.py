@@ -9,9 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ned_core.exceptions import GpuOutOfMemoryError, NedError, WorkerCrashError
+from ned_core.exceptions import JobCancelledError, NedError
 from ned_node.config import NodeConfig
-from ned_node.errors import error_info
+from ned_node.errors import (
+    FramesIncompleteError, GpuOutOfMemoryError, MissingPlatesError, WorkerCrashError, error_info,
+)
+from ned_node.job_row import JobRow
 from ned_node.jobspec import JobPlan, plan_job
 from ned_node.oom import OomPolicy
 from ned_node.partials import remove_partials
@@ -19,7 +22,6 @@ from ned_node.pool import WorkerExit, WorkerPool
 from ned_node.progress_events import STAGES, progress_content
 from ned_node.publisher import EventPublisher
 from ned_node.scheduler import QueuedJob, pick_next
-from ned_node.job_row import JobRow
 from ned_node.store import JobStore
 from ned_node.worker_messages import (
     JobFailed,
@@ -211,10 +213,9 @@ class JobManager:
             log.warning("pipeline warning", extra={"job_id": job.job_id, "warning": warning})
         missing = sorted(set(run.plan.frames) - self.store.finished_frames(job.job_id))
         if missing:
-            self.fail(job, {"code": "internal_error", "ename": "MissingPlatesError",
-                            "details": {"frames": missing[:100]},
-                            "evalue": f"the pipeline finished without plates for {len(missing)} frame(s), first "
-                                      f"{missing[:10]}; the node log has details"})
+            self.fail(job, error_info(MissingPlatesError(
+                f"the pipeline finished without plates for {len(missing)} frame(s), first {missing[:10]}; the node "
+                "log has details", {"frames": missing[:100]})))
             return
         output = None if run.plan.inline_output else {"directory": job.spec["output"]["directory"],
                                                      "pattern": job.spec["output"]["pattern"]}
@@ -243,9 +244,8 @@ class JobManager:
         job = self.store.get(job_id)
         if job.final:
             return job.state
-        error = {"code": "cancelled", "ename": "JobCancelledError", "details": {},
-                 "evalue": f"job {job_id} was cancelled by a client after {job.frames_done} of {job.frames_total} "
-                           "frames; the plates written so far are complete"}
+        error = error_info(JobCancelledError(f"job {job_id} was cancelled by a client after {job.frames_done} of "
+                                             f"{job.frames_total} frames; the plates written so far are complete"))
         self._finish(job, "cancelled", "job_failed", {"error": error, "frames_done": job.frames_done}, error)
         if job_id in self.running:
             self.pool.cancel(job_id)
@@ -294,9 +294,9 @@ class JobManager:
             if job is None or job.state != "receiving":
                 self.last_chunk.pop(job_id, None)
             elif now - since > self.node.receive_timeout_s:
-                self.fail(job, {"code": "frames_incomplete", "ename": "FramesIncompleteError", "details": {},
-                                 "evalue": f"job {job_id} received no frames for {self.node.receive_timeout_s:g} s "
-                                           "and was dropped; submit it again"})
+                self.fail(job, error_info(FramesIncompleteError(
+                    f"job {job_id} received no frames for {self.node.receive_timeout_s:g} s and was dropped; submit "
+                    "it again")))
         if time.monotonic() < self._next_prune:
             return
         self._next_prune = time.monotonic() + min(PRUNE_INTERVAL_S, max(self.node.retention_s / 4, 0.5))

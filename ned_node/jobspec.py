@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ned_core.exceptions import JobRequestError, NotAvailableError, PlateCompressionError
+from ned_core.exceptions import PlateCompressionError
 from ned_core.io.colour import ColourConfig
 from ned_core.io.exr import PlateWriteConfig
 from ned_core.io.plate_source import PlateInfo, frame_list
@@ -16,6 +16,7 @@ from ned_core.pipeline.naming import plate_path
 from ned_core.pipeline.request import RenderRequest
 from ned_node.capabilities import RENDERERS, TIERS, directors
 from ned_node.config import NodeConfig
+from ned_node.errors import JobRequestError, NotAvailableError
 from ned_node.paths import check_file_name, confine
 
 #: Names of the files an inline job's frames are written to (input) and rendered to (plates).

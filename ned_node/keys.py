@@ -10,7 +10,7 @@ from pathlib import Path
 
 import zmq
 
-from ned_core.exceptions import KeyManagementError
+from ned_node.errors import KeyManagementError
 from ned_protocol import KeyFileError, generate_key
 from ned_protocol.curve_auth import (
     CurveKeyPair,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ned_core.exceptions import GpuOutOfMemoryError
+from ned_node.errors import GpuOutOfMemoryError
 
 #: Messages of allocation failures raised as plain RuntimeErrors by CUDA/ROCm libraries.
 _OOM_MESSAGES = ("out of memory", "cublas_status_alloc_failed", "cudnn_status_alloc_failed")

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ned_core.exceptions import PathNotAllowedError
+from ned_node.errors import PathNotAllowedError
 
 #: Characters a plate file name pattern may not contain (folders, NUL, Windows separators).
 _BAD_NAME = re.compile(r"[/\\\x00]")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import zmq
 
-from ned_core.exceptions import NodeConfigError, NodeStateError
 from ned_node.background import Background, Pending
 from ned_node.capabilities import hello_content
 from ned_node.config import NodeConfig
+from ned_node.errors import NodeConfigError, NodeStateError
 from ned_node.handlers import RequestHandler
 from ned_node.intake import Intake
 from ned_node.jobs import JobManager
@@ -243,15 +243,3 @@ def _write_info(state_dir: Path, address: str, metrics_port: int | None) -> None
     tmp = state_dir / f".{NODE_INFO}.tmp"
     tmp.write_text(json.dumps(info, indent=2))
     os.replace(tmp, state_dir / NODE_INFO)
-
-
-def read_node_info(state_dir: Path) -> dict:
-    """The running node's address, pid and metrics port as it wrote them to its state dir.
-
-    Raises:
-        NodeStateError: no node is running on this state dir (or it has not finished starting).
-    """
-    try:
-        return json.loads((state_dir / NODE_INFO).read_text())
-    except (OSError, ValueError) as exc:
-        raise NodeStateError(f"{state_dir / NODE_INFO}: no running node found there ({exc})") from exc

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ned_core.analysis import FaceMeshModels
-from ned_core.exceptions import JobRequestError
 from ned_core.io.plate_source import frame_list
 from ned_core.io.plates import open_plates
 from ned_core.models.store import ModelStore
@@ -17,6 +16,7 @@ from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.export import track_summaries
 from ned_node.admission import check_readable
 from ned_node.config import NodeConfig
+from ned_node.errors import JobRequestError
 from ned_node.jobspec import analysis_config, confined_source, job_frames
 
 #: Fields of ``export.track_summaries`` rows that an ``analyze_shot_reply`` track carries (plus ``box``).

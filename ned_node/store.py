@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ned_core.exceptions import JobNotFoundError, NodeStateError
+from ned_node.errors import JobNotFoundError, NodeStateError
 from ned_node.job_row import COLUMNS, FINAL_STATES, JobRow, job_row
 
 #: Schema version kept in ``PRAGMA user_version``; a newer file is refused, never rewritten.

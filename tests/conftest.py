@@ -10,6 +10,18 @@ from ned_core.face3d import EmbeddedFaceModel
 from ned_core.synthetic import sample_photo
 
 
+def pytest_collection_modifyitems(config, items):
+    """Skip tests marked ``gpu`` when torch sees no CUDA device (torch is imported only if there are any)."""
+    gpu_tests = [item for item in items if item.get_closest_marker("gpu")]
+    if not gpu_tests:
+        return
+    import torch
+
+    if not torch.cuda.is_available():
+        for item in gpu_tests:
+            item.add_marker(pytest.mark.skip(reason="needs a CUDA device (torch.cuda.is_available() is False)"))
+
+
 @pytest.fixture(scope="session")
 def analysis_config() -> AnalysisConfig:
     return AnalysisConfig(num_threads=1)
@@ -36,3 +48,119 @@ def astronaut() -> np.ndarray:
 def grace_hopper() -> np.ndarray:
     """matplotlib's grace_hopper.jpg, ``(600, 512, 3) uint8``."""
     return sample_photo("grace_hopper")
+
+
+# --- the learned manipulator (tests/manipulation, tests/training, tests/pipeline); torch imported on use ---
+
+# Small enough for CPU tests, big enough to learn the synthetic emotions in a few hundred steps.
+def _test_sizes():
+    from ned_core.manipulation.config import ManipulatorConfig
+
+    return ManipulatorConfig(expr_dim=27, translator_width=48, translator_head=96, encoder_widths=(48, 48),
+                             encoder_lstm=24, encoder_head=(24, 24), lstm_layers=1)
+
+
+def _tiny_sizes():
+    from ned_core.manipulation.config import sized_config
+
+    return sized_config("small", 27)
+
+
+@pytest.fixture(scope="session")
+def train_set():
+    """6 synthetic actors x 7 emotions x 2 clips of 100 frames (embedded space)."""
+    from ned_core.training.dataset_synthetic import synthetic_dataset
+
+    return synthetic_dataset(actors=6, clips_per_emotion=2, frames=100, seed=0)
+
+
+@pytest.fixture(scope="session")
+def test_set():
+    """3 other synthetic actors (ids 100-102), other clips."""
+    from ned_core.training.dataset_synthetic import synthetic_dataset
+
+    return synthetic_dataset(actors=3, clips_per_emotion=2, frames=100, seed=1, first_actor=100)
+
+
+@pytest.fixture(scope="session")
+def small_set():
+    """2 actors x 7 emotions x 1 clip of 40 frames: for fast mechanics tests."""
+    from ned_core.training.dataset_synthetic import synthetic_dataset
+
+    return synthetic_dataset(actors=2, clips_per_emotion=1, frames=40, seed=2)
+
+
+@pytest.fixture(scope="session")
+def tiny_sizes():
+    """The "small" preset (fast mechanics tests)."""
+    return _tiny_sizes()
+
+
+@pytest.fixture(scope="session")
+def test_sizes():
+    """Sizes of the training-quality test."""
+    return _test_sizes()
+
+
+@pytest.fixture()
+def untrained():
+    """A freshly initialised small manipulator (embedded space), eval mode."""
+    from ned_core.manipulation.model import build_manipulator
+    from ned_core.manipulation.space import EMBEDDED_SPACE
+
+    return build_manipulator(_tiny_sizes(), EMBEDDED_SPACE, seed=0).eval()
+
+
+def _linear(gen, out, inp):
+    import torch
+
+    return {"weight": torch.randn(out, inp, generator=gen) / inp**0.5, "bias": torch.randn(out, generator=gen) * 0.1}
+
+
+def _lstm(gen, inp, hidden, layers=2):
+    import torch
+
+    state = {}
+    for layer in range(layers):
+        size = inp if layer == 0 else 2 * hidden
+        for suffix in ("", "_reverse"):
+            state[f"weight_ih_l{layer}{suffix}"] = torch.randn(4 * hidden, size, generator=gen) / size**0.5
+            state[f"weight_hh_l{layer}{suffix}"] = torch.randn(4 * hidden, hidden, generator=gen) / hidden**0.5
+            state[f"bias_ih_l{layer}{suffix}"] = torch.randn(4 * hidden, generator=gen) * 0.1
+            state[f"bias_hh_l{layer}{suffix}"] = torch.randn(4 * hidden, generator=gen) * 0.1
+    return state
+
+
+def _net(gen, seq1, lstm, seq2):
+    """seq1.{0,2} Linear layers, LSTM, seq2.{0,2,4} Linear layers; sizes as (out, in) pairs."""
+    state = {}
+    for name, layers in (("seq1", seq1), ("seq2", seq2)):
+        for i, (out, inp) in enumerate(layers):
+            state.update({f"{name}.{2 * i}.{k}": v for k, v in _linear(gen, out, inp).items()})
+    state.update({f"LSTM.{k}": v for k, v in _lstm(gen, *lstm).items()})
+    return state
+
+
+def _official_doc(seed=0, domains=7, prefix=""):
+    import torch
+
+    gen = torch.Generator().manual_seed(seed)
+    mapping = {}
+    for i, (out, inp) in enumerate([(64, 4), (64, 64), (64, 64)]):
+        mapping.update({f"shared.{2 * i}.{k}": v for k, v in _linear(gen, out, inp).items()})
+    for d in range(domains):
+        for i, (out, inp) in enumerate([(64, 64), (16, 64)]):
+            mapping.update({f"unshared.{d}.{2 * i}.{k}": v for k, v in _linear(gen, out, inp).items()})
+    doc = {
+        "generator": _net(gen, [(512, 67), (512, 512)], (512, 512), [(1024, 1024), (1024, 1024), (51, 1024)]),
+        "style_encoder": _net(gen, [(512, 51), (256, 512)], (256, 128), [(128, 256), (64, 128), (16, 64)]),
+        "discriminator": _net(gen, [(512, 51), (256, 512)], (256, 128), [(128, 256), (64, 128), (domains, 64)]),
+        "mapping_network": mapping,
+    }
+    return {net: {prefix + k: v for k, v in state.items()} for net, state in doc.items()}
+
+
+@pytest.fixture(scope="session")
+def official_doc():
+    """``official_doc(seed=0, domains=7, prefix="")`` -> a dict in the official layout, paper sizes, random weights."""
+    return _official_doc

@@ -10,7 +10,7 @@ Typical use::
 """
 
 from ned_core.analysis.align import Alignment, align_landmarks, aligned_crop
-from ned_core.analysis.cache import AnalysisCache, cache_key, cached_analyze_shot, hash_frames
+from ned_core.analysis.cache import AnalysisCache, cache_key
 from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.frame import analyze_image, follow_faces
 from ned_core.analysis.mask import MaskWindow, face_mask, feature_masks, pupils
@@ -52,13 +52,11 @@ __all__ = [
     "analyze_image",
     "analyze_shot",
     "cache_key",
-    "cached_analyze_shot",
     "default_track",
     "describe_frame",
     "face_mask",
     "feature_masks",
     "follow_faces",
-    "hash_frames",
     "landmark_jitter",
     "load_mean_face",
     "mirror_indices",

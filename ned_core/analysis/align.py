@@ -62,7 +62,7 @@ def align_landmarks(landmarks: np.ndarray, crop_size: int, iod_fraction: float) 
         The per-frame maps and their inverses.
     """
     if landmarks.ndim != 3 or landmarks.shape[1] < 468:
-        raise ShapeError(f"align_landmarks: expected (T, 478, 3) landmarks, got {landmarks.shape}")
+        raise ShapeError("align_landmarks", "(T, 478, 3) landmarks", landmarks.shape)
     target = template_in_crop(crop_size, iod_fraction)
     idx = alignment_points()
     fwd = np.stack([similarity_transform(lm[idx, :2], target[idx]) for lm in landmarks]) if len(landmarks) \

@@ -10,8 +10,9 @@ uncompressed), written atomically, so a reader never sees a partial entry. Entri
   ``t{i}.boxes`` ``(T, 4) float32``, ``t{i}.scores`` ``(T,) float32``, ``t{i}.landmarks``
   ``(T, 478, 3) float32`` smoothed, ``t{i}.crop_from_image`` / ``t{i}.image_from_crop`` ``(T, 2, 3) float64``.
 
-The key is the SHA-256 of the source hash (content of the frames, see :func:`hash_frames`), every
-result-affecting AnalysisConfig field, the model files' SHA-256 and :data:`ANALYSIS_VERSION`.
+The key (:func:`cache_key`) is the SHA-256 of the source fingerprint (the pipeline passes
+``pipeline.fingerprint.source_fingerprint``: the bytes of the shot's files, its frame numbers and colour
+spaces), every result-affecting AnalysisConfig field, the model files' SHA-256 and :data:`ANALYSIS_VERSION`.
 Entries are safe to delete at any time; an unreadable or foreign-version entry raises
 AnalysisCacheError (delete it to re-analyse).
 """
@@ -22,7 +23,6 @@ import dataclasses
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +30,7 @@ import numpy as np
 from ned_core.analysis.align import Alignment
 from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.model_set import FaceMeshModels
-from ned_core.analysis.shot import Progress, ShotAnalysis, TrackAnalysis, analyze_shot
+from ned_core.analysis.shot import ShotAnalysis, TrackAnalysis
 from ned_core.analysis.types import FaceTrack
 from ned_core.exceptions import AnalysisCacheError
 from ned_core.io.atomic import atomic_path
@@ -39,21 +39,6 @@ from ned_core.models.store import sha256_of
 SCHEMA = "AnalysisCache.1"
 ANALYSIS_VERSION = 2  # bump when the analysis code changes its results
 _NOT_RESULT_FIELDS = ("num_threads",)
-
-
-def hash_frames(source: Iterable[tuple[int, np.ndarray]]) -> tuple[str, list[tuple[int, np.ndarray]]]:
-    """Content hash of a frame source, and the frames (kept so the source is read only once).
-
-    For sources too large to hold, hash the files instead and pass that string as ``source_hash``.
-    """
-    h = hashlib.sha256()
-    frames = []
-    for frame, image in source:
-        image = np.ascontiguousarray(image)
-        h.update(f"{int(frame)}:{image.shape}:{image.dtype};".encode())
-        h.update(image.data)
-        frames.append((int(frame), image))
-    return h.hexdigest(), frames
 
 
 def cache_key(source_hash: str, config: AnalysisConfig, models: FaceMeshModels) -> str:
@@ -132,22 +117,3 @@ class AnalysisCache:
         except (OSError, KeyError, ValueError) as err:
             raise AnalysisCacheError(
                 f"{path}: unreadable analysis cache entry ({err}); delete it to re-analyse") from err
-
-
-def cached_analyze_shot(source: Iterable[tuple[int, np.ndarray]] | Iterator[tuple[int, np.ndarray]], source_hash: str,
-                        config: AnalysisConfig, models: FaceMeshModels, cache: AnalysisCache,
-                        progress: Progress | None = None) -> ShotAnalysis:
-    """``analyze_shot`` through the cache: a second request for the same shot and parameters reads the entry.
-
-    On a hit ``source`` is not read at all.
-
-    Args:
-        source: (frame number, ``(H, W, 3) uint8``) pairs, consumed only on a miss.
-        source_hash: content hash of the source (e.g. from :func:`hash_frames` or of the plate files).
-    """
-    key = cache_key(source_hash, config, models)
-    if cache.contains(key):
-        return cache.load(key)
-    analysis = analyze_shot(source, config, models, progress)
-    cache.save(key, analysis, source_hash, config)
-    return analysis

@@ -30,7 +30,7 @@ def _anchors(layout: ssd.AnchorLayout) -> np.ndarray:
 def check_image(image: np.ndarray) -> None:
     """Raise ShapeError unless ``image`` is ``(H, W, 3) uint8`` with H, W > 0."""
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8 or 0 in image.shape:
-        raise ShapeError(f"expected an (H, W, 3) uint8 sRGB image, got {image.shape} {image.dtype}")
+        raise ShapeError("image", "an (H, W, 3) uint8 sRGB image", f"{image.shape} {image.dtype}")
 
 
 def run_detector(image: np.ndarray, model: LiteRTModel, layout: ssd.AnchorLayout, view: np.ndarray,

@@ -48,7 +48,7 @@ class LiteRTModel:
         """
         expected = self.input_shape[1:]
         if image.shape != expected:
-            raise ShapeError(f"{self.path.name}: expected input {expected} got {image.shape}")
+            raise ShapeError(self.path.name, f"input {expected}", image.shape)
         self._interp.set_tensor(self._input_index, np.ascontiguousarray(image[None], dtype=np.float32))
         self._interp.invoke()
         return [self._interp.get_tensor(index).copy() for _, index in self._outputs]

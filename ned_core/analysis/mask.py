@@ -68,7 +68,7 @@ def polygon_mask(outline: np.ndarray, frame_size: tuple[int, int], feather_px: f
 
 def _check(landmarks: np.ndarray) -> None:
     if landmarks.ndim != 2 or landmarks.shape[0] < 468 or landmarks.shape[1] < 2:
-        raise ShapeError(f"expected (478, 3) landmarks of one frame, got {landmarks.shape}")
+        raise ShapeError("landmarks", "(478, 3) landmarks of one frame", landmarks.shape)
 
 
 def face_mask(landmarks: np.ndarray, frame_size: tuple[int, int], feather: float) -> MaskWindow:
@@ -107,7 +107,7 @@ def pupils(landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     lm = np.asarray(landmarks)
     if lm.shape[-2] < 478:
-        raise ShapeError(f"pupils: expected (..., 478, 3) landmarks with irises, got {lm.shape}")
+        raise ShapeError("pupils", "(..., 478, 3) landmarks with irises", lm.shape)
     centres = lm[..., [RIGHT_IRIS_CENTRE, LEFT_IRIS_CENTRE], :2]
     edges = np.stack([lm[..., list(RIGHT_IRIS), :2], lm[..., list(LEFT_IRIS), :2]], axis=-3)
     radii = np.linalg.norm(edges - centres[..., None, :], axis=-1).mean(axis=-1)

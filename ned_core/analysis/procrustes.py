@@ -20,7 +20,7 @@ def similarity_transform(src: np.ndarray, dst: np.ndarray, weights: np.ndarray |
         ``(D, D + 1) float64`` M with ``dst ~ src @ M[:, :D].T + M[:, D]``.
     """
     if src.shape != dst.shape or src.ndim != 2:
-        raise ShapeError(f"similarity_transform: expected two equal (N, D) arrays, got {src.shape} and {dst.shape}")
+        raise ShapeError("similarity_transform", "two equal (N, D) arrays", f"{src.shape} and {dst.shape}")
     w = np.ones(len(src)) if weights is None else np.asarray(weights, dtype=np.float64)
     w = w / w.sum()
     src, dst = src.astype(np.float64), dst.astype(np.float64)

@@ -93,8 +93,8 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
         if size is None:
             size = image.shape[:2]
         elif image.shape[:2] != size:
-            raise ShapeError(f"frame {frame}: expected size {size[1]}x{size[0]} like the first frame, "
-                             f"got {image.shape[1]}x{image.shape[0]}")
+            raise ShapeError(f"frame {frame}", f"size {size[1]}x{size[0]} like the first frame",
+                             f"{image.shape[1]}x{image.shape[0]}")
         faces: list[FaceObservation] = []
         histogram, flat = summary = frame_summary(image)
         if not flat:

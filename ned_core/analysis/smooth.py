@@ -35,7 +35,7 @@ def one_euro(values: np.ndarray, fps: float, min_cutoff: float, beta: float, d_c
         ``(T, P, D) float64`` filtered values; row 0 equals the input.
     """
     if values.ndim != 3:
-        raise ShapeError(f"one_euro: expected (T, P, D) values, got {values.shape}")
+        raise ShapeError("one_euro", "(T, P, D) values", values.shape)
     x = values.astype(np.float64)
     out = np.empty_like(x)
     if len(x) == 0:
@@ -86,7 +86,7 @@ def landmark_jitter(landmarks: np.ndarray, points: Sequence[int] | None = None) 
         points: measure only these landmark indices (e.g. the irises); all by default.
     """
     if landmarks.ndim != 3 or len(landmarks) < 2 or landmarks.shape[1] < 468:
-        raise ShapeError(f"landmark_jitter: expected (T >= 2, 478, D) landmarks, got {landmarks.shape}")
+        raise ShapeError("landmark_jitter", "(T >= 2, 478, D) landmarks", landmarks.shape)
     chosen = landmarks[:, list(points)] if points is not None else landmarks
     step = np.diff(chosen[..., :2].astype(np.float64), axis=0)
     rms = float(np.sqrt((step**2).sum(axis=-1).mean()))

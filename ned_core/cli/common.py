@@ -1,4 +1,4 @@
-"""Options and output helpers shared by the subcommands."""
+"""Output helpers shared by the subcommands (their options are in ``options.py``)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,6 @@ from pathlib import Path
 import click
 
 from ned_core.models.store import ModelStore, StoreConfig, default_model_dir
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
-model_dir_option = click.option(
-    "--model-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Model store folder (default: $NED_MODEL_DIR or ~/.local/share/ned/models).",
-)
-noncommercial_option = click.option(
-    "--allow-noncommercial",
-    is_flag=True,
-    help="Opt in to models under non-commercial licences (FLAME, DECA, FAN, dlib 68-point).",
-)
 
 
 def make_store(model_dir: Path | None, allow_noncommercial: bool = False) -> ModelStore:
@@ -38,3 +25,28 @@ def _plain(obj):
 
 def echo_json(data) -> None:
     click.echo(json.dumps(data, indent=2, default=_plain))
+
+
+def print_summary(summary, as_json: bool) -> None:
+    if as_json:
+        echo_json({"plates": [str(p) for p in summary.plates], "frames": len(summary.frames),
+                   "track": summary.track, "no_face_frames": list(summary.no_face_frames),
+                   "preview": str(summary.preview) if summary.preview else None,
+                   "composite": [str(p) for p in summary.composite], "warnings": list(summary.warnings),
+                   "timings_s": summary.timings})
+        return
+    n = len(summary.frames)
+    fps = n / summary.timings["total"] if summary.timings.get("total") else 0.0
+    click.echo(f"rendered {n} frames of track {summary.track} in {summary.timings.get('total', 0):.1f} s "
+               f"({fps:.1f} frames/s end to end)")
+    if summary.plates:
+        click.echo(f"EXR plates: {Path(summary.plates[0]).parent} ({Path(summary.plates[0]).name} ...)")
+    if summary.no_face_frames:
+        nf = summary.no_face_frames
+        click.echo(f"no face in {len(nf)} frames ({nf[0]}..{nf[-1]}): transparent plates")
+    if summary.composite:
+        click.echo(f"composite: {Path(summary.composite[0]).parent}")
+    if summary.preview:
+        click.echo(f"preview: {summary.preview}")
+    for w in summary.warnings:
+        click.echo(f"warning: {w}", err=True)

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from ned_core.cli.analyze_cmd import config_from_options
-from ned_core.cli.common import echo_json, json_option, model_dir_option
-from ned_core.manipulation.dataset import ExpressionDataset, load_dataset, save_dataset
-from ned_core.manipulation.dataset_layouts import LAYOUTS
+from ned_core.cli.common import echo_json
+from ned_core.cli.options import config_from_options, json_option, model_dir_option
+from ned_core.training.dataset import ExpressionDataset, load_dataset, save_dataset
+from ned_core.training.dataset_layouts import LAYOUTS
 
 
 def dataset_summary(dataset: ExpressionDataset, path: Path) -> dict:
@@ -61,8 +61,8 @@ def build(root, out, layout, levels, actors, annotations, cache_dir, no_cache, m
     Each video's main face (Aff-Wild2: the annotated left/right person) is tracked and fitted;
     frames without it are kept as gaps that training windows never cross. Contempt is dropped.
     """
-    from ned_core.manipulation.dataset_build import build_dataset
-    from ned_core.manipulation.dataset_layouts import find_videos
+    from ned_core.training.dataset_build import build_dataset
+    from ned_core.training.dataset_layouts import find_videos
 
     config = config_from_options(model_dir, None, None, cache_dir, no_cache)
     videos = find_videos(layout, root, tuple(levels), tuple(actors), annotations)
@@ -85,7 +85,7 @@ def build(root, out, layout, levels, actors, annotations, cache_dir, no_cache, m
 @json_option
 def synth(out, actors, clips_per_emotion, frames, first_actor, seed, as_json):
     """Write a labelled synthetic dataset (embedded space: talking actors playing each emotion) to OUT."""
-    from ned_core.manipulation.dataset_synthetic import synthetic_dataset
+    from ned_core.training.dataset_synthetic import synthetic_dataset
 
     result = synthetic_dataset(actors, clips_per_emotion, frames, seed, first_actor)
     save_dataset(result, out)

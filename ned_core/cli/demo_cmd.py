@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ned_core.cli.common import model_dir_option
+from ned_core.cli.common import print_summary
+from ned_core.cli.options import model_dir_option, quiet_option
 from ned_core.cli.progress_bar import ProgressBars
-from ned_core.cli.render_cmd import print_summary
 
 
 def _still(out: Path) -> Path:
@@ -45,11 +45,11 @@ def _clip(out: Path, models, frames: int) -> Path:
 @click.option("--clip-emotion", default="surprised:0.8", show_default=True, help="Emotion for the speaking clip.")
 @click.option("--frames", type=int, default=48, show_default=True, help="Length of the speaking clip.")
 @model_dir_option
-@click.option("--quiet", is_flag=True, help="No progress bars.")
+@quiet_option
 def demo(out_dir: Path, still_emotion: str, clip_emotion: str, frames: int, model_dir, quiet: bool) -> None:
     """Render a real face still and a short speaking clip; print where the plates and previews went."""
     from ned_core.analysis import FaceMeshModels
-    from ned_core.cli.analyze_cmd import config_from_options
+    from ned_core.cli.options import config_from_options
     from ned_core.models import ModelStore
     from ned_core.pipeline.render_job import render_shot
     from ned_core.pipeline.request import RenderRequest

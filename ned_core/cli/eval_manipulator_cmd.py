@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ned_core.cli.common import echo_json, json_option
+from ned_core.cli.common import echo_json
+from ned_core.cli.options import json_option
 
 
 def _print_report(report: dict, checkpoint: Path, dataset: Path) -> None:
@@ -42,12 +43,13 @@ def manipulator(checkpoint, dataset_path, seed, max_runs, device, out, as_json):
     how well translating to a sequence's own style reproduces it, and the training losses.
     """
     from ned_core.io.atomic import atomic_write_bytes
-    from ned_core.manipulation.dataset import load_dataset
-    from ned_core.manipulation.evaluate import EvalConfig, evaluate_manipulator
     from ned_core.manipulation.load import load_manipulator
+    from ned_core.training.dataset import load_dataset
+    from ned_core.training.evaluate import ManipulatorEvalConfig, evaluate_manipulator
 
     model = load_manipulator(checkpoint, device).model
-    report = evaluate_manipulator(model, load_dataset(dataset_path), EvalConfig(seed=seed, max_runs=max_runs)).as_dict()
+    config = ManipulatorEvalConfig(seed=seed, max_runs=max_runs)
+    report = evaluate_manipulator(model, load_dataset(dataset_path), config).as_dict()
     report = {"schema": "NedManipulatorEval.1", "checkpoint": str(checkpoint), "dataset": str(dataset_path), **report}
     if out is not None:
         atomic_write_bytes(out, json.dumps(report, indent=2).encode())

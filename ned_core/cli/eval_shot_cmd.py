@@ -9,9 +9,11 @@ from pathlib import Path
 
 import click
 
-from ned_core.cli.analyze_cmd import config_from_options, with_source_options
-from ned_core.cli.common import json_option, model_dir_option, noncommercial_option
+from ned_core.cli.options import (
+    config_from_options, json_option, model_dir_option, noncommercial_option, with_source_options,
+)
 from ned_core.exceptions import ShotEvalRequestError
+from ned_core.pipeline.directors import DIRECTORS
 
 #: what `--self` renders: the source's own expression, unchanged (intensity 0 keeps the face as it is).
 SELF_SPEC = "neutral:0"
@@ -53,7 +55,7 @@ def _result_kind(plates, composites, emotion, reference, self_translation) -> st
               help=f"Self-translation: render the source's own expression ({SELF_SPEC}) and measure fidelity.")
 @click.option("--track", type=int, default=None, help="Face track id (default: largest, most central face).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the render.")
-@click.option("--director", type=click.Choice(["prior", "learned"]), default="prior", show_default=True)
+@click.option("--director", type=click.Choice(list(DIRECTORS)), default=next(iter(DIRECTORS)), show_default=True)
 @click.option("--checkpoint", default=None, help="Manipulator checkpoint for --director learned.")
 @click.option("--target", default=None,
               help="Emotion whose recognition to measure (default: the one --emotion asks for most).")

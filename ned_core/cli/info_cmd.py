@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from ned_core import __version__
-from ned_core.cli.common import echo_json, json_option, make_store, model_dir_option
+from ned_core.cli.common import echo_json, make_store
+from ned_core.cli.options import json_option, model_dir_option
 
 _PACKAGES = ["torch", "numpy", "OpenImageIO", "opencolorio", "opencv-python-headless", "av", "fileseq",
              "pyzmq", "msgpack", "ai-edge-litert", "ned-protocol"]

@@ -1,4 +1,4 @@
-"""`ned jobs --node ADDRESS list|status ID|cancel ID|attach ID`; the node connection options of the client commands."""
+"""`ned jobs --node ADDRESS list|status ID|cancel ID|attach ID`."""
 
 from __future__ import annotations
 
@@ -7,57 +7,9 @@ from pathlib import Path
 
 import click
 
-from ned_core.cli.common import echo_json, json_option
-
-DEFAULT_NODE = "tcp://127.0.0.1:5570"
-
-_client_options = [
-    click.option("--node", "address", default=DEFAULT_NODE, show_default=True, envvar="NED_NODE",
-                 help="Render node address ($NED_NODE)."),
-    click.option("--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                 envvar="NED_KEY_FILE", help="Shared HMAC key of the node ($NED_KEY_FILE)."),
-    click.option("--server-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                 help="CURVE: the node's public key file (server.key)."),
-    click.option("--client-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                 help="CURVE: this client's secret key file (NAME.key_secret from `ned node keys create`)."),
-    click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for each reply."),
-]
-
-
-def client_options(fn):
-    """Adds --node, --key-file, --server-key, --client-key and --timeout."""
-    for option in reversed(_client_options):
-        fn = option(fn)
-    return fn
-
-
-def connect(address: str, key_file: Path | None, server_key: Path | None, client_key: Path | None, timeout: float):
-    """A NodeClient for the connection options (raises ned_protocol errors for bad key files)."""
-    from ned_protocol import NodeClient, read_key_file
-    from ned_protocol.curve_auth import ClientCurve, load_keypair, load_public_key
-
-    if (server_key is None) != (client_key is None):
-        raise click.UsageError("CURVE needs both --server-key and --client-key")
-    curve = ClientCurve(load_public_key(server_key), load_keypair(client_key)) if server_key else None
-    return NodeClient(address, read_key_file(key_file) if key_file else None, curve, timeout_s=timeout,
-                      client_name="ned cli")
-
-
-def protocol_errors(fn):
-    """Turns protocol errors (node refused, timeout, bad key file) into one-line messages and exit status 2."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        from ned_protocol import ProtocolError
-
-        try:
-            return fn(*args, **kwargs)
-        except ProtocolError as exc:
-            click.echo(f"ned: error: {exc}", err=True)
-            raise SystemExit(2) from None
-
-    return wrapper
+from ned_core.cli.common import echo_json
+from ned_core.cli.node_client import client_options, connect, follow
+from ned_core.cli.options import json_option, quiet_option
 
 
 def _when(stamp: float | None) -> str:
@@ -73,18 +25,25 @@ def echo_job(job: dict) -> None:
 
 
 @click.group()
+
+
 def jobs() -> None:
     """List, inspect, cancel and follow jobs on a render node."""
 
 
 @jobs.command("list")
 @client_options
+
+
 @click.option("--state", "states", multiple=True,
               type=click.Choice(["queued", "receiving", "running", "done", "failed", "cancelled"]),
               help="Only jobs in this state (repeatable).")
+
+
 @click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True)
 @json_option
-@protocol_errors
+
+
 def list_jobs(address, key_file, server_key, client_key, timeout, states, limit, as_json):
     """Jobs on the node, newest first."""
     with connect(address, key_file, server_key, client_key, timeout) as client:
@@ -99,10 +58,13 @@ def list_jobs(address, key_file, server_key, client_key, timeout, states, limit,
 
 
 @jobs.command("status")
+
+
 @click.argument("job_id")
 @client_options
 @json_option
-@protocol_errors
+
+
 def status(job_id, address, key_file, server_key, client_key, timeout, as_json):
     """One job's state, stage, frames and error."""
     with connect(address, key_file, server_key, client_key, timeout) as client:
@@ -111,9 +73,12 @@ def status(job_id, address, key_file, server_key, client_key, timeout, as_json):
 
 
 @jobs.command("cancel")
+
+
 @click.argument("job_id")
 @client_options
-@protocol_errors
+
+
 def cancel(job_id, address, key_file, server_key, client_key, timeout):
     """Cancel a job (a running job stops within one frame; finished plates stay)."""
     with connect(address, key_file, server_key, client_key, timeout) as client:
@@ -121,15 +86,18 @@ def cancel(job_id, address, key_file, server_key, client_key, timeout):
 
 
 @jobs.command("attach")
+
+
 @click.argument("job_id")
 @client_options
+
+
 @click.option("--since", type=click.IntRange(0), default=0, help="Last event seq already seen.")
-@click.option("--quiet", is_flag=True, help="No progress bars.")
-@protocol_errors
+@quiet_option
+
+
 def attach(job_id, address, key_file, server_key, client_key, timeout, since, quiet):
     """Follow a job until it ends: progress bars, then its result (exit status 1 if it failed)."""
-    from ned_core.cli.submit_cmd import follow
-
     with connect(address, key_file, server_key, client_key, timeout) as client:
         done, _ = follow(client, job_id, since, quiet)
     output = done["output"]

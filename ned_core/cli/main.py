@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from importlib import metadata
 
 import click
 
@@ -18,7 +19,6 @@ COMMANDS = {
     "analyze": "ned_core.cli.analyze_cmd:analyze",
     "render": "ned_core.cli.render_cmd:render",
     "demo": "ned_core.cli.demo_cmd:demo",
-    "node": "ned_core.cli.node_cmd:node",
     "submit": "ned_core.cli.submit_cmd:submit",
     "jobs": "ned_core.cli.jobs_cmd:jobs",
     "dataset": "ned_core.cli.dataset_cmd:dataset",
@@ -26,25 +26,41 @@ COMMANDS = {
     "eval": "ned_core.cli.eval_cmd:eval_group",
     "manipulator": "ned_core.cli.manipulator_cmd:manipulator",
 }
+#: entry-point group through which other packages add subcommands (ned_node adds `node`).
+ENTRY_POINT_GROUP = "ned.commands"
+
+
+def _plugin_commands() -> dict[str, metadata.EntryPoint]:
+    """Subcommands other installed packages register in ``ENTRY_POINT_GROUP`` (ours win on a name clash)."""
+    return {ep.name: ep for ep in metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.name not in COMMANDS}
+
+
+def _user_error(exc: Exception) -> bool:
+    """A NedError, or a protocol error of a command that talked to a node (node refused, timeout, bad key)."""
+    protocol = sys.modules.get("ned_protocol.exceptions")  # loaded only by commands that use the protocol
+    return isinstance(exc, NedError) or (protocol is not None and isinstance(exc, protocol.ProtocolError))
 
 
 class NedGroup(click.Group):
-    """Lazily loaded subcommands; every NedError becomes a one-line message and exit status 2."""
+    """Lazily loaded subcommands; every NedError or ProtocolError becomes a one-line message and exit status 2."""
 
     def list_commands(self, ctx):
-        return sorted(COMMANDS)
+        return sorted({*COMMANDS, *_plugin_commands()})
 
     def get_command(self, ctx, name):
         target = COMMANDS.get(name)
-        if target is None:
-            return None
-        module, attr = target.split(":")
-        return getattr(importlib.import_module(module), attr)
+        if target is not None:
+            module, attr = target.split(":")
+            return getattr(importlib.import_module(module), attr)
+        plugin = _plugin_commands().get(name)
+        return plugin.load() if plugin is not None else None
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except NedError as e:
+        except Exception as e:
+            if not _user_error(e):
+                raise
             click.echo(f"ned: error: {e}", err=True)
             sys.exit(2)
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ned_core.cli.common import echo_json, json_option
+from ned_core.cli.common import echo_json
+from ned_core.cli.options import json_option
 
 
 @click.group()

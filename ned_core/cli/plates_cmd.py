@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 import fileseq
 
-from ned_core.cli.common import echo_json, json_option
+from ned_core.cli.common import echo_json
+from ned_core.cli.options import json_option
 from ned_core.exceptions import PlateInspectError
 from ned_core.io.exr_inspect import PlateFile, find_plate_files, inspect_plate
 

@@ -8,53 +8,11 @@ from pathlib import Path
 
 import click
 
-from ned_core.cli.analyze_cmd import with_source_options
-from ned_core.cli.common import json_option, model_dir_option
-from ned_core.cli.jobs_cmd import client_options, connect, protocol_errors
-from ned_core.cli.progress_bar import ProgressBars
-from ned_core.cli.render_cmd import print_summary, with_render_options
-
-#: Seconds without any event before the client re-attaches (the node sends one at least every 5 s).
-EVENT_TIMEOUT_S = 30.0
-#: Protocol stage names shown with the pipeline's own names, so bars look as in `ned render`.
-_STAGE_NAMES = {"face3d": "fit"}
-
-
-def follow(client, job_id: str, since: int = 0, quiet: bool = False) -> tuple[dict, list[dict]]:
-    """Shows a job's progress bars until it ends; waits through node restarts and reconnects.
-
-    Returns:
-        The ``job_done`` content and the ``frame_result`` contents, in frame order.
-
-    Raises:
-        SystemExit: status 1 when the job failed or was cancelled (the error is printed).
-    """
-    from ned_core.progress import ProgressEvent
-    from ned_protocol import NodeTimeoutError
-
-    last, results = since, []
-    with ProgressBars(enabled=not quiet) as bars:
-        while True:
-            try:
-                for event in client.events(job_id, since=last, timeout_s=EVENT_TIMEOUT_S):
-                    last, content = event.content["seq"], event.content
-                    if event.msg_type == "progress" and content["stage"] != "queued":
-                        bars(ProgressEvent(_STAGE_NAMES.get(content["stage"], content["stage"]),
-                                           content["frames_done"], content["frames_total"], content["fps"],
-                                           content["eta_s"]))
-                    elif event.msg_type == "frame_result":
-                        results.append(content)
-                    elif event.msg_type == "job_done":
-                        return content, sorted(results, key=lambda r: r["frame"])
-                    elif event.msg_type == "job_failed":
-                        error = content["error"]
-                        bars.__exit__()
-                        click.echo(f"ned: error: job {job_id} {error['code']} ({error['ename']}): {error['evalue']}",
-                                   err=True)
-                        raise SystemExit(1)
-            except NodeTimeoutError:
-                click.echo(f"ned: the node has been silent for {EVENT_TIMEOUT_S:g} s; still waiting for job {job_id} "
-                           f"(Ctrl-C stops waiting, the job goes on: `ned jobs attach {job_id}`)", err=True)
+from ned_core.cli.common import print_summary
+from ned_core.cli.node_client import client_options, connect, follow
+from ned_core.cli.options import (
+    json_option, model_dir_option, quiet_option, with_render_options, with_source_options,
+)
 
 
 def _range(frames: tuple[int, ...], option: str) -> dict:
@@ -118,14 +76,23 @@ def _emotion(emotion: str | None, keys_file: Path | None, reference: str | None,
 @with_render_options
 @model_dir_option
 @json_option
-@click.option("--quiet", is_flag=True, help="No progress bars.")
+@quiet_option
 @client_options
+
+
 @click.option("--priority", type=click.IntRange(0, 100), default=50, show_default=True, help="Queue priority.")
+
+
 @click.option("--no-overwrite", is_flag=True, help="Fail if plates exist already (`ned render` replaces them).")
+
+
 @click.option("--request-id", default=None,
               help="Idempotency key (default: random); submitting it again returns the same job.")
+
+
 @click.option("--no-wait", is_flag=True, help="Print the job id and return once the node has accepted the job.")
-@protocol_errors
+
+
 def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference, track,
            seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite, model_dir,
            as_json, quiet, address, key_file, server_key, client_key, timeout, priority, no_overwrite, request_id,

@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from ned_core.cli.common import echo_json, json_option
+from ned_core.cli.common import echo_json
+from ned_core.cli.options import json_option
 
 _SHOWN = ("G/latent_adv", "G/latent_cyc", "G/latent_mouth", "D/latent_real")
 
@@ -54,9 +55,10 @@ def manipulator(dataset_path, out_dir, val_dataset, val_actors, resume, init_fro
     jaw-correlation mouth loss; Adam 1e-4, betas (0, 0.99), batch 64). Training is
     reproducible from --seed; --resume continues exactly where a run stopped.
     """
-    from ned_core.manipulation.config import TrainConfig, sized_config
-    from ned_core.manipulation.dataset import load_dataset
-    from ned_core.manipulation.trainer import train_manipulator
+    from ned_core.manipulation.config import sized_config
+    from ned_core.training.config import TrainConfig
+    from ned_core.training.dataset import load_dataset
+    from ned_core.training.trainer import train_manipulator
 
     data = load_dataset(dataset_path)
     val = load_dataset(val_dataset) if val_dataset else None

@@ -10,7 +10,7 @@ Typical use::
 from ned_core.composite.blend import blend_difference, laplacian_blend
 from ned_core.composite.config import CompositeConfig
 from ned_core.composite.mask import blend_mask
-from ned_core.composite.paste import composite_face, face_box, merge_over, rendered_from_crop
+from ned_core.composite.paste import composite_face, face_box, merge_over
 
 __all__ = [
     "CompositeConfig",
@@ -20,5 +20,4 @@ __all__ = [
     "face_box",
     "laplacian_blend",
     "merge_over",
-    "rendered_from_crop",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ned_core.render.checks import check_image, check_same_shape
+from ned_core.guards import check_image, check_same_shape
 
 
 def max_levels(height: int, width: int, room: float, levels: int) -> int:

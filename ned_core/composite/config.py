@@ -29,6 +29,12 @@ class CompositeConfig:
     margin: float = 0.15
     min_alpha: float = 1e-3
 
+    @property
+    def reach(self) -> float:
+        """How far beyond the face box the plate's data window (where the blend works) extends, as a fraction of the
+        box's size."""
+        return self.margin
+
     def __post_init__(self) -> None:
         for name in ("erode", "feather", "margin", "min_alpha"):
             value = getattr(self, name)

@@ -1,8 +1,6 @@
-"""Rendered face -> face plate: inverse alignment of crop renders, blending in the data window, premultiplied plate."""
+"""Rendered face -> face plate: blending in the data window, premultiplied plate."""
 
 from __future__ import annotations
-
-import math
 
 import cv2
 import numpy as np
@@ -13,7 +11,6 @@ from ned_core.composite.mask import blend_mask
 from ned_core.exceptions import RenderInputError
 from ned_core.io.exr_plate import FacePlate, face_data_window
 from ned_core.render.base import RenderedFace
-from ned_core.render.checks import check_matrix
 
 
 def face_box(src: np.ndarray, dst: np.ndarray) -> tuple[float, float, float, float]:
@@ -109,46 +106,3 @@ def merge_over(frame: np.ndarray, plate: FacePlate) -> np.ndarray:
     alpha = plate.rgba[..., 3:4]
     out[y0:y1, x0:x1] = plate.rgba[..., :3] + (1.0 - alpha) * out[y0:y1, x0:x1]
     return out
-
-
-def rendered_from_crop(frame_number: int, crop_rgb: np.ndarray, crop_coverage: np.ndarray,
-                       image_from_crop: np.ndarray, frame: np.ndarray) -> RenderedFace:
-    """Inverse alignment: map a face rendered in the aligned crop back to frame pixels.
-
-    For renderers that work in the aligned crop (the neural renderer): the crop is resampled
-    (bilinear) through ``image_from_crop`` over the frame box the crop covers; outside the crop's
-    footprint the frame is kept and the coverage is 0.
-
-    Args:
-        frame_number: the frame's number.
-        crop_rgb: ``(S, S, 3) float32`` rendered crop.
-        crop_coverage: ``(S, S) float32`` where the crop holds face pixels.
-        image_from_crop: ``(2, 3)`` crop -> frame map (``Alignment.image_from_crop[t]``).
-        frame: ``(H, W, 3) float32`` source frame.
-
-    Returns:
-        The :class:`RenderedFace` over the crop's footprint in the frame.
-    """
-    m = check_matrix("image_from_crop", image_from_crop)
-    size = crop_rgb.shape[0]
-    if crop_rgb.shape != (size, size, 3) or crop_coverage.shape != (size, size):
-        raise RenderInputError(f"frame {frame_number}: expected crop rgb (S, S, 3) and coverage (S, S), "
-                               f"got {crop_rgb.shape} and {crop_coverage.shape}")
-    height, width = frame.shape[:2]
-    corners = np.array([[-0.5, -0.5], [size - 0.5, -0.5], [-0.5, size - 0.5], [size - 0.5, size - 0.5]])
-    pts = corners @ m[:, :2].T + m[:, 2]
-    x0, y0 = max(0, math.floor(pts[:, 0].min())), max(0, math.floor(pts[:, 1].min()))
-    x1, y1 = min(width, math.ceil(pts[:, 0].max()) + 1), min(height, math.ceil(pts[:, 1].max()) + 1)
-    if x1 <= x0 or y1 <= y0:
-        raise RenderInputError(f"frame {frame_number}: the aligned crop maps outside the {width}x{height} frame")
-    # output pixel (x, y) of the box samples the crop at crop_from_image @ (x, y)
-    to_box = np.hstack([m[:, :2], (m[:, 2] - (x0, y0))[:, None]])
-    crop_from_box = cv2.invertAffineTransform(to_box)
-    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
-    coverage = cv2.warpAffine(np.asarray(crop_coverage, np.float32), crop_from_box, (x1 - x0, y1 - y0),
-                              flags=flags, borderMode=cv2.BORDER_CONSTANT)
-    warped = cv2.warpAffine(np.asarray(crop_rgb, np.float32), crop_from_box, (x1 - x0, y1 - y0), flags=flags,
-                            borderMode=cv2.BORDER_REPLICATE)
-    base = np.asarray(frame[y0:y1, x0:x1], np.float32)
-    rgb = base + coverage[..., None] * (warped - base)
-    return RenderedFace(frame_number, (x0, y0, x1, y1), rgb.astype(np.float32), coverage)

@@ -7,8 +7,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from ned_core.direct.schedule import EmotionSchedule
-from ned_core.exceptions import ExpressionValueError, ShapeError
-from ned_core.face3d.channels import CHANNEL_NAMES, NUM_CHANNELS
+from ned_core.face3d.channels import CHANNEL_NAMES
+from ned_core.guards import check_sequence
 
 
 @runtime_checkable
@@ -41,26 +41,10 @@ class Director(Protocol):
 
 
 def check_expression(expr: np.ndarray, frames: int, first_frame: int = 0, what: str = "expression") -> np.ndarray:
-    """Guard a ``(frames, K)`` expression sequence; return it as a float64 copy.
-
-    Args:
-        expr: array to check.
-        frames: expected row count.
-        first_frame: frame number of row 0 (for messages).
-        what: name of the sequence for messages.
+    """Guard a ``(frames, 27)`` sequence of the embedded channels; return it as a float64 copy.
 
     Raises:
-        ShapeError: not ``(frames, K)`` or not a floating-point array.
+        ShapeError: not ``(frames, 27)`` or not floating point.
         ExpressionValueError: NaN or infinity; the message names the first bad frame and channel.
     """
-    expr = np.asarray(expr)
-    if expr.shape != (frames, NUM_CHANNELS) or not np.issubdtype(expr.dtype, np.floating):
-        raise ShapeError(f"{what}: expected ({frames}, {NUM_CHANNELS}) float, got {expr.shape} {expr.dtype}")
-    values = expr.astype(np.float64)
-    bad = np.argwhere(~np.isfinite(values))
-    if bad.size:
-        row, col = bad[0]
-        raise ExpressionValueError(
-            f"{what}: non-finite value {values[row, col]} at frame {first_frame + row}, channel {CHANNEL_NAMES[col]}"
-        )
-    return values
+    return check_sequence(expr, frames, CHANNEL_NAMES, first_frame, what)

@@ -30,7 +30,7 @@ def geometric_median(points: np.ndarray, tol: float = 1e-6, max_iter: int = 1000
     """
     points = np.asarray(points, dtype=np.float64)
     if points.ndim != 2 or points.shape[0] == 0:
-        raise ShapeError(f"geometric_median: expected points (M >= 1, D), got {points.shape}")
+        raise ShapeError("geometric_median", "points (M >= 1, D)", points.shape)
     estimate = points.mean(axis=0)
     scale = max(float(np.abs(points).max()), 1.0)
     for _ in range(max_iter):

@@ -11,6 +11,7 @@ style is then applied like a target emotion: ``target = intensity * offset``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +45,53 @@ class ReferenceStyle:
     face_frames: int
 
 
+@dataclass(frozen=True, eq=False)  # holds arrays
+class ReferenceWindows:
+    """A reference clip checked and cut into its N-frame face windows.
+
+    Attributes:
+        values: ``(T', K) float64`` the clip, frames without a face zeroed.
+        face: ``(T',) bool`` where the clip has a face.
+        starts: ``(M,) int64`` first rows of the windows of N consecutive face frames (M >= 1).
+    """
+
+    values: np.ndarray
+    face: np.ndarray
+    starts: np.ndarray
+
+
+def reference_windows(reference: np.ndarray, has_face: np.ndarray | None, window: int, channels: int,
+                      check: Callable[[np.ndarray, int], np.ndarray]) -> ReferenceWindows:
+    """Guard a reference clip and find its full face windows (shared by the prior's and the learned style).
+
+    Args:
+        reference: ``(T', K)`` expression of the clip (rows without a face are not read).
+        has_face: ``(T',)`` bool; ``None`` = every frame has a face.
+        window: N. channels: the K expected (for messages).
+        check: the expression guard of the space, ``(values, frames) -> (T', K) float64``.
+
+    Raises:
+        ShapeError: not 2-D, or ``has_face`` of another length; ``check``'s errors.
+        ReferenceTooShortError: no run of N consecutive face frames.
+    """
+    reference = np.asarray(reference)
+    if reference.ndim != 2:
+        raise ShapeError("reference", f"(T', {channels}) float", reference.shape)
+    frames = reference.shape[0]
+    face = np.ones(frames, dtype=bool) if has_face is None else np.asarray(has_face, dtype=bool)
+    if face.shape != (frames,):
+        raise ShapeError("reference has_face", f"({frames},) bool", face.shape)
+    values = check(np.where(face[:, None], reference, 0.0), frames)
+    starts = (np.flatnonzero(sliding_window_view(face, window).all(axis=1)) if frames >= window
+              else np.zeros(0, dtype=np.int64))
+    if starts.size == 0:
+        raise ReferenceTooShortError(
+            f"reference clip has {int(face.sum())} frames with a face out of {frames}, and no "
+            f"{window} consecutive ones; a reference style needs at least one window of N={window} face frames"
+        )
+    return ReferenceWindows(values, face, starts)
+
+
 def extract_reference_style(
     reference: np.ndarray, config: DirectConfig, has_face: np.ndarray | None = None
 ) -> ReferenceStyle:
@@ -61,21 +109,10 @@ def extract_reference_style(
         ReferenceTooShortError: no run of N consecutive frames with a face.
         GeometricMedianError: the median did not converge.
     """
-    reference = np.asarray(reference)
-    if reference.ndim != 2 or reference.shape[1] != NUM_CHANNELS:
-        raise ShapeError(f"reference: expected (T', {NUM_CHANNELS}) float, got {reference.shape}")
-    frames = reference.shape[0]
-    face = np.ones(frames, dtype=bool) if has_face is None else np.asarray(has_face, dtype=bool)
-    if face.shape != (frames,):
-        raise ShapeError(f"reference has_face: expected ({frames},) bool, got {face.shape}")
-    values = check_expression(np.where(face[:, None], reference, 0.0), frames, what="reference")
     n = config.window
-    full = np.flatnonzero(sliding_window_view(face, n).all(axis=1)) if frames >= n else np.zeros(0, dtype=np.int64)
-    if full.size == 0:
-        raise ReferenceTooShortError(
-            f"reference clip has {int(face.sum())} frames with a face out of {frames}, and no "
-            f"{n} consecutive ones; a reference style needs at least one window of N={n} face frames"
-        )
+    cut = reference_windows(reference, has_face, n, NUM_CHANNELS,
+                            lambda values, frames: check_expression(values, frames, what="reference"))
+    values, face, full = cut.values, cut.face, cut.starts
     cols = style_channel_indices()
     tonic = np.percentile(values[face], config.baseline_percentile, axis=0)
     rest = tonic - emotion_amounts(tonic[None, :])[0] @ prototype_matrix()

@@ -57,11 +57,11 @@ def apply_windowed(
     """
     sequence = np.asarray(sequence, dtype=np.float64)
     if sequence.ndim != 2 or sequence.shape[0] == 0:
-        raise ShapeError(f"apply_windowed: expected sequence (T >= 1, K), got {sequence.shape}")
+        raise ShapeError("apply_windowed", "sequence (T >= 1, K)", sequence.shape)
     frames = sequence.shape[0]
     context = np.zeros((frames, 0)) if context is None else np.asarray(context)
     if context.ndim != 2 or context.shape[0] != frames:
-        raise ShapeError(f"apply_windowed: expected context ({frames}, C), got {context.shape}")
+        raise ShapeError("apply_windowed", f"context ({frames}, C)", context.shape)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1 or not sigma > 0:
         raise DirectConfigError(f"apply_windowed: need an integer n >= 1 and sigma > 0, got n={n!r}, sigma={sigma!r}")
     before = max(n - frames, 0) // 2

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ned_core.evaluate.checks import check_frames, check_same_shape
 from ned_core.exceptions import FaceBoxError, ShapeError
+from ned_core.guards import check_frames, check_same_shape
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def contact_sheet(source: np.ndarray, result: np.ndarray, boxes: np.ndarray, fra
     check_same_shape("source", source, "result", result)
     boxes = np.asarray(boxes, dtype=np.float64)
     if boxes.shape != (len(source), 4) or not np.all(np.isfinite(boxes)):
-        raise ShapeError(f"boxes: expected finite shape {(len(source), 4)}, got {boxes.shape}")
+        raise ShapeError("boxes", f"finite shape {(len(source), 4)}", boxes.shape)
     empty = np.flatnonzero((boxes[:, 2] <= boxes[:, 0]) | (boxes[:, 3] <= boxes[:, 1]))
     if empty.size:
         raise FaceBoxError(f"contact sheet: the face box of frame index {int(empty[0])} has no area: {boxes[empty[0]]}")

@@ -71,7 +71,7 @@ def face_input(image: np.ndarray, box: np.ndarray, margin: float) -> np.ndarray:
     """
     image = np.asarray(image)
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8 or 0 in image.shape:
-        raise ShapeError(f"emotion classifier: expected an (H, W, 3) uint8 image, got {image.shape} {image.dtype}")
+        raise ShapeError("emotion classifier", "an (H, W, 3) uint8 image", f"{image.shape} {image.dtype}")
     height, width = image.shape[:2]
     x0, y0, x1, y1 = square_crop_bounds(box, margin)
     if x1 <= 0 or y1 <= 0 or x0 >= width or y0 >= height:
@@ -92,7 +92,7 @@ class EmotionClassifier:
 
     def __init__(self, model: LiteRTModel, config: EmotionClassifierConfig):
         if model.input_shape != (1, 64, 64, 1):
-            raise ShapeError(f"{model.path.name}: expected input (1, 64, 64, 1), got {model.input_shape}")
+            raise ShapeError(model.path.name, "input (1, 64, 64, 1)", model.input_shape)
         self.model = model
         self.config = config
 
@@ -133,7 +133,7 @@ class EmotionClassifier:
         """
         boxes = np.asarray(boxes, dtype=np.float64)
         if boxes.ndim != 2 or boxes.shape != (len(images), 4):
-            raise ShapeError(f"boxes: expected shape {(len(images), 4)}, got {boxes.shape}")
+            raise ShapeError("boxes", f"shape {(len(images), 4)}", boxes.shape)
         out = np.empty((len(images), len(EMOTIONS)))
         for t, (image, box) in enumerate(zip(images, boxes)):
             out[t] = self.probabilities(image, box)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ned_core.evaluate.checks import check_frames, check_masks, check_same_shape
 from ned_core.exceptions import MetricUndefinedError
+from ned_core.guards import check_frames, check_masks, check_same_shape
 
 
 def face_flicker(frames: np.ndarray, masks: np.ndarray) -> np.ndarray:

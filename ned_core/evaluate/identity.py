@@ -43,7 +43,7 @@ class IdentityEmbedder(Protocol):
 def _check_embeddings(name: str, e: np.ndarray) -> np.ndarray:
     e = np.asarray(e, dtype=np.float64)
     if e.ndim != 2 or 0 in e.shape or not np.all(np.isfinite(e)):
-        raise ShapeError(f"{name}: expected finite (T>=1, D) embeddings, got shape {e.shape}")
+        raise ShapeError(name, "finite (T>=1, D) embeddings", f"shape {e.shape}")
     return e
 
 
@@ -60,11 +60,11 @@ def identity_distance(source: np.ndarray, result: np.ndarray,
     """
     a, b = _check_embeddings("source embeddings", source), _check_embeddings("result embeddings", result)
     if a.shape != b.shape:
-        raise ShapeError(f"result embeddings: expected shape {a.shape}, got {b.shape}")
+        raise ShapeError("result embeddings", f"shape {a.shape}", b.shape)
     if metric == "l2":
         return np.linalg.norm(a - b, axis=1)
     if metric != "cosine":
-        raise ShapeError(f"identity metric: expected 'cosine' or 'l2', got {metric!r}")
+        raise ShapeError("identity metric", "'cosine' or 'l2'", f"{metric!r}")
     na, nb = np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)
     if np.any(na == 0) or np.any(nb == 0):
         raise MetricUndefinedError("cosine identity distance is undefined for an all-zero embedding")
@@ -86,7 +86,7 @@ def frechet_distance(a: np.ndarray, b: np.ndarray) -> float:
     """
     a, b = _check_embeddings("first embeddings", a), _check_embeddings("second embeddings", b)
     if a.shape[1] != b.shape[1]:
-        raise ShapeError(f"second embeddings: expected dimension {a.shape[1]}, got {b.shape[1]}")
+        raise ShapeError("second embeddings", f"dimension {a.shape[1]}", b.shape[1])
     if len(a) < 2 or len(b) < 2:
         raise MetricUndefinedError(f"Fréchet distance needs at least 2 samples per set, got {len(a)} and {len(b)}")
     mu_a, mu_b = a.mean(axis=0), b.mean(axis=0)

@@ -57,9 +57,9 @@ def face_chip(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     """
     lms = np.asarray(landmarks)
     if lms.ndim != 2 or lms.shape[0] < 468 or lms.shape[1] not in (2, 3) or not np.all(np.isfinite(lms[:, :2])):
-        raise ShapeError(f"landmarks: expected finite (N>=468, 2|3) Face Mesh points, got shape {lms.shape}")
+        raise ShapeError("landmarks", "finite (N>=468, 2|3) Face Mesh points", f"shape {lms.shape}")
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise ShapeError(f"image: expected (H, W, 3) uint8, got {image.shape} {image.dtype}")
+        raise ShapeError("image", "(H, W, 3) uint8", f"{image.shape} {image.dtype}")
     m = similarity_transform(lms[MESH_ANCHORS, :2].astype(np.float64), CHIP_ANCHORS)
     return warp(image, m, (CHIP_SIZE, CHIP_SIZE))
 
@@ -137,6 +137,6 @@ class DlibIdentityEmbedder:
             ``(128,) float32`` with unit L2 norm.
         """
         if landmarks is None:
-            raise ShapeError("landmarks: expected (N>=468, 2|3) Face Mesh points for dlib's face chip, got None")
+            raise ShapeError("landmarks", "(N>=468, 2|3) Face Mesh points for dlib's face chip", "None")
         vec = np.asarray(self.model.compute_face_descriptor(face_chip(image, landmarks)), dtype=np.float32)
         return vec / np.linalg.norm(vec)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ned_core.evaluate import flicker, identity, mouth, pixels
-from ned_core.evaluate.checks import check_frames, check_masks, check_same_shape
 from ned_core.evaluate.config import EvalConfig
 from ned_core.evaluate.emotion import EmotionClassifier
 from ned_core.evaluate.identity import IdentityEmbedder
@@ -15,6 +14,7 @@ from ned_core.evaluate.recognition import recognition_rate
 from ned_core.evaluate.results import EvalResults, FrameSeries, Summary
 from ned_core.exceptions import MetricUndefinedError, ShapeError, UnknownEmotionError
 from ned_core.face3d.channels import EMOTIONS
+from ned_core.guards import check_frames, check_masks, check_same_shape
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,9 @@ def _check_inputs(inputs: ShotInputs) -> None:
     for name in ("source_landmarks", "result_landmarks"):
         lms = np.asarray(getattr(inputs, name))
         if lms.ndim != 3 or lms.shape[0] != t:
-            raise ShapeError(f"{name}: expected (T={t}, N, 2|3), got shape {lms.shape}")
+            raise ShapeError(name, f"(T={t}, N, 2|3)", f"shape {lms.shape}")
     if np.shape(inputs.frames) != (t,):
-        raise ShapeError(f"frames: expected ({t},) frame numbers, got shape {np.shape(inputs.frames)}")
+        raise ShapeError("frames", f"({t},) frame numbers", f"shape {np.shape(inputs.frames)}")
 
 
 def _speech(inputs: ShotInputs, config: EvalConfig, notes: list[str]):

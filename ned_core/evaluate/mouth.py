@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ned_core.analysis.mesh import LEFT_EYE_OUTER, RIGHT_EYE_OUTER
-from ned_core.evaluate.checks import check_landmarks, check_signal
 from ned_core.exceptions import MetricUndefinedError, ShapeError
+from ned_core.guards import check_landmarks, check_signal
 
 # Face Mesh lip points: the vertices of mediapipe's FACEMESH_LIPS (outer then inner contour),
 # from mediapipe/python/solutions/face_mesh_connections.py (Apache-2.0).
@@ -75,7 +75,7 @@ def pearson(a: np.ndarray, b: np.ndarray) -> float:
     """
     a, b = check_signal("a", a), check_signal("b", b)
     if a.shape != b.shape:
-        raise ShapeError(f"pearson: expected two signals of one length, got {a.shape} and {b.shape}")
+        raise ShapeError("pearson", "two signals of one length", f"{a.shape} and {b.shape}")
     if a.size < 2:
         raise MetricUndefinedError(f"Pearson correlation needs at least 2 frames, got {a.size}")
     da, db = a - a.mean(), b - b.mean()
@@ -127,7 +127,7 @@ def lip_landmark_error(source: np.ndarray, result: np.ndarray) -> np.ndarray:
     src = check_landmarks("source landmarks", source, MESH_POINTS)
     res = check_landmarks("result landmarks", result, MESH_POINTS)
     if src.shape[0] != res.shape[0]:
-        raise ShapeError(f"result landmarks: expected {src.shape[0]} frames, got {res.shape[0]}")
+        raise ShapeError("result landmarks", f"{src.shape[0]} frames", res.shape[0])
     lips = list(LIP_POINTS)
     dist = np.linalg.norm(src[:, lips] - res[:, lips], axis=-1).mean(axis=1)
     return dist / inter_ocular(source)

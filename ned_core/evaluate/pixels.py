@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ned_core.evaluate.checks import check_frames, check_masks, check_same_shape
 from ned_core.exceptions import MetricUndefinedError, ShapeError
+from ned_core.guards import check_frames, check_masks, check_same_shape
 
 
 def pixel_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -80,10 +80,10 @@ def mouth_window(centre: np.ndarray, side: int, height: int, width: int) -> tupl
         (y0, y1, x0, x1), half-open.
     """
     if side > min(height, width):
-        raise ShapeError(f"MAPD: expected a window side <= the image size {width}x{height}, got {side}")
+        raise ShapeError("MAPD", f"a window side <= the image size {width}x{height}", side)
     x, y = (float(v) for v in centre)
     if not (np.isfinite(x) and np.isfinite(y)):
-        raise ShapeError(f"MAPD: expected a finite mouth centre, got {centre}")
+        raise ShapeError("MAPD", "a finite mouth centre", centre)
     x0 = int(np.clip(round(x - side / 2), 0, width - side))
     y0 = int(np.clip(round(y - side / 2), 0, height - side))
     return y0, y0 + side, x0, x0 + side
@@ -107,7 +107,7 @@ def mapd_per_frame(source: np.ndarray, result: np.ndarray, mouth_centres: np.nda
     check_same_shape("source", source, "result", result)
     mouth_centres = np.asarray(mouth_centres, dtype=np.float64)
     if mouth_centres.shape != (len(source), 2):
-        raise ShapeError(f"mouth_centres: expected shape {(len(source), 2)}, got {mouth_centres.shape}")
+        raise ShapeError("mouth_centres", f"shape {(len(source), 2)}", mouth_centres.shape)
     height, width = source.shape[1:3]
     out = np.empty(len(source))
     for t in range(len(source)):

@@ -46,20 +46,28 @@ def _shade_speech(ax, frames: np.ndarray, speech: np.ndarray) -> None:
             ax.axvspan(f - 0.5, f + 0.5, color="0.9", lw=0)
 
 
-def mouth_plot(results: EvalResults) -> bytes:
-    """Mouth opening of source and result over time, speech frames shaded."""
-    s = results.series
+def _source_and_result(frames: np.ndarray, source: np.ndarray, result: np.ndarray, title: str, ylabel: str,
+                       speech: np.ndarray | None = None) -> bytes:
+    """One signal of source (solid) and result (dashed) over ``frames``, from 0 up; speech frames shaded."""
     fig = _figure(8, 3)
     ax = fig.add_subplot()
-    _shade_speech(ax, s.frames, s.speech)
-    ax.plot(s.frames, s.mouth_source, label="source", color="tab:blue")
-    ax.plot(s.frames, s.mouth_result, label="result", color="tab:orange", ls="--")
-    pcc = results.summary.mouth_pcc
-    ax.set_title(f"Mouth opening (PCC {'n/a' if pcc is None else f'{pcc:.3f}'}; grey = speech frames)")
+    if speech is not None:
+        _shade_speech(ax, frames, speech)
+    ax.plot(frames, source, label="source", color="tab:blue")
+    ax.plot(frames, result, label="result", color="tab:orange", ls="--")
+    ax.set_title(title)
     ax.set_xlabel("frame")
-    ax.set_ylabel("inner-lip gap / inter-ocular")
+    ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     return _finish(fig, ax)
+
+
+def mouth_plot(results: EvalResults) -> bytes:
+    """Mouth opening of source and result over time, speech frames shaded."""
+    s, pcc = results.series, results.summary.mouth_pcc
+    return _source_and_result(s.frames, s.mouth_source, s.mouth_result,
+                              f"Mouth opening (PCC {'n/a' if pcc is None else f'{pcc:.3f}'}; grey = speech frames)",
+                              "inner-lip gap / inter-ocular", speech=s.speech)
 
 
 def emotion_plot(results: EvalResults) -> bytes:
@@ -96,17 +104,9 @@ def distance_plot(results: EvalResults) -> bytes:
 
 def flicker_plot(results: EvalResults) -> bytes:
     """Face flicker per transition, source vs result."""
-    s = results.series
-    fig = _figure(8, 3)
-    ax = fig.add_subplot()
-    ax.plot(s.frames[1:], s.flicker_source, label="source", color="tab:blue")
-    ax.plot(s.frames[1:], s.flicker_result, label="result", color="tab:orange", ls="--")
-    ratio = results.summary.flicker_ratio
-    ax.set_title(f"Face change from the previous frame (ratio {'n/a' if ratio is None else f'{ratio:.2f}'})")
-    ax.set_xlabel("frame")
-    ax.set_ylabel("mean |difference| (0-255)")
-    ax.set_ylim(bottom=0)
-    return _finish(fig, ax)
+    s, ratio = results.series, results.summary.flicker_ratio
+    title = f"Face change from the previous frame (ratio {'n/a' if ratio is None else f'{ratio:.2f}'})"
+    return _source_and_result(s.frames[1:], s.flicker_source, s.flicker_result, title, "mean |difference| (0-255)")
 
 
 def contact_plot(sheet: ContactSheet) -> bytes:

@@ -20,7 +20,7 @@ def recognition_rate(probabilities: np.ndarray, target: str) -> float:
     """
     probabilities = np.asarray(probabilities)
     if probabilities.ndim != 2 or probabilities.shape[1] != len(EMOTIONS) or probabilities.shape[0] == 0:
-        raise ShapeError(f"probabilities: expected (T>=1, {len(EMOTIONS)}), got {probabilities.shape}")
+        raise ShapeError("probabilities", f"(T>=1, {len(EMOTIONS)})", probabilities.shape)
     if target not in EMOTIONS:
         raise UnknownEmotionError(f"target emotion: expected one of {', '.join(EMOTIONS)}, got {target!r}")
     return float(np.mean(np.argmax(probabilities, axis=1) == EMOTIONS.index(target)))

@@ -20,7 +20,3 @@ PAPER_TABLE1: tuple[PaperRow, ...] = (
     PaperRow("DSM", 25.8, 9.0),
     PaperRow("ICface", 42.3, 47.1),
 )
-
-# User study: share of videos whose intended emotion people recognised (figures as transcribed in the
-# project's `ned eval` issue; not yet re-checked against the paper's text).
-PAPER_USER_STUDY_RECOGNITION: dict[str, float] = {"NED": 0.35, "GANmut": 0.77, "real videos": 0.67}

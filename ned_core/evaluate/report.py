@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ned_core.evaluate import plots
 from ned_core.evaluate.contact import ContactSheet
-from ned_core.evaluate.reference import PAPER_TABLE1, PAPER_USER_STUDY_RECOGNITION
+from ned_core.evaluate.reference import PAPER_TABLE1
 from ned_core.evaluate.results import EvalResults, to_json
 from ned_core.io.atomic import atomic_write_bytes
 
@@ -71,11 +71,6 @@ def _header(results: EvalResults) -> str:
             f"{len(f)} frames ({span})")
 
 
-def _study_line() -> str:
-    return "paper user study, emotion recognised: " + ", ".join(
-        f"{k} {100 * v:.0f}%" for k, v in PAPER_USER_STUDY_RECOGNITION.items())
-
-
 def format_table(results: EvalResults) -> str:
     """Plain-text table for a terminal (ASCII only)."""
     rows = summary_rows(results)
@@ -88,7 +83,7 @@ def format_table(results: EvalResults) -> str:
 
     out = [_header(results), "", line(head), "  ".join("-" * w for w in widths)]
     out += [line(b) for b in body]
-    out += ["", "* paper Table 1 averages (self-translation); " + _study_line()]
+    out += ["", "* paper Table 1 averages (self-translation)"]
     out += [f"note: {n}" for n in results.notes]
     return "\n".join(out) + "\n"
 
@@ -115,7 +110,7 @@ td,th{{border:1px solid #bbb;padding:.25em .6em;text-align:right}}td:first-child
 img{{max-width:100%}}figure{{margin:1.5em 0}}</style></head>
 <body><h1>{html.escape(_header(results))}</h1>
 <table><tr>{head}</tr>{body}</table>
-<p>* paper Table 1 averages (self-translation). {html.escape(_study_line())}.</p>
+<p>* paper Table 1 averages (self-translation).</p>
 <ul>{notes}</ul>
 {figures}
 </body></html>

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 import fileseq
 import numpy as np
 
 from ned_core.analysis import FaceMeshModels, ShotAnalysis, TrackAnalysis, analyze_shot
+from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.mask import face_mask
 from ned_core.composite import merge_over
 from ned_core.evaluate.measure import ShotInputs
@@ -19,10 +20,10 @@ from ned_core.exceptions import (
     ShotResultMismatchError,
     ShotResultMissingError,
 )
+from ned_core.io.colour import ColourConfig
 from ned_core.io.exr import read_face_plate
 from ned_core.io.plate_source import Frame, PlateSource, frame_list
 from ned_core.io.plates import open_plates
-from ned_core.pipeline.config import NedConfig
 
 ResultKind = Literal["plates", "composites"]
 
@@ -148,7 +149,14 @@ def _pair_tracks(src: TrackAnalysis, res: TrackAnalysis, frames: tuple[int, ...]
             np.array([r_rows[n] for n in keep]))
 
 
-def load_shot_inputs(source: str, result: Path | str, kind: ResultKind, config: NedConfig,
+class ReadSettings(Protocol):
+    """The slices of a ``pipeline.config.NedConfig`` loading reads (evaluate sits below the pipeline)."""
+
+    colour: ColourConfig
+    analysis: AnalysisConfig
+
+
+def load_shot_inputs(source: str, result: Path | str, kind: ResultKind, config: ReadSettings,
                      models: FaceMeshModels, *, frames: str | None = None, start_frame: int | None = None,
                      track: int | None = None) -> LoadedShot:
     """Read a source and its edited result frame for frame, and re-analyse both with the pipeline's analysis.
@@ -158,7 +166,8 @@ def load_shot_inputs(source: str, result: Path | str, kind: ResultKind, config: 
         result: a folder of face plates (merged over the source here) or of full-frame composites
             (a render's out folder with a ``composite/`` subfolder also works).
         kind: ``"plates"`` or ``"composites"``.
-        config: colour and analysis settings (the analysis cache is not used: both are analysed fresh).
+        config: colour and analysis settings, e.g. a ``NedConfig`` (the analysis cache is not used: both are
+            analysed fresh).
         models: loaded face-analysis models.
         frames: frame range of the source to evaluate (fileseq syntax); None = all.
         start_frame: number of a movie's first frame.

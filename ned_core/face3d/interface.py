@@ -1,4 +1,4 @@
-"""The face-model interface shared by the embedded tier and the studio tier (FLAME/DECA)."""
+"""The face-model interface the pipeline fits through (``EmbeddedFaceModel`` is its one implementation)."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ class ColourConfig:
 
 def _check_rgb(rgb: np.ndarray, what: str) -> None:
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.float32:
-        raise ShapeError(f"{what}: expected (H, W, 3) float32, got {rgb.shape} {rgb.dtype}")
+        raise ShapeError(what, "(H, W, 3) float32", f"{rgb.shape} {rgb.dtype}")
 
 
 class ColourTransforms:
@@ -163,7 +163,7 @@ class ColourTransforms:
         _check_rgb(rgb, "ColourTransforms.convert")
         out = rgb if inplace else np.array(rgb, dtype=np.float32, order="C", copy=True)
         if not out.flags.c_contiguous:
-            raise ShapeError("ColourTransforms.convert: expected a C-contiguous array for inplace=True")
+            raise ShapeError("ColourTransforms.convert", "a C-contiguous array for inplace=True", "a strided one")
         proc = self.processor(src, dst)
         if proc.isNoOp():
             return out

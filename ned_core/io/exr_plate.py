@@ -101,7 +101,7 @@ def empty_plate(frame: int, display_size: tuple[int, int]) -> FacePlate:
 
 def _display(display_size) -> tuple[int, int]:
     if (len(display_size) != 2 or not all(isinstance(v, int | np.integer) and v > 0 for v in display_size)):
-        raise ShapeError(f"expected display_size (W, H) positive ints, got {display_size!r}")
+        raise ShapeError("display_size", "(W, H) positive ints", repr(display_size))
     return int(display_size[0]), int(display_size[1])
 
 
@@ -109,7 +109,7 @@ def _expect(array, shape: tuple[int, ...], what: str) -> None:
     if not isinstance(array, np.ndarray) or array.shape != shape or array.dtype != np.float32:
         got = f"{array.shape} {array.dtype}" if isinstance(array, np.ndarray) else type(array).__name__
         dims = ", ".join(map(str, shape))
-        raise ShapeError(f"{what}: expected ({dims}) float32, got {got}")
+        raise ShapeError(what, f"({dims}) float32", got)
 
 
 def _check_values(array: np.ndarray, what: str, low: float, high: float) -> None:
@@ -132,8 +132,8 @@ def check_plate(plate: FacePlate) -> None:
     win = plate.data_window
     if (len(win) != 4 or not all(isinstance(v, int | np.integer) for v in win)
             or not (0 <= win[0] < win[2] <= width and 0 <= win[1] < win[3] <= height)):
-        raise ShapeError(f"{where}: expected data_window (x0, y0, x1, y1) ints with 0 <= x0 < x1 <= {width} "
-                         f"and 0 <= y0 < y1 <= {height}, got {win!r}")
+        raise ShapeError(f"{where}: data_window", f"(x0, y0, x1, y1) ints with 0 <= x0 < x1 <= {width} and "
+                         f"0 <= y0 < y1 <= {height}", repr(win))
     h, w = win[3] - win[1], win[2] - win[0]
     _expect(plate.rgba, (h, w, 4), f"{where}: rgba")
     _expect(plate.mask, (h, w), f"{where}: mask")

@@ -29,10 +29,10 @@ from ned_core.direct.schedule import EmotionSchedule
 from ned_core.exceptions import ScheduleTargetError
 from ned_core.face3d.channels import EMOTIONS
 from ned_core.manipulation.batched_windows import apply_windowed_batched
-from ned_core.manipulation.guards import check_space_expression
 from ned_core.manipulation.learned_style import LearnedStyle, extract_learned_style
 from ned_core.manipulation.load import load_manipulator
 from ned_core.manipulation.model import Manipulator
+from ned_core.manipulation.space import check_space_expression
 
 BATCH_WINDOWS = 512  # windows per network call
 
@@ -140,7 +140,7 @@ class LearnedDirector:
             ScheduleTargetError: labels with a reference style, none without, or an emotion the
                 manipulator was not trained on.
         """
-        values = check_space_expression(expr, self.model, schedule.n_frames, schedule.first_frame)
+        values = check_space_expression(expr, self.model.space, schedule.n_frames, schedule.first_frame)
         styles, intensity = self._target_styles(schedule, seed)
         out = translate_sequence(self.model, values, styles, intensity, self.config, self.batch_windows)
         return out.astype(np.asarray(expr).dtype, copy=False)

@@ -10,9 +10,9 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from ned_core.direct.config import DirectConfig
 from ned_core.direct.geomedian import geometric_median
-from ned_core.exceptions import ReferenceTooShortError, ShapeError
-from ned_core.manipulation.guards import check_space_expression
+from ned_core.direct.reference import reference_windows
 from ned_core.manipulation.model import Manipulator
+from ned_core.manipulation.space import check_space_expression
 
 
 @dataclass(frozen=True, eq=False)  # holds an array
@@ -45,23 +45,11 @@ def extract_learned_style(model: Manipulator, reference: np.ndarray, config: Dir
         ReferenceTooShortError: no run of N consecutive face frames.
         GeometricMedianError: the median did not converge.
     """
-    reference = np.asarray(reference)
-    if reference.ndim != 2:
-        raise ShapeError(f"reference: expected (T', {model.space.dim}) float, got {reference.shape}")
-    frames = reference.shape[0]
-    face = np.ones(frames, bool) if has_face is None else np.asarray(has_face, bool)
-    if face.shape != (frames,):
-        raise ShapeError(f"reference has_face: expected ({frames},) bool, got {face.shape}")
-    values = check_space_expression(np.where(face[:, None], reference, 0.0), model, frames, what="reference")
     n = config.window
-    full = np.flatnonzero(sliding_window_view(face, n).all(axis=1)) if frames >= n else np.zeros(0, np.int64)
-    if full.size == 0:
-        raise ReferenceTooShortError(
-            f"reference clip has {int(face.sum())} frames with a face out of {frames}, and no {n} consecutive "
-            f"ones; a reference style needs at least one window of N={n} face frames"
-        )
-    windows = sliding_window_view(values, n, axis=0).transpose(0, 2, 1)[full]  # (M, N, K)
+    cut = reference_windows(reference, has_face, n, model.space.dim, lambda values, frames: check_space_expression(
+        values, model.space, frames, what="reference"))
+    windows = sliding_window_view(cut.values, n, axis=0).transpose(0, 2, 1)[cut.starts]  # (M, N, K)
     device = next(model.parameters()).device
     codes = model.style_encoder(torch.from_numpy(np.ascontiguousarray(windows)).float().to(device))
     vector = geometric_median(codes.double().cpu().numpy(), config.geomedian_tol, config.geomedian_max_iter)
-    return LearnedStyle(vector, int(full.size), int(face.sum()))
+    return LearnedStyle(vector, int(cut.starts.size), int(cut.face.sum()))

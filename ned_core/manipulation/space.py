@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ned_core.exceptions import ManipulatorConfigError
+import numpy as np
+
+from ned_core.exceptions import ExpressionSpaceMismatchError, ManipulatorConfigError
 from ned_core.face3d.channels import CHANNEL_NAMES, EMOTIONS
+from ned_core.guards import check_sequence
 
 # The official NED manipulator's domain order (its default ``selected_emotions``; a fact from
 # manipulator/options/base_options.py of github.com/foivospar/NED, MIT licence).
@@ -63,3 +66,21 @@ def space_for_channels(channel_names: tuple[str, ...]) -> ExpressionSpace:
         if tuple(channel_names) == space.channel_names:
             return space
     return ExpressionSpace("custom", tuple(channel_names))
+
+
+def check_space_expression(expr: np.ndarray, space: ExpressionSpace, frames: int, first_frame: int = 0,
+                           what: str = "expression") -> np.ndarray:
+    """Guard a ``(frames, K)`` sequence of ``space`` (a manipulator's); return it as a float64 copy.
+
+    Raises:
+        ExpressionSpaceMismatchError: K differs from the space's channel count.
+        ShapeError: not 2-D float with ``frames`` rows.
+        ExpressionValueError: NaN/inf (names the frame and channel).
+    """
+    expr = np.asarray(expr)
+    if expr.ndim == 2 and expr.shape[1] != space.dim:
+        raise ExpressionSpaceMismatchError(
+            f"{what} has {expr.shape[1]} channels but the manipulator works on the {space.name!r} space "
+            f"({space.dim} channels); use a checkpoint trained for this tier"
+        )
+    return check_sequence(expr, frames, space.channel_names, first_frame, what)

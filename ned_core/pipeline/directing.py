@@ -8,22 +8,13 @@ from pathlib import Path
 import numpy as np
 
 from ned_core.analysis import FaceMeshModels
-from ned_core.direct import (
-    Director,
-    EmotionPriorDirector,
-    EmotionSchedule,
-    ReferenceStyleDirector,
-    extract_reference_style,
-    parse_emotion_keys,
-    parse_emotion_spec,
-)
+from ned_core.direct import Director, EmotionSchedule, parse_emotion_keys, parse_emotion_spec
 from ned_core.exceptions import NoFaceTrackError, RenderJobError
 from ned_core.face3d.types import FitResult
 from ned_core.io.plates import open_plates
 from ned_core.pipeline.config import NedConfig
+from ned_core.pipeline.directors import DIRECTORS, DirectorBuild
 from ned_core.pipeline.request import RenderRequest
-
-DIRECTORS = ("prior", "learned")
 
 
 def build_schedule(request: RenderRequest, first: int, last: int, config: NedConfig) -> EmotionSchedule:
@@ -58,21 +49,15 @@ def reference_expression(reference: str, config: NedConfig, models: FaceMeshMode
 
 
 def make_director(request: RenderRequest, config: NedConfig, models: FaceMeshModels) -> Director:
-    """The director the request names (``prior`` or ``learned``), styled by the reference clip when one is given."""
-    if request.director not in DIRECTORS:
+    """The director the request names (see ``directors.DIRECTORS``), styled by the reference clip when one is given."""
+    kind = DIRECTORS.get(request.director)
+    if kind is None:
         raise RenderJobError(f"unknown director {request.director!r}; choose one of {', '.join(DIRECTORS)}")
-    if request.director == "learned" and not request.checkpoint:
-        raise RenderJobError("--director learned needs --checkpoint PATH (train one with `ned train manipulator`)")
+    if kind.needs_checkpoint and not request.checkpoint:
+        raise RenderJobError(f"--director {kind.name} needs --checkpoint PATH (train one with `ned train manipulator`)")
     reference = None if request.reference is None else reference_expression(request.reference, config, models)
-    if request.director == "learned":
-        from ned_core.manipulation import load_learned_director
-
-        batch = {"batch_windows": config.batch_size} if config.batch_size else {}
-        return load_learned_director(request.checkpoint, device=config.device, config=config.direct,
-                                     reference=reference, **batch)
-    if reference is not None:
-        return ReferenceStyleDirector(extract_reference_style(reference, config.direct), config.direct)
-    return EmotionPriorDirector(config.direct)
+    return kind.build(DirectorBuild(config.direct, reference, request.checkpoint, config.device,
+                                    config.batch_size or 0))
 
 
 def fill_gaps(frames: np.ndarray, values: np.ndarray, first: int, last: int) -> np.ndarray:

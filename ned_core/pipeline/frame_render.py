@@ -12,7 +12,15 @@ from ned_core.pipeline.config import NedConfig
 from ned_core.render import MOUTH_SYNTHESISED, MeshWarpRenderer, ShotContext
 
 
-WINDOW_GROWTH = 0.75  # fraction of the face's size read around it (fade ring 0.2, margin 0.15, blend reach)
+#: Headroom beyond the renderer's and the composite's own reach, as a fraction of the face's size: the warp samples
+#: the source up to the edit's displacement away, and the blend's coarsest band reaches a few pixels further.
+READ_HEADROOM = 0.4
+
+
+def window_growth(config: NedConfig) -> float:
+    """Fraction of the face's size read around it: the warp's fade band (``render.reach``), the plate's margin
+    (``composite.reach``) and :data:`READ_HEADROOM` (0.2 + 0.15 + 0.4 = 0.75 with the default configs)."""
+    return config.render.reach + config.composite.reach + READ_HEADROOM
 
 
 class FrameRenderer:
@@ -26,6 +34,7 @@ class FrameRenderer:
 
     def __init__(self, config: NedConfig, source: PlateSource, track: TrackAnalysis):
         self.config = config
+        self.growth = window_growth(config)
         self.colour = source.colour
         self.renderer = MeshWarpRenderer(config.render)
         info = source.info
@@ -46,14 +55,12 @@ class FrameRenderer:
                                           frame_size=(info.height, info.width), frame_reader=face_only))
         self.synthesised_mouth_frames: list[int] = []
 
-    @staticmethod
-    def window(src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
+    def window(self, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
         """The part of the frame a render reads and writes: the face (source and target) grown by
-        :data:`WINDOW_GROWTH` of its size on each side (covers the warp's fade ring, the plate margin and
-        the blend's reach), as ``(x0, y0, x1, y1)``, not clipped."""
+        :func:`window_growth` of its size on each side, as ``(x0, y0, x1, y1)``, not clipped."""
         pts = np.vstack([src[:468, :2], dst[:468, :2]])
         lo, hi = pts.min(axis=0), pts.max(axis=0)
-        grow = WINDOW_GROWTH * float(max(hi - lo))
+        grow = self.growth * float(max(hi - lo))
         return (int(np.floor(lo[0] - grow)), int(np.floor(lo[1] - grow)),
                 int(np.ceil(hi[0] + grow)) + 1, int(np.ceil(hi[1] + grow)) + 1)
 

@@ -45,8 +45,7 @@ DEFAULT_FPS = Fraction(24)
 _ANALYSIS_MODELS = ("face_detection_short_range", "face_detection_full_range", "face_landmark", "iris_landmark")
 
 
-def _job_params(request: RenderRequest, info: PlateInfo, store: ModelStore, track: int | None,
-                colourspace: str) -> dict[str, str]:
+def _job_params(info: PlateInfo, store: ModelStore, track: int | None, colourspace: str) -> dict[str, str]:
     """Parameters common to every plate of the job (written as ``ned/<key>``; per-frame ones added later)."""
     params = {
         "version": __version__,
@@ -184,7 +183,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
         timings["analysis+fit"] = time.perf_counter() - started
         track = _track(shot, request)
-        params = {**_job_params(request, info, store, None if track is None else track.track.track_id,
+        params = {**_job_params(info, store, None if track is None else track.track.track_id,
                                 source.colour.working_space),
                   **emotion_metadata(request, schedule, director)}
         renderer = None

@@ -61,6 +61,11 @@ class RenderConfig:
     colour_gain_range: tuple[float, float] = (0.5, 2.0)
     synth_darkness: float = 0.3
 
+    @property
+    def reach(self) -> float:
+        """How far beyond the face mesh the warp reads and writes (its fade band), as a fraction of the face's size."""
+        return self.fade_margin
+
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)

@@ -17,7 +17,7 @@ import numpy as np
 from scipy.spatial import ConvexHull, Delaunay, QhullError
 
 from ned_core.exceptions import ShapeError, TriangulationError
-from ned_core.render.checks import check_image, check_points
+from ned_core.guards import check_image, check_points
 
 _INTERPOLATION = {"nearest": cv2.INTER_NEAREST, "linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC}
 _SUBPIXEL_BITS = 4  # cv2.fillConvexPoly vertex precision: 1/16 pixel
@@ -95,7 +95,7 @@ def add_fade_ring(
     src = check_points("src_points", src_points)[:, :2]
     dst = check_points("dst_points", dst_points)[:, :2]
     if src.shape != dst.shape:
-        raise ShapeError(f"dst_points: expected the shape of src_points {src.shape}, got {dst.shape}")
+        raise ShapeError("dst_points", f"the shape of src_points {src.shape}", dst.shape)
     if not margin > 0 or rings < 1 or points_per_ring < 8:
         raise TriangulationError(
             f"add_fade_ring: expected margin > 0, rings >= 1, points_per_ring >= 8, "
@@ -262,11 +262,11 @@ def warp_image(
     dst = check_points("dst_points", dst_points)[:, :2]
     tris = np.asarray(triangles)
     if src.shape != dst.shape:
-        raise ShapeError(f"dst_points: expected the shape of src_points {src.shape}, got {dst.shape}")
+        raise ShapeError("dst_points", f"the shape of src_points {src.shape}", dst.shape)
     if tris.ndim != 2 or tris.shape[1] != 3 or (tris.size and (tris.min() < 0 or tris.max() >= len(src))):
-        raise ShapeError(f"triangles: expected (M, 3) indices in [0, {len(src)}), got shape {tris.shape}")
+        raise ShapeError("triangles", f"(M, 3) indices in [0, {len(src)})", f"shape {tris.shape}")
     if interpolation not in _INTERPOLATION:
-        raise ShapeError(f"interpolation: expected one of {sorted(_INTERPOLATION)}, got {interpolation!r}")
+        raise ShapeError("interpolation", f"one of {sorted(_INTERPOLATION)}", f"{interpolation!r}")
     out = image.copy()
     used = dst[np.unique(tris)] if tris.size else dst[:0]
     if len(used) == 0:

@@ -9,19 +9,17 @@ specifies the wire format. Importing the package loads no zmq: the socket-level 
 import importlib
 from typing import Any
 
-PROTOCOL_VERSION = (1, 1)
-__version__ = "0.1.0"
-
-from .buffers import Buffer, make_buffer  # noqa: E402  (these need PROTOCOL_VERSION defined above)
-from .envelope import Header, Message  # noqa: E402
-from .exceptions import (  # noqa: E402
+from .buffers import Buffer, make_buffer
+from .envelope import Header, Message
+from .exceptions import (
     ERROR_CODES, AuthenticationError, BufferMismatchError, InvalidFieldError, KeyFileError, MalformedMessageError,
     NodeTimeoutError, ProtocolError, RemoteError, ReplayError, SignatureError, SizeLimitError, StaleMessageError,
     UnknownMessageTypeError, UnsignedMessageError, VersionMismatchError,
 )
-from .limits import Limits  # noqa: E402
-from .session import Session  # noqa: E402
-from .signing import ReplayGuard, generate_key, read_key_file  # noqa: E402
+from .limits import Limits
+from .session import Session
+from .signing import ReplayGuard, generate_key, read_key_file
+from .version import PROTOCOL_VERSION, __version__
 
 _LAZY = {
     "NodeClient": "client",

@@ -9,7 +9,6 @@ from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Seque
 
 import zmq
 
-from . import PROTOCOL_VERSION, __version__
 from .buffers import make_buffer
 from .connection import POLL_SLICE_S, Connection
 from .curve_auth import ClientCurve
@@ -17,6 +16,7 @@ from .envelope import Message
 from .exceptions import InvalidFieldError, NodeTimeoutError
 from .limits import Limits
 from .session import Session
+from .version import PROTOCOL_VERSION, __version__
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,6 @@ import time
 import uuid
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
-from . import PROTOCOL_VERSION
 from .adapters import MINOR_UPGRADES, Adapter, check_version, upgrade
 from .buffers import Buffer, attach_buffers, check_outgoing
 from .envelope import Header, Message, read_header
@@ -29,6 +28,7 @@ from .exceptions import MalformedMessageError, ProtocolError, SizeLimitError
 from .limits import Limits, pack, unpack_header
 from .messages import MAX_EVALUE_LEN, check_content, reply_type
 from .signing import ReplayGuard, Signer
+from .version import PROTOCOL_VERSION
 
 
 class Session:

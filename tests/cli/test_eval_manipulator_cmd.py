@@ -7,10 +7,10 @@ from click.testing import CliRunner
 from ned_core.cli.main import cli
 from ned_core.manipulation.checkpoint import save_checkpoint
 from ned_core.manipulation.config import sized_config
-from ned_core.manipulation.dataset import save_dataset
-from ned_core.manipulation.dataset_synthetic import synthetic_dataset
 from ned_core.manipulation.model import build_manipulator
 from ned_core.manipulation.space import EMBEDDED_SPACE
+from ned_core.training.dataset import save_dataset
+from ned_core.training.dataset_synthetic import synthetic_dataset
 
 
 def test_report_text_and_json(tmp_path):

@@ -7,10 +7,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from ned_core.analysis import aligned_crop, align_landmarks
 from ned_core.analysis.mask import face_mask
 from ned_core.analysis.regions import LIPS_OUTER, interocular_distance
-from ned_core.composite import CompositeConfig, blend_mask, composite_face, merge_over, rendered_from_crop
+from ned_core.composite import CompositeConfig, blend_mask, composite_face, merge_over
 from ned_core.exceptions import CompositeConfigError
 from ned_core.io.exr import PlateMetadata, PlateWriteConfig, read_face_plate, write_face_plate
 from ned_core.render import RenderConfig, render_mesh_warp
@@ -83,17 +82,6 @@ def test_blend_mask_covers_source_and_target_and_is_soft(face) -> None:
     assert 0 < np.count_nonzero((mask > 0.05) & (mask < 0.95))  # a feathered edge, not a hard one
     with pytest.raises(CompositeConfigError, match="levels"):
         CompositeConfig(levels=0)
-
-
-def test_inverse_alignment_puts_a_crop_render_back_in_place(face) -> None:
-    frame, lm = face
-    align = align_landmarks(lm[None], 1024, 0.25)  # a crop finer than the photo: resampling loses little
-    crop = aligned_crop(frame, align.crop_from_image[0], 1024)
-    back = rendered_from_crop(5, crop, np.ones((1024, 1024), np.float32), align.image_from_crop[0], frame)
-    mask = face_mask(lm, frame.shape[:2], 0.12).full(frame.shape[:2])
-    assert _fapd(frame, back.paste(frame), mask) < 4.0  # two bilinear resamplings (a slight blur), no shift
-    shifted = np.roll(frame, 1, axis=1)
-    assert _fapd(frame, back.paste(frame), mask) < 0.5 * _fapd(frame, shifted, mask)
 
 
 def test_blend_leaves_no_seam_at_the_mask_edge(face) -> None:

@@ -49,7 +49,7 @@ def test_empty_plate_is_one_transparent_pixel():
 
 
 def test_empty_plate_refuses_a_bad_display_size():
-    with pytest.raises(ShapeError, match=r"expected display_size \(W, H\) positive ints, got \(0, 1080\)"):
+    with pytest.raises(ShapeError, match=r"display_size: expected \(W, H\) positive ints, got \(0, 1080\)"):
         empty_plate(7, (0, 1080))
 
 

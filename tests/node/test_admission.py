@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 
 from node_helpers import submit_content, write_shot
-from ned_core.exceptions import (
-    JobRequestError,
-    NotAvailableError,
-    OutputExistsError,
-    PathNotAllowedError,
-    SourceCheckError,
-)
 from ned_node.admission import check_emotion, check_outputs, check_reference, check_source
 from ned_node.config import NodeConfig
+from ned_node.errors import JobRequestError, NotAvailableError, OutputExistsError, PathNotAllowedError, SourceCheckError
 from ned_node.jobspec import plan_job
 
 

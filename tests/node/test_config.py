@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ned_core.exceptions import NodeConfigError
 from ned_node.config import NodeConfig, is_loopback_bind
+from ned_node.errors import NodeConfigError
 
 
 @pytest.mark.parametrize("address, loopback", [("tcp://127.0.0.1:5570", True), ("tcp://[::1]:5570", True),

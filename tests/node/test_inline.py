@@ -6,7 +6,7 @@ import numpy as np
 import OpenImageIO as oiio
 import pytest
 
-from ned_core.exceptions import InlineFrameError, JobRequestError
+from ned_node.errors import InlineFrameError, JobRequestError
 from ned_node.inline import check_chunk, inline_bytes, input_path, write_frame
 from ned_protocol import make_buffer
 

@@ -9,9 +9,9 @@ from node_helpers import submit_content
 from ned_core.direct.config import DirectConfig
 from ned_core.direct.keys_file import parse_emotion_keys
 from ned_core.direct.spec import parse_emotion_spec
-from ned_core.exceptions import JobRequestError, NotAvailableError, PathNotAllowedError
 from ned_core.face3d.channels import EMOTIONS
 from ned_node.config import NodeConfig
+from ned_node.errors import JobRequestError, NotAvailableError, PathNotAllowedError
 from ned_node.jobspec import emotion_spec, plan_job
 
 

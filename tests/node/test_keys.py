@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import zmq
 
-from ned_core.exceptions import KeyManagementError
+from ned_node.errors import KeyManagementError
 from ned_node.keys import Allowlist, create_client, list_clients, revoke_client, server_keypair, write_hmac_key
 from ned_protocol import read_key_file
 from ned_protocol.curve_auth import load_keypair, load_public_key

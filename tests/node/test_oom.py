@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from ned_core.exceptions import GpuOutOfMemoryError
+from ned_node.errors import GpuOutOfMemoryError
 from ned_node.oom import OomPolicy, is_out_of_memory
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ned_core.exceptions import PathNotAllowedError
+from ned_node.errors import PathNotAllowedError
 from ned_node.paths import check_file_name, confine
 
 

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from ned_core.exceptions import JobNotFoundError, NodeStateError
+from ned_node.errors import JobNotFoundError, NodeStateError
 from ned_node.store import SCHEMA_VERSION, JobStore
 
 SPEC = {"source": {"kind": "path", "path": "/in/a.####.exr"}, "priority": 50}

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ned_core.analysis.mask import face_mask
-from ned_core.analysis.regions import LIPS_OUTER, interocular_distance
+from ned_core.analysis.regions import LIPS_OUTER, interocular_distance, polygon
 from ned_core.exceptions import RenderInputError
 from ned_core.render import MeshWarpRenderer, RenderConfig, render_mesh_warp
 from ned_core.render.warp import mesh_box
@@ -41,10 +41,18 @@ def test_smile_moves_mouth_pixels_and_nothing_beyond_the_fade_ring(face) -> None
     changed = np.abs(full - frame).max(axis=2) > 1e-3
     x0, y0, x1, y1 = out.box
     assert not changed[:y0].any() and not changed[y1:].any() and not changed[:, :x0].any() and not changed[:, x1:].any()
-    lips = face_mask(dst, frame.shape[:2], 0.0)  # the whole face: the corners region must have changed
     corner = np.round(dst[61, :2]).astype(int)
     assert changed[corner[1] - 3 : corner[1] + 4, corner[0] - 3 : corner[0] + 4].any()
-    assert changed.sum() < 0.5 * lips.alpha.sum()  # a local edit, not the whole face
+    face_area = face_mask(dst, frame.shape[:2], 0.0).alpha.sum()
+    assert changed.sum() < 0.5 * face_area  # a local edit, not the whole face
+    # around the mouth: every changed pixel lies within one inter-ocular distance of the mouth's centre ...
+    ys, xs = np.nonzero(changed)
+    mouth = lm[list(LIPS_OUTER), :2].mean(axis=0)
+    assert np.hypot(xs - mouth[0], ys - mouth[1]).max() < iod
+    # ... and nothing changes in the eyes and brows
+    for region in ("right_eye", "left_eye", "right_brow", "left_brow"):
+        x, y = np.round(polygon(lm, region)).astype(int).T
+        assert not changed[y.min():y.max() + 1, x.min():x.max() + 1].any(), region
     # the content at the source corner now sits at the target corner
     sx, sy = np.round(lm[61, :2]).astype(int)
     tx, ty = dst[61, :2]

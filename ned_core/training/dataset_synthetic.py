@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ned_core.face3d.channels import EMOTIONS
-from ned_core.manipulation.dataset import ExpressionDataset, concat_clips
 from ned_core.manipulation.space import EMBEDDED_SPACE
 from ned_core.synthetic.emotions import emotion_sequence
+from ned_core.training.dataset import ExpressionDataset, concat_clips
 
 
 def synthetic_dataset(actors: int, clips_per_emotion: int, frames: int, seed: int = 0, first_actor: int = 0,

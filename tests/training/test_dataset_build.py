@@ -10,10 +10,10 @@ from matplotlib import cbook
 
 from ned_core.analysis import AnalysisConfig, FaceMeshModels
 from ned_core.face3d.channels import CHANNEL_NAMES, EMOTIONS
-from ned_core.manipulation.dataset import load_dataset, save_dataset
-from ned_core.manipulation.dataset_build import build_dataset
-from ned_core.manipulation.dataset_layouts import find_videos
 from ned_core.pipeline.config import NedConfig
+from ned_core.training.dataset import load_dataset, save_dataset
+from ned_core.training.dataset_build import build_dataset
+from ned_core.training.dataset_layouts import find_videos
 
 FRAMES = 12
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from ned_core.exceptions import ShapeError
-from ned_core.manipulation.classifier import fit_classifier, window_features
-from ned_core.manipulation.windows import gather_windows, window_index
+from ned_core.training.classifier import fit_classifier, window_features
+from ned_core.training.windows import gather_windows, window_index
 
 
 def test_recognises_emotions_of_unseen_actors(train_set, test_set):

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from ned_core.exceptions import DatasetTooSmallError
-from ned_core.manipulation.dataset import UNLABELLED, concat_clips
 from ned_core.manipulation.space import EMBEDDED_SPACE
-from ned_core.manipulation.windows import WindowSampler, gather_windows, require_windows, window_index
+from ned_core.training.dataset import UNLABELLED, concat_clips
+from ned_core.training.windows import WindowSampler, gather_windows, require_windows, window_index
 
 
 def _clip(frames, label, valid=None, actor="a"):

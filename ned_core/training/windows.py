@@ -8,7 +8,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ned_core.exceptions import DatasetTooSmallError
-from ned_core.manipulation.dataset import ExpressionDataset
+from ned_core.training.dataset import ExpressionDataset
 
 
 @dataclass(frozen=True, eq=False)  # holds arrays

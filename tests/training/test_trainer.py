@@ -8,10 +8,10 @@ import torch
 
 from ned_core.exceptions import CheckpointFormatError, ExpressionSpaceMismatchError
 from ned_core.manipulation.checkpoint import load_checkpoint, save_checkpoint
-from ned_core.manipulation.config import TrainConfig
-from ned_core.manipulation.dataset import concat_clips
 from ned_core.manipulation.space import FLAME_SPACE
-from ned_core.manipulation.trainer import train_manipulator
+from ned_core.training.config import TrainConfig
+from ned_core.training.dataset import concat_clips
+from ned_core.training.trainer import train_manipulator
 
 
 def _config(steps, **kw):

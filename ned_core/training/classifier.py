@@ -20,7 +20,7 @@ def window_features(windows: np.ndarray) -> np.ndarray:
     """``(M, N, K)`` windows -> ``(M, 3K) float64`` per-channel mean, std and range."""
     windows = np.asarray(windows, np.float64)
     if windows.ndim != 3:
-        raise ShapeError(f"window_features: expected windows (M, N, K), got {windows.shape}")
+        raise ShapeError("window_features", "windows (M, N, K)", windows.shape)
     return np.concatenate([windows.mean(1), windows.std(1), np.ptp(windows, axis=1)], axis=1)
 
 
@@ -61,7 +61,7 @@ def fit_classifier(windows: np.ndarray, labels: np.ndarray, num_classes: int, l2
     features = window_features(windows)
     labels = np.asarray(labels, np.int64)
     if labels.shape != (len(features),):
-        raise ShapeError(f"fit_classifier: expected labels ({len(features)},), got {labels.shape}")
+        raise ShapeError("fit_classifier", f"labels ({len(features)},)", labels.shape)
     mean, scale = features.mean(0), features.std(0) + 1e-6
     x = torch.from_numpy((features - mean) / scale)
     y = torch.from_numpy(labels)

@@ -12,8 +12,8 @@ import pytest
 import torch
 import torch.multiprocessing as mp
 
-from ned_core.manipulation.dataset import save_dataset
-from ned_core.manipulation.distributed import average_gradients, setup_distributed, teardown_distributed
+from ned_core.training.dataset import save_dataset
+from ned_core.training.distributed import average_gradients, setup_distributed, teardown_distributed
 
 pytestmark = pytest.mark.slow  # starts several Python processes
 

@@ -7,7 +7,7 @@ import pytest
 
 from ned_core.exceptions import DatasetLayoutError
 from ned_core.face3d.channels import EMOTIONS
-from ned_core.manipulation.dataset_layouts import find_videos, read_affwild2_annotation
+from ned_core.training.dataset_layouts import find_videos, read_affwild2_annotation
 
 
 def _touch(root: Path, *parts: str) -> Path:

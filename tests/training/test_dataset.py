@@ -5,8 +5,8 @@ import pytest
 
 from ned_core.exceptions import DatasetFormatError
 from ned_core.face3d.channels import EMOTIONS
-from ned_core.manipulation.dataset import concat_clips, load_dataset, save_dataset, split_dataset
 from ned_core.manipulation.space import EMBEDDED_SPACE
+from ned_core.training.dataset import concat_clips, load_dataset, save_dataset, split_dataset
 
 
 def test_round_trip_keeps_everything(tmp_path, small_set):

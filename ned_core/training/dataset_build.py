@@ -13,12 +13,12 @@ from ned_core.face3d.channels import EMOTIONS
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.face3d.interface import FaceModel
 from ned_core.io.plates import open_plates
-from ned_core.manipulation.dataset import UNLABELLED, ExpressionDataset, concat_clips
-from ned_core.manipulation.dataset_layouts import LabelledVideo, read_affwild2_annotation
 from ned_core.manipulation.space import space_for_channels
 from ned_core.models import ModelStore
 from ned_core.pipeline.analyze import ShotFit, analyze_and_fit
 from ned_core.pipeline.config import NedConfig
+from ned_core.training.dataset import UNLABELLED, ExpressionDataset, concat_clips
+from ned_core.training.dataset_layouts import LabelledVideo, read_affwild2_annotation
 
 VideoProgress = Callable[[int, int, LabelledVideo], None]  # (videos done, total, the video just finished)
 
@@ -69,7 +69,7 @@ def build_dataset(videos: list[LabelledVideo], config: NedConfig, info: dict,
     """Analyse every video and fit the expression of its main face (or annotated side) per frame.
 
     Args:
-        videos: from :func:`ned_core.manipulation.dataset_layouts.find_videos`.
+        videos: from :func:`ned_core.training.dataset_layouts.find_videos`.
         config: analysis, fit, colour and cache settings (the analysis cache is used).
         info: recorded in the dataset (layout, levels, ...); the skipped videos are added.
         models: MediaPipe models (loaded from ``config.store`` if ``None``).

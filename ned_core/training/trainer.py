@@ -13,27 +13,27 @@ import torch
 from ned_core import __version__
 from ned_core.exceptions import CheckpointFormatError, DistributedSetupError
 from ned_core.manipulation.checkpoint import TrainingState, load_checkpoint, save_checkpoint
-from ned_core.manipulation.config import ManipulatorConfig, TrainConfig
-from ned_core.manipulation.dataset import ExpressionDataset, split_dataset
-from ned_core.manipulation.distributed import (
+from ned_core.manipulation.config import ManipulatorConfig
+from ned_core.manipulation.load import load_manipulator
+from ned_core.manipulation.model import Manipulator, build_manipulator
+from ned_core.training.config import TrainConfig
+from ned_core.training.dataset import ExpressionDataset, check_dataset_space, split_dataset
+from ned_core.training.distributed import (
     DistributedContext,
     average_gradients,
     setup_distributed,
     teardown_distributed,
 )
-from ned_core.manipulation.guards import check_dataset_space
-from ned_core.manipulation.load import load_manipulator
-from ned_core.manipulation.losses import LossWeights
-from ned_core.manipulation.model import Manipulator, build_manipulator
-from ned_core.manipulation.train_step import (
+from ned_core.training.losses import LossWeights
+from ned_core.training.train_step import (
     draw_batch,
     make_optimisers,
     set_learning_rates,
     train_iteration,
     validation_losses,
 )
-from ned_core.manipulation.training_log import TrainingLog
-from ned_core.manipulation.windows import WindowSampler, require_windows, window_index
+from ned_core.training.training_log import TrainingLog
+from ned_core.training.windows import WindowSampler, require_windows, window_index
 
 
 @dataclass(frozen=True)
@@ -150,13 +150,13 @@ def _run(train: ExpressionDataset, out_dir: Path, config: TrainConfig, model_con
     if val is None:
         train, val = split_dataset(train, config.val_actors, config.val_fraction, config.seed)
     model, start, state, origin = _starting_model(train, config, model_config, resume, init_from, context.device)
-    check_dataset_space(model, train, "training dataset")
+    check_dataset_space(model.space, train, "training dataset")
     train_index = window_index(train, config.window, config.hop)
     require_windows(train_index, "training dataset", train.space.emotions)
     sampler = WindowSampler(train, train_index)
     val_batches = []
     if val is not None and config.val_every:
-        check_dataset_space(model, val, "validation dataset")
+        check_dataset_space(model.space, val, "validation dataset")
         val_index = window_index(val, config.window, config.hop)
         require_windows(val_index, "validation dataset", val.space.emotions, min_domains=1)
         val_rng = np.random.default_rng([config.seed, 0x5A1])

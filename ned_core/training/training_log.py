@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from ned_core.manipulation.tb_events import EventWriter
+from ned_core.training.tb_events import EventWriter
 
 
 class TrainingLog:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from ned_core.manipulation.losses import LossWeights, discriminator_loss, generator_loss, jaw_pearson, lsgan
+from ned_core.training.losses import LossWeights, discriminator_loss, generator_loss, jaw_pearson, lsgan
 
 
 def test_lsgan_is_the_mean_squared_distance_to_the_target():

@@ -17,10 +17,10 @@ import torch
 from torch import nn
 
 from ned_core.exceptions import TrainingDivergedError
-from ned_core.manipulation.config import TrainConfig
-from ned_core.manipulation.losses import LossWeights, discriminator_loss, generator_loss
 from ned_core.manipulation.model import Manipulator
-from ned_core.manipulation.windows import WindowSampler
+from ned_core.training.config import TrainConfig
+from ned_core.training.losses import LossWeights, discriminator_loss, generator_loss
+from ned_core.training.windows import WindowSampler
 
 GradientSync = Callable[[nn.Module], None]
 

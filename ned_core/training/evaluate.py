@@ -1,6 +1,6 @@
 """Honest figures for a manipulator on a labelled dataset: does it show the target, keep the speech, keep itself?
 
-* An independent classifier (:mod:`ned_core.manipulation.classifier`) is fitted on the real
+* An independent classifier (:mod:`ned_core.training.classifier`) is fitted on the real
   windows of half of the clips (per emotion, seeded) and checked on the other half
   (``classifier_accuracy``: how far it can be trusted).
 * Every face run of the other half is translated to every other emotion through the real
@@ -26,18 +26,17 @@ import torch
 from ned_core.direct.config import DirectConfig
 from ned_core.exceptions import DatasetTooSmallError
 from ned_core.manipulation.batched_windows import apply_windowed_batched
-from ned_core.manipulation.classifier import fit_classifier
-from ned_core.manipulation.dataset import ExpressionDataset
 from ned_core.manipulation.director import translate_sequence
-from ned_core.manipulation.guards import check_dataset_space
-from ned_core.manipulation.losses import LossWeights
 from ned_core.manipulation.model import Manipulator
-from ned_core.manipulation.train_step import draw_batch, validation_losses
-from ned_core.manipulation.windows import WindowSampler, gather_windows, require_windows, window_index
+from ned_core.training.classifier import fit_classifier
+from ned_core.training.dataset import ExpressionDataset, check_dataset_space
+from ned_core.training.losses import LossWeights
+from ned_core.training.train_step import draw_batch, validation_losses
+from ned_core.training.windows import WindowSampler, gather_windows, require_windows, window_index
 
 
 @dataclass(frozen=True)
-class EvalConfig:
+class ManipulatorEvalConfig:
     """Settings of :func:`evaluate_manipulator`.
 
     Attributes:
@@ -125,7 +124,8 @@ def _self_translation(model: Manipulator, seq: np.ndarray, config: DirectConfig)
     return apply_windowed_batched(seq, own_style, config.window, config.window_sigma)
 
 
-def _losses(model: Manipulator, dataset: ExpressionDataset, index, config: EvalConfig) -> dict[str, float]:
+def _losses(model: Manipulator, dataset: ExpressionDataset, index,
+            config: ManipulatorEvalConfig) -> dict[str, float]:
     """The training losses on seeded random batches of the dataset (no update)."""
     rng = np.random.default_rng([config.seed, 0x1055])
     sampler = WindowSampler(dataset, index)
@@ -136,15 +136,15 @@ def _losses(model: Manipulator, dataset: ExpressionDataset, index, config: EvalC
 
 
 @torch.no_grad()
-def evaluate_manipulator(model: Manipulator, dataset: ExpressionDataset, config: EvalConfig = EvalConfig()
-                         ) -> ManipulatorReport:
+def evaluate_manipulator(model: Manipulator, dataset: ExpressionDataset,
+                         config: ManipulatorEvalConfig = ManipulatorEvalConfig()) -> ManipulatorReport:
     """Measure ``model`` on ``dataset`` (ideally actors it was not trained on).
 
     Raises:
         ExpressionSpaceMismatchError: the dataset's channels are not the model's.
         DatasetTooSmallError: too few clips or windows for a classifier and a test half.
     """
-    check_dataset_space(model, dataset, "evaluation dataset")
+    check_dataset_space(model.space, dataset, "evaluation dataset")
     n, emotions = config.direct.window, model.space.emotions
     index = window_index(dataset, n)
     require_windows(index, "evaluation dataset", emotions)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ned_core.exceptions import DatasetFormatError
+from ned_core.exceptions import DatasetFormatError, ExpressionSpaceMismatchError
 from ned_core.io.atomic import atomic_path
 from ned_core.manipulation.space import ExpressionSpace
 
@@ -163,3 +163,13 @@ def split_dataset(dataset: ExpressionDataset, val_actors: tuple[str, ...], val_f
         raise DatasetFormatError("validation would take every clip; leave some for training")
     train = dataset.subset(np.flatnonzero(~held))
     return train, (dataset.subset(np.flatnonzero(held)) if held.any() else None)
+
+
+def check_dataset_space(space: ExpressionSpace, dataset: ExpressionDataset, where: str) -> None:
+    """Raise ``ExpressionSpaceMismatchError`` unless ``dataset`` has ``space``'s channels and emotions (same order)."""
+    if space.channel_names != dataset.space.channel_names or space.emotions != dataset.space.emotions:
+        raise ExpressionSpaceMismatchError(
+            f"{where}: the manipulator works on {space.name!r} ({space.dim} channels, emotions "
+            f"{', '.join(space.emotions)}) but the dataset is {dataset.space.name!r} ({dataset.space.dim} "
+            f"channels, emotions {', '.join(dataset.space.emotions)})"
+        )

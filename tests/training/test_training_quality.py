@@ -11,10 +11,10 @@ measured the same way and fails the bar, so the figures can tell a working model
 import numpy as np
 import pytest
 
-from ned_core.manipulation.config import TrainConfig
-from ned_core.manipulation.evaluate import evaluate_manipulator
 from ned_core.manipulation.load import load_manipulator
-from ned_core.manipulation.trainer import train_manipulator
+from ned_core.training.config import TrainConfig
+from ned_core.training.evaluate import evaluate_manipulator
+from ned_core.training.trainer import train_manipulator
 
 pytestmark = pytest.mark.slow  # ~40-60 s on 2 cores
 

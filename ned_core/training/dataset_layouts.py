@@ -24,7 +24,7 @@ from ned_core.direct.labels import canonical_emotion
 from ned_core.exceptions import DatasetLayoutError, UnknownEmotionError
 from ned_core.face3d.channels import EMOTIONS
 from ned_core.io.movie import MOVIE_EXTENSIONS
-from ned_core.manipulation.dataset import UNLABELLED
+from ned_core.training.dataset import UNLABELLED
 
 LAYOUTS = ("folder", "mead", "affwild2")
 DROPPED_LABELS = ("contempt",)

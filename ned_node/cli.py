@@ -1,4 +1,8 @@
-"""`ned node serve|status|keys`: run a render node, ask one how it is, manage its CURVE client keys."""
+"""`ned node serve|status|keys`: run a render node, ask one how it is, manage its CURVE client keys.
+
+Registered with `ned` through the entry point ``ned.commands: node`` (pyproject.toml): ned_core never imports
+ned_node.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ from pathlib import Path
 
 import click
 
-from ned_core.cli.common import echo_json, json_option
-from ned_core.cli.jobs_cmd import client_options, connect, protocol_errors
+from ned_core.cli.common import echo_json
+from ned_core.cli.node_client import client_options, connect
+from ned_core.cli.options import json_option
 
 _folder = click.Path(file_okay=False, path_type=Path)
 
@@ -81,7 +86,6 @@ def serve(bind, state_dir, input_roots, output_roots, devices, workers, threads,
 @node.command()
 @client_options
 @json_option
-@protocol_errors
 def status(address, key_file, server_key, client_key, timeout, as_json):
     """The node's version, devices, models and job counts."""
     with connect(address, key_file, server_key, client_key, timeout) as client:

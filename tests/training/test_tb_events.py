@@ -2,7 +2,7 @@
 
 import struct
 
-from ned_core.manipulation.tb_events import EventWriter, crc32c, masked_crc32c
+from ned_core.training.tb_events import EventWriter, crc32c, masked_crc32c
 
 
 def test_crc32c_check_values():

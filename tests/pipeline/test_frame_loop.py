@@ -1,0 +1,121 @@
+"""FrameLoop, the render's real per-frame loop: frame order, threads, cancel, and load/render/write errors.
+
+The stages here are small real functions (files written to disk, a writer that is slower than the render), so
+the reader and writer threads overlap the render as they do in a render job.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from ned_core.exceptions import FrameReadError, JobCancelledError, PlateWriteError
+from ned_core.pipeline.frame_loop import FrameLoop
+
+
+class Stages:
+    """load/render/write/report over frame numbers; writes one file per frame, records who ran what where."""
+
+    def __init__(self, folder: Path, fail: dict[str, int] | None = None, write_delay: float = 0.0):
+        self.folder, self.fail, self.write_delay = folder, fail or {}, write_delay
+        self.loaded: list[int] = []
+        self.rendered: list[int] = []
+        self.written: list[int] = []
+        self.reported: list[int] = []
+        self.threads: dict[str, set[str]] = {"load": set(), "render": set(), "write": set(), "report": set()}
+
+    def _note(self, stage: str, number: int) -> None:
+        self.threads[stage].add(threading.current_thread().name)
+        if self.fail.get(stage) == number:
+            error = {"load": FrameReadError, "write": PlateWriteError}.get(stage, RuntimeError)
+            raise error(f"{stage} failed on frame {number}")
+
+    def load(self, number: int) -> str:
+        self._note("load", number)
+        self.loaded.append(number)
+        return f"frame {number}"
+
+    def render(self, number: int, frame: str) -> bytes:
+        self._note("render", number)
+        assert frame == f"frame {number}"
+        self.rendered.append(number)
+        return f"plate of {frame}".encode()
+
+    def write(self, number: int, frame: str, plate: bytes) -> Path:
+        time.sleep(self.write_delay * (number % 3))  # uneven write times
+        self._note("write", number)
+        path = self.folder / f"plate.{number:04d}"
+        path.write_bytes(plate)
+        self.written.append(number)
+        return path
+
+    def report(self, number: int, frame: str, written: Path) -> None:
+        self._note("report", number)
+        assert written.read_bytes() == f"plate of frame {number}".encode()  # complete on disk when reported
+        self.reported.append(number)
+
+    def loop(self, depth: int = 2) -> FrameLoop:
+        return FrameLoop(self.load, self.render, self.write, self.report, depth)
+
+
+NUMBERS = list(range(1001, 1013))
+
+
+def test_every_frame_goes_through_in_order_on_its_own_thread(tmp_path):
+    stages = Stages(tmp_path, write_delay=0.004)
+    stages.loop().run(NUMBERS)
+    assert stages.loaded == stages.rendered == stages.written == stages.reported == NUMBERS
+    caller = threading.current_thread().name
+    assert stages.threads["render"] == stages.threads["report"] == {caller}
+    assert len(stages.threads["load"]) == len(stages.threads["write"]) == 1
+    assert caller not in stages.threads["load"] | stages.threads["write"]
+    assert stages.threads["load"] != stages.threads["write"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"plate.{n:04d}" for n in NUMBERS]
+
+
+def test_frames_are_read_at_most_depth_ahead_of_the_render(tmp_path):
+    stages = Stages(tmp_path)
+    ahead = []
+
+    def render(number, frame):
+        ahead.append(len(stages.loaded) - len(stages.rendered))
+        return Stages.render(stages, number, frame)
+
+    FrameLoop(stages.load, render, stages.write, stages.report, depth=3).run(NUMBERS)
+    assert max(ahead) <= 3 and stages.reported == NUMBERS
+
+
+def test_cancel_stops_before_the_next_render_and_reports_everything_rendered(tmp_path):
+    stages = Stages(tmp_path, write_delay=0.004)
+    with pytest.raises(JobCancelledError, match="before frame 1006"):
+        stages.loop().run(NUMBERS, should_cancel=lambda: len(stages.rendered) == 5)
+    assert stages.rendered == stages.written == stages.reported == NUMBERS[:5]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"plate.{n:04d}" for n in NUMBERS[:5]]
+
+
+def test_cancel_before_the_first_frame_renders_nothing(tmp_path):
+    stages = Stages(tmp_path)
+    with pytest.raises(JobCancelledError, match="before frame 1001"):
+        stages.loop().run(NUMBERS, should_cancel=lambda: True)
+    assert stages.rendered == stages.reported == [] and not any(tmp_path.iterdir())
+
+
+def test_a_write_error_propagates_and_no_failed_frame_is_reported(tmp_path):
+    stages = Stages(tmp_path, fail={"write": 1005})
+    with pytest.raises(PlateWriteError, match="write failed on frame 1005"):
+        stages.loop().run(NUMBERS)
+    assert stages.reported[:4] == NUMBERS[:4] and 1005 not in stages.reported
+    assert stages.reported == sorted(stages.reported) and set(stages.reported) <= set(stages.written)
+    assert len(stages.rendered) <= 4 + 1 + 2  # the render stopped within depth frames of the failure
+
+
+@pytest.mark.parametrize("stage, error", [("load", FrameReadError), ("render", RuntimeError)])
+def test_a_load_or_render_error_propagates_after_the_frames_before_it(tmp_path, stage, error):
+    stages = Stages(tmp_path, fail={stage: 1007})
+    with pytest.raises(error, match=f"{stage} failed on frame 1007"):
+        stages.loop().run(NUMBERS)
+    assert stages.reported == NUMBERS[:6]
+    assert 1007 not in stages.rendered and all(n < 1007 for n in stages.rendered)
