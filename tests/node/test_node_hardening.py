@@ -1,0 +1,69 @@
+"""Hardening of a live node against the defects an independent probe found (issue 16).
+
+Real node subprocesses on loopback, real symlinks, real size-limited file systems (tmpfs, when this machine
+lets the tests mount one), real ZeroMQ clients.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from node_helpers import path_source, write_shot
+from ned_protocol import NodeClient, RemoteError
+
+#: Frame ranges the schema admits but no node takes: each would be gigabytes as a list.
+BOMBS = ({"first": 0, "last": 100_000_000}, {"first": -(10 ** 9), "last": 10 ** 9})
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process (Linux ``/proc``)."""
+    with open(f"/proc/{pid}/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1]) * 1024
+
+
+@pytest.fixture
+def shot(roots):
+    return write_shot(roots[0] / "sh010", range(1, 4), size=64)
+
+
+def test_a_huge_frame_range_is_refused_before_it_is_built(nodes, roots, shot):
+    node = nodes.start()
+    before = rss_bytes(node.process.pid)
+    beats: list[float] = []
+    stop = threading.Event()
+
+    def heartbeats() -> None:  # another client: its heartbeats must not wait behind the bomb
+        with NodeClient(node.address, timeout_s=10) as other:
+            while not stop.is_set():
+                started = time.monotonic()
+                other.heartbeat()
+                beats.append(time.monotonic() - started)
+                time.sleep(0.02)
+
+    thread = threading.Thread(target=heartbeats)
+    thread.start()
+    try:
+        with NodeClient(node.address, timeout_s=10) as client:
+            for frames in BOMBS:
+                source = {**path_source(shot, 1, 2), "frames": frames}
+                with pytest.raises(RemoteError) as err:
+                    client.submit(source, {"target": "happy"}, {"kind": "path", "directory": str(roots[1] / "v1")})
+                assert (err.value.code, err.value.details["field"]) == ("invalid_field", "content.source.frames")
+                assert "at most 100000 per job" in str(err.value)
+                with pytest.raises(RemoteError) as err:
+                    client.analyze_shot({"path": shot}, frames=frames)
+                assert (err.value.code, err.value.details["field"]) == ("invalid_field", "content.source.frames")
+                reference = {"path": shot, "frames": frames}
+                with pytest.raises(RemoteError) as err:
+                    client.submit(path_source(shot, 1, 2), {"reference": reference},
+                                  {"kind": "path", "directory": str(roots[1] / "v2")})
+                assert err.value.details["field"] == "content.emotion.reference.frames"
+    finally:
+        stop.set()
+        thread.join()
+    assert rss_bytes(node.process.pid) - before < 50 * 2 ** 20
+    assert beats and max(beats) < 1.0
