@@ -422,3 +422,18 @@ class ShotEvalRequestError(EvaluationError):
 # --- identity metric (`ned eval shot --identity`: ned_core/evaluate/identity_dlib.py) ---
 class IdentityModelUnavailableError(EvaluationError):
     """The identity embedder's library (dlib) is not installed: pip install ned-render-node[identity]."""
+
+
+# --- issue 16 ---
+class DemuxerNotAllowedError(UnsupportedFormatError):
+    """A "movie" FFmpeg opens with a demuxer that reads other files or URLs (concat lists, HLS playlists,
+    image patterns); refused so that a file cannot pull in paths outside the roots it was confined to."""
+
+
+class UnsafeOutputPathError(PlateWriteError):
+    """A folder inside a confined output tree is a symlink (or not a folder) at the moment of a write; nothing is
+    written through it."""
+
+
+class OutputFolderBusyError(PlateWriteError):
+    """Another render (a `ned render` run or a node job) is writing into the same output folder right now."""

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 
 from node_helpers import path_source, write_shot
@@ -67,3 +70,32 @@ def test_a_huge_frame_range_is_refused_before_it_is_built(nodes, roots, shot):
         thread.join()
     assert rss_bytes(node.process.pid) - before < 50 * 2 ** 20
     assert beats and max(beats) < 1.0
+
+
+def _movie(path: Path, frames: int = 12) -> Path:
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+        for i in range(frames):
+            pixels = np.full((64, 64, 3), 10 * i, np.uint8)
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")))
+        container.mux(stream.encode())
+    return path
+
+
+def test_a_movie_that_is_a_list_of_other_files_is_refused(nodes, roots, tmp_path):
+    (tmp_path / "private").mkdir()
+    outside = _movie(tmp_path / "private" / "other-show.mp4")
+    (roots[0] / "link.mp4").symlink_to(outside)
+    (roots[0] / "clip.mp4").write_text("ffconcat version 1.0\nfile link.mp4\n")
+    node = nodes.start()
+    with NodeClient(node.address, timeout_s=10) as client:
+        with pytest.raises(RemoteError) as err:
+            client.analyze_shot({"path": str(roots[0] / "clip.mp4")})
+        assert (err.value.code, err.value.details["field"]) == ("source_error", "content.source.path")
+        assert "'concat' demuxer" in str(err.value) and "private" not in str(err.value)
+        with pytest.raises(RemoteError) as err:
+            client.submit({"kind": "path", "path": str(roots[0] / "clip.mp4"), "frames": {"first": 0, "last": 3}},
+                          {"target": "happy"}, {"kind": "path", "directory": str(roots[1] / "v1")})
+        assert err.value.code == "source_error" and "'concat' demuxer" in str(err.value)
+        assert client.heartbeat()
