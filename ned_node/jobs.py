@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ned_core.exceptions import GpuOutOfMemoryError, NedError, WorkerCrashError
+from ned_node.admission import check_outputs
 from ned_node.config import NodeConfig
 from ned_node.errors import error_info
 from ned_node.jobspec import JobPlan, plan_job
@@ -112,12 +113,14 @@ class JobManager:
         try:
             plan = plan_job(job.spec, self.job_dir(job.job_id), self.node)
             batch = self.policy.batch_size(job.oom_retries) if job.oom_retries else None
-        except NedError as exc:  # e.g. the roots changed since the job was accepted
+            finished = self.store.finished_frames(job.job_id)
+            remove_partials(plan, finished)
+            if not plan.inline_output:  # another job may have filled the folder since this one was accepted
+                check_outputs(plan, job.spec["output"]["overwrite"], own=finished)
+        except NedError as exc:  # e.g. the roots changed, or the plates exist now
             self.fail(job, error_info(exc))
             return
         config = replace(plan.config, device="cuda" if handle.spec.device.startswith("cuda") else "cpu")
-        finished = self.store.finished_frames(job.job_id)
-        remove_partials(plan, finished)
         task = RunJob(job.job_id, plan.request, config, finished, batch)
         if not self.pool.assign(handle, task):
             return  # the worker died meanwhile; the job stays queued

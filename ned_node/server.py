@@ -93,7 +93,8 @@ class NodeServer:
         self.address = router.last_endpoint.decode()
         store = JobStore(node.state_dir / "jobs.sqlite")
         pool = WorkerPool([WorkerSpec(i, device, node.threads_for(device), node.runner, node.model_cache_size,
-                                      os.getpid(), self.log_level, str(self.log_file) if self.log_file else None)
+                                      os.getpid(), self.log_level, str(self.log_file) if self.log_file else None,
+                                      write_roots(node))
                            for i, device in enumerate(node.worker_devices)])
         publisher = EventPublisher(store, session, router)
         jobs = JobManager(node, store, publisher, pool)
@@ -225,6 +226,11 @@ class NodeServer:
             gpu_reserved=dict(jobs.gpu_reserved),
             gpu_total={d: m for d, m in jobs.device_memory.items() if m is not None},
             messages=dict(self._counts), start_time=start_time)
+
+
+def write_roots(node: NodeConfig) -> tuple[str, ...]:
+    """Folders a worker writes below: the output roots, the state dir (inline jobs) and the analysis cache."""
+    return tuple(str(p) for p in (*node.output_roots, node.state_dir, node.analysis_cache_dir))
 
 
 def _lock_state_dir(state_dir: Path):

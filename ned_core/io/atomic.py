@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from ned_core.exceptions import UnsafeOutputPathError
+from ned_core.io.confined import confining, open_folder
 
 
 @contextlib.contextmanager
@@ -16,8 +20,15 @@ def atomic_path(final: Path | str, suffix: str | None = None) -> Iterator[Path]:
     The temporary name keeps ``final``'s extension (``suffix`` overrides it) so that writers that
     pick a format from the extension (OpenImageIO) still work. On any exception the temporary file
     is removed and ``final`` is untouched: a reader never sees a half-written file.
+
+    In a process that confines its writes (``ned_core.io.confined``), the folder is opened from its root
+    without following symlinks and the file is written and renamed through that folder's descriptor.
     """
     final = Path(final)
+    if confining():
+        with open_folder(final.parent) as folder, _atomic_in(folder, final, suffix or final.suffix) as tmp:
+            yield tmp
+        return
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.partial-", suffix=suffix or final.suffix, dir=final.parent)
     os.close(fd)
@@ -32,6 +43,28 @@ def atomic_path(final: Path | str, suffix: str | None = None) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
         raise
+
+
+@contextlib.contextmanager
+def _atomic_in(folder: int, final: Path, suffix: str) -> Iterator[Path]:
+    """``atomic_path`` inside an open folder descriptor (see ``ned_core.io.confined``)."""
+    name = f".{final.name}.partial-{secrets.token_hex(4)}{suffix}"
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666, dir_fd=folder)
+    created = os.fstat(fd)
+    try:
+        yield Path(f"/proc/self/fd/{folder}/{name}")
+        now = os.stat(name, dir_fd=folder, follow_symlinks=False)
+        if (now.st_dev, now.st_ino) != (created.st_dev, created.st_ino):
+            raise UnsafeOutputPathError(f"{final}: its temporary file was replaced while it was written; "
+                                        "the file is not published")
+        os.fsync(fd)
+        os.replace(name, final.name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name, dir_fd=folder)
+        raise
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:

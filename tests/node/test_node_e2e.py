@@ -15,6 +15,7 @@ import numpy as np
 import OpenImageIO as oiio
 import pytest
 
+from ned_core.io.output_lock import LOCK_NAME
 from node_helpers import REPO, NodeFactory, collect, frames_of, path_source, write_shot
 from ned_node.inline import input_path, write_frame
 from ned_protocol import NodeClient, make_buffer
@@ -59,9 +60,9 @@ def test_submit_by_path_writes_the_same_plates_as_ned_render(real, tmp_path):
                   "--node", node.address)
     assert remote.returncode == 0, remote.stderr
     assert "render" in remote.stderr and "rendered 6 frames" in remote.stdout  # progress bars, then the summary
-    names = sorted(p.name for p in (tmp_path / "render").iterdir())
+    names = sorted(p.name for p in (tmp_path / "render").iterdir() if p.name != LOCK_NAME)
     assert names == [f"shot.ned.{n:04d}.exr" for n in FRAMES]
-    assert sorted(p.name for p in (out / "submit").iterdir()) == names
+    assert sorted(p.name for p in (out / "submit").iterdir() if p.name != LOCK_NAME) == names
     for name in names:
         assert filecmp.cmp(tmp_path / "render" / name, out / "submit" / name, shallow=False), name
 
@@ -181,7 +182,7 @@ def test_real_jobs_survive_a_killed_worker_and_a_killed_node(tmp_path):
     assert events[-1].msg_type == "job_done"
     assert frames_of(events) == list(range(1, 13))  # every frame once, in order, across both faults
     assert [e.content["seq"] for e in events] == list(range(1, len(events) + 1))
-    names = sorted(p.name for p in (out / "v1").iterdir())
+    names = sorted(p.name for p in (out / "v1").iterdir() if p.name != LOCK_NAME)
     assert names == [f"face.{n:04d}.exr" for n in range(1, 13)]  # nothing partial left behind
     for name in names:
         assert _read(out / "v1" / name)[0] is not None
@@ -189,3 +190,20 @@ def test_real_jobs_survive_a_killed_worker_and_a_killed_node(tmp_path):
     assert {path: os.stat(path).st_ino for path in before_kill} == before_kill
     logs = [e["msg"] for e in restarted.logs()]
     assert "retrying job after a worker died" in logs and "resuming interrupted job" in logs
+
+
+def test_composites_are_never_written_through_a_symlink_in_the_output_folder(real, tmp_path):
+    node, shot, _, out = real
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / "links").mkdir()
+    (out / "links" / "composite").symlink_to(elsewhere)  # made after the roots were configured
+    with NodeClient(node.address, timeout_s=20) as client:
+        job = client.submit(path_source(shot, 1, 2), {"target": "happy"},
+                            {"kind": "path", "directory": str(out / "links"), "composite": True})
+        events = collect(client, job["job_id"], timeout=120)
+    error = events[-1].content["error"]
+    assert (events[-1].msg_type, error["code"], error["ename"]) == ("job_failed", "output_error",
+                                                                      "UnsafeOutputPathError")
+    assert "'composite'" in error["evalue"] and str(elsewhere) not in error["evalue"]
+    assert list(elsewhere.iterdir()) == []

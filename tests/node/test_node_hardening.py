@@ -14,7 +14,7 @@ import av
 import numpy as np
 import pytest
 
-from node_helpers import path_source, write_shot
+from node_helpers import collect, path_source, set_control, wait_for, write_shot
 from ned_protocol import NodeClient, RemoteError
 
 #: Frame ranges the schema admits but no node takes: each would be gigabytes as a list.
@@ -99,3 +99,22 @@ def test_a_movie_that_is_a_list_of_other_files_is_refused(nodes, roots, tmp_path
                           {"target": "happy"}, {"kind": "path", "directory": str(roots[1] / "v1")})
         assert err.value.code == "source_error" and "'concat' demuxer" in str(err.value)
         assert client.heartbeat()
+
+
+def test_an_output_folder_swapped_for_a_symlink_mid_job_gets_no_plate(nodes, roots, shot, tmp_path):
+    control, outside = tmp_path / "control.json", tmp_path / "outside"
+    outside.mkdir()
+    set_control(control, frame_delay=0.5)
+    node = nodes.start(env={"NED_TEST_CONTROL": str(control)})
+    folder = roots[1] / "v1"
+    with NodeClient(node.address, timeout_s=10) as client:
+        job = client.submit(path_source(shot, 1, 3), {"target": "happy"}, {"kind": "path", "directory": str(folder)})
+        wait_for(lambda: list(folder.glob("*.exr")), 30, "the first plate")
+        folder.rename(roots[1] / "v1.moved")
+        folder.symlink_to(outside)
+        events = collect(client, job["job_id"])
+    error = events[-1].content["error"]
+    assert (events[-1].msg_type, error["code"], error["ename"]) == ("job_failed", "output_error",
+                                                                      "UnsafeOutputPathError")
+    assert str(outside) not in error["evalue"]
+    assert list(outside.iterdir()) == []
