@@ -247,3 +247,18 @@ def test_bad_request_is_a_one_line_error(bad_runs, case, mentions):
     for text in mentions:
         assert text in errors[0]
     assert not list(out_dir.glob("**/*.exr"))  # nothing written
+
+
+def test_two_renders_into_one_folder_one_writes_the_other_gets_a_clear_error(workdir, actor):
+    folder = workdir / "together"
+    done = run_ned_together(workdir, {emotion: ["render", actor[1], "--emotion", emotion, "--frames", "1001-1004",
+                                                "--out", folder, "--json", "--quiet"] for emotion in ("sad", "happy")})
+    winners = [name for name, proc in done.items() if proc.returncode == 0]
+    assert len(winners) == 1, {name: proc.stderr[-500:] for name, proc in done.items()}
+    loser = done[{"sad": "happy", "happy": "sad"}[winners[0]]]
+    assert loser.returncode == 2 and "Traceback" not in loser.stderr
+    assert "another render is writing into this folder right now" in loser.stderr.strip().splitlines()[-1]
+    plates = json.loads(done[winners[0]].stdout)["plates"]
+    assert sorted(str(p) for p in folder.glob("*.exr")) == sorted(plates) and len(plates) == 4
+    for plate in plates:  # every plate is the winner's
+        assert winners[0] in _plate_header(plate).get_string_attribute("ned/emotion")

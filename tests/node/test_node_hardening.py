@@ -118,3 +118,36 @@ def test_an_output_folder_swapped_for_a_symlink_mid_job_gets_no_plate(nodes, roo
                                                                       "UnsafeOutputPathError")
     assert str(outside) not in error["evalue"]
     assert list(outside.iterdir()) == []
+
+
+def test_overwrite_false_is_checked_again_when_a_queued_job_starts(nodes, roots, shot, tmp_path):
+    control, written = tmp_path / "control.json", tmp_path / "written.log"
+    set_control(control, frame_delay=0.3, log=str(written))
+    node = nodes.start(env={"NED_TEST_CONTROL": str(control)})
+    folder = roots[1] / "v1"
+    with NodeClient(node.address, timeout_s=10) as client:
+        jobs = [client.submit(path_source(shot, 1, 3), {"target": target}, {"kind": "path", "directory": str(folder)})
+                for target in ("sad", "happy")]  # both accepted: the folder is empty at submit
+        first, second = (collect(client, job["job_id"]) for job in jobs)
+    assert first[-1].msg_type == "job_done"
+    error = second[-1].content["error"]
+    assert (second[-1].msg_type, error["code"], error["details"]["field"]) == ("job_failed", "output_error",
+                                                                                "content.output.overwrite")
+    assert "3 plate(s) exist already" in error["evalue"] and second[-1].content["frames_done"] == 0
+    assert written.read_text().split() == ["1", "2", "3"]  # the second job replaced none of the first's plates
+
+
+def test_two_jobs_writing_into_one_folder_at_once_the_second_is_refused(nodes, roots, shot, tmp_path):
+    control = tmp_path / "control.json"
+    set_control(control, frame_delay=0.5)
+    node = nodes.start(env={"NED_TEST_CONTROL": str(control)}, extra=["--workers", "2"], wait_workers=2)
+    folder = roots[1] / "v1"
+    output = {"kind": "path", "directory": str(folder), "overwrite": True}
+    with NodeClient(node.address, timeout_s=10) as client:
+        jobs = [client.submit(path_source(shot, 1, 3), {"target": target}, output) for target in ("sad", "happy")]
+        ends = [collect(client, job["job_id"])[-1] for job in jobs]
+    assert sorted(end.msg_type for end in ends) == ["job_done", "job_failed"]
+    error = next(end for end in ends if end.msg_type == "job_failed").content["error"]
+    assert (error["code"], error["ename"]) == ("output_error", "OutputFolderBusyError")
+    assert "another render is writing into this folder right now" in error["evalue"]
+    assert len(list(folder.glob("*.exr"))) == 3
