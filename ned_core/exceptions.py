@@ -437,3 +437,8 @@ class UnsafeOutputPathError(PlateWriteError):
 
 class OutputFolderBusyError(PlateWriteError):
     """Another render (a `ned render` run or a node job) is writing into the same output folder right now."""
+
+
+class JobStateWriteError(NodeStateError):
+    """The node cannot save a job's state (its state dir is full or unwritable): the job fails in memory and its
+    clients are told; the message says "no space left" when that is the cause."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ned_core.exceptions import GpuOutOfMemoryError, NedError, WorkerCrashError
+from ned_core.exceptions import GpuOutOfMemoryError, JobStateWriteError, NedError, WorkerCrashError
 from ned_node.admission import check_outputs
 from ned_node.config import NodeConfig
 from ned_node.errors import error_info
@@ -75,6 +75,8 @@ class JobManager:
         self.gpu_reserved: dict[str, int] = {}
         self.frame_times: list[float] = []
         self.frames_written = 0
+        #: Jobs that failed because their state could not be saved: the error clients were told (see ``_unsaved``).
+        self.unsaved: dict[str, dict] = {}
         self._served: dict[str, int] = {}
         self._serial = 0
         self._next_prune = 0.0
@@ -97,13 +99,15 @@ class JobManager:
         idle = self.pool.idle()
         if not idle:
             return
-        waiting = [QueuedJob(*row) for row in self.store.queued()]
+        waiting = [QueuedJob(*row) for row in self.store.queued() if row[0] not in self.unsaved]
         while idle and waiting:
             pick = pick_next(waiting, [run.client for run in self.running.values()], self._served)
             waiting.remove(pick)
             job = self.store.get(pick.job_id)
             try:
                 self._start(job, idle.pop(0))
+            except JobStateWriteError as exc:
+                self._unsaved(job.job_id, exc)
             except Exception as exc:  # a job that cannot even start must not block the queue
                 log.exception("job could not start", extra={"job_id": job.job_id})
                 self.running.pop(job.job_id, None)
@@ -143,6 +147,34 @@ class JobManager:
         if isinstance(message, WorkerReady):
             self.device_memory[message.device] = message.memory_bytes
             return
+        try:
+            self._on_job_message(message)
+        except JobStateWriteError as exc:
+            self._unsaved(message.job_id, exc)
+
+    def _unsaved(self, job_id: str, exc: JobStateWriteError) -> None:
+        """A job whose state cannot be saved fails now: its worker stops, its clients get ``job_failed`` (not
+        stored), status requests answer "failed", and the node keeps serving. The failure is written to the
+        store as soon as it can be (``tick``); a restart before that resumes the job."""
+        if job_id in self.unsaved:
+            return
+        if self.running.pop(job_id, None) is not None:
+            self.pool.cancel(job_id)
+            self.cancelling[job_id] = time.monotonic()
+        job = self.store.find(job_id)
+        error = error_info(exc)
+        self.unsaved[job_id] = {"error": error, "finished_at": self.clock()}
+        log.error("job failed: its state cannot be saved", extra={"job_id": job_id, "store": str(self.store.path),
+                                                                  "error": str(exc)})
+        self.publisher.announce(job_id, "job_failed", {"error": error, "frames_done": job.frames_done if job else 0})
+
+    def record(self, job: JobRow) -> dict:
+        """The protocol's job record, with a failure that could not be saved yet."""
+        record = job.record()
+        lost = self.unsaved.get(job.job_id)
+        return record if lost is None else {**record, "state": "failed", **lost}
+
+    def _on_job_message(self, message: object) -> None:
         job = self._live(message.job_id)
         if isinstance(message, (JobFinished, JobFailed, JobStopped)):
             run = self.running.pop(message.job_id, None)
@@ -272,15 +304,21 @@ class JobManager:
     def _live(self, job_id: str) -> JobRow | None:
         """The job if it still exists and has not ended (a cancelled job's late reports are ignored)."""
         job = self.store.find(job_id)
-        return job if job is not None and not job.final else None
+        return job if job is not None and not job.final and job_id not in self.unsaved else None
 
     def _device_of(self, run: _Run) -> str:
         return next((s.device for s in self.pool.specs if s.index == run.worker), "cpu")
 
     # --- periodic ---------------------------------------------------------------------------
     def tick(self) -> None:
-        """Keep-alive progress, stuck cancels, upload time-outs, and removal of expired jobs."""
+        """Keep-alive progress, stuck cancels, upload time-outs, failures not saved yet, removal of expired jobs."""
         now = self.clock()
+        for job_id, lost in list(self.unsaved.items()):
+            try:
+                self.store.update(job_id, state="failed", stage=None, **lost)
+            except JobStateWriteError:
+                break  # still no space: tried again on the next tick
+            del self.unsaved[job_id]
         for job_id, since in list(self.cancelling.items()):
             if time.monotonic() - since > self.node.cancel_grace_s:  # e.g. a long analysis: stop it the hard way
                 log.warning("a cancelled job did not stop in time; killing its worker", extra={"job_id": job_id})
@@ -291,7 +329,11 @@ class JobManager:
                 job = self._live(job_id)
                 if job is not None:
                     stage = job.stage if job.state == "running" and job.stage else "queued"
-                    self.publisher.emit(job_id, "progress", progress_content(stage, job.frames_done, job.frames_total))
+                    try:
+                        self.publisher.emit(job_id, "progress",
+                                            progress_content(stage, job.frames_done, job.frames_total))
+                    except JobStateWriteError as exc:
+                        self._unsaved(job_id, exc)
         for job_id, since in list(self.last_chunk.items()):
             job = self._live(job_id)
             if job is None or job.state != "receiving":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import zmq
 
-from ned_core.exceptions import NodeConfigError, NodeStateError
+from ned_core.exceptions import NedError, NodeConfigError, NodeStateError
 from ned_node.background import Background, Pending
 from ned_node.capabilities import hello_content
 from ned_node.config import NodeConfig
@@ -210,6 +210,10 @@ class NodeServer:
         """Runs one step of the loop; an unexpected error is logged and the node keeps serving."""
         try:
             function(*args)
+        except NedError as exc:  # a known fault (e.g. the state dir is full): one line, no traceback
+            log.error("node loop step failed", extra={"step": getattr(function, "__name__", str(function)),
+                                                      "error": str(exc)})
+            time.sleep(0.05)
         except Exception:
             log.exception("node loop step failed", extra={"step": getattr(function, "__name__", str(function))})
             time.sleep(0.05)  # a persistent fault (disk full) must not spin the CPU

@@ -15,7 +15,6 @@ import numpy as np
 import OpenImageIO as oiio
 import pytest
 
-from ned_core.io.output_lock import LOCK_NAME
 from node_helpers import REPO, NodeFactory, collect, frames_of, path_source, write_shot
 from ned_node.inline import input_path, write_frame
 from ned_protocol import NodeClient, make_buffer
@@ -60,9 +59,9 @@ def test_submit_by_path_writes_the_same_plates_as_ned_render(real, tmp_path):
                   "--node", node.address)
     assert remote.returncode == 0, remote.stderr
     assert "render" in remote.stderr and "rendered 6 frames" in remote.stdout  # progress bars, then the summary
-    names = sorted(p.name for p in (tmp_path / "render").iterdir() if p.name != LOCK_NAME)
+    names = sorted(p.name for p in (tmp_path / "render").iterdir())
     assert names == [f"shot.ned.{n:04d}.exr" for n in FRAMES]
-    assert sorted(p.name for p in (out / "submit").iterdir() if p.name != LOCK_NAME) == names
+    assert sorted(p.name for p in (out / "submit").iterdir()) == names
     for name in names:
         assert filecmp.cmp(tmp_path / "render" / name, out / "submit" / name, shallow=False), name
 
@@ -182,7 +181,7 @@ def test_real_jobs_survive_a_killed_worker_and_a_killed_node(tmp_path):
     assert events[-1].msg_type == "job_done"
     assert frames_of(events) == list(range(1, 13))  # every frame once, in order, across both faults
     assert [e.content["seq"] for e in events] == list(range(1, len(events) + 1))
-    names = sorted(p.name for p in (out / "v1").iterdir() if p.name != LOCK_NAME)
+    names = sorted(p.name for p in (out / "v1").iterdir())
     assert names == [f"face.{n:04d}.exr" for n in range(1, 13)]  # nothing partial left behind
     for name in names:
         assert _read(out / "v1" / name)[0] is not None

@@ -6,6 +6,8 @@ lets the tests mount one), real ZeroMQ clients.
 
 from __future__ import annotations
 
+import errno
+import os
 import threading
 import time
 from pathlib import Path
@@ -151,3 +153,44 @@ def test_two_jobs_writing_into_one_folder_at_once_the_second_is_refused(nodes, r
     assert (error["code"], error["ename"]) == ("output_error", "OutputFolderBusyError")
     assert "another render is writing into this folder right now" in error["evalue"]
     assert len(list(folder.glob("*.exr"))) == 3
+
+
+def fill(folder: Path) -> Path:
+    """Fills the file system of ``folder`` to the last byte; returns the filler file."""
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (1 << 20, 4096, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+    return filler
+
+
+def test_a_full_state_dir_fails_the_job_visibly_and_the_node_keeps_serving(small_fs, nodes, roots, shot, tmp_path):
+    state = small_fs(tmp_path / "state", "8m")
+    control = tmp_path / "control.json"
+    set_control(control, frame_delay=0.4)
+    node = nodes.start(state_dir=state, log_file=tmp_path / "node.log", env={"NED_TEST_CONTROL": str(control)})
+    with NodeClient(node.address, timeout_s=10) as client:
+        job = client.submit(path_source(shot, 1, 3), {"target": "happy"},
+                            {"kind": "path", "directory": str(roots[1] / "v1")})
+        wait_for(lambda: list((roots[1] / "v1").glob("*.exr")), 30, "the first plate")
+        filler = fill(state)
+        events = collect(client, job["job_id"], timeout=30)
+        time.sleep(2.0)  # a stuck job would log on and on
+        assert client.heartbeat()
+        record = client.status(job["job_id"])
+        filler.unlink()
+        wait_for(lambda: client.status(job["job_id"])["state"] == "failed", 10, "the failure saved")
+    error = events[-1].content["error"]
+    assert (events[-1].msg_type, error["ename"]) == ("job_failed", "JobStateWriteError")
+    assert "no space left" in error["evalue"] and str(state) not in error["evalue"]
+    assert record["state"] == "failed" and record["error"]["ename"] == "JobStateWriteError"
+    logs = node.logs()
+    assert sum(1 for e in logs if "traceback" in e) <= 1 and len(logs) < 60
+    assert node.alive()

@@ -10,7 +10,6 @@ import msgpack
 import pytest
 import zmq
 
-from ned_core.io.output_lock import LOCK_NAME
 from node_helpers import (
     NodeFactory,
     collect,
@@ -67,7 +66,7 @@ def test_a_job_runs_to_the_end_with_every_event(client, live):
     assert [e.content["seq"] for e in events] == list(range(1, len(events) + 1))
     assert frames_of(events) == [1, 2, 3, 4]
     assert events[-1].msg_type == "job_done" and events[-1].content["frames_written"] == 4
-    assert sorted(p.name for p in (out / "full").iterdir() if p.name != LOCK_NAME) == [f"face.{n:04d}.exr" for n in range(1, 5)]
+    assert sorted(p.name for p in (out / "full").iterdir()) == [f"face.{n:04d}.exr" for n in range(1, 5)]
     again = _submit(client, live, "full", request_id="full-1")
     assert again["job_id"] == job["job_id"] and again["duplicate"] and again["state"] == "done"
     with pytest.raises(RemoteError) as err:
@@ -247,7 +246,7 @@ def test_inline_uploads_that_stop_short_fail_and_full_ones_render_to_shared_stor
                         frames=frames)
     events = collect(client, job["job_id"])
     assert events[-1].msg_type == "job_done" and frames_of(events) == [1, 2, 3, 4]
-    assert sorted(p.name for p in (live[2] / "from-inline").iterdir() if p.name != LOCK_NAME) == [f"face.{n:04d}.exr" for n in range(1, 5)]
+    assert sorted(p.name for p in (live[2] / "from-inline").iterdir()) == [f"face.{n:04d}.exr" for n in range(1, 5)]
     assert not (live[0].state_dir / "jobs" / job["job_id"] / "input").exists()  # inputs go once the job is done
 
 
