@@ -28,7 +28,7 @@ from ned_node.publisher import EventPublisher
 from ned_node.shot_analysis import ShotAnalyzer
 from ned_node.store import JobStore
 from ned_node.worker_messages import WorkerSpec
-from ned_protocol import AuthenticationError, ProtocolError, Session, read_key_file
+from ned_protocol import AuthenticationError, ProtocolError, ReplayGuard, Session, read_key_file
 from ned_protocol.sockets import make_router
 
 log = logging.getLogger("ned_node.server")
@@ -81,7 +81,9 @@ class NodeServer:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: self._stop.set())
         context = zmq.Context()
-        session = Session(read_key_file(node.key_file) if node.key_file else None, limits=node.limits)
+        key = read_key_file(node.key_file) if node.key_file else None
+        # messages signed before this start are refused: a restart does not reopen the replay window
+        session = Session(key, limits=node.limits, replay=ReplayGuard(not_before=time.time()) if key else None)
         allowlist = Allowlist(context, node.curve_dir) if node.curve_dir else None
         server_pair = server_keypair(node.curve_dir) if node.curve_dir else None
         try:

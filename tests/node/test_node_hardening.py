@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -15,9 +16,10 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+import zmq
 
 from node_helpers import collect, path_source, set_control, wait_for, write_shot
-from ned_protocol import NodeClient, RemoteError
+from ned_protocol import NodeClient, RemoteError, Session, generate_key, read_key_file
 
 #: Frame ranges the schema admits but no node takes: each would be gigabytes as a list.
 BOMBS = ({"first": 0, "last": 100_000_000}, {"first": -(10 ** 9), "last": 10 ** 9})
@@ -194,3 +196,34 @@ def test_a_full_state_dir_fails_the_job_visibly_and_the_node_keeps_serving(small
     logs = node.logs()
     assert sum(1 for e in logs if "traceback" in e) <= 1 and len(logs) < 60
     assert node.alive()
+
+
+def test_a_message_captured_before_a_restart_is_not_accepted_again(nodes, tmp_path):
+    key_file = tmp_path / "node.key"
+    key_file.write_bytes(generate_key())
+    key_file.chmod(0o600)
+    node = nodes.start(extra=["--key-file", str(key_file)])
+    session = Session(read_key_file(key_file))
+    captured = session.serialize(session.message("list_jobs_request", {}))
+    context = zmq.Context()
+
+    def answered(target) -> bool:
+        socket = context.socket(zmq.DEALER)
+        socket.linger = 0
+        socket.connect(target.address)
+        socket.send_multipart(captured)
+        try:
+            return bool(socket.poll(1500))
+        finally:
+            socket.close()
+
+    try:
+        assert answered(node) and not answered(node)  # a replay to the same process: refused
+        node.kill(signal.SIGTERM)
+        assert not answered(nodes.restart(node))  # and to the restarted node
+    finally:
+        context.term()
+    dropped = [e["code"] for e in nodes.nodes[-1].logs() if e["msg"] == "untrusted message dropped"]
+    assert dropped == ["replayed_message", "stale_message"]  # the first node, then the restarted one
+    with NodeClient(nodes.nodes[-1].address, key=read_key_file(key_file), timeout_s=10) as client:
+        assert client.heartbeat()  # fresh messages are accepted
