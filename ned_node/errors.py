@@ -38,8 +38,8 @@ def error_info(exc: BaseException) -> dict:
     elif isinstance(exc, NedError):
         code = next((c for cls, c in _CODES if isinstance(exc, cls)), "render_failed")
         details = {}
-    else:
+    else:  # its text may name node internals (paths, link targets, process ids): the log keeps it
         return {"code": "internal_error", "ename": type(exc).__name__,
-                "evalue": f"unexpected {type(exc).__name__} on the node: {str(exc)[:1000]} (the node log has "
-                          "the traceback)", "details": {}}
+                "evalue": f"unexpected {type(exc).__name__} on the node; the node log has the message and the "
+                          "traceback", "details": {}}
     return {"code": code, "ename": type(exc).__name__, "evalue": str(exc)[:MAX_EVALUE_LEN], "details": details}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import tempfile
@@ -71,6 +72,28 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+#: Free space below which a failed write is blamed on a full disk, bytes.
+FULL_DISK_BYTES = 1 << 20
+
+
+def no_space_note(folder: Path | str, error: BaseException | None = None) -> str:
+    """``"; no space left on the device ..."`` when a write into ``folder`` failed because its disk is full,
+    else ``""`` (libraries such as OpenEXR report a full disk only as "failed to write").
+
+    ``error`` already saying ``ENOSPC`` needs no note.
+    """
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return ""
+    try:
+        stat = os.statvfs(folder)
+    except OSError:
+        return ""
+    free = stat.f_bavail * stat.f_frsize
+    if free >= FULL_DISK_BYTES:
+        return ""
+    return f"; no space left on the device holding {folder} ({free} bytes free): free space and render again"
 
 
 def atomic_write_bytes(final: Path | str, data: bytes) -> None:

@@ -9,7 +9,7 @@ import av
 import numpy as np
 
 from ned_core.exceptions import DemuxerNotAllowedError, PreviewError
-from ned_core.io.atomic import atomic_path
+from ned_core.io.atomic import atomic_path, no_space_note
 from ned_core.io.demuxers import open_movie_container
 from ned_core.io.plate_source import PlateSource
 
@@ -145,7 +145,8 @@ class PreviewWriter:
                     self.has_audio = True
             self._out.close()
         except (av.FFmpegError, OSError, ValueError) as e:
-            error = error or PreviewError(f"{self.path}: writing the preview failed: {e}")
+            error = error or PreviewError(f"{self.path}: writing the preview failed: {e}"
+                                          f"{no_space_note(self.path.parent, e)}")
         finally:
             if self._audio is not None:
                 self._audio.close()

@@ -19,6 +19,7 @@ import pytest
 import zmq
 
 from node_helpers import collect, path_source, set_control, wait_for, write_shot
+from ned_node.errors import error_info
 from ned_protocol import NodeClient, RemoteError, Session, generate_key, read_key_file
 
 #: Frame ranges the schema admits but no node takes: each would be gigabytes as a list.
@@ -227,3 +228,25 @@ def test_a_message_captured_before_a_restart_is_not_accepted_again(nodes, tmp_pa
     assert dropped == ["replayed_message", "stale_message"]  # the first node, then the restarted one
     with NodeClient(nodes.nodes[-1].address, key=read_key_file(key_file), timeout_s=10) as client:
         assert client.heartbeat()  # fresh messages are accepted
+
+
+def test_error_replies_name_the_field_not_where_a_symlink_leads(nodes, roots, tmp_path):
+    hidden = tmp_path / "hidden-project"
+    write_shot(hidden, range(1, 3), size=32)
+    (roots[0] / "via").symlink_to(hidden)
+    node = nodes.start()
+    with NodeClient(node.address, timeout_s=10) as client:
+        with pytest.raises(RemoteError) as err:
+            client.submit(path_source(str(roots[0] / "via" / "shot.####.png"), 1, 2), {"target": "happy"},
+                          {"kind": "path", "directory": str(roots[1] / "v1")})
+    assert (err.value.code, err.value.details["field"]) == ("invalid_field", "content.source.path")
+    assert "through a symlink" in str(err.value) and "hidden-project" not in str(err.value)
+    assert str(node.process.pid) not in str(err.value)
+
+
+def test_an_unexpected_error_tells_the_client_nothing_of_the_node_internals():
+    secret = f"/srv/private/ned-{os.getpid()}/state/jobs.sqlite"
+    info = error_info(PermissionError(13, "Permission denied", secret))
+    assert (info["code"], info["ename"]) == ("internal_error", "PermissionError")
+    assert "private" not in info["evalue"] and str(os.getpid()) not in info["evalue"]
+    assert "node log" in info["evalue"]
