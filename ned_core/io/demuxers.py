@@ -24,6 +24,8 @@ SINGLE_FILE_DEMUXERS = frozenset({
 #: Options every movie is opened with: local files only (a playlist cannot fetch a URL).
 OPEN_OPTIONS = {"protocol_whitelist": "file"}
 
+av.logging.set_level(None)  # FFmpeg's own stderr lines would surround our one-line errors (they name the file)
+
 
 def open_movie_container(path: Path | str, **kwargs) -> av.container.InputContainer:
     """``av.open(path)`` for reading, refused unless FFmpeg picked a single-file demuxer.
