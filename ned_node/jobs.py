@@ -252,7 +252,7 @@ class JobManager:
                                       f"{missing[:10]}; the node log has details"})
             return
         output = None if run.plan.inline_output else {"directory": job.spec["output"]["directory"],
-                                                     "pattern": job.spec["output"]["pattern"]}
+                                                     "pattern": run.plan.plate_pattern()}
         elapsed = max(0.0, self.clock() - (job.started_at or job.submitted_at))
         self._finish(job, "done", "job_done", {"frames_written": job.frames_done, "elapsed_s": elapsed,
                                                "output": output})

@@ -12,7 +12,7 @@ from ned_core.io.plate_source import PlateInfo, frame_list
 from ned_core.io.sequence import is_pattern, parse_pattern
 from ned_core.models.store import StoreConfig, default_model_dir
 from ned_core.pipeline.config import NedConfig
-from ned_core.pipeline.naming import plate_path
+from ned_core.pipeline.naming import plate_path, source_stem
 from ned_core.pipeline.request import RenderRequest
 from ned_node.capabilities import RENDERERS, TIERS, directors
 from ned_node.config import NodeConfig
@@ -48,9 +48,16 @@ class JobPlan:
         Raises:
             RenderJobError: the pattern is not one run of ``#`` in an ``.exr`` file name.
         """
-        shot = PlateInfo(path=self.request.source, kind="sequence", frames=self.frames, width=1, height=1,
+        return plate_path(self.request, self._shot(), frame)
+
+    def plate_pattern(self) -> str:
+        """The plates' file name pattern with ``{stem}`` filled in (``shot.ned.####.exr``), as clients show it."""
+        return self.request.pattern.replace("{stem}", source_stem(self._shot()))
+
+    def _shot(self) -> PlateInfo:
+        """The shot as ``naming`` needs it (only its path is read)."""
+        return PlateInfo(path=self.request.source, kind="sequence", frames=self.frames, width=1, height=1,
                          channels=3, pixel_type="float", fps=None, timecode=None, colourspace="")
-        return plate_path(self.request, shot, frame)
 
 
 def job_frames(frames: dict) -> tuple[int, ...]:

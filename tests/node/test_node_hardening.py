@@ -9,6 +9,8 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -18,7 +20,7 @@ import numpy as np
 import pytest
 import zmq
 
-from node_helpers import collect, path_source, set_control, wait_for, write_shot
+from node_helpers import REPO, collect, path_source, set_control, wait_for, write_shot
 from ned_node.errors import error_info
 from ned_protocol import NodeClient, RemoteError, Session, generate_key, read_key_file
 
@@ -250,3 +252,19 @@ def test_an_unexpected_error_tells_the_client_nothing_of_the_node_internals():
     assert (info["code"], info["ename"]) == ("internal_error", "PermissionError")
     assert "private" not in info["evalue"] and str(os.getpid()) not in info["evalue"]
     assert "node log" in info["evalue"]
+
+
+def test_the_cli_shows_real_plate_names_and_no_track_none(nodes, roots, shot):
+    node = nodes.start()
+    folder = roots[1] / "cli"
+    submitted = subprocess.run([sys.executable, "-m", "ned_core.cli.main", "submit", shot, "--frames", "1-3",
+                                "--emotion", "happy", "--out", str(folder), "--node", node.address, "--quiet"],
+                               cwd=REPO, capture_output=True, text=True)
+    assert submitted.returncode == 0, submitted.stderr
+    assert "rendered 3 frames in" in submitted.stdout and "None" not in submitted.stdout
+    job_id = submitted.stderr.split()[1]  # "job <id> on <address>"
+    attached = subprocess.run([sys.executable, "-m", "ned_core.cli.main", "jobs", "attach", job_id, "--node",
+                               node.address, "--quiet"], cwd=REPO, capture_output=True, text=True)
+    assert f"{job_id}: done, 3 plates to {folder / 'shot.ned.####.exr'}" in attached.stdout, attached.stdout
+    assert "{stem}" not in attached.stdout
+    assert sorted(p.name for p in folder.glob("*.exr")) == [f"shot.ned.{n:04d}.exr" for n in (1, 2, 3)]
