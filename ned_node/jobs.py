@@ -41,6 +41,12 @@ MAX_CLIENTS_REMEMBERED = 10_000
 PRUNE_INTERVAL_S = 30.0
 
 
+def _result(message: PlateWritten) -> dict:
+    """What the node keeps about a written plate."""
+    return {"path": message.path, "display_window": list(message.display_window),
+            "data_window": list(message.data_window), "channels": list(message.channels)}
+
+
 @dataclass
 class _Run:
     """A job on a worker."""
@@ -181,8 +187,10 @@ class JobManager:
             self.cancelling.pop(message.job_id, None)
         else:
             run = self.running.get(message.job_id)
-        if job is None or run is None:
-            return  # cancelled meanwhile: what the worker still reports is not published
+        if job is None or run is None:  # cancelled meanwhile: what the worker still reports is not published,
+            if run is not None and isinstance(message, PlateWritten) and message.job_id in self.cancelling:
+                self.store.add_frame(message.job_id, message.frame, _result(message))  # but its plates count
+            return
         if isinstance(message, JobProgress):
             self._on_progress(job, run, message)
         elif isinstance(message, PlateWritten):
@@ -234,8 +242,7 @@ class JobManager:
         self.publisher.emit(job.job_id, "progress", content, stage=stage)
 
     def _on_plate(self, job: JobRow, run: _Run, message: PlateWritten) -> None:
-        result = {"path": message.path, "display_window": list(message.display_window),
-                  "data_window": list(message.data_window), "channels": list(message.channels)}
+        result = _result(message)
         event = {**result, "frame": message.frame, "path": None if run.plan.inline_output else message.path}
         if self.publisher.emit_frame(job.job_id, message.frame, result, event) is not None:
             self.frames_written += 1

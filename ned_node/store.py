@@ -192,6 +192,14 @@ class JobStore:
             self._db.execute("UPDATE jobs SET frames_done = frames_done + 1 WHERE job_id = ?", (job_id,))
         return content
 
+    def add_frame(self, job_id: str, frame: int, result: dict) -> None:
+        """Stores a finished frame without an event (a plate a cancelled job's worker completed after the cancel:
+        the job's record counts every plate on disk)."""
+        with self._tx():
+            added = self._db.execute("INSERT OR IGNORE INTO frames (job_id, frame, result) VALUES (?, ?, ?)",
+                                     (job_id, frame, json.dumps(result))).rowcount
+            self._db.execute("UPDATE jobs SET frames_done = frames_done + ? WHERE job_id = ?", (added, job_id))
+
     def events_since(self, job_id: str, since: int, limit: int = 1 << 30) -> list[tuple[str, dict]]:
         """``(msg_type, content)`` of the held events with ``seq > since``, in order, at most ``limit``."""
         rows = self._db.execute("SELECT msg_type, content FROM events WHERE job_id = ? AND seq > ? ORDER BY seq "

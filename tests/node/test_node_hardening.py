@@ -268,3 +268,20 @@ def test_the_cli_shows_real_plate_names_and_no_track_none(nodes, roots, shot):
     assert f"{job_id}: done, 3 plates to {folder / 'shot.ned.####.exr'}" in attached.stdout, attached.stdout
     assert "{stem}" not in attached.stdout
     assert sorted(p.name for p in folder.glob("*.exr")) == [f"shot.ned.{n:04d}.exr" for n in (1, 2, 3)]
+
+
+def test_after_a_cancel_the_job_record_counts_every_plate_on_disk(nodes, roots, tmp_path):
+    shot = write_shot(roots[0] / "long", range(1, 11), size=32)
+    control = tmp_path / "control.json"
+    set_control(control, frame_delay=0.4)
+    node = nodes.start(env={"NED_TEST_CONTROL": str(control)})
+    folder = roots[1] / "v1"
+    with NodeClient(node.address, timeout_s=10) as client:
+        job = client.submit(path_source(shot, 1, 10), {"target": "happy"}, {"kind": "path", "directory": str(folder)})
+        wait_for(lambda: len(list(folder.glob("*.exr"))) >= 2, 30, "two plates")
+        assert client.cancel(job["job_id"]) == "cancelled"  # the worker is writing the next plate now
+        time.sleep(1.5)  # the worker finishes the plate in hand and stops at the frame boundary
+        record = client.status(job["job_id"])
+    on_disk = sorted(int(p.name.split(".")[-2]) for p in folder.glob("*.exr"))
+    assert record["state"] == "cancelled" and on_disk == list(range(1, len(on_disk) + 1))
+    assert record["frames_done"] == len(on_disk) >= 2
