@@ -99,11 +99,13 @@ def _write_atomic(path: Path, frame: int, window: tuple[int, int, int, int], dis
                                       f"OpenImageIO wrote {compression_label(*got)}")
     except OSError as e:
         raise PlateWriteError(f"{where}: cannot write: {e}{no_space_note(path.parent, e)}") from e
-    except PlateWriteError as e:
+    except (PlateWriteError, PlateInspectError) as e:  # a full disk often shows only as a short or unreadable file
         note = no_space_note(path.parent)
-        if not note:
-            raise
-        raise PlateWriteError(f"{e}{note}") from e
+        if note:
+            raise PlateWriteError(f"{where}: cannot write{note}") from e
+        if isinstance(e, PlateInspectError):
+            raise PlateWriteError(f"{where}: the written file does not read back as EXR: {e}") from e
+        raise
 
 
 def _spec(window: tuple[int, int, int, int], display_size: tuple[int, int], names: tuple[str, ...],

@@ -285,3 +285,16 @@ def test_after_a_cancel_the_job_record_counts_every_plate_on_disk(nodes, roots, 
     on_disk = sorted(int(p.name.split(".")[-2]) for p in folder.glob("*.exr"))
     assert record["state"] == "cancelled" and on_disk == list(range(1, len(on_disk) + 1))
     assert record["frames_done"] == len(on_disk) >= 2
+
+
+def test_a_full_output_disk_is_named_in_the_job_failure(small_fs, nodes, roots, shot, tmp_path):
+    full = small_fs(roots[1] / "full", "1m")
+    fill(full)
+    node = nodes.start()
+    with NodeClient(node.address, timeout_s=10) as client:
+        job = client.submit(path_source(shot, 1, 3), {"target": "happy"},
+                            {"kind": "path", "directory": str(full / "v1")})
+        events = collect(client, job["job_id"])
+    error = events[-1].content["error"]
+    assert (events[-1].msg_type, error["code"]) == ("job_failed", "output_error")
+    assert "no space left" in error["evalue"].lower(), error["evalue"]
