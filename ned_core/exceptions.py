@@ -442,3 +442,8 @@ class OutputFolderBusyError(PlateWriteError):
 class JobStateWriteError(NodeStateError):
     """The node cannot save a job's state (its state dir is full or unwritable): the job fails in memory and its
     clients are told; the message says "no space left" when that is the cause."""
+
+
+class UnsafeInputPathError(PlateError):
+    """An input file, at the moment it is opened, leads outside the folders a confined process may read (e.g. a
+    frame replaced by a symlink after the job was accepted)."""

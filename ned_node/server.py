@@ -96,7 +96,7 @@ class NodeServer:
         store = JobStore(node.state_dir / "jobs.sqlite")
         pool = WorkerPool([WorkerSpec(i, device, node.threads_for(device), node.runner, node.model_cache_size,
                                       os.getpid(), self.log_level, str(self.log_file) if self.log_file else None,
-                                      write_roots(node))
+                                      write_roots(node), (*(str(p) for p in node.input_roots), *write_roots(node)))
                            for i, device in enumerate(node.worker_devices)])
         publisher = EventPublisher(store, session, router)
         jobs = JobManager(node, store, publisher, pool)

@@ -13,7 +13,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ned_core.exceptions import JobCancelledError
-from ned_core.io.confined import confine_writes, readable_path
+from ned_core.io.confined import confine_reads, confine_writes, readable_path
 from ned_core.io.output_lock import output_folder_lock
 from ned_node.errors import error_info
 from ned_node.logs import configure_logging
@@ -45,6 +45,7 @@ def worker_main(conn: Connection, spec: WorkerSpec) -> None:
     os.environ["CUDA_VISIBLE_DEVICES"] = spec.device.split(":")[1] if spec.device.startswith("cuda") else ""
     configure_logging(spec.log_level, Path(spec.log_file) if spec.log_file else None, worker=spec.index)
     confine_writes(spec.write_roots)
+    confine_reads(spec.read_roots)
     runner = _import(spec.runner)
     cache: ModelCache = ModelCache(spec.model_cache_size, on_evict=lambda models: _free_gpu(spec.device))
     _set_threads(spec.threads)

@@ -23,6 +23,7 @@ class WorkerSpec:
         log_file: JSON-lines log file shared with the node; None = stderr.
         write_roots: the only folders the worker writes below (``ned_core.io.confined``): output roots, state
             dir, analysis cache.
+        read_roots: the only folders the worker opens images and movies below: those and the input roots.
     """
 
     index: int
@@ -34,6 +35,7 @@ class WorkerSpec:
     log_level: str = "INFO"
     log_file: str | None = None
     write_roots: tuple[str, ...] = ()
+    read_roots: tuple[str, ...] = ()
 
 
 # --- node -> worker ---------------------------------------------------------------------------

@@ -15,8 +15,15 @@ been called in a process, every :func:`ned_core.io.atomic.atomic_path` write
    the same folder descriptor (``renameat``; a symlink at the final name is replaced, never followed).
 
 A folder swapped for a symlink after step 1 only redirects writes into the folder that was opened (it is
-still the confined one, wherever it was moved). Linux only (``/proc/self/fd``); processes that never call
-:func:`confine_writes` (the ``ned`` CLI) write by path as before.
+still the confined one, wherever it was moved).
+
+Reads are confined the same way once :func:`confine_reads` was called: :func:`readable_input` resolves the
+input's symlinks *at the moment it is opened* (symlinks that stay inside the roots are fine), checks the result
+lies in a read root, and hands the reader ``/proc/self/fd/<folder fd>/<name>`` for the folder walked down
+from that root without following symlinks; so a frame replaced by a symlink to another show after the job was
+accepted is refused (:class:`UnsafeInputPathError`) instead of read.
+
+Linux only (``/proc/self/fd``); processes that call neither function (the ``ned`` CLI) use paths as given.
 """
 
 from __future__ import annotations
@@ -27,9 +34,10 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ned_core.exceptions import UnsafeOutputPathError
+from ned_core.exceptions import FrameReadError, UnsafeInputPathError, UnsafeOutputPathError
 
 _ROOTS: tuple[str, ...] = ()
+_READ_ROOTS: tuple[str, ...] = ()
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 
 
@@ -45,11 +53,22 @@ def confining() -> bool:
     return bool(_ROOTS)
 
 
+def confine_reads(roots: Sequence[Path | str]) -> None:
+    """From now on this process opens inputs (:func:`readable_input`) only below ``roots`` (resolved now), as
+    they resolve when opened. An empty sequence lifts the confinement."""
+    global _READ_ROOTS
+    _READ_ROOTS = tuple(os.path.realpath(root) for root in roots)
+
+
+def _within(path: str, roots: tuple[str, ...]) -> str | None:
+    return next((root for root in roots if path == root or os.path.commonpath([path, root]) == root), None)
+
+
 def _root_of(folder: str) -> str:
-    for root in _ROOTS:
-        if folder == root or os.path.commonpath([folder, root]) == root:
-            return root
-    raise UnsafeOutputPathError(f"{folder}: outside every folder this process may write to")
+    root = _within(folder, _ROOTS)
+    if root is None:
+        raise UnsafeOutputPathError(f"{folder}: outside every folder this process may write to")
+    return root
 
 
 @contextlib.contextmanager
@@ -77,13 +96,51 @@ def open_folder(folder: Path | str) -> Iterator[int]:
         os.close(fd)
 
 
-def _step(parent: int, name: str, folder: str, depth: int) -> int:
-    """Opens (creating it if missing) folder ``name`` in ``parent`` without following a symlink; closes ``parent``."""
+@contextlib.contextmanager
+def readable_input(path: Path | str) -> Iterator[str]:
+    """The path a reader (OpenImageIO, PyAV) should open for input ``path``: ``path`` itself unless reads are
+    confined, else the file it resolves to now, reached through its folder opened from a read root without
+    following symlinks. Open the file inside the block (readers keep their own descriptor afterwards).
+
+    Raises:
+        UnsafeInputPathError: ``path`` resolves outside every read root, or a folder on the way was swapped
+            for a symlink meanwhile.
+    """
+    if not _READ_ROOTS:
+        yield str(path)
+        return
+    real = os.path.realpath(path)
+    root = _within(real, _READ_ROOTS)
+    if root is None:
+        raise UnsafeInputPathError(f"{path}: leads outside the folders this job may read (a symlink changed "
+                                   "since the job was accepted?)")
+    folder, name = os.path.split(real)
+    fd = os.open(root, _DIR_FLAGS)
+    try:
+        for depth, part in enumerate(Path(os.path.relpath(folder, root)).parts if folder != root else ()):
+            fd = _step(fd, part, folder, depth, create=False)
+    except UnsafeOutputPathError as exc:
+        raise UnsafeInputPathError(f"{path}: a folder on its way was replaced by a symlink") from exc
+    except FileNotFoundError as exc:
+        raise FrameReadError(f"{path}: file is missing (its folder is gone)") from exc
+    try:
+        if os.path.islink(f"/proc/self/fd/{fd}/{name}"):  # replaced since it was resolved
+            raise UnsafeInputPathError(f"{path}: was replaced by a symlink while it was being opened")
+        yield f"/proc/self/fd/{fd}/{name}"
+    finally:
+        os.close(fd)
+
+
+def _step(parent: int, name: str, folder: str, depth: int, create: bool = True) -> int:
+    """Opens (creating it if missing and ``create``) folder ``name`` in ``parent`` without following a symlink;
+    closes ``parent``."""
     flags = _DIR_FLAGS | os.O_NOFOLLOW
     try:
         try:
             return os.open(name, flags, dir_fd=parent)
         except FileNotFoundError:
+            if not create:
+                raise
             with contextlib.suppress(FileExistsError):
                 os.mkdir(name, 0o777, dir_fd=parent)
             return os.open(name, flags, dir_fd=parent)

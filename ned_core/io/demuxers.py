@@ -15,6 +15,7 @@ from pathlib import Path
 import av
 
 from ned_core.exceptions import DemuxerNotAllowedError, UnsupportedFormatError
+from ned_core.io.confined import readable_input
 
 #: Demuxers (``container.format.name``) that read only the file given: movie containers and raw video streams.
 SINGLE_FILE_DEMUXERS = frozenset({
@@ -34,7 +35,8 @@ def open_movie_container(path: Path | str, **kwargs) -> av.container.InputContai
         DemuxerNotAllowedError: the file is a list, playlist or pattern that names other files.
         av.error.FFmpegError, OSError: FFmpeg cannot open the file at all.
     """
-    container = av.open(str(path), options=OPEN_OPTIONS, **kwargs)
+    with readable_input(path) as readable:  # a confined process (render node worker) re-checks it now
+        container = av.open(readable, options=OPEN_OPTIONS, **kwargs)
     name = container.format.name
     if name not in SINGLE_FILE_DEMUXERS:
         container.close()

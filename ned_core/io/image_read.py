@@ -13,6 +13,7 @@ import OpenImageIO as oiio
 
 from ned_core.exceptions import FrameReadError, ImageSizeError, PlateMetadataError, UnsupportedFormatError
 from ned_core.io.exr_metadata import fps_fraction
+from ned_core.io.confined import readable_input
 from ned_core.io.exr_timecode import unpack_timecode
 from ned_core.io.native_stderr import without_libpng_lines
 from ned_core.io.plate_source import PixelType, RawFrame
@@ -62,7 +63,8 @@ def _quiet(path: Path) -> contextlib.AbstractContextManager:
 def _open(path: Path, where: str) -> oiio.ImageInput:
     hint = oiio.ImageSpec()
     hint.attribute("oiio:UnassociatedAlpha", 1)  # straight alpha stays straight; we premultiply after linearising
-    inp = oiio.ImageInput.open(str(path), hint)
+    with readable_input(path) as readable:  # a confined process (render node worker) re-checks it now
+        inp = oiio.ImageInput.open(readable, hint)
     if inp is None:
         message = oiio.geterror() or "unknown OpenImageIO error"
         if not path.is_file():

@@ -7,10 +7,12 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from ned_core.exceptions import UnsafeOutputPathError
+from ned_core.exceptions import UnsafeInputPathError, UnsafeOutputPathError
 from ned_core.io.atomic import atomic_path, atomic_write_bytes
-from ned_core.io.confined import confine_writes, open_folder, readable_path
+from ned_core.io.confined import confine_reads, confine_writes, open_folder, readable_path
 from ned_core.io.exr import FacePlate, PlateMetadata, read_face_plate, write_face_plate
+from ned_core.io.image_read import read_pixels
+from ned_core.synthetic import write_png_sequence
 
 
 @pytest.fixture
@@ -91,3 +93,21 @@ def test_without_confinement_paths_are_used_as_given(tmp_path):
     assert (tmp_path / "real" / "a.bin").read_bytes() == b"x"
     with open_folder(tmp_path / "new" / "deep") as fd:
         assert fd >= 0
+
+
+def test_confined_reads_follow_links_inside_the_roots_and_refuse_the_rest(tmp_path):
+    shots, other = tmp_path / "shots", tmp_path / "other"
+    for folder in (shots, other):
+        folder.mkdir()
+        write_png_sequence(np.full((2, 16, 16, 3), 99, np.uint8), folder, "f", 1)
+    (shots / "alias.0001.png").symlink_to(shots / "f.0001.png")  # inside the root: fine
+    (shots / "leak.0001.png").symlink_to(other / "f.0001.png")
+    confine_reads([shots])
+    try:
+        assert read_pixels(shots / "alias.0001.png", "alias").rgb.shape == (16, 16, 3)
+        with pytest.raises(UnsafeInputPathError, match="leads outside") as err:
+            read_pixels(shots / "leak.0001.png", "leak")
+        assert str(other) not in str(err.value)
+    finally:
+        confine_reads([])
+    assert read_pixels(shots / "leak.0001.png", "leak").rgb.shape == (16, 16, 3)  # unconfined: as given

@@ -298,3 +298,22 @@ def test_a_full_output_disk_is_named_in_the_job_failure(small_fs, nodes, roots, 
     error = events[-1].content["error"]
     assert (events[-1].msg_type, error["code"]) == ("job_failed", "output_error")
     assert "no space left" in error["evalue"].lower(), error["evalue"]
+
+
+def test_a_frame_replaced_by_a_symlink_after_submit_is_not_read(nodes, roots, tmp_path):
+    shot = write_shot(roots[0] / "sh030", range(1, 4), size=32)
+    other = write_shot(tmp_path / "other-show", range(1, 4), size=32, name="secret")
+    control = tmp_path / "control.json"
+    set_control(control, frame_delay=0.5)
+    node = nodes.start(env={"NED_TEST_CONTROL": str(control)})
+    folder = roots[1] / "v1"
+    with NodeClient(node.address, timeout_s=10) as client:
+        job = client.submit(path_source(shot, 1, 3), {"target": "happy"}, {"kind": "path", "directory": str(folder)})
+        frame3 = roots[0] / "sh030" / "shot.0003.png"
+        frame3.unlink()
+        frame3.symlink_to(Path(other.replace("####", "0003")))  # after the node checked every frame
+        events = collect(client, job["job_id"])
+    error = events[-1].content["error"]
+    assert (events[-1].msg_type, error["code"], error["ename"]) == ("job_failed", "source_error",
+                                                                      "UnsafeInputPathError")
+    assert "other-show" not in error["evalue"] and not (folder / "shot.ned.0003.exr").exists()
