@@ -13,7 +13,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ned_core.exceptions import JobCancelledError
-from ned_core.io.confined import confine_reads, confine_writes, readable_path
+from ned_core.io.confined import confine_reads, confine_writes, readable_output
 from ned_core.io.output_lock import output_folder_lock
 from ned_node.errors import error_info
 from ned_node.logs import configure_logging
@@ -92,7 +92,7 @@ def _run(conn: Connection, spec: WorkerSpec, runner, cache: ModelCache, job: Run
                               _gpu_reserved(spec.device)))
 
     def on_frame(result) -> None:
-        with readable_path(result.path) as plate:  # the folder may have been swapped since the write
+        with readable_output(result.path) as plate:  # the folder may have been swapped since the write
             display, data, channels = read_plate_header(plate)
         conn.send(PlateWritten(job.job_id, result.frame, str(result.path), display, data, channels))
 

@@ -155,7 +155,7 @@ def _step(parent: int, name: str, folder: str, depth: int, create: bool = True) 
 
 
 @contextlib.contextmanager
-def readable_path(path: Path | str) -> Iterator[str]:
+def readable_output(path: Path | str) -> Iterator[str]:
     """A path to read a file this process wrote (e.g. a plate's header), resolved like a write: through its
     folder opened from the root without symlinks, the file itself not a symlink. Plain ``path`` when not
     confining.

@@ -9,7 +9,7 @@ import pytest
 
 from ned_core.exceptions import UnsafeInputPathError, UnsafeOutputPathError
 from ned_core.io.atomic import atomic_path, atomic_write_bytes
-from ned_core.io.confined import confine_reads, confine_writes, open_folder, readable_path
+from ned_core.io.confined import confine_reads, confine_writes, open_folder, readable_output
 from ned_core.io.exr import FacePlate, PlateMetadata, read_face_plate, write_face_plate
 from ned_core.io.image_read import read_pixels
 from ned_core.synthetic import write_png_sequence
@@ -79,10 +79,10 @@ def test_writes_outside_every_root_and_reads_through_symlinks_are_refused(root, 
         atomic_write_bytes(tmp_path / "elsewhere.bin", b"x")
     (root / "real.bin").write_bytes(b"x")
     (root / "link.bin").symlink_to(root / "real.bin")
-    with readable_path(root / "real.bin") as path:
+    with readable_output(root / "real.bin") as path:
         assert open(path, "rb").read() == b"x"
     with pytest.raises(UnsafeOutputPathError, match="symlink"):
-        with readable_path(root / "link.bin"):
+        with readable_output(root / "link.bin"):
             pass
 
 

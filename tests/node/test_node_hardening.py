@@ -28,6 +28,13 @@ from ned_protocol import NodeClient, RemoteError, Session, generate_key, read_ke
 BOMBS = ({"first": 0, "last": 100_000_000}, {"first": -(10 ** 9), "last": 10 ** 9})
 
 
+def controlled_node(nodes, tmp_path: Path, start: dict | None = None, **knobs):
+    """A node (``nodes.start(**start)``) whose fake runner (``node_test_runner``) has ``knobs`` for its jobs."""
+    control = tmp_path / "control.json"
+    set_control(control, **knobs)
+    return nodes.start(env={"NED_TEST_CONTROL": str(control)}, **(start or {}))
+
+
 def rss_bytes(pid: int) -> int:
     """Resident memory of a process (Linux ``/proc``)."""
     with open(f"/proc/{pid}/status") as status:
@@ -109,10 +116,9 @@ def test_a_movie_that_is_a_list_of_other_files_is_refused(nodes, roots, tmp_path
 
 
 def test_an_output_folder_swapped_for_a_symlink_mid_job_gets_no_plate(nodes, roots, shot, tmp_path):
-    control, outside = tmp_path / "control.json", tmp_path / "outside"
+    outside = tmp_path / "outside"
     outside.mkdir()
-    set_control(control, frame_delay=0.5)
-    node = nodes.start(env={"NED_TEST_CONTROL": str(control)})
+    node = controlled_node(nodes, tmp_path, frame_delay=0.5)
     folder = roots[1] / "v1"
     with NodeClient(node.address, timeout_s=10) as client:
         job = client.submit(path_source(shot, 1, 3), {"target": "happy"}, {"kind": "path", "directory": str(folder)})
@@ -128,9 +134,8 @@ def test_an_output_folder_swapped_for_a_symlink_mid_job_gets_no_plate(nodes, roo
 
 
 def test_overwrite_false_is_checked_again_when_a_queued_job_starts(nodes, roots, shot, tmp_path):
-    control, written = tmp_path / "control.json", tmp_path / "written.log"
-    set_control(control, frame_delay=0.3, log=str(written))
-    node = nodes.start(env={"NED_TEST_CONTROL": str(control)})
+    written = tmp_path / "written.log"
+    node = controlled_node(nodes, tmp_path, frame_delay=0.3, log=str(written))
     folder = roots[1] / "v1"
     with NodeClient(node.address, timeout_s=10) as client:
         jobs = [client.submit(path_source(shot, 1, 3), {"target": target}, {"kind": "path", "directory": str(folder)})
@@ -145,9 +150,7 @@ def test_overwrite_false_is_checked_again_when_a_queued_job_starts(nodes, roots,
 
 
 def test_two_jobs_writing_into_one_folder_at_once_the_second_is_refused(nodes, roots, shot, tmp_path):
-    control = tmp_path / "control.json"
-    set_control(control, frame_delay=0.5)
-    node = nodes.start(env={"NED_TEST_CONTROL": str(control)}, extra=["--workers", "2"], wait_workers=2)
+    node = controlled_node(nodes, tmp_path, {"extra": ["--workers", "2"], "wait_workers": 2}, frame_delay=0.5)
     folder = roots[1] / "v1"
     output = {"kind": "path", "directory": str(folder), "overwrite": True}
     with NodeClient(node.address, timeout_s=10) as client:
@@ -178,9 +181,7 @@ def fill(folder: Path) -> Path:
 
 def test_a_full_state_dir_fails_the_job_visibly_and_the_node_keeps_serving(small_fs, nodes, roots, shot, tmp_path):
     state = small_fs(tmp_path / "state", "8m")
-    control = tmp_path / "control.json"
-    set_control(control, frame_delay=0.4)
-    node = nodes.start(state_dir=state, log_file=tmp_path / "node.log", env={"NED_TEST_CONTROL": str(control)})
+    node = controlled_node(nodes, tmp_path, {"state_dir": state, "log_file": tmp_path / "node.log"}, frame_delay=0.4)
     with NodeClient(node.address, timeout_s=10) as client:
         job = client.submit(path_source(shot, 1, 3), {"target": "happy"},
                             {"kind": "path", "directory": str(roots[1] / "v1")})
@@ -272,9 +273,7 @@ def test_the_cli_shows_real_plate_names_and_no_track_none(nodes, roots, shot):
 
 def test_after_a_cancel_the_job_record_counts_every_plate_on_disk(nodes, roots, tmp_path):
     shot = write_shot(roots[0] / "long", range(1, 11), size=32)
-    control = tmp_path / "control.json"
-    set_control(control, frame_delay=0.4)
-    node = nodes.start(env={"NED_TEST_CONTROL": str(control)})
+    node = controlled_node(nodes, tmp_path, frame_delay=0.4)
     folder = roots[1] / "v1"
     with NodeClient(node.address, timeout_s=10) as client:
         job = client.submit(path_source(shot, 1, 10), {"target": "happy"}, {"kind": "path", "directory": str(folder)})
@@ -303,9 +302,7 @@ def test_a_full_output_disk_is_named_in_the_job_failure(small_fs, nodes, roots, 
 def test_a_frame_replaced_by_a_symlink_after_submit_is_not_read(nodes, roots, tmp_path):
     shot = write_shot(roots[0] / "sh030", range(1, 4), size=32)
     other = write_shot(tmp_path / "other-show", range(1, 4), size=32, name="secret")
-    control = tmp_path / "control.json"
-    set_control(control, frame_delay=0.5)
-    node = nodes.start(env={"NED_TEST_CONTROL": str(control)})
+    node = controlled_node(nodes, tmp_path, frame_delay=0.5)
     folder = roots[1] / "v1"
     with NodeClient(node.address, timeout_s=10) as client:
         job = client.submit(path_source(shot, 1, 3), {"target": "happy"}, {"kind": "path", "directory": str(folder)})
