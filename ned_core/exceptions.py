@@ -342,3 +342,23 @@ class ShotEvalRequestError(EvaluationError):
 # --- identity metric (`ned eval shot --identity`: ned_core/evaluate/identity_dlib.py) ---------------------------------
 class IdentityModelUnavailableError(EvaluationError):
     """The identity embedder's library (dlib) is not installed: pip install ned-render-node[identity]."""
+
+
+# --- confinement of inputs and outputs, one writer per folder (ned_core/io/confined.py, output_lock.py) ---
+class DemuxerNotAllowedError(UnsupportedFormatError):
+    """A "movie" FFmpeg opens with a demuxer that reads other files or URLs (concat lists, HLS playlists,
+    image patterns); refused so that a file cannot pull in paths outside the roots it was confined to."""
+
+
+class UnsafeOutputPathError(PlateWriteError):
+    """A folder inside a confined output tree is a symlink (or not a folder) at the moment of a write; nothing is
+    written through it."""
+
+
+class OutputFolderBusyError(PlateWriteError):
+    """Another render (a `ned render` run or a node job) is writing into the same output folder right now."""
+
+
+class UnsafeInputPathError(PlateError):
+    """An input file, at the moment it is opened, leads outside the folders a confined process may read (e.g. a
+    frame replaced by a symlink after the job was accepted)."""

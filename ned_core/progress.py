@@ -29,18 +29,19 @@ class StageTimer:
     """Turns "one more frame done" into ProgressEvents for a callback (rate-limited to ``min_interval`` s)."""
 
     def __init__(self, stage: str, total: int, callback: ProgressCallback | None, min_interval: float = 0.1,
-                 clock: Callable[[], float] = time.perf_counter):
+                 clock: Callable[[], float] = time.perf_counter, already: int = 0):
+        """``already``: frames of ``total`` done before (a resumed job): counted as done, not in the fps."""
         self.stage, self.total = stage, total
         self.callback = callback or no_progress
         self.min_interval, self.clock = min_interval, clock
         self.start = clock()
-        self.done = 0
+        self.done = self.already = already
         self._last_emit = -float("inf")
 
     def event(self) -> ProgressEvent:
         elapsed = max(self.clock() - self.start, 1e-9)
-        fps = self.done / elapsed
-        eta = (self.total - self.done) / fps if self.done else None
+        fps = (self.done - self.already) / elapsed
+        eta = (self.total - self.done) / fps if fps > 0 else None
         return ProgressEvent(self.stage, self.done, self.total, fps, eta)
 
     def step(self, n: int = 1) -> None:

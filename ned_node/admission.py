@@ -87,8 +87,11 @@ def check_emotion(plan: JobPlan) -> None:
         raise JobRequestError(f"content.emotion: {exc}", {"field": "content.emotion"}) from exc
 
 
-def check_outputs(plan: JobPlan, overwrite: bool) -> None:
+def check_outputs(plan: JobPlan, overwrite: bool, own: frozenset[int] = frozenset()) -> None:
     """The plate folder must be writable and, unless ``overwrite``, hold none of the job's plates yet.
+
+    Checked at submit and again when the job starts (another job may have written there meanwhile); ``own``
+    are frames this job finished itself before it was interrupted (their plates are its own).
 
     Symlinks at plate paths are refused even with ``overwrite`` (a plate replaces them, never what they point to).
 
@@ -106,7 +109,7 @@ def check_outputs(plan: JobPlan, overwrite: bool) -> None:
             raise JobRequestError(f"content.output.pattern: {exc}", {"field": "content.output.pattern"}) from exc
         if path.is_symlink():
             links.append(frame)
-        elif path.exists():
+        elif frame not in own and path.exists():
             existing.append(frame)
     if links:
         raise PathNotAllowedError(f"content.output: plate paths of frames {frame_list(tuple(links))} in {folder} are "

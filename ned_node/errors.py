@@ -107,6 +107,11 @@ class GpuOutOfMemoryError(NodeError):
     code = "render_failed"
 
 
+class JobStateWriteError(NodeStateError):
+    """The node cannot save a job's state (its state dir is full or unwritable): the job fails in memory and its
+    clients are told; the message says "no space left" when that is the cause."""
+
+
 class KeyManagementError(NodeError):
     """`ned node keys` cannot create, list or revoke a key (name taken, unknown, bad folder)."""
 
@@ -136,8 +141,8 @@ def error_info(exc: BaseException) -> dict:
     elif isinstance(exc, NedError):
         code = next((c for cls, c in _CODES if isinstance(exc, cls)), "render_failed")
         details = {}
-    else:
+    else:  # its text may name node internals (paths, link targets, process ids): the log keeps it
         return {"code": "internal_error", "ename": type(exc).__name__,
-                "evalue": f"unexpected {type(exc).__name__} on the node: {str(exc)[:1000]} (the node log has "
-                          "the traceback)", "details": {}}
+                "evalue": f"unexpected {type(exc).__name__} on the node; the node log has the message and the "
+                          "traceback", "details": {}}
     return {"code": code, "ename": type(exc).__name__, "evalue": str(exc)[:MAX_EVALUE_LEN], "details": details}

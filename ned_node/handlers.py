@@ -96,16 +96,17 @@ class RequestHandler:
         return self.session.reply(msg.header, {"state": self.jobs.cancel(msg.header.job_id)})
 
     def _status(self, identity: bytes, msg: Message) -> Message:
-        return self.session.reply(msg.header, {"job": self.jobs.store.get(msg.header.job_id).record()})
+        return self.session.reply(msg.header, {"job": self.jobs.record(self.jobs.store.get(msg.header.job_id))})
 
     def _list(self, identity: bytes, msg: Message) -> Message:
         jobs = self.jobs.store.jobs(msg.content["states"], msg.content["limit"])
-        return self.session.reply(msg.header, {"jobs": [job.record() for job in jobs]})
+        return self.session.reply(msg.header, {"jobs": [self.jobs.record(job) for job in jobs]})
 
     def _attach(self, identity: bytes, msg: Message) -> Message:
         job = self.jobs.store.get(msg.header.job_id)
         since = msg.content["since"]
-        if not job.final or since < job.last_seq:
+        record = self.jobs.record(job)
+        if (not job.final or since < job.last_seq) and job.job_id not in self.jobs.unsaved:
             self.jobs.publisher.subscribe(job.job_id, job.request_id, job.last_seq, identity, msg.header.msg_id, since)
-        return self.session.reply(msg.header, {"job": job.record(), "first_seq": self.jobs.store.first_seq(job.job_id),
+        return self.session.reply(msg.header, {"job": record, "first_seq": self.jobs.store.first_seq(job.job_id),
                                                "last_seq": job.last_seq})

@@ -12,7 +12,7 @@ from ned_node.errors import FramesIncompleteError, JobRequestError, NodeStateErr
 from ned_node.inline import check_chunk, inline_bytes, input_path, write_frame
 from ned_node.job_row import UNFINISHED_STATES, JobRow, new_job_id
 from ned_node.jobs import JobManager
-from ned_node.jobspec import job_frames, plan_job
+from ned_node.jobspec import checked_frames, plan_job
 from ned_node.progress_events import progress_content
 from ned_protocol import Buffer
 from ned_protocol.envelope import Header
@@ -76,7 +76,7 @@ class Intake:
             check_source(plan, node)
         reference = content["emotion"]["reference"]
         if reference is not None:
-            check_reference(plan, node, job_frames(reference["frames"]))
+            check_reference(plan, node, checked_frames(reference["frames"], node, "content.emotion.reference.frames"))
         if not plan.inline_output:
             check_outputs(plan, content["output"]["overwrite"])
         check_emotion(plan)

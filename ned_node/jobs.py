@@ -10,9 +10,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ned_core.exceptions import JobCancelledError, NedError
+from ned_node.admission import check_outputs
 from ned_node.config import NodeConfig
 from ned_node.errors import (
-    FramesIncompleteError, GpuOutOfMemoryError, MissingPlatesError, WorkerCrashError, error_info,
+    FramesIncompleteError, GpuOutOfMemoryError, JobStateWriteError, MissingPlatesError, WorkerCrashError, error_info,
 )
 from ned_node.job_row import JobRow
 from ned_node.jobspec import JobPlan, plan_job
@@ -40,6 +41,12 @@ PROGRESS_INTERVAL_S = 0.5
 MAX_CLIENTS_REMEMBERED = 10_000
 #: How often finished jobs past their retention time are looked for, seconds.
 PRUNE_INTERVAL_S = 30.0
+
+
+def _result(message: PlateWritten) -> dict:
+    """What the node keeps about a written plate."""
+    return {"path": message.path, "display_window": list(message.display_window),
+            "data_window": list(message.data_window), "channels": list(message.channels)}
 
 
 @dataclass
@@ -76,6 +83,8 @@ class JobManager:
         self.gpu_reserved: dict[str, int] = {}
         self.frame_times: list[float] = []
         self.frames_written = 0
+        #: Jobs that failed because their state could not be saved: the error clients were told (see ``_unsaved``).
+        self.unsaved: dict[str, dict] = {}
         self._served: dict[str, int] = {}
         self._serial = 0
         self._next_prune = 0.0
@@ -98,13 +107,15 @@ class JobManager:
         idle = self.pool.idle()
         if not idle:
             return
-        waiting = [QueuedJob(*row) for row in self.store.queued()]
+        waiting = [QueuedJob(*row) for row in self.store.queued() if row[0] not in self.unsaved]
         while idle and waiting:
             pick = pick_next(waiting, [run.client for run in self.running.values()], self._served)
             waiting.remove(pick)
             job = self.store.get(pick.job_id)
             try:
                 self._start(job, idle.pop(0))
+            except JobStateWriteError as exc:
+                self._unsaved(job.job_id, exc)
             except Exception as exc:  # a job that cannot even start must not block the queue
                 log.exception("job could not start", extra={"job_id": job.job_id})
                 self.running.pop(job.job_id, None)
@@ -114,12 +125,14 @@ class JobManager:
         try:
             plan = plan_job(job.spec, self.job_dir(job.job_id), self.node)
             batch = self.policy.batch_size(job.oom_retries) if job.oom_retries else None
-        except NedError as exc:  # e.g. the roots changed since the job was accepted
+            finished = self.store.finished_frames(job.job_id)
+            remove_partials(plan, finished)
+            if not plan.inline_output:  # another job may have filled the folder since this one was accepted
+                check_outputs(plan, job.spec["output"]["overwrite"], own=finished)
+        except NedError as exc:  # e.g. the roots changed, or the plates exist now
             self.fail(job, error_info(exc))
             return
         config = replace(plan.config, device="cuda" if handle.spec.device.startswith("cuda") else "cpu")
-        finished = self.store.finished_frames(job.job_id)
-        remove_partials(plan, finished)
         task = RunJob(job.job_id, plan.request, config, finished, batch)
         if not self.pool.assign(handle, task):
             return  # the worker died meanwhile; the job stays queued
@@ -142,14 +155,44 @@ class JobManager:
         if isinstance(message, WorkerReady):
             self.device_memory[message.device] = message.memory_bytes
             return
+        try:
+            self._on_job_message(message)
+        except JobStateWriteError as exc:
+            self._unsaved(message.job_id, exc)
+
+    def _unsaved(self, job_id: str, exc: JobStateWriteError) -> None:
+        """A job whose state cannot be saved fails now: its worker stops, its clients get ``job_failed`` (not
+        stored), status requests answer "failed", and the node keeps serving. The failure is written to the
+        store as soon as it can be (``tick``); a restart before that resumes the job."""
+        if job_id in self.unsaved:
+            return
+        if self.running.pop(job_id, None) is not None:
+            self.pool.cancel(job_id)
+            self.cancelling[job_id] = time.monotonic()
+        job = self.store.find(job_id)
+        error = error_info(exc)
+        self.unsaved[job_id] = {"error": error, "finished_at": self.clock()}
+        log.error("job failed: its state cannot be saved", extra={"job_id": job_id, "store": str(self.store.path),
+                                                                  "error": str(exc)})
+        self.publisher.announce(job_id, "job_failed", {"error": error, "frames_done": job.frames_done if job else 0})
+
+    def record(self, job: JobRow) -> dict:
+        """The protocol's job record, with a failure that could not be saved yet."""
+        record = job.record()
+        lost = self.unsaved.get(job.job_id)
+        return record if lost is None else {**record, "state": "failed", **lost}
+
+    def _on_job_message(self, message: object) -> None:
         job = self._live(message.job_id)
         if isinstance(message, (JobFinished, JobFailed, JobStopped)):
             run = self.running.pop(message.job_id, None)
             self.cancelling.pop(message.job_id, None)
         else:
             run = self.running.get(message.job_id)
-        if job is None or run is None:
-            return  # cancelled meanwhile: what the worker still reports is not published
+        if job is None or run is None:  # cancelled meanwhile: what the worker still reports is not published,
+            if run is not None and isinstance(message, PlateWritten) and message.job_id in self.cancelling:
+                self.store.add_frame(message.job_id, message.frame, _result(message))  # but its plates count
+            return
         if isinstance(message, JobProgress):
             self._on_progress(job, run, message)
         elif isinstance(message, PlateWritten):
@@ -201,8 +244,7 @@ class JobManager:
         self.publisher.emit(job.job_id, "progress", content, stage=stage)
 
     def _on_plate(self, job: JobRow, run: _Run, message: PlateWritten) -> None:
-        result = {"path": message.path, "display_window": list(message.display_window),
-                  "data_window": list(message.data_window), "channels": list(message.channels)}
+        result = _result(message)
         event = {**result, "frame": message.frame, "path": None if run.plan.inline_output else message.path}
         if self.publisher.emit_frame(job.job_id, message.frame, result, event) is not None:
             self.frames_written += 1
@@ -218,7 +260,7 @@ class JobManager:
                 "log has details", {"frames": missing[:100]})))
             return
         output = None if run.plan.inline_output else {"directory": job.spec["output"]["directory"],
-                                                     "pattern": job.spec["output"]["pattern"]}
+                                                     "pattern": run.plan.plate_pattern()}
         elapsed = max(0.0, self.clock() - (job.started_at or job.submitted_at))
         self._finish(job, "done", "job_done", {"frames_written": job.frames_done, "elapsed_s": elapsed,
                                                "output": output})
@@ -269,15 +311,21 @@ class JobManager:
     def _live(self, job_id: str) -> JobRow | None:
         """The job if it still exists and has not ended (a cancelled job's late reports are ignored)."""
         job = self.store.find(job_id)
-        return job if job is not None and not job.final else None
+        return job if job is not None and not job.final and job_id not in self.unsaved else None
 
     def _device_of(self, run: _Run) -> str:
         return next((s.device for s in self.pool.specs if s.index == run.worker), "cpu")
 
     # --- periodic ---------------------------------------------------------------------------
     def tick(self) -> None:
-        """Keep-alive progress, stuck cancels, upload time-outs, and removal of expired jobs."""
+        """Keep-alive progress, stuck cancels, upload time-outs, failures not saved yet, removal of expired jobs."""
         now = self.clock()
+        for job_id, lost in list(self.unsaved.items()):
+            try:
+                self.store.update(job_id, state="failed", stage=None, **lost)
+            except JobStateWriteError:
+                break  # still no space: tried again on the next tick
+            del self.unsaved[job_id]
         for job_id, since in list(self.cancelling.items()):
             if time.monotonic() - since > self.node.cancel_grace_s:  # e.g. a long analysis: stop it the hard way
                 log.warning("a cancelled job did not stop in time; killing its worker", extra={"job_id": job_id})
@@ -288,7 +336,11 @@ class JobManager:
                 job = self._live(job_id)
                 if job is not None:
                     stage = job.stage if job.state == "running" and job.stage else "queued"
-                    self.publisher.emit(job_id, "progress", progress_content(stage, job.frames_done, job.frames_total))
+                    try:
+                        self.publisher.emit(job_id, "progress",
+                                            progress_content(stage, job.frames_done, job.frames_total))
+                    except JobStateWriteError as exc:
+                        self._unsaved(job_id, exc)
         for job_id, since in list(self.last_chunk.items()):
             job = self._live(job_id)
             if job is None or job.state != "receiving":

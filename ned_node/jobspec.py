@@ -12,7 +12,7 @@ from ned_core.io.plate_source import PlateInfo, frame_list
 from ned_core.io.sequence import is_pattern, parse_pattern
 from ned_core.models.store import StoreConfig, default_model_dir
 from ned_core.pipeline.config import NedConfig
-from ned_core.pipeline.naming import plate_path
+from ned_core.pipeline.naming import plate_path, source_stem
 from ned_core.pipeline.request import RenderRequest
 from ned_node.capabilities import RENDERERS, TIERS, directors
 from ned_node.config import NodeConfig
@@ -49,14 +49,37 @@ class JobPlan:
         Raises:
             RenderJobError: the pattern is not one run of ``#`` in an ``.exr`` file name.
         """
-        shot = PlateInfo(path=self.request.source, kind="sequence", frames=self.frames, width=1, height=1,
+        return plate_path(self.request, self._shot(), frame)
+
+    def plate_pattern(self) -> str:
+        """The plates' file name pattern with ``{stem}`` filled in (``shot.ned.####.exr``), as clients show it."""
+        return self.request.pattern.replace("{stem}", source_stem(self._shot()))
+
+    def _shot(self) -> PlateInfo:
+        """The shot as ``naming`` needs it (only its path is read)."""
+        return PlateInfo(path=self.request.source, kind="sequence", frames=self.frames, width=1, height=1,
                          channels=3, pixel_type="float", fps=None, timecode=None, colourspace="")
-        return plate_path(self.request, shot, frame)
 
 
 def job_frames(frames: dict) -> tuple[int, ...]:
-    """Frame numbers of a protocol frame range ``{first, last, step}``."""
+    """Frame numbers of a protocol frame range ``{first, last, step}`` (one already sized by :func:`checked_frames`)."""
     return tuple(range(frames["first"], frames["last"] + 1, frames["step"]))
+
+
+def checked_frames(frames: dict, node: NodeConfig, field: str) -> tuple[int, ...]:
+    """Frame numbers of a protocol frame range, its size checked arithmetically before any list is built.
+
+    The schema admits frame numbers up to +-2**31, so a range is sized with ``len(range(...))`` (constant time)
+    and refused above ``node.max_frames_per_job`` before it is materialised.
+
+    Raises:
+        JobRequestError: more frames than the node takes per job (``details['field']`` is ``field``).
+    """
+    count = len(range(frames["first"], frames["last"] + 1, frames["step"]))
+    if count > node.max_frames_per_job:
+        raise JobRequestError(f"{field}: {count} frames, this node takes at most {node.max_frames_per_job} per job "
+                              "or analysis; split the shot or give a smaller frame range", {"field": field})
+    return job_frames(frames)
 
 
 def inline_input_pattern(dtype: str) -> str:
@@ -78,10 +101,7 @@ def plan_job(spec: dict, job_dir: Path, node: NodeConfig) -> JobPlan:
         NotAvailableError: the tier, director, renderer or face selection is not offered by this node.
     """
     source, emotion, output = spec["source"], spec["emotion"], spec["output"]
-    frames = job_frames(source["frames"])
-    if len(frames) > node.max_frames_per_job:
-        raise JobRequestError(f"content.source.frames: {len(frames)} frames, this node takes at most "
-                              f"{node.max_frames_per_job} per job; split the shot", {"field": "content.source.frames"})
+    frames = checked_frames(source["frames"], node, "content.source.frames")
     _check_offered(emotion, spec["face_track"], node)
     if source["kind"] == "inline":
         source_path, start_frame = str(job_dir / "input" / inline_input_pattern(source["dtype"])), None
@@ -139,7 +159,7 @@ def _reference(reference: dict, node: NodeConfig) -> str:
     if not is_pattern(path) or Path(path).is_file():
         return path
     pattern = parse_pattern(path)
-    frames = frame_list(job_frames(reference["frames"]))
+    frames = frame_list(checked_frames(reference["frames"], node, "content.emotion.reference.frames"))
     return str(pattern.directory / f"{pattern.prefix}{frames}%0{pattern.padding}d{pattern.suffix}")
 
 

@@ -48,8 +48,8 @@ def confine(path: str, roots: Sequence[Path], field: str, what: str) -> Path:
     real_roots = [os.path.realpath(root) for root in roots]
     if not any(_within(resolved, root) for root in real_roots):
         shown = ", ".join(str(r) for r in roots)
-        via = f" (it resolves to {resolved})" if resolved != os.path.normpath(path) else ""
-        raise PathNotAllowedError(f"{field}: {path:.200} lies outside the node's {what} roots [{shown}]{via}",
+        via = " through a symlink" if resolved != os.path.normpath(path) else ""  # the target is not told
+        raise PathNotAllowedError(f"{field}: {path:.200} leads{via} outside the node's {what} roots [{shown}]",
                                   {"field": field, "roots": [str(r) for r in roots]})
     return Path(resolved)
 

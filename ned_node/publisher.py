@@ -85,6 +85,14 @@ class EventPublisher:
             self._delivered(job_id, "frame_result", stored)
         return stored
 
+    def announce(self, job_id: str, msg_type: str, content: dict) -> None:
+        """Sends a final event that could not be stored (the state dir is full) to the job's subscribers, as the
+        next seq, and drops them (a client that misses it sees the failure in the job's status)."""
+        content = {**content, "seq": self._last_seq.get(job_id, 0) + 1}
+        for sub in list(self.subscribers.get(job_id, {}).values()):
+            self._send(job_id, sub, msg_type, content)
+        self.subscribers.pop(job_id, None)
+
     def _delivered(self, job_id: str, msg_type: str, content: dict) -> None:
         self.last_event_at[job_id] = self.clock()
         self._last_seq[job_id] = content["seq"]

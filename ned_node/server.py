@@ -14,6 +14,7 @@ from pathlib import Path
 
 import zmq
 
+from ned_core.exceptions import NedError
 from ned_node.background import Background, Pending
 from ned_node.capabilities import hello_content
 from ned_node.config import NodeConfig
@@ -28,7 +29,7 @@ from ned_node.publisher import EventPublisher
 from ned_node.shot_analysis import ShotAnalyzer
 from ned_node.store import JobStore
 from ned_node.worker_messages import WorkerSpec
-from ned_protocol import AuthenticationError, ProtocolError, Session, read_key_file
+from ned_protocol import AuthenticationError, ProtocolError, ReplayGuard, Session, read_key_file
 from ned_protocol.sockets import make_router
 
 log = logging.getLogger("ned_node.server")
@@ -81,7 +82,9 @@ class NodeServer:
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: self._stop.set())
         context = zmq.Context()
-        session = Session(read_key_file(node.key_file) if node.key_file else None, limits=node.limits)
+        key = read_key_file(node.key_file) if node.key_file else None
+        # messages signed before this start are refused: a restart does not reopen the replay window
+        session = Session(key, limits=node.limits, replay=ReplayGuard(not_before=time.time()) if key else None)
         allowlist = Allowlist(context, node.curve_dir) if node.curve_dir else None
         server_pair = server_keypair(node.curve_dir) if node.curve_dir else None
         try:
@@ -93,7 +96,8 @@ class NodeServer:
         self.address = router.last_endpoint.decode()
         store = JobStore(node.state_dir / "jobs.sqlite")
         pool = WorkerPool([WorkerSpec(i, device, node.threads_for(device), node.runner, node.model_cache_size,
-                                      os.getpid(), self.log_level, str(self.log_file) if self.log_file else None)
+                                      os.getpid(), self.log_level, str(self.log_file) if self.log_file else None,
+                                      write_roots(node), (*(str(p) for p in node.input_roots), *write_roots(node)))
                            for i, device in enumerate(node.worker_devices)])
         publisher = EventPublisher(store, session, router)
         jobs = JobManager(node, store, publisher, pool)
@@ -209,6 +213,10 @@ class NodeServer:
         """Runs one step of the loop; an unexpected error is logged and the node keeps serving."""
         try:
             function(*args)
+        except NedError as exc:  # a known fault (e.g. the state dir is full): one line, no traceback
+            log.error("node loop step failed", extra={"step": getattr(function, "__name__", str(function)),
+                                                      "error": str(exc)})
+            time.sleep(0.05)
         except Exception:
             log.exception("node loop step failed", extra={"step": getattr(function, "__name__", str(function))})
             time.sleep(0.05)  # a persistent fault (disk full) must not spin the CPU
@@ -225,6 +233,11 @@ class NodeServer:
             gpu_reserved=dict(jobs.gpu_reserved),
             gpu_total={d: m for d, m in jobs.device_memory.items() if m is not None},
             messages=dict(self._counts), start_time=start_time)
+
+
+def write_roots(node: NodeConfig) -> tuple[str, ...]:
+    """Folders a worker writes below: the output roots, the state dir (inline jobs) and the analysis cache."""
+    return tuple(str(p) for p in (*node.output_roots, node.state_dir, node.analysis_cache_dir))
 
 
 def _lock_state_dir(state_dir: Path):

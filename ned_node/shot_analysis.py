@@ -17,7 +17,7 @@ from ned_core.pipeline.export import track_summaries
 from ned_node.admission import check_readable
 from ned_node.config import NodeConfig
 from ned_node.errors import JobRequestError
-from ned_node.jobspec import analysis_config, confined_source, job_frames
+from ned_node.jobspec import analysis_config, checked_frames, confined_source
 
 #: Fields of ``export.track_summaries`` rows that an ``analyze_shot_reply`` track carries (plus ``box``).
 TRACK_FIELDS = ("id", "shot", "first_frame", "last_frame", "frames_with_face")
@@ -63,7 +63,9 @@ class ShotAnalyzer:
         """
         config = analysis_config(self.node, source["colorspace"])
         path = str(confined_source(source["path"], self.node, FIELD))
-        frames = frame_list(job_frames(source["frames"])) if source["frames"] is not None else None
+        frames = None
+        if source["frames"] is not None:
+            frames = frame_list(checked_frames(source["frames"], self.node, "content.source.frames"))
         info = check_readable(path, frames, source["start_frame"], config.colour, self.node, FIELD)
         if len(info.frames) > self.node.max_frames_per_job:
             raise JobRequestError(f"content.source.frames: {len(info.frames)} frames, this node analyses at most "

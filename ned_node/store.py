@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ned_node.errors import JobNotFoundError, NodeStateError
+from ned_node.errors import JobNotFoundError, JobStateWriteError, NodeStateError
 from ned_node.job_row import COLUMNS, FINAL_STATES, JobRow, job_row
 
 #: Schema version kept in ``PRAGMA user_version``; a newer file is refused, never rewritten.
@@ -191,6 +192,14 @@ class JobStore:
             self._db.execute("UPDATE jobs SET frames_done = frames_done + 1 WHERE job_id = ?", (job_id,))
         return content
 
+    def add_frame(self, job_id: str, frame: int, result: dict) -> None:
+        """Stores a finished frame without an event (a plate a cancelled job's worker completed after the cancel:
+        the job's record counts every plate on disk)."""
+        with self._tx():
+            added = self._db.execute("INSERT OR IGNORE INTO frames (job_id, frame, result) VALUES (?, ?, ?)",
+                                     (job_id, frame, json.dumps(result))).rowcount
+            self._db.execute("UPDATE jobs SET frames_done = frames_done + ? WHERE job_id = ?", (added, job_id))
+
     def events_since(self, job_id: str, since: int, limit: int = 1 << 30) -> list[tuple[str, dict]]:
         """``(msg_type, content)`` of the held events with ``seq > since``, in order, at most ``limit``."""
         rows = self._db.execute("SELECT msg_type, content FROM events WHERE job_id = ? AND seq > ? ORDER BY seq "
@@ -243,13 +252,36 @@ class JobStore:
 
 
 class _Transaction:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection."""
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection.
+
+    Raises:
+        JobStateWriteError: SQLite cannot write (disk full, read-only, I/O error); nothing of the change is kept.
+    """
 
     def __init__(self, db: sqlite3.Connection):
         self._db = db
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _write_error(exc) from exc
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        try:
+            self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        except sqlite3.Error as error:
+            if self._db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+            raise _write_error(error) from error
+        if isinstance(exc, sqlite3.Error):
+            raise _write_error(exc) from exc
+
+
+def _write_error(exc: sqlite3.Error) -> JobStateWriteError:
+    """The error a failed job-store write becomes; the client-facing message names no path."""
+    full = getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    cause = "no space left on the node's state dir" if full else f"the job store cannot be written ({exc})"
+    return JobStateWriteError(f"the node cannot save this job's state: {cause}; free space or fix the state dir, "
+                              "then submit the job again")

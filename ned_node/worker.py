@@ -13,6 +13,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ned_core.exceptions import JobCancelledError
+from ned_core.io.confined import confine_reads, confine_writes, readable_output
+from ned_core.io.output_lock import output_folder_lock
 from ned_node.errors import error_info
 from ned_node.logs import configure_logging
 from ned_node.model_cache import ModelCache
@@ -42,6 +44,8 @@ def worker_main(conn: Connection, spec: WorkerSpec) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the node stops us itself
     os.environ["CUDA_VISIBLE_DEVICES"] = spec.device.split(":")[1] if spec.device.startswith("cuda") else ""
     configure_logging(spec.log_level, Path(spec.log_file) if spec.log_file else None, worker=spec.index)
+    confine_writes(spec.write_roots)
+    confine_reads(spec.read_roots)
     runner = _import(spec.runner)
     cache: ModelCache = ModelCache(spec.model_cache_size, on_evict=lambda models: _free_gpu(spec.device))
     _set_threads(spec.threads)
@@ -88,15 +92,17 @@ def _run(conn: Connection, spec: WorkerSpec, runner, cache: ModelCache, job: Run
                               _gpu_reserved(spec.device)))
 
     def on_frame(result) -> None:
-        display, data, channels = read_plate_header(result.path)
+        with readable_output(result.path) as plate:  # the folder may have been swapped since the write
+            display, data, channels = read_plate_header(plate)
         conn.send(PlateWritten(job.job_id, result.frame, str(result.path), display, data, channels))
 
     log.info("job started", extra={"job_id": job.job_id, "worker": spec.index, "skip": len(job.skip_frames)})
     try:
         models = cache.get(model_key(job.config), lambda: load_model_set(job.config))
         options = {"batch_size": job.batch_size} if _accepts(runner, "batch_size") and job.batch_size else {}
-        summary = runner(job.request, job.config, progress=progress, on_frame=on_frame, should_cancel=watch,
-                         skip_frames=job.skip_frames, models=models, **options)
+        with output_folder_lock(job.request.out_dir):
+            summary = runner(job.request, job.config, progress=progress, on_frame=on_frame, should_cancel=watch,
+                             skip_frames=job.skip_frames, models=models, **options)
     except JobCancelledError:
         conn.send(JobStopped(job.job_id, interrupted=not watch.cancelled))
         return not watch.stopping

@@ -21,6 +21,9 @@ class WorkerSpec:
         parent_pid: the node's pid; the worker exits when it goes away.
         log_level: logging level name.
         log_file: JSON-lines log file shared with the node; None = stderr.
+        write_roots: the only folders the worker writes below (``ned_core.io.confined``): output roots, state
+            dir, analysis cache.
+        read_roots: the only folders the worker opens images and movies below: those and the input roots.
     """
 
     index: int
@@ -31,6 +34,8 @@ class WorkerSpec:
     parent_pid: int
     log_level: str = "INFO"
     log_file: str | None = None
+    write_roots: tuple[str, ...] = ()
+    read_roots: tuple[str, ...] = ()
 
 
 # --- node -> worker ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import numpy as np
 import pytest
 
@@ -164,3 +166,24 @@ def _official_doc(seed=0, domains=7, prefix=""):
 def official_doc():
     """``official_doc(seed=0, domains=7, prefix="")`` -> a dict in the official layout, paper sizes, random weights."""
     return _official_doc
+
+
+@pytest.fixture
+def small_fs(tmp_path):
+    """``mount(folder, size)``: a real size-limited file system (tmpfs) at ``folder``; skips the test where this
+    machine does not let it mount one (not root, no CAP_SYS_ADMIN). Unmounted at teardown."""
+    mounted: list = []
+
+    def mount(folder, size: str):
+        folder.mkdir(parents=True, exist_ok=True)
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a size-limited tmpfs here ({done.stderr.strip() or done.returncode}); "
+                        "run as root or with CAP_SYS_ADMIN to test a full disk")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in mounted:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)

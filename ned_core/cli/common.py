@@ -37,7 +37,8 @@ def print_summary(summary, as_json: bool) -> None:
         return
     n = len(summary.frames)
     fps = n / summary.timings["total"] if summary.timings.get("total") else 0.0
-    click.echo(f"rendered {n} frames of track {summary.track} in {summary.timings.get('total', 0):.1f} s "
+    track = "" if summary.track is None else f" of track {summary.track}"  # None: no face, or a node's choice
+    click.echo(f"rendered {n} frames{track} in {summary.timings.get('total', 0):.1f} s "
                f"({fps:.1f} frames/s end to end)")
     if summary.plates:
         click.echo(f"EXR plates: {Path(summary.plates[0]).parent} ({Path(summary.plates[0]).name} ...)")

@@ -43,12 +43,13 @@ def render(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
            track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
            model_dir, as_json, quiet):
     """Change the emotion of a face in SOURCE; write EXR face plates (+ mask) to --out."""
+    from ned_core.io.output_lock import output_folder_lock
     from ned_core.pipeline.render_job import render_shot
 
     request = request_from_options(source, frames, start_frame, emotion, keys_file, reference, track, seed,
                                    director, checkpoint, out_dir, pattern, preview, write_composite)
     config = config_from_options(model_dir, ocio, input_space, cache_dir, no_cache,
                                  plates=PlateWriteConfig(compression=compression, full_frame=full_frame))
-    with ProgressBars(enabled=not quiet and not as_json) as bars:
-        summary = render_shot(request, config, progress=bars)
+    with output_folder_lock(out_dir), ProgressBars(enabled=not quiet and not as_json) as bars:
+        summary = render_shot(request, config, progress=bars)  # one writer per folder (see output_lock)
     print_summary(summary, as_json)

@@ -8,7 +8,7 @@ import numpy as np
 import OpenImageIO as oiio
 
 from ned_core.exceptions import FacePlateFormatError, PlateInspectError, PlateWriteError
-from ned_core.io.atomic import atomic_path
+from ned_core.io.atomic import atomic_path, no_space_note
 from ned_core.io.exr_compression import compression_label, parse_compression
 from ned_core.io.exr_inspect import inspect_plate, open_exr, written_compression
 from ned_core.io.exr_metadata import PlateMetadata, apply_metadata, fps_fraction, read_metadata
@@ -98,7 +98,14 @@ def _write_atomic(path: Path, frame: int, window: tuple[int, int, int, int], dis
                 raise PlateWriteError(f"{where}: asked for compression {compression_label(method, level)}, "
                                       f"OpenImageIO wrote {compression_label(*got)}")
     except OSError as e:
-        raise PlateWriteError(f"{where}: cannot write: {e}") from e
+        raise PlateWriteError(f"{where}: cannot write: {e}{no_space_note(path.parent, e)}") from e
+    except (PlateWriteError, PlateInspectError) as e:  # a full disk often shows only as a short or unreadable file
+        note = no_space_note(path.parent)
+        if note:
+            raise PlateWriteError(f"{where}: cannot write{note}") from e
+        if isinstance(e, PlateInspectError):
+            raise PlateWriteError(f"{where}: the written file does not read back as EXR: {e}") from e
+        raise
 
 
 def _spec(window: tuple[int, int, int, int], display_size: tuple[int, int], names: tuple[str, ...],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from fractions import Fraction
@@ -12,7 +13,9 @@ import OpenImageIO as oiio
 
 from ned_core.exceptions import FrameReadError, ImageSizeError, PlateMetadataError, UnsupportedFormatError
 from ned_core.io.exr_metadata import fps_fraction
+from ned_core.io.confined import readable_input
 from ned_core.io.exr_timecode import unpack_timecode
+from ned_core.io.native_stderr import without_libpng_lines
 from ned_core.io.plate_source import PixelType, RawFrame
 
 log = logging.getLogger(__name__)
@@ -52,17 +55,24 @@ class ImageHeader:
     interop_id: str | None
 
 
+def _quiet(path: Path) -> contextlib.AbstractContextManager:
+    """libpng's own stderr lines are dropped while a PNG is read (the error we raise says what failed)."""
+    return without_libpng_lines() if path.suffix.lower() == ".png" else contextlib.nullcontext()
+
+
 def _open(path: Path, where: str) -> oiio.ImageInput:
     hint = oiio.ImageSpec()
     hint.attribute("oiio:UnassociatedAlpha", 1)  # straight alpha stays straight; we premultiply after linearising
-    inp = oiio.ImageInput.open(str(path), hint)
+    with readable_input(path) as readable:  # a confined process (render node worker) re-checks it now
+        inp = oiio.ImageInput.open(readable, hint)
     if inp is None:
         message = oiio.geterror() or "unknown OpenImageIO error"
         if not path.is_file():
             raise FrameReadError(f"{where}: file is missing or not a regular file ({path})")
         if any(word in message for word in _OIIO_SIZE_ERRORS):
             raise ImageSizeError(f"{where}: image size not supported: {message.strip()}")
-        raise FrameReadError(f"{where}: cannot open: {message.strip()} (corrupt or truncated?)")
+        detail = "; ".join(line.strip() for line in message.splitlines() if line.strip())  # one line
+        raise FrameReadError(f"{where}: cannot open: {detail} (corrupt or truncated?)")
     return inp
 
 
@@ -117,7 +127,8 @@ def read_header(path: Path, where: str) -> ImageHeader:
         ImageSizeError: The image is empty or larger than :data:`MAX_IMAGE_SIZE`.
         UnsupportedFormatError: The sample type or channel layout is not supported.
     """
-    inp = _open(path, where)
+    with _quiet(path):
+        inp = _open(path, where)
     try:
         spec = inp.spec()
         _check_size(spec.full_width, spec.full_height, where)
@@ -151,7 +162,8 @@ def read_pixels(path: Path, where: str) -> RawFrame:
         FrameReadError: The file is corrupt or truncated (``where`` names it).
         ImageSizeError, UnsupportedFormatError: As :func:`read_header`.
     """
-    inp = _open(path, where)
+    with _quiet(path):
+        inp = _open(path, where)
     try:
         spec = inp.spec()
         _check_size(spec.full_width, spec.full_height, where)
@@ -159,7 +171,8 @@ def read_pixels(path: Path, where: str) -> RawFrame:
         colour, alpha = _layout(spec, where)
         wanted = colour + ((alpha,) if alpha is not None else ())
         first, last = min(wanted), max(wanted) + 1
-        data = inp.read_image(0, 0, first, last, "float")
+        with _quiet(path):
+            data = inp.read_image(0, 0, first, last, "float")
         if data is None or inp.has_error:
             raise FrameReadError(f"{where}: cannot decode pixels: "
                                  f"{inp.geterror().strip() or 'no data'} (corrupt or truncated?)")

@@ -6,8 +6,9 @@ import logging
 from pathlib import Path
 from typing import Literal
 
-from ned_core.exceptions import FrameRangeError, PlateMetadataError, UnsupportedFormatError
+from ned_core.exceptions import DemuxerNotAllowedError, FrameRangeError, PlateMetadataError, UnsupportedFormatError
 from ned_core.io.colour import ColourTransforms
+from ned_core.io.demuxers import check_single_file
 from ned_core.io.exr_timecode import timecode_at
 from ned_core.io.movie_decoder import MovieDecoder, MovieProbe
 from ned_core.io.movie_opencv import OpenCvDecoder
@@ -49,12 +50,13 @@ class MovieSource(PlateSource):
 
 def _open_decoder(path: Path, backend: Backend) -> MovieDecoder:
     if backend == "opencv":
+        check_single_file(path)  # OpenCV's FFmpeg cannot say which demuxer it used: ask PyAV's
         return OpenCvDecoder(path)
     try:
         return PyAVDecoder(path)
     except UnsupportedFormatError as pyav_error:
-        if backend == "pyav":
-            raise
+        if backend == "pyav" or isinstance(pyav_error, DemuxerNotAllowedError):
+            raise  # a refused list or playlist is not handed to OpenCV's FFmpeg either
         try:
             decoder = OpenCvDecoder(path)
         except UnsupportedFormatError as e:

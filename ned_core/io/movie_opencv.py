@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import cv2
@@ -11,6 +12,9 @@ from ned_core.exceptions import FrameReadError, UnsupportedFormatError
 from ned_core.io.exr_metadata import fps_fraction
 from ned_core.io.movie_decoder import MovieProbe
 from ned_core.io.plate_source import RawFrame
+
+#: OpenCV's own FFmpeg prints its log lines around our one-line errors unless told not to (-8 = quiet).
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 
 class OpenCvDecoder:

@@ -13,6 +13,7 @@ import numpy as np
 from av.video.reformatter import ColorRange, Colorspace, Interpolation
 
 from ned_core.exceptions import FrameReadError, UnsupportedFormatError
+from ned_core.io.demuxers import open_movie_container
 from ned_core.io.movie_decoder import MovieProbe
 from ned_core.io.plate_source import RawFrame
 
@@ -35,7 +36,7 @@ def _packet_index(path: Path, index: int) -> tuple[int, list[int] | None]:
 
     The timestamps are ``None`` when some packets carry none (then seeks restart from the first frame).
     """
-    with av.open(str(path)) as container:
+    with open_movie_container(path) as container:
         pts = [p.pts for p in container.demux(container.streams.video[index]) if p.size and not p.is_discard]
     return len(pts), (None if any(p is None for p in pts) else sorted(pts))
 
@@ -54,7 +55,7 @@ class PyAVDecoder:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            self._container = av.open(str(path), metadata_errors="ignore")
+            self._container = open_movie_container(path, metadata_errors="ignore")
         except av.error.FFmpegError as e:
             raise UnsupportedFormatError(f"{path}: FFmpeg cannot open the movie: {e}") from e
         if not self._container.streams.video:

@@ -8,8 +8,9 @@ from pathlib import Path
 import av
 import numpy as np
 
-from ned_core.exceptions import PreviewError
-from ned_core.io.atomic import atomic_path
+from ned_core.exceptions import DemuxerNotAllowedError, PreviewError
+from ned_core.io.atomic import atomic_path, no_space_note
+from ned_core.io.demuxers import open_movie_container
 from ned_core.io.plate_source import PlateSource
 
 
@@ -26,7 +27,7 @@ class _AudioCopy:
     """
 
     def __init__(self, out, source_movie: Path, span_s: tuple[float, float]):
-        self.container = av.open(str(source_movie))
+        self.container = open_movie_container(source_movie)
         self.stream = self.container.streams.audio[0]
         ctx = self.stream.codec_context
         self.rate = ctx.sample_rate or 48000
@@ -39,10 +40,10 @@ class _AudioCopy:
         if source_movie is None or span_s is None:
             return None
         try:
-            with av.open(str(source_movie)) as probe:
+            with open_movie_container(source_movie) as probe:
                 if not probe.streams.audio:
                     return None
-        except (av.FFmpegError, OSError):
+        except (av.FFmpegError, OSError, DemuxerNotAllowedError):
             return None
         return cls(out, source_movie, span_s)
 
@@ -144,7 +145,8 @@ class PreviewWriter:
                     self.has_audio = True
             self._out.close()
         except (av.FFmpegError, OSError, ValueError) as e:
-            error = error or PreviewError(f"{self.path}: writing the preview failed: {e}")
+            error = error or PreviewError(f"{self.path}: writing the preview failed: {e}"
+                                          f"{no_space_note(self.path.parent, e)}")
         finally:
             if self._audio is not None:
                 self._audio.close()

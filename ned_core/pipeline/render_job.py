@@ -196,7 +196,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
             renderer = FrameRenderer(config, source, track)
         else:
             warnings.append("no face found in the shot: every plate is transparent")
-        timer = StageTimer("render", len(info.frames) - len(skip_frames & set(info.frames)), progress)
+        timer = StageTimer("render", len(info.frames), progress, already=len(skip_frames & set(info.frames)))
         emitter = _Emitter(request, info, config, params, on_frame, timer)
         preview = _open_preview(request, source) if request.preview else None
         t_render = time.perf_counter()

@@ -83,16 +83,22 @@ class ReplayGuard:
     as seen or as stale. At most ``max_entries`` ids are kept (oldest forgotten first), which bounds
     memory at about 200 bytes per entry.
 
+    The history lives in memory. A node passes ``not_before`` = its start time, so that a message captured
+    before a restart (whose id the new process never saw) is refused as stale instead of accepted again.
+
     Args:
         window_s: accepted clock difference, seconds, in both directions (hosts need NTP-synced clocks).
         max_entries: cap on remembered ids.
         clock: the time source (seconds since the epoch).
+        not_before: timestamps before this time (seconds since the epoch) are refused; None = no bound.
     """
 
-    def __init__(self, window_s: float = 300.0, max_entries: int = 100_000, clock: Callable[[], float] = time.time):
+    def __init__(self, window_s: float = 300.0, max_entries: int = 100_000, clock: Callable[[], float] = time.time,
+                 not_before: Optional[float] = None):
         self.window_s = window_s
         self.max_entries = max_entries
         self.clock = clock
+        self.not_before = not_before
         self._seen: "collections.OrderedDict[str, float]" = collections.OrderedDict()
 
     def check(self, msg_id: str, timestamp: float) -> None:
@@ -109,6 +115,10 @@ class ReplayGuard:
         if abs(now - timestamp) > self.window_s:
             raise StaleMessageError(f"message {msg_id} is {now - timestamp:+.1f} s old, outside the replay window "
                                     f"of +-{self.window_s:g} s: synchronise the clocks (NTP)")
+        if self.not_before is not None and timestamp < self.not_before:
+            raise StaleMessageError(f"message {msg_id} was sent {self.not_before - timestamp:.1f} s before this peer "
+                                    "started: refused, as a replay from before a restart could be (resend it; "
+                                    "check NTP if this repeats)")
         if msg_id in self._seen:
             raise ReplayError(f"message {msg_id} was already received: refused as a replay")
         self._seen[msg_id] = now

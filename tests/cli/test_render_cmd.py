@@ -247,3 +247,31 @@ def test_bad_request_is_a_one_line_error(bad_runs, case, mentions):
     for text in mentions:
         assert text in errors[0]
     assert not list(out_dir.glob("**/*.exr"))  # nothing written
+
+
+def test_two_renders_into_one_folder_one_writes_the_other_gets_a_clear_error(workdir, actor):
+    folder = workdir / "together"
+    done = run_ned_together(workdir, {emotion: ["render", actor[1], "--emotion", emotion, "--frames", "1001-1004",
+                                                "--out", folder, "--json", "--quiet"] for emotion in ("sad", "happy")})
+    winners = [name for name, proc in done.items() if proc.returncode == 0]
+    assert len(winners) == 1, {name: proc.stderr[-500:] for name, proc in done.items()}
+    loser = done[{"sad": "happy", "happy": "sad"}[winners[0]]]
+    assert loser.returncode == 2 and "Traceback" not in loser.stderr
+    assert "another render is writing into this folder right now" in loser.stderr.strip().splitlines()[-1]
+    plates = json.loads(done[winners[0]].stdout)["plates"]
+    assert sorted(str(p) for p in folder.glob("*.exr")) == sorted(plates) and len(plates) == 4
+    for plate in plates:  # every plate is the winner's
+        assert winners[0] in _plate_header(plate).get_string_attribute("ned/emotion")
+
+
+def test_broken_files_give_one_line_on_stderr_without_library_noise(workdir, tmp_path):
+    good = _write_png(tmp_path / "good.png", np.full((64, 64, 3), 90, np.uint8)).read_bytes()
+    (tmp_path / "truncated.png").write_bytes(good[:len(good) // 2])  # libpng complains on its own
+    (tmp_path / "garbage.mp4").write_bytes(b"\0\0\0\x18ftypmp42" + bytes(range(256)) * 20)  # FFmpeg does too
+    done = run_ned_together(workdir, {name: ["render", tmp_path / name, "--emotion", "happy", "--out",
+                                             tmp_path / f"out_{name}", "--quiet"]
+                                      for name in ("truncated.png", "garbage.mp4")})
+    for name, proc in done.items():
+        lines = proc.stderr.strip().splitlines()
+        assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+        assert lines[0].startswith("ned: error: ") and name in lines[0]

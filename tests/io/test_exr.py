@@ -275,3 +275,16 @@ def test_oiiotool_reports_windows_and_channels(tmp_path: Path):
     assert "channel list: R, G, B, A, facemask.A" in out
     assert 'compression: "dwaa"' in out and "openexr:dwaCompressionLevel: 45" in out
     assert "framesPerSecond: 24000/1001" in out and "smpte:TimeCode: 01:00:00:05" in out
+
+
+def test_a_full_disk_is_named_in_the_error_and_leaves_no_partial_file(small_fs, tmp_path):
+    folder = small_fs(tmp_path / "small", "256k")
+    rng = np.random.default_rng(0)
+    with pytest.raises(PlateWriteError, match="no space left") as err:
+        for frame in range(100):  # incompressible plates until the disk is full
+            plate = FacePlate(frame, (256, 256), (0, 0, 128, 128), rng.random((128, 128, 4), np.float32),
+                              rng.random((128, 128), np.float32))
+            write_face_plate(folder / f"a.{frame:04d}.exr", plate, PlateMetadata(fps=Fraction(24)),
+                             PlateWriteConfig(compression="none"))
+    assert f"a.{frame:04d}.exr (frame {frame})" in str(err.value)
+    assert sorted(p.name for p in folder.iterdir()) == [f"a.{n:04d}.exr" for n in range(frame)]

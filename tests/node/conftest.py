@@ -29,3 +29,4 @@ def nodes(tmp_path):
     factory = NodeFactory(tmp_path)
     yield factory
     factory.close()
+

@@ -96,10 +96,11 @@ def _is_alive(pid: int) -> bool:
 
 
 def start_node(state_dir: Path, *, input_roots=(), output_roots=(), extra=(), env=None, runner=FAKE_RUNNER,
-               wait_workers: int = 1, timeout: float = 90.0) -> Node:
-    """Starts `ned node serve` on a free loopback port and waits until its workers are ready."""
+               wait_workers: int = 1, timeout: float = 90.0, log_file: Path | None = None) -> Node:
+    """Starts `ned node serve` on a free loopback port and waits until its workers are ready (log in the state
+    dir unless ``log_file`` is given)."""
     state_dir.mkdir(parents=True, exist_ok=True)
-    log_file = state_dir / "node.log"
+    log_file = log_file or state_dir / "node.log"
     args = [sys.executable, "-m", "ned_core.cli.main", "node", "serve", "--state-dir", str(state_dir),
             "--bind", "tcp://127.0.0.1:*", "--log-file", str(log_file), "--threads", "1"]
     for root in input_roots:
@@ -168,7 +169,8 @@ class NodeFactory:
         kwargs.setdefault("output_roots", [(self.tmp_path / "out").resolve()])
         for root in [*kwargs["input_roots"], *kwargs["output_roots"]]:
             root.mkdir(parents=True, exist_ok=True)
-        node = start_node((self.tmp_path / f"state{len(self.nodes)}").resolve(), **kwargs)
+        state_dir = kwargs.pop("state_dir", None) or (self.tmp_path / f"state{len(self.nodes)}").resolve()
+        node = start_node(state_dir, **kwargs)
         self.nodes.append(node)
         return node
 

@@ -25,7 +25,7 @@ import numpy as np
 from ned_core.exceptions import JobCancelledError
 from ned_core.io.exr import FacePlate, PlateMetadata, write_face_plate
 from ned_core.io.plates import open_plates
-from ned_core.io.sequence import parse_pattern
+from ned_core.pipeline.naming import plate_path
 from ned_core.pipeline.request import FrameResult, RenderSummary
 from ned_core.progress import ProgressEvent
 
@@ -44,7 +44,6 @@ def render_shot(request, config, *, progress=None, on_frame=None, should_cancel=
     if control.get("started"):
         Path(control["started"]).touch()
     time.sleep(control.get("start_delay", 0.0))
-    pattern = parse_pattern(Path(request.out_dir) / request.pattern)
     plates, frames = [], []
     with open_plates(request.source, frames=request.frames, colour=config.colour) as source:
         total = len(source)
@@ -57,7 +56,7 @@ def render_shot(request, config, *, progress=None, on_frame=None, should_cancel=
             if control.get("crash_at") == frame.number:
                 os._exit(3)
             time.sleep(delay)
-            path = pattern.directory / f"{pattern.prefix}{frame.number:0{pattern.padding}d}{pattern.suffix}"
+            path = plate_path(request, source.info, frame.number)  # the pipeline's naming ({stem}, ####)
             height, width = frame.rgb.shape[:2]
             window = (width // 4, height // 4, width // 4 + width // 2, height // 4 + height // 2)
             crop = frame.rgb[window[1]:window[3], window[0]:window[2]].astype(np.float32)

@@ -189,3 +189,20 @@ def test_real_jobs_survive_a_killed_worker_and_a_killed_node(tmp_path):
     assert {path: os.stat(path).st_ino for path in before_kill} == before_kill
     logs = [e["msg"] for e in restarted.logs()]
     assert "retrying job after a worker died" in logs and "resuming interrupted job" in logs
+
+
+def test_composites_are_never_written_through_a_symlink_in_the_output_folder(real, tmp_path):
+    node, shot, _, out = real
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / "links").mkdir()
+    (out / "links" / "composite").symlink_to(elsewhere)  # made after the roots were configured
+    with NodeClient(node.address, timeout_s=20) as client:
+        job = client.submit(path_source(shot, 1, 2), {"target": "happy"},
+                            {"kind": "path", "directory": str(out / "links"), "composite": True})
+        events = collect(client, job["job_id"], timeout=120)
+    error = events[-1].content["error"]
+    assert (events[-1].msg_type, error["code"], error["ename"]) == ("job_failed", "output_error",
+                                                                      "UnsafeOutputPathError")
+    assert "'composite'" in error["evalue"] and str(elsewhere) not in error["evalue"]
+    assert list(elsewhere.iterdir()) == []

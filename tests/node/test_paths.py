@@ -41,8 +41,9 @@ def test_symlinks_leading_out_are_refused(roots, tmp_path):
     (inp / "link_dir").symlink_to(outside)
     (inp / "link_file.exr").symlink_to(outside / "a.exr")
     for path in (inp / "link_dir" / "a.exr", inp / "link_file.exr"):
-        with pytest.raises(PathNotAllowedError, match="resolves to"):
+        with pytest.raises(PathNotAllowedError, match="leads through a symlink outside") as err:
             confine(str(path), [inp], "f", "input")
+        assert str(outside) not in str(err.value)  # where the link points is not told to the client
     (out / "into_input").symlink_to(inp)
     with pytest.raises(PathNotAllowedError):
         confine(str(out / "into_input" / "v1"), [out], "content.output.directory", "output")

@@ -109,3 +109,13 @@ def test_node_drops_a_client_with_the_wrong_key_and_the_client_times_out(peer, c
         assert time.monotonic() - start < 1.5
     assert node.errors and all(isinstance(err, SignatureError) for err in node.errors)
     assert node.received == []
+
+
+def test_a_guard_bound_to_its_start_refuses_messages_signed_before_it(samples):
+    sender = Session(KEY)
+    captured = _signed_frame_result(samples, sender)  # signed before the receiver (a restarted node) starts
+    time.sleep(0.01)
+    restarted = Session(KEY, replay=ReplayGuard(not_before=time.time()))
+    with pytest.raises(StaleMessageError, match="before this peer started"):
+        restarted.deserialize(captured)
+    restarted.deserialize(_signed_frame_result(samples, sender))  # what is signed after the start is accepted
