@@ -113,6 +113,11 @@ def still_drift(source_lms: np.ndarray, result_lms: np.ndarray) -> float:
     return float(100.0 * np.median(drift, axis=0).max())
 
 
+def _mode(probabilities: np.ndarray) -> str:
+    """The emotion most frames of ``(T, 7)`` probabilities are classified as."""
+    return EMOTIONS[int(np.bincount(np.argmax(probabilities, axis=1), minlength=len(EMOTIONS)).argmax())]
+
+
 def sheet_row(source: np.ndarray, result: np.ndarray, box: np.ndarray, label: str, size: int = 200) -> np.ndarray:
     """One ``(size, 3 * size, 3) uint8`` row: source | result | |difference| x 4, face crop, labelled."""
     cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
@@ -148,6 +153,11 @@ def run_clip(clip: Clip, emotions: tuple[str, ...], workdir: Path, config: NedCo
             "pcc": summary.mouth_pcc, "flicker": summary.flicker_ratio,
             "outside": outside_change(inputs.source, inputs.result, inputs.source_landmarks),
             "still": still_drift(inputs.source_landmarks, inputs.result_landmarks),
+            "reads_as": _mode(ev.results.series.emotion) if ev.results.series.emotion is not None else "-",
+            "source_reads_as": _mode(ev.source_emotion),
+            "p_source": float(ev.source_emotion[:, EMOTIONS.index(emotion)].mean()),
+            "p_result": float(ev.results.series.emotion[:, EMOTIONS.index(emotion)].mean())
+            if ev.results.series.emotion is not None else float("nan"),
         })
         mid = len(inputs.source) // 2
         box = landmark_boxes(inputs.source_landmarks[mid : mid + 1])[0]
@@ -166,7 +176,7 @@ def _pct(value: float | None) -> str:
 def table(rows: list[dict]) -> list[str]:
     """Printable lines: one per clip and emotion, with the goals' verdicts."""
     lines = [f"{'clip':32s} {'emotion':10s} {'src%':>4s} {'res%':>4s}  {'PCC':>5s} {'outside':>7s} "
-             f"{'still%IOD':>9s} {'flicker':>7s}  verdict"]
+             f"{'still%IOD':>9s} {'flicker':>7s}  {'reads as (src->res)':22s} {'p(target)':9s} verdict"]
     for r in rows:
         verdict = []
         if r["result"] is not None and r["emotion"] in STRONG:
@@ -178,15 +188,17 @@ def table(rows: list[dict]) -> list[str]:
         pcc = "    -" if r["pcc"] is None or not np.isfinite(r["pcc"]) else f"{r['pcc']:5.2f}"
         flick = "      -" if r["flicker"] is None or not np.isfinite(r["flicker"]) else f"{r['flicker']:7.2f}"
         lines.append(f"{r['clip']:32s} {r['emotion']:10s} {_pct(r['source']):>4s} {_pct(r['result']):>4s}  {pcc} "
-                     f"{r['outside']:7.2f} {r['still']:9.2f} {flick}  {', '.join(verdict)}")
+                     f"{r['outside']:7.2f} {r['still']:9.2f} {flick}  {r['source_reads_as'] + '->' + r['reads_as']:22s} "
+                     f"{r['p_source']:.2f}>{r['p_result']:.2f} "
+                     f"{', '.join(verdict)}")
     return lines
 
 
-def run(quick: bool, sheets: Path | None = None, spec_suffix: str = "") -> dict:
+def run(quick: bool, sheets: Path | None = None, spec_suffix: str = "", only: str = "") -> dict:
     sheets = sheets or (Path(os.environ["NED_SHEETS"]) if os.environ.get("NED_SHEETS") else None)
     models = FaceMeshModels.load()
     classifier = EmotionClassifier.load()
-    clips = [c for c in CLIPS if not quick or c.name in QUICK_CLIPS]
+    clips = [c for c in CLIPS if (not quick or c.name in QUICK_CLIPS) and only in c.name]
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="ned-bench-expr-") as tmp:
         config = replace(NedConfig(), cache_dir=Path(tmp) / "cache")
@@ -214,7 +226,8 @@ if __name__ == "__main__":
         args = sys.argv[1:]
         out = Path(args[args.index("--sheets") + 1]) if "--sheets" in args else None
         suffix = args[args.index("--suffix") + 1] if "--suffix" in args else ""
-        print("\n".join(run("--quick" in args, out, suffix)["notes"]))
+        only = args[args.index("--clip") + 1] if "--clip" in args else ""
+        print("\n".join(run("--quick" in args, out, suffix, only)["notes"]))
     else:
         from benchkit.standalone import main
 

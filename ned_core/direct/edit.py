@@ -1,22 +1,28 @@
 """Replace the emotion a performance shows by target offsets, keeping its dynamics and its speech.
 
-``out = x - strength * E + target`` where ``E`` is the source's emotional offset (the prototype
-fit of its tonic level, see :mod:`ned_core.direct.baseline`). Everything else in ``x`` — the
-actor's own rest, blinks, brow emphasis, speech — rides on unchanged, so dynamics are moved to
-the new level rather than deleted. Emotion channels are kept at or above ``min(0, lowest source
-value)``. The speech channels (jaw_open, lips_part) are never reshaped: where the change asks
-for more opening it is added as a slow offset; where it asks for less, the channel's tonic level
-is lowered first (closures stay closed), and what remains scales the channel's motion by a slow
-gain of at least ``config.min_speech_gain``.
+``out = x - strength * tonic + target`` per channel, where ``tonic`` is what the face holds (the
+slow, low percentile of each channel, see :mod:`ned_core.direct.baseline`): the held expression
+is undone as a whole (a smiling actor made sad stops smiling: corners, cheeks, raised upper lip),
+not only the part an emotion prototype explains. A channel the target itself uses keeps the
+source's held level where that is already higher (``max(target, strength * tonic)``), so a
+source that shows the target emotion is not weakened. Everything above the tonic level — blinks,
+brow emphasis, speech — rides on unchanged, so dynamics are moved to the new level rather than
+deleted. Emotion channels are kept at or above ``min(0, lowest source
+value)``. The speech channels (jaw_open, lips_part) are never reshaped: their tonic level is the slow
+component of the opening (in a still or a silent stretch, the whole opening), which is
+expression and is undone like any held channel; where the change asks for more opening it is
+added as a slow offset; where it asks for less, the channel's tonic level is lowered first
+(closures stay closed), and what remains scales the channel's motion by a slow gain of at least
+``config.min_speech_gain``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ned_core.direct.baseline import emotion_amounts, tonic_level
+from ned_core.direct.baseline import tonic_level
 from ned_core.direct.config import DirectConfig
-from ned_core.direct.prototypes import SPEECH_CHANNELS, channel_indices, prototype_matrix
+from ned_core.direct.prototypes import DYNAMIC_CHANNELS, SPEECH_CHANNELS, channel_indices
 
 
 def _speech_channel(x: np.ndarray, tonic: np.ndarray, delta: np.ndarray, min_gain: float) -> np.ndarray:
@@ -32,7 +38,7 @@ def _speech_channel(x: np.ndarray, tonic: np.ndarray, delta: np.ndarray, min_gai
 
 
 def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config: DirectConfig) -> np.ndarray:
-    """Remove ``strength`` of the source's emotion and add ``target``.
+    """Remove ``strength`` of the source's held expression and add ``target``.
 
     Args:
         expr: ``(T, K)`` float64 source expression sequence (finite).
@@ -44,8 +50,9 @@ def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config:
         ``(T, K)`` float64. Equal to ``expr`` exactly where ``target`` and ``strength`` are 0.
     """
     tonic = tonic_level(expr, config)
-    source = emotion_amounts(tonic) @ prototype_matrix()
-    delta = target - strength[:, None] * source
+    held = strength[:, None] * tonic
+    held[:, channel_indices(DYNAMIC_CHANNELS)] = 0.0  # blinks are dynamics, never a held expression
+    delta = np.where(target > 0, np.maximum(target - held, 0.0), target - held)
     floor = np.minimum(expr.min(axis=0), 0.0)
     out = np.maximum(expr + delta, floor)
     for col in channel_indices(SPEECH_CHANNELS):

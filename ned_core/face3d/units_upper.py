@@ -46,25 +46,25 @@ def _field(weight: np.ndarray, vector: tuple[float, float, float]) -> np.ndarray
 
 
 def brow_inner_up(anat: FaceAnatomy, side: str) -> np.ndarray:
-    """AU1, frontalis pars medialis: the inner third of the brow and the forehead above it rise 0.10 IOD."""
+    """AU1, frontalis pars medialis: the inner third of the brow and the forehead above it rise 0.15 IOD."""
     brow = anat.brows[side]
     weight = bump(anat.template, brow.inner_end, np.array([0.35, 0.42, 0.6])) * _brow_gate(anat, side)
-    return _field(weight, (0.0, -0.10, 0.0))
+    return _field(weight, (0.0, -0.15, 0.0))
 
 
 def brow_outer_up(anat: FaceAnatomy, side: str) -> np.ndarray:
-    """AU2, frontalis pars lateralis: the outer brow and the forehead above it rise 0.10 IOD."""
+    """AU2, frontalis pars lateralis: the outer brow and the forehead above it rise 0.14 IOD."""
     brow = anat.brows[side]
     weight = bump(anat.template, brow.outer_end, np.array([0.40, 0.42, 0.6])) * _brow_gate(anat, side)
-    return _field(weight, (0.0, -0.10, 0.0))
+    return _field(weight, (0.0, -0.14, 0.0))
 
 
 def brow_lower(anat: FaceAnatomy, side: str) -> np.ndarray:
-    """AU4, corrugator/depressor supercilii: the brow, mostly its inner half, drops 0.07 and moves 0.04 IOD medially."""
+    """AU4, corrugator/depressor supercilii: the brow, mostly its inner half, drops 0.10 and moves 0.05 IOD medially."""
     brow = anat.brows[side]
     centre = 0.7 * brow.inner_end + 0.3 * brow.outer_end
     weight = bump(anat.template, centre, np.array([0.45, 0.35, 0.6])) * _brow_gate(anat, side)
-    return _field(weight, (-SIDES[side] * 0.04, 0.07, 0.0))
+    return _field(weight, (-SIDES[side] * 0.05, 0.10, 0.0))
 
 
 def upper_lid_raise(anat: FaceAnatomy, side: str) -> np.ndarray:

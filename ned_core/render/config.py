@@ -43,7 +43,8 @@ class RenderConfig:
             1.2 x 0.9 IOD around the mouth.
         colour_gain_range: (low, high) clamp on the per-channel gain of the colour match (current
             frame's lip-ring mean over the retrieved frame's, in linear light).
-        synth_darkness: brightness of a synthesised interior relative to the lips' mean colour.
+        synth_darkness: brightness of a synthesised interior relative to the lips' mean colour, in linear
+            light (0.1 is about a third of the lips' brightness in sRGB: a cavity in shadow).
     """
 
     fade_margin: float = 0.2
@@ -59,7 +60,7 @@ class RenderConfig:
     max_patches: int = 64
     patch_px_per_iod: float = 80.0
     colour_gain_range: tuple[float, float] = (0.5, 2.0)
-    synth_darkness: float = 0.3
+    synth_darkness: float = 0.1
 
     def __post_init__(self) -> None:
         for f in fields(self):
