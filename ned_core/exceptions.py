@@ -422,3 +422,17 @@ class ShotEvalRequestError(EvaluationError):
 # --- identity metric (`ned eval shot --identity`: ned_core/evaluate/identity_dlib.py) ---
 class IdentityModelUnavailableError(EvaluationError):
     """The identity embedder's library (dlib) is not installed: pip install ned-render-node[identity]."""
+
+
+# --- issue 12 ---
+class UnitOverrideError(DirectError, ValueError):
+    """A per-unit override (``--unit NAME=VALUE`` or a key's ``units``) cannot be read or its value is out
+    of range; the message names the override and the accepted range."""
+
+
+class UnknownUnitError(UnitOverrideError):
+    """A unit override names no expression unit; the message lists the valid names."""
+
+
+class UnitNotInModelError(UnitOverrideError):
+    """A unit override names a unit that the face model of the chosen tier does not have."""

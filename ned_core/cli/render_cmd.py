@@ -19,7 +19,7 @@ render_options = [
                  help="Target: neutral, happy, sad, angry, fear, surprised, disgusted, with an optional "
                       "intensity 0-1.5 (happy:0.8) or a blend (happy:0.6+surprised:0.4)."),
     click.option("--keys", "keys_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-                 help="Keyframed emotion (JSON, schema EmotionKeys.1)."),
+                 help="Keyframed emotion (JSON, schema EmotionKeys.2 or .1)."),
     click.option("--reference", default=None, help="Reference clip whose style to copy ('like this clip')."),
     click.option("--track", type=int, default=None, help="Face track id (see `ned analyze`); default: largest, "
                                                          "most central face."),
@@ -45,8 +45,12 @@ def with_render_options(fn):
     return fn
 
 
+UNIT_HELP = ("Per-unit override on top of the emotion, NAME=VALUE in -1.5..1.5 (e.g. brow_inner_up=-0.5); "
+             "repeatable. Names: the expression channels and their L/R groups (`ned info` lists them).")
+
+
 def request_from_options(source, frames, start_frame, emotion, keys_file, reference, track, seed, director,
-                         checkpoint, out_dir, pattern, preview, write_composite) -> RenderRequest:
+                         checkpoint, out_dir, pattern, preview, write_composite, units=()) -> RenderRequest:
     """The RenderRequest the options describe (keys file read and parsed here, so the request is data)."""
     keys = None
     if keys_file is not None:
@@ -56,7 +60,8 @@ def request_from_options(source, frames, start_frame, emotion, keys_file, refere
             raise RenderJobError(f"--keys {keys_file}: not a readable JSON file: {e}") from e
     return RenderRequest(source=source, out_dir=str(out_dir), emotion=emotion, keys=keys, reference=reference,
                          frames=frames, start_frame=start_frame, track=track, seed=seed, director=director,
-                         checkpoint=checkpoint, pattern=pattern, preview=preview, composite=write_composite)
+                         checkpoint=checkpoint, pattern=pattern, preview=preview, composite=write_composite,
+                         units=tuple(units))
 
 
 def print_summary(summary, as_json: bool) -> None:
@@ -90,14 +95,15 @@ def print_summary(summary, as_json: bool) -> None:
 @model_dir_option
 @json_option
 @click.option("--quiet", is_flag=True, help="No progress bars.")
+@click.option("--unit", "units", multiple=True, metavar="NAME=VALUE", help=UNIT_HELP)
 def render(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
            track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
-           model_dir, as_json, quiet):
+           model_dir, as_json, quiet, units):
     """Change the emotion of a face in SOURCE; write EXR face plates (+ mask) to --out."""
     from ned_core.pipeline.render_job import render_shot
 
     request = request_from_options(source, frames, start_frame, emotion, keys_file, reference, track, seed,
-                                   director, checkpoint, out_dir, pattern, preview, write_composite)
+                                   director, checkpoint, out_dir, pattern, preview, write_composite, units)
     config = config_from_options(model_dir, ocio, input_space, cache_dir, no_cache,
                                  plates=PlateWriteConfig(compression=compression, full_frame=full_frame))
     with ProgressBars(enabled=not quiet and not as_json) as bars:

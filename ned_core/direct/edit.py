@@ -43,14 +43,15 @@ def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config:
     Args:
         expr: ``(T, K)`` float64 source expression sequence (finite).
         target: ``(T, K)`` float64 target emotional offset per frame (e.g. amounts @ prototypes).
-        strength: ``(T,)`` float64 share of the source's emotion to remove, in 0..1.
+        strength: ``(T,)`` float64 share of the source's held expression to undo, in 0..1, or
+            ``(T, K)`` per channel (unit overrides undo their channels in full).
         config: baseline settings and ``min_speech_gain``.
 
     Returns:
         ``(T, K)`` float64. Equal to ``expr`` exactly where ``target`` and ``strength`` are 0.
     """
     tonic = tonic_level(expr, config)
-    held = strength[:, None] * tonic
+    held = (strength if strength.ndim == 2 else strength[:, None]) * tonic
     held[:, channel_indices(DYNAMIC_CHANNELS)] = 0.0  # blinks are dynamics, never a held expression
     delta = np.where(target > 0, np.maximum(target - held, 0.0), target - held)
     floor = np.minimum(expr.min(axis=0), 0.0)

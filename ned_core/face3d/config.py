@@ -52,6 +52,10 @@ class FitConfig:
         pose_passes: alternations of pose (Procrustes on the rigid vertices) and rest estimate.
         solver_max_iter: iteration cap of the per-frame active-set solver (frames that do not
             settle are finished by projected gradient).
+        read_held_expression: read an expression held through the whole shot (a smile, a worried
+            brow) against the mean face instead of leaving it in the estimated rest shape, so the
+            director can undo it (``rest.release_held_expression``); False keeps the shot's
+            least-activated face as the rest.
     """
 
     z_weight: float = 0.5
@@ -66,6 +70,7 @@ class FitConfig:
     scale_smoothing: float = 4.0
     pose_passes: int = 2
     solver_max_iter: int = 30
+    read_held_expression: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.z_weight <= 1.0:
