@@ -3,9 +3,9 @@
 ``out = x - strength * tonic + target`` per channel, where ``tonic`` is what the face holds (the
 slow, low percentile of each channel, see :mod:`ned_core.direct.baseline`): the held expression
 is undone as a whole (a smiling actor made sad stops smiling: corners, cheeks, raised upper lip),
-not only the part an emotion prototype explains. A channel the target itself uses keeps the
-source's held level where that is already higher (``max(target, strength * tonic)``), so a
-source that shows the target emotion is not weakened. Everything above the tonic level — blinks,
+not only the part an emotion prototype explains; at strength 1 every held channel is replaced by
+the target's level (intensity 1 = a full, typical target, whatever the source held). Everything
+above the tonic level — blinks,
 brow emphasis, speech — rides on unchanged, so dynamics are moved to the new level rather than
 deleted. Emotion channels are kept at or above ``min(0, lowest source
 value)``. The speech channels (jaw_open, lips_part) are never reshaped: their tonic level is the slow
@@ -53,7 +53,7 @@ def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config:
     tonic = tonic_level(expr, config)
     held = (strength if strength.ndim == 2 else strength[:, None]) * tonic
     held[:, channel_indices(DYNAMIC_CHANNELS)] = 0.0  # blinks are dynamics, never a held expression
-    delta = np.where(target > 0, np.maximum(target - held, 0.0), target - held)
+    delta = target - held
     floor = np.minimum(expr.min(axis=0), 0.0)
     out = np.maximum(expr + delta, floor)
     for col in channel_indices(SPEECH_CHANNELS):

@@ -50,3 +50,27 @@ def test_emotion_channels_never_go_below_rest_or_the_source():
     target[:, CHANNEL_INDEX["nose_wrinkle"]] = -2.0
     y = redirect(x, target, np.zeros(200), DirectConfig())
     assert y[:, CHANNEL_INDEX["nose_wrinkle"]].min() == 0.0
+
+
+def test_a_held_smile_is_undone_for_another_emotion():
+    """A smiling, talking actor made sad stops smiling; the speech keeps its time course."""
+    smile = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"], CHANNEL_INDEX["upper_lip_raise"]]
+    x = _speaker(rest=0.1)
+    x[:, smile] = 0.7
+    target = np.zeros((200, NUM_CHANNELS))
+    target[:, CHANNEL_INDEX["lip_corner_depress_L"]] = 0.8
+    y = redirect(x, target, np.ones(200), DirectConfig())
+    assert np.abs(y[:, smile]).max() < 1e-9  # the whole held smile is gone, not only a prototype's share
+    assert y[:, JAW].min() == pytest.approx(0.0, abs=1e-9)  # the held-open mouth closes between syllables
+    assert np.corrcoef(x[:, JAW], y[:, JAW])[0, 1] > 0.999
+
+
+def test_a_held_level_is_replaced_by_the_target_level():
+    x = _speaker()
+    x[:, CHANNEL_INDEX["brow_inner_up_L"]] = 1.2
+    target = np.zeros((200, NUM_CHANNELS))
+    target[:, CHANNEL_INDEX["brow_inner_up_L"]] = 1.0
+    y = redirect(x, target, np.ones(200), DirectConfig())
+    np.testing.assert_allclose(y[:, CHANNEL_INDEX["brow_inner_up_L"]], 1.0)
+    half = redirect(x, 0.5 * target, np.full(200, 0.5), DirectConfig())  # intensity 0.5: halfway
+    np.testing.assert_allclose(half[:, CHANNEL_INDEX["brow_inner_up_L"]], 1.1)

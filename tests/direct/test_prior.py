@@ -56,8 +56,9 @@ def test_dynamics_ride_on_the_new_level(performance, pcc):
     y = _direct(x, "happy:1.5")
     blinks = [CHANNEL_INDEX["blink_L"], CHANNEL_INDEX["blink_R"]]
     np.testing.assert_array_equal(y[:, blinks], x[:, blinks])
-    brow = CHANNEL_INDEX["brow_outer_up_L"]  # emphasis bumps, not part of sad or happy
-    np.testing.assert_allclose(y[:, brow], x[:, brow], atol=0.02)
+    brow = CHANNEL_INDEX["brow_outer_up_L"]  # emphasis bumps, not part of sad or happy: the held level is
+    change = y[:, brow] - x[:, brow]       # undone, the bumps ride on unchanged (a slowly moving offset only)
+    assert np.abs(np.diff(change)).max() < 0.02
     inner = CHANNEL_INDEX["brow_inner_up_L"]  # emphasis bumps on a unit sadness used: kept, level lowered
     assert pcc(x[:, inner], y[:, inner]) > 0.9
 
