@@ -24,6 +24,7 @@ _FIELD_TYPES = {
     "baseline_percentile": _REAL,
     "baseline_window": _INT,
     "min_speech_gain": _REAL,
+    "max_speech_gain": _REAL,
     "geomedian_tol": _REAL,
     "geomedian_max_iter": _INT,
 }
@@ -47,6 +48,9 @@ class DirectConfig:
             The tonic track is then smoothed with a Gaussian of sigma ``baseline_window / 4``.
         min_speech_gain: lowest gain applied to the speech channels' motion when an emotion
             needs the mouth less open than the source's tonic level allows (keeps speech visible).
+        max_speech_gain: highest gain applied to the speech channels' motion while the actor talks
+            when an emotion needs the mouth more open (surprise, fear); what it cannot carry is added
+            as an offset.
         geomedian_tol: Weiszfeld stops when an iteration moves the estimate less than this
             (Euclidean norm, activation units).
         geomedian_max_iter: Weiszfeld iterations before giving up with an error.
@@ -59,6 +63,7 @@ class DirectConfig:
     baseline_percentile: float = 10.0
     baseline_window: int = 48
     min_speech_gain: float = 0.5
+    max_speech_gain: float = 1.6
     geomedian_tol: float = 1e-6
     geomedian_max_iter: int = 1000
 
@@ -75,6 +80,7 @@ class DirectConfig:
             ("baseline_percentile", 0 <= self.baseline_percentile <= 100, "in 0..100"),
             ("baseline_window", self.baseline_window >= 0, ">= 0 (0 = whole shot)"),
             ("min_speech_gain", 0 < self.min_speech_gain <= 1, "in (0, 1]"),
+            ("max_speech_gain", 1 <= self.max_speech_gain <= 3, "in [1, 3]"),
             ("geomedian_tol", self.geomedian_tol > 0, "> 0"),
             ("geomedian_max_iter", self.geomedian_max_iter >= 1, ">= 1"),
         )

@@ -88,14 +88,14 @@ def upper_lip_raise(anat: FaceAnatomy) -> np.ndarray:
 
 
 def lip_corner_pull(anat: FaceAnatomy, side: str) -> np.ndarray:
-    """AU12, zygomaticus major: the mouth corner moves along the muscle, up 0.12, out 0.12 and back
+    """AU12, zygomaticus major: the mouth corner moves along the muscle, up 0.09, out 0.10 and back
     0.04 IOD, the lips and skin around it following; the cheek above rises 0.025 IOD."""
     s = SIDES[side]
     t = anat.template
     gate = side_gate(anat.x, s)
     corner = bump(t, anat.mouth_corners[side], np.array([0.42, 0.40, 0.6])) * gate
     cheek = bump(t, surface_point(anat, s * 0.55, 0.6), 0.3) * gate
-    return _field(corner, (s * 0.12, -0.12, 0.04)) + _field(cheek, (0.0, -0.025, -0.01))
+    return _field(corner, (s * 0.10, -0.09, 0.04)) + _field(cheek, (0.0, -0.025, -0.01))
 
 
 def lip_corner_depress(anat: FaceAnatomy, side: str) -> np.ndarray:

@@ -23,10 +23,26 @@ def _jaw_target(frames, value):
     return target
 
 
-def test_more_opening_is_a_constant_offset():
+def test_more_opening_while_talking_is_a_slow_gain_closures_stay_closed():
     x = _speaker()
-    y = redirect(x, _jaw_target(200, 0.3), np.zeros(200), DirectConfig())
-    np.testing.assert_allclose(y[:, JAW] - x[:, JAW], 0.3, atol=1e-12)
+    y = redirect(x, _jaw_target(200, 0.1), np.zeros(200), DirectConfig())
+    closed = x[:, JAW] < 1e-3
+    np.testing.assert_allclose(y[closed, JAW], x[closed, JAW], atol=1e-9)  # b/p/m stay closed
+    assert np.corrcoef(x[:, JAW], y[:, JAW])[0, 1] > 0.999  # the words' time course is kept
+    assert y[:, JAW].mean() - x[:, JAW].mean() == pytest.approx(0.1, abs=0.01)  # as much more opening
+
+
+def test_more_opening_in_silence_is_an_offset():
+    x = np.zeros((50, NUM_CHANNELS))
+    y = redirect(x, _jaw_target(50, 0.3), np.zeros(50), DirectConfig())
+    np.testing.assert_allclose(y[:, JAW], 0.3, atol=1e-12)
+
+
+def test_more_opening_than_the_gain_can_carry_becomes_an_offset():
+    x = _speaker()
+    y = redirect(x, _jaw_target(200, 0.6), np.zeros(200), DirectConfig(max_speech_gain=1.5))
+    assert np.corrcoef(x[:, JAW], y[:, JAW])[0, 1] > 0.999
+    assert y[:, JAW].mean() - x[:, JAW].mean() == pytest.approx(0.6, abs=0.01)
 
 
 def test_less_opening_lowers_the_held_level_first():
