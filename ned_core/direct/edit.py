@@ -2,7 +2,9 @@
 
 ``out = x - strength * tonic + target`` per channel, where ``tonic`` is what the face holds (the
 slow, low percentile of each channel, see :mod:`ned_core.direct.baseline`): the held expression
-is undone as a whole (a smiling actor made sad stops smiling: corners, cheeks, raised upper lip),
+is undone as a whole — a smiling actor made sad stops smiling: corners, cheeks, raised upper lip — except,
+on channels the target leaves alone, a small floor (``config.held_floor``: tracking noise or the actor's
+own face, not expression),
 not only the part an emotion prototype explains; at strength 1 every held channel is replaced by
 the target's level (intensity 1 = a full, typical target, whatever the source held). Everything
 above the tonic level — blinks,
@@ -84,7 +86,11 @@ def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config:
         ``(T, K)`` float64. Equal to ``expr`` exactly where ``target`` and ``strength`` are 0.
     """
     tonic = tonic_level(expr, config)
-    held = (strength if strength.ndim == 2 else strength[:, None]) * tonic
+    # where the target leaves a channel alone, a held level within the floor is tracking noise or the
+    # actor's own face, not expression; channels the target sets, and speech, are taken whole
+    level = np.where(target == 0.0, np.maximum(tonic - config.held_floor, np.minimum(tonic, 0.0)), tonic)
+    level[:, channel_indices(SPEECH_CHANNELS)] = tonic[:, channel_indices(SPEECH_CHANNELS)]
+    held = (strength if strength.ndim == 2 else strength[:, None]) * level
     held[:, channel_indices(DYNAMIC_CHANNELS)] = 0.0  # blinks are dynamics, never a held expression
     delta = target - held
     floor = np.minimum(expr.min(axis=0), 0.0)

@@ -19,8 +19,8 @@ channel held at the same value for the whole shot cannot be told apart from the 
 the shot alone: it would become part of the rest, and an actor who smiles (or worries) through a
 shot would show no emotion to remove. :func:`release_held_expression` therefore reads the rest
 against the mean face: whatever part of the rest's difference from the mean face the action units
-explain (non-negative activations, the same weighted fit as the frames) is an expression held
-through the shot and is moved out of the rest into every frame's activations; the rest keeps only
+explain (non-negative activations, the same weighted fit as the frames) beyond a small floor is an
+expression held through the shot and is moved out of the rest into every frame's activations; the rest keeps only
 what no unit explains (the actor's own shape). This is how a still is read (against the mean
 face), so stills and shots agree. Pass a rest shape from a neutral clip of the same actor to keep
 an actor's unit-like features (a naturally low brow) in the rest instead.
@@ -83,11 +83,14 @@ def release_held_expression(rest: np.ndarray, template: np.ndarray, system: Line
         system: the fit's linear system (its unpenalised normal matrix and bounds). config: ``solver_max_iter``.
 
     Returns:
-        ``(V, 3) float64``: ``rest - D a`` with ``a >= 0`` the activations the rest holds.
+        ``(V, 3) float64``: ``rest - D a`` with ``a >= 0`` the activations the rest holds beyond
+        ``config.held_expression_floor`` (below it, a unit-like trait of the actor's own face stays in
+        the rest, so a neutral actor directed to neutral keeps the face).
     """
     rhs = (np.asarray(rest, np.float64) - template).reshape(1, -1) @ system.projector
     # unpenalised (the frames' fit applies the ridge and priors once, as for a still); a trace-relative
     # jitter keeps near-collinear units solvable
     normal = system.normal + np.eye(len(system.normal)) * 1e-9 * np.trace(system.normal)
     held = box_least_squares(normal, rhs, system.lower, system.upper, config.solver_max_iter)[0]
+    held = np.maximum(held - config.held_expression_floor, 0.0)  # a face may look a little like a unit
     return rest - (system.design @ held).reshape(-1, 3)

@@ -76,7 +76,8 @@ def test_a_held_smile_is_undone_for_another_emotion():
     target = np.zeros((200, NUM_CHANNELS))
     target[:, CHANNEL_INDEX["lip_corner_depress_L"]] = 0.8
     y = redirect(x, target, np.ones(200), DirectConfig())
-    assert np.abs(y[:, smile]).max() < 1e-9  # the whole held smile is gone, not only a prototype's share
+    # the whole held smile is gone down to the noise floor, not only a prototype's share
+    assert np.abs(y[:, smile]).max() <= DirectConfig().held_floor + 1e-9
     assert y[:, JAW].min() == pytest.approx(0.0, abs=1e-9)  # the held-open mouth closes between syllables
     assert np.corrcoef(x[:, JAW], y[:, JAW])[0, 1] > 0.999
 

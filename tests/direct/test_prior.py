@@ -47,7 +47,8 @@ def test_sad_source_directed_to_happy(performance):
     assert _mean_change(x, y, "lip_corner_pull_L", "lip_corner_pull_R") > 0.8
     assert _mean_change(x, y, "cheek_raise_L", "cheek_raise_R") > 0.6
     for sad_unit in ("brow_inner_up_L", "brow_inner_up_R", "lip_corner_depress_L", "lip_corner_depress_R"):
-        assert _mean_change(x, y, sad_unit) < -0.6
+        # undone down to the held floor (levels below it are taken for noise or the actor's own face)
+        assert _mean_change(x, y, sad_unit) < -0.6 + CONFIG.held_floor
         assert y[:, CHANNEL_INDEX[sad_unit]].mean() < 0.15  # back near the actor's rest
 
 
