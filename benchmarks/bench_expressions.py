@@ -187,10 +187,10 @@ def table(rows: list[dict]) -> list[str]:
         verdict.append("outside ok" if r["outside"] <= GOAL_OUTSIDE else "OUTSIDE HIGH")
         pcc = "    -" if r["pcc"] is None or not np.isfinite(r["pcc"]) else f"{r['pcc']:5.2f}"
         flick = "      -" if r["flicker"] is None or not np.isfinite(r["flicker"]) else f"{r['flicker']:7.2f}"
+        reads = f"{r['source_reads_as']}->{r['reads_as']}"
         lines.append(f"{r['clip']:32s} {r['emotion']:10s} {_pct(r['source']):>4s} {_pct(r['result']):>4s}  {pcc} "
-                     f"{r['outside']:7.2f} {r['still']:9.2f} {flick}  {r['source_reads_as'] + '->' + r['reads_as']:22s} "
-                     f"{r['p_source']:.2f}>{r['p_result']:.2f} "
-                     f"{', '.join(verdict)}")
+                     f"{r['outside']:7.2f} {r['still']:9.2f} {flick}  {reads:22s} "
+                     f"{r['p_source']:.2f}>{r['p_result']:.2f} {', '.join(verdict)}")
     return lines
 
 

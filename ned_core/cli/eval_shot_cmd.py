@@ -47,17 +47,17 @@ def _channels(request, loaded, config, models):
     from ned_core.evaluate.channels import channel_report
     from ned_core.face3d.embedded import EmbeddedFaceModel
     from ned_core.io.plates import open_plates
-    from ned_core.pipeline.directing import build_schedule, make_director
+    from ned_core.pipeline.directing import build_schedule, direct_track, make_director
 
     with open_plates(request.source, frames=request.frames, colour=config.colour,
                      start_frame=request.start_frame) as plates:
         first, last = plates.info.frames[0], plates.info.frames[-1]
     schedule = build_schedule(request, first, last, config)
+    director = make_director(request, config, models)
     inputs = loaded.inputs
     return channel_report(EmbeddedFaceModel.from_mean_face(config.fit), inputs.source, inputs.result,
-                          inputs.source_landmarks,
-                          inputs.result_landmarks, make_director(request, config, models), schedule,
-                          inputs.frames, request.seed)
+                          inputs.source_landmarks, inputs.result_landmarks,
+                          lambda fit: direct_track(director, schedule, inputs.frames, fit, request.seed))
 
 
 @click.command("shot")

@@ -14,16 +14,15 @@ points at the renderer; ``achieved`` short of ``moved`` at the reading.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from ned_core.direct.director import Director
-from ned_core.direct.schedule import EmotionSchedule
 from ned_core.exceptions import ShapeError
 from ned_core.face3d.embedded import EmbeddedFaceModel
-from ned_core.pipeline.directing import direct_track
+from ned_core.face3d.types import FitResult
 
 #: width in pixels the face is scaled to for the optical flow (small faces move by too few pixels to measure).
 FLOW_FACE_PX = 480.0
@@ -92,17 +91,15 @@ def flowed_landmarks(source: np.ndarray, result: np.ndarray, landmarks: np.ndarr
 
 
 def channel_report(model: EmbeddedFaceModel, source: np.ndarray, result: np.ndarray, source_landmarks: np.ndarray,
-                   result_landmarks: np.ndarray, director: Director, schedule: EmotionSchedule, frames: np.ndarray,
-                   seed: int = 0) -> ChannelReport:
+                   result_landmarks: np.ndarray, direct: Callable[[FitResult], np.ndarray]) -> ChannelReport:
     """Requested vs moved vs achieved change per channel (see the module docstring).
 
     Args:
         model: the embedded face model.
         source, result: ``(T, H, W, 3) uint8`` frames.
         source_landmarks, result_landmarks: ``(T, N >= 468, 3)`` re-analysed landmarks of source and result.
-        director: the director the render used. schedule: its schedule (covering ``frames``).
-        frames: ``(T,)`` frame numbers of the landmark rows.
-        seed: the render's seed.
+        direct: the render's direction applied to a fit of these frames -> directed ``(T, K)`` (e.g.
+            ``pipeline.directing.direct_track`` with the render's director, schedule and seed).
 
     Raises:
         ShapeError: the landmark arrays differ in frame count or are not ``(T, N, 3)``.
@@ -114,7 +111,7 @@ def channel_report(model: EmbeddedFaceModel, source: np.ndarray, result: np.ndar
     source_fit = model.fit(src, identity=identity)
     result_fit = model.fit(res, identity=source_fit.identity)
     moved_fit = model.fit(flowed_landmarks(source, result, src), identity=source_fit.identity)
-    directed = direct_track(director, schedule, np.asarray(frames, np.int64), source_fit, seed)
+    directed = np.asarray(direct(source_fit), np.float64)
     expr = source_fit.expression.astype(np.float64)
     return ChannelReport(tuple(model.channel_names), expr.mean(axis=0), (directed - expr).mean(axis=0),
                          (moved_fit.expression - expr).mean(axis=0), (result_fit.expression - expr).mean(axis=0))
