@@ -362,3 +362,17 @@ class OutputFolderBusyError(PlateWriteError):
 class UnsafeInputPathError(PlateError):
     """An input file, at the moment it is opened, leads outside the folders a confined process may read (e.g. a
     frame replaced by a symlink after the job was accepted)."""
+
+
+# --- per-unit overrides (ned_core/direct/units.py) ---
+class UnitOverrideError(DirectError, ValueError):
+    """A per-unit override (``--unit NAME=VALUE`` or a key's ``units``) cannot be read or its value is out
+    of range; the message names the override and the accepted range."""
+
+
+class UnknownUnitError(UnitOverrideError):
+    """A unit override names no expression unit; the message lists the valid names."""
+
+
+class UnitNotInModelError(UnitOverrideError):
+    """A unit override names a unit that the face model of the chosen tier does not have."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ned_core.cli.options import (
-    config_from_options, json_option, model_dir_option, noncommercial_option, with_source_options,
+    config_from_options, json_option, model_dir_option, noncommercial_option, unit_option, with_source_options,
 )
 from ned_core.exceptions import ShotEvalRequestError
 from ned_core.pipeline.directors import DIRECTORS
@@ -43,6 +43,24 @@ def _result_kind(plates, composites, emotion, reference, self_translation) -> st
     return {"--plates": "plates", "--composites": "composites"}.get(given[0], "render")
 
 
+def _channels(request, loaded, config, models):
+    """Requested vs achieved activation per channel of the render ``request`` made (see ``evaluate.channels``)."""
+    from ned_core.evaluate.channels import channel_report
+    from ned_core.face3d.embedded import EmbeddedFaceModel
+    from ned_core.io.plates import open_plates
+    from ned_core.pipeline.directing import build_schedule, direct_track, make_director
+
+    with open_plates(request.source, frames=request.frames, colour=config.colour,
+                     start_frame=request.start_frame) as plates:
+        first, last = plates.info.frames[0], plates.info.frames[-1]
+    schedule = build_schedule(request, first, last, config)
+    director = make_director(request, config, models)
+    inputs = loaded.inputs
+    return channel_report(EmbeddedFaceModel.from_mean_face(config.fit), inputs.source, inputs.result,
+                          inputs.source_landmarks, inputs.result_landmarks,
+                          lambda fit: direct_track(director, schedule, inputs.frames, fit, request.seed))
+
+
 @click.command("shot")
 @with_source_options
 @click.option("--plates", type=click.Path(path_type=Path), default=None,
@@ -64,14 +82,16 @@ def _result_kind(plates, composites, emotion, reference, self_translation) -> st
 @click.option("--identity", is_flag=True,
               help="Measure identity with dlib's face descriptor (pip install ned-render-node[identity]; "
                    "its model licence needs --allow-noncommercial).")
+@unit_option
 @noncommercial_option
 @model_dir_option
 @json_option
 def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, plates, composites, emotion,
-         reference, self_translation, track, seed, director, checkpoint, target, out_dir, identity,
+         reference, self_translation, track, seed, director, checkpoint, target, out_dir, identity, units,
          allow_noncommercial, model_dir, as_json):
     """Measure an edit of SOURCE: target-emotion recognition (vs the source's), mouth PCC and lip error,
-    identity (with --identity --allow-noncommercial), FAPD/APD/MAPD beside the paper's Table 1, and flicker."""
+    identity (with --identity --allow-noncommercial), FAPD/APD/MAPD beside the paper's Table 1, and flicker.
+    When it renders (--emotion/--reference/--self), also requested vs achieved activation per channel."""
     from ned_core.analysis import FaceMeshModels
     from ned_core.evaluate.emotion import EmotionClassifier
     from ned_core.evaluate.report import format_table
@@ -98,19 +118,30 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
         embedder = DlibIdentityEmbedder.load(
             ModelStore(replace(config.store, allow_noncommercial=allow_noncommercial)))
     models = FaceMeshModels.load(store, config.analysis)
+    request = None
     with ExitStack() as stack:
         result = plates if kind == "plates" else composites
         if kind == "render":
             result = out_dir / "render" if out_dir else Path(stack.enter_context(tempfile.TemporaryDirectory()))
             request = RenderRequest(source=source, out_dir=str(result), emotion=spec, reference=reference,
                                     frames=frames, start_frame=start_frame, track=track, seed=seed,
-                                    director=director, checkpoint=checkpoint)
+                                    director=director, checkpoint=checkpoint, units=tuple(units))
             render_shot(request, config, models=models)
             kind = "plates"
+        elif units:
+            raise ShotEvalRequestError("--unit goes with a render here (--emotion, --reference or --self)")
         loaded = load_shot_inputs(source, result, kind, config, models, frames=frames, start_frame=start_frame,
                                   track=track)
     evaluation = evaluate_shot(loaded, EmotionClassifier.load(store), target, embedder)
+    if request is not None:
+        evaluation = replace(evaluation, channels=_channels(request, loaded, config, models))
     click.echo(to_json(evaluation) if as_json else format_table(evaluation.results), nl=as_json)
+    if evaluation.channels is not None and not as_json:
+        from ned_core.evaluate.channels import format_channels
+
+        click.echo("\nexpression channels, mean over the frames (moved: optical flow source->result; "
+                   "achieved: result re-analysed by MediaPipe):\n"
+                   + format_channels(evaluation.channels))
     if out_dir is not None:
         files = write_shot_report(evaluation, loaded, out_dir)
         click.echo(f"report: {files.html}", err=as_json)

@@ -71,7 +71,7 @@ render_options = [
                  help="Target: neutral, happy, sad, angry, fear, surprised, disgusted, with an optional "
                       "intensity 0-1.5 (happy:0.8) or a blend (happy:0.6+surprised:0.4)."),
     click.option("--keys", "keys_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-                 help="Keyframed emotion (JSON, schema EmotionKeys.1)."),
+                 help="Keyframed emotion (JSON, schema EmotionKeys.2 or .1)."),
     click.option("--reference", default=None, help="Reference clip whose style to copy ('like this clip')."),
     click.option("--track", type=int, default=None, help="Face track id (see `ned analyze`); default: largest, "
                                                          "most central face."),
@@ -94,3 +94,10 @@ render_options = [
 def with_render_options(fn):
     """Adds the emotion, director and output options of `ned render`."""
     return _apply(render_options, fn)
+
+
+#: ``--unit NAME=VALUE`` (repeatable): per-unit overrides on top of the emotion (``ned render``, ``ned eval shot``).
+unit_option = click.option(
+    "--unit", "units", multiple=True, metavar="NAME=VALUE",
+    help="Per-unit override on top of the emotion, NAME=VALUE in -1.5..1.5 (e.g. brow_inner_up=-0.5); "
+         "repeatable. Names: the expression channels and their L/R groups (`ned info` lists them).")

@@ -9,7 +9,8 @@ import click
 
 from ned_core.cli.common import print_summary
 from ned_core.cli.options import (
-    config_from_options, json_option, model_dir_option, quiet_option, with_render_options, with_source_options,
+    config_from_options, json_option, model_dir_option, quiet_option, unit_option, with_render_options,
+    with_source_options,
 )
 from ned_core.cli.progress_bar import ProgressBars
 from ned_core.exceptions import RenderJobError
@@ -18,7 +19,7 @@ from ned_core.pipeline.request import RenderRequest
 
 
 def request_from_options(source, frames, start_frame, emotion, keys_file, reference, track, seed, director,
-                         checkpoint, out_dir, pattern, preview, write_composite) -> RenderRequest:
+                         checkpoint, out_dir, pattern, preview, write_composite, units=()) -> RenderRequest:
     """The RenderRequest the options describe (keys file read and parsed here, so the request is data)."""
     keys = None
     if keys_file is not None:
@@ -28,7 +29,8 @@ def request_from_options(source, frames, start_frame, emotion, keys_file, refere
             raise RenderJobError(f"--keys {keys_file}: not a readable JSON file: {e}") from e
     return RenderRequest(source=source, out_dir=str(out_dir), emotion=emotion, keys=keys, reference=reference,
                          frames=frames, start_frame=start_frame, track=track, seed=seed, director=director,
-                         checkpoint=checkpoint, pattern=pattern, preview=preview, composite=write_composite)
+                         checkpoint=checkpoint, pattern=pattern, preview=preview, composite=write_composite,
+                         units=tuple(units))
 
 
 @click.command()
@@ -37,17 +39,16 @@ def request_from_options(source, frames, start_frame, emotion, keys_file, refere
 @model_dir_option
 @json_option
 @quiet_option
-
-
+@unit_option
 def render(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
            track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
-           model_dir, as_json, quiet):
+           model_dir, as_json, quiet, units):
     """Change the emotion of a face in SOURCE; write EXR face plates (+ mask) to --out."""
     from ned_core.io.output_lock import output_folder_lock
     from ned_core.pipeline.render_job import render_shot
 
     request = request_from_options(source, frames, start_frame, emotion, keys_file, reference, track, seed,
-                                   director, checkpoint, out_dir, pattern, preview, write_composite)
+                                   director, checkpoint, out_dir, pattern, preview, write_composite, units)
     config = config_from_options(model_dir, ocio, input_space, cache_dir, no_cache,
                                  plates=PlateWriteConfig(compression=compression, full_frame=full_frame))
     with output_folder_lock(out_dir), ProgressBars(enabled=not quiet and not as_json) as bars:

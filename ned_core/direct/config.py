@@ -23,7 +23,9 @@ _FIELD_TYPES = {
     "ease": (str,),
     "baseline_percentile": _REAL,
     "baseline_window": _INT,
+    "held_floor": _REAL,
     "min_speech_gain": _REAL,
+    "max_speech_gain": _REAL,
     "geomedian_tol": _REAL,
     "geomedian_max_iter": _INT,
 }
@@ -45,8 +47,13 @@ class DirectConfig:
         baseline_window: frames of the sliding window the tonic level is taken over, so that a
             performance whose emotion changes inside the shot is followed; 0 = the whole shot.
             The tonic track is then smoothed with a Gaussian of sigma ``baseline_window / 4``.
+        held_floor: a held (tonic) level of an emotion channel up to this (activation units) is kept:
+            tracking noise or the actor's own face, not expression; above it, the excess is undone.
         min_speech_gain: lowest gain applied to the speech channels' motion when an emotion
             needs the mouth less open than the source's tonic level allows (keeps speech visible).
+        max_speech_gain: highest gain applied to the speech channels' motion while the actor talks
+            when an emotion needs the mouth more open (surprise, fear); what it cannot carry is added
+            as an offset.
         geomedian_tol: Weiszfeld stops when an iteration moves the estimate less than this
             (Euclidean norm, activation units).
         geomedian_max_iter: Weiszfeld iterations before giving up with an error.
@@ -58,7 +65,9 @@ class DirectConfig:
     ease: str = "smoothstep"
     baseline_percentile: float = 10.0
     baseline_window: int = 48
+    held_floor: float = 0.1
     min_speech_gain: float = 0.5
+    max_speech_gain: float = 1.6
     geomedian_tol: float = 1e-6
     geomedian_max_iter: int = 1000
 
@@ -74,7 +83,9 @@ class DirectConfig:
             ("ease", self.ease in EASES, f"one of {', '.join(EASES)}"),
             ("baseline_percentile", 0 <= self.baseline_percentile <= 100, "in 0..100"),
             ("baseline_window", self.baseline_window >= 0, ">= 0 (0 = whole shot)"),
+            ("held_floor", 0 <= self.held_floor <= 1, "in 0..1"),
             ("min_speech_gain", 0 < self.min_speech_gain <= 1, "in (0, 1]"),
+            ("max_speech_gain", 1 <= self.max_speech_gain <= 3, "in [1, 3]"),
             ("geomedian_tol", self.geomedian_tol > 0, "> 0"),
             ("geomedian_max_iter", self.geomedian_max_iter >= 1, ">= 1"),
         )

@@ -11,6 +11,7 @@ from ned_core.direct.director import check_expression
 from ned_core.direct.edit import redirect
 from ned_core.direct.prototypes import PROTOTYPES_VERSION, prototype_matrix
 from ned_core.direct.schedule import EmotionSchedule
+from ned_core.direct.units import apply_overrides
 from ned_core.exceptions import ScheduleTargetError
 
 
@@ -19,7 +20,8 @@ class EmotionPriorDirector:
 
     Per frame: the source's emotional offset (prototype fit of its tonic level) is removed with
     weight ``min(intensity, 1)`` and ``sum_e amount_e * prototype_e`` is added, where the amounts
-    are the schedule's weights x intensity; dynamics and speech are kept (see
+    are the schedule's weights x intensity (per-unit overrides replace the target on their channels,
+    see :mod:`ned_core.direct.units`); dynamics and speech are kept (see
     :mod:`ned_core.direct.edit`). Intensity 0 returns the source exactly. The prior has no
     randomness: ``seed`` is accepted for the interface and does not change the result.
     """
@@ -43,8 +45,9 @@ class EmotionPriorDirector:
             )
         values = check_expression(expr, schedule.n_frames, schedule.first_frame)
         sample = schedule.sample()
-        target = sample.amounts @ prototype_matrix()
-        out = redirect(values, target, np.minimum(sample.intensity, 1.0), self.config)
+        target, strength = apply_overrides(sample.amounts @ prototype_matrix(), np.minimum(sample.intensity, 1.0),
+                                           sample.unit_values, sample.unit_mask)
+        out = redirect(values, target, strength, self.config)
         return out.astype(np.asarray(expr).dtype, copy=False)
 
     def metadata(self) -> dict[str, str]:

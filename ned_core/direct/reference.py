@@ -18,6 +18,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ned_core.direct.baseline import emotion_amounts
+from ned_core.direct.units import apply_overrides
 from ned_core.direct.config import DirectConfig
 from ned_core.direct.director import check_expression
 from ned_core.direct.edit import redirect
@@ -152,9 +153,10 @@ class ReferenceStyleDirector:
                 "without 'emotion'), not emotion labels"
             )
         values = check_expression(expr, schedule.n_frames, schedule.first_frame)
-        intensity = schedule.sample().intensity
-        target = intensity[:, None] * self.style.offset[None, :]
-        out = redirect(values, target, np.minimum(intensity, 1.0), self.config)
+        sample = schedule.sample()
+        target, strength = apply_overrides(sample.intensity[:, None] * self.style.offset[None, :],
+                                           np.minimum(sample.intensity, 1.0), sample.unit_values, sample.unit_mask)
+        out = redirect(values, target, strength, self.config)
         return out.astype(np.asarray(expr).dtype, copy=False)
 
     def metadata(self) -> dict[str, str]:

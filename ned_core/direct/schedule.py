@@ -11,12 +11,13 @@ nearest key holds.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ned_core.direct.config import EASES
 from ned_core.direct.labels import check_intensity
+from ned_core.direct.units import UnitOverrides, check_unit, override_arrays
 from ned_core.exceptions import (
     EmotionKeysFormatError,
     EmotionWeightError,
@@ -36,18 +37,23 @@ class EmotionKey:
             intensity-only key (the target emotion comes from a reference clip).
         intensity: 0..1.5.
         transition: frames of the eased change that ends on this key (>= 1).
+        units: per-unit overrides on top of the emotion (``((unit, value), ...)``, see
+            :mod:`ned_core.direct.units`); they ease between keys like the emotion.
     """
 
     frame: int
     weights: tuple[float, ...] | None
     intensity: float
     transition: int
+    units: UnitOverrides = ()
 
     def __post_init__(self) -> None:
         where = f"key at frame {self.frame}"
         check_intensity(self.intensity, where)
         if isinstance(self.transition, bool) or not isinstance(self.transition, int) or self.transition < 1:
             raise EmotionKeysFormatError(f"{where}: transition must be an integer >= 1 frames, got {self.transition!r}")
+        for name, value in self.units:
+            check_unit(name, value, where)
         if self.weights is not None:
             ok = len(self.weights) == len(EMOTIONS) and all(w >= 0 for w in self.weights)
             if not ok or not math.isclose(sum(self.weights), 1.0, abs_tol=1e-9):
@@ -65,11 +71,15 @@ class ScheduleSample:
         weights: ``(T, 7)`` float64 emotion mix per frame (rows sum to 1; all zero for an
             intensity-only schedule).
         intensity: ``(T,)`` float64.
+        unit_values: ``(T, K)`` float64 per-unit override values, weighted by ``unit_mask``.
+        unit_mask: ``(T, K)`` float64 in 0..1, 1 where a channel is overridden (eased between keys).
     """
 
     frames: np.ndarray
     weights: np.ndarray
     intensity: np.ndarray
+    unit_values: np.ndarray
+    unit_mask: np.ndarray
 
     @property
     def amounts(self) -> np.ndarray:
@@ -125,6 +135,13 @@ class EmotionSchedule:
         if len({k.weights is None for k in self.keys}) > 1:
             raise EmotionKeysFormatError("either every key names an emotion or none does (reference clip)")
 
+    def with_units(self, overrides: UnitOverrides) -> EmotionSchedule:
+        """The schedule with ``overrides`` added to every key (a key's own override of a unit wins)."""
+        if not overrides:
+            return self
+        keys = tuple(replace(k, units=tuple(sorted({**dict(overrides), **dict(k.units)}.items()))) for k in self.keys)
+        return replace(self, keys=keys)
+
     @property
     def labelled(self) -> bool:
         """True when the keys name emotions; False for an intensity-only (reference) schedule."""
@@ -173,7 +190,11 @@ class EmotionSchedule:
         mixed = weights[before] * (1.0 - s) + weights[after] * s
         safe = np.where(out_intensity > 0, out_intensity, 1.0)[:, None]
         out_weights = np.where(out_intensity[:, None] > 0, out_amounts / safe, mixed)
-        return ScheduleSample(frames=frames, weights=out_weights, intensity=out_intensity)
+        values, mask = (np.stack(a) for a in zip(*(override_arrays(k.units) for k in self.keys)))
+        unit_mask = mask[before] * (1.0 - s) + mask[after] * s
+        unit_values = values[before] * (1.0 - s) + values[after] * s  # values are 0 where not overridden
+        return ScheduleSample(frames=frames, weights=out_weights, intensity=out_intensity,
+                              unit_values=unit_values, unit_mask=unit_mask)
 
     def at(self, frame: int) -> tuple[np.ndarray, float]:
         """Weights ``(7,)`` float64 and intensity at one frame."""

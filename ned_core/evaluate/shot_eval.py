@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ned_core.evaluate.channels import ChannelReport
 from ned_core.evaluate.config import PAPER_CROP, PAPER_MOUTH_WINDOW, EvalConfig
 from ned_core.evaluate.contact import contact_sheet
 from ned_core.evaluate.emotion import EmotionClassifier
@@ -42,12 +43,14 @@ class ShotEvaluation:
         source_emotion: ``(T, 7) float64`` the source's class probabilities, ``EMOTIONS`` order.
         source_identity_baseline: mean identity distance between the source's own faces
             :data:`IDENTITY_BASELINE_LAG` frames apart (None: no embedder, or a single frame).
+        channels: requested vs achieved activation per channel (None: the result was not rendered here).
     """
 
     results: EvalResults
     source_emotion_rate: float | None
     source_emotion: np.ndarray
     source_identity_baseline: float | None = None
+    channels: ChannelReport | None = None
 
 
 def eval_config_for(loaded: LoadedShot) -> EvalConfig:
@@ -113,11 +116,14 @@ def _identity_note(distance: float, baseline: float | None, config: EvalConfig, 
 
 def to_json(evaluation: ShotEvaluation) -> str:
     """An ``EvalResults.1`` document (readable by ``results.from_json``) plus ``source_emotion_rate``,
-    ``source_emotion`` (per-frame source probabilities) and ``source_identity_baseline``."""
+    ``source_emotion`` (per-frame source probabilities), ``source_identity_baseline`` and, when measured,
+    ``channels`` (``{channel: {source, requested, moved, achieved}}``)."""
     doc = to_dict(evaluation.results)
     doc["source_emotion_rate"] = evaluation.source_emotion_rate
     doc["source_emotion"] = evaluation.source_emotion.tolist()
     doc["source_identity_baseline"] = evaluation.source_identity_baseline
+    if evaluation.channels is not None:
+        doc["channels"] = evaluation.channels.as_dict()
     return json.dumps(doc, indent=1, allow_nan=False)
 
 
@@ -135,9 +141,15 @@ def from_json(text: str) -> ShotEvaluation:
     if "source_emotion" not in doc or "source_emotion_rate" not in doc:
         raise EvalResultsFormatError("shot evaluation lacks source_emotion / source_emotion_rate")
     rate, baseline = doc["source_emotion_rate"], doc.get("source_identity_baseline")  # baseline: optional
+    channels = None
+    if doc.get("channels"):
+        table = doc["channels"]
+        names = tuple(table)
+        channels = ChannelReport(names, *(np.array([table[n][f] for n in names], dtype=np.float64)
+                                          for f in ChannelReport.FIELDS))
     return ShotEvaluation(results, None if rate is None else float(rate),
                           np.asarray(doc["source_emotion"], dtype=np.float64),
-                          None if baseline is None else float(baseline))
+                          None if baseline is None else float(baseline), channels)
 
 
 def write_shot_report(evaluation: ShotEvaluation, loaded: LoadedShot, out_dir: Path | str) -> ReportFiles:

@@ -52,6 +52,12 @@ class FitConfig:
         pose_passes: alternations of pose (Procrustes on the rigid vertices) and rest estimate.
         solver_max_iter: iteration cap of the per-frame active-set solver (frames that do not
             settle are finished by projected gradient).
+        read_held_expression: read an expression held through the whole shot (a smile, a worried
+            brow) against the mean face instead of leaving it in the estimated rest shape, so the
+            director can undo it (``rest.release_held_expression``); False keeps the shot's
+            least-activated face as the rest.
+        held_expression_floor: activation a held unit must exceed to be read as expression (the
+            excess is); below it a unit-like trait of the actor's face (a low brow) stays in the rest.
     """
 
     z_weight: float = 0.5
@@ -66,6 +72,8 @@ class FitConfig:
     scale_smoothing: float = 4.0
     pose_passes: int = 2
     solver_max_iter: int = 30
+    read_held_expression: bool = True
+    held_expression_floor: float = 0.15
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.z_weight <= 1.0:
@@ -90,6 +98,9 @@ class FitConfig:
                 "FitConfig.rest_iterations, pose_passes and solver_max_iter must be >= 1, got "
                 f"{self.rest_iterations}, {self.pose_passes}, {self.solver_max_iter}"
             )
+        if not 0.0 <= self.held_expression_floor <= self.max_activation:
+            raise FitConfigError(f"FitConfig.held_expression_floor must be in 0..max_activation, "
+                                 f"got {self.held_expression_floor}")
         if self.rigid_threshold <= 0 or self.outlier_mads <= 0:
             raise FitConfigError(
                 "FitConfig.rigid_threshold and outlier_mads must be > 0, got "

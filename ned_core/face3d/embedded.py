@@ -10,7 +10,7 @@ from ned_core.face3d.basis import ExpressionBasis, build_expression_basis
 from ned_core.face3d.channels import SPEECH_CHANNEL
 from ned_core.face3d.config import FitConfig
 from ned_core.face3d.pose import fit_poses
-from ned_core.face3d.rest import estimate_rest
+from ned_core.face3d.rest import estimate_rest, release_held_expression
 from ned_core.face3d.solver import box_least_squares
 from ned_core.face3d.system import build_system
 from ned_core.face3d.template import NUM_VERTICES
@@ -27,7 +27,9 @@ class EmbeddedFaceModel:
        than ``FitConfig.rigid_threshold``: forehead, nose bridge and sides, temples, eye corners)
        onto the frame; the scale is then smoothed over time (``FitConfig.scale_smoothing``).
     2. The actor's rest shape from the pose-normalised frames (``rest.py``); pose and rest
-       alternate ``FitConfig.pose_passes`` times, starting from the mean face.
+       alternate ``FitConfig.pose_passes`` times, starting from the mean face. With
+       ``FitConfig.read_held_expression`` an expression held through the whole shot is then
+       moved out of the rest into the activations (read against the mean face, as a still is).
     3. Per frame, the bounded, ridge-regularised least-squares expression ``e`` with
        ``Z_t ~ rest + sum_k e_k D_k`` (depth down-weighted by ``FitConfig.z_weight``, stronger
        priors on ``FitConfig.channel_priors``), solved for all frames at once by a batched
@@ -83,6 +85,8 @@ class EmbeddedFaceModel:
         for _ in range(self.config.pose_passes if identity is None else 0):
             shapes = fit_poses(rest, pts, self._rigid, smoothing).invert(pts)
             rest = estimate_rest(shapes, self.system, self.config)
+        if identity is None and self.config.read_held_expression:
+            rest = release_held_expression(rest, self.basis.template, self.system, self.config)
         pose = fit_poses(rest, pts, self._rigid, smoothing)
         shapes = pose.invert(pts)
         system = self.system

@@ -15,8 +15,15 @@ blinks, the corners down between smiles), and for opposed units (brow up / brow 
 the rest between the extremes, so that every frame is explained with non-negative activations.
 
 Frames far from the shot's median shape (tracking glitches) are left out of the estimate. A
-channel held at the same value for the whole shot cannot be told apart from the actor's face:
-it becomes part of the rest. Pass a rest shape from a neutral clip of the same actor to avoid that.
+channel held at the same value for the whole shot cannot be told apart from the actor's face by
+the shot alone: it would become part of the rest, and an actor who smiles (or worries) through a
+shot would show no emotion to remove. :func:`release_held_expression` therefore reads the rest
+against the mean face: whatever part of the rest's difference from the mean face the action units
+explain (non-negative activations, the same weighted fit as the frames) beyond a small floor is an
+expression held through the shot and is moved out of the rest into every frame's activations; the rest keeps only
+what no unit explains (the actor's own shape). This is how a still is read (against the mean
+face), so stills and shots agree. Pass a rest shape from a neutral clip of the same actor to keep
+an actor's unit-like features (a naturally low brow) in the rest instead.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from ned_core.face3d.config import FitConfig
-from ned_core.face3d.solver import projected_gradient
+from ned_core.face3d.solver import box_least_squares, projected_gradient
 from ned_core.face3d.system import LinearSystem
 
 
@@ -65,3 +72,25 @@ def estimate_rest(shapes: np.ndarray, system: LinearSystem, config: FitConfig) -
     start = np.zeros_like(linear)
     e = projected_gradient(gradient, start, system.lower, system.upper, lipschitz, config.rest_iterations)
     return (mean - system.design @ e.mean(axis=0)).reshape(-1, 3)
+
+
+def release_held_expression(rest: np.ndarray, template: np.ndarray, system: LinearSystem,
+                            config: FitConfig) -> np.ndarray:
+    """The rest with the expression it holds against the mean face taken out (see the module docstring).
+
+    Args:
+        rest: ``(V, 3)`` rest shape from :func:`estimate_rest`. template: ``(V, 3)`` the mean face.
+        system: the fit's linear system (its unpenalised normal matrix and bounds). config: ``solver_max_iter``.
+
+    Returns:
+        ``(V, 3) float64``: ``rest - D a`` with ``a >= 0`` the activations the rest holds beyond
+        ``config.held_expression_floor`` (below it, a unit-like trait of the actor's own face stays in
+        the rest, so a neutral actor directed to neutral keeps the face).
+    """
+    rhs = (np.asarray(rest, np.float64) - template).reshape(1, -1) @ system.projector
+    # unpenalised (the frames' fit applies the ridge and priors once, as for a still); a trace-relative
+    # jitter keeps near-collinear units solvable
+    normal = system.normal + np.eye(len(system.normal)) * 1e-9 * np.trace(system.normal)
+    held = box_least_squares(normal, rhs, system.lower, system.upper, config.solver_max_iter)[0]
+    held = np.maximum(held - config.held_expression_floor, 0.0)  # a face may look a little like a unit
+    return rest - (system.design @ held).reshape(-1, 3)

@@ -99,11 +99,11 @@ def lip_corner_pull(anat: FaceAnatomy, side: str) -> np.ndarray:
 
 
 def lip_corner_depress(anat: FaceAnatomy, side: str) -> np.ndarray:
-    """AU15, depressor anguli oris: the mouth corner and the lower lip beside it drop 0.08 IOD."""
+    """AU15, depressor anguli oris: the mouth corner and the lower lip beside it drop 0.11 IOD."""
     s = SIDES[side]
     centre = anat.mouth_corners[side] + np.array([0.0, 0.08, 0.0])
     weight = bump(anat.template, centre, 0.38) * side_gate(anat.x, s)
-    return _field(weight, (s * 0.02, 0.08, 0.0))
+    return _field(weight, (s * 0.02, 0.11, 0.0))
 
 
 def lip_stretch(anat: FaceAnatomy, side: str) -> np.ndarray:

@@ -9,6 +9,7 @@ import numpy as np
 
 from ned_core.analysis import FaceMeshModels
 from ned_core.direct import Director, EmotionSchedule, parse_emotion_keys, parse_emotion_spec
+from ned_core.direct.units import check_units_in_model, parse_unit_overrides
 from ned_core.exceptions import NoFaceTrackError, RenderJobError
 from ned_core.face3d.types import FitResult
 from ned_core.io.plates import open_plates
@@ -21,18 +22,25 @@ def build_schedule(request: RenderRequest, first: int, last: int, config: NedCon
     """The per-frame target over ``first..last`` from ``--emotion`` or ``--keys``.
 
     With ``reference``, ``emotion`` is an intensity ("0.8", default 1) and keys may only carry intensity.
+    ``request.units`` are added to every key (a key's own override of a unit wins).
     """
     given = [name for name, v in (("emotion", request.emotion), ("keys", request.keys)) if v is not None]
     if len(given) > 1:
         raise RenderJobError("give either an emotion spec or a keys file, not both")
+    units = parse_unit_overrides(request.units)
     if request.keys is not None:
-        return parse_emotion_keys(request.keys, first, last, config.direct, source="keys")
+        return parse_emotion_keys(request.keys, first, last, config.direct, source="keys").with_units(units)
     spec = request.emotion
     if spec is None:
         if request.reference is None:
             raise RenderJobError("nothing to direct: give an emotion (e.g. happy:0.8), a keys file or a reference clip")
         spec = "1.0"
-    return parse_emotion_spec(spec, first, last, config.direct)
+    return parse_emotion_spec(spec, first, last, config.direct).with_units(units)
+
+
+def check_schedule_units(schedule: EmotionSchedule, channel_names: tuple[str, ...], tier: str) -> None:
+    """Every unit the schedule overrides must exist in the face model of ``tier`` (UnitNotInModelError)."""
+    check_units_in_model(tuple(u for key in schedule.keys for u in key.units), channel_names, tier)
 
 
 def reference_expression(reference: str, config: NedConfig, models: FaceMeshModels) -> np.ndarray:

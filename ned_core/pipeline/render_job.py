@@ -31,7 +31,13 @@ from ned_core.io.preview import PreviewWriter, audio_span
 from ned_core.models import ModelStore
 from ned_core.pipeline.analyze import analyze_and_fit
 from ned_core.pipeline.config import NedConfig
-from ned_core.pipeline.directing import build_schedule, direct_track, emotion_metadata, make_director
+from ned_core.pipeline.directing import (
+    build_schedule,
+    check_schedule_units,
+    direct_track,
+    emotion_metadata,
+    make_director,
+)
 from ned_core.pipeline.frame_loop import FrameLoop
 from ned_core.pipeline.frame_render import FrameRenderer
 from ned_core.pipeline.naming import plate_path
@@ -179,6 +185,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         schedule = build_schedule(request, first, last, config)  # bad emotion specs fail before any work
         models = models or FaceMeshModels.load(store, config.analysis)
         face_model = EmbeddedFaceModel.from_mean_face(config.fit)
+        check_schedule_units(schedule, face_model.channel_names, "embedded")
         director = make_director(request, config, models)
         shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
         timings["analysis+fit"] = time.perf_counter() - started

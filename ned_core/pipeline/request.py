@@ -29,6 +29,8 @@ class RenderRequest:
         pattern: plate file name with ``####`` for the frame number; ``{stem}`` is the source's name.
         preview: also write an H.264 preview movie (source audio muxed back when there is some).
         composite: also write a full-frame composite EXR sequence (source with the plate merged over).
+        units: per-unit overrides on top of the emotion, ``"NAME=VALUE"`` strings (``--unit``), applied to
+            every key (see :mod:`ned_core.direct.units`).
     """
 
     source: str
@@ -45,6 +47,7 @@ class RenderRequest:
     pattern: str = DEFAULT_PATTERN
     preview: bool = False
     composite: bool = False
+    units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -38,12 +38,15 @@ class RenderConfig:
         fill_start, fill_full: how much larger (IOD^2) the target inner-lip area must be than the
             source's before the interior is filled at all / fully (smooth in between, so the
             fill fades in rather than pops).
+        mouth_stickiness: a frame keeps the previous frame's retrieved mouth while that one's shape distance is
+            within ``1 + mouth_stickiness`` times the nearest one's (no teeth switching frame to frame).
         max_patches: most mouth patches kept per shot (bounded memory; diverse shapes kept).
         patch_px_per_iod: resolution of the stored mouth patches (pixels per IOD); a patch spans
             1.2 x 0.9 IOD around the mouth.
         colour_gain_range: (low, high) clamp on the per-channel gain of the colour match (current
             frame's lip-ring mean over the retrieved frame's, in linear light).
-        synth_darkness: brightness of a synthesised interior relative to the lips' mean colour.
+        synth_darkness: brightness of a synthesised interior relative to the lips' mean colour, in linear
+            light (0.1 is about a third of the lips' brightness in sRGB: a cavity in shadow).
     """
 
     fade_margin: float = 0.2
@@ -56,10 +59,11 @@ class RenderConfig:
     mouth_open: float = 0.03
     fill_start: float = 0.005
     fill_full: float = 0.025
+    mouth_stickiness: float = 0.5
     max_patches: int = 64
     patch_px_per_iod: float = 80.0
     colour_gain_range: tuple[float, float] = (0.5, 2.0)
-    synth_darkness: float = 0.3
+    synth_darkness: float = 0.1
 
     @property
     def reach(self) -> float:

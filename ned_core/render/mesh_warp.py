@@ -24,7 +24,8 @@ from ned_core.render.warp import mesh_box, remap
 
 
 def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
-                     config: RenderConfig, mouth_index: MouthIndex | None = None) -> RenderedFace:
+                     config: RenderConfig, mouth_index: MouthIndex | None = None,
+                     previous_mouth: int | None = None) -> RenderedFace:
     """Warp the source face from ``src`` to ``dst`` landmarks (see the module docstring).
 
     Args:
@@ -34,6 +35,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         dst: ``(478, 3)`` target landmarks, frame pixels.
         config: renderer settings.
         mouth_index: the shot's mouth index (``None``: interiors are synthesised when needed).
+        previous_mouth: the mouth-index slot the previous frame used (``flags["mouth_slot"]``), or None.
 
     Returns:
         The :class:`RenderedFace` over the box the warp changed (the fade ring's box); ``flags``
@@ -53,7 +55,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     map_x, map_y, inside = warp_field(mesh, box, step, config.exact_pad * iod)
     map_x, map_y = rigid_eye_maps(map_x, map_y, box, src_xy, dst_xy, config.eye_feather * iod)
     rgb = remap(image, map_x, map_y)
-    rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config)
+    rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth)
     return RenderedFace(frame_number, box, rgb, inside, {**flags, "fixed_topology": mesh.fixed_topology})
 
 
@@ -61,12 +63,14 @@ class MeshWarpRenderer(FaceRenderer):
     """The embedded-tier :class:`FaceRenderer`: mesh warp + mouth-interior retrieval from the shot.
 
     Call :meth:`prepare` once per shot (builds the mouth index, reading at most
-    ``config.max_patches`` frames through the context's frame reader), then :meth:`render` per frame.
+    ``config.max_patches`` frames through the context's frame reader), then :meth:`render` per frame,
+    in frame order: a frame keeps the previous frame's retrieved mouth while it still fits.
     """
 
     def __init__(self, config: RenderConfig = RenderConfig()) -> None:
         self.config = config
         self._mouth_index: MouthIndex | None = None
+        self._last_mouth: int | None = None
 
     @property
     def mouth_index(self) -> MouthIndex | None:
@@ -76,7 +80,10 @@ class MeshWarpRenderer(FaceRenderer):
     def prepare(self, shot: ShotContext) -> None:
         """Build the shot's mouth index (replacing the previous shot's)."""
         self._mouth_index = build_mouth_index(shot, self.config)
+        self._last_mouth = None
 
     def render(self, frame_number: int, frame: np.ndarray, src: np.ndarray, dst: np.ndarray) -> RenderedFace:
         """See :func:`render_mesh_warp`."""
-        return render_mesh_warp(frame_number, frame, src, dst, self.config, self._mouth_index)
+        rendered = render_mesh_warp(frame_number, frame, src, dst, self.config, self._mouth_index, self._last_mouth)
+        self._last_mouth = rendered.flags.get("mouth_slot")  # None after a frame without a retrieved mouth
+        return rendered

@@ -26,16 +26,19 @@ def fill_weight(src_opening: float, dst_opening: float, config: RenderConfig) ->
 
 
 def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
-               shape: np.ndarray, index: MouthIndex, config: RenderConfig) -> tuple[np.ndarray, int]:
+               shape: np.ndarray, index: MouthIndex, config: RenderConfig,
+               previous: int | None) -> tuple[np.ndarray, int, int]:
     """The nearest stored interior warped into the target inner lips over ``window``, colour-matched.
 
     Args:
         shape: the target's inner-lip descriptor (:func:`mouth_shape`).
+        previous: the slot the previous frame used (kept while it stays nearly as close, so the teeth
+            do not switch between source frames from one frame to the next), or None.
 
     Returns:
-        ``(fill (h, w, 3) float32, source frame number of the interior)``.
+        ``(fill (h, w, 3) float32, source frame number of the interior, slot)``.
     """
-    slot = index.nearest(shape)
+    slot = index.nearest(shape, previous, config.mouth_stickiness)
     target = dst[list(LIPS_INNER)]
     patch_pts = index.inner_lips[slot]
     field = backward_map(patch_pts, target, triangulate(target), window)
@@ -53,7 +56,7 @@ def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.nda
     mean = ring_mean(patch, crop.apply_affine(to_patch, src[list(LIPS_OUTER)]), config)
     low, high = config.colour_gain_range
     gain = np.clip(mean / np.maximum(index.ring_mean[slot], 1e-6), low, high)
-    return np.maximum(fill * gain, 0.0).astype(np.float32), int(index.frames[slot])
+    return np.maximum(fill * gain, 0.0).astype(np.float32), int(index.frames[slot]), slot
 
 
 def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
@@ -79,12 +82,14 @@ def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.n
 
 
 def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,
-               dst: np.ndarray, index: MouthIndex | None, config: RenderConfig) -> tuple[np.ndarray, dict[str, object]]:
+               dst: np.ndarray, index: MouthIndex | None, config: RenderConfig,
+               previous: int | None = None) -> tuple[np.ndarray, dict[str, object]]:
     """Fill the target mouth interior where the target opens wider than the source frame.
 
     The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
     edge. With a non-empty ``index`` the interior is the nearest stored mouth (flag
-    ``"retrieved"``, ``mouth_frame`` = its frame); otherwise it is synthesised (``"synthesised"``).
+    ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its index slot); otherwise it is
+    synthesised (``"synthesised"``).
 
     Args:
         rgb: ``(h, w, 3) float32`` warped face over ``box``.
@@ -93,6 +98,7 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
         src, dst: ``(>= 468, 2) float64`` landmarks, frame pixels.
         index: the shot's mouth index, or None when the renderer was not prepared for a shot.
         config: fill settings.
+        previous: the index slot the previous frame of the shot used (temporal coherence), or None.
 
     Returns:
         ``(rgb, flags)``: a new array when filled (else ``rgb`` itself) and ``{"mouth_fill": ...}``.
@@ -109,8 +115,8 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     if window[2] <= window[0] or window[3] <= window[1]:
         return rgb, {"mouth_fill": None}
     if index is not None and not index.empty:
-        fill, number = _retrieved(window, frame, src, dst, shape, index, config)
-        flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number}
+        fill, number, slot = _retrieved(window, frame, src, dst, shape, index, config, previous)
+        flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": slot}
     else:
         fill = _synthesised(window, frame, src, dst, config)
         flags = {"mouth_fill": MOUTH_SYNTHESISED}

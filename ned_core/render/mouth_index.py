@@ -114,15 +114,23 @@ class MouthIndex:
         """True when the shot has no open-mouth frame (interiors must be synthesised)."""
         return len(self.frames) == 0
 
-    def nearest(self, descriptor: np.ndarray) -> int:
+    def nearest(self, descriptor: np.ndarray, previous: int | None = None, stickiness: float = 0.0) -> int:
         """Slot of the stored mouth whose inner-lip shape is nearest ``descriptor (40,)`` (L2).
+
+        Args:
+            previous: the slot used for the previous frame; it is kept while its distance is within
+                ``1 + stickiness`` times the nearest one's (temporal coherence: no switching teeth).
 
         Raises:
             MouthIndexError: the index is empty.
         """
         if self.empty:
             raise MouthIndexError("the shot's mouth index is empty (no open-mouth frame); nothing to retrieve")
-        return int(np.argmin(np.linalg.norm(self.descriptors - descriptor, axis=1)))
+        dist = np.linalg.norm(self.descriptors - descriptor, axis=1)
+        best = int(np.argmin(dist))
+        if previous is not None and 0 <= previous < len(dist) and dist[previous] <= (1.0 + stickiness) * dist[best]:
+            return int(previous)
+        return best
 
 
 def _diverse(descriptors: np.ndarray, openings: np.ndarray, count: int) -> np.ndarray:

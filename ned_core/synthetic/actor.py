@@ -156,8 +156,11 @@ def animate_photo(
             f"animate_photo: expected expression ({motion.num_frames}, {NUM_CHANNELS}), got {expr.shape}"
         )
     still = model.fit(np.asarray(landmarks)[None])
+    # the photo's own face as the rest (a held expression the fit reads stays part of it: the truth is
+    # relative to the photo)
+    photo_rest = model.shapes(still.identity, still.expression)[0].astype(np.float32)
     poses = head_motion(still.pose, motion)
-    fit = replace(still, pose=poses, unexplained=np.repeat(still.unexplained, len(expr), axis=0))
+    fit = replace(still, identity=photo_rest, pose=poses, unexplained=np.repeat(still.unexplained, len(expr), axis=0))
     target = model.reconstruct(fit, expr, include_unexplained=True)
     src = np.asarray(landmarks, np.float64)[: model.num_vertices, :2]
     margin = motion.fade_margin * float(np.ptp(src[:, 0]))
@@ -170,7 +173,7 @@ def animate_photo(
         opened = (mouth_height(dst[mouth]) - mouth_height(src[mouth])) / poses.scale[i]
         opacity = float(smoothstep(0.0, MOUTH_FILL_HEIGHT, opened))
         paint_mouth(frames[i], dst[upper], dst[lower], float(poses.scale[i]), opacity)
-    return SyntheticClip(frames, expr, poses, target, still.identity, motion.fps)
+    return SyntheticClip(frames, expr, poses, target, photo_rest, motion.fps)
 
 
 def make_synthetic_actor(

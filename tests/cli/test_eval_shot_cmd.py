@@ -60,6 +60,28 @@ def test_happy_edit_is_recognised_more_often_than_the_source(happy):
     assert any("identity not measured: pass --identity --allow-noncommercial" in n for n in evaluation.results.notes)
 
 
+def test_requested_moved_and_achieved_per_channel(happy):
+    channels = shot_eval.from_json(happy[0].stdout).channels
+    pull = {n: i for i, n in enumerate(channels.names)}["lip_corner_pull_L"]
+    assert channels.requested[pull] > 0.8  # happy asks for a full smile on a neutral face
+    # the pixels carry most of it (optical flow), and the re-analysed result reads a smile too
+    assert channels.moved[pull] > 0.5 * channels.requested[pull] and channels.achieved[pull] > 0.3
+    rows = {row[0] for row in channels.rows()}
+    assert "lip_corner_pull_L" in rows
+    for name, values in channels.as_dict().items():  # only channels that changed are listed
+        changed = max(abs(values[f]) for f in ("requested", "moved", "achieved")) >= 0.05
+        assert (name in rows) == changed, name
+
+
+def test_a_unit_override_reaches_the_face(actor, happy, tmp_path):
+    result = ned(actor, "--emotion", "happy", "--unit", "brow_inner_up=1.0", "--frames", "1001-1008", "--no-cache",
+                 "--json")
+    assert result.exit_code == 0, result.output
+    channels = shot_eval.from_json(result.stdout).channels
+    inner = {n: i for i, n in enumerate(channels.names)}["brow_inner_up_L"]
+    assert channels.requested[inner] > 0.8 and channels.moved[inner] > 0.4
+
+
 def test_json_round_trips_and_the_report_is_written(happy):
     result, out = happy
     evaluation = shot_eval.from_json(result.stdout)

@@ -225,6 +225,8 @@ def bad_runs(workdir, actor):
         "emotion": [actor[1], "--emotion", "joy"],
         "reference": [actor[1], "--reference", no_face],
         "learned": [actor[1], "--emotion", "happy", "--director", "learned"],
+        "unit_name": [actor[1], "--emotion", "happy", "--unit", "brow_up=0.5"],
+        "unit_range": [actor[1], "--emotion", "happy", "--unit", "brow_inner_up=-2"],
     }
     done = run_ned_together(workdir, {name: ["render", *args, "--out", workdir / f"bad_{name}", "--quiet"]
                                       for name, args in cases.items()})
@@ -237,6 +239,8 @@ def bad_runs(workdir, actor):
     ("emotion", ("joy", *EMOTIONS)),
     ("reference", ("no_face.png", "no face")),
     ("learned", ("--checkpoint",)),
+    ("unit_name", ("brow_up", "valid units", "brow_inner_up", "lip_corner_pull_L")),
+    ("unit_range", ("brow_inner_up", "-1.5..1.5")),
 ])
 def test_bad_request_is_a_one_line_error(bad_runs, case, mentions):
     proc, out_dir = bad_runs[case]

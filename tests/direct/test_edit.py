@@ -23,10 +23,26 @@ def _jaw_target(frames, value):
     return target
 
 
-def test_more_opening_is_a_constant_offset():
+def test_more_opening_while_talking_is_a_slow_gain_closures_stay_closed():
     x = _speaker()
-    y = redirect(x, _jaw_target(200, 0.3), np.zeros(200), DirectConfig())
-    np.testing.assert_allclose(y[:, JAW] - x[:, JAW], 0.3, atol=1e-12)
+    y = redirect(x, _jaw_target(200, 0.1), np.zeros(200), DirectConfig())
+    closed = x[:, JAW] < 1e-3
+    np.testing.assert_allclose(y[closed, JAW], x[closed, JAW], atol=1e-9)  # b/p/m stay closed
+    assert np.corrcoef(x[:, JAW], y[:, JAW])[0, 1] > 0.999  # the words' time course is kept
+    assert y[:, JAW].mean() - x[:, JAW].mean() == pytest.approx(0.1, abs=0.01)  # as much more opening
+
+
+def test_more_opening_in_silence_is_an_offset():
+    x = np.zeros((50, NUM_CHANNELS))
+    y = redirect(x, _jaw_target(50, 0.3), np.zeros(50), DirectConfig())
+    np.testing.assert_allclose(y[:, JAW], 0.3, atol=1e-12)
+
+
+def test_more_opening_than_the_gain_can_carry_becomes_an_offset():
+    x = _speaker()
+    y = redirect(x, _jaw_target(200, 0.6), np.zeros(200), DirectConfig(max_speech_gain=1.5))
+    assert np.corrcoef(x[:, JAW], y[:, JAW])[0, 1] > 0.999
+    assert y[:, JAW].mean() - x[:, JAW].mean() == pytest.approx(0.6, abs=0.01)
 
 
 def test_less_opening_lowers_the_held_level_first():
@@ -50,3 +66,28 @@ def test_emotion_channels_never_go_below_rest_or_the_source():
     target[:, CHANNEL_INDEX["nose_wrinkle"]] = -2.0
     y = redirect(x, target, np.zeros(200), DirectConfig())
     assert y[:, CHANNEL_INDEX["nose_wrinkle"]].min() == 0.0
+
+
+def test_a_held_smile_is_undone_for_another_emotion():
+    """A smiling, talking actor made sad stops smiling; the speech keeps its time course."""
+    smile = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"], CHANNEL_INDEX["upper_lip_raise"]]
+    x = _speaker(rest=0.1)
+    x[:, smile] = 0.7
+    target = np.zeros((200, NUM_CHANNELS))
+    target[:, CHANNEL_INDEX["lip_corner_depress_L"]] = 0.8
+    y = redirect(x, target, np.ones(200), DirectConfig())
+    # the whole held smile is gone down to the noise floor, not only a prototype's share
+    assert np.abs(y[:, smile]).max() <= DirectConfig().held_floor + 1e-9
+    assert y[:, JAW].min() == pytest.approx(0.0, abs=1e-9)  # the held-open mouth closes between syllables
+    assert np.corrcoef(x[:, JAW], y[:, JAW])[0, 1] > 0.999
+
+
+def test_a_held_level_is_replaced_by_the_target_level():
+    x = _speaker()
+    x[:, CHANNEL_INDEX["brow_inner_up_L"]] = 1.2
+    target = np.zeros((200, NUM_CHANNELS))
+    target[:, CHANNEL_INDEX["brow_inner_up_L"]] = 1.0
+    y = redirect(x, target, np.ones(200), DirectConfig())
+    np.testing.assert_allclose(y[:, CHANNEL_INDEX["brow_inner_up_L"]], 1.0)
+    half = redirect(x, 0.5 * target, np.full(200, 0.5), DirectConfig())  # intensity 0.5: halfway
+    np.testing.assert_allclose(half[:, CHANNEL_INDEX["brow_inner_up_L"]], 1.1)

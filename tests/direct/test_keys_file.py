@@ -1,4 +1,4 @@
-"""EmotionKeys.1 files: written and read back from disk, round trip, and every error named."""
+"""EmotionKeys.2 (and .1) files: written and read back from disk, round trip, unit overrides, every error named."""
 
 import json
 
@@ -12,7 +12,9 @@ from ned_core.exceptions import (
     EmotionWeightError,
     IntensityRangeError,
     KeyFrameRangeError,
+    UnitOverrideError,
     UnknownEmotionError,
+    UnknownUnitError,
 )
 from ned_core.face3d.channels import EMOTIONS
 
@@ -79,7 +81,8 @@ def _bad(**change):
         (_bad(intesity=1.0), EmotionKeysFormatError, r"unknown field.*intesity"),
         (_bad(transition=0), EmotionKeysFormatError, r"transition"),
         (_bad(emotion=["happy"]), EmotionKeysFormatError, r"'emotion' must be"),
-        ({"schema": "EmotionKeys.2", "keys": []}, EmotionKeysFormatError, r"EmotionKeys.1.*EmotionKeys.2"),
+        ({"schema": "EmotionKeys.3", "keys": []}, EmotionKeysFormatError, r"EmotionKeys.1, EmotionKeys.2"),
+        (_bad(units={"brow_inner_up": 0.5}), EmotionKeysFormatError, r"unknown field.*units.*EmotionKeys.1"),
         ({"schema": "EmotionKeys.1", "keys": []}, EmotionKeysFormatError, r"non-empty"),
         ({"schema": "EmotionKeys.1", "keys": [{"frame": 1001}], "extra": 1}, EmotionKeysFormatError, r"extra"),
         ([1, 2], EmotionKeysFormatError, r"schema"),
@@ -102,3 +105,39 @@ def test_unreadable_files(tmp_path):
     broken.write_text("{\"schema\": ", encoding="utf-8")
     with pytest.raises(EmotionKeysFormatError, match="broken.json"):
         load_emotion_keys(broken, 1001, 1100, CONFIG)
+
+
+DOC2 = {
+    "schema": "EmotionKeys.2",
+    "keys": [
+        {"frame": 1001, "emotion": "happy", "units": {"brow_inner_up": -0.5}},
+        {"frame": 1040, "emotion": "sad", "intensity": 1.2, "units": {"lip_corner_depress_L": 1.0}},
+    ],
+}
+
+
+def test_units_round_trip_through_disk(tmp_path):
+    schedule = load_emotion_keys(_write(tmp_path, DOC2), 1001, 1100, CONFIG)
+    assert schedule.keys[0].units == (("brow_inner_up", -0.5),)
+    doc = emotion_keys_doc(schedule)
+    assert doc["schema"] == "EmotionKeys.2" and doc["keys"][1]["units"] == {"lip_corner_depress_L": 1.0}
+    again = load_emotion_keys(_write(tmp_path, doc), 1001, 1100, CONFIG)
+    a, b = schedule.sample(), again.sample()
+    np.testing.assert_allclose(a.unit_values, b.unit_values, atol=1e-12)
+    np.testing.assert_allclose(a.unit_mask, b.unit_mask, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "units, error, pattern",
+    [
+        ({"brow_up": 0.5}, UnknownUnitError, r"key 0 \(frame 1001\).*'brow_up'.*valid units:.*brow_inner_up"),
+        ({"brow_inner_up": 2.0}, UnitOverrideError, r"brow_inner_up = 2.0 is out of range.*-1.5..1.5"),
+        ({"brow_inner_up": "up"}, UnitOverrideError, r"out of range"),
+        (["brow_inner_up"], EmotionKeysFormatError, r"'units' must be"),
+    ],
+)
+def test_unit_errors_name_the_key(tmp_path, units, error, pattern):
+    doc = json.loads(json.dumps(DOC2))
+    doc["keys"][0]["units"] = units
+    with pytest.raises(error, match=pattern):
+        load_emotion_keys(_write(tmp_path, doc), 1001, 1100, CONFIG)

@@ -47,7 +47,8 @@ def test_sad_source_directed_to_happy(performance):
     assert _mean_change(x, y, "lip_corner_pull_L", "lip_corner_pull_R") > 0.8
     assert _mean_change(x, y, "cheek_raise_L", "cheek_raise_R") > 0.6
     for sad_unit in ("brow_inner_up_L", "brow_inner_up_R", "lip_corner_depress_L", "lip_corner_depress_R"):
-        assert _mean_change(x, y, sad_unit) < -0.6
+        # undone down to the held floor (levels below it are taken for noise or the actor's own face)
+        assert _mean_change(x, y, sad_unit) < -0.6 + CONFIG.held_floor
         assert y[:, CHANNEL_INDEX[sad_unit]].mean() < 0.15  # back near the actor's rest
 
 
@@ -56,8 +57,9 @@ def test_dynamics_ride_on_the_new_level(performance, pcc):
     y = _direct(x, "happy:1.5")
     blinks = [CHANNEL_INDEX["blink_L"], CHANNEL_INDEX["blink_R"]]
     np.testing.assert_array_equal(y[:, blinks], x[:, blinks])
-    brow = CHANNEL_INDEX["brow_outer_up_L"]  # emphasis bumps, not part of sad or happy
-    np.testing.assert_allclose(y[:, brow], x[:, brow], atol=0.02)
+    brow = CHANNEL_INDEX["brow_outer_up_L"]  # emphasis bumps, not part of sad or happy: the held level is
+    change = y[:, brow] - x[:, brow]       # undone, the bumps ride on unchanged (a slowly moving offset only)
+    assert np.abs(np.diff(change)).max() < 0.02
     inner = CHANNEL_INDEX["brow_inner_up_L"]  # emphasis bumps on a unit sadness used: kept, level lowered
     assert pcc(x[:, inner], y[:, inner]) > 0.9
 

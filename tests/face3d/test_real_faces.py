@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ned_core.face3d import CHANNEL_INDEX
+from ned_core.face3d import CHANNEL_INDEX, EmbeddedFaceModel, FitConfig
 
 SMILE = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"]]
 
@@ -35,7 +35,21 @@ def test_mirror_image_swaps_left_and_right(still_fits):
     assert roll[0] > 0.02 and roll[1] < -0.01  # the head tilt changes side
 
 
-def test_own_rest_reproduces_the_still(model, photo_landmarks):
+def test_own_rest_reproduces_the_still(basis, photo_landmarks):
+    model = EmbeddedFaceModel(basis, FitConfig(read_held_expression=False))
     fit = model.fit(photo_landmarks["grace_hopper"][None])
     assert fit.residual[0] < 1e-6 and np.abs(fit.expression).max() < 1e-6
     np.testing.assert_allclose(model.reconstruct(fit)[0], photo_landmarks["grace_hopper"][:468], atol=1e-3)
+
+
+def test_a_held_expression_is_read_as_in_the_still(model, still_fits, photo_landmarks):
+    """A shot that holds the astronaut's smile throughout shows the smile (not a smiling rest shape)."""
+    held = model.fit(np.repeat(photo_landmarks["astronaut"][None], 3, axis=0))
+    still = still_fits["astronaut"].expression[0]
+    floor = model.config.held_expression_floor  # what a held unit must exceed to count as expression
+    assert held.expression[:, SMILE].min() > 0.4  # the smile is read, so the director can undo it
+    expected = np.maximum(still - floor, 0.0)
+    np.testing.assert_allclose(held.expression[0, SMILE], expected[SMILE], atol=0.1)
+    assert np.abs(held.expression[0] - expected).mean() < 0.03  # the other units agree with the still too
+    exact = model.reconstruct(held, include_unexplained=True)
+    np.testing.assert_allclose(exact, np.repeat(photo_landmarks["astronaut"][None, :468], 3, axis=0), atol=1e-2)

@@ -111,3 +111,34 @@ def test_fill_fades_in_with_the_growth_of_the_opening() -> None:
     assert weights[growth < config.fill_start - 1e-9].max() == 0.0
     assert weights[growth > config.fill_full + 1e-9].min() == 1.0
     assert np.all(np.diff(weights) >= 0) and np.abs(np.diff(weights)).max() < 0.15  # no pop
+
+
+def test_a_shot_keeps_its_retrieved_mouth_while_it_fits(speaking_shot) -> None:
+    """Temporal coherence: rendering in frame order, the teeth do not switch source frame at every frame."""
+    openings = np.array([mouth_shape(lm)[1] for lm in speaking_shot.landmarks])
+    wide = speaking_shot.landmarks[int(np.argmax(openings))]
+    rows = np.argsort(openings)[: max(6, len(openings) // 3)]  # the most closed frames, opened wide
+    rows.sort()
+
+    def sources(stickiness: float) -> list[int]:
+        renderer = MeshWarpRenderer(RenderConfig(mouth_stickiness=stickiness))
+        renderer.prepare(speaking_shot)
+        used = []
+        for row in rows:
+            frame = speaking_shot.frame_reader(int(speaking_shot.frames[row]))
+            src = speaking_shot.landmarks[row]
+            jitter = (np.sin(row) * 0.004 * np.ptp(wide[:, 0]))  # target shape varies a little per frame
+            out = renderer.render(int(speaking_shot.frames[row]), frame, src, wide + jitter)
+            assert out.flags["mouth_fill"] == MOUTH_RETRIEVED
+            used.append(out.flags["mouth_frame"])
+        return used
+
+    sticky = sources(0.5)
+    assert len(set(sticky)) == 1  # one interior for the whole run of similar targets
+    index = build_mouth_index(speaking_shot, RenderConfig())
+    best = index.nearest(mouth_shape(wide)[0])
+    near = np.linalg.norm(index.descriptors - index.descriptors[best], axis=1)
+    other = int(np.argsort(near)[1])
+    assert index.nearest(index.descriptors[best], previous=other, stickiness=0.0) == best
+    assert index.nearest(0.9 * index.descriptors[best] + 0.1 * index.descriptors[other], previous=other,
+                         stickiness=10.0) == other
