@@ -194,7 +194,12 @@ def table(rows: list[dict]) -> list[str]:
     return lines
 
 
-def run(quick: bool, sheets: Path | None = None, spec_suffix: str = "", only: str = "") -> dict:
+def run(quick: bool) -> dict:
+    """The benchmark runner's entry point: every clip (``quick``: the quick set), sheets where $NED_SHEETS says."""
+    return run_table(quick)
+
+
+def run_table(quick: bool, sheets: Path | None = None, spec_suffix: str = "", only: str = "") -> dict:
     sheets = sheets or (Path(os.environ["NED_SHEETS"]) if os.environ.get("NED_SHEETS") else None)
     models = FaceMeshModels.load()
     classifier = EmotionClassifier.load()
@@ -227,7 +232,7 @@ if __name__ == "__main__":
         out = Path(args[args.index("--sheets") + 1]) if "--sheets" in args else None
         suffix = args[args.index("--suffix") + 1] if "--suffix" in args else ""
         only = args[args.index("--clip") + 1] if "--clip" in args else ""
-        print("\n".join(run("--quick" in args, out, suffix, only)["notes"]))
+        print("\n".join(run_table("--quick" in args, out, suffix, only)["notes"]))
     else:
         from benchkit.standalone import main
 

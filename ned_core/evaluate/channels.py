@@ -106,7 +106,7 @@ def channel_report(model: EmbeddedFaceModel, source: np.ndarray, result: np.ndar
     """
     src, res = np.asarray(source_landmarks), np.asarray(result_landmarks)
     if src.ndim != 3 or src.shape[2] != 3 or res.shape[:1] != src.shape[:1] or res.ndim != 3:
-        raise ShapeError(f"channel report: expected two (T, N, 3) landmark arrays, got {src.shape} and {res.shape}")
+        raise ShapeError("channel report: source and result landmarks", "two (T, N, 3) arrays", (src.shape, res.shape))
     identity = None if len(src) > 1 else model.mean_identity
     source_fit = model.fit(src, identity=identity)
     result_fit = model.fit(res, identity=source_fit.identity)
