@@ -37,6 +37,8 @@ from ned_node.worker_messages import (
 log = logging.getLogger("ned_node.jobs")
 #: Stored progress events per running job are at least this far apart (stage changes and last frames excepted).
 PROGRESS_INTERVAL_S = 0.5
+#: Pipeline warnings a ``job_done`` carries (the protocol's limits), the rest stay in the node log.
+MAX_WARNINGS, WARNING_CHARS = 100, 2000
 #: Clients whose turn in the queue is remembered (fairness); the ones served longest ago are forgotten first.
 MAX_CLIENTS_REMEMBERED = 10_000
 #: How often finished jobs past their retention time are looked for, seconds.
@@ -262,8 +264,9 @@ class JobManager:
         output = None if run.plan.inline_output else {"directory": job.spec["output"]["directory"],
                                                      "pattern": run.plan.plate_pattern()}
         elapsed = max(0.0, self.clock() - (job.started_at or job.submitted_at))
+        warnings = [w[:WARNING_CHARS] for w in message.warnings[:MAX_WARNINGS]]
         self._finish(job, "done", "job_done", {"frames_written": job.frames_done, "elapsed_s": elapsed,
-                                               "output": output})
+                                               "output": output, "warnings": warnings})
 
     def _on_failed(self, job: JobRow, message: JobFailed) -> None:
         if not message.out_of_memory:

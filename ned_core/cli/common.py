@@ -33,6 +33,7 @@ def print_summary(summary, as_json: bool) -> None:
                    "track": summary.track, "no_face_frames": list(summary.no_face_frames),
                    "preview": str(summary.preview) if summary.preview else None,
                    "composite": [str(p) for p in summary.composite], "warnings": list(summary.warnings),
+                   "failed_outputs": list(summary.failed_outputs),
                    "timings_s": summary.timings})
         return
     n = len(summary.frames)

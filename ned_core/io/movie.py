@@ -14,6 +14,7 @@ from ned_core.io.movie_decoder import MovieDecoder, MovieProbe
 from ned_core.io.movie_opencv import OpenCvDecoder
 from ned_core.io.movie_pyav import PyAVDecoder
 from ned_core.io.plate_source import PlateInfo, PlateSource, RawFrame, frame_list
+from ned_core.io.preview_audio import times_note
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,14 @@ class MovieSource(PlateSource):
 
     def _decode(self, number: int) -> RawFrame:
         return self._decoder.frame(number - self._start, self._where(number))
+
+    def media_warnings(self) -> list[str]:
+        lost = sorted(self._decoder.lost.items())
+        if not lost:
+            return []
+        frames = frame_list(tuple(index + self._start for index, _ in lost))
+        return [f"{self.info.path}: {len(lost)} damaged video packet(s) skipped at {times_note([t for _, t in lost])}; "
+                f"frames {frames} repeat the frame before them"]
 
     def files(self) -> dict[int, Path]:
         movie = Path(self.info.path)

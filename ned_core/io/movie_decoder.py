@@ -40,6 +40,7 @@ class MovieDecoder(Protocol):
 
     probe: MovieProbe
     decoded: int  # frames decoded since open: shows how much work seeks and reads cost
+    lost: dict[int, float]  # frame index -> time (s): damaged frames replaced by the frame before them
 
     def frame(self, index: int, where: str) -> RawFrame:
         """Decode frame ``index`` as RGB in the file's colour space; ``where`` labels errors."""

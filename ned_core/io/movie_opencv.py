@@ -39,6 +39,7 @@ class OpenCvDecoder:
         self.probe = MovieProbe(width=width, height=height, count=count, fps=fps_fraction(rate) if rate > 0 else None,
                                 timecode=None, pixel_type="uint8", channels=3)
         self.decoded = 0
+        self.lost: dict[int, float] = {}  # OpenCV's FFmpeg conceals damaged frames itself
         self._next = 0
 
     def frame(self, index: int, where: str) -> RawFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -29,6 +30,36 @@ def _timecode_tag(container: av.container.InputContainer, stream: av.video.strea
         if tags.get("timecode"):
             return tags["timecode"]
     return None
+
+
+@dataclass(frozen=True)
+class _Lost:
+    """A frame whose packet could not be decoded (damaged); the frame before it is shown in its place."""
+
+    time_s: float
+
+
+def _pictures(container: av.container.InputContainer,
+              stream: av.video.stream.VideoStream) -> Iterator[av.VideoFrame | _Lost]:
+    """The stream's frames in presentation order, decoded packet by packet; a damaged packet becomes a ``_Lost``.
+
+    A lost frame is placed by its packet's timestamp: before the first decoded frame that comes after it.
+    """
+    lost: list[tuple[int, float]] = []  # (timestamp, seconds) of damaged packets not yet placed
+    for packet in container.demux(stream):
+        try:
+            frames = packet.decode()
+        except av.error.FFmpegError:
+            stamp = packet.pts if packet.pts is not None else packet.dts
+            seconds = float(stamp * packet.time_base) if stamp is not None and packet.time_base else float("nan")
+            bisect.insort(lost, (stamp if stamp is not None else -1, seconds))
+            continue
+        for frame in frames:
+            while lost and frame.pts is not None and lost[0][0] < frame.pts:
+                yield _Lost(lost.pop(0)[1])
+            yield frame
+    for _, seconds in lost:
+        yield _Lost(seconds)
 
 
 def _packet_index(path: Path, index: int) -> tuple[int, list[int] | None]:
@@ -67,7 +98,9 @@ class PyAVDecoder:
         self._indexed = False  # self._pts holds the packet index (built on the first seek)
         self.probe = self._probe()
         self.decoded = 0
-        self._frames: Iterator[av.VideoFrame] | None = None
+        self._frames: Iterator[av.VideoFrame | _Lost] | None = None
+        self._held: av.VideoFrame | None = None  # the last good frame, shown in place of a lost one
+        self.lost: dict[int, float] = {}  # frame index -> time (s) of frames whose packet was damaged
         self._next = 0  # index of the frame self._frames yields next
         self._fresh = True  # nothing decoded yet: the container is at the first frame
 
@@ -104,8 +137,13 @@ class PyAVDecoder:
                                          f"(it declares {self.probe.count})")
                 self.decoded += 1
                 self._next += 1
+                if isinstance(picture, _Lost):
+                    self.lost[self._next - 1] = picture.time_s
+                    picture = self._held
+                else:
+                    self._held = picture
                 if self._next - 1 == index:
-                    return self._to_raw(picture)
+                    return self._to_raw(picture) if picture is not None else self._black()
         except av.error.FFmpegError as e:
             self._frames = None
             raise FrameReadError(f"{where}: cannot decode the frame: {e}") from e
@@ -118,8 +156,11 @@ class PyAVDecoder:
             return
         self._container.seek(pts[index], stream=self._stream, backward=True, any_frame=False)
         self._fresh = False
-        frames = self._container.decode(self._stream)
+        self._held = None
+        frames = _pictures(self._container, self._stream)
         first = next(frames, None)
+        if isinstance(first, _Lost):
+            first = None
         found = bisect.bisect_left(pts, first.pts) if first is not None and first.pts is not None else None
         if found is None or found > index or pts[found] != first.pts:
             self.decoded += first is not None
@@ -130,8 +171,8 @@ class PyAVDecoder:
     def _from_start(self) -> None:
         if not self._fresh:
             self._container.seek(self._stream.start_time or 0, stream=self._stream, backward=True)
-        self._fresh = False
-        self._frames, self._next = self._container.decode(self._stream), 0
+        self._fresh, self._held = False, None
+        self._frames, self._next = _pictures(self._container, self._stream), 0
 
     def _pts_index(self) -> list[int] | None:
         if not self._indexed:
@@ -153,6 +194,12 @@ class PyAVDecoder:
         alpha = np.ascontiguousarray(pixels[..., 3]) if pixels.shape[2] == 4 else None
         return RawFrame(rgb=rgb, alpha=alpha, straight_alpha=True)
 
+    def _black(self) -> RawFrame:
+        """The stand-in for a lost first frame (no earlier frame to hold)."""
+        rgb = np.zeros((self.probe.height, self.probe.width, 3), np.float32)
+        alpha = np.ones(rgb.shape[:2], np.float32) if self.probe.channels in (2, 4) else None
+        return RawFrame(rgb=rgb, alpha=alpha, straight_alpha=True)
+
     def close(self) -> None:
-        self._frames = None
+        self._frames = self._held = None
         self._container.close()

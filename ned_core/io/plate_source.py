@@ -211,6 +211,10 @@ class PlateSource(abc.ABC):
         """Release files and decoders; further reads raise :class:`SourceClosedError`."""
         self._closed = True
 
+    def media_warnings(self) -> list[str]:
+        """What reading skipped but survived so far (damaged packets of a movie); empty for image files."""
+        return []
+
     @abc.abstractmethod
     def files(self) -> dict[int, Path]:
         """The file holding each frame of the shot (a movie's frames all map to the movie file)."""

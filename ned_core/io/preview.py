@@ -8,10 +8,10 @@ from pathlib import Path
 import av
 import numpy as np
 
-from ned_core.exceptions import DemuxerNotAllowedError, PreviewError
+from ned_core.exceptions import PreviewError
 from ned_core.io.atomic import atomic_path, no_space_note
-from ned_core.io.demuxers import open_movie_container
 from ned_core.io.plate_source import PlateSource
+from ned_core.io.preview_audio import SourceAudio, aac_format, times_note
 
 
 
@@ -23,65 +23,50 @@ class _AudioCopy:
     """The source movie's audio between two times, re-encoded to AAC into the preview.
 
     The output stream must exist before the first video packet is muxed, so it is added on creation
-    and filled when the preview is closed.
+    and filled when the preview is closed. Problems that leave the preview usable become ``warnings``.
     """
 
-    def __init__(self, out, source_movie: Path, span_s: tuple[float, float]):
-        self.container = open_movie_container(source_movie)
-        self.stream = self.container.streams.audio[0]
-        ctx = self.stream.codec_context
-        self.rate = ctx.sample_rate or 48000
-        self.layout = ctx.layout.name if ctx.layout else "stereo"
-        self.out_stream = out.add_stream("aac", rate=self.rate, layout=self.layout)
-        self.span_s = span_s
+    def __init__(self, out, audio: SourceAudio):
+        self.audio = audio
+        self.stream = out.add_stream("aac", rate=audio.rate, layout=audio.layout)
+        self.stream.format = "fltp"
 
     @classmethod
-    def open(cls, out, source_movie: Path | None, span_s: tuple[float, float] | None) -> _AudioCopy | None:
+    def open(cls, out, source_movie: Path | None, span_s: tuple[float, float] | None,
+             warnings: list[str]) -> _AudioCopy | None:
+        """The audio copy, or None when the source has no audio or none of it can be decoded or encoded."""
         if source_movie is None or span_s is None:
             return None
         try:
-            with open_movie_container(source_movie) as probe:
-                if not probe.streams.audio:
-                    return None
-        except (av.FFmpegError, OSError, DemuxerNotAllowedError):
+            found = SourceAudio.probe(source_movie)
+            if found is None:
+                return None
+            rate, layout = aac_format(*found)
+        except (av.FFmpegError, ValueError) as e:
+            warnings.append(f"{source_movie}: the audio stream cannot be decoded or encoded as AAC ({e}); "
+                            "the preview has no audio")
             return None
-        return cls(out, source_movie, span_s)
+        return cls(out, SourceAudio(source_movie, span_s, rate, layout))
 
-    def _pieces(self):
-        """Resampled audio frames of the span, trimmed to exact samples."""
-        first, last = (int(round(t * self.rate)) for t in self.span_s)
-        resampler = av.AudioResampler(format=self.out_stream.codec_context.format.name, layout=self.layout,
-                                      rate=self.rate)
-        if first > 0:
-            self.container.seek(int(self.span_s[0] / self.stream.time_base), stream=self.stream, backward=True)
-        for frame in self.container.decode(self.stream):
-            if frame.pts is None:
-                continue
-            at = int(round(float(frame.pts * self.stream.time_base) * self.rate))
-            for rf in resampler.resample(frame):
-                lo, hi = max(first - at, 0), min(last - at, rf.samples)
-                at += rf.samples
-                if hi > lo:
-                    arr = rf.to_ndarray()
-                    width = 1 if rf.format.is_planar else len(rf.layout.channels)
-                    arr = arr[:, lo:hi] if width == 1 else arr[:, lo * width:hi * width]
-                    yield np.ascontiguousarray(arr), rf.format.name
-            if at >= last:
-                return
-
-    def write(self, out) -> None:
+    def write(self, out, warnings: list[str]) -> None:
+        """Encode the span's audio; an encoding failure keeps what was muxed before it, with a warning."""
         pts = 0
-        for arr, fmt in self._pieces():
-            piece = av.AudioFrame.from_ndarray(arr, format=fmt, layout=self.layout)
-            piece.sample_rate, piece.pts = self.rate, pts
-            pts += piece.samples
-            for packet in self.out_stream.encode(piece):
+        try:
+            for block in self.audio.blocks():
+                piece = av.AudioFrame.from_ndarray(np.ascontiguousarray(block), format="fltp",
+                                                   layout=self.audio.layout)
+                piece.sample_rate, piece.pts = self.audio.rate, pts
+                pts += piece.samples
+                for packet in self.stream.encode(piece):
+                    out.mux(packet)
+            for packet in self.stream.encode(None):
                 out.mux(packet)
-        for packet in self.out_stream.encode(None):
-            out.mux(packet)
-
-    def close(self) -> None:
-        self.container.close()
+        except (av.FFmpegError, ValueError) as e:
+            warnings.append(f"{self.audio.movie}: audio encoding stopped at {pts / self.audio.rate:.2f} s of the "
+                            f"preview ({e}); the preview keeps the audio before it")
+        if self.audio.damaged:
+            warnings.append(f"{self.audio.movie}: {len(self.audio.damaged)} damaged audio packet(s) skipped at "
+                            f"{times_note(self.audio.damaged)}; silence in their place in the preview")
 
 
 class PreviewWriter:
@@ -101,6 +86,7 @@ class PreviewWriter:
         self.fps = Fraction(fps).limit_denominator(100000)
         self.audio, self.audio_span_s = audio, audio_span_s
         self.has_audio = False
+        self.warnings: list[str] = []  # what was skipped but left the preview usable (damaged audio)
         self._frames = 0
         self._atomic = atomic_path(self.path)
         tmp = self._atomic.__enter__()
@@ -110,7 +96,7 @@ class PreviewWriter:
             self._video.width, self._video.height = self.size
             self._video.pix_fmt = "yuv420p"
             self._video.options = {"crf": "18", "preset": "veryfast"}
-            self._audio = _AudioCopy.open(self._out, audio, audio_span_s)
+            self._audio = _AudioCopy.open(self._out, audio, audio_span_s, self.warnings)
         except (av.FFmpegError, OSError, ValueError) as e:
             self._atomic.__exit__(type(e), e, e.__traceback__)
             raise PreviewError(f"{self.path}: cannot create preview movie: {e}") from e
@@ -119,8 +105,12 @@ class PreviewWriter:
         """Append one ``(H, W, 3) uint8`` sRGB frame."""
         w, h = self.size
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb8[:h, :w]), format="rgb24")
-        for packet in self._video.encode(frame):
-            self._out.mux(packet)
+        try:
+            for packet in self._video.encode(frame):
+                self._out.mux(packet)
+        except (av.FFmpegError, OSError, ValueError) as e:
+            raise PreviewError(f"{self.path}: encoding frame {self._frames} of the preview failed: {e}"
+                               f"{no_space_note(self.path.parent, e)}") from e
         self._frames += 1
 
     def discard(self) -> None:
@@ -130,8 +120,6 @@ class PreviewWriter:
         except (av.FFmpegError, OSError, ValueError):
             pass
         finally:
-            if self._audio is not None:
-                self._audio.close()
             self._atomic.__exit__(PreviewError, PreviewError("discarded"), None)
 
     def close(self, error: BaseException | None = None) -> Path:
@@ -141,17 +129,18 @@ class PreviewWriter:
                 for packet in self._video.encode(None):
                     self._out.mux(packet)
                 if self._audio is not None:
-                    self._audio.write(self._out)
+                    self._audio.write(self._out, self.warnings)
                     self.has_audio = True
             self._out.close()
         except (av.FFmpegError, OSError, ValueError) as e:
             error = error or PreviewError(f"{self.path}: writing the preview failed: {e}"
                                           f"{no_space_note(self.path.parent, e)}")
-        finally:
-            if self._audio is not None:
-                self._audio.close()
         if error is None:
-            self._atomic.__exit__(None, None, None)
+            try:
+                self._atomic.__exit__(None, None, None)  # fsync + rename into place
+            except OSError as e:
+                raise PreviewError(f"{self.path}: cannot put the preview in place: {e}"
+                                   f"{no_space_note(self.path.parent, e)}") from e
             return self.path
         self._atomic.__exit__(type(error), error, error.__traceback__)
         raise error if isinstance(error, PreviewError) else PreviewError(f"{self.path}: {error}")

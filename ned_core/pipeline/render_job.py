@@ -13,7 +13,7 @@ import numpy as np
 
 from ned_core import __version__
 from ned_core.analysis import FaceMeshModels, TrackAnalysis
-from ned_core.exceptions import PlateMetadataError
+from ned_core.exceptions import PlateMetadataError, PlateWriteError
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.composite import merge_over
 from ned_core.io.exr import (
@@ -41,6 +41,7 @@ from ned_core.pipeline.directing import (
 from ned_core.pipeline.frame_loop import FrameLoop
 from ned_core.pipeline.frame_render import FrameRenderer
 from ned_core.pipeline.naming import plate_path
+from ned_core.pipeline.optional_outputs import GuardedPreview, OptionalOutputs
 from ned_core.pipeline.request import FrameResult, RenderRequest, RenderSummary
 from ned_core.pipeline.targets import target_landmarks
 from ned_core.progress import ProgressCallback, StageTimer
@@ -99,8 +100,9 @@ class _Emitter:
     """Writes a frame's plate (+ composite) atomically (any thread), then reports it (in frame order)."""
 
     def __init__(self, request: RenderRequest, info: PlateInfo, config: NedConfig, params: dict[str, str],
-                 on_frame: Callable[[FrameResult], None] | None, timer: StageTimer):
+                 on_frame: Callable[[FrameResult], None] | None, timer: StageTimer, outputs: OptionalOutputs):
         self.request, self.info, self.config, self.params = request, info, config, params
+        self.outputs = outputs
         self.fps = info.fps or DEFAULT_FPS
         self.on_frame, self.timer = on_frame, timer
         self.plates: list[Path] = []
@@ -121,12 +123,16 @@ class _Emitter:
         path = write_face_plate(plate_path(self.request, self.info, plate.frame), plate, meta, self.config.plates)
         written = read_face_plate(path)[0] if read_back else plate
         comp = None
-        if self.request.composite:
+        if self.request.composite and self.outputs.ok("composite"):
             comp = plate_path(self.request, self.info, plate.frame, kind="comp")
             rgb = merge_over(frame.rgb, written) if has_face else frame.rgb
-            write_frame_exr(comp, plate.frame, rgb, frame.alpha,
-                            self._meta(plate.frame, has_face, "NED composite (face plate merged over the source)"),
-                            "zip")
+            try:
+                write_frame_exr(comp, plate.frame, rgb, frame.alpha,
+                                self._meta(plate.frame, has_face, "NED composite (face plate merged over the source)"),
+                                "zip")
+            except PlateWriteError as e:  # composites stop here; the ones before it are complete
+                self.outputs.fail("composite", f"stopped at frame {plate.frame}: {e}")
+                comp = None
         return _Written(path, written, has_face, comp)
 
     def report(self, done: _Written) -> None:
@@ -204,8 +210,9 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         else:
             warnings.append("no face found in the shot: every plate is transparent")
         timer = StageTimer("render", len(info.frames), progress, already=len(skip_frames & set(info.frames)))
-        emitter = _Emitter(request, info, config, params, on_frame, timer)
-        preview = _open_preview(request, source) if request.preview else None
+        outputs = OptionalOutputs()
+        emitter = _Emitter(request, info, config, params, on_frame, timer, outputs)
+        preview = GuardedPreview(lambda: _open_preview(request, source), outputs) if request.preview else None
         t_render = time.perf_counter()
         whole = request.preview or request.composite  # outputs that need every pixel colour-managed
 
@@ -234,7 +241,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                 emitter.report(done)
                 plate = done.plate
             if preview is not None:
-                preview.add(renderer.preview_frame(loaded.whole, plate) if renderer else
+                preview.add(lambda: renderer.preview_frame(loaded.whole, plate) if renderer else
                             source.colour.working_to_srgb8(loaded.whole.rgb))
 
         numbers = [n for n in info.frames if n not in skip_frames or preview is not None]
@@ -247,17 +254,20 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         timings["render+write"] = time.perf_counter() - t_render
         preview_path = preview.close() if preview is not None else None
         mouth_flags = renderer.synthesised_mouth_frames if renderer else ()
+        warnings += source.media_warnings() + (preview.media_warnings if preview is not None else [])
     if mouth_flags:
         warnings.append(f"{len(mouth_flags)} frames open the mouth wider than any frame of the shot; their mouth "
                         f"interior is synthesised (frames {mouth_flags[0]}..{mouth_flags[-1]})")
     if emitter.no_face and track is not None:
         warnings.append(f"{len(emitter.no_face)} frames without the face: transparent plates")
+    warnings += outputs.warnings(len(emitter.plates))
     for w in warnings:
         log.warning(w)
     timings["total"] = time.perf_counter() - started
     return RenderSummary(plates=tuple(emitter.plates), frames=tuple(info.frames), no_face_frames=tuple(emitter.no_face),
                          track=None if track is None else track.track.track_id, preview=preview_path,
-                         composite=tuple(emitter.composites), warnings=tuple(warnings), timings=timings)
+                         composite=tuple(emitter.composites), warnings=tuple(warnings), timings=timings,
+                         failed_outputs=tuple(outputs.failed))
 
 
 def _open_preview(request: RenderRequest, source: PlateSource) -> PreviewWriter:

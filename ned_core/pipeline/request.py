@@ -72,3 +72,4 @@ class RenderSummary:
     composite: tuple[Path, ...] = ()
     warnings: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    failed_outputs: tuple[str, ...] = ()  # optional outputs ("preview", "composite") dropped; see warnings

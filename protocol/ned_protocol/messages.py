@@ -234,6 +234,7 @@ CATALOGUE: Dict[str, MessageSpec] = {
     "job_done": MessageSpec("event", _event({
         "frames_written": COUNT, "elapsed_s": Float(0),
         "output": Nullable(Map({"directory": PATH, "pattern": Str(255, min_len=1)}), default=None),
+        "warnings": ListOf(Str(2000), 0, 100, default=[]),
     }), job_id=True),
     "job_failed": MessageSpec("event", _event({"error": ERROR_INFO, "frames_done": COUNT}), job_id=True),
 }

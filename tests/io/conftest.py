@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -12,6 +13,9 @@ import OpenImageIO as oiio
 import pytest
 import skimage.data
 from av.video.reformatter import ColorRange, Colorspace
+
+if str(Path(__file__).parent) not in sys.path:  # movie_builders, importable by the media tests
+    sys.path.insert(0, str(Path(__file__).parent))
 
 SEQ_FIRST, SEQ_LAST = 1001, 1010
 SEQ_FPS = Fraction(24000, 1001)

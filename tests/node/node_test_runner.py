@@ -10,6 +10,7 @@ honouring ``skip_frames``, ``on_frame`` after each complete plate, ``should_canc
 - ``oom_above``: raise a CUDA-style out-of-memory error while ``batch_size`` is above this (None: first run).
 - ``crash_at``: the worker process exits (as if it crashed) when it reaches this frame.
 - ``log``: append ``<frame>`` lines for every plate written here (to count renders across restarts).
+- ``warnings``: what the summary reports as warnings (e.g. an optional output that failed).
 """
 
 from __future__ import annotations
@@ -72,4 +73,4 @@ def render_shot(request, config, *, progress=None, on_frame=None, should_cancel=
                 on_frame(FrameResult(frame.number, path, True, window))
             if progress is not None:
                 progress(ProgressEvent("render", done, total, 1.0, float(total - done)))
-    return RenderSummary(tuple(plates), tuple(frames), (), None)
+    return RenderSummary(tuple(plates), tuple(frames), (), None, warnings=tuple(control.get("warnings", ())))

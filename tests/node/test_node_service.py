@@ -77,6 +77,19 @@ def test_a_job_runs_to_the_end_with_every_event(client, live):
     assert job["job_id"] in [j["job_id"] for j in client.list_jobs(["done"])]
 
 
+def test_a_job_whose_preview_failed_is_done_with_the_warning(client, live):
+    warning = "preview not written: disk full (the 4 plates are complete)"
+    set_control(live[3], warnings=[warning])
+    try:
+        job = _submit(client, live, "warned")
+        events = collect(client, job["job_id"])
+    finally:
+        set_control(live[3])
+    assert frames_of(events) == [1, 2, 3, 4]
+    assert events[-1].msg_type == "job_done" and events[-1].content["warnings"] == [warning]
+    assert client.status(job["job_id"])["state"] == "done"
+
+
 def test_cancel_is_honoured_within_one_frame(client, live):
     set_control(live[3], frame_delay=0.3)
     try:
