@@ -376,3 +376,16 @@ class UnknownUnitError(UnitOverrideError):
 
 class UnitNotInModelError(UnitOverrideError):
     """A unit override names a unit that the face model of the chosen tier does not have."""
+
+
+# --- issue 13 ---
+class NoVideoStreamError(UnsupportedFormatError):
+    """A movie file holds no video stream (an audio-only file, an empty container); the message lists its streams."""
+
+
+class EmptyFileError(UnsupportedFormatError):
+    """A source file has zero bytes."""
+
+
+class UnknownCodecError(UnsupportedFormatError):
+    """A movie's video stream uses a codec FFmpeg cannot decode (an unknown or unregistered fourcc)."""

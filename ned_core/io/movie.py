@@ -6,7 +6,10 @@ import logging
 from pathlib import Path
 from typing import Literal
 
-from ned_core.exceptions import DemuxerNotAllowedError, FrameRangeError, PlateMetadataError, UnsupportedFormatError
+from ned_core.exceptions import (
+    DemuxerNotAllowedError, EmptyFileError, FrameRangeError, NoVideoStreamError, PlateMetadataError,
+    UnknownCodecError, UnsupportedFormatError,
+)
 from ned_core.io.colour import ColourTransforms
 from ned_core.io.demuxers import check_single_file
 from ned_core.io.exr_timecode import timecode_at
@@ -57,6 +60,10 @@ class MovieSource(PlateSource):
         super().close()
 
 
+#: PyAV errors OpenCV's FFmpeg cannot do better on: no fallback (it would only add noise to the message).
+_FINAL = (DemuxerNotAllowedError, NoVideoStreamError, EmptyFileError, UnknownCodecError)
+
+
 def _open_decoder(path: Path, backend: Backend) -> MovieDecoder:
     if backend == "opencv":
         check_single_file(path)  # OpenCV's FFmpeg cannot say which demuxer it used: ask PyAV's
@@ -64,8 +71,8 @@ def _open_decoder(path: Path, backend: Backend) -> MovieDecoder:
     try:
         return PyAVDecoder(path)
     except UnsupportedFormatError as pyav_error:
-        if backend == "pyav" or isinstance(pyav_error, DemuxerNotAllowedError):
-            raise  # a refused list or playlist is not handed to OpenCV's FFmpeg either
+        if backend == "pyav" or isinstance(pyav_error, _FINAL):
+            raise  # a refused list or playlist is not handed to OpenCV's FFmpeg either; nor a file it cannot help
         try:
             decoder = OpenCvDecoder(path)
         except UnsupportedFormatError as e:
@@ -112,7 +119,8 @@ def open_movie(path: Path, frames: tuple[int, ...] | None, colour: ColourTransfo
         info = PlateInfo(path=str(path.absolute()), kind="movie", frames=wanted, width=probe.width,
                          height=probe.height, channels=probe.channels, pixel_type=probe.pixel_type, fps=probe.fps,
                          timecode=_start_timecode(probe, wanted[0] - start, path),
-                         colourspace=colour.input_space(probe.pixel_type))
+                         colourspace=colour.input_space(probe.pixel_type), field_order=probe.field_order,
+                         variable_rate=probe.variable_rate)
     except BaseException:
         decoder.close()
         raise

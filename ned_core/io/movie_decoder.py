@@ -21,6 +21,9 @@ class MovieProbe:
         timecode: ``timecode`` tag of the file's first frame (``"HH:MM:SS:FF"``), if any.
         pixel_type: ``"uint8"`` for 8-bit streams, ``"uint16"`` for deeper ones (10/12-bit ProRes, HEVC).
         channels: 1 (grey), 2 (grey + alpha), 3 (colour) or 4 (colour + alpha).
+        field_order: ``"progressive"``, or for interlaced pictures ``"tt"``/``"bb"``/``"tb"``/``"bt"`` (field
+            coded first, field shown first); None when the file does not say. Fields are never deinterlaced.
+        variable_rate: the timestamps vary; frames are numbered from them (see ``movie_timing``).
     """
 
     width: int
@@ -30,6 +33,8 @@ class MovieProbe:
     timecode: str | None
     pixel_type: PixelType
     channels: int
+    field_order: str | None = None
+    variable_rate: bool = False
 
 
 class MovieDecoder(Protocol):

@@ -13,9 +13,12 @@ import av
 import numpy as np
 from av.video.reformatter import ColorRange, Colorspace, Interpolation
 
-from ned_core.exceptions import FrameReadError, UnsupportedFormatError
+from ned_core.exceptions import (
+    EmptyFileError, FrameReadError, NoVideoStreamError, UnknownCodecError, UnsupportedFormatError,
+)
 from ned_core.io.demuxers import open_movie_container
 from ned_core.io.movie_decoder import MovieProbe
+from ned_core.io.movie_timing import FIELD_ORDERS, conform_map, nominal_rate
 from ned_core.io.plate_source import RawFrame
 
 #: Decode forward instead of seeking when the wanted frame is at most this many frames ahead.
@@ -85,14 +88,24 @@ class PyAVDecoder:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        if path.is_file() and path.stat().st_size == 0:
+            raise EmptyFileError(f"{path}: the file is empty (0 bytes)")
         try:
             self._container = open_movie_container(path, metadata_errors="ignore")
         except av.error.FFmpegError as e:
             raise UnsupportedFormatError(f"{path}: FFmpeg cannot open the movie: {e}") from e
+        streams = list(self._container.streams)
         if not self._container.streams.video:
+            names = ", ".join(f"#{n} {s.type} {s.codec_context.name if s.codec_context else '(unknown codec)'}"
+                              for n, s in enumerate(streams)) or "none"
             self._container.close()
-            raise UnsupportedFormatError(f"{path}: the file has no video stream")
+            raise NoVideoStreamError(f"{path}: the file has no video stream (its streams: {names})")
         self._stream = self._container.streams.video[0]
+        if self._stream.codec_context is None:
+            number = next(n for n, s in enumerate(streams) if s is self._stream)
+            self._container.close()
+            raise UnknownCodecError(f"{path}: video stream #{number} uses a codec FFmpeg does not know; nothing "
+                                    "can be decoded from it")
         self._stream.thread_type = "AUTO"
         self._pts: list[int] | None = None
         self._indexed = False  # self._pts holds the packet index (built on the first seek)
@@ -101,6 +114,7 @@ class PyAVDecoder:
         self._frames: Iterator[av.VideoFrame | _Lost] | None = None
         self._held: av.VideoFrame | None = None  # the last good frame, shown in place of a lost one
         self.lost: dict[int, float] = {}  # frame index -> time (s) of frames whose packet was damaged
+        self._repeat: tuple[int, RawFrame] | None = None  # the last picture of a VFR movie (held frames)
         self._next = 0  # index of the frame self._frames yields next
         self._fresh = True  # nothing decoded yet: the container is at the first frame
 
@@ -121,12 +135,34 @@ class PyAVDecoder:
         if count <= 0:
             raise UnsupportedFormatError(f"{self.path}: the video stream has no frames")
         rate = stream.average_rate or stream.guessed_rate
+        self._conform: list[int] | None = None  # frame number -> picture index (variable frame rate)
+        if stream.average_rate and stream.base_rate and stream.average_rate != stream.base_rate:
+            rate = nominal_rate(Fraction(stream.base_rate))  # the timestamps may vary: number frames by them
+            self._conform = conform_map(self._pts_index() or [], Fraction(stream.time_base), rate)
+            count = len(self._conform) if self._conform is not None else count
         return MovieProbe(width=ctx.width, height=ctx.height, count=count,
                           fps=Fraction(rate) if rate else None, timecode=_timecode_tag(self._container, stream),
-                          pixel_type="uint16" if self._deep else "uint8", channels=(1 if grey else 3) + alpha)
+                          pixel_type="uint16" if self._deep else "uint8", channels=(1 if grey else 3) + alpha,
+                          field_order=FIELD_ORDERS.get(ctx.field_order), variable_rate=self._conform is not None)
 
     def frame(self, index: int, where: str) -> RawFrame:
-        """Decode frame ``index`` (0-based) to RGB in the file's colour space, 0-1 float32."""
+        """Decode frame ``index`` (0-based) to RGB in the file's colour space, 0-1 float32.
+
+        In a variable-frame-rate movie, frame ``index`` is the picture shown at ``index / fps`` (see
+        :mod:`ned_core.io.movie_timing`); a held picture is decoded once and copied.
+        """
+        if self._conform is None:
+            return self._picture(index, where)
+        wanted = self._conform[index]
+        if self._repeat is None or self._repeat[0] != wanted:
+            raw = self._picture(wanted, where)
+            self._repeat = (wanted, raw)
+        raw = self._repeat[1]
+        return RawFrame(rgb=raw.rgb.copy(), alpha=None if raw.alpha is None else raw.alpha.copy(),
+                        straight_alpha=raw.straight_alpha)
+
+    def _picture(self, index: int, where: str) -> RawFrame:
+        """Decode picture ``index`` (0-based, presentation order)."""
         try:
             if self._frames is None or not self._next <= index <= self._next + FORWARD_DECODE_LIMIT:
                 self._restart(index)

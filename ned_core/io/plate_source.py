@@ -36,6 +36,9 @@ class PlateInfo:
         timecode: SMPTE timecode of the first frame in ``frames``, ``"HH:MM:SS:FF"`` (``;FF`` for
             drop-frame), when the source records one.
         colourspace: OpenColorIO name of the source's colour space.
+        field_order: a movie's field order (``"progressive"``, ``"tt"``, ``"bb"``, ``"tb"``, ``"bt"``) when the
+            file records it; interlaced frames are read as they are stored (never deinterlaced).
+        variable_rate: a movie with variable frame timing, its frames numbered from their timestamps at ``fps``.
     """
 
     path: str
@@ -48,6 +51,8 @@ class PlateInfo:
     fps: Fraction | None
     timecode: str | None
     colourspace: str
+    field_order: str | None = None
+    variable_rate: bool = False
 
     @property
     def has_alpha(self) -> bool:

@@ -64,6 +64,10 @@ def _job_params(info: PlateInfo, store: ModelStore, track: int | None, colourspa
         "noncommercial_models": "none",
         "colourspace": colourspace,
     }
+    if info.field_order is not None:
+        params["field_order"] = info.field_order  # interlaced sources are rendered as stored, never deinterlaced
+    if info.variable_rate:
+        params["variable_rate"] = f"frames numbered from timestamps at {info.fps} fps"
     for name in _ANALYSIS_MODELS:
         params[f"model/{name}"] = store.checksum(name)
     return params
