@@ -12,6 +12,7 @@ from ned_core.exceptions import PreviewError
 from ned_core.io.atomic import atomic_path, no_space_note
 from ned_core.io.plate_source import PlateSource
 from ned_core.io.preview_audio import SourceAudio, aac_format, times_note
+from ned_core.io.provenance import movie_metadata
 
 
 
@@ -72,6 +73,8 @@ class _AudioCopy:
 class PreviewWriter:
     """Collects sRGB frames into an H.264 (yuv420p, CRF 18) movie; audio is added when closed.
 
+    The container's metadata says the movie is synthetic (:mod:`ned_core.io.provenance`).
+
     Args:
         path: ``.mp4``/``.mov`` destination, written atomically.
         size: ``(W, H)`` of the frames (odd sizes are cropped by one pixel for 4:2:0).
@@ -91,7 +94,8 @@ class PreviewWriter:
         self._atomic = atomic_path(self.path)
         tmp = self._atomic.__enter__()
         try:
-            self._out = av.open(str(tmp), "w")
+            self._out = av.open(str(tmp), "w", options={"movflags": "use_metadata_tags"})
+            self._out.metadata.update(movie_metadata())
             self._video = self._out.add_stream("libx264", rate=self.fps)
             self._video.width, self._video.height = self.size
             self._video.pix_fmt = "yuv420p"

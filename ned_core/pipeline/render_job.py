@@ -28,6 +28,7 @@ from ned_core.io.exr_timecode import timecode_at
 from ned_core.io.plate_source import Frame, PlateInfo, PlateSource, crop_frame
 from ned_core.io.plates import open_plates
 from ned_core.io.preview import PreviewWriter, audio_span
+from ned_core.io.provenance import SYNTHETIC_KEY, comments
 from ned_core.models import ModelStore
 from ned_core.pipeline.analyze import analyze_and_fit
 from ned_core.pipeline.config import NedConfig
@@ -63,6 +64,7 @@ def _job_params(info: PlateInfo, store: ModelStore, track: int | None, colourspa
         "renderer": "mesh_warp",
         "noncommercial_models": "none",
         "colourspace": colourspace,
+        SYNTHETIC_KEY: 1,
     }
     if info.field_order is not None:
         params["field_order"] = info.field_order  # interlaced sources are rendered as stored, never deinterlaced
@@ -123,17 +125,16 @@ class _Emitter:
         With ``read_back`` the plate is read back from its file, so composites and previews show exactly
         what a compositor merging the (lossy DWA) plate file gets.
         """
-        meta = self._meta(plate.frame, has_face, "NED face plate (premultiplied RGBA + facemask.A)")
+        meta = self._meta(plate.frame, has_face, comments("NED face plate (premultiplied RGBA + facemask.A)"))
         path = write_face_plate(plate_path(self.request, self.info, plate.frame), plate, meta, self.config.plates)
         written = read_face_plate(path)[0] if read_back else plate
         comp = None
         if self.request.composite and self.outputs.ok("composite"):
             comp = plate_path(self.request, self.info, plate.frame, kind="comp")
             rgb = merge_over(frame.rgb, written) if has_face else frame.rgb
+            meta = self._meta(plate.frame, has_face, comments("NED composite (face plate merged over the source)"))
             try:
-                write_frame_exr(comp, plate.frame, rgb, frame.alpha,
-                                self._meta(plate.frame, has_face, "NED composite (face plate merged over the source)"),
-                                "zip")
+                write_frame_exr(comp, plate.frame, rgb, frame.alpha, meta, "zip")
             except PlateWriteError as e:  # composites stop here; the ones before it are complete
                 self.outputs.fail("composite", f"stopped at frame {plate.frame}: {e}")
                 comp = None
