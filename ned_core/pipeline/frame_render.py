@@ -9,7 +9,8 @@ from ned_core.composite import composite_face, merge_over
 from ned_core.io.exr import FacePlate
 from ned_core.io.plate_source import Frame, PlateSource
 from ned_core.pipeline.config import NedConfig
-from ned_core.render import MOUTH_SYNTHESISED, MeshWarpRenderer, ShotContext
+from ned_core.render import MOUTH_SYNTHESISED, MeshWarpRenderer, RenderedFace, ShotContext
+from ned_core.render.mouth_index import patch_footprint
 
 
 #: Headroom beyond the renderer's and the composite's own reach, as a fraction of the face's size: the warp samples
@@ -41,18 +42,17 @@ class FrameRenderer:
         self.display_size = (info.width, info.height)
         rows = {int(n): i for i, n in enumerate(track.track.frames)}
 
-        def face_only(number: int) -> np.ndarray:
-            """Frame ``number`` with only its face window colour-managed (zeros elsewhere): the mouth index
-            samples only around the mouth, and converting whole frames would cost far more."""
-            lm = track.landmarks[rows[int(number)]]
-            part = source.read(int(number), self.window(lm, lm))
+        def mouth_only(number: int) -> np.ndarray:
+            """Frame ``number`` with only the pixels its mouth patch samples colour-managed (zeros elsewhere):
+            converting whole frames, or even face windows, would cost far more."""
+            part = source.read(int(number), patch_footprint(track.landmarks[rows[int(number)]], config.render))
             frame = np.zeros((info.height, info.width, 3), np.float32)
             (x0, y0), (h, w) = part.origin, part.rgb.shape[:2]
             frame[y0:y0 + h, x0:x0 + w] = part.rgb
             return frame
 
         self.renderer.prepare(ShotContext(frames=track.track.frames, landmarks=track.landmarks,
-                                          frame_size=(info.height, info.width), frame_reader=face_only))
+                                          frame_size=(info.height, info.width), frame_reader=mouth_only))
         self.synthesised_mouth_frames: list[int] = []
 
     def window(self, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
@@ -64,19 +64,26 @@ class FrameRenderer:
         return (int(np.floor(lo[0] - grow)), int(np.floor(lo[1] - grow)),
                 int(np.ceil(hi[0] + grow)) + 1, int(np.ceil(hi[1] + grow)) + 1)
 
-    def render(self, frame: Frame, src: np.ndarray, dst: np.ndarray) -> FacePlate:
-        """The face plate of one frame (whole, or a window read with :meth:`window`).
+    def warp(self, frame: Frame, src: np.ndarray, dst: np.ndarray) -> RenderedFace:
+        """The rendered face of one frame (whole, or a window read with :meth:`window`), before compositing.
+
+        Frames must come in order (the renderer keeps the last retrieved mouth), so this runs on one thread.
 
         Args:
             frame: the frame; ``frame.origin`` places a window in the full frame.
             src, dst: ``(478, 3)`` source and target landmarks in full-frame pixels.
         """
         shift = np.array([frame.origin[0], frame.origin[1], 0.0], np.float32)
-        src_w, dst_w = src - shift, dst - shift
-        rendered = self.renderer.render(frame.number, frame.rgb, src_w, dst_w)
+        rendered = self.renderer.render(frame.number, frame.rgb, src - shift, dst - shift)
         if rendered.flags.get("mouth_fill") == MOUTH_SYNTHESISED:
             self.synthesised_mouth_frames.append(frame.number)
-        plate = composite_face(frame.rgb, rendered, src_w, dst_w, self.config.composite)
+        return rendered
+
+    def plate(self, frame: Frame, rendered: RenderedFace, src: np.ndarray, dst: np.ndarray) -> FacePlate:
+        """The composited face plate of a :meth:`warp` result; depends on nothing but its arguments, so it may
+        run on another thread (the plate writer's) while the next frame is warped."""
+        shift = np.array([frame.origin[0], frame.origin[1], 0.0], np.float32)
+        plate = composite_face(frame.rgb, rendered, src - shift, dst - shift, self.config.composite)
         x0, y0, x1, y1 = plate.data_window
         ox, oy = frame.origin
         return FacePlate(plate.frame, self.display_size, (x0 + ox, y0 + oy, x1 + ox, y1 + oy), plate.rgba,

@@ -30,6 +30,7 @@ from ned_core.io.plates import open_plates
 from ned_core.io.preview import PreviewWriter, audio_span
 from ned_core.io.provenance import SYNTHETIC_KEY, comments
 from ned_core.models import ModelStore
+from ned_core.render import RenderedFace
 from ned_core.pipeline.analyze import analyze_and_fit
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.directing import (
@@ -230,12 +231,15 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
             window = renderer.window(*targets[number])
             return _Loaded(full, crop_frame(full, window) if whole else source.read(number, window))
 
-        def render(number: int, loaded: _Loaded) -> FacePlate:
+        def render(number: int, loaded: _Loaded) -> FacePlate | RenderedFace:
+            """The warp (in frame order, this thread); the composite runs on the writer thread."""
             if loaded.window is None:
                 return empty_plate(number, (info.width, info.height))
-            return renderer.render(loaded.window, *targets[number])
+            return renderer.warp(loaded.window, *targets[number])
 
-        def write(number: int, loaded: _Loaded, plate: FacePlate) -> _Written | FacePlate:
+        def write(number: int, loaded: _Loaded, rendered: FacePlate | RenderedFace) -> _Written | FacePlate:
+            plate = rendered if isinstance(rendered, FacePlate) else renderer.plate(loaded.window, rendered,
+                                                                                    *targets[number])
             if number in skip_frames:  # rendered again only for the preview
                 return plate
             return emitter.write(loaded.whole, plate, number in targets, read_back=whole)

@@ -1,0 +1,139 @@
+"""`ned render` end to end against decode-only of the same file, side by side: frames/s, real time, ratio.
+
+For each clip (the speaking actor from a real photo, placed in a 1080p or 4K frame; H.264 and ProRes 422 HQ) and
+each of several runs, in turn: PyAV decodes the whole file to RGB (frame threading on, as the pipeline does),
+then ``render_shot`` renders it end to end with a cold analysis cache (decode, analysis, fit, direct, render,
+DWAA:45 plates). The machine is shared, so each figure is the median of the runs, with the slowest and fastest
+run beside it, and the load average is recorded.
+
+Usage: ``python benchmarks/bench_throughput.py [--quick] [--json PATH]``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from benchkit.clips import Layout, actor_frames, clip_frames, write_movie
+from benchkit.machine import limit_cores
+from benchkit.records import metric, stage
+from ned_core.analysis import AnalysisConfig, FaceMeshModels
+from ned_core.face3d import EmbeddedFaceModel
+from ned_core.pipeline.config import NedConfig
+from ned_core.pipeline.render_job import render_shot
+from ned_core.pipeline.request import RenderRequest
+
+GOAL_FPS = {"1080p": 24.0, "4K": 8.0}  # issue 13: end to end, one face, 2 cores
+CLIP_FPS = 25.0
+EMOTION = "happy:0.8"
+
+
+@dataclass(frozen=True)
+class ThroughputConfig:
+    """Clip length, runs per clip, layouts and codecs."""
+
+    frames: int
+    runs: int
+    layouts: tuple[Layout, ...]
+    codecs: tuple[str, ...]
+    cores: int = 2
+
+
+QUICK = ThroughputConfig(frames=24, runs=3, layouts=(Layout(1920, 1080, 1),), codecs=("h264",))
+FULL = ThroughputConfig(frames=48, runs=5, layouts=(Layout(1920, 1080, 1), Layout(3840, 2160, 1)),
+                        codecs=("h264", "prores"))
+
+
+def write_prores(actor: np.ndarray, layout: Layout, count: int, path: Path) -> Path:
+    """ProRes 422 HQ (10-bit 4:2:2) .mov of the same frames :func:`write_movie` encodes as H.264."""
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("prores_ks", rate=Fraction(CLIP_FPS).limit_denominator(1001))
+        stream.width, stream.height, stream.pix_fmt = layout.width, layout.height, "yuv422p10le"
+        stream.options = {"profile": "3"}
+        for _, image in clip_frames(actor, layout, count):
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")))
+        out.mux(stream.encode(None))
+    return path
+
+
+def decode_only(movie: Path) -> float:
+    """Seconds PyAV takes to decode every frame of ``movie`` to an RGB array (frame threading on)."""
+    start = time.perf_counter()
+    with av.open(str(movie)) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        for frame in container.decode(stream):
+            frame.to_ndarray(format="rgb24")
+    return time.perf_counter() - start
+
+
+def end_to_end(movie: Path, out: Path, config: NedConfig, models: FaceMeshModels) -> float:
+    """Seconds ``render_shot`` takes for the whole clip, analysis cache empty."""
+    request = RenderRequest(source=str(movie), out_dir=str(out), emotion=EMOTION)
+    start = time.perf_counter()
+    render_shot(request, config, models=models)
+    return time.perf_counter() - start
+
+
+def side_by_side(movie: Path, label: str, config: ThroughputConfig, ned: NedConfig, models: FaceMeshModels,
+                 workdir: Path, goal: float | None) -> tuple[list[dict], list[dict]]:
+    """Decode-only and end-to-end runs of one clip, alternating; medians, spreads and their ratio."""
+    decode, render = [], []
+    for run in range(config.runs):
+        decode.append(config.frames / decode_only(movie))
+        cold = replace(ned, cache_dir=workdir / f"cache_{label}_{run}")
+        render.append(config.frames / end_to_end(movie, workdir / f"out_{label}_{run}", cold, models))
+    fps_decode, fps_render = statistics.median(decode), statistics.median(render)
+    stages = [stage("decode only (PyAV, median)", config.frames, config.frames / fps_decode, label),
+              stage("ned render end to end (median)", config.frames, config.frames / fps_render, label, goal)]
+    metrics = [metric("end to end: real-time factor", fps_render / CLIP_FPS, "x real time", label, "higher"),
+                metric("end to end / decode only", fps_render / fps_decode, "ratio", label, "higher"),
+                metric("end to end: slowest run", min(render), "frames/s", label, "higher"),
+                metric("end to end: fastest run", max(render), "frames/s", label, "higher"),
+                metric("decode only: slowest run", min(decode), "frames/s", label, "higher"),
+                metric("decode only: fastest run", max(decode), "frames/s", label, "higher")]
+    return stages, metrics
+
+
+def measure(config: ThroughputConfig, workdir: Path) -> dict:
+    cores = limit_cores(config.cores)
+    analysis = AnalysisConfig(num_threads=cores)
+    models = FaceMeshModels.load(config=analysis)
+    actor = actor_frames(config.frames, models, EmbeddedFaceModel.from_mean_face(), analysis)
+    load_before = os.getloadavg()[0]
+    stages, metrics = [], []
+    for layout in config.layouts:
+        for codec in config.codecs:
+            label = f"{layout.resolution} {codec}"
+            path = workdir / f"{layout.resolution}_{codec}.{'mp4' if codec == 'h264' else 'mov'}"
+            movie = (write_movie(actor, layout, config.frames, path, CLIP_FPS) if codec == "h264"
+                     else write_prores(actor, layout, config.frames, path))
+            ned = NedConfig(analysis=analysis)
+            more_stages, more_metrics = side_by_side(movie, label, config, ned, models, workdir,
+                                                     GOAL_FPS.get(layout.resolution))
+            stages += more_stages
+            metrics += more_metrics
+    metrics += [metric("load average (1 min) before", load_before, "", "", "lower"),
+                metric("load average (1 min) after", os.getloadavg()[0], "", "", "lower")]
+    return {"title": "ned render vs decode only", "config": {"frames": config.frames, "runs": config.runs,
+                                                             "cores": cores, "emotion": EMOTION},
+            "stages": stages, "metrics": metrics}
+
+
+def run(quick: bool) -> dict:
+    with tempfile.TemporaryDirectory(prefix="ned-bench-throughput-") as tmp:
+        return measure(QUICK if quick else FULL, Path(tmp))
+
+
+if __name__ == "__main__":
+    from benchkit.standalone import main
+
+    main("throughput", run, __doc__.splitlines()[0])
