@@ -198,3 +198,25 @@ def preview_task(source, frames, start_frame, ocio, input_space, cache_dir, no_c
     config = _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame)
     summary = run_preview_task(request, config, progress_printer(progress_format, "render", _echo))
     click.echo(f"preview: {summary.preview}")
+
+
+@farm.command("deadline")
+@export_options
+@click.option("--job-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the job-info / plugin-info files (ned_analysis.job, ned_analysis.plugin, ...).")
+@click.option("--submit", is_flag=True, help="Also submit them with deadlinecommand (Deadline 10 client).")
+def deadline_export(job_dir, submit, source, frames, start_frame, cache_dir, no_cache, out_dir, preview, chunk_size,
+                    name, **_):
+    """Write Deadline 10 job files for SOURCE (plugin NED, installer/deadline/NED) and optionally submit them."""
+    from ned_core.farm.deadline import submit_command, write_job_files
+    from ned_core.farm.submit import submit_or_explain
+
+    job = farm_job(click.get_current_context(), source, frames, start_frame, cache_dir, no_cache, out_dir,
+                   chunk_size, preview, name)
+    files = write_job_files(job, job_dir)
+    argv = submit_command(files)
+    click.echo(f"Deadline job files: {Path(job_dir)} ({len(files) // 2} dependent jobs; {len(job.chunks())} render "
+               f"tasks of up to {job.chunk_size} frames)")
+    if submit:
+        click.echo(submit_or_explain(argv, "the Deadline 10 client (deadlinecommand)",
+                                     f"the job files are in {job_dir}"))
