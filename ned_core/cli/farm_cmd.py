@@ -20,7 +20,7 @@ from ned_core.farm.commands import PROGRESS_FORMATS
 SOURCE_OPTIONS = ("start_frame", "ocio", "input_space", "model_dir")
 #: options an export handles itself (not repeated as they were given)
 EXPORT_OPTIONS = ("source", "frames", "cache_dir", "no_cache", "out_dir", "preview", "chunk_size", "bundle",
-                  "job_dir", "name", "submit")
+                  "job_dir", "name", "submit", "show", "cuebot")
 #: values that are paths: made absolute for the farm (tasks run in other working folders)
 PATH_OPTIONS = ("keys_file", "reference", "checkpoint", "model_dir", "ocio")
 
@@ -220,3 +220,23 @@ def deadline_export(job_dir, submit, source, frames, start_frame, cache_dir, no_
     if submit:
         click.echo(submit_or_explain(argv, "the Deadline 10 client (deadlinecommand)",
                                      f"the job files are in {job_dir}"))
+
+
+@farm.command("opencue")
+@export_options
+@click.option("--job-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the job specification (ned_<shot>.cjsl.xml).")
+@click.option("--show", default="ned", show_default=True, help="OpenCue show of the job.")
+@click.option("--submit", is_flag=True, help="Also launch it on the configured Cuebot.")
+@click.option("--cuebot", default=None, help="Cuebot host (default: $CUEBOT_HOSTS / the OpenCue config).")
+def opencue_export(job_dir, show, submit, cuebot, source, frames, start_frame, cache_dir, no_cache, out_dir, preview,
+                   chunk_size, name, **_):
+    """Write an OpenCue job (pyoutline outline as CJSL XML) for SOURCE and optionally launch it."""
+    from ned_core.farm.opencue import submit_outline, write_outline
+
+    job = farm_job(click.get_current_context(), source, frames, start_frame, cache_dir, no_cache, out_dir,
+                   chunk_size, preview, name)
+    spec = write_outline(job, Path(job_dir) / f"ned_{Path(job.source).name.split('.')[0]}.cjsl.xml", show)
+    click.echo(f"OpenCue job: {spec} ({len(job.chunks())} render frames of up to {job.chunk_size} frames)")
+    if submit:
+        click.echo(f"launched: {submit_outline(spec, cuebot)}")
