@@ -389,3 +389,22 @@ class EmptyFileError(UnsupportedFormatError):
 
 class UnknownCodecError(UnsupportedFormatError):
     """A movie's video stream uses a codec FFmpeg cannot decode (an unknown or unregistered fourcc)."""
+
+
+# --- issue 14: render farms (ned_core/farm: job shape, task commands, OpenJD / Deadline 10 / OpenCue exports) ---
+class FarmError(NedError):
+    """A farm job cannot be exported or one of its tasks cannot run; the message names the option or file."""
+
+
+class FarmJobError(FarmError, ValueError):
+    """A farm export asks for something impossible (chunk size < 1, no analysis cache, a chunk outside the
+    shot); the message names the option and the accepted values."""
+
+
+class FarmAnalysisFailedError(FarmError):
+    """A render task found that its shot's analysis task failed; the message carries that task's reason."""
+
+
+class FarmSubmitError(FarmError):
+    """Submitting an exported job failed or its engine's CLI is missing (the job files are written; the
+    message says where and how to submit them by hand)."""

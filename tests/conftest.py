@@ -187,3 +187,42 @@ def small_fs(tmp_path):
     yield mount
     for folder in mounted:
         subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+# --- issue 14: a shot long enough to chunk (render farms) ---
+LONG_SHOT_FRAMES = 64
+
+
+@pytest.fixture(scope="session")
+def long_shot(tmp_path_factory, analysis_config, mesh_models, face_model) -> str:
+    """Grace Hopper speaking, 64 frames at 192x192 (PNG sequence ``talk.0001.png`` ..; returns ``talk.####.png``).
+
+    Small in pixels so that chunked renders run fast; with ``--emotion fear`` her mouth opens wider than in the
+    source on most frames, so retrieved mouth interiors (which stick to the previous frame's choice) cross every
+    chunk boundary.
+    """
+    import cv2
+
+    from ned_core.synthetic import SyntheticActorConfig, make_synthetic_actor, write_png_sequence
+
+    photo = cv2.resize(np.ascontiguousarray(sample_photo("grace_hopper")[40:424, 70:454]), (192, 192),
+                       interpolation=cv2.INTER_AREA)
+    config = SyntheticActorConfig(num_frames=LONG_SHOT_FRAMES, seed=0, smile_episodes=0, blinks_per_minute=0.0)
+    clip = make_synthetic_actor(photo, config, mesh_models, face_model, analysis_config)
+    folder = tmp_path_factory.mktemp("long_shot")
+    write_png_sequence(clip.frames, folder, "talk", 1)
+    return str(folder / "talk.####.png")
+
+
+def _exr_pixels(path) -> bytes:
+    import OpenImageIO as oiio
+
+    image = oiio.ImageBuf(str(path))
+    assert not image.has_error, image.geterror()
+    return image.get_pixels(oiio.HALF).tobytes()
+
+
+@pytest.fixture(scope="session")
+def exr_pixels():
+    """``exr_pixels(path) -> bytes``: every channel of an EXR's data window as stored (half floats), via OpenImageIO."""
+    return _exr_pixels

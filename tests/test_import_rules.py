@@ -47,7 +47,7 @@ CORE_LAYERS: tuple[tuple[str, ...], ...] = (
     ("ned_core.composite",),
     ("ned_core.synthetic", "ned_core.evaluate"),
     ("ned_core.pipeline",),
-    ("ned_core.training",),
+    ("ned_core.training", "ned_core.farm"),
     ("ned_core.cli",),
 )
 

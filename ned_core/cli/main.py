@@ -25,6 +25,7 @@ COMMANDS = {
     "train": "ned_core.cli.train_cmd:train",
     "eval": "ned_core.cli.eval_cmd:eval_group",
     "manipulator": "ned_core.cli.manipulator_cmd:manipulator",
+    "farm": "ned_core.cli.farm_cmd:farm",
 }
 #: entry-point group through which other packages add subcommands (ned_node adds `node`).
 ENTRY_POINT_GROUP = "ned.commands"

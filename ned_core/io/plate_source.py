@@ -94,6 +94,21 @@ class RawFrame:
     straight_alpha: bool
 
 
+def clip_window(window: tuple[int, int, int, int], size: tuple[int, int], where: str) -> tuple[int, int, int, int]:
+    """``window`` ``(x0, y0, x1, y1)`` (exclusive) clipped to a ``(width, height)`` frame (what :func:`crop_frame`
+    and a windowed read return).
+
+    Raises:
+        FrameRangeError: the window does not overlap the frame (``where`` names the frame).
+    """
+    width, height = size
+    x0, y0 = max(int(window[0]), 0), max(int(window[1]), 0)
+    x1, y1 = min(int(window[2]), width), min(int(window[3]), height)
+    if x1 <= x0 or y1 <= y0:
+        raise FrameRangeError(f"{where}: window {window} lies outside the {width}x{height} frame")
+    return x0, y0, x1, y1
+
+
 def crop_frame(frame: Frame, window: tuple[int, int, int, int], where: str = "") -> Frame:
     """A copy of ``window`` ``(x0, y0, x1, y1)`` (exclusive, clipped to the frame) of a whole frame.
 
@@ -101,11 +116,7 @@ def crop_frame(frame: Frame, window: tuple[int, int, int, int], where: str = "")
         FrameRangeError: the window does not overlap the frame.
     """
     height, width = frame.rgb.shape[:2]
-    x0, y0 = max(int(window[0]), 0), max(int(window[1]), 0)
-    x1, y1 = min(int(window[2]), width), min(int(window[3]), height)
-    if x1 <= x0 or y1 <= y0:
-        raise FrameRangeError(f"{where or f'frame {frame.number}'}: window {window} lies outside the "
-                              f"{width}x{height} frame")
+    x0, y0, x1, y1 = clip_window(window, (width, height), where or f"frame {frame.number}")
     alpha = None if frame.alpha is None else np.ascontiguousarray(frame.alpha[y0:y1, x0:x1])
     return Frame(frame.number, np.ascontiguousarray(frame.rgb[y0:y1, x0:x1]), alpha, (x0, y0))
 

@@ -7,7 +7,7 @@ import numpy as np
 from ned_core.analysis import TrackAnalysis
 from ned_core.composite import composite_face, merge_over
 from ned_core.io.exr import FacePlate
-from ned_core.io.plate_source import Frame, PlateSource
+from ned_core.io.plate_source import Frame, PlateSource, clip_window
 from ned_core.pipeline.config import NedConfig
 from ned_core.render import MOUTH_SYNTHESISED, MeshWarpRenderer, RenderedFace, ShotContext
 from ned_core.render.mouth_index import patch_footprint
@@ -73,8 +73,7 @@ class FrameRenderer:
             frame: the frame; ``frame.origin`` places a window in the full frame.
             src, dst: ``(478, 3)`` source and target landmarks in full-frame pixels.
         """
-        shift = np.array([frame.origin[0], frame.origin[1], 0.0], np.float32)
-        rendered = self.renderer.render(frame.number, frame.rgb, src - shift, dst - shift)
+        rendered = self.renderer.render(frame.number, frame.rgb, *_local(frame.origin, src, dst))
         if rendered.flags.get("mouth_fill") == MOUTH_SYNTHESISED:
             self.synthesised_mouth_frames.append(frame.number)
         return rendered
@@ -82,13 +81,28 @@ class FrameRenderer:
     def plate(self, frame: Frame, rendered: RenderedFace, src: np.ndarray, dst: np.ndarray) -> FacePlate:
         """The composited face plate of a :meth:`warp` result; depends on nothing but its arguments, so it may
         run on another thread (the plate writer's) while the next frame is warped."""
-        shift = np.array([frame.origin[0], frame.origin[1], 0.0], np.float32)
-        plate = composite_face(frame.rgb, rendered, src - shift, dst - shift, self.config.composite)
+        plate = composite_face(frame.rgb, rendered, *_local(frame.origin, src, dst), self.config.composite)
         x0, y0, x1, y1 = plate.data_window
         ox, oy = frame.origin
         return FacePlate(plate.frame, self.display_size, (x0 + ox, y0 + oy, x1 + ox, y1 + oy), plate.rgba,
                          plate.mask, plate.extra)
 
+    def advance(self, number: int, src: np.ndarray, dst: np.ndarray) -> None:
+        """Step over frame ``number`` without reading or rendering it, leaving the renderer as :meth:`warp` of
+        the frame's :meth:`window` would (a render of part of a shot calls it for the frames before the part).
+
+        Args:
+            src, dst: ``(478, 3)`` source and target landmarks in full-frame pixels.
+        """
+        x0, y0, x1, y1 = clip_window(self.window(src, dst), self.display_size, f"frame {number}")
+        self.renderer.advance(number, (y1 - y0, x1 - x0), *_local((x0, y0), src, dst))
+
     def preview_frame(self, frame: Frame, plate: FacePlate) -> np.ndarray:
         """``(H, W, 3) uint8`` sRGB of the plate merged over the (whole) frame."""
         return self.colour.working_to_srgb8(merge_over(frame.rgb, plate))
+
+
+def _local(origin: tuple[int, int], src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Full-frame landmarks moved into the coordinates of a window read at ``origin`` ``(x, y)``."""
+    shift = np.array([origin[0], origin[1], 0.0], np.float32)
+    return src - shift, dst - shift

@@ -221,9 +221,15 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         preview = GuardedPreview(lambda: _open_preview(request, source), outputs) if request.preview else None
         t_render = time.perf_counter()
         whole = request.preview or request.composite  # outputs that need every pixel colour-managed
+        # skipped frames up to the last one written are stepped over (read nothing, write nothing) so the
+        # renderer's frame-to-frame state matches a run of the whole shot: plates of a part equal the whole's
+        replay = frozenset() if preview is not None else skip_frames
+        to_write = [n for n in info.frames if n not in replay]
 
         def load(number: int) -> _Loaded:
             """The frame's face window (what the render sees) and, for composites/previews, the whole frame."""
+            if number in replay:
+                return _Loaded(None, None)
             full = source.read(number) if whole else None
             if number not in targets:
                 return _Loaded(full, None)  # a transparent plate needs no pixels
@@ -231,13 +237,20 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
             window = renderer.window(*targets[number])
             return _Loaded(full, crop_frame(full, window) if whole else source.read(number, window))
 
-        def render(number: int, loaded: _Loaded) -> FacePlate | RenderedFace:
+        def render(number: int, loaded: _Loaded) -> FacePlate | RenderedFace | None:
             """The warp (in frame order, this thread); the composite runs on the writer thread."""
+            if number in replay:
+                if number in targets:
+                    renderer.advance(number, *targets[number])
+                return None
             if loaded.window is None:
                 return empty_plate(number, (info.width, info.height))
             return renderer.warp(loaded.window, *targets[number])
 
-        def write(number: int, loaded: _Loaded, rendered: FacePlate | RenderedFace) -> _Written | FacePlate:
+        def write(number: int, loaded: _Loaded,
+                  rendered: FacePlate | RenderedFace | None) -> _Written | FacePlate | None:
+            if rendered is None:  # a replayed frame before the part: nothing to write
+                return None
             plate = rendered if isinstance(rendered, FacePlate) else renderer.plate(loaded.window, rendered,
                                                                                     *targets[number])
             if number in skip_frames:  # rendered again only for the preview
@@ -253,7 +266,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                 preview.add(lambda: renderer.preview_frame(loaded.whole, plate) if renderer else
                             source.colour.working_to_srgb8(loaded.whole.rgb))
 
-        numbers = [n for n in info.frames if n not in skip_frames or preview is not None]
+        numbers = [n for n in info.frames if to_write and n <= to_write[-1]]
         try:
             FrameLoop(load, render, write, report).run(numbers, should_cancel)
         except BaseException:

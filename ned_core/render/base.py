@@ -90,17 +90,13 @@ class FaceRenderer(ABC):
         """
 
 
-def check_frame_inputs(frame_number: int, frame: np.ndarray, src: np.ndarray, dst: np.ndarray) -> tuple[
-        np.ndarray, np.ndarray, np.ndarray]:
-    """Guard one frame's inputs: ``(frame float32 (H, W, 3), src (478, 2) float64, dst (478, 2) float64)``.
+def check_landmarks(frame_number: int, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Guard one frame's landmarks: ``(src (478, 2) float64, dst (478, 2) float64)``.
 
     Raises:
         RenderInputError: wrong shapes, non-finite landmarks; the message names the frame.
     """
     where = f"frame {frame_number}"
-    if not isinstance(frame, np.ndarray) or frame.ndim != 3 or frame.shape[2] != 3 or 0 in frame.shape:
-        got = getattr(frame, "shape", type(frame).__name__)
-        raise RenderInputError(f"{where}: expected frame (H, W, 3) float32, got {got}")
     pts = []
     for name, lm in (("src", src), ("dst", dst)):
         arr = np.asarray(lm, dtype=np.float64)
@@ -111,4 +107,18 @@ def check_frame_inputs(frame_number: int, frame: np.ndarray, src: np.ndarray, ds
         pts.append(arr[:, :2])
     if pts[0].shape != pts[1].shape:
         raise RenderInputError(f"{where}: src {pts[0].shape} and dst {pts[1].shape} landmarks differ in shape")
-    return np.asarray(frame, dtype=np.float32), pts[0], pts[1]
+    return pts[0], pts[1]
+
+
+def check_frame_inputs(frame_number: int, frame: np.ndarray, src: np.ndarray, dst: np.ndarray) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray]:
+    """Guard one frame's inputs: ``(frame float32 (H, W, 3), src (478, 2) float64, dst (478, 2) float64)``.
+
+    Raises:
+        RenderInputError: wrong shapes, non-finite landmarks; the message names the frame.
+    """
+    if not isinstance(frame, np.ndarray) or frame.ndim != 3 or frame.shape[2] != 3 or 0 in frame.shape:
+        got = getattr(frame, "shape", type(frame).__name__)
+        raise RenderInputError(f"frame {frame_number}: expected frame (H, W, 3) float32, got {got}")
+    src_xy, dst_xy = check_landmarks(frame_number, src, dst)
+    return np.asarray(frame, dtype=np.float32), src_xy, dst_xy

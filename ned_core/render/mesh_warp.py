@@ -13,13 +13,13 @@ import numpy as np
 
 from ned_core.analysis.regions import interocular_distance
 from ned_core.exceptions import RenderInputError
-from ned_core.render.base import FaceRenderer, RenderedFace, ShotContext, check_frame_inputs
+from ned_core.render.base import FaceRenderer, RenderedFace, ShotContext, check_frame_inputs, check_landmarks
 from ned_core.render.config import RenderConfig
 from ned_core.render.eyes import rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
-from ned_core.render.mouth_fill import fill_mouth
+from ned_core.render.mouth_fill import fill_mouth, plan_mouth
 from ned_core.render.mouth_index import MouthIndex, build_mouth_index
-from ned_core.render.topology import face_width, warp_mesh
+from ned_core.render.topology import WarpMesh, face_width, warp_mesh
 from ned_core.render.warp import mesh_box, remap
 
 
@@ -45,11 +45,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         RenderInputError: malformed inputs, or the face lies entirely outside the frame.
     """
     image, src_xy, dst_xy = check_frame_inputs(frame_number, frame, src, dst)
-    height, width = image.shape[:2]
-    mesh = warp_mesh(src_xy, dst_xy, config)
-    box = mesh_box(mesh.dst, width, height)
-    if box[2] <= box[0] or box[3] <= box[1]:
-        raise RenderInputError(f"frame {frame_number}: the face lies entirely outside the {width}x{height} frame")
+    mesh, box = _mesh_and_box(frame_number, image.shape[:2], src_xy, dst_xy, config)
     iod = float(interocular_distance(dst_xy))
     step = field_step(config.field_spacing, face_width(src_xy[:468]))
     map_x, map_y, inside = warp_field(mesh, box, step, config.exact_pad * iod)
@@ -57,6 +53,36 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rgb = remap(image, map_x, map_y)
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth)
     return RenderedFace(frame_number, box, rgb, inside, {**flags, "fixed_topology": mesh.fixed_topology})
+
+
+def _mesh_and_box(frame_number: int, frame_size: tuple[int, int], src_xy: np.ndarray, dst_xy: np.ndarray,
+                  config: RenderConfig) -> tuple[WarpMesh, tuple[int, int, int, int]]:
+    """The warp mesh and the box it changes in a ``(H, W)`` frame.
+
+    Raises:
+        RenderInputError: the face lies entirely outside the frame.
+    """
+    height, width = frame_size
+    mesh = warp_mesh(src_xy, dst_xy, config)
+    box = mesh_box(mesh.dst, width, height)
+    if box[2] <= box[0] or box[3] <= box[1]:
+        raise RenderInputError(f"frame {frame_number}: the face lies entirely outside the {width}x{height} frame")
+    return mesh, box
+
+
+def mouth_slot(frame_number: int, frame_size: tuple[int, int], src: np.ndarray, dst: np.ndarray,
+               config: RenderConfig, mouth_index: MouthIndex | None, previous_mouth: int | None = None) -> int | None:
+    """The mouth-index slot :func:`render_mesh_warp` would retrieve for this frame (its ``flags["mouth_slot"]``),
+    from the landmarks alone: no pixels are read or warped.
+
+    Args:
+        frame_size: ``(H, W)`` of the frame the render would get.
+        src, dst, config, mouth_index, previous_mouth: as for :func:`render_mesh_warp`.
+    """
+    src_xy, dst_xy = check_landmarks(frame_number, src, dst)
+    _, box = _mesh_and_box(frame_number, frame_size, src_xy, dst_xy, config)
+    plan = plan_mouth(box, src_xy, dst_xy, mouth_index, config, previous_mouth)
+    return None if plan is None else plan.slot
 
 
 class MeshWarpRenderer(FaceRenderer):
@@ -87,3 +113,9 @@ class MeshWarpRenderer(FaceRenderer):
         rendered = render_mesh_warp(frame_number, frame, src, dst, self.config, self._mouth_index, self._last_mouth)
         self._last_mouth = rendered.flags.get("mouth_slot")  # None after a frame without a retrieved mouth
         return rendered
+
+    def advance(self, frame_number: int, frame_size: tuple[int, int], src: np.ndarray, dst: np.ndarray) -> None:
+        """Step over a frame without rendering it: only the retrieved-mouth continuity moves on, exactly as
+        :meth:`render` would move it (a render of part of a shot replays the frames before it this way)."""
+        self._last_mouth = mouth_slot(frame_number, frame_size, src, dst, self.config, self._mouth_index,
+                                      self._last_mouth)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -26,19 +28,12 @@ def fill_weight(src_opening: float, dst_opening: float, config: RenderConfig) ->
 
 
 def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
-               shape: np.ndarray, index: MouthIndex, config: RenderConfig,
-               previous: int | None) -> tuple[np.ndarray, int, int]:
-    """The nearest stored interior warped into the target inner lips over ``window``, colour-matched.
-
-    Args:
-        shape: the target's inner-lip descriptor (:func:`mouth_shape`).
-        previous: the slot the previous frame used (kept while it stays nearly as close, so the teeth
-            do not switch between source frames from one frame to the next), or None.
+               slot: int, index: MouthIndex, config: RenderConfig) -> tuple[np.ndarray, int]:
+    """The stored interior ``slot`` warped into the target inner lips over ``window``, colour-matched.
 
     Returns:
-        ``(fill (h, w, 3) float32, source frame number of the interior, slot)``.
+        ``(fill (h, w, 3) float32, source frame number of the interior)``.
     """
-    slot = index.nearest(shape, previous, config.mouth_stickiness)
     target = dst[list(LIPS_INNER)]
     patch_pts = index.inner_lips[slot]
     field = backward_map(patch_pts, target, triangulate(target), window)
@@ -56,7 +51,7 @@ def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.nda
     mean = ring_mean(patch, crop.apply_affine(to_patch, src[list(LIPS_OUTER)]), config)
     low, high = config.colour_gain_range
     gain = np.clip(mean / np.maximum(index.ring_mean[slot], 1e-6), low, high)
-    return np.maximum(fill * gain, 0.0).astype(np.float32), int(index.frames[slot]), slot
+    return np.maximum(fill * gain, 0.0).astype(np.float32), int(index.frames[slot])
 
 
 def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
@@ -81,13 +76,59 @@ def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.n
     return (np.maximum(colour, 0.0)[None, None, :] * shade[:, :, None]).astype(np.float32)
 
 
+@dataclass(frozen=True)
+class MouthPlan:
+    """What :func:`fill_mouth` does for one frame, decided from the landmarks alone (no pixels).
+
+    Attributes:
+        weight: how much of the target interior is filled (0..1], see :func:`fill_weight`.
+        window: ``(x0, y0, x1, y1)`` frame pixels the fill covers (inside the warp's box).
+        slot: the mouth-index slot retrieved, or None when the interior is synthesised.
+    """
+
+    weight: float
+    window: tuple[int, int, int, int]
+    slot: int | None
+
+
+def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray, index: MouthIndex | None,
+               config: RenderConfig, previous: int | None = None) -> MouthPlan | None:
+    """Whether, where and with which stored interior the mouth is filled; None when it is not.
+
+    The retrieved slot is the nearest stored inner-lip shape, or ``previous`` (the slot the previous frame
+    of the shot used) while it stays nearly as close (``config.mouth_stickiness``), so the teeth do not
+    switch between source frames from one frame to the next. The plan depends only on the landmarks, so a
+    render of part of a shot can replay the frames before it (see ``MeshWarpRenderer.advance``).
+
+    Args:
+        box: ``(x0, y0, x1, y1)`` the warp's box, frame pixels.
+        src, dst: ``(>= 468, 2) float64`` landmarks, frame pixels.
+        index: the shot's mouth index, or None when the renderer was not prepared for a shot.
+        config: fill settings.
+        previous: the index slot the previous frame of the shot used, or None.
+    """
+    shape, opening = mouth_shape(dst)
+    weight = fill_weight(mouth_shape(src)[1], opening, config)
+    if weight <= 0.0:
+        return None
+    bx0, by0, bx1, by1 = box
+    target = dst[list(LIPS_INNER)]
+    lo = np.floor(target.min(axis=0)).astype(int) - 2
+    hi = np.ceil(target.max(axis=0)).astype(int) + 3
+    window = (max(int(lo[0]), bx0), max(int(lo[1]), by0), min(int(hi[0]), bx1), min(int(hi[1]), by1))
+    if window[2] <= window[0] or window[3] <= window[1]:
+        return None
+    retrieve = index is not None and not index.empty
+    return MouthPlan(weight, window, index.nearest(shape, previous, config.mouth_stickiness) if retrieve else None)
+
+
 def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,
                dst: np.ndarray, index: MouthIndex | None, config: RenderConfig,
                previous: int | None = None) -> tuple[np.ndarray, dict[str, object]]:
     """Fill the target mouth interior where the target opens wider than the source frame.
 
     The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
-    edge. With a non-empty ``index`` the interior is the nearest stored mouth (flag
+    edge. With a non-empty ``index`` the interior is the stored mouth :func:`plan_mouth` picks (flag
     ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its index slot); otherwise it is
     synthesised (``"synthesised"``).
 
@@ -103,27 +144,22 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     Returns:
         ``(rgb, flags)``: a new array when filled (else ``rgb`` itself) and ``{"mouth_fill": ...}``.
     """
-    shape, opening = mouth_shape(dst)
-    weight = fill_weight(mouth_shape(src)[1], opening, config)
-    if weight <= 0.0:
+    plan = plan_mouth(box, src, dst, index, config, previous)
+    if plan is None:
         return rgb, {"mouth_fill": None}
-    bx0, by0, bx1, by1 = box
-    target = dst[list(LIPS_INNER)]
-    lo = np.floor(target.min(axis=0)).astype(int) - 2
-    hi = np.ceil(target.max(axis=0)).astype(int) + 3
-    window = (max(int(lo[0]), bx0), max(int(lo[1]), by0), min(int(hi[0]), bx1), min(int(hi[1]), by1))
-    if window[2] <= window[0] or window[3] <= window[1]:
-        return rgb, {"mouth_fill": None}
-    if index is not None and not index.empty:
-        fill, number, slot = _retrieved(window, frame, src, dst, shape, index, config, previous)
-        flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": slot}
+    window = plan.window
+    if plan.slot is not None:
+        fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config)
+        flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": plan.slot}
     else:
         fill = _synthesised(window, frame, src, dst, config)
         flags = {"mouth_fill": MOUTH_SYNTHESISED}
+    bx0, by0 = box[:2]
+    target = dst[list(LIPS_INNER)]
     x0, y0, x1, y1 = window
     feather = max(1.0, EDGE_FEATHER_IOD * float(interocular_distance(dst)))
     soft = polygon_mask(target - (x0, y0), (y1 - y0, x1 - x0), feather).full((y1 - y0, x1 - x0))
-    alpha = (weight * soft)[:, :, None]
+    alpha = (plan.weight * soft)[:, :, None]
     out = rgb.copy()
     sub = out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
     sub += alpha * (fill - sub)

@@ -1,0 +1,242 @@
+"""`ned farm openjd|deadline|opencue SOURCE ... --out DIR`: a shot as a render-farm job; `ned farm task ...`: its tasks.
+
+Every export takes the options of `ned render`; those given are repeated on the render tasks' command lines,
+so a chunk renders exactly what `ned render` with the same options would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from click.core import ParameterSource
+
+from ned_core.cli.options import (
+    config_from_options, model_dir_option, unit_option, with_render_options, with_source_options,
+)
+from ned_core.farm.commands import PROGRESS_FORMATS
+
+#: options of an export that every task repeats (the rest of `ned render`'s go to the render tasks only)
+SOURCE_OPTIONS = ("start_frame", "ocio", "input_space", "model_dir")
+#: options an export handles itself (not repeated as they were given)
+EXPORT_OPTIONS = ("source", "frames", "cache_dir", "no_cache", "out_dir", "preview", "chunk_size", "bundle",
+                  "job_dir", "name", "submit", "show", "cuebot")
+#: values that are paths: made absolute for the farm (tasks run in other working folders)
+PATH_OPTIONS = ("keys_file", "reference", "checkpoint", "model_dir", "ocio")
+
+progress_option = click.option("--progress", "progress_format", type=click.Choice(PROGRESS_FORMATS), default="plain",
+                               show_default=True, help="Progress lines in the engine's convention.")
+
+
+@click.group()
+def farm() -> None:
+    """Render a shot on a farm: export it for OpenJD (Deadline Cloud), Deadline 10 or OpenCue."""
+
+
+def _option_args(ctx: click.Context, names) -> tuple[str, ...]:
+    """The options among ``names`` that were given on the command line, spelled as they would be again."""
+    from ned_core.farm.job import absolute
+
+    args: list[str] = []
+    for param in ctx.command.params:
+        if param.name not in names or ctx.get_parameter_source(param.name) is not ParameterSource.COMMANDLINE:
+            continue
+        flag, value = max(param.opts, key=len), ctx.params[param.name]
+        if getattr(param, "is_flag", False):
+            args += [flag] if value else []
+            continue
+        for item in value if param.multiple else (value,):
+            text = str(item)
+            if param.name in PATH_OPTIONS and Path(text).expanduser().exists():
+                text = absolute(text)
+            args += [flag, text]
+    return tuple(args)
+
+
+def farm_job(ctx: click.Context, source: str, frames: str | None, start_frame: int | None, cache_dir: Path | None,
+             no_cache: bool, out_dir: Path, chunk_size: int, preview: bool, name: str | None):
+    """The FarmJob an export's options describe (the source opened once to check the frames)."""
+    from ned_core.exceptions import FarmJobError
+    from ned_core.farm.job import FarmJob, absolute, shot_frames
+    from ned_core.io.plates import open_plates
+
+    if no_cache:
+        raise FarmJobError("--no-cache: farm tasks share the shot's analysis through the cache; give --cache-dir "
+                           "on shared storage (default: OUT/.ned-analysis)")
+    with open_plates(source, start_frame=start_frame) as plates:
+        info = plates.info
+        frames_ = shot_frames(info, frames)
+    render_names = {p.name for p in ctx.command.params} - set(SOURCE_OPTIONS) - set(EXPORT_OPTIONS)
+    return FarmJob(name=name or f"NED {Path(info.path).name.split('.')[0]}", source=info.path, frames=frames_,
+                   out_dir=absolute(out_dir), cache_dir=absolute(cache_dir or Path(out_dir) / ".ned-analysis"),
+                   chunk_size=chunk_size, source_args=_option_args(ctx, SOURCE_OPTIONS),
+                   render_args=_option_args(ctx, render_names), preview=preview)
+
+
+def export_options(fn):
+    """SOURCE and every `ned render` option, plus --chunk-size and --name."""
+    for option in (
+        click.option("--name", default=None, help="Job name on the farm (default: NED <shot>)."),
+        click.option("--chunk-size", type=int, default=10, show_default=True, help="Frames per render task."),
+        unit_option, model_dir_option, with_render_options, with_source_options,
+    ):
+        fn = option(fn)
+    return fn
+
+
+@farm.command("openjd")
+@export_options
+@click.option("--bundle", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the job bundle (template.yaml, parameter_values.yaml, asset_references.yaml).")
+@click.option("--submit", is_flag=True, help="Also submit it with `deadline bundle submit` (Deadline Cloud CLI).")
+def openjd_export(bundle, submit, source, frames, start_frame, cache_dir, no_cache, out_dir, preview, chunk_size,
+                  name, **_):
+    """Write an OpenJD job bundle for SOURCE (run it with `openjd run` or submit it to Deadline Cloud)."""
+    from ned_core.farm.openjd import write_bundle
+    from ned_core.farm.submit import submit_or_explain
+
+    job = farm_job(click.get_current_context(), source, frames, start_frame, cache_dir, no_cache, out_dir,
+                   chunk_size, preview, name)
+    files = write_bundle(job, bundle)
+    click.echo(f"OpenJD job bundle: {Path(bundle)} ({', '.join(f.name for f in files)}); "
+               f"{len(job.chunks())} render tasks of up to {job.chunk_size} frames")
+    if submit:
+        click.echo(submit_or_explain(["deadline", "bundle", "submit", "--yes", str(bundle)],
+                                     "the Deadline Cloud CLI (pip install deadline)", f"the bundle is in {bundle}"))
+
+
+@farm.group("task")
+def task() -> None:
+    """The farm job's tasks (the engines run these; see `ned farm openjd|deadline|opencue`)."""
+
+
+def _echo(line: str) -> None:
+    click.echo(line)  # click.echo flushes: the engine reads progress as it comes
+
+
+@task.command("analyse")
+@with_source_options
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The plates folder (a failure is recorded there for the render tasks).")
+@model_dir_option
+@progress_option
+def analyse_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, out_dir, model_dir,
+                 progress_format):
+    """The shot's face analysis into the shared cache, once before the render tasks."""
+    from ned_core.farm.progress import progress_printer
+    from ned_core.farm.tasks import run_analysis_task
+
+    config = config_from_options(model_dir, ocio, input_space, cache_dir, no_cache)
+    hit = run_analysis_task(source, frames, start_frame, out_dir, config,
+                            progress_printer(progress_format, "analysis", _echo))
+    click.echo(f"analysis of {source}: {'already in' if hit else 'written to'} the cache {config.cache_dir}")
+
+
+def _task_request(source, shot_frames, start_frame, emotion, keys_file, reference, track, seed, director,
+                  checkpoint, out_dir, pattern, write_composite, units):
+    from ned_core.cli.render_cmd import request_from_options
+
+    return request_from_options(source, shot_frames, start_frame, emotion, keys_file, reference, track, seed,
+                                director, checkpoint, out_dir, pattern, False, write_composite, units)
+
+
+def _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame):
+    from ned_core.io.exr import PlateWriteConfig
+
+    return config_from_options(model_dir, ocio, input_space, cache_dir, no_cache,
+                               plates=PlateWriteConfig(compression=compression, full_frame=full_frame))
+
+
+shot_frames_option = click.option("--shot-frames", required=True,
+                                  help="The whole shot's frames: analysed and directed over, e.g. 1001-1100.")
+
+
+@task.command("render")
+@with_source_options
+@with_render_options
+@unit_option
+@model_dir_option
+@shot_frames_option
+@progress_option
+def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
+                track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
+                units, model_dir, shot_frames, progress_format):
+    """One chunk: the plates of --frames, directed over --shot-frames (byte-identical to one `ned render`)."""
+    from ned_core.exceptions import FarmJobError
+    from ned_core.farm.progress import progress_printer
+    from ned_core.farm.tasks import run_render_task
+
+    if frames is None:
+        raise FarmJobError("--frames: give the chunk's frames, e.g. 1001-1010 (--shot-frames is the whole shot)")
+    request = _task_request(source, shot_frames, start_frame, emotion, keys_file, reference, track, seed, director,
+                            checkpoint, out_dir, pattern, write_composite, units)
+    config = _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame)
+    summary = run_render_task(request, frames, config, lambda skipped: progress_printer(
+        progress_format, "render", _echo, skipped))
+    click.echo(f"chunk {frames} of {shot_frames}: {len(summary.plates)} plates in {summary.timings['total']:.1f} s "
+               f"into {out_dir}")
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@task.command("preview")
+@with_source_options
+@with_render_options
+@unit_option
+@model_dir_option
+@shot_frames_option
+@progress_option
+def preview_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
+                 track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview,
+                 write_composite, units, model_dir, shot_frames, progress_format):
+    """The finishing task: the shot's H.264 preview movie, after every chunk."""
+    from ned_core.farm.progress import progress_printer
+    from ned_core.farm.tasks import run_preview_task
+
+    request = _task_request(source, shot_frames, start_frame, emotion, keys_file, reference, track, seed, director,
+                            checkpoint, out_dir, pattern, write_composite, units)
+    config = _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame)
+    summary = run_preview_task(request, config, progress_printer(progress_format, "render", _echo))
+    click.echo(f"preview: {summary.preview}")
+
+
+@farm.command("deadline")
+@export_options
+@click.option("--job-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the job-info / plugin-info files (ned_analysis.job, ned_analysis.plugin, ...).")
+@click.option("--submit", is_flag=True, help="Also submit them with deadlinecommand (Deadline 10 client).")
+def deadline_export(job_dir, submit, source, frames, start_frame, cache_dir, no_cache, out_dir, preview, chunk_size,
+                    name, **_):
+    """Write Deadline 10 job files for SOURCE (plugin NED, installer/deadline/NED) and optionally submit them."""
+    from ned_core.farm.deadline import submit_command, write_job_files
+    from ned_core.farm.submit import submit_or_explain
+
+    job = farm_job(click.get_current_context(), source, frames, start_frame, cache_dir, no_cache, out_dir,
+                   chunk_size, preview, name)
+    files = write_job_files(job, job_dir)
+    argv = submit_command(files)
+    click.echo(f"Deadline job files: {Path(job_dir)} ({len(files) // 2} dependent jobs; {len(job.chunks())} render "
+               f"tasks of up to {job.chunk_size} frames)")
+    if submit:
+        click.echo(submit_or_explain(argv, "the Deadline 10 client (deadlinecommand)",
+                                     f"the job files are in {job_dir}"))
+
+
+@farm.command("opencue")
+@export_options
+@click.option("--job-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the job specification (ned_<shot>.cjsl.xml).")
+@click.option("--show", default="ned", show_default=True, help="OpenCue show of the job.")
+@click.option("--submit", is_flag=True, help="Also launch it on the configured Cuebot.")
+@click.option("--cuebot", default=None, help="Cuebot host (default: $CUEBOT_HOSTS / the OpenCue config).")
+def opencue_export(job_dir, show, submit, cuebot, source, frames, start_frame, cache_dir, no_cache, out_dir, preview,
+                   chunk_size, name, **_):
+    """Write an OpenCue job (pyoutline outline as CJSL XML) for SOURCE and optionally launch it."""
+    from ned_core.farm.opencue import submit_outline, write_outline
+
+    job = farm_job(click.get_current_context(), source, frames, start_frame, cache_dir, no_cache, out_dir,
+                   chunk_size, preview, name)
+    spec = write_outline(job, Path(job_dir) / f"ned_{Path(job.source).name.split('.')[0]}.cjsl.xml", show)
+    click.echo(f"OpenCue job: {spec} ({len(job.chunks())} render frames of up to {job.chunk_size} frames)")
+    if submit:
+        click.echo(f"launched: {submit_outline(spec, cuebot)}")
