@@ -29,7 +29,9 @@ class AnalysisConfig:
         redetect_change: histogram change (0..1) from the previous frame that triggers the detector
             (something entered or left the frame) without being a cut.
         max_faces: most faces analysed per frame (largest first).
-        cut_threshold: histogram distance (0..1) between consecutive frames that marks a shot cut.
+        cut_threshold: histogram distance (0..1) between consecutive frames above which faces are not
+            followed into the next frame but detected afresh (the shots themselves come from
+            ``cuts.ShotDetector``).
         track_iou: minimum box IoU to continue a track from one frame to the next.
         reattach_distance: largest signature distance at which a new face re-attaches to a lost track.
         max_gap: most frames a track may be lost and still re-attach within a shot.

@@ -9,7 +9,6 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ned_core.analysis.config import AnalysisConfig
-from ned_core.analysis.cuts import shot_index
 from ned_core.analysis.signature import face_shape, signature_distance
 from ned_core.analysis.ssd import iou
 from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
@@ -70,15 +69,15 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     ends every track.
 
     Args:
-        per_frame: every frame of the clip in order (frames without faces included: they carry the
-            histograms that reveal cuts), built with ``signature.describe_frame``.
+        per_frame: every frame of the clip in order (frames without faces included), with their
+            shots set (``shot.analyze_frames``).
         config: tracking thresholds.
 
     Returns:
         Tracks with at least ``config.min_track_frames`` frames, ids 0, 1, ... in order of first
         appearance.
     """
-    shots = shot_index(per_frame, config.cut_threshold)
+    shots = [f.shot for f in per_frame]
     builders: list[_Builder] = []
     for index, (ff, shot) in enumerate(zip(per_frame, shots)):
         shapes = [face_shape(f.landmarks) for f in ff.faces]

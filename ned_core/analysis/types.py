@@ -74,6 +74,7 @@ class FrameFaces:
         histogram: ``(48,) float32`` colour histogram of the whole frame (shot-cut detection).
         flat: the frame has no content (black / single colour); it never marks a cut.
         appearance: ``(F, 72) float32`` colour descriptor of each face (see ``signature.face_colour``).
+        shot: shot index of the frame (0-based; set by ``shot.analyze_frames`` once the cuts are known).
     """
 
     frame: int
@@ -81,6 +82,7 @@ class FrameFaces:
     histogram: np.ndarray
     flat: bool
     appearance: np.ndarray
+    shot: int = 0
 
 
 @dataclass(frozen=True)
