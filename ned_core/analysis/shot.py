@@ -80,7 +80,8 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
     """Faces in every frame, following faces from frame to frame as MediaPipe does.
 
     Each face is cropped from its landmarks in the previous frame. The detector runs on the first
-    frame, after a cut, when a face was lost or none is followed, when the frame's histogram
+    frame, after a cut, when a face was lost or none is followed, when a followed face's mesh
+    presence falls below ``config.redetect_presence``, when the frame's histogram
     changes by more than ``config.redetect_change`` (something entered), and at least every
     ``config.detect_interval`` frames. A face found by such a later detection is followed
     backwards through the buffered earlier frames of the shot, so its track starts where it
@@ -115,7 +116,8 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
                 recent.clear()
             elif previous:
                 faces = follow_faces(image, previous, config, models)
-            if (change > config.redetect_change or len(faces) < len(previous) or not faces
+            unsure = any(f.score < config.redetect_presence for f in faces)
+            if (change > config.redetect_change or len(faces) < len(previous) or not faces or unsure
                     or since_detect >= config.detect_interval):
                 new = detect_new_faces(image, faces, config, models)[: config.max_faces - len(faces)]
                 _follow_back(new, recent, out, config, models)

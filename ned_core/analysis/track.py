@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -11,6 +11,7 @@ from scipy.optimize import linear_sum_assignment
 from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.signature import face_shape, signature_distance
 from ned_core.analysis.ssd import iou
+from ned_core.analysis.tracklets import bridge_gaps, drop_overlaps, join_tracklets
 from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
 from ned_core.exceptions import NoFaceTrackError
 
@@ -73,6 +74,9 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
             shots set (``shot.analyze_frames``).
         config: tracking thresholds.
 
+    The tracklets this gives are then joined per face and shot, duplicates folded and short gaps
+    bridged (``tracklets.join_tracklets``, ``tracklets.bridge_gaps``).
+
     Returns:
         Tracks with at least ``config.min_track_frames`` frames, ids 0, 1, ... in order of first
         appearance.
@@ -121,8 +125,11 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
             b.add(index, ff.frame, ff.faces[j], shapes[j], ff.appearance[j])
             builders.append(b)
 
-    kept = [b for b in builders if len(b.rows) >= config.min_track_frames]
-    return [b.build(new_id) for new_id, b in enumerate(kept)]
+    joined = drop_overlaps(join_tracklets([b.build(k) for k, b in enumerate(builders)], config))
+    flat = frozenset(f.frame for f in per_frame if f.flat)
+    bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined])  # observed beats interpolated
+    kept = [t for t in bridged if len(t.frames) >= config.min_track_frames]
+    return [replace(t, track_id=new_id) for new_id, t in enumerate(kept)]
 
 
 def default_track(tracks: Sequence[FaceTrack], frame_size: tuple[int, int]) -> FaceTrack:
