@@ -17,6 +17,7 @@ from ned_core.exceptions import NoFaceTrackError
 
 SIGNATURE_MEMORY = 0.2  # weight of each new observation in a track's running signature
 POSITION_WEIGHT = 0.1  # cost per face-size of distance between a returning face and where it left
+SURE_IOU = 0.5  # a face overlapping a track's last box this much continues it whatever its signature says
 _BLOCKED = 1e6
 
 
@@ -63,7 +64,8 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     """Link per-frame faces into tracks with stable ids.
 
     Per frame, faces continue the tracks seen in the previous frame by box overlap (IoU at least
-    ``config.track_iou``) when their signature (face shape + colour) agrees; faces left over are
+    ``config.track_iou``) when their signature (face shape + colour) agrees or the overlap is at
+    least ``SURE_IOU`` (an edge crop, a hand or a blur changes the signature, not the place); faces left over are
     matched to any other track of the same shot lost for at most ``config.max_gap`` frames, by
     signature plus distance from where the track was last seen (re-attachment: the same actor
     coming back gets the same id, also after a black frame); the rest start new tracks. A shot cut
@@ -97,7 +99,7 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
             last_box = b.rows[-1][1].box
             for j, face in enumerate(ff.faces):
                 o = float(iou(last_box, face.box[None])[0])
-                if o >= config.track_iou and signature(b, j) <= config.reattach_distance:
+                if o >= config.track_iou and (o >= SURE_IOU or signature(b, j) <= config.reattach_distance):
                     overlap[i, j] = 1.0 - o
         matched: set[int] = set()
         for i, j in _assign(overlap, _BLOCKED):

@@ -2,8 +2,9 @@
 
 Frame-to-frame linking (``track.track_faces``) breaks a face's track where the mesh loses it for a
 while (a hand in front, the frame edge, a blur, another head) or where it was found twice. Inside
-a shot, a later tracklet continues an earlier one when it starts where the earlier one, moving on
-at its last speed, was heading, at a similar size and with similar face proportions; tracklets that
+a shot, a later tracklet continues an earlier one (or fills a hole in it) when it starts where the earlier one, moving on
+at its last speed, was heading, at a similar size (and, when another face was about during the
+gap, with similar face proportions); tracklets that
 run at the same time on the same face (boxes overlapping in every common frame) are one face found
 twice and are folded into one; in single frames where two tracks still sit on one face (a hidden
 face's crop sliding onto the face in front) the less sure observation is dropped. Gaps of at most ``AnalysisConfig.bridge_frames`` frames inside a
@@ -28,7 +29,10 @@ DUPLICATE_SHARE = 0.8  # tracklets on one face in this share of their common fra
 JOIN_GROWTH = 0.05  # the allowed position error grows by this many face sizes per frame of gap
 JOIN_SIZE_RATIO = 1.6  # the later tracklet's face size within this factor of the earlier one's
 SHAPE_AFTER_GAP = 2  # frames of gap from which the proportions must agree too
-JOIN_SHAPE = 0.06  # largest face-proportion distance (signature.shape_distance) to join; two people ~0.06+
+# largest distance of the tracklets' median face proportions (signature.shape_distance) to join: measured
+# on the crossing clips, one person 0.015-0.025 (its crop half hidden at the ends), two people 0.058-0.071
+JOIN_SHAPE = 0.04
+SHAPE_FRAMES = 24  # the median proportions are read over at most this many frames at the facing ends
 
 
 def _centre_size(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -39,8 +43,11 @@ def _shape(track: FaceTrack, rows: slice) -> np.ndarray:
     return np.median(np.stack([face_shape(lm) for lm in track.landmarks[rows]]), axis=0)
 
 
-def _join_cost(early: FaceTrack, late: FaceTrack, config: AnalysisConfig) -> float | None:
-    """Position error (face sizes) of ``late``'s start against ``early``'s extrapolated end; None: not the same face."""
+def _join_cost(early: FaceTrack, late: FaceTrack, crowded: bool, config: AnalysisConfig) -> float | None:
+    """Position error (face sizes) of ``late``'s start against ``early``'s extrapolated end; None: not the same face.
+
+    ``crowded``: another face was seen in the shot during the gap, so the face proportions must agree too.
+    """
     gap = int(late.frames[0] - early.frames[-1])
     centres, sizes = _centre_size(early.boxes[-VELOCITY_FRAMES:])
     frames = early.frames[-VELOCITY_FRAMES:]
@@ -52,9 +59,11 @@ def _join_cost(early: FaceTrack, late: FaceTrack, config: AnalysisConfig) -> flo
     error = float(np.linalg.norm(start[0] - (centres[-1] + velocity * gap))) / float(sizes[-1])
     if error > config.join_distance + JOIN_GROWTH * gap:
         return None
-    # proportions tell people apart after a longer absence (a face cut by the frame edge or half hidden
-    # distorts them, so a face lost for a frame or two is joined on its motion alone)
-    if gap > SHAPE_AFTER_GAP and shape_distance(_shape(early, slice(-3, None)), _shape(late, slice(0, 3))) > JOIN_SHAPE:
+    # with another face about, proportions tell the two apart after a longer absence (a face cut by the
+    # frame edge or half hidden distorts them, so a face lost for a frame or two is joined on its motion
+    # alone; medians over many frames, since the frames next to the gap are often the distorted ones)
+    if crowded and gap > SHAPE_AFTER_GAP and shape_distance(_shape(early, slice(-SHAPE_FRAMES, None)),
+                                                _shape(late, slice(0, SHAPE_FRAMES))) > JOIN_SHAPE:
         return None
     return error
 
@@ -119,6 +128,13 @@ def _merge(a: FaceTrack, b: FaceTrack) -> FaceTrack:
                      np.array([t.interpolated[i] for t, i in pick], bool))
 
 
+def _before(track: FaceTrack, frame: int) -> FaceTrack:
+    """The part of ``track`` before ``frame`` (a later tracklet may fill a hole inside a track)."""
+    keep = track.frames < frame
+    return FaceTrack(track.track_id, track.shot, track.frames[keep], track.landmarks[keep], track.boxes[keep],
+                     track.scores[keep], track.interpolated[keep])
+
+
 def join_tracklets(tracklets: Sequence[FaceTrack], config: AnalysisConfig) -> list[FaceTrack]:
     """Tracklets of the same face in the same shot joined into one track (ids of the earliest part kept).
 
@@ -132,8 +148,16 @@ def join_tracklets(tracklets: Sequence[FaceTrack], config: AnalysisConfig) -> li
         if twin is not None:
             chains[twin] = _merge(chains[twin], t)
             continue
-        costs = [(cost, k) for k in same_shot if chains[k].frames[-1] < t.frames[0]
-                 for cost in [_join_cost(chains[k], t, config)] if cost is not None]
+        costs = []
+        for k in same_shot:
+            if chains[k].frames[0] >= t.frames[0] or np.intersect1d(chains[k].frames, t.frames).size:
+                continue
+            early = _before(chains[k], int(t.frames[0]))
+            crowded = any(((c.frames > early.frames[-1]) & (c.frames < t.frames[0])).any()
+                          for j, c in enumerate(chains) if j != k and c.shot == t.shot)
+            cost = _join_cost(early, t, crowded, config)
+            if cost is not None:
+                costs.append((cost, k))
         if costs:
             k = min(costs)[1]
             chains[k] = _merge(chains[k], t)
