@@ -1,13 +1,14 @@
 """On-disk cache of shot analyses, keyed by source content + parameters + model files.
 
-Format ``AnalysisCache.1``: one file ``<root>/<key>.npz`` per analysed shot (numpy ``savez``,
+Format ``AnalysisCache.2``: one file ``<root>/<key>.npz`` per analysed shot (numpy ``savez``,
 uncompressed), written atomically, so a reader never sees a partial entry. Entries:
 
-- ``header``: uint8 bytes of a UTF-8 JSON object ``{"schema": "AnalysisCache.1", "key", "source",
+- ``header``: uint8 bytes of a UTF-8 JSON object ``{"schema": "AnalysisCache.2", "key", "source",
   "params", "frame_size": [H, W], "crop_size", "tracks": [{"track_id", "shot"}, ...]}``.
 - ``frames`` ``(N,) int64``, ``shots`` ``(N,) int64``.
 - per track i: ``t{i}.frames`` ``(T,) int64``, ``t{i}.raw`` ``(T, 478, 3) float32`` raw landmarks,
-  ``t{i}.boxes`` ``(T, 4) float32``, ``t{i}.scores`` ``(T,) float32``, ``t{i}.landmarks``
+  ``t{i}.boxes`` ``(T, 4) float32``, ``t{i}.scores`` ``(T,) float32``, ``t{i}.interpolated`` ``(T,) bool``
+  (bridged frames, see ``tracklets.bridge_gaps``), ``t{i}.landmarks``
   ``(T, 478, 3) float32`` smoothed, ``t{i}.crop_from_image`` / ``t{i}.image_from_crop`` ``(T, 2, 3) float64``.
 
 The key (:func:`cache_key`) is the SHA-256 of the source fingerprint (the pipeline passes
@@ -36,8 +37,8 @@ from ned_core.exceptions import AnalysisCacheError
 from ned_core.io.atomic import atomic_path
 from ned_core.models.store import sha256_of
 
-SCHEMA = "AnalysisCache.1"
-ANALYSIS_VERSION = 2  # bump when the analysis code changes its results
+SCHEMA = "AnalysisCache.2"
+ANALYSIS_VERSION = 3  # bump when the analysis code changes its results
 _NOT_RESULT_FIELDS = ("num_threads",)
 
 
@@ -80,7 +81,8 @@ class AnalysisCache:
         for i, t in enumerate(analysis.tracks):
             arrays.update({
                 f"t{i}.frames": t.track.frames, f"t{i}.raw": t.track.landmarks, f"t{i}.boxes": t.track.boxes,
-                f"t{i}.scores": t.track.scores, f"t{i}.landmarks": t.landmarks,
+                f"t{i}.scores": t.track.scores, f"t{i}.interpolated": t.track.interpolated,
+                f"t{i}.landmarks": t.landmarks,
                 f"t{i}.crop_from_image": t.alignment.crop_from_image,
                 f"t{i}.image_from_crop": t.alignment.image_from_crop,
             })
@@ -95,7 +97,8 @@ class AnalysisCache:
         """Read one entry back.
 
         Raises:
-            AnalysisCacheError: missing, unreadable, or not ``AnalysisCache.1``.
+            AnalysisCacheError: missing, unreadable, or not ``AnalysisCache.2`` (an older entry is never
+                read: its key differs, since the key holds ``ANALYSIS_VERSION``).
         """
         path = self.path(key)
         try:
@@ -107,7 +110,8 @@ class AnalysisCache:
                 tracks = []
                 for i, meta in enumerate(header["tracks"]):
                     track = FaceTrack(int(meta["track_id"]), int(meta["shot"]), data[f"t{i}.frames"],
-                                      data[f"t{i}.raw"], data[f"t{i}.boxes"], data[f"t{i}.scores"])
+                                      data[f"t{i}.raw"], data[f"t{i}.boxes"], data[f"t{i}.scores"],
+                                      data[f"t{i}.interpolated"])
                     alignment = Alignment(data[f"t{i}.crop_from_image"], data[f"t{i}.image_from_crop"],
                                           int(header["crop_size"]))
                     tracks.append(TrackAnalysis(track, data[f"t{i}.landmarks"], alignment))

@@ -29,11 +29,20 @@ class AnalysisConfig:
         redetect_change: histogram change (0..1) from the previous frame that triggers the detector
             (something entered or left the frame) without being a cut.
         max_faces: most faces analysed per frame (largest first).
-        cut_threshold: histogram distance (0..1) between consecutive frames that marks a shot cut.
+        cut_threshold: histogram distance (0..1) between consecutive frames above which faces are not
+            followed into the next frame but detected afresh (the shots themselves come from
+            ``cuts.ShotDetector``).
         track_iou: minimum box IoU to continue a track from one frame to the next.
         reattach_distance: largest signature distance at which a new face re-attaches to a lost track.
         max_gap: most frames a track may be lost and still re-attach within a shot.
         min_track_frames: tracks shorter than this are dropped as spurious.
+        redetect_presence: re-run the detector when a followed face's mesh presence falls below this
+            (it is still accepted down to ``mesh_presence``): the crop is drifting off the face.
+        join_distance: inside a shot, a tracklet continues an earlier one that ended before it when
+            it starts within this many face sizes of where the earlier one was heading (plus
+            ``tracklets.JOIN_GROWTH`` per frame of gap); see ``tracklets.join_tracklets``.
+        bridge_frames: gaps of at most this many frames inside a track are filled with interpolated
+            landmarks (flagged ``FaceTrack.interpolated``); 0 disables.
         smooth_min_cutoff: One-Euro cut-off (Hz) at rest — lower is smoother at rest.
         smooth_beta: One-Euro cut-off increase per inter-ocular distance per second of speed —
             higher follows fast motion with less lag (defaults: static-face jitter 0.37 -> 0.05 %
@@ -63,6 +72,9 @@ class AnalysisConfig:
     reattach_distance: float = 1.0
     max_gap: int = 10_000
     min_track_frames: int = 1
+    redetect_presence: float = 0.98
+    join_distance: float = 0.75
+    bridge_frames: int = 8
     smooth_min_cutoff: float = 0.3
     smooth_beta: float = 10.0
     smooth_d_cutoff: float = 1.0

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ned_core.analysis.align import Alignment, align_landmarks
 from ned_core.analysis.config import AnalysisConfig
-from ned_core.analysis.cuts import shot_index
+from ned_core.analysis.cuts import ShotDetector
 from ned_core.analysis.detect import check_image
 from ned_core.analysis.frame import centred_in_any, detect_new_faces, follow_faces
 from ned_core.analysis.model_set import FaceMeshModels
@@ -62,6 +62,14 @@ class ShotAnalysis:
         ids = [t.track.track_id for t in self.tracks]
         raise NoFaceTrackError(f"no face track {track_id} in this shot; tracks: {ids or 'none (no face found)'}")
 
+    def shot_ranges(self) -> list[tuple[int, int, int]]:
+        """``(shot index, first frame, last frame)`` of every shot, in order."""
+        if len(self.frames) == 0:
+            return []
+        starts = [0, *(np.flatnonzero(np.diff(self.shots)) + 1).tolist()]
+        ends = [*starts[1:], len(self.frames)]
+        return [(int(self.shots[a]), int(self.frames[a]), int(self.frames[b - 1])) for a, b in zip(starts, ends)]
+
     def default(self) -> TrackAnalysis:
         """The largest, most central track (see ``track.default_track``)."""
         return self.track(default_track([t.track for t in self.tracks], self.frame_size).track_id)
@@ -72,22 +80,25 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
     """Faces in every frame, following faces from frame to frame as MediaPipe does.
 
     Each face is cropped from its landmarks in the previous frame. The detector runs on the first
-    frame, after a cut, when a face was lost or none is followed, when the frame's histogram
+    frame, after a cut, when a face was lost or none is followed, when a followed face's mesh
+    presence falls below ``config.redetect_presence``, when the frame's histogram
     changes by more than ``config.redetect_change`` (something entered), and at least every
     ``config.detect_interval`` frames. A face found by such a later detection is followed
     backwards through the buffered earlier frames of the shot, so its track starts where it
-    really entered. Flat (black) frames are skipped.
+    really entered. Flat (black) frames are skipped. The same frames feed the shot-boundary
+    detector (``cuts.ShotDetector``), whose shots are set on the results at the end.
 
     Args:
         source: (frame number, ``(H, W, 3) uint8`` sRGB) pairs in frame order.
 
     Returns:
-        One ``FrameFaces`` per frame, and the frames' (H, W) ((0, 0) for an empty source).
+        One ``FrameFaces`` per frame (``shot`` set), and the frames' (H, W) ((0, 0) for an empty source).
     """
     out: list[FrameFaces] = []
     previous: list[FaceObservation] = []
     recent: deque[tuple[int, int, np.ndarray]] = deque(maxlen=config.detect_interval)  # (row, frame, image)
     since_detect, last_hist, size = config.detect_interval, None, None
+    shots = ShotDetector()
     for frame, image in source:
         check_image(image)
         if size is None:
@@ -97,6 +108,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
                              f"{image.shape[1]}x{image.shape[0]}")
         faces: list[FaceObservation] = []
         histogram, flat = summary = frame_summary(image)
+        shots.add(image, flat)
         if not flat:
             change = 1.0 if last_hist is None else histogram_distance(histogram, last_hist)
             last_hist = histogram
@@ -104,7 +116,8 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
                 recent.clear()
             elif previous:
                 faces = follow_faces(image, previous, config, models)
-            if (change > config.redetect_change or len(faces) < len(previous) or not faces
+            unsure = any(f.score < config.redetect_presence for f in faces)
+            if (change > config.redetect_change or len(faces) < len(previous) or not faces or unsure
                     or since_detect >= config.detect_interval):
                 new = detect_new_faces(image, faces, config, models)[: config.max_faces - len(faces)]
                 _follow_back(new, recent, out, config, models)
@@ -119,6 +132,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
         out.append(described)
         if progress is not None:
             progress(len(out), int(frame))
+    out = [replace(f, shot=int(s)) for f, s in zip(out, shots.shot_index())]
     return out, (int(size[0]), int(size[1])) if size else (0, 0)
 
 
@@ -145,7 +159,7 @@ def summarise(per_frame: list[FrameFaces], frame_size: tuple[int, int], config: 
         tracks.append(TrackAnalysis(track, smoothed, alignment))
     return ShotAnalysis(
         frames=np.array([f.frame for f in per_frame], dtype=np.int64),
-        shots=shot_index(per_frame, config.cut_threshold),
+        shots=np.array([f.shot for f in per_frame], dtype=np.int64),
         frame_size=frame_size,
         tracks=tuple(tracks),
     )

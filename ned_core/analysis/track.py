@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ned_core.analysis.config import AnalysisConfig
-from ned_core.analysis.cuts import shot_index
 from ned_core.analysis.signature import face_shape, signature_distance
 from ned_core.analysis.ssd import iou
+from ned_core.analysis.tracklets import bridge_gaps, drop_overlaps, join_tracklets
 from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
 from ned_core.exceptions import NoFaceTrackError
 
 SIGNATURE_MEMORY = 0.2  # weight of each new observation in a track's running signature
 POSITION_WEIGHT = 0.1  # cost per face-size of distance between a returning face and where it left
+SURE_IOU = 0.5  # a face overlapping a track's last box this much continues it whatever its signature says
 _BLOCKED = 1e6
 
 
@@ -63,22 +64,26 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     """Link per-frame faces into tracks with stable ids.
 
     Per frame, faces continue the tracks seen in the previous frame by box overlap (IoU at least
-    ``config.track_iou``) when their signature (face shape + colour) agrees; faces left over are
+    ``config.track_iou``) when their signature (face shape + colour) agrees or the overlap is at
+    least ``SURE_IOU`` (an edge crop, a hand or a blur changes the signature, not the place); faces left over are
     matched to any other track of the same shot lost for at most ``config.max_gap`` frames, by
     signature plus distance from where the track was last seen (re-attachment: the same actor
     coming back gets the same id, also after a black frame); the rest start new tracks. A shot cut
     ends every track.
 
     Args:
-        per_frame: every frame of the clip in order (frames without faces included: they carry the
-            histograms that reveal cuts), built with ``signature.describe_frame``.
+        per_frame: every frame of the clip in order (frames without faces included), with their
+            shots set (``shot.analyze_frames``).
         config: tracking thresholds.
+
+    The tracklets this gives are then joined per face and shot, duplicates folded and short gaps
+    bridged (``tracklets.join_tracklets``, ``tracklets.bridge_gaps``).
 
     Returns:
         Tracks with at least ``config.min_track_frames`` frames, ids 0, 1, ... in order of first
         appearance.
     """
-    shots = shot_index(per_frame, config.cut_threshold)
+    shots = [f.shot for f in per_frame]
     builders: list[_Builder] = []
     for index, (ff, shot) in enumerate(zip(per_frame, shots)):
         shapes = [face_shape(f.landmarks) for f in ff.faces]
@@ -94,7 +99,7 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
             last_box = b.rows[-1][1].box
             for j, face in enumerate(ff.faces):
                 o = float(iou(last_box, face.box[None])[0])
-                if o >= config.track_iou and signature(b, j) <= config.reattach_distance:
+                if o >= config.track_iou and (o >= SURE_IOU or signature(b, j) <= config.reattach_distance):
                     overlap[i, j] = 1.0 - o
         matched: set[int] = set()
         for i, j in _assign(overlap, _BLOCKED):
@@ -122,8 +127,11 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
             b.add(index, ff.frame, ff.faces[j], shapes[j], ff.appearance[j])
             builders.append(b)
 
-    kept = [b for b in builders if len(b.rows) >= config.min_track_frames]
-    return [b.build(new_id) for new_id, b in enumerate(kept)]
+    joined = drop_overlaps(join_tracklets([b.build(k) for k, b in enumerate(builders)], config))
+    flat = frozenset(f.frame for f in per_frame if f.flat)
+    bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined])  # observed beats interpolated
+    kept = [t for t in bridged if len(t.frames) >= config.min_track_frames]
+    return [replace(t, track_id=new_id) for new_id, t in enumerate(kept)]
 
 
 def default_track(tracks: Sequence[FaceTrack], frame_size: tuple[int, int]) -> FaceTrack:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -74,6 +74,7 @@ class FrameFaces:
         histogram: ``(48,) float32`` colour histogram of the whole frame (shot-cut detection).
         flat: the frame has no content (black / single colour); it never marks a cut.
         appearance: ``(F, 72) float32`` colour descriptor of each face (see ``signature.face_colour``).
+        shot: shot index of the frame (0-based; set by ``shot.analyze_frames`` once the cuts are known).
     """
 
     frame: int
@@ -81,6 +82,7 @@ class FrameFaces:
     histogram: np.ndarray
     flat: bool
     appearance: np.ndarray
+    shot: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,9 @@ class FaceTrack:
         frames: ``(T,) int64`` frame numbers, increasing.
         landmarks: ``(T, 478, 3) float32`` raw (unsmoothed) landmarks in image pixels.
         boxes: ``(T, 4) float32`` x0, y0, x1, y1.
-        scores: ``(T,) float32`` face-presence probabilities.
+        scores: ``(T,) float32`` face-presence probabilities (0 on interpolated frames).
+        interpolated: ``(T,) bool`` frames bridged by interpolating the landmarks either side of a short
+            gap (the face was briefly hidden or missed), not observed; all False when not given.
     """
 
     track_id: int
@@ -102,6 +106,11 @@ class FaceTrack:
     landmarks: np.ndarray
     boxes: np.ndarray
     scores: np.ndarray
+    interpolated: np.ndarray = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.interpolated is None:
+            object.__setattr__(self, "interpolated", np.zeros(len(self.frames), bool))
 
     def segments(self) -> list[slice]:
         """Row slices of the runs of consecutive frames (a face leaving the frame ends a run)."""

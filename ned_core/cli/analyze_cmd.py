@@ -44,11 +44,14 @@ def analyze(source, frames, start_frame, ocio, input_space, cache_dir, no_cache,
         if out_dir else None
     default = result.analysis.default().track.track_id if result.analysis.tracks else None
     if as_json:
-        echo_json({"source": info.path, "frames": len(info.frames), "cache_hit": result.cache_hit,
+        shots = [{"shot": s, "first_frame": a, "last_frame": b} for s, a, b in result.analysis.shot_ranges()]
+        echo_json({"source": info.path, "frames": len(info.frames), "cache_hit": result.cache_hit, "shots": shots,
                    "default_track": default, "tracks": rows, "out": str(written) if written else None})
         return
     click.echo(f"{info.path}: {len(info.frames)} frames, {info.width}x{info.height}"
                f"{' (analysis from cache)' if result.cache_hit else ''}")
+    for shot, first, last in result.analysis.shot_ranges():
+        click.echo(f"shot {shot}: frames {first}-{last}")
     if not rows:
         click.echo("no face found")
     for r in rows:

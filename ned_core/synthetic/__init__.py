@@ -8,6 +8,9 @@ Typical use::
     clip.frames, clip.expression, clip.pose    # (T, H, W, 3) uint8, (T, 27) truth, true head pose
     happy = emotion_sequence("happy", 100, seed=1, actor_seed=3)   # (100, 27), no images
 
+Test footage with ground truth (cuts, dissolves, fades, edge crops, a hand, crossing heads):
+``build_footage(dev_clips()[0], photo_faces(models))`` (see ``footage.py``).
+
 Names are imported on first use, so ``emotion_sequence`` does not pull in the image stack.
 """
 
@@ -18,6 +21,13 @@ from ned_core.lazy_exports import lazy_getattr
 _EXPORTS = {
     "SAMPLE_PHOTOS": "photos",
     "ActorStyle": "emotions",
+    "ClipSpec": "footage",
+    "Footage": "footage",
+    "ShotSpec": "footage",
+    "build_footage": "footage",
+    "dev_clips": "footage",
+    "held_out_clips": "footage",
+    "photo_faces": "footage",
     "SyntheticActorConfig": "actor",
     "SyntheticClip": "actor",
     "actor_expressions": "actor",

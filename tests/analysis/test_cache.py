@@ -16,6 +16,8 @@ from ned_core.exceptions import AnalysisCacheError
 def test_an_entry_reads_back_as_it_was_saved(tmp_path, clip_parts, config, models):
     source = [(1001 + i, clip_parts["both"]) for i in range(3)]
     first = analyze_shot(iter(source), config, models)
+    bridged = dataclasses.replace(first.tracks[0].track, interpolated=np.array([False, True, False]))
+    first = dataclasses.replace(first, tracks=(dataclasses.replace(first.tracks[0], track=bridged), *first.tracks[1:]))
     cache = AnalysisCache(tmp_path / "cache")
     key = cache_key("source-fingerprint", config, models)
     assert not cache.contains(key)
@@ -30,9 +32,10 @@ def test_an_entry_reads_back_as_it_was_saved(tmp_path, clip_parts, config, model
         assert a.track.track_id == b.track.track_id
         np.testing.assert_array_equal(a.landmarks, b.landmarks)
         np.testing.assert_array_equal(a.track.landmarks, b.track.landmarks)
+        np.testing.assert_array_equal(a.track.interpolated, b.track.interpolated)
         np.testing.assert_array_equal(a.alignment.image_from_crop, b.alignment.image_from_crop)
     with np.load(entries[0]) as data:
-        assert json.loads(bytes(data["header"]))["schema"] == "AnalysisCache.1"
+        assert json.loads(bytes(data["header"]))["schema"] == "AnalysisCache.2"
 
 
 def test_key_depends_on_the_source_and_results_affecting_parameters(config, models):

@@ -16,6 +16,7 @@ def test_shot_analysis_has_smoothed_aligned_tracks(clip_parts, config, models):
     assert calls == [(1, 10), (2, 11), (3, 12), (4, 13)]
     np.testing.assert_array_equal(shot.frames, [10, 11, 12, 13])
     np.testing.assert_array_equal(shot.shots, [0, 0, 0, 0])
+    assert shot.shot_ranges() == [(0, 10, 13)]
     assert shot.frame_size == (512, 1024) and len(shot.tracks) == 2
     for t in shot.tracks:
         np.testing.assert_array_equal(t.track.frames, [10, 11, 13])
@@ -38,3 +39,11 @@ def test_shot_errors_name_the_frame(clip_parts, config, models):
     assert empty.tracks == ()
     with pytest.raises(NoFaceTrackError, match="no face"):
         empty.default()
+
+
+def test_shots_come_from_the_frames_analysed(clip_parts, config, models):
+    """A hard cut to another picture (3 frames each side, the detector's window) splits shots and tracks."""
+    frames = [(i, clip_parts["both"]) for i in range(5)] + [(i, clip_parts["after_cut"]) for i in range(5, 10)]
+    shot = analyze_shot(iter(frames), config, models)
+    assert shot.shot_ranges() == [(0, 0, 4), (1, 5, 9)]
+    assert sorted((t.track.shot, int(t.track.frames[0])) for t in shot.tracks) == [(0, 0), (0, 0), (1, 5)]

@@ -1,0 +1,198 @@
+"""One face, one track per shot: join the tracklets of a face, fold duplicates, bridge short gaps.
+
+Frame-to-frame linking (``track.track_faces``) breaks a face's track where the mesh loses it for a
+while (a hand in front, the frame edge, a blur, another head) or where it was found twice. Inside
+a shot, a later tracklet continues an earlier one (or fills a hole in it) when it starts where the earlier one, moving on
+at its last speed, was heading, at a similar size (and, when another face was about during the
+gap, with similar face proportions); tracklets that
+run at the same time on the same face (boxes overlapping in every common frame) are one face found
+twice and are folded into one; in single frames where two tracks still sit on one face (a hidden
+face's crop sliding onto the face in front) the less sure observation is dropped. Gaps of at most ``AnalysisConfig.bridge_frames`` frames inside a
+track are filled with landmarks interpolated between the frames either side and flagged as such
+(``FaceTrack.interpolated``); flat frames (black, flash) are never filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ned_core.analysis.config import AnalysisConfig
+from ned_core.analysis.signature import face_shape, shape_distance
+from ned_core.analysis.ssd import iou
+from ned_core.analysis.types import FaceTrack
+
+VELOCITY_FRAMES = 5  # frames at a tracklet's end its speed is read from
+DUPLICATE_IOU = 0.5  # boxes overlapping this much (or centred in each other) are on one face
+DUPLICATE_SHARE = 0.8  # tracklets on one face in this share of their common frames are one face found twice
+JOIN_GROWTH = 0.05  # the allowed position error grows by this many face sizes per frame of gap
+JOIN_SIZE_RATIO = 1.6  # the later tracklet's face size within this factor of the earlier one's
+SHAPE_AFTER_GAP = 2  # frames of gap from which the proportions must agree too
+# largest distance of the tracklets' median face proportions (signature.shape_distance) to join: measured
+# on the crossing clips, one person 0.015-0.025 (its crop half hidden at the ends), two people 0.058-0.071
+JOIN_SHAPE = 0.04
+SHAPE_FRAMES = 24  # the median proportions are read over at most this many frames at the facing ends
+
+
+def _centre_size(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return (boxes[:, :2] + boxes[:, 2:]) / 2.0, np.maximum(boxes[:, 2:] - boxes[:, :2], 1.0).max(axis=1)
+
+
+def _shape(track: FaceTrack, rows: slice) -> np.ndarray:
+    return np.median(np.stack([face_shape(lm) for lm in track.landmarks[rows]]), axis=0)
+
+
+def _join_cost(early: FaceTrack, late: FaceTrack, crowded: bool, config: AnalysisConfig) -> float | None:
+    """Position error (face sizes) of ``late``'s start against ``early``'s extrapolated end; None: not the same face.
+
+    ``crowded``: another face was seen in the shot during the gap, so the face proportions must agree too.
+    """
+    gap = int(late.frames[0] - early.frames[-1])
+    centres, sizes = _centre_size(early.boxes[-VELOCITY_FRAMES:])
+    frames = early.frames[-VELOCITY_FRAMES:]
+    velocity = (centres[-1] - centres[0]) / max(int(frames[-1] - frames[0]), 1)
+    start, start_size = _centre_size(late.boxes[:1])
+    ratio = float(start_size[0] / sizes[-1])
+    if not 1.0 / JOIN_SIZE_RATIO <= ratio <= JOIN_SIZE_RATIO:
+        return None
+    error = float(np.linalg.norm(start[0] - (centres[-1] + velocity * gap))) / float(sizes[-1])
+    if error > config.join_distance + JOIN_GROWTH * gap:
+        return None
+    # with another face about, proportions tell the two apart after a longer absence (a face cut by the
+    # frame edge or half hidden distorts them, so a face lost for a frame or two is joined on its motion
+    # alone; medians over many frames, since the frames next to the gap are often the distorted ones)
+    if crowded and gap > SHAPE_AFTER_GAP and shape_distance(_shape(early, slice(-SHAPE_FRAMES, None)),
+                                                _shape(late, slice(0, SHAPE_FRAMES))) > JOIN_SHAPE:
+        return None
+    return error
+
+
+def _same_place(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two boxes are on one face: overlapping by DUPLICATE_IOU, or one's centre inside the other."""
+    if float(iou(a, b[None])[0]) >= DUPLICATE_IOU:
+        return True
+    ca, cb = (a[:2] + a[2:]) / 2, (b[:2] + b[2:]) / 2
+    return bool(np.all(ca >= b[:2]) and np.all(ca <= b[2:])) or bool(np.all(cb >= a[:2]) and np.all(cb <= a[2:]))
+
+
+def _duplicates(a: FaceTrack, b: FaceTrack) -> bool:
+    """Whether two tracklets are one face found twice: on the same place in most of their common frames."""
+    common, ia, ib = np.intersect1d(a.frames, b.frames, return_indices=True)
+    if len(common) == 0:
+        return False
+    same = [_same_place(a.boxes[i], b.boxes[j]) for i, j in zip(ia, ib)]
+    return float(np.mean(same)) >= DUPLICATE_SHARE
+
+
+def drop_overlaps(tracks: Sequence[FaceTrack]) -> list[FaceTrack]:
+    """Per frame, where two tracks sit on one face, keep the observation of the one the mesh is surer of.
+
+    (A face hidden behind another lets its crop slide onto the front face for a few frames.) A track
+    left with no frame is dropped.
+    """
+    drop: dict[int, set[int]] = {k: set() for k in range(len(tracks))}
+    for a in range(len(tracks)):
+        for b in range(a + 1, len(tracks)):
+            ta, tb = tracks[a], tracks[b]
+            if ta.shot != tb.shot:
+                continue
+            _, ia, ib = np.intersect1d(ta.frames, tb.frames, return_indices=True)
+            for i, j in zip(ia, ib):
+                if _same_place(ta.boxes[i], tb.boxes[j]):
+                    weaker = (a, i) if (ta.scores[i], len(ta.frames)) < (tb.scores[j], len(tb.frames)) else (b, j)
+                    drop[weaker[0]].add(int(weaker[1]))
+    out = []
+    for k, t in enumerate(tracks):
+        keep = np.setdiff1d(np.arange(len(t.frames)), sorted(drop[k]))
+        if len(keep):
+            out.append(FaceTrack(t.track_id, t.shot, t.frames[keep], t.landmarks[keep], t.boxes[keep],
+                                 t.scores[keep], t.interpolated[keep]))
+    return out
+
+
+def _merge(a: FaceTrack, b: FaceTrack) -> FaceTrack:
+    """Union of two tracklets of one face; where both have a frame, the higher-scoring observation."""
+    rows: dict[int, tuple[FaceTrack, int]] = {}
+    for t in (a, b):
+        for i, f in enumerate(t.frames):
+            kept = rows.get(int(f))
+            if kept is None or t.scores[i] > kept[0].scores[kept[1]]:
+                rows[int(f)] = (t, i)
+    order = sorted(rows)
+    pick = [rows[f] for f in order]
+    return FaceTrack(a.track_id, a.shot, np.array(order, np.int64),
+                     np.stack([t.landmarks[i] for t, i in pick]).astype(np.float32),
+                     np.stack([t.boxes[i] for t, i in pick]).astype(np.float32),
+                     np.array([t.scores[i] for t, i in pick], np.float32),
+                     np.array([t.interpolated[i] for t, i in pick], bool))
+
+
+def _before(track: FaceTrack, frame: int) -> FaceTrack:
+    """The part of ``track`` before ``frame`` (a later tracklet may fill a hole inside a track)."""
+    keep = track.frames < frame
+    return FaceTrack(track.track_id, track.shot, track.frames[keep], track.landmarks[keep], track.boxes[keep],
+                     track.scores[keep], track.interpolated[keep])
+
+
+def join_tracklets(tracklets: Sequence[FaceTrack], config: AnalysisConfig) -> list[FaceTrack]:
+    """Tracklets of the same face in the same shot joined into one track (ids of the earliest part kept).
+
+    Returns:
+        Tracks in order of first frame.
+    """
+    chains: list[FaceTrack] = []
+    for t in sorted(tracklets, key=lambda t: (t.shot, int(t.frames[0]), t.track_id)):
+        same_shot = [k for k, c in enumerate(chains) if c.shot == t.shot]
+        twin = next((k for k in same_shot if _duplicates(chains[k], t)), None)
+        if twin is not None:
+            chains[twin] = _merge(chains[twin], t)
+            continue
+        costs = []
+        for k in same_shot:
+            if chains[k].frames[0] >= t.frames[0] or np.intersect1d(chains[k].frames, t.frames).size:
+                continue
+            early = _before(chains[k], int(t.frames[0]))
+            crowded = any(((c.frames > early.frames[-1]) & (c.frames < t.frames[0])).any()
+                          for j, c in enumerate(chains) if j != k and c.shot == t.shot)
+            cost = _join_cost(early, t, crowded, config)
+            if cost is not None:
+                costs.append((cost, k))
+        if costs:
+            k = min(costs)[1]
+            chains[k] = _merge(chains[k], t)
+        else:
+            chains.append(t)
+    return chains
+
+
+def bridge_gaps(track: FaceTrack, flat_frames: frozenset[int], config: AnalysisConfig) -> FaceTrack:
+    """``track`` with each gap of at most ``config.bridge_frames`` frames filled by linear interpolation.
+
+    Args:
+        flat_frames: frame numbers with no content (black, flash): never filled.
+    """
+    add_frames, add_landmarks, add_boxes = [], [], []
+    for i in range(len(track.frames) - 1):
+        f0, f1 = int(track.frames[i]), int(track.frames[i + 1])
+        if not 1 < f1 - f0 <= config.bridge_frames + 1:
+            continue
+        for f in range(f0 + 1, f1):
+            if f in flat_frames:
+                continue
+            w = (f - f0) / (f1 - f0)
+            add_frames.append(f)
+            add_landmarks.append((1 - w) * track.landmarks[i] + w * track.landmarks[i + 1])
+            add_boxes.append((1 - w) * track.boxes[i] + w * track.boxes[i + 1])
+    if not add_frames:
+        return track
+    n = len(add_frames)
+    frames = np.concatenate([track.frames, np.array(add_frames, np.int64)])
+    order = np.argsort(frames, kind="stable")
+    return FaceTrack(
+        track.track_id, track.shot, frames[order],
+        np.concatenate([track.landmarks, np.stack(add_landmarks)]).astype(np.float32)[order],
+        np.concatenate([track.boxes, np.stack(add_boxes)]).astype(np.float32)[order],
+        np.concatenate([track.scores, np.zeros(n, np.float32)])[order],
+        np.concatenate([track.interpolated, np.ones(n, bool)])[order],
+    )

@@ -1,0 +1,389 @@
+"""Hard test footage with ground truth: the real photos filmed by a virtual camera, cut, dissolved and faded.
+
+A clip is a list of :class:`ShotSpec` (what the camera does, the grade, the events inside the shot)
+joined by transitions (hard cut, dissolve, fade through black). :func:`build_footage` renders it
+and records per frame which shot it belongs to and where each actor's face is, and whether it is
+visible (inside the frame, not hidden by the hand or another head, not faded out). :func:`dev_clips`
+and :func:`held_out_clips` are the fixed clips the analysis is tuned on and measured on (other seeds,
+other grades).
+
+Typical use::
+
+    from ned_core.synthetic.footage import build_footage, dev_clips, photo_faces
+    boxes = photo_faces(models, config)                     # the two photos' face boxes, found once
+    clip = build_footage(dev_clips()[0], boxes)
+    clip.frames, clip.shot, clip.faces                      # (T, H, W, 3) uint8, (T,) int64, per-frame truth
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from ned_core.analysis.config import AnalysisConfig
+from ned_core.analysis.frame import analyze_image
+from ned_core.analysis.model_set import FaceMeshModels
+from ned_core.exceptions import SyntheticActorError
+from ned_core.synthetic.photos import SAMPLE_PHOTOS, sample_photo
+
+CAMERAS = ("pan", "zoom", "edge", "fill", "crossing")
+GRADES = {  # per-channel gain, gamma (>1 darkens mid-tones)
+    "neutral": ((1.0, 1.0, 1.0), 1.0),
+    "dark_warm": ((0.55, 0.42, 0.3), 1.3),
+    "dark": ((0.45, 0.45, 0.45), 1.2),
+    "warm": ((1.0, 0.82, 0.62), 1.0),
+    "cool_night": ((0.3, 0.38, 0.5), 1.4),
+    "bleach": ((0.95, 0.95, 0.9), 0.75),
+}
+TRANSITIONS = ("cut", "dissolve", "fade")
+HAND_RGB = (196, 140, 112)
+VISIBLE_FRACTION = 0.5  # a face counts as visible when at least this much of its box is seen at this opacity
+
+
+@dataclass(frozen=True)
+class ShotSpec:
+    """One shot of a test clip.
+
+    Attributes:
+        actor: the photo filmed (``SAMPLE_PHOTOS``); in a "crossing" shot the front actor.
+        frames: length of the shot in frames (before transitions borrow from it).
+        camera: "pan" (sideways drift), "zoom" (push in), "edge" (face cut by the top frame edge),
+            "fill" (face fills the frame), "crossing" (both actors' heads pass each other).
+        grade: a key of ``GRADES``.
+        seed: camera path, grain and event timing.
+        hand: a hand-like blob passes in front of the face during the middle of the shot.
+        black_frame: one black frame in the shot (at about 40 %).
+        flash_frame: one near-white frame in the shot (at about 70 %).
+        blur: the middle third of the shot is blurred (fast motion / focus pull).
+        transition: how this shot starts: "cut", "dissolve" or "fade" (ignored for the first shot).
+        transition_frames: dissolve length, or fade-out/fade-in length each (plus 2 black frames).
+    """
+
+    actor: str
+    frames: int
+    camera: str = "pan"
+    grade: str = "neutral"
+    seed: int = 0
+    hand: bool = False
+    black_frame: bool = False
+    flash_frame: bool = False
+    blur: bool = False
+    transition: str = "cut"
+    transition_frames: int = 8
+
+    def __post_init__(self) -> None:
+        if (self.actor not in SAMPLE_PHOTOS or self.camera not in CAMERAS or self.grade not in GRADES
+                or self.transition not in TRANSITIONS or self.frames < 2 * self.transition_frames + 4):
+            raise SyntheticActorError(
+                f"ShotSpec: actor in {SAMPLE_PHOTOS}, camera in {CAMERAS}, grade in {tuple(GRADES)}, transition in "
+                f"{TRANSITIONS}, frames >= 2 * transition_frames + 4; got {self.actor!r}, {self.camera!r}, "
+                f"{self.grade!r}, {self.transition!r}, {self.frames} frames")
+
+
+@dataclass(frozen=True)
+class ClipSpec:
+    """A test clip: its name, its shots in order and the frame size (width, height)."""
+
+    name: str
+    shots: tuple[ShotSpec, ...]
+    size: tuple[int, int] = (320, 240)
+
+
+@dataclass(frozen=True)
+class FaceTruth:
+    """One actor's face in one frame.
+
+    Attributes:
+        actor: photo name. box: ``(4,) float32`` x0, y0, x1, y1 in frame pixels (may extend past the frame).
+        seen: fraction of the box inside the frame, not covered, times the shot's opacity (0..1).
+    """
+
+    actor: str
+    box: np.ndarray
+    seen: float
+
+    @property
+    def visible(self) -> bool:
+        return self.seen >= VISIBLE_FRACTION
+
+
+@dataclass(frozen=True)
+class Footage:
+    """A rendered test clip and its ground truth.
+
+    Attributes:
+        name: the clip's name.
+        frames: ``(T, H, W, 3) uint8`` sRGB.
+        shot: ``(T,) int64`` true shot index per frame.
+        faces: per frame, every actor's face in it (visible or not).
+        events: ``{frame index: "black" | "flash"}`` single odd frames inside a shot.
+    """
+
+    name: str
+    frames: np.ndarray
+    shot: np.ndarray
+    faces: tuple[tuple[FaceTruth, ...], ...]
+    events: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def cuts(self) -> np.ndarray:
+        """``(S - 1,) int64`` the first frame index of every shot after the first."""
+        return np.flatnonzero(np.diff(self.shot)) + 1
+
+
+def photo_faces(models: FaceMeshModels, config: AnalysisConfig | None = None) -> dict[str, np.ndarray]:
+    """The face box ``(4,) float32`` (mesh bounds) in each sample photo, found once by the analysis."""
+    out = {}
+    for name in SAMPLE_PHOTOS:
+        faces = analyze_image(sample_photo(name), config or AnalysisConfig(), models)
+        if not faces:
+            raise SyntheticActorError(f"photo_faces: no face found in the sample photo {name!r}")
+        out[name] = faces[0].box
+    return out
+
+
+def _camera(spec: ShotSpec, box: np.ndarray, size: tuple[int, int], t: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per-frame camera: stage centre x, y and scale (frame px per photo px), for ``t`` in 0..1."""
+    rng = np.random.default_rng([spec.seed, 7])
+    w, h = size
+    face_c = (box[:2] + box[2:]) / 2
+    face_h = float(box[3] - box[1])
+    ease = 0.5 - 0.5 * np.cos(np.pi * t)
+    side = rng.choice([-1.0, 1.0])
+    if spec.camera == "pan":
+        scale = np.full_like(t, 0.45 * h / face_h)
+        cx = face_c[0] + side * (ease - 0.5) * 0.9 * w / scale
+        cy = face_c[1] + (0.1 + 0.1 * rng.uniform()) * face_h + 0 * t
+    elif spec.camera == "zoom":
+        scale = (0.3 + 0.45 * ease) * h / face_h
+        cx, cy = face_c[0] + side * 0.15 * face_h * (1 - ease), face_c[1] + 0.2 * face_h * (1 - ease)
+    elif spec.camera == "edge":  # the top 15-25 % of the face box (forehead) leaves the frame
+        scale = np.full_like(t, 0.8 * h / face_h)
+        cx = face_c[0] + side * 0.25 * face_h * (ease - 0.5)
+        cy = box[1] + (0.2 + 0.05 * np.sin(2 * np.pi * t)) * face_h + 0.5 * h / scale
+    else:  # fill: the face box is as tall as the frame
+        scale = (1.0 + 0.1 * ease) * h / face_h
+        cx, cy = face_c[0] + side * 0.08 * face_h * np.sin(np.pi * t), face_c[1] + 0.05 * face_h + 0 * t
+    return np.broadcast_to(cx, t.shape), np.broadcast_to(cy, t.shape), scale
+
+
+def _affine(cx: float, cy: float, scale: float, size: tuple[int, int]) -> np.ndarray:
+    return np.array([[scale, 0.0, size[0] / 2 - scale * cx], [0.0, scale, size[1] / 2 - scale * cy]])
+
+
+def _map_box(box: np.ndarray, m: np.ndarray) -> np.ndarray:
+    return np.concatenate([m[:, :2] @ box[:2] + m[:, 2], m[:, :2] @ box[2:] + m[:, 2]]).astype(np.float32)
+
+
+def _inside(box: np.ndarray, size: tuple[int, int]) -> float:
+    w, h = size
+    area = max(float((box[2] - box[0]) * (box[3] - box[1])), 1e-6)
+    ix = max(0.0, min(float(box[2]), w) - max(float(box[0]), 0.0))
+    iy = max(0.0, min(float(box[3]), h) - max(float(box[1]), 0.0))
+    return ix * iy / area
+
+
+def _box_mask(box: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    m = np.zeros((size[1], size[0]), bool)
+    x0, y0 = np.clip(np.floor(box[:2]).astype(int), 0, size)
+    x1, y1 = np.clip(np.ceil(box[2:]).astype(int), 0, size)
+    m[y0:y1, x0:x1] = True
+    return m
+
+
+def _hidden(box: np.ndarray, cover: np.ndarray, size: tuple[int, int]) -> float:
+    """Fraction of the in-frame part of ``box`` covered by the boolean mask ``cover``."""
+    inside = _box_mask(box, size)
+    return float((cover & inside).sum()) / max(float(inside.sum()), 1.0)
+
+
+def _ellipse(size: tuple[int, int], centre: np.ndarray, axes: np.ndarray) -> np.ndarray:
+    m = np.zeros((size[1], size[0]), np.uint8)
+    cv2.ellipse(m, (int(centre[0]), int(centre[1])), (max(int(axes[0]), 1), max(int(axes[1]), 1)), 0, 0, 360, 1, -1)
+    return m.astype(bool)
+
+
+def _single(spec: ShotSpec, photo: np.ndarray, box: np.ndarray, size: tuple[int, int]):
+    """(frame, faces) per frame of a one-actor shot, before grade and transitions."""
+    n = spec.frames
+    cx, cy, scale = _camera(spec, box, size, np.linspace(0.0, 1.0, n))
+    rng = np.random.default_rng([spec.seed, 11])
+    hand_from = int(n * rng.uniform(0.35, 0.5))
+    for i in range(n):
+        m = _affine(cx[i], cy[i], scale[i], size)
+        frame = cv2.warpAffine(photo, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        fbox = _map_box(box, m)
+        seen = _inside(fbox, size)
+        if spec.hand and hand_from <= i < hand_from + 8:  # a hand sweeps across the lower face, left to right
+            u = (i - hand_from + 0.5) / 8
+            fw, fh = fbox[2] - fbox[0], fbox[3] - fbox[1]
+            centre = np.array([fbox[0] - 0.3 * fw + 1.6 * fw * u, fbox[1] + 0.65 * fh])
+            cover = _ellipse(size, centre, np.array([0.35 * fw, 0.5 * fh]))
+            frame[cover] = HAND_RGB
+            seen *= 1.0 - _hidden(fbox, cover, size)
+        if spec.blur and n // 3 <= i < 2 * n // 3:
+            frame = cv2.GaussianBlur(frame, (0, 0), 0.012 * size[0] * scale[i] * (box[3] - box[1]) / size[1])
+        yield frame, [FaceTruth(spec.actor, fbox, seen)]
+
+
+def _backdrop(size: tuple[int, int], seed: int) -> np.ndarray:
+    """A faceless, textured backdrop: smooth colour noise."""
+    rng = np.random.default_rng([seed, 13])
+    small = (rng.uniform(60, 160, size=(6, 8, 1)) + rng.uniform(-25, 25, size=(6, 8, 3))).astype(np.float32)
+    return cv2.resize(small, size, interpolation=cv2.INTER_CUBIC).clip(0, 255).astype(np.uint8)
+
+
+def _crossing(spec: ShotSpec, boxes: dict[str, np.ndarray], size: tuple[int, int]):
+    """Two heads on a backdrop passing each other: ``spec.actor`` in front and larger, walking the other way."""
+    n, (w, h) = spec.frames, size
+    back_actor = next(a for a in SAMPLE_PHOTOS if a != spec.actor)
+    rng = np.random.default_rng([spec.seed, 17])
+    backdrop = _backdrop(size, spec.seed)
+    mirror = rng.uniform() < 0.5
+    layers = []  # back first: (actor, photo, box, scale, x path, y)
+    for k, (actor, height) in enumerate(((back_actor, 0.3), (spec.actor, 0.42))):
+        box = boxes[actor]
+        scale = height * h / float(box[3] - box[1])
+        start, end = (0.75, 0.25) if k == 0 else (0.2, 0.8)
+        if mirror:
+            start, end = 1 - start, 1 - end
+        xs = np.linspace(start, end, n) * w
+        layers.append((actor, sample_photo(actor), box, scale, xs, (0.45 if k == 0 else 0.55) * h))
+    for i in range(n):
+        frame = backdrop.copy()
+        truths, masks = [], []
+        for actor, photo, box, scale, xs, y in layers:
+            centre = (box[:2] + box[2:]) / 2
+            m = np.array([[scale, 0.0, xs[i] - scale * centre[0]], [0.0, scale, y - scale * centre[1]]])
+            fbox = _map_box(box, m)
+            fw, fh = fbox[2] - fbox[0], fbox[3] - fbox[1]
+            head = _ellipse(size, (fbox[:2] + fbox[2:]) / 2, np.array([0.8 * fw, 0.85 * fh]))
+            warped = cv2.warpAffine(photo, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            frame[head] = warped[head]
+            masks.append(head)
+            truths.append([actor, fbox, _inside(fbox, size)])
+        truths[0][2] *= 1.0 - _hidden(truths[0][1], masks[1], size)  # the front head hides the back one
+        yield frame, [FaceTruth(a, b, s) for a, b, s in truths]
+
+
+def _grade(frame: np.ndarray, grade: str, rng: np.random.Generator) -> np.ndarray:
+    gain, gamma = GRADES[grade]
+    x = (frame.astype(np.float32) / 255.0) ** gamma * np.array(gain, np.float32)
+    x = x * 255.0 + rng.normal(0.0, 2.0, size=x.shape[:2] + (1,)).astype(np.float32)  # grain
+    return x.clip(0, 255).astype(np.uint8)
+
+
+def _shot_frames(spec: ShotSpec, boxes: dict[str, np.ndarray], size: tuple[int, int]):
+    """Graded frames and faces of one shot, with its black/flash frame events."""
+    rng = np.random.default_rng([spec.seed, 19])
+    source = _crossing(spec, boxes, size) if spec.camera == "crossing" else \
+        _single(spec, sample_photo(spec.actor), boxes[spec.actor], size)
+    black_at = int(0.4 * spec.frames) if spec.black_frame else -1
+    flash_at = int(0.7 * spec.frames) if spec.flash_frame else -1
+    frames, faces, events = [], [], {}
+    for i, (frame, truth) in enumerate(source):
+        frame = _grade(frame, spec.grade, rng)
+        if i in (black_at, flash_at):
+            events[i] = "black" if i == black_at else "flash"
+            frame = np.zeros_like(frame) if i == black_at else np.full_like(frame, 245)
+            truth = [FaceTruth(f.actor, f.box, 0.0) for f in truth]
+        frames.append(frame)
+        faces.append(truth)
+    return frames, faces, events
+
+
+def build_footage(clip: ClipSpec, boxes: dict[str, np.ndarray]) -> Footage:
+    """Render ``clip`` with its ground truth.
+
+    Transitions: a dissolve of ``d`` frames overlaps the tail of the previous shot with the head of
+    the next (the frame with the new shot's weight >= 0.5 is the new shot's first); a fade darkens
+    the last ``d`` frames of the previous shot to black, holds 2 black frames (still the previous
+    shot) and brightens the first ``d`` frames of the next (its first frame starts the shot). A face
+    is seen in proportion to its opacity.
+
+    Args:
+        clip: the shots.
+        boxes: face box per photo, from :func:`photo_faces`.
+    """
+    out_frames: list[np.ndarray] = []
+    out_shot: list[int] = []
+    out_faces: list[list[FaceTruth]] = []
+    events: dict[int, str] = {}
+    for k, spec in enumerate(clip.shots):
+        frames, faces, shot_events = _shot_frames(spec, boxes, clip.size)
+        d = spec.transition_frames
+        if k > 0 and spec.transition == "dissolve":
+            start = len(out_frames) - d
+            for i in range(d):
+                a = (i + 1) / (d + 1)
+                row = start + i
+                mixed = (1 - a) * out_frames[row].astype(np.float32) + a * frames[i].astype(np.float32)
+                out_frames[row] = np.round(mixed).astype(np.uint8)
+                out_faces[row] = ([_fade(f, 1 - a) for f in out_faces[row]] + [_fade(f, a) for f in faces[i]])
+                if a >= 0.5:
+                    out_shot[row] = k
+            frames, faces = frames[d:], faces[d:]
+            shot_events = {i - d: e for i, e in shot_events.items() if i >= d}
+        elif k > 0 and spec.transition == "fade":
+            for i in range(d):
+                row = len(out_frames) - d + i
+                a = 1 - (i + 1) / (d + 1)
+                out_frames[row] = np.round(out_frames[row] * a).astype(np.uint8)
+                out_faces[row] = [_fade(f, a) for f in out_faces[row]]
+            for _ in range(2):
+                out_frames.append(np.zeros_like(frames[0]))
+                out_shot.append(k - 1)
+                out_faces.append([_fade(f, 0.0) for f in out_faces[-1]])
+            for i in range(d):
+                a = (i + 1) / (d + 1)
+                frames[i] = np.round(frames[i] * a).astype(np.uint8)
+                faces[i] = [_fade(f, a) for f in faces[i]]
+        events.update({len(out_frames) + i: e for i, e in shot_events.items()})
+        out_frames += frames
+        out_faces += faces
+        out_shot += [k] * len(frames)
+    return Footage(clip.name, np.stack(out_frames), np.array(out_shot, np.int64),
+                   tuple(tuple(f) for f in out_faces), events)
+
+
+def _fade(face: FaceTruth, opacity: float) -> FaceTruth:
+    return FaceTruth(face.actor, face.box, face.seen * (1.0 if opacity >= VISIBLE_FRACTION else 0.0))
+
+
+def dev_clips() -> tuple[ClipSpec, ...]:
+    """The clips the analysis is developed on: every camera, transition and event at least once."""
+    a, g = "astronaut", "grace_hopper"
+    return (
+        ClipSpec("dev_editorial", (
+            ShotSpec(a, 30, "pan", "neutral", seed=1),
+            ShotSpec(g, 30, "zoom", "warm", seed=2),
+            ShotSpec(a, 36, "edge", "dark_warm", seed=3, hand=True),
+            ShotSpec(g, 36, "pan", "dark_warm", seed=4, black_frame=True, flash_frame=True,
+                     transition="dissolve"),
+            ShotSpec(a, 36, "fill", "dark", seed=5, blur=True, transition="fade", transition_frames=6),
+        )),
+        ClipSpec("dev_crossing", (
+            ShotSpec(a, 40, "crossing", "neutral", seed=6),
+            ShotSpec(g, 30, "edge", "warm", seed=7, flash_frame=True),
+        )),
+    )
+
+
+def held_out_clips() -> tuple[ClipSpec, ...]:
+    """Clips kept aside for measuring only: other seeds, other grades, other orders."""
+    a, g = "astronaut", "grace_hopper"
+    return (
+        ClipSpec("held_editorial", (
+            ShotSpec(g, 32, "fill", "cool_night", seed=101, hand=True),
+            ShotSpec(a, 34, "zoom", "bleach", seed=102, black_frame=True),
+            ShotSpec(g, 30, "edge", "cool_night", seed=103, blur=True, transition="fade", transition_frames=5),
+            ShotSpec(a, 40, "pan", "dark", seed=104, flash_frame=True, hand=True, transition="dissolve",
+                     transition_frames=10),
+        )),
+        ClipSpec("held_crossing", (
+            ShotSpec(g, 44, "crossing", "dark_warm", seed=105),
+            ShotSpec(a, 30, "pan", "cool_night", seed=106, black_frame=True, transition="dissolve"),
+        )),
+    )

@@ -1,0 +1,98 @@
+"""Tracklets of one face joined, duplicates folded, overlaps dropped, short gaps bridged (on real landmarks)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from ned_core.analysis.mesh import mesh_box
+from ned_core.analysis.tracklets import bridge_gaps, drop_overlaps, join_tracklets
+from ned_core.analysis.types import FaceTrack
+
+
+@pytest.fixture(scope="module")
+def faces(astronaut, grace_hopper, config, models):
+    """Landmarks ``(478, 3)`` of the two real faces, both moved to the same place and size."""
+    from ned_core.analysis import analyze_image
+
+    out = []
+    for photo in (astronaut, grace_hopper):
+        lm = analyze_image(photo, config, models)[0].landmarks.astype(np.float64)
+        box = mesh_box(lm)
+        lm[:, :2] = (lm[:, :2] - box[:2]) * (100.0 / (box[3] - box[1]))
+        out.append(lm.astype(np.float32))
+    return out
+
+
+def moving(track_id: int, landmarks: np.ndarray, frames, start=(0.0, 0.0), speed=(5.0, 0.0), score=1.0,
+           shot: int = 0) -> FaceTrack:
+    """A tracklet of ``landmarks`` moving at ``speed`` px/frame from ``start`` at frame 0 (positions by frame)."""
+    frames = np.asarray(list(frames), np.int64)
+    shift = np.asarray(start) + frames[:, None] * np.asarray(speed)
+    lm = np.repeat(landmarks[None], len(frames), axis=0).copy()
+    lm[:, :, :2] += shift[:, None, :].astype(np.float32)
+    return FaceTrack(track_id, shot, frames, lm, np.stack([mesh_box(x) for x in lm]),
+                     np.full(len(frames), score, np.float32))
+
+
+def test_a_face_lost_for_a_while_continues_its_track(faces, config):
+    astro = faces[0]
+    first, second = moving(0, astro, range(0, 10)), moving(1, astro, range(15, 25))
+    elsewhere = moving(2, astro, range(12, 25), start=(400.0, 300.0))
+    joined = join_tracklets([second, elsewhere, first], config)
+    assert len(joined) == 2
+    whole = next(t for t in joined if t.track_id == 0)
+    np.testing.assert_array_equal(whole.frames, [*range(10), *range(15, 25)])
+    # a new face far from where the lost one was heading starts its own track
+    assert next(t for t in joined if t.track_id == 2).frames[0] == 12
+    # another shot never continues a track
+    assert len(join_tracklets([first, dataclasses.replace(second, shot=1)], config)) == 2
+
+
+def test_with_another_face_about_proportions_must_agree(faces, config):
+    astro, grace = faces
+    lost = moving(0, astro, range(0, 10))
+    other_person = moving(1, grace, range(15, 25))  # starts exactly where the astronaut was heading
+    bystander = moving(2, grace, range(0, 25), start=(0.0, 300.0), speed=(0.0, 0.0))
+    assert len(join_tracklets([lost, other_person, bystander], config)) == 3
+    same_person = moving(3, astro, range(15, 25))
+    assert len(join_tracklets([lost, same_person, bystander], config)) == 2
+    # alone in the shot, motion decides (a hand or the frame edge distorts the proportions)
+    assert len(join_tracklets([lost, other_person], config)) == 1
+
+
+def test_one_face_found_twice_is_one_track(faces, config):
+    astro = faces[0]
+    a = moving(0, astro, range(0, 10), score=0.95)
+    b = moving(1, astro, range(3, 14), start=(2.0, 1.0), score=0.99)
+    joined = join_tracklets([a, b], config)
+    assert len(joined) == 1 and joined[0].track_id == 0
+    np.testing.assert_array_equal(joined[0].frames, range(0, 14))
+    np.testing.assert_allclose(joined[0].scores, [0.95] * 3 + [0.99] * 11)  # the surer observation per frame
+
+
+def test_where_two_tracks_sit_on_one_face_the_surer_keeps_the_frame(faces):
+    astro, grace = faces
+    front = moving(0, astro, range(0, 10), speed=(0.0, 0.0))
+    # the back face walks into the front one; its crop slides onto it for frames 6-9 with lower presence
+    walking = moving(1, grace, range(0, 6), start=(300.0, 0.0), speed=(-50.0, 0.0), score=0.93)
+    slid = moving(1, grace, range(6, 10), start=(2.0, 0.0), speed=(0.0, 0.0), score=0.93)
+    back = FaceTrack(1, 0, np.concatenate([walking.frames, slid.frames]),
+                     np.concatenate([walking.landmarks, slid.landmarks]), np.concatenate([walking.boxes, slid.boxes]),
+                     np.concatenate([walking.scores, slid.scores]))
+    kept = drop_overlaps([front, back])
+    np.testing.assert_array_equal(kept[0].frames, range(10))
+    np.testing.assert_array_equal(kept[1].frames, range(6))
+
+
+def test_short_gaps_are_bridged_and_flagged(faces, config):
+    track = moving(0, faces[0], [0, 1, 2, 6, 7, 20, 21])
+    bridged = bridge_gaps(track, frozenset({4}), config)
+    np.testing.assert_array_equal(bridged.frames, [0, 1, 2, 3, 5, 6, 7, 20, 21])  # 4 is flat; 8-19 too long
+    np.testing.assert_array_equal(bridged.interpolated, [0, 0, 0, 1, 1, 0, 0, 0, 0])
+    expected = moving(0, faces[0], [3, 5])
+    np.testing.assert_allclose(bridged.landmarks[[3, 4]], expected.landmarks, atol=1e-3)
+    assert (bridged.scores[bridged.interpolated] == 0).all()
+    assert bridge_gaps(track, frozenset(), dataclasses.replace(config, bridge_frames=0)) is track

@@ -1,0 +1,80 @@
+"""The test-footage builder: shots, transitions, events and face truth agree with what is rendered."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ned_core.exceptions import SyntheticActorError
+from ned_core.synthetic.footage import (
+    ClipSpec, ShotSpec, build_footage, dev_clips, held_out_clips, photo_faces,
+)
+
+
+@pytest.fixture(scope="session")
+def face_boxes(mesh_models, analysis_config):
+    return photo_faces(mesh_models, analysis_config)
+
+
+@pytest.fixture(scope="session")
+def editorial(face_boxes):
+    return build_footage(dev_clips()[0], face_boxes)
+
+
+def test_shots_and_transitions_where_the_spec_puts_them(editorial):
+    # shots 30, 30, 36, 36 (dissolve of 8: 4 frames of its head before the cut), fade 6 + 2 black + 6
+    assert editorial.cuts.tolist() == [30, 60, 92, 126]
+    assert len(editorial.frames) == len(editorial.shot) == len(editorial.faces) == 162
+    assert editorial.frames.shape[1:] == (240, 320, 3)
+    black_gap = editorial.frames[124:126].reshape(2, -1)
+    assert black_gap.max() == 0  # the fade holds two black frames before the next shot
+    assert editorial.frames[123].mean() < editorial.frames[112].mean() * 0.3  # fading out
+    # the dissolve: frames around the cut are mixtures, so they differ less from each other than a cut does
+    step = np.abs(np.diff(editorial.frames[84:96].astype(np.float32), axis=0)).mean(axis=(1, 2, 3))
+    assert step.max() < np.abs(editorial.frames[30].astype(np.float32) - editorial.frames[29]).mean() / 2
+
+
+def test_events_are_single_odd_frames(editorial):
+    assert sorted(editorial.events.values()) == ["black", "flash"]
+    for index, kind in editorial.events.items():
+        level = editorial.frames[index].mean()
+        assert (level == 0) if kind == "black" else (level > 240)
+        assert editorial.shot[index - 1] == editorial.shot[index] == editorial.shot[index + 1]
+        assert not any(f.visible for f in editorial.faces[index])
+
+
+def test_face_truth_follows_camera_hand_and_edge(editorial, face_boxes):
+    shot2 = np.flatnonzero(editorial.shot == 2)
+    seen = np.array([editorial.faces[i][0].seen for i in shot2])
+    tops = np.array([editorial.faces[i][0].box[1] for i in shot2])
+    assert (tops < 0).all()  # the "edge" shot cuts the face by the frame's top edge
+    assert seen.min() < 0.6 < seen.max()  # the hand hides part of the face for a while
+    zoom = [editorial.faces[i][0].box for i in np.flatnonzero(editorial.shot == 1)]
+    assert zoom[-1][3] - zoom[-1][1] > 1.8 * (zoom[0][3] - zoom[0][1])
+    face = editorial.faces[5][0]  # the face box is where the face is: bright skin, not the backdrop
+    x0, y0, x1, y1 = np.round(face.box).astype(int)
+    assert face.actor == "astronaut" and face.visible and editorial.frames[5, y0:y1, x0:x1].mean() > 100
+
+
+def test_crossing_heads_hide_the_back_face(face_boxes):
+    clip = build_footage(dev_clips()[1], face_boxes)
+    first = clip.faces[0]
+    assert {f.actor for f in first} == {"astronaut", "grace_hopper"} and all(f.visible for f in first)
+    back = [next(f for f in faces if f.actor == "grace_hopper") for faces in clip.faces[:40]]
+    assert min(f.seen for f in back) < 0.3  # hidden behind the front head while they cross
+
+
+def test_held_out_clips_differ_and_builds_are_reproducible(face_boxes):
+    dev = {s.seed for c in dev_clips() for s in c.shots}
+    held = {s.seed for c in held_out_clips() for s in c.shots}
+    assert not dev & held and {s.grade for c in held_out_clips() for s in c.shots} - {
+        s.grade for c in dev_clips() for s in c.shots}
+    spec = held_out_clips()[1]
+    np.testing.assert_array_equal(build_footage(spec, face_boxes).frames, build_footage(spec, face_boxes).frames)
+
+
+def test_bad_spec_names_the_field():
+    with pytest.raises(SyntheticActorError, match="camera"):
+        ShotSpec("astronaut", 30, camera="dolly")
+    with pytest.raises(SyntheticActorError, match="frames"):
+        ClipSpec("x", (ShotSpec("astronaut", 10, transition_frames=8),))
