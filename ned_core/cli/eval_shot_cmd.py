@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from contextlib import ExitStack
 from dataclasses import replace
@@ -10,10 +11,11 @@ from pathlib import Path
 import click
 
 from ned_core.cli.options import (
-    config_from_options, json_option, model_dir_option, noncommercial_option, unit_option, with_source_options,
+    FaceChoice, config_from_options, json_option, model_dir_option, noncommercial_option, unit_option, with_source_options,
 )
 from ned_core.exceptions import ShotEvalRequestError
 from ned_core.pipeline.directors import DIRECTORS
+from ned_core.pipeline.request import ALL_FACES
 
 #: what `--self` renders: the source's own expression, unchanged (intensity 0 keeps the face as it is).
 SELF_SPEC = "neutral:0"
@@ -71,7 +73,8 @@ def _channels(request, loaded, config, models):
 @click.option("--reference", default=None, help="Render SOURCE in the style of this reference clip first.")
 @click.option("--self", "self_translation", is_flag=True,
               help=f"Self-translation: render the source's own expression ({SELF_SPEC}) and measure fidelity.")
-@click.option("--track", type=int, default=None, help="Face track id (default: largest, most central face).")
+@click.option("--track", type=FaceChoice(), default=None,
+              help="Face track id, or 'all' (measure every face); default: largest, most central face.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the render.")
 @click.option("--director", type=click.Choice(list(DIRECTORS)), default=next(iter(DIRECTORS)), show_default=True)
 @click.option("--checkpoint", default=None, help="Manipulator checkpoint for --director learned.")
@@ -96,7 +99,7 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
     from ned_core.evaluate.emotion import EmotionClassifier
     from ned_core.evaluate.report import format_table
     from ned_core.evaluate.shot_eval import evaluate_shot, to_json, write_shot_report
-    from ned_core.evaluate.shot_inputs import load_shot_inputs
+    from ned_core.evaluate.shot_inputs import load_every_face, load_shot_inputs
     from ned_core.models import ModelStore
     from ned_core.pipeline.render_job import render_shot
     from ned_core.pipeline.request import RenderRequest
@@ -118,6 +121,7 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
         embedder = DlibIdentityEmbedder.load(
             ModelStore(replace(config.store, allow_noncommercial=allow_noncommercial)))
     models = FaceMeshModels.load(store, config.analysis)
+    classifier = EmotionClassifier.load(store)
     request = None
     with ExitStack() as stack:
         result = plates if kind == "plates" else composites
@@ -130,18 +134,32 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
             kind = "plates"
         elif units:
             raise ShotEvalRequestError("--unit goes with a render here (--emotion, --reference or --self)")
-        loaded = load_shot_inputs(source, result, kind, config, models, frames=frames, start_frame=start_frame,
-                                  track=track)
-    evaluation = evaluate_shot(loaded, EmotionClassifier.load(store), target, embedder)
-    if request is not None:
-        evaluation = replace(evaluation, channels=_channels(request, loaded, config, models))
-    click.echo(to_json(evaluation) if as_json else format_table(evaluation.results), nl=as_json)
-    if evaluation.channels is not None and not as_json:
-        from ned_core.evaluate.channels import format_channels
+        if track == ALL_FACES:
+            faces = load_every_face(source, result, kind, config, models, frames=frames, start_frame=start_frame)
+        else:
+            faces = {None: load_shot_inputs(source, result, kind, config, models, frames=frames,
+                                            start_frame=start_frame, track=track)}
+    evaluations = {}
+    for face, loaded in faces.items():
+        evaluation = evaluate_shot(loaded, classifier, target, embedder)
+        if request is not None:
+            evaluation = replace(evaluation, channels=_channels(request, loaded, config, models))
+        evaluations[face] = evaluation
+    if as_json:
+        click.echo(to_json(evaluations[None]) if None in evaluations else json.dumps(
+            {"faces": {str(face): json.loads(to_json(e)) for face, e in evaluations.items()}}, indent=1))
+    for face, evaluation in evaluations.items() if not as_json else ():
+        if face is not None:
+            click.echo(f"\n== face track {face} ==")
+        click.echo(format_table(evaluation.results), nl=False)
+        if evaluation.channels is not None:
+            from ned_core.evaluate.channels import format_channels
 
-        click.echo("\nexpression channels, mean over the frames (moved: optical flow source->result; "
-                   "achieved: result re-analysed by MediaPipe):\n"
-                   + format_channels(evaluation.channels))
+            click.echo("\nexpression channels, mean over the frames (moved: optical flow source->result; "
+                       "achieved: result re-analysed by MediaPipe):\n"
+                       + format_channels(evaluation.channels))
     if out_dir is not None:
-        files = write_shot_report(evaluation, loaded, out_dir)
-        click.echo(f"report: {files.html}", err=as_json)
+        for face, evaluation in evaluations.items():
+            folder = out_dir if face is None else out_dir / f"track{face}"
+            files = write_shot_report(evaluation, faces[face], folder)
+            click.echo(f"report: {files.html}", err=as_json)

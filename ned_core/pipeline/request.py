@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: ``track``/``character`` value that selects every face (one plate per frame with a layer per face).
+ALL_FACES = "all"
+
 #: Default plate file name: ``<source stem>.ned.####.exr`` in the output folder.
 DEFAULT_PATTERN = "{stem}.ned.####.exr"
 
@@ -21,7 +24,8 @@ class RenderRequest:
             or ``reference``.
         keys: an ``EmotionKeys.1`` document (keyframed emotion), or None.
         reference: path of a reference clip whose style to apply ("like this clip"), or None.
-        track: face track id to edit; None = the default (largest, most central) track.
+        track: face track id to edit, or ``"all"`` (every face in the range, one ``track<id>`` layer each in the
+            frame's plate; see ``io.exr_plate.FacePlate.faces``); None = the default (largest, most central) track.
         seed: seed of every random choice (recorded in the plates).
         director: ``"prior"`` (embedded EMFACS prior) or ``"learned"`` (manipulator checkpoint).
         checkpoint: manipulator checkpoint path for ``director="learned"``.
@@ -40,7 +44,7 @@ class RenderRequest:
     reference: str | None = None
     frames: str | None = None
     start_frame: int | None = None
-    track: int | None = None
+    track: int | str | None = None
     seed: int = 0
     director: str = "prior"
     checkpoint: str | None = None
@@ -69,6 +73,7 @@ class RenderSummary:
     no_face_frames: tuple[int, ...]
     track: int | None
     preview: Path | None = None
+    tracks: tuple[int, ...] = ()  # every track edited (one for a single-face render)
     composite: tuple[Path, ...] = ()
     warnings: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
