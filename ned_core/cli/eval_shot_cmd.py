@@ -83,8 +83,8 @@ def _channels(request, loaded, config, models):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write eval.txt/.json/.html, the plots and the contact sheet here (and the render's plates).")
 @click.option("--identity", is_flag=True,
-              help="Measure identity with dlib's face descriptor (pip install ned-render-node[identity]; "
-                   "its model licence needs --allow-noncommercial).")
+              help="Measure identity with dlib's public-domain face descriptor "
+                   "(pip install ned-render-node[identity]).")
 @unit_option
 @noncommercial_option
 @model_dir_option
@@ -93,7 +93,7 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
          reference, self_translation, track, seed, director, checkpoint, target, out_dir, identity, units,
          allow_noncommercial, model_dir, as_json):
     """Measure an edit of SOURCE: target-emotion recognition (vs the source's), mouth PCC and lip error,
-    identity (with --identity --allow-noncommercial), FAPD/APD/MAPD beside the paper's Table 1, and flicker.
+    identity (with --identity), FAPD/APD/MAPD beside the paper's Table 1, and flicker.
     When it renders (--emotion/--reference/--self), also requested vs achieved activation per channel."""
     from ned_core.analysis import FaceMeshModels
     from ned_core.evaluate.emotion import EmotionClassifier

