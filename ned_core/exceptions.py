@@ -376,3 +376,12 @@ class UnknownUnitError(UnitOverrideError):
 
 class UnitNotInModelError(UnitOverrideError):
     """A unit override names a unit that the face model of the chosen tier does not have."""
+
+
+# --- issue 11: characters across cuts (ned_core/analysis/characters.py) ---
+class NoCharacterError(NoFaceTrackError):
+    """An asked character id does not exist (the message lists the ids there are)."""
+
+
+class CharacterEditError(AnalysisError, ValueError):
+    """A character edit file cannot be read or applied (unknown track ids, tracks that overlap in time)."""

@@ -9,13 +9,8 @@ from click.testing import CliRunner
 from ned_core.cli.main import cli
 from ned_core.evaluate import shot_eval
 from ned_core.evaluate.identity import IdentityEmbedder, identity_distance
-from ned_core.evaluate.identity_dlib import (
-    CHIP_SIZE,
-    DlibIdentityEmbedder,
-    face_chip,
-    model_path,
-    packaged_model_path,
-)
+from ned_core.analysis.identity import CHIP_SIZE, face_chip, model_path, packaged_model_path
+from ned_core.evaluate.identity_dlib import DlibIdentityEmbedder
 from ned_core.exceptions import ShapeError
 from ned_core.models.store import ModelStore, StoreConfig
 from ned_core.synthetic import sample_photo, write_png_sequence

@@ -1,0 +1,69 @@
+"""Characters of a shot: each track described from a few of its frames, grouped, the artist's edits applied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ned_core.analysis import ShotAnalysis
+from ned_core.analysis.characters import CharacterSet, TrackIdentity, apply_edits, group_tracks
+from ned_core.analysis.identity import FaceDescriptor, face_chip
+from ned_core.io.plate_source import PlateSource, frame_list
+
+#: Frames of each track the descriptor looks at (evenly spaced, first and last included).
+SAMPLES_PER_TRACK = 4
+
+
+@dataclass(frozen=True)
+class ShotCharacters:
+    """The characters of a shot and a face chip of each.
+
+    Attributes:
+        characters: the grouping (edits applied).
+        thumbnails: character id -> ``(150, 150, 3) uint8`` sRGB face chip from the middle of its longest track.
+    """
+
+    characters: CharacterSet
+    thumbnails: dict[int, np.ndarray]
+
+
+def find_characters(source: PlateSource, analysis: ShotAnalysis, descriptor: FaceDescriptor,
+                    edits: dict | None = None, samples: int = SAMPLES_PER_TRACK) -> ShotCharacters:
+    """Group the analysis's tracks into characters by identity.
+
+    Args:
+        source: the analysed source (a few frames per track are decoded again).
+        analysis: its analysis.
+        descriptor: the loaded face descriptor.
+        edits: an ``NedCharacterEdits.1`` document (:func:`~ned_core.analysis.characters.read_edits`), or None.
+        samples: frames described per track.
+
+    Raises:
+        CharacterEditError: the edits name unknown track ids or join tracks that overlap in time.
+    """
+    identities, middles = [], {}
+    for t in analysis.tracks:
+        frames = t.track.frames
+        rows = np.unique(np.linspace(0, len(frames) - 1, min(samples, len(frames))).round().astype(int))
+        chips = {int(r): face_chip(source.read_display8(int(frames[r])), t.landmarks[r]) for r in rows}
+        vectors = [descriptor.describe(chip) for chip in chips.values()]
+        identities.append(TrackIdentity(int(t.track.track_id), frames, np.mean(vectors, axis=0)))
+        middles[int(t.track.track_id)] = chips[min(chips, key=lambda r: abs(r - (len(frames) - 1) / 2))]
+    characters = group_tracks(identities, method=descriptor.name)
+    if edits is not None:
+        characters = apply_edits(characters, identities, edits)
+    lengths = {i.track_id: len(i.frames) for i in identities}
+    thumbnails = {c.character_id: middles[max(c.track_ids, key=lengths.__getitem__)] for c in characters.characters}
+    return ShotCharacters(characters, thumbnails)
+
+
+def character_rows(characters: CharacterSet, analysis: ShotAnalysis) -> list[dict]:
+    """One row per character: id, track ids, frames (fileseq syntax), first/last frame, frames with the face."""
+    frames = {int(t.track.track_id): t.track.frames for t in analysis.tracks}
+    rows = []
+    for c in characters.characters:
+        seen = np.unique(np.concatenate([frames[t] for t in c.track_ids]))
+        rows.append({"id": c.character_id, "tracks": list(c.track_ids), "frames": frame_list(seen.tolist()),
+                     "first_frame": int(seen[0]), "last_frame": int(seen[-1]), "frames_with_face": int(len(seen))})
+    return rows
