@@ -117,3 +117,9 @@ unit_option = click.option(
     "--unit", "units", multiple=True, metavar="NAME=VALUE",
     help="Per-unit override on top of the emotion, NAME=VALUE in -1.5..1.5 (e.g. brow_inner_up=-0.5); "
          "repeatable. Names: the expression channels and their L/R groups (`ned info` lists them).")
+
+
+#: ``--characters EDITS.json``: the artist's merge/split of characters (``ned analyze``, ``render``, ``eval shot``).
+characters_option = click.option(
+    "--characters", "edits_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+    help="Character edits (JSON, schema NedCharacterEdits.1): {\"merge\": [[track ids]], \"split\": [track ids]}.")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from ned_core.analysis import ShotAnalysis
-from ned_core.analysis.characters import CharacterSet, TrackIdentity, apply_edits, group_tracks
+from ned_core.analysis.characters import CharacterSet, TrackIdentity, apply_edits, group_tracks, read_edits
 from ned_core.analysis.identity import FaceDescriptor, face_chip
+from ned_core.exceptions import IdentityModelUnavailableError, ModelMissingError
 from ned_core.io.plate_source import PlateSource, frame_list
+from ned_core.models.store import ModelStore
 
 #: Frames of each track the descriptor looks at (evenly spaced, first and last included).
 SAMPLES_PER_TRACK = 4
@@ -67,3 +70,35 @@ def character_rows(characters: CharacterSet, analysis: ShotAnalysis) -> list[dic
         rows.append({"id": c.character_id, "tracks": list(c.track_ids), "frames": frame_list(seen.tolist()),
                      "first_frame": int(seen[0]), "last_frame": int(seen[-1]), "frames_with_face": int(len(seen))})
     return rows
+
+
+#: File name of the characters' contact sheet in an analysis folder.
+SHEET_NAME = "characters.png"
+
+
+def characters_doc(shot: ShotCharacters, analysis: ShotAnalysis) -> dict:
+    """The ``characters`` section of ``analysis.json`` (``NedCharacters.1``): method, edits, one row each."""
+    return {"schema": "NedCharacters.1", "method": shot.characters.method, "edits": shot.characters.edits,
+            "sheet": SHEET_NAME, "characters": character_rows(shot.characters, analysis)}
+
+
+def shot_characters(source: PlateSource, analysis: ShotAnalysis, store: ModelStore, edits_file: Path | str | None = None,
+                    required: bool = False) -> tuple[ShotCharacters | None, str | None]:
+    """:func:`find_characters` with the descriptor from ``store`` and the edits from ``edits_file``.
+
+    Returns:
+        The characters, or None and a one-line note saying why not when the descriptor is not installed
+        (then an error instead when ``required`` or edits were given).
+
+    Raises:
+        CharacterEditError: the edit file is unreadable or names unknown track ids.
+        ModelMissingError, IdentityModelUnavailableError: no descriptor, and characters are required.
+    """
+    edits = read_edits(edits_file) if edits_file is not None else None
+    try:
+        descriptor = FaceDescriptor.load(store)
+    except (ModelMissingError, IdentityModelUnavailableError) as e:
+        if required or edits is not None:
+            raise
+        return None, f"characters not grouped: {e}"
+    return find_characters(source, analysis, descriptor, edits), None
