@@ -11,6 +11,7 @@ from ned_core.cli.options import (
     characters_option, config_from_options, json_option, model_dir_option, quiet_option, with_source_options,
 )
 from ned_core.cli.progress_bar import ProgressBars
+from ned_core.analysis.characters import read_edits
 from ned_core.face3d.channels import CHANNEL_NAMES
 from ned_core.io.plates import open_plates
 from ned_core.pipeline.analyze import analyze_and_fit
@@ -43,7 +44,8 @@ def analyze(source, frames, start_frame, ocio, input_space, cache_dir, no_cache,
             ProgressBars(enabled=not quiet and not as_json) as bars:
         result = analyze_and_fit(plates, config, models=models, progress=bars)
         info = plates.info
-        characters, note = shot_characters(plates, result.analysis, ModelStore(config.store), edits_file)
+        edits = read_edits(edits_file) if edits_file is not None else None
+        characters, note = shot_characters(plates, result.analysis, ModelStore(config.store), edits)
     rows = track_summaries(result.analysis, result.fits)
     people = characters_doc(characters, result.analysis) if characters else None
     written = write_analysis(out_dir, info, result.source_hash, result.analysis, result.fits, CHANNEL_NAMES,

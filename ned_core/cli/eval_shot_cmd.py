@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ned_core.cli.options import (
-    FaceChoice, config_from_options, json_option, model_dir_option, noncommercial_option, unit_option, with_source_options,
+    FaceChoice, character_option, characters_option, config_from_options, json_option, model_dir_option, noncommercial_option, unit_option, with_source_options,
 )
 from ned_core.exceptions import ShotEvalRequestError
 from ned_core.pipeline.directors import DIRECTORS
@@ -63,6 +63,22 @@ def _channels(request, loaded, config, models):
                           lambda fit: direct_track(director, schedule, inputs.frames, fit, request.seed))
 
 
+def _character_tracks(source, frames, start_frame, character, edits, config, models) -> tuple[int, ...] | None:
+    """The track ids of ``character`` (the pipeline's analysis of the source, cached); None for every face or
+    when no character is asked."""
+    if character is None or character == ALL_FACES:
+        return None
+    from ned_core.io.plates import open_plates
+    from ned_core.models import ModelStore
+    from ned_core.pipeline.analyze import analyze_source
+    from ned_core.pipeline.characters import shot_characters
+
+    with open_plates(source, frames=frames, colour=config.colour, start_frame=start_frame) as plates:
+        analysis, _, _ = analyze_source(plates, config, models)
+        found, _ = shot_characters(plates, analysis, ModelStore(config.store), edits, required=True)
+    return found.characters.character(character).track_ids
+
+
 @click.command("shot")
 @with_source_options
 @click.option("--plates", type=click.Path(path_type=Path), default=None,
@@ -75,6 +91,8 @@ def _channels(request, loaded, config, models):
               help=f"Self-translation: render the source's own expression ({SELF_SPEC}) and measure fidelity.")
 @click.option("--track", type=FaceChoice(), default=None,
               help="Face track id, or 'all' (measure every face); default: largest, most central face.")
+@character_option
+@characters_option
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the render.")
 @click.option("--director", type=click.Choice(list(DIRECTORS)), default=next(iter(DIRECTORS)), show_default=True)
 @click.option("--checkpoint", default=None, help="Manipulator checkpoint for --director learned.")
@@ -90,7 +108,8 @@ def _channels(request, loaded, config, models):
 @model_dir_option
 @json_option
 def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, plates, composites, emotion,
-         reference, self_translation, track, seed, director, checkpoint, target, out_dir, identity, units,
+         reference, self_translation, track, character, edits_file, seed, director, checkpoint, target, out_dir,
+         identity, units,
          allow_noncommercial, model_dir, as_json):
     """Measure an edit of SOURCE: target-emotion recognition (vs the source's), mouth PCC and lip error,
     identity (with --identity), FAPD/APD/MAPD beside the paper's Table 1, and flicker.
@@ -105,6 +124,8 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
     from ned_core.pipeline.request import RenderRequest
 
     kind = _result_kind(plates, composites, emotion, reference, self_translation)
+    if track is not None and character is not None:
+        raise ShotEvalRequestError("give --track or --character, not both")
     spec = SELF_SPEC if self_translation else emotion
     if target is not None:
         from ned_core.direct.labels import canonical_emotion
@@ -122,20 +143,28 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
             ModelStore(replace(config.store, allow_noncommercial=allow_noncommercial)))
     models = FaceMeshModels.load(store, config.analysis)
     classifier = EmotionClassifier.load(store)
+    edits = None
+    if edits_file is not None:
+        from ned_core.analysis.characters import read_edits
+
+        edits = read_edits(edits_file)
+    faces_of = _character_tracks(source, frames, start_frame, character, edits, config, models)
     request = None
     with ExitStack() as stack:
         result = plates if kind == "plates" else composites
         if kind == "render":
             result = out_dir / "render" if out_dir else Path(stack.enter_context(tempfile.TemporaryDirectory()))
             request = RenderRequest(source=source, out_dir=str(result), emotion=spec, reference=reference,
-                                    frames=frames, start_frame=start_frame, track=track, seed=seed,
-                                    director=director, checkpoint=checkpoint, units=tuple(units))
+                                    frames=frames, start_frame=start_frame, track=track, character=character,
+                                    character_edits=edits, seed=seed, director=director, checkpoint=checkpoint,
+                                    units=tuple(units))
             render_shot(request, config, models=models)
             kind = "plates"
         elif units:
             raise ShotEvalRequestError("--unit goes with a render here (--emotion, --reference or --self)")
-        if track == ALL_FACES:
-            faces = load_every_face(source, result, kind, config, models, frames=frames, start_frame=start_frame)
+        if faces_of is not None or ALL_FACES in (track, character):
+            faces = load_every_face(source, result, kind, config, models, frames=frames, start_frame=start_frame,
+                                    tracks=faces_of)
         else:
             faces = {None: load_shot_inputs(source, result, kind, config, models, frames=frames,
                                             start_frame=start_frame, track=track)}

@@ -123,3 +123,10 @@ unit_option = click.option(
 characters_option = click.option(
     "--characters", "edits_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
     help="Character edits (JSON, schema NedCharacterEdits.1): {\"merge\": [[track ids]], \"split\": [track ids]}.")
+
+#: ``--character ID|all`` and ``--characters EDITS.json`` on `ned render` and `ned submit` (issue 11).
+character_option = click.option(
+    "--character", type=FaceChoice(), default=None,
+    help="Character id (see `ned analyze`: one person's tracks across cuts), or 'all' (every face); not with "
+         "--track.")
+render_options += [character_option, characters_option]

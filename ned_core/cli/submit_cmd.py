@@ -96,7 +96,7 @@ def _emotion(emotion: str | None, keys_file: Path | None, reference: str | None,
 def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference, track,
            seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite, model_dir,
            as_json, quiet, address, key_file, server_key, client_key, timeout, priority, no_overwrite, request_id,
-           no_wait):
+           no_wait, character, edits_file):
     """Render SOURCE on a render node, as `ned render` would (paths must be valid on the node: shared storage)."""
     from ned_core.pipeline.request import RenderSummary
 
@@ -106,6 +106,8 @@ def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
     for option, value in (("--cache-dir", cache_dir), ("--no-cache", no_cache), ("--model-dir", model_dir)):
         if value:
             click.echo(f"ned: {option} is ignored: the node uses its own", err=True)
+    if character is not None or edits_file is not None:
+        raise click.UsageError("--character/--characters: not sent to a node yet; use --track (or `ned render`)")
     path = str(Path(source).absolute())
     span = _frames_of(path, frames, start_frame, "SOURCE")
     source_map = {"kind": "path", "path": path, "frames": span, "colorspace": input_space, "start_frame": start_frame}

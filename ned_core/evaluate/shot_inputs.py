@@ -188,9 +188,10 @@ def load_shot_inputs(source: str, result: Path | str, kind: ResultKind, config: 
 
 
 def load_every_face(source: str, result: Path | str, kind: ResultKind, config: ReadSettings,
-                    models: FaceMeshModels, *, frames: str | None = None,
-                    start_frame: int | None = None) -> dict[int, LoadedShot]:
-    """:func:`load_shot_inputs` for every face track of the source (``--track all``), reading and analysing once.
+                    models: FaceMeshModels, *, frames: str | None = None, start_frame: int | None = None,
+                    tracks: tuple[int, ...] | None = None) -> dict[int, LoadedShot]:
+    """:func:`load_shot_inputs` for several faces, reading and analysing once: every face track of the source
+    (``--track all``) or the ``tracks`` given (a character's).
 
     Returns:
         Source track id -> its loaded shot, in id order.
@@ -199,8 +200,8 @@ def load_every_face(source: str, result: Path | str, kind: ResultKind, config: R
         The errors of :func:`load_shot_inputs`; NoFaceToEvaluateError when any face has no match in the result.
     """
     shot = _read_analysed(source, result, kind, config, models, frames, start_frame)
-    return {int(t.track.track_id): _pair(shot, t, config)
-            for t in sorted(shot.source.tracks, key=lambda t: t.track.track_id)}
+    chosen = shot.source.tracks if tracks is None else [shot.source.track(t) for t in tracks]
+    return {int(t.track.track_id): _pair(shot, t, config) for t in sorted(chosen, key=lambda t: t.track.track_id)}
 
 
 @dataclass(frozen=True)

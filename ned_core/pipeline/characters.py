@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from ned_core.analysis import ShotAnalysis
-from ned_core.analysis.characters import CharacterSet, TrackIdentity, apply_edits, group_tracks, read_edits
+from ned_core.analysis.characters import CharacterSet, TrackIdentity, apply_edits, group_tracks
 from ned_core.analysis.identity import FaceDescriptor, face_chip
 from ned_core.exceptions import IdentityModelUnavailableError, ModelMissingError
 from ned_core.io.plate_source import PlateSource, frame_list
@@ -82,19 +81,18 @@ def characters_doc(shot: ShotCharacters, analysis: ShotAnalysis) -> dict:
             "sheet": SHEET_NAME, "characters": character_rows(shot.characters, analysis)}
 
 
-def shot_characters(source: PlateSource, analysis: ShotAnalysis, store: ModelStore, edits_file: Path | str | None = None,
+def shot_characters(source: PlateSource, analysis: ShotAnalysis, store: ModelStore, edits: dict | None = None,
                     required: bool = False) -> tuple[ShotCharacters | None, str | None]:
-    """:func:`find_characters` with the descriptor from ``store`` and the edits from ``edits_file``.
+    """:func:`find_characters` with the descriptor from ``store`` and the artist's ``edits``.
 
     Returns:
         The characters, or None and a one-line note saying why not when the descriptor is not installed
         (then an error instead when ``required`` or edits were given).
 
     Raises:
-        CharacterEditError: the edit file is unreadable or names unknown track ids.
+        CharacterEditError: the edits name unknown track ids or join tracks that overlap in time.
         ModelMissingError, IdentityModelUnavailableError: no descriptor, and characters are required.
     """
-    edits = read_edits(edits_file) if edits_file is not None else None
     try:
         descriptor = FaceDescriptor.load(store)
     except (ModelMissingError, IdentityModelUnavailableError) as e:

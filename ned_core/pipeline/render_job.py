@@ -31,6 +31,7 @@ from ned_core.io.plates import open_plates
 from ned_core.io.preview import PreviewWriter, audio_span
 from ned_core.models import ModelStore
 from ned_core.pipeline.analyze import analyze_and_fit
+from ned_core.pipeline.characters import shot_characters
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.directing import (
     build_schedule,
@@ -145,17 +146,25 @@ class _Emitter:
 
 
 def check_face_choice(request: RenderRequest) -> None:
-    """``request.track`` is None, a track id or ``"all"``; raises RenderJobError naming the field otherwise."""
-    if request.track is not None and request.track != ALL_FACES and not isinstance(request.track, int):
-        raise RenderJobError(f"track {request.track!r}: expected a face track id or {ALL_FACES!r}")
+    """``track`` and ``character`` are each None, an id or ``"all"``, not both given; raises RenderJobError."""
+    for name in ("track", "character"):
+        value = getattr(request, name)
+        if value is not None and value != ALL_FACES and (not isinstance(value, int) or isinstance(value, bool)):
+            raise RenderJobError(f"{name} {value!r}: expected a face {name} id or {ALL_FACES!r}")
+    if request.track is not None and request.character is not None:
+        raise RenderJobError(f"give a track ({request.track!r}) or a character ({request.character!r}), not both")
 
 
-def _tracks(shot, request: RenderRequest) -> list[TrackAnalysis]:
-    """The tracks to edit: every track for ``"all"``, else the asked (or default) one; none without a face."""
+def _tracks(shot, request: RenderRequest, source: PlateSource, store: ModelStore) -> list[TrackAnalysis]:
+    """The tracks to edit: every track for ``"all"``, a character's tracks, else the asked (or default) one;
+    none without a face."""
     if not shot.analysis.tracks:
         return []
-    if request.track == ALL_FACES:
+    if ALL_FACES in (request.track, request.character):
         return list(shot.analysis.tracks)
+    if request.character is not None:
+        found, _ = shot_characters(source, shot.analysis, store, request.character_edits, required=True)
+        return [shot.analysis.track(t) for t in found.characters.character(request.character).track_ids]
     return [shot.analysis.track(request.track) if request.track is not None else shot.analysis.default()]
 
 
@@ -211,14 +220,16 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         director = make_director(request, config, models)
         shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
         timings["analysis+fit"] = time.perf_counter() - started
-        tracks = _tracks(shot, request)
-        layered = request.track == ALL_FACES  # a layer per face, even when the range holds one
+        tracks = _tracks(shot, request, source, store)
+        layered = ALL_FACES in (request.track, request.character)  # a layer per face, even when the range holds one
         ids = tuple(int(t.track.track_id) for t in tracks)
-        params = {**_job_params(info, store, request.track if layered else (ids[0] if ids else None),
+        params = {**_job_params(info, store, ALL_FACES if layered else (ids[0] if len(ids) == 1 else None),
                                 source.colour.working_space),
                   **emotion_metadata(request, schedule, director)}
-        if layered:
+        if layered or len(ids) > 1:
             params["tracks"] = ",".join(map(str, ids))
+        if request.character is not None:
+            params["character"] = str(request.character)
         faces = []
         for track in tracks:
             fit = shot.fits[track.track.track_id]

@@ -26,6 +26,9 @@ class RenderRequest:
         reference: path of a reference clip whose style to apply ("like this clip"), or None.
         track: face track id to edit, or ``"all"`` (every face in the range, one ``track<id>`` layer each in the
             frame's plate; see ``io.exr_plate.FacePlate.faces``); None = the default (largest, most central) track.
+        character: character id to edit (every track of that person, across cuts; see ``ned analyze``), or
+            ``"all"`` (every face, as ``track="all"``); None = choose by ``track``. Not both.
+        character_edits: the artist's ``NedCharacterEdits.1`` document applied to the grouping, or None.
         seed: seed of every random choice (recorded in the plates).
         director: ``"prior"`` (embedded EMFACS prior) or ``"learned"`` (manipulator checkpoint).
         checkpoint: manipulator checkpoint path for ``director="learned"``.
@@ -45,6 +48,8 @@ class RenderRequest:
     frames: str | None = None
     start_frame: int | None = None
     track: int | str | None = None
+    character: int | str | None = None
+    character_edits: dict | None = None
     seed: int = 0
     director: str = "prior"
     checkpoint: str | None = None

@@ -1,4 +1,5 @@
-"""`ned analyze` groups tracks into characters across cuts, applies the artist's edits, writes a contact sheet."""
+"""Characters across cuts: `ned analyze` groups tracks, applies the artist's edits and writes a contact sheet;
+`ned render/eval --character ID|all` edit and measure that person in every shot."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from ned_core.cli.main import cli
+from ned_core.io.exr import read_face_plate
 from ned_core.pipeline.character_sheet import TILE
 from ned_core.synthetic import sample_photo, write_png_sequence
 
@@ -92,3 +94,55 @@ def test_edits_naming_unknown_ids_exit_2_listing_them(cuts, tmp_path):
     assert result.exit_code == 2
     assert "unknown track ids [41, 42]; tracks: [0," in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _astronaut(doc) -> dict:
+    return next(c for c in doc["characters"]["characters"] if _frames(doc, c["tracks"]) & ASTRONAUT_FRAMES)
+
+
+def render(*args: str):
+    return CliRunner().invoke(cli, ["render", *args, "--emotion", "happy", "--quiet", "--no-cache"])
+
+
+def test_render_character_edits_that_person_in_every_shot_and_nobody_else(cuts, analysed, tmp_path):
+    doc, _, _ = analysed
+    person = _astronaut(doc)
+    result = render(cuts, "--character", str(person["id"]), "--out", str(tmp_path), "--json")
+    assert result.exit_code == 0, result.output
+    for path in sorted(tmp_path.glob("*.exr")):
+        plate, meta = read_face_plate(path)
+        assert meta.params["character"] == str(person["id"]) and not plate.faces
+        edited = plate.mask.max() > 0.5
+        assert edited == (plate.frame in ASTRONAUT_FRAMES), plate.frame  # her frames, both shots; no other face
+
+
+def test_render_character_all_writes_a_layer_per_face(cuts, analysed, tmp_path):
+    doc, _, _ = analysed
+    result = render(cuts, "--character", "all", "--frames", "1004-1007", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    for path in sorted(tmp_path.glob("*.exr")):
+        plate, meta = read_face_plate(path)
+        assert meta.params["track"] == "all" and plate.faces, plate.frame
+        for layer in plate.faces.values():
+            assert layer[..., 3].max() > 0.5
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--character", "9"), "no character 9; characters: [0, 1"),
+    (("--character", "0", "--track", "0"), "not both"),
+])
+def test_bad_character_choices_exit_2(cuts, analysed, tmp_path, args, message):
+    result = render(cuts, *args, "--out", str(tmp_path))
+    assert result.exit_code == 2 and message in result.stderr, result.output
+    assert not list(tmp_path.glob("*.exr"))
+
+
+def test_eval_character_measures_each_of_its_tracks(cuts, analysed):
+    doc, _, _ = analysed
+    person = _astronaut(doc)
+    result = CliRunner().invoke(cli, ["eval", "shot", cuts, "--emotion", "happy", "--character", str(person["id"]),
+                                      "--json", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    faces = json.loads(result.stdout)["faces"]
+    assert sorted(map(int, faces)) == sorted(person["tracks"])
+    assert all(doc_["summary"]["fapd"] > 0.5 for doc_ in faces.values())
