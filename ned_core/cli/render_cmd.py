@@ -24,6 +24,10 @@ def request_from_options(source, frames, start_frame, emotion, keys_file, refere
     """The RenderRequest the options describe (keys and character-edit files read and parsed here, so the
     request is data)."""
     from ned_core.analysis.characters import read_edits
+    from ned_core.pipeline.request import ALL_FACES
+
+    if character == ALL_FACES and track is None:  # every face either way (and as `ned submit` sends it)
+        track, character = ALL_FACES, None
 
     keys = None
     if keys_file is not None:

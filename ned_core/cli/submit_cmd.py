@@ -71,6 +71,27 @@ def _emotion(emotion: str | None, keys_file: Path | None, reference: str | None,
     return content
 
 
+def face_track_of(track, character, edits_file) -> dict | None:
+    """The protocol's ``face_track`` for ``--track``/``--character``/``--characters`` (None: the node's default).
+
+    Raises:
+        click.UsageError: both ``--track`` and ``--character``.
+        CharacterEditError: the edit file is unreadable.
+    """
+    from ned_core.analysis.characters import read_edits
+    from ned_core.pipeline.request import ALL_FACES
+
+    if track is not None and character is not None:
+        raise click.UsageError("give --track or --character, not both")
+    if ALL_FACES in (track, character):
+        return {"select": "all"}
+    if character is not None:
+        edits = read_edits(edits_file) if edits_file is not None else None
+        return {"select": "character", "character_id": character,
+                "character_edits": None if edits is None else {"merge": edits["merge"], "split": edits["split"]}}
+    return {"select": "track", "track_id": track} if track is not None else None
+
+
 @click.command()
 @with_source_options
 @with_render_options
@@ -106,14 +127,12 @@ def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
     for option, value in (("--cache-dir", cache_dir), ("--no-cache", no_cache), ("--model-dir", model_dir)):
         if value:
             click.echo(f"ned: {option} is ignored: the node uses its own", err=True)
-    if character is not None or edits_file is not None:
-        raise click.UsageError("--character/--characters: not sent to a node yet; use --track (or `ned render`)")
     path = str(Path(source).absolute())
     span = _frames_of(path, frames, start_frame, "SOURCE")
     source_map = {"kind": "path", "path": path, "frames": span, "colorspace": input_space, "start_frame": start_frame}
     output = {"kind": "path", "directory": str(Path(out_dir).absolute()), "pattern": pattern,
               "overwrite": not no_overwrite, "preview": preview, "composite": write_composite}
-    face_track = {"select": "track", "track_id": track} if track is not None else None
+    face_track = face_track_of(track, character, edits_file)
     with connect(address, key_file, server_key, client_key, timeout) as client:
         job = client.submit(source_map, _emotion(emotion, keys_file, reference, seed, director, span), output,
                             face_track=face_track, compression=compression, full_frame=full_frame, priority=priority,
@@ -125,6 +144,7 @@ def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
             click.echo(f"job {job['job_id']} on {address}{' (submitted before)' if job['duplicate'] else ''}", err=True)
         done, results = follow(client, job["job_id"], 0, quiet or as_json)
     plates = tuple(Path(r["path"]) for r in results)
-    summary = RenderSummary(plates=plates, frames=tuple(r["frame"] for r in results), no_face_frames=(), track=track,
+    summary = RenderSummary(plates=plates, frames=tuple(r["frame"] for r in results), no_face_frames=(),
+                            track=track if isinstance(track, int) else None,
                             timings={"total": done["elapsed_s"]})
     print_summary(summary, as_json)

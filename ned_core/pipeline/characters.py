@@ -24,10 +24,12 @@ class ShotCharacters:
     Attributes:
         characters: the grouping (edits applied).
         thumbnails: character id -> ``(150, 150, 3) uint8`` sRGB face chip from the middle of its longest track.
+        faces: character id -> (track id, frame) the thumbnail shows.
     """
 
     characters: CharacterSet
     thumbnails: dict[int, np.ndarray]
+    faces: dict[int, tuple[int, int]]
 
 
 def find_characters(source: PlateSource, analysis: ShotAnalysis, descriptor: FaceDescriptor,
@@ -51,13 +53,15 @@ def find_characters(source: PlateSource, analysis: ShotAnalysis, descriptor: Fac
         chips = {int(r): face_chip(source.read_display8(int(frames[r])), t.landmarks[r]) for r in rows}
         vectors = [descriptor.describe(chip) for chip in chips.values()]
         identities.append(TrackIdentity(int(t.track.track_id), frames, np.mean(vectors, axis=0)))
-        middles[int(t.track.track_id)] = chips[min(chips, key=lambda r: abs(r - (len(frames) - 1) / 2))]
+        middle = min(chips, key=lambda r: abs(r - (len(frames) - 1) / 2))
+        middles[int(t.track.track_id)] = (chips[middle], int(frames[middle]))
     characters = group_tracks(identities, method=descriptor.name)
     if edits is not None:
         characters = apply_edits(characters, identities, edits)
     lengths = {i.track_id: len(i.frames) for i in identities}
-    thumbnails = {c.character_id: middles[max(c.track_ids, key=lengths.__getitem__)] for c in characters.characters}
-    return ShotCharacters(characters, thumbnails)
+    longest = {c.character_id: max(c.track_ids, key=lengths.__getitem__) for c in characters.characters}
+    return ShotCharacters(characters, {c: middles[t][0] for c, t in longest.items()},
+                          {c: (t, middles[t][1]) for c, t in longest.items()})
 
 
 def character_rows(characters: CharacterSet, analysis: ShotAnalysis) -> list[dict]:
