@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 import nuke
 from ned_protocol.host_connection import NodeSettings
@@ -13,6 +13,8 @@ MARKER_KNOB = "ned_node_version"
 #: The face-track list's first entry and default: the face the render node picks (largest, most central).
 #: The Analyse button adds the node's tracks after it (see ``tracks.track_items``).
 LARGEST = "largest"
+#: The face-track list entry that edits every face (one plate per frame, a ``track<id>`` layer per face).
+ALL_FACES = "all faces"
 COMPRESSIONS = ("dwaa:45", "zip", "piz", "none")
 #: The Group's ``output`` choice: the finished comp, the plate alone, or its face mask as RGBA.
 OUTPUTS = ("comp", "plate", "mask")
@@ -29,12 +31,27 @@ def track_label(track: Dict[str, Any]) -> str:
     return f"{track['id']}: frames {track['first_frame']}-{track['last_frame']} ({track['frames_with_face']})"
 
 
-def track_id(label: str) -> Optional[int]:
-    """The track id a face-track list entry names; None for :data:`LARGEST`.
+def character_label(character: Dict[str, Any]) -> str:
+    """A face-track list entry for one ``analyze_shot_reply`` character (protocol 1.2):
+    ``"character 0: tracks 0, 6 (1001-1040,1100-1150)"``."""
+    tracks = ", ".join(str(t) for t in character["tracks"])
+    return f"character {character['id']}: tracks {tracks} ({character['frames']})"
 
-    Reads :func:`track_label` entries and the ``"track 3"`` entries of scripts saved by older versions.
+
+def face_choice(label: str) -> Dict[str, Any]:
+    """The ``face_track`` to submit for a face-track list entry: largest, all faces, a character or a track.
+
+    Reads :func:`track_label` and :func:`character_label` entries and the ``"track 3"`` entries of scripts saved
+    by older versions.
     """
-    return None if label == LARGEST else int(label.split(":")[0].split()[-1])
+    if label == LARGEST:
+        return {"select": "largest"}
+    if label == ALL_FACES:
+        return {"select": "all"}
+    head = label.split(":")[0].split()
+    if head[0] == "character":
+        return {"select": "character", "character_id": int(head[-1])}
+    return {"select": "track", "track_id": int(head[-1])}
 
 
 def _button(name: str, label: str, call: str) -> "nuke.PyScript_Knob":
