@@ -13,7 +13,7 @@ import numpy as np
 
 from ned_core import __version__
 from ned_core.analysis import FaceMeshModels, TrackAnalysis
-from ned_core.exceptions import PlateMetadataError, RenderJobError
+from ned_core.exceptions import NoFaceTrackError, PlateMetadataError, RenderJobError
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.composite import merge_over
 from ned_core.composite.faces import merge_face_plates
@@ -26,7 +26,7 @@ from ned_core.io.exr import (
     write_frame_exr,
 )
 from ned_core.io.exr_timecode import timecode_at
-from ned_core.io.plate_source import Frame, PlateInfo, PlateSource, crop_frame
+from ned_core.io.plate_source import Frame, PlateInfo, PlateSource, crop_frame, frame_list
 from ned_core.io.plates import open_plates
 from ned_core.io.preview import PreviewWriter, audio_span
 from ned_core.models import ModelStore
@@ -157,8 +157,13 @@ def check_face_choice(request: RenderRequest) -> None:
 
 def _tracks(shot, request: RenderRequest, source: PlateSource, store: ModelStore) -> list[TrackAnalysis]:
     """The tracks to edit: every track for ``"all"``, a character's tracks, else the asked (or default) one;
-    none without a face."""
+    none without a face (an error when an id was asked for)."""
     if not shot.analysis.tracks:
+        asked = [f"{name} {value}" for name, value in (("track", request.track), ("character", request.character))
+                 if isinstance(value, int)]
+        if asked:
+            raise NoFaceTrackError(f"no {asked[0]}: no face found in frames "
+                                   f"{frame_list(tuple(shot.analysis.frames.tolist()))} of {request.source}")
         return []
     if ALL_FACES in (request.track, request.character):
         return list(shot.analysis.tracks)

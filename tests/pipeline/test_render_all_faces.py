@@ -88,3 +88,13 @@ def test_unknown_track_lists_the_ids_there_are(render, pair, pair_still, tmp_pat
     assert not (tmp_path / "bad").exists() or not list((tmp_path / "bad").glob("*.exr"))
     with pytest.raises(RenderJobError, match="'every'"):
         render(pair_still, tmp_path / "bad", emotion="happy", track="every")
+
+
+def test_an_asked_id_in_a_shot_without_faces_names_the_range(render, tmp_path):
+    blank = tmp_path / "blank.png"
+    assert oiio.ImageBuf(np.full((64, 96, 3), 40, np.uint8)).write(str(blank))
+    for field in ("track", "character"):
+        with pytest.raises(NoFaceTrackError, match=f"no {field} 2: no face found in frames 1 of .*blank.png"):
+            render(blank, tmp_path / "out", emotion="happy", **{field: 2})
+    summary = render(blank, tmp_path / "out", emotion="happy", track="all")  # all: transparent plates, a warning
+    assert summary.tracks == () and "no face found" in summary.warnings[0]
