@@ -5,16 +5,12 @@ from __future__ import annotations
 from typing import Any, Dict
 
 import nuke
+from ned_protocol.faces import LARGEST
 from ned_protocol.host_connection import NodeSettings
 from ned_protocol.messages import EMOTIONS
 
 #: Marks a Group as a NED node (onCreate callbacks and the farm command look for it).
 MARKER_KNOB = "ned_node_version"
-#: The face-track list's first entry and default: the face the render node picks (largest, most central).
-#: The Analyse button adds the node's tracks after it (see ``tracks.track_items``).
-LARGEST = "largest"
-#: The face-track list entry that edits every face (one plate per frame, a ``track<id>`` layer per face).
-ALL_FACES = "all faces"
 COMPRESSIONS = ("dwaa:45", "zip", "piz", "none")
 #: The Group's ``output`` choice: the finished comp, the plate alone, or its face mask as RGBA.
 OUTPUTS = ("comp", "plate", "mask")
@@ -24,34 +20,6 @@ NO_BLEND = "none"
 PLATE_READ, MERGE, MASK_SHUFFLE, SWITCH = "PlateRead", "FaceOver", "FaceMask", "OutputSwitch"
 #: The plates' blend mask: EXR channel ``facemask.A``, which Nuke reads as ``facemask.alpha``.
 MASK_LAYER, MASK_CHANNEL = "facemask", "facemask.alpha"
-
-
-def track_label(track: Dict[str, Any]) -> str:
-    """A face-track list entry for one ``analyze_shot_reply`` track: ``"0: frames 1001-1096 (90)"``."""
-    return f"{track['id']}: frames {track['first_frame']}-{track['last_frame']} ({track['frames_with_face']})"
-
-
-def character_label(character: Dict[str, Any]) -> str:
-    """A face-track list entry for one ``analyze_shot_reply`` character (protocol 1.2):
-    ``"character 0: tracks 0, 6 (1001-1040,1100-1150)"``."""
-    tracks = ", ".join(str(t) for t in character["tracks"])
-    return f"character {character['id']}: tracks {tracks} ({character['frames']})"
-
-
-def face_choice(label: str) -> Dict[str, Any]:
-    """The ``face_track`` to submit for a face-track list entry: largest, all faces, a character or a track.
-
-    Reads :func:`track_label` and :func:`character_label` entries and the ``"track 3"`` entries of scripts saved
-    by older versions.
-    """
-    if label == LARGEST:
-        return {"select": "largest"}
-    if label == ALL_FACES:
-        return {"select": "all"}
-    head = label.split(":")[0].split()
-    if head[0] == "character":
-        return {"select": "character", "character_id": int(head[-1])}
-    return {"select": "track", "track_id": int(head[-1])}
 
 
 def _button(name: str, label: str, call: str) -> "nuke.PyScript_Knob":
@@ -87,6 +55,8 @@ def _knobs(settings: NodeSettings) -> list:
         nuke.Enumeration_Knob("blend_emotion", "blend with", [NO_BLEND, *EMOTIONS]),
         nuke.Double_Knob("blend", "blend"),
         nuke.File_Knob("reference", "reference clip"),
+        # first entry and default: the face the render node picks; Analyse adds "all faces", the characters and
+        # the tracks (``ned_protocol.faces.face_items``)
         nuke.Enumeration_Knob("face_track", "face track", [LARGEST]),
         _button("analyse", "Analyse", "tracks.analyse_tracks"),
         use_input, first, last,

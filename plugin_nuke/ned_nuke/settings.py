@@ -8,10 +8,11 @@ from typing import Any, Dict, Optional, Tuple
 
 import nuke
 from ned_protocol.emotion_keys import blend_target, emotion_fields
+from ned_protocol.faces import face_choice
 from ned_protocol.host_connection import NodeSettings
 
 from .errors import SettingsError
-from .node_builder import NO_BLEND, face_choice
+from .node_builder import NO_BLEND
 
 
 @dataclass(frozen=True)

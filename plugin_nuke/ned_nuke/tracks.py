@@ -8,32 +8,25 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 import nuke
 from ned_protocol import ProtocolError
+from ned_protocol.faces import LARGEST, face_choice, face_items
 from ned_protocol.host_connection import client_factory
 
 from .errors import AnalysisError, NedNukeError
-from .node_builder import ALL_FACES, LARGEST, character_label, face_choice, track_label
+
 from .render import on_main_thread
 from .settings import frame_range, node_settings, plate_location
 from .source import job_source, readable_read
-
-
-def track_items(result: Dict[str, Any]) -> List[str]:
-    """The face-track list for an ``analyze_shot_reply``: "largest" first, then "all faces" when there are
-    several, one entry per character (a person across cuts; node protocol 1.2) and one per track."""
-    everyone = [ALL_FACES] if len(result["tracks"]) > 1 else []
-    people = [character_label(c) for c in result.get("characters", [])]
-    return [LARGEST, *everyone, *people, *(track_label(track) for track in result["tracks"])]
 
 
 def apply_tracks(group: "nuke.Node", result: Dict[str, Any]) -> None:
     """Sets the list (main thread); the current choice stays when the analysis still has its track."""
     knob = group["face_track"]
     chosen = face_choice(knob.value())
-    items = track_items(result)
+    items = face_items(result)
     knob.setValues(items)
     knob.setValue(next((item for item in items[1:] if face_choice(item) == chosen), LARGEST))
     default = result["default_track"]
