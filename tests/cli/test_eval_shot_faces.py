@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
-import OpenImageIO as oiio
 import pytest
 from click.testing import CliRunner
 
 from ned_core.cli.main import cli
 from ned_core.evaluate import results
-from ned_core.synthetic import sample_photo
 
 
 @pytest.fixture(scope="module")
-def pair(tmp_path_factory) -> str:
-    """The astronaut (left) and Grace Hopper (right) side by side in one PNG still."""
-    astronaut, hopper = sample_photo("astronaut"), sample_photo("grace_hopper")
-    pixels = np.zeros((hopper.shape[0], astronaut.shape[1] + hopper.shape[1], 3), np.uint8)
-    pixels[: astronaut.shape[0], : astronaut.shape[1]] = astronaut
-    pixels[:, astronaut.shape[1]:] = hopper
-    path = tmp_path_factory.mktemp("pair") / "pair.png"
-    assert oiio.ImageBuf(np.ascontiguousarray(pixels)).write(str(path))
-    return str(path)
+def pair(pair_still) -> str:
+    return str(pair_still)
 
 
 def test_eval_track_all_measures_every_face(pair, tmp_path):

@@ -142,15 +142,3 @@ def read_back(ned_config) -> Callable[[str | Path, RenderSummary], list[Rendered
         return out
 
     return run
-
-
-@pytest.fixture(scope="session")
-def pair_still(tmp_path_factory) -> Path:
-    """The astronaut (left) and Grace Hopper (right) side by side in one 8-bit PNG still: two faces."""
-    astronaut, hopper = sample_photo("astronaut"), sample_photo("grace_hopper")
-    pair = np.zeros((hopper.shape[0], astronaut.shape[1] + hopper.shape[1], 3), np.uint8)
-    pair[: astronaut.shape[0], : astronaut.shape[1]] = astronaut
-    pair[:, astronaut.shape[1]:] = hopper
-    path = tmp_path_factory.mktemp("pair") / "pair.png"
-    assert oiio.ImageBuf(np.ascontiguousarray(pair)).write(str(path))
-    return path
