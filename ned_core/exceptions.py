@@ -408,3 +408,12 @@ class FarmAnalysisFailedError(FarmError):
 class FarmSubmitError(FarmError):
     """Submitting an exported job failed or its engine's CLI is missing (the job files are written; the
     message says where and how to submit them by hand)."""
+
+
+# --- issue 11: characters across cuts (ned_core/analysis/characters.py) ---
+class NoCharacterError(NoFaceTrackError):
+    """An asked character id does not exist (the message lists the ids there are)."""
+
+
+class CharacterEditError(AnalysisError, ValueError):
+    """A character edit file cannot be read or applied (unknown track ids, tracks that overlap in time)."""

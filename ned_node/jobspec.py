@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ned_core.analysis.characters import EDITS_SCHEMA
 from ned_core.exceptions import PlateCompressionError
 from ned_core.io.colour import ColourConfig
 from ned_core.io.exr import PlateWriteConfig
@@ -13,7 +14,7 @@ from ned_core.io.sequence import is_pattern, parse_pattern
 from ned_core.models.store import StoreConfig, default_model_dir
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.naming import plate_path, source_stem
-from ned_core.pipeline.request import RenderRequest
+from ned_core.pipeline.request import ALL_FACES, RenderRequest
 from ned_node.capabilities import RENDERERS, TIERS, directors
 from ned_node.config import NodeConfig
 from ned_node.errors import JobRequestError, NotAvailableError
@@ -123,7 +124,7 @@ def plan_job(spec: dict, job_dir: Path, node: NodeConfig) -> JobPlan:
         frames=frame_list(frames),
         start_frame=start_frame,
         reference=_reference(reference, node) if reference else None,
-        track=spec["face_track"]["track_id"] if spec["face_track"]["select"] == "track" else None,
+        **_face_fields(spec["face_track"]),
         seed=emotion["seed"],
         director="learned" if learned else "prior",
         checkpoint=str(node.manipulator) if learned else None,
@@ -131,6 +132,20 @@ def plan_job(spec: dict, job_dir: Path, node: NodeConfig) -> JobPlan:
         **_emotion_fields(emotion),
     )
     return JobPlan(request, job_config(spec, node), frames, source["kind"] == "inline", output["kind"] == "inline")
+
+
+def _face_fields(face_track: dict) -> dict:
+    """RenderRequest ``track`` / ``character`` / ``character_edits`` of a cleaned ``face_track``."""
+    select = face_track["select"]
+    if select == "track":
+        return {"track": face_track["track_id"]}
+    if select == "all":
+        return {"track": ALL_FACES}
+    if select == "character":
+        edits = face_track["character_edits"]
+        return {"character": face_track["character_id"],
+                "character_edits": None if edits is None else {"schema": EDITS_SCHEMA, **edits}}
+    return {}
 
 
 def job_config(spec: dict, node: NodeConfig) -> NedConfig:

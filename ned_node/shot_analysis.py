@@ -12,6 +12,7 @@ from ned_core.io.plate_source import frame_list
 from ned_core.io.plates import open_plates
 from ned_core.models.store import ModelStore
 from ned_core.pipeline.analyze import analyze_and_fit
+from ned_core.pipeline.characters import ShotCharacters, character_rows, shot_characters
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.export import track_summaries
 from ned_node.admission import check_readable
@@ -77,8 +78,10 @@ class ShotAnalyzer:
         """The ``analyze_shot_reply`` content of a checked shot (slow: decodes and analyses every frame).
 
         Returns:
-            ``{tracks: [{id, shot, first_frame, last_frame, frames_with_face, box}], default_track,
-            frames, width, height}``; ``box`` is the track's median ``[x0, y0, x1, y1]`` in pixels.
+            ``{tracks: [{id, shot, first_frame, last_frame, frames_with_face, box}], default_track, characters:
+            [{id, tracks, frames, first_frame, last_frame, frames_with_face, face: {frame, box}}], characters_note,
+            frames, width, height}``; a track's ``box`` is its median ``[x0, y0, x1, y1]`` in pixels; characters
+            are empty (and the note says why) when the face descriptor is not installed.
 
         Raises:
             PlateError, ColourError: a frame cannot be read; other NedError subclasses from the pipeline.
@@ -89,11 +92,24 @@ class ShotAnalyzer:
                 self._models = FaceMeshModels.load(ModelStore(query.config.store), query.config.analysis)
             shot = analyze_and_fit(source, query.config, models=self._models)
             info = source.info
+            found, note = shot_characters(source, shot.analysis, ModelStore(query.config.store))
         analysis = shot.analysis
         tracks = []
         for row, track in zip(track_summaries(analysis, shot.fits), analysis.tracks):
             box = np.median(np.asarray(track.track.boxes, np.float64), axis=0)
             tracks.append({**{key: row[key] for key in TRACK_FIELDS}, "box": [round(float(v), 2) for v in box]})
         default = int(analysis.default().track.track_id) if analysis.tracks else None
-        return {"tracks": tracks, "default_track": default, "frames": len(info.frames),
-                "width": info.width, "height": info.height}
+        return {"tracks": tracks, "default_track": default,
+                "characters": _characters(found, analysis) if found else [], "characters_note": note,
+                "frames": len(info.frames), "width": info.width, "height": info.height}
+
+
+def _characters(found: ShotCharacters, analysis) -> list[dict]:
+    """``analyze_shot_reply.characters`` (since 1.2): each character's rows plus the frame and box of its face."""
+    out = []
+    for row in character_rows(found.characters, analysis):
+        track_id, frame = found.faces[row["id"]]
+        track = analysis.track(track_id).track
+        box = track.boxes[int(np.flatnonzero(track.frames == frame)[0])]
+        out.append({**row, "face": {"frame": frame, "box": [round(float(v), 2) for v in box]}})
+    return out

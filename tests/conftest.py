@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import numpy as np
+import OpenImageIO as oiio
 import pytest
 
 from ned_core.analysis import AnalysisConfig, FaceMeshModels
@@ -50,6 +52,17 @@ def astronaut() -> np.ndarray:
 def grace_hopper() -> np.ndarray:
     """matplotlib's grace_hopper.jpg, ``(600, 512, 3) uint8``."""
     return sample_photo("grace_hopper")
+
+
+@pytest.fixture(scope="session")
+def pair_still(tmp_path_factory, astronaut, grace_hopper) -> Path:
+    """The astronaut (left) and Grace Hopper (right) side by side in one 8-bit PNG still: two faces."""
+    pair = np.zeros((grace_hopper.shape[0], astronaut.shape[1] + grace_hopper.shape[1], 3), np.uint8)
+    pair[: astronaut.shape[0], : astronaut.shape[1]] = astronaut
+    pair[:, astronaut.shape[1]:] = grace_hopper
+    path = tmp_path_factory.mktemp("pair") / "pair.png"
+    assert oiio.ImageBuf(np.ascontiguousarray(pair)).write(str(path))
+    return path
 
 
 # --- the learned manipulator (tests/manipulation, tests/training, tests/pipeline); torch imported on use ---

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from contextlib import ExitStack
 from dataclasses import replace
@@ -10,10 +11,11 @@ from pathlib import Path
 import click
 
 from ned_core.cli.options import (
-    config_from_options, json_option, model_dir_option, noncommercial_option, unit_option, with_source_options,
+    FaceChoice, character_option, characters_option, config_from_options, json_option, model_dir_option, noncommercial_option, unit_option, with_source_options,
 )
 from ned_core.exceptions import ShotEvalRequestError
 from ned_core.pipeline.directors import DIRECTORS
+from ned_core.pipeline.request import ALL_FACES
 
 #: what `--self` renders: the source's own expression, unchanged (intensity 0 keeps the face as it is).
 SELF_SPEC = "neutral:0"
@@ -61,6 +63,22 @@ def _channels(request, loaded, config, models):
                           lambda fit: direct_track(director, schedule, inputs.frames, fit, request.seed))
 
 
+def _character_tracks(source, frames, start_frame, character, edits, config, models) -> tuple[int, ...] | None:
+    """The track ids of ``character`` (the pipeline's analysis of the source, cached); None for every face or
+    when no character is asked."""
+    if character is None or character == ALL_FACES:
+        return None
+    from ned_core.io.plates import open_plates
+    from ned_core.models import ModelStore
+    from ned_core.pipeline.analyze import analyze_source
+    from ned_core.pipeline.characters import shot_characters
+
+    with open_plates(source, frames=frames, colour=config.colour, start_frame=start_frame) as plates:
+        analysis, _, _ = analyze_source(plates, config, models)
+        found, _ = shot_characters(plates, analysis, ModelStore(config.store), edits, required=True)
+    return found.characters.character(character).track_ids
+
+
 @click.command("shot")
 @with_source_options
 @click.option("--plates", type=click.Path(path_type=Path), default=None,
@@ -71,7 +89,10 @@ def _channels(request, loaded, config, models):
 @click.option("--reference", default=None, help="Render SOURCE in the style of this reference clip first.")
 @click.option("--self", "self_translation", is_flag=True,
               help=f"Self-translation: render the source's own expression ({SELF_SPEC}) and measure fidelity.")
-@click.option("--track", type=int, default=None, help="Face track id (default: largest, most central face).")
+@click.option("--track", type=FaceChoice(), default=None,
+              help="Face track id, or 'all' (measure every face); default: largest, most central face.")
+@character_option
+@characters_option
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the render.")
 @click.option("--director", type=click.Choice(list(DIRECTORS)), default=next(iter(DIRECTORS)), show_default=True)
 @click.option("--checkpoint", default=None, help="Manipulator checkpoint for --director learned.")
@@ -80,28 +101,31 @@ def _channels(request, loaded, config, models):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write eval.txt/.json/.html, the plots and the contact sheet here (and the render's plates).")
 @click.option("--identity", is_flag=True,
-              help="Measure identity with dlib's face descriptor (pip install ned-render-node[identity]; "
-                   "its model licence needs --allow-noncommercial).")
+              help="Measure identity with dlib's public-domain face descriptor "
+                   "(pip install ned-render-node[identity]).")
 @unit_option
 @noncommercial_option
 @model_dir_option
 @json_option
 def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, plates, composites, emotion,
-         reference, self_translation, track, seed, director, checkpoint, target, out_dir, identity, units,
+         reference, self_translation, track, character, edits_file, seed, director, checkpoint, target, out_dir,
+         identity, units,
          allow_noncommercial, model_dir, as_json):
     """Measure an edit of SOURCE: target-emotion recognition (vs the source's), mouth PCC and lip error,
-    identity (with --identity --allow-noncommercial), FAPD/APD/MAPD beside the paper's Table 1, and flicker.
+    identity (with --identity), FAPD/APD/MAPD beside the paper's Table 1, and flicker.
     When it renders (--emotion/--reference/--self), also requested vs achieved activation per channel."""
     from ned_core.analysis import FaceMeshModels
     from ned_core.evaluate.emotion import EmotionClassifier
     from ned_core.evaluate.report import format_table
     from ned_core.evaluate.shot_eval import evaluate_shot, to_json, write_shot_report
-    from ned_core.evaluate.shot_inputs import load_shot_inputs
+    from ned_core.evaluate.shot_inputs import load_every_face, load_shot_inputs
     from ned_core.models import ModelStore
     from ned_core.pipeline.render_job import render_shot
     from ned_core.pipeline.request import RenderRequest
 
     kind = _result_kind(plates, composites, emotion, reference, self_translation)
+    if track is not None and character is not None:
+        raise ShotEvalRequestError("give --track or --character, not both")
     spec = SELF_SPEC if self_translation else emotion
     if target is not None:
         from ned_core.direct.labels import canonical_emotion
@@ -118,30 +142,53 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
         embedder = DlibIdentityEmbedder.load(
             ModelStore(replace(config.store, allow_noncommercial=allow_noncommercial)))
     models = FaceMeshModels.load(store, config.analysis)
+    classifier = EmotionClassifier.load(store)
+    edits = None
+    if edits_file is not None:
+        from ned_core.analysis.characters import read_edits
+
+        edits = read_edits(edits_file)
+    faces_of = _character_tracks(source, frames, start_frame, character, edits, config, models)
     request = None
     with ExitStack() as stack:
         result = plates if kind == "plates" else composites
         if kind == "render":
             result = out_dir / "render" if out_dir else Path(stack.enter_context(tempfile.TemporaryDirectory()))
             request = RenderRequest(source=source, out_dir=str(result), emotion=spec, reference=reference,
-                                    frames=frames, start_frame=start_frame, track=track, seed=seed,
-                                    director=director, checkpoint=checkpoint, units=tuple(units))
+                                    frames=frames, start_frame=start_frame, track=track, character=character,
+                                    character_edits=edits, seed=seed, director=director, checkpoint=checkpoint,
+                                    units=tuple(units))
             render_shot(request, config, models=models)
             kind = "plates"
         elif units:
             raise ShotEvalRequestError("--unit goes with a render here (--emotion, --reference or --self)")
-        loaded = load_shot_inputs(source, result, kind, config, models, frames=frames, start_frame=start_frame,
-                                  track=track)
-    evaluation = evaluate_shot(loaded, EmotionClassifier.load(store), target, embedder)
-    if request is not None:
-        evaluation = replace(evaluation, channels=_channels(request, loaded, config, models))
-    click.echo(to_json(evaluation) if as_json else format_table(evaluation.results), nl=as_json)
-    if evaluation.channels is not None and not as_json:
-        from ned_core.evaluate.channels import format_channels
+        if faces_of is not None or ALL_FACES in (track, character):
+            faces = load_every_face(source, result, kind, config, models, frames=frames, start_frame=start_frame,
+                                    tracks=faces_of)
+        else:
+            faces = {None: load_shot_inputs(source, result, kind, config, models, frames=frames,
+                                            start_frame=start_frame, track=track)}
+    evaluations = {}
+    for face, loaded in faces.items():
+        evaluation = evaluate_shot(loaded, classifier, target, embedder)
+        if request is not None:
+            evaluation = replace(evaluation, channels=_channels(request, loaded, config, models))
+        evaluations[face] = evaluation
+    if as_json:
+        click.echo(to_json(evaluations[None]) if None in evaluations else json.dumps(
+            {"faces": {str(face): json.loads(to_json(e)) for face, e in evaluations.items()}}, indent=1))
+    for face, evaluation in evaluations.items() if not as_json else ():
+        if face is not None:
+            click.echo(f"\n== face track {face} ==")
+        click.echo(format_table(evaluation.results), nl=False)
+        if evaluation.channels is not None:
+            from ned_core.evaluate.channels import format_channels
 
-        click.echo("\nexpression channels, mean over the frames (moved: optical flow source->result; "
-                   "achieved: result re-analysed by MediaPipe):\n"
-                   + format_channels(evaluation.channels))
+            click.echo("\nexpression channels, mean over the frames (moved: optical flow source->result; "
+                       "achieved: result re-analysed by MediaPipe):\n"
+                       + format_channels(evaluation.channels))
     if out_dir is not None:
-        files = write_shot_report(evaluation, loaded, out_dir)
-        click.echo(f"report: {files.html}", err=as_json)
+        for face, evaluation in evaluations.items():
+            folder = out_dir if face is None else out_dir / f"track{face}"
+            files = write_shot_report(evaluation, faces[face], folder)
+            click.echo(f"report: {files.html}", err=as_json)

@@ -7,7 +7,22 @@ from pathlib import Path
 import click
 
 from ned_core.pipeline.directors import DIRECTORS
-from ned_core.pipeline.request import DEFAULT_PATTERN
+from ned_core.pipeline.request import ALL_FACES, DEFAULT_PATTERN
+
+
+class FaceChoice(click.ParamType):
+    """A face id (``--track 3``) or ``all`` (every face): the value is an int or the string ``"all"``."""
+
+    name = "ID|all"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) or value == ALL_FACES:
+            return value
+        try:
+            return int(value)
+        except ValueError:
+            self.fail(f"{value!r} is neither an id (an integer) nor {ALL_FACES!r}", param, ctx)
+
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
 quiet_option = click.option("--quiet", is_flag=True, help="No progress bars.")
@@ -73,8 +88,9 @@ render_options = [
     click.option("--keys", "keys_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
                  help="Keyframed emotion (JSON, schema EmotionKeys.2 or .1)."),
     click.option("--reference", default=None, help="Reference clip whose style to copy ('like this clip')."),
-    click.option("--track", type=int, default=None, help="Face track id (see `ned analyze`); default: largest, "
-                                                         "most central face."),
+    click.option("--track", type=FaceChoice(), default=None,
+                 help="Face track id (see `ned analyze`), or 'all' (every face, a track<id> layer each); default: "
+                      "largest, most central face."),
     click.option("--seed", type=int, default=0, show_default=True, help="Seed, recorded in the plates."),
     click.option("--director", type=click.Choice(list(DIRECTORS)), default=next(iter(DIRECTORS)), show_default=True,
                  help="Embedded EMFACS prior, or the learned manipulator (needs --checkpoint)."),
@@ -101,3 +117,16 @@ unit_option = click.option(
     "--unit", "units", multiple=True, metavar="NAME=VALUE",
     help="Per-unit override on top of the emotion, NAME=VALUE in -1.5..1.5 (e.g. brow_inner_up=-0.5); "
          "repeatable. Names: the expression channels and their L/R groups (`ned info` lists them).")
+
+
+#: ``--characters EDITS.json``: the artist's merge/split of characters (``ned analyze``, ``render``, ``eval shot``).
+characters_option = click.option(
+    "--characters", "edits_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+    help="Character edits (JSON, schema NedCharacterEdits.1): {\"merge\": [[track ids]], \"split\": [track ids]}.")
+
+#: ``--character ID|all`` and ``--characters EDITS.json`` on `ned render` and `ned submit` (issue 11).
+character_option = click.option(
+    "--character", type=FaceChoice(), default=None,
+    help="Character id (see `ned analyze`: one person's tracks across cuts), or 'all' (every face); not with "
+         "--track.")
+render_options += [character_option, characters_option]

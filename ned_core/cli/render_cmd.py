@@ -19,8 +19,16 @@ from ned_core.pipeline.request import RenderRequest
 
 
 def request_from_options(source, frames, start_frame, emotion, keys_file, reference, track, seed, director,
-                         checkpoint, out_dir, pattern, preview, write_composite, units=()) -> RenderRequest:
-    """The RenderRequest the options describe (keys file read and parsed here, so the request is data)."""
+                         checkpoint, out_dir, pattern, preview, write_composite, units=(), character=None,
+                         edits_file=None) -> RenderRequest:
+    """The RenderRequest the options describe (keys and character-edit files read and parsed here, so the
+    request is data)."""
+    from ned_core.analysis.characters import read_edits
+    from ned_core.pipeline.request import ALL_FACES
+
+    if character == ALL_FACES and track is None:  # every face either way (and as `ned submit` sends it)
+        track, character = ALL_FACES, None
+
     keys = None
     if keys_file is not None:
         try:
@@ -30,7 +38,8 @@ def request_from_options(source, frames, start_frame, emotion, keys_file, refere
     return RenderRequest(source=source, out_dir=str(out_dir), emotion=emotion, keys=keys, reference=reference,
                          frames=frames, start_frame=start_frame, track=track, seed=seed, director=director,
                          checkpoint=checkpoint, pattern=pattern, preview=preview, composite=write_composite,
-                         units=tuple(units))
+                         units=tuple(units), character=character,
+                         character_edits=read_edits(edits_file) if edits_file is not None else None)
 
 
 @click.command()
@@ -42,13 +51,14 @@ def request_from_options(source, frames, start_frame, emotion, keys_file, refere
 @unit_option
 def render(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
            track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
-           model_dir, as_json, quiet, units):
+           model_dir, as_json, quiet, units, character, edits_file):
     """Change the emotion of a face in SOURCE; write EXR face plates (+ mask) to --out."""
     from ned_core.io.output_lock import output_folder_lock
     from ned_core.pipeline.render_job import render_shot
 
     request = request_from_options(source, frames, start_frame, emotion, keys_file, reference, track, seed,
-                                   director, checkpoint, out_dir, pattern, preview, write_composite, units)
+                                   director, checkpoint, out_dir, pattern, preview, write_composite, units,
+                                   character, edits_file)
     config = config_from_options(model_dir, ocio, input_space, cache_dir, no_cache,
                                  plates=PlateWriteConfig(compression=compression, full_frame=full_frame))
     with output_folder_lock(out_dir), ProgressBars(enabled=not quiet and not as_json) as bars:

@@ -71,6 +71,27 @@ def _emotion(emotion: str | None, keys_file: Path | None, reference: str | None,
     return content
 
 
+def face_track_of(track, character, edits_file) -> dict | None:
+    """The protocol's ``face_track`` for ``--track``/``--character``/``--characters`` (None: the node's default).
+
+    Raises:
+        click.UsageError: both ``--track`` and ``--character``.
+        CharacterEditError: the edit file is unreadable.
+    """
+    from ned_core.analysis.characters import read_edits
+    from ned_core.pipeline.request import ALL_FACES
+
+    if track is not None and character is not None:
+        raise click.UsageError("give --track or --character, not both")
+    if ALL_FACES in (track, character):
+        return {"select": "all"}
+    if character is not None:
+        edits = read_edits(edits_file) if edits_file is not None else None
+        return {"select": "character", "character_id": character,
+                "character_edits": None if edits is None else {"merge": edits["merge"], "split": edits["split"]}}
+    return {"select": "track", "track_id": track} if track is not None else None
+
+
 @click.command()
 @with_source_options
 @with_render_options
@@ -96,7 +117,7 @@ def _emotion(emotion: str | None, keys_file: Path | None, reference: str | None,
 def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference, track,
            seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite, model_dir,
            as_json, quiet, address, key_file, server_key, client_key, timeout, priority, no_overwrite, request_id,
-           no_wait):
+           no_wait, character, edits_file):
     """Render SOURCE on a render node, as `ned render` would (paths must be valid on the node: shared storage)."""
     from ned_core.pipeline.request import RenderSummary
 
@@ -111,7 +132,7 @@ def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
     source_map = {"kind": "path", "path": path, "frames": span, "colorspace": input_space, "start_frame": start_frame}
     output = {"kind": "path", "directory": str(Path(out_dir).absolute()), "pattern": pattern,
               "overwrite": not no_overwrite, "preview": preview, "composite": write_composite}
-    face_track = {"select": "track", "track_id": track} if track is not None else None
+    face_track = face_track_of(track, character, edits_file)
     with connect(address, key_file, server_key, client_key, timeout) as client:
         job = client.submit(source_map, _emotion(emotion, keys_file, reference, seed, director, span), output,
                             face_track=face_track, compression=compression, full_frame=full_frame, priority=priority,
@@ -123,6 +144,7 @@ def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
             click.echo(f"job {job['job_id']} on {address}{' (submitted before)' if job['duplicate'] else ''}", err=True)
         done, results = follow(client, job["job_id"], 0, quiet or as_json)
     plates = tuple(Path(r["path"]) for r in results)
-    summary = RenderSummary(plates=plates, frames=tuple(r["frame"] for r in results), no_face_frames=(), track=track,
+    summary = RenderSummary(plates=plates, frames=tuple(r["frame"] for r in results), no_face_frames=(),
+                            track=track if isinstance(track, int) else None,
                             timings={"total": done["elapsed_s"]})
     print_summary(summary, as_json)

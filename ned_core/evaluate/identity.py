@@ -1,8 +1,8 @@
 """Identity preservation: the face-embedder interface, per-frame identity distance and FID.
 
-The paper's FID uses face-recognition features. One embedder ships, opt-in: dlib's ResNet face
-descriptor (:mod:`ned_core.evaluate.identity_dlib`, the `identity` extra, a model licence that needs
-the model store's non-commercial opt-in). Any object with the :class:`IdentityEmbedder` shape plugs in.
+The paper's FID uses face-recognition features. One embedder ships: dlib's public-domain ResNet face
+descriptor (:mod:`ned_core.evaluate.identity_dlib`, the `identity` extra). Any object with the
+:class:`IdentityEmbedder` shape plugs in.
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ from ned_core.evaluate.shot_inputs import LoadedShot
 from ned_core.exceptions import EvalResultsFormatError
 from ned_core.io.atomic import atomic_write_bytes
 
-IDENTITY_NOTE = ("identity not measured: pass --identity --allow-noncommercial (dlib's face descriptor, "
-                 "pip install ned-render-node[identity]; its model licence needs the opt-in); see README (`ned eval`).")
+IDENTITY_NOTE = ("identity not measured: pass --identity (dlib's public-domain face descriptor, "
+                 "pip install ned-render-node[identity]); see README (`ned eval`).")
 #: frames between the two source faces of the identity baseline (half a second at 24 fps), fewer in short shots.
 IDENTITY_BASELINE_LAG = 12
 _MEASURE_IDENTITY_NOTE = "identity distance and FID not measured"

@@ -178,10 +178,47 @@ def load_shot_inputs(source: str, result: Path | str, kind: ResultKind, config: 
 
     Raises:
         NoFaceToEvaluateError: no face in the source, or none in the result matching it.
+        NoFaceTrackError: the source has no track ``track`` (the message lists the ids there are).
         ShotResultMissingError, ShotResultMismatchError: the result folder is empty, ambiguous, or its
             frames/size do not match the source.
     """
-    notes: list[str] = []
+    shot = _read_analysed(source, result, kind, config, models, frames, start_frame)
+    src_track = shot.source.track(track) if track is not None else shot.source.default()
+    return _pair(shot, src_track, config)
+
+
+def load_every_face(source: str, result: Path | str, kind: ResultKind, config: ReadSettings,
+                    models: FaceMeshModels, *, frames: str | None = None, start_frame: int | None = None,
+                    tracks: tuple[int, ...] | None = None) -> dict[int, LoadedShot]:
+    """:func:`load_shot_inputs` for several faces, reading and analysing once: every face track of the source
+    (``--track all``) or the ``tracks`` given (a character's).
+
+    Returns:
+        Source track id -> its loaded shot, in id order.
+
+    Raises:
+        The errors of :func:`load_shot_inputs`; NoFaceToEvaluateError when any face has no match in the result.
+    """
+    shot = _read_analysed(source, result, kind, config, models, frames, start_frame)
+    chosen = shot.source.tracks if tracks is None else [shot.source.track(t) for t in tracks]
+    return {int(t.track.track_id): _pair(shot, t, config) for t in sorted(chosen, key=lambda t: t.track.track_id)}
+
+
+@dataclass(frozen=True)
+class _Analysed:
+    """Source and result frames, both analysed."""
+
+    path: str
+    frames: tuple[int, ...]
+    src8: np.ndarray
+    res8: np.ndarray
+    source: ShotAnalysis
+    result: ShotAnalysis
+    result_name: str
+
+
+def _read_analysed(source: str, result: Path | str, kind: ResultKind, config: ReadSettings,
+                   models: FaceMeshModels, frames: str | None, start_frame: int | None) -> _Analysed:
     with open_plates(source, frames=frames, colour=config.colour, start_frame=start_frame) as plates:
         info = plates.info
         size = (info.width, info.height)
@@ -195,15 +232,21 @@ def load_shot_inputs(source: str, result: Path | str, kind: ResultKind, config: 
     src_shot = analyze_shot(zip(info.frames, src8), config.analysis, models)
     if not src_shot.tracks:
         raise NoFaceToEvaluateError(f"{info.path}: no face found in the source frames {frame_list(info.frames)}")
-    src_track = src_shot.track(track) if track is not None else src_shot.default()
-    res_track = _best_match(analyze_shot(zip(info.frames, res8), config.analysis, models), src_track, str(result))
-    at, s_rows, r_rows = _pair_tracks(src_track, res_track, info.frames, notes)
+    res_shot = analyze_shot(zip(info.frames, res8), config.analysis, models)
+    return _Analysed(info.path, tuple(info.frames), src8, res8, src_shot, res_shot, str(result))
+
+
+def _pair(shot: _Analysed, src_track: TrackAnalysis, config: ReadSettings) -> LoadedShot:
+    """The inputs of one source face: the result track over it, the frames where both were found."""
+    notes: list[str] = []
+    res_track = _best_match(shot.result, src_track, shot.result_name)
+    at, s_rows, r_rows = _pair_tracks(src_track, res_track, shot.frames, notes)
     src_lms = src_track.landmarks[s_rows]
-    hw = src8.shape[1:3]
+    hw = shot.src8.shape[1:3]
     masks = np.stack([face_mask(lm, hw, config.analysis.mask_feather).full(hw) for lm in src_lms])
-    inputs = ShotInputs(source=src8[at], result=res8[at], masks=masks, source_landmarks=src_lms,
+    inputs = ShotInputs(source=shot.src8[at], result=shot.res8[at], masks=masks, source_landmarks=src_lms,
                         result_landmarks=res_track.landmarks[r_rows],
-                        frames=np.asarray(info.frames, dtype=np.int64)[at], name=info.path)
+                        frames=np.asarray(shot.frames, dtype=np.int64)[at], name=shot.path)
     scale = np.sqrt(np.abs(np.linalg.det(src_track.alignment.image_from_crop[s_rows, :, :2])))
     crop_side = round(float(np.median(scale)) * src_track.alignment.crop_size)
     return LoadedShot(inputs, crop_side, tuple(notes))

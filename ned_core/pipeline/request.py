@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: ``track``/``character`` value that selects every face (one plate per frame with a layer per face).
+ALL_FACES = "all"
+
 #: Default plate file name: ``<source stem>.ned.####.exr`` in the output folder.
 DEFAULT_PATTERN = "{stem}.ned.####.exr"
 
@@ -21,7 +24,11 @@ class RenderRequest:
             or ``reference``.
         keys: an ``EmotionKeys.1`` document (keyframed emotion), or None.
         reference: path of a reference clip whose style to apply ("like this clip"), or None.
-        track: face track id to edit; None = the default (largest, most central) track.
+        track: face track id to edit, or ``"all"`` (every face in the range, one ``track<id>`` layer each in the
+            frame's plate; see ``io.exr_plate.FacePlate.faces``); None = the default (largest, most central) track.
+        character: character id to edit (every track of that person, across cuts; see ``ned analyze``), or
+            ``"all"`` (every face, as ``track="all"``); None = choose by ``track``. Not both.
+        character_edits: the artist's ``NedCharacterEdits.1`` document applied to the grouping, or None.
         seed: seed of every random choice (recorded in the plates).
         director: ``"prior"`` (embedded EMFACS prior) or ``"learned"`` (manipulator checkpoint).
         checkpoint: manipulator checkpoint path for ``director="learned"``.
@@ -40,7 +47,9 @@ class RenderRequest:
     reference: str | None = None
     frames: str | None = None
     start_frame: int | None = None
-    track: int | None = None
+    track: int | str | None = None
+    character: int | str | None = None
+    character_edits: dict | None = None
     seed: int = 0
     director: str = "prior"
     checkpoint: str | None = None
@@ -69,6 +78,7 @@ class RenderSummary:
     no_face_frames: tuple[int, ...]
     track: int | None
     preview: Path | None = None
+    tracks: tuple[int, ...] = ()  # every track edited (one for a single-face render)
     composite: tuple[Path, ...] = ()
     warnings: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 import nuke
+from ned_protocol.faces import LARGEST
 from ned_protocol.host_connection import NodeSettings
 from ned_protocol.messages import EMOTIONS
 
 #: Marks a Group as a NED node (onCreate callbacks and the farm command look for it).
 MARKER_KNOB = "ned_node_version"
-#: The face-track list's first entry and default: the face the render node picks (largest, most central).
-#: The Analyse button adds the node's tracks after it (see ``tracks.track_items``).
-LARGEST = "largest"
 COMPRESSIONS = ("dwaa:45", "zip", "piz", "none")
 #: The Group's ``output`` choice: the finished comp, the plate alone, or its face mask as RGBA.
 OUTPUTS = ("comp", "plate", "mask")
@@ -22,19 +20,6 @@ NO_BLEND = "none"
 PLATE_READ, MERGE, MASK_SHUFFLE, SWITCH = "PlateRead", "FaceOver", "FaceMask", "OutputSwitch"
 #: The plates' blend mask: EXR channel ``facemask.A``, which Nuke reads as ``facemask.alpha``.
 MASK_LAYER, MASK_CHANNEL = "facemask", "facemask.alpha"
-
-
-def track_label(track: Dict[str, Any]) -> str:
-    """A face-track list entry for one ``analyze_shot_reply`` track: ``"0: frames 1001-1096 (90)"``."""
-    return f"{track['id']}: frames {track['first_frame']}-{track['last_frame']} ({track['frames_with_face']})"
-
-
-def track_id(label: str) -> Optional[int]:
-    """The track id a face-track list entry names; None for :data:`LARGEST`.
-
-    Reads :func:`track_label` entries and the ``"track 3"`` entries of scripts saved by older versions.
-    """
-    return None if label == LARGEST else int(label.split(":")[0].split()[-1])
 
 
 def _button(name: str, label: str, call: str) -> "nuke.PyScript_Knob":
@@ -70,6 +55,8 @@ def _knobs(settings: NodeSettings) -> list:
         nuke.Enumeration_Knob("blend_emotion", "blend with", [NO_BLEND, *EMOTIONS]),
         nuke.Double_Knob("blend", "blend"),
         nuke.File_Knob("reference", "reference clip"),
+        # first entry and default: the face the render node picks; Analyse adds "all faces", the characters and
+        # the tracks (``ned_protocol.faces.face_items``)
         nuke.Enumeration_Knob("face_track", "face track", [LARGEST]),
         _button("analyse", "Analyse", "tracks.analyse_tracks"),
         use_input, first, last,

@@ -8,10 +8,11 @@ from typing import Any, Dict, Optional, Tuple
 
 import nuke
 from ned_protocol.emotion_keys import blend_target, emotion_fields
+from ned_protocol.faces import face_choice
 from ned_protocol.host_connection import NodeSettings
 
 from .errors import SettingsError
-from .node_builder import NO_BLEND, track_id
+from .node_builder import NO_BLEND
 
 
 @dataclass(frozen=True)
@@ -89,12 +90,11 @@ def read_settings(group: "nuke.Node", first: Optional[int] = None, last: Optiona
     samples = [(frame, intensity.getValueAt(frame) if intensity.isAnimated() else intensity.value())
                for frame in range(first, last + 1)]
     reference = group["reference"].value().strip()
-    track = track_id(group["face_track"].value())
     return RenderSettings(
         node=node_settings(group),
         emotion=emotion_fields(target, samples, seed=group["seed"].value(),
                                reference=_reference(reference) if reference else None),
-        face_track={"select": "largest"} if track is None else {"select": "track", "track_id": track},
+        face_track=face_choice(group["face_track"].value()),
         first=first, last=last, output_dir=directory, pattern=pattern,
         compression=group["compression"].value(), full_frame=bool(group["full_frame"].value()))
 

@@ -8,33 +8,31 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 
 import nuke
 from ned_protocol import ProtocolError
+from ned_protocol.faces import LARGEST, face_choice, face_items
 from ned_protocol.host_connection import client_factory
 
 from .errors import AnalysisError, NedNukeError
-from .node_builder import LARGEST, track_id, track_label
+
 from .render import on_main_thread
 from .settings import frame_range, node_settings, plate_location
 from .source import job_source, readable_read
 
 
-def track_items(result: Dict[str, Any]) -> List[str]:
-    """The face-track list for an ``analyze_shot_reply``: "largest" first, then one entry per track."""
-    return [LARGEST, *(track_label(track) for track in result["tracks"])]
-
-
 def apply_tracks(group: "nuke.Node", result: Dict[str, Any]) -> None:
     """Sets the list (main thread); the current choice stays when the analysis still has its track."""
     knob = group["face_track"]
-    chosen = track_id(knob.value())
-    items = track_items(result)
+    chosen = face_choice(knob.value())
+    items = face_items(result)
     knob.setValues(items)
-    knob.setValue(next((item for item in items[1:] if track_id(item) == chosen), LARGEST))
+    knob.setValue(next((item for item in items[1:] if face_choice(item) == chosen), LARGEST))
     default = result["default_track"]
-    found = f"{len(result['tracks'])} face track(s) in {result['frames']} frames"
+    people = result.get("characters", [])
+    counted = f"{len(result['tracks'])} face track(s)" + (f", {len(people)} character(s)" if people else "")
+    found = f"{counted} in {result['frames']} frames"
     group["status"].setValue(found + (f"; largest = track {default}" if default is not None else ""))
 
 

@@ -1,17 +1,26 @@
-"""The settings dialog shown inside Resolve (Fusion UIManager): emotion, intensity, reference, node."""
+"""The settings dialog shown inside Resolve (Fusion UIManager): emotion, intensity, reference, node, face."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
+from ned_protocol import ProtocolError
+from ned_protocol.faces import LARGEST, face_items
 from ned_protocol.host_connection import NodeSettings
 from ned_protocol.messages import EMOTIONS
+
+from .errors import NedResolveError
 
 from .main import Choices
 
 
-def ask(fusion: Any, bmd: Any) -> Optional[Choices]:
-    """Shows the dialog and blocks until Render or Cancel; None when cancelled or closed."""
+def ask(fusion: Any, bmd: Any, analyse: Optional[Callable[[NodeSettings], Dict[str, Any]]] = None
+        ) -> Optional[Choices]:
+    """Shows the dialog and blocks until Render or Cancel; None when cancelled or closed.
+
+    ``analyse`` (the Analyse button) asks the node for the shot's faces (``main.analyse_faces``) and fills the
+    Face list with "all faces", the characters and the tracks; without it the list holds "largest" only.
+    """
     ui = fusion.UIManager
     dispatcher = bmd.UIDispatcher(ui)
     env = NodeSettings.from_environment()
@@ -23,7 +32,10 @@ def ask(fusion: Any, bmd: Any) -> Optional[Choices]:
             ("Node", ui.LineEdit({"ID": "Node", "Text": env.address})),
             ("Key file", ui.LineEdit({"ID": "KeyFile", "Text": env.key_file})),
             ("CURVE node key", ui.LineEdit({"ID": "ServerKey", "PlaceholderText": "server.key"})),
-            ("CURVE client key", ui.LineEdit({"ID": "ClientKey", "PlaceholderText": "NAME.key_secret"}))]
+            ("CURVE client key", ui.LineEdit({"ID": "ClientKey", "PlaceholderText": "NAME.key_secret"})),
+            ("Face", ui.ComboBox({"ID": "Face"})),
+            ("", ui.Button({"ID": "Analyse", "Text": "Analyse faces"})),
+            ("", ui.Label({"ID": "Status", "Text": ""}))]
     window = dispatcher.AddWindow({"ID": "NedDialog", "WindowTitle": "NED Emotion", "Geometry": [200, 200, 480, 300]},
                                   ui.VGroup([*(ui.HGroup([ui.Label({"Text": label}), field]) for label, field in rows),
                                              ui.HGroup([ui.Button({"ID": "Render", "Text": "Render"}),
@@ -31,17 +43,34 @@ def ask(fusion: Any, bmd: Any) -> Optional[Choices]:
     items = window.GetItems()
     for label in EMOTIONS:
         items["Emotion"].AddItem(label)
+    items["Face"].AddItem(LARGEST)
     picked: Dict[str, Choices] = {}
 
+    def node() -> NodeSettings:
+        text = {name: items[name].Text.strip() for name in ("Node", "KeyFile", "ServerKey", "ClientKey")}
+        return NodeSettings(text["Node"], text["KeyFile"], text["ServerKey"], text["ClientKey"])
+
+    def faces(_event: Any) -> None:
+        if analyse is None:
+            return
+        try:
+            result = analyse(node())
+        except (ProtocolError, NedResolveError) as exc:
+            items["Status"].Text = f"analysis failed: {exc}"
+            return
+        items["Face"].Clear()
+        items["Face"].AddItems(face_items(result))
+        people = len(result.get("characters", []))
+        items["Status"].Text = f"{len(result['tracks'])} face track(s), {people} character(s)"
+
     def render(_event: Any) -> None:
-        text = {name: items[name].Text.strip() for name in ("Reference", "Out", "Node", "KeyFile", "ServerKey",
-                                                             "ClientKey")}
+        text = {name: items[name].Text.strip() for name in ("Reference", "Out")}
         picked["choices"] = Choices(emotion=items["Emotion"].CurrentText, intensity=float(items["Intensity"].Value),
-                                    reference=text["Reference"], output_dir=text["Out"],
-                                    node=NodeSettings(text["Node"], text["KeyFile"], text["ServerKey"],
-                                                      text["ClientKey"]))
+                                    reference=text["Reference"], output_dir=text["Out"], node=node(),
+                                    face=items["Face"].CurrentText or LARGEST)
         dispatcher.ExitLoop()
 
+    window.On.Analyse.Clicked = faces
     window.On.Render.Clicked = render
     window.On.Cancel.Clicked = lambda _event: dispatcher.ExitLoop()
     window.On.NedDialog.Close = lambda _event: dispatcher.ExitLoop()

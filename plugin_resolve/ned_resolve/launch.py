@@ -9,13 +9,13 @@ from typing import Any, Dict
 def launch(script_globals: Dict[str, Any]) -> int:
     """Inside Resolve the Scripts menu injects ``resolve``, ``fusion`` and ``bmd``; outside, the scripting
     module ``DaVinciResolveScript`` (see Resolve's scripting README for RESOLVE_SCRIPT_API) connects."""
-    from .main import main
+    from .main import analyse_faces, main
 
     if script_globals.get("resolve") is not None:
         from .dialog import ask
 
-        fusion, bmd = script_globals["fusion"], script_globals["bmd"]
-        return main(script_globals["resolve"], ask=lambda: ask(fusion, bmd))
+        resolve, fusion, bmd = script_globals["resolve"], script_globals["fusion"], script_globals["bmd"]
+        return main(resolve, ask=lambda: ask(fusion, bmd, lambda node: analyse_faces(resolve, node)))
     import DaVinciResolveScript
 
     resolve = DaVinciResolveScript.scriptapp("Resolve")

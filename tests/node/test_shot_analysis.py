@@ -36,6 +36,15 @@ def test_two_faces_give_two_tracks_and_the_larger_as_default(analysing_node):
     assert centres[left] < 256 < centres[right]  # astronaut (left photo), Grace Hopper (right photo)
     area = {tid: (t["box"][2] - t["box"][0]) * (t["box"][3] - t["box"][1]) for tid, t in tracks.items()}
     assert result["default_track"] == max(area, key=area.get) == right
+    # two people: one character each, shown by a face of their own track (since protocol 1.2)
+    characters = {c["id"]: c for c in result["characters"]}
+    assert sorted(t for c in characters.values() for t in c["tracks"]) == sorted(tracks)
+    assert len(characters) == 2 and result["characters_note"] is None
+    for c in characters.values():
+        (tid,) = c["tracks"]
+        assert c["frames"] == "1001-1003" and c["face"]["frame"] in (1001, 1002, 1003)
+        box = c["face"]["box"]
+        assert abs((box[0] + box[2]) / 2 - centres[tid]) < 10
     cached = list((node.state_dir / "analysis-cache").rglob("*.npz"))
     assert len(cached) == 1  # a later render of these frames reuses this analysis
     with NodeClient(node.address) as client:  # the whole shot (frames null) is the same three frames

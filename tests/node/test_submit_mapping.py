@@ -8,7 +8,7 @@ import pytest
 
 from node_helpers import submit_content, write_shot
 from ned_core.cli.render_cmd import request_from_options
-from ned_core.cli.submit_cmd import _emotion, _frames_of
+from ned_core.cli.submit_cmd import _emotion, _frames_of, face_track_of
 from ned_core.direct.config import DirectConfig
 from ned_core.direct.keys_file import emotion_keys_doc, parse_emotion_keys
 from ned_core.exceptions import EmotionKeysFormatError, EmotionSpecError
@@ -74,3 +74,25 @@ def test_a_reference_clip_is_sent_whole(setup, tmp_path):
     reference = write_shot(setup[1].input_roots[0] / "ref", range(1, 4), size=32, name="ref")
     node = _node_request(setup, tmp_path, reference=reference, emotion="0.7")
     assert node.reference.endswith("ref.1-3%04d.png") and node.emotion == "0.7"
+
+
+@pytest.mark.parametrize("track, character, edits", [
+    ("all", None, None), (None, "all", None), (3, None, None), (None, 1, None),
+    (None, 2, {"schema": "NedCharacterEdits.1", "merge": [[0, 5]], "split": [4]}),
+])
+def test_face_choices_arrive_as_ned_render_would_use_them(setup, tmp_path, track, character, edits):
+    shot, node, out = setup
+    edits_file = None
+    if edits is not None:
+        edits_file = tmp_path / "edits.json"
+        edits_file.write_text(json.dumps(edits))
+    span = _frames_of(shot, None, None, "SOURCE")
+    content = submit_content({"kind": "path", "path": shot, "frames": span},
+                             {"kind": "path", "directory": str(out), "pattern": "{stem}.ned.####.exr"},
+                             emotion=_emotion("happy", None, None, 0, "prior", span),
+                             face_track=face_track_of(track, character, edits_file))
+    remote = plan_job(content, tmp_path / "job", node).request
+    local = request_from_options(shot, None, None, "happy", None, None, track, 0, "prior", None, out,
+                                 "{stem}.ned.####.exr", False, False, character=character, edits_file=edits_file)
+    assert (remote.track, remote.character, remote.character_edits) == (local.track, local.character,
+                                                                        local.character_edits)

@@ -36,14 +36,18 @@ def test_analyse_fills_the_track_list_and_keeps_the_choice(nuke, real_node, tmp_
     assert group["face_track"].values() == ["largest"]
     _analyse_ui(nuke, group)
     items = group["face_track"].values()
-    assert items == ["largest", "0: frames 1001-1003 (3)", "1: frames 1001-1003 (3)"]
+    assert items == ["largest", "all faces", "character 0: tracks 0 (1001-1003)",
+                     "character 1: tracks 1 (1001-1003)", "0: frames 1001-1003 (3)", "1: frames 1001-1003 (3)"]
     assert group["face_track"].value() == "largest"
-    assert group["status"].value() == "2 face track(s) in 3 frames; largest = track 0"
-    group["face_track"].setValue(items[2])
+    assert group["status"].value() == "2 face track(s), 2 character(s) in 3 frames; largest = track 0"
+    group["face_track"].setValue(items[5])
     _analyse_ui(nuke, group)
     assert group["face_track"].value() == "1: frames 1001-1003 (3)"  # still a track of the shot: kept
     group["output_dir"].setValue(str(out / tmp_path.name))
     assert read_settings(group).face_track == {"select": "track", "track_id": 1}
+    for item, choice in ((items[1], {"select": "all"}), (items[3], {"select": "character", "character_id": 1})):
+        group["face_track"].setValue(item)
+        assert read_settings(group).face_track == choice
 
 
 def test_terminal_mode_analyses_synchronously_and_raises_on_refusal(nuke, real_node, tmp_path):
@@ -54,7 +58,7 @@ def test_terminal_mode_analyses_synchronously_and_raises_on_refusal(nuke, real_n
     nuke.reset(gui=False)
     group = _group_over(nuke, write_two_faces(inp / tmp_path.name, range(1001, 1004)), node.address)
     assert analyse_tracks(group) is None
-    assert len(group["face_track"].values()) == 3 and group["face_track"].value() == "largest"
+    assert len(group["face_track"].values()) == 6 and group["face_track"].value() == "largest"
     outside = _group_over(nuke, write_two_faces(tmp_path / "not_shared", range(1001, 1004)), node.address)
     with pytest.raises(AnalysisError, match="outside the node's input roots"):
         analyse_tracks(outside)

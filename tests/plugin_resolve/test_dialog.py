@@ -55,3 +55,43 @@ def test_the_scripts_menu_entry_renders_what_the_dialog_says_and_places_the_plat
     placed = resolve.GetProjectManager().GetCurrentProject().GetCurrentTimeline().GetItemListInTrack("video", 2)
     assert [(item.GetStart(), item.GetDuration()) for item in placed] == [(86400, 2)]
     assert launch({"resolve": resolve, "fusion": Fusion(), "bmd": Bmd([lambda u: u.close()])}) == 1
+
+
+REPLY = {"tracks": [{"id": 0, "shot": 0, "first_frame": 1, "last_frame": 9, "frames_with_face": 9, "box": [0, 0, 9, 9]},
+                    {"id": 1, "shot": 1, "first_frame": 12, "last_frame": 20, "frames_with_face": 9,
+                     "box": [0, 0, 9, 9]}],
+         "default_track": 0, "frames": 20, "width": 64, "height": 64,
+         "characters": [{"id": 0, "tracks": [0, 1], "frames": "1-9,12-20", "first_frame": 1, "last_frame": 20,
+                         "frames_with_face": 18, "face": {"frame": 5, "box": [0, 0, 9, 9]}}]}
+
+
+def test_analyse_offers_all_faces_the_characters_and_the_tracks():
+    asked = []
+
+    def analyse(node):
+        asked.append(node.address)
+        return REPLY
+
+    def look(user):
+        items = user.window.GetItems()
+        assert items["Face"]._items == ["largest", "all faces", "character 0: tracks 0, 1 (1-9,12-20)",
+                                        "0: frames 1-9 (9)", "1: frames 12-20 (9)"]
+        assert items["Status"].Text == "2 face track(s), 1 character(s)"
+
+    actions = [lambda u: u.type("Node", "tcp://render07:5570"), lambda u: u.click("Analyse"), look,
+               lambda u: u.choose("Face", "character 0: tracks 0, 1 (1-9,12-20)"), lambda u: u.click("Render")]
+    choices = ask(Fusion(), Bmd(actions), analyse)
+    assert asked == ["tcp://render07:5570"] and choices.face == "character 0: tracks 0, 1 (1-9,12-20)"
+
+
+def test_a_failed_analysis_keeps_largest_and_says_why():
+    from ned_protocol import NodeTimeoutError
+
+    def analyse(node):
+        raise NodeTimeoutError("no answer from tcp://x:1 within 3 s")
+
+    def look(user):
+        assert user.window.GetItems()["Status"].Text == "analysis failed: no answer from tcp://x:1 within 3 s"
+
+    choices = ask(Fusion(), Bmd([lambda u: u.click("Analyse"), look, lambda u: u.click("Render")]), analyse)
+    assert choices.face == "largest"

@@ -148,3 +148,30 @@ def test_a_clip_placed_with_the_wrong_length_is_taken_off_again_and_said(tmp_pat
     assert timeline.GetTrackCount("video") == 2 and timeline.GetItemListInTrack("video", 2) == []
     bins = resolve.GetProjectManager().GetCurrentProject().GetMediaPool().GetRootFolder().GetSubFolderList()
     assert [clip.GetName() for clip in bins[0].GetClipList()] == ["plate_ned.[1002-1004]"]
+
+
+def test_analysed_faces_and_every_face_through_the_node(real_node, shot_dir, tmp_path):
+    from ned_resolve.main import analyse_faces
+
+    node, _, out = real_node
+    resolve = Resolve.with_shot(str(shot_dir / "plate.[1001-1005].png"), 1001, 1005, record_start=0,
+                                source_offset=0, duration=2)
+    result = analyse_faces(resolve, NodeSettings(node.address))
+    assert [t["id"] for t in result["tracks"]] == [0] and [c["tracks"] for c in result["characters"]] == [[0]]
+    choices = Choices(emotion="happy", intensity=1.0, reference="", output_dir=str(out / tmp_path.name),
+                      node=NodeSettings(node.address), face="all faces")
+    run(resolve, choices, lambda line: None)
+    import OpenImageIO as oiio
+
+    spec = oiio.ImageInput.open(str(out / tmp_path.name / "plate_ned.1001.exr")).spec()
+    assert {"track0.R", "track0.A", "facemask.A"} <= set(spec.channelnames)
+
+
+@pytest.mark.parametrize("flag, face", [("all", "all faces"), ("character 2", "character 2"), ("3", "3")])
+def test_face_flag(flag, face):
+    assert parse_flags(["--face", flag]).face == face
+
+
+def test_a_bad_face_flag_is_a_usage_error():
+    with pytest.raises(SystemExit):
+        parse_flags(["--face", "everyone"])

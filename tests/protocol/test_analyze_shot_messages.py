@@ -1,4 +1,5 @@
-"""Protocol 1.1's analyze_shot messages: defaults, checks, and 1.0 peers upgraded without change."""
+"""Protocol 1.1's analyze_shot messages (1.2: characters, face_track "all"/"character"): defaults, checks, and
+older peers upgraded without change."""
 
 from __future__ import annotations
 
@@ -51,7 +52,45 @@ def test_a_box_needs_four_numbers():
 
 
 def test_a_1_0_peer_is_understood_unchanged_by_1_1():
-    assert PROTOCOL_VERSION == (1, 1) and set(MINOR_UPGRADES) == {0}
+    assert PROTOCOL_VERSION == (1, 2) and set(MINOR_UPGRADES) == {0, 1}
     content = {"client": "nuke 15 / ned 0.1", "versions": [[1, 0]]}
     msg = Session().deserialize(_wire((1, 0), "hello_request", content))
     assert msg.content == content and msg.header.version == (1, 0)
+
+
+CHARACTER = {"id": 0, "tracks": [0, 4], "frames": "1001-1040,1100-1150", "first_frame": 1001, "last_frame": 1150,
+             "frames_with_face": 91, "face": {"frame": 1020, "box": [10.0, 20.0, 110.0, 140.0]}}
+
+
+def test_1_2_reply_carries_characters_and_a_1_1_reply_reads_as_none():
+    node, client = Session(), Session()
+    request = client.message("analyze_shot_request", {"source": {"path": "/s/a.mov"}})
+    reply = node.reply(request.header, {"tracks": [], "default_track": None, "characters": [CHARACTER],
+                                        "frames": 20, "width": 640, "height": 360})
+    got = client.deserialize(node.serialize(reply)).content
+    assert got["characters"] == [CHARACTER] and got["characters_note"] is None
+    old = Session().deserialize(_wire((1, 1), "analyze_shot_reply", {
+        "status": "ok", "tracks": [], "default_track": None, "frames": 2, "width": 8, "height": 8}))
+    assert old.content["characters"] == [] and old.header.version == (1, 1)
+
+
+def test_a_1_1_face_track_is_understood_unchanged():
+    content = {"face_track": {"select": "track", "track_id": 2}}
+    from ned_protocol.messages import FACE_TRACK
+
+    assert FACE_TRACK.check(content["face_track"], "content.face_track") == {
+        "select": "track", "track_id": 2, "boxes": [], "character_id": None, "character_edits": None}
+
+
+@pytest.mark.parametrize("face_track, field", [
+    ({"select": "character"}, "content.face_track.character_id"),
+    ({"select": "character", "character_id": 1, "character_edits": {"merge": [[0, -1]]}},
+     "content.face_track.character_edits.merge[0][1]"),
+    ({"select": "everyone"}, "content.face_track.select"),
+])
+def test_bad_face_choices_name_the_field(face_track, field):
+    from ned_protocol.messages import FACE_TRACK
+
+    with pytest.raises(InvalidFieldError) as caught:
+        FACE_TRACK.check(face_track, "content.face_track")
+    assert caught.value.details["field"] == field

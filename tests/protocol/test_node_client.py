@@ -28,7 +28,7 @@ def node_and_client(request, peer, context):
 def test_hello_reports_the_node(node_and_client):
     _, client = node_and_client
     hello = client.hello()
-    assert hello["protocol_version"] == [1, 1] and hello["node"]["name"] == "echo-peer"
+    assert hello["protocol_version"] == [1, 2] and hello["node"]["name"] == "echo-peer"
     assert hello["limits"]["max_buffers"] == 64
 
 

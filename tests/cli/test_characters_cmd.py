@@ -1,0 +1,148 @@
+"""Characters across cuts: `ned analyze` groups tracks, applies the artist's edits and writes a contact sheet;
+`ned render/eval --character ID|all` edit and measure that person in every shot."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from ned_core.cli.main import cli
+from ned_core.io.exr import read_face_plate
+from ned_core.pipeline.character_sheet import TILE
+from ned_core.synthetic import sample_photo, write_png_sequence
+
+SIZE = (480, 360)  # W, H
+ASTRONAUT_FRAMES = set(range(1001, 1006)) | set(range(1011, 1016))
+
+
+def _placed(photo: np.ndarray, scale: float, dx: float) -> np.ndarray:
+    return cv2.warpAffine(photo, np.array([[scale, 0, dx], [0, scale, 0]]), SIZE)
+
+
+@pytest.fixture(scope="module")
+def cuts(tmp_path_factory) -> str:
+    """Astronaut (1001-1005), hard cut to Grace Hopper (1006-1010), cut back to a closer astronaut (1011-1015)."""
+    astronaut, hopper = sample_photo("astronaut"), sample_photo("grace_hopper")
+    frames = ([_placed(astronaut, 0.7, 60 + 2 * i) for i in range(5)]
+              + [_placed(hopper, 0.6, 100 - 2 * i) for i in range(5)]
+              + [_placed(astronaut, 0.9, -40 + 2 * i) for i in range(5)])
+    folder = tmp_path_factory.mktemp("cuts")
+    write_png_sequence(np.stack(frames), folder, "cuts", 1001)
+    return str(folder / "cuts.####.png")
+
+
+def analyze(*args: str):
+    return CliRunner().invoke(cli, ["analyze", *args, "--no-cache", "--quiet"])
+
+
+@pytest.fixture(scope="module")
+def analysed(cuts, tmp_path_factory):
+    out = tmp_path_factory.mktemp("analysis")
+    result = analyze(cuts, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "analysis.json").read_text()), out, result.stdout
+
+
+def _frames(doc, track_ids) -> set[int]:
+    tracks = {t["id"]: t for t in doc["tracks"]}
+    return {f for t in track_ids for f in range(tracks[t]["first_frame"], tracks[t]["last_frame"] + 1)}
+
+
+def test_the_same_actor_in_two_shots_is_one_character(analysed):
+    doc, _, stdout = analysed
+    characters = doc["characters"]["characters"]
+    astronaut = [c for c in characters if _frames(doc, c["tracks"]) & ASTRONAUT_FRAMES]
+    assert len(astronaut) == 1 and _frames(doc, astronaut[0]["tracks"]) == ASTRONAUT_FRAMES
+    assert astronaut[0]["frames"] == "1001-1005,1011-1015"
+    for c in characters:  # never two faces at once in one character
+        spans = [_frames(doc, [t]) for t in c["tracks"]]
+        assert sum(map(len, spans)) == len(set().union(*spans)), c
+    assert "dlib_face_recognition_resnet_model_v1" in doc["characters"]["method"]
+    assert f"character {astronaut[0]['id']}: tracks" in stdout
+
+
+def test_contact_sheet_has_a_face_per_character(analysed):
+    doc, out, _ = analysed
+    sheet = cv2.imread(str(out / doc["characters"]["sheet"]))
+    count = len(doc["characters"]["characters"])
+    assert sheet.shape[1] == TILE * min(count, 4)
+    for i in range(count):  # every tile holds a picture, not the empty background
+        tile = sheet[8:188, (i % 4) * TILE + 20:(i % 4) * TILE + 200]
+        assert tile.std() > 20, f"tile {i} is empty"
+
+
+def test_edits_split_a_track_off_and_are_recorded(cuts, analysed, tmp_path):
+    doc, _, _ = analysed
+    last = max(t["id"] for t in doc["tracks"] if t["first_frame"] >= 1011)
+    edits = tmp_path / "edits.json"
+    edits.write_text(json.dumps({"schema": "NedCharacterEdits.1", "split": [last]}))
+    result = analyze(cuts, "--characters", str(edits), "--json")
+    assert result.exit_code == 0, result.output
+    people = json.loads(result.stdout)["characters"]
+    assert [last] in [c["tracks"] for c in people["characters"]]
+    assert people["edits"] == {"schema": "NedCharacterEdits.1", "merge": [], "split": [last]}
+
+
+def test_edits_naming_unknown_ids_exit_2_listing_them(cuts, tmp_path):
+    edits = tmp_path / "edits.json"
+    edits.write_text(json.dumps({"schema": "NedCharacterEdits.1", "merge": [[0, 41, 42]]}))
+    result = analyze(cuts, "--characters", str(edits))
+    assert result.exit_code == 2
+    assert "unknown track ids [41, 42]; tracks: [0," in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _astronaut(doc) -> dict:
+    return next(c for c in doc["characters"]["characters"] if _frames(doc, c["tracks"]) & ASTRONAUT_FRAMES)
+
+
+def render(*args: str):
+    return CliRunner().invoke(cli, ["render", *args, "--emotion", "happy", "--quiet", "--no-cache"])
+
+
+def test_render_character_edits_that_person_in_every_shot_and_nobody_else(cuts, analysed, tmp_path):
+    doc, _, _ = analysed
+    person = _astronaut(doc)
+    result = render(cuts, "--character", str(person["id"]), "--out", str(tmp_path), "--json")
+    assert result.exit_code == 0, result.output
+    for path in sorted(tmp_path.glob("*.exr")):
+        plate, meta = read_face_plate(path)
+        assert meta.params["character"] == str(person["id"]) and not plate.faces
+        edited = plate.mask.max() > 0.5
+        assert edited == (plate.frame in ASTRONAUT_FRAMES), plate.frame  # her frames, both shots; no other face
+
+
+def test_render_character_all_writes_a_layer_per_face(cuts, analysed, tmp_path):
+    doc, _, _ = analysed
+    result = render(cuts, "--character", "all", "--frames", "1004-1007", "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    for path in sorted(tmp_path.glob("*.exr")):
+        plate, meta = read_face_plate(path)
+        assert meta.params["track"] == "all" and plate.faces, plate.frame
+        for layer in plate.faces.values():
+            assert layer[..., 3].max() > 0.5
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--character", "9"), "no character 9; characters: [0, 1"),
+    (("--character", "0", "--track", "0"), "not both"),
+])
+def test_bad_character_choices_exit_2(cuts, analysed, tmp_path, args, message):
+    result = render(cuts, *args, "--out", str(tmp_path))
+    assert result.exit_code == 2 and message in result.stderr, result.output
+    assert not list(tmp_path.glob("*.exr"))
+
+
+def test_eval_character_measures_each_of_its_tracks(cuts, analysed):
+    doc, _, _ = analysed
+    person = _astronaut(doc)
+    result = CliRunner().invoke(cli, ["eval", "shot", cuts, "--emotion", "happy", "--character", str(person["id"]),
+                                      "--json", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    faces = json.loads(result.stdout)["faces"]
+    assert sorted(map(int, faces)) == sorted(person["tracks"])
+    assert all(doc_["summary"]["fapd"] > 0.5 for doc_ in faces.values())
