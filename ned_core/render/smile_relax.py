@@ -20,10 +20,10 @@ from ned_core.render.mouth_index import template_from_image
 CORNERS = (61, 291)  # mouth corners, subject's right then left
 NOSE_WINGS = (129, 358)  # outer edge of each nose wing, where the fold starts
 CHEEKS = (50, 280)  # the cheek's apple, below each eye
-FULL_DROP_IOD = 0.08  # corner drop (target vs source, IOD) at which the softening is full
-FOLD_SOFTEN, CHEEK_SOFTEN = 0.75, 0.5  # share of the fine shading removed at full drop
+START_DROP_IOD, FULL_DROP_IOD = 0.02, 0.08  # corner drop (target vs source, IOD): softening starts / is full
+FOLD_SOFTEN, CHEEK_SOFTEN = 1.0, 0.9  # share of the fine shading removed at full drop
 FOLD_WIDTH_IOD, CHEEK_RADIUS_IOD = 0.12, 0.2
-DETAIL_SIGMA_IOD = 0.05  # scale of the shading removed: finer than this
+DETAIL_SIGMA_IOD = 0.09  # scale of the shading removed: finer than this
 
 
 def corner_drop(src: np.ndarray, dst: np.ndarray) -> float:
@@ -34,8 +34,8 @@ def corner_drop(src: np.ndarray, dst: np.ndarray) -> float:
 
 
 def relax_weight(src: np.ndarray, dst: np.ndarray) -> float:
-    """0..1: smooth in the corner drop, full at ``FULL_DROP_IOD``."""
-    t = float(np.clip(corner_drop(src, dst) / FULL_DROP_IOD, 0.0, 1.0))
+    """0..1: smooth in the corner drop from ``START_DROP_IOD`` (tracking noise, a smile kept) to ``FULL_DROP_IOD``."""
+    t = float(np.clip((corner_drop(src, dst) - START_DROP_IOD) / (FULL_DROP_IOD - START_DROP_IOD), 0.0, 1.0))
     return t * t * (3.0 - 2.0 * t)
 
 
