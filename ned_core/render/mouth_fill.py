@@ -9,8 +9,9 @@ from ned_core.analysis import crop
 from ned_core.analysis.mask import polygon_mask
 from ned_core.analysis.procrustes import similarity_transform
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
-from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SYNTHESISED
+from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SPLIT, MOUTH_SYNTHESISED
 from ned_core.render.config import RenderConfig
+from ned_core.render.jaw_split import split_interior
 from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, ring_mean
 from ned_core.render.warp import backward_map, remap, triangulate
 
@@ -26,19 +27,12 @@ def fill_weight(src_opening: float, dst_opening: float, config: RenderConfig) ->
 
 
 def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
-               shape: np.ndarray, index: MouthIndex, config: RenderConfig,
-               previous: int | None) -> tuple[np.ndarray, int, int]:
-    """The nearest stored interior warped into the target inner lips over ``window``, colour-matched.
-
-    Args:
-        shape: the target's inner-lip descriptor (:func:`mouth_shape`).
-        previous: the slot the previous frame used (kept while it stays nearly as close, so the teeth
-            do not switch between source frames from one frame to the next), or None.
+               slot: int, index: MouthIndex, config: RenderConfig) -> tuple[np.ndarray, int, int]:
+    """The stored interior ``slot`` warped into the target inner lips over ``window``, colour-matched.
 
     Returns:
         ``(fill (h, w, 3) float32, source frame number of the interior, slot)``.
     """
-    slot = index.nearest(shape, previous, config.mouth_stickiness)
     target = dst[list(LIPS_INNER)]
     patch_pts = index.inner_lips[slot]
     field = backward_map(patch_pts, target, triangulate(target), window)
@@ -88,8 +82,10 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
 
     The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
     edge. With a non-empty ``index`` the interior is the nearest stored mouth (flag
-    ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its index slot); otherwise it is
-    synthesised (``"synthesised"``).
+    ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its index slot) unless that one is
+    less open than ``config.split_below`` of the target; then, when the source frame shows its own
+    interior, that interior split between the lips over a dark cavity (``"split"``, see ``jaw_split.py``);
+    otherwise it is synthesised (``"synthesised"``).
 
     Args:
         rgb: ``(h, w, 3) float32`` warped face over ``box``.
@@ -114,9 +110,17 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     window = (max(int(lo[0]), bx0), max(int(lo[1]), by0), min(int(hi[0]), bx1), min(int(hi[1]), by1))
     if window[2] <= window[0] or window[3] <= window[1]:
         return rgb, {"mouth_fill": None}
-    if index is not None and not index.empty:
-        fill, number, slot = _retrieved(window, frame, src, dst, shape, index, config, previous)
+    # the nearest stored mouth (kept from the previous frame while it stays nearly as close, so the teeth do
+    # not switch between source frames); one far less open than the target would be stretched: then the
+    # current frame's own interior is split between the lips, when it shows one
+    slot = None if index is None or index.empty else index.nearest(shape, previous, config.mouth_stickiness)
+    stretched = slot is None or index.openings[slot] < config.split_below * opening
+    if slot is not None and not stretched:
+        fill, number, slot = _retrieved(window, frame, src, dst, slot, index, config)
         flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": slot}
+    elif mouth_shape(src)[1] >= config.mouth_open:
+        fill = split_interior(window, frame, src, dst, _synthesised(window, frame, src, dst, config))
+        flags = {"mouth_fill": MOUTH_SPLIT}
     else:
         fill = _synthesised(window, frame, src, dst, config)
         flags = {"mouth_fill": MOUTH_SYNTHESISED}

@@ -93,3 +93,28 @@ def test_mouth_corners_come_down_and_folds_soften(astronaut, edited):
         assert fold < 0.8, f"sad: the folds keep {fold:.0%} of their shading"
     else:
         assert drop > 0.03 and fold < 0.9, f"{emotion}: corners {drop:.3f} IOD lower, folds {fold:.0%}"
+
+
+def test_surprise_opens_a_cavity_and_moves_the_teeth_with_the_jaw(astronaut, tmp_path, stills, render, read_back):
+    """The still shows no wider mouth to retrieve: the opening gets a dark cavity between the upper teeth
+    (kept with the upper lip, not stretched) and the lower ones (dropped with the jaw)."""
+    source_lms, source = astronaut
+    summary = render(stills["astronaut"], tmp_path / "plates", emotion="surprised")
+    result = read_back(stills["astronaut"], summary)[0].result_srgb
+    lab_src = cv2.cvtColor(source, cv2.COLOR_RGB2LAB)[:, :, 0].astype(np.int32)
+    lab_res = cv2.cvtColor(result, cv2.COLOR_RGB2LAB)[:, :, 0].astype(np.int32)
+    # the centre column of the mouth, from the upper lip's inner edge down to below the source's lower lip
+    top, bottom = source_lms[13, :2], source_lms[17, :2]
+    x = round(0.5 * (top[0] + bottom[0]))
+    rows = slice(round(top[1]) - 3, round(bottom[1]) + round(0.5 * (bottom[1] - top[1])))
+    column_src = lab_src[rows, x - 1 : x + 2].mean(axis=1)
+    column_res = lab_res[rows, x - 1 : x + 2].mean(axis=1)
+    # measured: source column lips 161-208, teeth 215-235 over 4 rows; result: upper teeth, 51-55 over 2 rows, lower teeth
+    assert (column_src < 70).sum() == 0  # the source: teeth and lips, no cavity
+    assert (column_res < 70).sum() >= 2, f"no dark cavity opens between the teeth: {column_res.round()}"
+
+    def longest_light_run(column: np.ndarray) -> int:
+        light = np.flatnonzero(column > 200)
+        return max((len(r) for r in np.split(light, np.flatnonzero(np.diff(light) > 1) + 1)), default=0)
+
+    assert longest_light_run(column_res) <= longest_light_run(column_src), "the teeth are stretched"
