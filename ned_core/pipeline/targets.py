@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from ned_core.analysis.types import NUM_MESH
 from ned_core.face3d.embedded import EmbeddedFaceModel
+from ned_core.face3d.lips import close_unexplained_opening
 from ned_core.face3d.types import FitResult
 
 # eye corners that carry each iris (MediaPipe indices): subject's right eye 33/133, left eye 362/263
@@ -24,10 +27,14 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
 
     Returns:
         ``(T, 478, 3) float32``: the mesh reconstructed with the fit's unexplained detail (so an unedited
-        expression returns ``source`` exactly), and each iris moved with its eye corners (gaze kept).
+        expression returns ``source`` exactly), its unexplained lip opening closed as far as the edit closes
+        the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet over the teeth of a
+        smile made sad), and each iris moved with its eye corners (gaze kept).
     """
     src = np.asarray(source, np.float32)
-    edited = model.reconstruct(fit, expression, include_unexplained=True)
+    unexplained = close_unexplained_opening(fit.identity, model.shapes(fit.identity, fit.expression),
+                                            model.shapes(fit.identity, expression), fit.unexplained)
+    edited = model.reconstruct(replace(fit, unexplained=unexplained), expression, include_unexplained=True)
     unedited = model.reconstruct(fit, include_unexplained=True)
     out = src.copy()
     out[:, :NUM_MESH] = src[:, :NUM_MESH] + (edited - unedited)  # exact identity when nothing is edited

@@ -10,6 +10,7 @@ Typical use::
 
 from ned_core.render.base import (
     MOUTH_RETRIEVED,
+    MOUTH_SPLIT,
     MOUTH_SYNTHESISED,
     FaceRenderer,
     FrameReader,
@@ -22,6 +23,7 @@ from ned_core.render.mouth_index import MouthIndex, build_mouth_index
 
 __all__ = [
     "MOUTH_RETRIEVED",
+    "MOUTH_SPLIT",
     "MOUTH_SYNTHESISED",
     "FaceRenderer",
     "FrameReader",

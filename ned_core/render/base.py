@@ -15,6 +15,7 @@ FrameReader = Callable[[int], np.ndarray]
 
 MOUTH_RETRIEVED = "retrieved"
 MOUTH_SYNTHESISED = "synthesised"
+MOUTH_SPLIT = "split"  # the frame's own interior, teeth moved with their lips over a dark cavity
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class RenderedFace:
             equals the source frame.
         rgb: ``(y1 - y0, x1 - x0, 3) float32`` scene-linear rendered pixels over ``box``.
         coverage: ``(y1 - y0, x1 - x0) float32`` in 0..1, where the renderer produced face pixels.
-        flags: notes for the caller, e.g. ``{"mouth_fill": "retrieved" | "synthesised" | None,
+        flags: notes for the caller, e.g. ``{"mouth_fill": "retrieved" | "split" | "synthesised" | None,
             "mouth_frame": source frame number of a retrieved interior}``.
     """
 

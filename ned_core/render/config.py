@@ -45,6 +45,12 @@ class RenderConfig:
             1.2 x 0.9 IOD around the mouth.
         colour_gain_range: (low, high) clamp on the per-channel gain of the colour match (current
             frame's lip-ring mean over the retrieved frame's, in linear light).
+        split_below: a retrieved interior less open (inner-lip area) than this share of the target's would be
+            stretched over it; the source frame's own interior is split between the lips instead (teeth move
+            with their lip, a dark cavity opens between; see ``jaw_split.py``).
+        seal_open: a target mouth whose inner-lip area (IOD^2) is below this (fading out up to twice it), and
+            smaller than the source's by ``fill_start``..``fill_full``, is painted closed over the interior the
+            warp squeezed into it (see ``lip_seal.py``; 0.014 is what the face mesh reads on closed lips).
         synth_darkness: brightness of a synthesised interior relative to the lips' mean colour, in linear
             light (0.1 is about a third of the lips' brightness in sRGB: a cavity in shadow).
     """
@@ -64,6 +70,8 @@ class RenderConfig:
     patch_px_per_iod: float = 80.0
     colour_gain_range: tuple[float, float] = (0.5, 2.0)
     synth_darkness: float = 0.1
+    seal_open: float = 0.03
+    split_below: float = 0.8
 
     @property
     def reach(self) -> float:

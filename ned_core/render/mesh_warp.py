@@ -4,7 +4,9 @@ Per frame, in frame pixels over the face box only: a fade-ringed mesh (fixed mea
 unless the edit folds it), its backward map computed on a coarse grid and interpolated (exact
 around the lips and eyes, see ``field.py``), eye interiors moved rigidly, one remap of the
 source frame, then the mouth interior filled where the target opens wider than the source
-(retrieved from the shot's own frames, see ``mouth_index.py``).
+(retrieved from the shot's own frames, see ``mouth_index.py``) or painted shut where the target closes
+a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
+target drops the mouth corners (``smile_relax.py``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from ned_core.render.base import FaceRenderer, RenderedFace, ShotContext, check_
 from ned_core.render.config import RenderConfig
 from ned_core.render.eyes import rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
+from ned_core.render.lip_seal import seal_lips, seal_weight
+from ned_core.render.smile_relax import relax_smile, relax_weight
 from ned_core.render.mouth_fill import fill_mouth, plan_mouth
-from ned_core.render.mouth_index import MouthIndex, build_mouth_index
+from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_shape
 from ned_core.render.topology import WarpMesh, face_width, warp_mesh
 from ned_core.render.warp import mesh_box, remap
 
@@ -39,7 +43,8 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
 
     Returns:
         The :class:`RenderedFace` over the box the warp changed (the fade ring's box); ``flags``
-        holds ``mouth_fill`` and ``fixed_topology``.
+        holds ``mouth_fill``, ``lip_seal`` (0..1, how far a mouth the target closes was painted shut),
+        ``smile_relax`` (0..1, how far the smile's shading was softened) and ``fixed_topology``.
 
     Raises:
         RenderInputError: malformed inputs, or the face lies entirely outside the frame.
@@ -52,7 +57,12 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     map_x, map_y = rigid_eye_maps(map_x, map_y, box, src_xy, dst_xy, config.eye_feather * iod)
     rgb = remap(image, map_x, map_y)
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth)
-    return RenderedFace(frame_number, box, rgb, inside, {**flags, "fixed_topology": mesh.fixed_topology})
+    seal = seal_weight(mouth_shape(src_xy)[1], mouth_shape(dst_xy)[1], config)
+    rgb = seal_lips(rgb, box, dst_xy, seal)
+    relax = relax_weight(src_xy, dst_xy)
+    rgb = relax_smile(rgb, box, dst_xy, relax)
+    return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_seal": seal, "smile_relax": relax,
+                                                     "fixed_topology": mesh.fixed_topology})
 
 
 def _mesh_and_box(frame_number: int, frame_size: tuple[int, int], src_xy: np.ndarray, dst_xy: np.ndarray,

@@ -11,8 +11,9 @@ from ned_core.analysis import crop
 from ned_core.analysis.mask import polygon_mask
 from ned_core.analysis.procrustes import similarity_transform
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
-from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SYNTHESISED
+from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SPLIT, MOUTH_SYNTHESISED
 from ned_core.render.config import RenderConfig
+from ned_core.render.jaw_split import split_interior
 from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, ring_mean
 from ned_core.render.warp import backward_map, remap, triangulate
 
@@ -83,7 +84,7 @@ class MouthPlan:
     Attributes:
         weight: how much of the target interior is filled (0..1], see :func:`fill_weight`.
         window: ``(x0, y0, x1, y1)`` frame pixels the fill covers (inside the warp's box).
-        slot: the mouth-index slot retrieved, or None when the interior is synthesised.
+        slot: the mouth-index slot retrieved, or None when the interior is split or synthesised.
     """
 
     weight: float
@@ -97,7 +98,9 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
 
     The retrieved slot is the nearest stored inner-lip shape, or ``previous`` (the slot the previous frame
     of the shot used) while it stays nearly as close (``config.mouth_stickiness``), so the teeth do not
-    switch between source frames from one frame to the next. The plan depends only on the landmarks, so a
+    switch between source frames from one frame to the next; a stored interior less open than
+    ``config.split_below`` of the target would be stretched, so none is retrieved then (the fill splits the
+    frame's own interior or synthesises one). The plan depends only on the landmarks, so a
     render of part of a shot can replay the frames before it (see ``MeshWarpRenderer.advance``).
 
     Args:
@@ -118,8 +121,10 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     window = (max(int(lo[0]), bx0), max(int(lo[1]), by0), min(int(hi[0]), bx1), min(int(hi[1]), by1))
     if window[2] <= window[0] or window[3] <= window[1]:
         return None
-    retrieve = index is not None and not index.empty
-    return MouthPlan(weight, window, index.nearest(shape, previous, config.mouth_stickiness) if retrieve else None)
+    slot = None if index is None or index.empty else index.nearest(shape, previous, config.mouth_stickiness)
+    if slot is not None and index.openings[slot] < config.split_below * opening:
+        slot = None
+    return MouthPlan(weight, window, slot)
 
 
 def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,
@@ -129,8 +134,9 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
 
     The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
     edge. With a non-empty ``index`` the interior is the stored mouth :func:`plan_mouth` picks (flag
-    ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its index slot); otherwise it is
-    synthesised (``"synthesised"``).
+    ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its index slot); when it picks none
+    and the source frame shows its own interior, that interior is split between the lips over a dark
+    cavity (``"split"``, see ``jaw_split.py``); otherwise it is synthesised (``"synthesised"``).
 
     Args:
         rgb: ``(h, w, 3) float32`` warped face over ``box``.
@@ -151,6 +157,9 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     if plan.slot is not None:
         fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config)
         flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": plan.slot}
+    elif mouth_shape(src)[1] >= config.mouth_open:
+        fill = split_interior(window, frame, src, dst, _synthesised(window, frame, src, dst, config))
+        flags = {"mouth_fill": MOUTH_SPLIT}
     else:
         fill = _synthesised(window, frame, src, dst, config)
         flags = {"mouth_fill": MOUTH_SYNTHESISED}

@@ -1,0 +1,71 @@
+"""Closing the lips over an opening the edit takes away (the teeth of a broad smile made sad).
+
+A smile that bares the teeth parts the lips by much more than the fitted units explain (the upper lip is
+retracted over the teeth); the model and its unexplained detail together reproduce that opening. Re-posing
+the face with another expression changes only the model's part, so a smiling still made sad keeps a slot of
+teeth between lips that should meet. Here each inner-lip pair's observed opening above a closed mouth
+(``CLOSED_GAP``, what the face mesh reports on closed lips) shrinks in proportion to the expression's own
+share of the opening (the model's gap above its rest shape, ``(target + eps) / (source + eps)``, at most 1):
+where the edit removes the opening the units explain (jaw, parted lips, raised upper lip) the observed
+opening closes with it; where the edit keeps or widens it (speech, surprise), or keeps the smile (the mouth corners stay up:
+a happy target on a smile with teeth), nothing changes. The inner lips
+meet halfway; the outer lip line follows with ``OUTER_SHARE`` of that motion, so the red of the lips
+stretches over the old opening rather than swelling.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER
+
+# LIPS_INNER / LIPS_OUTER run corner, lower lip (9 points), corner, upper lip (9 points, back towards
+# the first corner): lower point 1 + j faces upper point 19 - j.
+INNER_PAIRS = np.array([(LIPS_INNER[19 - j], LIPS_INNER[1 + j]) for j in range(9)], np.int64)  # (upper, lower)
+OUTER_PAIRS = np.array([(LIPS_OUTER[19 - j], LIPS_OUTER[1 + j]) for j in range(9)], np.int64)
+OUTER_SHARE = 0.5  # how much of the inner lips' closing motion the outer lip line follows
+CLOSED_GAP = 0.02  # IOD: inner-lip gap of closed lips as the face mesh reads them (Grace Hopper's still: 0.018-0.021)
+GAP_EPS = 0.01  # IOD: expression gaps are compared as (target + eps) / (source + eps)
+CORNERS = (61, 291)
+SMILE_KEPT, SMILE_GONE = 0.01, 0.035  # IOD the mouth corners come down: lips close not at all / fully
+
+
+def _gap(faces: np.ndarray) -> np.ndarray:
+    """``(T, 9)`` vertical inner-lip gap (lower minus upper, template y points down), IOD."""
+    return faces[:, INNER_PAIRS[:, 1], 1] - faces[:, INNER_PAIRS[:, 0], 1]
+
+
+def close_unexplained_opening(rest: np.ndarray, source: np.ndarray, target: np.ndarray,
+                              unexplained: np.ndarray) -> np.ndarray:
+    """The unexplained detail moved so that the lips close as far as the edit closes the expression's opening.
+
+    Args:
+        rest: ``(468, 3)`` the model's rest face (every channel 0), template space (IOD, y down).
+        source: ``(T, 468, 3)`` model faces of the fitted expression.
+        target: ``(T, 468, 3)`` model faces of the edited expression.
+        unexplained: ``(T, 468, 3)`` the fit's unexplained detail.
+
+    Returns:
+        ``(T, 468, 3) float32``: ``unexplained`` where the target opens the lips at least as far as the
+        source or keeps the mouth corners up (exactly equal for an unedited expression); elsewhere each
+        inner-lip pair's observed gap above ``CLOSED_GAP`` scaled by the expression's share (in full once the
+        corners come down ``SMILE_GONE``), the pair meeting halfway, the outer lip line following with
+        ``OUTER_SHARE``.
+    """
+    rest_gap = _gap(np.asarray(rest, np.float64)[None])
+    src_expr = np.maximum(_gap(source) - rest_gap, 0.0)
+    dst_expr = np.maximum(_gap(target) - rest_gap, 0.0)
+    keep = np.minimum((dst_expr + GAP_EPS) / (src_expr + GAP_EPS), 1.0)
+    observed = _gap(source) + _gap(unexplained)
+    edited = _gap(target) + _gap(unexplained)
+    wanted = CLOSED_GAP + keep * np.maximum(observed - CLOSED_GAP, 0.0)
+    close = np.where(keep < 1.0, np.maximum(edited - np.maximum(wanted, np.minimum(observed, CLOSED_GAP)), 0.0), 0.0)
+    # a smile that bares the teeth keeps them while the target keeps the smile (the corners stay up)
+    drop = np.mean(target[:, list(CORNERS), 1] - source[:, list(CORNERS), 1], axis=1)
+    t = np.clip((drop - SMILE_KEPT) / (SMILE_GONE - SMILE_KEPT), 0.0, 1.0)
+    half = 0.5 * close * (t * t * (3.0 - 2.0 * t))[:, None]  # (T, 9) how far each lip of a pair moves towards the other
+    out = np.array(unexplained, np.float32, copy=True)
+    for pairs, share in ((INNER_PAIRS, 1.0), (OUTER_PAIRS, OUTER_SHARE)):
+        out[:, pairs[:, 0], 1] += share * half  # upper lip down
+        out[:, pairs[:, 1], 1] -= share * half  # lower lip up
+    return out

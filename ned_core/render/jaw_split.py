@@ -1,0 +1,78 @@
+"""A mouth opened wider than any frame shows it: the teeth move with their lips, a dark cavity opens between.
+
+When the shot has no wider-open mouth to retrieve (a still of a smile with teeth made surprised), warping
+the visible interior into the wider opening stretches the teeth vertically. Anatomically the upper teeth
+stay with the upper jaw (the upper lip) and the lower teeth drop with the mandible (the lower lip). So each
+target pixel of the opening looks for the source interior where the upper lip's displacement (at its
+column) or the lower lip's would bring it from: the upper part of the source opening moved with the upper
+lip, the lower part with the lower lip, and where neither reaches, the shadowed cavity.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ned_core.analysis.regions import LIPS_INNER
+from ned_core.face3d.lips import INNER_PAIRS
+from ned_core.render.warp import remap
+
+CORNER_IDS = (LIPS_INNER[0], LIPS_INNER[10])
+SPLIT_AT = 0.65  # where, from the upper to the lower inner lip, the source interior splits: a smile bares more
+# of the upper teeth than of the lower ones, so the split runs nearer the lower lip
+
+
+def _columns(pts: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(xs (11,), values (11, 2))``: corner, the 9 pairs' mid x, corner; sorted by x, with ``rows``' points."""
+    xs = np.concatenate([[pts[CORNER_IDS[0], 0]], 0.5 * (pts[INNER_PAIRS[:, 0], 0] + pts[INNER_PAIRS[:, 1], 0]),
+                         [pts[CORNER_IDS[1], 0]]])
+    values = np.vstack([pts[CORNER_IDS[0]], pts[rows], pts[CORNER_IDS[1]]])
+    order = np.argsort(xs)
+    return xs[order], values[order]
+
+
+def _along(xs: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """``values (11, 2)`` linearly interpolated at x positions ``at (...)``; ``(..., 2)``."""
+    return np.stack([np.interp(at, xs, values[:, k]) for k in range(2)], axis=-1)
+
+
+def split_interior(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
+                   cavity: np.ndarray) -> np.ndarray:
+    """The target opening over ``window`` filled with the source interior split between the two lips.
+
+    Args:
+        window: ``(x0, y0, x1, y1)`` frame pixels.
+        frame: ``(H, W, 3) float32`` source frame.
+        src, dst: ``(>= 468, 2) float64`` landmarks, frame pixels.
+        cavity: ``(h, w, 3) float32`` the dark interior over ``window`` where neither lip's teeth reach.
+
+    Returns:
+        ``(h, w, 3) float32``.
+    """
+    x0, y0, x1, y1 = window
+    xs, ys = np.meshgrid(np.arange(x0, x1, dtype=np.float64), np.arange(y0, y1, dtype=np.float64))
+    sx, s_up = _columns(src, INNER_PAIRS[:, 0])
+    _, s_low = _columns(src, INNER_PAIRS[:, 1])
+    dx, d_up = _columns(dst, INNER_PAIRS[:, 0])
+    _, d_low = _columns(dst, INNER_PAIRS[:, 1])
+    # where the source opening lies: the source inner-lip outline grown a pixel (its lip edge rather than a
+    # dark seam where the target lip meets the moved teeth)
+    outline = src[list(LIPS_INNER)]
+    ox, oy = np.floor(outline.min(axis=0)).astype(int) - 2
+    ow, oh = np.ceil(outline.max(axis=0)).astype(int) + 4 - (ox, oy)
+    opening = np.zeros((oh, ow), np.uint8)
+    cv2.fillPoly(opening, [np.round((outline - (ox, oy)) * 16).astype(np.int32)], 1, cv2.LINE_8, 4)
+    opening = cv2.dilate(opening, np.ones((3, 3), np.uint8)).astype(np.float32)
+    middle_x = (1.0 - SPLIT_AT) * s_up[:, 0] + SPLIT_AT * s_low[:, 0]
+    middle_y = (1.0 - SPLIT_AT) * s_up[:, 1] + SPLIT_AT * s_low[:, 1]
+    out = cavity.copy()
+    for d_lip, s_lip, upper in ((d_low, s_low, False), (d_up, s_up, True)):
+        shift = _along(dx, d_lip - s_lip, xs)  # the lip's displacement at each target column
+        qx = (xs - shift[..., 0]).astype(np.float32)
+        qy = (ys - shift[..., 1]).astype(np.float32)
+        inside = remap(np.pad(opening, 1), qx - np.float32(ox - 1), qy - np.float32(oy - 1), "nearest") > 0  # pad: 0 out
+        mid = np.interp(qx, np.sort(middle_x), middle_y[np.argsort(middle_x)])
+        half = (qy <= mid) if upper else (qy > mid)
+        take = cv2.GaussianBlur((inside & half).astype(np.float32), (0, 0), 0.7)[:, :, None]
+        out = out + take * (remap(frame, qx, qy) - out)
+    return out.astype(np.float32)

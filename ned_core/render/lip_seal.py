@@ -1,0 +1,90 @@
+"""Seal lips the target closes over an interior the source shows (teeth of a smile made sad or angry).
+
+The warp squeezes the source's open mouth into the target's thin inner-lip outline, which leaves a
+bright line of teeth between lips that should meet. Where the target mouth is (nearly) closed and the
+source's is open, the target inner-lip outline (grown a little over the teeth edge the warp carries
+along) is painted over with the surrounding lip colour (a smooth average of the warped lips above and
+below) and a soft shadow line where the lips meet, as closed lips look.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ned_core.analysis.regions import LIPS_INNER, interocular_distance
+from ned_core.face3d.lips import INNER_PAIRS
+from ned_core.render.config import RenderConfig
+
+GROW_IOD = 0.015  # the painted region reaches this far beyond the target inner-lip outline
+LINE_IOD = 0.012  # width of the shadow line where the lips meet
+LINE_SHADE = 0.6  # brightness of that line's centre relative to the lips (linear light)
+INPAINT_RADIUS_IOD = 0.03  # reach of the fill's smooth average of the surrounding lips
+
+
+def _smooth(t: float) -> float:
+    t = min(max(t, 0.0), 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+def seal_weight(src_opening: float, dst_opening: float, config: RenderConfig) -> float:
+    """How much to seal (0..1): the target's inner-lip area (IOD^2) is below ``config.seal_open`` (fading out
+    up to twice that) and smaller than the source's by at least ``config.fill_full`` (fading in from
+    ``config.fill_start``)."""
+    shrunk = _smooth((src_opening - dst_opening - config.fill_start) / (config.fill_full - config.fill_start))
+    closed = 1.0 - _smooth((dst_opening - config.seal_open) / max(config.seal_open, 1e-9))
+    return shrunk * closed
+
+
+def meeting_line(dst: np.ndarray) -> np.ndarray:
+    """``(11, 2)`` the line where the target lips meet: corner, the midpoints of the inner-lip pairs, corner."""
+    mid = 0.5 * (dst[INNER_PAIRS[:, 0]] + dst[INNER_PAIRS[:, 1]])
+    return np.vstack([dst[LIPS_INNER[0]], mid, dst[LIPS_INNER[10]]])
+
+
+def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, weight: float) -> np.ndarray:
+    """Paint the target mouth closed over ``box``'s warped face.
+
+    Args:
+        rgb: ``(h, w, 3) float32`` warped face over ``box`` (scene-linear).
+        box: ``(x0, y0, x1, y1)`` frame pixels.
+        dst: ``(>= 468, 2) float64`` target landmarks, frame pixels.
+        weight: 0..1 (see :func:`seal_weight`).
+
+    Returns:
+        A new ``(h, w, 3) float32`` array (``rgb`` itself when ``weight`` is 0 or the mouth lies outside).
+    """
+    if weight <= 0.0:
+        return rgb
+    iod = float(interocular_distance(dst))
+    grow = max(1, round(GROW_IOD * iod))
+    pad = grow + max(3, round(INPAINT_RADIUS_IOD * iod)) + 2
+    inner = dst[list(LIPS_INNER)]
+    bx0, by0, bx1, by1 = box
+    x0 = max(int(np.floor(inner[:, 0].min())) - pad, bx0)
+    y0 = max(int(np.floor(inner[:, 1].min())) - pad, by0)
+    x1 = min(int(np.ceil(inner[:, 0].max())) + pad + 1, bx1)
+    y1 = min(int(np.ceil(inner[:, 1].max())) + pad + 1, by1)
+    if x1 <= x0 or y1 <= y0:
+        return rgb
+    sub = rgb[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
+    hole = np.zeros(sub.shape[:2], np.uint8)
+    cv2.fillPoly(hole, [np.round((inner - (x0, y0)) * 16).astype(np.int32)], 255, cv2.LINE_8, 4)
+    line = np.round((meeting_line(dst) - (x0, y0)) * 16).astype(np.int32)
+    cv2.polylines(hole, [line], False, 255, 1, cv2.LINE_8, 4)
+    hole = cv2.dilate(hole, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1)))
+    known = (hole == 0).astype(np.float32)
+    sigma = max(1.5, INPAINT_RADIUS_IOD * iod)
+    spread = cv2.GaussianBlur(known, (0, 0), sigma)
+    average = cv2.GaussianBlur(sub * known[:, :, None], (0, 0), sigma) / np.maximum(spread, 1e-6)[:, :, None]
+    filled = np.where(known[:, :, None] > 0, sub, average)  # the lips above and below, smoothly across the hole
+    shadow = np.zeros(sub.shape[:2], np.float32)
+    cv2.polylines(shadow, [line], False, 1.0, max(1, round(LINE_IOD * iod)), cv2.LINE_AA, 4)
+    shadow = cv2.GaussianBlur(shadow, (0, 0), max(0.8, LINE_IOD * iod))
+    shadow = shadow / max(float(shadow.max()), 1e-6)
+    painted = filled * (1.0 - (1.0 - LINE_SHADE) * shadow)[:, :, None]
+    alpha = cv2.GaussianBlur((hole > 0).astype(np.float32), (0, 0), max(0.7, 0.35 * grow))
+    alpha = np.maximum(alpha, shadow) * weight
+    out = rgb.copy()
+    out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = sub + alpha[:, :, None] * (painted - sub)
+    return out

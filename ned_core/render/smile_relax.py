@@ -1,0 +1,87 @@
+"""Soften the shading a smile leaves when the target drops the mouth corners (nasolabial folds, cheek bulge).
+
+A smile is read as much from texture as from the mouth: the deepened nasolabial fold from the nose wing to
+beyond the mouth corner and the raised, highlighted cheek (Ekman & Friesen, *FACS* 1978, AU12/AU6
+appearance changes). A warp moves that shading with the skin but cannot remove it, so a smiling face made
+sad keeps reading as a smile. Where the target lowers the mouth corners against the source, the fine
+shading of those regions is flattened towards a blurred copy of itself (a retoucher's frequency-separation
+softening): the fold's crease and the cheek's highlight fade, the skin's colour and coarse light stay.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ned_core.analysis import crop
+from ned_core.analysis.regions import interocular_distance
+from ned_core.render.mouth_index import template_from_image
+
+CORNERS = (61, 291)  # mouth corners, subject's right then left
+NOSE_WINGS = (129, 358)  # outer edge of each nose wing, where the fold starts
+CHEEKS = (50, 280)  # the cheek's apple, below each eye
+START_DROP_IOD, FULL_DROP_IOD = 0.02, 0.08  # corner drop (target vs source, IOD): softening starts / is full
+FOLD_SOFTEN, CHEEK_SOFTEN = 1.0, 0.9  # share of the fine shading removed at full drop
+FOLD_WIDTH_IOD, CHEEK_RADIUS_IOD = 0.12, 0.2
+DETAIL_SIGMA_IOD = 0.09  # scale of the shading removed: finer than this
+
+
+def corner_drop(src: np.ndarray, dst: np.ndarray) -> float:
+    """How far the target lowers the mouth corners against the source, IOD (mean of both; < 0 = raised)."""
+    t_src = crop.apply_affine(template_from_image(src), src[list(CORNERS)])
+    t_dst = crop.apply_affine(template_from_image(dst), dst[list(CORNERS)])
+    return float(np.mean(t_dst[:, 1] - t_src[:, 1]))
+
+
+def relax_weight(src: np.ndarray, dst: np.ndarray) -> float:
+    """0..1: smooth in the corner drop from ``START_DROP_IOD`` (tracking noise, a smile kept) to ``FULL_DROP_IOD``."""
+    t = float(np.clip((corner_drop(src, dst) - START_DROP_IOD) / (FULL_DROP_IOD - START_DROP_IOD), 0.0, 1.0))
+    return t * t * (3.0 - 2.0 * t)
+
+
+def _masks(dst: np.ndarray, box: tuple[int, int, int, int], iod: float) -> np.ndarray:
+    """``(h, w) float32`` 0..1 softening strength over ``box`` (folds and cheeks, soft-edged)."""
+    x0, y0, x1, y1 = box
+    fold = np.zeros((y1 - y0, x1 - x0), np.float32)
+    cheek = np.zeros_like(fold)
+    centre = dst[list(CORNERS)].mean(axis=0)
+    across = dst[list(CHEEKS)[1]] - dst[list(CHEEKS)[0]]
+    down = np.array([-across[1], across[0]]) / max(float(np.linalg.norm(across)), 1e-6)  # face's down
+    for corner, wing, apple in zip(CORNERS, NOSE_WINGS, CHEEKS):
+        out = dst[corner] - centre
+        out /= max(float(np.linalg.norm(out)), 1e-6)
+        end = dst[corner] + 0.08 * iod * out + 0.05 * iod * down
+        mid = 0.5 * (dst[wing] + end) + 0.03 * iod * out
+        line = np.round((np.array([dst[wing], mid, end]) - (x0, y0)) * 16).astype(np.int32)
+        cv2.polylines(fold, [line], False, 1.0, max(1, round(FOLD_WIDTH_IOD * iod)), cv2.LINE_AA, 4)
+        c = np.round((dst[apple] - (x0, y0)) * 16).astype(np.int32)
+        r = max(1, round(CHEEK_RADIUS_IOD * iod))
+        cv2.circle(cheek, (int(c[0]), int(c[1])), r * 16, 1.0, -1, cv2.LINE_AA, 4)
+    soft = max(1.0, 0.04 * iod)
+    return np.maximum(FOLD_SOFTEN * cv2.GaussianBlur(fold, (0, 0), soft),
+                      CHEEK_SOFTEN * cv2.GaussianBlur(cheek, (0, 0), 2 * soft))
+
+
+def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, weight: float) -> np.ndarray:
+    """Flatten the fold and cheek shading of ``rgb (h, w, 3) float32`` over ``box`` by ``weight`` (0..1).
+
+    ``dst`` (``(>= 468, 2)`` frame pixels) places the regions. Returns a new array (``rgb`` itself at weight 0).
+    """
+    if weight <= 0.0:
+        return rgb
+    iod = float(interocular_distance(dst))
+    pts = dst[list(CORNERS + NOSE_WINGS + CHEEKS)]
+    pad = 0.35 * iod
+    bx0, by0, bx1, by1 = box
+    x0, y0 = max(int(pts[:, 0].min() - pad), bx0), max(int(pts[:, 1].min() - pad), by0)
+    x1, y1 = min(int(pts[:, 0].max() + pad) + 1, bx1), min(int(pts[:, 1].max() + pad) + 1, by1)
+    if x1 <= x0 or y1 <= y0:
+        return rgb
+    strength = weight * _masks(dst, (x0, y0, x1, y1), iod)
+    sub = rgb[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
+    low = cv2.GaussianBlur(sub, (0, 0), max(1.0, DETAIL_SIGMA_IOD * iod))
+    # multiplicative detail (shading), flattened towards 1: colour and the coarse light are kept
+    detail = np.maximum(sub, 1e-6) / np.maximum(low, 1e-6)
+    out = rgb.copy()
+    out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = low * np.power(detail, 1.0 - strength[:, :, None])
+    return out

@@ -1,0 +1,43 @@
+"""close_unexplained_opening: lips meet where the edit takes the opening (and the smile) away, nowhere else."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ned_core.analysis.mean_face import load_mean_face
+from ned_core.face3d.lips import CLOSED_GAP, CORNERS, INNER_PAIRS, close_unexplained_opening
+
+
+def _faces(gap: float, corner_drop: float) -> np.ndarray:
+    """``(1, 468, 3)`` the mean face with its inner lips opened by ``gap`` IOD and the corners lowered."""
+    face = load_mean_face().astype(np.float64).copy()
+    face[INNER_PAIRS[:, 1], 1] += gap
+    face[list(CORNERS), 1] += corner_drop
+    return face[None]
+
+
+def _observed_gap(model: np.ndarray, unexplained: np.ndarray) -> np.ndarray:
+    faces = model + unexplained
+    return faces[0, INNER_PAIRS[:, 1], 1] - faces[0, INNER_PAIRS[:, 0], 1]
+
+
+def test_an_unedited_expression_keeps_the_detail_exactly():
+    rest = load_mean_face().astype(np.float64)
+    source = _faces(0.07, 0.0)
+    unexplained = np.random.default_rng(0).normal(0, 0.01, source.shape).astype(np.float32)
+    np.testing.assert_array_equal(close_unexplained_opening(rest, source, source, unexplained), unexplained)
+
+
+def test_a_smile_with_teeth_made_sad_closes_a_wider_one_opens_nothing():
+    rest = load_mean_face().astype(np.float64)
+    source = _faces(0.07, 0.0)  # the units open the lips 0.07 IOD above the rest ...
+    unexplained = np.zeros_like(source, dtype=np.float32)
+    unexplained[0, INNER_PAIRS[:, 1], 1] = 0.02  # ... and the unexplained detail another 0.02
+    before = _observed_gap(source, unexplained)
+    sad = _faces(0.0, 0.1)  # the edit takes the units' opening away and lowers the corners
+    after = _observed_gap(sad, close_unexplained_opening(rest, source, sad, unexplained))
+    assert np.all(after < 0.3 * before) and np.all(after >= CLOSED_GAP - 1e-6)
+    wider = _faces(0.12, 0.1)  # surprise: more opening, nothing to close
+    np.testing.assert_array_equal(close_unexplained_opening(rest, source, wider, unexplained), unexplained)
+    kept_smile = _faces(0.0, 0.0)  # happy: the corners stay up, the teeth stay
+    np.testing.assert_array_equal(close_unexplained_opening(rest, source, kept_smile, unexplained), unexplained)

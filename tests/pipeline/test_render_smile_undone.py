@@ -1,0 +1,120 @@
+"""The astronaut's broad smile (teeth, folds) made sad, angry or neutral stops looking like a smile.
+
+Judged on the composited result as a viewer sees it (display sRGB), re-analysed with the face mesh: the
+teeth the source shows become lip-coloured, the lips meet, the mouth corners come down and the
+nasolabial folds soften; a happy edit keeps the teeth and the folds.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from ned_core.analysis.regions import LIPS_INNER, interocular_distance
+from ned_core.render.mouth_index import mouth_shape, template_from_image
+
+CORNERS = (61, 291)
+FOLD_PATH = ((129, 61), (358, 291))  # nose wing -> mouth corner, each side
+
+
+@pytest.fixture(scope="module")
+def astronaut(stills, analyse):
+    """``(source landmarks (478, 3), source sRGB (H, W, 3) uint8)`` of the astronaut still."""
+    landmarks = analyse(stills["astronaut"]).track.landmarks[0]
+    source = cv2.cvtColor(cv2.imread(str(stills["astronaut"])), cv2.COLOR_BGR2RGB)
+    return landmarks, source
+
+
+@pytest.fixture(scope="module", params=["sad", "angry", "neutral", "happy"])
+def edited(request, tmp_path_factory, stills, analyse, render, read_back):
+    """``(emotion, result sRGB (H, W, 3) uint8, result re-analysed landmarks (478, 3))``."""
+    folder = tmp_path_factory.mktemp(f"smile_{request.param}")
+    summary = render(stills["astronaut"], folder / "plates", emotion=request.param)
+    result = read_back(stills["astronaut"], summary)[0].result_srgb
+    path = folder / "result.png"
+    assert cv2.imwrite(str(path), cv2.cvtColor(result, cv2.COLOR_RGB2BGR))
+    return request.param, result, analyse(path).track.landmarks[0]
+
+
+def _teeth(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """``(N,) bool`` per pixel of the source's mouth opening: teeth-like (light and not red; on this photo the
+    teeth measure L* 200-240, a* 129-136 in OpenCV's 8-bit Lab, her lips L* 155-210, a* 137-150)."""
+    mask = np.zeros(image.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(landmarks[list(LIPS_INNER), :2]).astype(np.int32)], 1)
+    mask = cv2.erode(mask, np.ones((3, 3), np.uint8))
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[mask > 0].astype(np.int32)
+    return (lab[:, 0] > 195) & (lab[:, 1] < 138)
+
+
+def _corner_height(landmarks: np.ndarray) -> float:
+    """Mean mouth-corner height below the eyes, IOD (pose-normalised)."""
+    pts = landmarks[:, :2].astype(np.float64)
+    return float(np.mean(cv2.transform(pts[None, list(CORNERS)], template_from_image(pts))[0, :, 1]))
+
+
+def _fold_contrast(image: np.ndarray, landmarks: np.ndarray) -> float:
+    """Fine shading (std of luminance minus its blur) along both nose-wing -> mouth-corner folds."""
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    iod = float(interocular_distance(landmarks))
+    detail = grey - cv2.GaussianBlur(grey, (0, 0), 0.06 * iod)
+    mask = np.zeros(grey.shape, np.uint8)
+    for wing, corner in FOLD_PATH:
+        a, b = landmarks[wing, :2], landmarks[corner, :2]
+        cv2.line(mask, tuple(np.round(a).astype(int)), tuple(np.round(b + 0.3 * (b - a)).astype(int)), 1,
+                 max(1, round(0.1 * iod)))
+    return float(detail[mask > 0].std())
+
+
+def test_teeth_the_target_does_not_show_become_lips(astronaut, edited):
+    source_lms, source = astronaut
+    emotion, result, result_lms = edited
+    teeth_before = _teeth(source, source_lms).mean()
+    assert teeth_before > 0.3  # she smiles with her teeth
+    teeth_after = _teeth(result, source_lms).mean()
+    opening = mouth_shape(result_lms)[1] / mouth_shape(source_lms)[1]
+    if emotion == "happy":
+        assert teeth_after > 0.5 * teeth_before and opening > 0.6
+    else:
+        # measured (sad/angry/neutral): teeth 0.00-0.02 of the old opening, inner-lip area 0.2-0.35 of the source's
+        assert teeth_after < 0.2 * teeth_before, f"{emotion}: teeth {teeth_before:.0%} -> {teeth_after:.0%}"
+        assert opening < 0.5, f"{emotion}: the lips stay {opening:.0%} as open as the source's"
+
+
+def test_mouth_corners_come_down_and_folds_soften(astronaut, edited):
+    source_lms, source = astronaut
+    emotion, result, result_lms = edited
+    drop = _corner_height(result_lms) - _corner_height(source_lms)  # > 0: corners lower
+    fold = _fold_contrast(result, source_lms) / _fold_contrast(source, source_lms)
+    if emotion == "happy":
+        assert drop < 0.03 and fold > 0.7, f"happy: corners {drop:.3f} IOD lower, folds {fold:.0%}"  # warp: ~0.8
+    elif emotion == "sad":
+        assert drop > 0.06, f"sad: the corners came down only {drop:.3f} IOD"
+        assert fold < 0.8, f"sad: the folds keep {fold:.0%} of their shading"
+    else:
+        assert drop > 0.03 and fold < 0.9, f"{emotion}: corners {drop:.3f} IOD lower, folds {fold:.0%}"
+
+
+def test_surprise_opens_a_cavity_and_moves_the_teeth_with_the_jaw(astronaut, tmp_path, stills, render, read_back):
+    """The still shows no wider mouth to retrieve: the opening gets a dark cavity between the upper teeth
+    (kept with the upper lip, not stretched) and the lower ones (dropped with the jaw)."""
+    source_lms, source = astronaut
+    summary = render(stills["astronaut"], tmp_path / "plates", emotion="surprised")
+    result = read_back(stills["astronaut"], summary)[0].result_srgb
+    lab_src = cv2.cvtColor(source, cv2.COLOR_RGB2LAB)[:, :, 0].astype(np.int32)
+    lab_res = cv2.cvtColor(result, cv2.COLOR_RGB2LAB)[:, :, 0].astype(np.int32)
+    # the centre column of the mouth, from the upper lip's inner edge down to below the source's lower lip
+    top, bottom = source_lms[13, :2], source_lms[17, :2]
+    x = round(0.5 * (top[0] + bottom[0]))
+    rows = slice(round(top[1]) - 3, round(bottom[1]) + round(0.5 * (bottom[1] - top[1])))
+    column_src = lab_src[rows, x - 1 : x + 2].mean(axis=1)
+    column_res = lab_res[rows, x - 1 : x + 2].mean(axis=1)
+    # measured: source column lips 161-208, teeth 215-235 over 4 rows; result: upper teeth, 51-55 over 2 rows, lower teeth
+    assert (column_src < 70).sum() == 0  # the source: teeth and lips, no cavity
+    assert (column_res < 70).sum() >= 2, f"no dark cavity opens between the teeth: {column_res.round()}"
+
+    def longest_light_run(column: np.ndarray) -> int:
+        light = np.flatnonzero(column > 200)
+        return max((len(r) for r in np.split(light, np.flatnonzero(np.diff(light) > 1) + 1)), default=0)
+
+    assert longest_light_run(column_res) <= longest_light_run(column_src), "the teeth are stretched"
