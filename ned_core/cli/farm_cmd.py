@@ -22,7 +22,7 @@ SOURCE_OPTIONS = ("start_frame", "ocio", "input_space", "model_dir")
 EXPORT_OPTIONS = ("source", "frames", "cache_dir", "no_cache", "out_dir", "preview", "chunk_size", "bundle",
                   "job_dir", "name", "submit", "show", "cuebot")
 #: values that are paths: made absolute for the farm (tasks run in other working folders)
-PATH_OPTIONS = ("keys_file", "reference", "checkpoint", "model_dir", "ocio")
+PATH_OPTIONS = ("keys_file", "reference", "checkpoint", "model_dir", "ocio", "edits_file")
 
 progress_option = click.option("--progress", "progress_format", type=click.Choice(PROGRESS_FORMATS), default="plain",
                                show_default=True, help="Progress lines in the engine's convention.")
@@ -133,11 +133,12 @@ def analyse_task(source, frames, start_frame, ocio, input_space, cache_dir, no_c
 
 
 def _task_request(source, shot_frames, start_frame, emotion, keys_file, reference, track, seed, director,
-                  checkpoint, out_dir, pattern, write_composite, units):
+                  checkpoint, out_dir, pattern, write_composite, units, character, edits_file):
     from ned_core.cli.render_cmd import request_from_options
 
     return request_from_options(source, shot_frames, start_frame, emotion, keys_file, reference, track, seed,
-                                director, checkpoint, out_dir, pattern, False, write_composite, units)
+                                director, checkpoint, out_dir, pattern, False, write_composite, units, character,
+                                edits_file)
 
 
 def _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame):
@@ -160,7 +161,7 @@ shot_frames_option = click.option("--shot-frames", required=True,
 @progress_option
 def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
                 track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
-                units, model_dir, shot_frames, progress_format):
+                units, model_dir, shot_frames, progress_format, character, edits_file):
     """One chunk: the plates of --frames, directed over --shot-frames (byte-identical to one `ned render`)."""
     from ned_core.exceptions import FarmJobError
     from ned_core.farm.progress import progress_printer
@@ -169,7 +170,7 @@ def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_ca
     if frames is None:
         raise FarmJobError("--frames: give the chunk's frames, e.g. 1001-1010 (--shot-frames is the whole shot)")
     request = _task_request(source, shot_frames, start_frame, emotion, keys_file, reference, track, seed, director,
-                            checkpoint, out_dir, pattern, write_composite, units)
+                            checkpoint, out_dir, pattern, write_composite, units, character, edits_file)
     config = _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame)
     summary = run_render_task(request, frames, config, lambda skipped: progress_printer(
         progress_format, "render", _echo, skipped))
@@ -188,13 +189,13 @@ def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_ca
 @progress_option
 def preview_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
                  track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview,
-                 write_composite, units, model_dir, shot_frames, progress_format):
+                 write_composite, units, model_dir, shot_frames, progress_format, character, edits_file):
     """The finishing task: the shot's H.264 preview movie, after every chunk."""
     from ned_core.farm.progress import progress_printer
     from ned_core.farm.tasks import run_preview_task
 
     request = _task_request(source, shot_frames, start_frame, emotion, keys_file, reference, track, seed, director,
-                            checkpoint, out_dir, pattern, write_composite, units)
+                            checkpoint, out_dir, pattern, write_composite, units, character, edits_file)
     config = _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame)
     summary = run_preview_task(request, config, progress_printer(progress_format, "render", _echo))
     click.echo(f"preview: {summary.preview}")
