@@ -389,3 +389,8 @@ class EmptyFileError(UnsupportedFormatError):
 
 class UnknownCodecError(UnsupportedFormatError):
     """A movie's video stream uses a codec FFmpeg cannot decode (an unknown or unregistered fourcc)."""
+
+
+class C2paSigningError(NedError):
+    """A C2PA manifest could not be added to an output (c2pa-python missing, unreadable credentials, signing
+    refused); the output itself is complete, unsigned."""

@@ -101,3 +101,18 @@ unit_option = click.option(
     "--unit", "units", multiple=True, metavar="NAME=VALUE",
     help="Per-unit override on top of the emotion, NAME=VALUE in -1.5..1.5 (e.g. brow_inner_up=-0.5); "
          "repeatable. Names: the expression channels and their L/R groups (`ned info` lists them).")
+
+
+#: ``--c2pa-cert`` / ``--c2pa-key``: sign the preview with a C2PA manifest (``ned render --preview``).
+c2pa_options = [
+    click.option("--c2pa-cert", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+                 help="PEM certificate chain (signer first) to sign the preview's C2PA manifest declaring the AI "
+                      "edit (needs the c2pa extra); with --c2pa-key."),
+    click.option("--c2pa-key", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+                 help="PEM (PKCS#8) private key of --c2pa-cert."),
+]
+
+
+def with_c2pa_options(fn):
+    """Adds ``--c2pa-cert`` and ``--c2pa-key``."""
+    return _apply(c2pa_options, fn)
