@@ -124,5 +124,5 @@ def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
         done, results = follow(client, job["job_id"], 0, quiet or as_json)
     plates = tuple(Path(r["path"]) for r in results)
     summary = RenderSummary(plates=plates, frames=tuple(r["frame"] for r in results), no_face_frames=(), track=track,
-                            timings={"total": done["elapsed_s"]})
+                            timings={"total": done["elapsed_s"]}, warnings=tuple(done.get("warnings", ())))
     print_summary(summary, as_json)
