@@ -417,3 +417,8 @@ class NoCharacterError(NoFaceTrackError):
 
 class CharacterEditError(AnalysisError, ValueError):
     """A character edit file cannot be read or applied (unknown track ids, tracks that overlap in time)."""
+
+
+class C2paSigningError(NedError):
+    """A C2PA manifest could not be added to an output (c2pa-python missing, unreadable credentials, signing
+    refused); the output itself is complete, unsigned."""

@@ -130,3 +130,18 @@ character_option = click.option(
     help="Character id (see `ned analyze`: one person's tracks across cuts), or 'all' (every face); not with "
          "--track.")
 render_options += [character_option, characters_option]
+
+
+#: ``--c2pa-cert`` / ``--c2pa-key``: sign the preview with a C2PA manifest (``ned render --preview``).
+c2pa_options = [
+    click.option("--c2pa-cert", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+                 help="PEM certificate chain (signer first) to sign the preview's C2PA manifest declaring the AI "
+                      "edit (needs the c2pa extra); with --c2pa-key."),
+    click.option("--c2pa-key", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+                 help="PEM (PKCS#8) private key of --c2pa-cert."),
+]
+
+
+def with_c2pa_options(fn):
+    """Adds ``--c2pa-cert`` and ``--c2pa-key``."""
+    return _apply(c2pa_options, fn)

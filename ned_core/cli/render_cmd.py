@@ -9,11 +9,12 @@ import click
 
 from ned_core.cli.common import print_summary
 from ned_core.cli.options import (
-    config_from_options, json_option, model_dir_option, quiet_option, unit_option, with_render_options,
-    with_source_options,
+    config_from_options, json_option, model_dir_option, quiet_option, unit_option, with_c2pa_options,
+    with_render_options, with_source_options,
 )
 from ned_core.cli.progress_bar import ProgressBars
 from ned_core.exceptions import RenderJobError
+from ned_core.io.c2pa_sign import C2paConfig
 from ned_core.io.exr import PlateWriteConfig
 from ned_core.pipeline.request import RenderRequest
 
@@ -49,9 +50,10 @@ def request_from_options(source, frames, start_frame, emotion, keys_file, refere
 @json_option
 @quiet_option
 @unit_option
+@with_c2pa_options
 def render(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
            track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
-           model_dir, as_json, quiet, units, character, edits_file):
+           model_dir, as_json, quiet, units, character, edits_file, c2pa_cert, c2pa_key):
     """Change the emotion of a face in SOURCE; write EXR face plates (+ mask) to --out."""
     from ned_core.io.output_lock import output_folder_lock
     from ned_core.pipeline.render_job import render_shot
@@ -59,8 +61,11 @@ def render(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
     request = request_from_options(source, frames, start_frame, emotion, keys_file, reference, track, seed,
                                    director, checkpoint, out_dir, pattern, preview, write_composite, units,
                                    character, edits_file)
+    if (c2pa_cert is None) != (c2pa_key is None):
+        raise RenderJobError("--c2pa-cert and --c2pa-key go together: give both to sign the preview, or neither")
     config = config_from_options(model_dir, ocio, input_space, cache_dir, no_cache,
-                                 plates=PlateWriteConfig(compression=compression, full_frame=full_frame))
+                                 plates=PlateWriteConfig(compression=compression, full_frame=full_frame),
+                                 c2pa=C2paConfig(cert=c2pa_cert, key=c2pa_key))
     with output_folder_lock(out_dir), ProgressBars(enabled=not quiet and not as_json) as bars:
         summary = render_shot(request, config, progress=bars)  # one writer per folder (see output_lock)
     print_summary(summary, as_json)

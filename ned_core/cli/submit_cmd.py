@@ -146,5 +146,5 @@ def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
     plates = tuple(Path(r["path"]) for r in results)
     summary = RenderSummary(plates=plates, frames=tuple(r["frame"] for r in results), no_face_frames=(),
                             track=track if isinstance(track, int) else None,
-                            timings={"total": done["elapsed_s"]})
+                            timings={"total": done["elapsed_s"]}, warnings=tuple(done.get("warnings", ())))
     print_summary(summary, as_json)

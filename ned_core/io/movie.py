@@ -6,6 +6,8 @@ import logging
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+
 from ned_core.exceptions import (
     DemuxerNotAllowedError, EmptyFileError, FrameRangeError, NoVideoStreamError, PlateMetadataError,
     UnknownCodecError, UnsupportedFormatError,
@@ -41,6 +43,9 @@ class MovieSource(PlateSource):
 
     def _decode(self, number: int) -> RawFrame:
         return self._decoder.frame(number - self._start, self._where(number))
+
+    def _decode8(self, number: int) -> np.ndarray | None:
+        return self._decoder.frame8(number - self._start, self._where(number))
 
     def media_warnings(self) -> list[str]:
         lost = sorted(self._decoder.lost.items())

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Protocol
 
+import numpy as np
+
 from ned_core.io.plate_source import PixelType, RawFrame
 
 
@@ -49,6 +51,10 @@ class MovieDecoder(Protocol):
 
     def frame(self, index: int, where: str) -> RawFrame:
         """Decode frame ``index`` as RGB in the file's colour space; ``where`` labels errors."""
+
+    def frame8(self, index: int, where: str) -> np.ndarray | None:
+        """Frame ``index`` as the ``(H, W, 3) uint8`` that ``frame`` scales to 0-1, or None when the backend
+        cannot give it directly (deeper streams, alpha)."""
 
     def close(self) -> None:
         """Release the file and the codec."""

@@ -56,5 +56,9 @@ class OpenCvDecoder:
         rgb *= np.float32(1.0 / 255.0)
         return RawFrame(rgb=rgb, alpha=None, straight_alpha=False)
 
+    def frame8(self, index: int, where: str) -> None:
+        """Not offered: readers take the float path (:meth:`frame`)."""
+        return None
+
     def close(self) -> None:
         self._capture.release()

@@ -114,7 +114,7 @@ class PyAVDecoder:
         self._frames: Iterator[av.VideoFrame | _Lost] | None = None
         self._held: av.VideoFrame | None = None  # the last good frame, shown in place of a lost one
         self.lost: dict[int, float] = {}  # frame index -> time (s) of frames whose packet was damaged
-        self._repeat: tuple[int, RawFrame] | None = None  # the last picture of a VFR movie (held frames)
+        self._repeat: tuple[int, av.VideoFrame | None] | None = None  # the last picture shown, by index
         self._next = 0  # index of the frame self._frames yields next
         self._fresh = True  # nothing decoded yet: the container is at the first frame
 
@@ -149,20 +149,35 @@ class PyAVDecoder:
         """Decode frame ``index`` (0-based) to RGB in the file's colour space, 0-1 float32.
 
         In a variable-frame-rate movie, frame ``index`` is the picture shown at ``index / fps`` (see
-        :mod:`ned_core.io.movie_timing`); a held picture is decoded once and copied.
+        :mod:`ned_core.io.movie_timing`).
         """
-        if self._conform is None:
-            return self._picture(index, where)
-        wanted = self._conform[index]
-        if self._repeat is None or self._repeat[0] != wanted:
-            raw = self._picture(wanted, where)
-            self._repeat = (wanted, raw)
-        raw = self._repeat[1]
-        return RawFrame(rgb=raw.rgb.copy(), alpha=None if raw.alpha is None else raw.alpha.copy(),
-                        straight_alpha=raw.straight_alpha)
+        picture = self._shown(index, where)
+        if picture is None:
+            return self._black()
+        pixels = self._convert(picture).astype(np.float32)
+        pixels *= np.float32(1.0 / (65535.0 if self._deep else 255.0))
+        rgb = np.ascontiguousarray(pixels[..., :3])
+        alpha = np.ascontiguousarray(pixels[..., 3]) if pixels.shape[2] == 4 else None
+        return RawFrame(rgb=rgb, alpha=alpha, straight_alpha=True)
 
-    def _picture(self, index: int, where: str) -> RawFrame:
-        """Decode picture ``index`` (0-based, presentation order)."""
+    def frame8(self, index: int, where: str) -> np.ndarray | None:
+        """Frame ``index`` as the ``(H, W, 3) uint8`` RGB that :meth:`frame` scales to 0-1, for 8-bit streams
+        without alpha (None for others): what display-referred readers want, without the float round trip."""
+        if self._out != "rgb24":
+            return None
+        picture = self._shown(index, where)
+        return self._convert(picture) if picture is not None else np.zeros(
+            (self.probe.height, self.probe.width, 3), np.uint8)
+
+    def _shown(self, index: int, where: str) -> av.VideoFrame | None:
+        """The picture of frame ``index`` (the last one is kept: a held VFR frame or a re-read decodes nothing)."""
+        wanted = index if self._conform is None else self._conform[index]
+        if self._repeat is None or self._repeat[0] != wanted:
+            self._repeat = (wanted, self._picture(wanted, where))
+        return self._repeat[1]
+
+    def _picture(self, index: int, where: str) -> av.VideoFrame | None:
+        """Decode picture ``index`` (0-based, presentation order); None for a lost picture with none before it."""
         try:
             if self._frames is None or not self._next <= index <= self._next + FORWARD_DECODE_LIMIT:
                 self._restart(index)
@@ -179,7 +194,7 @@ class PyAVDecoder:
                 else:
                     self._held = picture
                 if self._next - 1 == index:
-                    return self._to_raw(picture) if picture is not None else self._black()
+                    return picture
         except av.error.FFmpegError as e:
             self._frames = None
             raise FrameReadError(f"{where}: cannot decode the frame: {e}") from e
@@ -216,19 +231,15 @@ class PyAVDecoder:
             self._indexed = True
         return self._pts
 
-    def _to_raw(self, frame: av.VideoFrame) -> RawFrame:
+    def _convert(self, frame: av.VideoFrame) -> np.ndarray:
+        """``(H, W, C)`` uint8/uint16 RGB(A) of a picture, with the stream's YUV matrix and range."""
         colorspace = frame.colorspace
         if colorspace == _UNSPECIFIED_COLORSPACE:
             colorspace = Colorspace.ITU709 if frame.height >= 720 else Colorspace.ITU601
         full = frame.color_range == ColorRange.JPEG or frame.format.name.startswith("yuvj")
-        pixels = frame.to_ndarray(format=self._out, src_colorspace=colorspace,
-                                  src_color_range=ColorRange.JPEG if full else ColorRange.MPEG,
-                                  dst_color_range=ColorRange.JPEG, interpolation=_SCALE_FLAGS)
-        pixels = pixels.astype(np.float32)
-        pixels *= np.float32(1.0 / (65535.0 if self._deep else 255.0))
-        rgb = np.ascontiguousarray(pixels[..., :3])
-        alpha = np.ascontiguousarray(pixels[..., 3]) if pixels.shape[2] == 4 else None
-        return RawFrame(rgb=rgb, alpha=alpha, straight_alpha=True)
+        return frame.to_ndarray(format=self._out, src_colorspace=colorspace,
+                                src_color_range=ColorRange.JPEG if full else ColorRange.MPEG,
+                                dst_color_range=ColorRange.JPEG, interpolation=_SCALE_FLAGS)
 
     def _black(self) -> RawFrame:
         """The stand-in for a lost first frame (no earlier frame to hold)."""
@@ -237,5 +248,5 @@ class PyAVDecoder:
         return RawFrame(rgb=rgb, alpha=alpha, straight_alpha=True)
 
     def close(self) -> None:
-        self._frames = self._held = None
+        self._frames = self._held = self._repeat = None
         self._container.close()

@@ -201,6 +201,11 @@ class PlateSource(abc.ABC):
         Raises:
             As :meth:`read`.
         """
+        if self.info.colourspace == self.colour.srgb_space:  # sRGB in, sRGB out: the 8-bit pixels as decoded
+            pixels = self._decode8(self._checked_number(number))
+            if pixels is not None:
+                self._check_size(pixels, number)
+                return pixels
         raw = self._decode_checked(number)
         srgb = self.colour.convert(raw.rgb, self.info.colourspace, self.colour.srgb_space, inplace=True)
         np.clip(srgb, 0.0, 1.0, out=srgb)
@@ -208,20 +213,27 @@ class PlateSource(abc.ABC):
 
     def _decode_checked(self, number: int) -> RawFrame:
         """Decode ``number`` and check it belongs to the shot and matches its size and alpha."""
+        raw = self._decode(self._checked_number(number))
+        self._check_size(raw.rgb, number)
+        if (raw.alpha is not None) != self.info.has_alpha:
+            has = "has" if raw.alpha is not None else "has no"
+            raise FrameReadError(f"{self._where(number)}: frame {has} alpha, unlike the shot's first frame")
+        return raw
+
+    def _checked_number(self, number: int) -> int:
+        """``number``, once it is known to be readable (source open, frame in the shot)."""
         if self._closed:
             raise SourceClosedError(f"{self.info.path}: source is closed; open it again to read frame {number}")
         if number not in self._numbers:
             raise FrameRangeError(f"{self.info.path}: frame {number} is not in the shot "
                                   f"(frames {frame_list(self.info.frames)})")
-        raw = self._decode(number)
-        height, width = raw.rgb.shape[:2]
+        return number
+
+    def _check_size(self, pixels: np.ndarray, number: int) -> None:
+        height, width = pixels.shape[:2]
         if (width, height) != (self.info.width, self.info.height):
             raise FrameReadError(f"{self._where(number)}: frame is {width}x{height} but the shot is "
                                  f"{self.info.width}x{self.info.height} (size of its first frame)")
-        if (raw.alpha is not None) != self.info.has_alpha:
-            has = "has" if raw.alpha is not None else "has no"
-            raise FrameReadError(f"{self._where(number)}: frame {has} alpha, unlike the shot's first frame")
-        return raw
 
     def close(self) -> None:
         """Release files and decoders; further reads raise :class:`SourceClosedError`."""
@@ -242,3 +254,8 @@ class PlateSource(abc.ABC):
     @abc.abstractmethod
     def _decode(self, number: int) -> RawFrame:
         """Decode frame ``number`` (known to be in the shot) in the source colour space."""
+
+    def _decode8(self, number: int) -> np.ndarray | None:
+        """Frame ``number`` as ``(H, W, 3) uint8`` straight from an 8-bit decoder without alpha, or None (then
+        :meth:`read_display8` takes the float path). Sources whose decoder cannot tell return None."""
+        return None

@@ -10,6 +10,7 @@ from ned_core.analysis.config import AnalysisConfig
 from ned_core.composite.config import CompositeConfig
 from ned_core.direct.config import DirectConfig
 from ned_core.face3d.config import FitConfig
+from ned_core.io.c2pa_sign import C2paConfig
 from ned_core.io.colour import ColourConfig
 from ned_core.io.exr import PlateWriteConfig
 from ned_core.models.store import StoreConfig
@@ -53,3 +54,4 @@ class NedConfig:
     cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no analysis cache
     device: str = "cpu"  # torch device of the learned stages ("cpu", "cuda", "cuda:1")
     batch_size: int | None = None  # items per network call of the learned stages; None = their default
+    c2pa: C2paConfig = field(default_factory=C2paConfig)  # signing credentials of the preview's C2PA manifest

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ned_core.exceptions import PreviewError
+from ned_core.exceptions import C2paSigningError, PreviewError
+from ned_core.io.c2pa_sign import C2paConfig, sign_movie
 from ned_core.io.preview import PreviewWriter
 
 
@@ -39,13 +40,15 @@ class OptionalOutputs:
 
 
 class GuardedPreview:
-    """A :class:`PreviewWriter` whose failures are recorded in ``outputs`` instead of raised.
+    """A :class:`PreviewWriter` whose failures are recorded in ``outputs`` instead of raised; with ``c2pa``
+    credentials the finished movie gets a signed C2PA manifest (a signing failure leaves it unsigned, warned).
 
     After a failure the movie is discarded (nothing is left at its path) and later calls do nothing.
     """
 
-    def __init__(self, open_writer: Callable[[], PreviewWriter], outputs: OptionalOutputs):
-        self.outputs = outputs
+    def __init__(self, open_writer: Callable[[], PreviewWriter], outputs: OptionalOutputs,
+                 c2pa: C2paConfig = C2paConfig()):
+        self.outputs, self.c2pa = outputs, c2pa
         self.writer: PreviewWriter | None = None
         self.media_warnings: list[str] = []  # what the writer skipped but survived (damaged audio)
         try:
@@ -70,10 +73,16 @@ class GuardedPreview:
             return None
         writer, self.writer = self.writer, None
         try:
-            return writer.close()
+            path = writer.close()
         except PreviewError as e:
             self.outputs.fail("preview", str(e))
             return None
+        if self.c2pa.cert is not None:
+            try:
+                sign_movie(path, self.c2pa)
+            except C2paSigningError as e:  # the preview stays, unsigned
+                self.outputs.fail("C2PA manifest", str(e))
+        return path
 
     def discard(self) -> None:
         if self.writer is not None:

@@ -259,7 +259,8 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         timer = StageTimer("render", len(info.frames), progress, already=len(skip_frames & set(info.frames)))
         outputs = OptionalOutputs()
         emitter = _Emitter(request, info, config, params, on_frame, timer, outputs)
-        preview = GuardedPreview(lambda: _open_preview(request, source), outputs) if request.preview else None
+        preview = (GuardedPreview(lambda: _open_preview(request, source), outputs, config.c2pa)
+                   if request.preview else None)
         t_render = time.perf_counter()
         whole = request.preview or request.composite  # outputs that need every pixel colour-managed
         # skipped frames up to the last one written are stepped over (read nothing, write nothing) so the

@@ -44,6 +44,18 @@ def test_every_frame_decodes_in_order_with_codec_accuracy(movie, numbered_image)
         assert source.decoded == 60  # sequential reading decodes each frame once
 
 
+def test_display8_of_an_8_bit_movie_is_the_decoded_pixels_read_once(movie, numbered_image):
+    with open_plates(movie) as source:
+        for number in (0, 1, 30):
+            display = source.read_display8(number)
+            assert display.dtype == np.uint8 and display.shape == (48, 64, 3)
+            assert np.abs(display.astype(int) - numbered_image(number)).max() <= 4
+            # the same frame through the float path (the render's) agrees to the code value, and is not decoded again
+            decoded = source.decoded
+            assert np.abs(_srgb8(source, source.read(number)).astype(int) - display).max() <= 1
+            assert source.decoded == decoded
+
+
 def test_start_frame_frames_and_start_timecode(movie, numbered_image):
     with open_plates(movie, start_frame=1001) as source:
         assert source.info.frames == tuple(range(1001, 1061))

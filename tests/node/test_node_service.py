@@ -83,11 +83,14 @@ def test_a_job_whose_preview_failed_is_done_with_the_warning(client, live):
     try:
         job = _submit(client, live, "warned")
         events = collect(client, job["job_id"])
+        submitted = _cli("submit", live[1], "--frames", "1-2", "--emotion", "happy", "--out",
+                         str(live[2] / "warned-cli"), "--node", live[0].address, "--quiet")
     finally:
         set_control(live[3])
     assert frames_of(events) == [1, 2, 3, 4]
     assert events[-1].msg_type == "job_done" and events[-1].content["warnings"] == [warning]
     assert client.status(job["job_id"])["state"] == "done"
+    assert submitted.returncode == 0 and f"warning: {warning}" in submitted.stderr, submitted.stderr
 
 
 def test_cancel_is_honoured_within_one_frame(client, live):
