@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # cuebot_standin, importable by the tests
+    sys.path.insert(0, str(HERE))
 
 
 @pytest.fixture(scope="session")
