@@ -72,7 +72,8 @@ class CuebotStandIn:
             raise RuntimeError(f"RQD did not report to the stand-in: {(workdir / 'rqd.out').read_text()}")
         self.stub = rqd_pb2_grpc.RqdInterfaceStub(grpc.insecure_channel(f"127.0.0.1:{self.rqd_port}"))
 
-    def run_frame(self, job: str, layer: str, command: str, start: int, end: int, timeout: float = 600) -> tuple[int, str]:
+    def run_frame(self, job: str, layer: str, command: str, start: int, end: int,
+                  timeout: float = 600) -> tuple[int, str]:
         """Dispatch one frame (a chunk ``start``-``end``) to RQD, wait for its completion report.
 
         Returns:
