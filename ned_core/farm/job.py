@@ -72,8 +72,9 @@ def shot_frames(info: PlateInfo, frames: str | None) -> tuple[int, ...]:
     wanted = parse_frame_range(frames)
     missing = sorted(set(wanted) - set(info.frames))
     if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise FrameRangeError(f"--frames {frames}: {info.path} has frames {info.frames[0]}-{info.frames[-1]}; "
-                              f"no frame {missing[0]}" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+                              f"no frame {missing[0]}{more}")
     return wanted
 
 

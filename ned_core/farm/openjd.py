@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from ned_core.exceptions import FarmJobError
 from ned_core.farm.commands import Tokens, analysis_command, preview_command, render_command
 from ned_core.farm.job import FarmJob
 from ned_core.io.atomic import atomic_path
@@ -81,7 +82,14 @@ def asset_references(job: FarmJob) -> dict:
 
 
 def write_bundle(job: FarmJob, bundle_dir: str | Path) -> list[Path]:
-    """Write the job bundle into ``bundle_dir`` (created); returns the files, each written atomically."""
+    """Write the job bundle into ``bundle_dir`` (created); returns the files, each written atomically.
+
+    Raises:
+        FarmJobError: the chunk size is above Deadline Cloud's limit (:data:`MAX_CHUNK`); nothing is written.
+    """
+    if job.chunk_size > MAX_CHUNK:
+        raise FarmJobError(f"--chunk-size {job.chunk_size}: Deadline Cloud runs at most {MAX_CHUNK} frames a task "
+                           f"(CHUNK[INT] defaultTaskCount); expected 1-{MAX_CHUNK}")
     folder = Path(bundle_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

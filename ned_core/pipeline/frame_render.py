@@ -9,8 +9,9 @@ from ned_core.composite import composite_face, merge_over
 from ned_core.io.exr import FacePlate
 from ned_core.io.plate_source import Frame, PlateSource, clip_window
 from ned_core.pipeline.config import NedConfig
+from ned_core.pipeline.mouth_cache import cached_mouth_index, mouth_index_key
 from ned_core.render import MOUTH_SYNTHESISED, MeshWarpRenderer, RenderedFace, ShotContext
-from ned_core.render.mouth_index import patch_footprint
+from ned_core.render.mouth_index import build_mouth_index, patch_footprint
 
 
 #: Headroom beyond the renderer's and the composite's own reach, as a fraction of the face's size: the warp samples
@@ -51,8 +52,10 @@ class FrameRenderer:
             frame[y0:y0 + h, x0:x0 + w] = part.rgb
             return frame
 
-        self.renderer.prepare(ShotContext(frames=track.track.frames, landmarks=track.landmarks,
-                                          frame_size=(info.height, info.width), frame_reader=mouth_only))
+        shot = ShotContext(frames=track.track.frames, landmarks=track.landmarks, frame_size=(info.height, info.width),
+                           frame_reader=mouth_only)
+        key = mouth_index_key(config, info.path, info.colourspace, track.track.frames, track.landmarks)
+        self.renderer.prepare(shot, cached_mouth_index(config, key, lambda: build_mouth_index(shot, config.render)))
         self.synthesised_mouth_frames: list[int] = []
 
     def window(self, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:

@@ -207,7 +207,8 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         progress: receives ProgressEvents per stage (analysis, fit, render).
         on_frame: called after each plate is complete on disk, in frame order.
         should_cancel: polled between frames; True stops the job with JobCancelledError.
-        skip_frames: frames already rendered (resume): neither rendered again nor reported.
+        skip_frames: frames not to write (a resume, or the rest of the shot for a farm chunk): neither written
+            nor reported; the plates written equal those of a run of the whole shot.
         models: loaded face-analysis models to reuse (a node keeps them resident).
         batch_size: items per network call of the learned stages (the node lowers it after a GPU
             out-of-memory error); None keeps ``config.batch_size``.

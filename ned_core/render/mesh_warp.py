@@ -113,9 +113,10 @@ class MeshWarpRenderer(FaceRenderer):
         """The current shot's mouth index (``None`` before :meth:`prepare`)."""
         return self._mouth_index
 
-    def prepare(self, shot: ShotContext) -> None:
-        """Build the shot's mouth index (replacing the previous shot's)."""
-        self._mouth_index = build_mouth_index(shot, self.config)
+    def prepare(self, shot: ShotContext, index: MouthIndex | None = None) -> None:
+        """Build the shot's mouth index (replacing the previous shot's), or take ``index``, built for this shot
+        and these settings before (a cached one)."""
+        self._mouth_index = index if index is not None else build_mouth_index(shot, self.config)
         self._last_mouth = None
 
     def render(self, frame_number: int, frame: np.ndarray, src: np.ndarray, dst: np.ndarray) -> RenderedFace:

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # cuebot_standin, importable by the tests
+    sys.path.insert(0, str(HERE))
 
 
 @pytest.fixture(scope="session")
@@ -28,12 +31,14 @@ def farm_env(tmp_path_factory) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def run(farm_env):
-    """``run(*argv, ok=True)``: a command in the worker environment; asserts its exit status when ``ok`` is set."""
+    """``run(*argv, ok=True, cwd=None)``: a command in the worker environment; asserts its exit status when ``ok``."""
 
-    def call(*argv, ok: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
-        done = subprocess.run([str(a) for a in argv], env=farm_env, capture_output=True, text=True, timeout=timeout)
+    def call(*argv, ok: bool = True, timeout: float = 600, cwd=None) -> subprocess.CompletedProcess:
+        done = subprocess.run([str(a) for a in argv], env=farm_env, capture_output=True, text=True, timeout=timeout,
+                              cwd=cwd)
         if ok:
-            assert done.returncode == 0, f"{argv[:4]} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+            assert done.returncode == 0, \
+                f"{argv[:4]} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         return done
 
     return call

@@ -27,6 +27,7 @@ def tiny_shot(tmp_path) -> str:
 
 @pytest.mark.parametrize("args, says", [
     (("--chunk-size", "0"), "--chunk-size 0: expected a whole number of frames >= 1"),
+    (("--chunk-size", "151"), "--chunk-size 151: Deadline Cloud runs at most 150 frames a task"),
     (("--frames", "2-9"), "--frames 2-9: "),
     (("--no-cache",), "--no-cache: farm tasks share the shot's analysis"),
 ])

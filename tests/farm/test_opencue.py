@@ -1,6 +1,6 @@
 """OpenCue: `ned farm opencue` writes a pyoutline job (CJSL XML) whose layers, chunks and dependencies are the
-farm job's, and whose frame commands, run the way RQD runs them (Cuebot's frame tokens filled in, through a
-shell, layer after layer), write plates byte-identical to one `ned render`."""
+farm job's; a real RQD, driven by a stand-in of Cuebot (``cuebot_standin.py``), runs its frames layer after layer
+and they write plates byte-identical to one `ned render`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ import fileseq
 import pytest
 
 pytest.importorskip("outline", reason="OpenCue's pyoutline (the farm and dev extras)")
+pytest.importorskip("rqd", reason="OpenCue's RQD (the dev extra)")
+
+from cuebot_standin import CuebotStandIn  # noqa: E402 - after the skips: it needs OpenCue's gRPC modules
 
 FRAMES = 64  # long_shot's length
 
@@ -39,14 +42,18 @@ def test_opencue_job_renders_the_same_plates_as_ned_render(long_shot, run, farm_
     assert depends == [("render", "analysis", "LAYER_ON_LAYER"), ("preview", "render", "LAYER_ON_LAYER")]
     assert "3 render frames" in done.stdout
 
-    # what RQD does with each frame: Cuebot's tokens filled in, the command run by a shell, layers in order
-    for name in ("analysis", "render"):
-        frames, chunk = list(fileseq.FrameSet(layers[name].findtext("range"))), int(layers[name].findtext("chunk"))
-        for task in (frames[i:i + chunk] for i in range(0, len(frames), chunk)):
-            cmd = layers[name].findtext("cmd").replace("#FRAME_START#", str(task[0])).replace(
-                "#FRAME_END#", str(task[-1]))
-            shell = subprocess.run(["/bin/sh", "-c", cmd], env=farm_env, capture_output=True, text=True, timeout=600)
-            assert shell.returncode == 0, shell.stderr[-2000:]
+    # Cuebot's part (stand-in): frames of each layer after the layer it depends on, tokens filled in, sent to RQD
+    cuebot = CuebotStandIn(tmp_path, farm_env)
+    try:
+        for name in ("analysis", "render"):
+            frames, chunk = list(fileseq.FrameSet(layers[name].findtext("range"))), int(layers[name].findtext("chunk"))
+            for task in (frames[i:i + chunk] for i in range(0, len(frames), chunk)):
+                status, log = cuebot.run_frame("ned_talk", name, layers[name].findtext("cmd"), task[0], task[-1])
+                assert status == 0, log[-3000:]
+                if name == "render":
+                    assert f"chunk {task[0]}-{task[-1]} of 1-{FRAMES}: {len(task)} plates" in log
+    finally:
+        cuebot.close()
     names = sorted(p.name for p in single.glob("*.exr"))
     assert len(names) == FRAMES and sorted(p.name for p in plates.glob("*.exr")) == names
     assert [n for n in names if exr_pixels(single / n) != exr_pixels(plates / n)] == []

@@ -1,0 +1,42 @@
+"""The shot's mouth index is built once and kept with the analysis cache: a second render (another chunk, another
+emotion) loads it instead of reading the shot's frames again, and renders the same bytes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+import ned_core.pipeline.frame_render as frame_render
+from ned_core.pipeline.render_job import render_shot
+from ned_core.pipeline.request import RenderRequest
+
+
+def test_a_second_render_loads_the_mouth_index_and_writes_the_same_plates(long_shot, ned_config, mesh_models,
+                                                                         exr_pixels, tmp_path, monkeypatch):
+    config = replace(ned_config, cache_dir=tmp_path / "cache")
+    built = []
+    real_build = frame_render.build_mouth_index
+    monkeypatch.setattr(frame_render, "build_mouth_index", lambda *a: built.append(1) or real_build(*a))
+    request = RenderRequest(source=long_shot, out_dir=str(tmp_path / "first"), emotion="fear", frames="1-20")
+    first = render_shot(request, config, models=mesh_models)
+    assert built == [1] and len(list((tmp_path / "cache" / "mouth_index").glob("*.npz"))) == 1
+    again = render_shot(replace(request, out_dir=str(tmp_path / "again")), config, models=mesh_models)
+    assert built == [1]  # loaded, not built
+    assert [exr_pixels(p) for p in first.plates] == [exr_pixels(p) for p in again.plates]
+
+    other = replace(config, render=replace(config.render, max_patches=4))  # other settings: another index
+    render_shot(replace(request, out_dir=str(tmp_path / "other")), other, models=mesh_models)
+    assert built == [1, 1]
+
+
+@pytest.mark.parametrize("damage", [b"", b"not an npz"])
+def test_a_damaged_stored_index_is_built_again(long_shot, ned_config, mesh_models, exr_pixels, tmp_path, damage):
+    config = replace(ned_config, cache_dir=tmp_path / "cache")
+    request = RenderRequest(source=long_shot, out_dir=str(tmp_path / "a"), emotion="fear", frames="1-10")
+    first = render_shot(request, config, models=mesh_models)
+    (stored,) = (tmp_path / "cache" / "mouth_index").glob("*.npz")
+    stored.write_bytes(damage)
+    again = render_shot(replace(request, out_dir=str(tmp_path / "b")), config, models=mesh_models)
+    assert [exr_pixels(p) for p in first.plates] == [exr_pixels(p) for p in again.plates]
+    assert stored.stat().st_size > 1000  # replaced by a good one
