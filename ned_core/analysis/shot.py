@@ -62,6 +62,24 @@ class ShotAnalysis:
         ids = [t.track.track_id for t in self.tracks]
         raise NoFaceTrackError(f"no face track {track_id} in this shot; tracks: {ids or 'none (no face found)'}")
 
+    def select(self, frames: Iterable[int]) -> ShotAnalysis:
+        """The analysis of only ``frames`` (e.g. a render's ``--frames``): tracks keep their ids and shots their
+        indices; a track with no frame among them is left out. The smoothing and alignment stay those of
+        the whole analysis."""
+        wanted = np.asarray(sorted(set(int(f) for f in frames)), np.int64)
+        rows = np.isin(self.frames, wanted)
+        tracks = []
+        for t in self.tracks:
+            keep = np.isin(t.track.frames, wanted)
+            if keep.any():
+                track = replace(t.track, frames=t.track.frames[keep], landmarks=t.track.landmarks[keep],
+                                boxes=t.track.boxes[keep], scores=t.track.scores[keep],
+                                interpolated=t.track.interpolated[keep])
+                alignment = Alignment(t.alignment.crop_from_image[keep], t.alignment.image_from_crop[keep],
+                                      t.alignment.crop_size)
+                tracks.append(TrackAnalysis(track, t.landmarks[keep], alignment))
+        return ShotAnalysis(self.frames[rows], self.shots[rows], self.frame_size, tuple(tracks))
+
     def shot_ranges(self) -> list[tuple[int, int, int]]:
         """``(shot index, first frame, last frame)`` of every shot, in order."""
         if len(self.frames) == 0:
