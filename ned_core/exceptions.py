@@ -113,6 +113,10 @@ class AnalysisCacheError(AnalysisError):
     """An analysis cache entry is unreadable or has an unknown format version."""
 
 
+class NoFaceInShotError(NoFaceTrackError):
+    """A shot asked to be worked on holds no face in any frame (the message names the shots' frame ranges)."""
+
+
 # --- stage 3 face3d (ned_core/face3d: the embedded 3D expression model and its fit) -----------------------------------
 class Face3dError(NedError):
     """Base class of face-model (stage 3) errors."""

@@ -75,6 +75,8 @@ class FrameFaces:
         flat: the frame has no content (black / single colour); it never marks a cut.
         appearance: ``(F, 72) float32`` colour descriptor of each face (see ``signature.face_colour``).
         shot: shot index of the frame (0-based; set by ``shot.analyze_frames`` once the cuts are known).
+        shot_start: how a shot starts at this frame ("cut", "fade", "dissolve"; see ``cuts.Boundary``), or
+            "" when the frame does not start a shot (the first frame included).
     """
 
     frame: int
@@ -83,6 +85,7 @@ class FrameFaces:
     flat: bool
     appearance: np.ndarray
     shot: int = 0
+    shot_start: str = ""
 
 
 @dataclass(frozen=True)

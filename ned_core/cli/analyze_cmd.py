@@ -44,14 +44,17 @@ def analyze(source, frames, start_frame, ocio, input_space, cache_dir, no_cache,
         if out_dir else None
     default = result.analysis.default().track.track_id if result.analysis.tracks else None
     if as_json:
-        shots = [{"shot": s, "first_frame": a, "last_frame": b} for s, a, b in result.analysis.shot_ranges()]
+        shots = [{"shot": s, "first_frame": a, "last_frame": b, "starts_with": result.analysis.transition(s)}
+                 for s, a, b in result.analysis.shot_ranges()]
         echo_json({"source": info.path, "frames": len(info.frames), "cache_hit": result.cache_hit, "shots": shots,
                    "default_track": default, "tracks": rows, "out": str(written) if written else None})
         return
     click.echo(f"{info.path}: {len(info.frames)} frames, {info.width}x{info.height}"
                f"{' (analysis from cache)' if result.cache_hit else ''}")
+    faceless = {s for s, _, _ in result.analysis.faceless_shots()}
     for shot, first, last in result.analysis.shot_ranges():
-        click.echo(f"shot {shot}: frames {first}-{last}")
+        click.echo(f"shot {shot}: frames {first}-{last} ({result.analysis.transition(shot)})"
+                   f"{', no face' if shot in faceless else ''}")
     if not rows:
         click.echo("no face found")
     for r in rows:

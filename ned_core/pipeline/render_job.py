@@ -187,7 +187,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         face_model = EmbeddedFaceModel.from_mean_face(config.fit)
         check_schedule_units(schedule, face_model.channel_names, "embedded")
         director = make_director(request, config, models)
-        shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
+        shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress, require_faces=True)
         timings["analysis+fit"] = time.perf_counter() - started
         track = _track(shot, request)
         params = {**_job_params(info, store, None if track is None else track.track.track_id,

@@ -35,7 +35,7 @@ def test_analyze_writes_tracks_and_reuses_cache(tmp_path, astronaut_png):
     out = tmp_path / "out"
     first = run_ned("analyze", str(astronaut_png), "--out", str(out), "--quiet", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "track 0: frames 1-1, 1 with a face" in first.stdout and "shot 0: frames 1-1" in first.stdout
+    assert "track 0: frames 1-1, 1 with a face" in first.stdout and "shot 0: frames 1-1 (start)" in first.stdout
     doc = json.loads((out / "analysis.json").read_text())
     assert doc["schema"] == "NedAnalysis.1" and doc["default_track"] == 0
     assert doc["channels"][0] == "jaw_open" and len(doc["channels"]) == NUM_CHANNELS
