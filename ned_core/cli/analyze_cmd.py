@@ -22,7 +22,7 @@ from ned_core.pipeline.export import track_summaries, write_analysis
 
 
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write analysis.json + track_<id>.npz here (format NedAnalysis.1).")
+              help="Write analysis.json + track_<id>.npz here (format NedAnalysis.2).")
 @model_dir_option
 @json_option
 @quiet_option
