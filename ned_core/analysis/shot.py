@@ -75,9 +75,7 @@ class ShotAnalysis:
         for t in self.tracks:
             keep = np.isin(t.track.frames, wanted)
             if keep.any():
-                track = replace(t.track, frames=t.track.frames[keep], landmarks=t.track.landmarks[keep],
-                                boxes=t.track.boxes[keep], scores=t.track.scores[keep],
-                                interpolated=t.track.interpolated[keep])
+                track = t.track.take(keep)
                 alignment = Alignment(t.alignment.crop_from_image[keep], t.alignment.image_from_crop[keep],
                                       t.alignment.crop_size)
                 tracks.append(TrackAnalysis(track, t.landmarks[keep], alignment))

@@ -115,6 +115,11 @@ class FaceTrack:
         if self.interpolated is None:
             object.__setattr__(self, "interpolated", np.zeros(len(self.frames), bool))
 
+    def take(self, rows: np.ndarray) -> FaceTrack:
+        """The track restricted to ``rows`` (a boolean mask or row indices), same id and shot."""
+        return FaceTrack(self.track_id, self.shot, self.frames[rows], self.landmarks[rows], self.boxes[rows],
+                         self.scores[rows], self.interpolated[rows])
+
     def segments(self) -> list[slice]:
         """Row slices of the runs of consecutive frames (a face leaving the frame ends a run)."""
         breaks = np.flatnonzero(np.diff(self.frames) != 1) + 1
