@@ -113,6 +113,14 @@ class AnalysisCacheError(AnalysisError):
     """An analysis cache entry is unreadable or has an unknown format version."""
 
 
+class NoFaceInShotError(NoFaceTrackError):
+    """A shot asked to be worked on holds no face in any frame (the message names the shots' frame ranges)."""
+
+
+class AnalysisFormatError(AnalysisError):
+    """An exported analysis document (``analysis.json``) is unreadable or of an unknown ``NedAnalysis`` version."""
+
+
 # --- stage 3 face3d (ned_core/face3d: the embedded 3D expression model and its fit) -----------------------------------
 class Face3dError(NedError):
     """Base class of face-model (stage 3) errors."""

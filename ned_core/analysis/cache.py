@@ -4,7 +4,8 @@ Format ``AnalysisCache.2``: one file ``<root>/<key>.npz`` per analysed shot (num
 uncompressed), written atomically, so a reader never sees a partial entry. Entries:
 
 - ``header``: uint8 bytes of a UTF-8 JSON object ``{"schema": "AnalysisCache.2", "key", "source",
-  "params", "frame_size": [H, W], "crop_size", "tracks": [{"track_id", "shot"}, ...]}``.
+  "params", "frame_size": [H, W], "crop_size", "tracks": [{"track_id", "shot"}, ...], "transitions": ["cut" |
+  "fade" | "dissolve", ...] (how each shot after the first starts)}``.
 - ``frames`` ``(N,) int64``, ``shots`` ``(N,) int64``.
 - per track i: ``t{i}.frames`` ``(T,) int64``, ``t{i}.raw`` ``(T, 478, 3) float32`` raw landmarks,
   ``t{i}.boxes`` ``(T, 4) float32``, ``t{i}.scores`` ``(T,) float32``, ``t{i}.interpolated`` ``(T,) bool``
@@ -73,6 +74,7 @@ class AnalysisCache:
             "params": dataclasses.asdict(config), "frame_size": list(analysis.frame_size),
             "crop_size": config.crop_size,
             "tracks": [{"track_id": t.track.track_id, "shot": t.track.shot} for t in analysis.tracks],
+            "transitions": list(analysis.transitions),
         }
         arrays: dict[str, np.ndarray] = {
             "header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
@@ -115,7 +117,8 @@ class AnalysisCache:
                     alignment = Alignment(data[f"t{i}.crop_from_image"], data[f"t{i}.image_from_crop"],
                                           int(header["crop_size"]))
                     tracks.append(TrackAnalysis(track, data[f"t{i}.landmarks"], alignment))
-                return ShotAnalysis(data["frames"], data["shots"], tuple(header["frame_size"]), tuple(tracks))
+                return ShotAnalysis(data["frames"], data["shots"], tuple(header["frame_size"]), tuple(tracks),
+                                    tuple(header["transitions"]))
         except AnalysisCacheError:
             raise
         except (OSError, KeyError, ValueError) as err:

@@ -18,7 +18,7 @@ from ned_core.analysis.signature import describe_frame, frame_summary, histogram
 from ned_core.analysis.smooth import smooth_track
 from ned_core.analysis.track import default_track, track_faces
 from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
-from ned_core.exceptions import NoFaceTrackError, ShapeError
+from ned_core.exceptions import NoFaceInShotError, NoFaceTrackError, ShapeError
 
 Progress = Callable[[int, int], None]  # (frames done, frame number just analysed)
 
@@ -47,12 +47,15 @@ class ShotAnalysis:
         shots: ``(N,) int64`` shot index of each frame (0-based, split at detected cuts).
         frame_size: (H, W) of the frames.
         tracks: every face track.
+        transitions: how each shot after the first starts ("cut", "fade", "dissolve"): shot ``k`` starts
+            with ``transitions[k - 1]``.
     """
 
     frames: np.ndarray
     shots: np.ndarray
     frame_size: tuple[int, int]
     tracks: tuple[TrackAnalysis, ...]
+    transitions: tuple[str, ...] = ()
 
     def track(self, track_id: int) -> TrackAnalysis:
         """The track with ``track_id``; raises NoFaceTrackError naming the ids there are."""
@@ -62,6 +65,26 @@ class ShotAnalysis:
         ids = [t.track.track_id for t in self.tracks]
         raise NoFaceTrackError(f"no face track {track_id} in this shot; tracks: {ids or 'none (no face found)'}")
 
+    def select(self, frames: Iterable[int]) -> ShotAnalysis:
+        """The analysis of only ``frames`` (e.g. a render's ``--frames``): tracks keep their ids and shots their
+        indices; a track with no frame among them is left out. The smoothing and alignment stay those of
+        the whole analysis."""
+        wanted = np.asarray(sorted(set(int(f) for f in frames)), np.int64)
+        rows = np.isin(self.frames, wanted)
+        tracks = []
+        for t in self.tracks:
+            keep = np.isin(t.track.frames, wanted)
+            if keep.any():
+                track = t.track.take(keep)
+                alignment = Alignment(t.alignment.crop_from_image[keep], t.alignment.image_from_crop[keep],
+                                      t.alignment.crop_size)
+                tracks.append(TrackAnalysis(track, t.landmarks[keep], alignment))
+        return ShotAnalysis(self.frames[rows], self.shots[rows], self.frame_size, tuple(tracks), self.transitions)
+
+    def transition(self, shot: int) -> str:
+        """How shot ``shot`` starts: "cut", "fade", "dissolve", or "start" for the first shot."""
+        return "start" if shot == 0 else self.transitions[shot - 1]
+
     def shot_ranges(self) -> list[tuple[int, int, int]]:
         """``(shot index, first frame, last frame)`` of every shot, in order."""
         if len(self.frames) == 0:
@@ -69,6 +92,18 @@ class ShotAnalysis:
         starts = [0, *(np.flatnonzero(np.diff(self.shots)) + 1).tolist()]
         ends = [*starts[1:], len(self.frames)]
         return [(int(self.shots[a]), int(self.frames[a]), int(self.frames[b - 1])) for a, b in zip(starts, ends)]
+
+    def faceless_shots(self) -> list[tuple[int, int, int]]:
+        """``(shot index, first frame, last frame)`` of every shot in which no track has a frame."""
+        with_face = {t.track.shot for t in self.tracks}
+        return [r for r in self.shot_ranges() if r[0] not in with_face]
+
+    def require_faces(self) -> None:
+        """Raise NoFaceInShotError naming every shot (and its frame range) without a face."""
+        empty = self.faceless_shots()
+        if empty:
+            names = ", ".join(f"shot {s} (frames {a}-{b})" for s, a, b in empty)
+            raise NoFaceInShotError(f"no face found in {names}: leave it out with --frames, or check the source")
 
     def default(self) -> TrackAnalysis:
         """The largest, most central track (see ``track.default_track``)."""
@@ -132,7 +167,8 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
         out.append(described)
         if progress is not None:
             progress(len(out), int(frame))
-    out = [replace(f, shot=int(s)) for f, s in zip(out, shots.shot_index())]
+    starts = {b.index: b.kind for b in shots.boundaries()}
+    out = [replace(f, shot=int(s), shot_start=starts.get(row, "")) for row, (f, s) in enumerate(zip(out, shots.shot_index()))]
     return out, (int(size[0]), int(size[1])) if size else (0, 0)
 
 
@@ -162,6 +198,7 @@ def summarise(per_frame: list[FrameFaces], frame_size: tuple[int, int], config: 
         shots=np.array([f.shot for f in per_frame], dtype=np.int64),
         frame_size=frame_size,
         tracks=tuple(tracks),
+        transitions=tuple(f.shot_start for f in per_frame if f.shot_start),
     )
 
 

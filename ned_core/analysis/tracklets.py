@@ -106,8 +106,7 @@ def drop_overlaps(tracks: Sequence[FaceTrack]) -> list[FaceTrack]:
     for k, t in enumerate(tracks):
         keep = np.setdiff1d(np.arange(len(t.frames)), sorted(drop[k]))
         if len(keep):
-            out.append(FaceTrack(t.track_id, t.shot, t.frames[keep], t.landmarks[keep], t.boxes[keep],
-                                 t.scores[keep], t.interpolated[keep]))
+            out.append(t.take(keep))
     return out
 
 
@@ -130,9 +129,7 @@ def _merge(a: FaceTrack, b: FaceTrack) -> FaceTrack:
 
 def _before(track: FaceTrack, frame: int) -> FaceTrack:
     """The part of ``track`` before ``frame`` (a later tracklet may fill a hole inside a track)."""
-    keep = track.frames < frame
-    return FaceTrack(track.track_id, track.shot, track.frames[keep], track.landmarks[keep], track.boxes[keep],
-                     track.scores[keep], track.interpolated[keep])
+    return track.take(track.frames < frame)
 
 
 def join_tracklets(tracklets: Sequence[FaceTrack], config: AnalysisConfig) -> list[FaceTrack]:

@@ -75,6 +75,8 @@ class FrameFaces:
         flat: the frame has no content (black / single colour); it never marks a cut.
         appearance: ``(F, 72) float32`` colour descriptor of each face (see ``signature.face_colour``).
         shot: shot index of the frame (0-based; set by ``shot.analyze_frames`` once the cuts are known).
+        shot_start: how a shot starts at this frame ("cut", "fade", "dissolve"; see ``cuts.Boundary``), or
+            "" when the frame does not start a shot (the first frame included).
     """
 
     frame: int
@@ -83,6 +85,7 @@ class FrameFaces:
     flat: bool
     appearance: np.ndarray
     shot: int = 0
+    shot_start: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,11 @@ class FaceTrack:
     def __post_init__(self) -> None:
         if self.interpolated is None:
             object.__setattr__(self, "interpolated", np.zeros(len(self.frames), bool))
+
+    def take(self, rows: np.ndarray) -> FaceTrack:
+        """The track restricted to ``rows`` (a boolean mask or row indices), same id and shot."""
+        return FaceTrack(self.track_id, self.shot, self.frames[rows], self.landmarks[rows], self.boxes[rows],
+                         self.scores[rows], self.interpolated[rows])
 
     def segments(self) -> list[slice]:
         """Row slices of the runs of consecutive frames (a face leaving the frame ends a run)."""

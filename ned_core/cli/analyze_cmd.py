@@ -25,7 +25,7 @@ from ned_core.pipeline.export import track_summaries, write_analysis
 
 
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write analysis.json + track_<id>.npz + characters.png here (format NedAnalysis.1).")
+              help="Write analysis.json + track_<id>.npz + characters.png here (format NedAnalysis.2).")
 @characters_option
 @model_dir_option
 @json_option
@@ -54,15 +54,18 @@ def analyze(source, frames, start_frame, ocio, input_space, cache_dir, no_cache,
         write_character_sheet(Path(out_dir) / SHEET_NAME, characters, people["characters"])
     default = result.analysis.default().track.track_id if result.analysis.tracks else None
     if as_json:
-        shots = [{"shot": s, "first_frame": a, "last_frame": b} for s, a, b in result.analysis.shot_ranges()]
+        shots = [{"shot": s, "first_frame": a, "last_frame": b, "starts_with": result.analysis.transition(s)}
+                 for s, a, b in result.analysis.shot_ranges()]
         echo_json({"source": info.path, "frames": len(info.frames), "cache_hit": result.cache_hit, "shots": shots,
                    "default_track": default, "tracks": rows, "characters": people, "characters_note": note,
                    "out": str(written) if written else None})
         return
     click.echo(f"{info.path}: {len(info.frames)} frames, {info.width}x{info.height}"
                f"{' (analysis from cache)' if result.cache_hit else ''}")
+    faceless = {s for s, _, _ in result.analysis.faceless_shots()}
     for shot, first, last in result.analysis.shot_ranges():
-        click.echo(f"shot {shot}: frames {first}-{last}")
+        click.echo(f"shot {shot}: frames {first}-{last} ({result.analysis.transition(shot)})"
+                   f"{', no face' if shot in faceless else ''}")
     if not rows:
         click.echo("no face found")
     for r in rows:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ned_core.exceptions import FrameRangeError
+from ned_core.exceptions import FrameRangeError, SourceNotFoundError
 from ned_core.io.colour import ColourTransforms
 from ned_core.io.image_read import read_header, read_pixels
 from ned_core.io.plate_source import PlateInfo, PlateSource, RawFrame, frame_list
@@ -51,6 +51,22 @@ def open_sequence(pattern: str | Path, frames: tuple[int, ...] | None, colour: C
     found = find_frames(parsed)
     selected = select_frames(found, frames if frames is not None else parsed.frames, parsed.label)
     return _open_files(str(Path(pattern).absolute()), "sequence", found, selected, colour)
+
+
+def open_existing(pattern: str | Path, colour: ColourTransforms) -> ImageSource:
+    """Open every frame of a sequence that exists on disk (within the range in the pattern, if any); gaps skipped.
+
+    Raises:
+        SourceNotFoundError: No file matches (or none inside the pattern's range).
+        FrameReadError, ImageSizeError, UnsupportedFormatError: The first frame's header is unusable.
+    """
+    parsed = parse_pattern(pattern)
+    found = find_frames(parsed)
+    wanted = set(parsed.frames) if parsed.frames is not None else None
+    existing = tuple(sorted(n for n in found if wanted is None or n in wanted))
+    if not existing:
+        raise SourceNotFoundError(f"{parsed.label}: no file on disk inside the range of the pattern")
+    return _open_files(str(Path(pattern).absolute()), "sequence", found, existing, colour)
 
 
 def open_still(path: Path, frames: tuple[int, ...] | None, colour: ColourTransforms,

@@ -37,6 +37,11 @@ class MovieSource(PlateSource):
         self._start = start_frame
 
     @property
+    def start_frame(self) -> int:
+        """Number of the movie's first frame (frame ``n`` is file frame ``n - start_frame``)."""
+        return self._start
+
+    @property
     def decoded(self) -> int:
         """Frames decoded since open (sequential reads decode each frame once; seeks add a few)."""
         return self._decoder.decoded

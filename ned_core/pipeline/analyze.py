@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 
 from ned_core.analysis import AnalysisCache, FaceMeshModels, ShotAnalysis, analyze_shot, cache_key
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.face3d.interface import FaceModel
 from ned_core.face3d.types import FitResult
+from ned_core.exceptions import FrameReadError
+from ned_core.io.image_source import open_existing
+from ned_core.io.movie import MovieSource, open_movie
 from ned_core.io.plate_source import PlateSource
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.fingerprint import source_fingerprint
 from ned_core.progress import ProgressCallback, StageTimer
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -25,7 +32,8 @@ class ShotFit:
         analysis: tracks, smoothed landmarks, alignment per frame.
         fits: ``{track_id: FitResult}`` for every track.
         cache_hit: the analysis came from the on-disk cache (the source was not decoded).
-        source_hash: content fingerprint of the source (see ``fingerprint.source_fingerprint``).
+        source_hash: content fingerprint of the source analysed: the whole movie or sequence a sub-range
+            comes from (see ``fingerprint.source_fingerprint``, ``analyze_source``).
     """
 
     analysis: ShotAnalysis
@@ -34,42 +42,88 @@ class ShotFit:
     source_hash: str
 
 
-def _srgb_frames(source: PlateSource, depth: int = 2):
+def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, depth: int = 2):
     """``(number, (H, W, 3) uint8)`` for every frame, decoded ``depth`` frames ahead on a reader thread
-    (decoding releases the GIL, so it overlaps with the analysis)."""
+    (decoding releases the GIL, so it overlaps with the analysis).
+
+    Args:
+        required: frames whose read errors are raised; others that cannot be read are skipped (logged).
+            None: every frame is required.
+    """
     numbers = iter(source.info.frames)
     with ThreadPoolExecutor(1, thread_name_prefix="ned-analysis-read") as reader:
         ahead = deque((n, reader.submit(source.read_display8, n)) for n in islice(numbers, depth))
         try:
             while ahead:
                 number, decoding = ahead.popleft()
-                image = decoding.result()
                 upcoming = next(numbers, None)
                 if upcoming is not None:
                     ahead.append((upcoming, reader.submit(source.read_display8, upcoming)))
+                try:
+                    image = decoding.result()
+                except FrameReadError as err:
+                    if required is None or number in required:
+                        raise
+                    log.warning("frame %s outside the requested frames is unreadable, analysed without it: %s",
+                                number, err)
+                    continue
                 yield number, image
         finally:
             for _, decoding in ahead:
                 decoding.cancel()
 
 
-def analyze_source(source: PlateSource, config: NedConfig, models: FaceMeshModels,
-                   progress: ProgressCallback | None = None) -> tuple[ShotAnalysis, bool, str]:
-    """Face analysis of every frame of ``source``, through the analysis cache when one is configured.
+def whole_source(source: PlateSource) -> PlateSource | None:
+    """The source ``source`` was opened from, with every frame that exists; None when ``source`` is all of it.
 
-    Returns:
-        The analysis, whether it was a cache hit, and the source fingerprint.
+    Track ids come from the analysis of the whole source, so that a sub-range (``--frames``) finds the ids
+    ``ned analyze`` listed. Frames missing from a sequence are skipped (analyse what exists).
     """
+    info = source.info
+    if info.kind == "movie" and isinstance(source, MovieSource):
+        whole = open_movie(Path(info.path), None, source.colour, source.start_frame)
+    elif info.kind == "sequence":
+        whole = open_existing(info.path, source.colour)
+    else:
+        return None
+    if whole.info.frames == info.frames:
+        whole.close()
+        return None
+    return whole
+
+
+def _analyze(source: PlateSource, config: NedConfig, models: FaceMeshModels, progress: ProgressCallback | None,
+             required: frozenset[int] | None) -> tuple[ShotAnalysis, bool, str]:
     source_hash = source_fingerprint(source)
     cache = AnalysisCache(config.cache_dir) if config.cache_dir is not None else None
     key = cache_key(source_hash, config.analysis, models)
     if cache is not None and cache.contains(key):
         return cache.load(key), True, source_hash
     timer = StageTimer("analysis", len(source), progress)
-    analysis = analyze_shot(_srgb_frames(source), config.analysis, models, lambda done, frame: timer.step())
+    analysis = analyze_shot(_srgb_frames(source, required), config.analysis, models, lambda done, frame: timer.step())
     if cache is not None:
         cache.save(key, analysis, source_hash, config.analysis)
     return analysis, False, source_hash
+
+
+def analyze_source(source: PlateSource, config: NedConfig, models: FaceMeshModels,
+                   progress: ProgressCallback | None = None) -> tuple[ShotAnalysis, bool, str]:
+    """Face analysis of every frame of ``source``, through the analysis cache when one is configured.
+
+    When ``source`` is a sub-range of a movie or sequence, the whole source is analysed (once: the cache
+    keeps it) and the result narrowed to ``source``'s frames (``ShotAnalysis.select``), so track ids and
+    shots do not depend on the range. Frames of the whole source that are missing or unreadable outside
+    the range are skipped.
+
+    Returns:
+        The analysis, whether it was a cache hit, and the fingerprint of the source analysed (the whole one).
+    """
+    whole = whole_source(source)
+    if whole is None:
+        return _analyze(source, config, models, progress, None)
+    with whole:
+        analysis, hit, source_hash = _analyze(whole, config, models, progress, frozenset(source.info.frames))
+    return analysis.select(source.info.frames), hit, source_hash
 
 
 def fit_tracks(analysis: ShotAnalysis, model: FaceModel, config: NedConfig) -> dict[int, FitResult]:
@@ -84,11 +138,19 @@ def fit_tracks(analysis: ShotAnalysis, model: FaceModel, config: NedConfig) -> d
 
 
 def analyze_and_fit(source: PlateSource, config: NedConfig, models: FaceMeshModels | None = None,
-                    model: FaceModel | None = None, progress: ProgressCallback | None = None) -> ShotFit:
-    """Stages 1-3: analysis (cached) and the expression fit of every track."""
+                    model: FaceModel | None = None, progress: ProgressCallback | None = None,
+                    require_faces: bool = False) -> ShotFit:
+    """Stages 1-3: analysis (cached) and the expression fit of every track.
+
+    Raises:
+        NoFaceInShotError: ``require_faces`` and a shot among ``source``'s frames holds no face (the message
+            names its frame range).
+    """
     models = models or FaceMeshModels.load(config=config.analysis)
     model = model or EmbeddedFaceModel.from_mean_face(config.fit)
     analysis, hit, source_hash = analyze_source(source, config, models, progress)
+    if require_faces:
+        analysis.require_faces()
     timer = StageTimer("fit", len(analysis.tracks), progress)
     fits = {}
     for tid, fit in fit_tracks(analysis, model, config).items():

@@ -1,21 +1,28 @@
-"""Write a shot's analysis + fit for scripts and other tools (``ned analyze --out DIR``).
+"""Write a shot's analysis + fit for scripts and other tools (``ned analyze --out DIR``), and read it back.
 
-Format ``NedAnalysis.1``, in ``DIR``:
+Format ``NedAnalysis.2``, in ``DIR``:
 
-- ``analysis.json``: ``{"schema": "NedAnalysis.1", "source": {path, kind, frames: "1001-1100", width,
+- ``analysis.json``: ``{"schema": "NedAnalysis.2", "source": {path, kind, frames: "1001-1100", width,
   height, fps: "24/1", timecode}, "source_hash", "channels": [27 names, index 0 = jaw_open],
   "landmarks": "MediaPipe 468 mesh + 10 iris (468-472 subject's right iris, 473-477 left)",
-  "default_track": id | null, "tracks": [{"id", "shot", "first_frame", "last_frame", "frames_with_face",
-  "mean_residual", "file"}]}``.
+  "default_track": id | null, "shots": [{"shot", "first_frame", "last_frame", "starts_with": "start" | "cut" |
+  "fade" | "dissolve", "faces": bool}], "tracks": [{"id", "shot", "first_frame", "last_frame",
+  "frames_with_face", "interpolated_frames", "mean_confidence", "mean_residual", "file"}]}``.
+  ``frames_with_face`` counts the track's frames, bridged ones included; ``interpolated_frames`` how many
+  of them were bridged; ``mean_confidence`` is the mean mesh presence over the observed frames.
 - ``track_<id>.npz`` per track (numpy ``savez``):
   ``frames (T,) int64``; ``landmarks (T, 478, 3) float32`` smoothed, image pixels (x right, y down,
   z relative depth in pixel scale); ``raw_landmarks (T, 478, 3) float32`` unsmoothed; ``boxes (T, 4)
-  float32`` x0, y0, x1, y1; ``pose_rotation (T, 3, 3)``, ``pose_scale (T,)`` (pixels per inter-ocular
+  float32`` x0, y0, x1, y1; ``confidence (T,) float32`` the mesh's face-presence probability (0 on
+  interpolated frames); ``interpolated (T,) bool`` frames bridged across a short gap (landmarks
+  interpolated, not observed); ``pose_rotation (T, 3, 3)``, ``pose_scale (T,)`` (pixels per inter-ocular
   distance), ``pose_translation (T, 3)`` (template -> image: ``scale * R @ p + t``);
   ``rest_shape (468, 3)`` template space; ``expression (T, 27) float32``; ``residual (T,) float32``
   (RMS fit error, % of inter-ocular distance); ``crop_from_image (T, 2, 3)`` aligned-crop similarity.
 
-Every file is written atomically; re-running overwrites the folder's files.
+``NedAnalysis.1`` (before shots, gaps and confidence) is still read: :func:`read_analysis` upgrades it
+(``shots`` empty, no interpolated frames, confidence unknown). Every file is written atomically;
+re-running overwrites the folder's files.
 """
 
 from __future__ import annotations
@@ -27,25 +34,36 @@ from pathlib import Path
 import numpy as np
 
 from ned_core.analysis import ShotAnalysis
+from ned_core.exceptions import AnalysisFormatError
 from ned_core.face3d.types import FitResult
 from ned_core.io.atomic import atomic_path, atomic_write_bytes
 from ned_core.io.plate_source import PlateInfo, frame_list
 
-SCHEMA = "NedAnalysis.1"
+SCHEMA = "NedAnalysis.2"
+READABLE = ("NedAnalysis.1", SCHEMA)
 
 
 def track_summaries(analysis: ShotAnalysis, fits: dict[int, FitResult]) -> list[dict]:
     """One row per track: id, shot, first/last frame, frames with a face, mean fit residual."""
     rows = []
     for t in analysis.tracks:
-        frames = t.track.frames
+        frames, observed = t.track.frames, ~t.track.interpolated
         fit = fits.get(t.track.track_id)
         rows.append({
             "id": int(t.track.track_id), "shot": int(t.track.shot),
             "first_frame": int(frames[0]), "last_frame": int(frames[-1]), "frames_with_face": int(len(frames)),
+            "interpolated_frames": int(t.track.interpolated.sum()),
+            "mean_confidence": round(float(t.track.scores[observed].mean()), 4) if observed.any() else None,
             "mean_residual": None if fit is None else round(float(np.mean(fit.residual)), 4),
         })
     return rows
+
+
+def shot_summaries(analysis: ShotAnalysis) -> list[dict]:
+    """One row per shot: index, first/last frame, how it starts, whether any face was found in it."""
+    faceless = {s for s, _, _ in analysis.faceless_shots()}
+    return [{"shot": s, "first_frame": a, "last_frame": b, "starts_with": analysis.transition(s),
+             "faces": s not in faceless} for s, a, b in analysis.shot_ranges()]
 
 
 def write_analysis(out_dir: Path, info: PlateInfo, source_hash: str, analysis: ShotAnalysis,
@@ -62,7 +80,8 @@ def write_analysis(out_dir: Path, info: PlateInfo, source_hash: str, analysis: S
         name = f"track_{row['id']}.npz"
         buffer = io.BytesIO()
         np.savez(buffer, frames=t.track.frames, landmarks=t.landmarks, raw_landmarks=t.track.landmarks,
-                 boxes=t.track.boxes, pose_rotation=fit.pose.rotation, pose_scale=fit.pose.scale,
+                 boxes=t.track.boxes, confidence=t.track.scores, interpolated=t.track.interpolated,
+                 pose_rotation=fit.pose.rotation, pose_scale=fit.pose.scale,
                  pose_translation=fit.pose.translation, rest_shape=fit.identity, expression=fit.expression,
                  residual=fit.residual, crop_from_image=t.alignment.crop_from_image)
         with atomic_path(out_dir / name) as tmp:
@@ -79,6 +98,7 @@ def write_analysis(out_dir: Path, info: PlateInfo, source_hash: str, analysis: S
         "channels": list(channels),
         "landmarks": "MediaPipe 468 mesh + 10 iris (468-472 subject's right iris, 473-477 left)",
         "default_track": default,
+        "shots": shot_summaries(analysis),
         "tracks": rows,
     }
     if characters is not None:  # issue 11: characters across cuts, a section of its own
@@ -86,3 +106,25 @@ def write_analysis(out_dir: Path, info: PlateInfo, source_hash: str, analysis: S
     path = out_dir / "analysis.json"
     atomic_write_bytes(path, json.dumps(doc, indent=2).encode())
     return path
+
+
+def read_analysis(path: Path) -> dict:
+    """``analysis.json`` (or its folder) as an ``NedAnalysis.2`` document, upgrading ``NedAnalysis.1``.
+
+    Raises:
+        AnalysisFormatError: unreadable, not JSON, or another schema (the message names the file).
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / "analysis.json"
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError) as err:
+        raise AnalysisFormatError(f"{path}: cannot read an analysis document ({err})") from err
+    schema = doc.get("schema") if isinstance(doc, dict) else None
+    if schema not in READABLE:
+        raise AnalysisFormatError(f"{path}: format {schema!r}, expected one of {', '.join(READABLE)}")
+    if schema == "NedAnalysis.1":
+        doc = {**doc, "schema": SCHEMA, "shots": [],
+               "tracks": [{**row, "interpolated_frames": 0, "mean_confidence": None} for row in doc["tracks"]]}
+    return doc

@@ -236,7 +236,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         face_model = EmbeddedFaceModel.from_mean_face(config.fit)
         check_schedule_units(schedule, face_model.channel_names, "embedded")
         director = make_director(request, config, models)
-        shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
+        shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress, require_faces=True)
         timings["analysis+fit"] = time.perf_counter() - started
         tracks = _tracks(shot, request, source, store)
         layered = ALL_FACES in (request.track, request.character)  # a layer per face, even when the range holds one

@@ -17,7 +17,7 @@ Typical use::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -98,11 +98,13 @@ class FaceTruth:
     Attributes:
         actor: photo name. box: ``(4,) float32`` x0, y0, x1, y1 in frame pixels (may extend past the frame).
         seen: fraction of the box inside the frame, not covered, times the shot's opacity (0..1).
+        shot: the shot the face belongs to (in a dissolve, the frame shows faces of two shots).
     """
 
     actor: str
     box: np.ndarray
     seen: float
+    shot: int = 0
 
     @property
     def visible(self) -> bool:
@@ -288,7 +290,7 @@ def _shot_frames(spec: ShotSpec, boxes: dict[str, np.ndarray], size: tuple[int, 
         if i in (black_at, flash_at):
             events[i] = "black" if i == black_at else "flash"
             frame = np.zeros_like(frame) if i == black_at else np.full_like(frame, 245)
-            truth = [FaceTruth(f.actor, f.box, 0.0) for f in truth]
+            truth = [replace(f, seen=0.0) for f in truth]
         frames.append(frame)
         faces.append(truth)
     return frames, faces, events
@@ -313,6 +315,7 @@ def build_footage(clip: ClipSpec, boxes: dict[str, np.ndarray]) -> Footage:
     events: dict[int, str] = {}
     for k, spec in enumerate(clip.shots):
         frames, faces, shot_events = _shot_frames(spec, boxes, clip.size)
+        faces = [[replace(f, shot=k) for f in truth] for truth in faces]
         d = spec.transition_frames
         if k > 0 and spec.transition == "dissolve":
             start = len(out_frames) - d
@@ -349,7 +352,7 @@ def build_footage(clip: ClipSpec, boxes: dict[str, np.ndarray]) -> Footage:
 
 
 def _fade(face: FaceTruth, opacity: float) -> FaceTruth:
-    return FaceTruth(face.actor, face.box, face.seen * (1.0 if opacity >= VISIBLE_FRACTION else 0.0))
+    return replace(face, seen=face.seen * (1.0 if opacity >= VISIBLE_FRACTION else 0.0))
 
 
 def dev_clips() -> tuple[ClipSpec, ...]:

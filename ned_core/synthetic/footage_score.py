@@ -40,7 +40,11 @@ class FaceCoverage:
 
 
 def score_tracks(footage: Footage, analysis: ShotAnalysis) -> list[FaceCoverage]:
-    """Coverage of every (true shot, actor) with a visible face; the analysis ran on frame numbers 0..T-1."""
+    """Coverage of every (true shot, actor) with a visible face; the analysis ran on frame numbers 0..T-1.
+
+    A face is keyed by the shot it belongs to (``FaceTruth.shot``), so in a dissolve the outgoing and the
+    incoming actor are two faces even when they are the same photo.
+    """
     on_face: dict[tuple[int, str], dict[int, set[int]]] = {}  # (shot, actor) -> track id -> frame indices
     for t in analysis.tracks:
         for frame, box in zip(t.track.frames, t.track.boxes):
@@ -50,21 +54,21 @@ def score_tracks(footage: Footage, analysis: ShotAnalysis) -> list[FaceCoverage]
             overlap = iou(box, np.stack([f.box for f in truths]))
             best = int(np.argmax(overlap))
             if overlap[best] >= MATCH_IOU:
-                key = (int(footage.shot[int(frame)]), truths[best].actor)
+                key = (truths[best].shot, truths[best].actor)
                 on_face.setdefault(key, {}).setdefault(t.track.track_id, set()).add(int(frame))
+    visible: dict[tuple[int, str], set[int]] = {}
+    for i, truths in enumerate(footage.faces):
+        for f in truths:
+            if f.visible:
+                visible.setdefault((f.shot, f.actor), set()).add(i)
     out = []
-    for shot in np.unique(footage.shot):
-        rows = np.flatnonzero(footage.shot == shot)
-        for actor in sorted({f.actor for i in rows for f in footage.faces[i]}):
-            visible = {int(i) for i in rows for f in footage.faces[i] if f.actor == actor and f.visible}
-            if not visible:
-                continue
-            tracks = on_face.get((int(shot), actor), {})
-            covered = {tid: len(frames & visible) for tid, frames in tracks.items()}
-            best = max(covered, key=covered.get, default=-1)
-            counts = np.zeros(len(footage.shot), int)
-            for frames in tracks.values():
-                counts[list(frames)] += 1
-            out.append(FaceCoverage(int(shot), actor, len(visible), covered.get(best, 0), best,
-                                    tuple(sorted(tracks)), int((counts > 1).sum())))
+    for (shot, actor), frames_seen in sorted(visible.items()):
+        tracks = on_face.get((shot, actor), {})
+        covered = {tid: len(frames & frames_seen) for tid, frames in tracks.items()}
+        best = max(covered, key=covered.get, default=-1)
+        counts = np.zeros(len(footage.shot), int)
+        for frames in tracks.values():
+            counts[list(frames)] += 1
+        out.append(FaceCoverage(shot, actor, len(frames_seen), covered.get(best, 0), best, tuple(sorted(tracks)),
+                                int((counts > 1).sum())))
     return out

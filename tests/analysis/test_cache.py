@@ -17,7 +17,8 @@ def test_an_entry_reads_back_as_it_was_saved(tmp_path, clip_parts, config, model
     source = [(1001 + i, clip_parts["both"]) for i in range(3)]
     first = analyze_shot(iter(source), config, models)
     bridged = dataclasses.replace(first.tracks[0].track, interpolated=np.array([False, True, False]))
-    first = dataclasses.replace(first, tracks=(dataclasses.replace(first.tracks[0], track=bridged), *first.tracks[1:]))
+    first = dataclasses.replace(first, tracks=(dataclasses.replace(first.tracks[0], track=bridged), *first.tracks[1:]),
+                                transitions=("dissolve",))
     cache = AnalysisCache(tmp_path / "cache")
     key = cache_key("source-fingerprint", config, models)
     assert not cache.contains(key)
@@ -26,7 +27,7 @@ def test_an_entry_reads_back_as_it_was_saved(tmp_path, clip_parts, config, model
     assert entries == [cache.path(key)] and cache.contains(key)  # no temporary files left
     second = cache.load(key)
     np.testing.assert_array_equal(second.frames, [1001, 1002, 1003])
-    assert second.frame_size == first.frame_size == (512, 1024)
+    assert second.frame_size == first.frame_size == (512, 1024) and second.transitions == ("dissolve",)
     assert len(second.tracks) == len(first.tracks) == 2
     for a, b in zip(first.tracks, second.tracks):
         assert a.track.track_id == b.track.track_id

@@ -45,5 +45,6 @@ def test_shots_come_from_the_frames_analysed(clip_parts, config, models):
     """A hard cut to another picture (3 frames each side, the detector's window) splits shots and tracks."""
     frames = [(i, clip_parts["both"]) for i in range(5)] + [(i, clip_parts["after_cut"]) for i in range(5, 10)]
     shot = analyze_shot(iter(frames), config, models)
-    assert shot.shot_ranges() == [(0, 0, 4), (1, 5, 9)]
+    assert shot.shot_ranges() == [(0, 0, 4), (1, 5, 9)] and shot.transitions == ("cut",)
+    assert shot.transition(0) == "start" and shot.select(range(6, 9)).shot_ranges() == [(1, 6, 8)]
     assert sorted((t.track.shot, int(t.track.frames[0])) for t in shot.tracks) == [(0, 0), (0, 0), (1, 5)]

@@ -35,12 +35,15 @@ def test_analyze_writes_tracks_and_reuses_cache(tmp_path, astronaut_png):
     out = tmp_path / "out"
     first = run_ned("analyze", str(astronaut_png), "--out", str(out), "--quiet", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "track 0: frames 1-1, 1 with a face" in first.stdout and "shot 0: frames 1-1" in first.stdout
+    assert "track 0: frames 1-1, 1 with a face" in first.stdout and "shot 0: frames 1-1 (start)" in first.stdout
     doc = json.loads((out / "analysis.json").read_text())
-    assert doc["schema"] == "NedAnalysis.1" and doc["default_track"] == 0
+    assert doc["schema"] == "NedAnalysis.2" and doc["default_track"] == 0
+    assert doc["shots"] == [{"shot": 0, "first_frame": 1, "last_frame": 1, "starts_with": "start", "faces": True}]
+    assert doc["tracks"][0]["interpolated_frames"] == 0 and doc["tracks"][0]["mean_confidence"] > 0.9
     assert doc["channels"][0] == "jaw_open" and len(doc["channels"]) == NUM_CHANNELS
     track = np.load(out / doc["tracks"][0]["file"])
     assert track["landmarks"].shape == (1, 478, 3) and track["expression"].shape == (1, NUM_CHANNELS)
+    assert track["confidence"].shape == (1,) and not track["interpolated"].any()
     assert float(track["residual"][0]) < 5.0  # % of inter-ocular distance
     x0, y0, x1, y1 = track["boxes"][0]
     assert 150 < (x0 + x1) / 2 < 260 and 60 < (y0 + y1) / 2 < 180  # the astronaut's face, not elsewhere

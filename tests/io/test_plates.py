@@ -297,3 +297,21 @@ def test_read_window_equals_the_crop_of_the_whole_frame(tmp_path):
     assert part.origin == (0, 10) and part.rgb.shape == (30, 30, 3)
     np.testing.assert_array_equal(part.rgb, whole.rgb[10:40, 0:30])
     np.testing.assert_array_equal(part.alpha, whole.alpha[10:40, 0:30])
+
+
+def test_open_existing_skips_gaps_and_keeps_the_pattern_range(exr_sequence, movie):
+    from ned_core.exceptions import MissingFramesError
+    from ned_core.io.image_source import open_existing
+
+    (exr_sequence.parent / "shot.1004.exr").unlink()
+    with pytest.raises(MissingFramesError, match="1004"):
+        open_plates(exr_sequence)
+    with open_existing(exr_sequence, ColourTransforms()) as source:
+        assert source.info.frames == (1001, 1002, 1003, *range(1005, 1011))
+        assert source.read(1005).rgb.shape == (96, 128, 3)
+    with open_existing(exr_sequence.parent / "shot.1002-1006#.exr", ColourTransforms()) as source:
+        assert source.info.frames == (1002, 1003, 1005, 1006)
+    with pytest.raises(SourceNotFoundError, match="range"):
+        open_existing(exr_sequence.parent / "shot.1004-1004#.exr", ColourTransforms())
+    with open_plates(movie, frames="12-14", start_frame=10) as part:
+        assert part.start_frame == 10

@@ -32,6 +32,10 @@ def test_shots_and_transitions_where_the_spec_puts_them(editorial):
     # the dissolve: frames around the cut are mixtures, so they differ less from each other than a cut does
     step = np.abs(np.diff(editorial.frames[84:96].astype(np.float32), axis=0)).mean(axis=(1, 2, 3))
     assert step.max() < np.abs(editorial.frames[30].astype(np.float32) - editorial.frames[29]).mean() / 2
+    # a dissolve frame shows the faces of both shots, each keyed by its own shot, the fainter one not visible
+    assert [(f.shot, f.visible) for f in editorial.faces[90]] == [(2, True), (3, False)]
+    assert [(f.shot, f.visible) for f in editorial.faces[93]] == [(2, False), (3, True)]
+    assert editorial.shot[90] == 2 and editorial.shot[92] == 3
 
 
 def test_events_are_single_odd_frames(editorial):
