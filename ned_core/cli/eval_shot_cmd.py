@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from ned_core.cli.options import (
-    FaceChoice, character_option, characters_option, config_from_options, json_option, model_dir_option, noncommercial_option, unit_option, with_source_options,
+    FaceChoice, character_option, characters_option, config_from_options, json_option, model_dir_option,
+    noncommercial_option, unit_option, with_source_options,
 )
 from ned_core.exceptions import ShotEvalRequestError
 from ned_core.pipeline.directors import DIRECTORS

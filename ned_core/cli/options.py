@@ -15,6 +15,9 @@ class FaceChoice(click.ParamType):
 
     name = "ID|all"
 
+    def get_metavar(self, *args, **kwargs) -> str:
+        return self.name
+
     def convert(self, value, param, ctx):
         if isinstance(value, int) or value == ALL_FACES:
             return value

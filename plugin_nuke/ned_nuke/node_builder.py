@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
-
 import nuke
 from ned_protocol.faces import LARGEST
 from ned_protocol.host_connection import NodeSettings

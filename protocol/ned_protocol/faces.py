@@ -20,7 +20,8 @@ def track_label(track: Dict[str, Any]) -> str:
 
 
 def character_label(character: Dict[str, Any]) -> str:
-    """The entry of one ``analyze_shot_reply`` character (since 1.2): ``"character 0: tracks 0, 6 (1001-1040,1100-1150)"``."""
+    """The entry of one ``analyze_shot_reply`` character (since 1.2):
+    ``"character 0: tracks 0, 6 (1001-1040,1100-1150)"``."""
     tracks = ", ".join(str(t) for t in character["tracks"])
     return f"character {character['id']}: tracks {tracks} ({character['frames']})"
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from ned_core.cli.main import cli
 from ned_core.evaluate import shot_eval
 from ned_core.evaluate.identity import IdentityEmbedder, identity_distance
-from ned_core.analysis.identity import CHIP_SIZE, face_chip, model_path, packaged_model_path
+from ned_core.analysis.identity import CHIP_SIZE, face_chip
 from ned_core.evaluate.identity_dlib import DlibIdentityEmbedder
 from ned_core.exceptions import ShapeError
 from ned_core.models.store import ModelStore, StoreConfig
@@ -57,22 +57,6 @@ def test_embed_needs_landmarks(embedder):
         embedder.embed(image, np.array([0, 0, 63, 63]))
     with pytest.raises(ShapeError, match="468"):
         embedder.embed(image, np.array([0, 0, 63, 63]), landmarks=np.zeros((5, 2)))
-
-
-def test_public_domain_model_needs_no_opt_in_and_is_commercial_use(tmp_path):
-    store = ModelStore(StoreConfig(root=tmp_path))
-    spec = store.spec("dlib_face_recognition")
-    assert spec.commercial_use and not spec.needs_opt_in and "public domain" in spec.licence
-    assert "dlib" in DlibIdentityEmbedder.load(store).name
-
-
-def test_a_registered_model_comes_before_the_package(tmp_path):
-    store = ModelStore(StoreConfig(root=tmp_path))
-    assert model_path(store) == packaged_model_path()
-    copy = tmp_path / "mine.dat"
-    copy.write_bytes(packaged_model_path().read_bytes())
-    store.register("dlib_face_recognition", copy)
-    assert model_path(store) == copy.resolve()
 
 
 @pytest.fixture(scope="module")
