@@ -77,15 +77,17 @@ def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.n
 
 def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,
                dst: np.ndarray, index: MouthIndex | None, config: RenderConfig,
-               previous: int | None = None) -> tuple[np.ndarray, dict[str, object]]:
+               previous: int | None = None, frame_number: int | None = None,
+               held_opening: float | None = None) -> tuple[np.ndarray, dict[str, object]]:
     """Fill the target mouth interior where the target opens wider than the source frame.
 
     The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
     edge. With a non-empty ``index`` the interior is the nearest stored mouth (flag
     ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its index slot) unless that one is
-    less open than ``config.split_below`` of the target; then, when the source frame shows its own
-    interior, that interior split between the lips over a dark cavity (``"split"``, see ``jaw_split.py``);
-    otherwise it is synthesised (``"synthesised"``).
+    this frame's own (``frame_number``), held (within ``config.fill_full`` of ``held_opening``) and less open
+    than ``config.split_below`` of the target; then that
+    interior is split between the lips over a dark cavity (``"split"``, see ``jaw_split.py``); without an
+    index it is synthesised (``"synthesised"``).
 
     Args:
         rgb: ``(h, w, 3) float32`` warped face over ``box``.
@@ -95,6 +97,8 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
         index: the shot's mouth index, or None when the renderer was not prepared for a shot.
         config: fill settings.
         previous: the index slot the previous frame of the shot used (temporal coherence), or None.
+        frame_number: the frame's number (is the nearest stored mouth its own?), or None.
+        held_opening: the inner-lip area the shot's mouth holds throughout (IOD^2), None for a still.
 
     Returns:
         ``(rgb, flags)``: a new array when filled (else ``rgb`` itself) and ``{"mouth_fill": ...}``.
@@ -111,14 +115,17 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     if window[2] <= window[0] or window[3] <= window[1]:
         return rgb, {"mouth_fill": None}
     # the nearest stored mouth (kept from the previous frame while it stays nearly as close, so the teeth do
-    # not switch between source frames); one far less open than the target would be stretched: then the
-    # current frame's own interior is split between the lips, when it shows one
+    # not switch between source frames); when that is this frame's own mouth (a still) and far less open than
+    # the target, retrieving it would stretch it: its interior is split between the lips instead
     slot = None if index is None or index.empty else index.nearest(shape, previous, config.mouth_stickiness)
-    stretched = slot is None or index.openings[slot] < config.split_below * opening
-    if slot is not None and not stretched:
+    # the shot has no better mouth than this frame's own, and this frame holds it (a still or a held smile, not
+    # the peak of a syllable, whose wider target is speech the warp and retrieval carry)
+    own = (slot is not None and int(index.frames[slot]) == frame_number
+           and (held_opening is None or mouth_shape(src)[1] - held_opening <= config.fill_full))
+    if slot is not None and not (own and index.openings[slot] < config.split_below * opening):
         fill, number, slot = _retrieved(window, frame, src, dst, slot, index, config)
         flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": slot}
-    elif mouth_shape(src)[1] >= config.mouth_open:
+    elif own:
         fill = split_interior(window, frame, src, dst, _synthesised(window, frame, src, dst, config))
         flags = {"mouth_fill": MOUTH_SPLIT}
     else:
