@@ -18,6 +18,7 @@ from ned_core.analysis.regions import LIPS_OUTER, interocular_distance
 from ned_core.render.mouth_index import template_from_image
 
 CORNERS = (61, 291)  # mouth corners, subject's right then left
+LIP_MIDDLE = (13, 14)  # upper and lower inner lip at the middle
 NOSE_WINGS = (129, 358)  # outer edge of each nose wing, where the fold starts
 CHEEKS = (50, 280)  # the cheek's apple, below each eye
 START_DROP_IOD, FULL_DROP_IOD = 0.02, 0.08  # corner drop (target vs source, IOD): softening starts / is full
@@ -27,11 +28,16 @@ LIPS_CLEAR_IOD = 0.04  # the softening stays this far off the outer lip line
 DETAIL_SIGMA_IOD = 0.09  # scale of the shading removed: finer than this
 
 
+def _corner_height(landmarks: np.ndarray) -> float:
+    """Mouth corners above the middle of the lips' meeting line (a smile's upward curve), IOD, pose-normalised."""
+    pts = crop.apply_affine(template_from_image(landmarks), landmarks[list(CORNERS + LIP_MIDDLE)])
+    return float(0.5 * (pts[2, 1] + pts[3, 1]) - pts[:2, 1].mean())
+
+
 def corner_drop(src: np.ndarray, dst: np.ndarray) -> float:
-    """How far the target lowers the mouth corners against the source, IOD (mean of both; < 0 = raised)."""
-    t_src = crop.apply_affine(template_from_image(src), src[list(CORNERS)])
-    t_dst = crop.apply_affine(template_from_image(dst), dst[list(CORNERS)])
-    return float(np.mean(t_dst[:, 1] - t_src[:, 1]))
+    """How far the target lowers the mouth corners against the middle of the lips, compared with the source,
+    IOD (mean of both corners; < 0 = raised). An opening jaw moves both alike: no drop."""
+    return _corner_height(src) - _corner_height(dst)
 
 
 def relax_weight(src: np.ndarray, dst: np.ndarray) -> float:
