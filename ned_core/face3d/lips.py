@@ -10,12 +10,14 @@ where the edit removes the opening the units explain (jaw, parted lips, raised u
 opening closes with it; where the edit keeps or widens it (speech, surprise), or keeps the smile (the mouth corners stay up:
 a happy target on a smile with teeth), nothing changes. The inner lips
 meet halfway; the outer lip line follows with ``OUTER_SHARE`` of that motion, so the red of the lips
-stretches over the old opening rather than swelling.
+stretches over the old opening rather than swelling. While the actor talks the closing fades out (the
+opening is then the words', whose time course the director keeps): stills and silent stretches close.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
 
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER
 
@@ -27,6 +29,8 @@ OUTER_SHARE = 0.5  # how much of the inner lips' closing motion the outer lip li
 CLOSED_GAP = 0.02  # IOD: inner-lip gap of closed lips as the face mesh reads them (Grace Hopper's still: 0.018-0.021)
 GAP_EPS = 0.01  # IOD: expression gaps are compared as (target + eps) / (source + eps)
 CORNERS = (61, 291)
+SLOW_FRAMES = 12.0  # sigma (frames) of the slow component the closing follows: speech keeps its time course
+SPEECH_GAP = 0.015  # IOD: mean deviation of the inner-lip gap from its slow part at which a mouth counts as talking
 SMILE_KEPT, SMILE_GONE = 0.01, 0.035  # IOD the mouth corners come down: lips close not at all / fully
 
 
@@ -53,17 +57,24 @@ def close_unexplained_opening(rest: np.ndarray, source: np.ndarray, target: np.n
         ``OUTER_SHARE``.
     """
     rest_gap = _gap(np.asarray(rest, np.float64)[None])
-    src_expr = np.maximum(_gap(source) - rest_gap, 0.0)
-    dst_expr = np.maximum(_gap(target) - rest_gap, 0.0)
+    # the expression's share of the opening, slow: while the actor talks, a slowly varying gain on the opening
+    # (its time course kept, closures closed); in a still or a held expression, the whole opening
+    src_expr = gaussian_filter1d(np.maximum(_gap(source) - rest_gap, 0.0), SLOW_FRAMES, axis=0, mode="nearest")
+    dst_expr = gaussian_filter1d(np.maximum(_gap(target) - rest_gap, 0.0), SLOW_FRAMES, axis=0, mode="nearest")
     keep = np.minimum((dst_expr + GAP_EPS) / (src_expr + GAP_EPS), 1.0)
     observed = _gap(source) + _gap(unexplained)
     edited = _gap(target) + _gap(unexplained)
     wanted = CLOSED_GAP + keep * np.maximum(observed - CLOSED_GAP, 0.0)
     close = np.where(keep < 1.0, np.maximum(edited - np.maximum(wanted, np.minimum(observed, CLOSED_GAP)), 0.0), 0.0)
     # a smile that bares the teeth keeps them while the target keeps the smile (the corners stay up)
-    drop = np.mean(target[:, list(CORNERS), 1] - source[:, list(CORNERS), 1], axis=1)
+    drop = gaussian_filter1d(np.mean(target[:, list(CORNERS), 1] - source[:, list(CORNERS), 1], axis=1),
+                             SLOW_FRAMES, mode="nearest")
     t = np.clip((drop - SMILE_KEPT) / (SMILE_GONE - SMILE_KEPT), 0.0, 1.0)
-    half = 0.5 * close * (t * t * (3.0 - 2.0 * t))[:, None]  # (T, 9) how far each lip of a pair moves towards the other
+    # while the actor talks the opening is the words' (the director keeps their time course): the lips are
+    # closed over what a still or a silent stretch holds open, fading out with the speech's activity
+    fast = np.abs(observed - gaussian_filter1d(observed, SLOW_FRAMES, axis=0, mode="nearest"))
+    silent = 1.0 - np.clip(gaussian_filter1d(fast, 0.5 * SLOW_FRAMES, axis=0, mode="nearest") / SPEECH_GAP, 0.0, 1.0)
+    half = 0.5 * close * (t * t * (3.0 - 2.0 * t))[:, None] * silent  # (T, 9) how far each lip of a pair moves towards the other
     out = np.array(unexplained, np.float32, copy=True)
     for pairs, share in ((INNER_PAIRS, 1.0), (OUTER_PAIRS, OUTER_SHARE)):
         out[:, pairs[:, 0], 1] += share * half  # upper lip down

@@ -45,9 +45,9 @@ class RenderConfig:
             1.2 x 0.9 IOD around the mouth.
         colour_gain_range: (low, high) clamp on the per-channel gain of the colour match (current
             frame's lip-ring mean over the retrieved frame's, in linear light).
-        split_below: a retrieved interior less open (inner-lip area) than this share of the target's would be
-            stretched over it; the source frame's own interior is split between the lips instead (teeth move
-            with their lip, a dark cavity opens between; see ``jaw_split.py``).
+        split_below: when the nearest stored interior is the frame's own (a still) and less open (inner-lip
+            area) than this share of the target's, it would be stretched over it; it is split between the lips
+            instead (teeth move with their lip, a dark cavity opens between; see ``jaw_split.py``).
         seal_open: a target mouth whose inner-lip area (IOD^2) is below this (fading out up to twice it), and
             smaller than the source's by ``fill_start``..``fill_full``, is painted closed over the interior the
             warp squeezed into it (see ``lip_seal.py``; 0.014 is what the face mesh reads on closed lips).

@@ -4,7 +4,8 @@ The warp squeezes the source's open mouth into the target's thin inner-lip outli
 bright line of teeth between lips that should meet. Where the target mouth is (nearly) closed and the
 source's is open, the target inner-lip outline (grown a little over the teeth edge the warp carries
 along) is painted over with the surrounding lip colour (a smooth average of the warped lips above and
-below) and a soft shadow line where the lips meet, as closed lips look.
+below) and a soft shadow line where the lips meet, as closed lips look. Only the opening the shot holds
+throughout is sealed (the teeth of a held smile), not a mouth open for speech.
 """
 
 from __future__ import annotations
@@ -27,13 +28,22 @@ def _smooth(t: float) -> float:
     return t * t * (3.0 - 2.0 * t)
 
 
-def seal_weight(src_opening: float, dst_opening: float, config: RenderConfig) -> float:
+def seal_weight(src_opening: float, dst_opening: float, config: RenderConfig,
+                held_opening: float | None = None) -> float:
     """How much to seal (0..1): the target's inner-lip area (IOD^2) is below ``config.seal_open`` (fading out
     up to twice that) and smaller than the source's by at least ``config.fill_full`` (fading in from
-    ``config.fill_start``)."""
+    ``config.fill_start``), times the share of the source's opening (above closed lips, half of
+    ``config.seal_open``) that the shot holds throughout (``held_opening``: a low percentile of the shot's
+    openings; None = a still, all of it): teeth a smile shows throughout are sealed, a mouth open for a
+    syllable is left to the warp (painting it shut would cut the words' time course).
+    """
     shrunk = _smooth((src_opening - dst_opening - config.fill_start) / (config.fill_full - config.fill_start))
     closed = 1.0 - _smooth((dst_opening - config.seal_open) / max(config.seal_open, 1e-9))
-    return shrunk * closed
+    if held_opening is None:
+        return shrunk * closed
+    rest = 0.5 * config.seal_open
+    held = float(np.clip((held_opening - rest) / max(src_opening - rest, 1e-9), 0.0, 1.0))
+    return shrunk * closed * held
 
 
 def meeting_line(dst: np.ndarray) -> np.ndarray:

@@ -26,10 +26,12 @@ from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_sha
 from ned_core.render.topology import WarpMesh, face_width, warp_mesh
 from ned_core.render.warp import mesh_box, remap
 
+HELD_PERCENTILE = 10  # of a shot's mouth openings: what its mouth holds throughout (not speech)
+
 
 def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
                      config: RenderConfig, mouth_index: MouthIndex | None = None,
-                     previous_mouth: int | None = None) -> RenderedFace:
+                     previous_mouth: int | None = None, held_opening: float | None = None) -> RenderedFace:
     """Warp the source face from ``src`` to ``dst`` landmarks (see the module docstring).
 
     Args:
@@ -40,6 +42,8 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         config: renderer settings.
         mouth_index: the shot's mouth index (``None``: interiors are synthesised when needed).
         previous_mouth: the mouth-index slot the previous frame used (``flags["mouth_slot"]``), or None.
+        held_opening: the inner-lip area (IOD^2) the shot's mouth holds throughout (see
+            :func:`~ned_core.render.lip_seal.seal_weight`), None for a still.
 
     Returns:
         The :class:`RenderedFace` over the box the warp changed (the fade ring's box); ``flags``
@@ -56,8 +60,9 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     map_x, map_y, inside = warp_field(mesh, box, step, config.exact_pad * iod)
     map_x, map_y = rigid_eye_maps(map_x, map_y, box, src_xy, dst_xy, config.eye_feather * iod)
     rgb = remap(image, map_x, map_y)
-    rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth)
-    seal = seal_weight(mouth_shape(src_xy)[1], mouth_shape(dst_xy)[1], config)
+    rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
+                            frame_number, held_opening)
+    seal = seal_weight(mouth_shape(src_xy)[1], mouth_shape(dst_xy)[1], config, held_opening)
     rgb = seal_lips(rgb, box, dst_xy, seal)
     relax = relax_weight(src_xy, dst_xy)
     rgb = relax_smile(rgb, box, dst_xy, relax)
@@ -81,7 +86,8 @@ def _mesh_and_box(frame_number: int, frame_size: tuple[int, int], src_xy: np.nda
 
 
 def mouth_slot(frame_number: int, frame_size: tuple[int, int], src: np.ndarray, dst: np.ndarray,
-               config: RenderConfig, mouth_index: MouthIndex | None, previous_mouth: int | None = None) -> int | None:
+               config: RenderConfig, mouth_index: MouthIndex | None, previous_mouth: int | None = None,
+               held_opening: float | None = None) -> int | None:
     """The mouth-index slot :func:`render_mesh_warp` would retrieve for this frame (its ``flags["mouth_slot"]``),
     from the landmarks alone: no pixels are read or warped.
 
@@ -91,7 +97,7 @@ def mouth_slot(frame_number: int, frame_size: tuple[int, int], src: np.ndarray, 
     """
     src_xy, dst_xy = check_landmarks(frame_number, src, dst)
     _, box = _mesh_and_box(frame_number, frame_size, src_xy, dst_xy, config)
-    plan = plan_mouth(box, src_xy, dst_xy, mouth_index, config, previous_mouth)
+    plan = plan_mouth(box, src_xy, dst_xy, mouth_index, config, previous_mouth, frame_number, held_opening)
     return None if plan is None else plan.slot
 
 
@@ -107,6 +113,7 @@ class MeshWarpRenderer(FaceRenderer):
         self.config = config
         self._mouth_index: MouthIndex | None = None
         self._last_mouth: int | None = None
+        self._held_opening: float | None = None
 
     @property
     def mouth_index(self) -> MouthIndex | None:
@@ -115,13 +122,17 @@ class MeshWarpRenderer(FaceRenderer):
 
     def prepare(self, shot: ShotContext, index: MouthIndex | None = None) -> None:
         """Build the shot's mouth index (replacing the previous shot's), or take ``index``, built for this shot
-        and these settings before (a cached one)."""
+        and these settings before (a cached one), and read the opening its mouth holds throughout (the 10th
+        percentile of the frames' inner-lip areas)."""
         self._mouth_index = index if index is not None else build_mouth_index(shot, self.config)
         self._last_mouth = None
+        openings = [mouth_shape(lm)[1] for lm in np.asarray(shot.landmarks)]
+        self._held_opening = float(np.percentile(openings, HELD_PERCENTILE)) if openings else None
 
     def render(self, frame_number: int, frame: np.ndarray, src: np.ndarray, dst: np.ndarray) -> RenderedFace:
         """See :func:`render_mesh_warp`."""
-        rendered = render_mesh_warp(frame_number, frame, src, dst, self.config, self._mouth_index, self._last_mouth)
+        rendered = render_mesh_warp(frame_number, frame, src, dst, self.config, self._mouth_index, self._last_mouth,
+                                    self._held_opening)
         self._last_mouth = rendered.flags.get("mouth_slot")  # None after a frame without a retrieved mouth
         return rendered
 
@@ -129,4 +140,4 @@ class MeshWarpRenderer(FaceRenderer):
         """Step over a frame without rendering it: only the retrieved-mouth continuity moves on, exactly as
         :meth:`render` would move it (a render of part of a shot replays the frames before it this way)."""
         self._last_mouth = mouth_slot(frame_number, frame_size, src, dst, self.config, self._mouth_index,
-                                      self._last_mouth)
+                                      self._last_mouth, self._held_opening)

@@ -85,22 +85,27 @@ class MouthPlan:
         weight: how much of the target interior is filled (0..1], see :func:`fill_weight`.
         window: ``(x0, y0, x1, y1)`` frame pixels the fill covers (inside the warp's box).
         slot: the mouth-index slot retrieved, or None when the interior is split or synthesised.
+        split: the frame's own interior is split between the lips (``jaw_split.py``).
     """
 
     weight: float
     window: tuple[int, int, int, int]
     slot: int | None
+    split: bool = False
 
 
 def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray, index: MouthIndex | None,
-               config: RenderConfig, previous: int | None = None) -> MouthPlan | None:
+               config: RenderConfig, previous: int | None = None, frame_number: int | None = None,
+               held_opening: float | None = None) -> MouthPlan | None:
     """Whether, where and with which stored interior the mouth is filled; None when it is not.
 
     The retrieved slot is the nearest stored inner-lip shape, or ``previous`` (the slot the previous frame
     of the shot used) while it stays nearly as close (``config.mouth_stickiness``), so the teeth do not
-    switch between source frames from one frame to the next; a stored interior less open than
-    ``config.split_below`` of the target would be stretched, so none is retrieved then (the fill splits the
-    frame's own interior or synthesises one). The plan depends only on the landmarks, so a
+    switch between source frames from one frame to the next. When that slot is this frame's own mouth
+    (``frame_number``), held (within ``config.fill_full`` of ``held_opening``: a still or a held smile, not the
+    peak of a syllable, whose wider target is speech the warp and retrieval carry) and less open than
+    ``config.split_below`` of the target, retrieving it would stretch it: the plan splits it between the lips
+    instead. The plan depends only on the landmarks, so a
     render of part of a shot can replay the frames before it (see ``MeshWarpRenderer.advance``).
 
     Args:
@@ -109,6 +114,8 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
         index: the shot's mouth index, or None when the renderer was not prepared for a shot.
         config: fill settings.
         previous: the index slot the previous frame of the shot used, or None.
+        frame_number: the frame's number (is the nearest stored mouth its own?).
+        held_opening: the inner-lip area (IOD^2) the shot's mouth holds throughout, None for a still.
     """
     shape, opening = mouth_shape(dst)
     weight = fill_weight(mouth_shape(src)[1], opening, config)
@@ -122,21 +129,24 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     if window[2] <= window[0] or window[3] <= window[1]:
         return None
     slot = None if index is None or index.empty else index.nearest(shape, previous, config.mouth_stickiness)
-    if slot is not None and index.openings[slot] < config.split_below * opening:
-        slot = None
+    own = (slot is not None and int(index.frames[slot]) == frame_number
+           and (held_opening is None or mouth_shape(src)[1] - held_opening <= config.fill_full))
+    if own and index.openings[slot] < config.split_below * opening:
+        return MouthPlan(weight, window, None, split=True)
     return MouthPlan(weight, window, slot)
 
 
 def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,
                dst: np.ndarray, index: MouthIndex | None, config: RenderConfig,
-               previous: int | None = None) -> tuple[np.ndarray, dict[str, object]]:
+               previous: int | None = None, frame_number: int | None = None,
+               held_opening: float | None = None) -> tuple[np.ndarray, dict[str, object]]:
     """Fill the target mouth interior where the target opens wider than the source frame.
 
     The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
     edge. With a non-empty ``index`` the interior is the stored mouth :func:`plan_mouth` picks (flag
-    ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its index slot); when it picks none
-    and the source frame shows its own interior, that interior is split between the lips over a dark
-    cavity (``"split"``, see ``jaw_split.py``); otherwise it is synthesised (``"synthesised"``).
+    ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its index slot); when the plan splits,
+    this frame's own interior is split between the lips over a dark cavity (``"split"``, see
+    ``jaw_split.py``); otherwise it is synthesised (``"synthesised"``).
 
     Args:
         rgb: ``(h, w, 3) float32`` warped face over ``box``.
@@ -146,18 +156,20 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
         index: the shot's mouth index, or None when the renderer was not prepared for a shot.
         config: fill settings.
         previous: the index slot the previous frame of the shot used (temporal coherence), or None.
+        frame_number: the frame's number (is the nearest stored mouth its own?), or None.
+        held_opening: the inner-lip area the shot's mouth holds throughout (IOD^2), None for a still.
 
     Returns:
         ``(rgb, flags)``: a new array when filled (else ``rgb`` itself) and ``{"mouth_fill": ...}``.
     """
-    plan = plan_mouth(box, src, dst, index, config, previous)
+    plan = plan_mouth(box, src, dst, index, config, previous, frame_number, held_opening)
     if plan is None:
         return rgb, {"mouth_fill": None}
     window = plan.window
     if plan.slot is not None:
         fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config)
         flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": plan.slot}
-    elif mouth_shape(src)[1] >= config.mouth_open:
+    elif plan.split:
         fill = split_interior(window, frame, src, dst, _synthesised(window, frame, src, dst, config))
         flags = {"mouth_fill": MOUTH_SPLIT}
     else:

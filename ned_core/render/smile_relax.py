@@ -14,23 +14,30 @@ import cv2
 import numpy as np
 
 from ned_core.analysis import crop
-from ned_core.analysis.regions import interocular_distance
+from ned_core.analysis.regions import LIPS_OUTER, interocular_distance
 from ned_core.render.mouth_index import template_from_image
 
 CORNERS = (61, 291)  # mouth corners, subject's right then left
+LIP_MIDDLE = (13, 14)  # upper and lower inner lip at the middle
 NOSE_WINGS = (129, 358)  # outer edge of each nose wing, where the fold starts
 CHEEKS = (50, 280)  # the cheek's apple, below each eye
 START_DROP_IOD, FULL_DROP_IOD = 0.02, 0.08  # corner drop (target vs source, IOD): softening starts / is full
 FOLD_SOFTEN, CHEEK_SOFTEN = 1.0, 0.9  # share of the fine shading removed at full drop
 FOLD_WIDTH_IOD, CHEEK_RADIUS_IOD = 0.12, 0.2
+LIPS_CLEAR_IOD = 0.04  # the softening stays this far off the outer lip line
 DETAIL_SIGMA_IOD = 0.09  # scale of the shading removed: finer than this
 
 
+def _corner_height(landmarks: np.ndarray) -> float:
+    """Mouth corners above the middle of the lips' meeting line (a smile's upward curve), IOD, pose-normalised."""
+    pts = crop.apply_affine(template_from_image(landmarks), landmarks[list(CORNERS + LIP_MIDDLE)])
+    return float(0.5 * (pts[2, 1] + pts[3, 1]) - pts[:2, 1].mean())
+
+
 def corner_drop(src: np.ndarray, dst: np.ndarray) -> float:
-    """How far the target lowers the mouth corners against the source, IOD (mean of both; < 0 = raised)."""
-    t_src = crop.apply_affine(template_from_image(src), src[list(CORNERS)])
-    t_dst = crop.apply_affine(template_from_image(dst), dst[list(CORNERS)])
-    return float(np.mean(t_dst[:, 1] - t_src[:, 1]))
+    """How far the target lowers the mouth corners against the middle of the lips, compared with the source,
+    IOD (mean of both corners; < 0 = raised). An opening jaw moves both alike: no drop."""
+    return _corner_height(src) - _corner_height(dst)
 
 
 def relax_weight(src: np.ndarray, dst: np.ndarray) -> float:
@@ -58,8 +65,13 @@ def _masks(dst: np.ndarray, box: tuple[int, int, int, int], iod: float) -> np.nd
         r = max(1, round(CHEEK_RADIUS_IOD * iod))
         cv2.circle(cheek, (int(c[0]), int(c[1])), r * 16, 1.0, -1, cv2.LINE_AA, 4)
     soft = max(1.0, 0.04 * iod)
-    return np.maximum(FOLD_SOFTEN * cv2.GaussianBlur(fold, (0, 0), soft),
-                      CHEEK_SOFTEN * cv2.GaussianBlur(cheek, (0, 0), 2 * soft))
+    # the lips keep their outline (the face mesh reads the mouth opening from it: speech stays readable)
+    lips = np.zeros_like(fold)
+    cv2.fillPoly(lips, [np.round((dst[list(LIPS_OUTER)] - (x0, y0)) * 16).astype(np.int32)], 1.0, cv2.LINE_8, 4)
+    grow = 2 * max(1, round(LIPS_CLEAR_IOD * iod)) + 1
+    lips = cv2.GaussianBlur(cv2.dilate(lips, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow))), (0, 0), soft)
+    return (1.0 - lips) * np.maximum(FOLD_SOFTEN * cv2.GaussianBlur(fold, (0, 0), soft),
+                                     CHEEK_SOFTEN * cv2.GaussianBlur(cheek, (0, 0), 2 * soft))
 
 
 def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, weight: float) -> np.ndarray:

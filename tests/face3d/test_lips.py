@@ -41,3 +41,17 @@ def test_a_smile_with_teeth_made_sad_closes_a_wider_one_opens_nothing():
     np.testing.assert_array_equal(close_unexplained_opening(rest, source, wider, unexplained), unexplained)
     kept_smile = _faces(0.0, 0.0)  # happy: the corners stay up, the teeth stay
     np.testing.assert_array_equal(close_unexplained_opening(rest, source, kept_smile, unexplained), unexplained)
+
+
+def test_while_the_actor_talks_the_words_keep_their_opening():
+    rest = load_mean_face().astype(np.float64)
+    frames = 48
+    syllables = 0.06 * (1.0 + np.sin(np.arange(frames) * 2 * np.pi / 6.0))  # opening 0..0.12 IOD, 4 Hz at 24 fps
+    source = np.concatenate([_faces(g, 0.0) for g in 0.07 + syllables])
+    target = np.concatenate([_faces(g, 0.1) for g in syllables])  # the smile's held opening removed, speech kept
+    unexplained = np.zeros_like(source, dtype=np.float32)
+    unexplained[:, INNER_PAIRS[:, 1], 1] = 0.02
+    moved = close_unexplained_opening(rest, source, target, unexplained) - unexplained
+    assert np.abs(moved).max() < 0.005  # talking: no closing on top of the director's
+    still = close_unexplained_opening(rest, source[:1], target[:1], unexplained[:1]) - unexplained[:1]
+    assert np.abs(still).max() > 0.01  # the same face held still: its lips close
