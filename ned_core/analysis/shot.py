@@ -99,7 +99,8 @@ class ShotAnalysis:
         return [r for r in self.shot_ranges() if r[0] not in with_face]
 
     def require_faces(self) -> None:
-        """Raise NoFaceInShotError naming every shot (and its frame range) without a face."""
+        """Raise NoFaceInShotError naming every shot (and its frame range) without a face (a render calls it
+        when its frames hold no face at all)."""
         empty = self.faceless_shots()
         if empty:
             names = ", ".join(f"shot {s} (frames {a}-{b})" for s, a, b in empty)

@@ -138,19 +138,11 @@ def fit_tracks(analysis: ShotAnalysis, model: FaceModel, config: NedConfig) -> d
 
 
 def analyze_and_fit(source: PlateSource, config: NedConfig, models: FaceMeshModels | None = None,
-                    model: FaceModel | None = None, progress: ProgressCallback | None = None,
-                    require_faces: bool = False) -> ShotFit:
-    """Stages 1-3: analysis (cached) and the expression fit of every track.
-
-    Raises:
-        NoFaceInShotError: ``require_faces`` and a shot among ``source``'s frames holds no face (the message
-            names its frame range).
-    """
+                    model: FaceModel | None = None, progress: ProgressCallback | None = None) -> ShotFit:
+    """Stages 1-3: analysis (cached) and the expression fit of every track."""
     models = models or FaceMeshModels.load(config=config.analysis)
     model = model or EmbeddedFaceModel.from_mean_face(config.fit)
     analysis, hit, source_hash = analyze_source(source, config, models, progress)
-    if require_faces:
-        analysis.require_faces()
     timer = StageTimer("fit", len(analysis.tracks), progress)
     fits = {}
     for tid, fit in fit_tracks(analysis, model, config).items():

@@ -168,15 +168,19 @@ def check_face_choice(request: RenderRequest) -> None:
 
 
 def _tracks(shot, request: RenderRequest, source: PlateSource, store: ModelStore) -> list[TrackAnalysis]:
-    """The tracks to edit: every track for ``"all"``, a character's tracks, else the asked (or default) one;
-    none without a face (an error when an id was asked for)."""
+    """The tracks to edit: every track for ``"all"``, a character's tracks, else the asked (or default) one.
+
+    Raises:
+        NoFaceTrackError: an id was asked for and the frames hold no face at all.
+        NoFaceInShotError: the frames hold no face at all (the message names the shots' frame ranges).
+    """
     if not shot.analysis.tracks:
         asked = [f"{name} {value}" for name, value in (("track", request.track), ("character", request.character))
                  if isinstance(value, int)]
         if asked:
             raise NoFaceTrackError(f"no {asked[0]}: no face found in frames "
                                    f"{frame_list(tuple(shot.analysis.frames.tolist()))} of {request.source}")
-        return []
+        shot.analysis.require_faces()
     if ALL_FACES in (request.track, request.character):
         return list(shot.analysis.tracks)
     if request.character is not None:
@@ -236,7 +240,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         face_model = EmbeddedFaceModel.from_mean_face(config.fit)
         check_schedule_units(schedule, face_model.channel_names, "embedded")
         director = make_director(request, config, models)
-        shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress, require_faces=True)
+        shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
         timings["analysis+fit"] = time.perf_counter() - started
         tracks = _tracks(shot, request, source, store)
         layered = ALL_FACES in (request.track, request.character)  # a layer per face, even when the range holds one
@@ -255,8 +259,9 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
             dst = target_landmarks(face_model, fit, directed, track.landmarks)
             faces.append(_Face(int(track.track.track_id), FrameRenderer(config, source, track),
                                {int(f): (track.landmarks[i], dst[i]) for i, f in enumerate(track.track.frames)}))
-        if not faces:
-            warnings.append("no face found in the shot: every plate is transparent")
+        # a cutaway without a face inside a range with faces is normal editorial: transparent plates, said once
+        warnings += [f"no face in shot {s} (frames {a}-{b}): transparent plates"
+                     for s, a, b in shot.analysis.faceless_shots()]
         timer = StageTimer("render", len(info.frames), progress, already=len(skip_frames & set(info.frames)))
         outputs = OptionalOutputs()
         emitter = _Emitter(request, info, config, params, on_frame, timer, outputs)

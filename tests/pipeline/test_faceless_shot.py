@@ -1,4 +1,5 @@
-"""A shot without a face is bad input for a render: a clear error naming its frames, nothing written (issue 11)."""
+"""A shot without a face: alone it is bad input for a render (a clear error naming its frames, nothing written);
+inside a range with faces it is a cutaway (transparent plates and a warning naming it) (issue 11)."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ def test_render_names_the_shot_without_a_face(tmp_path, mesh_models, analysis_co
     frames[24:] = np.flip(frames[24:, :40, :80].repeat(6, axis=1).repeat(4, axis=2), axis=1)  # no face: a texture
     write_png_sequence(frames, tmp_path / "src", "shot", 1)
     out = tmp_path / "out"
-    request = RenderRequest(source=str(tmp_path / "src" / "shot.####.png"), out_dir=str(out), emotion="happy")
+    source = str(tmp_path / "src" / "shot.####.png")
+    config = NedConfig(analysis=analysis_config, cache_dir=None)
     with pytest.raises(NoFaceInShotError, match=r"shot 1 \(frames 25-48\)"):
-        render_shot(request, NedConfig(analysis=analysis_config, cache_dir=None), models=mesh_models)
+        render_shot(RenderRequest(source=source, out_dir=str(out), emotion="happy", frames="25-48"), config,
+                    models=mesh_models)
     assert not out.exists() or not list(out.glob("*.exr"))
-    # the range with the face renders
-    summary = render_shot(RenderRequest(source=request.source, out_dir=str(out), emotion="happy", frames="1-24"),
-                          NedConfig(analysis=analysis_config, cache_dir=None), models=mesh_models)
-    assert len(summary.plates) == 24 and summary.no_face_frames == ()
+    # the whole range renders: the face edited in shot 0, the faceless shot 1 transparent and named
+    summary = render_shot(RenderRequest(source=source, out_dir=str(out), emotion="happy"), config, models=mesh_models)
+    assert len(summary.plates) == 48 and set(summary.no_face_frames) == set(range(25, 49))
+    assert "no face in shot 1 (frames 25-48): transparent plates" in summary.warnings

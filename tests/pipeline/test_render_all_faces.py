@@ -6,7 +6,7 @@ import numpy as np
 import OpenImageIO as oiio
 import pytest
 
-from ned_core.exceptions import NoFaceTrackError, RenderJobError
+from ned_core.exceptions import NoFaceInShotError, NoFaceTrackError, RenderJobError
 
 BASE = ("R", "G", "B", "A", "facemask.A")
 
@@ -96,5 +96,5 @@ def test_an_asked_id_in_a_shot_without_faces_names_the_range(render, tmp_path):
     for field in ("track", "character"):
         with pytest.raises(NoFaceTrackError, match=f"no {field} 2: no face found in frames 1 of .*blank.png"):
             render(blank, tmp_path / "out", emotion="happy", **{field: 2})
-    summary = render(blank, tmp_path / "out", emotion="happy", track="all")  # all: transparent plates, a warning
-    assert summary.tracks == () and "no face found" in summary.warnings[0]
+    with pytest.raises(NoFaceInShotError, match=r"no face found in shot 0 \(frames 1-1\)"):  # all: nothing to edit
+        render(blank, tmp_path / "out", emotion="happy", track="all")
