@@ -9,6 +9,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ned_core.analysis.config import AnalysisConfig
+from ned_core.analysis.cuts import DISSOLVE_LAG
 from ned_core.analysis.signature import face_shape, signature_distance
 from ned_core.analysis.ssd import iou
 from ned_core.analysis.tracklets import bridge_gaps, drop_overlaps, join_tracklets
@@ -77,7 +78,8 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
         config: tracking thresholds.
 
     The tracklets this gives are then joined per face and shot, duplicates folded and short gaps
-    bridged (``tracklets.join_tracklets``, ``tracklets.bridge_gaps``).
+    bridged (``tracklets.join_tracklets``, ``tracklets.bridge_gaps``); a track lying wholly within a
+    dissolve (a face fading in or out) is dropped.
 
     Returns:
         Tracks with at least ``config.min_track_frames`` frames, ids 0, 1, ... in order of first
@@ -130,8 +132,18 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     joined = drop_overlaps(join_tracklets([b.build(k) for k, b in enumerate(builders)], config))
     flat = frozenset(f.frame for f in per_frame if f.flat)
     bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined])  # observed beats interpolated
-    kept = [t for t in bridged if len(t.frames) >= config.min_track_frames]
+    ghosts = _dissolve_frames(per_frame)  # a face fading in or out over a dissolve is not a track of its own
+    kept = [t for t in bridged if len(t.frames) >= config.min_track_frames and not set(t.frames.tolist()) <= ghosts]
     return [replace(t, track_id=new_id) for new_id, t in enumerate(kept)]
+
+
+def _dissolve_frames(per_frame: Sequence[FrameFaces]) -> set[int]:
+    """Frame numbers within ``cuts.DISSOLVE_LAG`` rows of a shot that starts with a dissolve."""
+    out: set[int] = set()
+    for row, f in enumerate(per_frame):
+        if f.shot_start == "dissolve":
+            out.update(g.frame for g in per_frame[max(row - DISSOLVE_LAG, 0): row + DISSOLVE_LAG + 1])
+    return out
 
 
 def default_track(tracks: Sequence[FaceTrack], frame_size: tuple[int, int]) -> FaceTrack:

@@ -72,3 +72,18 @@ def test_a_movie_sub_range_keeps_ids(editorial, tmp_path, analysis_config, mesh_
     second = max((t for t in whole.tracks if t.track.shot == 1), key=lambda t: len(t.track.frames))
     part = fit(str(movie), f"{FIRST + 40}-{FIRST + 50}", config, mesh_models, face_model, start_frame=FIRST)
     assert part.cache_hit and [t.track.track_id for t in part.analysis.tracks] == [second.track.track_id]
+
+
+def test_render_of_a_sub_range_finds_the_listed_track(sequence, tmp_path, analysis_config, mesh_models, face_model):
+    from ned_core.pipeline.render_job import render_shot
+    from ned_core.pipeline.request import RenderRequest
+
+    config = NedConfig(analysis=analysis_config, cache_dir=tmp_path / "cache")
+    pattern = str(sequence / "shot.####.png")
+    whole = fit(pattern, None, config, mesh_models, face_model).analysis
+    listed = max((t for t in whole.tracks if t.track.shot == 4), key=lambda t: len(t.track.frames))
+    first = int(listed.track.frames[0]) + 2
+    request = RenderRequest(source=pattern, out_dir=str(tmp_path / "out"), emotion="happy",
+                            frames=f"{first}-{first + 5}", track=listed.track.track_id)
+    summary = render_shot(request, config, models=mesh_models)
+    assert summary.track == listed.track.track_id and len(summary.plates) == 6 and summary.no_face_frames == ()
