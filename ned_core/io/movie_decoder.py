@@ -49,8 +49,10 @@ class MovieDecoder(Protocol):
     decoded: int  # frames decoded since open: shows how much work seeks and reads cost
     lost: dict[int, float]  # frame index -> time (s): damaged frames replaced by the frame before them
 
-    def frame(self, index: int, where: str) -> RawFrame:
-        """Decode frame ``index`` as RGB in the file's colour space; ``where`` labels errors."""
+    def frame(self, index: int, where: str, box: tuple[int, int, int, int] | None = None) -> RawFrame:
+        """Decode frame ``index`` as RGB in the file's colour space, whole or only ``box`` ``(x0, y0, x1, y1)``
+        (inside the frame, exclusive; the frame's size is checked against the probe first); ``where`` labels
+        errors."""
 
     def frame8(self, index: int, where: str) -> np.ndarray | None:
         """Frame ``index`` as the ``(H, W, 3) uint8`` that ``frame`` scales to 0-1, or None when the backend

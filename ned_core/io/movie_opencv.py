@@ -11,7 +11,7 @@ import numpy as np
 from ned_core.exceptions import FrameReadError, UnsupportedFormatError
 from ned_core.io.exr_metadata import fps_fraction
 from ned_core.io.movie_decoder import MovieProbe
-from ned_core.io.plate_source import RawFrame
+from ned_core.io.plate_source import RawFrame, check_size
 
 #: OpenCV's own FFmpeg prints its log lines around our one-line errors unless told not to (-8 = quiet).
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
@@ -42,8 +42,8 @@ class OpenCvDecoder:
         self.lost: dict[int, float] = {}  # OpenCV's FFmpeg conceals damaged frames itself
         self._next = 0
 
-    def frame(self, index: int, where: str) -> RawFrame:
-        """Decode frame ``index`` (0-based) to RGB in the file's colour space, 0-1 float32."""
+    def frame(self, index: int, where: str, box: tuple[int, int, int, int] | None = None) -> RawFrame:
+        """Decode frame ``index`` (0-based) to RGB in the file's colour space, 0-1 float32, whole or ``box``."""
         if index != self._next:
             self._capture.set(cv2.CAP_PROP_POS_FRAMES, index)
         ok, bgr = self._capture.read()
@@ -52,6 +52,9 @@ class OpenCvDecoder:
             raise FrameReadError(f"{where}: OpenCV cannot decode the frame")
         self.decoded += 1
         self._next = index + 1
+        if box is not None:
+            check_size((bgr.shape[1], bgr.shape[0]), (self.probe.width, self.probe.height), where)
+            bgr = bgr[box[1]:box[3], box[0]:box[2]]
         rgb = np.ascontiguousarray(bgr[..., ::-1], dtype=np.float32)
         rgb *= np.float32(1.0 / 255.0)
         return RawFrame(rgb=rgb, alpha=None, straight_alpha=False)

@@ -19,7 +19,7 @@ from ned_core.exceptions import (
 from ned_core.io.demuxers import open_movie_container
 from ned_core.io.movie_decoder import MovieProbe
 from ned_core.io.movie_timing import FIELD_ORDERS, conform_map, nominal_rate
-from ned_core.io.plate_source import RawFrame
+from ned_core.io.plate_source import RawFrame, check_size
 
 #: Decode forward instead of seeking when the wanted frame is at most this many frames ahead.
 FORWARD_DECODE_LIMIT = 48
@@ -145,16 +145,22 @@ class PyAVDecoder:
                           pixel_type="uint16" if self._deep else "uint8", channels=(1 if grey else 3) + alpha,
                           field_order=FIELD_ORDERS.get(ctx.field_order), variable_rate=self._conform is not None)
 
-    def frame(self, index: int, where: str) -> RawFrame:
-        """Decode frame ``index`` (0-based) to RGB in the file's colour space, 0-1 float32.
+    def frame(self, index: int, where: str, box: tuple[int, int, int, int] | None = None) -> RawFrame:
+        """Decode frame ``index`` (0-based) to RGB in the file's colour space, 0-1 float32, whole or only ``box``
+        (only the box is scaled to float; the size of the picture is checked against the probe first).
 
         In a variable-frame-rate movie, frame ``index`` is the picture shown at ``index / fps`` (see
         :mod:`ned_core.io.movie_timing`).
         """
         picture = self._shown(index, where)
         if picture is None:
-            return self._black()
-        pixels = self._convert(picture).astype(np.float32)
+            return self._black(box)
+        if box is not None:
+            check_size((picture.width, picture.height), (self.probe.width, self.probe.height), where)
+        pixels = self._convert(picture)
+        if box is not None:
+            pixels = pixels[box[1]:box[3], box[0]:box[2]]
+        pixels = pixels.astype(np.float32)
         pixels *= np.float32(1.0 / (65535.0 if self._deep else 255.0))
         rgb = np.ascontiguousarray(pixels[..., :3])
         alpha = np.ascontiguousarray(pixels[..., 3]) if pixels.shape[2] == 4 else None
@@ -241,9 +247,10 @@ class PyAVDecoder:
                                 src_color_range=ColorRange.JPEG if full else ColorRange.MPEG,
                                 dst_color_range=ColorRange.JPEG, interpolation=_SCALE_FLAGS)
 
-    def _black(self) -> RawFrame:
-        """The stand-in for a lost first frame (no earlier frame to hold)."""
-        rgb = np.zeros((self.probe.height, self.probe.width, 3), np.float32)
+    def _black(self, box: tuple[int, int, int, int] | None = None) -> RawFrame:
+        """The stand-in for a lost first frame (no earlier frame to hold), whole or ``box``."""
+        x0, y0, x1, y1 = box or (0, 0, self.probe.width, self.probe.height)
+        rgb = np.zeros((y1 - y0, x1 - x0, 3), np.float32)
         alpha = np.ones(rgb.shape[:2], np.float32) if self.probe.channels in (2, 4) else None
         return RawFrame(rgb=rgb, alpha=alpha, straight_alpha=True)
 

@@ -121,6 +121,13 @@ def crop_frame(frame: Frame, window: tuple[int, int, int, int], where: str = "")
     return Frame(frame.number, np.ascontiguousarray(frame.rgb[y0:y1, x0:x1]), alpha, (x0, y0))
 
 
+def check_size(got: tuple[int, int], shot: tuple[int, int], where: str) -> None:
+    """Raises FrameReadError when a decoded frame's ``(width, height)`` differs from the shot's."""
+    if tuple(got) != tuple(shot):
+        raise FrameReadError(f"{where}: frame is {got[0]}x{got[1]} but the shot is {shot[0]}x{shot[1]} "
+                             "(size of its first frame)")
+
+
 def parse_frame_range(text: str) -> tuple[int, ...]:
     """Frame numbers of a fileseq range (``"1001-1100"``, ``"1-50x2,60"``), ascending and unique.
 
@@ -177,16 +184,23 @@ class PlateSource(abc.ABC):
         Args:
             number: the frame number.
             window: ``(x0, y0, x1, y1)`` (exclusive) to colour-manage only that part of the frame (the
-                file is still decoded whole); clipped to the frame. None = the whole frame.
+                file is still decoded whole; movies scale only the window to float); clipped to the frame.
+                None = the whole frame.
 
         Raises:
             FrameRangeError: ``number`` is not one of :attr:`PlateInfo.frames`.
             FrameReadError: The frame cannot be decoded, or its size or alpha differs from the shot's.
             SourceClosedError: The source was closed.
         """
-        raw = self._decode_checked(number)
-        part = Frame(number, raw.rgb, raw.alpha) if window is None else crop_frame(
-            Frame(number, raw.rgb, raw.alpha), window, self._where(number))
+        box = None if window is None else clip_window(window, (self.info.width, self.info.height),
+                                                      self._where(number))
+        raw = None if box is None else self._decode_box(self._checked_number(number), box)
+        if raw is not None:  # the decoder scaled only the window to float
+            part = Frame(number, raw.rgb, raw.alpha, box[:2])
+        else:
+            raw = self._decode_checked(number)
+            part = Frame(number, raw.rgb, raw.alpha) if box is None else crop_frame(
+                Frame(number, raw.rgb, raw.alpha), box, self._where(number))
         rgb = self.colour.to_working(part.rgb, self.info.colourspace, inplace=True)
         if part.alpha is not None and raw.straight_alpha:
             rgb *= part.alpha[..., None]
@@ -230,10 +244,7 @@ class PlateSource(abc.ABC):
         return number
 
     def _check_size(self, pixels: np.ndarray, number: int) -> None:
-        height, width = pixels.shape[:2]
-        if (width, height) != (self.info.width, self.info.height):
-            raise FrameReadError(f"{self._where(number)}: frame is {width}x{height} but the shot is "
-                                 f"{self.info.width}x{self.info.height} (size of its first frame)")
+        check_size((pixels.shape[1], pixels.shape[0]), (self.info.width, self.info.height), self._where(number))
 
     def close(self) -> None:
         """Release files and decoders; further reads raise :class:`SourceClosedError`."""
@@ -254,6 +265,11 @@ class PlateSource(abc.ABC):
     @abc.abstractmethod
     def _decode(self, number: int) -> RawFrame:
         """Decode frame ``number`` (known to be in the shot) in the source colour space."""
+
+    def _decode_box(self, number: int, box: tuple[int, int, int, int]) -> RawFrame | None:
+        """Only ``box`` (clipped, exclusive) of frame ``number``, size checked by the decoder, or None when the
+        source decodes whole frames only (then :meth:`read` crops)."""
+        return None
 
     def _decode8(self, number: int) -> np.ndarray | None:
         """Frame ``number`` as ``(H, W, 3) uint8`` straight from an 8-bit decoder without alpha, or None (then

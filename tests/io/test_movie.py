@@ -56,6 +56,17 @@ def test_display8_of_an_8_bit_movie_is_the_decoded_pixels_read_once(movie, numbe
             assert source.decoded == decoded
 
 
+@pytest.mark.parametrize("backend", ["pyav", "opencv"])
+def test_a_window_read_equals_the_same_part_of_the_whole_frame(movie, backend):
+    with open_movie(movie, None, ColourTransforms(), backend=backend) as source:
+        whole = source.read(7)
+        part = source.read(7, (50, -4, 80, 20))  # clipped to the 64x48 frame
+        assert part.origin == (50, 0) and part.rgb.shape == (20, 14, 3)
+        np.testing.assert_array_equal(part.rgb, whole.rgb[0:20, 50:64])
+        with pytest.raises(FrameRangeError, match="lies outside the 64x48 frame"):
+            source.read(7, (70, 0, 90, 10))
+
+
 def test_start_frame_frames_and_start_timecode(movie, numbered_image):
     with open_plates(movie, start_frame=1001) as source:
         assert source.info.frames == tuple(range(1001, 1061))
