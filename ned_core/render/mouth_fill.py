@@ -78,7 +78,9 @@ def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.n
 def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,
                dst: np.ndarray, index: MouthIndex | None, config: RenderConfig,
                previous: int | None = None, frame_number: int | None = None,
-               held_opening: float | None = None) -> tuple[np.ndarray, dict[str, object]]:
+               held_opening: float | None = None,
+               mouths: tuple[tuple[np.ndarray, float], tuple[np.ndarray, float]] | None = None,
+               ) -> tuple[np.ndarray, dict[str, object]]:
     """Fill the target mouth interior where the target opens wider than the source frame.
 
     The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
@@ -99,12 +101,13 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
         previous: the index slot the previous frame of the shot used (temporal coherence), or None.
         frame_number: the frame's number (is the nearest stored mouth its own?), or None.
         held_opening: the inner-lip area the shot's mouth holds throughout (IOD^2), None for a still.
+        mouths: :func:`mouth_shape` of ``src`` and ``dst`` when already computed, else None.
 
     Returns:
         ``(rgb, flags)``: a new array when filled (else ``rgb`` itself) and ``{"mouth_fill": ...}``.
     """
-    shape, opening = mouth_shape(dst)
-    weight = fill_weight(mouth_shape(src)[1], opening, config)
+    (_, src_opening), (shape, opening) = mouths or (mouth_shape(src), mouth_shape(dst))
+    weight = fill_weight(src_opening, opening, config)
     if weight <= 0.0:
         return rgb, {"mouth_fill": None}
     bx0, by0, bx1, by1 = box
@@ -121,7 +124,7 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     # the shot has no better mouth than this frame's own, and this frame holds it (a still or a held smile, not
     # the peak of a syllable, whose wider target is speech the warp and retrieval carry)
     own = (slot is not None and int(index.frames[slot]) == frame_number
-           and (held_opening is None or mouth_shape(src)[1] - held_opening <= config.fill_full))
+           and (held_opening is None or src_opening - held_opening <= config.fill_full))
     if slot is not None and not (own and index.openings[slot] < config.split_below * opening):
         fill, number, slot = _retrieved(window, frame, src, dst, slot, index, config)
         flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": slot}
