@@ -89,8 +89,7 @@ def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, 
     average = cv2.GaussianBlur(sub * known[:, :, None], (0, 0), sigma) / np.maximum(spread, 1e-6)[:, :, None]
     filled = np.where(known[:, :, None] > 0, sub, average)  # the lips above and below, smoothly across the hole
     shadow = np.zeros(sub.shape[:2], np.float32)
-    # the shadow stops short of the corners, which the warp already shades (a line drawn into them overshoots)
-    cv2.polylines(shadow, [line[1:-1]], False, 1.0, max(1, round(LINE_IOD * iod)), cv2.LINE_AA, 4)
+    cv2.polylines(shadow, [line], False, 1.0, max(1, round(LINE_IOD * iod)), cv2.LINE_AA, 4)
     shadow = cv2.GaussianBlur(shadow, (0, 0), max(0.8, LINE_IOD * iod))
     shadow = shadow / max(float(shadow.max()), 1e-6)
     painted = filled * (1.0 - (1.0 - LINE_SHADE) * shadow)[:, :, None]
