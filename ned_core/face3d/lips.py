@@ -56,6 +56,12 @@ def close_unexplained_opening(rest: np.ndarray, source: np.ndarray, target: np.n
         corners come down ``SMILE_GONE``), the pair meeting halfway, the outer lip line following with
         ``OUTER_SHARE``.
     """
+    # a smile that bares the teeth keeps them while the target keeps the smile (the corners stay up)
+    drop = gaussian_filter1d(np.mean(target[:, list(CORNERS), 1] - source[:, list(CORNERS), 1], axis=1),
+                             SLOW_FRAMES, mode="nearest")
+    t = np.clip((drop - SMILE_KEPT) / (SMILE_GONE - SMILE_KEPT), 0.0, 1.0)
+    if not t.any():
+        return np.asarray(unexplained, np.float32)
     rest_gap = _gap(np.asarray(rest, np.float64)[None])
     # the expression's share of the opening, slow: while the actor talks, a slowly varying gain on the opening
     # (its time course kept, closures closed); in a still or a held expression, the whole opening
@@ -66,10 +72,8 @@ def close_unexplained_opening(rest: np.ndarray, source: np.ndarray, target: np.n
     edited = _gap(target) + _gap(unexplained)
     wanted = CLOSED_GAP + keep * np.maximum(observed - CLOSED_GAP, 0.0)
     close = np.where(keep < 1.0, np.maximum(edited - np.maximum(wanted, np.minimum(observed, CLOSED_GAP)), 0.0), 0.0)
-    # a smile that bares the teeth keeps them while the target keeps the smile (the corners stay up)
-    drop = gaussian_filter1d(np.mean(target[:, list(CORNERS), 1] - source[:, list(CORNERS), 1], axis=1),
-                             SLOW_FRAMES, mode="nearest")
-    t = np.clip((drop - SMILE_KEPT) / (SMILE_GONE - SMILE_KEPT), 0.0, 1.0)
+    if not close.any():
+        return np.asarray(unexplained, np.float32)
     # while the actor talks the opening is the words' (the director keeps their time course): the lips are
     # closed over what a still or a silent stretch holds open, fading out with the speech's activity
     fast = np.abs(observed - gaussian_filter1d(observed, SLOW_FRAMES, axis=0, mode="nearest"))
