@@ -120,14 +120,22 @@ class EmbeddedFaceModel:
         Raises:
             ExpressionShapeError: ``expression`` is not ``(T, K)`` for the fit's ``T`` or holds NaN/inf.
         """
+        faces = self.shapes(fit.identity, self.check_expression(fit, expression))
+        if include_unexplained:
+            faces = faces + fit.unexplained
+        return fit.pose.apply(faces).astype(np.float32)
+
+    def check_expression(self, fit: FitResult, expression: np.ndarray | None) -> np.ndarray:
+        """``expression`` (None: ``fit.expression``) as an array, checked to be finite ``(T, K)`` for the fit.
+
+        Raises:
+            ExpressionShapeError: wrong shape for the fit's ``T`` and this model's ``K``, or NaN/inf.
+        """
         expr = fit.expression if expression is None else np.asarray(expression)
         want = (len(fit.pose), len(self.channel_names))
         if expr.shape != want or not np.all(np.isfinite(expr)):
             raise ExpressionShapeError(f"expression: expected finite {want} activations, got {expr.shape}")
-        faces = self.shapes(fit.identity, expr)
-        if include_unexplained:
-            faces = faces + fit.unexplained
-        return fit.pose.apply(faces).astype(np.float32)
+        return expr
 
 
 def _check_landmarks(landmarks: np.ndarray) -> np.ndarray:

@@ -1,17 +1,17 @@
 """Closing the lips over an opening the edit takes away (the teeth of a broad smile made sad).
 
 A smile that bares the teeth parts the lips by much more than the fitted units explain (the upper lip is
-retracted over the teeth); the model and its unexplained detail together reproduce that opening. Re-posing
-the face with another expression changes only the model's part, so a smiling still made sad keeps a slot of
-teeth between lips that should meet. Here each inner-lip pair's observed opening above a closed mouth
+retracted over the teeth); the model and its unexplained detail together reproduce that opening. Re-posing the
+face with another expression changes only the model's part, so a smiling still made sad keeps a slot of teeth
+between lips that should meet. Here each inner-lip pair's observed opening above a closed mouth
 (``CLOSED_GAP``, what the face mesh reports on closed lips) shrinks in proportion to the expression's own
 share of the opening (the model's gap above its rest shape, ``(target + eps) / (source + eps)``, at most 1):
-where the edit removes the opening the units explain (jaw, parted lips, raised upper lip) the observed
-opening closes with it; where the edit keeps or widens it (speech, surprise), or keeps the smile (the mouth corners stay up:
-a happy target on a smile with teeth), nothing changes. The inner lips
-meet halfway; the outer lip line follows with ``OUTER_SHARE`` of that motion, so the red of the lips
-stretches over the old opening rather than swelling. While the actor talks the closing fades out (the
-opening is then the words', whose time course the director keeps): stills and silent stretches close.
+where the edit removes the opening the units explain (jaw, parted lips, raised upper lip) the observed opening
+closes with it; where the edit keeps or widens it (speech, surprise), or keeps the smile (the mouth corners
+stay up: a happy target on a smile with teeth), nothing changes. The inner lips meet halfway; the outer lip
+line follows with ``OUTER_SHARE`` of that motion, so the red of the lips stretches over the old opening rather
+than swelling. While the actor talks the closing fades out (the opening is then the words', whose time course
+the director keeps): stills and silent stretches close.
 """
 
 from __future__ import annotations
@@ -56,6 +56,12 @@ def close_unexplained_opening(rest: np.ndarray, source: np.ndarray, target: np.n
         corners come down ``SMILE_GONE``), the pair meeting halfway, the outer lip line following with
         ``OUTER_SHARE``.
     """
+    # a smile that bares the teeth keeps them while the target keeps the smile (the corners stay up)
+    drop = gaussian_filter1d(np.mean(target[:, list(CORNERS), 1] - source[:, list(CORNERS), 1], axis=1),
+                             SLOW_FRAMES, mode="nearest")
+    t = np.clip((drop - SMILE_KEPT) / (SMILE_GONE - SMILE_KEPT), 0.0, 1.0)
+    if not t.any():
+        return np.asarray(unexplained, np.float32)
     rest_gap = _gap(np.asarray(rest, np.float64)[None])
     # the expression's share of the opening, slow: while the actor talks, a slowly varying gain on the opening
     # (its time course kept, closures closed); in a still or a held expression, the whole opening
@@ -66,15 +72,14 @@ def close_unexplained_opening(rest: np.ndarray, source: np.ndarray, target: np.n
     edited = _gap(target) + _gap(unexplained)
     wanted = CLOSED_GAP + keep * np.maximum(observed - CLOSED_GAP, 0.0)
     close = np.where(keep < 1.0, np.maximum(edited - np.maximum(wanted, np.minimum(observed, CLOSED_GAP)), 0.0), 0.0)
-    # a smile that bares the teeth keeps them while the target keeps the smile (the corners stay up)
-    drop = gaussian_filter1d(np.mean(target[:, list(CORNERS), 1] - source[:, list(CORNERS), 1], axis=1),
-                             SLOW_FRAMES, mode="nearest")
-    t = np.clip((drop - SMILE_KEPT) / (SMILE_GONE - SMILE_KEPT), 0.0, 1.0)
+    if not close.any():
+        return np.asarray(unexplained, np.float32)
     # while the actor talks the opening is the words' (the director keeps their time course): the lips are
     # closed over what a still or a silent stretch holds open, fading out with the speech's activity
     fast = np.abs(observed - gaussian_filter1d(observed, SLOW_FRAMES, axis=0, mode="nearest"))
     silent = 1.0 - np.clip(gaussian_filter1d(fast, 0.5 * SLOW_FRAMES, axis=0, mode="nearest") / SPEECH_GAP, 0.0, 1.0)
-    half = 0.5 * close * (t * t * (3.0 - 2.0 * t))[:, None] * silent  # (T, 9) how far each lip of a pair moves towards the other
+    # (T, 9) how far each lip of a pair moves towards the other
+    half = 0.5 * close * (t * t * (3.0 - 2.0 * t))[:, None] * silent
     out = np.array(unexplained, np.float32, copy=True)
     for pairs, share in ((INNER_PAIRS, 1.0), (OUTER_PAIRS, OUTER_SHARE)):
         out[:, pairs[:, 0], 1] += share * half  # upper lip down

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from ned_core.analysis.types import NUM_MESH
@@ -32,10 +30,12 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         smile made sad), and each iris moved with its eye corners (gaze kept).
     """
     src = np.asarray(source, np.float32)
-    unexplained = close_unexplained_opening(fit.identity, model.shapes(fit.identity, fit.expression),
-                                            model.shapes(fit.identity, expression), fit.unexplained)
-    edited = model.reconstruct(replace(fit, unexplained=unexplained), expression, include_unexplained=True)
-    unedited = model.reconstruct(fit, include_unexplained=True)
+    unedited_faces = model.shapes(fit.identity, fit.expression)
+    edited_faces = model.shapes(fit.identity, model.check_expression(fit, expression))
+    unexplained = close_unexplained_opening(fit.identity, unedited_faces, edited_faces, fit.unexplained)
+    # as model.reconstruct(..., include_unexplained=True), the faces computed once for both uses
+    edited = fit.pose.apply(edited_faces + unexplained).astype(np.float32)
+    unedited = fit.pose.apply(unedited_faces + fit.unexplained).astype(np.float32)
     out = src.copy()
     out[:, :NUM_MESH] = src[:, :NUM_MESH] + (edited - unedited)  # exact identity when nothing is edited
     for iris, corners in _IRIS_CARRIERS:

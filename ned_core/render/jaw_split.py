@@ -70,7 +70,8 @@ def split_interior(window: tuple[int, int, int, int], frame: np.ndarray, src: np
         shift = _along(dx, d_lip - s_lip, xs)  # the lip's displacement at each target column
         qx = (xs - shift[..., 0]).astype(np.float32)
         qy = (ys - shift[..., 1]).astype(np.float32)
-        inside = remap(np.pad(opening, 1), qx - np.float32(ox - 1), qy - np.float32(oy - 1), "nearest") > 0  # pad: 0 out
+        # padded: outside the window counts as outside the opening
+        inside = remap(np.pad(opening, 1), qx - np.float32(ox - 1), qy - np.float32(oy - 1), "nearest") > 0
         mid = np.interp(qx, np.sort(middle_x), middle_y[np.argsort(middle_x)])
         half = (qy <= mid) if upper else (qy > mid)
         take = cv2.GaussianBlur((inside & half).astype(np.float32), (0, 0), 0.7)[:, :, None]

@@ -22,7 +22,7 @@ from ned_core.render.field import field_step, warp_field
 from ned_core.render.lip_seal import seal_lips, seal_weight
 from ned_core.render.smile_relax import relax_smile, relax_weight
 from ned_core.render.mouth_fill import fill_mouth, plan_mouth
-from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_shape
+from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_shape, template_from_image
 from ned_core.render.topology import WarpMesh, face_width, warp_mesh
 from ned_core.render.warp import mesh_box, remap
 
@@ -60,11 +60,13 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     map_x, map_y, inside = warp_field(mesh, box, step, config.exact_pad * iod)
     map_x, map_y = rigid_eye_maps(map_x, map_y, box, src_xy, dst_xy, config.eye_feather * iod)
     rgb = remap(image, map_x, map_y)
+    to_template = (template_from_image(src_xy), template_from_image(dst_xy))
+    mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
-                            frame_number, held_opening)
-    seal = seal_weight(mouth_shape(src_xy)[1], mouth_shape(dst_xy)[1], config, held_opening)
+                            frame_number, held_opening, mouths)
+    seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
     rgb = seal_lips(rgb, box, dst_xy, seal)
-    relax = relax_weight(src_xy, dst_xy)
+    relax = relax_weight(src_xy, dst_xy, to_template)
     rgb = relax_smile(rgb, box, dst_xy, relax)
     return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_seal": seal, "smile_relax": relax,
                                                      "fixed_topology": mesh.fixed_topology})

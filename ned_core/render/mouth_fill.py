@@ -96,7 +96,8 @@ class MouthPlan:
 
 def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray, index: MouthIndex | None,
                config: RenderConfig, previous: int | None = None, frame_number: int | None = None,
-               held_opening: float | None = None) -> MouthPlan | None:
+               held_opening: float | None = None,
+               mouths: tuple[tuple[np.ndarray, float], tuple[np.ndarray, float]] | None = None) -> MouthPlan | None:
     """Whether, where and with which stored interior the mouth is filled; None when it is not.
 
     The retrieved slot is the nearest stored inner-lip shape, or ``previous`` (the slot the previous frame
@@ -116,9 +117,10 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
         previous: the index slot the previous frame of the shot used, or None.
         frame_number: the frame's number (is the nearest stored mouth its own?).
         held_opening: the inner-lip area (IOD^2) the shot's mouth holds throughout, None for a still.
+        mouths: :func:`mouth_shape` of ``src`` and ``dst`` when already computed, else None.
     """
-    shape, opening = mouth_shape(dst)
-    weight = fill_weight(mouth_shape(src)[1], opening, config)
+    (_, src_opening), (shape, opening) = mouths or (mouth_shape(src), mouth_shape(dst))
+    weight = fill_weight(src_opening, opening, config)
     if weight <= 0.0:
         return None
     bx0, by0, bx1, by1 = box
@@ -130,7 +132,7 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
         return None
     slot = None if index is None or index.empty else index.nearest(shape, previous, config.mouth_stickiness)
     own = (slot is not None and int(index.frames[slot]) == frame_number
-           and (held_opening is None or mouth_shape(src)[1] - held_opening <= config.fill_full))
+           and (held_opening is None or src_opening - held_opening <= config.fill_full))
     if own and index.openings[slot] < config.split_below * opening:
         return MouthPlan(weight, window, None, split=True)
     return MouthPlan(weight, window, slot)
@@ -139,7 +141,9 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
 def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,
                dst: np.ndarray, index: MouthIndex | None, config: RenderConfig,
                previous: int | None = None, frame_number: int | None = None,
-               held_opening: float | None = None) -> tuple[np.ndarray, dict[str, object]]:
+               held_opening: float | None = None,
+               mouths: tuple[tuple[np.ndarray, float], tuple[np.ndarray, float]] | None = None,
+               ) -> tuple[np.ndarray, dict[str, object]]:
     """Fill the target mouth interior where the target opens wider than the source frame.
 
     The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
@@ -158,11 +162,12 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
         previous: the index slot the previous frame of the shot used (temporal coherence), or None.
         frame_number: the frame's number (is the nearest stored mouth its own?), or None.
         held_opening: the inner-lip area the shot's mouth holds throughout (IOD^2), None for a still.
+        mouths: :func:`mouth_shape` of ``src`` and ``dst`` when already computed, else None.
 
     Returns:
         ``(rgb, flags)``: a new array when filled (else ``rgb`` itself) and ``{"mouth_fill": ...}``.
     """
-    plan = plan_mouth(box, src, dst, index, config, previous, frame_number, held_opening)
+    plan = plan_mouth(box, src, dst, index, config, previous, frame_number, held_opening, mouths)
     if plan is None:
         return rgb, {"mouth_fill": None}
     window = plan.window

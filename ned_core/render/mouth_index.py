@@ -37,17 +37,19 @@ def template_from_image(landmarks: np.ndarray) -> np.ndarray:
     return similarity_transform(np.asarray(landmarks, np.float64)[idx, :2], _template()[idx])
 
 
-def mouth_shape(landmarks: np.ndarray) -> tuple[np.ndarray, float]:
+def mouth_shape(landmarks: np.ndarray, to_template: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Pose-normalised inner-lip shape of one frame.
 
     Args:
         landmarks: ``(>= 468, >= 2)`` image pixels.
+        to_template: the frame's :func:`template_from_image` when already computed, else None.
 
     Returns:
         ``(descriptor (40,) float64, opening)``: the 20 inner-lip points in template space minus
         their centroid, flattened; the inner-lip polygon's area in IOD^2.
     """
-    pts = crop.apply_affine(template_from_image(landmarks), np.asarray(landmarks, np.float64)[list(LIPS_INNER), :2])
+    m = template_from_image(landmarks) if to_template is None else to_template
+    pts = crop.apply_affine(m, np.asarray(landmarks, np.float64)[list(LIPS_INNER), :2])
     x, y = pts[:, 0], pts[:, 1]
     area = 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
     return (pts - pts.mean(axis=0)).ravel(), area

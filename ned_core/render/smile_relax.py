@@ -28,21 +28,27 @@ LIPS_CLEAR_IOD = 0.04  # the softening stays this far off the outer lip line
 DETAIL_SIGMA_IOD = 0.09  # scale of the shading removed: finer than this
 
 
-def _corner_height(landmarks: np.ndarray) -> float:
+def _corner_height(landmarks: np.ndarray, to_template: np.ndarray | None) -> float:
     """Mouth corners above the middle of the lips' meeting line (a smile's upward curve), IOD, pose-normalised."""
-    pts = crop.apply_affine(template_from_image(landmarks), landmarks[list(CORNERS + LIP_MIDDLE)])
+    m = template_from_image(landmarks) if to_template is None else to_template
+    pts = crop.apply_affine(m, landmarks[list(CORNERS + LIP_MIDDLE)])
     return float(0.5 * (pts[2, 1] + pts[3, 1]) - pts[:2, 1].mean())
 
 
-def corner_drop(src: np.ndarray, dst: np.ndarray) -> float:
+def corner_drop(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray, np.ndarray] | None = None) -> float:
     """How far the target lowers the mouth corners against the middle of the lips, compared with the source,
-    IOD (mean of both corners; < 0 = raised). An opening jaw moves both alike: no drop."""
-    return _corner_height(src) - _corner_height(dst)
+    IOD (mean of both corners; < 0 = raised). An opening jaw moves both alike: no drop.
+
+    ``to_template``: both frames' :func:`~ned_core.render.mouth_index.template_from_image` when already computed.
+    """
+    m_src, m_dst = (None, None) if to_template is None else to_template
+    return _corner_height(src, m_src) - _corner_height(dst, m_dst)
 
 
-def relax_weight(src: np.ndarray, dst: np.ndarray) -> float:
+def relax_weight(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray, np.ndarray] | None = None) -> float:
     """0..1: smooth in the corner drop from ``START_DROP_IOD`` (tracking noise, a smile kept) to ``FULL_DROP_IOD``."""
-    t = float(np.clip((corner_drop(src, dst) - START_DROP_IOD) / (FULL_DROP_IOD - START_DROP_IOD), 0.0, 1.0))
+    drop = corner_drop(src, dst, to_template)
+    t = float(np.clip((drop - START_DROP_IOD) / (FULL_DROP_IOD - START_DROP_IOD), 0.0, 1.0))
     return t * t * (3.0 - 2.0 * t)
 
 

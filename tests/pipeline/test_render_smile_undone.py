@@ -109,7 +109,8 @@ def test_surprise_opens_a_cavity_and_moves_the_teeth_with_the_jaw(astronaut, tmp
     rows = slice(round(top[1]) - 3, round(bottom[1]) + round(0.5 * (bottom[1] - top[1])))
     column_src = lab_src[rows, x - 1 : x + 2].mean(axis=1)
     column_res = lab_res[rows, x - 1 : x + 2].mean(axis=1)
-    # measured: source column lips 161-208, teeth 215-235 over 4 rows; result: upper teeth, 51-55 over 2 rows, lower teeth
+    # measured: source column lips 161-208, teeth 215-235 over 4 rows; result: upper teeth, 51-55 over 2 rows,
+    # lower teeth
     assert (column_src < 70).sum() == 0  # the source: teeth and lips, no cavity
     assert (column_res < 70).sum() >= 2, f"no dark cavity opens between the teeth: {column_res.round()}"
 
