@@ -53,24 +53,26 @@ def _option_args(ctx: click.Context, names) -> tuple[str, ...]:
     return tuple(args)
 
 
-def farm_job(ctx: click.Context, source: str, frames: str | None, start_frame: int | None, cache_dir: Path | None,
-             no_cache: bool, out_dir: Path, chunk_size: int, preview: bool, name: str | None):
-    """The FarmJob an export's options describe (the source opened once to check the frames)."""
+def farm_job():
+    """The FarmJob the current export command's options describe (the source opened once to check the frames)."""
     from ned_core.exceptions import FarmJobError
     from ned_core.farm.job import FarmJob, absolute, shot_frames
     from ned_core.io.plates import open_plates
 
-    if no_cache:
+    ctx = click.get_current_context()
+    p = ctx.params
+    source, frames, out_dir, cache_dir = p["source"], p["frames"], p["out_dir"], p["cache_dir"]
+    if p["no_cache"]:
         raise FarmJobError("--no-cache: farm tasks share the shot's analysis through the cache; give --cache-dir "
                            "on shared storage (default: OUT/.ned-analysis)")
-    with open_plates(source, start_frame=start_frame) as plates:
+    with open_plates(source, start_frame=p["start_frame"]) as plates:
         info = plates.info
         frames_ = shot_frames(info, frames)
     render_names = {p.name for p in ctx.command.params} - set(SOURCE_OPTIONS) - set(EXPORT_OPTIONS)
-    return FarmJob(name=name or f"NED {Path(info.path).name.split('.')[0]}", source=info.path, frames=frames_,
+    return FarmJob(name=p["name"] or f"NED {Path(info.path).name.split('.')[0]}", source=info.path, frames=frames_,
                    out_dir=absolute(out_dir), cache_dir=absolute(cache_dir or Path(out_dir) / ".ned-analysis"),
-                   chunk_size=chunk_size, source_args=_option_args(ctx, SOURCE_OPTIONS),
-                   render_args=_option_args(ctx, render_names), preview=preview)
+                   chunk_size=p["chunk_size"], source_args=_option_args(ctx, SOURCE_OPTIONS),
+                   render_args=_option_args(ctx, render_names), preview=p["preview"])
 
 
 def export_options(fn):
@@ -89,14 +91,12 @@ def export_options(fn):
 @click.option("--bundle", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the job bundle (template.yaml, parameter_values.yaml, asset_references.yaml).")
 @click.option("--submit", is_flag=True, help="Also submit it with `deadline bundle submit` (Deadline Cloud CLI).")
-def openjd_export(bundle, submit, source, frames, start_frame, cache_dir, no_cache, out_dir, preview, chunk_size,
-                  name, **_):
+def openjd_export(bundle, submit, **_):
     """Write an OpenJD job bundle for SOURCE (run it with `openjd run` or submit it to Deadline Cloud)."""
     from ned_core.farm.openjd import write_bundle
     from ned_core.farm.submit import submit_or_explain
 
-    job = farm_job(click.get_current_context(), source, frames, start_frame, cache_dir, no_cache, out_dir,
-                   chunk_size, preview, name)
+    job = farm_job()
     files = write_bundle(job, bundle)
     click.echo(f"OpenJD job bundle: {Path(bundle)} ({', '.join(f.name for f in files)}); "
                f"{len(job.chunks())} render tasks of up to {job.chunk_size} frames")
@@ -206,14 +206,12 @@ def preview_task(source, frames, start_frame, ocio, input_space, cache_dir, no_c
 @click.option("--job-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder for the job-info / plugin-info files (ned_analysis.job, ned_analysis.plugin, ...).")
 @click.option("--submit", is_flag=True, help="Also submit them with deadlinecommand (Deadline 10 client).")
-def deadline_export(job_dir, submit, source, frames, start_frame, cache_dir, no_cache, out_dir, preview, chunk_size,
-                    name, **_):
+def deadline_export(job_dir, submit, **_):
     """Write Deadline 10 job files for SOURCE (plugin NED, installer/deadline/NED) and optionally submit them."""
     from ned_core.farm.deadline import submit_command, write_job_files
     from ned_core.farm.submit import submit_or_explain
 
-    job = farm_job(click.get_current_context(), source, frames, start_frame, cache_dir, no_cache, out_dir,
-                   chunk_size, preview, name)
+    job = farm_job()
     files = write_job_files(job, job_dir)
     argv = submit_command(files)
     click.echo(f"Deadline job files: {Path(job_dir)} ({len(files) // 2} dependent jobs; {len(job.chunks())} render "
@@ -230,13 +228,11 @@ def deadline_export(job_dir, submit, source, frames, start_frame, cache_dir, no_
 @click.option("--show", default="ned", show_default=True, help="OpenCue show of the job.")
 @click.option("--submit", is_flag=True, help="Also launch it on the configured Cuebot.")
 @click.option("--cuebot", default=None, help="Cuebot host (default: $CUEBOT_HOSTS / the OpenCue config).")
-def opencue_export(job_dir, show, submit, cuebot, source, frames, start_frame, cache_dir, no_cache, out_dir, preview,
-                   chunk_size, name, **_):
+def opencue_export(job_dir, show, submit, cuebot, **_):
     """Write an OpenCue job (pyoutline outline as CJSL XML) for SOURCE and optionally launch it."""
     from ned_core.farm.opencue import submit_outline, write_outline
 
-    job = farm_job(click.get_current_context(), source, frames, start_frame, cache_dir, no_cache, out_dir,
-                   chunk_size, preview, name)
+    job = farm_job()
     spec = write_outline(job, Path(job_dir) / f"ned_{Path(job.source).name.split('.')[0]}.cjsl.xml", show)
     click.echo(f"OpenCue job: {spec} ({len(job.chunks())} render frames of up to {job.chunk_size} frames)")
     if submit:
