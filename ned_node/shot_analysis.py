@@ -12,7 +12,7 @@ from ned_core.io.plate_source import frame_list
 from ned_core.io.plates import open_plates
 from ned_core.models.store import ModelStore
 from ned_core.pipeline.analyze import analyze_and_fit
-from ned_core.pipeline.characters import ShotCharacters, character_rows, shot_characters
+from ned_core.pipeline.characters import ShotCharacters, character_rows, source_characters
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.export import track_summaries
 from ned_node.admission import check_readable
@@ -92,7 +92,7 @@ class ShotAnalyzer:
                 self._models = FaceMeshModels.load(ModelStore(query.config.store), query.config.analysis)
             shot = analyze_and_fit(source, query.config, models=self._models)
             info = source.info
-            found, note = shot_characters(source, shot.analysis, ModelStore(query.config.store))
+            found, note, whole = source_characters(source, query.config, self._models, analysis=shot.analysis)
         analysis = shot.analysis
         tracks = []
         for row, track in zip(track_summaries(analysis, shot.fits), analysis.tracks):
@@ -100,7 +100,7 @@ class ShotAnalyzer:
             tracks.append({**{key: row[key] for key in TRACK_FIELDS}, "box": [round(float(v), 2) for v in box]})
         default = int(analysis.default().track.track_id) if analysis.tracks else None
         return {"tracks": tracks, "default_track": default,
-                "characters": _characters(found, analysis) if found else [], "characters_note": note,
+                "characters": _characters(found, whole) if found else [], "characters_note": note,
                 "frames": len(info.frames), "width": info.width, "height": info.height}
 
 

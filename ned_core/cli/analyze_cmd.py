@@ -16,7 +16,7 @@ from ned_core.face3d.channels import CHANNEL_NAMES
 from ned_core.io.plates import open_plates
 from ned_core.pipeline.analyze import analyze_and_fit
 from ned_core.pipeline.character_sheet import write_character_sheet
-from ned_core.pipeline.characters import SHEET_NAME, characters_doc, shot_characters
+from ned_core.pipeline.characters import SHEET_NAME, characters_doc, source_characters
 from ned_core.pipeline.export import track_summaries, write_analysis
 
 
@@ -45,9 +45,9 @@ def analyze(source, frames, start_frame, ocio, input_space, cache_dir, no_cache,
         result = analyze_and_fit(plates, config, models=models, progress=bars)
         info = plates.info
         edits = read_edits(edits_file) if edits_file is not None else None
-        characters, note = shot_characters(plates, result.analysis, ModelStore(config.store), edits)
+        characters, note, whole = source_characters(plates, config, models, edits, analysis=result.analysis)
     rows = track_summaries(result.analysis, result.fits)
-    people = characters_doc(characters, result.analysis) if characters else None
+    people = characters_doc(characters, whole) if characters else None  # ids and frames of the whole source
     written = write_analysis(out_dir, info, result.source_hash, result.analysis, result.fits, CHANNEL_NAMES,
                              people) if out_dir else None
     if written and characters:

@@ -70,13 +70,10 @@ def _character_tracks(source, frames, start_frame, character, edits, config, mod
     if character is None or character == ALL_FACES:
         return None
     from ned_core.io.plates import open_plates
-    from ned_core.models import ModelStore
-    from ned_core.pipeline.analyze import analyze_source
-    from ned_core.pipeline.characters import shot_characters
+    from ned_core.pipeline.characters import source_characters
 
     with open_plates(source, frames=frames, colour=config.colour, start_frame=start_frame) as plates:
-        analysis, _, _ = analyze_source(plates, config, models)
-        found, _ = shot_characters(plates, analysis, ModelStore(config.store), edits, required=True)
+        found, _, _ = source_characters(plates, config, models, edits, required=True)
     return found.characters.character(character).track_ids
 
 

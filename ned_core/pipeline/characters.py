@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
 
-from ned_core.analysis import ShotAnalysis
+from ned_core.analysis import FaceMeshModels, ShotAnalysis
 from ned_core.analysis.characters import CharacterSet, TrackIdentity, apply_edits, group_tracks
 from ned_core.analysis.identity import FaceDescriptor, face_chip
 from ned_core.exceptions import IdentityModelUnavailableError, ModelMissingError
 from ned_core.io.plate_source import PlateSource, frame_list
 from ned_core.models.store import ModelStore
+from ned_core.pipeline.analyze import analyze_source, whole_source
+from ned_core.pipeline.config import NedConfig
 
 #: Frames of each track the descriptor looks at (evenly spaced, first and last included).
 SAMPLES_PER_TRACK = 4
@@ -104,3 +107,23 @@ def shot_characters(source: PlateSource, analysis: ShotAnalysis, store: ModelSto
             raise
         return None, f"characters not grouped: {e}"
     return find_characters(source, analysis, descriptor, edits), None
+
+
+def source_characters(source: PlateSource, config: NedConfig, models: FaceMeshModels, edits: dict | None = None,
+                      required: bool = False, analysis: ShotAnalysis | None = None,
+                      ) -> tuple[ShotCharacters | None, str | None, ShotAnalysis]:
+    """:func:`shot_characters` of the whole movie or sequence ``source`` was opened from, so that character ids,
+    like track ids, do not depend on ``--frames`` (the whole analysis comes from the analysis cache).
+
+    Args:
+        analysis: ``source``'s analysis when already at hand; used when ``source`` is the whole source.
+
+    Returns:
+        ``(characters or None, note, the whole source's analysis)`` (see :func:`shot_characters`).
+    """
+    whole = whole_source(source)
+    with whole if whole is not None else nullcontext(source) as src:
+        if whole is not None or analysis is None:
+            analysis, _, _ = analyze_source(src, config, models)
+        found, note = shot_characters(src, analysis, ModelStore(config.store), edits, required)
+    return found, note, analysis

@@ -13,7 +13,7 @@ import numpy as np
 
 from ned_core import __version__
 from ned_core.analysis import FaceMeshModels, TrackAnalysis
-from ned_core.exceptions import NoFaceTrackError, PlateMetadataError, PlateWriteError, RenderJobError
+from ned_core.exceptions import NoCharacterError, NoFaceTrackError, PlateMetadataError, PlateWriteError, RenderJobError
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.composite import merge_over
 from ned_core.composite.faces import merge_face_plates
@@ -33,7 +33,7 @@ from ned_core.io.provenance import SYNTHETIC_KEY, comments
 from ned_core.models import ModelStore
 from ned_core.render import RenderedFace
 from ned_core.pipeline.analyze import analyze_and_fit
-from ned_core.pipeline.characters import shot_characters
+from ned_core.pipeline.characters import source_characters
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.directing import (
     build_schedule,
@@ -167,7 +167,8 @@ def check_face_choice(request: RenderRequest) -> None:
         raise RenderJobError(f"give a track ({request.track!r}) or a character ({request.character!r}), not both")
 
 
-def _tracks(shot, request: RenderRequest, source: PlateSource, store: ModelStore) -> list[TrackAnalysis]:
+def _tracks(shot, request: RenderRequest, source: PlateSource, config: NedConfig,
+            models: FaceMeshModels) -> list[TrackAnalysis]:
     """The tracks to edit: every track for ``"all"``, a character's tracks, else the asked (or default) one.
 
     Raises:
@@ -184,8 +185,14 @@ def _tracks(shot, request: RenderRequest, source: PlateSource, store: ModelStore
     if ALL_FACES in (request.track, request.character):
         return list(shot.analysis.tracks)
     if request.character is not None:
-        found, _ = shot_characters(source, shot.analysis, store, request.character_edits, required=True)
-        return [shot.analysis.track(t) for t in found.characters.character(request.character).track_ids]
+        found, _, _ = source_characters(source, config, models, request.character_edits, required=True,
+                                        analysis=shot.analysis)
+        ids = found.characters.character(request.character).track_ids  # ids of the whole source's analysis
+        here = [t for t in shot.analysis.tracks if t.track.track_id in ids]
+        if not here:
+            raise NoCharacterError(f"character {request.character} (tracks {list(ids)}) is not in frames "
+                                   f"{frame_list(tuple(shot.analysis.frames.tolist()))} of {request.source}")
+        return here
     return [shot.analysis.track(request.track) if request.track is not None else shot.analysis.default()]
 
 
@@ -242,7 +249,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         director = make_director(request, config, models)
         shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
         timings["analysis+fit"] = time.perf_counter() - started
-        tracks = _tracks(shot, request, source, store)
+        tracks = _tracks(shot, request, source, config, models)
         layered = ALL_FACES in (request.track, request.character)  # a layer per face, even when the range holds one
         ids = tuple(int(t.track.track_id) for t in tracks)
         params = {**_job_params(info, store, ALL_FACES if layered else (ids[0] if len(ids) == 1 else None),

@@ -116,6 +116,24 @@ def test_render_character_edits_that_person_in_every_shot_and_nobody_else(cuts, 
         assert edited == (plate.frame in ASTRONAUT_FRAMES), plate.frame  # her frames, both shots; no other face
 
 
+def test_character_ids_do_not_depend_on_frames(cuts, analysed, tmp_path):
+    """A sub-range starting in Grace Hopper's shot: the astronaut keeps the id the whole analysis gave her."""
+    doc, _, _ = analysed
+    person = _astronaut(doc)
+    out = tmp_path / "analysis"
+    assert analyze(cuts, "--frames", "1006-1013", "--out", str(out)).exit_code == 0
+    part = json.loads((out / "analysis.json").read_text())["characters"]["characters"]
+    assert [c["tracks"] for c in part if c["id"] == person["id"]] == [person["tracks"]]
+    result = render(cuts, "--character", str(person["id"]), "--frames", "1006-1013", "--out", str(tmp_path / "p"))
+    assert result.exit_code == 0, result.output
+    edited = {read_face_plate(p)[0].frame for p in (tmp_path / "p").glob("*.exr")
+              if read_face_plate(p)[0].mask.max() > 0.5}
+    assert edited == {1011, 1012, 1013}  # her frames in the range, not Hopper's
+    result = render(cuts, "--character", str(person["id"]), "--frames", "1006-1010", "--out", str(tmp_path / "q"))
+    assert result.exit_code == 2 and f"character {person['id']} (tracks" in result.stderr, result.output
+    assert "is not in frames 1006-1010" in result.stderr
+
+
 def test_render_character_all_writes_a_layer_per_face(cuts, analysed, tmp_path):
     doc, _, _ = analysed
     result = render(cuts, "--character", "all", "--frames", "1004-1007", "--out", str(tmp_path))
