@@ -130,6 +130,7 @@ def plan_job(spec: dict, job_dir: Path, node: NodeConfig) -> JobPlan:
         checkpoint=str(node.manipulator) if learned else None,
         **extras,
         **_emotion_fields(emotion),
+        units=tuple(f"{name}={value!r}" for name, value in sorted((emotion["units"] or {}).items())),
     )
     return JobPlan(request, job_config(spec, node), frames, source["kind"] == "inline", output["kind"] == "inline")
 
@@ -223,7 +224,8 @@ def emotion_spec(target, intensity: float) -> str:
 
 
 def _emotion_fields(emotion: dict) -> dict:
-    """``emotion`` and ``keys`` of the RenderRequest from the protocol's emotion map."""
+    """``emotion`` and ``keys`` of the RenderRequest from the protocol's emotion map (keys' unit overrides
+    go into the ``EmotionKeys.2`` document; the map's own ``units`` become the request's ``units``)."""
     target, intensity = emotion["target"], emotion["intensity"]
     if emotion["keys"]:
         keys = []
@@ -234,8 +236,10 @@ def _emotion_fields(emotion: dict) -> dict:
                 entry["emotion"] = label
             if key["transition"] is not None:
                 entry["transition"] = key["transition"]
+            if key["units"]:
+                entry["units"] = dict(key["units"])
             keys.append(entry)
-        doc = {"schema": "EmotionKeys.1", "ease": emotion["ease"], "keys": keys}
+        doc = {"schema": "EmotionKeys.2", "ease": emotion["ease"], "keys": keys}
         if emotion["transition"] is not None:
             doc["transition"] = emotion["transition"]
         return {"emotion": None, "keys": doc}

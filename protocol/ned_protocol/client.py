@@ -13,7 +13,8 @@ from .buffers import make_buffer
 from .connection import POLL_SLICE_S, Connection
 from .curve_auth import ClientCurve
 from .envelope import Message
-from .exceptions import InvalidFieldError, NodeTimeoutError
+from .emotion_keys import uses_units
+from .exceptions import InvalidFieldError, NodeTimeoutError, VersionMismatchError
 from .limits import Limits
 from .session import Session
 from .version import PROTOCOL_VERSION, __version__
@@ -92,12 +93,16 @@ class NodeClient:
 
         Raises:
             InvalidFieldError: a field is wrong (nothing is sent), or frames do not fit the source.
+            VersionMismatchError: ``emotion`` carries unit overrides and the node speaks a protocol older than
+                1.3 (it would drop them silently); nothing is submitted.
             RemoteError: the node refused the job (e.g. ``not_available``, ``queue_full``).
             NodeTimeoutError: the node did not answer in time.
         """
         if (frames is not None) != (source.get("kind") == "inline"):
             raise InvalidFieldError("frames: pass frames=... exactly when the source kind is 'inline'",
                                     details={"field": "frames"})
+        if uses_units(emotion):
+            self._require((1, 3), "per-unit overrides (emotion.units)", timeout_s)
         content = {"source": dict(source), "emotion": dict(emotion), "output": dict(output),
                    "compression": compression, "full_frame": full_frame, "priority": priority,
                    "allow_noncommercial": allow_noncommercial}
@@ -110,6 +115,14 @@ class NodeClient:
         if frames is not None:
             self._send_frames(job_id, source, frames, timeout_s)
         return reply.content
+
+    def _require(self, version: Tuple[int, int], feature: str, timeout_s: Optional[float]) -> None:
+        """Asks the node's version; an older node would drop ``feature``'s fields without a word."""
+        node = tuple(self.hello(timeout_s)["protocol_version"])
+        if node < version:
+            raise VersionMismatchError(f"the render node speaks NED protocol {node[0]}.{node[1]}; {feature} need "
+                                       f"{version[0]}.{version[1]}: upgrade the render node",
+                                       details={"remote": list(node), "local": list(PROTOCOL_VERSION)})
 
     def analyze_shot(self, source: Mapping[str, Any], frames: Optional[Mapping[str, int]] = None,
                      start_frame: Optional[int] = None, timeout_s: float = ANALYZE_TIMEOUT_S) -> Dict[str, Any]:

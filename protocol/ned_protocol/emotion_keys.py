@@ -1,16 +1,38 @@
-"""Host-side emotion maps: a per-frame sampled intensity curve and a label blend turned into ``emotion`` fields."""
+"""Host-side emotion maps: per-frame sampled intensity and unit-override curves and a label blend turned into
+``emotion`` fields."""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .exceptions import InvalidFieldError
-from .messages import EMOTIONS
-
-#: Highest intensity the node accepts (1 = the emotion's prototype).
-MAX_INTENSITY = 1.5
+from .messages import EMOTIONS, MAX_INTENSITY, UNITS
 
 Target = Union[str, Dict[str, float]]
+#: Per-unit override curves: unit name -> one value per intensity sample (same frames, same order).
+UnitCurves = Mapping[str, Sequence[float]]
+
+
+def _unit_rows(samples: Sequence[Tuple[int, float]], units: UnitCurves) -> List[Dict[str, float]]:
+    """``{unit: value}`` per sample, checked.
+
+    Raises:
+        InvalidFieldError: an unknown unit (the message lists the valid ones), a curve of the wrong length,
+            or a value outside -1.5..1.5 (named with its unit and frame).
+    """
+    for name, values in units.items():
+        if name not in UNITS:
+            raise InvalidFieldError(f"emotion unit {name!r} is not a unit; valid units: {', '.join(UNITS)}",
+                                    details={"field": "emotion.units"})
+        if len(values) != len(samples):
+            raise InvalidFieldError(f"emotion unit {name}: {len(values)} values for {len(samples)} frames",
+                                    details={"field": f"emotion.units.{name}"})
+        for (frame, _), value in zip(samples, values):
+            if not -MAX_INTENSITY <= float(value) <= MAX_INTENSITY:
+                raise InvalidFieldError(f"emotion unit {name} = {float(value):g} at frame {frame} is out of range; "
+                                        f"give a number in -{MAX_INTENSITY}..{MAX_INTENSITY}",
+                                        details={"field": f"emotion.units.{name}"})
+    return [{name: round(float(values[i]), 6) for name, values in sorted(units.items())} for i in range(len(samples))]
 
 
 def blend_target(label: str, blend_label: Optional[str] = None, blend: float = 0.0) -> Target:
@@ -32,28 +54,35 @@ def blend_target(label: str, blend_label: Optional[str] = None, blend: float = 0
     return {label: 1.0 - blend, blend_label: blend}
 
 
-def intensity_keys(target: Target, samples: Sequence[Tuple[int, float]]) -> List[Dict[str, Any]]:
-    """Keys for a sampled intensity curve: one key where the value changes, a 1-frame transition each.
+def intensity_keys(target: Target, samples: Sequence[Tuple[int, float]],
+                   units: Optional[UnitCurves] = None) -> List[Dict[str, Any]]:
+    """Keys for sampled intensity and unit-override curves: one key where a value changes, a 1-frame transition each.
 
     Args:
         target: the emotion label or blend every key carries.
         samples: ``(frame, intensity)`` pairs in increasing frame order, e.g. a Nuke curve sampled
             once per frame; intensities are clamped to 0..1.5.
+        units: per-unit override curves sampled at the same frames (see :data:`UnitCurves`), or None.
 
     Returns:
-        ``emotion.keys`` entries ``{frame, emotion, intensity, transition}``; consecutive equal values
-        are merged, so a constant curve gives one key.
+        ``emotion.keys`` entries ``{frame, emotion, intensity, transition}`` (plus ``units`` when overrides
+        are given); consecutive equal values are merged, so constant curves give one key.
+
+    Raises:
+        InvalidFieldError: a unit curve is unusable (see :func:`_unit_rows`).
     """
+    rows = _unit_rows(samples, units or {})
     keys: List[Dict[str, Any]] = []
-    for frame, value in samples:
+    for (frame, value), row in zip(samples, rows):
         intensity = round(min(max(float(value), 0.0), MAX_INTENSITY), 6)
-        if not keys or keys[-1]["intensity"] != intensity:
-            keys.append({"frame": int(frame), "emotion": target, "intensity": intensity, "transition": 1})
+        if not keys or keys[-1]["intensity"] != intensity or keys[-1].get("units", {}) != row:
+            key = {"frame": int(frame), "emotion": target, "intensity": intensity, "transition": 1}
+            keys.append({**key, "units": row} if row else key)
     return keys
 
 
 def emotion_fields(target: Target, samples: Sequence[Tuple[int, float]], *, seed: int = 0,
-                   reference: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
+                   reference: Optional[Mapping[str, Any]] = None, units: Optional[UnitCurves] = None) -> Dict[str, Any]:
     """The request's ``emotion`` map: a static target, animated keys, or a reference clip.
 
     Args:
@@ -61,15 +90,19 @@ def emotion_fields(target: Target, samples: Sequence[Tuple[int, float]], *, seed
         samples: ``(frame, intensity)`` per frame; a constant curve becomes ``intensity``.
         seed: the node's random seed.
         reference: ``{"path", "frames"?, "colorspace"?}`` of a reference clip, or None.
+        units: per-unit override curves sampled at the same frames (protocol 1.3); constant ones
+            become ``units``, animated ones go into the keys.
 
     Raises:
-        InvalidFieldError: no samples.
+        InvalidFieldError: no samples, or an unusable unit curve (unknown unit, value out of range).
     """
     if not samples:
         raise InvalidFieldError("emotion: the intensity curve has no samples (empty frame range)",
                                 details={"field": "emotion.keys"})
-    keys = intensity_keys(target, samples)
+    keys = intensity_keys(target, samples, units)
     fields: Dict[str, Any] = {"seed": int(seed)}
+    if len(keys) == 1 and "units" in keys[0]:
+        fields["units"] = keys[0].pop("units")
     if reference is not None:
         fields["reference"] = dict(reference)
         fields["intensity"] = keys[0]["intensity"]
@@ -80,3 +113,8 @@ def emotion_fields(target: Target, samples: Sequence[Tuple[int, float]], *, seed
     else:
         fields["keys"] = keys
     return fields
+
+
+def uses_units(emotion: Mapping[str, Any]) -> bool:
+    """True when an ``emotion`` map carries unit overrides (a protocol 1.3 feature)."""
+    return bool(emotion.get("units")) or any(key.get("units") for key in emotion.get("keys") or ())

@@ -14,6 +14,15 @@ from .schema import AnyMap, AnyOf, Bool, Field, Float, Int, ListOf, Map, MapOf, 
 EMOTIONS = ("neutral", "happy", "sad", "angry", "fear", "surprised", "disgusted")
 #: Highest emotion intensity (1 = the prototype; as ``ned_core.direct.labels.MAX_INTENSITY``).
 MAX_INTENSITY = 1.5
+#: Per-unit overrides' names (since 1.3): the embedded tier's channels and bilateral groups, as
+#: ``ned_core.direct.units.UNIT_NAMES``; a group (``brow_inner_up``) sets both sides. For host panels: the
+#: node checks names against the chosen tier's face model itself.
+UNITS = ("blink", "blink_L", "blink_R", "brow_inner_up", "brow_inner_up_L", "brow_inner_up_R", "brow_lower",
+         "brow_lower_L", "brow_lower_R", "brow_outer_up", "brow_outer_up_L", "brow_outer_up_R", "cheek_raise",
+         "cheek_raise_L", "cheek_raise_R", "chin_raise", "jaw_open", "lid_tighten", "lid_tighten_L", "lid_tighten_R",
+         "lip_corner_depress", "lip_corner_depress_L", "lip_corner_depress_R", "lip_corner_pull", "lip_corner_pull_L",
+         "lip_corner_pull_R", "lip_press", "lip_stretch", "lip_stretch_L", "lip_stretch_R", "lip_tighten", "lips_part",
+         "nose_wrinkle", "upper_lid_raise", "upper_lid_raise_L", "upper_lid_raise_R", "upper_lip_raise")
 EASES = ("smoothstep", "cosine")
 #: Job states, in lifecycle order; the last three are final.
 JOB_STATES = ("queued", "receiving", "running", "done", "failed", "cancelled")
@@ -100,6 +109,9 @@ FACE_TRACK = Map({
 LABEL_OR_BLEND = AnyOf(Str(choices=EMOTIONS), MapOf(Str(choices=EMOTIONS), Float(0.0), len(EMOTIONS)),
                       expected=f"an emotion label {list(EMOTIONS)} or a {{label: weight >= 0}} blend")
 INTENSITY = Float(0.0, MAX_INTENSITY, default=1.0)
+#: ``{unit: value in -1.5..1.5}`` overrides on top of the emotion (since 1.3), or null.
+UNIT_OVERRIDES = Nullable(MapOf(Str(64, min_len=1, pattern=r"[A-Za-z_]+"), Float(-MAX_INTENSITY, MAX_INTENSITY),
+                                len(UNITS)), default=None)
 EMOTION = Map({
     "target": Nullable(LABEL_OR_BLEND, default=None),
     "intensity": INTENSITY,
@@ -108,9 +120,11 @@ EMOTION = Map({
         "emotion": Nullable(LABEL_OR_BLEND, default=None),
         "intensity": INTENSITY,
         "transition": Nullable(Int(1, 10 ** 6), default=None),
+        "units": UNIT_OVERRIDES,
     }), default=[]),
     "transition": Nullable(Int(1, 10 ** 6), default=None),
     "ease": Str(choices=EASES, default="smoothstep"),
+    "units": UNIT_OVERRIDES,
     "reference": Nullable(PATH_SOURCE, default=None),
     "seed": Int(0, (1 << 32) - 1, default=0),
     "tier": Str(choices=TIERS, default="embedded"),

@@ -69,6 +69,43 @@ def test_keys_become_an_emotion_keys_document(roots, node, tmp_path):
     assert schedule.keys[1].transition == 2 and schedule.keys[0].transition == 4 and schedule.ease == "cosine"
 
 
+def test_unit_overrides_reach_the_schedule(roots, node, tmp_path):
+    """1.3: the map's units apply to every key, a key's own units win there, and override values arrive as sent."""
+    from ned_core.direct.units import UNIT_NAMES
+    from ned_core.pipeline.directing import build_schedule
+    from ned_protocol.messages import UNITS
+
+    assert UNITS == UNIT_NAMES  # the host panels' list is the embedded tier's
+    emotion = {"target": "happy", "units": {"brow_inner_up": -0.5},
+               "keys": [{"frame": 1001, "intensity": 1.0},
+                        {"frame": 1007, "units": {"brow_inner_up": 0.25, "jaw_open": 0.1}, "transition": 1}]}
+    plan = plan_job(_path_job(roots, emotion=emotion), tmp_path / "job", node)
+    assert plan.request.keys["schema"] == "EmotionKeys.2" and plan.request.units == ("brow_inner_up=-0.5",)
+    schedule = build_schedule(plan.request, 1001, 1010, plan.config)
+    assert [dict(k.units) for k in schedule.keys] == [{"brow_inner_up": -0.5},
+                                                      {"brow_inner_up": 0.25, "jaw_open": 0.1}]
+    static = plan_job(_path_job(roots, emotion={"target": "sad", "units": {"lip_corner_depress_L": 1.2}}),
+                      tmp_path / "job2", node).request
+    assert static.keys is None and static.emotion == "sad" and static.units == ("lip_corner_depress_L=1.2",)
+
+
+def test_bad_unit_overrides_are_named(roots, node, tmp_path):
+    from ned_node.admission import check_emotion
+    from ned_protocol import InvalidFieldError
+
+    with pytest.raises(InvalidFieldError, match=r"content.emotion.units.brow_inner_up: expected a finite number "
+                                                r"in \[-1.5, 1.5\], got 2.0"):
+        _path_job(roots, emotion={"target": "happy", "units": {"brow_inner_up": 2.0}})
+    with pytest.raises(InvalidFieldError, match=r"content.emotion.keys\[0\].units.jaw_open: .*-1.5, 1.5.*got -1.6"):
+        _path_job(roots, emotion={"target": "happy", "keys": [{"frame": 1001, "units": {"jaw_open": -1.6}}]})
+    for emotion in ({"target": "happy", "units": {"brow_up": 0.5}},
+                    {"target": "happy", "keys": [{"frame": 1001, "units": {"brow_up": 0.5}}]}):
+        plan = plan_job(_path_job(roots, emotion=emotion), tmp_path / "job", node)
+        with pytest.raises(JobRequestError, match=r"unknown unit 'brow_up'; valid units: .*brow_inner_up") as err:
+            check_emotion(plan)
+        assert err.value.details["field"] == "content.emotion"
+
+
 def test_a_reference_job(roots, node, tmp_path):
     inp, _ = roots
     emotion = {"reference": {"path": str(inp / "ref.mov"), "frames": {"first": 0, "last": 9}}, "intensity": 0.7}

@@ -52,7 +52,7 @@ def test_a_box_needs_four_numbers():
 
 
 def test_a_1_0_peer_is_understood_unchanged_by_1_1():
-    assert PROTOCOL_VERSION == (1, 2) and set(MINOR_UPGRADES) == {0, 1}
+    assert PROTOCOL_VERSION == (1, 3) and set(MINOR_UPGRADES) == {0, 1, 2}
     content = {"client": "nuke 15 / ned 0.1", "versions": [[1, 0]]}
     msg = Session().deserialize(_wire((1, 0), "hello_request", content))
     assert msg.content == content and msg.header.version == (1, 0)

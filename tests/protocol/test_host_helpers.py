@@ -90,3 +90,38 @@ def test_cancel_from_another_thread_never_shares_the_runners_socket():
     canceller.join(10)
     assert runner.join(10) and runner.outcome == "cancelled"
     assert len(users) == 2 and all(len(threads) == 1 for threads in users.values()), users
+
+
+def test_unit_curves_become_static_units_or_keys():
+    static = emotion_fields("happy", [(1, 1.0), (2, 1.0)], units={"brow_inner_up": [-0.5, -0.5]})
+    assert static == {"seed": 0, "target": "happy", "intensity": 1.0, "units": {"brow_inner_up": -0.5}}
+    animated = emotion_fields("happy", [(1, 1.0), (2, 1.0), (3, 1.0)],
+                              units={"brow_inner_up": [0.0, 0.5, 0.5], "jaw_open": [0.1, 0.1, 0.1]})
+    assert [(k["frame"], k["units"]) for k in animated["keys"]] == [
+        (1, {"brow_inner_up": 0.0, "jaw_open": 0.1}), (2, {"brow_inner_up": 0.5, "jaw_open": 0.1})]
+    assert "units" not in emotion_fields("happy", [(1, 1.0)])
+
+
+@pytest.mark.parametrize("units, message", [
+    ({"brow_up": [0.5]}, r"unit 'brow_up' is not a unit; valid units: blink, .*brow_inner_up"),
+    ({"brow_inner_up": [1.75]}, r"unit brow_inner_up = 1.75 at frame 7 is out of range; give a number in -1.5..1.5"),
+    ({"jaw_open": [0.1, 0.2]}, r"jaw_open: 2 values for 1 frames"),
+])
+def test_bad_unit_curves_are_named(units, message):
+    with pytest.raises(InvalidFieldError, match=message):
+        emotion_fields("happy", [(7, 1.0)], units=units)
+
+
+def test_unit_overrides_are_never_sent_to_a_node_that_would_drop_them(peer, context):
+    from ned_protocol import NodeClient, VersionMismatchError
+
+    source = {"kind": "path", "path": "/shots/a.####.exr", "frames": {"first": 1, "last": 2}}
+    output = {"kind": "path", "directory": "/out"}
+    old = peer(version=(1, 2))
+    with NodeClient(old.address, context=context, timeout_s=2) as client:
+        with pytest.raises(VersionMismatchError, match=r"speaks NED protocol 1.2; per-unit overrides .* need 1.3"):
+            client.submit(source, {"target": "happy", "units": {"jaw_open": 0.2}}, output)
+        assert client.submit(source, {"target": "happy"}, output)["job_id"]  # no units: an old node is fine
+    current = peer()
+    with NodeClient(current.address, context=context, timeout_s=2) as client:
+        assert client.submit(source, {"target": "happy", "units": {"jaw_open": 0.2}}, output)["job_id"]

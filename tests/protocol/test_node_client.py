@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from ned_protocol import InvalidFieldError, NodeClient, NodeTimeoutError, RemoteError
+from ned_protocol import PROTOCOL_VERSION, InvalidFieldError, NodeClient, NodeTimeoutError, RemoteError
 
 KEY = b"client-test-key"
 SOURCE = {"kind": "path", "path": "/shots/a.####.exr", "frames": {"first": 1001, "last": 1003}}
@@ -28,7 +28,7 @@ def node_and_client(request, peer, context):
 def test_hello_reports_the_node(node_and_client):
     _, client = node_and_client
     hello = client.hello()
-    assert hello["protocol_version"] == [1, 2] and hello["node"]["name"] == "echo-peer"
+    assert hello["protocol_version"] == list(PROTOCOL_VERSION) and hello["node"]["name"] == "echo-peer"
     assert hello["limits"]["max_buffers"] == 64
 
 
