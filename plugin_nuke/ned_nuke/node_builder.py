@@ -5,7 +5,7 @@ from __future__ import annotations
 import nuke
 from ned_protocol.faces import LARGEST
 from ned_protocol.host_connection import NodeSettings
-from ned_protocol.messages import EMOTIONS
+from ned_protocol.messages import EMOTIONS, MAX_INTENSITY, UNITS
 
 #: Marks a Group as a NED node (onCreate callbacks and the farm command look for it).
 MARKER_KNOB = "ned_node_version"
@@ -24,6 +24,23 @@ def _button(name: str, label: str, call: str) -> "nuke.PyScript_Knob":
     """A button running ``ned_nuke.<call>(group)``, e.g. ``call="render.start_render"``."""
     module = call.split(".")[0]
     return nuke.PyScript_Knob(name, label, f"import ned_nuke.{module}\nned_nuke.{call}(nuke.thisNode())")
+
+
+def unit_knob(unit: str) -> str:
+    """Name of the value knob of a unit override (its switch is ``<name>_on``)."""
+    return f"unit_{unit}"
+
+
+def _unit_knobs() -> list:
+    """The "units" tab: per unit (``ned_protocol.messages.UNITS``) an animatable value in -1.5..1.5 and, on the
+    same line, an ``override`` switch; only switched-on units are sent (an override of 0 is a real value: it
+    undoes the actor's own activation there). A side's knob (``_L``/``_R``) wins over its both-sides knob."""
+    knobs: list = [nuke.Tab_Knob("ned_units", "units")]
+    for unit in UNITS:
+        value = nuke.Double_Knob(unit_knob(unit), unit)
+        value.setRange(-MAX_INTENSITY, MAX_INTENSITY)
+        knobs += [value, nuke.Boolean_Knob(f"{unit_knob(unit)}_on", "override", False)]
+    return knobs
 
 
 def _knobs(settings: NodeSettings) -> list:
@@ -66,6 +83,7 @@ def _knobs(settings: NodeSettings) -> list:
         _button("render", "Render", "render.start_render"),
         _button("cancel", "Cancel", "render.cancel_render"),
         status, job_id, marker,
+        *_unit_knobs(),
     ]
 
 

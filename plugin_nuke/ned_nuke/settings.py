@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import nuke
 from ned_protocol.emotion_keys import blend_target, emotion_fields
+from ned_protocol.exceptions import InvalidFieldError
 from ned_protocol.faces import face_choice
 from ned_protocol.host_connection import NodeSettings
+from ned_protocol.messages import UNITS
 
 from .errors import SettingsError
-from .node_builder import NO_BLEND
+from .node_builder import NO_BLEND, unit_knob
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,8 @@ class RenderSettings:
 
     Attributes:
         node: how to reach the render node.
-        emotion: the request's ``emotion`` map (intensity curve sampled once per frame into keys).
+        emotion: the request's ``emotion`` map (intensity and unit-override curves sampled once per frame into
+            keys; constant ones stay static).
         face_track: the request's ``face_track`` map.
         first, last: the frame range.
         output_dir, pattern: where the plates go (``<output_dir>/<Group name>.####.exr``).
@@ -86,17 +89,32 @@ def read_settings(group: "nuke.Node", first: Optional[int] = None, last: Optiona
     blend_label = group["blend_emotion"].value()
     target = blend_target(group["emotion"].value(), None if blend_label == NO_BLEND else blend_label,
                           min(max(group["blend"].value(), 0.0), 1.0))
-    intensity = group["intensity"]
-    samples = [(frame, intensity.getValueAt(frame) if intensity.isAnimated() else intensity.value())
-               for frame in range(first, last + 1)]
+    frames = range(first, last + 1)
+    samples = list(zip(frames, _sampled(group["intensity"], frames)))
     reference = group["reference"].value().strip()
+    try:
+        emotion = emotion_fields(target, samples, seed=group["seed"].value(),
+                                 reference=_reference(reference) if reference else None,
+                                 units=_unit_curves(group, frames))
+    except InvalidFieldError as exc:
+        raise SettingsError(f"{group.name()}: {exc} (units tab)") from exc
     return RenderSettings(
         node=node_settings(group),
-        emotion=emotion_fields(target, samples, seed=group["seed"].value(),
-                               reference=_reference(reference) if reference else None),
+        emotion=emotion,
         face_track=face_choice(group["face_track"].value()),
         first=first, last=last, output_dir=directory, pattern=pattern,
         compression=group["compression"].value(), full_frame=bool(group["full_frame"].value()))
+
+
+def _sampled(knob: Any, frames: range) -> List[float]:
+    """A Double knob's value at each frame (its curve when animated)."""
+    return [knob.getValueAt(frame) if knob.isAnimated() else knob.value() for frame in frames]
+
+
+def _unit_curves(group: "nuke.Node", frames: range) -> Dict[str, List[float]]:
+    """The switched-on unit overrides, sampled per frame (a Group made before the units tab has none)."""
+    return {unit: _sampled(group[unit_knob(unit)], frames) for unit in UNITS
+            if group.knob(f"{unit_knob(unit)}_on") is not None and group[f"{unit_knob(unit)}_on"].value()}
 
 
 def node_settings(group: "nuke.Node") -> NodeSettings:

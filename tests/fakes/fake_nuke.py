@@ -13,7 +13,8 @@ Covered API:
 - Node: ``name``, ``Class``, ``knob``, ``[name]``, ``knobs``, ``addKnob``, ``setInput``, ``input``, ``inputs``,
   ``begin``/``end``, ``node`` (child by name), ``nodes``, ``firstFrame``/``lastFrame``, ``width``/``height``.
 - Knobs: Tab_Knob, Text_Knob, String_Knob, File_Knob (``fromUserText``), Enumeration_Knob, Double_Knob
-  (animatable), Int_Knob, Boolean_Knob, PyScript_Knob (``execute`` runs its script with ``thisNode()`` set),
+  (animatable, ``setRange`` of its slider), Int_Knob, Boolean_Knob, PyScript_Knob (``execute`` runs its script
+  with ``thisNode()`` set),
   Channel_Knob / ChannelMask_Knob (only known layers), Format_Knob, the Shuffle2 ``mappings`` knob.
 
 Strictness (what real Nuke rejects or where it misbehaves raises here):
@@ -171,6 +172,13 @@ class Double_Knob(Knob):
         super().__init__(name, label)
         self._keys: Dict[float, float] = {}
         self._expression = ""
+
+    def setRange(self, minimum: Any, maximum: Any) -> None:
+        """The slider's range (Array_Knob.setRange); as in Nuke, values outside it can still be typed in."""
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (minimum, maximum)) \
+                or not minimum < maximum:
+            raise TypeError(f"setRange: expects two numbers minimum < maximum, got {minimum!r}, {maximum!r}")
+        self.range = (float(minimum), float(maximum))
 
     def setExpression(self, expression: str) -> bool:
         """Only ``parent.<knob>`` links are evaluated by this fake (an enumeration gives its index)."""

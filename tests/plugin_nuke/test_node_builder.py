@@ -87,3 +87,48 @@ def test_knob_values_a_render_cannot_use_are_refused_naming_the_knob(nuke, tmp_p
     assert settings.emotion["target"] == "sad" and (settings.first, settings.last) == (1001, 1010)
     with pytest.raises(SettingsError, match="frames 990-1001 lie outside its range 1001-1010"):
         read_settings(group, 990, 1001)
+
+
+def test_unit_knobs_become_overrides_static_or_keyed(nuke, tmp_path):
+    """The units tab: only switched-on units are sent; a constant value is static, an animated one keys."""
+    from ned_nuke.errors import SettingsError
+    from ned_nuke.node_builder import create_ned_node
+    from ned_nuke.settings import read_settings
+    from ned_protocol.messages import UNITS
+
+    group = create_ned_node()
+    assert all(group[f"unit_{u}"].range == (-1.5, 1.5) and group[f"unit_{u}_on"].value() is False for u in UNITS)
+    group["use_input_range"].setValue(False)
+    group["first"].setValue(1001)
+    group["last"].setValue(1003)
+    group["output_dir"].setValue(str(tmp_path))
+    group["unit_brow_inner_up"].setValue(-0.5)  # a value without its switch is not sent
+    assert "units" not in read_settings(group).emotion
+    group["unit_brow_inner_up_on"].setValue(True)
+    assert read_settings(group).emotion == {"seed": 0, "target": "happy", "intensity": 1.0,
+                                            "units": {"brow_inner_up": -0.5}}
+    jaw = group["unit_jaw_open"]
+    jaw.setAnimated()
+    jaw.setValueAt(0.0, 1001)
+    jaw.setValueAt(0.4, 1003)
+    group["unit_jaw_open_on"].setValue(True)
+    keys = read_settings(group).emotion["keys"]
+    assert [(k["frame"], k["units"]) for k in keys] == [
+        (1001, {"brow_inner_up": -0.5, "jaw_open": 0.0}), (1002, {"brow_inner_up": -0.5, "jaw_open": 0.2}),
+        (1003, {"brow_inner_up": -0.5, "jaw_open": 0.4})]
+    jaw.setValueAt(1.8, 1003)  # typed past the slider
+    with pytest.raises(SettingsError, match=r"NED1: emotion unit jaw_open = 1.8 at frame 1003 is out of range; "
+                                            r"give a number in -1.5..1.5 \(units tab\)"):
+        read_settings(group)
+
+
+def test_a_node_made_before_the_units_tab_still_renders(nuke, tmp_path, monkeypatch):
+    import ned_nuke.node_builder as node_builder
+    from ned_nuke.settings import read_settings
+
+    monkeypatch.setattr(node_builder, "_unit_knobs", lambda: [])
+    group = node_builder.create_ned_node()
+    assert group.knob("unit_jaw_open") is None
+    group["output_dir"].setValue(str(tmp_path))
+    group["use_input_range"].setValue(False)
+    assert read_settings(group).emotion == {"seed": 0, "target": "happy", "intensity": 1.0}

@@ -151,3 +151,35 @@ def test_missing_output_directory_is_reported_in_a_dialog(nuke, real_node, shot)
     with pytest.raises(SettingsError):
         group["render"].execute()
     assert "output directory" in nuke.messages[-1] and group["status"].value().startswith("error:")
+
+
+def test_animated_unit_knobs_reach_the_plates(nuke, real_node, shot, tmp_path):
+    """Unit overrides keyed on the units tab are rendered by a real node and recorded in every plate."""
+    import json
+
+    import ned_nuke.render as render
+    from ned_protocol import NodeClient, RemoteError
+
+    node, inp, out = real_node
+    group = _ned_over_read(nuke, shot, str(out / tmp_path.name))
+    group["node_address"].setValue(node.address)
+    brow = group["unit_brow_inner_up"]
+    brow.setAnimated()
+    brow.setValueAt(-0.5, 1001)
+    brow.setValueAt(0.5, 1003)
+    group["unit_brow_inner_up_on"].setValue(True)
+    group["render"].execute()
+    runner = render.running_job(group)
+    _wait_ui(nuke, runner)
+    assert runner.outcome == "done", group["status"].value()
+    plate = oiio.ImageInput.open(str(out / tmp_path.name / "NED1.1003.exr"))
+    keys = json.loads(plate.spec().get_string_attribute("ned/emotion_keys"))
+    assert keys["schema"] == "EmotionKeys.2"
+    assert [(k["frame"], k["units"]) for k in keys["keys"]] == [
+        (1001, {"brow_inner_up": -0.5}), (1002, {"brow_inner_up": 0.0}), (1003, {"brow_inner_up": 0.5})]
+    with NodeClient(node.address) as client:  # a name no host panel offers: refused, naming the valid ones
+        with pytest.raises(RemoteError, match=r"unknown unit 'brow_up'; valid units: .*brow_inner_up") as err:
+            client.submit({"kind": "path", "path": shot, "frames": {"first": 1001, "last": 1003}},
+                          {"target": "happy", "units": {"brow_up": 0.5}},
+                          {"kind": "path", "directory": str(out / tmp_path.name / "bad")})
+        assert err.value.code == "invalid_field"
