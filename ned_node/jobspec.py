@@ -152,7 +152,7 @@ def _face_fields(face_track: dict) -> dict:
 def job_config(spec: dict, node: NodeConfig) -> NedConfig:
     """The pipeline configuration of one job: node-wide settings plus the job's own options."""
     try:
-        plates = PlateWriteConfig(compression=spec["compression"], full_frame=spec["full_frame"])
+        plates = PlateWriteConfig(compression=spec["compression"], full_frame=spec["full_frame"], stmap=spec["stmap"])
     except PlateCompressionError as exc:
         raise JobRequestError(f"content.compression: {exc}", {"field": "content.compression"}) from exc
     return replace(analysis_config(node, spec["source"]["colorspace"], spec["allow_noncommercial"]), plates=plates)

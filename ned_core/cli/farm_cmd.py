@@ -141,11 +141,11 @@ def _task_request(source, shot_frames, start_frame, emotion, keys_file, referenc
                                 edits_file)
 
 
-def _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame):
+def _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame, stmap):
     from ned_core.io.exr import PlateWriteConfig
 
     return config_from_options(model_dir, ocio, input_space, cache_dir, no_cache,
-                               plates=PlateWriteConfig(compression=compression, full_frame=full_frame))
+                               plates=PlateWriteConfig(compression=compression, full_frame=full_frame, stmap=stmap))
 
 
 shot_frames_option = click.option("--shot-frames", required=True,
@@ -161,7 +161,7 @@ shot_frames_option = click.option("--shot-frames", required=True,
 @progress_option
 def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
                 track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
-                units, model_dir, shot_frames, progress_format, character, edits_file):
+                units, model_dir, shot_frames, progress_format, character, edits_file, stmap):
     """One chunk: the plates of --frames, directed over --shot-frames (byte-identical to one `ned render`)."""
     from ned_core.exceptions import FarmJobError
     from ned_core.farm.progress import progress_printer
@@ -171,7 +171,7 @@ def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_ca
         raise FarmJobError("--frames: give the chunk's frames, e.g. 1001-1010 (--shot-frames is the whole shot)")
     request = _task_request(source, shot_frames, start_frame, emotion, keys_file, reference, track, seed, director,
                             checkpoint, out_dir, pattern, write_composite, units, character, edits_file)
-    config = _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame)
+    config = _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame, stmap)
     summary = run_render_task(request, frames, config, lambda skipped: progress_printer(
         progress_format, "render", _echo, skipped))
     click.echo(f"chunk {frames} of {shot_frames}: {len(summary.plates)} plates in {summary.timings['total']:.1f} s "
@@ -189,14 +189,14 @@ def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_ca
 @progress_option
 def preview_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
                  track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview,
-                 write_composite, units, model_dir, shot_frames, progress_format, character, edits_file):
+                 write_composite, units, model_dir, shot_frames, progress_format, character, edits_file, stmap):
     """The finishing task: the shot's H.264 preview movie, after every chunk."""
     from ned_core.farm.progress import progress_printer
     from ned_core.farm.tasks import run_preview_task
 
     request = _task_request(source, shot_frames, start_frame, emotion, keys_file, reference, track, seed, director,
                             checkpoint, out_dir, pattern, write_composite, units, character, edits_file)
-    config = _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame)
+    config = _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame, stmap)
     summary = run_preview_task(request, config, progress_printer(progress_format, "render", _echo))
     click.echo(f"preview: {summary.preview}")
 

@@ -148,3 +148,11 @@ c2pa_options = [
 def with_c2pa_options(fn):
     """Adds ``--c2pa-cert`` and ``--c2pa-key``."""
     return _apply(c2pa_options, fn)
+
+
+#: ``--stmap``: the warp as an STMap layer in every plate (``ned render``, its farm tasks, ``ned submit``).
+stmap_option = click.option(
+    "--stmap", is_flag=True,
+    help="Also write the warp as an STMap layer (stmap.u/stmap.v, 32-bit float, Nuke's STMap convention) in every "
+         "plate, to re-apply the edit to a denoised plate with Nuke's STMap node (mouth fills are not in the map).")
+render_options += [stmap_option]

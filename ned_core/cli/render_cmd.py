@@ -53,7 +53,7 @@ def request_from_options(source, frames, start_frame, emotion, keys_file, refere
 @with_c2pa_options
 def render(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
            track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
-           model_dir, as_json, quiet, units, character, edits_file, c2pa_cert, c2pa_key):
+           model_dir, as_json, quiet, units, character, edits_file, c2pa_cert, c2pa_key, stmap=False):
     """Change the emotion of a face in SOURCE; write EXR face plates (+ mask) to --out."""
     from ned_core.io.output_lock import output_folder_lock
     from ned_core.pipeline.render_job import render_shot
@@ -64,7 +64,7 @@ def render(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
     if (c2pa_cert is None) != (c2pa_key is None):
         raise RenderJobError("--c2pa-cert and --c2pa-key go together: give both to sign the preview, or neither")
     config = config_from_options(model_dir, ocio, input_space, cache_dir, no_cache,
-                                 plates=PlateWriteConfig(compression=compression, full_frame=full_frame),
+                                 plates=PlateWriteConfig(compression=compression, full_frame=full_frame, stmap=stmap),
                                  c2pa=C2paConfig(cert=c2pa_cert, key=c2pa_key))
     with output_folder_lock(out_dir), ProgressBars(enabled=not quiet and not as_json) as bars:
         summary = render_shot(request, config, progress=bars)  # one writer per folder (see output_lock)

@@ -117,7 +117,7 @@ def face_track_of(track, character, edits_file) -> dict | None:
 def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference, track,
            seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite, model_dir,
            as_json, quiet, address, key_file, server_key, client_key, timeout, priority, no_overwrite, request_id,
-           no_wait, character, edits_file):
+           no_wait, character, edits_file, stmap):
     """Render SOURCE on a render node, as `ned render` would (paths must be valid on the node: shared storage)."""
     from ned_core.pipeline.request import RenderSummary
 
@@ -135,7 +135,8 @@ def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
     face_track = face_track_of(track, character, edits_file)
     with connect(address, key_file, server_key, client_key, timeout) as client:
         job = client.submit(source_map, _emotion(emotion, keys_file, reference, seed, director, span), output,
-                            face_track=face_track, compression=compression, full_frame=full_frame, priority=priority,
+                            face_track=face_track, compression=compression, full_frame=full_frame, stmap=stmap,
+                            priority=priority,
                             request_id=request_id or f"ned-cli-{uuid.uuid4().hex}")
         if no_wait:
             click.echo(job["job_id"])

@@ -6,6 +6,7 @@ import numpy as np
 
 from ned_core.exceptions import ShapeError
 from ned_core.io.exr import FacePlate
+from ned_core.io.stmap import identity_stmap
 
 
 def merge_face_plates(plates: dict[int, FacePlate]) -> FacePlate:
@@ -18,7 +19,8 @@ def merge_face_plates(plates: dict[int, FacePlate]) -> FacePlate:
         A plate whose data window is the union of the faces' windows; ``rgba`` is every face merged *over*
         the next in track-id order (premultiplied), ``mask`` (``facemask.A``) the union of the blend masks
         (``1 - prod(1 - m)``, equal to the merged alpha), and ``faces[id]`` each face alone, ``(h, w, 4)``
-        premultiplied RGBA in the union window (its alpha is that face's blend mask).
+        premultiplied RGBA in the union window (its alpha is that face's blend mask). When the faces carry
+        STMaps, the merged STMap is identity with each face's warp where it moves pixels (the lowest id on top).
 
     Raises:
         ShapeError: no plates, or plates of different frames or display sizes.
@@ -45,4 +47,22 @@ def merge_face_plates(plates: dict[int, FacePlate]) -> FacePlate:
         layer = faces[tid]
         merged = layer + (1.0 - layer[..., 3:4]) * merged
     mask = np.clip(merged[..., 3], 0.0, 1.0)
-    return FacePlate(first.frame, first.display_size, (x0, y0, x1, y1), merged, mask, faces=faces)
+    return FacePlate(first.frame, first.display_size, (x0, y0, x1, y1), merged, mask, faces=faces,
+                     stmap=_merged_stmap(plates, (x0, y0, x1, y1)))
+
+
+def _merged_stmap(plates: dict[int, FacePlate], window: tuple[int, int, int, int]) -> np.ndarray | None:
+    """Identity over ``window`` with every face's moved pixels (see :func:`merge_face_plates`); None without STMaps."""
+    if all(p.stmap is None for p in plates.values()):
+        return None
+    first = next(iter(plates.values()))
+    out = identity_stmap(window, first.display_size)
+    for tid in sorted(plates, reverse=True):
+        p = plates[tid]
+        if p.stmap is None:
+            continue
+        px0, py0, px1, py1 = p.data_window
+        part = out[py0 - window[1]:py1 - window[1], px0 - window[0]:px1 - window[0]]
+        moved = np.any(p.stmap != identity_stmap(p.data_window, p.display_size), axis=2)
+        part[moved] = p.stmap[moved]
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace as dataclass_replace
 from pathlib import Path
 
 import numpy as np
@@ -18,10 +19,12 @@ from ned_core.io.exr_plate import (
     check_plate,
     empty_plate,
     face_data_window,
+    channel_formats,
     pack_channels,
     pad_to_display,
     unpack_channels,
 )
+from ned_core.io.stmap import STMAP_NOTE, identity_stmap
 
 __all__ = ["FacePlate", "PlateMetadata", "PlateWriteConfig", "empty_plate", "face_data_window", "fps_fraction",
            "inspect_plate", "read_face_plate", "write_face_plate", "write_frame_exr"]
@@ -39,7 +42,8 @@ def write_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
         path: Destination ``.exr`` file (parent folders are created).
         plate: The plate; arrays cover ``plate.data_window`` (see :class:`FacePlate` for shapes).
         meta: Metadata to record (frame rate, timecode, owner, capDate, ``ned/`` params).
-        config: Compression, full-frame padding, debug layers.
+        config: Compression, full-frame padding, debug layers, the STMap layer (identity when the plate has
+            no map of its own, e.g. a frame without a face).
 
     Returns:
         ``path`` as a :class:`Path`.
@@ -53,9 +57,13 @@ def write_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
     if path.suffix.lower() != ".exr":
         raise PlateWriteError(f"{path}: face plates are written as .exr, got suffix {path.suffix!r}")
     check_plate(plate)
+    if config.stmap and plate.stmap is None:  # a frame without a face (or a renderer without a map): identity
+        plate = dataclass_replace(plate, stmap=identity_stmap(plate.data_window, plate.display_size))
     if config.full_frame:
         plate = pad_to_display(plate)
     names, pixels = pack_channels(plate, config.write_debug_layers)
+    if plate.stmap is not None:
+        meta = dataclass_replace(meta, params={**meta.params, "stmap": STMAP_NOTE})
     _write_atomic(path, plate.frame, plate.data_window, plate.display_size, names, pixels, meta, config.compression)
     return path
 
@@ -112,6 +120,9 @@ def _spec(window: tuple[int, int, int, int], display_size: tuple[int, int], name
           compression: str) -> oiio.ImageSpec:
     x0, y0, x1, y1 = (int(v) for v in window)
     spec = oiio.ImageSpec(x1 - x0, y1 - y0, len(names), "half")
+    formats = channel_formats(names)
+    if formats is not None:
+        spec.channelformats = tuple(oiio.TypeDesc(f) for f in formats)
     spec.x, spec.y = x0, y0
     spec.full_x = spec.full_y = 0
     spec.full_width, spec.full_height = (int(v) for v in display_size)
@@ -153,7 +164,8 @@ def read_face_plate(path: Path | str) -> tuple[FacePlate, PlateMetadata]:
     if (spec.full_x, spec.full_y) != (0, 0):
         raise FacePlateFormatError(f"{source}: display window starts at ({spec.full_x}, {spec.full_y}), "
                                    "face plates start at (0, 0)")
-    rgba, mask, extra, faces = unpack_channels(tuple(spec.channelnames), np.asarray(pixels, np.float32), source)
+    rgba, mask, extra, faces, stmap = unpack_channels(tuple(spec.channelnames), np.asarray(pixels, np.float32),
+                                                      source)
     meta, frame = read_metadata(spec, source)
     window = (spec.x, spec.y, spec.x + spec.width, spec.y + spec.height)
-    return FacePlate(frame, (spec.full_width, spec.full_height), window, rgba, mask, extra, faces), meta
+    return FacePlate(frame, (spec.full_width, spec.full_height), window, rgba, mask, extra, faces, stmap), meta

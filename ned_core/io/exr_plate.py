@@ -10,6 +10,7 @@ import numpy as np
 
 from ned_core.exceptions import FaceBoxError, FacePlateFormatError, PlateWriteError, ShapeError
 from ned_core.io.exr_compression import parse_compression
+from ned_core.io.stmap import STMAP_CHANNELS, STMAP_LAYER, identity_stmap
 
 HALF_MAX = 65504.0  # largest finite half; larger values would be written as inf
 RGBA = ("R", "G", "B", "A")
@@ -30,11 +31,13 @@ class PlateWriteConfig:
         full_frame: Pad the data window out to the display window with zeros (for hosts whose
             data-window handling is unverified, e.g. Resolve).
         write_debug_layers: Write ``FacePlate.extra`` layers; when False they are left out.
+        stmap: Render and write the warp as an STMap layer (``FacePlate.stmap``, see :mod:`ned_core.io.stmap`).
     """
 
     compression: str = "dwaa:45"
     full_frame: bool = False
     write_debug_layers: bool = False
+    stmap: bool = False
 
     def __post_init__(self) -> None:
         parse_compression(self.compression)
@@ -56,6 +59,8 @@ class FacePlate:
             premultiplied RGBA of that face alone (its alpha is its blend mask), written ``track<id>.R/G/B/A``
             whatever the debug setting; ``rgba``/``mask`` then hold every face merged (over, in id order).
             Empty for a one-face plate.
+        stmap: ``(h, w, 2) float32`` normalised source position each pixel samples (``stmap.u``/``stmap.v``,
+            written as float; see :mod:`ned_core.io.stmap`), or None.
     """
 
     frame: int
@@ -65,6 +70,7 @@ class FacePlate:
     mask: np.ndarray
     extra: dict[str, np.ndarray] = field(default_factory=dict)
     faces: dict[int, np.ndarray] = field(default_factory=dict)
+    stmap: np.ndarray | None = None
 
 
 def face_data_window(box: tuple[float, float, float, float], display_size: tuple[int, int],
@@ -147,16 +153,19 @@ def check_plate(plate: FacePlate) -> None:
     _check_values(plate.rgba, f"{where}: rgba", -HALF_MAX, HALF_MAX)
     _check_values(plate.mask, f"{where}: mask", 0.0, 1.0)
     for name, layer in plate.extra.items():
-        if (not isinstance(name, str) or not _LAYER.match(name) or name == MASK_CHANNEL.split(".")[0]
+        if (not isinstance(name, str) or not _LAYER.match(name) or name in (MASK_CHANNEL.split(".")[0], STMAP_LAYER)
                 or _FACE_LAYER.match(name)):
             raise PlateWriteError(f"{where}: extra layer name {name!r} must be dot-separated identifiers "
-                                  "and not 'facemask' or 'track<id>'")
+                                  "and not 'facemask', 'stmap' or 'track<id>'")
         shape = (h, w, 3) if isinstance(layer, np.ndarray) and layer.ndim == 3 else (h, w)
         _expect(layer, shape, f"{where}: extra[{name!r}]")
         _check_values(layer, f"{where}: extra[{name!r}]", -HALF_MAX, HALF_MAX)
     for track_id, layer in plate.faces.items():
         _expect(layer, (h, w, 4), f"{where}: faces[{track_id!r}]")
         _check_values(layer, f"{where}: faces[{track_id!r}]", -HALF_MAX, HALF_MAX)
+    if plate.stmap is not None:
+        _expect(plate.stmap, (h, w, 2), f"{where}: stmap")
+        _check_values(plate.stmap, f"{where}: stmap", -HALF_MAX, HALF_MAX)
 
 
 def pad_to_display(plate: FacePlate) -> FacePlate:
@@ -169,9 +178,13 @@ def pad_to_display(plate: FacePlate) -> FacePlate:
         full[y0:y1, x0:x1] = array
         return full
 
+    stmap = None
+    if plate.stmap is not None:  # identity where the plate did not reach
+        stmap = identity_stmap((0, 0, width, height), plate.display_size)
+        stmap[y0:y1, x0:x1] = plate.stmap
     return FacePlate(plate.frame, plate.display_size, (0, 0, width, height), pad(plate.rgba), pad(plate.mask),
                      {name: pad(layer) for name, layer in plate.extra.items()},
-                     {track_id: pad(layer) for track_id, layer in plate.faces.items()})
+                     {track_id: pad(layer) for track_id, layer in plate.faces.items()}, stmap)
 
 
 def layer_channels(name: str, layer: np.ndarray) -> tuple[str, ...]:
@@ -180,8 +193,9 @@ def layer_channels(name: str, layer: np.ndarray) -> tuple[str, ...]:
 
 
 def pack_channels(plate: FacePlate, with_extra: bool) -> tuple[tuple[str, ...], np.ndarray]:
-    """Channel names (R, G, B, A, facemask.A, per-face ``track<id>.R/G/B/A`` by id, then extras by name) and
-    ``(h, w, C) float16`` pixels."""
+    """Channel names (R, G, B, A, facemask.A, per-face ``track<id>.R/G/B/A`` by id, extras by name, then
+    ``stmap.u/v``) and ``(h, w, C)`` pixels: float16, or float32 when the plate has an STMap (whose channels
+    are written as float, the others as half: see :func:`channel_formats`)."""
     names, parts = list(BASE_CHANNELS), [plate.rgba, plate.mask[..., None]]
     for track_id in sorted(plate.faces):
         names += [f"{FACE_LAYER.format(track_id)}.{c}" for c in RGBA]
@@ -190,12 +204,24 @@ def pack_channels(plate: FacePlate, with_extra: bool) -> tuple[tuple[str, ...], 
         layer = plate.extra[name]
         names += layer_channels(name, layer)
         parts.append(layer if layer.ndim == 3 else layer[..., None])
-    return tuple(names), np.concatenate(parts, axis=2).astype(np.float16)
+    if plate.stmap is not None:
+        names += STMAP_CHANNELS
+        parts.append(plate.stmap)
+    pixels = np.concatenate(parts, axis=2)
+    return tuple(names), pixels.astype(np.float32 if plate.stmap is not None else np.float16)
+
+
+def channel_formats(names: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Per-channel sample types of a plate with an STMap (``"float"`` for its channels, ``"half"`` for the rest),
+    or None when every channel is half."""
+    if not set(STMAP_CHANNELS) & set(names):
+        return None
+    return tuple("float" if name in STMAP_CHANNELS else "half" for name in names)
 
 
 def unpack_channels(names: tuple[str, ...], pixels: np.ndarray, source: str) -> tuple[
-        np.ndarray, np.ndarray, dict[str, np.ndarray], dict[int, np.ndarray]]:
-    """Inverse of :func:`pack_channels` by channel name (order-independent): ``(rgba, mask, extra, faces)``.
+        np.ndarray, np.ndarray, dict[str, np.ndarray], dict[int, np.ndarray], np.ndarray | None]:
+    """Inverse of :func:`pack_channels` by channel name (order-independent): ``(rgba, mask, extra, faces, stmap)``.
 
     Args:
         names: Channel names as the file lists them.
@@ -212,10 +238,12 @@ def unpack_channels(names: tuple[str, ...], pixels: np.ndarray, source: str) -> 
         if n not in BASE_CHANNELS:
             layer, _, chan = n.rpartition(".")
             layers.setdefault(layer, set()).add(chan)
-    extra, faces = {}, {}
+    extra, faces, stmap = {}, {}, None
     for layer, chans in sorted(layers.items()):
         face = _FACE_LAYER.match(layer)
-        if face and chans == set(RGBA):
+        if layer == STMAP_LAYER and chans == {c.split(".")[1] for c in STMAP_CHANNELS}:
+            stmap = pixels[..., [index[c] for c in STMAP_CHANNELS]].copy()
+        elif face and chans == set(RGBA):
             faces[int(face.group(1))] = pixels[..., [index[f"{layer}.{c}"] for c in RGBA]].copy()
         elif chans == {"A"} and layer:
             extra[layer] = pixels[..., index[f"{layer}.A"]].copy()
@@ -223,6 +251,6 @@ def unpack_channels(names: tuple[str, ...], pixels: np.ndarray, source: str) -> 
             extra[layer] = pixels[..., [index[f"{layer}.{c}"] for c in RGBA[:3]]].copy()
         else:
             raise FacePlateFormatError(f"{source}: layer {layer or '(none)'!r} has channels {sorted(chans)}; "
-                                       "face plates carry only track<id>.R/G/B/A face layers and 1-channel (.A) "
-                                       "or 3-channel (.R/.G/.B) extra layers")
-    return pixels[..., [index[c] for c in RGBA]].copy(), pixels[..., index[MASK_CHANNEL]].copy(), extra, faces
+                                       "face plates carry only track<id>.R/G/B/A face layers, stmap.u/v and 1-channel "
+                                       "(.A) or 3-channel (.R/.G/.B) extra layers")
+    return pixels[..., [index[c] for c in RGBA]].copy(), pixels[..., index[MASK_CHANNEL]].copy(), extra, faces, stmap

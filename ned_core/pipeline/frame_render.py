@@ -8,6 +8,7 @@ from ned_core.analysis import TrackAnalysis
 from ned_core.composite import composite_face, merge_over
 from ned_core.io.exr import FacePlate
 from ned_core.io.plate_source import Frame, PlateSource, clip_window
+from ned_core.io.stmap import warp_stmap
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.mouth_cache import cached_mouth_index, mouth_index_key
 from ned_core.render import MOUTH_SYNTHESISED, MeshWarpRenderer, RenderedFace, ShotContext
@@ -87,8 +88,21 @@ class FrameRenderer:
         plate = composite_face(frame.rgb, rendered, *_local(frame.origin, src, dst), self.config.composite)
         x0, y0, x1, y1 = plate.data_window
         ox, oy = frame.origin
-        return FacePlate(plate.frame, self.display_size, (x0 + ox, y0 + oy, x1 + ox, y1 + oy), plate.rgba,
-                         plate.mask, plate.extra)
+        window = (x0 + ox, y0 + oy, x1 + ox, y1 + oy)
+        return FacePlate(plate.frame, self.display_size, window, plate.rgba, plate.mask, plate.extra,
+                         stmap=self._stmap(window, frame.origin, rendered, plate.mask))
+
+    def _stmap(self, window: tuple[int, int, int, int], origin: tuple[int, int], rendered: RenderedFace,
+               mask: np.ndarray) -> np.ndarray | None:
+        """The plate's STMap layer when ``plates.stmap`` asks for it (see :mod:`ned_core.io.stmap`): the warp's
+        sampling positions weighted by the blend ``mask``, over the plate's ``window`` (display pixels)."""
+        if not self.config.plates.stmap or rendered.sample_map is None:
+            return None
+        ox, oy = origin
+        bx0, by0, bx1, by1 = rendered.box
+        map_x, map_y = rendered.sample_map
+        return warp_stmap(window, self.display_size, (bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), map_x + ox,
+                          map_y + oy, mask)
 
     def advance(self, number: int, src: np.ndarray, dst: np.ndarray) -> None:
         """Step over frame ``number`` without reading or rendering it, leaving the renderer as :meth:`warp` of

@@ -54,6 +54,9 @@ class RenderedFace:
         coverage: ``(y1 - y0, x1 - x0) float32`` in 0..1, where the renderer produced face pixels.
         flags: notes for the caller, e.g. ``{"mouth_fill": "retrieved" | "split" | "synthesised" | None,
             "mouth_frame": source frame number of a retrieved interior}``.
+        sample_map: ``(map_x, map_y)``, each ``(y1 - y0, x1 - x0) float32``: the frame position each box pixel
+            sampled (the warp, before any pixel edits such as mouth fills), or None when the renderer has
+            no such map.
     """
 
     frame: int
@@ -61,6 +64,7 @@ class RenderedFace:
     rgb: np.ndarray
     coverage: np.ndarray
     flags: dict[str, object] = field(default_factory=dict)
+    sample_map: tuple[np.ndarray, np.ndarray] | None = None
 
     def paste(self, frame: np.ndarray) -> np.ndarray:
         """The full ``(H, W, 3) float32`` frame with the rendered box pasted in (a copy)."""

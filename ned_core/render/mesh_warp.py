@@ -69,7 +69,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     relax = relax_weight(src_xy, dst_xy, to_template)
     rgb = relax_smile(rgb, box, dst_xy, relax)
     return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_seal": seal, "smile_relax": relax,
-                                                     "fixed_topology": mesh.fixed_topology})
+                                                     "fixed_topology": mesh.fixed_topology}, (map_x, map_y))
 
 
 def _mesh_and_box(frame_number: int, frame_size: tuple[int, int], src_xy: np.ndarray, dst_xy: np.ndarray,

@@ -73,14 +73,15 @@ class NodeClient:
 
     def submit(self, source: Mapping[str, Any], emotion: Mapping[str, Any], output: Mapping[str, Any], *,
                face_track: Optional[Mapping[str, Any]] = None, compression: str = "dwaa:45",
-               full_frame: bool = False, priority: int = 50, allow_noncommercial: bool = False,
+               full_frame: bool = False, stmap: bool = False, priority: int = 50, allow_noncommercial: bool = False,
                request_id: Optional[str] = None, frames: Optional[Iterable[Tuple[int, Any]]] = None,
                timeout_s: Optional[float] = None) -> Dict[str, Any]:
         """Submits a job; for an ``inline`` source, then streams ``frames`` to it.
 
         Args:
             source, emotion, output, face_track: maps as in PROTOCOL.md (``submit_job_request``).
-            compression, full_frame, priority, allow_noncommercial: as in PROTOCOL.md.
+            compression, full_frame, stmap, priority, allow_noncommercial: as in PROTOCOL.md (``stmap`` needs a
+                1.3 node).
             request_id: idempotency key; re-submitting with the same key returns the same job.
                 A random one by default.
             frames: for an inline source, ``(frame_number, pixels)`` pairs, pixels a C-contiguous
@@ -93,21 +94,23 @@ class NodeClient:
 
         Raises:
             InvalidFieldError: a field is wrong (nothing is sent), or frames do not fit the source.
-            VersionMismatchError: ``emotion`` carries unit overrides and the node speaks a protocol older than
-                1.3 (it would drop them silently); nothing is submitted.
+            VersionMismatchError: ``emotion`` carries unit overrides, or ``stmap`` is asked for, and the node
+                speaks a protocol older than 1.3 (it would drop them silently); nothing is submitted.
             RemoteError: the node refused the job (e.g. ``not_available``, ``queue_full``).
             NodeTimeoutError: the node did not answer in time.
         """
         if (frames is not None) != (source.get("kind") == "inline"):
             raise InvalidFieldError("frames: pass frames=... exactly when the source kind is 'inline'",
                                     details={"field": "frames"})
-        if uses_units(emotion):
-            self._require((1, 3), "per-unit overrides (emotion.units)", timeout_s)
+        if uses_units(emotion) or stmap:
+            self._require((1, 3), "per-unit overrides (emotion.units) and STMap layers (stmap)", timeout_s)
         content = {"source": dict(source), "emotion": dict(emotion), "output": dict(output),
                    "compression": compression, "full_frame": full_frame, "priority": priority,
                    "allow_noncommercial": allow_noncommercial}
         if face_track is not None:
             content["face_track"] = dict(face_track)
+        if stmap:
+            content["stmap"] = True
         reply = self._request("submit_job_request", content, timeout_s,
                               request_id=request_id if request_id is not None else uuid.uuid4().hex)
         job_id = reply.content["job_id"]

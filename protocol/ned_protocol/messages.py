@@ -219,6 +219,7 @@ CATALOGUE: Dict[str, MessageSpec] = {
         "output": OUTPUT,
         "compression": Str(32, min_len=1, default="dwaa:45"),
         "full_frame": Bool(default=False),
+        "stmap": Bool(default=False),
         "priority": Int(0, 100, default=50),
         "allow_noncommercial": Bool(default=False),
     }), request_id=True),

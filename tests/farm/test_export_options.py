@@ -14,7 +14,7 @@ def test_render_options_are_repeated_on_the_task_command_lines(run, tmp_path):
     (tmp_path / "keys.json").write_text("{}")
     given = ["--emotion", "happy:0.7", "--seed", "4", "--unit", "brow_inner_up=-0.5", "--unit", "jaw_open=0.2",
              "--full-frame", "--compression", "zip", "--track", "0", "--pattern", "{stem}.x.####.exr",
-             "--director", "prior"]
+             "--director", "prior", "--stmap"]
     done = run("ned", "farm", "openjd", "grey.####.png", *given, "--keys", "keys.json", "--ocio", "ocio://default",
                "--input-space", "sRGB", "--frames", "2-3", "--out", "plates", "--bundle", "bundle", "--preview",
                "--chunk-size", "1", cwd=tmp_path)  # relative paths, as typed in that folder
