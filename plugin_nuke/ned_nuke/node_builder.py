@@ -79,6 +79,8 @@ def _knobs(settings: NodeSettings) -> list:
         nuke.File_Knob("output_dir", "output directory"),
         nuke.Enumeration_Knob("compression", "compression", list(COMPRESSIONS)),
         nuke.Boolean_Knob("full_frame", "full-frame plates", False),
+        # the warp as stmap.u/stmap.v in every plate: an STMap node re-applies the edit to a denoised plate
+        nuke.Boolean_Knob("stmap", "STMap layer", False),
         nuke.Enumeration_Knob("output", "output", list(OUTPUTS)),
         _button("render", "Render", "render.start_render"),
         _button("cancel", "Cancel", "render.cancel_render"),

@@ -115,7 +115,7 @@ def start_render(group: "nuke.Node", first: Optional[int] = None, last: Optional
                          output={"kind": "path", "directory": settings.output_dir, "pattern": settings.pattern,
                                  "overwrite": True},
                          face_track=settings.face_track, compression=settings.compression,
-                         full_frame=settings.full_frame)
+                         full_frame=settings.full_frame, stmap=settings.stmap)
     runner = JobRunner(client_factory(settings.node), reporter.callbacks(), request=request)
     reporter.runner = runner
     _reporters[group.fullName()] = reporter

@@ -28,7 +28,7 @@ class RenderSettings:
         face_track: the request's ``face_track`` map.
         first, last: the frame range.
         output_dir, pattern: where the plates go (``<output_dir>/<Group name>.####.exr``).
-        compression, full_frame: EXR options.
+        compression, full_frame, stmap: EXR options (``stmap``: the warp as an STMap layer in every plate).
     """
 
     node: NodeSettings
@@ -40,6 +40,7 @@ class RenderSettings:
     pattern: str
     compression: str
     full_frame: bool
+    stmap: bool
 
 
 def frame_range(group: "nuke.Node") -> Tuple[int, int]:
@@ -103,7 +104,8 @@ def read_settings(group: "nuke.Node", first: Optional[int] = None, last: Optiona
         emotion=emotion,
         face_track=face_choice(group["face_track"].value()),
         first=first, last=last, output_dir=directory, pattern=pattern,
-        compression=group["compression"].value(), full_frame=bool(group["full_frame"].value()))
+        compression=group["compression"].value(), full_frame=bool(group["full_frame"].value()),
+        stmap=group.knob("stmap") is not None and bool(group["stmap"].value()))
 
 
 def _sampled(knob: Any, frames: range) -> List[float]:

@@ -24,7 +24,7 @@ class JobRequest:
     Attributes:
         source, emotion, output: the request maps.
         face_track: ``{"select": ...}`` or None for the node's default (largest face).
-        compression, full_frame, priority: as in PROTOCOL.md.
+        compression, full_frame, stmap, priority: as in PROTOCOL.md (``stmap`` needs a 1.3 node).
         request_id: idempotency key: re-running the same request returns the same job.
         frames: for an inline source, a zero-argument callable returning ``(frame, pixels)`` pairs.
     """
@@ -35,6 +35,7 @@ class JobRequest:
     face_track: Optional[Mapping[str, Any]] = None
     compression: str = "dwaa:45"
     full_frame: bool = False
+    stmap: bool = False
     priority: int = 50
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     frames: Optional[Callable[[], Iterable[Tuple[int, Any]]]] = None
@@ -149,7 +150,7 @@ class JobRunner:
             request = self.request
             reply = client.submit(request.source, request.emotion, request.output, face_track=request.face_track,
                                   compression=request.compression, full_frame=request.full_frame,
-                                  priority=request.priority, request_id=request.request_id,
+                                  stmap=request.stmap, priority=request.priority, request_id=request.request_id,
                                   frames=request.frames() if request.frames is not None else None)
             with self._lock:
                 self._job_id = reply["job_id"]

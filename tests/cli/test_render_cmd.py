@@ -279,3 +279,20 @@ def test_broken_files_give_one_line_on_stderr_without_library_noise(workdir, tmp
         lines = proc.stderr.strip().splitlines()
         assert proc.returncode == 2 and len(lines) == 1, proc.stderr
         assert lines[0].startswith("ned: error: ") and name in lines[0]
+
+
+def test_stmap_flag_adds_a_float_stmap_layer_to_every_plate(workdir, actor):
+    """`--stmap`: stmap.u/v in 32-bit float next to the half plate channels, recorded in the header (the map's
+    content is checked in tests/pipeline/test_stmap_render.py)."""
+    proc = run_ned(workdir, "render", actor[1], "--emotion", "surprised", "--frames", "1001-1003", "--stmap",
+                   "--out", workdir / "stmap", "--json")
+    assert proc.returncode == 0, proc.stderr
+    plates = json.loads(proc.stdout)["plates"]
+    assert len(plates) == 3
+    for path in plates:
+        spec = _plate_header(path)
+        formats = dict(zip(spec.channelnames, (str(f) for f in spec.channelformats)))
+        assert formats == {**{c: "half" for c in PLATE_CHANNELS}, "stmap.u": "float", "stmap.v": "float"}
+        assert "u = (x + 0.5) / width, v = 1 - (y + 0.5) / height" in spec.get_string_attribute("ned/stmap")
+        plate, _ = read_face_plate(path)
+        assert plate.stmap.shape == (spec.height, spec.width, 2)

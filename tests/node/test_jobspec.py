@@ -39,6 +39,8 @@ def test_a_path_job_becomes_a_render_request(roots, node, tmp_path):
     assert (request.out_dir, request.pattern) == (str(roots[1] / "v001"), "face.####.exr")
     assert (request.emotion, request.keys, request.track, request.seed) == ("sad:0.5", None, 2, 9)
     assert (plan.config.plates.compression, plan.config.plates.full_frame) == ("zip", True)
+    assert plan.config.plates.stmap is False
+    assert plan_job(_path_job(roots, stmap=True), tmp_path / "job2", node).config.plates.stmap is True  # 1.3
     assert plan.config.cache_dir == tmp_path / "state" / "analysis-cache"
     assert not plan.inline_source and not plan.inline_output
 

@@ -153,8 +153,9 @@ def test_missing_output_directory_is_reported_in_a_dialog(nuke, real_node, shot)
     assert "output directory" in nuke.messages[-1] and group["status"].value().startswith("error:")
 
 
-def test_animated_unit_knobs_reach_the_plates(nuke, real_node, shot, tmp_path):
-    """Unit overrides keyed on the units tab are rendered by a real node and recorded in every plate."""
+def test_animated_unit_knobs_and_the_stmap_switch_reach_the_plates(nuke, real_node, shot, tmp_path):
+    """Unit overrides keyed on the units tab are rendered by a real node and recorded in every plate; the STMap
+    switch adds the float stmap.u/v layer."""
     import json
 
     import ned_nuke.render as render
@@ -168,6 +169,7 @@ def test_animated_unit_knobs_reach_the_plates(nuke, real_node, shot, tmp_path):
     brow.setValueAt(-0.5, 1001)
     brow.setValueAt(0.5, 1003)
     group["unit_brow_inner_up_on"].setValue(True)
+    group["stmap"].setValue(True)
     group["render"].execute()
     runner = render.running_job(group)
     _wait_ui(nuke, runner)
@@ -175,6 +177,7 @@ def test_animated_unit_knobs_reach_the_plates(nuke, real_node, shot, tmp_path):
     plate = oiio.ImageInput.open(str(out / tmp_path.name / "NED1.1003.exr"))
     keys = json.loads(plate.spec().get_string_attribute("ned/emotion_keys"))
     assert keys["schema"] == "EmotionKeys.2"
+    assert {"stmap.u", "stmap.v"} <= set(plate.spec().channelnames)
     assert [(k["frame"], k["units"]) for k in keys["keys"]] == [
         (1001, {"brow_inner_up": -0.5}), (1002, {"brow_inner_up": 0.0}), (1003, {"brow_inner_up": 0.5})]
     with NodeClient(node.address) as client:  # a name no host panel offers: refused, naming the valid ones

@@ -119,8 +119,9 @@ def test_unit_overrides_are_never_sent_to_a_node_that_would_drop_them(peer, cont
     output = {"kind": "path", "directory": "/out"}
     old = peer(version=(1, 2))
     with NodeClient(old.address, context=context, timeout_s=2) as client:
-        with pytest.raises(VersionMismatchError, match=r"speaks NED protocol 1.2; per-unit overrides .* STMap layers \(stmap\) need 1.3"):
-            client.submit(source, {"target": "happy", "units": {"jaw_open": 0.2}}, output)
+        for emotion, stmap in (({"target": "happy", "units": {"jaw_open": 0.2}}, False), ({"target": "happy"}, True)):
+            with pytest.raises(VersionMismatchError, match=r"speaks NED protocol 1.2; per-unit overrides .* need 1.3"):
+                client.submit(source, emotion, output, stmap=stmap)
         assert client.submit(source, {"target": "happy"}, output)["job_id"]  # no units: an old node is fine
     current = peer()
     with NodeClient(current.address, context=context, timeout_s=2) as client:
