@@ -1,10 +1,12 @@
-"""The settings dialog shown inside Resolve (Fusion UIManager): emotion, intensity, reference, node, face."""
+"""The settings dialog shown inside Resolve (Fusion UIManager): emotion, intensity, unit overrides, reference, node,
+face."""
 
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, Optional
 
-from ned_protocol import ProtocolError
+from ned_protocol import InvalidFieldError, ProtocolError
+from ned_protocol.emotion_keys import parse_unit_texts
 from ned_protocol.faces import LARGEST, face_items
 from ned_protocol.host_connection import NodeSettings
 from ned_protocol.messages import EMOTIONS
@@ -27,6 +29,7 @@ def ask(fusion: Any, bmd: Any, analyse: Optional[Callable[[NodeSettings], Dict[s
     rows = [("Emotion", ui.ComboBox({"ID": "Emotion"})),
             ("Intensity", ui.DoubleSpinBox({"ID": "Intensity", "Minimum": 0.0, "Maximum": 1.5, "Value": 1.0,
                                             "SingleStep": 0.1})),
+            ("Unit overrides", ui.LineEdit({"ID": "Units", "PlaceholderText": "brow_inner_up=-0.5, jaw_open=0.2"})),
             ("Reference clip", ui.LineEdit({"ID": "Reference"})),
             ("Output folder", ui.LineEdit({"ID": "Out", "PlaceholderText": "<source folder>/ned/<clip>_<emotion>"})),
             ("Node", ui.LineEdit({"ID": "Node", "Text": env.address})),
@@ -64,10 +67,15 @@ def ask(fusion: Any, bmd: Any, analyse: Optional[Callable[[NodeSettings], Dict[s
         items["Status"].Text = f"{len(result['tracks'])} face track(s), {people} character(s)"
 
     def render(_event: Any) -> None:
-        text = {name: items[name].Text.strip() for name in ("Reference", "Out")}
+        text = {name: items[name].Text.strip() for name in ("Reference", "Out", "Units")}
+        try:
+            units = tuple(parse_unit_texts([text["Units"]]).items())
+        except InvalidFieldError as exc:  # the dialog stays open with the reason
+            items["Status"].Text = f"unit overrides: {exc}"
+            return
         picked["choices"] = Choices(emotion=items["Emotion"].CurrentText, intensity=float(items["Intensity"].Value),
                                     reference=text["Reference"], output_dir=text["Out"], node=node(),
-                                    face=items["Face"].CurrentText or LARGEST)
+                                    face=items["Face"].CurrentText or LARGEST, units=units)
         dispatcher.ExitLoop()
 
     window.On.Analyse.Clicked = faces

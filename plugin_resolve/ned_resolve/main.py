@@ -3,7 +3,7 @@
 Inside Resolve (Workspace → Scripts → NED Emotion) the settings come from a small dialog; from a shell::
 
     python "NED Emotion.py" --emotion happy --intensity 0.8 [--reference clip.mov] [--node tcp://host:5570]
-                            [--face "all faces" | --face "character 1" | --face 3]
+                            [--face "all faces" | --face "character 1" | --face 3] [--unit brow_inner_up=-0.5 ...]
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 import argparse
 import os
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ned_protocol.emotion_keys import emotion_fields
+from ned_protocol.emotion_keys import emotion_fields, parse_unit_texts
+from ned_protocol.exceptions import InvalidFieldError
 from ned_protocol.faces import ALL_FACES, LARGEST, face_choice
 from ned_protocol.host_connection import NodeSettings, client_factory
 from ned_protocol.jobs import JobCallbacks, JobRequest, JobRunner
@@ -36,6 +37,7 @@ class Choices:
     node: NodeSettings
     full_frame: bool = True  # Resolve's data-window handling is unverified: full-frame plates by default
     face: str = LARGEST  # an entry of ``ned_protocol.faces.face_items``: largest, all faces, a character, a track
+    units: Tuple[Tuple[str, float], ...] = ()  # per-unit overrides on top of the emotion (protocol 1.3)
 
 
 def parse_flags(argv: Optional[List[str]]) -> Choices:
@@ -53,7 +55,13 @@ def parse_flags(argv: Optional[List[str]]) -> Choices:
     parser.add_argument("--data-window", action="store_true", help="face-box data window instead of full frame")
     parser.add_argument("--face", default=LARGEST,
                         help="largest (default), 'all' (every face, a layer each), 'character ID' or a track id")
+    parser.add_argument("--unit", action="append", default=[], metavar="NAME=VALUE",
+                        help="per-unit override on top of the emotion, -1.5..1.5 (e.g. brow_inner_up=-0.5); repeatable")
     args = parser.parse_args(argv)
+    try:
+        units = tuple(parse_unit_texts(args.unit).items())
+    except InvalidFieldError as exc:
+        parser.error(f"--unit: {exc}")
     face = ALL_FACES if args.face == "all" else args.face
     try:
         face_choice(face)
@@ -61,7 +69,7 @@ def parse_flags(argv: Optional[List[str]]) -> Choices:
         parser.error(f"--face {args.face!r}: expected largest, all, 'character ID' or a track id")
     return Choices(emotion=args.emotion, intensity=args.intensity, reference=args.reference, output_dir=args.out,
                    node=NodeSettings(args.node, args.key_file, args.server_key, args.client_key),
-                   full_frame=not args.data_window, face=face)
+                   full_frame=not args.data_window, face=face, units=units)
 
 
 def plate_location(shot: Shot, choices: Choices) -> Dict[str, str]:
@@ -87,7 +95,7 @@ def run(resolve: Any, choices: Choices, report: Callable[[str], None] = print) -
         source={"kind": "path", "path": shot.source_path,
                 "frames": {"first": shot.source_first, "last": shot.source_last}},
         emotion=emotion_fields(choices.emotion, [(frame, choices.intensity) for frame in frames],
-                               reference=reference),
+                               reference=reference, units={name: [value] * len(frames) for name, value in choices.units}),
         output={"kind": "path", "overwrite": True, **location}, full_frame=choices.full_frame,
         face_track=face_choice(choices.face))
     failure: List[Dict[str, Any]] = []

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .exceptions import InvalidFieldError
@@ -13,25 +14,58 @@ Target = Union[str, Dict[str, float]]
 UnitCurves = Mapping[str, Sequence[float]]
 
 
-def _unit_rows(samples: Sequence[Tuple[int, float]], units: UnitCurves) -> List[Dict[str, float]]:
-    """``{unit: value}`` per sample, checked.
+def _check_unit(name: str, value: Any, where: str) -> float:
+    """One override, checked: its value as a float.
 
     Raises:
-        InvalidFieldError: an unknown unit (the message lists the valid ones), a curve of the wrong length,
-            or a value outside -1.5..1.5 (named with its unit and frame).
+        InvalidFieldError: an unknown unit (the message lists the valid ones), or a value that is no number or lies
+            outside -1.5..1.5 (named with its unit and ``where``).
+    """
+    if name not in UNITS:
+        raise InvalidFieldError(f"emotion unit {name!r} is not a unit; valid units: {', '.join(UNITS)}",
+                                details={"field": "emotion.units"})
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidFieldError(f"emotion unit {name}: {value!r} is not a number",
+                                details={"field": f"emotion.units.{name}"}) from None
+    if not -MAX_INTENSITY <= number <= MAX_INTENSITY:
+        raise InvalidFieldError(f"emotion unit {name} = {number:g}{where} is out of range; "
+                                f"give a number in -{MAX_INTENSITY}..{MAX_INTENSITY}",
+                                details={"field": f"emotion.units.{name}"})
+    return number
+
+
+def parse_unit_texts(texts: Sequence[str]) -> Dict[str, float]:
+    """``["brow_inner_up=-0.5", "jaw_open=0.2"]`` (or one text with several, split at commas and spaces) ->
+    ``{unit: value}``; a unit given twice keeps the last value.
+
+    Raises:
+        InvalidFieldError: not ``NAME=VALUE``, an unknown unit, a value that is no number or out of range.
+    """
+    units: Dict[str, float] = {}
+    for part in (p for text in texts for p in re.split(r"[,\s]+", text) if p):
+        name, sep, value = part.partition("=")
+        if not sep:
+            raise InvalidFieldError(f"emotion unit override {part!r}: write NAME=VALUE, e.g. brow_inner_up=-0.5",
+                                    details={"field": "emotion.units"})
+        units[name] = _check_unit(name, value, "")
+    return units
+
+
+def _unit_rows(samples: Sequence[Tuple[int, float]], units: UnitCurves) -> List[Dict[str, float]]:
+    """``{unit: value}`` per sample, checked (see :func:`_check_unit`; a value is named with its frame).
+
+    Raises:
+        InvalidFieldError: a bad unit or value, or a curve of the wrong length.
     """
     for name, values in units.items():
-        if name not in UNITS:
-            raise InvalidFieldError(f"emotion unit {name!r} is not a unit; valid units: {', '.join(UNITS)}",
-                                    details={"field": "emotion.units"})
         if len(values) != len(samples):
+            _check_unit(name, 0.0, "")
             raise InvalidFieldError(f"emotion unit {name}: {len(values)} values for {len(samples)} frames",
                                     details={"field": f"emotion.units.{name}"})
         for (frame, _), value in zip(samples, values):
-            if not -MAX_INTENSITY <= float(value) <= MAX_INTENSITY:
-                raise InvalidFieldError(f"emotion unit {name} = {float(value):g} at frame {frame} is out of range; "
-                                        f"give a number in -{MAX_INTENSITY}..{MAX_INTENSITY}",
-                                        details={"field": f"emotion.units.{name}"})
+            _check_unit(name, value, f" at frame {frame}")
     return [{name: round(float(values[i]), 6) for name, values in sorted(units.items())} for i in range(len(samples))]
 
 

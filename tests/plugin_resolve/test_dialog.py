@@ -33,6 +33,20 @@ def test_render_returns_what_the_user_picked(monkeypatch):
                               node=NodeSettings("tcp://render07:5570", "", "/keys/server.key", "/keys/me.key_secret"))
 
 
+def test_unit_overrides_are_read_and_a_bad_one_keeps_the_dialog_open():
+    def look(user):
+        assert user.window.GetItems()["Status"].Text.startswith(
+            "unit overrides: emotion unit 'brow_up' is not a unit; valid units: blink, ")
+
+    actions = [lambda u: u.type("Units", "brow_inner_up=-0.5, brow_up=1"), lambda u: u.click("Render"), look,
+               lambda u: u.type("Units", "brow_inner_up=-0.5, jaw_open=2"), lambda u: u.click("Render"),
+               lambda u: u.type("Units", " brow_inner_up=-0.5,  lip_corner_depress_L=1.2 "),
+               lambda u: u.click("Render")]
+    choices = ask(Fusion(), Bmd(actions))
+    assert choices.units == (("brow_inner_up", -0.5), ("lip_corner_depress_L", 1.2))
+    assert ask(Fusion(), Bmd([lambda u: u.click("Render")])).units == ()
+
+
 def test_intensity_is_held_to_the_spin_box_range():
     choices = ask(Fusion(), Bmd([lambda u: u.set("Intensity", 3.0), lambda u: u.click("Render")]))
     assert choices.intensity == 1.5 and choices.emotion == EMOTIONS[0]
@@ -48,10 +62,18 @@ def test_the_scripts_menu_entry_renders_what_the_dialog_says_and_places_the_plat
     resolve = Resolve.with_shot(str(shot_dir / "plate.[1001-1005].png"), 1001, 1005, record_start=86400,
                                 source_offset=2, duration=2, version="18.2.1")
     actions = [lambda u: u.choose("Emotion", "surprised"), lambda u: u.type("Out", str(out / tmp_path.name)),
-               lambda u: u.type("Node", node.address), lambda u: u.click("Render")]
+               lambda u: u.type("Node", node.address), lambda u: u.type("Units", "jaw_open=0.25"),
+               lambda u: u.click("Render")]
     # as Resolve runs a Scripts-menu entry: resolve, fusion and bmd are globals of the script
     assert launch({"resolve": resolve, "fusion": Fusion(), "bmd": Bmd(actions)}) == 0
     assert sorted(os.listdir(out / tmp_path.name)) == ["plate_ned.1003.exr", "plate_ned.1004.exr"]
+    import json
+
+    import OpenImageIO as oiio
+
+    spec = oiio.ImageInput.open(str(out / tmp_path.name / "plate_ned.1003.exr")).spec()
+    keys = json.loads(spec.get_string_attribute("ned/emotion_keys"))["keys"]
+    assert [k["units"] for k in keys] == [{"jaw_open": 0.25}]  # the override reached the node
     placed = resolve.GetProjectManager().GetCurrentProject().GetCurrentTimeline().GetItemListInTrack("video", 2)
     assert [(item.GetStart(), item.GetDuration()) for item in placed] == [(86400, 2)]
     assert launch({"resolve": resolve, "fusion": Fusion(), "bmd": Bmd([lambda u: u.close()])}) == 1
