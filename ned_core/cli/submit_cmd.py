@@ -11,7 +11,7 @@ import click
 from ned_core.cli.common import print_summary
 from ned_core.cli.node_client import client_options, connect, follow
 from ned_core.cli.options import (
-    json_option, model_dir_option, quiet_option, with_render_options, with_source_options,
+    json_option, model_dir_option, quiet_option, unit_option, with_render_options, with_source_options,
 )
 
 
@@ -40,15 +40,19 @@ def _frames_of(path: str, frames: str | None, start_frame: int | None, option: s
 
 
 def _emotion(emotion: str | None, keys_file: Path | None, reference: str | None, seed: int, director: str,
-             frames: dict) -> dict:
+             frames: dict, units: tuple[str, ...] = ()) -> dict:
     """The protocol's emotion map from `ned render`'s emotion options (checked here as `ned render` checks them)."""
     from ned_core.direct.config import DirectConfig
     from ned_core.direct.keys_file import parse_emotion_keys
     from ned_core.direct.spec import parse_emotion_spec
+    from ned_core.direct.units import parse_unit_overrides
     from ned_core.exceptions import RenderJobError
     from ned_core.face3d.channels import EMOTIONS
 
     content: dict = {"seed": seed, "director": director}
+    overrides = parse_unit_overrides(units)
+    if overrides:
+        content["units"] = dict(overrides)  # protocol 1.3
     if keys_file is not None:
         try:
             doc = json.loads(Path(keys_file).read_text(encoding="utf-8"))
@@ -98,6 +102,7 @@ def face_track_of(track, character, edits_file) -> dict | None:
 @model_dir_option
 @json_option
 @quiet_option
+@unit_option
 @client_options
 
 
@@ -117,7 +122,7 @@ def face_track_of(track, character, edits_file) -> dict | None:
 def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference, track,
            seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite, model_dir,
            as_json, quiet, address, key_file, server_key, client_key, timeout, priority, no_overwrite, request_id,
-           no_wait, character, edits_file, stmap):
+           no_wait, character, edits_file, stmap, units):
     """Render SOURCE on a render node, as `ned render` would (paths must be valid on the node: shared storage)."""
     from ned_core.pipeline.request import RenderSummary
 
@@ -134,7 +139,7 @@ def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
               "overwrite": not no_overwrite, "preview": preview, "composite": write_composite}
     face_track = face_track_of(track, character, edits_file)
     with connect(address, key_file, server_key, client_key, timeout) as client:
-        job = client.submit(source_map, _emotion(emotion, keys_file, reference, seed, director, span), output,
+        job = client.submit(source_map, _emotion(emotion, keys_file, reference, seed, director, span, units), output,
                             face_track=face_track, compression=compression, full_frame=full_frame, stmap=stmap,
                             priority=priority,
                             request_id=request_id or f"ned-cli-{uuid.uuid4().hex}")

@@ -96,3 +96,28 @@ def test_face_choices_arrive_as_ned_render_would_use_them(setup, tmp_path, track
                                  "{stem}.ned.####.exr", False, False, character=character, edits_file=edits_file)
     assert (remote.track, remote.character, remote.character_edits) == (local.track, local.character,
                                                                         local.character_edits)
+
+
+def test_unit_overrides_give_the_same_schedule(setup, tmp_path):
+    """`--unit` and EmotionKeys.2 per-key units travel as protocol 1.3 units and direct exactly as `ned render`."""
+    from ned_core.pipeline.config import NedConfig
+    from ned_core.pipeline.directing import build_schedule
+
+    shot, node_config, out = setup
+    doc = {"schema": "EmotionKeys.2", "keys": [{"frame": 1001, "emotion": "happy"},
+                                               {"frame": 1003, "emotion": "sad", "units": {"jaw_open": 0.3}}]}
+    keys_file = tmp_path / "keys.json"
+    keys_file.write_text(json.dumps(doc))
+    units = ("brow_inner_up=-0.5", "jaw_open=0.1")
+    for emotion, keys in (("happy:0.8", None), (None, keys_file)):
+        span = _frames_of(shot, None, None, "SOURCE")
+        content = submit_content({"kind": "path", "path": shot, "frames": span},
+                                 {"kind": "path", "directory": str(out), "pattern": "{stem}.ned.####.exr"},
+                                 emotion=_emotion(emotion, keys, None, 0, "prior", span, units))
+        node = plan_job(content, tmp_path / "job", node_config).request
+        local = request_from_options(shot, None, None, emotion, keys, None, None, 0, "prior", None, out,
+                                     "{stem}.ned.####.exr", False, False, units)
+        schedules = [build_schedule(r, 1001, 1004, NedConfig()) for r in (node, local)]
+        assert emotion_keys_doc(schedules[0]) == emotion_keys_doc(schedules[1])
+        assert dict(schedules[0].keys[-1].units)["brow_inner_up"] == -0.5
+    assert dict(schedules[0].keys[-1].units)["jaw_open"] == 0.3  # the key's own override wins
