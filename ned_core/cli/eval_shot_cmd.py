@@ -64,6 +64,32 @@ def _channels(request, loaded, config, models):
                           lambda fit: direct_track(director, schedule, inputs.frames, fit, request.seed))
 
 
+def _request_of_plates(plates: Path, source: str, start_frame: int | None, track):
+    """The render request finished plates record (``ned/emotion_keys``, director, seed), so that requested vs
+    achieved can be measured for them too; None when they cannot say it (a reference clip or the learned
+    director need what the plates do not carry; keys outside the folder's frames, from a render of a longer range,
+    cannot be replayed over these frames)."""
+    from ned_core.direct import parse_emotion_keys
+    from ned_core.direct.config import DirectConfig
+    from ned_core.evaluate.shot_inputs import find_exr_sequence
+    from ned_core.exceptions import DirectError
+    from ned_core.io.exr import read_face_plate
+    from ned_core.pipeline.request import RenderRequest
+
+    seq = find_exr_sequence(plates, "plates")
+    params = read_face_plate(seq.frame(seq.start()))[1].params
+    if params.get("director") != "prior" or params.get("reference") or not params.get("emotion_keys"):
+        return None
+    keys = json.loads(params["emotion_keys"])
+    try:
+        parse_emotion_keys(keys, seq.start(), seq.end(), DirectConfig())
+    except DirectError:
+        return None
+    return RenderRequest(source=source, out_dir=str(plates), keys=keys,
+                         frames=f"{seq.start()}-{seq.end()}", start_frame=start_frame, track=track,
+                         seed=int(params.get("seed", 0)))
+
+
 def _character_tracks(source, frames, start_frame, character, edits, config, models) -> tuple[int, ...] | None:
     """The track ids of ``character`` (the pipeline's analysis of the source, cached); None for every face or
     when no character is asked."""
@@ -111,7 +137,8 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
          allow_noncommercial, model_dir, as_json):
     """Measure an edit of SOURCE: target-emotion recognition (vs the source's), mouth PCC and lip error,
     identity (with --identity), FAPD/APD/MAPD beside the paper's Table 1, and flicker.
-    When it renders (--emotion/--reference/--self), also requested vs achieved activation per channel."""
+    When it renders (--emotion/--reference/--self), or for --plates that record their keys (prior director, no
+    reference clip), also requested vs achieved activation per channel."""
     from ned_core.analysis import FaceMeshModels
     from ned_core.evaluate.emotion import EmotionClassifier
     from ned_core.evaluate.report import format_table
@@ -160,6 +187,8 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
             kind = "plates"
         elif units:
             raise ShotEvalRequestError("--unit goes with a render here (--emotion, --reference or --self)")
+        elif kind == "plates":
+            request = _request_of_plates(plates, source, start_frame, track)
         if faces_of is not None or ALL_FACES in (track, character):
             faces = load_every_face(source, result, kind, config, models, frames=frames, start_frame=start_frame,
                                     tracks=faces_of)

@@ -108,6 +108,10 @@ def test_plates_with_a_target_measure_recognition(actor, happy):
     assert result.exit_code == 0, result.output
     assert "emotion recognised as happy: source 0% of frames" in result.stdout
     assert "16 frames (1001-1016)" in result.stdout
+    # the plates record their keys: requested vs achieved per channel, as for a render made here
+    table = result.stdout.split("expression channels")[1]
+    pull = next(line.split() for line in table.splitlines() if line.startswith("lip_corner_pull_L"))
+    assert float(pull[2]) > 0.8 and float(pull[4]) > 0.3  # requested, achieved
 
 
 @pytest.mark.parametrize("args, message", [
