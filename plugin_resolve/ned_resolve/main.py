@@ -91,11 +91,12 @@ def run(resolve: Any, choices: Choices, report: Callable[[str], None] = print) -
     location = plate_location(shot, choices)
     frames = range(shot.source_first, shot.source_last + 1)
     reference = {"path": choices.reference} if choices.reference else None
+    units = {name: [value] * len(frames) for name, value in choices.units}  # static over the shot
     request = JobRequest(
         source={"kind": "path", "path": shot.source_path,
                 "frames": {"first": shot.source_first, "last": shot.source_last}},
         emotion=emotion_fields(choices.emotion, [(frame, choices.intensity) for frame in frames],
-                               reference=reference, units={name: [value] * len(frames) for name, value in choices.units}),
+                               reference=reference, units=units),
         output={"kind": "path", "overwrite": True, **location}, full_frame=choices.full_frame,
         face_track=face_choice(choices.face))
     failure: List[Dict[str, Any]] = []

@@ -74,7 +74,8 @@ def test_flags_and_failure_exit_status(shot_dir, real_node, capsys):
     node, _, out = real_node
     choices = parse_flags(["--emotion", "angry", "--intensity", "1.2", "--node", node.address])
     assert (choices.emotion, choices.intensity, choices.full_frame) == ("angry", 1.2, True)
-    assert parse_flags(["--unit", "jaw_open=0.2", "--unit", "blink_L=-1"]).units == (("jaw_open", 0.2), ("blink_L", -1.0))
+    units = parse_flags(["--unit", "jaw_open=0.2", "--unit", "blink_L=-1"]).units
+    assert units == (("jaw_open", 0.2), ("blink_L", -1.0))
     with pytest.raises(SystemExit):
         parse_flags(["--unit", "jaw_open=1.6"])
     assert "jaw_open = 1.6 is out of range; give a number in -1.5..1.5" in capsys.readouterr().err
