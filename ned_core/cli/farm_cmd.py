@@ -53,8 +53,12 @@ def _option_args(ctx: click.Context, names) -> tuple[str, ...]:
     return tuple(args)
 
 
-def farm_job():
-    """The FarmJob the current export command's options describe (the source opened once to check the frames)."""
+def farm_job(skip: tuple[str, ...] = ()):
+    """The FarmJob the current export command's options describe (the source opened once to check the frames).
+
+    Args:
+        skip: names of the command's options that are neither source nor render options (not forwarded).
+    """
     from ned_core.exceptions import FarmJobError
     from ned_core.farm.job import FarmJob, absolute, shot_frames
     from ned_core.io.plates import open_plates
@@ -68,7 +72,7 @@ def farm_job():
     with open_plates(source, start_frame=p["start_frame"]) as plates:
         info = plates.info
         frames_ = shot_frames(info, frames)
-    render_names = {p.name for p in ctx.command.params} - set(SOURCE_OPTIONS) - set(EXPORT_OPTIONS)
+    render_names = {p.name for p in ctx.command.params} - set(SOURCE_OPTIONS) - set(EXPORT_OPTIONS) - set(skip)
     return FarmJob(name=p["name"] or f"NED {Path(info.path).name.split('.')[0]}", source=info.path, frames=frames_,
                    out_dir=absolute(out_dir), cache_dir=absolute(cache_dir or Path(out_dir) / ".ned-analysis"),
                    chunk_size=p["chunk_size"], source_args=_option_args(ctx, SOURCE_OPTIONS),
@@ -93,16 +97,23 @@ def export_options(fn):
 @click.option("--submit", is_flag=True, help="Also submit it with `deadline bundle submit` (Deadline Cloud CLI).")
 def openjd_export(bundle, submit, **_):
     """Write an OpenJD job bundle for SOURCE (run it with `openjd run` or submit it to Deadline Cloud)."""
-    from ned_core.farm.openjd import write_bundle
-    from ned_core.farm.submit import submit_or_explain
+    export_and_submit("openjd", bundle, submit)
 
-    job = farm_job()
-    files = write_bundle(job, bundle)
-    click.echo(f"OpenJD job bundle: {Path(bundle)} ({', '.join(f.name for f in files)}); "
-               f"{len(job.chunks())} render tasks of up to {job.chunk_size} frames")
+
+def export_and_submit(engine: str, folder: Path, submit: bool, show: str = "ned", cuebot: str | None = None,
+                      skip: tuple[str, ...] = ()) -> None:
+    """Writes the current command's farm job for ``engine`` into ``folder``, prints what was written and, when
+    ``submit``, submits it (a missing engine CLI or Cuebot: FarmSubmitError, the files stay written).
+
+    Args:
+        skip: options of the current command that are not `ned render` options (not repeated on the tasks).
+    """
+    from ned_core.farm.export import submit_export, write_export
+
+    export = write_export(engine, farm_job(skip), folder, show)
+    click.echo(export.summary)
     if submit:
-        click.echo(submit_or_explain(["deadline", "bundle", "submit", "--yes", str(bundle)],
-                                     "the Deadline Cloud CLI (pip install deadline)", f"the bundle is in {bundle}"))
+        click.echo(submit_export(export, cuebot))
 
 
 @farm.group("task")
@@ -208,17 +219,7 @@ def preview_task(source, frames, start_frame, ocio, input_space, cache_dir, no_c
 @click.option("--submit", is_flag=True, help="Also submit them with deadlinecommand (Deadline 10 client).")
 def deadline_export(job_dir, submit, **_):
     """Write Deadline 10 job files for SOURCE (plugin NED, installer/deadline/NED) and optionally submit them."""
-    from ned_core.farm.deadline import submit_command, write_job_files
-    from ned_core.farm.submit import submit_or_explain
-
-    job = farm_job()
-    files = write_job_files(job, job_dir)
-    argv = submit_command(files)
-    click.echo(f"Deadline job files: {Path(job_dir)} ({len(files) // 2} dependent jobs; {len(job.chunks())} render "
-               f"tasks of up to {job.chunk_size} frames)")
-    if submit:
-        click.echo(submit_or_explain(argv, "the Deadline 10 client (deadlinecommand)",
-                                     f"the job files are in {job_dir}"))
+    export_and_submit("deadline", job_dir, submit)
 
 
 @farm.command("opencue")
@@ -230,10 +231,4 @@ def deadline_export(job_dir, submit, **_):
 @click.option("--cuebot", default=None, help="Cuebot host (default: $CUEBOT_HOSTS / the OpenCue config).")
 def opencue_export(job_dir, show, submit, cuebot, **_):
     """Write an OpenCue job (pyoutline outline as CJSL XML) for SOURCE and optionally launch it."""
-    from ned_core.farm.opencue import submit_outline, write_outline
-
-    job = farm_job()
-    spec = write_outline(job, Path(job_dir) / f"ned_{Path(job.source).name.split('.')[0]}.cjsl.xml", show)
-    click.echo(f"OpenCue job: {spec} ({len(job.chunks())} render frames of up to {job.chunk_size} frames)")
-    if submit:
-        click.echo(f"launched: {submit_outline(spec, cuebot)}")
+    export_and_submit("opencue", job_dir, submit, show, cuebot)

@@ -10,6 +10,10 @@ import fileseq
 from ned_core.exceptions import FarmJobError, FrameRangeError
 from ned_core.io.plate_source import PlateInfo, parse_frame_range
 
+#: folder in the plates folder for the farm's own files (the analysis task's failure record, `ned submit --farm`'s
+#: job files)
+STATE_FOLDER = ".ned-farm"
+
 
 @dataclass(frozen=True)
 class FarmJob:
