@@ -1,22 +1,25 @@
 """`ned submit --farm ENGINE`: the farm job `ned farm ENGINE` writes, handed to the engine's own CLI.
 
-The engine CLIs cannot run here (Deadline Cloud needs AWS, Deadline 10 a repository): small executables on PATH
-stand in for ``deadline`` and ``deadlinecommand``. They record the command line they were given and check what it
-names (the stand-in ``deadline`` runs the real ``openjd check`` on the bundle), so the test sees exactly what the
-engine would get. Without them, the files are still written and the message says where and how to submit.
+The engine CLIs cannot run here: stand-ins of ``deadline`` and ``deadlinecommand`` on PATH
+(tests/fakes/engine_cli.py) record the command line they were given (``deadline`` runs the real ``openjd check`` on
+the bundle first), so the test sees exactly what the engine would get. Without them, the files are still written
+and the message says where and how to submit.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
+from pathlib import Path
 
 import numpy as np
 import OpenImageIO as oiio
 import pytest
 import yaml
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "fakes"))
+from engine_cli import engine_calls, install_engine_clis  # noqa: E402
 
 
 @pytest.fixture()
@@ -27,31 +30,11 @@ def tiny_shot(tmp_path) -> str:
     return str(tmp_path / "grey.####.png")
 
 
-def _engine_cli(folder, name: str, check: str = "") -> None:
-    """An executable ``name`` that appends its argv to ``folder/calls.json`` (after running ``check``)."""
-    script = folder / name
-    script.write_text(f"#!{sys.executable}\nimport json, subprocess, sys\n{check}\n"
-                      f"calls = {str(folder / 'calls.json')!r}\n"
-                      "try:\n    seen = json.load(open(calls))\nexcept OSError:\n    seen = []\n"
-                      "json.dump(seen + [sys.argv[1:]], open(calls, 'w'))\nprint('submitted job-0123')\n")
-    script.chmod(0o755)
-
-
 @pytest.fixture()
 def engine_env(farm_env, tmp_path):
-    """The worker environment plus a folder of stand-in engine CLIs first on PATH."""
-    tools = tmp_path / "tools"
-    tools.mkdir()
-    check = ("bundle = sys.argv[-1]\n"
-             "subprocess.run(['openjd', 'check', bundle + '/template.yaml'], check=True)")
-    _engine_cli(tools, "deadline", check)
-    _engine_cli(tools, "deadlinecommand")
-    env = dict(farm_env, PATH=os.pathsep.join([str(tools), farm_env["PATH"]]))
-    return env, tools
-
-
-def _calls(tools) -> list[list[str]]:
-    return json.loads((tools / "calls.json").read_text())
+    """The worker environment plus stand-ins of the engine CLIs (tests/fakes/engine_cli.py) first on PATH."""
+    tools = install_engine_clis(tmp_path / "tools")
+    return dict(farm_env, PATH=os.pathsep.join([str(tools), farm_env["PATH"]])), tools
 
 
 def test_submit_to_openjd_writes_the_bundle_and_runs_deadline_bundle_submit(tiny_shot, run, engine_env, tmp_path):
@@ -62,7 +45,7 @@ def test_submit_to_openjd_writes_the_bundle_and_runs_deadline_bundle_submit(tiny
     assert done.returncode == 0, done.stderr
     bundle = plates / ".ned-farm" / "openjd_grey"
     assert "submitted job-0123" in done.stdout and f"OpenJD job bundle: {bundle}" in done.stdout
-    assert _calls(tools) == [["bundle", "submit", "--yes", str(bundle)]]  # openjd check passed on it first
+    assert engine_calls(tools) == [["deadline", "bundle", "submit", "--yes", str(bundle)]]  # after `openjd check`
     values = {p["name"]: p["value"] for p in yaml.safe_load((bundle / "parameter_values.yaml").read_text())
               ["parameterValues"]}
     assert values == {"Source": tiny_shot, "OutputDir": str(plates), "CacheDir": str(plates / ".ned-analysis"),
@@ -76,9 +59,10 @@ def test_submit_to_deadline_10_runs_deadlinecommand_on_the_dependent_jobs(tiny_s
     jobs = tmp_path / "jobs"
     run(sys.executable, "-m", "ned_core.cli.main", "submit", "--farm", "deadline", tiny_shot, "--out",
         tmp_path / "plates", "--job-dir", jobs, "--preview", env=env)
-    files = [str(jobs / f"ned_{name}.{kind}") for name in ("analysis", "render", "preview") for kind in ("job", "plugin")]
-    assert _calls(tools) == [["-SubmitMultipleJobs", "-dependent", "-job", *files[:2], "-job", *files[2:4],
-                              "-job", *files[4:]]]
+    files = [str(jobs / f"ned_{name}.{kind}") for name in ("analysis", "render", "preview")
+             for kind in ("job", "plugin")]
+    assert engine_calls(tools) == [["deadlinecommand", "-SubmitMultipleJobs", "-dependent", "-job", *files[:2],
+                                    "-job", *files[2:4], "-job", *files[4:]]]
     assert all(os.path.isfile(f) for f in files)
 
 
