@@ -6,6 +6,7 @@ so a chunk renders exactly what `ned render` with the same options would.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
@@ -23,6 +24,9 @@ EXPORT_OPTIONS = ("source", "frames", "cache_dir", "no_cache", "out_dir", "previ
                   "job_dir", "name", "submit", "show", "cuebot")
 #: values that are paths: made absolute for the farm (tasks run in other working folders)
 PATH_OPTIONS = ("keys_file", "reference", "checkpoint", "model_dir", "ocio", "edits_file")
+
+#: task parameters that are paths: mapped with $NED_PATH_MAP on the worker (ned_core/farm/path_map.py)
+TASK_PATHS = ("source", "out_dir", "cache_dir", *PATH_OPTIONS)
 
 progress_option = click.option("--progress", "progress_format", type=click.Choice(PROGRESS_FORMATS), default="plain",
                                show_default=True, help="Progress lines in the engine's convention.")
@@ -125,12 +129,29 @@ def _echo(line: str) -> None:
     click.echo(line)  # click.echo flushes: the engine reads progress as it comes
 
 
+def mapped_paths(fn):
+    """A task command whose path parameters (:data:`TASK_PATHS`) go through the worker's ``$NED_PATH_MAP``."""
+
+    @functools.wraps(fn)
+    def run(**params):
+        from ned_core.farm.path_map import environment_rules, map_path
+
+        rules = environment_rules()
+        for name in TASK_PATHS:
+            if rules and params.get(name) is not None:
+                params[name] = type(params[name])(map_path(str(params[name]), rules))
+        return fn(**params)
+
+    return run
+
+
 @task.command("analyse")
 @with_source_options
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="The plates folder (a failure is recorded there for the render tasks).")
 @model_dir_option
 @progress_option
+@mapped_paths
 def analyse_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, out_dir, model_dir,
                  progress_format):
     """The shot's face analysis into the shared cache, once before the render tasks."""
@@ -170,6 +191,7 @@ shot_frames_option = click.option("--shot-frames", required=True,
 @model_dir_option
 @shot_frames_option
 @progress_option
+@mapped_paths
 def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
                 track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
                 units, model_dir, shot_frames, progress_format, character, edits_file):
@@ -198,6 +220,7 @@ def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_ca
 @model_dir_option
 @shot_frames_option
 @progress_option
+@mapped_paths
 def preview_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
                  track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview,
                  write_composite, units, model_dir, shot_frames, progress_format, character, edits_file):

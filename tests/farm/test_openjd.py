@@ -3,6 +3,7 @@ plates equal one `ned render` of the shot, byte for byte; a re-run chunk touches
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -19,10 +20,17 @@ def openjd(*args) -> list[str]:
 
 
 def test_openjd_bundle_renders_the_same_plates_as_ned_render(long_shot, run, exr_pixels, tmp_path):
+    """Exported where the studio's storage is mounted at one path (``submit_view``), run on a worker that mounts
+    it elsewhere (``storage``): OpenJD's path mapping rules remap the PATH job parameters."""
     single = tmp_path / "single"
     run("ned", "render", long_shot, *OPTIONS, "--out", single, "--cache-dir", tmp_path / "cache_single", "--quiet")
-    plates, bundle, cache = tmp_path / "farm_plates", tmp_path / "bundle", tmp_path / "farm_cache"
-    exported = run("ned", "farm", "openjd", long_shot, *OPTIONS, "--out", plates, "--cache-dir", cache,
+    storage, submit_view = tmp_path / "storage", tmp_path / "submit_view"
+    storage.mkdir()
+    (storage / "shots").symlink_to(Path(long_shot).parent)
+    submit_view.symlink_to(storage)  # the submitting machine's mount of the same storage
+    source = str(submit_view / "shots" / Path(long_shot).name)
+    plates, bundle, cache = submit_view / "plates", tmp_path / "bundle", submit_view / "cache"
+    exported = run("ned", "farm", "openjd", source, *OPTIONS, "--out", plates, "--cache-dir", cache,
                    "--chunk-size", "25", "--bundle", bundle)
     assert "3 render tasks" in exported.stdout
     assert sorted(p.name for p in bundle.iterdir()) == ["asset_references.yaml", "parameter_values.yaml",
@@ -31,8 +39,14 @@ def test_openjd_bundle_renders_the_same_plates_as_ned_render(long_shot, run, exr
     values = {v["name"]: v["value"] for v in yaml.safe_load((bundle / "parameter_values.yaml").read_text())[
         "parameterValues"]}
     assert values["Frames"] == f"1-{FRAMES}" and values["ChunkSize"] == 25 and values["CacheDir"] == str(cache)
+    assert values["Source"] == source and values["OutputDir"] == str(plates)
 
-    done = run(*openjd("run", bundle / "template.yaml", *[a for k, v in values.items() for a in ("-p", f"{k}={v}")]))
+    submit_view.unlink()  # the worker does not see the submitter's mount point
+    plates, cache = storage / "plates", storage / "cache"
+    rules = {"version": "pathmapping-1.0", "path_mapping_rules": [
+        {"source_path_format": "POSIX", "source_path": str(submit_view), "destination_path": str(storage)}]}
+    done = run(*openjd("run", bundle / "template.yaml", *[a for k, v in values.items() for a in ("-p", f"{k}={v}")],
+                       "--path-mapping-rules", json.dumps(rules)))
     log = done.stdout
     chunks = [tuple(map(int, m)) for m in re.findall(r"chunk (\d+)-(\d+) of 1-64: ", log)]
     assert len(chunks) == 3  # (openjd's local runner evens out the chunks: 22 + 21 + 21 frames)
@@ -45,7 +59,7 @@ def test_openjd_bundle_renders_the_same_plates_as_ned_render(long_shot, run, exr
 
     # a failed chunk re-run by the engine: its own plates are replaced (same bytes), no other file is touched
     before = {p.name: os.stat(p) for p in plates.glob("*.exr")}
-    run("ned", "farm", "task", "render", long_shot, "--out", plates, "--cache-dir", cache, "--shot-frames",
+    run("ned", "farm", "task", "render", storage / "shots" / Path(long_shot).name, "--out", plates, "--cache-dir", cache, "--shot-frames",
         f"1-{FRAMES}", "--frames", "26-50", *OPTIONS)
     after = {p.name: os.stat(p) for p in plates.glob("*.exr")}
     rewritten = sorted(n for n in names if after[n].st_ino != before[n].st_ino)
