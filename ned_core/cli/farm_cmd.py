@@ -21,7 +21,9 @@ from ned_core.farm.commands import PROGRESS_FORMATS
 SOURCE_OPTIONS = ("start_frame", "ocio", "input_space", "model_dir")
 #: options an export handles itself (not repeated as they were given)
 EXPORT_OPTIONS = ("source", "frames", "cache_dir", "no_cache", "out_dir", "preview", "chunk_size", "bundle",
-                  "job_dir", "name", "submit", "show", "cuebot")
+                  "job_dir", "name", "submit", "show", "cuebot", "report")
+#: render options the report task repeats (which face it measures)
+REPORT_OPTIONS = ("track", "character", "edits_file")
 #: values that are paths: made absolute for the farm (tasks run in other working folders)
 PATH_OPTIONS = ("keys_file", "reference", "checkpoint", "model_dir", "ocio", "edits_file")
 
@@ -80,12 +82,24 @@ def farm_job(skip: tuple[str, ...] = ()):
     return FarmJob(name=p["name"] or f"NED {Path(info.path).name.split('.')[0]}", source=info.path, frames=frames_,
                    out_dir=absolute(out_dir), cache_dir=absolute(cache_dir or Path(out_dir) / ".ned-analysis"),
                    chunk_size=p["chunk_size"], source_args=_option_args(ctx, SOURCE_OPTIONS),
-                   render_args=_option_args(ctx, render_names), preview=p["preview"])
+                   render_args=_option_args(ctx, render_names), preview=p["preview"], report=p["report"],
+                   report_args=_report_args(ctx))
+
+
+def _report_args(ctx: click.Context) -> tuple[str, ...]:
+    """The report task's face options and ``--target`` (the emotion ``--emotion`` asks for most, if any)."""
+    from ned_core.cli.eval_shot_cmd import target_of
+
+    target = target_of(ctx.params["emotion"])
+    return _option_args(ctx, REPORT_OPTIONS) + (("--target", target) if target else ())
 
 
 def export_options(fn):
-    """SOURCE and every `ned render` option, plus --chunk-size and --name."""
+    """SOURCE and every `ned render` option, plus --chunk-size, --name and --report."""
     for option in (
+        click.option("--report", is_flag=True,
+                     help="Add a finishing task that writes the eval report of the finished plates (`ned eval shot "
+                          "--plates`) into OUT/eval."),
         click.option("--name", default=None, help="Job name on the farm (default: NED <shot>)."),
         click.option("--chunk-size", type=int, default=10, show_default=True, help="Frames per render task."),
         unit_option, model_dir_option, with_render_options, with_source_options,

@@ -77,7 +77,7 @@ def _emotion(emotion: str | None, keys_file: Path | None, reference: str | None,
 #: `ned submit` options of a render node (refused with --farm) and of a farm (refused without it)
 NODE_ONLY = ("address", "key_file", "server_key", "client_key", "timeout", "priority", "no_overwrite", "request_id",
              "no_wait")
-FARM_ONLY = ("chunk_size", "job_dir", "name", "show", "cuebot")
+FARM_ONLY = ("chunk_size", "job_dir", "name", "show", "cuebot", "report")
 
 
 def _only_with(ctx: click.Context, farm: str | None) -> None:
@@ -160,6 +160,9 @@ def face_track_of(track, character, edits_file) -> dict | None:
 @click.option("--name", default=None, help="--farm: job name on the farm (default: NED <shot>).")
 
 
+@click.option("--report", is_flag=True, help="--farm: add the finishing task writing the eval report into OUT/eval.")
+
+
 @click.option("--show", default="ned", show_default=True, help="--farm opencue: the OpenCue show.")
 
 
@@ -169,7 +172,7 @@ def face_track_of(track, character, edits_file) -> dict | None:
 def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference, track,
            seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite, model_dir,
            as_json, quiet, address, key_file, server_key, client_key, timeout, priority, no_overwrite, request_id,
-           no_wait, character, edits_file, farm, chunk_size, job_dir, name, show, cuebot):
+           no_wait, character, edits_file, farm, chunk_size, job_dir, name, report, show, cuebot):
     """Render SOURCE on a render node, as `ned render` would (paths must be valid on the node: shared storage);
     with --farm, write SOURCE's farm job (as `ned farm ENGINE` does) and submit it with the engine's CLI."""
     from ned_core.pipeline.request import RenderSummary

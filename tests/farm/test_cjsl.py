@@ -87,7 +87,7 @@ def cjsl_problems(spec: str) -> list[str]:
 def spec() -> str:
     job = FarmJob("NED sh010 (v001)", "/shows/abc/sh010/plate.####.exr", tuple(range(1001, 1065)), "/shows/out",
                   "/shows/cache", 24, render_args=("--emotion", "happy:0.8", "--keys", "/shows/k e y s.json"),
-                  preview=True)
+                  preview=True, report=True, report_args=("--target", "happy"))
     return outline_xml(job, "abc show")
 
 
@@ -97,11 +97,13 @@ def test_the_job_keeps_the_cjsl_rules_and_its_layers_chain(spec):
     job = root.find("job")
     assert job.get("name") == "NED_sh010_v001" and root.findtext("show") == "abc_show"
     layers = {layer.get("name"): (layer.findtext("range"), layer.findtext("chunk")) for layer in job.iter("layer")}
-    assert layers == {"analysis": ("1001", "1"), "render": ("1001-1064", "24"), "preview": ("1001", "1")}
+    assert layers == {"analysis": ("1001", "1"), "render": ("1001-1064", "24"), "preview": ("1001", "1"),
+                      "report": ("1001", "1")}
     depends = [(d.get("type"), d.findtext("depjob"), d.findtext("deplayer"), d.findtext("onlayer"))
                for d in root.iter("depend")]
     assert depends == [("LAYER_ON_LAYER", job.get("name"), "render", "analysis"),
-                       ("LAYER_ON_LAYER", job.get("name"), "preview", "render")]
+                       ("LAYER_ON_LAYER", job.get("name"), "preview", "render"),
+                       ("LAYER_ON_LAYER", job.get("name"), "report", "render")]
 
 
 @pytest.mark.parametrize("broken, says", [

@@ -31,7 +31,7 @@ def test_openjd_bundle_renders_the_same_plates_as_ned_render(long_shot, run, exr
     source = str(submit_view / "shots" / Path(long_shot).name)
     plates, bundle, cache = submit_view / "plates", tmp_path / "bundle", submit_view / "cache"
     exported = run("ned", "farm", "openjd", source, *OPTIONS, "--out", plates, "--cache-dir", cache,
-                   "--chunk-size", "25", "--bundle", bundle)
+                   "--chunk-size", "25", "--bundle", bundle, "--report")
     assert "3 render tasks" in exported.stdout
     assert sorted(p.name for p in bundle.iterdir()) == ["asset_references.yaml", "parameter_values.yaml",
                                                         "template.yaml"]
@@ -55,7 +55,12 @@ def test_openjd_bundle_renders_the_same_plates_as_ned_render(long_shot, run, exr
     names = sorted(p.name for p in single.glob("*.exr"))
     assert len(names) == FRAMES and sorted(p.name for p in plates.glob("*.exr")) == names
     assert [n for n in names if exr_pixels(single / n) != exr_pixels(plates / n)] == []
-    assert [p.name for p in plates.iterdir() if p.name not in names] == []  # no temporary or partial file
+    assert [p.name for p in plates.iterdir() if p.name not in names] == ["eval"]  # no temporary or partial file
+    # the finishing task's eval report of the chunked plates: fear measured on all 64 frames
+    report = json.loads((plates / "eval" / "eval.json").read_text())
+    assert len(report["source_emotion"]) == FRAMES and report["source_emotion_rate"] is not None
+    assert any(note.startswith("emotion recognised as fear: source ") for note in report["notes"])
+    assert (plates / "eval" / "eval.html").is_file()
 
     # a failed chunk re-run by the engine: its own plates are replaced (same bytes), no other file is touched
     before = {p.name: os.stat(p) for p in plates.glob("*.exr")}

@@ -8,6 +8,7 @@ and the message says where and how to submit.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -58,12 +59,16 @@ def test_submit_to_deadline_10_runs_deadlinecommand_on_the_dependent_jobs(tiny_s
     env, tools = engine_env
     jobs = tmp_path / "jobs"
     run(sys.executable, "-m", "ned_core.cli.main", "submit", "--farm", "deadline", tiny_shot, "--out",
-        tmp_path / "plates", "--job-dir", jobs, "--preview", env=env)
-    files = [str(jobs / f"ned_{name}.{kind}") for name in ("analysis", "render", "preview")
+        tmp_path / "plates", "--job-dir", jobs, "--preview", "--report", "--emotion", "angry:0.7", env=env)
+    files = [str(jobs / f"ned_{name}.{kind}") for name in ("analysis", "render", "preview", "report")
              for kind in ("job", "plugin")]
     assert engine_calls(tools) == [["deadlinecommand", "-SubmitMultipleJobs", "-dependent", "-job", *files[:2],
-                                    "-job", *files[2:4], "-job", *files[4:]]]
-    assert all(os.path.isfile(f) for f in files)
+                                    "-job", *files[2:4], "-job", *files[4:6], "-job", *files[6:]]]
+    report = dict(line.split("=", 1) for line in Path(files[7]).read_text().splitlines())
+    plates = str(tmp_path / "plates")
+    assert json.loads(report["Arguments"]) == [
+        "eval", "shot", tiny_shot, "--plates", plates, "--frames", "1-3", "--cache-dir", f"{plates}/.ned-analysis",
+        "--target", "angry", "--out", f"{plates}/eval"]
 
 
 @pytest.mark.parametrize("engine, says", [
