@@ -143,18 +143,26 @@ def _echo(line: str) -> None:
     click.echo(line)  # click.echo flushes: the engine reads progress as it comes
 
 
-def mapped_paths(fn):
-    """A task command whose path parameters (:data:`TASK_PATHS`) go through the worker's ``$NED_PATH_MAP``."""
+def farm_task(fn):
+    """A task command run as the engine expects: its path parameters (:data:`TASK_PATHS`) go through the worker's
+    ``$NED_PATH_MAP``, and with ``--progress openjd`` a failure is also an ``openjd_fail: MESSAGE`` line (the
+    message Deadline Cloud shows on the failed task) before the usual error and exit status 2."""
 
     @functools.wraps(fn)
     def run(**params):
+        from ned_core.exceptions import NedError
         from ned_core.farm.path_map import environment_rules, map_path
 
-        rules = environment_rules()
-        for name in TASK_PATHS:
-            if rules and params.get(name) is not None:
-                params[name] = type(params[name])(map_path(str(params[name]), rules))
-        return fn(**params)
+        try:
+            rules = environment_rules()
+            for name in TASK_PATHS:
+                if rules and params.get(name) is not None:
+                    params[name] = type(params[name])(map_path(str(params[name]), rules))
+            return fn(**params)
+        except NedError as e:
+            if params["progress_format"] == "openjd":
+                _echo(f"openjd_fail: {e}")
+            raise
 
     return run
 
@@ -165,7 +173,7 @@ def mapped_paths(fn):
               help="The plates folder (a failure is recorded there for the render tasks).")
 @model_dir_option
 @progress_option
-@mapped_paths
+@farm_task
 def analyse_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, out_dir, model_dir,
                  progress_format):
     """The shot's face analysis into the shared cache, once before the render tasks."""
@@ -205,7 +213,7 @@ shot_frames_option = click.option("--shot-frames", required=True,
 @model_dir_option
 @shot_frames_option
 @progress_option
-@mapped_paths
+@farm_task
 def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
                 track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
                 units, model_dir, shot_frames, progress_format, character, edits_file):
@@ -234,7 +242,7 @@ def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_ca
 @model_dir_option
 @shot_frames_option
 @progress_option
-@mapped_paths
+@farm_task
 def preview_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
                  track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview,
                  write_composite, units, model_dir, shot_frames, progress_format, character, edits_file):

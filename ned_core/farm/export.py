@@ -60,7 +60,7 @@ def write_export(engine: str, job: FarmJob, folder: str | Path, show: str = "ned
         from ned_core.farm.opencue import write_outline
 
         files = [write_outline(job, folder / f"ned_{Path(job.source).name.split('.')[0]}.cjsl.xml", show)]
-        summary = f"OpenCue job: {files[0]} ({tasks})"
+        summary = f"OpenCue job: {files[0]} ({len(job.chunks())} render frames of up to {job.chunk_size} frames)"
     else:
         raise ValueError(f"unknown farm engine {engine!r}; expected one of {', '.join(ENGINES)}")
     return FarmExport(engine, folder, tuple(files), summary)

@@ -60,9 +60,11 @@ def test_chunks_of_a_shot_whose_analysis_failed_fail_with_its_reason(tiny_shot, 
     reason = _error(analysis).removeprefix("ned: error: ")
     assert "grey.0002.png" in reason
     chunk = run("ned", "farm", "task", "render", tiny_shot, *common, "--shot-frames", "1-3", "--frames", "3",
-                "--emotion", "happy", ok=False)
+                "--emotion", "happy", "--progress", "openjd", ok=False)
     message = _error(chunk)
     assert f"the analysis task of {tiny_shot} failed, so no chunk can render: " in message and reason in message
+    # OpenJD's failure message (Deadline Cloud shows it on the task): the same one line
+    assert chunk.stdout.splitlines()[-1] == "openjd_fail: " + message.removeprefix("ned: error: ")
     assert not list((tmp_path / "plates").glob("*.exr"))
 
     # fixed and analysed again: the record is gone; the chunk gets as far as the render (this grey shot has no
