@@ -13,7 +13,8 @@ import click
 from click.core import ParameterSource
 
 from ned_core.cli.options import (
-    config_from_options, model_dir_option, unit_option, with_render_options, with_source_options,
+    FaceChoice, character_option, characters_option, config_from_options, model_dir_option, unit_option,
+    with_render_options, with_source_options,
 )
 from ned_core.farm.commands import PROGRESS_FORMATS
 
@@ -26,9 +27,6 @@ EXPORT_OPTIONS = ("source", "frames", "cache_dir", "no_cache", "out_dir", "previ
 REPORT_OPTIONS = ("track", "character", "edits_file")
 #: values that are paths: made absolute for the farm (tasks run in other working folders)
 PATH_OPTIONS = ("keys_file", "reference", "checkpoint", "model_dir", "ocio", "edits_file")
-
-#: task parameters that are paths: mapped with $NED_PATH_MAP on the worker (ned_core/farm/path_map.py)
-TASK_PATHS = ("source", "out_dir", "cache_dir", *PATH_OPTIONS)
 
 progress_option = click.option("--progress", "progress_format", type=click.Choice(PROGRESS_FORMATS), default="plain",
                                show_default=True, help="Progress lines in the engine's convention.")
@@ -134,7 +132,18 @@ def export_and_submit(engine: str, folder: Path, submit: bool, show: str = "ned"
         click.echo(submit_export(export, cuebot))
 
 
-@farm.group("task")
+class TaskGroup(click.Group):
+    """`ned farm task ...`: every argument goes through the worker's ``$NED_PATH_MAP`` (ned_core/farm/path_map.py)
+    before the task's options are parsed, as the Deadline plugin maps every argument with the repository's rules."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from ned_core.farm.path_map import environment_rules, map_path
+
+        rules = environment_rules()
+        return super().parse_args(ctx, [map_path(a, rules) for a in args] if rules else args)
+
+
+@farm.group("task", cls=TaskGroup)
 def task() -> None:
     """The farm job's tasks (the engines run these; see `ned farm openjd|deadline|opencue`)."""
 
@@ -144,20 +153,15 @@ def _echo(line: str) -> None:
 
 
 def farm_task(fn):
-    """A task command run as the engine expects: its path parameters (:data:`TASK_PATHS`) go through the worker's
-    ``$NED_PATH_MAP``, and with ``--progress openjd`` a failure is also an ``openjd_fail: MESSAGE`` line (the
-    message Deadline Cloud shows on the failed task) before the usual error and exit status 2."""
+    """A task command that fails as the engine expects: with ``--progress openjd`` a failure is also an
+    ``openjd_fail: MESSAGE`` line (the message Deadline Cloud shows on the failed task) before the usual error
+    and exit status 2."""
 
     @functools.wraps(fn)
     def run(**params):
         from ned_core.exceptions import NedError
-        from ned_core.farm.path_map import environment_rules, map_path
 
         try:
-            rules = environment_rules()
-            for name in TASK_PATHS:
-                if rules and params.get(name) is not None:
-                    params[name] = type(params[name])(map_path(str(params[name]), rules))
             return fn(**params)
         except NedError as e:
             if params["progress_format"] == "openjd":
@@ -255,6 +259,36 @@ def preview_task(source, frames, start_frame, ocio, input_space, cache_dir, no_c
     config = _task_config(model_dir, ocio, input_space, cache_dir, no_cache, compression, full_frame)
     summary = run_preview_task(request, config, progress_printer(progress_format, "render", _echo))
     click.echo(f"preview: {summary.preview}")
+
+
+@task.command("report")
+@with_source_options
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The plates folder (the report goes into its eval/ folder).")
+@click.option("--track", type=FaceChoice(), default=None, help="Face track measured (default: the largest face).")
+@character_option
+@characters_option
+@click.option("--target", default=None, help="Emotion whose recognition to measure.")
+@model_dir_option
+@progress_option
+@farm_task
+def report_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, out_dir, track, character,
+                edits_file, target, model_dir, progress_format):
+    """The finishing report: `ned eval shot --plates OUT --out OUT/eval` of the finished plates (all frames)."""
+    from ned_core.cli.eval_shot_cmd import shot
+    from ned_core.farm.commands import REPORT_FOLDER
+    from ned_core.farm.progress import progress_printer
+    from ned_core.io.plate_source import parse_frame_range
+    from ned_core.progress import ProgressEvent
+
+    total = len(parse_frame_range(frames)) if frames else 1
+    report = progress_printer(progress_format, "report", _echo)
+    report(ProgressEvent("report", 0, total, 0.0, None))
+    click.get_current_context().invoke(
+        shot, source=source, frames=frames, start_frame=start_frame, ocio=ocio, input_space=input_space,
+        cache_dir=cache_dir, no_cache=no_cache, plates=out_dir, track=track, character=character,
+        edits_file=edits_file, target=target, out_dir=out_dir / REPORT_FOLDER, model_dir=model_dir)
+    report(ProgressEvent("report", total, total, 0.0, None))
 
 
 @farm.command("deadline")

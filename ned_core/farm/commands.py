@@ -55,11 +55,10 @@ def preview_command(job: FarmJob, tokens: Tokens) -> list[str]:
 
 
 def report_command(job: FarmJob, tokens: Tokens) -> list[str]:
-    """``ned eval shot --plates``: the finishing report of the finished plates (target recognition, mouth, flicker)
-    into ``OUT/eval``."""
-    return ["ned", "eval", "shot", tokens.source, "--plates", tokens.out_dir, "--frames", tokens.shot,
-            "--cache-dir", tokens.cache_dir, *job.source_args, *job.report_args,
-            "--out", f"{tokens.out_dir}/{REPORT_FOLDER}"]
+    """``ned farm task report``: the finishing eval report of the finished plates (target recognition, mouth,
+    flicker; ``ned eval shot --plates``) into ``OUT/eval``."""
+    return ["ned", "farm", "task", "report", *_paths(job, tokens), "--frames", tokens.shot, *job.report_args,
+            "--progress", tokens.progress]
 
 
 def finishing_commands(job: FarmJob, tokens: Tokens) -> list[tuple[str, list[str]]]:

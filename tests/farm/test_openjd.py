@@ -51,7 +51,7 @@ def test_openjd_bundle_renders_the_same_plates_as_ned_render(long_shot, run, exr
     chunks = [tuple(map(int, m)) for m in re.findall(r"chunk (\d+)-(\d+) of 1-64: ", log)]
     assert len(chunks) == 3  # (openjd's local runner evens out the chunks: 22 + 21 + 21 frames)
     assert sorted(n for a, b in chunks for n in range(a, b + 1)) == list(range(1, FRAMES + 1))
-    assert log.count("openjd_progress: 100.0") == 4  # the analysis task and each chunk report progress
+    assert log.count("openjd_progress: 100.0") == 5  # the analysis task, each chunk and the report report progress
     names = sorted(p.name for p in single.glob("*.exr"))
     assert len(names) == FRAMES and sorted(p.name for p in plates.glob("*.exr")) == names
     assert [n for n in names if exr_pixels(single / n) != exr_pixels(plates / n)] == []

@@ -40,6 +40,12 @@ def test_a_task_opens_and_writes_the_workers_paths(run, farm_env, tmp_path):
             "--cache-dir", f"{submitter}/cache", "--frames", "1-3")
     unmapped = run(*argv, ok=False)
     assert unmapped.returncode == 2 and "/nonexistent/submit/grey" in unmapped.stderr
-    done = run(*argv, env=dict(farm_env, NED_PATH_MAP=f"{submitter}={tmp_path}"))
+    mapped = dict(farm_env, NED_PATH_MAP=f"{submitter}={tmp_path}")
+    done = run(*argv, env=mapped)
     assert f"analysis of {tmp_path}/grey.####.png: written to the cache {tmp_path}/cache" in done.stdout
     assert len(list((tmp_path / "cache").glob("*.npz"))) == 1
+    # an option whose file must exist (--keys) is mapped before it is checked: the chunk gets to the render
+    (tmp_path / "keys.json").write_text('{"schema": "EmotionKeys.2", "keys": [{"frame": 1, "emotion": "sad"}]}')
+    chunk = run("ned", "farm", "task", "render", *argv[4:9], "--shot-frames", "1-3", "--frames", "2-3", "--keys",
+                f"{submitter}/keys.json", ok=False, env=mapped)
+    assert chunk.returncode == 2 and "no face found in shot 0 (frames 1-3)" in chunk.stderr, chunk.stderr

@@ -67,8 +67,8 @@ def test_submit_to_deadline_10_runs_deadlinecommand_on_the_dependent_jobs(tiny_s
     report = dict(line.split("=", 1) for line in Path(files[7]).read_text().splitlines())
     plates = str(tmp_path / "plates")
     assert json.loads(report["Arguments"]) == [
-        "eval", "shot", tiny_shot, "--plates", plates, "--frames", "1-3", "--cache-dir", f"{plates}/.ned-analysis",
-        "--target", "angry", "--out", f"{plates}/eval"]
+        "farm", "task", "report", tiny_shot, "--out", plates, "--cache-dir", f"{plates}/.ned-analysis", "--frames",
+        "1-3", "--target", "angry", "--progress", "deadline"]
 
 
 @pytest.mark.parametrize("engine, says", [
