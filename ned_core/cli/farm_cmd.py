@@ -76,12 +76,27 @@ def farm_job(skip: tuple[str, ...] = ()):
     with open_plates(source, start_frame=p["start_frame"]) as plates:
         info = plates.info
         frames_ = shot_frames(info, frames)
+    _check_direction(p, frames_[0], frames_[-1])
     render_names = {p.name for p in ctx.command.params} - set(SOURCE_OPTIONS) - set(EXPORT_OPTIONS) - set(skip)
     return FarmJob(name=p["name"] or f"NED {Path(info.path).name.split('.')[0]}", source=info.path, frames=frames_,
                    out_dir=absolute(out_dir), cache_dir=absolute(cache_dir or Path(out_dir) / ".ned-analysis"),
                    chunk_size=p["chunk_size"], source_args=_option_args(ctx, SOURCE_OPTIONS),
                    render_args=_option_args(ctx, render_names), preview=p["preview"], report=p["report"],
                    report_args=_report_args(ctx))
+
+
+def _check_direction(p: dict, first: int, last: int) -> None:
+    """The emotion options parse as every render task will parse them, so a bad spec or keys file fails the
+    export (nothing written) instead of every task on the farm."""
+    from ned_core.cli.render_cmd import request_from_options
+    from ned_core.pipeline.config import NedConfig
+    from ned_core.pipeline.directing import build_schedule
+
+    request = request_from_options(p["source"], p["frames"], p["start_frame"], p["emotion"], p["keys_file"],
+                                   p["reference"], p["track"], p["seed"], p["director"], p["checkpoint"],
+                                   p["out_dir"], p["pattern"], False, p["write_composite"], p.get("units", ()),
+                                   p["character"], p["edits_file"])
+    build_schedule(request, first, last, NedConfig())
 
 
 def _report_args(ctx: click.Context) -> tuple[str, ...]:

@@ -1,9 +1,9 @@
 """Deadline 10 job files: job-info + plugin-info pairs for the ``NED`` plugin (``installer/deadline/NED``).
 
-A farm job becomes up to three Deadline jobs submitted together with ``deadlinecommand -SubmitMultipleJobs
+A farm job becomes up to four Deadline jobs submitted together with ``deadlinecommand -SubmitMultipleJobs
 -dependent`` (each waits for the one before): ``analysis`` (one task), ``render`` (``Frames`` = the shot,
-``ChunkSize`` frames a task) and, when asked, ``preview`` and ``report``. Each plugin-info file carries the task's ``ned``
-arguments as a JSON list (``Arguments``) with Deadline's ``<STARTFRAME>``/``<ENDFRAME>`` tokens; the plugin
+``ChunkSize`` frames a task) and, when asked, ``preview`` and ``report``. Each plugin-info file carries the task's
+``ned`` arguments as a JSON list (``Arguments``) with Deadline's ``<STARTFRAME>``/``<ENDFRAME>`` tokens; the plugin
 fills them in, applies the repository's path mapping to every argument and runs ``ned``.
 """
 

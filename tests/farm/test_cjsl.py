@@ -44,7 +44,8 @@ LEAVES = {"facility", "dept", "show", "shot", "user", "email", "uid", "paused", 
           "gpu", "gpu_memory", "timeout", "timeout_llu", "tags", "service", "output", "limit", "key", "depjob",
           "onjob", "deplayer", "onlayer", "depframe", "onframe"}
 DEPEND_TYPES = {"LAYER_ON_SIM_FRAME", "PREVIOUS_FRAME", "JOB_ON_JOB", "JOB_ON_LAYER", "JOB_ON_FRAME", "LAYER_ON_JOB",
-                "LAYER_ON_FRAME", "LAYER_ON_LAYER", "FRAME_ON_JOB", "FRAME_ON_LAYER", "FRAME_ON_FRAME", "FRAME_BY_FRAME"}
+                "LAYER_ON_FRAME", "LAYER_ON_LAYER", "FRAME_ON_JOB", "FRAME_ON_LAYER", "FRAME_ON_FRAME",
+                "FRAME_BY_FRAME"}
 NMTOKEN = re.compile(r"[\w.:-]+")
 #: attribute -> (required, check) of each element that has attributes; no other element may have any
 ATTRIBUTES = {

@@ -64,8 +64,8 @@ def test_openjd_bundle_renders_the_same_plates_as_ned_render(long_shot, run, exr
 
     # a failed chunk re-run by the engine: its own plates are replaced (same bytes), no other file is touched
     before = {p.name: os.stat(p) for p in plates.glob("*.exr")}
-    run("ned", "farm", "task", "render", storage / "shots" / Path(long_shot).name, "--out", plates, "--cache-dir", cache, "--shot-frames",
-        f"1-{FRAMES}", "--frames", "26-50", *OPTIONS)
+    run("ned", "farm", "task", "render", storage / "shots" / Path(long_shot).name, "--out", plates, "--cache-dir",
+        cache, "--shot-frames", f"1-{FRAMES}", "--frames", "26-50", *OPTIONS)
     after = {p.name: os.stat(p) for p in plates.glob("*.exr")}
     rewritten = sorted(n for n in names if after[n].st_ino != before[n].st_ino)
     assert rewritten == [f"talk.ned.{n:04d}.exr" for n in range(26, 51)]

@@ -88,7 +88,7 @@ def test_without_the_engine_the_files_are_written_and_the_message_says_how(tiny_
         is None
     plates = tmp_path / "plates"
     done = run(sys.executable, "-m", "ned_core.cli.main", "submit", "--farm", engine, tiny_shot, "--out", plates,
-               ok=False, env=env)
+               "--emotion", "happy", ok=False, env=env)
     assert done.returncode == 2
     jobs = plates / ".ned-farm" / f"{engine}_grey"
     assert says.format(jobs=jobs) in done.stderr
@@ -101,9 +101,10 @@ def test_without_the_engine_the_files_are_written_and_the_message_says_how(tiny_
     (("--farm", "opencue", "--no-wait"), "--no-wait applies to a render node"),
     (("--chunk-size", "5"), "--chunk-size applies to a render farm (give --farm ENGINE)"),
     (("--farm", "openjd", "--chunk-size", "0"), "--chunk-size 0: expected a whole number of frames >= 1"),
+    (("--farm", "deadline", "--seed", "1", "--emotion", "sad:3"), "sad:3"),  # checked before anything is written
 ])
 def test_options_of_the_other_target_are_refused_and_nothing_is_written(tiny_shot, run, tmp_path, args, says):
-    done = run(sys.executable, "-m", "ned_core.cli.main", "submit", tiny_shot, "--out", tmp_path / "plates", *args,
-               ok=False)
+    done = run(sys.executable, "-m", "ned_core.cli.main", "submit", tiny_shot, "--out", tmp_path / "plates",
+               "--emotion", "happy", *args, ok=False)
     assert done.returncode == 2 and says in done.stderr
     assert not (tmp_path / "plates").exists()
