@@ -19,8 +19,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import nuke
 
-from .errors import FarmSubmitError, NedNukeError
-from .render import on_main_thread
+from .errors import FarmSubmitError
+from .render import bake_dir, on_main_thread, shown_errors
 from .settings import FarmSettings, RenderSettings, farm_settings, read_settings
 from .source import job_source
 
@@ -122,18 +122,12 @@ def submit_to_farm(group: "nuke.Node") -> Optional[threading.Thread]:
         NedNukeError: unusable knobs or input, or a submission of this Group still running (shown in a
             dialog in the UI); in terminal mode also FarmSubmitError when nothing was submitted.
     """
-    try:
+    with shown_errors(group):
         if group.fullName() in _running:
             raise FarmSubmitError(f"{group.name()}: a farm submission is running; wait for its status")
         settings = read_settings(group)
         farm = farm_settings(group)
-        source = job_source(group, settings.first, settings.last,
-                            os.path.join(settings.output_dir, f"{group.name()}_source"))
-    except NedNukeError as exc:
-        if nuke.GUI:
-            nuke.message(str(exc))
-        group["status"].setValue(f"error: {exc}")
-        raise
+        source = job_source(group, settings.first, settings.last, bake_dir(group, settings))
     keys_path = os.path.join(farm.job_dir, "emotion_keys.json")
     _, keys = emotion_args(settings.emotion, settings.first)
     command = farm_command(group.name(), settings, farm, source, keys_path if keys is not None else None)
