@@ -6,13 +6,15 @@ so a chunk renders exactly what `ned render` with the same options would.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
 from click.core import ParameterSource
 
 from ned_core.cli.options import (
-    config_from_options, model_dir_option, unit_option, with_render_options, with_source_options,
+    FaceChoice, character_option, characters_option, config_from_options, model_dir_option, unit_option,
+    with_render_options, with_source_options,
 )
 from ned_core.farm.commands import PROGRESS_FORMATS
 
@@ -20,7 +22,9 @@ from ned_core.farm.commands import PROGRESS_FORMATS
 SOURCE_OPTIONS = ("start_frame", "ocio", "input_space", "model_dir")
 #: options an export handles itself (not repeated as they were given)
 EXPORT_OPTIONS = ("source", "frames", "cache_dir", "no_cache", "out_dir", "preview", "chunk_size", "bundle",
-                  "job_dir", "name", "submit", "show", "cuebot")
+                  "job_dir", "name", "submit", "show", "cuebot", "report")
+#: render options the report task repeats (which face it measures)
+REPORT_OPTIONS = ("track", "character", "edits_file")
 #: values that are paths: made absolute for the farm (tasks run in other working folders)
 PATH_OPTIONS = ("keys_file", "reference", "checkpoint", "model_dir", "ocio", "edits_file")
 
@@ -53,8 +57,12 @@ def _option_args(ctx: click.Context, names) -> tuple[str, ...]:
     return tuple(args)
 
 
-def farm_job():
-    """The FarmJob the current export command's options describe (the source opened once to check the frames)."""
+def farm_job(skip: tuple[str, ...] = ()):
+    """The FarmJob the current export command's options describe (the source opened once to check the frames).
+
+    Args:
+        skip: names of the command's options that are neither source nor render options (not forwarded).
+    """
     from ned_core.exceptions import FarmJobError
     from ned_core.farm.job import FarmJob, absolute, shot_frames
     from ned_core.io.plates import open_plates
@@ -68,16 +76,43 @@ def farm_job():
     with open_plates(source, start_frame=p["start_frame"]) as plates:
         info = plates.info
         frames_ = shot_frames(info, frames)
-    render_names = {p.name for p in ctx.command.params} - set(SOURCE_OPTIONS) - set(EXPORT_OPTIONS)
+    _check_direction(p, frames_[0], frames_[-1])
+    render_names = {p.name for p in ctx.command.params} - set(SOURCE_OPTIONS) - set(EXPORT_OPTIONS) - set(skip)
     return FarmJob(name=p["name"] or f"NED {Path(info.path).name.split('.')[0]}", source=info.path, frames=frames_,
                    out_dir=absolute(out_dir), cache_dir=absolute(cache_dir or Path(out_dir) / ".ned-analysis"),
                    chunk_size=p["chunk_size"], source_args=_option_args(ctx, SOURCE_OPTIONS),
-                   render_args=_option_args(ctx, render_names), preview=p["preview"])
+                   render_args=_option_args(ctx, render_names), preview=p["preview"], report=p["report"],
+                   report_args=_report_args(ctx))
+
+
+def _check_direction(p: dict, first: int, last: int) -> None:
+    """The emotion options parse as every render task will parse them, so a bad spec or keys file fails the
+    export (nothing written) instead of every task on the farm."""
+    from ned_core.cli.render_cmd import request_from_options
+    from ned_core.pipeline.config import NedConfig
+    from ned_core.pipeline.directing import build_schedule
+
+    request = request_from_options(p["source"], p["frames"], p["start_frame"], p["emotion"], p["keys_file"],
+                                   p["reference"], p["track"], p["seed"], p["director"], p["checkpoint"],
+                                   p["out_dir"], p["pattern"], False, p["write_composite"], p.get("units", ()),
+                                   p["character"], p["edits_file"])
+    build_schedule(request, first, last, NedConfig())
+
+
+def _report_args(ctx: click.Context) -> tuple[str, ...]:
+    """The report task's face options and ``--target`` (the emotion ``--emotion`` asks for most, if any)."""
+    from ned_core.cli.eval_shot_cmd import target_of
+
+    target = target_of(ctx.params["emotion"])
+    return _option_args(ctx, REPORT_OPTIONS) + (("--target", target) if target else ())
 
 
 def export_options(fn):
-    """SOURCE and every `ned render` option, plus --chunk-size and --name."""
+    """SOURCE and every `ned render` option, plus --chunk-size, --name and --report."""
     for option in (
+        click.option("--report", is_flag=True,
+                     help="Add a finishing task that writes the eval report of the finished plates (`ned eval shot "
+                          "--plates`) into OUT/eval."),
         click.option("--name", default=None, help="Job name on the farm (default: NED <shot>)."),
         click.option("--chunk-size", type=int, default=10, show_default=True, help="Frames per render task."),
         unit_option, model_dir_option, with_render_options, with_source_options,
@@ -93,19 +128,37 @@ def export_options(fn):
 @click.option("--submit", is_flag=True, help="Also submit it with `deadline bundle submit` (Deadline Cloud CLI).")
 def openjd_export(bundle, submit, **_):
     """Write an OpenJD job bundle for SOURCE (run it with `openjd run` or submit it to Deadline Cloud)."""
-    from ned_core.farm.openjd import write_bundle
-    from ned_core.farm.submit import submit_or_explain
+    export_and_submit("openjd", bundle, submit)
 
-    job = farm_job()
-    files = write_bundle(job, bundle)
-    click.echo(f"OpenJD job bundle: {Path(bundle)} ({', '.join(f.name for f in files)}); "
-               f"{len(job.chunks())} render tasks of up to {job.chunk_size} frames")
+
+def export_and_submit(engine: str, folder: Path, submit: bool, show: str = "ned", cuebot: str | None = None,
+                      skip: tuple[str, ...] = ()) -> None:
+    """Writes the current command's farm job for ``engine`` into ``folder``, prints what was written and, when
+    ``submit``, submits it (a missing engine CLI or Cuebot: FarmSubmitError, the files stay written).
+
+    Args:
+        skip: options of the current command that are not `ned render` options (not repeated on the tasks).
+    """
+    from ned_core.farm.export import submit_export, write_export
+
+    export = write_export(engine, farm_job(skip), folder, show)
+    click.echo(export.summary)
     if submit:
-        click.echo(submit_or_explain(["deadline", "bundle", "submit", "--yes", str(bundle)],
-                                     "the Deadline Cloud CLI (pip install deadline)", f"the bundle is in {bundle}"))
+        click.echo(submit_export(export, cuebot))
 
 
-@farm.group("task")
+class TaskGroup(click.Group):
+    """`ned farm task ...`: every argument goes through the worker's ``$NED_PATH_MAP`` (ned_core/farm/path_map.py)
+    before the task's options are parsed, as the Deadline plugin maps every argument with the repository's rules."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from ned_core.farm.path_map import environment_rules, map_path
+
+        rules = environment_rules()
+        return super().parse_args(ctx, [map_path(a, rules) for a in args] if rules else args)
+
+
+@farm.group("task", cls=TaskGroup)
 def task() -> None:
     """The farm job's tasks (the engines run these; see `ned farm openjd|deadline|opencue`)."""
 
@@ -114,12 +167,32 @@ def _echo(line: str) -> None:
     click.echo(line)  # click.echo flushes: the engine reads progress as it comes
 
 
+def farm_task(fn):
+    """A task command that fails as the engine expects: with ``--progress openjd`` a failure is also an
+    ``openjd_fail: MESSAGE`` line (the message Deadline Cloud shows on the failed task) before the usual error
+    and exit status 2."""
+
+    @functools.wraps(fn)
+    def run(**params):
+        from ned_core.exceptions import NedError
+
+        try:
+            return fn(**params)
+        except NedError as e:
+            if params["progress_format"] == "openjd":
+                _echo(f"openjd_fail: {e}")
+            raise
+
+    return run
+
+
 @task.command("analyse")
 @with_source_options
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="The plates folder (a failure is recorded there for the render tasks).")
 @model_dir_option
 @progress_option
+@farm_task
 def analyse_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, out_dir, model_dir,
                  progress_format):
     """The shot's face analysis into the shared cache, once before the render tasks."""
@@ -159,6 +232,7 @@ shot_frames_option = click.option("--shot-frames", required=True,
 @model_dir_option
 @shot_frames_option
 @progress_option
+@farm_task
 def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
                 track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
                 units, model_dir, shot_frames, progress_format, character, edits_file, stmap):
@@ -187,6 +261,7 @@ def render_task(source, frames, start_frame, ocio, input_space, cache_dir, no_ca
 @model_dir_option
 @shot_frames_option
 @progress_option
+@farm_task
 def preview_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
                  track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview,
                  write_composite, units, model_dir, shot_frames, progress_format, character, edits_file, stmap):
@@ -201,6 +276,36 @@ def preview_task(source, frames, start_frame, ocio, input_space, cache_dir, no_c
     click.echo(f"preview: {summary.preview}")
 
 
+@task.command("report")
+@with_source_options
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The plates folder (the report goes into its eval/ folder).")
+@click.option("--track", type=FaceChoice(), default=None, help="Face track measured (default: the largest face).")
+@character_option
+@characters_option
+@click.option("--target", default=None, help="Emotion whose recognition to measure.")
+@model_dir_option
+@progress_option
+@farm_task
+def report_task(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, out_dir, track, character,
+                edits_file, target, model_dir, progress_format):
+    """The finishing report: `ned eval shot --plates OUT --out OUT/eval` of the finished plates (all frames)."""
+    from ned_core.cli.eval_shot_cmd import shot
+    from ned_core.farm.commands import REPORT_FOLDER
+    from ned_core.farm.progress import progress_printer
+    from ned_core.io.plate_source import parse_frame_range
+    from ned_core.progress import ProgressEvent
+
+    total = len(parse_frame_range(frames)) if frames else 1
+    report = progress_printer(progress_format, "report", _echo)
+    report(ProgressEvent("report", 0, total, 0.0, None))
+    click.get_current_context().invoke(
+        shot, source=source, frames=frames, start_frame=start_frame, ocio=ocio, input_space=input_space,
+        cache_dir=cache_dir, no_cache=no_cache, plates=out_dir, track=track, character=character,
+        edits_file=edits_file, target=target, out_dir=out_dir / REPORT_FOLDER, model_dir=model_dir)
+    report(ProgressEvent("report", total, total, 0.0, None))
+
+
 @farm.command("deadline")
 @export_options
 @click.option("--job-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
@@ -208,17 +313,7 @@ def preview_task(source, frames, start_frame, ocio, input_space, cache_dir, no_c
 @click.option("--submit", is_flag=True, help="Also submit them with deadlinecommand (Deadline 10 client).")
 def deadline_export(job_dir, submit, **_):
     """Write Deadline 10 job files for SOURCE (plugin NED, installer/deadline/NED) and optionally submit them."""
-    from ned_core.farm.deadline import submit_command, write_job_files
-    from ned_core.farm.submit import submit_or_explain
-
-    job = farm_job()
-    files = write_job_files(job, job_dir)
-    argv = submit_command(files)
-    click.echo(f"Deadline job files: {Path(job_dir)} ({len(files) // 2} dependent jobs; {len(job.chunks())} render "
-               f"tasks of up to {job.chunk_size} frames)")
-    if submit:
-        click.echo(submit_or_explain(argv, "the Deadline 10 client (deadlinecommand)",
-                                     f"the job files are in {job_dir}"))
+    export_and_submit("deadline", job_dir, submit)
 
 
 @farm.command("opencue")
@@ -230,10 +325,4 @@ def deadline_export(job_dir, submit, **_):
 @click.option("--cuebot", default=None, help="Cuebot host (default: $CUEBOT_HOSTS / the OpenCue config).")
 def opencue_export(job_dir, show, submit, cuebot, **_):
     """Write an OpenCue job (pyoutline outline as CJSL XML) for SOURCE and optionally launch it."""
-    from ned_core.farm.opencue import submit_outline, write_outline
-
-    job = farm_job()
-    spec = write_outline(job, Path(job_dir) / f"ned_{Path(job.source).name.split('.')[0]}.cjsl.xml", show)
-    click.echo(f"OpenCue job: {spec} ({len(job.chunks())} render frames of up to {job.chunk_size} frames)")
-    if submit:
-        click.echo(f"launched: {submit_outline(spec, cuebot)}")
+    export_and_submit("opencue", job_dir, submit, show, cuebot)

@@ -1,4 +1,5 @@
-"""`ned submit --node ADDRESS ...`: `ned render`'s arguments, rendered by a node, with the same progress and outputs."""
+"""`ned submit --node ADDRESS ...`: `ned render`'s arguments, rendered by a node, with the same progress and outputs;
+`ned submit --farm ENGINE ...`: the same shot as a chunked farm job (the export of `ned farm ENGINE`), submitted."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import uuid
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from ned_core.cli.common import print_summary
 from ned_core.cli.node_client import client_options, connect, follow
 from ned_core.cli.options import (
     json_option, model_dir_option, quiet_option, unit_option, with_render_options, with_source_options,
 )
+from ned_core.farm.export import ENGINES
 
 
 def _range(frames: tuple[int, ...], option: str) -> dict:
@@ -75,6 +78,35 @@ def _emotion(emotion: str | None, keys_file: Path | None, reference: str | None,
     return content
 
 
+#: `ned submit` options of a render node (refused with --farm) and of a farm (refused without it)
+NODE_ONLY = ("address", "key_file", "server_key", "client_key", "timeout", "priority", "no_overwrite", "request_id",
+             "no_wait")
+FARM_ONLY = ("chunk_size", "job_dir", "name", "show", "cuebot", "report")
+
+
+def _only_with(ctx: click.Context, farm: str | None) -> None:
+    """Refuses node options given with --farm and farm options given without it (a typed one, not an env var)."""
+    wrong = FARM_ONLY if farm is None else NODE_ONLY
+    for param in ctx.command.params:
+        if param.name in wrong and ctx.get_parameter_source(param.name) is ParameterSource.COMMANDLINE:
+            flag = max(param.opts, key=len)
+            raise click.UsageError(f"{flag} applies to a render farm (give --farm ENGINE)" if farm is None else
+                                   f"{flag} applies to a render node (`ned submit --node`), not to --farm {farm}")
+
+
+def _submit_to_farm(engine: str, job_dir: Path | None, show: str, cuebot: str | None) -> None:
+    """`ned farm ENGINE ... --submit`: the job written (into ``job_dir`` or OUT/.ned-farm/ENGINE_SHOT) and
+    submitted; a missing engine CLI or Cuebot is a FarmSubmitError naming the files and the command to run."""
+    from ned_core.cli.farm_cmd import export_and_submit
+    from ned_core.farm.job import STATE_FOLDER, absolute
+
+    ctx = click.get_current_context()
+    if job_dir is None:
+        shot = Path(ctx.params["source"]).name.split(".")[0]
+        job_dir = Path(absolute(ctx.params["out_dir"])) / STATE_FOLDER / f"{engine}_{shot}"
+    export_and_submit(engine, job_dir, True, show, cuebot, skip=("farm", "as_json", "quiet", *NODE_ONLY))
+
+
 def face_track_of(track, character, edits_file) -> dict | None:
     """The protocol's ``face_track`` for ``--track``/``--character``/``--characters`` (None: the node's default).
 
@@ -119,13 +151,41 @@ def face_track_of(track, character, edits_file) -> dict | None:
 @click.option("--no-wait", is_flag=True, help="Print the job id and return once the node has accepted the job.")
 
 
+@click.option("--farm", type=click.Choice(ENGINES), default=None,
+              help="Submit to a render farm instead of a node: OpenJD (Deadline Cloud), Deadline 10 or OpenCue.")
+
+
+@click.option("--chunk-size", type=int, default=10, show_default=True, help="--farm: frames per render task.")
+
+
+@click.option("--job-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="--farm: folder for the bundle / job files (default: OUT/.ned-farm/ENGINE_SHOT).")
+
+
+@click.option("--name", default=None, help="--farm: job name on the farm (default: NED <shot>).")
+
+
+@click.option("--report", is_flag=True, help="--farm: add the finishing task writing the eval report into OUT/eval.")
+
+
+@click.option("--show", default="ned", show_default=True, help="--farm opencue: the OpenCue show.")
+
+
+@click.option("--cuebot", default=None, help="--farm opencue: Cuebot host (default: $CUEBOT_HOSTS / OpenCue config).")
+
+
 def submit(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference, track,
            seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite, model_dir,
            as_json, quiet, address, key_file, server_key, client_key, timeout, priority, no_overwrite, request_id,
-           no_wait, character, edits_file, stmap, units):
-    """Render SOURCE on a render node, as `ned render` would (paths must be valid on the node: shared storage)."""
+           no_wait, character, edits_file, stmap, units, farm, chunk_size, job_dir, name, report, show, cuebot):
+    """Render SOURCE on a render node, as `ned render` would (paths must be valid on the node: shared storage);
+    with --farm, write SOURCE's farm job (as `ned farm ENGINE` does) and submit it with the engine's CLI."""
     from ned_core.pipeline.request import RenderSummary
 
+    _only_with(click.get_current_context(), farm)
+    if farm is not None:
+        _submit_to_farm(farm, job_dir, show, cuebot)
+        return
     for option, value, node_option in (("--ocio", ocio, "--ocio"), ("--checkpoint", checkpoint, "--manipulator")):
         if value is not None:
             raise click.UsageError(f"{option}: the node's own setting applies (`ned node serve {node_option}`)")

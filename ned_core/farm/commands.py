@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from ned_core.farm.job import FarmJob
 
+#: the report task's folder inside the plates folder (eval.html, eval.json, eval.txt, plots, contact sheet)
+REPORT_FOLDER = "eval"
 #: progress line formats of ``ned farm task ... --progress`` (see ``progress.py``)
 PROGRESS_FORMATS = ("openjd", "deadline", "plain")
 
@@ -50,6 +52,19 @@ def preview_command(job: FarmJob, tokens: Tokens) -> list[str]:
     """``ned farm task preview``: the finishing task, the shot's H.264 preview (after every chunk)."""
     return ["ned", "farm", "task", "preview", *_paths(job, tokens), "--shot-frames", tokens.shot,
             *job.render_args, "--progress", tokens.progress]
+
+
+def report_command(job: FarmJob, tokens: Tokens) -> list[str]:
+    """``ned farm task report``: the finishing eval report of the finished plates (target recognition, mouth,
+    flicker; ``ned eval shot --plates``) into ``OUT/eval``."""
+    return ["ned", "farm", "task", "report", *_paths(job, tokens), "--frames", tokens.shot, *job.report_args,
+            "--progress", tokens.progress]
+
+
+def finishing_commands(job: FarmJob, tokens: Tokens) -> list[tuple[str, list[str]]]:
+    """``(name, command)`` of each finishing task the job asks for (``preview``, ``report``), after every chunk."""
+    wanted = (("preview", job.preview, preview_command), ("report", job.report, report_command))
+    return [(name, command(job, tokens)) for name, asked, command in wanted if asked]
 
 
 def literal_tokens(job: FarmJob, chunk: str, progress: str = "plain") -> Tokens:

@@ -1,9 +1,9 @@
 """Deadline 10 job files: job-info + plugin-info pairs for the ``NED`` plugin (``installer/deadline/NED``).
 
-A farm job becomes up to three Deadline jobs submitted together with ``deadlinecommand -SubmitMultipleJobs
+A farm job becomes up to four Deadline jobs submitted together with ``deadlinecommand -SubmitMultipleJobs
 -dependent`` (each waits for the one before): ``analysis`` (one task), ``render`` (``Frames`` = the shot,
-``ChunkSize`` frames a task) and, when asked, ``preview``. Each plugin-info file carries the task's ``ned``
-arguments as a JSON list (``Arguments``) with Deadline's ``<STARTFRAME>``/``<ENDFRAME>`` tokens; the plugin
+``ChunkSize`` frames a task) and, when asked, ``preview`` and ``report``. Each plugin-info file carries the task's
+``ned`` arguments as a JSON list (``Arguments``) with Deadline's ``<STARTFRAME>``/``<ENDFRAME>`` tokens; the plugin
 fills them in, applies the repository's path mapping to every argument and runs ``ned``.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ned_core.farm.commands import Tokens, analysis_command, preview_command, render_command
+from ned_core.farm.commands import Tokens, analysis_command, finishing_commands, render_command
 from ned_core.farm.job import FarmJob
 from ned_core.io.atomic import atomic_path
 
@@ -33,8 +33,7 @@ def deadline_jobs(job: FarmJob) -> list[tuple[str, dict[str, object], dict[str, 
 
     jobs = [("analysis", job_info("analysis", job.first, 1), analysis_command(job, tokens)),
             ("render", job_info("render", job.shot_frames, job.chunk_size), render_command(job, tokens))]
-    if job.preview:
-        jobs.append(("preview", job_info("preview", job.first, 1), preview_command(job, tokens)))
+    jobs += [(name, job_info(name, job.first, 1), argv) for name, argv in finishing_commands(job, tokens)]
     return [(name, info, {"Arguments": json.dumps(argv[1:])}) for name, info, argv in jobs]
 
 

@@ -10,10 +10,15 @@ import fileseq
 from ned_core.exceptions import FarmJobError, FrameRangeError
 from ned_core.io.plate_source import PlateInfo, parse_frame_range
 
+#: folder in the plates folder for the farm's own files (the analysis task's failure record, `ned submit --farm`'s
+#: job files)
+STATE_FOLDER = ".ned-farm"
+
 
 @dataclass(frozen=True)
 class FarmJob:
-    """One shot as a farm job: an analysis task, render tasks over chunks of frames, an optional preview task.
+    """One shot as a farm job: an analysis task, render tasks over chunks of frames, optional finishing tasks
+    after every chunk (the preview movie, the eval report).
 
     Attributes:
         name: the job's name on the farm.
@@ -24,7 +29,9 @@ class FarmJob:
         chunk_size: frames per render task (>= 1).
         source_args: source options every task repeats (``--start-frame``, ``--ocio``, ...), as given to the export.
         render_args: render options the render and preview tasks repeat (``--emotion happy``, ``--seed 3``, ...).
-        preview: add the finishing task (H.264 preview movie) that runs after every chunk.
+        preview: add the finishing task that makes the H.264 preview movie.
+        report: add the finishing task that writes the eval report of the finished plates (``ned eval shot``).
+        report_args: options of the shot's face and target the report repeats (``--target happy``, ``--track 2``).
     """
 
     name: str
@@ -36,6 +43,8 @@ class FarmJob:
     source_args: tuple[str, ...] = ()
     render_args: tuple[str, ...] = ()
     preview: bool = False
+    report: bool = False
+    report_args: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.chunk_size < 1:

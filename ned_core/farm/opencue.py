@@ -2,7 +2,7 @@
 
 Layers: ``analysis`` (one frame), ``render`` (the shot's frames, ``chunk_size`` a frame task; the command's
 ``#FRAME_START#-#FRAME_END#`` tokens are filled in by Cuebot) waiting for ``analysis`` (layer on layer), and
-``preview`` waiting for ``render`` when asked. Commands are shell-quoted (RQD runs them through a shell).
+``preview`` / ``report`` waiting for ``render`` when asked. Commands are shell-quoted (RQD runs them through a shell).
 OpenCue has no path mapping: workers must see the shot, plates and cache folders at the same paths.
 """
 
@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ned_core.exceptions import FarmSubmitError
-from ned_core.farm.commands import Tokens, analysis_command, preview_command, render_command
+from ned_core.farm.commands import Tokens, analysis_command, finishing_commands, render_command
 from ned_core.farm.job import FarmJob
 from ned_core.io.atomic import atomic_path
 
@@ -50,10 +50,10 @@ def build_outline(job: FarmJob, show: str, shot: str | None = None):
                    chunk=job.chunk_size)
     render.depend_on(analysis, DependType.LayerOnLayer)
     layers = [analysis, render]
-    if job.preview:
-        preview = Shell("preview", command=shell(preview_command(job, tokens)), range=str(job.first), chunk=1)
-        preview.depend_on(render, DependType.LayerOnLayer)
-        layers.append(preview)
+    for name, argv in finishing_commands(job, tokens):
+        finish = Shell(name, command=shell(argv), range=str(job.first), chunk=1)
+        finish.depend_on(render, DependType.LayerOnLayer)
+        layers.append(finish)
     for layer in layers:
         ol.add_layer(layer)
     return ol

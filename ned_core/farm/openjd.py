@@ -3,8 +3,8 @@
 The bundle follows Deadline Cloud's layout: ``template.yaml`` (``jobtemplate-2023-09``, the ``TASK_CHUNKING``
 extension), ``parameter_values.yaml`` (this export's values) and ``asset_references.yaml`` (the source's
 folder in, the plates folder out). Steps: ``Analysis`` (one task), ``Render`` (a ``Frames`` ``CHUNK[INT]``
-task parameter over ``{{Param.Frames}}``, ``{{Param.ChunkSize}}`` frames a task), and ``Preview`` when asked,
-after every chunk. The paths are ``PATH`` job parameters, so the engine's path mapping rules apply to them.
+task parameter over ``{{Param.Frames}}``, ``{{Param.ChunkSize}}`` frames a task), and ``Preview`` / ``Report``
+when asked, after every chunk. The paths are ``PATH`` job parameters, so the engine's path mapping rules apply to them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from ned_core.exceptions import FarmJobError
-from ned_core.farm.commands import Tokens, analysis_command, preview_command, render_command
+from ned_core.farm.commands import Tokens, analysis_command, finishing_commands, render_command
 from ned_core.farm.job import FarmJob
 from ned_core.io.atomic import atomic_path
 
@@ -60,9 +60,8 @@ def job_template(job: FarmJob) -> dict:
               "chunks": {"defaultTaskCount": "{{Param.ChunkSize}}", "rangeConstraint": "CONTIGUOUS"}}]},
          "script": _run(render_command(job, TOKENS))},
     ]
-    if job.preview:
-        steps.append({"name": "Preview", "dependencies": [{"dependsOn": "Render"}],
-                      "script": _run(preview_command(job, TOKENS))})
+    steps += [{"name": name.title(), "dependencies": [{"dependsOn": "Render"}], "script": _run(argv)}
+              for name, argv in finishing_commands(job, TOKENS)]
     return {"specificationVersion": SPEC, "extensions": ["TASK_CHUNKING"], "name": job.name,
             "description": "NED: emotion changed on a shot; EXR face plates (+ facemask.A) per frame.",
             "parameterDefinitions": parameters, "steps": steps}

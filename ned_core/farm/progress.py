@@ -15,7 +15,8 @@ from ned_core.progress import ProgressCallback, ProgressEvent
 
 
 def progress_printer(fmt: str, stage: str, echo: Callable[[str], None], skipped: int = 0) -> ProgressCallback:
-    """A progress callback that reports ``stage`` (the task's main stage: ``analysis`` or ``render``) in ``fmt``.
+    """A progress callback that reports ``stage`` (the task's main stage: ``analysis``, ``render`` or ``report``) in
+    ``fmt``.
 
     Args:
         fmt: one of ``ned_core.farm.commands.PROGRESS_FORMATS``.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ned_core.analysis import FaceMeshModels
 from ned_core.exceptions import FarmAnalysisFailedError, FarmJobError
-from ned_core.farm.job import chunk_frames
+from ned_core.farm.job import STATE_FOLDER, chunk_frames
 from ned_core.io.atomic import atomic_path
 from ned_core.io.plate_source import parse_frame_range
 from ned_core.io.plates import open_plates
@@ -25,10 +25,6 @@ from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.render_job import render_shot
 from ned_core.pipeline.request import RenderRequest, RenderSummary
 from ned_core.progress import ProgressCallback
-
-#: folder in the plates folder where the analysis task records its failure for the chunks
-STATE_FOLDER = ".ned-farm"
-
 
 def failure_record(out_dir: str | Path, source: str) -> Path:
     """Where the analysis task of ``source`` records why it failed (removed when it runs again)."""

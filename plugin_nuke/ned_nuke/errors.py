@@ -19,3 +19,8 @@ class RenderError(NedNukeError):
 
 class AnalysisError(NedNukeError):
     """The render node could not analyse the input's faces (terminal mode; the UI shows it in the status)."""
+
+
+class FarmSubmitError(NedNukeError):
+    """Submit to farm did not submit: a submission is still running, or ``ned submit --farm`` or the engine
+    refused (terminal mode; the UI shows it in the status and a dialog, with where the job files are)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import nuke
 from ned_protocol.faces import LARGEST
 from ned_protocol.host_connection import NodeSettings
@@ -13,6 +15,8 @@ COMPRESSIONS = ("dwaa:45", "zip", "piz", "none")
 #: The Group's ``output`` choice: the finished comp, the plate alone, or its face mask as RGBA.
 OUTPUTS = ("comp", "plate", "mask")
 NO_BLEND = "none"
+#: the farm engines of "Submit to farm" (`ned submit --farm ENGINE`): OpenJD (AWS Deadline Cloud), Deadline 10, OpenCue
+FARM_ENGINES = ("openjd", "deadline", "opencue")
 
 # Names of the internal nodes.
 PLATE_READ, MERGE, MASK_SHUFFLE, SWITCH = "PlateRead", "FaceOver", "FaceMask", "OutputSwitch"
@@ -41,6 +45,23 @@ def _unit_knobs() -> list:
         value.setRange(-MAX_INTENSITY, MAX_INTENSITY)
         knobs += [value, nuke.Boolean_Knob(f"{unit_knob(unit)}_on", "override", False)]
     return knobs
+
+
+def default_farm_engine() -> str:
+    """``$NED_FARM_ENGINE`` when it names an engine (the studio's farm), else OpenJD."""
+    engine = os.environ.get("NED_FARM_ENGINE", "").strip().lower()
+    return engine if engine in FARM_ENGINES else FARM_ENGINES[0]
+
+
+def _farm_knobs() -> list:
+    """The farm row: engine, frames per task, job folder, the Submit to farm button."""
+    engine = nuke.Enumeration_Knob("farm_engine", "farm", list(FARM_ENGINES))
+    engine.setValue(default_farm_engine())
+    engine.setFlag(nuke.STARTLINE)
+    chunk_size = nuke.Int_Knob("chunk_size", "frames per task")
+    chunk_size.setValue(10)
+    return [engine, chunk_size, nuke.File_Knob("farm_job_dir", "farm job folder"),
+            _button("submit_farm", "Submit to farm", "farm_submit.submit_to_farm")]
 
 
 def _knobs(settings: NodeSettings) -> list:
@@ -84,6 +105,7 @@ def _knobs(settings: NodeSettings) -> list:
         nuke.Enumeration_Knob("output", "output", list(OUTPUTS)),
         _button("render", "Render", "render.start_render"),
         _button("cancel", "Cancel", "render.cancel_render"),
+        *_farm_knobs(),
         status, job_id, marker,
         *_unit_knobs(),
     ]

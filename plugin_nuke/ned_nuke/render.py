@@ -7,9 +7,10 @@ is no event loop: the job runs on the calling thread and progress is printed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Iterator, Optional
 
 import nuke
 from ned_protocol.host_connection import client_factory
@@ -30,6 +31,24 @@ def on_main_thread(call: Callable, *args: Any) -> None:
         nuke.executeInMainThread(call, args)
     else:
         call(*args)
+
+
+@contextlib.contextmanager
+def shown_errors(group: "nuke.Node") -> Iterator[None]:
+    """Main thread, around a button's checks: a NedNukeError raised inside is shown (a dialog in the UI, the
+    status knob) and raised again."""
+    try:
+        yield
+    except NedNukeError as exc:
+        if nuke.GUI:
+            nuke.message(str(exc))
+        group["status"].setValue(f"error: {exc}")
+        raise
+
+
+def bake_dir(group: "nuke.Node", settings: RenderSettings) -> str:
+    """Where a non-Read input is baked to EXR for the job: ``<output directory>/<Group name>_source``."""
+    return os.path.join(settings.output_dir, f"{group.name()}_source")
 
 
 class _Reporter:
@@ -99,17 +118,11 @@ def start_render(group: "nuke.Node", first: Optional[int] = None, last: Optional
         NedNukeError: a knob is unusable, the input is missing or cannot be baked, or a job of this node
             is still running. In the UI the message is also shown in a dialog.
     """
-    try:
+    with shown_errors(group):
         if group.fullName() in _reporters:
             raise RenderError(f"{group.name()}: a render is running; press Cancel first")
         settings = read_settings(group, first, last)
-        source = job_source(group, settings.first, settings.last,
-                            os.path.join(settings.output_dir, f"{group.name()}_source"))
-    except NedNukeError as exc:
-        if nuke.GUI:
-            nuke.message(str(exc))
-        group["status"].setValue(f"error: {exc}")
-        raise
+        source = job_source(group, settings.first, settings.last, bake_dir(group, settings))
     reporter = _Reporter(group, settings)
     request = JobRequest(source=source, emotion=settings.emotion,
                          output={"kind": "path", "directory": settings.output_dir, "pattern": settings.pattern,

@@ -14,7 +14,7 @@ from ned_protocol.host_connection import NodeSettings
 from ned_protocol.messages import UNITS
 
 from .errors import SettingsError
-from .node_builder import NO_BLEND, unit_knob
+from .node_builder import NO_BLEND, default_farm_engine, unit_knob
 
 
 @dataclass(frozen=True)
@@ -127,3 +127,41 @@ def node_settings(group: "nuke.Node") -> NodeSettings:
 
 def _reference(path: str) -> Dict[str, Any]:
     return {"path": os.path.abspath(path)}
+
+
+@dataclass(frozen=True)
+class FarmSettings:
+    """How "Submit to farm" submits the Group's render.
+
+    Attributes:
+        engine: one of ``node_builder.FARM_ENGINES`` (knob ``farm_engine``; default ``$NED_FARM_ENGINE``).
+        chunk_size: frames per render task (knob ``chunk_size``).
+        job_dir: folder of the bundle / job files (knob ``farm_job_dir``; default
+            ``<output directory>/.ned-farm/<Group name>_<engine>``).
+        ned: the ``ned`` command-line tool that writes and submits the job (``$NED_CLI``, default ``ned`` on PATH).
+    """
+
+    engine: str
+    chunk_size: int
+    job_dir: str
+    ned: str
+
+
+def farm_settings(group: "nuke.Node") -> FarmSettings:
+    """Reads the Group's farm knobs (main thread); a Group saved before they existed gets the defaults.
+
+    Raises:
+        SettingsError: a chunk size < 1 or no output directory.
+    """
+    def knob(name: str, default: Any) -> Any:
+        found = group.knob(name)
+        return default if found is None else found.value()
+
+    chunk_size = knob("chunk_size", 10)
+    if chunk_size < 1:
+        raise SettingsError(f"{group.name()}: 'frames per task' is {chunk_size}: set it to 1 or more")
+    engine = knob("farm_engine", default_farm_engine())
+    job_dir = knob("farm_job_dir", "").strip() or \
+        os.path.join(plate_location(group)[0], ".ned-farm", f"{group.name()}_{engine}")
+    return FarmSettings(engine=engine, chunk_size=chunk_size, job_dir=job_dir,
+                        ned=os.environ.get("NED_CLI", "").strip() or "ned")

@@ -29,7 +29,8 @@ Strictness (what real Nuke rejects or where it misbehaves raises here):
   window); ``file.setValue`` leaves the format at the project's.
 - On ``scriptOpen`` a Group's onCreate runs before its children exist; ``onScriptLoad`` runs after the
   whole script is loaded.
-- Creating, deleting, connecting nodes and setting knobs off the main thread raises RuntimeError
+- Creating, deleting, connecting nodes, setting knobs and opening a ``message`` dialog off the main thread raises
+  RuntimeError
   (Nuke crashes or corrupts the script there); ``executeInMainThread`` queues the call until the test
   "runs the event loop" with :func:`run_main_thread_tasks`. In terminal mode (``GUI = False``) there is
   no event loop, so ``executeInMainThread`` raises.
@@ -819,6 +820,8 @@ def layers(node: Optional[Node] = None) -> List[str]:
 
 
 def message(text: str) -> None:
+    """A modal dialog: main thread only (a worker thread reports through ``executeInMainThread``)."""
+    _main_thread_only("message")
     if not GUI:
         raise RuntimeError("nuke.message opens a dialog: not available in terminal mode")
     messages.append(text)

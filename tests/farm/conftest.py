@@ -31,11 +31,12 @@ def farm_env(tmp_path_factory) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def run(farm_env):
-    """``run(*argv, ok=True, cwd=None)``: a command in the worker environment; asserts its exit status when ``ok``."""
+    """``run(*argv, ok=True, cwd=None, env=None)``: a command in the worker environment (or ``env``); asserts its
+    exit status when ``ok``."""
 
-    def call(*argv, ok: bool = True, timeout: float = 600, cwd=None) -> subprocess.CompletedProcess:
-        done = subprocess.run([str(a) for a in argv], env=farm_env, capture_output=True, text=True, timeout=timeout,
-                              cwd=cwd)
+    def call(*argv, ok: bool = True, timeout: float = 600, cwd=None, env=None) -> subprocess.CompletedProcess:
+        done = subprocess.run([str(a) for a in argv], env=env or farm_env, capture_output=True, text=True,
+                              timeout=timeout, cwd=cwd)
         if ok:
             assert done.returncode == 0, \
                 f"{argv[:4]} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"

@@ -147,8 +147,18 @@ def test_the_plugin_runs_the_chunk_command_with_mapped_paths(fake_deadline, tmp_
     assert plugin.RenderArgumentCallback() == " ".join(expected)  # no argument needs quotes here
     assert files  # the job files exist for the plugin to read
 
-    plugin.stdout("NED progress: 42%")
-    assert plugin.progress == 42.0
+    # what the chunk prints (`--progress deadline`, 25 of the shot's 64 frames) becomes the task's progress
+    from ned_core.farm.progress import progress_printer
+    from ned_core.progress import ProgressEvent
+
+    lines: list[str] = []
+    printer = progress_printer("deadline", "render", lines.append, skipped=39)
+    seen = []
+    for done in (39, 52, 64):
+        printer(ProgressEvent("render", done, 64, 2.0, None))
+        plugin.stdout(lines[-1])
+        seen.append(plugin.progress)
+    assert seen == [0.0, 52.0, 100.0]
     with pytest.raises(RuntimeError):
         plugin.stdout("ned: error: the analysis task of /shots/talk failed, so no chunk can render: ...")
     assert plugin.failure.startswith("the analysis task of /shots/talk failed")

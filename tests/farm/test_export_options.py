@@ -11,8 +11,8 @@ import yaml
 def test_render_options_are_repeated_on_the_task_command_lines(run, tmp_path):
     for n in (1, 2, 3):
         assert oiio.ImageBuf(np.full((32, 32, 3), 128, np.uint8)).write(str(tmp_path / f"grey.{n:04d}.png"))
-    (tmp_path / "keys.json").write_text("{}")
-    given = ["--emotion", "happy:0.7", "--seed", "4", "--unit", "brow_inner_up=-0.5", "--unit", "jaw_open=0.2",
+    (tmp_path / "keys.json").write_text('{"schema": "EmotionKeys.2", "keys": [{"frame": 2, "emotion": "happy"}]}')
+    given = ["--seed", "4", "--unit", "brow_inner_up=-0.5", "--unit", "jaw_open=0.2",
              "--full-frame", "--compression", "zip", "--track", "0", "--pattern", "{stem}.x.####.exr",
              "--director", "prior", "--stmap"]
     done = run("ned", "farm", "openjd", "grey.####.png", *given, "--keys", "keys.json", "--ocio", "ocio://default",
@@ -31,5 +31,5 @@ def test_render_options_are_repeated_on_the_task_command_lines(run, tmp_path):
     for args in (render, analysis, steps["Preview"]):
         assert args[args.index("--ocio"):args.index("--ocio") + 4] == ["--ocio", "ocio://default", "--input-space",
                                                                         "sRGB"]
-    assert "--preview" not in render and "--emotion" not in analysis
+    assert "--preview" not in render and "--keys" not in analysis
 

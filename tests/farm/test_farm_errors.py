@@ -30,11 +30,12 @@ def tiny_shot(tmp_path) -> str:
     (("--chunk-size", "151"), "--chunk-size 151: Deadline Cloud runs at most 150 frames a task"),
     (("--frames", "2-9"), "--frames 2-9: "),
     (("--no-cache",), "--no-cache: farm tasks share the shot's analysis"),
+    (("--emotion", "hapy"), "'hapy'"),  # a bad spec fails the export, not every task on the farm
 ])
 def test_a_bad_export_says_what_is_wrong_and_writes_nothing(tiny_shot, run, tmp_path, args, says):
     bundle = tmp_path / "bundle"
     message = _error(run("ned", "farm", "openjd", tiny_shot, "--out", tmp_path / "plates", "--bundle", bundle,
-                         *args, ok=False))
+                         *(args if "--emotion" in args else ("--emotion", "happy", *args)), ok=False))
     assert says in message
     if "--frames" in args:
         assert "has frames 1-3; no frame 4 (and 5 more)" in message
@@ -44,8 +45,8 @@ def test_a_bad_export_says_what_is_wrong_and_writes_nothing(tiny_shot, run, tmp_
 def test_a_missing_engine_cli_is_named_and_the_bundle_is_still_written(tiny_shot, run, farm_env, tmp_path):
     assert shutil.which("deadline", path=farm_env["PATH"]) is None  # the Deadline Cloud CLI is not installed here
     bundle = tmp_path / "bundle"
-    done = run("ned", "farm", "openjd", tiny_shot, "--out", tmp_path / "plates", "--bundle", bundle, "--submit",
-               ok=False)
+    done = run("ned", "farm", "openjd", tiny_shot, "--emotion", "sad", "--out", tmp_path / "plates", "--bundle", bundle,
+               "--submit", ok=False)
     message = _error(done)
     assert "deadline not found on PATH: install the Deadline Cloud CLI (pip install deadline)" in message
     assert f"the bundle is in {bundle}: submit it with `deadline bundle submit --yes {bundle}`" in message
@@ -60,9 +61,11 @@ def test_chunks_of_a_shot_whose_analysis_failed_fail_with_its_reason(tiny_shot, 
     reason = _error(analysis).removeprefix("ned: error: ")
     assert "grey.0002.png" in reason
     chunk = run("ned", "farm", "task", "render", tiny_shot, *common, "--shot-frames", "1-3", "--frames", "3",
-                "--emotion", "happy", ok=False)
+                "--emotion", "happy", "--progress", "openjd", ok=False)
     message = _error(chunk)
     assert f"the analysis task of {tiny_shot} failed, so no chunk can render: " in message and reason in message
+    # OpenJD's failure message (Deadline Cloud shows it on the task): the same one line
+    assert chunk.stdout.splitlines()[-1] == "openjd_fail: " + message.removeprefix("ned: error: ")
     assert not list((tmp_path / "plates").glob("*.exr"))
 
     # fixed and analysed again: the record is gone; the chunk gets as far as the render (this grey shot has no
