@@ -98,12 +98,12 @@ def test_mouth_corners_come_down_and_folds_soften(astronaut, edited):
         assert drop > 0.03 and fold < 0.9, f"{emotion}: corners {drop:.3f} IOD lower, folds {fold:.0%}"
 
 
-@pytest.mark.parametrize("emotion", ["surprised", "sad"])
+@pytest.mark.parametrize("emotion", ["surprised", "sad", "angry"])
 def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, stills, render, read_back, analyse,
                                                          emotion):
     """fer's classifier (nothing from the project) on the still: surprised reads surprised (measured p 0.68;
-    0.07 with the old 0.4 jaw / 0.8 lids), sad loses part of the smile's reading (p(happy) measured 0.85; 0.93
-    with only the fine fold shading flattened)."""
+    0.07 with the old 0.4 jaw / 0.8 lids); sad and angry lose part of the smile's reading (p(happy) measured
+    0.65 / 0.82; 0.93 / 0.96 with only the fine fold shading flattened)."""
     summary = render(stills["astronaut"], tmp_path / "plates", emotion=emotion)
     result = read_back(stills["astronaut"], summary)[0].result_srgb
     path = tmp_path / "result.png"
@@ -113,7 +113,7 @@ def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, sti
     if emotion == "surprised":
         assert max(p, key=p.get) == "surprised", f"surprised reads {p}"
     else:
-        assert p["happy"] < 0.9, f"sad still reads happy: {p}"
+        assert p["happy"] < {"sad": 0.75, "angry": 0.9}[emotion], f"{emotion} still reads happy: {p}"
 
 
 def test_surprise_opens_a_cavity_and_moves_the_teeth_with_the_jaw(astronaut, tmp_path, stills, render, read_back):
