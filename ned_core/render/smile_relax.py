@@ -15,10 +15,13 @@ the corners ~0.04), 0.65 (angry 0.96 -> 0.82, neutral 0.98 -> 0.89).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import cv2
 import numpy as np
 
 from ned_core.analysis import crop
+from ned_core.analysis.mean_face import load_mean_face
 from ned_core.analysis.regions import LIPS_OUTER, interocular_distance
 from ned_core.render.mouth_index import template_from_image
 
@@ -51,9 +54,19 @@ def corner_drop(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray,
     return _corner_height(src, m_src) - _corner_height(dst, m_dst)
 
 
+@lru_cache(maxsize=1)
+def rest_corner_height() -> float:
+    """Mouth corners above the middle of the lips on the mean face (IOD): a face at rest, no smile."""
+    return _corner_height(load_mean_face()[:, :2].astype(np.float64), None)
+
+
 def relax_weight(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray, np.ndarray] | None = None) -> float:
-    """0..1: smooth in the corner drop from ``START_DROP_IOD`` (tracking noise, a smile kept) to ``FULL_DROP_IOD``."""
-    drop = corner_drop(src, dst, to_template)
+    """0..1: smooth in the corner drop from ``START_DROP_IOD`` (tracking noise, a smile kept) to ``FULL_DROP_IOD``,
+    counting only the part that takes away a smile the source shows (its corners above the mean face's): an
+    unsmiling actor made sad keeps the folds and wrinkles of the face."""
+    m_src = None if to_template is None else to_template[0]
+    smile = _corner_height(src, m_src) - rest_corner_height()
+    drop = min(corner_drop(src, dst, to_template), smile)
     t = float(np.clip((drop - START_DROP_IOD) / (FULL_DROP_IOD - START_DROP_IOD), 0.0, 1.0))
     return t * t * (3.0 - 2.0 * t)
 
