@@ -60,8 +60,8 @@ def _speech_channel(x: np.ndarray, tonic: np.ndarray, delta: np.ndarray, config:
 
     More opening: in speech a slow gain on the motion (closures stay closed, the opening's time course is
     kept), up to ``config.max_speech_gain``; in a still or silent stretch (and beyond the gain's cap) an
-    offset, at most ``SPEECH_OFFSET_CAP`` while talking. Less opening: the tonic level is lowered first, then a slow gain of at least
-    ``config.min_speech_gain``.
+    offset, at most ``SPEECH_OFFSET_CAP`` while talking. Less opening: the tonic level is lowered first, then a
+    slow gain of at least ``config.min_speech_gain``.
     """
     motion = x - tonic
     activity, level = speech_activity(motion, max(config.baseline_window / 8.0, 1.0))
