@@ -17,6 +17,8 @@ re-analysed with MediaPipe and classified with fer's 7-class model, nothing from
 * outside: mean absolute change (0-255) of the pixels outside the source's face oval.
 * still: largest drift of eye corners and nose bridge (re-analysed), percent of the IOD.
 * flicker: the result's face flicker over the source's (1 = as stable as the source).
+* p(target), p(src emo): fer's mean probability of the target, and of the emotion the source reads as,
+  source > result (a smiling actor made sad: how far p(happy) falls, even where the target is not reached).
 
 ``--sheets DIR`` (or ``NED_SHEETS``) also writes, per clip, a PNG contact sheet: one row per emotion,
 source | result | difference (x4), of the clip's middle frame.
@@ -158,6 +160,10 @@ def run_clip(clip: Clip, emotions: tuple[str, ...], workdir: Path, config: NedCo
             "p_source": float(ev.source_emotion[:, EMOTIONS.index(emotion)].mean()),
             "p_result": float(ev.results.series.emotion[:, EMOTIONS.index(emotion)].mean())
             if ev.results.series.emotion is not None else float("nan"),
+            # how much of the source's own reading the edit takes away (a smile made sad: p(happy) falls)
+            "p_own_source": float(ev.source_emotion[:, EMOTIONS.index(_mode(ev.source_emotion))].mean()),
+            "p_own_result": float(ev.results.series.emotion[:, EMOTIONS.index(_mode(ev.source_emotion))].mean())
+            if ev.results.series.emotion is not None else float("nan"),
         })
         mid = len(inputs.source) // 2
         box = landmark_boxes(inputs.source_landmarks[mid : mid + 1])[0]
@@ -176,7 +182,8 @@ def _pct(value: float | None) -> str:
 def table(rows: list[dict]) -> list[str]:
     """Printable lines: one per clip and emotion, with the goals' verdicts."""
     lines = [f"{'clip':32s} {'emotion':10s} {'src%':>4s} {'res%':>4s}  {'PCC':>5s} {'outside':>7s} "
-             f"{'still%IOD':>9s} {'flicker':>7s}  {'reads as (src->res)':22s} {'p(target)':9s} verdict"]
+             f"{'still%IOD':>9s} {'flicker':>7s}  {'reads as (src->res)':22s} {'p(target)':9s} {'p(src emo)':10s} "
+             "verdict"]
     for r in rows:
         verdict = []
         if r["result"] is not None and r["emotion"] in STRONG:
@@ -190,7 +197,8 @@ def table(rows: list[dict]) -> list[str]:
         reads = f"{r['source_reads_as']}->{r['reads_as']}"
         lines.append(f"{r['clip']:32s} {r['emotion']:10s} {_pct(r['source']):>4s} {_pct(r['result']):>4s}  {pcc} "
                      f"{r['outside']:7.2f} {r['still']:9.2f} {flick}  {reads:22s} "
-                     f"{r['p_source']:.2f}>{r['p_result']:.2f} {', '.join(verdict)}")
+                     f"{r['p_source']:.2f}>{r['p_result']:.2f} {r['p_own_source']:.2f}>{r['p_own_result']:.2f}  "
+                     f"{', '.join(verdict)}")
     return lines
 
 

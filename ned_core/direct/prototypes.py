@@ -18,6 +18,11 @@ University of California at San Francisco, 1983; P. Ekman, W. V. Friesen and J. 
 *Facial Action Coding System: Investigator's Guide*, Research Nexus, 2002 (prototype table).
 The sets are facts from those sources; the activation amounts below (how strongly each unit
 takes part) are this project's choice: the defining units at 0.8-1.0, the bracketed ones lower.
+Surprise drops the jaw and parts the lips as the
+Investigator's Guide's apex of 1+2+5B+26 does ("the jaw drops open so that the lips and teeth are
+parted", Ekman and Friesen, *Unmasking the Face*, 1975): jaw_open 0.6 (~0.18 IOD, ~11 mm lip gap on
+the ``units_lower`` scale) with the upper lids raised in full; at 0.4 / 0.8 the astronaut still's
+surprise read happy (fer p(surprised) 0.07), at 0.6 / 1.0 surprised (0.68).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import numpy as np
 
 from ned_core.face3d.channels import CHANNEL_INDEX, CHANNELS, EMOTIONS, NUM_CHANNELS
 
-PROTOTYPES_VERSION = "EmfacsPrototypes.1"
+PROTOTYPES_VERSION = "EmfacsPrototypes.2"
 
 # Channels that carry speech: changed only by slow offsets or gains, never reshaped.
 SPEECH_CHANNELS: tuple[str, ...] = ("jaw_open", "lips_part")
@@ -38,8 +43,8 @@ _UNITS: dict[str, dict[str, float]] = {
     "neutral": {},
     "happy": {"cheek_raise": 0.8, "lip_corner_pull": 1.0},
     "sad": {"brow_inner_up": 1.0, "brow_lower": 0.5, "lip_corner_depress": 0.8, "chin_raise": 0.5},
-    "surprised": {"brow_inner_up": 1.0, "brow_outer_up": 1.0, "upper_lid_raise": 0.8, "jaw_open": 0.4,
-                  "lips_part": 0.4},
+    "surprised": {"brow_inner_up": 1.0, "brow_outer_up": 1.0, "upper_lid_raise": 1.0, "jaw_open": 0.6,
+                  "lips_part": 0.5},
     "fear": {"brow_inner_up": 0.9, "brow_outer_up": 0.6, "brow_lower": 0.5, "upper_lid_raise": 0.9,
              "lid_tighten": 0.4, "lip_stretch": 0.8, "jaw_open": 0.25, "lips_part": 0.3},
     "angry": {"brow_lower": 1.0, "upper_lid_raise": 0.5, "lid_tighten": 0.7, "lip_tighten": 0.8,

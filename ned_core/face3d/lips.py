@@ -12,6 +12,12 @@ stay up: a happy target on a smile with teeth), nothing changes. The inner lips 
 line follows with ``OUTER_SHARE`` of that motion, so the red of the lips stretches over the old opening rather
 than swelling. While the actor talks the closing fades out (the opening is then the words', whose time course
 the director keeps): stills and silent stretches close.
+
+Units that press or thin the lips (AU23/AU24 of anger) move each lip towards the mean face's mouth slit; on an
+actor whose lips already meet (the mean face's are parted ~0.09 IOD, closed lips are negative unexplained
+detail) that would push the upper lip through the lower one and the warp would fold the lip texture into a
+jagged line. The lips therefore meet and press but never cross: an inner-lip pair the edit brings closer than
+``min(observed gap, CLOSED_GAP)`` is opened back to it, each lip taking half (:func:`keep_lips_apart`).
 """
 
 from __future__ import annotations
@@ -37,6 +43,21 @@ SMILE_KEPT, SMILE_GONE = 0.01, 0.035  # IOD the mouth corners come down: lips cl
 def _gap(faces: np.ndarray) -> np.ndarray:
     """``(T, 9)`` vertical inner-lip gap (lower minus upper, template y points down), IOD."""
     return faces[:, INNER_PAIRS[:, 1], 1] - faces[:, INNER_PAIRS[:, 0], 1]
+
+
+def keep_lips_apart(source: np.ndarray, target: np.ndarray, unexplained: np.ndarray) -> np.ndarray:
+    """``unexplained`` ``(T, 468, 3) float32`` moved so that no inner-lip pair of ``target + unexplained`` is
+    closer than ``min(observed, CLOSED_GAP)``, the observed gap being ``source + unexplained``'s (lips meet,
+    never cross). ``source``/``target``: ``(T, 468, 3)`` model faces; unchanged where nothing is pushed through."""
+    out = np.asarray(unexplained, np.float32)
+    observed = _gap(source) + _gap(out)
+    crossing = np.maximum(np.minimum(observed, CLOSED_GAP) - (_gap(target) + _gap(out)), 0.0)
+    if not crossing.any():
+        return out
+    out = out.copy()
+    out[:, INNER_PAIRS[:, 0], 1] -= 0.5 * crossing  # upper lip up
+    out[:, INNER_PAIRS[:, 1], 1] += 0.5 * crossing  # lower lip down
+    return out
 
 
 def close_unexplained_opening(rest: np.ndarray, source: np.ndarray, target: np.ndarray,

@@ -6,7 +6,7 @@ import numpy as np
 
 from ned_core.analysis.types import NUM_MESH
 from ned_core.face3d.embedded import EmbeddedFaceModel
-from ned_core.face3d.lips import close_unexplained_opening
+from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart
 from ned_core.face3d.types import FitResult
 
 # eye corners that carry each iris (MediaPipe indices): subject's right eye 33/133, left eye 362/263
@@ -27,12 +27,14 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         ``(T, 478, 3) float32``: the mesh reconstructed with the fit's unexplained detail (so an unedited
         expression returns ``source`` exactly), its unexplained lip opening closed as far as the edit closes
         the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet over the teeth of a
-        smile made sad), and each iris moved with its eye corners (gaze kept).
+        smile made sad) and never pushed through each other (lip press on closed lips, see
+        :func:`~ned_core.face3d.lips.keep_lips_apart`), and each iris moved with its eye corners (gaze kept).
     """
     src = np.asarray(source, np.float32)
     unedited_faces = model.shapes(fit.identity, fit.expression)
     edited_faces = model.shapes(fit.identity, model.check_expression(fit, expression))
     unexplained = close_unexplained_opening(fit.identity, unedited_faces, edited_faces, fit.unexplained)
+    unexplained = keep_lips_apart(unedited_faces, edited_faces, unexplained)
     # as model.reconstruct(..., include_unexplained=True), the faces computed once for both uses
     edited = fit.pose.apply(edited_faces + unexplained).astype(np.float32)
     unedited = fit.pose.apply(unedited_faces + fit.unexplained).astype(np.float32)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from ned_core.direct.config import DirectConfig
-from ned_core.direct.edit import redirect
+from ned_core.direct.edit import SPEECH_OFFSET_CAP, redirect
 from ned_core.face3d.channels import CHANNEL_INDEX, NUM_CHANNELS
 
 JAW = CHANNEL_INDEX["jaw_open"]
@@ -38,11 +38,17 @@ def test_more_opening_in_silence_is_an_offset():
     np.testing.assert_allclose(y[:, JAW], 0.3, atol=1e-12)
 
 
-def test_more_opening_than_the_gain_can_carry_becomes_an_offset():
-    x = _speaker()
-    y = redirect(x, _jaw_target(200, 0.6), np.zeros(200), DirectConfig(max_speech_gain=1.5))
+def test_more_opening_than_the_gain_can_carry_becomes_an_offset_capped_while_talking():
+    x = _speaker()  # mean opening 0.255: a gain of 1.5 carries 0.127 of extra opening
+    config = DirectConfig(max_speech_gain=1.5)
+    y = redirect(x, _jaw_target(200, 0.45), np.zeros(200), config)
     assert np.corrcoef(x[:, JAW], y[:, JAW])[0, 1] > 0.999
-    assert y[:, JAW].mean() - x[:, JAW].mean() == pytest.approx(0.6, abs=0.01)
+    assert y[:, JAW].mean() - x[:, JAW].mean() == pytest.approx(0.45, abs=0.01)  # offset 0.32: under the cap
+    y = redirect(x, _jaw_target(200, 0.6), np.zeros(200), config)
+    assert np.corrcoef(x[:, JAW], y[:, JAW])[0, 1] > 0.999
+    closed = x[:, JAW] < 1e-3
+    assert np.all(y[closed, JAW] - x[closed, JAW] <= SPEECH_OFFSET_CAP + 0.01)  # closures held apart no further
+    assert y[:, JAW].mean() - x[:, JAW].mean() == pytest.approx(0.5 * x[:, JAW].mean() + SPEECH_OFFSET_CAP, abs=0.01)
 
 
 def test_less_opening_lowers_the_held_level_first():

@@ -1,11 +1,12 @@
-"""close_unexplained_opening: lips meet where the edit takes the opening (and the smile) away, nowhere else."""
+"""close_unexplained_opening: lips meet where the edit takes the opening (and the smile) away, nowhere else;
+keep_lips_apart: pressed lips meet but never cross."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ned_core.analysis.mean_face import load_mean_face
-from ned_core.face3d.lips import CLOSED_GAP, CORNERS, INNER_PAIRS, close_unexplained_opening
+from ned_core.face3d.lips import CLOSED_GAP, CORNERS, INNER_PAIRS, close_unexplained_opening, keep_lips_apart
 
 
 def _faces(gap: float, corner_drop: float) -> np.ndarray:
@@ -55,3 +56,17 @@ def test_while_the_actor_talks_the_words_keep_their_opening():
     assert np.abs(moved).max() < 0.005  # talking: no closing on top of the director's
     still = close_unexplained_opening(rest, source[:1], target[:1], unexplained[:1]) - unexplained[:1]
     assert np.abs(still).max() > 0.01  # the same face held still: its lips close
+
+
+def test_pressed_closed_lips_meet_but_never_cross():
+    # closed lips (Grace Hopper's still): the mean face's 0.093 IOD parting cancelled by unexplained detail
+    source = _faces(0.0, 0.0)
+    unexplained = np.zeros_like(source, dtype=np.float32)
+    unexplained[0, INNER_PAIRS[:, 1], 1] = CLOSED_GAP - _observed_gap(source, unexplained)
+    pressed = source.copy()  # lip tighten/press: each lip moves 0.03 IOD towards the mean face's slit
+    pressed[0, INNER_PAIRS[:, 0], 1] += 0.03
+    pressed[0, INNER_PAIRS[:, 1], 1] -= 0.03
+    assert np.all(_observed_gap(pressed, unexplained) < 0.0)  # as re-posed: the upper lip through the lower
+    kept = keep_lips_apart(source, pressed, unexplained)
+    np.testing.assert_allclose(_observed_gap(pressed, kept), _observed_gap(source, unexplained), atol=1e-6)
+    np.testing.assert_array_equal(keep_lips_apart(source, source, unexplained), unexplained)
