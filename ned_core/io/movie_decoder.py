@@ -24,7 +24,8 @@ class MovieProbe:
         pixel_type: ``"uint8"`` for 8-bit streams, ``"uint16"`` for deeper ones (10/12-bit ProRes, HEVC).
         channels: 1 (grey), 2 (grey + alpha), 3 (colour) or 4 (colour + alpha).
         field_order: ``"progressive"``, or for interlaced pictures ``"tt"``/``"bb"``/``"tb"``/``"bt"`` (field
-            coded first, field shown first); None when the file does not say. Fields are never deinterlaced.
+            coded first, field shown first); ``"interlaced"`` when only the pictures say so (not which field comes
+            first); None when neither the file nor its first picture says. Fields are never deinterlaced.
         variable_rate: the timestamps vary; frames are numbered from them (see ``movie_timing``).
     """
 

@@ -143,7 +143,21 @@ class PyAVDecoder:
         return MovieProbe(width=ctx.width, height=ctx.height, count=count,
                           fps=Fraction(rate) if rate else None, timecode=_timecode_tag(self._container, stream),
                           pixel_type="uint16" if self._deep else "uint8", channels=(1 if grey else 3) + alpha,
-                          field_order=FIELD_ORDERS.get(ctx.field_order), variable_rate=self._conform is not None)
+                          field_order=FIELD_ORDERS.get(ctx.field_order) or self._first_picture_field_order(),
+                          variable_rate=self._conform is not None)
+
+    def _first_picture_field_order(self) -> str | None:
+        """``"interlaced"`` when the stream does not state its field order but its first picture is interlaced
+        (MPEG-4 Part 2 in AVI, for one; FFmpeg does not tell which field comes first then), else None.
+        Decoded from a second handle, so the decoder's position is untouched."""
+        try:
+            with open_movie_container(self.path, metadata_errors="ignore") as container:
+                for picture in _pictures(container, container.streams.video[0]):
+                    if not isinstance(picture, _Lost):
+                        return "interlaced" if picture.interlaced_frame else None
+        except av.error.FFmpegError:
+            return None  # the stream's own reads report what is wrong with it
+        return None
 
     def frame(self, index: int, where: str, box: tuple[int, int, int, int] | None = None) -> RawFrame:
         """Decode frame ``index`` (0-based) to RGB in the file's colour space, 0-1 float32, whole or only ``box``

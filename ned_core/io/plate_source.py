@@ -37,7 +37,7 @@ class PlateInfo:
             drop-frame), when the source records one.
         colourspace: OpenColorIO name of the source's colour space.
         field_order: a movie's field order (``"progressive"``, ``"tt"``, ``"bb"``, ``"tb"``, ``"bt"``) when the
-            file records it; interlaced frames are read as they are stored (never deinterlaced).
+            file records it, ``"interlaced"`` when only its pictures say so; interlaced frames are read as they are stored (never deinterlaced).
         variable_rate: a movie with variable frame timing, its frames numbered from their timestamps at ``fps``.
     """
 

@@ -194,3 +194,28 @@ def test_truncated_movie_fails_at_the_missing_frame(tmp_path):
         assert source.read(5).number == 5
         with pytest.raises(FrameReadError, match=r"fast\.mov frame 59: the movie ends after"):
             source.read(59)
+
+
+def test_field_order_comes_from_the_pictures_when_the_stream_does_not_state_it(tmp_path):
+    """MPEG-4 Part 2 in AVI leaves the codec's field order unset; its interlaced pictures still say so."""
+    import av
+
+    def write(name: str, flags: str | None):
+        path = tmp_path / name
+        with av.open(str(path), "w") as out:
+            stream = out.add_stream("mpeg4", rate=25)
+            stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+            if flags:
+                stream.options = {"flags": flags}
+            for i in range(3):
+                out.mux(stream.encode(av.VideoFrame.from_ndarray(np.full((48, 64, 3), 60 * i, np.uint8), "rgb24")))
+            out.mux(stream.encode(None))
+        with av.open(str(path)) as container:
+            assert container.streams.video[0].codec_context.field_order == 0  # the stream says nothing
+        return path
+
+    with open_plates(write("interlaced.avi", "+ildct+ilme")) as source:
+        assert source.info.field_order == "interlaced"
+        assert source.decoded == 0 and source.read(2).number == 2  # the probe did not move the reader
+    with open_plates(write("progressive.avi", None)) as source:
+        assert source.info.field_order is None
