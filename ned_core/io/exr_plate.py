@@ -181,7 +181,8 @@ def layer_channels(name: str, layer: np.ndarray) -> tuple[str, ...]:
 
 def pack_channels(plate: FacePlate, with_extra: bool) -> tuple[tuple[str, ...], np.ndarray]:
     """Channel names (R, G, B, A, facemask.A, per-face ``track<id>.R/G/B/A`` by id, then extras by name) and
-    ``(h, w, C) float16`` pixels."""
+    ``(h, w, C) float32`` pixels (OpenImageIO rounds them to the file's half, exactly as numpy's float16 would, in
+    native code)."""
     names, parts = list(BASE_CHANNELS), [plate.rgba, plate.mask[..., None]]
     for track_id in sorted(plate.faces):
         names += [f"{FACE_LAYER.format(track_id)}.{c}" for c in RGBA]
@@ -190,7 +191,7 @@ def pack_channels(plate: FacePlate, with_extra: bool) -> tuple[tuple[str, ...], 
         layer = plate.extra[name]
         names += layer_channels(name, layer)
         parts.append(layer if layer.ndim == 3 else layer[..., None])
-    return tuple(names), np.concatenate(parts, axis=2).astype(np.float16)
+    return tuple(names), np.concatenate(parts, axis=2)
 
 
 def unpack_channels(names: tuple[str, ...], pixels: np.ndarray, source: str) -> tuple[

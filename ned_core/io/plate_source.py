@@ -194,7 +194,12 @@ class PlateSource(abc.ABC):
         """
         box = None if window is None else clip_window(window, (self.info.width, self.info.height),
                                                       self._where(number))
-        raw = None if box is None else self._decode_box(self._checked_number(number), box)
+        pixels = self._decode8(self._checked_number(number), box)
+        if pixels is not None:  # 8-bit code values: colour-managed by table, the same bits as the float path
+            if box is None:
+                self._check_size(pixels, number)
+            return Frame(number, self.colour.to_working8(pixels, self.info.colourspace), None, (box or (0, 0))[:2])
+        raw = None if box is None else self._decode_box(number, box)
         if raw is not None:  # the decoder scaled only the window to float
             part = Frame(number, raw.rgb, raw.alpha, box[:2])
         else:
@@ -271,7 +276,8 @@ class PlateSource(abc.ABC):
         source decodes whole frames only (then :meth:`read` crops)."""
         return None
 
-    def _decode8(self, number: int) -> np.ndarray | None:
-        """Frame ``number`` as ``(H, W, 3) uint8`` straight from an 8-bit decoder without alpha, or None (then
-        :meth:`read_display8` takes the float path). Sources whose decoder cannot tell return None."""
+    def _decode8(self, number: int, box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
+        """Frame ``number`` (whole, or only ``box``, size checked by the decoder) as ``(h, w, 3) uint8`` straight
+        from an 8-bit decoder without alpha, or None (then :meth:`read` and :meth:`read_display8` take the float
+        path). Sources whose decoder cannot tell return None."""
         return None
