@@ -55,9 +55,9 @@ class MovieDecoder(Protocol):
         (inside the frame, exclusive; the frame's size is checked against the probe first); ``where`` labels
         errors."""
 
-    def frame8(self, index: int, where: str, box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
-        """Frame ``index`` (whole or only ``box``, as for ``frame``) as the ``(h, w, 3) uint8`` that ``frame``
-        scales to 0-1, or None when the backend cannot give it directly (deeper streams, alpha)."""
+    def frame_codes(self, index: int, where: str, box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
+        """Frame ``index`` (whole or only ``box``, as for ``frame``) as the ``(h, w, 3) uint8/uint16`` codes that
+        ``frame`` scales to 0-1, or None when the backend cannot give them directly (alpha)."""
 
     def close(self) -> None:
         """Release the file and the codec."""

@@ -13,7 +13,7 @@ import fileseq
 import numpy as np
 
 from ned_core.exceptions import FrameRangeError, FrameReadError, SourceClosedError
-from ned_core.io.colour import ColourTransforms
+from ned_core.io.colour import ColourTransforms, unit_scale
 
 PixelType = Literal["uint8", "uint16", "half", "float"]
 
@@ -194,11 +194,12 @@ class PlateSource(abc.ABC):
         """
         box = None if window is None else clip_window(window, (self.info.width, self.info.height),
                                                       self._where(number))
-        pixels = self._decode8(self._checked_number(number), box)
-        if pixels is not None:  # 8-bit code values: colour-managed by table, the same bits as the float path
+        pixels = self._decode_codes(self._checked_number(number), box)
+        if pixels is not None:  # integer codes: colour-managed by table, the same bits as the float path
             if box is None:
                 self._check_size(pixels, number)
-            return Frame(number, self.colour.to_working8(pixels, self.info.colourspace), None, (box or (0, 0))[:2])
+            return Frame(number, self.colour.to_working_codes(pixels, self.info.colourspace), None,
+                         (box or (0, 0))[:2])
         raw = None if box is None else self._decode_box(number, box)
         if raw is not None:  # the decoder scaled only the window to float
             part = Frame(number, raw.rgb, raw.alpha, box[:2])
@@ -220,13 +221,15 @@ class PlateSource(abc.ABC):
         Raises:
             As :meth:`read`.
         """
-        if self.info.colourspace == self.colour.srgb_space:  # sRGB in, sRGB out: the 8-bit pixels as decoded
-            pixels = self._decode8(self._checked_number(number))
-            if pixels is not None:
-                self._check_size(pixels, number)
-                return pixels
-        raw = self._decode_checked(number)
-        srgb = self.colour.convert(raw.rgb, self.info.colourspace, self.colour.srgb_space, inplace=True)
+        pixels = self._decode_codes(self._checked_number(number))
+        if pixels is not None:
+            self._check_size(pixels, number)
+            if pixels.dtype == np.uint8 and self.info.colourspace == self.colour.srgb_space:
+                return pixels  # sRGB in, sRGB out: the 8-bit pixels as decoded
+            rgb = unit_scale(pixels)
+        else:
+            rgb = self._decode_checked(number).rgb
+        srgb = self.colour.convert(rgb, self.info.colourspace, self.colour.srgb_space, inplace=True)
         np.clip(srgb, 0.0, 1.0, out=srgb)
         return np.rint(srgb * 255.0).astype(np.uint8)
 
@@ -276,8 +279,8 @@ class PlateSource(abc.ABC):
         source decodes whole frames only (then :meth:`read` crops)."""
         return None
 
-    def _decode8(self, number: int, box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
-        """Frame ``number`` (whole, or only ``box``, size checked by the decoder) as ``(h, w, 3) uint8`` straight
-        from an 8-bit decoder without alpha, or None (then :meth:`read` and :meth:`read_display8` take the float
-        path). Sources whose decoder cannot tell return None."""
+    def _decode_codes(self, number: int, box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
+        """Frame ``number`` (whole, or only ``box``, size checked by the decoder) as ``(h, w, 3) uint8/uint16`` RGB
+        codes straight from an integer decoder without alpha, or None (then :meth:`read` and
+        :meth:`read_display8` take the float path). Sources whose decoder cannot tell return None."""
         return None

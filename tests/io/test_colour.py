@@ -9,7 +9,7 @@ import PyOpenColorIO as ocio
 import pytest
 
 from ned_core.exceptions import ColourError, ShapeError
-from ned_core.io.colour import ColourConfig, ColourTransforms
+from ned_core.io.colour import ColourConfig, ColourTransforms, unit_scale
 
 HALF_EPS = float(np.finfo(np.float16).eps)  # 2**-10
 SRGB = "sRGB Encoded Rec.709 (sRGB)"
@@ -158,31 +158,30 @@ def test_shape_guard(transforms):
         transforms.to_working(np.zeros((4, 4, 3)), SRGB)
 
 
+@pytest.mark.parametrize("depth", [np.uint8, np.uint16])
 @pytest.mark.parametrize("space", [SRGB, "ACEScct", "Linear Rec.709 (sRGB)", "Gamma 2.2 Rec.709 - Texture"])
-def test_8bit_conversion_is_bit_identical_to_the_float_path(space):
+def test_integer_conversion_is_bit_identical_to_the_float_path(space, depth):
     transforms = ColourTransforms(threads=2)
-    codes = np.random.default_rng(1).integers(0, 256, (700, 600, 3), dtype=np.uint8)  # banded on two threads
-    codes[0, :256] = np.arange(256, dtype=np.uint8)[:, None]
-    scaled = codes.astype(np.float32)
-    scaled *= np.float32(1.0 / 255.0)
-    want = transforms.to_working(scaled, space)
-    got = transforms.to_working8(codes[:, 50:], space)  # a window: a strided view of the decoded frame
+    top = np.iinfo(depth).max
+    codes = np.random.default_rng(1).integers(0, top + 1, (700, 600, 3)).astype(depth)  # banded on two threads
+    codes[0, :256] = np.linspace(0, top, 256).astype(depth)[:, None]
+    want = transforms.to_working(unit_scale(codes), space)
+    got = transforms.to_working_codes(codes[:, 50:], space)  # a window: a strided view of the decoded frame
     assert got.dtype == np.float32 and np.array_equal(got, want[:, 50:])
-    assert transforms._processor8(space) is not None  # the fast table path was taken
+    assert transforms._codes_processor(space, depth) is not None  # the fast table path was taken
 
 
-def test_8bit_conversion_falls_back_where_the_table_would_change_the_result(monkeypatch):
+def test_integer_conversion_falls_back_where_the_table_would_change_the_result(monkeypatch):
     import ned_core.io.colour as colour
 
-    def off_by_a_bit(proc, pixels, out):
-        proc.apply(ocio.PackedImageDesc(np.ascontiguousarray(pixels), pixels.shape[1], pixels.shape[0],
-                                        ocio.CHANNEL_ORDERING_RGB, ocio.BIT_DEPTH_UINT8, 1, 3, 3 * pixels.shape[1]),
-                   ocio.PackedImageDesc(out, pixels.shape[1], pixels.shape[0], 3))
+    real = colour._apply_codes
+
+    def off_by_a_bit(proc, codes, out):
+        real(proc, codes, out)
         out += np.float32(1e-6)
 
-    monkeypatch.setattr(colour, "_apply8", off_by_a_bit)
+    monkeypatch.setattr(colour, "_apply_codes", off_by_a_bit)
     transforms = ColourTransforms()
     codes = np.arange(256 * 3, dtype=np.uint16).reshape(16, 16, 3).astype(np.uint8)
-    scaled = codes.astype(np.float32) * np.float32(1.0 / 255.0)
-    assert np.array_equal(transforms.to_working8(codes, SRGB), transforms.to_working(scaled, SRGB))
-    assert transforms._processor8(SRGB) is None
+    assert np.array_equal(transforms.to_working_codes(codes, SRGB), transforms.to_working(unit_scale(codes), SRGB))
+    assert transforms._codes_processor(SRGB, np.uint8) is None
