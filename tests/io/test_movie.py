@@ -219,3 +219,20 @@ def test_field_order_comes_from_the_pictures_when_the_stream_does_not_state_it(t
         assert source.decoded == 0 and source.read(2).number == 2  # the probe did not move the reader
     with open_plates(write("progressive.avi", None)) as source:
         assert source.info.field_order is None
+
+
+def test_ten_bit_movie_reads_by_code_tables_exactly_as_the_float_path(tmp_path, movie_writer):
+    """A 10-bit ProRes without alpha: display sRGB for the models and working-space windows are the float path's
+    values to the bit (they are computed from the integer codes by table)."""
+    from ned_core.io.colour import unit_scale
+
+    path = movie_writer(tmp_path / "master.mov", count=3, codec="prores_ks", pix_fmt="yuv422p10le")
+    with open_plates(path) as source:
+        codes = source._decode_codes(1)
+        assert codes.dtype == np.uint16 and not codes.flags.writeable  # kept for the render, shared read-only
+        scaled = unit_scale(codes)
+        want8 = np.rint(np.clip(scaled, 0.0, 1.0) * 255.0).astype(np.uint8)
+        assert np.array_equal(source.read_display8(1), want8)
+        window = source.read(1, (5, 7, 40, 30))
+        want = source.colour.to_working(np.ascontiguousarray(scaled[7:30, 5:40]), source.info.colourspace)
+        assert window.origin == (5, 7) and np.array_equal(window.rgb, want)
