@@ -18,6 +18,7 @@ _SRGB_NAMES = ("srgb_rec709_scene", "sRGB Encoded Rec.709 (sRGB)", "srgb_tx", "s
 _BUILTIN_SRGB = "sRGB Encoded Rec.709 (sRGB)"
 _FLOAT_PIXEL_TYPES = ("half", "float")
 _OCIO_ERRORS = (ocio.Exception, ocio.ExceptionMissingFile)
+_CODE_DEPTHS = {np.dtype(np.uint8): ocio.BIT_DEPTH_UINT8, np.dtype(np.uint16): ocio.BIT_DEPTH_UINT16}
 _PARALLEL_MIN_PIXELS = 1 << 18  # smaller images convert on one thread (start-up would cost more than it saves)
 
 
@@ -70,6 +71,7 @@ class ColourTransforms:
             raise ColourError(f"cannot load OpenColorIO config {self.config_path!r}: {e}; set "
                               "ColourConfig.config or $OCIO to a valid .ocio file or an ocio:// URI") from e
         self._processors: dict[tuple[str, str], ocio.CPUProcessor] = {}
+        self._code_processors: dict[tuple[str, np.dtype], ocio.CPUProcessor | None] = {}  # see to_working_codes
         self.working_space = self.resolve(self.settings.working_space)
         self._srgb: str | None = None
         self._executor: ThreadPoolExecutor | None = None
@@ -167,13 +169,53 @@ class ColourTransforms:
         proc = self.processor(src, dst)
         if proc.isNoOp():
             return out
-        workers = min(self.threads, out.shape[0])
-        if workers < 2 or out.shape[0] * out.shape[1] < _PARALLEL_MIN_PIXELS:
-            proc.applyRGB(out)
-        else:
-            # row bands of a C-contiguous array are contiguous; OCIO releases the GIL
-            list(self._pool(workers).map(proc.applyRGB, np.array_split(out, workers)))
+        self._banded(proc.applyRGB, out)
         return out
+
+    def _banded(self, apply, *images: np.ndarray) -> None:
+        """``apply(*images)``, in row bands on the pool for large images (row bands of C-contiguous arrays are
+        contiguous; OCIO releases the GIL; the result is the same as one call's)."""
+        workers = min(self.threads, images[0].shape[0])
+        if workers < 2 or images[0].shape[0] * images[0].shape[1] < _PARALLEL_MIN_PIXELS:
+            apply(*images)
+        else:
+            list(self._pool(workers).map(apply, *(np.array_split(image, workers) for image in images)))
+
+    def to_working_codes(self, pixels: np.ndarray, space: str) -> np.ndarray:
+        """``(H, W, 3) uint8/uint16`` code values in ``space`` -> ``(H, W, 3) float32`` working space.
+
+        Bit for bit what :meth:`to_working` gives for :func:`unit_scale` of the codes, several times faster:
+        OpenColorIO turns the per-channel part of the transform into a table over the codes. Whether that holds
+        is checked once per space and depth on every code of every channel; where it does not (a config whose
+        transform the table would change), the float path is taken.
+        """
+        if pixels.ndim != 3 or pixels.shape[2] != 3 or pixels.dtype not in _CODE_DEPTHS:
+            raise ShapeError("ColourTransforms.to_working_codes", "(H, W, 3) uint8 or uint16",
+                             f"{pixels.shape} {pixels.dtype}")
+        proc = self._codes_processor(space, pixels.dtype)
+        if proc is None:
+            return self.to_working(unit_scale(pixels), space, inplace=True)
+        pixels = np.ascontiguousarray(pixels)
+        out = np.empty(pixels.shape, np.float32)
+        self._banded(lambda codes, rgb: _apply_codes(proc, codes, rgb), pixels, out)
+        return out
+
+    def _codes_processor(self, space: str, dtype: np.dtype) -> ocio.CPUProcessor | None:
+        """The integer-input processor ``space`` -> working space, or None where it differs from the float path."""
+        key = (self.resolve(space), np.dtype(dtype))
+        if key not in self._code_processors:
+            proc = self._config.getProcessor(key[0], self.working_space).getOptimizedCPUProcessor(
+                _CODE_DEPTHS[key[1]], ocio.BIT_DEPTH_F32,
+                ocio.OptimizationFlags(int(ocio.OPTIMIZATION_LOSSLESS) | int(ocio.OPTIMIZATION_COMP_SEPARABLE_PREFIX)))
+            count = np.iinfo(key[1]).max + 1
+            codes = np.arange(count)  # every code in every channel, the channels mixed
+            probe = np.stack([codes, codes[::-1], (codes * 37 + count // 3) % count], 1).astype(key[1])
+            probe = probe.reshape(-1, 256, 3)
+            table = np.empty(probe.shape, np.float32)
+            _apply_codes(proc, probe, table)
+            reference = self.to_working(unit_scale(probe), key[0], inplace=True)
+            self._code_processors[key] = proc if np.array_equal(table, reference, equal_nan=True) else None
+        return self._code_processors[key]
 
     def to_working(self, rgb: np.ndarray, space: str, inplace: bool = False) -> np.ndarray:
         """(H, W, 3) float32 in ``space`` -> (H, W, 3) float32 in the working space."""
@@ -192,3 +234,19 @@ class ColourTransforms:
         srgb = self.from_working(rgb, self.srgb_space)
         np.clip(srgb, 0.0, 1.0, out=srgb)
         return np.rint(srgb * 255.0).astype(np.uint8)
+
+
+def unit_scale(codes: np.ndarray) -> np.ndarray:
+    """Integer code values -> float32 0-1 (times ``float32(1 / max code)``), as every integer decoder scales them."""
+    scaled = codes.astype(np.float32)
+    scaled *= np.float32(1.0 / np.iinfo(codes.dtype).max)
+    return scaled
+
+
+def _apply_codes(proc: ocio.CPUProcessor, codes: np.ndarray, out: np.ndarray) -> None:
+    """Run an integer-input processor on C-contiguous ``(h, w, 3)`` codes into ``(h, w, 3) float32``."""
+    height, width = codes.shape[:2]
+    size = codes.dtype.itemsize
+    proc.apply(ocio.PackedImageDesc(codes, width, height, ocio.CHANNEL_ORDERING_RGB, _CODE_DEPTHS[codes.dtype], size,
+                                    3 * size, 3 * size * width),
+               ocio.PackedImageDesc(out, width, height, 3))

@@ -126,6 +126,8 @@ def _expect(array, shape: tuple[int, ...], what: str) -> None:
 
 
 def _check_values(array: np.ndarray, what: str, low: float, high: float) -> None:
+    if array.size == 0 or low <= array.min() and array.max() <= high:  # a NaN fails both comparisons
+        return
     bad = ~np.isfinite(array) | (array < low) | (array > high)
     if bad.any():
         raise PlateWriteError(f"{what}: {int(bad.sum())} values are NaN, inf or outside [{low}, {high}] "
@@ -194,8 +196,9 @@ def layer_channels(name: str, layer: np.ndarray) -> tuple[str, ...]:
 
 def pack_channels(plate: FacePlate, with_extra: bool) -> tuple[tuple[str, ...], np.ndarray]:
     """Channel names (R, G, B, A, facemask.A, per-face ``track<id>.R/G/B/A`` by id, extras by name, then
-    ``stmap.u/v``) and ``(h, w, C)`` pixels: float16, or float32 when the plate has an STMap (whose channels
-    are written as float, the others as half: see :func:`channel_formats`)."""
+    ``stmap.u/v``) and ``(h, w, C) float32`` pixels. The file stores the STMap's channels as float and the others
+    as half (see :func:`channel_formats`): OpenImageIO rounds them to half, exactly as numpy's float16 would, in
+    native code."""
     names, parts = list(BASE_CHANNELS), [plate.rgba, plate.mask[..., None]]
     for track_id in sorted(plate.faces):
         names += [f"{FACE_LAYER.format(track_id)}.{c}" for c in RGBA]
@@ -208,7 +211,7 @@ def pack_channels(plate: FacePlate, with_extra: bool) -> tuple[tuple[str, ...], 
         names += STMAP_CHANNELS
         parts.append(plate.stmap)
     pixels = np.concatenate(parts, axis=2)
-    return tuple(names), pixels.astype(np.float32 if plate.stmap is not None else np.float16)
+    return tuple(names), pixels.astype(np.float32, copy=False)
 
 
 def channel_formats(names: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -52,8 +52,8 @@ class MovieSource(PlateSource):
     def _decode_box(self, number: int, box: tuple[int, int, int, int]) -> RawFrame:
         return self._decoder.frame(number - self._start, self._where(number), box)
 
-    def _decode8(self, number: int) -> np.ndarray | None:
-        return self._decoder.frame8(number - self._start, self._where(number))
+    def _decode_codes(self, number: int, box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
+        return self._decoder.frame_codes(number - self._start, self._where(number), box)
 
     def media_warnings(self) -> list[str]:
         lost = sorted(self._decoder.lost.items())

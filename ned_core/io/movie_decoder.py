@@ -24,7 +24,8 @@ class MovieProbe:
         pixel_type: ``"uint8"`` for 8-bit streams, ``"uint16"`` for deeper ones (10/12-bit ProRes, HEVC).
         channels: 1 (grey), 2 (grey + alpha), 3 (colour) or 4 (colour + alpha).
         field_order: ``"progressive"``, or for interlaced pictures ``"tt"``/``"bb"``/``"tb"``/``"bt"`` (field
-            coded first, field shown first); None when the file does not say. Fields are never deinterlaced.
+            coded first, field shown first); ``"interlaced"`` when only the pictures say so (not which field comes
+            first); None when neither the file nor its first picture says. Fields are never deinterlaced.
         variable_rate: the timestamps vary; frames are numbered from them (see ``movie_timing``).
     """
 
@@ -54,9 +55,9 @@ class MovieDecoder(Protocol):
         (inside the frame, exclusive; the frame's size is checked against the probe first); ``where`` labels
         errors."""
 
-    def frame8(self, index: int, where: str) -> np.ndarray | None:
-        """Frame ``index`` as the ``(H, W, 3) uint8`` that ``frame`` scales to 0-1, or None when the backend
-        cannot give it directly (deeper streams, alpha)."""
+    def frame_codes(self, index: int, where: str, box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
+        """Frame ``index`` (whole or only ``box``, as for ``frame``) as the ``(h, w, 3) uint8/uint16`` codes that
+        ``frame`` scales to 0-1, or None when the backend cannot give them directly (alpha)."""
 
     def close(self) -> None:
         """Release the file and the codec."""

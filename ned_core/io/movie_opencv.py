@@ -59,7 +59,7 @@ class OpenCvDecoder:
         rgb *= np.float32(1.0 / 255.0)
         return RawFrame(rgb=rgb, alpha=None, straight_alpha=False)
 
-    def frame8(self, index: int, where: str) -> None:
+    def frame_codes(self, index: int, where: str, box: tuple[int, int, int, int] | None = None) -> None:
         """Not offered: readers take the float path (:meth:`frame`)."""
         return None
 

@@ -16,6 +16,7 @@ from av.video.reformatter import ColorRange, Colorspace, Interpolation
 from ned_core.exceptions import (
     EmptyFileError, FrameReadError, NoVideoStreamError, UnknownCodecError, UnsupportedFormatError,
 )
+from ned_core.io.colour import unit_scale
 from ned_core.io.demuxers import open_movie_container
 from ned_core.io.movie_decoder import MovieProbe
 from ned_core.io.movie_timing import FIELD_ORDERS, conform_map, nominal_rate
@@ -23,6 +24,10 @@ from ned_core.io.plate_source import RawFrame, check_size
 
 #: Decode forward instead of seeking when the wanted frame is at most this many frames ahead.
 FORWARD_DECODE_LIMIT = 48
+#: Bytes of whole frames' RGB codes kept once converted, for the next reader of the same frames (a render reads the
+#: frames its analysis read): the first frames read whole are kept until the movie is closed, up to this much
+#: (41 8-bit frames at 1080p, 10 at UHD; half as many 10-bit ones), so those are decoded and converted once. Later frames are decoded again.
+KEEP_CONVERTED_BYTES = 256 << 20
 _UNSPECIFIED_COLORSPACE = 2  # AVCOL_SPC_UNSPECIFIED
 _SCALE_FLAGS = Interpolation.BICUBIC | Interpolation.ACCURATE_RND | Interpolation.FULL_CHR_H_INT
 
@@ -115,6 +120,8 @@ class PyAVDecoder:
         self._held: av.VideoFrame | None = None  # the last good frame, shown in place of a lost one
         self.lost: dict[int, float] = {}  # frame index -> time (s) of frames whose packet was damaged
         self._repeat: tuple[int, av.VideoFrame | None] | None = None  # the last picture shown, by index
+        self._kept: dict[int, np.ndarray] = {}  # picture index -> read-only (H, W, 3) codes, KEEP_CONVERTED_BYTES
+        self._kept_bytes = 0
         self._next = 0  # index of the frame self._frames yields next
         self._fresh = True  # nothing decoded yet: the container is at the first frame
 
@@ -143,7 +150,21 @@ class PyAVDecoder:
         return MovieProbe(width=ctx.width, height=ctx.height, count=count,
                           fps=Fraction(rate) if rate else None, timecode=_timecode_tag(self._container, stream),
                           pixel_type="uint16" if self._deep else "uint8", channels=(1 if grey else 3) + alpha,
-                          field_order=FIELD_ORDERS.get(ctx.field_order), variable_rate=self._conform is not None)
+                          field_order=FIELD_ORDERS.get(ctx.field_order) or self._first_picture_field_order(),
+                          variable_rate=self._conform is not None)
+
+    def _first_picture_field_order(self) -> str | None:
+        """``"interlaced"`` when the stream does not state its field order but its first picture is interlaced
+        (MPEG-4 Part 2 in AVI, for one; FFmpeg does not tell which field comes first then), else None.
+        Decoded from a second handle, so the decoder's position is untouched."""
+        try:
+            with open_movie_container(self.path, metadata_errors="ignore") as container:
+                for picture in _pictures(container, container.streams.video[0]):
+                    if not isinstance(picture, _Lost):
+                        return "interlaced" if picture.interlaced_frame else None
+        except av.error.FFmpegError:
+            return None  # the stream's own reads report what is wrong with it
+        return None
 
     def frame(self, index: int, where: str, box: tuple[int, int, int, int] | None = None) -> RawFrame:
         """Decode frame ``index`` (0-based) to RGB in the file's colour space, 0-1 float32, whole or only ``box``
@@ -160,20 +181,33 @@ class PyAVDecoder:
         pixels = self._convert(picture)
         if box is not None:
             pixels = pixels[box[1]:box[3], box[0]:box[2]]
-        pixels = pixels.astype(np.float32)
-        pixels *= np.float32(1.0 / (65535.0 if self._deep else 255.0))
+        pixels = unit_scale(pixels)
         rgb = np.ascontiguousarray(pixels[..., :3])
         alpha = np.ascontiguousarray(pixels[..., 3]) if pixels.shape[2] == 4 else None
         return RawFrame(rgb=rgb, alpha=alpha, straight_alpha=True)
 
-    def frame8(self, index: int, where: str) -> np.ndarray | None:
-        """Frame ``index`` as the ``(H, W, 3) uint8`` RGB that :meth:`frame` scales to 0-1, for 8-bit streams
-        without alpha (None for others): what display-referred readers want, without the float round trip."""
-        if self._out != "rgb24":
+    def frame_codes(self, index: int, where: str, box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
+        """Frame ``index`` (whole, or only ``box``, size checked first) as the ``(h, w, 3) uint8/uint16`` RGB codes
+        that :meth:`frame` scales to 0-1, for streams without alpha (None for others): what display-referred
+        readers and integer colour conversion want, without the float round trip. The first frames read whole
+        are kept (see :data:`KEEP_CONVERTED_BYTES`), read-only."""
+        if self._out not in ("rgb24", "rgb48le"):
             return None
-        picture = self._shown(index, where)
-        return self._convert(picture) if picture is not None else np.zeros(
-            (self.probe.height, self.probe.width, 3), np.uint8)
+        wanted = index if self._conform is None else self._conform[index]
+        pixels = self._kept.get(wanted)
+        if pixels is None:
+            picture = self._shown(index, where)
+            if picture is None:
+                x0, y0, x1, y1 = box or (0, 0, self.probe.width, self.probe.height)
+                return np.zeros((y1 - y0, x1 - x0, 3), np.uint16 if self._deep else np.uint8)
+            if box is not None:
+                check_size((picture.width, picture.height), (self.probe.width, self.probe.height), where)
+            pixels = self._convert(picture)
+            if box is None and self._kept_bytes + pixels.nbytes <= KEEP_CONVERTED_BYTES:
+                pixels.flags.writeable = False  # shared by every reader of the frame
+                self._kept[wanted] = pixels
+                self._kept_bytes += pixels.nbytes
+        return pixels if box is None else pixels[box[1]:box[3], box[0]:box[2]]
 
     def _shown(self, index: int, where: str) -> av.VideoFrame | None:
         """The picture of frame ``index`` (the last one is kept: a held VFR frame or a re-read decodes nothing)."""
@@ -256,4 +290,5 @@ class PyAVDecoder:
 
     def close(self) -> None:
         self._frames = self._held = self._repeat = None
+        self._kept.clear()
         self._container.close()

@@ -5,9 +5,9 @@ LOCK_NB)`` while they write; a second writer is refused at once with :class:`Out
 kernel drops the lock when the holding process exits, however it exits (``kill -9`` included), so a crashed
 writer never leaves a folder locked and no ``--force`` is needed. The holder removes the file when it is
 done; a writer that locked a file which was removed meanwhile sees another inode at the name and tries again
-(the usual lock-file protocol), so removal cannot let two writers in. A folder the render created and left
-empty (cancelled before its first plate) is removed too. ``flock`` works between processes on one machine
-and on NFS v4 mounts (Linux maps it to byte-range locks there).
+(the usual lock-file protocol), so removal cannot let two writers in. The folders the render created and left
+empty (bad input, cancelled before its first plate) are removed too, whether it ended or failed. ``flock``
+works between processes on one machine and on NFS v4 mounts (Linux maps it to byte-range locks there).
 """
 
 from __future__ import annotations
@@ -32,18 +32,31 @@ def output_folder_lock(folder: Path | str) -> Iterator[None]:
         OutputFolderBusyError: another process holds it: a render is writing into this folder now.
         UnsafeOutputPathError: (confined processes) a folder on the way is a symlink.
     """
-    existed = os.path.isdir(folder)
-    with open_folder(folder) as dir_fd:
-        fd = _lock(dir_fd, folder)
-        try:
-            yield
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(LOCK_NAME, dir_fd=dir_fd)
-            os.close(fd)
-    if not existed:
-        with contextlib.suppress(OSError):
-            os.rmdir(folder)  # only if empty: nothing was written
+    created = _missing_folders(Path(folder))
+    try:
+        with open_folder(folder) as dir_fd:
+            fd = _lock(dir_fd, folder)
+            try:
+                yield
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(LOCK_NAME, dir_fd=dir_fd)
+                os.close(fd)
+    finally:
+        for made in created:  # deepest first; only while empty: nothing was written there
+            try:
+                os.rmdir(made)
+            except OSError:
+                break
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and those of its parents that do not exist yet, deepest first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
 
 
 def _lock(dir_fd: int, folder: Path | str) -> int:

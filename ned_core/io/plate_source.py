@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ import fileseq
 import numpy as np
 
 from ned_core.exceptions import FrameRangeError, FrameReadError, SourceClosedError
-from ned_core.io.colour import ColourTransforms
+from ned_core.io.colour import ColourTransforms, unit_scale
 
 PixelType = Literal["uint8", "uint16", "half", "float"]
 
@@ -37,7 +38,7 @@ class PlateInfo:
             drop-frame), when the source records one.
         colourspace: OpenColorIO name of the source's colour space.
         field_order: a movie's field order (``"progressive"``, ``"tt"``, ``"bb"``, ``"tb"``, ``"bt"``) when the
-            file records it; interlaced frames are read as they are stored (never deinterlaced).
+            file records it, ``"interlaced"`` when only its pictures say so; interlaced frames are read as they are stored (never deinterlaced).
         variable_rate: a movie with variable frame timing, its frames numbered from their timestamps at ``fps``.
     """
 
@@ -92,6 +93,19 @@ class RawFrame:
     rgb: np.ndarray
     alpha: np.ndarray | None
     straight_alpha: bool
+
+
+def _quantise8(srgb: np.ndarray) -> np.ndarray:
+    """0-1 float32 display values -> uint8 codes (clipped, rounded), in place."""
+    np.clip(srgb, 0.0, 1.0, out=srgb)
+    return np.rint(srgb * 255.0).astype(np.uint8)
+
+
+@functools.cache
+def _srgb8_of_codes16() -> np.ndarray:
+    """``(65536,) uint8``: what :func:`_quantise8` gives for each 16-bit code scaled to 0-1 (a table lookup is the
+    same, element by element, at a fraction of the float path's cost on a UHD frame)."""
+    return _quantise8(unit_scale(np.arange(65536, dtype=np.uint16)))
 
 
 def clip_window(window: tuple[int, int, int, int], size: tuple[int, int], where: str) -> tuple[int, int, int, int]:
@@ -194,7 +208,13 @@ class PlateSource(abc.ABC):
         """
         box = None if window is None else clip_window(window, (self.info.width, self.info.height),
                                                       self._where(number))
-        raw = None if box is None else self._decode_box(self._checked_number(number), box)
+        pixels = self._decode_codes(self._checked_number(number), box)
+        if pixels is not None:  # integer codes: colour-managed by table, the same bits as the float path
+            if box is None:
+                self._check_size(pixels, number)
+            return Frame(number, self.colour.to_working_codes(pixels, self.info.colourspace), None,
+                         (box or (0, 0))[:2])
+        raw = None if box is None else self._decode_box(number, box)
         if raw is not None:  # the decoder scaled only the window to float
             part = Frame(number, raw.rgb, raw.alpha, box[:2])
         else:
@@ -215,15 +235,15 @@ class PlateSource(abc.ABC):
         Raises:
             As :meth:`read`.
         """
-        if self.info.colourspace == self.colour.srgb_space:  # sRGB in, sRGB out: the 8-bit pixels as decoded
-            pixels = self._decode8(self._checked_number(number))
-            if pixels is not None:
-                self._check_size(pixels, number)
-                return pixels
-        raw = self._decode_checked(number)
-        srgb = self.colour.convert(raw.rgb, self.info.colourspace, self.colour.srgb_space, inplace=True)
-        np.clip(srgb, 0.0, 1.0, out=srgb)
-        return np.rint(srgb * 255.0).astype(np.uint8)
+        pixels = self._decode_codes(self._checked_number(number))
+        if pixels is not None:
+            self._check_size(pixels, number)
+            if self.info.colourspace == self.colour.srgb_space:  # sRGB in, sRGB out: only quantised
+                return pixels if pixels.dtype == np.uint8 else _srgb8_of_codes16()[pixels]
+            rgb = unit_scale(pixels)
+        else:
+            rgb = self._decode_checked(number).rgb
+        return _quantise8(self.colour.convert(rgb, self.info.colourspace, self.colour.srgb_space, inplace=True))
 
     def _decode_checked(self, number: int) -> RawFrame:
         """Decode ``number`` and check it belongs to the shot and matches its size and alpha."""
@@ -271,7 +291,8 @@ class PlateSource(abc.ABC):
         source decodes whole frames only (then :meth:`read` crops)."""
         return None
 
-    def _decode8(self, number: int) -> np.ndarray | None:
-        """Frame ``number`` as ``(H, W, 3) uint8`` straight from an 8-bit decoder without alpha, or None (then
-        :meth:`read_display8` takes the float path). Sources whose decoder cannot tell return None."""
+    def _decode_codes(self, number: int, box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
+        """Frame ``number`` (whole, or only ``box``, size checked by the decoder) as ``(h, w, 3) uint8/uint16`` RGB
+        codes straight from an integer decoder without alpha, or None (then :meth:`read` and
+        :meth:`read_display8` take the float path). Sources whose decoder cannot tell return None."""
         return None

@@ -9,7 +9,7 @@ import PyOpenColorIO as ocio
 import pytest
 
 from ned_core.exceptions import ColourError, ShapeError
-from ned_core.io.colour import ColourConfig, ColourTransforms
+from ned_core.io.colour import ColourConfig, ColourTransforms, unit_scale
 
 HALF_EPS = float(np.finfo(np.float16).eps)  # 2**-10
 SRGB = "sRGB Encoded Rec.709 (sRGB)"
@@ -156,3 +156,32 @@ def test_shape_guard(transforms):
         transforms.to_working(np.zeros((4, 4), np.float32), SRGB)
     with pytest.raises(ShapeError, match="float64"):
         transforms.to_working(np.zeros((4, 4, 3)), SRGB)
+
+
+@pytest.mark.parametrize("depth", [np.uint8, np.uint16])
+@pytest.mark.parametrize("space", [SRGB, "ACEScct", "Linear Rec.709 (sRGB)", "Gamma 2.2 Rec.709 - Texture"])
+def test_integer_conversion_is_bit_identical_to_the_float_path(space, depth):
+    transforms = ColourTransforms(threads=2)
+    top = np.iinfo(depth).max
+    codes = np.random.default_rng(1).integers(0, top + 1, (700, 600, 3)).astype(depth)  # banded on two threads
+    codes[0, :256] = np.linspace(0, top, 256).astype(depth)[:, None]
+    want = transforms.to_working(unit_scale(codes), space)
+    got = transforms.to_working_codes(codes[:, 50:], space)  # a window: a strided view of the decoded frame
+    assert got.dtype == np.float32 and np.array_equal(got, want[:, 50:])
+    assert transforms._codes_processor(space, depth) is not None  # the fast table path was taken
+
+
+def test_integer_conversion_falls_back_where_the_table_would_change_the_result(monkeypatch):
+    import ned_core.io.colour as colour
+
+    real = colour._apply_codes
+
+    def off_by_a_bit(proc, codes, out):
+        real(proc, codes, out)
+        out += np.float32(1e-6)
+
+    monkeypatch.setattr(colour, "_apply_codes", off_by_a_bit)
+    transforms = ColourTransforms()
+    codes = np.arange(256 * 3, dtype=np.uint16).reshape(16, 16, 3).astype(np.uint8)
+    assert np.array_equal(transforms.to_working_codes(codes, SRGB), transforms.to_working(unit_scale(codes), SRGB))
+    assert transforms._codes_processor(SRGB, np.uint8) is None

@@ -106,6 +106,18 @@ def test_lossless_compressions_round_trip_exactly(tmp_path: Path, compression: s
     np.testing.assert_array_equal(back.extra["debug.warp"], as_half(plate.extra["debug.warp"]))
 
 
+def test_half_rounding_is_numpys_to_the_bit(tmp_path: Path):
+    """Ties, subnormals and the largest half: the file holds exactly what numpy's float16 rounding gives."""
+    plate = astronaut_plate()
+    tricky = np.array([1 + 2**-11, 1 + 3 * 2**-11, 2**-24, 2**-25, 3 * 2**-26, 1e-30, 65504, 65503, 2**-14, 0.1],
+                      np.float32)
+    rgba = plate.rgba.copy()
+    rgba.reshape(-1)[: 2 * tricky.size] = np.concatenate([tricky, -tricky])
+    plate = FacePlate(plate.frame, plate.display_size, plate.data_window, rgba, plate.mask)
+    back, _ = read_face_plate(write_face_plate(tmp_path / "p.exr", plate, META, PlateWriteConfig("zip")))
+    assert np.array_equal(back.rgba.astype(np.float16).view(np.uint16), rgba.astype(np.float16).view(np.uint16))
+
+
 @pytest.mark.parametrize(("asked", "method", "level"), [
     ("dwaa:45", "dwaa", 45.0), ("DWAA", "dwaa", 45.0), ("dwab:100", "dwab", 100.0),
     *[(name, name, None) for name in COMPRESSIONS if not name.startswith("dwa")],

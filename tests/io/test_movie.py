@@ -194,3 +194,45 @@ def test_truncated_movie_fails_at_the_missing_frame(tmp_path):
         assert source.read(5).number == 5
         with pytest.raises(FrameReadError, match=r"fast\.mov frame 59: the movie ends after"):
             source.read(59)
+
+
+def test_field_order_comes_from_the_pictures_when_the_stream_does_not_state_it(tmp_path):
+    """MPEG-4 Part 2 in AVI leaves the codec's field order unset; its interlaced pictures still say so."""
+    import av
+
+    def write(name: str, flags: str | None):
+        path = tmp_path / name
+        with av.open(str(path), "w") as out:
+            stream = out.add_stream("mpeg4", rate=25)
+            stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+            if flags:
+                stream.options = {"flags": flags}
+            for i in range(3):
+                out.mux(stream.encode(av.VideoFrame.from_ndarray(np.full((48, 64, 3), 60 * i, np.uint8), "rgb24")))
+            out.mux(stream.encode(None))
+        with av.open(str(path)) as container:
+            assert container.streams.video[0].codec_context.field_order == 0  # the stream says nothing
+        return path
+
+    with open_plates(write("interlaced.avi", "+ildct+ilme")) as source:
+        assert source.info.field_order == "interlaced"
+        assert source.decoded == 0 and source.read(2).number == 2  # the probe did not move the reader
+    with open_plates(write("progressive.avi", None)) as source:
+        assert source.info.field_order is None
+
+
+def test_ten_bit_movie_reads_by_code_tables_exactly_as_the_float_path(tmp_path, movie_writer):
+    """A 10-bit ProRes without alpha: display sRGB for the models and working-space windows are the float path's
+    values to the bit (they are computed from the integer codes by table)."""
+    from ned_core.io.colour import unit_scale
+
+    path = movie_writer(tmp_path / "master.mov", count=3, codec="prores_ks", pix_fmt="yuv422p10le")
+    with open_plates(path) as source:
+        codes = source._decode_codes(1)
+        assert codes.dtype == np.uint16 and not codes.flags.writeable  # kept for the render, shared read-only
+        scaled = unit_scale(codes)
+        want8 = np.rint(np.clip(scaled, 0.0, 1.0) * 255.0).astype(np.uint8)
+        assert np.array_equal(source.read_display8(1), want8)
+        window = source.read(1, (5, 7, 40, 30))
+        want = source.colour.to_working(np.ascontiguousarray(scaled[7:30, 5:40]), source.info.colourspace)
+        assert window.origin == (5, 7) and np.array_equal(window.rgb, want)

@@ -58,3 +58,16 @@ def test_a_folder_created_for_a_render_that_wrote_nothing_is_removed(tmp_path):
     with output_folder_lock(tmp_path / "kept"):
         pass
     assert (tmp_path / "kept").is_dir() and not list((tmp_path / "kept").iterdir())
+
+
+def test_folders_created_for_a_render_that_failed_are_removed(tmp_path):
+    (tmp_path / "kept").mkdir()
+    with pytest.raises(RuntimeError, match="bad input"):
+        with output_folder_lock(tmp_path / "kept" / "shot" / "plates"):
+            raise RuntimeError("bad input")
+    assert (tmp_path / "kept").is_dir() and not list((tmp_path / "kept").iterdir())
+    with pytest.raises(RuntimeError):
+        with output_folder_lock(tmp_path / "kept" / "done"):
+            (tmp_path / "kept" / "done" / "a.0001.exr").write_bytes(b"plate")
+            raise RuntimeError("failed after a plate")
+    assert [p.name for p in (tmp_path / "kept" / "done").iterdir()] == ["a.0001.exr"]  # written work stays
