@@ -13,7 +13,7 @@ from ned_core.exceptions import (
     PlateWriteError,
     UnknownModelError,
 )
-from ned_protocol.messages import MAX_EVALUE_LEN
+from ned_protocol.messages import clip_evalue
 
 
 class NodeError(NedError):
@@ -145,4 +145,4 @@ def error_info(exc: BaseException) -> dict:
         return {"code": "internal_error", "ename": type(exc).__name__,
                 "evalue": f"unexpected {type(exc).__name__} on the node; the node log has the message and the "
                           "traceback", "details": {}}
-    return {"code": code, "ename": type(exc).__name__, "evalue": str(exc)[:MAX_EVALUE_LEN], "details": details}
+    return {"code": code, "ename": type(exc).__name__, "evalue": clip_evalue(str(exc)), "details": details}

@@ -29,7 +29,7 @@ from ned_node.publisher import EventPublisher
 from ned_node.shot_analysis import ShotAnalyzer
 from ned_node.store import JobStore
 from ned_node.worker_messages import WorkerSpec
-from ned_protocol import AuthenticationError, ProtocolError, ReplayGuard, Session, read_key_file
+from ned_protocol import AuthenticationError, ProtocolError, ReplayGuard, Session, SizeLimitError, read_key_file
 from ned_protocol.sockets import make_router
 
 log = logging.getLogger("ned_node.server")
@@ -201,7 +201,12 @@ class NodeServer:
 
     def _send(self, router, session: Session, identity: bytes, reply) -> None:
         try:
-            session.send(router, reply, identity=identity, flags=zmq.NOBLOCK)
+            try:
+                session.send(router, reply, identity=identity, flags=zmq.NOBLOCK)
+            except SizeLimitError as exc:  # the client would drop it and wait for ever: tell it why instead
+                log.warning("reply too large, answered with an error", extra={"msg_type": reply.msg_type,
+                                                                              "error": str(exc)[:500]})
+                session.send(router, session.error_instead(reply, exc), identity=identity, flags=zmq.NOBLOCK)
         except zmq.Again:
             log.warning("reply dropped: the client's queue is full", extra={"msg_type": reply.msg_type})
         except zmq.ZMQError as exc:

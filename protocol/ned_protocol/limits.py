@@ -47,6 +47,47 @@ def pack(obj: Any) -> bytes:
     return msgpack.packb(obj, use_bin_type=True)
 
 
+def check_sizes(value: Any, limits: Limits, where: str) -> None:
+    """Refuses, before sending, a header value a receiver with ``limits`` would refuse (strings, bins, lists, maps).
+
+    Raises:
+        SizeLimitError: names the field, its size and the limit (a receiver would drop the message otherwise,
+            and the sender would only see a timeout).
+    """
+    if isinstance(value, str):
+        size = len(value.encode("utf-8"))
+        if size > limits.max_str_len:
+            raise SizeLimitError(f"{where}: a string of {size} bytes, more than max_str_len {limits.max_str_len}")
+    elif isinstance(value, (bytes, bytearray, memoryview)):
+        if memoryview(value).nbytes > limits.max_str_len:
+            raise SizeLimitError(f"{where}: {memoryview(value).nbytes} bytes, more than max_str_len "
+                                 f"{limits.max_str_len}")
+    elif isinstance(value, dict):
+        if len(value) > limits.max_map_len:
+            raise SizeLimitError(f"{where}: a map of {len(value)} keys, more than max_map_len {limits.max_map_len}")
+        for key, item in value.items():
+            check_sizes(key, limits, where)
+            check_sizes(item, limits, f"{where}.{key}")
+    elif isinstance(value, (list, tuple)):
+        if len(value) > limits.max_list_len:
+            raise SizeLimitError(f"{where}: a list of {len(value)} items, more than max_list_len "
+                                 f"{limits.max_list_len}")
+        for index, item in enumerate(value):
+            check_sizes(item, limits, f"{where}[{index}]")
+
+
+def unpack_envelope(data: Any) -> Any:
+    """Best-effort decode of a header that broke a size limit, to learn what it answers (or None).
+
+    Only called on a header within ``max_header_bytes`` whose signature verified: msgpack then bounds every length
+    by the header's own size, so nothing larger than the header is allocated.
+    """
+    try:
+        return msgpack.unpackb(data, raw=False, strict_map_key=True, max_ext_len=0)
+    except (ValueError, RecursionError, msgpack.UnpackException):
+        return None
+
+
 def unpack_header(data: Any, limits: Limits) -> Dict[str, Any]:
     """Decodes one packed header, refusing anything larger than ``limits`` allow.
 

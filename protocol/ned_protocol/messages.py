@@ -35,6 +35,11 @@ TIERS = ("embedded", "studio")
 #: Longest error message an error reply carries (``Session.error_reply`` cuts longer ones).
 MAX_EVALUE_LEN = 4096
 
+
+def clip_evalue(text: str) -> str:
+    """An error message cut to ``MAX_EVALUE_LEN`` bytes of UTF-8 (receivers count bytes: ``max_str_len``)."""
+    return text.encode("utf-8")[:MAX_EVALUE_LEN].decode("utf-8", "ignore")
+
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._:-]*"
 ID = Str(64, min_len=1, pattern=ID_PATTERN)
 PATH = Str(4096, min_len=1)

@@ -25,8 +25,8 @@ from .adapters import MINOR_UPGRADES, Adapter, check_version, upgrade
 from .buffers import Buffer, attach_buffers, check_outgoing
 from .envelope import Header, Message, read_header
 from .exceptions import MalformedMessageError, ProtocolError, SizeLimitError
-from .limits import Limits, pack, unpack_header
-from .messages import MAX_EVALUE_LEN, check_content, reply_type
+from .limits import Limits, check_sizes, pack, unpack_envelope, unpack_header
+from .messages import check_content, clip_evalue, reply_type
 from .signing import ReplayGuard, Signer
 from .version import PROTOCOL_VERSION
 
@@ -77,10 +77,14 @@ class Session:
     def error_reply(self, request: Header, code: str, ename: str, evalue: str,
                     details: Optional[Mapping[str, Any]] = None) -> Message:
         """The ``error`` reply to ``request``. The traceback is never sent (the node logs it)."""
-        content = {"status": "error", "code": code, "ename": ename, "evalue": evalue[:MAX_EVALUE_LEN],
-                   "details": dict(details or {}), "traceback": None}
-        return self.message(reply_type(request.msg_type), content, job_id=request.job_id,
-                            request_id=request.request_id, parent_id=request.msg_id)
+        return self.message(reply_type(request.msg_type), _error_content(code, ename, evalue, details),
+                            job_id=request.job_id, request_id=request.request_id, parent_id=request.msg_id)
+
+    def error_instead(self, reply: Message, error: ProtocolError) -> Message:
+        """The error reply sent in place of ``reply`` when ``reply`` itself cannot be sent (e.g. too large)."""
+        content = _error_content(error.code, type(error).__name__, str(error), error.details)
+        return self.message(reply.msg_type, content, job_id=reply.header.job_id,
+                            request_id=reply.header.request_id, parent_id=reply.header.parent_id)
 
     def error_reply_for(self, error: ProtocolError) -> Message:
         """The error reply to the message that raised ``error`` (``error.header`` must be set)."""
@@ -99,6 +103,11 @@ class Session:
         """
         wire = msg.header.to_wire()
         wire["content"] = msg.content
+        try:
+            check_sizes(msg.content, self.limits, "content")
+        except SizeLimitError as exc:
+            raise SizeLimitError(f"{msg.msg_type} too large to send (the peer would refuse it): {exc}",
+                                 details=exc.details) from None
         wire["buffers"] = check_outgoing(msg.buffers, self.limits)
         packed = pack(wire)
         if len(packed) > self.limits.max_header_bytes:
@@ -129,7 +138,13 @@ class Session:
         if sum(view.nbytes for view in raw) > self.limits.max_message_bytes:
             raise SizeLimitError(f"buffers exceed the limit of {self.limits.max_message_bytes} bytes")
         self.signer.verify(signature, packed, raw)
-        wire = unpack_header(packed, self.limits)
+        try:
+            wire = unpack_header(packed, self.limits)
+        except SizeLimitError as exc:
+            exc.header = _envelope(packed)  # so the request it answers (or that sent it) hears why
+            if exc.header is not None:
+                exc.args = (f"{exc.header.msg_type} from the peer exceeds this end's limits: {exc}",)
+            raise
         header = read_header(wire)
         try:
             check_version(header.version, self.version)
@@ -153,3 +168,17 @@ class Session:
     def recv(self, socket: Any, flags: int = 0) -> Message:
         """Receives and checks one message from a DEALER socket, buffers zero-copy."""
         return self.deserialize(socket.recv_multipart(flags=flags, copy=False))
+
+
+def _envelope(packed: Any) -> Optional[Header]:
+    """The header of a message that broke a size limit, or None when even that cannot be read."""
+    wire = unpack_envelope(packed)
+    try:
+        return read_header(wire) if isinstance(wire, dict) else None
+    except ProtocolError:
+        return None
+
+
+def _error_content(code: str, ename: str, evalue: str, details: Optional[Mapping[str, Any]]) -> Dict[str, Any]:
+    return {"status": "error", "code": code, "ename": ename, "evalue": clip_evalue(evalue),
+            "details": dict(details or {}), "traceback": None}
