@@ -10,8 +10,9 @@ from ned_node.background import Pending
 from ned_node.errors import error_info
 from ned_node.intake import Intake
 from ned_node.jobs import JobManager
-from ned_node.shot_analysis import ShotAnalyzer
+from ned_node.shot_analysis import ShotAnalyzer, ShotSummary
 from ned_protocol import Message, Session
+from ned_protocol.thumbnails import THUMBNAILS_SINCE, pack_thumbnails
 
 log = logging.getLogger("ned_node.requests")
 
@@ -90,7 +91,15 @@ class RequestHandler:
     def _analyze(self, identity: bytes, msg: Message) -> Pending:
         query = self.analyzer.check(msg.content["source"])  # path rules answered at once, off-root paths never read
         future = self.intake.background.submit(self.analyzer.summary, query)
-        return Pending(future, lambda: self.answer(msg, lambda: self.session.reply(msg.header, future.result())))
+        return Pending(future, lambda: self.answer(msg, lambda: self._shot_reply(msg, future.result())))
+
+    def _shot_reply(self, msg: Message, summary: ShotSummary) -> Message:
+        """The analysis reply; thumbnails only to a 1.4 client (an older one refuses a reply with buffers)."""
+        if tuple(msg.header.version) < THUMBNAILS_SINCE:
+            return self.session.reply(msg.header, summary.content)
+        characters, buffer = pack_thumbnails(summary.content["characters"], summary.thumbnails)
+        return self.session.reply(msg.header, {**summary.content, "characters": characters},
+                                  buffers=[buffer] if buffer is not None else [])
 
     def _cancel(self, identity: bytes, msg: Message) -> Message:
         return self.session.reply(msg.header, {"state": self.jobs.cancel(msg.header.job_id)})

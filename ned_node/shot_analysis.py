@@ -12,6 +12,7 @@ from ned_core.io.plate_source import frame_list
 from ned_core.io.plates import open_plates
 from ned_core.models.store import ModelStore
 from ned_core.pipeline.analyze import analyze_and_fit
+from ned_core.pipeline.character_sheet import thumbnail_jpeg
 from ned_core.pipeline.characters import ShotCharacters, character_rows, source_characters
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.export import track_summaries
@@ -19,6 +20,7 @@ from ned_node.admission import check_readable
 from ned_node.config import NodeConfig
 from ned_node.errors import JobRequestError
 from ned_node.jobspec import analysis_config, checked_frames, confined_source
+from ned_protocol.thumbnails import THUMBNAIL_PX
 
 #: Fields of ``export.track_summaries`` rows that an ``analyze_shot_reply`` track carries (plus ``box``).
 TRACK_FIELDS = ("id", "shot", "first_frame", "last_frame", "frames_with_face")
@@ -40,6 +42,19 @@ class ShotQuery:
     frames: str | None
     start_frame: int | None
     config: NedConfig
+
+
+@dataclass(frozen=True)
+class ShotSummary:
+    """What an ``analyze_shot_reply`` says about a shot.
+
+    Attributes:
+        content: the reply content (characters without thumbnail placements).
+        thumbnails: character id -> ``(jpeg bytes, width, height)`` of its face, at most ``THUMBNAIL_PX`` a side.
+    """
+
+    content: dict
+    thumbnails: dict[int, tuple[bytes, int, int]]
 
 
 class ShotAnalyzer:
@@ -74,14 +89,14 @@ class ShotAnalyzer:
                                   {"field": "content.source.frames"})
         return ShotQuery(path, frames, source["start_frame"], config)
 
-    def summary(self, query: ShotQuery) -> dict:
+    def summary(self, query: ShotQuery) -> ShotSummary:
         """The ``analyze_shot_reply`` content of a checked shot (slow: decodes and analyses every frame).
 
         Returns:
-            ``{tracks: [{id, shot, first_frame, last_frame, frames_with_face, box}], default_track, characters:
+            The content ``{tracks: [{id, shot, first_frame, last_frame, frames_with_face, box}], default_track, characters:
             [{id, tracks, frames, first_frame, last_frame, frames_with_face, face: {frame, box}}], characters_note,
             frames, width, height}``; a track's ``box`` is its median ``[x0, y0, x1, y1]`` in pixels; characters
-            are empty (and the note says why) when the face descriptor is not installed.
+            are empty (and the note says why) when the face descriptor is not installed; and a JPEG per character.
 
         Raises:
             PlateError, ColourError: a frame cannot be read; other NedError subclasses from the pipeline.
@@ -99,9 +114,11 @@ class ShotAnalyzer:
             box = np.median(np.asarray(track.track.boxes, np.float64), axis=0)
             tracks.append({**{key: row[key] for key in TRACK_FIELDS}, "box": [round(float(v), 2) for v in box]})
         default = int(analysis.default().track.track_id) if analysis.tracks else None
-        return {"tracks": tracks, "default_track": default,
-                "characters": _characters(found, whole) if found else [], "characters_note": note,
-                "frames": len(info.frames), "width": info.width, "height": info.height}
+        content = {"tracks": tracks, "default_track": default,
+                   "characters": _characters(found, whole) if found else [], "characters_note": note,
+                   "frames": len(info.frames), "width": info.width, "height": info.height}
+        thumbnails = {c: thumbnail_jpeg(chip, THUMBNAIL_PX) for c, chip in found.thumbnails.items()} if found else {}
+        return ShotSummary(content, thumbnails)
 
 
 def _characters(found: ShotCharacters, analysis) -> list[dict]:

@@ -57,3 +57,22 @@ def write_character_sheet(path: Path | str, shot: ShotCharacters, rows: list[dic
     path = Path(path)
     atomic_write_bytes(path, data.tobytes())
     return path
+
+
+def thumbnail_jpeg(chip: np.ndarray, size: int, quality: int = 85) -> tuple[bytes, int, int]:
+    """A character's face chip as a small JPEG for a host's face list (``analyze_shot_reply``, protocol 1.4).
+
+    Args:
+        chip: ``(H, W, 3) uint8`` sRGB face chip (:attr:`ShotCharacters.thumbnails`).
+        size: longest side of the thumbnail, pixels.
+
+    Returns:
+        ``(jpeg bytes, width, height)``.
+    """
+    scale = size / max(chip.shape[:2])
+    width, height = max(1, round(chip.shape[1] * scale)), max(1, round(chip.shape[0] * scale))
+    small = cv2.resize(chip, (width, height), interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode(".jpg", cv2.cvtColor(small, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise ValueError(f"JPEG encoding of a {width}x{height} thumbnail failed")
+    return data.tobytes(), width, height

@@ -15,13 +15,15 @@ def _unchanged(wire: Dict[str, Any]) -> Dict[str, Any]:
     """1.0 -> 1.1: 1.1 only adds ``analyze_shot_request``/``_reply``, which a 1.0 peer never sends.
     1.1 -> 1.2: 1.2 only adds choices (``face_track.select`` "all"/"character") and optional fields
     (``face_track.character_id``/``character_edits``, ``analyze_shot_reply.characters``).
-    1.2 -> 1.3: 1.3 only adds the optional ``emotion.units`` and ``emotion.keys[].units`` (null by default)."""
+    1.2 -> 1.3: 1.3 only adds the optional ``emotion.units`` and ``emotion.keys[].units`` (null by default).
+    1.3 -> 1.4: 1.4 only adds ``analyze_shot_reply.characters[].thumbnail`` (null by default) and its buffer, which
+    a node sends only to 1.4 requests."""
     return wire
 
 
 #: Upgrades within major 1, keyed by the minor they upgrade from.
 #: A minor release adds a new entry here (e.g. ``{1: _rename_priority}``) and never changes one.
-MINOR_UPGRADES: Mapping[int, Adapter] = {0: _unchanged, 1: _unchanged, 2: _unchanged}
+MINOR_UPGRADES: Mapping[int, Adapter] = {0: _unchanged, 1: _unchanged, 2: _unchanged, 3: _unchanged}
 
 
 def check_version(remote: Sequence[int], local: Sequence[int]) -> None:

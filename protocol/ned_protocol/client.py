@@ -17,6 +17,7 @@ from .emotion_keys import uses_units
 from .exceptions import InvalidFieldError, NodeTimeoutError, VersionMismatchError
 from .limits import Limits
 from .session import Session
+from .thumbnails import read_thumbnails
 from .version import PROTOCOL_VERSION, __version__
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,8 @@ class NodeClient:
 
         Returns:
             The ``analyze_shot_reply`` content: tracks ``[{id, shot, first_frame, last_frame,
-            frames_with_face, box}]``, default_track (id or None), frames, width, height.
+            frames_with_face, box}]``, default_track (id or None), characters (each with ``thumbnail``: None, or
+            ``{offset, size, width, height, jpeg}`` with the JPEG's bytes, from a 1.4 node), frames, width, height.
 
         Raises:
             RemoteError: the node refused (``invalid_field`` for a path outside its roots, ``source_error``).
@@ -150,7 +152,8 @@ class NodeClient:
             content["source"]["frames"] = dict(frames)
         if start_frame is not None:
             content["source"]["start_frame"] = start_frame
-        return self._request("analyze_shot_request", content, timeout_s).content
+        reply = self._request("analyze_shot_request", content, timeout_s)
+        return read_thumbnails(reply.content, reply.buffers)
 
     def events(self, job_id: str, since: int = 0, timeout_s: float = 30.0) -> Iterator[Message]:
         """Yields the job's events with ``seq > since`` in order, ending after job_done or job_failed.

@@ -9,6 +9,7 @@ from .buffers import Buffer
 from .exceptions import BufferMismatchError, InvalidFieldError, UnknownMessageTypeError
 from .limits import Limits
 from .schema import AnyMap, AnyOf, Bool, Field, Float, Int, ListOf, Map, MapOf, Nullable, OneOf, Str, invalid
+from .thumbnails import check_thumbnails
 
 #: The 7 emotion domains of the NED paper, canonical spelling and order of ``ned_core.face3d.channels``.
 EMOTIONS = ("neutral", "happy", "sad", "angry", "fear", "surprised", "disgusted")
@@ -174,6 +175,9 @@ CHARACTER_SUMMARY = Map({
     "last_frame": FRAME,
     "frames_with_face": COUNT,
     "face": Map({"frame": FRAME, "box": ListOf(Float(), 4, 4)}),
+    # since 1.4: where its JPEG lies in the reply's "thumbnails" buffer (ned_protocol.thumbnails)
+    "thumbnail": Nullable(Map({"offset": COUNT, "size": Int(1, 1 << 20), "width": Int(1, 4096),
+                               "height": Int(1, 4096)}), default=None),
 })
 
 
@@ -323,7 +327,8 @@ def check_content(msg_type: str, content: Any, job_id: Optional[str], request_id
 
 
 def _check_buffers(msg_type: str, content: Dict[str, Any], buffers: Sequence[Buffer], is_error: bool) -> None:
-    """Buffers belong to frames_chunk_request (one per frame) and inline frame_result events only."""
+    """Buffers belong to frames_chunk_request (one per frame), inline frame_result events and (since 1.4) the
+    thumbnails of an analyze_shot_reply only."""
     if msg_type == "frames_chunk_request":
         if len(buffers) != len(content["frames"]) or any(len(buf.shape) != 3 for buf in buffers):
             raise BufferMismatchError(f"frames_chunk_request lists {len(content['frames'])} frames but carries "
@@ -332,5 +337,7 @@ def _check_buffers(msg_type: str, content: Dict[str, Any], buffers: Sequence[Buf
         if (content["path"] is None) != bool(buffers):
             raise BufferMismatchError("frame_result carries either a plate path or inline plate buffers, "
                                       f"got path={content['path']!r:.80} and {len(buffers)} buffers")
+    elif msg_type == "analyze_shot_reply" and not is_error:
+        check_thumbnails(content, buffers)
     elif buffers:
         raise BufferMismatchError(f"{msg_type}{' (error)' if is_error else ''} carries no buffers, got {len(buffers)}")

@@ -52,7 +52,7 @@ def _submit(client, live, name, first=1, last=4, **kwargs):
 
 def test_hello_describes_the_node(client):
     hello = client.hello()
-    assert hello["protocol_version"] == [1, 3] and hello["protocol_versions"] == [[1, 0], [1, 1], [1, 2], [1, 3]]
+    assert hello["protocol_version"] == [1, 4] and hello["protocol_versions"] == [[1, 0], [1, 1], [1, 2], [1, 3], [1, 4]]
     assert [d["kind"] for d in hello["devices"]] == ["cpu"]
     assert "happy" in hello["emotions"] and hello["tiers"] == ["embedded"]
     assert {m["name"] for m in hello["models"]} >= {"face_landmark", "face_detection_short_range"}
@@ -206,7 +206,7 @@ def test_an_old_client_gets_an_upgrade_error(live):
         socket.close(0)
     content = header["content"]
     assert (content["status"], content["code"]) == ("error", "version_mismatch")
-    assert "upgrade" in content["evalue"] and content["details"]["supported"] == [[1, 3]]
+    assert "upgrade" in content["evalue"] and content["details"]["supported"] == [[1, 4]]
     assert header["parent_id"] == message.header.msg_id
 
 

@@ -45,11 +45,45 @@ def test_two_faces_give_two_tracks_and_the_larger_as_default(analysing_node):
         assert c["frames"] == "1001-1003" and c["face"]["frame"] in (1001, 1002, 1003)
         box = c["face"]["box"]
         assert abs((box[0] + box[2]) / 2 - centres[tid]) < 10
+        _assert_thumbnail_shows(c["thumbnail"], shot, c["face"])
     cached = list((node.state_dir / "analysis-cache").rglob("*.npz"))
     assert len(cached) == 1  # a later render of these frames reuses this analysis
     with NodeClient(node.address) as client:  # the whole shot (frames null) is the same three frames
         assert client.analyze_shot({"kind": "path", "path": shot}, timeout_s=120) == result
     assert list((node.state_dir / "analysis-cache").rglob("*.npz")) == cached
+
+
+def _assert_thumbnail_shows(thumbnail, shot, face):
+    """A 1.4 thumbnail is a real JPEG, at most 64 px a side, that looks like the face at its frame and box."""
+    import cv2
+    import numpy as np
+
+    assert max(thumbnail["width"], thumbnail["height"]) == 64 and thumbnail["jpeg"][:2] == b"\xff\xd8"
+    image = cv2.imdecode(np.frombuffer(thumbnail["jpeg"], np.uint8), cv2.IMREAD_COLOR)
+    assert image.shape == (thumbnail["height"], thumbnail["width"], 3)
+    frame = cv2.imread(shot.replace("####", str(face["frame"])), cv2.IMREAD_COLOR)
+    x0, y0, x1, y1 = (int(round(v)) for v in face["box"])
+    crop = cv2.resize(frame[max(y0, 0):y1, max(x0, 0):x1], (64, 64), interpolation=cv2.INTER_AREA)
+    other = cv2.resize(frame, (64, 64), interpolation=cv2.INTER_AREA)
+    # the chip is aligned (rotated, margins), so compare colour statistics: its face, not the whole frame
+    diff = lambda a: float(np.abs(a.reshape(-1, 3).mean(0) - image.reshape(-1, 3).mean(0)).mean())
+    assert diff(crop) < diff(other) and diff(crop) < 25
+
+
+def test_a_1_3_client_gets_the_1_3_reply_without_buffers(analysing_node):
+    """Old clients are unaffected: a 1.3 host refuses a reply that carries buffers, so it gets none."""
+    from ned_protocol import Session
+    from ned_protocol.connection import Connection
+
+    node, _, shot = analysing_node
+    old = Session(version=(1, 3))
+    connection = Connection(node.address, old)
+    try:
+        reply = connection.request("analyze_shot_request", {"source": {"path": shot}}, timeout_s=120, retries=0)
+    finally:
+        connection.close()
+    assert reply.buffers == () and len(reply.content["characters"]) == 2
+    assert all(c["thumbnail"] is None for c in reply.content["characters"])
 
 
 def test_a_path_outside_the_input_roots_is_refused_unread(analysing_node, tmp_path):

@@ -1,5 +1,5 @@
-"""Protocol 1.1's analyze_shot messages (1.2: characters, face_track "all"/"character"): defaults, checks, and
-older peers upgraded without change."""
+"""Protocol 1.1's analyze_shot messages (1.2: characters, face_track "all"/"character"; 1.4: thumbnails): defaults,
+checks, and older peers upgraded without change."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def test_a_box_needs_four_numbers():
 
 
 def test_a_1_0_peer_is_understood_unchanged_by_1_1():
-    assert PROTOCOL_VERSION == (1, 3) and set(MINOR_UPGRADES) == {0, 1, 2}
+    assert PROTOCOL_VERSION == (1, 4) and set(MINOR_UPGRADES) == {0, 1, 2, 3}
     content = {"client": "nuke 15 / ned 0.1", "versions": [[1, 0]]}
     msg = Session().deserialize(_wire((1, 0), "hello_request", content))
     assert msg.content == content and msg.header.version == (1, 0)
@@ -68,7 +68,7 @@ def test_1_2_reply_carries_characters_and_a_1_1_reply_reads_as_none():
     reply = node.reply(request.header, {"tracks": [], "default_track": None, "characters": [CHARACTER],
                                         "frames": 20, "width": 640, "height": 360})
     got = client.deserialize(node.serialize(reply)).content
-    assert got["characters"] == [CHARACTER] and got["characters_note"] is None
+    assert got["characters"] == [{**CHARACTER, "thumbnail": None}] and got["characters_note"] is None
     old = Session().deserialize(_wire((1, 1), "analyze_shot_reply", {
         "status": "ok", "tracks": [], "default_track": None, "frames": 2, "width": 8, "height": 8}))
     assert old.content["characters"] == [] and old.header.version == (1, 1)
@@ -94,3 +94,44 @@ def test_bad_face_choices_name_the_field(face_track, field):
     with pytest.raises(InvalidFieldError) as caught:
         FACE_TRACK.check(face_track, "content.face_track")
     assert caught.value.details["field"] == field
+
+
+def _jpeg(seed: int) -> bytes:
+    return bytes([0xFF, 0xD8, seed, 1, 2, 3, 0xFF, 0xD9])
+
+
+def test_1_4_reply_carries_thumbnails_in_one_buffer_and_the_client_gets_the_jpeg_bytes():
+    from ned_protocol.thumbnails import pack_thumbnails, read_thumbnails
+
+    node, client = Session(), Session()
+    request = client.message("analyze_shot_request", {"source": {"path": "/s/a.mov"}})
+    characters, buffer = pack_thumbnails([CHARACTER, {**CHARACTER, "id": 1}, {**CHARACTER, "id": 2}],
+                                         {0: (_jpeg(7), 64, 64), 2: (_jpeg(9), 48, 64)})
+    reply = node.reply(request.header, {"tracks": [], "default_track": None, "characters": characters,
+                                        "frames": 20, "width": 640, "height": 360}, buffers=[buffer])
+    got = client.deserialize(node.serialize(reply))
+    content = read_thumbnails(got.content, got.buffers)
+    thumbs = [c["thumbnail"] for c in content["characters"]]
+    assert thumbs[0] == {"offset": 0, "size": 8, "width": 64, "height": 64, "jpeg": _jpeg(7)}
+    assert thumbs[1] is None and thumbs[2]["jpeg"] == _jpeg(9) and (thumbs[2]["width"], thumbs[2]["height"]) == (48, 64)
+
+
+@pytest.mark.parametrize("case", ["no-buffer", "stray-buffer", "outside", "wrong-dtype"])
+def test_thumbnails_and_their_buffer_must_agree(case):
+    from ned_protocol import BufferMismatchError, make_buffer
+
+    placed = {**CHARACTER, "thumbnail": {"offset": 4, "size": 8, "width": 64, "height": 64}}
+    characters, buffers = [placed], [make_buffer("thumbnails", "uint8", (12,), bytes(12))]
+    if case == "no-buffer":
+        buffers = []
+    elif case == "stray-buffer":
+        characters = [CHARACTER]
+    elif case == "outside":
+        buffers = [make_buffer("thumbnails", "uint8", (11,), bytes(11))]
+    else:
+        buffers = [make_buffer("thumbnails", "uint16", (6,), bytes(12))]
+    request = Session().message("analyze_shot_request", {"source": {"path": "/s/a.mov"}})
+    with pytest.raises(BufferMismatchError):
+        Session().reply(request.header, {"tracks": [], "default_track": None, "characters": characters,
+                                         "frames": 2, "width": 8, "height": 8}, buffers=buffers)
+
