@@ -11,6 +11,8 @@ from ned_protocol.messages import EMOTIONS, MAX_INTENSITY, UNITS
 
 #: Marks a Group as a NED node (onCreate callbacks and the farm command look for it).
 MARKER_KNOB = "ned_node_version"
+#: The Text_Knob showing the characters' thumbnails after Analyse (absent on Groups saved before it existed).
+CHARACTERS_KNOB = "characters"
 COMPRESSIONS = ("dwaa:45", "zip", "piz", "none")
 #: The Group's ``output`` choice: the finished comp, the plate alone, or its face mask as RGBA.
 OUTPUTS = ("comp", "plate", "mask")
@@ -95,6 +97,8 @@ def _knobs(settings: NodeSettings) -> list:
         # the tracks (``ned_protocol.faces.face_items``)
         nuke.Enumeration_Knob("face_track", "face track", [LARGEST]),
         _button("analyse", "Analyse", "tracks.analyse_tracks"),
+        # after Analyse: each character's face (protocol 1.4 thumbnails) over its name, as rich text
+        nuke.Text_Knob(CHARACTERS_KNOB, "characters", ""),
         use_input, first, last,
         nuke.Int_Knob("seed", "seed"),
         nuke.File_Knob("output_dir", "output directory"),

@@ -6,24 +6,29 @@ In the UI the request runs on a background thread and the list is changed throug
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from typing import Any, Dict, Optional
 
 import nuke
 from ned_protocol import ProtocolError
-from ned_protocol.faces import LARGEST, face_choice, face_items
+from ned_protocol.faces import LARGEST, characters_html, face_choice, face_items, save_thumbnails, thumbnail_folder
 from ned_protocol.host_connection import client_factory
 
 from .errors import AnalysisError, NedNukeError
-
+from .node_builder import CHARACTERS_KNOB
 from .render import on_main_thread
 from .settings import frame_range, node_settings, plate_location
 from .source import job_source, readable_read
 
 
-def apply_tracks(group: "nuke.Node", result: Dict[str, Any]) -> None:
-    """Sets the list (main thread); the current choice stays when the analysis still has its track."""
+log = logging.getLogger(__name__)
+
+
+def apply_tracks(group: "nuke.Node", result: Dict[str, Any], thumbnails: Optional[Dict[int, str]] = None) -> None:
+    """Sets the list (main thread); the current choice stays when the analysis still has its track. Shows the
+    characters' ``thumbnails`` (id -> JPEG path) under the list on Groups that have the knob."""
     knob = group["face_track"]
     chosen = face_choice(knob.value())
     items = face_items(result)
@@ -34,6 +39,9 @@ def apply_tracks(group: "nuke.Node", result: Dict[str, Any]) -> None:
     counted = f"{len(result['tracks'])} face track(s)" + (f", {len(people)} character(s)" if people else "")
     found = f"{counted} in {result['frames']} frames"
     group["status"].setValue(found + (f"; largest = track {default}" if default is not None else ""))
+    sheet = group.knob(CHARACTERS_KNOB)
+    if sheet is not None:
+        sheet.setValue(characters_html(result, thumbnails or {}))
 
 
 def _failed(group: "nuke.Node", text: str) -> None:
@@ -74,7 +82,12 @@ def analyse_tracks(group: "nuke.Node") -> Optional[threading.Thread]:
             if not nuke.GUI:
                 raise AnalysisError(f"{group.name()}: face analysis of frames {first}-{last} failed: {exc}") from exc
             return
-        on_main_thread(apply_tracks, group, result)
+        try:
+            thumbnails = save_thumbnails(result, thumbnail_folder())
+        except OSError as exc:  # pictures are a help: the list still comes
+            log.warning("NED: face thumbnails not saved: %s", exc)
+            thumbnails = {}
+        on_main_thread(apply_tracks, group, result, thumbnails)
 
     if not nuke.GUI:
         work()

@@ -7,7 +7,7 @@ from typing import Any, Callable, Dict, Optional
 
 from ned_protocol import InvalidFieldError, ProtocolError
 from ned_protocol.emotion_keys import parse_unit_texts
-from ned_protocol.faces import LARGEST, face_items
+from ned_protocol.faces import LARGEST, characters_html, face_items, save_thumbnails, thumbnail_folder
 from ned_protocol.host_connection import NodeSettings
 from ned_protocol.messages import EMOTIONS
 
@@ -21,7 +21,8 @@ def ask(fusion: Any, bmd: Any, analyse: Optional[Callable[[NodeSettings], Dict[s
     """Shows the dialog and blocks until Render or Cancel; None when cancelled or closed.
 
     ``analyse`` (the Analyse button) asks the node for the shot's faces (``main.analyse_faces``) and fills the
-    Face list with "all faces", the characters and the tracks; without it the list holds "largest" only.
+    Face list with "all faces", the characters and the tracks, and shows each character's face (protocol 1.4
+    thumbnails) under it; without it the list holds "largest" only.
     """
     ui = fusion.UIManager
     dispatcher = bmd.UIDispatcher(ui)
@@ -38,6 +39,7 @@ def ask(fusion: Any, bmd: Any, analyse: Optional[Callable[[NodeSettings], Dict[s
             ("CURVE client key", ui.LineEdit({"ID": "ClientKey", "PlaceholderText": "NAME.key_secret"})),
             ("Face", ui.ComboBox({"ID": "Face"})),
             ("", ui.Button({"ID": "Analyse", "Text": "Analyse faces"})),
+            ("", ui.Label({"ID": "Characters", "Text": "", "WordWrap": True})),  # each character's face (1.4)
             ("", ui.Label({"ID": "Status", "Text": ""}))]
     window = dispatcher.AddWindow({"ID": "NedDialog", "WindowTitle": "NED Emotion", "Geometry": [200, 200, 480, 300]},
                                   ui.VGroup([*(ui.HGroup([ui.Label({"Text": label}), field]) for label, field in rows),
@@ -65,6 +67,12 @@ def ask(fusion: Any, bmd: Any, analyse: Optional[Callable[[NodeSettings], Dict[s
         items["Face"].AddItems(face_items(result))
         people = len(result.get("characters", []))
         items["Status"].Text = f"{len(result['tracks'])} face track(s), {people} character(s)"
+        try:
+            thumbnails = save_thumbnails(result, thumbnail_folder())
+        except OSError as exc:  # pictures are a help: the list is there without them
+            thumbnails = {}
+            items["Status"].Text += f" (face pictures not saved: {exc})"
+        items["Characters"].Text = characters_html(result, thumbnails)
 
     def render(_event: Any) -> None:
         text = {name: items[name].Text.strip() for name in ("Reference", "Out", "Units")}

@@ -12,13 +12,17 @@ Strictness: an unknown element property or event, a property of the wrong type, 
 window lacks, or a duplicate ID raise (TypeError / KeyError); ``RunLoop`` on a hidden window raises; a loop
 that would wait for ever (the scripted user is done and no handler called ``ExitLoop``) raises RuntimeError.
 
-Test control (not Resolve API): :class:`Bmd` takes the scripted user's actions, each a callable given a
+A Label's ``Text`` is Qt rich text: ``<img src=...>`` draws an absolute local image file.
+
+Test control (not Resolve API): ``Label.shown_images()``; :class:`Bmd` takes the scripted user's actions, each a callable given a
 :class:`User` (``type``, ``choose``, ``set``, ``click``, ``close``), run in order by ``RunLoop``.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Optional
+
+from qt_rich_text import rich_text_images
 
 #: Properties every element has (name → accepted types).
 _COMMON = {"ID": (str,), "Weight": (int, float), "ToolTip": (str,), "Enabled": (bool,), "Hidden": (bool,),
@@ -60,8 +64,14 @@ class Element:
 
 
 class Label(Element):
+    """A QLabel: its ``Text`` is Qt rich text when it looks like HTML (``<img src=...>`` draws a local image)."""
+
     PROPS = {"Text": (str,), "Alignment": (dict,), "WordWrap": (bool,)}
     DEFAULTS = {"Text": ""}
+
+    def shown_images(self) -> List[Dict[str, Any]]:
+        """Test control (not Resolve API): the images the label would draw (see ``qt_rich_text``)."""
+        return rich_text_images(self.Text)
 
 
 class Button(Element):

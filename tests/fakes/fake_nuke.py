@@ -37,8 +37,11 @@ Strictness (what real Nuke rejects or where it misbehaves raises here):
 - ``execute`` really renders Write nodes to EXR (OpenImageIO) from Read / Grade / Input chains, in the
   Write's ``datatype``.
 
+- A Text_Knob's text is Qt rich text: ``<img src=...>`` draws an absolute local image file (an empty box for a
+  missing one).
+
 Test controls (not Nuke API): :func:`reset`, :func:`run_main_thread_tasks`, ``progress_tasks``,
-``messages``, ``menus``, ``plugin_paths``.
+``messages``, ``menus``, ``plugin_paths``, ``Text_Knob.shown_images``.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np
 import OpenImageIO as oiio
+from qt_rich_text import rich_text_images
 
 GUI = True
 NUKE_VERSION_MAJOR = 17
@@ -68,6 +72,7 @@ def _main_thread_only(what: str) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- knobs
+
 
 class Knob:
     """Base knob: a name, a label, flags, a value of one Python type."""
@@ -124,9 +129,17 @@ class Tab_Knob(Knob):
 
 
 class Text_Knob(Knob):
+    """Its text is shown as Qt rich text: ``<img src="/abs/path.jpg" width=.. height=..>`` shows a local image file
+    (a missing or unreadable file shows as an empty box, as in Qt)."""
+
     def __init__(self, name: str, label: Optional[str] = None, text: str = ""):
         super().__init__(name, label)
         self._value = self._check(text)
+
+    def shown_images(self) -> List[Dict[str, Any]]:
+        """Test control (not Nuke API): the images the panel would draw, ``{path, width, height, pixels}``, pixels
+        None where Qt would draw an empty box (missing file, relative path, not an image)."""
+        return rich_text_images(self._value)
 
 
 class String_Knob(Knob):

@@ -40,6 +40,14 @@ def test_analyse_fills_the_track_list_and_keeps_the_choice(nuke, real_node, tmp_
                      "character 1: tracks 1 (1001-1003)", "0: frames 1001-1003 (3)", "1: frames 1001-1003 (3)"]
     assert group["face_track"].value() == "largest"
     assert group["status"].value() == "2 face track(s), 2 character(s) in 3 frames; largest = track 0"
+    # protocol 1.4: each character's face shown over its name
+    shown = group["characters"].shown_images()
+    assert len(shown) == 2 and all(image["pixels"] is not None for image in shown)
+    assert all(image["pixels"].shape[:2] == (image["height"], image["width"]) == (64, 64) for image in shown)
+    assert shown[0]["path"] != shown[1]["path"]
+    text = group["characters"].value()
+    assert text.index(shown[0]["path"]) < text.index("character 0") < text.index(shown[1]["path"]) < \
+        text.index("character 1")
     group["face_track"].setValue(items[5])
     _analyse_ui(nuke, group)
     assert group["face_track"].value() == "1: frames 1001-1003 (3)"  # still a track of the shot: kept

@@ -117,3 +117,20 @@ def test_a_failed_analysis_keeps_largest_and_says_why():
 
     choices = ask(Fusion(), Bmd([lambda u: u.click("Analyse"), look, lambda u: u.click("Render")]), analyse)
     assert choices.face == "largest"
+
+
+def test_analyse_shows_each_characters_face_from_a_real_node(real_node, shot_dir):
+    node, _, _ = real_node
+    resolve = Resolve.with_shot(str(shot_dir / "plate.[1001-1005].png"), 1001, 1005, record_start=0,
+                                source_offset=0, duration=3)
+    seen = {}
+
+    def look(user):
+        label = user.window.GetItems()["Characters"]
+        seen["images"], seen["text"] = label.shown_images(), label.Text
+
+    actions = [lambda u: u.type("Node", node.address), lambda u: u.click("Analyse"), look, lambda u: u.close()]
+    assert launch({"resolve": resolve, "fusion": Fusion(), "bmd": Bmd(actions)}) == 1
+    (image,) = seen["images"]  # one person in the shot: one face, 64 px, read from a file Qt can load
+    assert image["pixels"] is not None and image["pixels"].shape[:2] == (image["height"], image["width"]) == (64, 64)
+    assert "character 0" in seen["text"] and "1001-1005" in seen["text"]
