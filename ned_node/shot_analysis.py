@@ -107,7 +107,8 @@ class ShotAnalyzer:
                 self._models = FaceMeshModels.load(ModelStore(query.config.store), query.config.analysis)
             shot = analyze_and_fit(source, query.config, models=self._models)
             info = source.info
-            found, note, whole = source_characters(source, query.config, self._models, analysis=shot.analysis)
+            found, note, whole = source_characters(source, query.config, self._models, analysis=shot.analysis,
+                                                   source_hash=shot.source_hash)
         analysis = shot.analysis
         tracks = []
         for row, track in zip(track_summaries(analysis, shot.fits), analysis.tracks):

@@ -45,7 +45,8 @@ def analyze(source, frames, start_frame, ocio, input_space, cache_dir, no_cache,
         result = analyze_and_fit(plates, config, models=models, progress=bars)
         info = plates.info
         edits = read_edits(edits_file) if edits_file is not None else None
-        characters, note, whole = source_characters(plates, config, models, edits, analysis=result.analysis)
+        characters, note, whole = source_characters(plates, config, models, edits, analysis=result.analysis,
+                                                    source_hash=result.source_hash)
     rows = track_summaries(result.analysis, result.fits)
     people = characters_doc(characters, whole) if characters else None  # ids and frames of the whole source
     written = write_analysis(out_dir, info, result.source_hash, result.analysis, result.fits, CHANNEL_NAMES,

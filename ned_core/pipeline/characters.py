@@ -7,14 +7,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ned_core.analysis import FaceMeshModels, ShotAnalysis
+from ned_core.analysis import FaceMeshModels, ShotAnalysis, cache_key
 from ned_core.analysis.characters import CharacterSet, TrackIdentity, apply_edits, group_tracks
 from ned_core.analysis.identity import FaceDescriptor, face_chip
+from ned_core.analysis.identity import model_path as identity_model_path
+from ned_core.analysis.identity_cache import IdentityCache, TrackFaces, identity_key
 from ned_core.exceptions import IdentityModelUnavailableError, ModelMissingError
 from ned_core.io.plate_source import PlateSource, frame_list
-from ned_core.models.store import ModelStore
+from ned_core.models.store import ModelStore, sha256_of
 from ned_core.pipeline.analyze import analyze_source, whole_source
 from ned_core.pipeline.config import NedConfig
+from ned_core.pipeline.fingerprint import source_fingerprint
 
 #: Frames of each track the descriptor looks at (evenly spaced, first and last included).
 SAMPLES_PER_TRACK = 4
@@ -35,36 +38,58 @@ class ShotCharacters:
     faces: dict[int, tuple[int, int]]
 
 
-def find_characters(source: PlateSource, analysis: ShotAnalysis, descriptor: FaceDescriptor,
-                    edits: dict | None = None, samples: int = SAMPLES_PER_TRACK) -> ShotCharacters:
-    """Group the analysis's tracks into characters by identity.
+def describe_tracks(source: PlateSource, analysis: ShotAnalysis, descriptor: FaceDescriptor,
+                    samples: int = SAMPLES_PER_TRACK) -> TrackFaces:
+    """Describe every track from ``samples`` of its frames (evenly spaced, first and last included): the slow part
+    of finding characters (about 0.1 s per sample), cached by :func:`shot_characters`.
 
     Args:
-        source: the analysed source (a few frames per track are decoded again).
+        source: the analysed source (those frames are decoded again).
         analysis: its analysis.
         descriptor: the loaded face descriptor.
+    """
+    identities, chips, chip_frames = [], {}, {}
+    for t in analysis.tracks:
+        frames = t.track.frames
+        rows = np.unique(np.linspace(0, len(frames) - 1, min(samples, len(frames))).round().astype(int))
+        sampled = {int(r): face_chip(source.read_display8(int(frames[r])), t.landmarks[r]) for r in rows}
+        vectors = [descriptor.describe(chip) for chip in sampled.values()]
+        tid = int(t.track.track_id)
+        identities.append(TrackIdentity(tid, frames, np.mean(vectors, axis=0)))
+        middle = min(sampled, key=lambda r: abs(r - (len(frames) - 1) / 2))
+        chips[tid], chip_frames[tid] = sampled[middle], int(frames[middle])
+    return TrackFaces(descriptor.name, tuple(identities), chips, chip_frames)
+
+
+def group_characters(faces: TrackFaces, edits: dict | None = None) -> ShotCharacters:
+    """Group described tracks into characters by identity, then apply the artist's ``edits`` (fast).
+
+    Args:
+        faces: :func:`describe_tracks` of the analysis (or its cached copy).
         edits: an ``NedCharacterEdits.1`` document (:func:`~ned_core.analysis.characters.read_edits`), or None.
-        samples: frames described per track.
 
     Raises:
         CharacterEditError: the edits name unknown track ids or join tracks that overlap in time.
     """
-    identities, middles = [], {}
-    for t in analysis.tracks:
-        frames = t.track.frames
-        rows = np.unique(np.linspace(0, len(frames) - 1, min(samples, len(frames))).round().astype(int))
-        chips = {int(r): face_chip(source.read_display8(int(frames[r])), t.landmarks[r]) for r in rows}
-        vectors = [descriptor.describe(chip) for chip in chips.values()]
-        identities.append(TrackIdentity(int(t.track.track_id), frames, np.mean(vectors, axis=0)))
-        middle = min(chips, key=lambda r: abs(r - (len(frames) - 1) / 2))
-        middles[int(t.track.track_id)] = (chips[middle], int(frames[middle]))
-    characters = group_tracks(identities, method=descriptor.name)
+    identities = list(faces.identities)
+    characters = group_tracks(identities, method=faces.method)
     if edits is not None:
         characters = apply_edits(characters, identities, edits)
     lengths = {i.track_id: len(i.frames) for i in identities}
     longest = {c.character_id: max(c.track_ids, key=lengths.__getitem__) for c in characters.characters}
-    return ShotCharacters(characters, {c: middles[t][0] for c, t in longest.items()},
-                          {c: (t, middles[t][1]) for c, t in longest.items()})
+    return ShotCharacters(characters, {c: faces.chips[t] for c, t in longest.items()},
+                          {c: (t, faces.chip_frames[t]) for c, t in longest.items()})
+
+
+def find_characters(source: PlateSource, analysis: ShotAnalysis, descriptor: FaceDescriptor,
+                    edits: dict | None = None, samples: int = SAMPLES_PER_TRACK) -> ShotCharacters:
+    """Group the analysis's tracks into characters by identity (:func:`describe_tracks`, :func:`group_characters`;
+    nothing cached).
+
+    Raises:
+        CharacterEditError: the edits name unknown track ids or join tracks that overlap in time.
+    """
+    return group_characters(describe_tracks(source, analysis, descriptor, samples), edits)
 
 
 def character_rows(characters: CharacterSet, analysis: ShotAnalysis) -> list[dict]:
@@ -89,8 +114,13 @@ def characters_doc(shot: ShotCharacters, analysis: ShotAnalysis) -> dict:
 
 
 def shot_characters(source: PlateSource, analysis: ShotAnalysis, store: ModelStore, edits: dict | None = None,
-                    required: bool = False) -> tuple[ShotCharacters | None, str | None]:
+                    required: bool = False, cache: tuple[IdentityCache, str] | None = None,
+                    ) -> tuple[ShotCharacters | None, str | None]:
     """:func:`find_characters` with the descriptor from ``store`` and the artist's ``edits``.
+
+    Args:
+        cache: the descriptor cache and the analysis's cache key: tracks described once for this analysis are
+            not described again (grouping and ``edits`` are applied every time).
 
     Returns:
         The characters, or None and a one-line note saying why not when the descriptor is not installed
@@ -101,22 +131,32 @@ def shot_characters(source: PlateSource, analysis: ShotAnalysis, store: ModelSto
         ModelMissingError, IdentityModelUnavailableError: no descriptor, and characters are required.
     """
     try:
-        descriptor = FaceDescriptor.load(store)
+        faces, key = None, None
+        if cache is not None:
+            key = identity_key(cache[1], sha256_of(identity_model_path(store)), SAMPLES_PER_TRACK)
+            faces = cache[0].load(key)
+        if faces is None:
+            faces = describe_tracks(source, analysis, FaceDescriptor.load(store))
+            if cache is not None:
+                cache[0].save(key, faces)
     except (ModelMissingError, IdentityModelUnavailableError) as e:
         if required or edits is not None:
             raise
         return None, f"characters not grouped: {e}"
-    return find_characters(source, analysis, descriptor, edits), None
+    return group_characters(faces, edits), None
 
 
 def source_characters(source: PlateSource, config: NedConfig, models: FaceMeshModels, edits: dict | None = None,
-                      required: bool = False, analysis: ShotAnalysis | None = None,
+                      required: bool = False, analysis: ShotAnalysis | None = None, source_hash: str | None = None,
                       ) -> tuple[ShotCharacters | None, str | None, ShotAnalysis]:
     """:func:`shot_characters` of the whole movie or sequence ``source`` was opened from, so that character ids,
-    like track ids, do not depend on ``--frames`` (the whole analysis comes from the analysis cache).
+    like track ids, do not depend on ``--frames`` (the whole analysis comes from the analysis cache). With an
+    analysis cache, the tracks' descriptors are cached beside it (``analysis.identity_cache``).
 
     Args:
         analysis: ``source``'s analysis when already at hand; used when ``source`` is the whole source.
+        source_hash: the fingerprint of the whole source (``ShotFit.source_hash``), which keys the cache; computed
+            when not given.
 
     Returns:
         ``(characters or None, note, the whole source's analysis)`` (see :func:`shot_characters`).
@@ -124,6 +164,10 @@ def source_characters(source: PlateSource, config: NedConfig, models: FaceMeshMo
     whole = whole_source(source)
     with whole if whole is not None else nullcontext(source) as src:
         if whole is not None or analysis is None:
-            analysis, _, _ = analyze_source(src, config, models)
-        found, note = shot_characters(src, analysis, ModelStore(config.store), edits, required)
+            analysis, _, source_hash = analyze_source(src, config, models)
+        cache = None
+        if config.cache_dir is not None:
+            source_hash = source_hash if source_hash is not None else source_fingerprint(src)
+            cache = (IdentityCache(config.cache_dir), cache_key(source_hash, config.analysis, models))
+        found, note = shot_characters(src, analysis, ModelStore(config.store), edits, required, cache)
     return found, note, analysis

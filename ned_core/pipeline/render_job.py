@@ -186,7 +186,7 @@ def _tracks(shot, request: RenderRequest, source: PlateSource, config: NedConfig
         return list(shot.analysis.tracks)
     if request.character is not None:
         found, _, _ = source_characters(source, config, models, request.character_edits, required=True,
-                                        analysis=shot.analysis)
+                                        analysis=shot.analysis, source_hash=shot.source_hash)
         ids = found.characters.character(request.character).track_ids  # ids of the whole source's analysis
         here = [t for t in shot.analysis.tracks if t.track.track_id in ids]
         if not here:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -164,3 +165,43 @@ def test_eval_character_measures_each_of_its_tracks(cuts, analysed):
     faces = json.loads(result.stdout)["faces"]
     assert sorted(map(int, faces)) == sorted(person["tracks"])
     assert all(doc_["summary"]["fapd"] > 0.5 for doc_ in faces.values())
+
+
+def test_a_second_run_reuses_the_descriptors_and_edits_still_apply(cuts, tmp_path, monkeypatch):
+    """Describing tracks (~0.1 s a sample) is cached beside the analysis: a second analyze, an edited grouping
+    and a --character render describe nothing; a changed source describes again."""
+    from ned_core.analysis.identity import FaceDescriptor
+
+    described = []
+    real = FaceDescriptor.describe
+    monkeypatch.setattr(FaceDescriptor, "describe", lambda self, chip: described.append(1) or real(self, chip))
+    cache = tmp_path / "cache"
+
+    def run(*args: str, source: str = cuts):
+        described.clear()
+        result = CliRunner().invoke(cli, ["analyze", source, "--cache-dir", str(cache), "--quiet", "--json", *args])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["characters"], len(described)
+
+    first, count = run()
+    assert count > 0 and list(cache.glob("*.identities.npz"))
+    again, count = run()
+    assert count == 0 and again == first
+    last = max(t for c in first["characters"] for t in c["tracks"])
+    edits = tmp_path / "edits.json"
+    edits.write_text(json.dumps({"schema": "NedCharacterEdits.1", "split": [last]}))
+    edited, count = run("--characters", str(edits))
+    assert count == 0 and [last] in [c["tracks"] for c in edited["characters"]] and edited["edits"]["split"] == [last]
+    assert len(edited["characters"]) == len(first["characters"]) + 1  # the split really changed the grouping
+    described.clear()
+    rendered = CliRunner().invoke(cli, ["render", cuts, "--character", "0", "--frames", "1001-1002", "--emotion",
+                                        "happy", "--quiet", "--cache-dir", str(cache), "--out", str(tmp_path / "p")])
+    assert rendered.exit_code == 0, rendered.output
+    assert len(described) == 0
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    for path in sorted(Path(cuts).parent.glob("cuts.*.png")):
+        image = cv2.imread(str(path))
+        cv2.imwrite(str(changed / path.name), image if "1003" not in path.name else 255 - image)
+    _, count = run(source=str(changed / "cuts.####.png"))
+    assert count > 0  # another source (one frame differs): described again
