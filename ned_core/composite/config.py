@@ -21,6 +21,8 @@ class CompositeConfig:
         margin: data window = face box grown by this fraction of its width/height on each side
             (the plate's data window; see ``ned_core.io.exr.face_data_window``).
         min_alpha: mask values below this are set to 0 (the plate is exactly transparent there).
+        bridge_fade: observed frames on each side of a bridged gap (landmarks interpolated while the face was
+            hidden) over which the plate eases out to transparent and back (``composite.bridge``); 0 = cut.
     """
 
     erode: float = 0.08
@@ -28,6 +30,7 @@ class CompositeConfig:
     levels: int = 5
     margin: float = 0.15
     min_alpha: float = 1e-3
+    bridge_fade: int = 2
 
     @property
     def reach(self) -> float:
@@ -42,5 +45,8 @@ class CompositeConfig:
                 raise CompositeConfigError(f"CompositeConfig.{name} must be finite and >= 0, got {value!r}")
         if not isinstance(self.levels, int) or not 1 <= self.levels <= 8:
             raise CompositeConfigError(f"CompositeConfig.levels must be an int in 1..8, got {self.levels!r}")
+        if isinstance(self.bridge_fade, bool) or not isinstance(self.bridge_fade, int) or not 0 <= self.bridge_fade <= 24:
+            raise CompositeConfigError(f"CompositeConfig.bridge_fade must be an int in 0..24 frames, got "
+                                       f"{self.bridge_fade!r}")
         if self.min_alpha >= 0.5:
             raise CompositeConfigError(f"CompositeConfig.min_alpha must be < 0.5, got {self.min_alpha!r}")

@@ -6,6 +6,7 @@ import numpy as np
 
 from ned_core.analysis import TrackAnalysis
 from ned_core.composite import composite_face, merge_over
+from ned_core.composite.bridge import bridge_opacity, faded
 from ned_core.io.exr import FacePlate
 from ned_core.io.plate_source import Frame, PlateSource, clip_window
 from ned_core.io.stmap import warp_stmap
@@ -58,6 +59,9 @@ class FrameRenderer:
         key = mouth_index_key(config, info.path, info.colourspace, track.track.frames, track.landmarks)
         self.renderer.prepare(shot, cached_mouth_index(config, key, lambda: build_mouth_index(shot, config.render)))
         self.synthesised_mouth_frames: list[int] = []
+        opacity = bridge_opacity(track.track.frames, track.track.interpolated, config.composite.bridge_fade)
+        #: frame -> the plate's opacity, for frames near or across a bridged gap (others are opaque)
+        self.opacity = {int(f): float(w) for f, w in zip(track.track.frames, opacity) if w < 1.0}
 
     def window(self, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
         """The part of the frame a render reads and writes: the face (source and target) grown by
@@ -83,9 +87,11 @@ class FrameRenderer:
         return rendered
 
     def plate(self, frame: Frame, rendered: RenderedFace, src: np.ndarray, dst: np.ndarray) -> FacePlate:
-        """The composited face plate of a :meth:`warp` result; depends on nothing but its arguments, so it may
-        run on another thread (the plate writer's) while the next frame is warped."""
-        plate = composite_face(frame.rgb, rendered, *_local(frame.origin, src, dst), self.config.composite)
+        """The composited face plate of a :meth:`warp` result, faded near bridged frames (:attr:`opacity`); depends
+        on nothing but its arguments, so it may run on another thread (the plate writer's) while the next frame is
+        warped."""
+        plate = faded(composite_face(frame.rgb, rendered, *_local(frame.origin, src, dst), self.config.composite),
+                      self.opacity.get(frame.number, 1.0))
         x0, y0, x1, y1 = plate.data_window
         ox, oy = frame.origin
         window = (x0 + ox, y0 + oy, x1 + ox, y1 + oy)

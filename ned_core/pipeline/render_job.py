@@ -110,8 +110,10 @@ class _Emitter:
     """Writes a frame's plate (+ composite) atomically (any thread), then reports it (in frame order)."""
 
     def __init__(self, request: RenderRequest, info: PlateInfo, config: NedConfig, params: dict[str, str],
-                 on_frame: Callable[[FrameResult], None] | None, timer: StageTimer, outputs: OptionalOutputs):
+                 on_frame: Callable[[FrameResult], None] | None, timer: StageTimer, outputs: OptionalOutputs,
+                 frame_params: dict[int, dict[str, float]] | None = None):
         self.request, self.info, self.config, self.params = request, info, config, params
+        self.frame_params = frame_params or {}  # frame -> params of that frame only (``bridge_opacity/<track>``)
         self.outputs = outputs
         self.fps = info.fps or DEFAULT_FPS
         self.on_frame, self.timer = on_frame, timer
@@ -121,7 +123,8 @@ class _Emitter:
 
     def _meta(self, frame: int, has_face: bool, comments: str) -> PlateMetadata:
         return PlateMetadata(fps=self.fps, timecode=_timecode(self.info, frame, self.fps), comments=comments,
-                             params={**self.params, "source_frame": frame, "has_face": int(has_face)})
+                             params={**self.params, **self.frame_params.get(frame, {}), "source_frame": frame,
+                                     "has_face": int(has_face)})
 
     def write(self, frame: Frame | None, plate: FacePlate, has_face: bool, read_back: bool) -> _Written:
         """Write one frame's plate (and its composite); touches no shared state (runs on the writer thread).
@@ -271,7 +274,8 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                      for s, a, b in shot.analysis.faceless_shots()]
         timer = StageTimer("render", len(info.frames), progress, already=len(skip_frames & set(info.frames)))
         outputs = OptionalOutputs()
-        emitter = _Emitter(request, info, config, params, on_frame, timer, outputs)
+        params["bridge_fade"] = config.composite.bridge_fade
+        emitter = _Emitter(request, info, config, params, on_frame, timer, outputs, _bridged_params(faces))
         preview = (GuardedPreview(lambda: _open_preview(request, source), outputs, config.c2pa)
                    if request.preview else None)
         t_render = time.perf_counter()
@@ -358,6 +362,16 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                          track=ids[0] if len(ids) == 1 and not layered else None, preview=preview_path,
                          composite=tuple(emitter.composites), warnings=tuple(warnings), timings=timings,
                          tracks=ids, failed_outputs=tuple(outputs.failed))
+
+
+def _bridged_params(faces: list[_Face]) -> dict[int, dict[str, float]]:
+    """Per frame, ``bridge_opacity/<track id>``: the opacity each face's plate got near a bridged gap (only frames
+    where it is below 1; see ``composite.bridge``)."""
+    out: dict[int, dict[str, float]] = {}
+    for face in faces:
+        for number, opacity in face.renderer.opacity.items():
+            out.setdefault(number, {})[f"bridge_opacity/{face.track_id}"] = round(opacity, 4)
+    return out
 
 
 def _open_preview(request: RenderRequest, source: PlateSource) -> PreviewWriter:
