@@ -43,6 +43,15 @@ ANALYSIS_VERSION = 3  # bump when the analysis code changes its results
 _NOT_RESULT_FIELDS = ("num_threads",)
 
 
+def save_npz(path: Path, arrays: dict[str, np.ndarray]) -> Path:
+    """Write ``arrays`` as an uncompressed ``.npz`` atomically (a reader never sees a partial entry); returns it."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buffer.getvalue())
+    return path
+
+
 def cache_key(source_hash: str, config: AnalysisConfig, models: FaceMeshModels) -> str:
     """SHA-256 over the source hash, the result-affecting config fields, model checksums and version."""
     params = {k: v for k, v in dataclasses.asdict(config).items() if k not in _NOT_RESULT_FIELDS}
@@ -88,12 +97,7 @@ class AnalysisCache:
                 f"t{i}.crop_from_image": t.alignment.crop_from_image,
                 f"t{i}.image_from_crop": t.alignment.image_from_crop,
             })
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
-        final = self.path(key)
-        with atomic_path(final) as tmp:
-            tmp.write_bytes(buffer.getvalue())
-        return final
+        return save_npz(self.path(key), arrays)
 
     def load(self, key: str) -> ShotAnalysis:
         """Read one entry back.

@@ -20,7 +20,6 @@ described again.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 from dataclasses import dataclass
@@ -28,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ned_core.analysis.cache import save_npz
 from ned_core.analysis.characters import TrackIdentity
-from ned_core.io.atomic import atomic_path
 
 SCHEMA = "TrackIdentities.1"
 IDENTITY_VERSION = 1  # bump when describing (chips, sampling, descriptor use) changes its results
@@ -81,12 +80,7 @@ class IdentityCache:
             arrays[f"t{i}.descriptor"] = (np.zeros(128, np.float32) if t.descriptor is None
                                           else np.asarray(t.descriptor, np.float32))
             arrays[f"t{i}.chip"] = faces.chips[t.track_id]
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
-        final = self.path(key)
-        with atomic_path(final) as tmp:
-            tmp.write_bytes(buffer.getvalue())
-        return final
+        return save_npz(self.path(key), arrays)
 
     def load(self, key: str) -> TrackFaces | None:
         """The entry, or None when there is none or it cannot be read (then it is described again)."""
