@@ -114,7 +114,8 @@ def run(resolve: Any, choices: Choices, report: Callable[[str], None] = print) -
 
 
 def analyse_faces(resolve: Any, node: NodeSettings) -> Dict[str, Any]:
-    """The ``analyze_shot_reply`` of the shot under the playhead (its tracks and, from a 1.2 node, characters).
+    """The ``analyze_shot_reply`` of the shot under the playhead (its tracks and, from a 1.2 node, characters; from a
+    1.4 node each character carries its face as ``thumbnail["jpeg"]``).
 
     Raises:
         NedResolveError: no shot under the playhead; ProtocolError: the node refused or did not answer.
