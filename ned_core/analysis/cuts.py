@@ -10,10 +10,13 @@ each, no second decode) and decides the shots at the end:
 - **fades through black**: ``scenedetect.detectors.ThresholdDetector`` finds the dark runs; the new
   shot starts at the first frame brighter than the run's darkest level, if the picture ramps down into
   the run or up out of it (a lone black frame inside a shot has no ramp);
-- **dissolves**: own test on the thumbnails: across a window of ``2 * DISSOLVE_LAG + 1`` frames every
-  frame is a linear mix of the window's ends, the mix weight rises gradually, and the ends differ in
-  picture, not only in brightness (that is a fade or a grade). The new shot starts where the weight
-  passes 0.5.
+- **dissolves**: own test on the thumbnails, over windows of several lengths: the middle frame of the
+  window is explained by a mix ``w * first + (1 - w) * last`` of its end frames (part way, small
+  residual), and it has lost contrast as two unlike pictures mixed do (against the ends' contrast
+  weighted by ``w``; a pan, a zoom or a grade keep it) while keeping the contrast of that mix (a blur
+  has less). Windows in reach of a found cut or fade are dropped (the change is theirs). The windows
+  of one dissolve are joined; a ramp fitted to the mix weight over their span (two bends: the
+  dissolve's ends) says where the new shot starts: where the ramp passes 0.5.
 
 Flat frames (black, white, one colour) never start a shot.
 """
@@ -28,12 +31,15 @@ from scenedetect import FrameTimecode
 from scenedetect.detectors import AdaptiveDetector, ThresholdDetector
 
 THUMB_WIDTH = 96
-DISSOLVE_WIDTH = 8  # the mix test runs on tiny thumbnails: motion inside the two shots matters little there
-DISSOLVE_LAG = 6  # half window (frames) of the dissolve test; dissolves of up to ~2x this are found
-DISSOLVE_RESIDUAL = 0.45  # largest off-line residual (fraction of the ends' difference) of a mix
-DISSOLVE_DIP = 0.85  # contrast at the half-way frame, at most this fraction of the ends' (variance dip)
-DISSOLVE_MIN_CHANGE = 18.0  # RMS level difference of the window's ends for a dissolve (8-bit)
-DISSOLVE_MAX_STEP = 0.45  # largest mix-weight step between two frames (a hard cut steps by ~1)
+DISSOLVE_WIDTH = 16  # the mix test runs on tiny thumbnails: motion inside the two shots matters little there
+CONTRAST_WIDTH = 32  # contrast (pixel standard deviation) is read on these thumbnails
+DISSOLVE_LAGS = (2, 3, 4, 5, 6, 8, 10, 12)  # half windows (frames) tried; dissolves of 4..24 frames are found
+DISSOLVE_LAG = 6  # frames each side of a dissolve's middle that the tracker treats as the transition
+DISSOLVE_WEIGHTS = (0.2, 0.8)  # the middle frame's share of the first picture lies in here
+DISSOLVE_RESIDUAL = 0.35  # largest off-mix residual of the middle frame (fraction of the ends' difference)
+DISSOLVE_DIP = 0.85  # middle contrast, at most this fraction of the ends' contrast weighted by the mix
+DISSOLVE_MIX_CONTRAST = 1.15  # middle contrast, at most this multiple of the contrast of the ends' mix
+DISSOLVE_MIN_CHANGE = 12.0  # RMS level difference of the window's ends for a dissolve (8-bit)
 SAME_PICTURE = 0.45  # across a candidate, frames this close (fraction of the cut's own change) = same shot
 AROUND = 4  # frames looked at on each side of a candidate
 DARK_LEVEL = 12  # mean 8-bit level under which a frame is faded out (ThresholdDetector)
@@ -80,12 +86,12 @@ class ShotDetector:
         """Every shot start after the first shot, in order (at most one per 3 frames, cuts preferred)."""
         if not self._thumbs:
             return []
-        small = np.stack([cv2.resize(t, (DISSOLVE_WIDTH, max(1, t.shape[0] * DISSOLVE_WIDTH // t.shape[1])),
-                                     interpolation=cv2.INTER_AREA) for t in self._thumbs]).astype(np.float32)
+        small = _shrunk(self._thumbs, DISSOLVE_WIDTH)
         found = [Boundary(self._shot_start(c), "cut") for c in self._cuts if not self._same_picture(small, c)]
         found += [b for b in (self._fade_start(f, small) for f in self._fades) if b is not None]
-        spread = np.array([float(t.std()) for t in self._thumbs])
-        found += [Boundary(self._shot_start(d), "dissolve") for d in _dissolves(small, spread, self._flat)]
+        dissolves = _dissolves(small.reshape(len(small), -1), _shrunk(self._thumbs, CONTRAST_WIDTH).reshape(
+            len(small), -1), self._flat, [b.index for b in found])
+        found += [Boundary(self._shot_start(d), "dissolve") for d in dissolves]
         kept: list[Boundary] = []
         for b in sorted(found, key=lambda b: (b.index, ("cut", "fade", "dissolve").index(b.kind))):
             if 0 < b.index < len(self._thumbs) and (not kept or b.index - kept[-1].index > 2):
@@ -148,53 +154,83 @@ class ShotDetector:
         return Boundary(start, "fade")
 
 
+def _shrunk(thumbs: list[np.ndarray], width: int) -> np.ndarray:
+    """``(N, h, width, 3) float32`` the thumbnails shrunk to ``width`` pixels across."""
+    return np.stack([cv2.resize(t, (width, max(1, t.shape[0] * width // t.shape[1])), interpolation=cv2.INTER_AREA)
+                     for t in thumbs]).astype(np.float32)
+
+
 def _distance(a: np.ndarray, b: np.ndarray) -> float:
     """RMS difference of two thumbnails (8-bit levels)."""
     return float(np.sqrt(np.mean((a - b) ** 2)))
 
 
-def _dissolves(small: np.ndarray, spread: np.ndarray, flat: list[bool]) -> list[int]:
-    """Rows where a dissolve's mix weight passes 0.5 (see the module docstring); ``spread``: ``(N,)`` pixel
-    standard deviation of each frame's thumbnail."""
-    n, lag = len(small), DISSOLVE_LAG
-    vectors = small.reshape(n, -1)
-    means = vectors.mean(axis=1)
-    found: list[int] = []
-    for centre in range(lag, n - lag):
-        a, b = vectors[centre - lag], vectors[centre + lag]
-        if any(flat[centre - lag: centre + lag + 1]) or min(means[centre - lag], means[centre + lag]) < DARK_LEVEL:
-            continue
-        d = b - a
-        norm2 = float(d @ d)
-        if np.sqrt(norm2 / d.size) < DISSOLVE_MIN_CHANGE:
-            continue
-        # a fade or a grade change moves brightness only: the ends agree once normalised
-        if _distance(a / means[centre - lag], b / means[centre + lag]) * 100.0 < DISSOLVE_MIN_CHANGE:
-            continue
-        window = vectors[centre - lag: centre + lag + 1] - a
-        weight = window @ d / norm2
-        residual = np.sqrt(((window - weight[:, None] * d[None]) ** 2).mean(axis=1) / (norm2 / d.size))
-        steps = np.diff(weight)
-        if residual.max() < DISSOLVE_RESIDUAL and steps.max() < DISSOLVE_MAX_STEP and steps.min() > -0.1:
-            middle = centre - lag + int(np.argmax(weight >= 0.5))
-            # two unlike pictures mixed half and half lose contrast (a zoom or a pan keeps it); the contrast of
-            # each side is read up to 2 lags away, outside a dissolve longer than the window
-            before = spread[max(centre - 2 * lag, 0): centre - lag + 1].max()
-            after = spread[centre + lag: centre + 2 * lag + 1].max()
-            if spread[middle] < DISSOLVE_DIP * min(before, after):
-                found.append(centre)
-    # one dissolve is seen from several windows: the union of a run of them spans it, and the mix weight
-    # along that span says where it passes half way
+def _dissolves(small: np.ndarray, fine: np.ndarray, flat: list[bool], hard: list[int]) -> list[int]:
+    """Rows where a dissolve's mix weight passes 0.5 (see the module docstring).
+
+    Args:
+        small: ``(N, P) float32`` tiny thumbnails (mix weight and residual). fine: ``(N, Q) float32`` larger
+            thumbnails (contrast). flat: per frame, no content. hard: shot starts found as cuts or fades.
+    """
+    n = len(small)
+    means = small.mean(axis=1)
+    spread = fine.std(axis=1)
+    seen: list[tuple[int, int]] = []  # (centre, lag) of every window that reads as a mix
+    for lag in DISSOLVE_LAGS:
+        for centre in range(lag, n - lag):
+            first, last = centre - lag, centre + lag
+            if any(flat[first: last + 1]) or min(means[first], means[last]) < DARK_LEVEL:
+                continue
+            if any(abs(centre - h) <= lag + 2 for h in hard):  # a cut or fade in reach explains the change
+                continue
+            if _mixes(small, fine, spread, first, centre, last):
+                seen.append((centre, lag))
     out: list[int] = []
-    groups: list[list[int]] = []
-    for centre in found:
-        if groups and centre - groups[-1][-1] <= lag:
-            groups[-1].append(centre)
-        else:
-            groups.append([centre])
-    for group in groups:
-        first, last = group[0] - lag, group[-1] + lag
-        d = vectors[last] - vectors[first]
-        weight = (vectors[first: last + 1] - vectors[first]) @ d / float(d @ d)
-        out.append(first + int(np.argmax(weight >= 0.5)))
+    group: list[tuple[int, int]] = []
+    for window in sorted(seen) + [(n + 4 * max(DISSOLVE_LAGS), 0)]:
+        if group and window[0] - group[-1][0] > 3:
+            out.append(_ramp_middle(small, min(c - g for c, g in group), max(c + g for c, g in group)))
+            group = []
+        group.append(window)
     return out
+
+
+def _mixes(small: np.ndarray, fine: np.ndarray, spread: np.ndarray, first: int, centre: int, last: int) -> bool:
+    """Whether frame ``centre`` is a part-way mix of two unlike pictures, frames ``first`` and ``last``."""
+    a, b = small[first], small[last]
+    d = a - b
+    norm2 = float(d @ d)
+    if norm2 / d.size < DISSOLVE_MIN_CHANGE ** 2:
+        return False
+    weight = float((small[centre] - b) @ d) / norm2  # share of the first picture
+    if not DISSOLVE_WEIGHTS[0] <= weight <= DISSOLVE_WEIGHTS[1]:
+        return False
+    if float(((small[centre] - b - weight * d) ** 2).sum()) > DISSOLVE_RESIDUAL ** 2 * norm2:
+        return False
+    # two unlike pictures mixed lose contrast against the ends' (a pan, a zoom, a grade keep it), and the
+    # middle has the contrast of that mix of the ends (a blur or a focus pull has less)
+    if spread[centre] > DISSOLVE_DIP * (weight * spread[first] + (1 - weight) * spread[last]):
+        return False
+    mix = fine[last] + weight * (fine[first] - fine[last])
+    return bool(spread[centre] <= DISSOLVE_MIX_CONTRAST * float(mix.std()))
+
+
+def _ramp_middle(small: np.ndarray, first: int, last: int) -> int:
+    """The row where a ramp fitted to the mix weight over rows ``first..last`` passes 0.5.
+
+    The weight of each row between the two end pictures is fitted by 0 up to a bend, a straight rise and 1
+    after a second bend (least squares over every pair of bends); the bends are the dissolve's ends.
+    """
+    d = small[last] - small[first]
+    weight = (small[first: last + 1] - small[first]) @ d / float(d @ d)
+    t = np.arange(len(weight), dtype=np.float64)
+    best = (np.inf, 0, len(weight) - 1)
+    for s in range(len(weight) - 1):
+        ends = np.arange(s + 1, len(weight))
+        ramps = np.clip((t[None] - s) / (ends[:, None] - s), 0.0, 1.0)
+        errors = ((ramps - weight[None]) ** 2).sum(axis=1)
+        k = int(np.argmin(errors))
+        if errors[k] < best[0]:
+            best = (float(errors[k]), s, int(ends[k]))
+    _, s, e = best
+    return first + s + int(np.ceil((e - s) / 2.0))
