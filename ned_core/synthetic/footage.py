@@ -390,3 +390,36 @@ def held_out_clips() -> tuple[ClipSpec, ...]:
             ShotSpec(a, 30, "pan", "cool_night", seed=106, black_frame=True, transition="dissolve"),
         )),
     )
+
+
+#: Variants per split of :func:`variant_clips`: the first are developed on, the rest held out.
+VARIANTS_DEV, VARIANTS_HELD_OUT = 12, 6
+
+
+def variant_clips(held_out: bool = False) -> tuple[ClipSpec, ...]:
+    """Random but fixed variants of the test footage: 3 or 4 shots each, both actors in either order, every
+    camera (zoom, edge crops, face filling the frame, crossing heads), grade (dark, warm, night, bleach),
+    transition (dissolves of 4..14 frames, fades of 4..8) and event, cut positions varying with shot length.
+
+    Args:
+        held_out: the :data:`VARIANTS_HELD_OUT` variants kept aside for measuring (other seeds) instead of the
+            :data:`VARIANTS_DEV` developed on.
+    """
+    out = []
+    first, count = (1000, VARIANTS_HELD_OUT) if held_out else (0, VARIANTS_DEV)
+    for v in range(first, first + count):
+        rng = np.random.default_rng([v, 29])
+        actor = int(rng.integers(2))
+        shots = []
+        for k in range(int(rng.integers(3, 5))):
+            transition = str(rng.choice(TRANSITIONS, p=(0.5, 0.3, 0.2))) if k else "cut"
+            length = int(rng.integers(4, 15)) if transition == "dissolve" else int(rng.integers(4, 9))
+            if rng.uniform() < 0.7:  # a new shot mostly shows the other actor
+                actor = 1 - actor
+            shots.append(ShotSpec(
+                SAMPLE_PHOTOS[actor], int(rng.integers(max(24, 2 * length + 6), 46)), str(rng.choice(CAMERAS)),
+                str(rng.choice(tuple(GRADES))), seed=10 * v + k, hand=bool(rng.uniform() < 0.25),
+                black_frame=bool(rng.uniform() < 0.2), flash_frame=bool(rng.uniform() < 0.2),
+                blur=bool(rng.uniform() < 0.2), transition=transition, transition_frames=length))
+        out.append(ClipSpec(f"{'held' if held_out else 'var'}{v % 1000:02d}", tuple(shots)))
+    return tuple(out)

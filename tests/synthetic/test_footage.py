@@ -7,8 +7,10 @@ import pytest
 
 from ned_core.exceptions import SyntheticActorError
 from ned_core.synthetic.footage import (
-    ClipSpec, ShotSpec, build_footage, dev_clips, held_out_clips, photo_faces,
+    CAMERAS, GRADES, TRANSITIONS, VARIANTS_DEV, VARIANTS_HELD_OUT, ClipSpec, ShotSpec, build_footage, dev_clips,
+    held_out_clips, photo_faces, variant_clips,
 )
+from ned_core.synthetic.photos import SAMPLE_PHOTOS
 
 
 @pytest.fixture(scope="session")
@@ -82,3 +84,18 @@ def test_bad_spec_names_the_field():
         ShotSpec("astronaut", 30, camera="dolly")
     with pytest.raises(SyntheticActorError, match="frames"):
         ClipSpec("x", (ShotSpec("astronaut", 10, transition_frames=8),))
+
+
+def test_variant_clips_cover_every_camera_grade_and_transition_and_keep_some_held_out(face_boxes):
+    dev, held = variant_clips(), variant_clips(held_out=True)
+    assert (len(dev), len(held)) == (VARIANTS_DEV, VARIANTS_HELD_OUT)
+    assert not {c.name for c in dev} & {c.name for c in held}
+    assert {s for c in dev for s in c.shots}.isdisjoint({s for c in held for s in c.shots})
+    shots = [s for c in dev + held for s in c.shots]
+    assert {s.camera for s in shots} == set(CAMERAS) and {s.grade for s in shots} == set(GRADES)
+    assert {s.transition for s in shots[1:]} == set(TRANSITIONS) and {s.actor for s in shots} == set(SAMPLE_PHOTOS)
+    lengths = {s.transition_frames for s in shots if s.transition == "dissolve"}
+    assert min(lengths) <= 5 and max(lengths) >= 10  # short and long dissolves
+    assert variant_clips() == dev  # fixed, not drawn anew
+    footage = build_footage(held[0], face_boxes)
+    assert len(footage.cuts) == len(held[0].shots) - 1
