@@ -17,6 +17,7 @@ from ned_core.analysis.types import FaceObservation, FaceRegion
 
 MAX_REFINE_PASSES = 3
 REFINE_ROLL_TOLERANCE = math.radians(4.0)
+SAME_FACE_SCALE = 2.0  # two boxes of one face (detector, mesh, last frame) differ in size by less than this
 
 
 def observe(image: np.ndarray, region: FaceRegion, models: FaceMeshModels, config: AnalysisConfig,
@@ -84,9 +85,17 @@ def detect_new_faces(image: np.ndarray, known: Sequence[FaceObservation], config
 
 
 def centred_in_any(box: np.ndarray, faces: Sequence[FaceObservation]) -> bool:
-    """Whether the centre of ``box`` (x0, y0, x1, y1) lies inside the box of any of ``faces`` (same face)."""
+    """Whether ``box`` (x0, y0, x1, y1) is one of ``faces`` again: its centre lies inside that face's box and the
+    two are of a size (within ``SAME_FACE_SCALE``). A much smaller face centred in a big one is another face: the
+    incoming actor of a dissolve over the outgoing one's close-up, a face in a picture or a mirror behind."""
     centre = (box[:2] + box[2:]) / 2
-    return any(bool(np.all(centre >= f.box[:2]) and np.all(centre <= f.box[2:])) for f in faces)
+    size = _side(box)
+    return any(bool(np.all(centre >= f.box[:2]) and np.all(centre <= f.box[2:]))
+               and max(size, _side(f.box)) <= SAME_FACE_SCALE * min(size, _side(f.box)) for f in faces)
+
+
+def _side(box: np.ndarray) -> float:
+    return max(float(box[2] - box[0]), float(box[3] - box[1]), 1e-6)
 
 
 def follow_faces(image: np.ndarray, previous: Sequence[FaceObservation], config: AnalysisConfig,

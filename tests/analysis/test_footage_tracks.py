@@ -6,6 +6,7 @@ analysis was tuned on and on held-out clips (other seeds, grades and orders) kep
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from ned_core.analysis import analyze_shot
@@ -51,3 +52,19 @@ def test_held_out_clips(clip, face_boxes, config, models):
     footage, analysis = analysed(clip, face_boxes, config, models)
     for s in score_tracks(footage, analysis):
         assert s.coverage >= 0.9 and s.duplicates == 0, s
+
+
+def test_face_dissolving_in_over_a_close_up_is_tracked_from_its_shot_start(face_boxes, config, models):
+    """The incoming, smaller face lies centred in the outgoing close-up's box: it used to count as that face
+    again (detections and backward following dropped) until the mesh lost the close-up, 2 frames late."""
+    from ned_core.synthetic.footage import ClipSpec, ShotSpec
+
+    clip = ClipSpec("close_up_dissolve", (ShotSpec("astronaut", 30, "fill", "warm", seed=71),
+                                          ShotSpec("grace_hopper", 32, "zoom", "dark", seed=72, transition="dissolve",
+                                                   transition_frames=10)))
+    footage, analysis = analysed(clip, face_boxes, config, models)
+    start = int(footage.cuts[0])
+    assert int(np.flatnonzero(np.diff(analysis.shots))[0]) + 1 == start
+    incoming = [s for s in score_tracks(footage, analysis) if s.shot == 1][0]
+    assert incoming.coverage == 1.0 and incoming.duplicates == 0, incoming
+    assert int(analysis.track(incoming.best_track).track.frames[0]) == start
