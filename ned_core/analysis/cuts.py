@@ -34,7 +34,6 @@ THUMB_WIDTH = 96
 DISSOLVE_WIDTH = 16  # the mix test runs on tiny thumbnails: motion inside the two shots matters little there
 CONTRAST_WIDTH = 32  # contrast (pixel standard deviation) is read on these thumbnails
 DISSOLVE_LAGS = (2, 3, 4, 5, 6, 8, 10, 12)  # half windows (frames) tried; dissolves of 4..24 frames are found
-DISSOLVE_LAG = 6  # frames each side of a dissolve's middle that the tracker treats as the transition
 DISSOLVE_WEIGHTS = (0.2, 0.8)  # the middle frame's share of the first picture lies in here
 DISSOLVE_RESIDUAL = 0.4  # largest off-mix residual of the middle frame (fraction of the ends' difference)
 DISSOLVE_DIP = 0.85  # middle contrast, at most this fraction of the ends' contrast weighted by the mix
@@ -49,10 +48,12 @@ FPS = 24.0  # PySceneDetect's timecodes need a rate; boundaries are frame indice
 
 @dataclass(frozen=True)
 class Boundary:
-    """Where a new shot starts: ``index`` (0-based row of the first frame) and ``kind`` (cut | fade | dissolve)."""
+    """Where a new shot starts: ``index`` (0-based row of the first frame) and ``kind`` (cut | fade | dissolve);
+    ``span``: for a dissolve, the first and last row of the mix (the fitted ramp's bends, inclusive), else None."""
 
     index: int
     kind: str
+    span: tuple[int, int] | None = None
 
 
 class ShotDetector:
@@ -91,7 +92,7 @@ class ShotDetector:
         found += [b for b in (self._fade_start(f, small) for f in self._fades) if b is not None]
         dissolves = _dissolves(small.reshape(len(small), -1), _shrunk(self._thumbs, CONTRAST_WIDTH).reshape(
             len(small), -1), self._flat, [b.index for b in found])
-        found += [Boundary(self._shot_start(d), "dissolve") for d in dissolves]
+        found += [Boundary(self._shot_start(d), "dissolve", span) for d, span in dissolves]
         kept: list[Boundary] = []
         for b in sorted(found, key=lambda b: (b.index, ("cut", "fade", "dissolve").index(b.kind))):
             if 0 < b.index < len(self._thumbs) and (not kept or b.index - kept[-1].index > 2):
@@ -165,8 +166,9 @@ def _distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(np.mean((a - b) ** 2)))
 
 
-def _dissolves(small: np.ndarray, fine: np.ndarray, flat: list[bool], hard: list[int]) -> list[int]:
-    """Rows where a dissolve's mix weight passes 0.5 (see the module docstring).
+def _dissolves(small: np.ndarray, fine: np.ndarray, flat: list[bool], hard: list[int]) -> list[tuple[int, tuple[int, int]]]:
+    """Rows where a dissolve's mix weight passes 0.5, each with the dissolve's first and last row (see the module
+    docstring).
 
     Args:
         small: ``(N, P) float32`` tiny thumbnails (mix weight and residual). fine: ``(N, Q) float32`` larger
@@ -185,7 +187,7 @@ def _dissolves(small: np.ndarray, fine: np.ndarray, flat: list[bool], hard: list
                 continue
             if _mixes(small, fine, spread, first, centre, last):
                 seen.append((centre, lag))
-    out: list[int] = []
+    out: list[tuple[int, tuple[int, int]]] = []
     group: list[tuple[int, int]] = []
     for window in sorted(seen) + [(n + 4 * max(DISSOLVE_LAGS), 0)]:
         if group and window[0] - group[-1][0] > 3:
@@ -215,8 +217,8 @@ def _mixes(small: np.ndarray, fine: np.ndarray, spread: np.ndarray, first: int, 
     return bool(spread[centre] <= DISSOLVE_MIX_CONTRAST * float(mix.std()))
 
 
-def _ramp_middle(small: np.ndarray, first: int, last: int) -> int:
-    """The row where a ramp fitted to the mix weight over rows ``first..last`` passes 0.5.
+def _ramp_middle(small: np.ndarray, first: int, last: int) -> tuple[int, tuple[int, int]]:
+    """The row where a ramp fitted to the mix weight over rows ``first..last`` passes 0.5, and its two bends.
 
     The weight of each row between the two end pictures is fitted by 0 up to a bend, a straight rise and 1
     after a second bend (least squares over every pair of bends); the bends are the dissolve's ends.
@@ -233,4 +235,4 @@ def _ramp_middle(small: np.ndarray, first: int, last: int) -> int:
         if errors[k] < best[0]:
             best = (float(errors[k]), s, int(ends[k]))
     _, s, e = best
-    return first + s + int(np.ceil((e - s) / 2.0))
+    return first + s + int(np.ceil((e - s) / 2.0)), (first + s, first + e)

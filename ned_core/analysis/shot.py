@@ -168,8 +168,11 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
         out.append(described)
         if progress is not None:
             progress(len(out), int(frame))
-    starts = {b.index: b.kind for b in shots.boundaries()}
-    out = [replace(f, shot=int(s), shot_start=starts.get(row, "")) for row, (f, s) in enumerate(zip(out, shots.shot_index()))]
+    boundaries = shots.boundaries()
+    starts = {b.index: b.kind for b in boundaries}
+    mixed = {row for b in boundaries if b.span for row in range(b.span[0], b.span[1] + 1)}
+    out = [replace(f, shot=int(s), shot_start=starts.get(row, ""), in_dissolve=row in mixed)
+           for row, (f, s) in enumerate(zip(out, shots.shot_index()))]
     return out, (int(size[0]), int(size[1])) if size else (0, 0)
 
 

@@ -9,7 +9,6 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ned_core.analysis.config import AnalysisConfig
-from ned_core.analysis.cuts import DISSOLVE_LAG
 from ned_core.analysis.signature import face_shape, signature_distance
 from ned_core.analysis.ssd import iou
 from ned_core.analysis.tracklets import bridge_gaps, drop_overlaps, join_tracklets
@@ -138,11 +137,11 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
 
 
 def _dissolve_frames(per_frame: Sequence[FrameFaces]) -> set[int]:
-    """Frame numbers within ``cuts.DISSOLVE_LAG`` rows of a shot that starts with a dissolve."""
+    """Frame numbers of the frames inside a dissolve (``FrameFaces.in_dissolve``) and the frame either side."""
     out: set[int] = set()
     for row, f in enumerate(per_frame):
-        if f.shot_start == "dissolve":
-            out.update(g.frame for g in per_frame[max(row - DISSOLVE_LAG, 0): row + DISSOLVE_LAG + 1])
+        if f.in_dissolve:
+            out.update(g.frame for g in per_frame[max(row - 1, 0): row + 2])
     return out
 
 

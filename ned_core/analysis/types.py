@@ -77,6 +77,7 @@ class FrameFaces:
         shot: shot index of the frame (0-based; set by ``shot.analyze_frames`` once the cuts are known).
         shot_start: how a shot starts at this frame ("cut", "fade", "dissolve"; see ``cuts.Boundary``), or
             "" when the frame does not start a shot (the first frame included).
+        in_dissolve: the frame is a mix of two shots (inside a found dissolve, ``cuts.Boundary.span``).
     """
 
     frame: int
@@ -86,6 +87,7 @@ class FrameFaces:
     appearance: np.ndarray
     shot: int = 0
     shot_start: str = ""
+    in_dissolve: bool = False
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,10 @@ def test_dissolves_of_many_lengths_found_within_one_frame(length, first, second,
                                                 transition_frames=length)))
     found, truth, detector, _ = found_and_true(clip, face_boxes)
     assert len(found) == 1 and abs(found[0] - truth[0]) <= 1, (found, truth)
-    assert detector.boundaries()[0].kind == "dissolve"
+    boundary = detector.boundaries()[0]
+    mixed = truth[0] - length // 2  # the first mixed row (build_footage: rows start .. start + length - 1)
+    assert boundary.kind == "dissolve" and boundary.span is not None
+    assert abs(boundary.span[0] - (mixed - 1)) <= 2 and abs(boundary.span[1] - (mixed + length)) <= 2, boundary
 
 
 @pytest.mark.parametrize("camera", ["pan", "zoom", "fill", "crossing"])

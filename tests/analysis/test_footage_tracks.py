@@ -68,3 +68,17 @@ def test_face_dissolving_in_over_a_close_up_is_tracked_from_its_shot_start(face_
     incoming = [s for s in score_tracks(footage, analysis) if s.shot == 1][0]
     assert incoming.coverage == 1.0 and incoming.duplicates == 0, incoming
     assert int(analysis.track(incoming.best_track).track.frames[0]) == start
+
+
+def test_face_fading_in_over_a_long_dissolve_is_no_track_of_its_own(face_boxes, config, models):
+    """A 20-frame dissolve: the incoming face followed in the outgoing shot's half was a 7-frame extra track when
+    the dissolve was taken as 6 frames either side of its middle; now the fitted span of the mix is used."""
+    from ned_core.synthetic.footage import ClipSpec, ShotSpec
+
+    clip = ClipSpec("long_dissolve", (ShotSpec("astronaut", 48, "zoom", "neutral", seed=3),
+                                      ShotSpec("grace_hopper", 48, "pan", "warm", seed=4, transition="dissolve",
+                                               transition_frames=20)))
+    footage, analysis = analysed(clip, face_boxes, config, models)
+    scores = score_tracks(footage, analysis)
+    assert len(analysis.tracks) == len(scores) == 2, [(t.track.frames[0], t.track.frames[-1]) for t in analysis.tracks]
+    assert all(s.coverage >= COVERAGE and len(s.tracks) == 1 for s in scores), scores
