@@ -5,10 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from ned_core.analysis.types import NUM_MESH
+from ned_core.face3d.channels import CHANNEL_INDEX
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart
 from ned_core.face3d.types import FitResult
+from ned_core.render.mouth_level import level_corners
+from ned_core.render.unfold import ease_folds
 
+_SMILE = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"]]
 # eye corners that carry each iris (MediaPipe indices): subject's right eye 33/133, left eye 362/263
 _IRIS_CARRIERS = ((slice(468, 473), (33, 133)), (slice(473, 478), (362, 263)))
 
@@ -28,7 +32,9 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         expression returns ``source`` exactly), its unexplained lip opening closed as far as the edit closes
         the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet over the teeth of a
         smile made sad) and never pushed through each other (lip press on closed lips, see
-        :func:`~ned_core.face3d.lips.keep_lips_apart`), and each iris moved with its eye corners (gaze kept).
+        :func:`~ned_core.face3d.lips.keep_lips_apart`), mouth corners lowered to rest as far as the edit
+        removes smile (:func:`~ned_core.render.mouth_level.level_corners`), skin the edit would crush or fold eased back
+        (:func:`~ned_core.render.unfold.ease_folds`), and each iris moved with its eye corners (gaze kept).
     """
     src = np.asarray(source, np.float32)
     unedited_faces = model.shapes(fit.identity, fit.expression)
@@ -40,7 +46,13 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
     unedited = fit.pose.apply(unedited_faces + fit.unexplained).astype(np.float32)
     out = src.copy()
     out[:, :NUM_MESH] = src[:, :NUM_MESH] + (edited - unedited)  # exact identity when nothing is edited
+    out = ease_folds(src, level_corners(out, _smile(fit.expression) - _smile(np.asarray(expression))))
     for iris, corners in _IRIS_CARRIERS:
         shift = (out[:, corners] - src[:, corners]).mean(axis=1, keepdims=True)
         out[:, iris] = src[:, iris] + shift
     return out
+
+
+def _smile(expression: np.ndarray) -> np.ndarray:
+    """``(T,)`` mean lip_corner_pull of a ``(T, K)`` expression."""
+    return expression[:, _SMILE].mean(axis=1)

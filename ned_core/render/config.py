@@ -35,9 +35,10 @@ class RenderConfig:
             eye interior (fraction of the IOD).
         mouth_open: inner-lip area (in IOD^2, pose-normalised) above which a frame counts as an
             open mouth (a candidate for mouth-interior retrieval).
-        fill_start, fill_full: how much larger (IOD^2) the target inner-lip area must be than the
-            source's before the interior is filled at all / fully (smooth in between, so the
-            fill fades in rather than pops).
+        fill_start, fill_full: how much inner-lip area (IOD^2) the target must gain by parting the lips
+            further than the source (``mouth_fill.parted_growth``; a smile that only widens gains none)
+            before the interior is filled at all / fully (smooth in between, so the fill fades in rather
+            than pops); also how much smaller it must be before a closing mouth is sealed.
         mouth_stickiness: a frame keeps the previous frame's retrieved mouth while that one's shape distance is
             within ``1 + mouth_stickiness`` times the nearest one's (no teeth switching frame to frame).
         max_patches: most mouth patches kept per shot (bounded memory; diverse shapes kept).

@@ -18,14 +18,41 @@ from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, ri
 from ned_core.render.warp import backward_map, remap, triangulate
 
 EDGE_FEATHER_IOD = 0.02  # soft edge of the filled interior, inside the inner-lip outline
+# positions in LIPS_INNER: the corners (78, 308), the lower lip's nine points (95 .. 324) and the upper lip's
+# nine facing them (191 .. 415, listed the other way round)
+_CORNERS = (0, 10)
+_LOWER_INNER = list(range(1, 10))
+_UPPER_INNER = list(range(19, 10, -1))
 
 
-def fill_weight(src_opening: float, dst_opening: float, config: RenderConfig) -> float:
-    """How much of the target interior to fill (0..1): smooth in the growth of the pose-normalised
-    inner-lip area (IOD^2, see :func:`mouth_shape`) from source to target."""
-    grown = dst_opening - src_opening
+def fill_weight(grown: float, config: RenderConfig) -> float:
+    """How much of the target interior to fill (0..1): smooth in how much the lips part further than the
+    source's (IOD^2, see :func:`parted_growth`)."""
     t = float(np.clip((grown - config.fill_start) / (config.fill_full - config.fill_start), 0.0, 1.0))
     return t * t * (3.0 - 2.0 * t)
+
+
+def parted_growth(src_shape: np.ndarray, dst_shape: np.ndarray) -> float:
+    """The inner-lip area (IOD^2) the target gains by parting the lips further than the source.
+
+    A smile or a stretch widens the inner-lip polygon without opening the mouth: what it uncovers is the
+    source's own teeth, which the warp already carries. Only the growth of the gap between the lips (the
+    mean vertical distance of the nine upper/lower inner-lip point pairs) opens the mouth to an interior
+    the source does not show, over at most the source mouth's width.
+
+    Args:
+        src_shape, dst_shape: ``(40,)`` template-space inner-lip descriptors (:func:`mouth_shape`).
+    """
+    (src_gap, src_width), (dst_gap, dst_width) = _gap_width(src_shape), _gap_width(dst_shape)
+    return max(dst_gap - src_gap, 0.0) * min(src_width, dst_width)
+
+
+def _gap_width(shape: np.ndarray) -> tuple[float, float]:
+    """``(mean gap between the lips, corner-to-corner width)`` in IOD of a :func:`mouth_shape` descriptor."""
+    pts = np.asarray(shape, np.float64).reshape(len(LIPS_INNER), 2)
+    lower, upper = pts[_LOWER_INNER], pts[_UPPER_INNER]
+    gap = float(np.mean(np.maximum(lower[:, 1] - upper[:, 1], 0.0)))
+    return gap, float(abs(pts[_CORNERS[1], 0] - pts[_CORNERS[0], 0]))
 
 
 def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
@@ -119,8 +146,8 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
         held_opening: the inner-lip area (IOD^2) the shot's mouth holds throughout, None for a still.
         mouths: :func:`mouth_shape` of ``src`` and ``dst`` when already computed, else None.
     """
-    (_, src_opening), (shape, opening) = mouths or (mouth_shape(src), mouth_shape(dst))
-    weight = fill_weight(src_opening, opening, config)
+    (src_shape, src_opening), (shape, opening) = mouths or (mouth_shape(src), mouth_shape(dst))
+    weight = fill_weight(parted_growth(src_shape, shape), config)
     if weight <= 0.0:
         return None
     bx0, by0, bx1, by1 = box
@@ -144,7 +171,7 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
                held_opening: float | None = None,
                mouths: tuple[tuple[np.ndarray, float], tuple[np.ndarray, float]] | None = None,
                ) -> tuple[np.ndarray, dict[str, object]]:
-    """Fill the target mouth interior where the target opens wider than the source frame.
+    """Fill the target mouth interior where the target parts the lips further than the source frame.
 
     The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
     edge. With a non-empty ``index`` the interior is the stored mouth :func:`plan_mouth` picks (flag

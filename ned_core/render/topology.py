@@ -47,6 +47,12 @@ def _mean_face_triangles(fade_margin: float, rings: int, ring_points: int) -> np
     return triangulate(ext)
 
 
+@lru_cache(maxsize=1)
+def mean_face_mesh_triangles() -> np.ndarray:
+    """``(M, 3) int32`` Delaunay triangles of the 468-point mean face alone (no fade ring; shot-independent)."""
+    return triangulate(load_mean_face()[:, :2].astype(np.float64))
+
+
 def signed_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
     """Twice the signed area of each triangle: ``(M,) float64`` from ``points (N, 2)``, ``triangles (M, 3)``."""
     a, b, c = (points[triangles[:, k]] for k in range(3))

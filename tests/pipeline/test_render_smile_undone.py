@@ -79,8 +79,13 @@ def test_teeth_the_target_does_not_show_become_lips(astronaut, edited):
     if emotion == "happy":
         assert teeth_after > 0.5 * teeth_before and opening > 0.6
     else:
-        # measured (sad/angry/neutral): teeth 0.00-0.02 of the old opening, inner-lip area 0.2-0.35 of the source's
-        assert teeth_after < 0.2 * teeth_before, f"{emotion}: teeth {teeth_before:.0%} -> {teeth_after:.0%}"
+        # measured (sad/angry/neutral): teeth 0.00-0.02 of the old opening, inner-lip area 0.2-0.35 of the source's;
+        # angry 0.62 since its corners are levelled (mouth_level.py) and its crushed skin unfolded (unfold.py):
+        # the lips are closed and flat; what this light-and-not-red measure counts there (54 of 176 pixels, mean
+        # L* 210, a* 136; her teeth measure 228, 131) is the pale left half of her upper lip, moved down into
+        # the old opening (overlay: notes/sheets-h32/astronaut_angry_teeth_measure.png). The lips meeting is
+        # asserted by the opening below.
+        assert teeth_after < (0.7 if emotion == "angry" else 0.2) * teeth_before, f"{emotion}: teeth {teeth_before:.0%} -> {teeth_after:.0%}"
         assert opening < 0.5, f"{emotion}: the lips stay {opening:.0%} as open as the source's"
 
 
@@ -103,7 +108,8 @@ def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, sti
                                                          emotion):
     """fer's classifier (nothing from the project) on the still: surprised reads surprised (measured p 0.68;
     0.07 with the old 0.4 jaw / 0.8 lids); sad and angry lose part of the smile's reading (p(happy) measured
-    0.65 / 0.82; 0.93 / 0.96 with only the fine fold shading flattened)."""
+    0.67 / 0.42; 0.93 / 0.96 with only the fine fold shading flattened; angry 0.80 before its mouth corners
+    were levelled, mouth_level.py)."""
     summary = render(stills["astronaut"], tmp_path / "plates", emotion=emotion)
     result = read_back(stills["astronaut"], summary)[0].result_srgb
     path = tmp_path / "result.png"
@@ -113,7 +119,7 @@ def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, sti
     if emotion == "surprised":
         assert max(p, key=p.get) == "surprised", f"surprised reads {p}"
     else:
-        assert p["happy"] < {"sad": 0.75, "angry": 0.9}[emotion], f"{emotion} still reads happy: {p}"
+        assert p["happy"] < {"sad": 0.75, "angry": 0.6}[emotion], f"{emotion} still reads happy: {p}"
 
 
 def test_surprise_opens_a_cavity_and_moves_the_teeth_with_the_jaw(astronaut, tmp_path, stills, render, read_back):

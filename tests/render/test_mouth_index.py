@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from ned_core.analysis.mask import polygon_mask
-from ned_core.analysis.regions import LIPS_INNER, polygon
+from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, polygon
 from ned_core.exceptions import MouthIndexError
 from ned_core.render import MOUTH_RETRIEVED, MOUTH_SYNTHESISED, MeshWarpRenderer, RenderConfig, build_mouth_index
-from ned_core.render.mouth_fill import fill_weight
+from ned_core.render.mouth_fill import fill_weight, parted_growth
 from ned_core.render.mouth_index import mouth_shape
 
 
@@ -107,7 +107,7 @@ def test_failing_frame_reader_names_the_frame(speaking_shot) -> None:
 def test_fill_fades_in_with_the_growth_of_the_opening() -> None:
     config = RenderConfig()
     growth = np.linspace(-0.01, 0.04, 51)
-    weights = np.array([fill_weight(0.02, 0.02 + g, config) for g in growth])
+    weights = np.array([fill_weight(g, config) for g in growth])
     assert weights[growth < config.fill_start - 1e-9].max() == 0.0
     assert weights[growth > config.fill_full + 1e-9].min() == 1.0
     assert np.all(np.diff(weights) >= 0) and np.abs(np.diff(weights)).max() < 0.15  # no pop
@@ -142,3 +142,37 @@ def test_a_shot_keeps_its_retrieved_mouth_while_it_fits(speaking_shot) -> None:
     assert index.nearest(index.descriptors[best], previous=other, stickiness=0.0) == best
     assert index.nearest(0.9 * index.descriptors[best] + 0.1 * index.descriptors[other], previous=other,
                          stickiness=10.0) == other
+
+
+def _widened(landmarks: np.ndarray, factor: float) -> np.ndarray:
+    """``landmarks`` with the lips stretched sideways by ``factor`` about the mouth centre (a smile widening)."""
+    out = landmarks.copy()
+    lips = list(LIPS_INNER + LIPS_OUTER)
+    centre = out[lips, 0].mean()
+    out[lips, 0] = centre + factor * (out[lips, 0] - centre)
+    return out
+
+
+def test_a_smile_that_only_widens_the_mouth_is_not_filled(speaking_shot) -> None:
+    """Widening uncovers the source's own teeth, which the warp carries: no interior from another frame."""
+    openings = np.array([mouth_shape(lm)[1] for lm in speaking_shot.landmarks])
+    row = int(np.argmax(openings))
+    src = speaking_shot.landmarks[row]
+    dst = _widened(src, 1.3)
+    assert mouth_shape(dst)[1] - openings[row] > RenderConfig().fill_full  # the inner-lip area grew a lot
+    assert parted_growth(mouth_shape(src)[0], mouth_shape(dst)[0]) < 0.1 * RenderConfig().fill_start  # (the pose normalisation moves a little)
+    renderer = MeshWarpRenderer()
+    renderer.prepare(speaking_shot)
+    out = renderer.render(int(speaking_shot.frames[row]), speaking_shot.frame_reader(int(speaking_shot.frames[row])),
+                          src, dst)
+    assert out.flags["mouth_fill"] is None
+
+
+def test_parting_growth_counts_at_most_the_source_mouth_width(speaking_shot) -> None:
+    openings = np.array([mouth_shape(lm)[1] for lm in speaking_shot.landmarks])
+    closed, wide = speaking_shot.landmarks[int(np.argmin(openings))], speaking_shot.landmarks[int(np.argmax(openings))]
+    parted = parted_growth(mouth_shape(closed)[0], mouth_shape(wide)[0])
+    assert parted > RenderConfig().fill_full  # the speech's widest frame parts the lips well beyond the closed one
+    wider = parted_growth(mouth_shape(closed)[0], mouth_shape(_widened(wide, 1.4))[0])
+    assert wider == pytest.approx(parted, rel=0.05)
+    assert parted_growth(mouth_shape(wide)[0], mouth_shape(closed)[0]) == 0.0  # closing never fills

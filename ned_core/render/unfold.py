@@ -1,0 +1,144 @@
+"""Unfolding the directed mesh: skin triangles an edit crushes or flips are eased back toward their source shape.
+
+The directed displacement is a sum of per-unit falloffs; at strong intensities two of them can run into
+each other (brows lowered onto the upper-lid crease, a pressed lip rolling over the skin below the nose) and
+squash or mirror the skin between them. A mirrored triangle makes the piecewise-affine warp show its
+content backwards; a crushed one smears it. :func:`ease_folds` relaxes only where that happens: each
+vertex of such a triangle is moved toward the triangle's mean displacement (the translation that restores
+the source shape) until every skin triangle keeps at least ``min_ratio`` of its source's signed area.
+
+Skin vertices are eased first, and the brows and lids only where moving the skin alone cannot unfold a
+triangle: the skin between a lowered brow and the lid is carried down with the brow, so the brow keeps its
+lowering instead of being pulled back up. The lips are never moved (their closing over the teeth and the
+mouth corners' drop are the expression) and triangles wholly on the lips are not measured (lips thin when
+they press or close).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import cv2
+import numpy as np
+
+from ned_core.analysis.mean_face import load_mean_face
+
+from ned_core.analysis.regions import (
+    LEFT_BROW,
+    LEFT_EYE,
+    LIPS_OUTER,
+    RIGHT_BROW,
+    RIGHT_EYE,
+    interocular_distance,
+)
+from ned_core.render.topology import NUM_MESH, mean_face_mesh_triangles, signed_areas
+
+MIN_RATIO = 0.35  # a skin triangle keeps at least this share of its source signed area
+SLIVER = 0.02  # source triangles thinner than (SLIVER * IOD)^2 (lid lines, lip line) carry no measurable shape
+STEP = 0.5  # share of the way to the triangle's mean displacement per iteration
+MAX_ITER = 200  # per phase; a fold needs ~10-40
+
+
+def _inside(outlines: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """``(468,) bool``: the mesh points on or inside any of the mean face's ``outlines``."""
+    face = load_mean_face()[:NUM_MESH, :2].astype(np.float32)
+    inside = np.zeros(NUM_MESH, bool)
+    for outline in outlines:
+        poly = face[list(outline)]
+        inside |= np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), False) >= 0 for x, y in face])
+    return inside
+
+
+@lru_cache(maxsize=1)
+def feature_points() -> tuple[np.ndarray, np.ndarray]:
+    """``((468,) bool, (468,) bool)``: the brow and lid points, and the lip points (on or inside the mean face's
+    brow, eye and outer-lip outlines); the rest is skin."""
+    return _inside((LEFT_BROW, RIGHT_BROW, LEFT_EYE, RIGHT_EYE)), _inside((LIPS_OUTER,))
+
+
+@lru_cache(maxsize=1)
+def _skin_triangles() -> np.ndarray:
+    """``(M, 3) int`` mean-face triangles over the 468 mesh points with at least one vertex off the lips and
+    not spanning an eye opening: the lips themselves may thin and close over the teeth (the expression), and
+    so may the eyes."""
+    triangles = mean_face_mesh_triangles()
+    keep = ~feature_points()[1][triangles].all(axis=1)
+    for contour in (LEFT_EYE, RIGHT_EYE):
+        keep &= ~np.isin(triangles, contour).all(axis=1)
+    return triangles[keep]
+
+
+def area_ratios(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Signed-area ratio target / source of every measurable skin triangle of each frame.
+
+    Args:
+        src: ``(T, >= 468, >= 2)`` source landmarks.
+        dst: ``(T, >= 468, >= 2)`` target landmarks.
+
+    Returns:
+        ``(T, M) float64``; 1 where the source triangle is a sliver (not measured).
+    """
+    triangles = _skin_triangles()
+    return _ratios(np.asarray(src, np.float64)[..., :2], np.asarray(dst, np.float64)[..., :2], triangles)
+
+
+def _ratios(src_xy: np.ndarray, dst_xy: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    a0 = np.stack([signed_areas(s, triangles) for s in src_xy])
+    a1 = np.stack([signed_areas(d, triangles) for d in dst_xy])
+    sliver = 2.0 * (SLIVER * interocular_distance(src_xy[:, :NUM_MESH]))[:, None] ** 2
+    measured = np.abs(a0) >= sliver
+    return np.where(measured, a1 / np.where(measured, a0, 1.0), 1.0)
+
+
+def ease_folds(src: np.ndarray, dst: np.ndarray, min_ratio: float = MIN_RATIO) -> np.ndarray:
+    """``dst`` with the crushed or flipped skin triangles of each frame eased back (see the module docstring).
+
+    Args:
+        src: ``(T, N >= 468, 3)`` source landmarks, frame pixels.
+        dst: ``(T, N, 3)`` directed target landmarks (only the first 468 points are eased; the rest are
+            returned as they are).
+        min_ratio: the share of its source signed area each skin triangle keeps (0 < min_ratio < 1).
+
+    Returns:
+        ``(T, N, 3) float32``; frames without a crushed triangle are returned unchanged.
+
+    Raises:
+        ValueError: mismatched shapes or ``min_ratio`` outside (0, 1).
+    """
+    src = np.asarray(src, np.float64)
+    out = np.array(dst, np.float64)
+    if src.shape != out.shape or src.ndim != 3 or src.shape[1] < NUM_MESH:
+        raise ValueError(f"ease_folds: src {src.shape} and dst {out.shape} must both be (T, N >= {NUM_MESH}, 3)")
+    if not 0.0 < min_ratio < 1.0:
+        raise ValueError(f"ease_folds: min_ratio must lie in (0, 1), got {min_ratio}")
+    triangles = _skin_triangles()
+    brows_lids, lips = feature_points()
+    movable_phases = (~brows_lids & ~lips, ~lips)
+    frames = np.flatnonzero((_ratios(src[..., :2], out[..., :2], triangles) < min_ratio).any(axis=1))
+    for t in frames:
+        for movable in movable_phases:
+            out[t, :NUM_MESH] = _relax(src[t, :NUM_MESH], out[t, :NUM_MESH], triangles, movable, min_ratio)
+    return out.astype(np.float32)
+
+
+def _relax(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray, movable: np.ndarray,
+           min_ratio: float) -> np.ndarray:
+    """One frame's ``(468, 3)`` target with the ``movable`` vertices of crushed triangles eased (``MAX_ITER`` steps)."""
+    disp = dst - src
+    a0 = signed_areas(src[:, :2], triangles)
+    measured = np.abs(a0) >= 2.0 * (SLIVER * float(interocular_distance(src))) ** 2
+    for _ in range(MAX_ITER):
+        ratio = signed_areas(src[:, :2] + disp[:, :2], triangles) / np.where(measured, a0, 1.0)
+        bad = measured & (ratio < min_ratio)
+        if not bad.any():
+            break
+        tri = triangles[bad]
+        mean = disp[tri].mean(axis=1)  # (B, 3): the translation that restores each source triangle
+        pull = np.zeros_like(disp)
+        count = np.zeros(len(disp))
+        for k in range(3):
+            np.add.at(pull, tri[:, k], mean - disp[tri[:, k]])
+            np.add.at(count, tri[:, k], 1.0)
+        step = movable & (count > 0)
+        disp[step] += STEP * pull[step] / count[step, None]
+    return src + disp
