@@ -18,7 +18,7 @@ from ned_node.errors import (
 from ned_node.job_row import JobRow
 from ned_node.jobspec import JobPlan, plan_job
 from ned_node.oom import OomPolicy
-from ned_node.partials import remove_partials
+from ned_node.partials import own_plates, remove_partials
 from ned_node.pool import WorkerExit, WorkerPool
 from ned_node.progress_events import STAGES, progress_content
 from ned_node.publisher import EventPublisher
@@ -130,7 +130,7 @@ class JobManager:
             finished = self.store.finished_frames(job.job_id)
             remove_partials(plan, finished)
             if not plan.inline_output:  # another job may have filled the folder since this one was accepted
-                check_outputs(plan, job.spec["output"]["overwrite"], own=finished)
+                check_outputs(plan, job.spec["output"]["overwrite"], own=finished | own_plates(plan, finished))
         except NedError as exc:  # e.g. the roots changed, or the plates exist now
             self.fail(job, error_info(exc))
             return

@@ -93,7 +93,8 @@ def plan_job(spec: dict, job_dir: Path, node: NodeConfig) -> JobPlan:
 
     Args:
         spec: the content as the protocol decoder returned it (defaults filled in).
-        job_dir: the job's private folder (inline inputs and plates).
+        job_dir: the job's private folder (inline inputs and plates), ``<state dir>/jobs/<job id>``: its name
+            is the job id the plates record (``RenderRequest.job_id``).
         node: the node's configuration (roots, model store, cache, OCIO config).
 
     Raises:
@@ -131,6 +132,7 @@ def plan_job(spec: dict, job_dir: Path, node: NodeConfig) -> JobPlan:
         **extras,
         **_emotion_fields(emotion),
         units=tuple(f"{name}={value!r}" for name, value in sorted((emotion["units"] or {}).items())),
+        job_id=job_dir.name,
     )
     return JobPlan(request, job_config(spec, node), frames, source["kind"] == "inline", output["kind"] == "inline")
 

@@ -25,47 +25,104 @@ def atomic_path(final: Path | str, suffix: str | None = None) -> Iterator[Path]:
     In a process that confines its writes (``ned_core.io.confined``), the folder is opened from its root
     without following symlinks and the file is written and renamed through that folder's descriptor.
     """
-    final = Path(final)
-    if confining():
-        with open_folder(final.parent) as folder, _atomic_in(folder, final, suffix or final.suffix) as tmp:
-            yield tmp
-        return
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.partial-", suffix=suffix or final.suffix, dir=final.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; finished files get the usual permissions
+    staged = StagedFile(final, suffix)
     try:
-        yield tmp_path
-        with open(tmp_path, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp_path, final)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp_path.unlink()
-        raise
-
-
-@contextlib.contextmanager
-def _atomic_in(folder: int, final: Path, suffix: str) -> Iterator[Path]:
-    """``atomic_path`` inside an open folder descriptor (see ``ned_core.io.confined``)."""
-    name = f".{final.name}.partial-{secrets.token_hex(4)}{suffix}"
-    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666, dir_fd=folder)
-    created = os.fstat(fd)
-    try:
-        yield Path(f"/proc/self/fd/{folder}/{name}")
-        now = os.stat(name, dir_fd=folder, follow_symlinks=False)
-        if (now.st_dev, now.st_ino) != (created.st_dev, created.st_ino):
-            raise UnsafeOutputPathError(f"{final}: its temporary file was replaced while it was written; "
-                                        "the file is not published")
-        os.fsync(fd)
-        os.replace(name, final.name, src_dir_fd=folder, dst_dir_fd=folder)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name, dir_fd=folder)
-        raise
+        yield staged.path
+        staged.publish()
     finally:
+        staged.discard()
+
+
+class StagedFile:
+    """A file written under a temporary name next to ``final`` and published (renamed over it) later, perhaps on
+    another thread: what :func:`atomic_path` does in one step, split so that a writer thread can write and the
+    thread that reports finished files can publish them, and a file is never at its final path before it is
+    reported. Until :meth:`publish` or :meth:`discard` it holds the temporary file (and, confined, its folder's
+    descriptor); a process killed meanwhile leaves only ``.<name>.partial-<random><ext>``.
+
+    Attributes:
+        final: where :meth:`publish` puts the file.
+        path: the temporary path to write.
+    """
+
+    def __init__(self, final: Path | str, suffix: str | None = None):
+        self.final = Path(final)
+        suffix = suffix or self.final.suffix
+        self._folder: int | None = None
+        self._created: tuple[int, int] | None = None
+        if confining():
+            self._open_confined(suffix)
+            return
+        self.final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.final.name}.partial-", suffix=suffix, dir=self.final.parent)
         os.close(fd)
+        self._name = tmp
+        self.path = Path(tmp)
+        os.chmod(self.path, 0o666 & ~_umask())  # mkstemp makes 0600; finished files get the usual permissions
+
+    def _open_confined(self, suffix: str) -> None:
+        with open_folder(self.final.parent) as opened:
+            folder = os.dup(opened)  # kept open until published or discarded (non-inheritable, like the original)
+        name = f".{self.final.name}.partial-{secrets.token_hex(4)}{suffix}"
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666,
+                         dir_fd=folder)
+            created = os.fstat(fd)
+            os.close(fd)
+        except BaseException:
+            os.close(folder)
+            raise
+        self._folder, self._name = folder, name
+        self._created = (created.st_dev, created.st_ino)
+        self.path = Path(f"/proc/self/fd/{folder}/{name}")
+
+    def publish(self) -> Path:
+        """fsync the temporary file and rename it over :attr:`final`; on failure it is removed (see :meth:`discard`).
+
+        Raises:
+            OSError: the file cannot be synced or renamed.
+            UnsafeOutputPathError: (confined) the temporary file was replaced while it was written.
+        """
+        if self._name is None:
+            raise FileNotFoundError(f"{self.final}: already published or discarded")
+        try:
+            if self._folder is None:
+                with open(self._name, "rb") as f:
+                    os.fsync(f.fileno())
+                os.replace(self._name, self.final)
+            else:
+                self._publish_confined()
+        except BaseException:
+            self.discard()
+            raise
+        self._name = None
+        self._close()
+        return self.final
+
+    def _publish_confined(self) -> None:
+        now = os.stat(self._name, dir_fd=self._folder, follow_symlinks=False)
+        if (now.st_dev, now.st_ino) != self._created:
+            raise UnsafeOutputPathError(f"{self.final}: its temporary file was replaced while it was written; "
+                                        "the file is not published")
+        fd = os.open(self._name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self._folder)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(self._name, self.final.name, src_dir_fd=self._folder, dst_dir_fd=self._folder)
+
+    def discard(self) -> None:
+        """Remove the temporary file (nothing after :meth:`publish`); the final path is untouched."""
+        if self._name is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._name, dir_fd=self._folder)
+            self._name = None
+        self._close()
+
+    def _close(self) -> None:
+        if self._folder is not None:
+            os.close(self._folder)
+            self._folder = None
 
 
 def _umask() -> int:

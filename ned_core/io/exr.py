@@ -9,7 +9,7 @@ import numpy as np
 import OpenImageIO as oiio
 
 from ned_core.exceptions import FacePlateFormatError, PlateInspectError, PlateWriteError
-from ned_core.io.atomic import atomic_path, no_space_note
+from ned_core.io.atomic import StagedFile, no_space_note
 from ned_core.io.exr_compression import compression_label, parse_compression
 from ned_core.io.exr_inspect import inspect_plate, open_exr, written_compression
 from ned_core.io.exr_metadata import PlateMetadata, apply_metadata, fps_fraction, read_metadata
@@ -22,12 +22,14 @@ from ned_core.io.exr_plate import (
     channel_formats,
     pack_channels,
     pad_to_display,
+    trim_to_content,
     unpack_channels,
 )
 from ned_core.io.stmap import STMAP_NOTE, identity_stmap
 
 __all__ = ["FacePlate", "PlateMetadata", "PlateWriteConfig", "empty_plate", "face_data_window", "fps_fraction",
-           "inspect_plate", "read_face_plate", "write_face_plate", "write_frame_exr"]
+           "inspect_plate", "plate_as_written", "publish", "read_face_plate", "stage_face_plate", "stage_frame_exr",
+           "write_face_plate", "write_frame_exr"]
 
 
 def write_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
@@ -36,7 +38,8 @@ def write_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
 
     Channels are written ``R, G, B, A`` (premultiplied), ``facemask.A``, then the extra layers by name, all
     half. OpenEXR stores channels sorted by name and OpenImageIO lists ``R, G, B, A`` first and then the
-    layers by name (``debug.*`` before ``facemask.A``), so readers must find channels by name.
+    layers by name (``debug.*`` before ``facemask.A``), so readers must find channels by name. The data window
+    is the plate's, trimmed to what it holds (see :func:`plate_as_written`).
 
     Args:
         path: Destination ``.exr`` file (parent folders are created).
@@ -53,19 +56,41 @@ def write_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
         PlateWriteError: Bad values, a non-``.exr`` path, or OpenImageIO/the filesystem failed; ``path`` is
             then untouched (absent, or the previous complete file) and no temporary file is left.
     """
+    staged = stage_face_plate(path, plate, meta, config)
+    return publish(staged, plate.frame)
+
+
+def stage_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
+                     config: PlateWriteConfig = PlateWriteConfig()) -> StagedFile:
+    """:func:`write_face_plate` up to, not including, putting the file at ``path``: the complete, checked plate
+    waits under a temporary name until the caller publishes it (``.publish()``, e.g. on the thread that reports
+    finished plates) or discards it (``.discard()``). Same arguments and errors as :func:`write_face_plate`
+    (nothing is left behind when it raises)."""
     path = Path(path)
     if path.suffix.lower() != ".exr":
         raise PlateWriteError(f"{path}: face plates are written as .exr, got suffix {path.suffix!r}")
-    check_plate(plate)
-    if config.stmap and plate.stmap is None:  # a frame without a face (or a renderer without a map): identity
-        plate = dataclass_replace(plate, stmap=identity_stmap(plate.data_window, plate.display_size))
-    if config.full_frame:
-        plate = pad_to_display(plate)
+    plate = plate_as_written(plate, config)
     names, pixels = pack_channels(plate, config.write_debug_layers)
     if plate.stmap is not None:
         meta = dataclass_replace(meta, params={**meta.params, "stmap": STMAP_NOTE})
-    _write_atomic(path, plate.frame, plate.data_window, plate.display_size, names, pixels, meta, config.compression)
-    return path
+    return _stage(path, plate.frame, plate.data_window, plate.display_size, names, pixels, meta, config.compression)
+
+
+def plate_as_written(plate: FacePlate, config: PlateWriteConfig = PlateWriteConfig()) -> FacePlate:
+    """The plate :func:`write_face_plate` writes: checked, with an identity STMap when asked and the plate has
+    none (e.g. a frame without a face), padded to the display window with ``full_frame``, otherwise its data
+    window trimmed to the samples that are not zero (on the DWA 8x8 block grid of its own window, so the kept
+    pixels decode exactly as the untrimmed plate's would; see :func:`trim_to_content`).
+
+    Raises:
+        ShapeError, PlateWriteError: as :func:`write_face_plate`.
+    """
+    check_plate(plate)
+    if config.stmap and plate.stmap is None:
+        plate = dataclass_replace(plate, stmap=identity_stmap(plate.data_window, plate.display_size))
+    if config.full_frame:
+        return pad_to_display(plate)
+    return trim_to_content(plate, config.write_debug_layers)
 
 
 def write_frame_exr(path: Path | str, frame: int, rgb: np.ndarray, alpha: np.ndarray | None, meta: PlateMetadata,
@@ -80,40 +105,75 @@ def write_frame_exr(path: Path | str, frame: int, rgb: np.ndarray, alpha: np.nda
         meta: metadata to record.
         compression: as :class:`PlateWriteConfig.compression`.
     """
+    return publish(stage_frame_exr(path, frame, rgb, alpha, meta, compression), frame)
+
+
+def stage_frame_exr(path: Path | str, frame: int, rgb: np.ndarray, alpha: np.ndarray | None, meta: PlateMetadata,
+                    compression: str = "zip") -> StagedFile:
+    """:func:`write_frame_exr` up to, not including, putting the file at ``path`` (see :func:`stage_face_plate`)."""
     path = Path(path)
     if path.suffix.lower() != ".exr":
         raise PlateWriteError(f"{path}: frames are written as .exr, got suffix {path.suffix!r}")
     h, w = rgb.shape[:2]
     names = ("R", "G", "B") if alpha is None else ("R", "G", "B", "A")
     pixels = rgb if alpha is None else np.dstack([rgb, alpha])
-    _write_atomic(path, frame, (0, 0, w, h), (w, h), names, np.ascontiguousarray(pixels, np.float32), meta,
+    return _stage(path, frame, (0, 0, w, h), (w, h), names, np.ascontiguousarray(pixels, np.float32), meta,
                   compression)
-    return path
 
 
-def _write_atomic(path: Path, frame: int, window: tuple[int, int, int, int], display_size: tuple[int, int],
-                  names: tuple[str, ...], pixels: np.ndarray, meta: PlateMetadata, compression: str) -> None:
-    """Write ``pixels`` over ``window``; check the compression on disk; never leave a partial file."""
+def _stage(path: Path, frame: int, window: tuple[int, int, int, int], display_size: tuple[int, int],
+           names: tuple[str, ...], pixels: np.ndarray, meta: PlateMetadata, compression: str) -> StagedFile:
+    """Write ``pixels`` over ``window`` to a temporary file next to ``path`` and check the compression on disk;
+    on failure nothing is left."""
     method, level = parse_compression(compression)
     spec = _spec(window, display_size, names, compression_label(method, level))
     apply_metadata(spec, meta, frame)
     where = f"{path} (frame {frame})"
+    staged = None
     try:
-        with atomic_path(path) as tmp:
-            _write_pixels(tmp, spec, pixels, where)
-            got = written_compression(tmp)
-            if got != (method, level):
-                raise PlateWriteError(f"{where}: asked for compression {compression_label(method, level)}, "
-                                      f"OpenImageIO wrote {compression_label(*got)}")
-    except OSError as e:
-        raise PlateWriteError(f"{where}: cannot write: {e}{no_space_note(path.parent, e)}") from e
-    except (PlateWriteError, PlateInspectError) as e:  # a full disk often shows only as a short or unreadable file
+        staged = StagedFile(path)
+        _write_pixels(staged.path, spec, pixels, where)
+        got = written_compression(staged.path)
+        if got != (method, level):
+            raise PlateWriteError(f"{where}: asked for compression {compression_label(method, level)}, "
+                                  f"OpenImageIO wrote {compression_label(*got)}")
+        return staged
+    except BaseException as e:
+        if staged is not None:
+            staged.discard()
+        error = _write_error(path, where, e)
+        if error is e:
+            raise
+        raise error from e
+
+
+def publish(staged: StagedFile, frame: int) -> Path:
+    """Put a staged plate (or frame) at its final path (see :func:`stage_face_plate`).
+
+    Raises:
+        PlateWriteError: the rename failed (the temporary file is removed, the final path untouched).
+    """
+    try:
+        return staged.publish()
+    except BaseException as e:
+        error = _write_error(staged.final, f"{staged.final} (frame {frame})", e)
+        if error is e:
+            raise
+        raise error from e
+
+
+def _write_error(path: Path, where: str, e: BaseException) -> BaseException:
+    """The error to raise for a failed write: a full disk named as such (it often shows only as a short or
+    unreadable file), an OS error as a PlateWriteError; anything else as it was."""
+    if isinstance(e, OSError):
+        return PlateWriteError(f"{where}: cannot write: {e}{no_space_note(path.parent, e)}")
+    if isinstance(e, PlateWriteError | PlateInspectError):
         note = no_space_note(path.parent)
         if note:
-            raise PlateWriteError(f"{where}: cannot write{note}") from e
+            return PlateWriteError(f"{where}: cannot write{note}")
         if isinstance(e, PlateInspectError):
-            raise PlateWriteError(f"{where}: the written file does not read back as EXR: {e}") from e
-        raise
+            return PlateWriteError(f"{where}: the written file does not read back as EXR: {e}")
+    return e
 
 
 def _spec(window: tuple[int, int, int, int], display_size: tuple[int, int], names: tuple[str, ...],
@@ -133,6 +193,7 @@ def _spec(window: tuple[int, int, int, int], display_size: tuple[int, int], name
 
 
 def _write_pixels(tmp: Path, spec: oiio.ImageSpec, pixels: np.ndarray, where: str) -> None:
+    no_exr_thread_pool()
     out = oiio.ImageOutput.create(str(tmp))
     if out is None:
         raise PlateWriteError(f"{where}: OpenImageIO has no EXR writer: {oiio.geterror()}")
@@ -143,6 +204,17 @@ def _write_pixels(tmp: Path, spec: oiio.ImageSpec, pixels: np.ndarray, where: st
     closed = out.close()
     if not (written and closed):
         raise PlateWriteError(f"{where}: write failed: {error or out.geterror() or 'unknown OpenImageIO error'}")
+
+
+def no_exr_thread_pool() -> None:
+    """Turn off OpenEXR's internal thread pool for this process (OpenImageIO's ``exr_threads`` = -1).
+
+    Plates are written on their own threads (and read while other threads render), so the pool only adds
+    hand-over costs: a 1080p DWAA:45 face plate took about 30 % less CPU without it (``bench_io.py``). The
+    setting is process-wide (OpenEXR has one pool), so EXR reads run without the pool too.
+    """
+    if oiio.get_int_attribute("exr_threads") != -1:
+        oiio.attribute("exr_threads", -1)
 
 
 def read_face_plate(path: Path | str) -> tuple[FacePlate, PlateMetadata]:

@@ -189,6 +189,44 @@ def pad_to_display(plate: FacePlate) -> FacePlate:
                      {track_id: pad(layer) for track_id, layer in plate.faces.items()}, stmap)
 
 
+#: Side of the blocks DWA compresses, counted from the data window's origin.
+DWA_BLOCK = 8
+
+
+def trim_to_content(plate: FacePlate, with_extra: bool) -> FacePlate:
+    """The plate with its data window shrunk to the samples that are not zero in any channel, on the 8x8 block
+    grid of its own window (DWA codes each block alone, so every kept block decodes exactly as in the untrimmed
+    file, and what is cut is exactly zero: a compositor sees the same picture). A plate with an STMap keeps its
+    window (outside it a reader would see 0, not the identity map); an all-zero plate keeps one pixel. Without
+    ``with_extra`` the debug layers are dropped (they are not written) and do not count.
+    """
+    if plate.stmap is not None:
+        return plate
+    extra = plate.extra if with_extra else {}
+    layers = [plate.rgba, plate.mask[..., None], *plate.faces.values(),
+              *(layer if layer.ndim == 3 else layer[..., None] for layer in extra.values())]
+    filled = np.zeros(plate.mask.shape, bool)
+    for layer in layers:
+        filled |= layer.any(axis=2)
+    rows, cols = np.flatnonzero(filled.any(axis=1)), np.flatnonzero(filled.any(axis=0))
+    h, w = plate.mask.shape
+    if rows.size:
+        top, left = rows[0] // DWA_BLOCK * DWA_BLOCK, cols[0] // DWA_BLOCK * DWA_BLOCK
+        bottom = min(h, -(-(rows[-1] + 1) // DWA_BLOCK) * DWA_BLOCK)
+        right = min(w, -(-(cols[-1] + 1) // DWA_BLOCK) * DWA_BLOCK)
+    else:
+        top, left, bottom, right = 0, 0, 1, 1
+    if (top, left, bottom, right) == (0, 0, h, w):
+        return plate if with_extra else FacePlate(plate.frame, plate.display_size, plate.data_window, plate.rgba,
+                                                  plate.mask, {}, plate.faces)
+    x0, y0 = plate.data_window[:2]
+    cut = (slice(top, bottom), slice(left, right))
+    return FacePlate(plate.frame, plate.display_size,
+                     (x0 + int(left), y0 + int(top), x0 + int(right), y0 + int(bottom)),
+                     plate.rgba[cut], plate.mask[cut], {name: layer[cut] for name, layer in extra.items()},
+                     {track: layer[cut] for track, layer in plate.faces.items()})
+
+
 def layer_channels(name: str, layer: np.ndarray) -> tuple[str, ...]:
     """EXR channel names of an extra layer: ``<name>.A`` for ``(h, w)``, ``<name>.R/G/B`` for ``(h, w, 3)``."""
     return (f"{name}.A",) if layer.ndim == 2 else tuple(f"{name}.{c}" for c in RGBA[:3])

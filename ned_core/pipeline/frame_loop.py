@@ -1,8 +1,8 @@
 """The per-frame loop of a render, pipelined: decode ahead, render, write behind, report in frame order.
 
-Decoding (PyAV/OpenImageIO + OCIO) and EXR writing release the GIL, so one reader thread and one
-writer thread overlap them with the render on the calling thread. Results are reported on the calling
-thread, strictly in frame order, only once a frame's files are complete on disk.
+Decoding (PyAV/OpenImageIO + OCIO) and EXR writing release the GIL, so one reader thread and ``writers`` writer
+threads overlap them with the render on the calling thread. Results are reported on the calling thread, strictly
+in frame order, as soon as a frame and every frame before it are written (checked after each render).
 """
 
 from __future__ import annotations
@@ -25,14 +25,19 @@ class FrameLoop(Generic[F, P, W]):
     Args:
         load: decodes frame ``n`` (reader thread; the only thread that reads the source).
         render: turns ``(n, frame)`` into a plate (calling thread).
-        write: writes ``(n, frame, plate)`` and returns what ``report`` needs (writer thread).
+        write: writes ``(n, frame, plate)`` and returns what ``report`` needs (a writer thread).
         report: called with ``(n, frame, written)`` in frame order on the calling thread.
         depth: frames decoded ahead of the render, and written behind it.
+        writers: writer threads (frames written at once).
+        discard: called with ``(n, frame, written)`` for a frame that was written but will not be reported
+            (its report raised, or the loop stops before reaching it), so staged files can be removed.
     """
 
     def __init__(self, load: Callable[[int], F], render: Callable[[int, F], P], write: Callable[[int, F, P], W],
-                 report: Callable[[int, F, W], None], depth: int = 2):
+                 report: Callable[[int, F, W], None], depth: int = 2, writers: int = 2,
+                 discard: Callable[[int, F, W], None] | None = None):
         self.load, self.render, self.write, self.report, self.depth = load, render, write, report, depth
+        self.writers, self.discard = writers, discard
 
     def run(self, numbers: Sequence[int], should_cancel: Callable[[], bool] | None = None) -> None:
         """Process ``numbers`` in order.
@@ -40,10 +45,10 @@ class FrameLoop(Generic[F, P, W]):
         Raises:
             JobCancelledError: ``should_cancel()`` turned True (checked before each frame's render); the frames
                 already rendered are written and reported first, so everything reported is complete.
-            Whatever load/render/write raised, after the frames before it were reported.
+            Whatever load/render/write/report raised, after the frames before it were reported.
         """
         with ThreadPoolExecutor(1, thread_name_prefix="ned-read") as reader, \
-                ThreadPoolExecutor(1, thread_name_prefix="ned-write") as writer:
+                ThreadPoolExecutor(self.writers, thread_name_prefix="ned-write") as writer:
             reads: deque[tuple[int, Future]] = deque()
             writes: deque[tuple[int, F, Future]] = deque()
             upcoming = iter(numbers)
@@ -74,7 +79,10 @@ class FrameLoop(Generic[F, P, W]):
             reads.append((number, reader.submit(self.load, number)))
 
     def _drain(self, writes: deque, keep: int, quiet: bool = False) -> None:
-        while len(writes) > keep:
+        """Report the written frames at the head of ``writes``: every one already done, and more (waiting for
+        them) until at most ``keep`` are left. ``quiet`` (while stopping on an error): frames whose write or
+        report fails are skipped (discarded), not raised."""
+        while writes and (len(writes) > keep or writes[0][2].done()):
             number, frame, writing = writes.popleft()
             try:
                 written = writing.result()
@@ -82,4 +90,10 @@ class FrameLoop(Generic[F, P, W]):
                 if quiet:
                     continue
                 raise
-            self.report(number, frame, written)
+            try:
+                self.report(number, frame, written)
+            except BaseException:
+                if self.discard is not None:
+                    self.discard(number, frame, written)
+                if not quiet:
+                    raise

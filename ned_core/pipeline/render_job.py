@@ -17,13 +17,16 @@ from ned_core.exceptions import NoCharacterError, NoFaceTrackError, PlateMetadat
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.composite import merge_over
 from ned_core.composite.faces import merge_face_plates
+from ned_core.io.atomic import StagedFile
 from ned_core.io.exr import (
     FacePlate,
     PlateMetadata,
     empty_plate,
+    plate_as_written,
+    publish,
     read_face_plate,
-    write_face_plate,
-    write_frame_exr,
+    stage_face_plate,
+    stage_frame_exr,
 )
 from ned_core.io.exr_timecode import timecode_at
 from ned_core.io.plate_source import Frame, PlateInfo, PlateSource, crop_frame, frame_list
@@ -57,7 +60,7 @@ _ANALYSIS_MODELS = ("face_detection_short_range", "face_detection_full_range", "
 
 
 def _job_params(info: PlateInfo, store: ModelStore, track: int | str | None,
-                colourspace: str) -> dict[str, str]:
+                colourspace: str, job_id: str | None) -> dict[str, str]:
     """Parameters common to every plate of the job (written as ``ned/<key>``; per-frame ones added later)."""
     params = {
         "version": __version__,
@@ -70,6 +73,8 @@ def _job_params(info: PlateInfo, store: ModelStore, track: int | str | None,
         "colourspace": colourspace,
         SYNTHETIC_KEY: 1,
     }
+    if job_id is not None:
+        params["job"] = job_id
     if info.field_order is not None:
         params["field_order"] = info.field_order  # interlaced sources are rendered as stored, never deinterlaced
     if info.variable_rate:
@@ -98,16 +103,26 @@ class _Loaded:
 
 @dataclass(frozen=True)
 class _Written:
-    """One frame's files, complete on disk, and the plate as written (read back when asked)."""
+    """One frame's files, complete on disk under temporary names until reported, and the plate as written (read
+    back when asked)."""
 
     path: Path
     plate: FacePlate
     has_face: bool
-    composite: Path | None
+    staged: StagedFile
+    composite: StagedFile | None
+
+    def discard(self) -> None:
+        """Remove the frame's files that were not published."""
+        self.staged.discard()
+        if self.composite is not None:
+            self.composite.discard()
 
 
 class _Emitter:
-    """Writes a frame's plate (+ composite) atomically (any thread), then reports it (in frame order)."""
+    """Writes a frame's plate (+ composite) under temporary names (any thread), then publishes (renames) and
+    reports them in frame order on one thread: a plate is at its final path only once it is reported, so a
+    worker killed in between leaves nothing a retry of the job would take for someone else's plate."""
 
     def __init__(self, request: RenderRequest, info: PlateInfo, config: NedConfig, params: dict[str, str],
                  on_frame: Callable[[FrameResult], None] | None, timer: StageTimer, outputs: OptionalOutputs,
@@ -127,32 +142,51 @@ class _Emitter:
                                      "has_face": int(has_face)})
 
     def write(self, frame: Frame | None, plate: FacePlate, has_face: bool, read_back: bool) -> _Written:
-        """Write one frame's plate (and its composite); touches no shared state (runs on the writer thread).
+        """Write one frame's plate (and its composite) to temporary files; touches no shared state (runs on a
+        writer thread).
 
         With ``read_back`` the plate is read back from its file, so composites and previews show exactly
         what a compositor merging the (lossy DWA) plate file gets.
         """
         layers = " + track<id>.RGBA per face" if plate.faces else ""
         meta = self._meta(plate.frame, has_face, comments(f"NED face plate (premultiplied RGBA + facemask.A{layers})"))
-        path = write_face_plate(plate_path(self.request, self.info, plate.frame), plate, meta, self.config.plates)
-        written = read_face_plate(path)[0] if read_back else plate
+        plate = plate_as_written(plate, self.config.plates)
+        staged = stage_face_plate(plate_path(self.request, self.info, plate.frame), plate, meta, self.config.plates)
         comp = None
-        if self.request.composite and self.outputs.ok("composite"):
-            comp = plate_path(self.request, self.info, plate.frame, kind="comp")
-            rgb = merge_over(frame.rgb, written) if has_face else frame.rgb
-            meta = self._meta(plate.frame, has_face, comments("NED composite (face plate merged over the source)"))
-            try:
-                write_frame_exr(comp, plate.frame, rgb, frame.alpha, meta, "zip")
-            except PlateWriteError as e:  # composites stop here; the ones before it are complete
-                self.outputs.fail("composite", f"stopped at frame {plate.frame}: {e}")
-                comp = None
-        return _Written(path, written, has_face, comp)
+        try:
+            written = read_face_plate(staged.path)[0] if read_back else plate
+            if self.request.composite and self.outputs.ok("composite"):
+                comp = self._stage_composite(frame, written, has_face)
+        except BaseException:
+            staged.discard()
+            raise
+        return _Written(staged.final, written, has_face, staged, comp)
+
+    def _stage_composite(self, frame: Frame, written: FacePlate, has_face: bool) -> StagedFile | None:
+        path = plate_path(self.request, self.info, written.frame, kind="comp")
+        rgb = merge_over(frame.rgb, written) if has_face else frame.rgb
+        meta = self._meta(written.frame, has_face, comments("NED composite (face plate merged over the source)"))
+        try:
+            return stage_frame_exr(path, written.frame, rgb, frame.alpha, meta, "zip")
+        except PlateWriteError as e:  # composites stop here; the ones before it are complete
+            self.outputs.fail("composite", f"stopped at frame {written.frame}: {e}")
+            return None
 
     def report(self, done: _Written) -> None:
-        """Record a finished frame and tell the caller (calling thread, frame order)."""
+        """Publish a finished frame's files, record them and tell the caller (calling thread, frame order).
+
+        Raises:
+            PlateWriteError: the plate could not be renamed into place (nothing of the frame is left).
+        """
+        publish(done.staged, done.plate.frame)
         self.plates.append(done.path)
-        if done.composite is not None:
-            self.composites.append(done.composite)
+        if done.composite is not None and not self.outputs.ok("composite"):  # stopped at an earlier frame
+            done.composite.discard()
+        elif done.composite is not None:
+            try:
+                self.composites.append(publish(done.composite, done.plate.frame))
+            except PlateWriteError as e:
+                self.outputs.fail("composite", f"stopped at frame {done.plate.frame}: {e}")
         if not done.has_face:
             self.no_face.append(done.plate.frame)
         if self.on_frame is not None:
@@ -256,7 +290,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         layered = ALL_FACES in (request.track, request.character)  # a layer per face, even when the range holds one
         ids = tuple(int(t.track.track_id) for t in tracks)
         params = {**_job_params(info, store, ALL_FACES if layered else (ids[0] if len(ids) == 1 else None),
-                                source.colour.working_space),
+                                source.colour.working_space, request.job_id),
                   **emotion_metadata(request, schedule, director)}
         if layered or len(ids) > 1:
             params["tracks"] = ",".join(map(str, ids))
@@ -337,9 +371,13 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                 preview.add(lambda: faces[0].renderer.preview_frame(loaded.whole, plate) if faces else
                             source.colour.working_to_srgb8(loaded.whole.rgb))
 
+        def discard(number: int, loaded: _Loaded, done: _Written | FacePlate | None) -> None:
+            if isinstance(done, _Written):
+                done.discard()
+
         numbers = [n for n in info.frames if to_write and n <= to_write[-1]]
         try:
-            FrameLoop(load, render, write, report).run(numbers, should_cancel)
+            FrameLoop(load, render, write, report, discard=discard).run(numbers, should_cancel)
         except BaseException:
             if preview is not None:
                 preview.discard()

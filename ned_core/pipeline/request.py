@@ -38,6 +38,8 @@ class RenderRequest:
         composite: also write a full-frame composite EXR sequence (source with the plate merged over).
         units: per-unit overrides on top of the emotion, ``"NAME=VALUE"`` strings (``--unit``), applied to
             every key (see :mod:`ned_core.direct.units`).
+        job_id: the render node's id of the job, recorded as ``ned/job`` in every plate (a retry of the job
+            recognises the plates an interrupted attempt left); None outside a node.
     """
 
     source: str
@@ -57,6 +59,7 @@ class RenderRequest:
     preview: bool = False
     composite: bool = False
     units: tuple[str, ...] = ()
+    job_id: str | None = None
 
 
 @dataclass(frozen=True)

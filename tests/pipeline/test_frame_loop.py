@@ -67,10 +67,10 @@ NUMBERS = list(range(1001, 1013))
 def test_every_frame_goes_through_in_order_on_its_own_thread(tmp_path):
     stages = Stages(tmp_path, write_delay=0.004)
     stages.loop().run(NUMBERS)
-    assert stages.loaded == stages.rendered == stages.written == stages.reported == NUMBERS
+    assert stages.loaded == stages.rendered == stages.reported == sorted(stages.written) == NUMBERS
     caller = threading.current_thread().name
     assert stages.threads["render"] == stages.threads["report"] == {caller}
-    assert len(stages.threads["load"]) == len(stages.threads["write"]) == 1
+    assert len(stages.threads["load"]) == 1 and len(stages.threads["write"]) == 2  # two frames written at once
     assert caller not in stages.threads["load"] | stages.threads["write"]
     assert stages.threads["load"] != stages.threads["write"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"plate.{n:04d}" for n in NUMBERS]
@@ -92,7 +92,7 @@ def test_cancel_stops_before_the_next_render_and_reports_everything_rendered(tmp
     stages = Stages(tmp_path, write_delay=0.004)
     with pytest.raises(JobCancelledError, match="before frame 1006"):
         stages.loop().run(NUMBERS, should_cancel=lambda: len(stages.rendered) == 5)
-    assert stages.rendered == stages.written == stages.reported == NUMBERS[:5]
+    assert stages.rendered == sorted(stages.written) == stages.reported == NUMBERS[:5]
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"plate.{n:04d}" for n in NUMBERS[:5]]
 
 
@@ -119,3 +119,32 @@ def test_a_load_or_render_error_propagates_after_the_frames_before_it(tmp_path, 
         stages.loop().run(NUMBERS)
     assert stages.reported == NUMBERS[:6]
     assert 1007 not in stages.rendered and all(n < 1007 for n in stages.rendered)
+
+
+def test_frames_are_reported_as_soon_as_they_and_the_frames_before_are_written(tmp_path):
+    stages = Stages(tmp_path)
+    behind = []
+
+    def render(number, frame):
+        time.sleep(0.02)  # the writes (instant here) finish while the next frame renders
+        behind.append(len(stages.rendered) - len(stages.reported))
+        return Stages.render(stages, number, frame)
+
+    FrameLoop(stages.load, render, stages.write, stages.report, depth=3).run(NUMBERS)
+    assert stages.reported == NUMBERS
+    assert max(behind) <= 1  # reported after the next render at the latest, not ``depth`` frames behind
+
+
+def test_a_frame_whose_report_fails_is_discarded_and_the_error_propagates(tmp_path):
+    stages = Stages(tmp_path, fail={"report": 1004})
+    discarded = []
+
+    def discard(number, frame, written):
+        written.unlink()
+        discarded.append(number)
+
+    with pytest.raises(RuntimeError, match="report failed on frame 1004"):
+        FrameLoop(stages.load, stages.render, stages.write, stages.report, discard=discard).run(NUMBERS)
+    assert stages.reported[:3] == NUMBERS[:3] and 1004 not in stages.reported and discarded == [1004]
+    assert stages.reported == sorted(stages.reported)  # frames already being written are still reported
+    assert not (tmp_path / "plate.1004").exists()
