@@ -64,7 +64,7 @@ DISSOLVES = [  # (length, first shot, second shot): unlike pictures, grades and 
 
 @pytest.mark.parametrize("length, first, second", DISSOLVES, ids=lambda v: str(v) if isinstance(v, int) else "")
 def test_dissolves_of_many_lengths_found_within_one_frame(length, first, second, face_boxes):
-    """The first dissolve test (one 13-frame window, ends' contrast) found 4 of 21 such dissolves; now 15."""
+    """The first dissolve test (one 13-frame window, ends' contrast) found 4 of 21 such dissolves; now 16."""
     from dataclasses import replace
 
     clip = ClipSpec("dissolve", (first, replace(second, seed=first.seed + 100, transition="dissolve",
