@@ -54,9 +54,9 @@ def mean_face_mesh_triangles() -> np.ndarray:
 
 
 def signed_areas(points: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    """Twice the signed area of each triangle: ``(M,) float64`` from ``points (N, 2)``, ``triangles (M, 3)``."""
-    a, b, c = (points[triangles[:, k]] for k in range(3))
-    return (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
+    """Twice the signed area of each triangle: ``(..., M) float64`` from ``points (..., N, 2)``, ``triangles (M, 3)``."""
+    a, b, c = (points[..., triangles[:, k], :] for k in range(3))
+    return (b[..., 0] - a[..., 0]) * (c[..., 1] - a[..., 1]) - (b[..., 1] - a[..., 1]) * (c[..., 0] - a[..., 0])
 
 
 def warp_mesh(src: np.ndarray, dst: np.ndarray, config: RenderConfig) -> WarpMesh:

@@ -83,8 +83,7 @@ def area_ratios(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 
 
 def _ratios(src_xy: np.ndarray, dst_xy: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    a0 = np.stack([signed_areas(s, triangles) for s in src_xy])
-    a1 = np.stack([signed_areas(d, triangles) for d in dst_xy])
+    a0, a1 = signed_areas(src_xy, triangles), signed_areas(dst_xy, triangles)
     sliver = 2.0 * (SLIVER * interocular_distance(src_xy[:, :NUM_MESH]))[:, None] ** 2
     measured = np.abs(a0) >= sliver
     return np.where(measured, a1 / np.where(measured, a0, 1.0), 1.0)
