@@ -3,7 +3,7 @@
 Per frame, in frame pixels over the face box only: a fade-ringed mesh (fixed mean-face topology
 unless the edit folds it), its backward map computed on a coarse grid and interpolated (exact
 around the lips and eyes, see ``field.py``), eye interiors moved rigidly, one remap of the
-source frame, then the mouth interior filled where the target opens wider than the source
+source frame, then the mouth interior filled where the target parts the lips further than the source
 (retrieved from the shot's own frames, see ``mouth_index.py``) or painted shut where the target closes
 a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
 target drops the mouth corners (``smile_relax.py``).

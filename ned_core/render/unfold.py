@@ -18,20 +18,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import cv2
 import numpy as np
 
-from ned_core.analysis.mean_face import load_mean_face
-
-from ned_core.analysis.regions import (
-    LEFT_BROW,
-    LEFT_EYE,
-    LIPS_OUTER,
-    RIGHT_BROW,
-    RIGHT_EYE,
-    interocular_distance,
-)
-from ned_core.render.topology import NUM_MESH, mean_face_mesh_triangles, signed_areas
+from ned_core.analysis.regions import LEFT_BROW, LEFT_EYE, RIGHT_BROW, RIGHT_EYE, interocular_distance
+from ned_core.render.topology import NUM_MESH, lip_points, mean_face_mesh_triangles, points_inside, signed_areas
 
 MIN_RATIO = 0.35  # a skin triangle keeps at least this share of its source signed area
 SLIVER = 0.02  # source triangles thinner than (SLIVER * IOD)^2 (lid lines, lip line) carry no measurable shape
@@ -39,21 +29,11 @@ STEP = 0.5  # share of the way to the triangle's mean displacement per iteration
 MAX_ITER = 200  # per phase; a fold needs ~10-40
 
 
-def _inside(outlines: tuple[tuple[int, ...], ...]) -> np.ndarray:
-    """``(468,) bool``: the mesh points on or inside any of the mean face's ``outlines``."""
-    face = load_mean_face()[:NUM_MESH, :2].astype(np.float32)
-    inside = np.zeros(NUM_MESH, bool)
-    for outline in outlines:
-        poly = face[list(outline)]
-        inside |= np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), False) >= 0 for x, y in face])
-    return inside
-
-
 @lru_cache(maxsize=1)
 def feature_points() -> tuple[np.ndarray, np.ndarray]:
     """``((468,) bool, (468,) bool)``: the brow and lid points, and the lip points (on or inside the mean face's
     brow, eye and outer-lip outlines); the rest is skin."""
-    return _inside((LEFT_BROW, RIGHT_BROW, LEFT_EYE, RIGHT_EYE)), _inside((LIPS_OUTER,))
+    return points_inside((LEFT_BROW, RIGHT_BROW, LEFT_EYE, RIGHT_EYE)), lip_points()
 
 
 @lru_cache(maxsize=1)
@@ -83,8 +63,7 @@ def area_ratios(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 
 
 def _ratios(src_xy: np.ndarray, dst_xy: np.ndarray, triangles: np.ndarray) -> np.ndarray:
-    a0 = np.stack([signed_areas(s, triangles) for s in src_xy])
-    a1 = np.stack([signed_areas(d, triangles) for d in dst_xy])
+    a0, a1 = signed_areas(src_xy, triangles), signed_areas(dst_xy, triangles)
     sliver = 2.0 * (SLIVER * interocular_distance(src_xy[:, :NUM_MESH]))[:, None] ** 2
     measured = np.abs(a0) >= sliver
     return np.where(measured, a1 / np.where(measured, a0, 1.0), 1.0)
