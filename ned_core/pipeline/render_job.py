@@ -313,6 +313,9 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         timer = StageTimer("render", len(info.frames), progress, already=len(skip_frames & set(info.frames)))
         outputs = OptionalOutputs()
         params["bridge_fade"] = config.composite.bridge_fade
+        occlusion = config.composite.occlusion
+        params["occlusion_mask"] = ("off" if occlusion is None else
+                                    ",".join(f"{k}={v}" for k, v in vars(occlusion).items()))
         emitter = _Emitter(request, info, config, params, on_frame, timer, outputs, _bridged_params(faces))
         preview = (GuardedPreview(lambda: _open_preview(request, source), outputs, config.c2pa)
                    if request.preview else None)

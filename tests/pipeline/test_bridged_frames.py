@@ -106,6 +106,7 @@ def test_the_plate_is_not_painted_over_the_hand_while_the_mesh_still_follows_the
     for n in near:
         spec = oiio.ImageInput.open(str(summary.plates[n - FIRST])).spec()
         assert spec.getattribute(f"ned/occlusion/{track.track_id}") > 0.02, n
+        assert spec.getattribute("ned/occlusion_mask").startswith("threshold=4.0,")  # the settings, for reproduction
     clean = [n for n in observed if not hand[max(n - FIRST - 2, 0):n - FIRST + 3].any()]
     for n in clean:
         spec = oiio.ImageInput.open(str(summary.plates[n - FIRST])).spec()
