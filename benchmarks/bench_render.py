@@ -24,6 +24,7 @@ from benchkit.memory import peak_rss_mb
 from benchkit.records import Stopwatch, metric, stage
 from ned_core.analysis import AnalysisConfig, FaceMeshModels
 from ned_core.composite import composite_face
+from ned_core.composite.occlusion import occlusion_mask, unoccluded
 from ned_core.face3d import EmbeddedFaceModel
 from ned_core.io.exr import PlateMetadata, write_face_plate
 from ned_core.io.plates import open_plates
@@ -77,7 +78,7 @@ def per_stage(movie: Path, out: Path, config: NedConfig, models: FaceMeshModels,
         schedule = build_schedule(request, info.frames[0], info.frames[-1], config)
         director = make_director(request, config, models)
         watch = {name: Stopwatch() for name in ("decode+colour (face window)", "direct", "render", "composite",
-                                                 "EXR write (dwaa:45)")}
+                                                 "occlusion mask", "EXR write (dwaa:45)")}
         with watch["direct"]:
             directed = direct_track(director, schedule, track.track.frames, fit, 0)
             dst = target_landmarks(face_model, fit, directed, track.landmarks)
@@ -92,6 +93,10 @@ def per_stage(movie: Path, out: Path, config: NedConfig, models: FaceMeshModels,
                 rendered = renderer.renderer.render(frame.number, frame.rgb, src_lm - shift, dst_lm - shift)
             with watch["composite"]:
                 plate = composite_face(frame.rgb, rendered, src_lm - shift, dst_lm - shift, config.composite)
+            with watch["occlusion mask"]:
+                occlusion = occlusion_mask(renderer.occlusion, frame.rgb, src_lm - shift, plate.data_window,
+                                           config.composite.occlusion)
+                plate = unoccluded(plate, occlusion)
             with watch["EXR write (dwaa:45)"]:
                 write_face_plate(out / f"stage.{int(number):04d}.exr", plate, meta, config.plates)
     count = len(track.track.frames)

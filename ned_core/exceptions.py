@@ -257,6 +257,11 @@ class CompositeConfigError(RenderError, ValueError):
     """A CompositeConfig field is out of range; the message names the field."""
 
 
+class OcclusionError(RenderError, ValueError):
+    """The occlusion estimate got inputs it cannot use (too few reference frames, a malformed frame, landmarks or
+    mask); the message names the frame or field."""
+
+
 class RenderInputError(RenderError, ValueError):
     """A renderer or compositor got inputs it cannot use (frame or landmarks of the wrong shape, a face
     outside the frame, a shot context whose arrays disagree); the message names the frame and field."""

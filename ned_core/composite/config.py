@@ -1,4 +1,4 @@
-"""The composite stage's configuration: one frozen dataclass, passed in, never mutated."""
+"""The composite stage's configuration: frozen dataclasses, passed in, never mutated."""
 
 from __future__ import annotations
 
@@ -6,6 +6,45 @@ import math
 from dataclasses import dataclass
 
 from ned_core.exceptions import CompositeConfigError
+
+
+@dataclass(frozen=True)
+class OcclusionConfig:
+    """How different from the track's own appearance a part of the face must be to count as hidden.
+
+    Attributes:
+        threshold: a cell is flagged when its colour change exceeds this many times its own robust spread.
+        min_change: ... and at least this much (log colour distance; 0.12 is about a 13 % change).
+        max_change: ... and a change above this always counts (a cell that varies a lot on its own, such as the
+            edge of a badly tracked jaw, is still hidden by something of another colour).
+        coherence: a flagged region counts only when its colours lie this close together (median log colour
+            distance to their median): an occluder is one thing, while a mesh that sits off shows the face's own
+            features, moved, everywhere. Strongly textured occluders (a patterned sleeve, another face) are missed.
+        min_area: flagged components smaller than this fraction of the face are dropped.
+        grow: cells the mask is grown by, so an occluder's edge is not painted over.
+        samples: most observed frames of a track the reference is built from.
+    """
+
+    threshold: float = 4.0
+    min_change: float = 0.12
+    max_change: float = 0.35
+    coherence: float = 0.2
+    min_area: float = 0.02
+    grow: int = 2
+    samples: int = 16
+
+    def __post_init__(self) -> None:
+        for name in ("threshold", "min_change", "max_change", "coherence", "min_area"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+                raise CompositeConfigError(f"OcclusionConfig.{name} must be finite and >= 0, got {value!r}")
+        if self.min_change > self.max_change:
+            raise CompositeConfigError(f"OcclusionConfig.min_change ({self.min_change}) must not exceed max_change "
+                                       f"({self.max_change})")
+        for name, low in (("grow", 0), ("samples", 3)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise CompositeConfigError(f"OcclusionConfig.{name} must be an int >= {low}, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -23,6 +62,8 @@ class CompositeConfig:
         min_alpha: mask values below this are set to 0 (the plate is exactly transparent there).
         bridge_fade: observed frames on each side of a bridged gap (landmarks interpolated while the face was
             hidden) over which the plate eases out to transparent and back (``composite.bridge``); 0 = cut.
+        occlusion: the occlusion mask's settings (``composite.occlusion``: the plate is made transparent where
+            something in front hides part of the face); None = no occlusion mask.
     """
 
     erode: float = 0.08
@@ -31,6 +72,7 @@ class CompositeConfig:
     margin: float = 0.15
     min_alpha: float = 1e-3
     bridge_fade: int = 2
+    occlusion: OcclusionConfig | None = OcclusionConfig()
 
     @property
     def reach(self) -> float:
@@ -48,5 +90,8 @@ class CompositeConfig:
         if isinstance(self.bridge_fade, bool) or not isinstance(self.bridge_fade, int) or not 0 <= self.bridge_fade <= 24:
             raise CompositeConfigError(f"CompositeConfig.bridge_fade must be an int in 0..24 frames, got "
                                        f"{self.bridge_fade!r}")
+        if self.occlusion is not None and not isinstance(self.occlusion, OcclusionConfig):
+            raise CompositeConfigError(f"CompositeConfig.occlusion must be an OcclusionConfig or None, got "
+                                       f"{self.occlusion!r}")
         if self.min_alpha >= 0.5:
             raise CompositeConfigError(f"CompositeConfig.min_alpha must be < 0.5, got {self.min_alpha!r}")

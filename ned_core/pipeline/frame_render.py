@@ -7,6 +7,7 @@ import numpy as np
 from ned_core.analysis import TrackAnalysis
 from ned_core.composite import composite_face, merge_over
 from ned_core.composite.bridge import bridge_opacity, faded
+from ned_core.composite.occlusion import OcclusionReference, build_reference, occlusion_mask, unoccluded
 from ned_core.io.exr import FacePlate
 from ned_core.io.plate_source import Frame, PlateSource, clip_window
 from ned_core.io.stmap import warp_stmap
@@ -62,6 +63,26 @@ class FrameRenderer:
         opacity = bridge_opacity(track.track.frames, track.track.interpolated, config.composite.bridge_fade)
         #: frame -> the plate's opacity, for frames near or across a bridged gap (others are opaque)
         self.opacity = {int(f): float(w) for f, w in zip(track.track.frames, opacity) if w < 1.0}
+        self.occlusion = self._occlusion_reference(source, track)
+        #: frame -> the share of the plate's alpha the occlusion mask removed (frames where it removed any)
+        self.occluded: dict[int, float] = {}
+
+    def _occlusion_reference(self, source: PlateSource, track: TrackAnalysis) -> OcclusionReference | None:
+        """The track's reference appearance (``composite.occlusion``), from up to ``samples`` of its observed frames
+        spread evenly over the whole track (so a render of part of the shot gets the same one); None when
+        occlusion masks are off or fewer than 3 frames were observed."""
+        settings = self.config.composite.occlusion
+        observed = np.flatnonzero(~np.asarray(track.track.interpolated, bool))
+        if settings is None or len(observed) < 3:
+            return None
+        rows = observed[np.unique(np.linspace(0, len(observed) - 1, min(settings.samples, len(observed)))
+                                  .round().astype(int))]
+        samples = []
+        for row in rows:
+            landmarks = track.landmarks[row]
+            frame = source.read(int(track.track.frames[row]), self.window(landmarks, landmarks))
+            samples.append((frame.rgb, _local(frame.origin, landmarks, landmarks)[0]))
+        return build_reference(samples)
 
     def window(self, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
         """The part of the frame a render reads and writes: the face (source and target) grown by
@@ -87,11 +108,21 @@ class FrameRenderer:
         return rendered
 
     def plate(self, frame: Frame, rendered: RenderedFace, src: np.ndarray, dst: np.ndarray) -> FacePlate:
-        """The composited face plate of a :meth:`warp` result, faded near bridged frames (:attr:`opacity`); depends
-        on nothing but its arguments, so it may run on another thread (the plate writer's) while the next frame is
-        warped."""
-        plate = faded(composite_face(frame.rgb, rendered, *_local(frame.origin, src, dst), self.config.composite),
-                      self.opacity.get(frame.number, 1.0))
+        """The composited face plate of a :meth:`warp` result, transparent where something hides the face
+        (``composite.occlusion``; the share of alpha removed goes to :attr:`occluded`) and faded near bridged frames
+        (:attr:`opacity`); depends on nothing but its arguments and the track's reference, so it may run on another
+        thread (the plate writer's) while the next frame is warped."""
+        local_src, local_dst = _local(frame.origin, src, dst)
+        plate = composite_face(frame.rgb, rendered, local_src, local_dst, self.config.composite)
+        opacity = self.opacity.get(frame.number, 1.0)
+        if self.occlusion is not None and opacity > 0.0:
+            occlusion = occlusion_mask(self.occlusion, frame.rgb, local_src, plate.data_window,
+                                       self.config.composite.occlusion)
+            before = float(plate.mask.sum())
+            plate = unoccluded(plate, occlusion)
+            if before > 0.0 and float(plate.mask.sum()) < before:
+                self.occluded[frame.number] = 1.0 - float(plate.mask.sum()) / before
+        plate = faded(plate, opacity)
         x0, y0, x1, y1 = plate.data_window
         ox, oy = frame.origin
         window = (x0 + ox, y0 + oy, x1 + ox, y1 + oy)

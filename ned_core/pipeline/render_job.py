@@ -136,36 +136,40 @@ class _Emitter:
         self.no_face: list[int] = []
         self.composites: list[Path] = []
 
-    def _meta(self, frame: int, has_face: bool, comments: str) -> PlateMetadata:
+    def _meta(self, frame: int, has_face: bool, comments: str, params: dict[str, float]) -> PlateMetadata:
         return PlateMetadata(fps=self.fps, timecode=_timecode(self.info, frame, self.fps), comments=comments,
-                             params={**self.params, **self.frame_params.get(frame, {}), "source_frame": frame,
-                                     "has_face": int(has_face)})
+                             params={**self.params, **self.frame_params.get(frame, {}), **params,
+                                     "source_frame": frame, "has_face": int(has_face)})
 
-    def write(self, frame: Frame | None, plate: FacePlate, has_face: bool, read_back: bool) -> _Written:
+    def write(self, frame: Frame | None, plate: FacePlate, has_face: bool, read_back: bool,
+              params: dict[str, float] | None = None) -> _Written:
         """Write one frame's plate (and its composite) to temporary files; touches no shared state (runs on a
-        writer thread).
+        writer thread). ``params``: more of this frame's own metadata (``occlusion/<track>``).
 
         With ``read_back`` the plate is read back from its file, so composites and previews show exactly
         what a compositor merging the (lossy DWA) plate file gets.
         """
         layers = " + track<id>.RGBA per face" if plate.faces else ""
-        meta = self._meta(plate.frame, has_face, comments(f"NED face plate (premultiplied RGBA + facemask.A{layers})"))
+        meta = self._meta(plate.frame, has_face, comments(f"NED face plate (premultiplied RGBA + facemask.A{layers})"),
+                          params or {})
         plate = plate_as_written(plate, self.config.plates)
         staged = stage_face_plate(plate_path(self.request, self.info, plate.frame), plate, meta, self.config.plates)
         comp = None
         try:
             written = read_face_plate(staged.path)[0] if read_back else plate
             if self.request.composite and self.outputs.ok("composite"):
-                comp = self._stage_composite(frame, written, has_face)
+                comp = self._stage_composite(frame, written, has_face, params or {})
         except BaseException:
             staged.discard()
             raise
         return _Written(staged.final, written, has_face, staged, comp)
 
-    def _stage_composite(self, frame: Frame, written: FacePlate, has_face: bool) -> StagedFile | None:
+    def _stage_composite(self, frame: Frame, written: FacePlate, has_face: bool,
+                         params: dict[str, float]) -> StagedFile | None:
         path = plate_path(self.request, self.info, written.frame, kind="comp")
         rgb = merge_over(frame.rgb, written) if has_face else frame.rgb
-        meta = self._meta(written.frame, has_face, comments("NED composite (face plate merged over the source)"))
+        meta = self._meta(written.frame, has_face, comments("NED composite (face plate merged over the source)"),
+                          params)
         try:
             return stage_frame_exr(path, written.frame, rgb, frame.alpha, meta, "zip")
         except PlateWriteError as e:  # composites stop here; the ones before it are complete
@@ -309,6 +313,9 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         timer = StageTimer("render", len(info.frames), progress, already=len(skip_frames & set(info.frames)))
         outputs = OptionalOutputs()
         params["bridge_fade"] = config.composite.bridge_fade
+        occlusion = config.composite.occlusion
+        params["occlusion_mask"] = ("off" if occlusion is None else
+                                    ",".join(f"{k}={v}" for k, v in vars(occlusion).items()))
         emitter = _Emitter(request, info, config, params, on_frame, timer, outputs, _bridged_params(faces))
         preview = (GuardedPreview(lambda: _open_preview(request, source), outputs, config.c2pa)
                    if request.preview else None)
@@ -360,7 +367,9 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
             plate = rendered if isinstance(rendered, FacePlate) else composite(number, loaded, rendered)
             if number in skip_frames:  # rendered again only for the preview
                 return plate
-            return emitter.write(loaded.whole, plate, bool(loaded.windows), read_back=whole)
+            return emitter.write(loaded.whole, plate, bool(loaded.windows), read_back=whole,
+                                 params={f"occlusion/{f.track_id}": round(f.renderer.occluded[number], 4)
+                                         for f in faces if number in f.renderer.occluded})
 
         def report(number: int, loaded: _Loaded, done: _Written | FacePlate) -> None:
             plate = done

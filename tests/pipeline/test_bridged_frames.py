@@ -65,17 +65,21 @@ def test_the_fade_is_smooth_and_recorded_in_each_plate(rendered):
     track, summary, frames = rendered
     bridged = [int(f) for f in track.frames[track.interpolated]]
     fade = CompositeConfig().bridge_fade
-    peaks, recorded = [], []
+    peaks, recorded, occluded = [], [], []
     for number in range(bridged[0] - fade - 1, bridged[0] + 1):
         spec = oiio.ImageInput.open(str(summary.plates[number - FIRST])).spec()
         assert spec.getattribute("ned/bridge_fade") == fade
         recorded.append(spec.getattribute(f"ned/bridge_opacity/{track.track_id}"))
+        occluded.append(spec.getattribute(f"ned/occlusion/{track.track_id}"))
         peaks.append(float(frames[number].plate.rgba[..., 3].max()))
     assert recorded[0] is None and recorded[-1] == 0.0  # opaque before the ramp: no attribute; 0 on the gap
     assert all(0 < w < 1 for w in recorded[1:-1]) and recorded[1:-1] == sorted(recorded[1:-1], reverse=True)
     assert peaks == sorted(peaks, reverse=True) and peaks[0] > 0.99 and peaks[-1] <= 0.01  # eases out, no pop
-    for w, peak in zip(recorded[1:-1], peaks[1:-1]):
-        assert peak == pytest.approx(w, abs=0.02)  # the plate's alpha is scaled by the recorded opacity
+    for w, peak, hidden in zip(recorded[1:-1], peaks[1:-1], occluded[1:-1]):
+        if hidden is None:
+            assert peak == pytest.approx(w, abs=0.02)  # the plate's alpha is scaled by the recorded opacity
+        else:  # ... and by the occlusion mask, which took the hand's part (the face's middle) off the plate
+            assert 0.2 * w < peak <= w + 0.02
 
 
 def test_opacity_is_zero_on_the_gap_and_eases_over_fade_frames_either_side():
@@ -86,3 +90,24 @@ def test_opacity_is_zero_on_the_gap_and_eases_over_fade_frames_either_side():
     assert 0 < w[7] < w[6] < 1 and w[7] == pytest.approx(w[11]) and w[6] == pytest.approx(w[12])
     assert bridge_opacity(frames, interpolated, fade=0)[[7, 11]].tolist() == [1, 1]  # a cut: only the gap
     assert bridge_opacity(frames, np.zeros(20, bool), fade=2).tolist() == [1] * 20
+
+
+def test_the_plate_is_not_painted_over_the_hand_while_the_mesh_still_follows_the_face(hand_clip, rendered):
+    """On the observed frames either side of the gap the hand covers part of the face; the occlusion mask keeps the
+    plate off it (without the mask about 18 % of the hand's pixels' worth of alpha is painted over it there), records
+    how much of the plate it removed, and leaves the clean frames alone."""
+    _, hand = hand_clip
+    track, summary, frames = rendered
+    observed = [int(f) for f, bridged in zip(track.frames, track.interpolated) if not bridged]
+    near = [n for n in observed if hand[n - FIRST].sum() > 500 and frames[n].plate.rgba[..., 3].max() > 0.5]
+    assert len(near) >= 2, "the hand must cover the face on observed frames with a visible plate"
+    painted = [float(_alpha(frames[n], hand[n - FIRST])[hand[n - FIRST]].mean()) for n in near]
+    assert max(painted) < 0.04 and np.mean(painted) < 0.02, painted
+    for n in near:
+        spec = oiio.ImageInput.open(str(summary.plates[n - FIRST])).spec()
+        assert spec.getattribute(f"ned/occlusion/{track.track_id}") > 0.02, n
+        assert spec.getattribute("ned/occlusion_mask").startswith("threshold=4.0,")  # the settings, for reproduction
+    clean = [n for n in observed if not hand[max(n - FIRST - 2, 0):n - FIRST + 3].any()]
+    for n in clean:
+        spec = oiio.ImageInput.open(str(summary.plates[n - FIRST])).spec()
+        assert spec.getattribute(f"ned/occlusion/{track.track_id}") is None, n

@@ -1,0 +1,262 @@
+"""Occlusion mask: where something in front of a tracked face (a hand, a glass, another head) hides part of it,
+so the plate is not painted over it.
+
+The estimate compares each SOURCE frame's face, brought into the face's own mesh-normalised space (a small
+canonical grid the 468-point mesh is piecewise-affinely unwrapped onto, so expression and head motion do not move
+skin between grid cells), with a per-track reference appearance: the per-cell median of a sample of the track's
+observed frames, in log colour, with each cell's robust spread (how much it varies on its own: blinks, speech). A
+frame's global lighting change is removed first (per-channel median log ratio to the reference over the face).
+Cells whose colour departs from the reference by more than ``threshold`` times their spread (at least
+``min_change``, at most ``max_change`` in log colour) are flagged, outside the eyes and the mouth interior (which change
+on their own; never seeded there, but reached from an occluder next to them); specks are opened away, components
+smaller than ``min_area`` of the face or not coherent in colour (``coherence``: the face's own features seen through
+a mesh that sits off, as on a face cut by the frame edge, differ from the reference everywhere but are not one
+colour) dropped, the rest filled to their convex hull, grown and feathered, then mapped back onto the plate's window.
+
+Only the source frame is compared, never the result, so what the edit changes (an opened mouth, moved brows) is
+never mistaken for an occluder. The mask depends on the frame and the track's reference only (no state carried
+between frames), so a render of part of a shot, or a farm chunk, gets the same plates as a render of the whole.
+
+Typical use::
+
+    reference = build_reference([(window_rgb, window_landmarks), ...])    # once per track
+    occlusion = occlusion_mask(reference, rgb, landmarks, plate.data_window)  # per frame, (h, w) in [0, 1]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import warnings
+
+import cv2
+import numpy as np
+
+from ned_core.analysis.mean_face import load_mean_face
+from ned_core.analysis.regions import LEFT_EYE, LIPS_INNER, RIGHT_EYE
+from ned_core.composite.config import OcclusionConfig
+from ned_core.exceptions import OcclusionError
+from ned_core.io.exr_plate import FacePlate
+from ned_core.render.topology import mean_face_mesh_triangles
+from ned_core.render.warp import backward_map, remap
+
+GRID = 48  # canonical grid side, cells; the mean face spans about 80 % of it
+_FILL = 0.8
+_EXCLUDE_GROW = 2  # cells around the eyes and the inner lips that are never flagged themselves
+#: a cell's spread: this quantile of its samples' distance to the median, scaled; a low quantile, so an occluder in
+#: up to about half the samples does not inflate it (the median distance would)
+SPREAD_QUANTILE, SPREAD_SCALE = 0.25, 2.0
+_LOG_FLOOR = 0.1  # log colour is taken of rgb + this fraction of the face's median level (dark noise)
+
+
+@dataclass(frozen=True)
+class OcclusionReference:
+    """A track's reference appearance on the canonical grid.
+
+    Attributes:
+        log_rgb: ``(GRID, GRID, 3) float32`` per-cell median log colour.
+        spread: ``(GRID, GRID) float32`` per-cell robust spread of the log colour distance to the median.
+        face: ``(GRID, GRID) bool`` cells inside the mesh.
+        flaggable: ``(GRID, GRID) bool`` face cells outside the eyes and the mouth interior.
+        frames: how many frames it was built from.
+    """
+
+    log_rgb: np.ndarray
+    spread: np.ndarray
+    face: np.ndarray
+    flaggable: np.ndarray
+    frames: int
+
+
+@lru_cache(maxsize=1)
+def _canonical() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The mean face on the grid: points ``(468, 2)``, triangles, the face cells and the flaggable cells."""
+    mean = load_mean_face()[:, :2].astype(np.float64)
+    lo, hi = mean.min(axis=0), mean.max(axis=0)
+    scale = _FILL * GRID / float(max(hi - lo))
+    points = (mean - (lo + hi) / 2) * scale + (GRID - 1) / 2
+    triangles = mean_face_mesh_triangles()
+    face = backward_map(points, points, triangles, (0, 0, GRID, GRID)).inside
+    excluded = np.zeros((GRID, GRID), np.uint8)
+    for loop in (LEFT_EYE, RIGHT_EYE, LIPS_INNER):
+        cv2.fillPoly(excluded, [np.round(points[list(loop)]).astype(np.int32)], 1)
+    excluded = cv2.dilate(excluded, np.ones((2 * _EXCLUDE_GROW + 1,) * 2, np.uint8)).astype(bool)
+    return points, triangles, face, face & ~excluded
+
+
+def _check(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rgb, landmarks = np.asarray(rgb), np.asarray(landmarks)
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or landmarks.ndim != 2 or landmarks.shape[0] < 468 or landmarks.shape[1] < 2:
+        raise OcclusionError(f"occlusion: expected rgb (H, W, 3) and landmarks (>= 468, >= 2), got {rgb.shape} and "
+                             f"{landmarks.shape}")
+    return rgb, landmarks[:468, :2].astype(np.float64)
+
+
+def _crop(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], int]:
+    """The face's bounding box of ``rgb`` shrunk by an integer factor to about the grid's resolution: ``(small,
+    landmarks in small pixels, box (x0, y0, x1, y1) in rgb pixels, factor)``."""
+    h, w = rgb.shape[:2]
+    lo = np.clip(np.floor(landmarks.min(axis=0)).astype(int) - 1, 0, None)
+    hi = np.minimum(np.ceil(landmarks.max(axis=0)).astype(int) + 2, (w, h))
+    x0, y0, x1, y1 = int(lo[0]), int(lo[1]), max(int(hi[0]), int(lo[0]) + 1), max(int(hi[1]), int(lo[1]) + 1)
+    factor = max(1, int(max(x1 - x0, y1 - y0) / (_FILL * GRID)))
+    x1, y1 = min(w, x0 + -(-(x1 - x0) // factor) * factor), min(h, y0 + -(-(y1 - y0) // factor) * factor)
+    part = np.ascontiguousarray(rgb[y0:y1, x0:x1], np.float32)
+    small = part if factor == 1 else cv2.resize(part, ((x1 - x0) // factor or 1, (y1 - y0) // factor or 1),
+                                               interpolation=cv2.INTER_AREA)
+    return small, (landmarks - (x0, y0) + 0.5) / factor - 0.5, (x0, y0, x1, y1), factor
+
+
+def to_canonical(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """The face of ``rgb`` unwrapped onto the canonical grid.
+
+    Args:
+        rgb: ``(H, W, 3) float32`` scene-linear frame or window.
+        landmarks: ``(>= 468, >= 2)`` the face's mesh in ``rgb``'s pixels.
+
+    Returns:
+        ``(GRID, GRID, 3) float32``; NaN where the face is not in ``rgb`` (cut by the frame edge), and cells
+        outside the mesh repeat the nearest edge (see ``OcclusionReference.face``).
+    """
+    rgb, landmarks = _check(rgb, landmarks)
+    small, points, _, _ = _crop(rgb, landmarks)
+    grid, triangles, _, _ = _canonical()
+    field = backward_map(points, grid, triangles, (0, 0, GRID, GRID))
+    out = remap(small, field.map_x, field.map_y)
+    h, w = small.shape[:2]
+    seen = (field.map_x >= -0.5) & (field.map_x <= w - 0.5) & (field.map_y >= -0.5) & (field.map_y <= h - 0.5)
+    out[~seen] = np.nan
+    return out
+
+
+def _log(canonical: np.ndarray, face: np.ndarray) -> np.ndarray:
+    """Log colour of a ``(GRID, GRID, 3)`` face, with a floor of :data:`_LOG_FLOOR` times its own per-channel median
+    over ``face`` added first (dark noise matters less), so a change of exposure or tint only shifts it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a face wholly outside the frame: all NaN
+        level = np.nanmedian(canonical[face], axis=0)
+    floor = _LOG_FLOOR * np.maximum(np.nan_to_num(level, nan=1e-4), 1e-4)
+    return np.log(np.maximum(canonical, 0.0) + floor)
+
+
+def _relit(log_rgb: np.ndarray, reference_log: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """``log_rgb`` with its per-channel median log ratio to the reference over ``cells`` removed (a global change
+    of light or exposure; the median ignores an occluder covering less than half the face)."""
+    ratio = log_rgb[cells] - reference_log[cells]
+    ratio = ratio[np.isfinite(ratio).all(axis=1)]
+    return log_rgb - np.median(ratio, axis=0) if len(ratio) else log_rgb
+
+
+def build_reference(samples: Iterable[tuple[np.ndarray, np.ndarray]]) -> OcclusionReference:
+    """A track's reference appearance from some of its observed frames.
+
+    Args:
+        samples: ``(rgb (H, W, 3) float32, landmarks (>= 468, >= 2) in rgb's pixels)`` per frame; at least 3.
+            An occluder in fewer than half of them does not enter the reference (per-cell median).
+
+    Raises:
+        OcclusionError: fewer than 3 samples, or malformed ones.
+    """
+    canon = np.stack([to_canonical(rgb, lm) for rgb, lm in samples])
+    if len(canon) < 3:
+        raise OcclusionError(f"occlusion: a reference needs at least 3 observed frames, got {len(canon)}")
+    _, _, face, flaggable = _canonical()
+    seen = np.isfinite(canon).all(axis=-1)  # (S, GRID, GRID)
+    if not seen[:, face].any():
+        raise OcclusionError("occlusion: the face is outside every reference frame")
+    logs = np.stack([_log(c, face) for c in canon])
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells (never in the frame) stay NaN
+        median = np.nanmedian(logs, axis=0)
+        for _ in range(2):  # relight each sample to the median, then take the median again
+            logs = np.stack([_relit(s, median, flaggable) for s in logs])
+            median = np.nanmedian(logs, axis=0)
+        distance = np.linalg.norm(logs - median, axis=-1)
+        spread = SPREAD_SCALE * np.nanquantile(distance, SPREAD_QUANTILE, axis=0)
+    known = seen.sum(axis=0) >= 3  # a cell seen in fewer frames has no reference
+    flaggable = flaggable & known
+    return OcclusionReference(median.astype(np.float32), spread.astype(np.float32), face, flaggable, len(canon))
+
+
+def canonical_occlusion(reference: OcclusionReference, rgb: np.ndarray, landmarks: np.ndarray,
+                        config: OcclusionConfig = OcclusionConfig()) -> np.ndarray:
+    """``(GRID, GRID) float32`` in ``[0, 1]``: how hidden each canonical cell of this frame's face is."""
+    log_rgb = _relit(_log(to_canonical(rgb, landmarks), reference.face), reference.log_rgb, reference.flaggable)
+    change = np.nan_to_num(np.linalg.norm(log_rgb - reference.log_rgb, axis=-1), nan=0.0)  # unseen: not hidden
+    # the floor on the spread: a cell that never changed in the sample still has noise and sub-cell misalignment
+    limit = np.clip(config.threshold * reference.spread, config.min_change, config.max_change)
+    changed = (change > limit) & reference.face
+    flagged = (changed & reference.flaggable).astype(np.uint8)
+    flagged = cv2.morphologyEx(flagged, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(flagged, connectivity=8)
+    big = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= config.min_area * reference.face.sum())
+    kept = np.zeros((GRID, GRID), np.uint8)
+    for label in big[big > 0]:
+        cells = log_rgb[labels == label]
+        if np.median(np.linalg.norm(cells - np.median(cells, axis=0), axis=-1)) > config.coherence:
+            continue  # the face's own features, moved: the mesh sits off (a face cut by the frame edge), no occluder
+        # occluders are compact: a part matching the skin by chance (a hand on a cheek) is filled
+        outline = cv2.findContours((labels == label).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
+        cv2.fillPoly(kept, [cv2.convexHull(np.vstack(outline))], 1)
+    if not kept.any():
+        return np.zeros((GRID, GRID), np.float32)
+    # the eyes and mouth that changed next to an occluder are hidden by it too (grown from it, never seeded there)
+    reach = changed & ~reference.flaggable
+    for _ in range(GRID // 4):
+        grown = kept | (cv2.dilate(kept, np.ones((3, 3), np.uint8)).astype(bool) & reach)
+        if (grown == kept).all():
+            break
+        kept = grown.astype(np.uint8)
+    if config.grow > 0:
+        kept = cv2.dilate(kept, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * config.grow + 1,) * 2))
+    soft = cv2.GaussianBlur(kept.astype(np.float32), (0, 0), 1.0)
+    return np.clip(np.maximum(soft, kept * 0.5) * reference.face, 0.0, 1.0)
+
+
+def occlusion_mask(reference: OcclusionReference, rgb: np.ndarray, landmarks: np.ndarray,
+                   window: tuple[int, int, int, int], config: OcclusionConfig = OcclusionConfig()) -> np.ndarray:
+    """How hidden the face is over ``window`` of ``rgb``.
+
+    Args:
+        reference: the track's :func:`build_reference`.
+        rgb: ``(H, W, 3) float32`` the SOURCE frame (or a window of it) the plate is composited over.
+        landmarks: ``(>= 468, >= 2)`` the face's (source) mesh in ``rgb``'s pixels.
+        window: ``(x0, y0, x1, y1)`` in ``rgb``'s pixels (the plate's data window).
+        config: thresholds.
+
+    Returns:
+        ``(y1 - y0, x1 - x0) float32`` in ``[0, 1]``; 0 outside the face.
+    """
+    rgb, points = _check(rgb, landmarks)
+    x0, y0, x1, y1 = window
+    out = np.zeros((y1 - y0, x1 - x0), np.float32)
+    canonical = canonical_occlusion(reference, rgb, points, config)
+    if not canonical.any():
+        return out
+    small, small_points, (bx0, by0, bx1, by1), factor = _crop(rgb, points)
+    grid, triangles, _, _ = _canonical()
+    field = backward_map(grid, small_points, triangles, (0, 0, small.shape[1], small.shape[0]))
+    mapped = cv2.remap(canonical, field.map_x, field.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    mapped *= field.inside
+    if factor > 1:
+        mapped = cv2.resize(mapped, (bx1 - bx0, by1 - by0), interpolation=cv2.INTER_LINEAR)
+    mapped = mapped[:by1 - by0, :bx1 - bx0]
+    ix0, iy0, ix1, iy1 = max(x0, bx0), max(y0, by0), min(x1, bx1), min(y1, by1)
+    if ix1 > ix0 and iy1 > iy0:
+        out[iy0 - y0:iy1 - y0, ix0 - x0:ix1 - x0] = mapped[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0]
+    return out
+
+
+def unoccluded(plate: FacePlate, occlusion: np.ndarray) -> FacePlate:
+    """``plate`` with the source shown through where it is hidden: colour, alpha, blend mask and per-face layers
+    times ``1 - occlusion`` (a per-pixel dissolve towards the source). ``occlusion`` covers the plate's window."""
+    if occlusion.shape != plate.mask.shape:
+        raise OcclusionError(f"frame {plate.frame}: occlusion {occlusion.shape} does not cover the plate's window "
+                             f"{plate.mask.shape}")
+    if not occlusion.any():
+        return plate
+    keep = (1.0 - occlusion).astype(np.float32)
+    return replace(plate, rgba=plate.rgba * keep[..., None], mask=plate.mask * keep,
+                   faces={tid: layer * keep[..., None] for tid, layer in plate.faces.items()})

@@ -1,0 +1,113 @@
+"""The occlusion mask on the real photos: a skin-coloured occluder over the lower face is found under another
+exposure and tint, a clean face under dark warm light is not, and the plate dissolves to the source under it."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from ned_core.analysis.regions import polygon
+from ned_core.composite import CompositeConfig, composite_face, merge_over
+from ned_core.composite.config import OcclusionConfig
+from ned_core.composite.occlusion import build_reference, occlusion_mask, unoccluded
+from ned_core.exceptions import CompositeConfigError, OcclusionError
+from ned_core.render import MeshWarpRenderer, RenderConfig
+
+WARM = np.array([1.25, 1.0, 0.7], np.float32)
+
+
+def _lit(frame: np.ndarray, gain: float, tint: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
+    """The frame under another exposure (and tint), with sensor-like noise."""
+    noise = np.random.default_rng(seed).normal(0.0, 0.004, frame.shape).astype(np.float32)
+    return np.clip(frame * gain * (1.0 if tint is None else tint) + noise * gain, 0.0, None)
+
+
+def _shifted(frame: np.ndarray, landmarks: np.ndarray, dx: float, dy: float) -> tuple[np.ndarray, np.ndarray]:
+    m = np.float32([[1, 0, dx], [0, 1, dy]])
+    moved = cv2.warpAffine(frame, m, frame.shape[1::-1], flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return moved, landmarks + np.float32([dx, dy, 0.0])
+
+
+def _oval(shape: tuple[int, ...], landmarks: np.ndarray) -> np.ndarray:
+    m = np.zeros(shape[:2], np.uint8)
+    cv2.fillPoly(m, [np.round(polygon(landmarks, "face_oval")).astype(np.int32)], 1)
+    return m.astype(bool)
+
+
+def _hand(frame: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The frame with a flat skin-coloured ellipse over the subject's right cheek and mouth, and where it is."""
+    lo, hi = landmarks[:468, :2].min(axis=0), landmarks[:468, :2].max(axis=0)
+    w, h = hi - lo
+    cover = np.zeros(frame.shape[:2], np.uint8)
+    cv2.ellipse(cover, (int(lo[0] + 0.3 * w), int(lo[1] + 0.7 * h)), (int(0.25 * w), int(0.3 * h)), 0, 0, 360, 1, -1)
+    out = frame.copy()
+    out[cover.astype(bool)] = (np.array([196, 140, 112]) / 255.0) ** 2.2
+    return out, cover.astype(bool)
+
+
+@pytest.fixture(scope="module")
+def reference(face):
+    """The reference of a "track" of the photo: six frames moved a little, under varying light, one with the
+    occluder (an occluder in a minority of the samples does not enter it)."""
+    frame, landmarks = face
+    samples = []
+    for k, (dx, dy, gain) in enumerate([(0, 0, 1.0), (2, -1, 0.8), (-2, 1, 1.2), (1, 2, 0.9), (-1, -2, 1.1),
+                                        (0, 1, 1.0)]):
+        moved, lm = _shifted(_lit(frame, gain, seed=k), landmarks, dx, dy)
+        samples.append((_hand(moved, lm)[0] if k == 3 else moved, lm))
+    return build_reference(samples)
+
+
+def test_an_occluder_is_found_under_other_light_and_only_where_it_is(face, reference):
+    frame, landmarks = face
+    moved, lm = _shifted(_lit(frame, 0.6, WARM, seed=9), landmarks, 1.5, -0.5)
+    covered, hand = _hand(moved, lm)
+    h, w = frame.shape[:2]
+    mask = occlusion_mask(reference, covered, lm, (0, 0, w, h))
+    inside = hand & _oval(frame.shape, lm)
+    assert mask[inside].mean() > 0.9
+    away = ~cv2.dilate(hand.astype(np.uint8), np.ones((41, 41), np.uint8)).astype(bool)
+    assert mask[_oval(frame.shape, lm) & away].mean() < 0.03
+    assert mask[~_oval(frame.shape, lm) & away].max() < 0.5  # nothing outside the face either
+
+
+def test_a_clean_face_under_dark_warm_light_is_not_masked(face, reference):
+    frame, landmarks = face
+    h, w = frame.shape[:2]
+    for gain, tint in ((0.25, WARM), (1.3, None)):
+        moved, lm = _shifted(_lit(frame, gain, tint, seed=5), landmarks, -1.0, 1.0)
+        assert occlusion_mask(reference, moved, lm, (0, 0, w, h)).max() == 0.0, gain
+
+
+def test_the_plate_dissolves_to_the_source_where_it_is_hidden(face):
+    frame, landmarks = face
+    dst = landmarks.copy()
+    dst[:, 1] += 2.0  # any edit
+    rendered = MeshWarpRenderer(RenderConfig()).render(0, frame, landmarks, dst)
+    plate = composite_face(frame, rendered, landmarks, dst, CompositeConfig())
+    occ = np.zeros(plate.mask.shape, np.float32)
+    occ[: occ.shape[0] // 2] = 1.0
+    occ[occ.shape[0] // 2:, : occ.shape[1] // 3] = 0.5
+    hidden = unoccluded(plate, occ)
+    assert np.array_equal(hidden.mask, plate.mask * (1 - occ))
+    x0, y0, x1, y1 = plate.data_window
+    expected = occ[..., None] * frame[y0:y1, x0:x1] + (1 - occ[..., None]) * merge_over(frame, plate)[y0:y1, x0:x1]
+    assert np.allclose(merge_over(frame, hidden)[y0:y1, x0:x1], expected, atol=1e-5)
+    assert unoccluded(plate, np.zeros_like(occ)) is plate
+    with pytest.raises(OcclusionError, match="does not cover"):
+        unoccluded(plate, occ[1:])
+
+
+def test_bad_inputs_are_refused_with_the_field_named(face):
+    frame, landmarks = face
+    with pytest.raises(OcclusionError, match="at least 3"):
+        build_reference([(frame, landmarks)] * 2)
+    with pytest.raises(OcclusionError, match="landmarks"):
+        build_reference([(frame, landmarks[:100])] * 3)
+    with pytest.raises(CompositeConfigError, match="min_change"):
+        OcclusionConfig(min_change=0.5, max_change=0.3)
+    with pytest.raises(CompositeConfigError, match="samples"):
+        OcclusionConfig(samples=2)
+    with pytest.raises(CompositeConfigError, match="occlusion"):
+        CompositeConfig(occlusion=True)
