@@ -460,8 +460,8 @@ def held_out_clips() -> tuple[ClipSpec, ...]:
 
 
 def turn_clips(held_out: bool = False) -> tuple[ClipSpec, ...]:
-    """Head turns to three-quarter (35-45 degrees of yaw) and back, slow and fast, with other cameras and
-    grades; the held-out clip (other actors' sides, angles, seeds and grades) is measured only.
+    """Head turns to three-quarter (35-45 degrees of yaw) and past it (50) and back, slow and fast, with other
+    cameras and grades; the held-out clip (other seeds, sides, angles and grades) is measured only.
 
     Build with ``build_footage(clip, photo_faces(...), photo_meshes(...))``.
     """
@@ -471,11 +471,14 @@ def turn_clips(held_out: bool = False) -> tuple[ClipSpec, ...]:
             ShotSpec(g, 44, "edge", "cool_night", seed=301, turn="slow", turn_deg=45.0),
             ShotSpec(a, 36, "zoom", "bleach", seed=302, turn="fast", turn_deg=-42.0),
             ShotSpec(g, 36, "pan", "dark", seed=303, turn="fast", turn_deg=38.0, transition="dissolve"),
+            ShotSpec(a, 36, "edge", "dark_warm", seed=304, turn="fast", turn_deg=50.0),
+            ShotSpec(g, 36, "fill", "warm", seed=305, turn="slow", turn_deg=-50.0, hand=True),
         )),)
     return (ClipSpec("dev_turn", (
         ShotSpec(a, 48, "pan", "neutral", seed=201, turn="slow", turn_deg=40.0),
         ShotSpec(g, 36, "fill", "warm", seed=202, turn="fast", turn_deg=-40.0),
         ShotSpec(a, 36, "zoom", "dark_warm", seed=203, turn="fast", turn_deg=-35.0, hand=True),
+        ShotSpec(g, 36, "edge", "neutral", seed=412, turn="fast", turn_deg=-50.0),
         ShotSpec(g, 44, "pan", "neutral", seed=204, turn="slow", turn_deg=-40.0, transition="fade",
                  transition_frames=5),
     )),)

@@ -138,4 +138,4 @@ def test_head_turn_needs_the_meshes_and_a_reachable_angle(face_boxes):
     dev, held = turn_clips(), turn_clips(held_out=True)
     assert {s.turn for c in dev + held for s in c.shots} == {"slow", "fast"}
     assert {s.seed for c in dev for s in c.shots}.isdisjoint({s.seed for c in held for s in c.shots})
-    assert all(35 <= abs(s.turn_deg) <= 45 for c in dev + held for s in c.shots)
+    assert all(35 <= abs(s.turn_deg) <= 50 for c in dev + held for s in c.shots)
