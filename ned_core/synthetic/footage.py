@@ -25,6 +25,7 @@ import numpy as np
 from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.frame import analyze_image
 from ned_core.analysis.model_set import FaceMeshModels
+from ned_core.analysis.types import FaceObservation
 from ned_core.exceptions import SyntheticActorError
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.synthetic.actor import SyntheticActorConfig, actor_expressions, animate_photo
@@ -154,26 +155,21 @@ class Footage:
         return np.flatnonzero(np.diff(self.shot)) + 1
 
 
+def _photo_face(name: str, models: FaceMeshModels, config: AnalysisConfig | None) -> FaceObservation:
+    faces = analyze_image(sample_photo(name), config or AnalysisConfig(), models)
+    if not faces:
+        raise SyntheticActorError(f"no face found in the sample photo {name!r}")
+    return faces[0]
+
+
 def photo_faces(models: FaceMeshModels, config: AnalysisConfig | None = None) -> dict[str, np.ndarray]:
     """The face box ``(4,) float32`` (mesh bounds) in each sample photo, found once by the analysis."""
-    out = {}
-    for name in SAMPLE_PHOTOS:
-        faces = analyze_image(sample_photo(name), config or AnalysisConfig(), models)
-        if not faces:
-            raise SyntheticActorError(f"photo_faces: no face found in the sample photo {name!r}")
-        out[name] = faces[0].box
-    return out
+    return {name: _photo_face(name, models, config).box for name in SAMPLE_PHOTOS}
 
 
 def photo_meshes(models: FaceMeshModels, config: AnalysisConfig | None = None) -> dict[str, np.ndarray]:
     """The face mesh ``(N >= 468, 3) float32`` (image pixels) in each sample photo: what a head turn warps."""
-    out = {}
-    for name in SAMPLE_PHOTOS:
-        faces = analyze_image(sample_photo(name), config or AnalysisConfig(), models)
-        if not faces:
-            raise SyntheticActorError(f"photo_meshes: no face found in the sample photo {name!r}")
-        out[name] = faces[0].landmarks
-    return out
+    return {name: _photo_face(name, models, config).landmarks for name in SAMPLE_PHOTOS}
 
 
 def turn_yaw(spec: ShotSpec) -> np.ndarray:
