@@ -10,8 +10,10 @@ For every dev clip (tuned on) and held-out clip (measured only), rendered at ``s
   (``redetect_presence=0``): the cost of re-detecting whenever the mesh's confidence drops.
 
 ``--quick`` instead runs the 18 variants of :func:`~ned_core.synthetic.footage.variant_clips` at 320x240
-(12 developed on, 6 held out, reported apart) and prints one line per variant: the cut errors (frames off
-per true shot start, and starts found that are none), each shot's main-face coverage, the frames with
+(12 developed on, 6 held out, reported apart) and the head-turn clips of
+:func:`~ned_core.synthetic.footage.turn_clips` (one developed on, one held out) and prints one line per clip:
+the cut errors (frames off per true shot start, and starts found that are none), each shot's main-face coverage,
+the frames with
 duplicate tracks and whether the character grouping (dlib descriptor, when installed) gives one character per
 actor; then the counts: main faces under 0.95 coverage, variants with a cut error.
 
@@ -33,7 +35,9 @@ from ned_core.analysis.characters import TrackIdentity, group_tracks
 from ned_core.analysis.identity import FaceDescriptor, face_chip
 from ned_core.exceptions import IdentityModelUnavailableError, ModelMissingError
 from ned_core.models.store import ModelStore, StoreConfig
-from ned_core.synthetic.footage import build_footage, dev_clips, held_out_clips, photo_faces, variant_clips
+from ned_core.synthetic.footage import (
+    build_footage, dev_clips, held_out_clips, photo_faces, photo_meshes, turn_clips, variant_clips,
+)
 from ned_core.synthetic.footage_score import score_tracks
 
 COVERAGE_GOAL = 0.95
@@ -94,12 +98,12 @@ def grouping(footage, shots, scores, descriptor: FaceDescriptor | None) -> str:
     return "ok" if not mixed and not split else f"{mixed} mixed, {split} split"
 
 
-def variant_figures(split: str, boxes, config: AnalysisConfig, models: FaceMeshModels,
+def variant_figures(split: str, clips, boxes, meshes, config: AnalysisConfig, models: FaceMeshModels,
                     descriptor: FaceDescriptor | None) -> tuple[list, list, list[dict]]:
-    """Stages, metrics and one summary row per variant of one split."""
+    """Stages, metrics and one summary row per clip of one split."""
     stages, metrics, rows = [], [], []
-    for clip in variant_clips(held_out=split == "held-out"):
-        footage = build_footage(clip, boxes)
+    for clip in clips:
+        footage = build_footage(clip, boxes, meshes)
         start = time.perf_counter()
         shots = analyze_shot(((i, f) for i, f in enumerate(footage.frames)), config, models)
         label = f"{split} {clip.name}"
@@ -114,7 +118,7 @@ def variant_figures(split: str, boxes, config: AnalysisConfig, models: FaceMeshM
                "duplicate frames": sum(s.duplicates for s in scores),
                "tracks": len(shots.tracks), "grouping": grouping(footage, shots, scores, descriptor)}
         rows.append(row)
-        print(f"{split:8s} {clip.name}: cuts off {off} extra {extra} | main coverage {row['main coverage']} | "
+        print(f"{split:13s} {clip.name}: cuts off {off} extra {extra} | main coverage {row['main coverage']} | "
               f"duplicate frames {row['duplicate frames']} | tracks {row['tracks']} | characters {row['grouping']}",
               flush=True)
         metrics += [metric("cut error", max(off, default=0), "frames", label, "lower", 1),
@@ -125,15 +129,17 @@ def variant_figures(split: str, boxes, config: AnalysisConfig, models: FaceMeshM
 
 
 def run_variants(cores: int, analysis: AnalysisConfig, models: FaceMeshModels, boxes) -> dict:
-    """The quick run: every variant at 320x240."""
+    """The quick run: every variant and the head-turn clips at 320x240."""
     try:
         descriptor = FaceDescriptor.load(ModelStore(StoreConfig()))
     except (ModelMissingError, IdentityModelUnavailableError) as error:
         print(f"character grouping not measured: {error}")
         descriptor = None
     stages, metrics, notes = [], [], []
-    for split in ("dev", "held-out"):
-        found_stages, found_metrics, rows = variant_figures(split, boxes, analysis, models, descriptor)
+    meshes = photo_meshes(models, analysis)
+    for split, clips in (("dev", variant_clips()), ("held-out", variant_clips(held_out=True)),
+                         ("turn dev", turn_clips()), ("turn held-out", turn_clips(held_out=True))):
+        found_stages, found_metrics, rows = variant_figures(split, clips, boxes, meshes, analysis, models, descriptor)
         stages += found_stages
         metrics += found_metrics
         notes.append(f"{split}: main faces under {COVERAGE_GOAL} coverage {sum(r['low'] for r in rows)}/"

@@ -11,13 +11,18 @@ from ned_core.analysis import ssd
 from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.detect import check_image, detect_faces, detection_region
 from ned_core.analysis.iris import add_iris
-from ned_core.analysis.mesh import landmarks_region, mesh_box, roll_angle, run_mesh
+from ned_core.analysis.mesh import landmarks_region, mesh_box, roll_angle, run_mesh, yaw_angle
 from ned_core.analysis.model_set import FaceMeshModels
 from ned_core.analysis.types import FaceObservation, FaceRegion
 
 MAX_REFINE_PASSES = 3
 REFINE_ROLL_TOLERANCE = math.radians(4.0)
 SAME_FACE_SCALE = 2.0  # two boxes of one face (detector, mesh, last frame) differ in size by less than this
+# a face reads turned when the mesh's yaw (mesh.yaw_angle) is at least this; a hand sweeping over a frontal face
+# makes the mesh read 19-27 degrees in a single frame (either side, the frame before read <= 6), a turning
+# head reads it over many frames
+TURNED_YAW = math.radians(15.0)
+TURN_IOU = 0.5  # a turned face continues the last frame's face when their boxes overlap this much
 
 
 def observe(image: np.ndarray, region: FaceRegion, models: FaceMeshModels, config: AnalysisConfig,
@@ -71,8 +76,11 @@ def analyze_image(image: np.ndarray, config: AnalysisConfig, models: FaceMeshMod
 
 
 def detect_new_faces(image: np.ndarray, known: Sequence[FaceObservation], config: AnalysisConfig,
-                     models: FaceMeshModels) -> list[FaceObservation]:
+                     models: FaceMeshModels, last: Sequence[FaceObservation] = ()) -> list[FaceObservation]:
     """Faces found by the detector that are not among ``known`` (a detection centred in a known face is skipped).
+
+    A found face needs ``config.mesh_presence``, or less when it continues a turning face of ``last`` (the
+    previous frame's faces, :func:`continues_turn`): the re-detection of a face the mesh lost at a turn.
 
     Returns:
         The new faces, largest first.
@@ -80,8 +88,24 @@ def detect_new_faces(image: np.ndarray, known: Sequence[FaceObservation], config
     dets = [d for d in detect_faces(image, models, config) if not centred_in_any(d.box, known)]
     faces = [observe(image, detection_region(det, config.roi_scale), models, config, MAX_REFINE_PASSES)
              for det in dets]
-    faces = [f for f in _distinct(faces, config.nms_iou) if f.score >= config.mesh_presence]
+    faces = [f for f in _distinct(faces, config.nms_iou) if _accepted(f, last, config)]
     return _by_size([f for f in faces if not centred_in_any(f.box, known)])
+
+
+def continues_turn(face: FaceObservation, last: FaceObservation, config: AnalysisConfig) -> bool:
+    """Whether ``face``, scored below ``config.mesh_presence``, is still ``last`` (the face in the previous frame)
+    turning away: presence at least ``config.turned_presence``, on ``last``'s box (IoU >= :data:`TURN_IOU`),
+    and the mesh reads the head turned by at least :data:`TURNED_YAW` to the same side in both frames (the mesh
+    scores a head at three-quarter or towards profile low; a hand over a frontal face reads turned in one
+    frame only, so it still makes a gap)."""
+    if face.score < config.turned_presence or float(ssd.iou(face.box, last.box[None])[0]) < TURN_IOU:
+        return False
+    now, before = yaw_angle(face.landmarks), yaw_angle(last.landmarks)
+    return min(abs(now), abs(before)) >= TURNED_YAW and now * before > 0
+
+
+def _accepted(face: FaceObservation, last: Sequence[FaceObservation], config: AnalysisConfig) -> bool:
+    return face.score >= config.mesh_presence or any(continues_turn(face, f, config) for f in last)
 
 
 def centred_in_any(box: np.ndarray, faces: Sequence[FaceObservation]) -> bool:
@@ -102,7 +126,8 @@ def follow_faces(image: np.ndarray, previous: Sequence[FaceObservation], config:
                  models: FaceMeshModels) -> list[FaceObservation]:
     """The faces of the previous frame in this frame, cropped from their previous landmarks (no detector).
 
-    A face the mesh no longer finds (presence below ``config.mesh_presence``) is left out.
+    A face the mesh no longer finds (presence below ``config.mesh_presence``, unless it is the previous face
+    turning away: :func:`continues_turn`) is left out.
 
     Args:
         image: ``(H, W, 3) uint8`` sRGB, the next frame.
@@ -114,7 +139,7 @@ def follow_faces(image: np.ndarray, previous: Sequence[FaceObservation], config:
     check_image(image)
     faces = [observe(image, landmarks_region(prev.landmarks, config.roi_scale), models, config)
              for prev in previous]
-    kept = _distinct([f for f in faces if f.score >= config.mesh_presence], config.nms_iou)
+    kept = _distinct([f for f, prev in zip(faces, previous) if _accepted(f, [prev], config)], config.nms_iou)
     return [f for f in faces if any(f is k for k in kept)]
 
 

@@ -117,7 +117,8 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
 
     Each face is cropped from its landmarks in the previous frame. The detector runs on the first
     frame, after a cut, when a face was lost or none is followed, when a followed face's mesh
-    presence falls below ``config.redetect_presence``, when the frame's histogram
+    presence falls below ``config.redetect_presence`` (a face lost at a turn is re-found at the lower
+    ``config.turned_presence``: ``frame.continues_turn``), when the frame's histogram
     changes by more than ``config.redetect_change`` (something entered), and at least every
     ``config.detect_interval`` frames. A face found by such a later detection is followed
     backwards through the buffered earlier frames of the shot, so its track starts where it
@@ -155,7 +156,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
             unsure = any(f.score < config.redetect_presence for f in faces)
             if (change > config.redetect_change or len(faces) < len(previous) or not faces or unsure
                     or since_detect >= config.detect_interval):
-                new = detect_new_faces(image, faces, config, models)[: config.max_faces - len(faces)]
+                new = detect_new_faces(image, faces, config, models, previous)[: config.max_faces - len(faces)]
                 _follow_back(new, recent, out, config, models)
                 faces += new
                 since_detect = 0

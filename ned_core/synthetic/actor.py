@@ -103,16 +103,25 @@ def actor_expressions(config: SyntheticActorConfig) -> np.ndarray:
     return out.astype(np.float32)
 
 
-def head_motion(base: Pose, config: SyntheticActorConfig) -> Pose:
+def head_motion(base: Pose, config: SyntheticActorConfig, angles_deg: np.ndarray | None = None) -> Pose:
     """Poses that turn the photo's head (``base``, one frame) about :data:`HEAD_CENTRE` and shift it.
 
+    Args:
+        angles_deg: ``(T, 3)`` yaw, pitch, roll in degrees to play instead of the seeded slow angles of
+            ``config`` (a scripted head turn); the seeded shift still applies.
+
     Returns:
-        ``T`` poses; rotations ``base.rotation @ Rz(roll) Ry(yaw) Rx(pitch)`` with seeded slow angles.
+        ``T`` poses; rotations ``base.rotation @ Rz(roll) Ry(yaw) Rx(pitch)``.
     """
     rng = np.random.default_rng([config.seed, 2])
     t, fps = config.num_frames, config.fps
     amplitudes = (config.yaw_deg, config.pitch_deg, config.roll_deg)
-    angles = np.radians(np.stack([wander(t, fps, rng, a) for a in amplitudes], axis=1))
+    wandering = np.stack([wander(t, fps, rng, a) for a in amplitudes], axis=1)
+    if angles_deg is not None:
+        if np.shape(angles_deg) != (t, 3):
+            raise SyntheticActorError(f"head_motion: expected angles_deg ({t}, 3), got {np.shape(angles_deg)}")
+        wandering = np.asarray(angles_deg, np.float64)
+    angles = np.radians(wandering)
     turn = Pose.from_euler(angles, np.ones(t), np.zeros((t, 3))).rotation
     rotation = base.rotation[0] @ turn
     scale = np.full(t, base.scale[0])
@@ -128,6 +137,7 @@ def animate_photo(
     expression: np.ndarray,
     motion: SyntheticActorConfig,
     model: EmbeddedFaceModel,
+    angles_deg: np.ndarray | None = None,
 ) -> SyntheticClip:
     """Warp ``photo`` so that its face plays ``expression`` with the head motion of ``motion``.
 
@@ -146,6 +156,8 @@ def animate_photo(
         expression: ``(T, K)`` activations to play.
         motion: head-motion settings (``num_frames`` must equal ``T``).
         model: the face model used to fit and reconstruct.
+        angles_deg: ``(T, 3)`` scripted yaw, pitch, roll (degrees) instead of the seeded head motion
+            (:func:`head_motion`).
 
     Returns:
         The :class:`SyntheticClip`.
@@ -159,7 +171,7 @@ def animate_photo(
     # the photo's own face as the rest (a held expression the fit reads stays part of it: the truth is
     # relative to the photo)
     photo_rest = model.shapes(still.identity, still.expression)[0].astype(np.float32)
-    poses = head_motion(still.pose, motion)
+    poses = head_motion(still.pose, motion, angles_deg)
     fit = replace(still, identity=photo_rest, pose=poses, unexplained=np.repeat(still.unexplained, len(expr), axis=0))
     target = model.reconstruct(fit, expr, include_unexplained=True)
     src = np.asarray(landmarks, np.float64)[: model.num_vertices, :2]

@@ -25,7 +25,10 @@ import numpy as np
 from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.frame import analyze_image
 from ned_core.analysis.model_set import FaceMeshModels
+from ned_core.analysis.types import FaceObservation
 from ned_core.exceptions import SyntheticActorError
+from ned_core.face3d.embedded import EmbeddedFaceModel
+from ned_core.synthetic.actor import SyntheticActorConfig, actor_expressions, animate_photo
 from ned_core.synthetic.photos import SAMPLE_PHOTOS, sample_photo
 
 CAMERAS = ("pan", "zoom", "edge", "fill", "crossing")
@@ -38,6 +41,11 @@ GRADES = {  # per-channel gain, gamma (>1 darkens mid-tones)
     "bleach": ((0.95, 0.95, 0.9), 0.75),
 }
 TRANSITIONS = ("cut", "dissolve", "fade")
+TURNS = ("none", "slow", "fast")
+# a photo warped through the 3D fit turns cleanly to about 30 degrees of yaw; at 40 the far cheek shows folded
+# triangles, past 50 the face breaks up (the photo cannot show the far side of the head): no real profile
+MAX_TURN_DEG = 50.0
+FAST_TURN_FRAMES = 5  # a fast turn reaches its peak (and comes back) in this many frames
 HAND_RGB = (196, 140, 112)
 VISIBLE_FRACTION = 0.5  # a face counts as visible when at least this much of its box is seen at this opacity
 
@@ -59,6 +67,11 @@ class ShotSpec:
         blur: the middle third of the shot is blurred (fast motion / focus pull).
         transition: how this shot starts: "cut", "dissolve" or "fade" (ignored for the first shot).
         transition_frames: dissolve length, or fade-out/fade-in length each (plus 2 black frames).
+        turn: the head turns away (yaw) and back during the shot: "slow" (eases to ``turn_deg`` at the
+            middle of the shot and back), "fast" (whips to ``turn_deg`` in :data:`FAST_TURN_FRAMES` frames at
+            about 30 % of the shot, holds, whips back at about 70 %) or "none". Needs the photos' meshes
+            (``build_footage(..., meshes=photo_meshes(...))``); not with the "crossing" camera.
+        turn_deg: peak yaw of the turn in degrees (signed: the side), at most :data:`MAX_TURN_DEG`.
     """
 
     actor: str
@@ -72,8 +85,15 @@ class ShotSpec:
     blur: bool = False
     transition: str = "cut"
     transition_frames: int = 8
+    turn: str = "none"
+    turn_deg: float = 40.0
 
     def __post_init__(self) -> None:
+        if self.turn not in TURNS or abs(self.turn_deg) > MAX_TURN_DEG or (
+                self.turn != "none" and self.camera == "crossing"):
+            raise SyntheticActorError(
+                f"ShotSpec: turn in {TURNS} (not with the crossing camera), |turn_deg| <= {MAX_TURN_DEG}; got "
+                f"{self.turn!r}, {self.turn_deg}, camera {self.camera!r}")
         if (self.actor not in SAMPLE_PHOTOS or self.camera not in CAMERAS or self.grade not in GRADES
                 or self.transition not in TRANSITIONS or self.frames < 2 * self.transition_frames + 4):
             raise SyntheticActorError(
@@ -135,15 +155,47 @@ class Footage:
         return np.flatnonzero(np.diff(self.shot)) + 1
 
 
+def _photo_face(name: str, models: FaceMeshModels, config: AnalysisConfig | None) -> FaceObservation:
+    faces = analyze_image(sample_photo(name), config or AnalysisConfig(), models)
+    if not faces:
+        raise SyntheticActorError(f"no face found in the sample photo {name!r}")
+    return faces[0]
+
+
 def photo_faces(models: FaceMeshModels, config: AnalysisConfig | None = None) -> dict[str, np.ndarray]:
     """The face box ``(4,) float32`` (mesh bounds) in each sample photo, found once by the analysis."""
-    out = {}
-    for name in SAMPLE_PHOTOS:
-        faces = analyze_image(sample_photo(name), config or AnalysisConfig(), models)
-        if not faces:
-            raise SyntheticActorError(f"photo_faces: no face found in the sample photo {name!r}")
-        out[name] = faces[0].box
-    return out
+    return {name: _photo_face(name, models, config).box for name in SAMPLE_PHOTOS}
+
+
+def photo_meshes(models: FaceMeshModels, config: AnalysisConfig | None = None) -> dict[str, np.ndarray]:
+    """The face mesh ``(N >= 468, 3) float32`` (image pixels) in each sample photo: what a head turn warps."""
+    return {name: _photo_face(name, models, config).landmarks for name in SAMPLE_PHOTOS}
+
+
+def turn_yaw(spec: ShotSpec) -> np.ndarray:
+    """``(frames,) float64`` the head's yaw (degrees) per frame of ``spec``'s turn."""
+    n = spec.frames
+    t = np.arange(n, dtype=np.float64)
+    if spec.turn == "slow":
+        return spec.turn_deg * (0.5 - 0.5 * np.cos(2 * np.pi * t / (n - 1)))
+    if spec.turn == "fast":
+        rise, fall = int(0.3 * n), int(0.7 * n)
+        up = np.clip((t - rise) / FAST_TURN_FRAMES, 0, 1) - np.clip((t - fall) / FAST_TURN_FRAMES, 0, 1)
+        return spec.turn_deg * (3 * up ** 2 - 2 * up ** 3)
+    return np.zeros(n)
+
+
+def _turned(spec: ShotSpec, photo: np.ndarray, mesh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The photo's head playing ``spec``'s turn (talking, blinking): frames ``(T, H, W, 3) uint8`` and the
+    face box per frame ``(T, 4)`` (bounds of the turned mesh, photo pixels)."""
+    motion = SyntheticActorConfig(num_frames=spec.frames, seed=spec.seed, smile_episodes=0, shift_iod=0.0)
+    rng = np.random.default_rng([spec.seed, 23])
+    angles = np.zeros((spec.frames, 3))
+    angles[:, 0] = turn_yaw(spec)
+    angles[:, 1] = rng.uniform(-4, 4) * np.sin(np.pi * np.arange(spec.frames) / spec.frames)  # a little nod
+    clip = animate_photo(photo, mesh, actor_expressions(motion), motion, EmbeddedFaceModel.from_mean_face(), angles)
+    points = clip.landmarks[:, :, :2]
+    return clip.frames, np.concatenate([points.min(axis=1), points.max(axis=1)], axis=1).astype(np.float32)
 
 
 def _camera(spec: ShotSpec, box: np.ndarray, size: tuple[int, int], t: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -207,16 +259,21 @@ def _ellipse(size: tuple[int, int], centre: np.ndarray, axes: np.ndarray) -> np.
     return m.astype(bool)
 
 
-def _single(spec: ShotSpec, photo: np.ndarray, box: np.ndarray, size: tuple[int, int]):
-    """(frame, faces) per frame of a one-actor shot, before grade and transitions."""
+def _single(spec: ShotSpec, photo: np.ndarray, box: np.ndarray, size: tuple[int, int], mesh: np.ndarray | None):
+    """(frame, faces) per frame of a one-actor shot, before grade and transitions (``mesh``: the photo's, for a
+    head turn)."""
     n = spec.frames
     cx, cy, scale = _camera(spec, box, size, np.linspace(0.0, 1.0, n))
     rng = np.random.default_rng([spec.seed, 11])
     hand_from = int(n * rng.uniform(0.35, 0.5))
+    if spec.turn == "none":
+        photos, face_boxes = np.broadcast_to(photo, (n, *photo.shape)), np.broadcast_to(box, (n, 4))
+    else:
+        photos, face_boxes = _turned(spec, photo, mesh)
     for i in range(n):
         m = _affine(cx[i], cy[i], scale[i], size)
-        frame = cv2.warpAffine(photo, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        fbox = _map_box(box, m)
+        frame = cv2.warpAffine(photos[i], m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        fbox = _map_box(face_boxes[i], m)
         seen = _inside(fbox, size)
         if spec.hand and hand_from <= i < hand_from + 8:  # a hand sweeps across the lower face, left to right
             u = (i - hand_from + 0.5) / 8
@@ -277,11 +334,15 @@ def _grade(frame: np.ndarray, grade: str, rng: np.random.Generator) -> np.ndarra
     return x.clip(0, 255).astype(np.uint8)
 
 
-def _shot_frames(spec: ShotSpec, boxes: dict[str, np.ndarray], size: tuple[int, int]):
+def _shot_frames(spec: ShotSpec, boxes: dict[str, np.ndarray], size: tuple[int, int],
+                 meshes: dict[str, np.ndarray] | None):
     """Graded frames and faces of one shot, with its black/flash frame events."""
     rng = np.random.default_rng([spec.seed, 19])
+    if spec.turn != "none" and (meshes is None or spec.actor not in meshes):
+        raise SyntheticActorError(f"build_footage: the {spec.turn} head turn of {spec.actor!r} needs the photo's "
+                                  "mesh: pass meshes=photo_meshes(models)")
     source = _crossing(spec, boxes, size) if spec.camera == "crossing" else \
-        _single(spec, sample_photo(spec.actor), boxes[spec.actor], size)
+        _single(spec, sample_photo(spec.actor), boxes[spec.actor], size, (meshes or {}).get(spec.actor))
     black_at = int(0.4 * spec.frames) if spec.black_frame else -1
     flash_at = int(0.7 * spec.frames) if spec.flash_frame else -1
     frames, faces, events = [], [], {}
@@ -296,7 +357,8 @@ def _shot_frames(spec: ShotSpec, boxes: dict[str, np.ndarray], size: tuple[int, 
     return frames, faces, events
 
 
-def build_footage(clip: ClipSpec, boxes: dict[str, np.ndarray]) -> Footage:
+def build_footage(clip: ClipSpec, boxes: dict[str, np.ndarray],
+                  meshes: dict[str, np.ndarray] | None = None) -> Footage:
     """Render ``clip`` with its ground truth.
 
     Transitions: a dissolve of ``d`` frames overlaps the tail of the previous shot with the head of
@@ -308,13 +370,14 @@ def build_footage(clip: ClipSpec, boxes: dict[str, np.ndarray]) -> Footage:
     Args:
         clip: the shots.
         boxes: face box per photo, from :func:`photo_faces`.
+        meshes: face mesh per photo, from :func:`photo_meshes` (needed by shots with a head turn).
     """
     out_frames: list[np.ndarray] = []
     out_shot: list[int] = []
     out_faces: list[list[FaceTruth]] = []
     events: dict[int, str] = {}
     for k, spec in enumerate(clip.shots):
-        frames, faces, shot_events = _shot_frames(spec, boxes, clip.size)
+        frames, faces, shot_events = _shot_frames(spec, boxes, clip.size, meshes)
         faces = [[replace(f, shot=k) for f in truth] for truth in faces]
         d = spec.transition_frames
         if k > 0 and spec.transition == "dissolve":
@@ -390,6 +453,31 @@ def held_out_clips() -> tuple[ClipSpec, ...]:
             ShotSpec(a, 30, "pan", "cool_night", seed=106, black_frame=True, transition="dissolve"),
         )),
     )
+
+
+def turn_clips(held_out: bool = False) -> tuple[ClipSpec, ...]:
+    """Head turns to three-quarter (35-45 degrees of yaw) and past it (50) and back, slow and fast, with other
+    cameras and grades; the held-out clip (other seeds, sides, angles and grades) is measured only.
+
+    Build with ``build_footage(clip, photo_faces(...), photo_meshes(...))``.
+    """
+    a, g = "astronaut", "grace_hopper"
+    if held_out:
+        return (ClipSpec("held_turn", (
+            ShotSpec(g, 44, "edge", "cool_night", seed=301, turn="slow", turn_deg=45.0),
+            ShotSpec(a, 36, "zoom", "bleach", seed=302, turn="fast", turn_deg=-42.0),
+            ShotSpec(g, 36, "pan", "dark", seed=303, turn="fast", turn_deg=38.0, transition="dissolve"),
+            ShotSpec(a, 36, "edge", "dark_warm", seed=304, turn="fast", turn_deg=50.0),
+            ShotSpec(g, 36, "fill", "warm", seed=305, turn="slow", turn_deg=-50.0, hand=True),
+        )),)
+    return (ClipSpec("dev_turn", (
+        ShotSpec(a, 48, "pan", "neutral", seed=201, turn="slow", turn_deg=40.0),
+        ShotSpec(g, 36, "fill", "warm", seed=202, turn="fast", turn_deg=-40.0),
+        ShotSpec(a, 36, "zoom", "dark_warm", seed=203, turn="fast", turn_deg=-35.0, hand=True),
+        ShotSpec(g, 36, "edge", "neutral", seed=412, turn="fast", turn_deg=-50.0),
+        ShotSpec(g, 44, "pan", "neutral", seed=204, turn="slow", turn_deg=-40.0, transition="fade",
+                 transition_frames=5),
+    )),)
 
 
 #: Variants per split of :func:`variant_clips`: the first are developed on, the rest held out.

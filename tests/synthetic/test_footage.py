@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
+from ned_core.analysis.frame import analyze_image
+from ned_core.analysis.ssd import iou
 from ned_core.exceptions import SyntheticActorError
 from ned_core.synthetic.footage import (
     CAMERAS, GRADES, TRANSITIONS, VARIANTS_DEV, VARIANTS_HELD_OUT, ClipSpec, ShotSpec, build_footage, dev_clips,
-    held_out_clips, photo_faces, variant_clips,
+    held_out_clips, photo_faces, photo_meshes, turn_clips, turn_yaw, variant_clips,
 )
 from ned_core.synthetic.photos import SAMPLE_PHOTOS
 
@@ -99,3 +103,39 @@ def test_variant_clips_cover_every_camera_grade_and_transition_and_keep_some_hel
     assert variant_clips() == dev  # fixed, not drawn anew
     footage = build_footage(held[0], face_boxes)
     assert len(footage.cuts) == len(held[0].shots) - 1
+
+
+@pytest.fixture(scope="session")
+def face_meshes(mesh_models, analysis_config):
+    return photo_meshes(mesh_models, analysis_config)
+
+
+def test_head_turn_shots_turn_the_face_and_its_truth_box(face_boxes, face_meshes, mesh_models, analysis_config):
+    slow, fast = (ShotSpec("astronaut", 30, "pan", seed=5, turn=turn, turn_deg=40.0) for turn in ("slow", "fast"))
+    yaw = turn_yaw(slow)
+    assert yaw[0] == yaw[-1] == 0 and yaw.max() == pytest.approx(40.0, abs=0.5) and 12 <= yaw.argmax() <= 17
+    steps = np.abs(np.diff(turn_yaw(fast)))
+    assert turn_yaw(fast).max() == 40.0 and steps.max() > 2 * np.abs(np.diff(yaw)).max()  # a whip, not an ease
+    clip = build_footage(ClipSpec("turn", (slow,)), face_boxes, face_meshes)
+    still = build_footage(ClipSpec("still", (replace(slow, turn="none"),)), face_boxes)
+    peak = int(yaw.argmax())
+    width = [float(clip.faces[i][0].box[2] - clip.faces[i][0].box[0]) for i in (0, peak)]
+    assert width[1] < 0.97 * width[0]  # seen at three-quarter, the face is narrower
+    found = analyze_image(clip.frames[peak], analysis_config, mesh_models)  # the truth box is where the face is
+    assert len(found) == 1 and iou(found[0].box, clip.faces[peak][0].box[None])[0] > 0.75
+    assert np.abs(clip.frames[peak].astype(np.float32) - still.frames[peak]).mean() > 3  # the picture turned
+    assert np.abs(clip.frames[0].astype(np.float32) - still.frames[0]).mean() < 3  # ... and starts frontal
+    assert all(f[0].visible for f in clip.faces)
+
+
+def test_head_turn_needs_the_meshes_and_a_reachable_angle(face_boxes):
+    with pytest.raises(SyntheticActorError, match="photo_meshes"):
+        build_footage(turn_clips()[0], face_boxes)
+    with pytest.raises(SyntheticActorError, match="turn_deg"):
+        ShotSpec("astronaut", 30, turn="slow", turn_deg=80.0)
+    with pytest.raises(SyntheticActorError, match="crossing"):
+        ShotSpec("astronaut", 30, camera="crossing", turn="fast")
+    dev, held = turn_clips(), turn_clips(held_out=True)
+    assert {s.turn for c in dev + held for s in c.shots} == {"slow", "fast"}
+    assert {s.seed for c in dev for s in c.shots}.isdisjoint({s.seed for c in held for s in c.shots})
+    assert all(35 <= abs(s.turn_deg) <= 50 for c in dev + held for s in c.shots)
