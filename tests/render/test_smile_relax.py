@@ -6,7 +6,8 @@ import cv2
 import numpy as np
 
 from ned_core.analysis.mean_face import load_mean_face
-from ned_core.render.smile_relax import CHEEKS, CORNERS, relax_smile, relax_weight
+from ned_core.analysis.regions import FACE_OVAL, LIPS_OUTER
+from ned_core.render.smile_relax import CHEEKS, CORNERS, NOSE_WINGS, relax_smile, relax_weight
 
 
 def _face(corner_lift: float) -> np.ndarray:
@@ -48,3 +49,51 @@ def test_the_smile_band_fades_the_texture_and_coarse_light_stay():
     assert band_out < 0.3 * band_in  # the shading line fades
     assert fine_out > 0.8 * fine_in  # the pores stay
     np.testing.assert_allclose(out[:40, :40], rgb[:40, :40])  # far from the cheeks and folds: untouched
+
+
+def _lab(linear: np.ndarray) -> np.ndarray:
+    """CIE L*a*b* (L* 0..100) of scene-linear sRGB-primaries pixels ``(..., 3)``."""
+    srgb = np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * np.power(np.maximum(linear, 0), 1 / 2.4) - 0.055)
+    flat = np.clip(srgb, 0, 1).astype(np.float32).reshape(1, -1, 3)
+    return cv2.cvtColor(flat, cv2.COLOR_RGB2LAB).reshape(linear.shape)
+
+
+def test_the_cheeks_keep_their_colour_and_mean_level_while_the_fold_fades():
+    """A warm face against dark hair: the smile's fold and cheek highlight fade, but the cheeks keep their
+    redness and mean lightness (the coarse light is the skin's own, not the hair's or the background's)."""
+    rng = np.random.default_rng(1)
+    h = w = 600
+    face = _face(0.0)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    oval = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(oval, [np.round(face[list(FACE_OVAL)]).astype(np.int32)], 1)
+    skin_rgb = np.array([0.55, 0.32, 0.24], np.float32)  # warm skin, scene-linear
+    hair_rgb = np.array([0.05, 0.05, 0.05], np.float32)  # dark, grey hair around the face
+    shade = np.ones((h, w), np.float32)
+    for apple, wing, corner in zip(face[list(CHEEKS)], face[list(NOSE_WINGS)], face[list(CORNERS)]):
+        shade *= 1.0 + 0.25 * np.exp(-((xx - apple[0]) ** 2 + (yy - apple[1]) ** 2) / (2 * 12.0**2))  # highlight
+        fold_x, fold_y = 0.5 * (wing + corner)  # the fold from the nose wing down past the mouth corner
+        shade *= 1.0 - 0.3 * np.exp(-((xx - fold_x) ** 2) / (2 * 6.0**2)) * (np.abs(yy - fold_y) < 20)
+    pores = 1.0 + 0.04 * rng.standard_normal((h, w)).astype(np.float32)
+    rgb = np.where(oval[..., None] > 0, skin_rgb * (shade * pores)[..., None], hair_rgb).astype(np.float32)
+    out = relax_smile(rgb, (0, 0, w, h), face, 1.0)
+
+    lips = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(lips, [np.round(face[list(LIPS_OUTER)]).astype(np.int32)], 1)
+    for apple in (face[CHEEKS[0]], face[CHEEKS[1]]):
+        disk = np.zeros((h, w), np.uint8)
+        cv2.circle(disk, (int(apple[0]), int(apple[1])), 40, 1, -1)  # the cheek, 0.4 IOD
+        region = (disk > 0) & (oval > 0) & (lips == 0)
+        before, after = _lab(rgb)[region].mean(axis=0), _lab(out)[region].mean(axis=0)
+        chroma_before, chroma_after = np.hypot(*before[1:]), np.hypot(*after[1:])
+        assert abs(after[0] - before[0]) < 2.0, (before, after)  # mean lightness (L*)
+        assert abs(chroma_after - chroma_before) < 0.05 * chroma_before, (before, after)  # redness kept
+        assert np.linalg.norm(after[1:] - before[1:]) < 1.5, (before, after)  # hue kept
+        # the smile's highlight on the apple fades (its peak comes down toward the cheek's level)
+        x, y = np.round(apple).astype(int)
+        assert out[y, x, 0] / rgb[y, x, 0] < 0.95
+    # the fold's shading line fades
+    fold_x, y = np.round(0.5 * (face[NOSE_WINGS[0]] + face[CORNERS[0]])).astype(int)
+    dip = lambda img: 1.0 - img[y, fold_x, 1] / np.mean(img[y, [fold_x - 20, fold_x + 20], 1])  # noqa: E731
+    assert dip(cv2.GaussianBlur(out, (0, 0), 2)) < 0.5 * dip(cv2.GaussianBlur(rgb, (0, 0), 2))
+    assert np.abs(out - rgb)[oval == 0].max() < 1e-3  # the hair is not touched
