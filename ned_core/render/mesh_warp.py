@@ -20,7 +20,7 @@ from ned_core.render.config import RenderConfig
 from ned_core.render.eyes import rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
 from ned_core.render.lip_seal import seal_lips, seal_weight
-from ned_core.render.smile_relax import relax_smile, relax_weight
+from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
 from ned_core.render.mouth_fill import fill_mouth, plan_mouth
 from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_shape, template_from_image
 from ned_core.render.topology import WarpMesh, face_width, warp_mesh
@@ -48,7 +48,8 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     Returns:
         The :class:`RenderedFace` over the box the warp changed (the fade ring's box); ``flags``
         holds ``mouth_fill``, ``lip_seal`` (0..1, how far a mouth the target closes was painted shut),
-        ``smile_relax`` (0..1, how far the smile's shading was softened) and ``fixed_topology``.
+        ``smile_relax`` (0..1, how far the smile's shading was softened), ``smile_fold`` (0..1, the nasolabial
+        folds' share of it) and ``fixed_topology``.
 
     Raises:
         RenderInputError: malformed inputs, or the face lies entirely outside the frame.
@@ -67,8 +68,10 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
     rgb = seal_lips(rgb, box, dst_xy, seal)
     relax = relax_weight(src_xy, dst_xy, to_template)
-    rgb = relax_smile(rgb, box, dst_xy, relax)
+    fold = fold_share(src_xy, dst_xy, to_template) if relax > 0 else 0.0
+    rgb = relax_smile(rgb, box, dst_xy, relax, fold)
     return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_seal": seal, "smile_relax": relax,
+                                                     "smile_fold": fold,
                                                      "fixed_topology": mesh.fixed_topology}, (map_x, map_y))
 
 

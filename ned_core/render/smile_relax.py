@@ -33,11 +33,15 @@ LIP_MIDDLE = (13, 14)  # upper and lower inner lip at the middle
 NOSE_WINGS = (129, 358)  # outer edge of each nose wing, where the fold starts
 CHEEKS = (50, 280)  # the cheek's apple, below each eye
 NOSE_TIP = 1
+UPPER_LIP_TOP, SUBNASALE = 0, 2  # the upper lip's middle (outer edge) and the point below the nose
+START_RAISE_IOD, FULL_RAISE_IOD = 0.01, 0.03  # upper lip raised beyond the source's: the fold starts / is fully kept
 START_DROP_IOD, FULL_DROP_IOD = 0.015, 0.05  # corner drop (target vs source, IOD): softening starts / is full
 FOLD_SOFTEN, CHEEK_SOFTEN = 1.0, 0.9  # share of the fine shading removed at full drop
 FOLD_WIDTH_IOD, CHEEK_RADIUS_IOD = 0.2, 0.45
 LIPS_CLEAR_IOD = 0.04  # the softening stays this far off the outer lip line
+CREASE_CLEAR_IOD = 0.1  # and the fold's fine crease this far
 TEXTURE_SIGMA_IOD = 0.03  # skin texture finer than this is kept
+CREASE_SIGMA_IOD = 0.012  # along the fold lines and corner creases the band reaches down to this (their creases)
 SHADING_SIGMA_IOD = 0.35  # the face's light coarser than this is kept; the band between is the smile's shading
 LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)  # Rec. 709 luminance of scene-linear RGB
 
@@ -72,12 +76,33 @@ def relax_weight(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray
     m_src = None if to_template is None else to_template[0]
     smile = _corner_height(src, m_src) - rest_corner_height()
     drop = min(corner_drop(src, dst, to_template), smile)
-    t = float(np.clip((drop - START_DROP_IOD) / (FULL_DROP_IOD - START_DROP_IOD), 0.0, 1.0))
+    return _smoothstep(drop, START_DROP_IOD, FULL_DROP_IOD)
+
+
+def _smoothstep(x: float, start: float, full: float) -> float:
+    t = float(np.clip((x - start) / (full - start), 0.0, 1.0))
     return t * t * (3.0 - 2.0 * t)
 
 
-def _masks(dst: np.ndarray, box: tuple[int, int, int, int], iod: float) -> np.ndarray:
-    """``(h, w) float32`` 0..1 softening strength over ``box`` (folds and cheeks, soft-edged)."""
+def fold_share(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+    """0..1: how far the nasolabial fold is the smile's to take away. A target that raises the upper lip beyond
+    the source's (disgust, AU9/AU10, deepens the same fold: Ekman & Friesen, *FACS* 1978) keeps it: 1 minus a
+    smoothstep in the upper lip's shortening (subnasale to the lip's middle, IOD, pose-normalised) from
+    ``START_RAISE_IOD`` to ``FULL_RAISE_IOD``. Measured on the astronaut speaking: disgusted shortens it by
+    0.053-0.057 IOD, sad/neutral/angry lengthen it by 0.007-0.06 (keeping the fold there cost mouth-opening PCC:
+    disgusted 0.89 -> 0.86)."""
+    lengths = []
+    for landmarks, m in zip((src, dst), (None, None) if to_template is None else to_template):
+        m = template_from_image(landmarks) if m is None else m
+        pts = crop.apply_affine(m, landmarks[[SUBNASALE, UPPER_LIP_TOP]])
+        lengths.append(float(pts[1, 1] - pts[0, 1]))
+    return 1.0 - _smoothstep(lengths[0] - lengths[1], START_RAISE_IOD, FULL_RAISE_IOD)
+
+
+def _masks(dst: np.ndarray, box: tuple[int, int, int, int], iod: float,
+           fold_share: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(h, w) float32`` 0..1 softening strength over ``box`` (folds, times ``fold_share``, and cheeks,
+    soft-edged), and the part of it along the fold lines whose fine crease goes too."""
     x0, y0, x1, y1 = box
     fold = np.zeros((y1 - y0, x1 - x0), np.float32)
     cheek = np.zeros_like(fold)
@@ -98,10 +123,15 @@ def _masks(dst: np.ndarray, box: tuple[int, int, int, int], iod: float) -> np.nd
     # the lips keep their outline (the face mesh reads the mouth opening from it: speech stays readable)
     lips = np.zeros_like(fold)
     cv2.fillPoly(lips, [np.round((dst[list(LIPS_OUTER)] - (x0, y0)) * 16).astype(np.int32)], 1.0, cv2.LINE_8, 4)
+    lips_outline = lips.copy()
     grow = 2 * max(1, round(LIPS_CLEAR_IOD * iod)) + 1
     lips = cv2.GaussianBlur(cv2.dilate(lips, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow))), (0, 0), soft)
-    return (1.0 - lips) * np.maximum(FOLD_SOFTEN * cv2.GaussianBlur(fold, (0, 0), soft),
-                                     CHEEK_SOFTEN * cv2.GaussianBlur(cheek, (0, 0), 2 * soft))
+    fold = FOLD_SOFTEN * fold_share * cv2.GaussianBlur(fold, (0, 0), soft)
+    strength = (1.0 - lips) * np.maximum(fold, CHEEK_SOFTEN * cv2.GaussianBlur(cheek, (0, 0), 2 * soft))
+    # the fold's fine crease is flattened only away from the lips (near them it moves the lips' outline as read)
+    grow = 2 * max(1, round(CREASE_CLEAR_IOD * iod)) + 1
+    near = cv2.dilate(lips_outline, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow)))
+    return strength, fold * (1.0 - cv2.GaussianBlur(near, (0, 0), soft))
 
 
 def _coarse_blur(image: np.ndarray, sigma: float) -> np.ndarray:
@@ -123,9 +153,10 @@ def _skin(dst: np.ndarray, box: tuple[int, int, int, int], iod: float) -> np.nda
                for idx in (FACE_OVAL, LIPS_OUTER, RIGHT_EYE, LEFT_EYE, RIGHT_BROW, LEFT_BROW)]  # 4 subpixel bits
     cv2.fillPoly(skin, outline[:1], 1.0, cv2.LINE_AA, 4)
     holes = np.zeros_like(skin)
-    cv2.fillPoly(holes, outline[1:], 1.0, cv2.LINE_AA, 4)
+    cv2.fillPoly(holes, outline[2:], 1.0, cv2.LINE_AA, 4)
     grow = 2 * max(1, round(LIPS_CLEAR_IOD * iod)) + 1
     holes = cv2.dilate(holes, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow)))
+    cv2.fillPoly(holes, outline[1:2], 1.0, cv2.LINE_AA, 4)
     return skin * (1.0 - holes)
 
 
@@ -141,7 +172,8 @@ def _sides(dst: np.ndarray, box: tuple[int, int, int, int], iod: float) -> tuple
     return 1.0 - left, left
 
 
-def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, weight: float) -> np.ndarray:
+def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, weight: float,
+                fold: float = 1.0) -> np.ndarray:
     """Flatten the fold and cheek shading of ``rgb (h, w, 3) float32`` (scene-linear) over ``box`` by ``weight``.
 
     Only the luminance of the smile's band changes: every pixel is scaled by one gain for all three channels
@@ -150,8 +182,10 @@ def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
     background and teeth do not darken or tint it), and the gain's log mean over the softened skin is 0 (the
     cheeks' mean level is kept; the light is redistributed, not dimmed).
 
-    ``dst`` (``(>= 468, 2)`` frame pixels) places the regions; ``weight`` 0..1. Returns a new array (``rgb``
-    itself at weight 0).
+    Along the fold lines the band reaches down to their fine crease (``CREASE_SIGMA_IOD``, away from the lips).
+
+    ``dst`` (``(>= 468, 2)`` frame pixels) places the regions; ``weight`` 0..1; ``fold`` 0..1 the folds' share
+    (:func:`fold_share`). Returns a new array (``rgb`` itself at weight 0).
     """
     if weight <= 0.0:
         return rgb
@@ -165,15 +199,18 @@ def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
         return rgb
     skin = _skin(dst, (x0, y0, x1, y1), iod)
     # zero off the skin, fading in over its edge
-    strength = weight * _masks(dst, (x0, y0, x1, y1), iod) * skin * cv2.GaussianBlur(skin, (0, 0), max(1.0, 0.04 * iod))
+    strength, lines = _masks(dst, (x0, y0, x1, y1), iod, fold)
+    strength = weight * strength * skin * cv2.GaussianBlur(skin, (0, 0), max(1.0, 0.04 * iod))
     sub = rgb[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
     sigma = max(1.0, SHADING_SIGMA_IOD * iod)
-    fine = np.maximum(cv2.GaussianBlur(sub, (0, 0), max(0.7, TEXTURE_SIGMA_IOD * iod)), 1e-6)
+    fine = np.log(np.maximum(cv2.GaussianBlur(sub, (0, 0), max(0.7, TEXTURE_SIGMA_IOD * iod)), 1e-6))
+    crease = np.log(np.maximum(cv2.GaussianBlur(sub, (0, 0), max(0.5, CREASE_SIGMA_IOD * iod)), 1e-6))
+    fine += lines[:, :, None] * (crease - fine)  # along the fold lines the band reaches down to their creases
     low = _coarse_blur(np.dstack([sub * skin[:, :, None], skin]), sigma)
     low = np.maximum(low[:, :, :3], 1e-6) / np.maximum(low[:, :, 3:], 1e-3)
     # per channel, the band between the texture and the skin's coarse light and colour, in log; flattened by
     # ``strength`` about its mean over the softened skin (the cheeks keep their mean level and colour)
-    band = np.log(fine) - np.log(low)
+    band = fine - np.log(low)
     for side in _sides(dst, (x0, y0, x1, y1), iod):  # each cheek and fold keeps its own mean
         w = (strength * side)[:, :, None]
         band -= side[:, :, None] * (np.sum(w * band, axis=(0, 1)) / max(float(np.sum(w)), 1e-6))

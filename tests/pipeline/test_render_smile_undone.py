@@ -108,7 +108,8 @@ def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, sti
                                                          emotion):
     """fer's classifier (nothing from the project) on the still: surprised reads surprised (measured p 0.68;
     0.07 with the old 0.4 jaw / 0.8 lids); sad and angry lose part of the smile's reading (p(happy) measured
-    0.71 / 0.59 since the softening keeps the cheeks' colour, 0.67 / 0.42 while it greyed them; 0.93 / 0.96 with
+    0.45 / 0.35 with the fold creases flattened too, 0.71 / 0.59 when the softening first kept the cheeks' colour,
+    0.67 / 0.42 while it greyed them; 0.93 / 0.96 with
     only the fine fold shading flattened; angry 0.80 before its mouth corners were levelled, mouth_level.py)."""
     summary = render(stills["astronaut"], tmp_path / "plates", emotion=emotion)
     result = read_back(stills["astronaut"], summary)[0].result_srgb
@@ -120,7 +121,7 @@ def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, sti
         assert max(p, key=p.get) == "surprised", f"surprised reads {p}"
     else:
         # between what is measured now and what an un-levelled or un-softened smile gives (0.93 / 0.80)
-        assert p["happy"] < {"sad": 0.8, "angry": 0.7}[emotion], f"{emotion} still reads happy: {p}"
+        assert p["happy"] < {"sad": 0.6, "angry": 0.5}[emotion], f"{emotion} still reads happy: {p}"
 
 
 def test_surprise_opens_a_cavity_and_moves_the_teeth_with_the_jaw(astronaut, tmp_path, stills, render, read_back):
