@@ -9,7 +9,7 @@ from ned_core.face3d.channels import CHANNEL_INDEX
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart
 from ned_core.face3d.types import FitResult
-from ned_core.render.mouth_level import level_corners
+from ned_core.render.mouth_level import CORNERS, UPPER_LIP_TOP, level_corners
 from ned_core.render.unfold import ease_folds
 
 _SMILE = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"]]
@@ -33,8 +33,10 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet over the teeth of a
         smile made sad) and never pushed through each other (lip press on closed lips, see
         :func:`~ned_core.face3d.lips.keep_lips_apart`), mouth corners lowered to rest as far as the edit
-        removes smile (:func:`~ned_core.render.mouth_level.level_corners`), skin the edit would crush or fold eased back
-        (:func:`~ned_core.render.unfold.ease_folds`), and each iris moved with its eye corners (gaze kept).
+        removes smile (:func:`~ned_core.render.mouth_level.level_corners`; plus what the edited model face lowers
+        them by below the actor's rest shape, so a sad target's depressed corners are not levelled away), skin the
+        edit would crush or fold eased back (:func:`~ned_core.render.unfold.ease_folds`), and each iris moved with
+        its eye corners (gaze kept).
     """
     src = np.asarray(source, np.float32)
     unedited_faces = model.shapes(fit.identity, fit.expression)
@@ -46,7 +48,8 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
     unedited = fit.pose.apply(unedited_faces + fit.unexplained).astype(np.float32)
     out = src.copy()
     out[:, :NUM_MESH] = src[:, :NUM_MESH] + (edited - unedited)  # exact identity when nothing is edited
-    out = ease_folds(src, level_corners(out, _smile(fit.expression) - _smile(np.asarray(expression))))
+    removed = _smile(fit.expression) - _smile(np.asarray(expression))
+    out = ease_folds(src, level_corners(out, removed, _corner_drop(edited_faces) - _corner_drop(fit.identity[None])))
     for iris, corners in _IRIS_CARRIERS:
         shift = (out[:, corners] - src[:, corners]).mean(axis=1, keepdims=True)
         out[:, iris] = src[:, iris] + shift
@@ -56,3 +59,9 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
 def _smile(expression: np.ndarray) -> np.ndarray:
     """``(T,)`` mean lip_corner_pull of a ``(T, K)`` expression."""
     return expression[:, _SMILE].mean(axis=1)
+
+
+def _corner_drop(faces: np.ndarray) -> np.ndarray:
+    """``(T,)`` how far (template IOD, down) the mouth corners of ``(T, 468, 3)`` faces sit below the upper lip's
+    middle."""
+    return faces[:, list(CORNERS), 1].mean(axis=1) - faces[:, UPPER_LIP_TOP, 1]
