@@ -13,6 +13,7 @@ from ned_core.render.mouth_level import CORNERS, UPPER_LIP_TOP, level_corners
 from ned_core.render.unfold import ease_folds
 
 _SMILE = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"]]
+_SPEECH = [CHANNEL_INDEX["jaw_open"], CHANNEL_INDEX["lips_part"]]
 # eye corners that carry each iris (MediaPipe indices): subject's right eye 33/133, left eye 362/263
 _IRIS_CARRIERS = ((slice(468, 473), (33, 133)), (slice(473, 478), (362, 263)))
 
@@ -33,8 +34,9 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet over the teeth of a
         smile made sad) and never pushed through each other (lip press on closed lips, see
         :func:`~ned_core.face3d.lips.keep_lips_apart`), mouth corners lowered to rest as far as the edit
-        removes smile (:func:`~ned_core.render.mouth_level.level_corners`; plus what the edited model face lowers
-        them by below the actor's rest shape, so a sad target's depressed corners are not levelled away), skin the
+        removes smile (:func:`~ned_core.render.mouth_level.level_corners`; plus what the edited expression without
+        its speech channels lowers them by below the actor's rest shape, so a sad target's depressed corners are
+        not levelled away), skin the
         edit would crush or fold eased back (:func:`~ned_core.render.unfold.ease_folds`), and each iris moved with
         its eye corners (gaze kept).
     """
@@ -49,7 +51,10 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
     out = src.copy()
     out[:, :NUM_MESH] = src[:, :NUM_MESH] + (edited - unedited)  # exact identity when nothing is edited
     removed = _smile(fit.expression) - _smile(np.asarray(expression))
-    out = ease_folds(src, level_corners(out, removed, _corner_drop(edited_faces) - _corner_drop(fit.identity[None])))
+    silent = np.array(expression, np.float64)
+    silent[:, _SPEECH] = 0.0  # the jaw's own pull on the corners is in the source's corners already
+    depressed = _corner_drop(model.shapes(fit.identity, silent)) - _corner_drop(fit.identity[None])
+    out = ease_folds(src, level_corners(out, removed, depressed))
     for iris, corners in _IRIS_CARRIERS:
         shift = (out[:, corners] - src[:, corners]).mean(axis=1, keepdims=True)
         out[:, iris] = src[:, iris] + shift
