@@ -17,6 +17,13 @@ while the actor talks, a slow gain on the opening (the words' time course kept, 
 in silence, a slow offset; where it asks for less, the channel's tonic level is lowered first
 (closures stay closed), and what remains scales the channel's motion by a slow gain of at least
 ``config.min_speech_gain``.
+
+A mouth-width unit the target holds up (a smile's lip_corner_pull, a lip stretch) is near the end of its
+range: what rises on it above the held level (the actor's own passing smiles, the mouth widening with speech)
+is compressed by ``1 - target / WIDTH_SATURATION`` (half at intensity 1), a smile on a smile is not twice a
+smile. Stacked in full, a happy target on Grace Hopper's speaking clip (two passing smiles of her own)
+reached lip_corner_pull 1.7, and the re-analysed mouth, stretched past any posed smile, read her closed lips
+as parted by 0.05 IOD: mouth-opening PCC 0.86 (now 0.93).
 """
 
 from __future__ import annotations
@@ -34,6 +41,10 @@ SILENT_LEVEL = 0.02
 #: b/p/m closures apart (the actor test's jaw PCC fell from 0.95 to 0.88 with surprise's 0.6 jaw drop held as an
 #: offset in speech); what the change asks for beyond it shows in stills and silent stretches.
 SPEECH_OFFSET_CAP = 0.4
+#: mouth-width channels whose motion on top of a raised target is compressed (module docstring).
+WIDTH_CHANNELS: tuple[str, ...] = ("lip_corner_pull_L", "lip_corner_pull_R", "lip_stretch_L", "lip_stretch_R")
+#: activation (units) at which a width channel has no range left for motion on top of the target.
+WIDTH_SATURATION = 2.0
 
 
 def speech_activity(motion: np.ndarray, sigma: float) -> tuple[np.ndarray, float]:
@@ -100,6 +111,9 @@ def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config:
     delta = target - held
     floor = np.minimum(expr.min(axis=0), 0.0)
     out = np.maximum(expr + delta, floor)
+    width = channel_indices(WIDTH_CHANNELS)
+    raised = np.clip(target[:, width] / WIDTH_SATURATION, 0.0, 1.0)  # share of the motion taken away
+    out[:, width] -= raised * np.maximum(expr[:, width] - tonic[:, width], 0.0)
     for col in channel_indices(SPEECH_CHANNELS):
         out[:, col] = _speech_channel(expr[:, col], tonic[:, col], delta[:, col], config)
     return out

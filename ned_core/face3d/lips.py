@@ -45,6 +45,19 @@ def _gap(faces: np.ndarray) -> np.ndarray:
     return faces[:, INNER_PAIRS[:, 1], 1] - faces[:, INNER_PAIRS[:, 0], 1]
 
 
+def _silence(gap: np.ndarray) -> np.ndarray:
+    """``(T, P)`` in 0..1 of ``(T, P)`` inner-lip gaps (IOD): 1 in a still or a silent stretch, fading to 0 where
+    the gap moves by ``SPEECH_GAP`` about its slow part (the actor talks)."""
+    fast = np.abs(gap - gaussian_filter1d(gap, SLOW_FRAMES, axis=0, mode="nearest"))
+    return 1.0 - np.clip(gaussian_filter1d(fast, 0.5 * SLOW_FRAMES, axis=0, mode="nearest") / SPEECH_GAP, 0.0, 1.0)
+
+
+def silence(faces: np.ndarray) -> np.ndarray:
+    """``(T,)`` in 0..1: how silent the mouth of ``(T, 468, 3)`` template-space faces is per frame (1 in a still
+    or a silent stretch, 0 while the actor talks; the least silent of the inner-lip pairs)."""
+    return _silence(_gap(np.asarray(faces, np.float64))).min(axis=1)
+
+
 def keep_lips_apart(source: np.ndarray, target: np.ndarray, unexplained: np.ndarray) -> np.ndarray:
     """``unexplained`` ``(T, 468, 3) float32`` moved so that no inner-lip pair of ``target + unexplained`` is
     closer than ``min(observed, CLOSED_GAP)``, the observed gap being ``source + unexplained``'s (lips meet,
@@ -97,8 +110,7 @@ def close_unexplained_opening(rest: np.ndarray, source: np.ndarray, target: np.n
         return np.asarray(unexplained, np.float32)
     # while the actor talks the opening is the words' (the director keeps their time course): the lips are
     # closed over what a still or a silent stretch holds open, fading out with the speech's activity
-    fast = np.abs(observed - gaussian_filter1d(observed, SLOW_FRAMES, axis=0, mode="nearest"))
-    silent = 1.0 - np.clip(gaussian_filter1d(fast, 0.5 * SLOW_FRAMES, axis=0, mode="nearest") / SPEECH_GAP, 0.0, 1.0)
+    silent = _silence(observed)
     # (T, 9) how far each lip of a pair moves towards the other
     half = 0.5 * close * (t * t * (3.0 - 2.0 * t))[:, None] * silent
     out = np.array(unexplained, np.float32, copy=True)

@@ -8,14 +8,17 @@ from ned_core.analysis.types import NUM_MESH
 from ned_core.face3d.channels import CHANNEL_INDEX
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart
+from ned_core.face3d.lips import silence
 from ned_core.face3d.types import FitResult
 from ned_core.render.mouth_level import CORNERS, UPPER_LIP_TOP, level_corners
 from ned_core.render.unfold import ease_folds
+from ned_core.render.mouth_stretch import stretch_corners
 
 _SMILE = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"]]
 _SPEECH = [CHANNEL_INDEX["jaw_open"], CHANNEL_INDEX["lips_part"]]
 # eye corners that carry each iris (MediaPipe indices): subject's right eye 33/133, left eye 362/263
 _IRIS_CARRIERS = ((slice(468, 473), (33, 133)), (slice(473, 478), (362, 263)))
+_STRETCH = [CHANNEL_INDEX["lip_stretch_L"], CHANNEL_INDEX["lip_stretch_R"]]
 
 
 def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.ndarray,
@@ -58,7 +61,10 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
     for iris, corners in _IRIS_CARRIERS:
         shift = (out[:, corners] - src[:, corners]).mean(axis=1, keepdims=True)
         out[:, iris] = src[:, iris] + shift
-    return out
+    # a lip stretch (fear) flattens the mouth: corners toward the opening's middle (mouth_stretch.py), in a still
+    # or a silent stretch only (while the actor talks, the corners' move cost the re-analysed opening's PCC)
+    stretched = (np.asarray(expression)[:, _STRETCH] - fit.expression[:, _STRETCH]).mean(axis=1)
+    return stretch_corners(out, stretched * silence(unedited_faces + fit.unexplained))
 
 
 def _smile(expression: np.ndarray) -> np.ndarray:

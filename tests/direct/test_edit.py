@@ -97,3 +97,28 @@ def test_a_held_level_is_replaced_by_the_target_level():
     np.testing.assert_allclose(y[:, CHANNEL_INDEX["brow_inner_up_L"]], 1.0)
     half = redirect(x, 0.5 * target, np.full(200, 0.5), DirectConfig())  # intensity 0.5: halfway
     np.testing.assert_allclose(half[:, CHANNEL_INDEX["brow_inner_up_L"]], 1.1)
+
+
+def test_width_motion_on_a_raised_smile_is_compressed_not_stacked():
+    """Speech widens and narrows the mouth (read on the smile units); on a happy target that motion rides on
+    compressed (half at intensity 1), so the corners are not pulled past any posed smile; a channel the target
+    leaves alone, and the brows, keep their motion whole."""
+    pull, brow = CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["brow_inner_up_L"]
+    x = _speaker()
+    wide = 0.7 * np.abs(np.sin(np.linspace(0.0, 12.0, 200)))  # width changes with the syllables, tonic 0
+    x[:, pull], x[:, brow] = wide, wide
+    target = np.zeros((200, NUM_CHANNELS))
+    target[:, [pull, brow]] = 1.0
+    y = redirect(x, target, np.ones(200), DirectConfig())
+    motion = y[:, brow] - 1.0  # the brow keeps the motion above its held level whole
+    assert motion.max() > 0.5
+    up = np.maximum(motion, 0.0)  # what rises above the held level is compressed
+    np.testing.assert_allclose(y[:, pull] - 1.0, motion - 0.5 * up, atol=1e-6)  # stacked in full, it reached 1.7
+    strong = redirect(x, 1.5 * target, np.ones(200), DirectConfig())  # intensity 1.5: a quarter rides on
+    np.testing.assert_allclose(strong[:, pull] - 1.5, motion - 0.75 * up, atol=1e-6)
+    sad = np.zeros((200, NUM_CHANNELS))
+    sad[:, CHANNEL_INDEX["lip_corner_depress_L"]] = 0.8
+    other = CHANNEL_INDEX["brow_outer_up_L"]  # neither target sets it, and it is no width channel
+    x[:, other] = wide
+    y_sad = redirect(x, sad, np.ones(200), DirectConfig())
+    np.testing.assert_allclose(y_sad[:, pull], y_sad[:, other], atol=1e-9)  # the sad target leaves the smile alone

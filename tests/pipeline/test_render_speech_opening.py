@@ -6,9 +6,12 @@ The mouth opening of the result (re-analysed with the face mesh, inner-lip area)
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from ned_core.analysis import analyze_shot
+from ned_core.evaluate.mouth import mouth_opening
 from ned_core.render.mouth_index import mouth_shape
+from ned_core.synthetic import SyntheticActorConfig, make_synthetic_actor, sample_photo, write_png_sequence
 
 
 def test_angry_at_1_5_keeps_the_mouth_opening(tmp_path, actor_pattern, analyse, render, read_back, analysis_config,
@@ -22,3 +25,28 @@ def test_angry_at_1_5_keeps_the_mouth_opening(tmp_path, actor_pattern, analyse, 
     opening_res = np.array([mouth_shape(lm)[1] for lm in result.landmarks])
     pcc = np.corrcoef(opening_src, opening_res)[0, 1]
     assert pcc >= 0.9, f"mouth-opening PCC {pcc:.3f}"  # measured 0.947
+
+
+
+@pytest.fixture(scope="module")
+def smiling_speaker(tmp_path_factory, mesh_models, face_model, analysis_config) -> str:
+    """Grace Hopper talking with two passing smiles of her own (the synthetic actor's defaults), 24 frames."""
+    clip = make_synthetic_actor(sample_photo("grace_hopper"), SyntheticActorConfig(num_frames=24, seed=0), mesh_models,
+                                face_model, analysis_config)
+    folder = tmp_path_factory.mktemp("smiling_speaker")
+    write_png_sequence(clip.frames, folder, "talk", 1)
+    return str(folder / "talk.####.png")
+
+
+def test_happy_on_her_own_passing_smiles_keeps_the_mouth_opening(tmp_path, smiling_speaker, analyse, render,
+                                                                 read_back, analysis_config, mesh_models):
+    """A happy target on an actor who already smiles now and then: stacked in full, the corners were pulled to
+    lip_corner_pull 1.7, past any posed smile, and the re-analysed closed lips read as parted (PCC 0.893)."""
+    source = analyse(smiling_speaker).track.landmarks
+    summary = render(smiling_speaker, tmp_path / "plates", emotion="happy")
+    frames = read_back(smiling_speaker, summary)
+    result = analyze_shot(((f.number, f.result_srgb) for f in frames), analysis_config, mesh_models).default()
+    opening_src = mouth_opening(source)
+    opening_res = mouth_opening(result.landmarks)
+    pcc = np.corrcoef(opening_src, opening_res)[0, 1]
+    assert pcc >= 0.92, f"mouth-opening PCC {pcc:.3f}"  # goal 0.9; measured 0.942 (0.893 stacked in full)
