@@ -48,6 +48,7 @@ _EXCLUDE_GROW = 2  # cells around the eyes and the inner lips that are never fla
 #: a cell's spread: this quantile of its samples' distance to the median, scaled; a low quantile, so an occluder in
 #: up to about half the samples does not inflate it (the median distance would)
 SPREAD_QUANTILE, SPREAD_SCALE = 0.25, 2.0
+_RELIGHT_CANDIDATES, _RELIGHT_BAND = 256, 0.1  # global light change: mode of the per-cell ratios (log colour)
 _LOG_FLOOR = 0.1  # log colour is taken of rgb + this fraction of the face's median level (dark noise)
 
 
@@ -142,11 +143,32 @@ def _log(canonical: np.ndarray, face: np.ndarray) -> np.ndarray:
 
 
 def _relit(log_rgb: np.ndarray, reference_log: np.ndarray, cells: np.ndarray) -> np.ndarray:
-    """``log_rgb`` with its per-channel median log ratio to the reference over ``cells`` removed (a global change
-    of light or exposure; the median ignores an occluder covering less than half the face)."""
+    """``log_rgb`` with its global change of light or exposure (a per-channel log ratio to the reference) removed.
+
+    The ratio is the mode over ``cells``, not the median: the ratio most cells agree on within
+    :data:`_RELIGHT_BAND`, refined by the median of those cells, so an occluder hiding more than half of the face
+    (another head, a glass) does not shift the face's own light towards its colours."""
     ratio = log_rgb[cells] - reference_log[cells]
     ratio = ratio[np.isfinite(ratio).all(axis=1)]
-    return log_rgb - np.median(ratio, axis=0) if len(ratio) else log_rgb
+    if not len(ratio):
+        return log_rgb
+    candidates = ratio[np.linspace(0, len(ratio) - 1, min(len(ratio), _RELIGHT_CANDIDATES)).astype(int)]
+    near = np.linalg.norm(ratio[None] - candidates[:, None], axis=-1) <= _RELIGHT_BAND  # (C, N)
+    best = near[int(np.argmax(near.sum(axis=1)))]
+    return log_rgb - np.median(ratio[best], axis=0)
+
+
+def _unexplained(log_rgb: np.ndarray, reference_log: np.ndarray, reach: int) -> np.ndarray:
+    """``(GRID, GRID)`` each cell's log colour distance to the closest reference cell within ``reach`` cells: what a
+    small misfit of the mesh (the face's own features, moved) cannot explain. NaN cells count as far."""
+    ref = np.where(np.isfinite(reference_log), reference_log, 1e3)
+    padded = np.pad(ref, ((reach, reach), (reach, reach), (0, 0)), mode="edge")
+    best = np.full(log_rgb.shape[:2], np.inf, np.float32)
+    for dy in range(2 * reach + 1):
+        for dx in range(2 * reach + 1):
+            shifted = padded[dy:dy + GRID, dx:dx + GRID]
+            best = np.minimum(best, np.linalg.norm(log_rgb - shifted, axis=-1))
+    return np.nan_to_num(best, nan=0.0)
 
 
 def build_reference(samples: Iterable[tuple[np.ndarray, np.ndarray]]) -> OcclusionReference:
@@ -193,10 +215,17 @@ def canonical_occlusion(reference: OcclusionReference, rgb: np.ndarray, landmark
     count, labels, stats, _ = cv2.connectedComponentsWithStats(flagged, connectivity=8)
     big = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= config.min_area * reference.face.sum())
     kept = np.zeros((GRID, GRID), np.uint8)
+    unexplained = None
     for label in big[big > 0]:
         cells = log_rgb[labels == label]
         if np.median(np.linalg.norm(cells - np.median(cells, axis=0), axis=-1)) > config.coherence:
-            continue  # the face's own features, moved: the mesh sits off (a face cut by the frame edge), no occluder
+            # not one colour: a textured occluder (another face, a glass, a cup), or the face's own features moved
+            # by a mesh that sits off (a face cut by the frame edge); only the first is far from every nearby
+            # reference cell
+            if unexplained is None:
+                unexplained = _unexplained(log_rgb, reference.log_rgb, config.reach)
+            if np.median(unexplained[labels == label] / limit[labels == label]) < 1.0:
+                continue
         # occluders are compact: a part matching the skin by chance (a hand on a cheek) is filled
         outline = cv2.findContours((labels == label).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
         cv2.fillPoly(kept, [cv2.convexHull(np.vstack(outline))], 1)
