@@ -21,6 +21,10 @@ class OcclusionConfig:
             distance to their median): an occluder is one thing, while a mesh that sits off shows the face's own
             features, moved, everywhere. A region that is not one colour still counts when most of its cells
             differ from every reference cell within ``reach`` (a textured occluder: another face, a glass).
+        detail_change: a cell is also flagged when its fine-structure energy (squared log-luminance gradient at
+            full resolution) is lower than that of every reference cell next to it by more than this (natural log
+            ratio) and ``threshold`` times its spread: a skin-coloured hand is smoother than a lined cheek. 0 turns
+            it off.
         reach: cells (of the 48-cell canonical grid; the face spans about 38) a mesh that sits off may have moved
             the face's own features by.
         min_area: flagged components smaller than this fraction of the face are dropped.
@@ -33,12 +37,13 @@ class OcclusionConfig:
     max_change: float = 0.35
     coherence: float = 0.2
     reach: int = 3
+    detail_change: float = 0.7
     min_area: float = 0.02
     grow: int = 2
     samples: int = 16
 
     def __post_init__(self) -> None:
-        for name in ("threshold", "min_change", "max_change", "coherence", "min_area"):
+        for name in ("threshold", "min_change", "max_change", "coherence", "min_area", "detail_change"):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 raise CompositeConfigError(f"OcclusionConfig.{name} must be finite and >= 0, got {value!r}")
