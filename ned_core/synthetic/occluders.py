@@ -4,8 +4,9 @@ An occluder is painted into a frame over an ellipse-sized region (centre and hal
 the pixels it hides. Kinds (:data:`OCCLUDERS`):
 
 - "flat": a flat skin-toned ellipse (the original test hand; its colour differs from every actor's skin).
-- "skin": a hand (palm, four fingers, thumb) textured with real skin cut from the OTHER actor's photo (cheek),
-  colour-matched to this actor's own skin and shaded like a rounded volume: skin in front of the same skin.
+- "skin": a hand (palm, four fingers, thumb) textured with real skin cut from the OTHER actor's photo (the light and
+  shade of a cheek: lines, pores) in this actor's own skin tone, shaded like a rounded volume: skin in front of the
+  same skin.
 - "head": the other actor's face (its photo's face, cut in an oval) crossing in front: textured, face-like.
 - "glass": a drinking glass: the face seen through it refracted (mirrored and squeezed), slightly tinted, with a
   bright highlight and a darker rim: mostly the face's own colours, displaced.
@@ -30,6 +31,8 @@ from ned_core.synthetic.photos import SAMPLE_PHOTOS, sample_photo
 OCCLUDERS = ("flat", "skin", "head", "glass", "cup")
 HAND_RGB = (196, 140, 112)
 _SPRITE = (120, 160)  # sprites are drawn at this (width, height), then scaled to the occluder's box
+#: per photo, a patch of bare cheek (fractions of the face box: no glasses, teeth or fold lines' shadow)
+_CHEEK = {"grace_hopper": (0.1, 0.6, 0.38, 0.85), "astronaut": (0.06, 0.42, 0.3, 0.62)}
 _COVERED = 0.5  # a pixel counts as hidden where the occluder's opacity reaches this
 
 #: ``paint(frame (H, W, 3) uint8 modified in place, centre (2,), half-axes (2,)) -> (H, W) bool hidden``
@@ -77,11 +80,14 @@ def _cut(photo: np.ndarray, box: np.ndarray, part: tuple[float, float, float, fl
 
 def _skin_sprite(actor: str, boxes: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     other = _other(actor)
-    texture = _cut(sample_photo(other), boxes[other], (0.08, 0.42, 0.42, 0.8))  # the other actor's cheek
-    own = _cut(sample_photo(actor), boxes[actor], (0.08, 0.42, 0.42, 0.8)).reshape(-1, 3).mean(axis=0)
-    texture *= own / np.maximum(texture.reshape(-1, 3).mean(axis=0), 1.0)  # this actor's skin tone
+    patch = _cut(sample_photo(other), boxes[other], _CHEEK[other]).mean(axis=-1)  # the other actor's cheek
+    own = _cut(sample_photo(actor), boxes[actor], _CHEEK[actor]).reshape(-1, 3).mean(axis=0)
+    # its lines and pores as light and shade over this actor's skin tone
+    texture = own * (patch / max(float(patch.mean()), 1.0))[..., None] ** 0.8
     alpha = _hand_alpha()
-    return texture * _shading(alpha)[..., None], alpha
+    shading = _shading(alpha)
+    shading /= float(shading[alpha > _COVERED].mean())  # on average exactly this actor's skin tone
+    return texture * shading[..., None], alpha
 
 
 def _head_sprite(actor: str, boxes: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -135,8 +135,8 @@ def test_held_out_turns(face_boxes, face_meshes, config, models):
 
 
 def test_a_face_coming_out_from_behind_a_skin_toned_hand_keeps_its_track(face_boxes, config, models):
-    """As the hand leaves, the mesh first finds the visible part of the face as a small face of its own; that part and
-    the whole face found a frame later continue the track from before the hand (they made a second track)."""
+    """A hand of skin in the actor's own tone sweeping across the face: one track for the whole shot (the joining
+    rule for a face found first by its visible part is tested in test_tracklets)."""
     spec = ShotSpec("astronaut", 36, "edge", "neutral", seed=3, hand=True, occluder="skin")
     footage, analysis = analysed(ClipSpec("skin_hand", (spec,)), face_boxes, config, models)
     scores = score_tracks(footage, analysis)
