@@ -25,8 +25,11 @@ def test_a_second_render_loads_the_mouth_index_and_writes_the_same_plates(long_s
     assert built == [1] and len(list((tmp_path / "cache" / "mouth_index").glob("*.npz"))) == 1
     assert references == [1] and len(list((tmp_path / "cache" / "occlusion_reference").glob("*.npz"))) == 1
     again = render_shot(replace(request, out_dir=str(tmp_path / "again")), config, models=mesh_models)
+    chunk = render_shot(replace(request, out_dir=str(tmp_path / "chunk")), config, models=mesh_models,
+                        skip_frames=frozenset(range(1, 11)))  # a farm chunk of the same job: frames 11-20
     assert (built, references) == ([1], [1])  # loaded, not built (nor their frames read) again
     assert [exr_pixels(p) for p in first.plates] == [exr_pixels(p) for p in again.plates]
+    assert [exr_pixels(p) for p in first.plates[10:]] == [exr_pixels(p) for p in chunk.plates]
 
     other = replace(config, render=replace(config.render, max_patches=4))  # other settings: another index
     render_shot(replace(request, out_dir=str(tmp_path / "other")), other, models=mesh_models)
