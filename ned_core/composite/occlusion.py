@@ -49,6 +49,7 @@ _EXCLUDE_GROW = 2  # cells around the eyes and the inner lips that are never fla
 #: up to about half the samples does not inflate it (the median distance would)
 SPREAD_QUANTILE, SPREAD_SCALE = 0.25, 2.0
 _RELIGHT_CANDIDATES, _RELIGHT_BAND = 256, 0.1  # global light change: mode of the per-cell ratios (log colour)
+_TEXTURED_AREA = 3  # a region of many colours counts from this many times ``min_area``
 _DETAIL_REACH = 1  # cells a misfit mesh may move the face's fine structure by
 _LOG_FLOOR = 0.1  # log colour is taken of rgb + this fraction of the face's median level (dark noise)
 
@@ -241,7 +242,9 @@ def _occluders(flagged: np.ndarray, log_rgb: np.ndarray, reference: OcclusionRef
         if not textured and np.median(np.linalg.norm(cells - np.median(cells, axis=0), axis=-1)) > config.coherence:
             # not one colour: a textured occluder (another face, a glass, a cup), or the face's own features moved
             # by a mesh that sits off (a face cut by the frame edge); only the first is far from every nearby
-            # reference cell
+            # reference cell; and it is big (lips and teeth of a wide smile change colour over a small patch)
+            if stats[label, cv2.CC_STAT_AREA] < _TEXTURED_AREA * config.min_area * reference.face.sum():
+                continue
             if unexplained is None:
                 unexplained = _unexplained(log_rgb, reference.log_rgb, config.reach)
             if np.median(unexplained[labels == label] / limit[labels == label]) < 1.0:
