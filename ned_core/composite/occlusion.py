@@ -48,7 +48,7 @@ _EXCLUDE_GROW = 2  # cells around the eyes and the inner lips that are never fla
 #: a cell's spread: this quantile of its samples' distance to the median, scaled; a low quantile, so an occluder in
 #: up to about half the samples does not inflate it (the median distance would)
 SPREAD_QUANTILE, SPREAD_SCALE = 0.25, 2.0
-_RELIGHT_CANDIDATES, _RELIGHT_BAND = 256, 0.1  # global light change: mode of the per-cell ratios (log colour)
+_RELIGHT_CANDIDATES, _RELIGHT_BAND = 128, 0.1  # global light change: mode of the per-cell ratios (log colour)
 _TEXTURED_AREA = 3  # a region of many colours counts from this many times ``min_area``
 _DETAIL_REACH = 1  # cells a misfit mesh may move the face's fine structure by
 _LOG_FLOOR = 0.1  # log colour is taken of rgb + this fraction of the face's median level (dark noise)
@@ -171,8 +171,11 @@ def _relit(log_rgb: np.ndarray, reference_log: np.ndarray, cells: np.ndarray) ->
     ratio = ratio[np.isfinite(ratio).all(axis=1)]
     if not len(ratio):
         return log_rgb
-    candidates = ratio[np.linspace(0, len(ratio) - 1, min(len(ratio), _RELIGHT_CANDIDATES)).astype(int), :3]
-    near = np.linalg.norm(ratio[None, :, :3] - candidates[:, None], axis=-1) <= _RELIGHT_BAND  # (C, N)
+    colour = ratio[:, :3].astype(np.float32)
+    candidates = colour[np.linspace(0, len(colour) - 1, min(len(colour), _RELIGHT_CANDIDATES)).astype(int)]
+    # squared distances |a - b|^2 = |a|^2 + |b|^2 - 2 a.b, (C, N): one matrix product
+    squared = (candidates ** 2).sum(axis=1)[:, None] + (colour ** 2).sum(axis=1)[None] - 2.0 * candidates @ colour.T
+    near = squared <= _RELIGHT_BAND ** 2
     best = near[int(np.argmax(near.sum(axis=1)))]
     return log_rgb - np.median(ratio[best], axis=0)  # the fine structure's change (focus, scale) over those cells
 
@@ -181,14 +184,15 @@ def _unexplained(log_rgb: np.ndarray, reference_log: np.ndarray, reach: int) -> 
     """``(GRID, GRID)`` each cell's distance (of ``(GRID, GRID, C)`` log colour or detail) to the closest reference
     cell within ``reach`` cells: what a small misfit of the mesh (the face's own features, moved) cannot explain.
     Cells unseen here count as explained, reference cells never seen as far."""
-    ref = np.where(np.isfinite(reference_log), reference_log, 1e3)
+    ref = np.where(np.isfinite(reference_log), reference_log, 1e3).astype(np.float32)
     padded = np.pad(ref, ((reach, reach), (reach, reach), (0, 0)), mode="edge")
-    best = np.full(log_rgb.shape[:2], np.inf, np.float32)
+    here = log_rgb.astype(np.float32)
+    best = np.full(here.shape[:2], np.inf, np.float32)
     for dy in range(2 * reach + 1):
         for dx in range(2 * reach + 1):
-            shifted = padded[dy:dy + GRID, dx:dx + GRID]
-            best = np.minimum(best, np.linalg.norm(log_rgb - shifted, axis=-1))
-    return np.nan_to_num(best, nan=0.0)
+            difference = here - padded[dy:dy + GRID, dx:dx + GRID]
+            np.minimum(best, np.einsum("ijc,ijc->ij", difference, difference), out=best)
+    return np.nan_to_num(np.sqrt(best), nan=0.0)
 
 
 def build_reference(samples: Iterable[tuple[np.ndarray, np.ndarray]]) -> OcclusionReference:
