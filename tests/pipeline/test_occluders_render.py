@@ -1,5 +1,5 @@
 """Plates over textured occluders: another actor's face crossing in front of the edited face is not painted over
-(a colour-only mask with a single-colour rule missed it: about half of its pixels' alpha was painted), while the
+(a mask that dropped regions of many colours missed it: about half of its pixels' alpha was painted), while the
 frames without it keep the whole edit."""
 
 from __future__ import annotations
@@ -47,6 +47,6 @@ def test_the_plate_is_not_painted_over_another_face_crossing_in_front(head_clip,
         elif not hidden.any():
             clean.append(float(alpha.max()))
     assert len(painted) >= 6
-    # measured 0.06 (worst frame 0.34, where the mesh sits half on the other face); 0.52 without the texture rule
-    assert np.mean(painted) < 0.15 and max(painted) < 0.5, painted
+    # measured 0.03 (worst frame 0.08); 0.47 with a colour-only mask that dropped regions of many colours
+    assert np.mean(painted) < 0.1 and max(painted) < 0.25, painted
     assert len(clean) >= 20 and min(clean) > 0.99  # the frames without it keep the whole edit
