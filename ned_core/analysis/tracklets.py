@@ -4,7 +4,8 @@ Frame-to-frame linking (``track.track_faces``) breaks a face's track where the m
 while (a hand in front, the frame edge, a blur, another head) or where it was found twice. Inside
 a shot, a later tracklet continues an earlier one (or fills a hole in it) when it starts where the earlier one, moving on
 at its last speed, was heading, at a similar size (and, when another face was about during the
-gap, with similar face proportions); tracklets that
+gap, with similar face proportions; a tracklet found on a part of the face as it came back from behind a hand, and
+the face's own tracklet that folds into it, continue the earlier one together); tracklets that
 run at the same time on the same face (boxes overlapping in every common frame) are one face found
 twice and are folded into one; in single frames where two tracks still sit on one face (a hidden
 face's crop sliding onto the face in front) the less sure observation is dropped. Gaps of at most ``AnalysisConfig.bridge_frames`` frames inside a
@@ -142,22 +143,28 @@ def join_tracklets(tracklets: Sequence[FaceTrack], config: AnalysisConfig) -> li
     for t in sorted(tracklets, key=lambda t: (t.shot, int(t.frames[0]), t.track_id)):
         same_shot = [k for k, c in enumerate(chains) if c.shot == t.shot]
         twin = next((k for k in same_shot if _duplicates(chains[k], t)), None)
-        if twin is not None:
-            chains[twin] = _merge(chains[twin], t)
-            continue
         costs = []
         for k in same_shot:
-            if chains[k].frames[0] >= t.frames[0] or np.intersect1d(chains[k].frames, t.frames).size:
+            if k == twin or chains[k].frames[0] >= t.frames[0] or np.intersect1d(chains[k].frames, t.frames).size:
+                continue
+            if twin is not None and np.intersect1d(chains[k].frames, chains[twin].frames).size:
                 continue
             early = _before(chains[k], int(t.frames[0]))
             crowded = any(((c.frames > early.frames[-1]) & (c.frames < t.frames[0])).any()
-                          for j, c in enumerate(chains) if j != k and c.shot == t.shot)
+                          for j, c in enumerate(chains) if j not in (k, twin) and c.shot == t.shot)
             cost = _join_cost(early, t, crowded, config)
             if cost is not None:
                 costs.append((cost, k))
-        if costs:
+        if twin is not None and not costs:
+            chains[twin] = _merge(chains[twin], t)
+        elif costs:
             k = min(costs)[1]
-            chains[k] = _merge(chains[k], t)
+            merged = _merge(chains[k], t)
+            if twin is not None:  # a part of the face found first as it came back (beside a hand): the same face
+                merged = _merge(merged, chains[twin])
+            chains[k] = merged
+            if twin is not None:
+                del chains[twin]
         else:
             chains.append(t)
     return chains

@@ -19,7 +19,14 @@ class OcclusionConfig:
             edge of a badly tracked jaw, is still hidden by something of another colour).
         coherence: a flagged region counts only when its colours lie this close together (median log colour
             distance to their median): an occluder is one thing, while a mesh that sits off shows the face's own
-            features, moved, everywhere. Strongly textured occluders (a patterned sleeve, another face) are missed.
+            features, moved, everywhere. A region that is not one colour still counts when most of its cells
+            differ from every reference cell within ``reach`` (a textured occluder: another face, a glass).
+        detail_change: a cell is also flagged when its fine-structure energy (squared log-luminance gradient at
+            full resolution) is lower than that of every reference cell next to it by more than this (natural log
+            ratio) and ``threshold`` times its spread: a skin-coloured hand is smoother than a lined cheek. 0 turns
+            it off.
+        reach: cells (of the 48-cell canonical grid; the face spans about 38) a mesh that sits off may have moved
+            the face's own features by.
         min_area: flagged components smaller than this fraction of the face are dropped.
         grow: cells the mask is grown by, so an occluder's edge is not painted over.
         samples: most observed frames of a track the reference is built from.
@@ -29,19 +36,21 @@ class OcclusionConfig:
     min_change: float = 0.12
     max_change: float = 0.35
     coherence: float = 0.2
+    reach: int = 3
+    detail_change: float = 0.7
     min_area: float = 0.02
     grow: int = 2
     samples: int = 16
 
     def __post_init__(self) -> None:
-        for name in ("threshold", "min_change", "max_change", "coherence", "min_area"):
+        for name in ("threshold", "min_change", "max_change", "coherence", "min_area", "detail_change"):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
                 raise CompositeConfigError(f"OcclusionConfig.{name} must be finite and >= 0, got {value!r}")
         if self.min_change > self.max_change:
             raise CompositeConfigError(f"OcclusionConfig.min_change ({self.min_change}) must not exceed max_change "
                                        f"({self.max_change})")
-        for name, low in (("grow", 0), ("samples", 3)):
+        for name, low in (("grow", 0), ("samples", 3), ("reach", 0)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise CompositeConfigError(f"OcclusionConfig.{name} must be an int >= {low}, got {value!r}")

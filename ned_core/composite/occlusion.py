@@ -48,6 +48,9 @@ _EXCLUDE_GROW = 2  # cells around the eyes and the inner lips that are never fla
 #: a cell's spread: this quantile of its samples' distance to the median, scaled; a low quantile, so an occluder in
 #: up to about half the samples does not inflate it (the median distance would)
 SPREAD_QUANTILE, SPREAD_SCALE = 0.25, 2.0
+_RELIGHT_CANDIDATES, _RELIGHT_BAND = 128, 0.1  # global light change: mode of the per-cell ratios (log colour)
+_TEXTURED_AREA = 3  # a region of many colours counts from this many times ``min_area``
+_DETAIL_REACH = 1  # cells a misfit mesh may move the face's fine structure by
 _LOG_FLOOR = 0.1  # log colour is taken of rgb + this fraction of the face's median level (dark noise)
 
 
@@ -58,6 +61,8 @@ class OcclusionReference:
     Attributes:
         log_rgb: ``(GRID, GRID, 3) float32`` per-cell median log colour.
         spread: ``(GRID, GRID) float32`` per-cell robust spread of the log colour distance to the median.
+        log_detail: ``(GRID, GRID) float32`` per-cell median log fine-structure energy (:func:`_detail`).
+        detail_spread: ``(GRID, GRID) float32`` its per-cell robust spread.
         face: ``(GRID, GRID) bool`` cells inside the mesh.
         flaggable: ``(GRID, GRID) bool`` face cells outside the eyes and the mouth interior.
         frames: how many frames it was built from.
@@ -65,6 +70,8 @@ class OcclusionReference:
 
     log_rgb: np.ndarray
     spread: np.ndarray
+    log_detail: np.ndarray
+    detail_spread: np.ndarray
     face: np.ndarray
     flaggable: np.ndarray
     frames: int
@@ -94,9 +101,19 @@ def _check(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return rgb, landmarks[:468, :2].astype(np.float64)
 
 
+def _detail(part: np.ndarray) -> np.ndarray:
+    """``(h, w) float32`` fine structure of a face crop at full resolution: the squared gradient of its log
+    luminance (skin pores, wrinkles, an occluder's edges), averaged per cell when the crop is shrunk."""
+    luminance = part.mean(axis=-1)
+    log_l = np.log(np.maximum(luminance, 0.0) + _LOG_FLOOR * max(float(np.median(luminance)), 1e-4))
+    gx = cv2.Sobel(log_l, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
+    gy = cv2.Sobel(log_l, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
+    return gx * gx + gy * gy
+
+
 def _crop(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], int]:
-    """The face's bounding box of ``rgb`` shrunk by an integer factor to about the grid's resolution: ``(small,
-    landmarks in small pixels, box (x0, y0, x1, y1) in rgb pixels, factor)``."""
+    """The face's bounding box of ``rgb`` shrunk by an integer factor to about the grid's resolution: ``(small
+    (h, w, 4): colour and :func:`_detail`, landmarks in small pixels, box (x0, y0, x1, y1) in rgb pixels, factor)``."""
     h, w = rgb.shape[:2]
     lo = np.clip(np.floor(landmarks.min(axis=0)).astype(int) - 1, 0, None)
     hi = np.minimum(np.ceil(landmarks.max(axis=0)).astype(int) + 2, (w, h))
@@ -104,6 +121,7 @@ def _crop(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarra
     factor = max(1, int(max(x1 - x0, y1 - y0) / (_FILL * GRID)))
     x1, y1 = min(w, x0 + -(-(x1 - x0) // factor) * factor), min(h, y0 + -(-(y1 - y0) // factor) * factor)
     part = np.ascontiguousarray(rgb[y0:y1, x0:x1], np.float32)
+    part = np.concatenate([part, _detail(part)[..., None]], axis=-1)
     small = part if factor == 1 else cv2.resize(part, ((x1 - x0) // factor or 1, (y1 - y0) // factor or 1),
                                                interpolation=cv2.INTER_AREA)
     return small, (landmarks - (x0, y0) + 0.5) / factor - 0.5, (x0, y0, x1, y1), factor
@@ -117,8 +135,9 @@ def to_canonical(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
         landmarks: ``(>= 468, >= 2)`` the face's mesh in ``rgb``'s pixels.
 
     Returns:
-        ``(GRID, GRID, 3) float32``; NaN where the face is not in ``rgb`` (cut by the frame edge), and cells
-        outside the mesh repeat the nearest edge (see ``OcclusionReference.face``).
+        ``(GRID, GRID, 4) float32``: colour and fine-structure energy (:func:`_detail`); NaN where the face is not
+        in ``rgb`` (cut by the frame edge), and cells outside the mesh repeat the nearest edge (see
+        ``OcclusionReference.face``).
     """
     rgb, landmarks = _check(rgb, landmarks)
     small, points, _, _ = _crop(rgb, landmarks)
@@ -142,11 +161,38 @@ def _log(canonical: np.ndarray, face: np.ndarray) -> np.ndarray:
 
 
 def _relit(log_rgb: np.ndarray, reference_log: np.ndarray, cells: np.ndarray) -> np.ndarray:
-    """``log_rgb`` with its per-channel median log ratio to the reference over ``cells`` removed (a global change
-    of light or exposure; the median ignores an occluder covering less than half the face)."""
+    """``log_rgb`` (colour and detail, ``(GRID, GRID, 4)``) with its global change of light or exposure (a
+    per-channel log ratio to the reference) removed.
+
+    The ratio is the mode over ``cells``, not the median: the ratio most cells agree on within
+    :data:`_RELIGHT_BAND`, refined by the median of those cells, so an occluder hiding more than half of the face
+    (another head, a glass) does not shift the face's own light towards its colours."""
     ratio = log_rgb[cells] - reference_log[cells]
     ratio = ratio[np.isfinite(ratio).all(axis=1)]
-    return log_rgb - np.median(ratio, axis=0) if len(ratio) else log_rgb
+    if not len(ratio):
+        return log_rgb
+    colour = ratio[:, :3].astype(np.float32)
+    candidates = colour[np.linspace(0, len(colour) - 1, min(len(colour), _RELIGHT_CANDIDATES)).astype(int)]
+    # squared distances |a - b|^2 = |a|^2 + |b|^2 - 2 a.b, (C, N): one matrix product
+    squared = (candidates ** 2).sum(axis=1)[:, None] + (colour ** 2).sum(axis=1)[None] - 2.0 * candidates @ colour.T
+    near = squared <= _RELIGHT_BAND ** 2
+    best = near[int(np.argmax(near.sum(axis=1)))]
+    return log_rgb - np.median(ratio[best], axis=0)  # the fine structure's change (focus, scale) over those cells
+
+
+def _unexplained(log_rgb: np.ndarray, reference_log: np.ndarray, reach: int) -> np.ndarray:
+    """``(GRID, GRID)`` each cell's distance (of ``(GRID, GRID, C)`` log colour or detail) to the closest reference
+    cell within ``reach`` cells: what a small misfit of the mesh (the face's own features, moved) cannot explain.
+    Cells unseen here count as explained, reference cells never seen as far."""
+    ref = np.where(np.isfinite(reference_log), reference_log, 1e3).astype(np.float32)
+    padded = np.pad(ref, ((reach, reach), (reach, reach), (0, 0)), mode="edge")
+    here = log_rgb.astype(np.float32)
+    best = np.full(here.shape[:2], np.inf, np.float32)
+    for dy in range(2 * reach + 1):
+        for dx in range(2 * reach + 1):
+            difference = here - padded[dy:dy + GRID, dx:dx + GRID]
+            np.minimum(best, np.einsum("ijc,ijc->ij", difference, difference), out=best)
+    return np.nan_to_num(np.sqrt(best), nan=0.0)
 
 
 def build_reference(samples: Iterable[tuple[np.ndarray, np.ndarray]]) -> OcclusionReference:
@@ -173,33 +219,68 @@ def build_reference(samples: Iterable[tuple[np.ndarray, np.ndarray]]) -> Occlusi
         for _ in range(2):  # relight each sample to the median, then take the median again
             logs = np.stack([_relit(s, median, flaggable) for s in logs])
             median = np.nanmedian(logs, axis=0)
-        distance = np.linalg.norm(logs - median, axis=-1)
+        distance = np.linalg.norm(logs[..., :3] - median[..., :3], axis=-1)
         spread = SPREAD_SCALE * np.nanquantile(distance, SPREAD_QUANTILE, axis=0)
+        detail_spread = SPREAD_SCALE * np.nanquantile(np.abs(logs[..., 3] - median[..., 3]), SPREAD_QUANTILE, axis=0)
     known = seen.sum(axis=0) >= 3  # a cell seen in fewer frames has no reference
     flaggable = flaggable & known
-    return OcclusionReference(median.astype(np.float32), spread.astype(np.float32), face, flaggable, len(canon))
+    return OcclusionReference(median[..., :3].astype(np.float32), spread.astype(np.float32),
+                              median[..., 3].astype(np.float32), detail_spread.astype(np.float32), face, flaggable,
+                              len(canon))
+
+
+def _occluders(flagged: np.ndarray, log_rgb: np.ndarray, reference: OcclusionReference, limit: np.ndarray,
+               config: OcclusionConfig, textured: bool = False) -> np.ndarray:
+    """``(GRID, GRID) uint8`` the flagged cells' regions that are occluders, each filled to its convex hull.
+
+    Specks are opened away; a region counts when it is at least ``config.min_area`` of the face and either one
+    colour or mostly far in colour from every nearby reference cell (:func:`_unexplained`), or ``textured`` (the
+    cells were flagged for losing fine structure every nearby reference cell has)."""
+    opened = cv2.morphologyEx(flagged.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(opened, connectivity=8)
+    big = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= config.min_area * reference.face.sum())
+    kept = np.zeros((GRID, GRID), np.uint8)
+    unexplained = None
+    for label in big[big > 0]:
+        cells = log_rgb[labels == label]
+        if not textured and np.median(np.linalg.norm(cells - np.median(cells, axis=0), axis=-1)) > config.coherence:
+            # not one colour: a textured occluder (another face, a glass, a cup), or the face's own features moved
+            # by a mesh that sits off (a face cut by the frame edge); only the first is far from every nearby
+            # reference cell; and it is big (lips and teeth of a wide smile change colour over a small patch)
+            if stats[label, cv2.CC_STAT_AREA] < _TEXTURED_AREA * config.min_area * reference.face.sum():
+                continue
+            if unexplained is None:
+                unexplained = _unexplained(log_rgb, reference.log_rgb, config.reach)
+            if np.median(unexplained[labels == label] / limit[labels == label]) < 1.0:
+                continue
+        # occluders are compact: a part matching the skin by chance (a hand on a cheek) is filled
+        outline = cv2.findContours((labels == label).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
+        cv2.fillPoly(kept, [cv2.convexHull(np.vstack(outline))], 1)
+    return kept
 
 
 def canonical_occlusion(reference: OcclusionReference, rgb: np.ndarray, landmarks: np.ndarray,
                         config: OcclusionConfig = OcclusionConfig()) -> np.ndarray:
     """``(GRID, GRID) float32`` in ``[0, 1]``: how hidden each canonical cell of this frame's face is."""
-    log_rgb = _relit(_log(to_canonical(rgb, landmarks), reference.face), reference.log_rgb, reference.flaggable)
+    features = _relit(_log(to_canonical(rgb, landmarks), reference.face),
+                      np.dstack([reference.log_rgb, reference.log_detail]), reference.flaggable)
+    log_rgb = features[..., :3]
     change = np.nan_to_num(np.linalg.norm(log_rgb - reference.log_rgb, axis=-1), nan=0.0)  # unseen: not hidden
     # the floor on the spread: a cell that never changed in the sample still has noise and sub-cell misalignment
     limit = np.clip(config.threshold * reference.spread, config.min_change, config.max_change)
     changed = (change > limit) & reference.face
-    flagged = (changed & reference.flaggable).astype(np.uint8)
-    flagged = cv2.morphologyEx(flagged, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(flagged, connectivity=8)
-    big = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] >= config.min_area * reference.face.sum())
-    kept = np.zeros((GRID, GRID), np.uint8)
-    for label in big[big > 0]:
-        cells = log_rgb[labels == label]
-        if np.median(np.linalg.norm(cells - np.median(cells, axis=0), axis=-1)) > config.coherence:
-            continue  # the face's own features, moved: the mesh sits off (a face cut by the frame edge), no occluder
-        # occluders are compact: a part matching the skin by chance (a hand on a cheek) is filled
-        outline = cv2.findContours((labels == label).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
-        cv2.fillPoly(kept, [cv2.convexHull(np.vstack(outline))], 1)
+    kept = _occluders(changed & reference.flaggable, log_rgb, reference, limit, config)
+    if config.detail_change > 0:
+        # smoother than every reference cell next to it (a hand on a lined cheek, a glass): a mesh that sits off moves
+        # the face's own wrinkles and edges, it does not smooth them away
+        nearby = cv2.erode(np.nan_to_num(reference.log_detail, nan=-1e3), np.ones((2 * _DETAIL_REACH + 1,) * 2, np.uint8))
+        lost = np.nan_to_num(nearby - features[..., 3], nan=0.0)
+        smoothed = (lost > np.maximum(config.threshold * reference.detail_spread, config.detail_change))
+        smoothed &= reference.face & reference.flaggable
+        # what is left of the face's lines under it breaks the region up: closed before specks are opened away
+        closed = cv2.morphologyEx(smoothed.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+        kept |= _occluders(closed.astype(bool) & reference.flaggable, log_rgb, reference, limit, config, textured=True)
+        changed |= smoothed
     if not kept.any():
         return np.zeros((GRID, GRID), np.float32)
     # the eyes and mouth that changed next to an occluder are hidden by it too (grown from it, never seeded there)

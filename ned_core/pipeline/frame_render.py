@@ -12,7 +12,7 @@ from ned_core.io.exr import FacePlate
 from ned_core.io.plate_source import Frame, PlateSource, clip_window
 from ned_core.io.stmap import warp_stmap
 from ned_core.pipeline.config import NedConfig
-from ned_core.pipeline.mouth_cache import cached_mouth_index, mouth_index_key
+from ned_core.pipeline.mouth_cache import cached_mouth_index, cached_occlusion_reference, mouth_index_key
 from ned_core.render import MOUTH_SYNTHESISED, MeshWarpRenderer, RenderedFace, ShotContext
 from ned_core.render.mouth_index import build_mouth_index, patch_footprint
 
@@ -63,26 +63,31 @@ class FrameRenderer:
         opacity = bridge_opacity(track.track.frames, track.track.interpolated, config.composite.bridge_fade)
         #: frame -> the plate's opacity, for frames near or across a bridged gap (others are opaque)
         self.opacity = {int(f): float(w) for f, w in zip(track.track.frames, opacity) if w < 1.0}
-        self.occlusion = self._occlusion_reference(source, track)
+        self.occlusion = self._occlusion_reference(source, track, key)
         #: frame -> the share of the plate's alpha the occlusion mask removed (frames where it removed any)
         self.occluded: dict[int, float] = {}
 
-    def _occlusion_reference(self, source: PlateSource, track: TrackAnalysis) -> OcclusionReference | None:
+    def _occlusion_reference(self, source: PlateSource, track: TrackAnalysis, key: str) -> OcclusionReference | None:
         """The track's reference appearance (``composite.occlusion``), from up to ``samples`` of its observed frames
-        spread evenly over the whole track (so a render of part of the shot gets the same one); None when
-        occlusion masks are off or fewer than 3 frames were observed."""
+        spread evenly over the whole track (so a render of part of the shot gets the same one), cached under the
+        track's ``key`` (a farm chunk does not read them again); None when occlusion masks are off or fewer than 3
+        frames were observed."""
         settings = self.config.composite.occlusion
         observed = np.flatnonzero(~np.asarray(track.track.interpolated, bool))
         if settings is None or len(observed) < 3:
             return None
         rows = observed[np.unique(np.linspace(0, len(observed) - 1, min(settings.samples, len(observed)))
                                   .round().astype(int))]
-        samples = []
-        for row in rows:
-            landmarks = track.landmarks[row]
-            frame = source.read(int(track.track.frames[row]), self.window(landmarks, landmarks))
-            samples.append((frame.rgb, _local(frame.origin, landmarks, landmarks)[0]))
-        return build_reference(samples)
+
+        def build() -> OcclusionReference:
+            samples = []
+            for row in rows:
+                landmarks = track.landmarks[row]
+                frame = source.read(int(track.track.frames[row]), self.window(landmarks, landmarks))
+                samples.append((frame.rgb, _local(frame.origin, landmarks, landmarks)[0]))
+            return build_reference(samples)
+
+        return cached_occlusion_reference(self.config, key, build)
 
     def window(self, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
         """The part of the frame a render reads and writes: the face (source and target) grown by

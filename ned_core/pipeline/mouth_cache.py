@@ -1,10 +1,12 @@
-"""The shot's mouth index (retrieved mouth interiors) kept next to the analysis cache.
+"""What a track's render prepares from many frames, kept next to the analysis cache: the shot's mouth index
+(retrieved mouth interiors) and the track's occlusion reference.
 
-Building the index reads up to ``RenderConfig.max_patches`` frames of the shot; every chunk of a farm job (and
-every re-render of the shot) needs the same index, so the first render saves it and the others load it. The
-key covers everything the index is made from: the track's frames and landmarks (themselves keyed by the source's
+Building the index reads up to ``RenderConfig.max_patches`` frames of the shot, the reference up to
+``OcclusionConfig.samples`` face windows; every chunk of a farm job (and every re-render of the shot) needs the same
+ones, so the first render saves them and the others load them. The key covers everything they are made from: the track's frames and landmarks (themselves keyed by the source's
 content in the analysis cache), the source's path and colour management, the render and composite settings
-(the read window). Arrays round-trip exactly (``.npz``), so a loaded index renders the same bytes as a built one.
+(the read window, the occlusion settings). Arrays round-trip exactly (``.npz``), so a loaded index or reference
+renders the same bytes as a built one.
 """
 
 from __future__ import annotations
@@ -14,17 +16,21 @@ import io
 import json
 import os
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
+from ned_core.composite.occlusion import OcclusionReference
 from ned_core.io.atomic import atomic_path
 from ned_core.pipeline.config import NedConfig
 from ned_core.render.mouth_index import MouthIndex
 
 SCHEMA = "NedMouthIndex.1"
 FOLDER = "mouth_index"
-_FIELDS = ("frames", "descriptors", "openings", "patches", "inner_lips", "ring_mean")
+OCCLUSION_FOLDER = "occlusion_reference"
+_Stored = TypeVar("_Stored", MouthIndex, OcclusionReference)
 
 
 def mouth_index_key(config: NedConfig, source_path: str, colourspace: str, frames: np.ndarray,
@@ -45,18 +51,31 @@ def cached_mouth_index(config: NedConfig, key: str, build: Callable[[], MouthInd
     Without a cache folder (``--no-cache``) it is built every time. A stored file that cannot be read is
     built again and replaced.
     """
+    return _cached(config, FOLDER, key, build, MouthIndex)
+
+
+def cached_occlusion_reference(config: NedConfig, key: str,
+                               build: Callable[[], OcclusionReference]) -> OcclusionReference:
+    """The track's occlusion reference stored under ``key`` (a :func:`mouth_index_key` of the track), else
+    ``build()`` saved there; as :func:`cached_mouth_index`."""
+    return _cached(config, OCCLUSION_FOLDER, key, build, OcclusionReference)
+
+
+def _cached(config: NedConfig, folder: str, key: str, build: Callable[[], _Stored], kind: type[_Stored]) -> _Stored:
     if config.cache_dir is None:
         return build()
-    path = Path(config.cache_dir) / FOLDER / f"{key}.npz"
+    names = [f.name for f in fields(kind)]
+    path = Path(config.cache_dir) / folder / f"{key}.npz"
     try:
         with np.load(path) as stored:
-            return MouthIndex(**{name: stored[name] for name in _FIELDS})
+            values = {name: stored[name] for name in names}
+            return kind(**{name: v.item() if v.ndim == 0 else v for name, v in values.items()})
     except (OSError, EOFError, KeyError, ValueError):
         pass  # missing or damaged: build it
-    index = build()
+    built = build()
     buffer = io.BytesIO()
-    np.savez(buffer, **{name: getattr(index, name) for name in _FIELDS})
+    np.savez(buffer, **{name: getattr(built, name) for name in names})
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         tmp.write_bytes(buffer.getvalue())
-    return index
+    return built

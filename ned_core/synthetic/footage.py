@@ -29,6 +29,7 @@ from ned_core.analysis.types import FaceObservation
 from ned_core.exceptions import SyntheticActorError
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.synthetic.actor import SyntheticActorConfig, actor_expressions, animate_photo
+from ned_core.synthetic.occluders import OCCLUDERS, ellipse_mask, occluder_painter
 from ned_core.synthetic.photos import SAMPLE_PHOTOS, sample_photo
 
 CAMERAS = ("pan", "zoom", "edge", "fill", "crossing")
@@ -46,7 +47,6 @@ TURNS = ("none", "slow", "fast")
 # triangles, past 50 the face breaks up (the photo cannot show the far side of the head): no real profile
 MAX_TURN_DEG = 50.0
 FAST_TURN_FRAMES = 5  # a fast turn reaches its peak (and comes back) in this many frames
-HAND_RGB = (196, 140, 112)
 VISIBLE_FRACTION = 0.5  # a face counts as visible when at least this much of its box is seen at this opacity
 
 
@@ -61,7 +61,7 @@ class ShotSpec:
             "fill" (face fills the frame), "crossing" (both actors' heads pass each other).
         grade: a key of ``GRADES``.
         seed: camera path, grain and event timing.
-        hand: a hand-like blob passes in front of the face during the middle of the shot.
+        hand: something passes in front of the lower face during the middle of the shot (``occluder``).
         black_frame: one black frame in the shot (at about 40 %).
         flash_frame: one near-white frame in the shot (at about 70 %).
         blur: the middle third of the shot is blurred (fast motion / focus pull).
@@ -72,6 +72,9 @@ class ShotSpec:
             about 30 % of the shot, holds, whips back at about 70 %) or "none". Needs the photos' meshes
             (``build_footage(..., meshes=photo_meshes(...))``); not with the "crossing" camera.
         turn_deg: peak yaw of the turn in degrees (signed: the side), at most :data:`MAX_TURN_DEG`.
+        occluder: what the ``hand`` is, a kind of :data:`~ned_core.synthetic.occluders.OCCLUDERS`: "flat" (a
+            flat-coloured ellipse), "skin" (a hand of real skin in this actor's tone), "head" (the other actor's
+            face), "glass" (a refracting glass), "cup" (a photographed coffee cup).
     """
 
     actor: str
@@ -87,8 +90,11 @@ class ShotSpec:
     transition_frames: int = 8
     turn: str = "none"
     turn_deg: float = 40.0
+    occluder: str = "flat"
 
     def __post_init__(self) -> None:
+        if self.occluder not in OCCLUDERS:
+            raise SyntheticActorError(f"ShotSpec: occluder in {OCCLUDERS}; got {self.occluder!r}")
         if self.turn not in TURNS or abs(self.turn_deg) > MAX_TURN_DEG or (
                 self.turn != "none" and self.camera == "crossing"):
             raise SyntheticActorError(
@@ -253,15 +259,11 @@ def _hidden(box: np.ndarray, cover: np.ndarray, size: tuple[int, int]) -> float:
     return float((cover & inside).sum()) / max(float(inside.sum()), 1.0)
 
 
-def _ellipse(size: tuple[int, int], centre: np.ndarray, axes: np.ndarray) -> np.ndarray:
-    m = np.zeros((size[1], size[0]), np.uint8)
-    cv2.ellipse(m, (int(centre[0]), int(centre[1])), (max(int(axes[0]), 1), max(int(axes[1]), 1)), 0, 0, 360, 1, -1)
-    return m.astype(bool)
-
-
-def _single(spec: ShotSpec, photo: np.ndarray, box: np.ndarray, size: tuple[int, int], mesh: np.ndarray | None):
+def _single(spec: ShotSpec, boxes: dict[str, np.ndarray], size: tuple[int, int], mesh: np.ndarray | None):
     """(frame, faces) per frame of a one-actor shot, before grade and transitions (``mesh``: the photo's, for a
     head turn)."""
+    photo, box = sample_photo(spec.actor), boxes[spec.actor]
+    paint = occluder_painter(spec.occluder, spec.actor, boxes) if spec.hand else None
     n = spec.frames
     cx, cy, scale = _camera(spec, box, size, np.linspace(0.0, 1.0, n))
     rng = np.random.default_rng([spec.seed, 11])
@@ -275,12 +277,11 @@ def _single(spec: ShotSpec, photo: np.ndarray, box: np.ndarray, size: tuple[int,
         frame = cv2.warpAffine(photos[i], m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         fbox = _map_box(face_boxes[i], m)
         seen = _inside(fbox, size)
-        if spec.hand and hand_from <= i < hand_from + 8:  # a hand sweeps across the lower face, left to right
+        if paint is not None and hand_from <= i < hand_from + 8:  # it sweeps across the lower face, left to right
             u = (i - hand_from + 0.5) / 8
             fw, fh = fbox[2] - fbox[0], fbox[3] - fbox[1]
             centre = np.array([fbox[0] - 0.3 * fw + 1.6 * fw * u, fbox[1] + 0.65 * fh])
-            cover = _ellipse(size, centre, np.array([0.35 * fw, 0.5 * fh]))
-            frame[cover] = HAND_RGB
+            cover = paint(frame, centre, np.array([0.35 * fw, 0.5 * fh]))
             seen *= 1.0 - _hidden(fbox, cover, size)
         if spec.blur and n // 3 <= i < 2 * n // 3:
             frame = cv2.GaussianBlur(frame, (0, 0), 0.012 * size[0] * scale[i] * (box[3] - box[1]) / size[1])
@@ -318,7 +319,7 @@ def _crossing(spec: ShotSpec, boxes: dict[str, np.ndarray], size: tuple[int, int
             m = np.array([[scale, 0.0, xs[i] - scale * centre[0]], [0.0, scale, y - scale * centre[1]]])
             fbox = _map_box(box, m)
             fw, fh = fbox[2] - fbox[0], fbox[3] - fbox[1]
-            head = _ellipse(size, (fbox[:2] + fbox[2:]) / 2, np.array([0.8 * fw, 0.85 * fh]))
+            head = ellipse_mask(size, (fbox[:2] + fbox[2:]) / 2, np.array([0.8 * fw, 0.85 * fh]))
             warped = cv2.warpAffine(photo, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             frame[head] = warped[head]
             masks.append(head)
@@ -342,7 +343,7 @@ def _shot_frames(spec: ShotSpec, boxes: dict[str, np.ndarray], size: tuple[int, 
         raise SyntheticActorError(f"build_footage: the {spec.turn} head turn of {spec.actor!r} needs the photo's "
                                   "mesh: pass meshes=photo_meshes(models)")
     source = _crossing(spec, boxes, size) if spec.camera == "crossing" else \
-        _single(spec, sample_photo(spec.actor), boxes[spec.actor], size, (meshes or {}).get(spec.actor))
+        _single(spec, boxes, size, (meshes or {}).get(spec.actor))
     black_at = int(0.4 * spec.frames) if spec.black_frame else -1
     flash_at = int(0.7 * spec.frames) if spec.flash_frame else -1
     frames, faces, events = [], [], {}

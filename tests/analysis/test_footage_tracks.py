@@ -16,7 +16,7 @@ from ned_core.analysis import analyze_shot
 from ned_core.analysis.mesh import yaw_angle
 from ned_core.analysis.ssd import iou
 from ned_core.synthetic.footage import (
-    ClipSpec, build_footage, dev_clips, held_out_clips, photo_faces, photo_meshes, turn_clips, turn_yaw,
+    ClipSpec, ShotSpec, build_footage, dev_clips, held_out_clips, photo_faces, photo_meshes, turn_clips, turn_yaw,
 )
 from ned_core.synthetic.footage_score import score_tracks
 
@@ -132,3 +132,13 @@ def test_held_out_turns(face_boxes, face_meshes, config, models):
     footage, analysis = analysed_turns(turn_clips(held_out=True)[0], face_boxes, face_meshes, config, models)
     for s in score_tracks(footage, analysis):
         assert s.coverage >= COVERAGE and len(s.tracks) == 1 and s.duplicates == 0, s
+
+
+def test_a_face_coming_out_from_behind_a_skin_toned_hand_keeps_its_track(face_boxes, config, models):
+    """A hand of skin in the actor's own tone sweeping across the face: one track for the whole shot (the joining
+    rule for a face found first by its visible part is tested in test_tracklets)."""
+    spec = ShotSpec("astronaut", 36, "edge", "neutral", seed=3, hand=True, occluder="skin")
+    footage, analysis = analysed(ClipSpec("skin_hand", (spec,)), face_boxes, config, models)
+    scores = score_tracks(footage, analysis)
+    assert len(scores) == 1 and len(analysis.tracks) == 1
+    assert scores[0].coverage >= COVERAGE and scores[0].duplicates == 0, scores

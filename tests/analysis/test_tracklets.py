@@ -96,3 +96,19 @@ def test_short_gaps_are_bridged_and_flagged(faces, config):
     np.testing.assert_allclose(bridged.landmarks[[3, 4]], expected.landmarks, atol=1e-3)
     assert (bridged.scores[bridged.interpolated] == 0).all()
     assert bridge_gaps(track, frozenset(), dataclasses.replace(config, bridge_frames=0)) is track
+
+
+def test_a_face_found_first_by_its_visible_part_after_a_hand_continues_its_track(faces, config):
+    """As a hand leaves the face, the mesh first finds the part of the face beside it as a small face of its own
+    (a third of the size, off the face's centre); the whole face, found a frame later, sits on the same place as that
+    part. Both continue the track from before the hand (the part alone is too small to join it)."""
+    astro = faces[0]
+    before = moving(0, astro, range(0, 20), speed=(1.0, 0.0))
+    part = moving(1, astro * np.float32([0.35, 0.35, 0.35]), range(21, 24), start=(10.0, 20.0), speed=(1.0, 0.0))
+    whole = moving(2, astro, range(22, 36), speed=(1.0, 0.0))
+    joined = join_tracklets([before, part, whole], config)
+    assert len(joined) == 1 and joined[0].track_id == 0
+    np.testing.assert_array_equal(joined[0].frames, [*range(20), *range(21, 36)])
+    # a face elsewhere at the same time as the part is not pulled in
+    other = moving(3, faces[1], range(0, 36), start=(400.0, 300.0), speed=(0.0, 0.0))
+    assert len(join_tracklets([before, part, whole, other], config)) == 2

@@ -72,6 +72,33 @@ def test_an_occluder_is_found_under_other_light_and_only_where_it_is(face, refer
     assert mask[~_oval(frame.shape, lm) & away].max() < 0.5  # nothing outside the face either
 
 
+def _smoothed(frame: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The frame with the subject's right cheek replaced by a blurred copy of itself (its own skin tone and shading,
+    without its lines: a skin-coloured hand), and where."""
+    lo, hi = landmarks[:468, :2].min(axis=0), landmarks[:468, :2].max(axis=0)
+    w, h = hi - lo
+    cover = np.zeros(frame.shape[:2], np.uint8)
+    cv2.ellipse(cover, (int(lo[0] + 0.3 * w), int(lo[1] + 0.62 * h)), (int(0.2 * w), int(0.2 * h)), 0, 0, 360, 1, -1)
+    out = frame.copy()
+    out[cover.astype(bool)] = cv2.GaussianBlur(frame, (0, 0), 0.03 * w)[cover.astype(bool)]
+    return out, cover.astype(bool)
+
+
+def test_a_skin_toned_smooth_occluder_over_a_lined_cheek_is_found_by_its_missing_lines(face, reference, request):
+    frame, landmarks = face
+    h, w = frame.shape[:2]
+    smooth, patch = _smoothed(frame, landmarks)
+    covered, lm = _shifted(_lit(smooth, 0.7, WARM, seed=13), landmarks, 1.0, 0.5)
+    patch = _shifted(patch.astype(np.float32), landmarks, 1.0, 0.5)[0] > 0.5
+    mask = occlusion_mask(reference, covered, lm, (0, 0, w, h))
+    away = ~cv2.dilate(patch.astype(np.uint8), np.ones((41, 41), np.uint8)).astype(bool)
+    assert mask[_oval(frame.shape, lm) & away].mean() < 0.03
+    if request.node.callspec.params["face"] == "grace_hopper":  # the astronaut's cheek has no lines to lose
+        assert mask[patch].mean() > 0.6  # measured 0.95
+        colour_only = occlusion_mask(reference, covered, lm, (0, 0, w, h), OcclusionConfig(detail_change=0.0))
+        assert colour_only[patch].mean() < 0.2  # 0.0: its colour is the cheek's own
+
+
 def test_a_clean_face_under_dark_warm_light_is_not_masked(face, reference):
     frame, landmarks = face
     h, w = frame.shape[:2]
@@ -109,5 +136,9 @@ def test_bad_inputs_are_refused_with_the_field_named(face):
         OcclusionConfig(min_change=0.5, max_change=0.3)
     with pytest.raises(CompositeConfigError, match="samples"):
         OcclusionConfig(samples=2)
+    with pytest.raises(CompositeConfigError, match="reach"):
+        OcclusionConfig(reach=-1)
+    with pytest.raises(CompositeConfigError, match="detail_change"):
+        OcclusionConfig(detail_change=float("nan"))
     with pytest.raises(CompositeConfigError, match="occlusion"):
         CompositeConfig(occlusion=True)

@@ -1,5 +1,6 @@
-"""The shot's mouth index is built once and kept with the analysis cache: a second render (another chunk, another
-emotion) loads it instead of reading the shot's frames again, and renders the same bytes."""
+"""The shot's mouth index and the track's occlusion reference are built once and kept with the analysis cache: a
+second render (another chunk, another emotion) loads them instead of reading the shot's frames again, and renders
+the same bytes."""
 
 from __future__ import annotations
 
@@ -15,19 +16,24 @@ from ned_core.pipeline.request import RenderRequest
 def test_a_second_render_loads_the_mouth_index_and_writes_the_same_plates(long_shot, ned_config, mesh_models,
                                                                          exr_pixels, tmp_path, monkeypatch):
     config = replace(ned_config, cache_dir=tmp_path / "cache")
-    built = []
-    real_build = frame_render.build_mouth_index
+    built, references = [], []
+    real_build, real_reference = frame_render.build_mouth_index, frame_render.build_reference
     monkeypatch.setattr(frame_render, "build_mouth_index", lambda *a: built.append(1) or real_build(*a))
+    monkeypatch.setattr(frame_render, "build_reference", lambda *a: references.append(1) or real_reference(*a))
     request = RenderRequest(source=long_shot, out_dir=str(tmp_path / "first"), emotion="fear", frames="1-20")
     first = render_shot(request, config, models=mesh_models)
     assert built == [1] and len(list((tmp_path / "cache" / "mouth_index").glob("*.npz"))) == 1
+    assert references == [1] and len(list((tmp_path / "cache" / "occlusion_reference").glob("*.npz"))) == 1
     again = render_shot(replace(request, out_dir=str(tmp_path / "again")), config, models=mesh_models)
-    assert built == [1]  # loaded, not built
+    chunk = render_shot(replace(request, out_dir=str(tmp_path / "chunk")), config, models=mesh_models,
+                        skip_frames=frozenset(range(1, 11)))  # a farm chunk of the same job: frames 11-20
+    assert (built, references) == ([1], [1])  # loaded, not built (nor their frames read) again
     assert [exr_pixels(p) for p in first.plates] == [exr_pixels(p) for p in again.plates]
+    assert [exr_pixels(p) for p in first.plates[10:]] == [exr_pixels(p) for p in chunk.plates]
 
     other = replace(config, render=replace(config.render, max_patches=4))  # other settings: another index
     render_shot(replace(request, out_dir=str(tmp_path / "other")), other, models=mesh_models)
-    assert built == [1, 1]
+    assert built == [1, 1] and references == [1, 1]
 
 
 @pytest.mark.parametrize("damage", [b"", b"not an npz"])
@@ -35,8 +41,9 @@ def test_a_damaged_stored_index_is_built_again(long_shot, ned_config, mesh_model
     config = replace(ned_config, cache_dir=tmp_path / "cache")
     request = RenderRequest(source=long_shot, out_dir=str(tmp_path / "a"), emotion="fear", frames="1-10")
     first = render_shot(request, config, models=mesh_models)
-    (stored,) = (tmp_path / "cache" / "mouth_index").glob("*.npz")
-    stored.write_bytes(damage)
+    stored = [next((tmp_path / "cache" / folder).glob("*.npz")) for folder in ("mouth_index", "occlusion_reference")]
+    for path in stored:
+        path.write_bytes(damage)
     again = render_shot(replace(request, out_dir=str(tmp_path / "b")), config, models=mesh_models)
     assert [exr_pixels(p) for p in first.plates] == [exr_pixels(p) for p in again.plates]
-    assert stored.stat().st_size > 1000  # replaced by a good one
+    assert all(path.stat().st_size > 1000 for path in stored)  # replaced by good ones

@@ -139,3 +139,27 @@ def test_head_turn_needs_the_meshes_and_a_reachable_angle(face_boxes):
     assert {s.turn for c in dev + held for s in c.shots} == {"slow", "fast"}
     assert {s.seed for c in dev for s in c.shots}.isdisjoint({s.seed for c in held for s in c.shots})
     assert all(35 <= abs(s.turn_deg) <= 50 for c in dev + held for s in c.shots)
+
+
+@pytest.mark.parametrize("kind", ["skin", "head", "glass", "cup"])
+def test_occluders_are_textured_photos_that_hide_part_of_the_face(kind, face_boxes):
+    spec = ShotSpec("grace_hopper", 30, "fill", "neutral", seed=7, hand=True, occluder=kind)
+    clip = build_footage(ClipSpec("o", (spec,)), face_boxes)
+    plain = build_footage(ClipSpec("o", (replace(spec, hand=False),)), face_boxes)
+    changed = np.any(clip.frames != plain.frames, axis=-1)
+    touched = np.flatnonzero(changed.any(axis=(1, 2)))
+    assert 6 <= len(touched) <= 8 and touched.tolist() == list(range(touched[0], touched[-1] + 1))
+    middle = int(touched[len(touched) // 2])
+    assert clip.faces[middle][0].seen < 0.8 * plain.faces[middle][0].seen  # the truth knows the face is hidden
+    pixels = clip.frames[middle][changed[middle]].astype(np.float32)
+    assert pixels.std(axis=0).mean() > 10  # textured, not one flat colour (the flat hand: grain only)
+    if kind == "skin":  # a hand in the actor's own skin tone: the face's cheek colour within 25 %
+        x0, y0, x1, y1 = np.round(plain.faces[middle][0].box).astype(int)
+        cheek = plain.frames[middle, int(y0 + 0.55 * (y1 - y0)):int(y0 + 0.75 * (y1 - y0)),
+                             int(x0 + 0.1 * (x1 - x0)):int(x0 + 0.35 * (x1 - x0))].reshape(-1, 3).mean(axis=0)
+        assert np.all(np.abs(pixels.mean(axis=0) / cheek - 1) < 0.25), (pixels.mean(axis=0), cheek)
+
+
+def test_unknown_occluder_names_the_kinds():
+    with pytest.raises(SyntheticActorError, match="occluder.*glass"):
+        ShotSpec("astronaut", 30, hand=True, occluder="umbrella")
