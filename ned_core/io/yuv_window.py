@@ -11,8 +11,10 @@ from swscale's by a little (``tests/io/test_yuv_window.py`` measures and bounds 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 #: Chroma samples read beyond the window on each side (the bicubic kernel reaches 2).
@@ -43,6 +45,7 @@ PLANAR_FORMATS = {
 }
 
 
+@functools.cache
 def _kernel_weights(t: float) -> np.ndarray:
     """The 4 bicubic weights of samples ``k-1, k, k+1, k+2`` for a position ``k + t`` (``0 <= t < 1``)."""
     a = BICUBIC_A
@@ -66,54 +69,59 @@ def window_codes(planes: tuple[np.ndarray, np.ndarray, np.ndarray], layout: Plan
     """
     x0, y0, x1, y1 = box
     luma, cb, cr = planes
-    kr, kb = _LUMA_WEIGHTS.get(colorspace, _BT601)
-    kg = 1.0 - kr - kb
-    top = float((1 << layout.bits) - 1)
-    if full_range:
-        y_scale, y_offset, c_scale = 1.0 / top, 0.0, 1.0 / top
-    else:
-        unit = float(1 << (layout.bits - 8))
-        y_scale, y_offset, c_scale = 1.0 / (219 * unit), 16 * unit, 1.0 / (224 * unit)
-    centre = float(1 << (layout.bits - 1))
-    y = (luma[y0:y1, x0:x1].astype(np.float32) - y_offset) * y_scale
     chroma = []
     for plane in (cb, cr):
         sx, sy = layout.shift_x, layout.shift_y
         cy0, cy1 = max(0, (y0 >> sy) - CHROMA_MARGIN), min(plane.shape[0], ((y1 - 1) >> sy) + CHROMA_MARGIN + 1)
         cx0, cx1 = max(0, (x0 >> sx) - CHROMA_MARGIN), min(plane.shape[1], ((x1 - 1) >> sx) + CHROMA_MARGIN + 1)
-        part = (plane[cy0:cy1, cx0:cx1].astype(np.float32) - centre) * c_scale
-        rows = _upsample(part, 0, sy, y0, y1 - y0, cy0, plane.shape[0])
-        chroma.append(_upsample(rows, 1, sx, x0, x1 - x0, cx0, plane.shape[1]))
-    u, v = chroma
-    rgb = np.empty((*y.shape, 3), np.float32)
-    rgb[..., 0] = y + (2 * (1 - kr)) * v
-    rgb[..., 1] = y - (2 * kb * (1 - kb) / kg) * u - (2 * kr * (1 - kr) / kg) * v
-    rgb[..., 2] = y + (2 * (1 - kb)) * u
-    scale = float(np.iinfo(out_dtype).max)
-    np.clip(rgb, 0.0, 1.0, out=rgb)
-    rgb *= scale
-    return np.rint(rgb).astype(out_dtype)
+        full = plane[cy0:cy1, cx0:cx1].astype(np.float32)
+        if sy:
+            full = _doubled(full, axis=0)
+        if sx:
+            full = _doubled(full, axis=1)
+        top, left = y0 - (cy0 << sy), x0 - (cx0 << sx)
+        chroma.append(np.ascontiguousarray(full[top:top + y1 - y0, left:left + x1 - x0]))
+    y, (u, v) = luma[y0:y1, x0:x1].astype(np.float32), chroma
+    (ry, _, rv, r1), (gy, gu, gv, g1), (by, bu, _, b1) = _matrix(layout.bits, colorspace, full_range,
+                                                                  float(np.iinfo(out_dtype).max))
+    depth = cv2.CV_8U if out_dtype == np.uint8 else cv2.CV_16U  # addWeighted rounds and saturates into it
+    green = cv2.addWeighted(cv2.addWeighted(y, gy, u, gu, g1), 1.0, v, gv, 0.0, dtype=depth)
+    return cv2.merge([cv2.addWeighted(y, ry, v, rv, r1, dtype=depth), green,
+                      cv2.addWeighted(y, by, u, bu, b1, dtype=depth)])
 
 
-def _upsample(part: np.ndarray, axis: int, shift: int, first: int, count: int, part_first: int,
-              size: int) -> np.ndarray:
-    """Full-resolution samples ``first .. first + count - 1`` along ``axis`` of a chroma plane subsampled by
-    ``2 ** shift``, from ``part``, the plane's samples from ``part_first`` on (enough of them for the kernel);
-    ``size``: the plane's samples along ``axis`` (its edges replicate, as swscale's filters clamp there).
+def _matrix(bits: int, colorspace: int, full_range: bool, scale: float) -> np.ndarray:
+    """``(3, 4)``: RGB codes (0-``scale``) = matrix @ (Y, U, V, 1) of ``bits``-bit samples."""
+    kr, kb = _LUMA_WEIGHTS.get(colorspace, _BT601)
+    kg = 1.0 - kr - kb
+    if full_range:
+        y_scale, y_offset, c_scale = 1.0 / ((1 << bits) - 1), 0.0, 1.0 / ((1 << bits) - 1)
+    else:
+        unit = float(1 << (bits - 8))
+        y_scale, y_offset, c_scale = 1.0 / (219 * unit), 16 * unit, 1.0 / (224 * unit)
+    centre = float(1 << (bits - 1))
+    # R = Y' + rv V', G = Y' - gu U' - gv V', B = Y' + bu U' with Y' = (Y - y_offset) y_scale, U' = (U - centre) c_scale
+    rv, gu, gv, bu = 2 * (1 - kr), 2 * kb * (1 - kb) / kg, 2 * kr * (1 - kr) / kg, 2 * (1 - kb)
+    weights = np.array([[1.0, 0.0, rv], [1.0, -gu, -gv], [1.0, bu, 0.0]]) * [y_scale, c_scale, c_scale]
+    offsets = -weights @ [y_offset, centre, centre]
+    return np.hstack([weights, offsets[:, None]]) * scale
 
-    Chroma sample ``k`` sits at full-resolution position ``2k + 0.5`` (centred): an even output sample lies
-    at chroma position ``k - 0.25``, an odd one at ``k + 0.25``.
-    """
-    positions = np.arange(first, first + count)
-    if shift == 0:
-        return np.take(part, positions - part_first, axis=axis)
-    phase = positions % 2
-    base = positions // 2 - (phase == 0)  # output at chroma position base + 0.75 (even) or base + 0.25 (odd)
-    weights = np.stack([_kernel_weights(0.75), _kernel_weights(0.25)])[phase]  # (count, 4): taps base-1 .. base+2
-    shape = [1] * part.ndim
-    shape[axis] = count
-    out = np.zeros([*part.shape[:axis], count, *part.shape[axis + 1:]], np.float32)
-    for tap in range(4):
-        index = np.clip(base - 1 + tap, 0, size - 1) - part_first
-        out += weights[:, tap].reshape(shape) * np.take(part, index, axis=axis)
+
+def _doubled(plane: np.ndarray, axis: int) -> np.ndarray:
+    """``plane`` (float32) upsampled 2x along ``axis`` with the bicubic kernel, its edges replicated. Chroma sample
+    ``k`` sits at full-resolution position ``2k + 0.5`` (centred): output ``2k`` lies at chroma position
+    ``k - 0.25`` (taps ``k-2 .. k+1``), output ``2k + 1`` at ``k + 0.25`` (taps ``k-1 .. k+2``)."""
+    one = np.ones(1, np.float32)
+    phases = []
+    for t, anchor in ((0.75, 2), (0.25, 1)):
+        taps = _kernel_weights(t)
+        kx, ky, at = (one, taps, (0, anchor)) if axis == 0 else (taps, one, (anchor, 0))
+        phases.append(cv2.sepFilter2D(plane, cv2.CV_32F, kx, ky, anchor=at, borderType=cv2.BORDER_REPLICATE))
+    shape = list(plane.shape)
+    shape[axis] *= 2
+    out = np.empty(shape, np.float32)
+    if axis == 0:
+        out[0::2], out[1::2] = phases
+    else:
+        out[:, 0::2], out[:, 1::2] = phases
     return out
