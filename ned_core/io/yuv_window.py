@@ -117,11 +117,6 @@ def _doubled(plane: np.ndarray, axis: int) -> np.ndarray:
         taps = _kernel_weights(t)
         kx, ky, at = (one, taps, (0, anchor)) if axis == 0 else (taps, one, (anchor, 0))
         phases.append(cv2.sepFilter2D(plane, cv2.CV_32F, kx, ky, anchor=at, borderType=cv2.BORDER_REPLICATE))
-    shape = list(plane.shape)
-    shape[axis] *= 2
-    out = np.empty(shape, np.float32)
-    if axis == 0:
-        out[0::2], out[1::2] = phases
-    else:
-        out[:, 0::2], out[:, 1::2] = phases
-    return out
+    if axis == 0:  # whole rows interleaved
+        return np.stack(phases, axis=1).reshape(2 * plane.shape[0], plane.shape[1])
+    return cv2.merge(phases).reshape(plane.shape[0], 2 * plane.shape[1])  # (h, w, 2) is even, odd, even, ...

@@ -58,8 +58,9 @@ def test_display8_of_an_8_bit_movie_is_the_decoded_pixels_read_once(movie, numbe
 
 @pytest.mark.parametrize("backend", ["pyav", "opencv"])
 def test_a_window_read_equals_the_same_part_of_the_whole_frame(movie, backend):
-    """OpenCV crops the whole frame; PyAV converts a YUV window from its own planes (``yuv_window``): within a code
-    value of the whole frame's swscale conversion, and the same pixels whatever window they are read in."""
+    """OpenCV crops the whole frame; PyAV converts a small YUV window (up to ``WINDOW_SHARE`` of the frame) from its
+    own planes (``yuv_window``): within a code value of the whole frame's swscale conversion, and the same pixels
+    whatever small window they are read in; a larger window is cut from the whole frame."""
     with open_movie(movie, None, ColourTransforms(), backend=backend) as source:
         whole = source.read(7)
         part = source.read(7, (50, -4, 80, 20))  # clipped to the 64x48 frame
@@ -68,8 +69,10 @@ def test_a_window_read_equals_the_same_part_of_the_whole_frame(movie, backend):
             np.testing.assert_array_equal(part.rgb, whole.rgb[0:20, 50:64])
         else:
             assert np.abs(_srgb8(source, part).astype(int) - _srgb8(source, whole)[0:20, 50:64]).max() <= 1
-            other = source.read(7, (41, 3, 64, 30))
-            np.testing.assert_array_equal(other.rgb[:17, 9:], part.rgb[3:, :14])
+            other = source.read(7, (44, 3, 64, 24))
+            np.testing.assert_array_equal(other.rgb[:17, 6:], part.rgb[3:, :14])
+            large = source.read(7, (10, 5, 60, 45))
+            np.testing.assert_array_equal(large.rgb, whole.rgb[5:45, 10:60])
         with pytest.raises(FrameRangeError, match="lies outside the 64x48 frame"):
             source.read(7, (70, 0, 90, 10))
 
@@ -236,14 +239,15 @@ def test_ten_bit_movie_reads_by_code_tables_exactly_as_the_float_path(tmp_path, 
     path = movie_writer(tmp_path / "master.mov", count=3, codec="prores_ks", pix_fmt="yuv422p10le")
     with open_plates(path) as source:
         codes = source._decode_codes(1)
-        assert codes.dtype == np.uint16
+        assert codes.dtype == np.uint16 and not codes.flags.writeable  # kept for the render, shared read-only
         scaled = unit_scale(codes)
         want8 = np.rint(np.clip(scaled, 0.0, 1.0) * 255.0).astype(np.uint8)
         assert np.array_equal(source.read_display8(1), want8)
-        decoded = source.decoded
-        window = source.read(1, (5, 7, 40, 30))
-        assert source.decoded == decoded  # the picture was kept for the render
-        part = unit_scale(source._decode_codes(1, (5, 7, 40, 30)))  # converted from the window's own planes
-        assert np.abs(part - scaled[7:30, 5:40]).max() <= 1.0 / 255.0
-        want = source.colour.to_working(np.ascontiguousarray(part), source.info.colourspace)
+        window = source.read(1, (5, 7, 40, 30))  # over WINDOW_SHARE of the frame: cut from the kept whole frame
+        want = source.colour.to_working(np.ascontiguousarray(scaled[7:30, 5:40]), source.info.colourspace)
         assert window.origin == (5, 7) and np.array_equal(window.rgb, want)
+        decoded = source.decoded
+        small = unit_scale(source._decode_codes(1, (5, 7, 25, 30)))  # converted from the window's own planes
+        assert source.decoded == decoded  # the decoded picture was kept too
+        assert np.abs(small - scaled[7:30, 5:25]).max() <= 1.0 / 255.0
+
