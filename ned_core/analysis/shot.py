@@ -126,7 +126,8 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
     detector (``cuts.ShotDetector``), whose shots are set on the results at the end.
 
     Args:
-        source: (frame number, ``(H, W, 3) uint8`` sRGB) pairs in frame order.
+        source: (frame number, ``(H, W, 3) uint8`` sRGB) pairs in frame order; writable images are copied to be
+            kept for following faces back, read-only ones are kept as they are.
 
     Returns:
         One ``FrameFaces`` per frame (``shot`` set), and the frames' (H, W) ((0, 0) for an empty source).
@@ -161,7 +162,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
                 faces += new
                 since_detect = 0
             since_detect += 1
-            recent.append((len(out), int(frame), image.copy()))
+            recent.append((len(out), int(frame), image if not image.flags.writeable else image.copy()))
         else:
             recent.clear()
         described = describe_frame(frame, image, faces, summary)

@@ -61,15 +61,17 @@ def write_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
 
 
 def stage_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
-                     config: PlateWriteConfig = PlateWriteConfig()) -> StagedFile:
+                     config: PlateWriteConfig = PlateWriteConfig(), as_written: bool = False) -> StagedFile:
     """:func:`write_face_plate` up to, not including, putting the file at ``path``: the complete, checked plate
     waits under a temporary name until the caller publishes it (``.publish()``, e.g. on the thread that reports
     finished plates) or discards it (``.discard()``). Same arguments and errors as :func:`write_face_plate`
-    (nothing is left behind when it raises)."""
+    (nothing is left behind when it raises); ``as_written``: ``plate`` is already what :func:`plate_as_written`
+    returns for ``config`` (it is not checked and trimmed again)."""
     path = Path(path)
     if path.suffix.lower() != ".exr":
         raise PlateWriteError(f"{path}: face plates are written as .exr, got suffix {path.suffix!r}")
-    plate = plate_as_written(plate, config)
+    if not as_written:
+        plate = plate_as_written(plate, config)
     names, pixels = pack_channels(plate, config.write_debug_layers)
     if plate.stmap is not None:
         meta = dataclass_replace(meta, params={**meta.params, "stmap": STMAP_NOTE})

@@ -21,13 +21,20 @@ from ned_core.io.demuxers import open_movie_container
 from ned_core.io.movie_decoder import MovieProbe
 from ned_core.io.movie_timing import FIELD_ORDERS, conform_map, nominal_rate
 from ned_core.io.plate_source import RawFrame, check_size
+from ned_core.io.yuv_window import PLANAR_FORMATS, window_codes
 
 #: Decode forward instead of seeking when the wanted frame is at most this many frames ahead.
 FORWARD_DECODE_LIMIT = 48
 #: Bytes of whole frames' RGB codes kept once converted, for the next reader of the same frames (a render reads the
 #: frames its analysis read): the first frames read whole are kept until the movie is closed, up to this much
-#: (41 8-bit frames at 1080p, 10 at UHD; half as many 10-bit ones), so those are decoded and converted once. Later frames are decoded again.
+#: (41 8-bit frames at 1080p, 10 at UHD; half as many 10-bit ones), so those are converted once.
 KEEP_CONVERTED_BYTES = 256 << 20
+#: Bytes of decoded pictures (YUV as decoded, half the size of 8-bit 4:2:0 RGB) kept the same way, so that the first
+#: frames read whole (about 40 at 1080p, 10 at UHD) are decoded once. Later frames are decoded again.
+KEEP_DECODED_BYTES = 128 << 20
+#: Boxes up to this share of the frame's area are converted from their own planes; a larger one is cut from the
+#: whole frame converted by swscale (which converts a pixel about 5x faster than ``yuv_window``).
+WINDOW_SHARE = 0.2
 _UNSPECIFIED_COLORSPACE = 2  # AVCOL_SPC_UNSPECIFIED
 _SCALE_FLAGS = Interpolation.BICUBIC | Interpolation.ACCURATE_RND | Interpolation.FULL_CHR_H_INT
 
@@ -80,6 +87,22 @@ def _packet_index(path: Path, index: int) -> tuple[int, list[int] | None]:
     return len(pts), (None if any(p is None for p in pts) else sorted(pts))
 
 
+def _matrix(frame: av.VideoFrame) -> tuple[int, bool]:
+    """The AVColorSpace code of a picture's YUV matrix (untagged: BT.709 from 720 lines up, else BT.601) and
+    whether it uses the full code range."""
+    colorspace = frame.colorspace
+    if colorspace == _UNSPECIFIED_COLORSPACE:
+        colorspace = Colorspace.ITU709 if frame.height >= 720 else Colorspace.ITU601
+    return int(colorspace), frame.color_range == ColorRange.JPEG or frame.format.name.startswith("yuvj")
+
+
+def _plane_samples(plane: av.video.plane.VideoPlane, bits: int) -> np.ndarray:
+    """``(h, w)`` view of one plane's samples (uint8, or little-endian uint16 above 8 bits), line padding cut."""
+    dtype = np.dtype(np.uint8 if bits <= 8 else "<u2")
+    rows = np.frombuffer(plane, dtype)[: plane.height * (plane.line_size // dtype.itemsize)]
+    return rows.reshape(plane.height, plane.line_size // dtype.itemsize)[:, : plane.width]
+
+
 class PyAVDecoder:
     """Decodes one video stream with PyAV (see :class:`ned_core.io.movie_decoder.MovieDecoder`).
 
@@ -120,7 +143,9 @@ class PyAVDecoder:
         self._held: av.VideoFrame | None = None  # the last good frame, shown in place of a lost one
         self.lost: dict[int, float] = {}  # frame index -> time (s) of frames whose packet was damaged
         self._repeat: tuple[int, av.VideoFrame | None] | None = None  # the last picture shown, by index
-        self._kept: dict[int, np.ndarray] = {}  # picture index -> read-only (H, W, 3) codes, KEEP_CONVERTED_BYTES
+        self._kept: dict[int, av.VideoFrame | None] = {}  # picture index -> decoded picture, KEEP_DECODED_BYTES
+        self._kept_codes: dict[int, np.ndarray] = {}  # picture index -> read-only (H, W, 3) codes, KEEP_CONVERTED_BYTES
+        self._kept_codes_bytes = 0
         self._kept_bytes = 0
         self._next = 0  # index of the frame self._frames yields next
         self._fresh = True  # nothing decoded yet: the container is at the first frame
@@ -189,25 +214,52 @@ class PyAVDecoder:
     def frame_codes(self, index: int, where: str, box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
         """Frame ``index`` (whole, or only ``box``, size checked first) as the ``(h, w, 3) uint8/uint16`` RGB codes
         that :meth:`frame` scales to 0-1, for streams without alpha (None for others): what display-referred
-        readers and integer colour conversion want, without the float round trip. The first frames read whole
-        are kept (see :data:`KEEP_CONVERTED_BYTES`), read-only."""
+        readers and integer colour conversion want, without the float round trip.
+
+        A whole frame, or a box larger than :data:`WINDOW_SHARE` of it, is converted whole by swscale (and cut). A
+        smaller box of a planar YUV picture (8-16 bit, 4:2:0/4:2:2/4:4:4) is converted from its own planes
+        (:func:`ned_core.io.yuv_window.window_codes`: the same matrix, range, chroma siting and bicubic chroma
+        filter, rounded in float: within 1 code of 8 bits of swscale's codes on natural pictures; deep sources'
+        white at 65535 where swscale's 16-bit output stops at 65283). Which way a read goes depends only on the
+        picture and the box, never on what is kept, so a frame's window converts the same in every run. What the
+        first whole reads (the analysis) decode and convert is kept for later readers (the render), see
+        :data:`KEEP_CONVERTED_BYTES` and :data:`KEEP_DECODED_BYTES`.
+        """
         if self._out not in ("rgb24", "rgb48le"):
             return None
         wanted = index if self._conform is None else self._conform[index]
-        pixels = self._kept.get(wanted)
-        if pixels is None:
-            picture = self._shown(index, where)
+        codes = self._kept_codes.get(wanted)
+        alone = box is not None and (box[2] - box[0]) * (box[3] - box[1]) <= WINDOW_SHARE * self.probe.width * \
+            self.probe.height
+        picture = None
+        if codes is None or alone:
+            picture = self._kept.get(wanted) if wanted in self._kept else self._shown(index, where)
+            if box is None:
+                self._keep(wanted, picture)
             if picture is None:
                 x0, y0, x1, y1 = box or (0, 0, self.probe.width, self.probe.height)
                 return np.zeros((y1 - y0, x1 - x0, 3), np.uint16 if self._deep else np.uint8)
             if box is not None:
                 check_size((picture.width, picture.height), (self.probe.width, self.probe.height), where)
-            pixels = self._convert(picture)
-            if box is None and self._kept_bytes + pixels.nbytes <= KEEP_CONVERTED_BYTES:
-                pixels.flags.writeable = False  # shared by every reader of the frame
-                self._kept[wanted] = pixels
-                self._kept_bytes += pixels.nbytes
-        return pixels if box is None else pixels[box[1]:box[3], box[0]:box[2]]
+            layout = PLANAR_FORMATS.get(picture.format.name)
+            if alone and layout is not None:
+                colorspace, full = _matrix(picture)
+                planes = tuple(_plane_samples(plane, layout.bits) for plane in picture.planes[:3])
+                return window_codes(planes, layout, colorspace, full, box, np.uint16 if self._deep else np.uint8)
+        if codes is None:
+            codes = self._convert(picture)
+            if box is None and self._kept_codes_bytes + codes.nbytes <= KEEP_CONVERTED_BYTES:
+                codes.flags.writeable = False  # shared by every reader of the frame
+                self._kept_codes[wanted] = codes
+                self._kept_codes_bytes += codes.nbytes
+        return codes if box is None else codes[box[1]:box[3], box[0]:box[2]]
+
+    def _keep(self, wanted: int, picture: av.VideoFrame | None) -> None:
+        """Keep a decoded picture for later readers while :data:`KEEP_DECODED_BYTES` allow."""
+        size = 0 if picture is None else sum(plane.buffer_size for plane in picture.planes)
+        if self._kept_bytes + size <= KEEP_DECODED_BYTES:
+            self._kept[wanted] = picture
+            self._kept_bytes += size
 
     def _shown(self, index: int, where: str) -> av.VideoFrame | None:
         """The picture of frame ``index`` (the last one is kept: a held VFR frame or a re-read decodes nothing)."""
@@ -273,10 +325,7 @@ class PyAVDecoder:
 
     def _convert(self, frame: av.VideoFrame) -> np.ndarray:
         """``(H, W, C)`` uint8/uint16 RGB(A) of a picture, with the stream's YUV matrix and range."""
-        colorspace = frame.colorspace
-        if colorspace == _UNSPECIFIED_COLORSPACE:
-            colorspace = Colorspace.ITU709 if frame.height >= 720 else Colorspace.ITU601
-        full = frame.color_range == ColorRange.JPEG or frame.format.name.startswith("yuvj")
+        colorspace, full = _matrix(frame)
         return frame.to_ndarray(format=self._out, src_colorspace=colorspace,
                                 src_color_range=ColorRange.JPEG if full else ColorRange.MPEG,
                                 dst_color_range=ColorRange.JPEG, interpolation=_SCALE_FLAGS)
@@ -291,4 +340,5 @@ class PyAVDecoder:
     def close(self) -> None:
         self._frames = self._held = self._repeat = None
         self._kept.clear()
+        self._kept_codes.clear()
         self._container.close()

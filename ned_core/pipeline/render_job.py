@@ -29,7 +29,7 @@ from ned_core.io.exr import (
     stage_frame_exr,
 )
 from ned_core.io.exr_timecode import timecode_at
-from ned_core.io.plate_source import Frame, PlateInfo, PlateSource, crop_frame, frame_list
+from ned_core.io.plate_source import Frame, PlateInfo, PlateSource, frame_list
 from ned_core.io.plates import open_plates
 from ned_core.io.preview import PreviewWriter, audio_span
 from ned_core.io.provenance import SYNTHETIC_KEY, comments
@@ -153,7 +153,8 @@ class _Emitter:
         meta = self._meta(plate.frame, has_face, comments(f"NED face plate (premultiplied RGBA + facemask.A{layers})"),
                           params or {})
         plate = plate_as_written(plate, self.config.plates)
-        staged = stage_face_plate(plate_path(self.request, self.info, plate.frame), plate, meta, self.config.plates)
+        staged = stage_face_plate(plate_path(self.request, self.info, plate.frame), plate, meta, self.config.plates,
+                                  as_written=True)
         comp = None
         try:
             written = read_face_plate(staged.path)[0] if read_back else plate
@@ -334,9 +335,10 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
             windows = {}
             for face in faces:
                 if number in face.targets:
-                    # the render sees the same window either way, so plates never depend on --preview/--composite
-                    window = face.renderer.window(*face.targets[number])
-                    windows[face.track_id] = crop_frame(full, window) if whole else source.read(number, window)
+                    # read on its own even when the whole frame is: a movie converts a window from its own YUV
+                    # planes, a little differently from the whole frame's swscale, so that plates never depend on
+                    # --preview/--composite
+                    windows[face.track_id] = source.read(number, face.renderer.window(*face.targets[number]))
             return _Loaded(full, windows)  # no window: a transparent plate needs no pixels
 
         def render(number: int, loaded: _Loaded) -> FacePlate | dict[int, RenderedFace] | None:

@@ -58,11 +58,21 @@ def test_display8_of_an_8_bit_movie_is_the_decoded_pixels_read_once(movie, numbe
 
 @pytest.mark.parametrize("backend", ["pyav", "opencv"])
 def test_a_window_read_equals_the_same_part_of_the_whole_frame(movie, backend):
+    """OpenCV crops the whole frame; PyAV converts a small YUV window (up to ``WINDOW_SHARE`` of the frame) from its
+    own planes (``yuv_window``): within a code value of the whole frame's swscale conversion, and the same pixels
+    whatever small window they are read in; a larger window is cut from the whole frame."""
     with open_movie(movie, None, ColourTransforms(), backend=backend) as source:
         whole = source.read(7)
         part = source.read(7, (50, -4, 80, 20))  # clipped to the 64x48 frame
         assert part.origin == (50, 0) and part.rgb.shape == (20, 14, 3)
-        np.testing.assert_array_equal(part.rgb, whole.rgb[0:20, 50:64])
+        if backend == "opencv":
+            np.testing.assert_array_equal(part.rgb, whole.rgb[0:20, 50:64])
+        else:
+            assert np.abs(_srgb8(source, part).astype(int) - _srgb8(source, whole)[0:20, 50:64]).max() <= 1
+            other = source.read(7, (44, 3, 64, 24))
+            np.testing.assert_array_equal(other.rgb[:17, 6:], part.rgb[3:, :14])
+            large = source.read(7, (10, 5, 60, 45))
+            np.testing.assert_array_equal(large.rgb, whole.rgb[5:45, 10:60])
         with pytest.raises(FrameRangeError, match="lies outside the 64x48 frame"):
             source.read(7, (70, 0, 90, 10))
 
@@ -233,6 +243,11 @@ def test_ten_bit_movie_reads_by_code_tables_exactly_as_the_float_path(tmp_path, 
         scaled = unit_scale(codes)
         want8 = np.rint(np.clip(scaled, 0.0, 1.0) * 255.0).astype(np.uint8)
         assert np.array_equal(source.read_display8(1), want8)
-        window = source.read(1, (5, 7, 40, 30))
+        window = source.read(1, (5, 7, 40, 30))  # over WINDOW_SHARE of the frame: cut from the kept whole frame
         want = source.colour.to_working(np.ascontiguousarray(scaled[7:30, 5:40]), source.info.colourspace)
         assert window.origin == (5, 7) and np.array_equal(window.rgb, want)
+        decoded = source.decoded
+        small = unit_scale(source._decode_codes(1, (5, 7, 25, 30)))  # converted from the window's own planes
+        assert source.decoded == decoded  # the decoded picture was kept too
+        assert np.abs(small - scaled[7:30, 5:25]).max() <= 1.0 / 255.0
+

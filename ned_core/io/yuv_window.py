@@ -1,0 +1,122 @@
+"""YUV -> RGB codes of one window of a decoded picture, converted from the window's own planes (numpy).
+
+What FFmpeg's swscale does to the whole picture (``movie_pyav._SCALE_FLAGS``: bicubic chroma upsampling in both
+directions, chroma samples centred between their luma samples, the matrix and range the stream is tagged with),
+done only over a window, so a face window of a 1080p or UHD frame costs a fraction of a whole-frame conversion.
+The result does not depend on the window: the chroma is upsampled from planes cut with a margin of
+:data:`CHROMA_MARGIN` samples (replicated only at the picture's own edges), so a pixel converts the same whatever
+window it is read in. swscale rounds in fixed point; this converts in float32 and rounds once: the codes differ
+from swscale's by a little (``tests/io/test_yuv_window.py`` measures and bounds it).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+#: Chroma samples read beyond the window on each side (the bicubic kernel reaches 2).
+CHROMA_MARGIN = 3
+#: swscale's default bicubic (``param`` B = 0, C = 0.6): Keys' kernel with ``a = -0.6``.
+BICUBIC_A = -0.6
+#: (Kr, Kb) luma weights by AVColorSpace code; codes FFmpeg's swscale has no matrix for (YCgCo, ICtCp, ...) use
+#: BT.601, as swscale does.
+_LUMA_WEIGHTS = {1: (0.2126, 0.0722), 4: (0.30, 0.11), 7: (0.212, 0.087), 9: (0.2627, 0.0593), 10: (0.2627, 0.0593)}
+_BT601 = (0.299, 0.114)
+
+
+@dataclass(frozen=True)
+class PlanarLayout:
+    """A planar YUV pixel format: bits per sample and chroma subsampling (log2, x and y)."""
+
+    bits: int
+    shift_x: int
+    shift_y: int
+
+
+#: Planar YUV formats converted here; others are converted whole by swscale.
+PLANAR_FORMATS = {
+    **{f"yuv{j}{sub}p": PlanarLayout(8, sx, sy) for j in ("", "j") for sub, sx, sy in
+       (("420", 1, 1), ("422", 1, 0), ("444", 0, 0))},
+    **{f"yuv{sub}p{bits}le": PlanarLayout(bits, sx, sy) for bits in (10, 12) for sub, sx, sy in
+       (("420", 1, 1), ("422", 1, 0), ("444", 0, 0))},
+}
+
+
+@functools.cache
+def _kernel_weights(t: float) -> np.ndarray:
+    """The 4 bicubic weights of samples ``k-1, k, k+1, k+2`` for a position ``k + t`` (``0 <= t < 1``)."""
+    a = BICUBIC_A
+    distances = np.array([1 + t, t, 1 - t, 2 - t])
+    near = ((a + 2) * distances - (a + 3)) * distances ** 2 + 1
+    far = ((a * distances - 5 * a) * distances + 8 * a) * distances - 4 * a
+    return np.where(distances <= 1, near, far).astype(np.float32)
+
+
+def window_codes(planes: tuple[np.ndarray, np.ndarray, np.ndarray], layout: PlanarLayout, colorspace: int,
+                 full_range: bool, box: tuple[int, int, int, int], out_dtype: type) -> np.ndarray:
+    """``(h, w, 3)`` RGB codes (``uint8`` 0-255 or ``uint16`` 0-65535, full range) of ``box`` of a planar picture.
+
+    Args:
+        planes: the whole picture's Y ``(H, W)`` and U, V ``(H >> shift_y, W >> shift_x)`` samples, integer.
+        layout: bit depth and chroma subsampling of ``planes``.
+        colorspace: AVColorSpace code of the YUV matrix (1 = BT.709, 5/6 = BT.601, 9 = BT.2020, ...).
+        full_range: the samples use the full code range (``yuvj``, JPEG range), else the limited one.
+        box: ``(x0, y0, x1, y1)`` inside the picture, exclusive.
+        out_dtype: ``np.uint8`` or ``np.uint16``.
+    """
+    x0, y0, x1, y1 = box
+    luma, cb, cr = planes
+    chroma = []
+    for plane in (cb, cr):
+        sx, sy = layout.shift_x, layout.shift_y
+        cy0, cy1 = max(0, (y0 >> sy) - CHROMA_MARGIN), min(plane.shape[0], ((y1 - 1) >> sy) + CHROMA_MARGIN + 1)
+        cx0, cx1 = max(0, (x0 >> sx) - CHROMA_MARGIN), min(plane.shape[1], ((x1 - 1) >> sx) + CHROMA_MARGIN + 1)
+        full = plane[cy0:cy1, cx0:cx1].astype(np.float32)
+        if sy:
+            full = _doubled(full, axis=0)
+        if sx:
+            full = _doubled(full, axis=1)
+        top, left = y0 - (cy0 << sy), x0 - (cx0 << sx)
+        chroma.append(np.ascontiguousarray(full[top:top + y1 - y0, left:left + x1 - x0]))
+    y, (u, v) = luma[y0:y1, x0:x1].astype(np.float32), chroma
+    (ry, _, rv, r1), (gy, gu, gv, g1), (by, bu, _, b1) = _matrix(layout.bits, colorspace, full_range,
+                                                                  float(np.iinfo(out_dtype).max))
+    depth = cv2.CV_8U if out_dtype == np.uint8 else cv2.CV_16U  # addWeighted rounds and saturates into it
+    green = cv2.addWeighted(cv2.addWeighted(y, gy, u, gu, g1), 1.0, v, gv, 0.0, dtype=depth)
+    return cv2.merge([cv2.addWeighted(y, ry, v, rv, r1, dtype=depth), green,
+                      cv2.addWeighted(y, by, u, bu, b1, dtype=depth)])
+
+
+def _matrix(bits: int, colorspace: int, full_range: bool, scale: float) -> np.ndarray:
+    """``(3, 4)``: RGB codes (0-``scale``) = matrix @ (Y, U, V, 1) of ``bits``-bit samples."""
+    kr, kb = _LUMA_WEIGHTS.get(colorspace, _BT601)
+    kg = 1.0 - kr - kb
+    if full_range:
+        y_scale, y_offset, c_scale = 1.0 / ((1 << bits) - 1), 0.0, 1.0 / ((1 << bits) - 1)
+    else:
+        unit = float(1 << (bits - 8))
+        y_scale, y_offset, c_scale = 1.0 / (219 * unit), 16 * unit, 1.0 / (224 * unit)
+    centre = float(1 << (bits - 1))
+    # R = Y' + rv V', G = Y' - gu U' - gv V', B = Y' + bu U' with Y' = (Y - y_offset) y_scale, U' = (U - centre) c_scale
+    rv, gu, gv, bu = 2 * (1 - kr), 2 * kb * (1 - kb) / kg, 2 * kr * (1 - kr) / kg, 2 * (1 - kb)
+    weights = np.array([[1.0, 0.0, rv], [1.0, -gu, -gv], [1.0, bu, 0.0]]) * [y_scale, c_scale, c_scale]
+    offsets = -weights @ [y_offset, centre, centre]
+    return np.hstack([weights, offsets[:, None]]) * scale
+
+
+def _doubled(plane: np.ndarray, axis: int) -> np.ndarray:
+    """``plane`` (float32) upsampled 2x along ``axis`` with the bicubic kernel, its edges replicated. Chroma sample
+    ``k`` sits at full-resolution position ``2k + 0.5`` (centred): output ``2k`` lies at chroma position
+    ``k - 0.25`` (taps ``k-2 .. k+1``), output ``2k + 1`` at ``k + 0.25`` (taps ``k-1 .. k+2``)."""
+    one = np.ones(1, np.float32)
+    phases = []
+    for t, anchor in ((0.75, 2), (0.25, 1)):
+        taps = _kernel_weights(t)
+        kx, ky, at = (one, taps, (0, anchor)) if axis == 0 else (taps, one, (anchor, 0))
+        phases.append(cv2.sepFilter2D(plane, cv2.CV_32F, kx, ky, anchor=at, borderType=cv2.BORDER_REPLICATE))
+    if axis == 0:  # whole rows interleaved
+        return np.stack(phases, axis=1).reshape(2 * plane.shape[0], plane.shape[1])
+    return cv2.merge(phases).reshape(plane.shape[0], 2 * plane.shape[1])  # (h, w, 2) is even, odd, even, ...
