@@ -27,12 +27,12 @@ from ned_core.io.yuv_window import PLANAR_FORMATS, PlanarLayout, window_codes
 FORWARD_DECODE_LIMIT = 48
 #: Bytes of whole frames' RGB codes kept once converted, for the next reader of the same frames (a render reads the
 #: frames its analysis read): the first frames read whole are kept until the movie is closed, up to this much
-#: (30 8-bit frames at 1080p, 7 at UHD; half as many 10-bit ones), so those are converted once; windows larger than
+#: (41 8-bit frames at 1080p, 10 at UHD; half as many 10-bit ones), so those are converted once; windows larger than
 #: :data:`WINDOW_SHARE` are cut from them.
-KEEP_CONVERTED_BYTES = 192 << 20
+KEEP_CONVERTED_BYTES = 256 << 20
 #: Bytes of decoded planar YUV pictures (half the size of RGB at 4:2:0) kept the same way for reads of small windows
-#: (see :data:`WINDOW_SHARE`), which are converted from them: the first 41 8-bit 4:2:0 frames at 1080p, 10 at UHD.
-KEEP_DECODED_BYTES = 128 << 20
+#: (see :data:`WINDOW_SHARE`), which are converted from them: the first 20 8-bit 4:2:0 frames at 1080p, 5 at UHD.
+KEEP_DECODED_BYTES = 64 << 20
 #: Boxes up to this share of the frame's area are converted from their own planes; a larger one is cut from the
 #: whole frame converted by swscale (which converts a pixel about 5x faster than ``yuv_window``).
 WINDOW_SHARE = 0.2
