@@ -126,8 +126,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
     detector (``cuts.ShotDetector``), whose shots are set on the results at the end.
 
     Args:
-        source: (frame number, ``(H, W, 3) uint8`` sRGB) pairs in frame order; writable images are copied to be
-            kept for following faces back, read-only ones are kept as they are.
+        source: (frame number, ``(H, W, 3) uint8`` sRGB) pairs in frame order.
 
     Returns:
         One ``FrameFaces`` per frame (``shot`` set), and the frames' (H, W) ((0, 0) for an empty source).
@@ -162,7 +161,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
                 faces += new
                 since_detect = 0
             since_detect += 1
-            recent.append((len(out), int(frame), image if not image.flags.writeable else image.copy()))
+            recent.append((len(out), int(frame), image.copy()))
         else:
             recent.clear()
         described = describe_frame(frame, image, faces, summary)

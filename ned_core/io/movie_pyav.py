@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,17 +21,18 @@ from ned_core.io.demuxers import open_movie_container
 from ned_core.io.movie_decoder import MovieProbe
 from ned_core.io.movie_timing import FIELD_ORDERS, conform_map, nominal_rate
 from ned_core.io.plate_source import RawFrame, check_size
-from ned_core.io.yuv_window import PLANAR_FORMATS, window_codes
+from ned_core.io.yuv_window import PLANAR_FORMATS, PlanarLayout, window_codes
 
 #: Decode forward instead of seeking when the wanted frame is at most this many frames ahead.
 FORWARD_DECODE_LIMIT = 48
 #: Bytes of whole frames' RGB codes kept once converted, for the next reader of the same frames (a render reads the
 #: frames its analysis read): the first frames read whole are kept until the movie is closed, up to this much
-#: (41 8-bit frames at 1080p, 10 at UHD; half as many 10-bit ones), so those are converted once.
+#: (41 8-bit frames at 1080p, 10 at UHD; half as many 10-bit ones), so those are converted once; windows larger than
+#: :data:`WINDOW_SHARE` are cut from them.
 KEEP_CONVERTED_BYTES = 256 << 20
-#: Bytes of decoded pictures (YUV as decoded, half the size of 8-bit 4:2:0 RGB) kept the same way, so that the first
-#: frames read whole (about 40 at 1080p, 10 at UHD) are decoded once. Later frames are decoded again.
-KEEP_DECODED_BYTES = 128 << 20
+#: Bytes of decoded planar YUV pictures (half the size of RGB at 4:2:0) kept the same way for reads of small windows
+#: (see :data:`WINDOW_SHARE`), which are converted from them: the first 20 8-bit 4:2:0 frames at 1080p, 5 at UHD.
+KEEP_DECODED_BYTES = 64 << 20
 #: Boxes up to this share of the frame's area are converted from their own planes; a larger one is cut from the
 #: whole frame converted by swscale (which converts a pixel about 5x faster than ``yuv_window``).
 WINDOW_SHARE = 0.2
@@ -96,6 +97,25 @@ def _matrix(frame: av.VideoFrame) -> tuple[int, bool]:
     return int(colorspace), frame.color_range == ColorRange.JPEG or frame.format.name.startswith("yuvj")
 
 
+@dataclass(frozen=True)
+class _YuvPlanes:
+    """A planar YUV picture's samples (views of the decoder's buffers, or copies kept for later) and how they are
+    converted: what :func:`ned_core.io.yuv_window.window_codes` needs."""
+
+    planes: tuple[np.ndarray, np.ndarray, np.ndarray]
+    layout: PlanarLayout
+    colorspace: int
+    full_range: bool
+
+    @classmethod
+    def of(cls, picture: av.VideoFrame, layout: PlanarLayout) -> _YuvPlanes:
+        colorspace, full = _matrix(picture)
+        return cls(tuple(_plane_samples(plane, layout.bits) for plane in picture.planes[:3]), layout, colorspace, full)
+
+    def window(self, box: tuple[int, int, int, int], dtype: type) -> np.ndarray:
+        return window_codes(self.planes, self.layout, self.colorspace, self.full_range, box, dtype)
+
+
 def _plane_samples(plane: av.video.plane.VideoPlane, bits: int) -> np.ndarray:
     """``(h, w)`` view of one plane's samples (uint8, or little-endian uint16 above 8 bits), line padding cut."""
     dtype = np.dtype(np.uint8 if bits <= 8 else "<u2")
@@ -143,7 +163,7 @@ class PyAVDecoder:
         self._held: av.VideoFrame | None = None  # the last good frame, shown in place of a lost one
         self.lost: dict[int, float] = {}  # frame index -> time (s) of frames whose packet was damaged
         self._repeat: tuple[int, av.VideoFrame | None] | None = None  # the last picture shown, by index
-        self._kept: dict[int, av.VideoFrame | None] = {}  # picture index -> decoded picture, KEEP_DECODED_BYTES
+        self._kept: dict[int, _YuvPlanes] = {}  # picture index -> copies of its YUV planes, KEEP_DECODED_BYTES
         self._kept_codes: dict[int, np.ndarray] = {}  # picture index -> read-only (H, W, 3) codes, KEEP_CONVERTED_BYTES
         self._kept_codes_bytes = 0
         self._kept_bytes = 0
@@ -228,24 +248,25 @@ class PyAVDecoder:
         if self._out not in ("rgb24", "rgb48le"):
             return None
         wanted = index if self._conform is None else self._conform[index]
-        codes = self._kept_codes.get(wanted)
+        dtype = np.uint16 if self._deep else np.uint8
         alone = box is not None and (box[2] - box[0]) * (box[3] - box[1]) <= WINDOW_SHARE * self.probe.width * \
             self.probe.height
+        if alone and wanted in self._kept:
+            return self._kept[wanted].window(box, dtype)
+        codes = self._kept_codes.get(wanted)
         picture = None
         if codes is None or alone:
-            picture = self._kept.get(wanted) if wanted in self._kept else self._shown(index, where)
-            if box is None:
-                self._keep(wanted, picture)
+            picture = self._shown(index, where)
             if picture is None:
                 x0, y0, x1, y1 = box or (0, 0, self.probe.width, self.probe.height)
-                return np.zeros((y1 - y0, x1 - x0, 3), np.uint16 if self._deep else np.uint8)
+                return np.zeros((y1 - y0, x1 - x0, 3), dtype)
             if box is not None:
                 check_size((picture.width, picture.height), (self.probe.width, self.probe.height), where)
             layout = PLANAR_FORMATS.get(picture.format.name)
+            if box is None and layout is not None:
+                self._keep(wanted, picture, layout)
             if alone and layout is not None:
-                colorspace, full = _matrix(picture)
-                planes = tuple(_plane_samples(plane, layout.bits) for plane in picture.planes[:3])
-                return window_codes(planes, layout, colorspace, full, box, np.uint16 if self._deep else np.uint8)
+                return _YuvPlanes.of(picture, layout).window(box, dtype)
         if codes is None:
             codes = self._convert(picture)
             if box is None and self._kept_codes_bytes + codes.nbytes <= KEEP_CONVERTED_BYTES:
@@ -254,11 +275,15 @@ class PyAVDecoder:
                 self._kept_codes_bytes += codes.nbytes
         return codes if box is None else codes[box[1]:box[3], box[0]:box[2]]
 
-    def _keep(self, wanted: int, picture: av.VideoFrame | None) -> None:
-        """Keep a decoded picture for later readers while :data:`KEEP_DECODED_BYTES` allow."""
-        size = 0 if picture is None else sum(plane.buffer_size for plane in picture.planes)
+    def _keep(self, wanted: int, picture: av.VideoFrame, layout: PlanarLayout) -> None:
+        """Keep a copy of a decoded picture's planes for later window reads while :data:`KEEP_DECODED_BYTES` allow
+        (copies: a decoded picture held on to holds the decoder's buffer pools, about twice its size)."""
+        if wanted in self._kept or (picture.width, picture.height) != (self.probe.width, self.probe.height):
+            return
+        size = sum(plane.width * plane.height for plane in picture.planes[:3]) * (1 if layout.bits <= 8 else 2)
         if self._kept_bytes + size <= KEEP_DECODED_BYTES:
-            self._kept[wanted] = picture
+            planes = _YuvPlanes.of(picture, layout)
+            self._kept[wanted] = replace(planes, planes=tuple(np.array(p) for p in planes.planes))
             self._kept_bytes += size
 
     def _shown(self, index: int, where: str) -> av.VideoFrame | None:

@@ -43,7 +43,7 @@ class ShotFit:
 
 
 def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, depth: int = 2):
-    """``(number, (H, W, 3) uint8)`` for every frame, read-only, decoded ``depth`` frames ahead on a reader thread
+    """``(number, (H, W, 3) uint8)`` for every frame, decoded ``depth`` frames ahead on a reader thread
     (decoding releases the GIL, so it overlaps with the analysis).
 
     Args:
@@ -67,7 +67,6 @@ def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, de
                     log.warning("frame %s outside the requested frames is unreadable, analysed without it: %s",
                                 number, err)
                     continue
-                image.flags.writeable = False  # nothing writes it: the analysis keeps it without a copy
                 yield number, image
         finally:
             for _, decoding in ahead:

@@ -102,9 +102,13 @@ def test_seeking_is_frame_accurate_and_does_not_decode_everything(tmp_path, movi
         assert source.decoded <= 11  # from the keyframe at 110 (GOP of 10), not from frame 0
 
 
-def test_movie_memory_is_bounded(tmp_path, movie_writer):
+def test_movie_memory_is_bounded(tmp_path, movie_writer, monkeypatch):
+    """No frame is held between reads beyond the decoder's kept pictures, which stay within their byte budget."""
+    from ned_core.io import movie_pyav
+
     path = movie_writer(tmp_path / "long.mp4", count=90, options={"preset": "ultrafast"})
     frame_bytes = 48 * 64 * 3 * 4
+    monkeypatch.setattr(movie_pyav, "KEEP_DECODED_BYTES", 10 * 48 * 64 * 3)  # ten 8-bit 4:4:4 pictures
     refs = []
     with open_plates(path) as source:
         tracemalloc.start()
@@ -114,9 +118,11 @@ def test_movie_memory_is_bounded(tmp_path, movie_writer):
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
+        kept = len(source._decoder._kept)
         del frame
     assert sum(ref() is not None for ref in refs) == 0
-    assert peak < 8 * frame_bytes, f"peak {peak / frame_bytes:.1f} frames"
+    assert kept == 10
+    assert peak < 8 * frame_bytes + movie_pyav.KEEP_DECODED_BYTES, f"peak {peak / frame_bytes:.1f} frames"
 
 
 def test_movie_with_alpha_is_premultiplied_in_working_space(tmp_path, movie_writer, numbered_image):
