@@ -126,8 +126,11 @@ def test_frames_are_reported_as_soon_as_they_and_the_frames_before_are_written(t
     behind = []
 
     def render(number, frame):
-        time.sleep(0.02)  # the writes (instant here) finish while the next frame renders
         behind.append(len(stages.rendered) - len(stages.reported))
+        # this render outlasts the writes of the frames before it (no timing assumption: wait for them)
+        deadline = time.monotonic() + 10.0
+        while len(stages.written) < len(stages.rendered) and time.monotonic() < deadline:
+            time.sleep(0.001)
         return Stages.render(stages, number, frame)
 
     FrameLoop(stages.load, render, stages.write, stages.report, depth=3).run(NUMBERS)
