@@ -119,19 +119,24 @@ def test_mouth_corners_come_down_and_folds_soften(astronaut, edited):
 def test_the_brows_take_the_target_s_shape(astronaut, edited):
     """What the pixels do at the brows (dense optical flow of the source's brow landmarks; MediaPipe's mesh follows
     brows only ~5 %): sad raises the inner brows and leaves the outer part lower (oblique brow, AU1+4), angry lowers
-    them (AU4). Measured (IOD): sad inner -0.083..-0.096 with the outer third 0.02 lower; angry inner third
-    +0.06..+0.07."""
+    them and knits them (AU4: the inner heads come down and toward each other). Measured (IOD): sad inner
+    -0.083..-0.096 with the outer third 0.02 lower; angry inner third +0.06..+0.07, inner heads +0.05 down and
+    0.06-0.075 closer (before the knit: +0.03 down, 0.02-0.04 closer)."""
     source_lms, source = astronaut
     emotion, result, _ = edited
     if emotion not in ("sad", "angry"):
         pytest.skip("brows: sad and angry")
     flowed = flowed_landmarks(source[None], result[None], source_lms[None])[0]
-    dy = (flowed[:, 1] - source_lms[:, 1]) / float(interocular_distance(source_lms))
+    iod = float(interocular_distance(source_lms))
+    dy = (flowed[:, 1] - source_lms[:, 1]) / iod
     inner, inner_third, outer = dy[[107, 55, 336, 285]].mean(), dy[[66, 65, 296, 295]].mean(), dy[[52, 282]].mean()
     if emotion == "sad":
         assert inner < -0.06 and outer > inner + 0.08, f"sad brows: inner {inner:+.3f}, outer {outer:+.3f} IOD"
     else:
+        closer = np.mean([(source_lms[b, 0] - source_lms[a, 0]) - (flowed[b, 0] - flowed[a, 0])
+                          for a, b in ((55, 285), (107, 336))]) / iod
         assert inner_third > 0.04, f"angry brows: inner third {inner_third:+.3f} IOD"
+        assert inner > 0.04 and closer > 0.05, f"angry knit: inner heads {inner:+.3f} down, {closer:+.3f} closer (IOD)"
 
 
 @pytest.mark.parametrize("emotion", ["surprised", "sad", "angry"])
