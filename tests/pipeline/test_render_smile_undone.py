@@ -157,6 +157,22 @@ def test_the_fringe_over_the_forehead_stays_where_the_brows_lower(astronaut, edi
         f"the fringe moves with the brows: down {moved[:, 1].mean():+.3f} IOD mean, {np.abs(moved).max():.3f} max"
 
 
+def test_sad_upper_lids_droop_and_angry_ones_do_not(astronaut, edited):
+    """Sad lowers the upper lids a little (face3d.lid_droop, AU41-like; no channel lowers them below rest); angry
+    does not. Optical flow at the mid upper-lid margins (IOD): sad +0.020, angry -0.004 (before: sad +0.002)."""
+    source_lms, source = astronaut
+    emotion, result, _ = edited
+    if emotion not in ("sad", "angry"):
+        pytest.skip("lids: sad and angry")
+    lids = [159, 158, 386, 385]
+    flowed = flowed_landmarks(source[None], result[None], source_lms[None])[0]
+    down = (flowed[lids, 1] - source_lms[lids, 1]).mean() / float(interocular_distance(source_lms))
+    if emotion == "sad":
+        assert down > 0.012, f"sad: upper lids {down:+.3f} IOD down"
+    else:
+        assert abs(down) < 0.008, f"angry: upper lids {down:+.3f} IOD down"
+
+
 @pytest.mark.parametrize("emotion", ["surprised", "sad", "angry"])
 def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, stills, render, read_back, analyse,
                                                          emotion):
