@@ -34,9 +34,9 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         ``(T, 478, 3) float32``: the mesh reconstructed with the fit's unexplained detail (so an unedited
         expression returns ``source`` exactly) and the brows knit as far as the edit adds brow lowering that no
         inner-brow raise offsets (:func:`~ned_core.face3d.knit.knit_offsets`) and the upper lids droop as far as it
-        adds the sad brow (:func:`~ned_core.face3d.lid_droop.droop_offsets`), its unexplained lip opening closed as far as the edit closes
-        the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet over the teeth of a
-        smile made sad) and never pushed through each other (lip press on closed lips, see
+        adds the sad brow (:func:`~ned_core.face3d.lid_droop.droop_offsets`), its unexplained lip opening closed as
+        far as the edit closes the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet
+        over the teeth of a smile made sad) and never pushed through each other (lip press on closed lips, see
         :func:`~ned_core.face3d.lips.keep_lips_apart`), mouth corners lowered to rest as far as the edit
         removes smile (:func:`~ned_core.render.mouth_level.level_corners`; plus what the edited expression without
         its speech channels lowers them by below the actor's rest shape, so a sad target's depressed corners are
