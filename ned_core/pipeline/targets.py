@@ -7,6 +7,8 @@ import numpy as np
 from ned_core.analysis.types import NUM_MESH
 from ned_core.face3d.channels import CHANNEL_INDEX
 from ned_core.face3d.embedded import EmbeddedFaceModel
+from ned_core.face3d.knit import knit_offsets
+from ned_core.face3d.lid_droop import droop_offsets
 from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart
 from ned_core.face3d.lips import silence
 from ned_core.face3d.types import FitResult
@@ -33,9 +35,11 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
 
     Returns:
         ``(T, 478, 3) float32``: the mesh reconstructed with the fit's unexplained detail (so an unedited
-        expression returns ``source`` exactly), its unexplained lip opening closed as far as the edit closes
-        the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet over the teeth of a
-        smile made sad) and never pushed through each other (lip press on closed lips, see
+        expression returns ``source`` exactly) and the brows knit as far as the edit adds brow lowering that no
+        inner-brow raise offsets (:func:`~ned_core.face3d.knit.knit_offsets`) and the upper lids droop as far as it
+        adds the sad brow (:func:`~ned_core.face3d.lid_droop.droop_offsets`), its unexplained lip opening closed as
+        far as the edit closes the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet
+        over the teeth of a smile made sad) and never pushed through each other (lip press on closed lips, see
         :func:`~ned_core.face3d.lips.keep_lips_apart`), mouth corners lowered to rest as far as the edit
         removes smile (:func:`~ned_core.render.mouth_level.level_corners`; plus what the edited expression without
         its speech channels lowers them by below the actor's rest shape, so a sad target's depressed corners are
@@ -45,7 +49,10 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
     """
     src = np.asarray(source, np.float32)
     unedited_faces = model.shapes(fit.identity, fit.expression)
-    edited_faces = model.shapes(fit.identity, model.check_expression(fit, expression))
+    checked = model.check_expression(fit, expression)
+    edited_faces = model.shapes(fit.identity, checked)
+    for extra in (knit_offsets, droop_offsets):
+        edited_faces += extra(model.basis.template, model.channel_names, fit.expression, checked)
     unexplained = close_unexplained_opening(fit.identity, unedited_faces, edited_faces, fit.unexplained)
     unexplained = keep_lips_apart(unedited_faces, edited_faces, unexplained)
     # as model.reconstruct(..., include_unexplained=True), the faces computed once for both uses

@@ -11,6 +11,7 @@ import numpy as np
 
 from ned_core.analysis.mean_face import load_mean_face
 from ned_core.analysis.regions import FACE_OVAL, LIPS_OUTER, interocular_distance
+from ned_core.render.brow_guard import add_brow_guard
 from ned_core.render.config import RenderConfig
 from ned_core.render.warp import add_fade_ring, triangulate
 
@@ -24,7 +25,8 @@ class WarpMesh:
     """One frame's warp mesh.
 
     Attributes:
-        src: ``(N, 2) float64`` source vertices (468 mesh points, then the fade rings).
+        src: ``(N, 2) float64`` source vertices (468 mesh points, the brow guard (see
+            :mod:`~ned_core.render.brow_guard`), then the fade rings).
         dst: ``(N, 2) float64`` destination vertices.
         triangles: ``(M, 3) int32``, never folded in ``dst``.
         fixed_topology: True when the shot-independent mean-face triangulation was used, False when
@@ -44,8 +46,8 @@ def face_width(points: np.ndarray) -> float:
 
 @lru_cache(maxsize=8)
 def _mean_face_triangles(fade_margin: float, rings: int, ring_points: int) -> np.ndarray:
-    """``(M, 3) int32`` Delaunay triangles of the mean face + fade ring (shot-independent)."""
-    template = load_mean_face()[:, :2].astype(np.float64)
+    """``(M, 3) int32`` Delaunay triangles of the mean face + brow guard + fade ring (shot-independent)."""
+    template, _ = add_brow_guard(*(load_mean_face()[:NUM_MESH, :2],) * 2)
     ext, _ = add_fade_ring(template, template, fade_margin * face_width(template), rings=rings,
                            points_per_ring=ring_points, outline=FACE_OVAL)
     return triangulate(ext)
@@ -100,8 +102,9 @@ def warp_mesh(src: np.ndarray, dst: np.ndarray, config: RenderConfig) -> WarpMes
         config: fade settings.
     """
     margin = config.fade_margin * face_width(src[:NUM_MESH])
-    src_ext, dst_ext = add_fade_ring(src[:NUM_MESH], dst[:NUM_MESH], margin, rings=config.fade_rings,
-                                     points_per_ring=config.ring_points, outline=FACE_OVAL)
+    guarded = add_brow_guard(src[:NUM_MESH], dst[:NUM_MESH])
+    src_ext, dst_ext = add_fade_ring(*guarded, margin, rings=config.fade_rings, points_per_ring=config.ring_points,
+                                     outline=FACE_OVAL)
     triangles = _mean_face_triangles(config.fade_margin, config.fade_rings, config.ring_points)
     dst_areas = signed_areas(dst_ext, triangles)
     flipped = signed_areas(src_ext, triangles) * dst_areas < 0

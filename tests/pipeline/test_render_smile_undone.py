@@ -16,6 +16,7 @@ from ned_core.evaluate.channels import flowed_landmarks
 from ned_core.evaluate.emotion import EmotionClassifier
 from ned_core.evaluate.measure import landmark_boxes
 from ned_core.face3d.channels import EMOTIONS
+from ned_core.render.brow_guard import GUARD_PAIRS
 from ned_core.render.mouth_index import mouth_shape, template_from_image
 from ned_core.render.mouth_level import UPPER_LIP_TOP, resting_drop
 
@@ -119,19 +120,57 @@ def test_mouth_corners_come_down_and_folds_soften(astronaut, edited):
 def test_the_brows_take_the_target_s_shape(astronaut, edited):
     """What the pixels do at the brows (dense optical flow of the source's brow landmarks; MediaPipe's mesh follows
     brows only ~5 %): sad raises the inner brows and leaves the outer part lower (oblique brow, AU1+4), angry lowers
-    them (AU4). Measured (IOD): sad inner -0.083..-0.096 with the outer third 0.02 lower; angry inner third
-    +0.06..+0.07."""
+    them and knits them (AU4: the inner heads come down and toward each other). Measured (IOD): sad inner
+    -0.083..-0.096 with the outer third 0.02 lower; angry inner third +0.06..+0.07, inner heads +0.05 down and
+    0.06-0.075 closer (before the knit: +0.03 down, 0.02-0.04 closer)."""
     source_lms, source = astronaut
     emotion, result, _ = edited
     if emotion not in ("sad", "angry"):
         pytest.skip("brows: sad and angry")
     flowed = flowed_landmarks(source[None], result[None], source_lms[None])[0]
-    dy = (flowed[:, 1] - source_lms[:, 1]) / float(interocular_distance(source_lms))
+    iod = float(interocular_distance(source_lms))
+    dy = (flowed[:, 1] - source_lms[:, 1]) / iod
     inner, inner_third, outer = dy[[107, 55, 336, 285]].mean(), dy[[66, 65, 296, 295]].mean(), dy[[52, 282]].mean()
     if emotion == "sad":
         assert inner < -0.06 and outer > inner + 0.08, f"sad brows: inner {inner:+.3f}, outer {outer:+.3f} IOD"
     else:
+        closer = np.mean([(source_lms[b, 0] - source_lms[a, 0]) - (flowed[b, 0] - flowed[a, 0])
+                          for a, b in ((55, 285), (107, 336))]) / iod
         assert inner_third > 0.04, f"angry brows: inner third {inner_third:+.3f} IOD"
+        assert inner > 0.04 and closer > 0.05, f"angry knit: inner heads {inner:+.3f} down, {closer:+.3f} closer (IOD)"
+
+
+def test_the_fringe_over_the_forehead_stays_where_the_brows_lower(astronaut, edited):
+    """The astronaut's fringe lies over her forehead just above the brows; lowered brows must not drag it down
+    (the forehead and hairline stay; see render.brow_guard). Optical flow three quarters of the way from each
+    brow-top vertex to the forehead vertex above it (in the fringe): angry +0.004 IOD down on average, 0.011 at
+    most (before the guard: +0.009..+0.011 and 0.021: the mesh spread the brow's drop linearly over the band)."""
+    source_lms, source = astronaut
+    emotion, result, _ = edited
+    if emotion != "angry":
+        pytest.skip("the fringe: angry lowers the brows")
+    top, above = (list(k) for k in zip(*GUARD_PAIRS))
+    fringe = source_lms[top] + 0.75 * (source_lms[above] - source_lms[top])
+    flowed = flowed_landmarks(source[None], result[None], fringe[None])[0]
+    moved = (flowed[:, :2] - fringe[:, :2]) / float(interocular_distance(source_lms))
+    assert moved[:, 1].mean() < 0.007 and np.abs(moved).max() < 0.016, \
+        f"the fringe moves with the brows: down {moved[:, 1].mean():+.3f} IOD mean, {np.abs(moved).max():.3f} max"
+
+
+def test_sad_upper_lids_droop_and_angry_ones_do_not(astronaut, edited):
+    """Sad lowers the upper lids a little (face3d.lid_droop, AU41-like; no channel lowers them below rest); angry
+    does not. Optical flow at the mid upper-lid margins (IOD): sad +0.020, angry -0.004 (before: sad +0.002)."""
+    source_lms, source = astronaut
+    emotion, result, _ = edited
+    if emotion not in ("sad", "angry"):
+        pytest.skip("lids: sad and angry")
+    lids = [159, 158, 386, 385]
+    flowed = flowed_landmarks(source[None], result[None], source_lms[None])[0]
+    down = (flowed[lids, 1] - source_lms[lids, 1]).mean() / float(interocular_distance(source_lms))
+    if emotion == "sad":
+        assert down > 0.012, f"sad: upper lids {down:+.3f} IOD down"
+    else:
+        assert abs(down) < 0.008, f"angry: upper lids {down:+.3f} IOD down"
 
 
 @pytest.mark.parametrize("emotion", ["surprised", "sad", "angry"])

@@ -24,8 +24,10 @@ def test_angry_at_1_5_keeps_the_mouth_opening(tmp_path, actor_pattern, analyse, 
     opening_src = np.array([mouth_shape(lm)[1] for lm in source])
     opening_res = np.array([mouth_shape(lm)[1] for lm in result.landmarks])
     pcc = np.corrcoef(opening_src, opening_res)[0, 1]
-    assert pcc >= 0.9, f"mouth-opening PCC {pcc:.3f}"  # measured 0.947
-
+    # measured 0.88 (0.91 before angry's brows knit). The face mesh re-reads the whole face, so the brows alone move its
+    # lip points (up to 1.4 px here): three brow variants whose renders have pixel-identical mouths read 0.88, 0.90 and
+    # 0.91; the bound leaves room for that and still fails on a mouth that stops following the words.
+    assert pcc >= 0.85, f"mouth-opening PCC {pcc:.3f}"
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import pytest
 from ned_core.exceptions import RenderConfigError
 from ned_core.face3d import CHANNEL_INDEX
 from ned_core.render import RenderConfig
+from ned_core.render.brow_guard import GUARD_PAIRS
 from ned_core.render.topology import NUM_MESH, _mean_face_triangles, lip_points, signed_areas, warp_mesh
 from ned_core.analysis import analyze_image
 from ned_core.synthetic import sample_photo
@@ -19,7 +20,7 @@ def test_fixed_topology_for_identity_and_fresh_triangulation_when_folded(face) -
     config = RenderConfig()
     same = warp_mesh(xy, xy, config)
     assert same.fixed_topology
-    assert len(same.src) == NUM_MESH + config.fade_rings * config.ring_points
+    assert len(same.src) == NUM_MESH + len(GUARD_PAIRS) + config.fade_rings * config.ring_points
     np.testing.assert_array_equal(same.src, same.dst)
     # drag the chin up through the mouth: the fixed triangles would fold, the fallback never does
     folded = xy.copy()
@@ -28,7 +29,7 @@ def test_fixed_topology_for_identity_and_fresh_triangulation_when_folded(face) -
     assert not mesh.fixed_topology
     areas = signed_areas(mesh.dst, mesh.triangles)
     assert np.all(areas >= 0) or np.all(areas <= 0)
-    # the ring is the same for both (it follows the source oval)
+    # the guard and the ring are the same for both (they follow the source)
     np.testing.assert_allclose(mesh.src[NUM_MESH:], same.src[NUM_MESH:])
 
 
