@@ -207,16 +207,20 @@ def run(quick: bool) -> dict:
     return run_table(quick)
 
 
-def run_table(quick: bool, sheets: Path | None = None, spec_suffix: str = "", only: str = "") -> dict:
+def run_table(quick: bool, sheets: Path | None = None, spec_suffix: str = "", only: str = "",
+              exact: bool = False, emotions: tuple[str, ...] = EMOTIONS) -> dict:
     sheets = sheets or (Path(os.environ["NED_SHEETS"]) if os.environ.get("NED_SHEETS") else None)
     models = FaceMeshModels.load()
     classifier = EmotionClassifier.load()
-    clips = [c for c in CLIPS if (not quick or c.name in QUICK_CLIPS) and only in c.name]
+    clips = [c for c in CLIPS if (not quick or c.name in QUICK_CLIPS) and (only == c.name if exact else only in c.name)]
+    if not clips or not set(emotions) <= set(EMOTIONS):
+        raise ValueError(f"no clip named {only!r} or unknown emotion in {emotions}; clips: {[c.name for c in CLIPS]}, "
+                         f"emotions: {EMOTIONS}")
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="ned-bench-expr-") as tmp:
         config = replace(NedConfig(), cache_dir=Path(tmp) / "cache")
         for clip in clips:
-            rows += run_clip(clip, EMOTIONS, Path(tmp), config, models, classifier, sheets, spec_suffix)
+            rows += run_clip(clip, emotions, Path(tmp), config, models, classifier, sheets, spec_suffix)
     metrics = []
     for held in (False, True):
         part = [r for r in rows if r["held_out"] == held and r["emotion"] in STRONG]
@@ -239,8 +243,9 @@ if __name__ == "__main__":
         args = sys.argv[1:]
         out = Path(args[args.index("--sheets") + 1]) if "--sheets" in args else None
         suffix = args[args.index("--suffix") + 1] if "--suffix" in args else ""
-        only = args[args.index("--clip") + 1] if "--clip" in args else ""
-        print("\n".join(run_table("--quick" in args, out, suffix, only)["notes"]))
+        only = args[args.index("--clip") + 1] if "--clip" in args else ""  # clips whose name contains it
+        emotions = tuple(args[args.index("--emotions") + 1].split(",")) if "--emotions" in args else EMOTIONS
+        print("\n".join(run_table("--quick" in args, out, suffix, only, "--exact" in args, emotions)["notes"]))
     else:
         from benchkit.standalone import main
 
