@@ -4,8 +4,7 @@ Per frame, in frame pixels over the face box only: a fade-ringed mesh (fixed mea
 unless the edit folds it), its backward map computed on a coarse grid and interpolated (exact
 around the lips and eyes, see ``field.py``), eye interiors moved rigidly, one remap of the
 source frame, then the mouth interior filled where the target parts the lips further than the source
-(retrieved from the shot's own frames, see ``mouth_index.py``; the source's interior rim the warp carries onto a
-dropped lower lip painted in lip colour, ``lip_band.py``) or painted shut where the target closes
+(retrieved from the shot's own frames, see ``mouth_index.py``) or painted shut where the target closes
 a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
 target drops the mouth corners (``smile_relax.py``).
 """
@@ -20,10 +19,9 @@ from ned_core.render.base import FaceRenderer, RenderedFace, ShotContext, check_
 from ned_core.render.config import RenderConfig
 from ned_core.render.eyes import rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
-from ned_core.render.lip_band import cover_interior_band, cover_weight, lip_colour
 from ned_core.render.lip_seal import seal_lips, seal_weight
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
-from ned_core.render.mouth_fill import fill_mouth, fill_weight, parted_growth, plan_mouth
+from ned_core.render.mouth_fill import fill_mouth, plan_mouth
 from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_shape, template_from_image
 from ned_core.render.topology import WarpMesh, face_width, warp_mesh
 from ned_core.render.warp import mesh_box, remap
@@ -49,7 +47,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
 
     Returns:
         The :class:`RenderedFace` over the box the warp changed (the fade ring's box); ``flags``
-        holds ``mouth_fill``, ``lip_band`` (share of the lower lip covered in lip colour), ``lip_seal`` (0..1, how far a mouth the target closes was painted shut),
+        holds ``mouth_fill``, ``lip_seal`` (0..1, how far a mouth the target closes was painted shut),
         ``smile_relax`` (0..1, how far the smile's shading was softened), ``smile_fold`` (0..1, the nasolabial
         folds' share of it) and ``fixed_topology``.
 
@@ -67,16 +65,13 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
                             frame_number, held_opening, mouths)
-    filled = 0.0 if flags["mouth_fill"] is None else fill_weight(parted_growth(mouths[0][0], mouths[1][0]), config)
-    cover = cover_weight(src_xy, dst_xy, filled)
-    rgb, band = cover_interior_band(rgb, box, dst_xy, cover, lip_colour(image, src_xy) if cover > 0 else None)
     seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
     rgb = seal_lips(rgb, box, dst_xy, seal)
     relax = relax_weight(src_xy, dst_xy, to_template)
     fold = fold_share(src_xy, dst_xy, to_template) if relax > 0 else 0.0
     rgb = relax_smile(rgb, box, dst_xy, relax, fold)
-    return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_band": band, "lip_seal": seal,
-                                                     "smile_relax": relax, "smile_fold": fold,
+    return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_seal": seal, "smile_relax": relax,
+                                                     "smile_fold": fold,
                                                      "fixed_topology": mesh.fixed_topology}, (map_x, map_y))
 
 
