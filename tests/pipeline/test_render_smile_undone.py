@@ -32,15 +32,29 @@ def astronaut(stills, analyse):
     return landmarks, source
 
 
+@pytest.fixture(scope="module")
+def edit_of(tmp_path_factory, stills, analyse, render, read_back):
+    """``edit_of(emotion)`` -> ``(emotion, result sRGB (H, W, 3) uint8, result re-analysed landmarks (478, 3))``,
+    each emotion rendered once per module."""
+    done: dict[str, tuple[str, np.ndarray, np.ndarray]] = {}
+
+    def edit(emotion: str) -> tuple[str, np.ndarray, np.ndarray]:
+        if emotion not in done:
+            folder = tmp_path_factory.mktemp(f"smile_{emotion}")
+            summary = render(stills["astronaut"], folder / "plates", emotion=emotion)
+            result = read_back(stills["astronaut"], summary)[0].result_srgb
+            path = folder / "result.png"
+            assert cv2.imwrite(str(path), cv2.cvtColor(result, cv2.COLOR_RGB2BGR))
+            done[emotion] = emotion, result, analyse(path).track.landmarks[0]
+        return done[emotion]
+
+    return edit
+
+
 @pytest.fixture(scope="module", params=["sad", "angry", "neutral", "happy"])
-def edited(request, tmp_path_factory, stills, analyse, render, read_back):
+def edited(request, edit_of):
     """``(emotion, result sRGB (H, W, 3) uint8, result re-analysed landmarks (478, 3))``."""
-    folder = tmp_path_factory.mktemp(f"smile_{request.param}")
-    summary = render(stills["astronaut"], folder / "plates", emotion=request.param)
-    result = read_back(stills["astronaut"], summary)[0].result_srgb
-    path = folder / "result.png"
-    assert cv2.imwrite(str(path), cv2.cvtColor(result, cv2.COLOR_RGB2BGR))
-    return request.param, result, analyse(path).track.landmarks[0]
+    return edit_of(request.param)
 
 
 def _teeth(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
@@ -117,16 +131,15 @@ def test_mouth_corners_come_down_and_folds_soften(astronaut, edited):
         assert drop > 0.03 and fold < 0.9, f"{emotion}: corners {drop:.3f} IOD lower, folds {fold:.0%}"
 
 
-def test_the_brows_take_the_target_s_shape(astronaut, edited):
+@pytest.mark.parametrize("emotion", ["sad", "angry"])
+def test_the_brows_take_the_target_s_shape(astronaut, edit_of, emotion):
     """What the pixels do at the brows (dense optical flow of the source's brow landmarks; MediaPipe's mesh follows
     brows only ~5 %): sad raises the inner brows and leaves the outer part lower (oblique brow, AU1+4), angry lowers
     them and knits them (AU4: the inner heads come down and toward each other). Measured (IOD): sad inner
     -0.083..-0.096 with the outer third 0.02 lower; angry inner third +0.06..+0.07, inner heads +0.05 down and
     0.06-0.075 closer (before the knit: +0.03 down, 0.02-0.04 closer)."""
     source_lms, source = astronaut
-    emotion, result, _ = edited
-    if emotion not in ("sad", "angry"):
-        pytest.skip("brows: sad and angry")
+    _, result, _ = edit_of(emotion)
     flowed = flowed_landmarks(source[None], result[None], source_lms[None])[0]
     iod = float(interocular_distance(source_lms))
     dy = (flowed[:, 1] - source_lms[:, 1]) / iod
@@ -140,15 +153,13 @@ def test_the_brows_take_the_target_s_shape(astronaut, edited):
         assert inner > 0.04 and closer > 0.05, f"angry knit: inner heads {inner:+.3f} down, {closer:+.3f} closer (IOD)"
 
 
-def test_the_fringe_over_the_forehead_stays_where_the_brows_lower(astronaut, edited):
+def test_the_fringe_over_the_forehead_stays_where_the_brows_lower(astronaut, edit_of):
     """The astronaut's fringe lies over her forehead just above the brows; lowered brows must not drag it down
     (the forehead and hairline stay; see render.brow_guard). Optical flow three quarters of the way from each
     brow-top vertex to the forehead vertex above it (in the fringe): angry +0.004 IOD down on average, 0.011 at
     most (before the guard: +0.009..+0.011 and 0.021: the mesh spread the brow's drop linearly over the band)."""
     source_lms, source = astronaut
-    emotion, result, _ = edited
-    if emotion != "angry":
-        pytest.skip("the fringe: angry lowers the brows")
+    _, result, _ = edit_of("angry")
     top, above = (list(k) for k in zip(*GUARD_PAIRS))
     fringe = source_lms[top] + 0.75 * (source_lms[above] - source_lms[top])
     flowed = flowed_landmarks(source[None], result[None], fringe[None])[0]
@@ -157,13 +168,12 @@ def test_the_fringe_over_the_forehead_stays_where_the_brows_lower(astronaut, edi
         f"the fringe moves with the brows: down {moved[:, 1].mean():+.3f} IOD mean, {np.abs(moved).max():.3f} max"
 
 
-def test_sad_upper_lids_droop_and_angry_ones_do_not(astronaut, edited):
+@pytest.mark.parametrize("emotion", ["sad", "angry"])
+def test_sad_upper_lids_droop_and_angry_ones_do_not(astronaut, edit_of, emotion):
     """Sad lowers the upper lids a little (face3d.lid_droop, AU41-like; no channel lowers them below rest); angry
     does not. Optical flow at the mid upper-lid margins (IOD): sad +0.020, angry -0.004 (before: sad +0.002)."""
     source_lms, source = astronaut
-    emotion, result, _ = edited
-    if emotion not in ("sad", "angry"):
-        pytest.skip("lids: sad and angry")
+    _, result, _ = edit_of(emotion)
     lids = [159, 158, 386, 385]
     flowed = flowed_landmarks(source[None], result[None], source_lms[None])[0]
     down = (flowed[lids, 1] - source_lms[lids, 1]).mean() / float(interocular_distance(source_lms))
