@@ -9,18 +9,17 @@ from ned_core.face3d.channels import CHANNEL_INDEX
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.face3d.knit import knit_offsets
 from ned_core.face3d.lid_droop import droop_offsets
-from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart
-from ned_core.face3d.lips import silence
+from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart, silence
 from ned_core.face3d.types import FitResult
 from ned_core.render.mouth_level import CORNERS, UPPER_LIP_TOP, level_corners
-from ned_core.render.unfold import ease_folds
 from ned_core.render.mouth_stretch import stretch_corners
+from ned_core.render.unfold import ease_folds
 
 _SMILE = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"]]
 _SPEECH = [CHANNEL_INDEX["jaw_open"], CHANNEL_INDEX["lips_part"]]
+_STRETCH = [CHANNEL_INDEX["lip_stretch_L"], CHANNEL_INDEX["lip_stretch_R"]]
 # eye corners that carry each iris (MediaPipe indices): subject's right eye 33/133, left eye 362/263
 _IRIS_CARRIERS = ((slice(468, 473), (33, 133)), (slice(473, 478), (362, 263)))
-_STRETCH = [CHANNEL_INDEX["lip_stretch_L"], CHANNEL_INDEX["lip_stretch_R"]]
 
 
 def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.ndarray,

@@ -23,13 +23,13 @@ from functools import lru_cache
 import numpy as np
 
 from ned_core.analysis.mean_face import load_mean_face
+from ned_core.analysis.types import NUM_MESH
 from ned_core.render.mouth_index import template_from_image
 
 CORNERS = (61, 291)  # outer-lip mouth corners (subject's right, left)
 UPPER_LIP_TOP = 0  # the upper lip's middle, outer edge
 FALLOFF_IOD = 0.22  # Gaussian radius of a corner's move over the face, IOD
 FULL_REMOVAL = 0.5  # smile units removed (mean of both lip_corner_pull channels) for the full levelling
-NUM_MESH = 468
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +39,12 @@ def resting_drop() -> float:
     m = template_from_image(face)
     pts = face @ m[:, :2].T + m[:, 2]
     return float(pts[list(CORNERS), 1].mean() - pts[UPPER_LIP_TOP, 1])
+
+
+def corner_falloff(pts: np.ndarray) -> np.ndarray:
+    """``(2, 468)`` how much of each mouth corner's move each of the ``(468, 2)`` template-space points takes
+    (Gaussian of radius ``FALLOFF_IOD`` about the corner: 1 at the corner, fading over cheek, chin and lips)."""
+    return np.exp(-np.sum((pts[None] - pts[list(CORNERS)][:, None]) ** 2, axis=2) / (2.0 * FALLOFF_IOD**2))
 
 
 def level_corners(dst: np.ndarray, removed: np.ndarray, depressed: np.ndarray | None = None) -> np.ndarray:
@@ -66,7 +72,7 @@ def level_corners(dst: np.ndarray, removed: np.ndarray, depressed: np.ndarray | 
     for t in np.flatnonzero(weight > 0):
         m = template_from_image(out[t, :NUM_MESH, :2])
         pts = out[t, :NUM_MESH, :2] @ m[:, :2].T + m[:, 2]
-        near = np.exp(-np.sum((pts[None] - pts[list(CORNERS)][:, None]) ** 2, axis=2) / (2.0 * FALLOFF_IOD**2))
+        near = corner_falloff(pts)
         gap = np.array([weight[t] * max(resting_drop() + extra[t] - (pts[c, 1] - pts[UPPER_LIP_TOP, 1]), 0.0)
                         for c in CORNERS])
         # the falloff also lowers the upper lip's middle (by a = near[:, UPPER_LIP_TOP] of each corner's drop), so

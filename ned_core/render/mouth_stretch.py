@@ -18,14 +18,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
+from ned_core.analysis.types import NUM_MESH
 from ned_core.render.mouth_index import template_from_image
+from ned_core.render.mouth_level import CORNERS, corner_falloff
 
-CORNERS = (61, 291)  # outer-lip mouth corners (subject's right, left)
 LIP_MIDDLE = (13, 14)  # inner lips' middle, upper and lower
-FALLOFF_IOD = 0.22  # Gaussian radius of a corner's move over the face, IOD (as the smile's levelling)
 FULL_STRETCH = 0.8  # lip_stretch units added (mean of both sides) for the whole way (fear's prototype)
 SLOW_FRAMES = 12.0  # sigma (frames) of the slow part of the opening's middle the corners come down to
-NUM_MESH = 468
 
 
 def stretch_corners(dst: np.ndarray, stretched: np.ndarray) -> np.ndarray:
@@ -57,10 +56,7 @@ def stretch_corners(dst: np.ndarray, stretched: np.ndarray) -> np.ndarray:
     above = gaussian_filter1d(pts[:, list(LIP_MIDDLE), 1].mean(axis=1)[:, None] - pts[:, list(CORNERS), 1],
                               SLOW_FRAMES, axis=0, mode="nearest")
     for t in np.flatnonzero(weight > 0):
-        move = np.zeros(NUM_MESH)
-        for side, corner in enumerate(CORNERS):
-            drop = weight[t] * max(float(above[t, side]), 0.0)
-            move += drop * np.exp(-np.sum((pts[t] - pts[t, corner]) ** 2, axis=1) / (2.0 * FALLOFF_IOD**2))
+        move = (weight[t] * np.maximum(above[t], 0.0)) @ corner_falloff(pts[t])  # same falloff as the levelling
         shift = np.stack([np.zeros(NUM_MESH), move], axis=1)
         out[t, :NUM_MESH, :2] += shift @ np.linalg.inv(to_template[t][:, :2]).T
     return out.astype(np.float32)
