@@ -52,6 +52,7 @@ from ned_core.pipeline.optional_outputs import GuardedPreview, OptionalOutputs
 from ned_core.pipeline.request import ALL_FACES, FrameResult, RenderRequest, RenderSummary
 from ned_core.pipeline.targets import target_landmarks
 from ned_core.progress import ProgressCallback, StageTimer
+from ned_core.source_digest import source_digest
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def _job_params(info: PlateInfo, store: ModelStore, track: int | str | None,
     """Parameters common to every plate of the job (written as ``ned/<key>``; per-frame ones added later)."""
     params = {
         "version": __version__,
+        "code": source_digest(),  # the sources' digest: a fix changes it, the version may not
         "source": info.path,
         "source_kind": info.kind,
         "track": "" if track is None else str(track),

@@ -26,6 +26,7 @@ from ned_core.face3d.channels import EMOTIONS
 from ned_core.io.exr import read_face_plate
 from ned_core.io.plates import open_plates
 from ned_core.models import ModelStore
+from ned_core.source_digest import source_digest
 from ned_core.synthetic import SyntheticActorConfig, make_synthetic_actor, sample_photo, write_png_sequence
 
 NED = [sys.executable, "-m", "ned_core.cli.main"]
@@ -125,6 +126,7 @@ def test_plates_have_the_documented_layout(renders, actor):
         assert spec.getattribute("ned/emotion") == "happy:0.8" and spec.getattribute("ned/seed") == "7"
         for name, checksum in checksums.items():
             assert spec.getattribute(f"ned/model/{name}") == checksum
+        assert spec.getattribute("ned/code") == source_digest()  # the code that made it, not only the version
 
 
 def _composites(first: dict, pattern: str):
