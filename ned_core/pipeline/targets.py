@@ -43,8 +43,11 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         removes smile (:func:`~ned_core.render.mouth_level.level_corners`; plus what the edited expression without
         its speech channels lowers them by below the actor's rest shape, so a sad target's depressed corners are
         not levelled away), skin the
-        edit would crush or fold eased back (:func:`~ned_core.render.unfold.ease_folds`), and each iris moved with
-        its eye corners (gaze kept).
+        edit would crush or fold eased back (:func:`~ned_core.render.unfold.ease_folds`), each iris moved with
+        its eye corners (gaze kept), and the corners brought down toward the middle of the lips' opening
+        (:func:`~ned_core.render.mouth_stretch.stretch_corners`, stills and silent stretches) as far as the edit
+        adds lip stretch or removes smile from lips it closes (:func:`~ned_core.face3d.lips.sealed`: a closed
+        resting mouth's corners lie on the lip line, the mean face's parted mouth holds them 0.04 IOD above it).
     """
     src = np.asarray(source, np.float32)
     unedited_faces = model.shapes(fit.identity, fit.expression)
