@@ -7,10 +7,12 @@ along) is painted over with the surrounding lip colour (a smooth average of the 
 below) and a soft shadow line where the lips meet, as closed lips look. Only the opening the shot holds
 throughout is sealed (the teeth of a held smile), not a mouth open for speech.
 
-Toward the upper lip the painted region reaches further (``UPPER_GROW_IOD``): the face mesh puts a smile's
-upper inner lip on the teeth, below the dark gaps between the upper teeth and the lip, and the warp carries
-those gaps along the upper lip's inner edge; on the astronaut still made sad or neutral they stayed as a row of
-dark flecks 0.026-0.042 IOD above the target's inner outline (a toothy shadow along the closed mouth line).
+Toward the upper lip the painted region reaches ``UPPER_GROW_PX`` further: the warp carries the dark gaps
+between a smile's upper teeth and the upper lip along the upper lip's inner edge, where they stayed as a row of
+dark flecks 1-2 px beyond the painted edge (a toothy shadow along the closed mouth line; the astronaut still
+made sad or neutral: 1.1-1.8 px at 44 px IOD, and 0.6-1.9 px at 130 px IOD on the still enlarged 3x, so a
+spread of the resampling, not a distance on the face). Enlarged, the painted band (paler than the lip, as the
+smooth average of the lips and skin around it) leaves the upper lip's red thinner.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ned_core.face3d.lips import INNER_PAIRS
 from ned_core.render.config import RenderConfig
 
 GROW_IOD = 0.015  # the painted region reaches this far beyond the target inner-lip outline
-UPPER_GROW_IOD = 0.045  # ... and this far above it, over the upper teeth's edge under the upper lip
+UPPER_GROW_PX = 2  # ... and this many pixels further above it, over the teeth edge the warp spreads
 LINE_IOD = 0.012  # width of the shadow line where the lips meet
 LINE_SHADE = 0.6  # brightness of that line's centre relative to the lips (linear light)
 INPAINT_RADIUS_IOD = 0.03  # reach of the fill's smooth average of the surrounding lips
@@ -82,7 +84,7 @@ def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, 
         return rgb
     iod = float(interocular_distance(dst))
     grow = max(1, round(GROW_IOD * iod))
-    up = max(grow, round(UPPER_GROW_IOD * iod))
+    up = grow + UPPER_GROW_PX
     pad = up + max(3, round(INPAINT_RADIUS_IOD * iod)) + 2
     inner = dst[list(LIPS_INNER)]
     bx0, by0, bx1, by1 = box

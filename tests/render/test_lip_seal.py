@@ -21,10 +21,10 @@ def test_a_held_open_mouth_closed_by_the_target_is_sealed_speech_is_not():
 
 
 def test_the_teeth_edge_carried_along_the_upper_lip_is_painted_over():
-    """A smile's upper inner lip sits on the teeth; the warp carries the dark gaps between the upper teeth and the
-    lip along the upper lip's inner edge. On the astronaut still made sad they stayed as dark flecks 0.026-0.042 IOD
-    above the target's inner outline (GROW_IOD alone reaches 0.015); the seal now paints over them, and leaves the
-    lips beside the corners and below the lower lip as they were."""
+    """The warp carries the dark gaps between a smile's upper teeth and the upper lip along the upper lip's inner
+    edge. On the astronaut still made sad they stayed as dark flecks 1.1-1.8 px (0.026-0.042 IOD) above the target's
+    inner outline, beyond the painted edge (GROW_IOD: 1 px); the seal now paints over them, and leaves the lower lip
+    below the painted band as it was."""
     iod_px = 44.0  # the astronaut still's
     face = load_mean_face()[:, :2].astype(np.float64) * iod_px + 100.0
     assert abs(interocular_distance(face) - iod_px) < 1.0
