@@ -190,7 +190,8 @@ def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, sti
     0.07 with the old 0.4 jaw / 0.8 lids); sad and angry lose part of the smile's reading (p(happy) measured
     0.45 / 0.35 with the fold creases flattened too, 0.71 / 0.59 when the softening first kept the cheeks' colour,
     0.67 / 0.42 while it greyed them; 0.93 / 0.96 with
-    only the fine fold shading flattened; angry 0.80 before its mouth corners were levelled, mouth_level.py)."""
+    only the fine fold shading flattened; angry 0.80 before its mouth corners were levelled, mouth_level.py; the bench
+    measures 0.24 / 0.20 since the lip seal paints over the teeth edge's dark flecks, 0.43 / 0.27 before)."""
     summary = render(stills["astronaut"], tmp_path / "plates", emotion=emotion)
     result = read_back(stills["astronaut"], summary)[0].result_srgb
     path = tmp_path / "result.png"
@@ -200,8 +201,8 @@ def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, sti
     if emotion == "surprised":
         assert max(p, key=p.get) == "surprised", f"surprised reads {p}"
     else:
-        # between what is measured now and what an un-levelled or un-softened smile gives (0.93 / 0.80)
-        assert p["happy"] < {"sad": 0.6, "angry": 0.5}[emotion], f"{emotion} still reads happy: {p}"
+        # sad: between what is measured now and the flecked seal (0.43); angry: what an un-levelled smile gives (0.80)
+        assert p["happy"] < {"sad": 0.35, "angry": 0.5}[emotion], f"{emotion} still reads happy: {p}"
 
 
 def test_surprise_opens_a_cavity_and_moves_the_teeth_with_the_jaw(astronaut, tmp_path, stills, render, read_back):
