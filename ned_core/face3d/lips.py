@@ -38,6 +38,7 @@ CORNERS = (61, 291)
 SLOW_FRAMES = 12.0  # sigma (frames) of the slow component the closing follows: speech keeps its time course
 SPEECH_GAP = 0.015  # IOD: mean deviation of the inner-lip gap from its slow part at which a mouth counts as talking
 SMILE_KEPT, SMILE_GONE = 0.01, 0.035  # IOD the mouth corners come down: lips close not at all / fully
+SEALED_GAP, PARTED_GAP = 0.05, 0.075  # IOD mean inner-lip gap of model faces: lips closed / parted (mean face: 0.079)
 
 
 def _gap(faces: np.ndarray) -> np.ndarray:
@@ -56,6 +57,15 @@ def silence(faces: np.ndarray) -> np.ndarray:
     """``(T,)`` in 0..1: how silent the mouth of ``(T, 468, 3)`` template-space faces is per frame (1 in a still
     or a silent stretch, 0 while the actor talks; the least silent of the inner-lip pairs)."""
     return _silence(_gap(np.asarray(faces, np.float64))).min(axis=1)
+
+
+def sealed(faces: np.ndarray) -> np.ndarray:
+    """``(T,)`` in 0..1: how closed the lips of ``(T, 468, 3)`` template-space faces (model + unexplained detail)
+    are: 1 at a mean inner-lip gap of ``SEALED_GAP`` or less (the lips of a smile made sad, angry or neutral
+    meet at 0.037-0.041 IOD), 0 at ``PARTED_GAP`` or more (the mean face's lips are parted by 0.079 IOD on average,
+    0.093 in the middle; surprise, fear and disgust on the astronaut's smile keep 0.11-0.27)."""
+    gap = _gap(np.asarray(faces, np.float64)).mean(axis=1)
+    return np.clip((PARTED_GAP - gap) / (PARTED_GAP - SEALED_GAP), 0.0, 1.0)
 
 
 def keep_lips_apart(source: np.ndarray, target: np.ndarray, unexplained: np.ndarray) -> np.ndarray:

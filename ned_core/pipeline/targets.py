@@ -9,10 +9,10 @@ from ned_core.face3d.channels import CHANNEL_INDEX
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.face3d.knit import knit_offsets
 from ned_core.face3d.lid_droop import droop_offsets
-from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart, silence
+from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart, sealed, silence
 from ned_core.face3d.types import FitResult
-from ned_core.render.mouth_level import CORNERS, UPPER_LIP_TOP, level_corners
-from ned_core.render.mouth_stretch import stretch_corners
+from ned_core.render.mouth_level import CORNERS, FULL_REMOVAL, UPPER_LIP_TOP, level_corners
+from ned_core.render.mouth_stretch import FULL_STRETCH, stretch_corners
 from ned_core.render.unfold import ease_folds
 
 _SMILE = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"]]
@@ -43,8 +43,11 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         removes smile (:func:`~ned_core.render.mouth_level.level_corners`; plus what the edited expression without
         its speech channels lowers them by below the actor's rest shape, so a sad target's depressed corners are
         not levelled away), skin the
-        edit would crush or fold eased back (:func:`~ned_core.render.unfold.ease_folds`), and each iris moved with
-        its eye corners (gaze kept).
+        edit would crush or fold eased back (:func:`~ned_core.render.unfold.ease_folds`), each iris moved with
+        its eye corners (gaze kept), and the corners brought down toward the middle of the lips' opening
+        (:func:`~ned_core.render.mouth_stretch.stretch_corners`, stills and silent stretches) as far as the edit
+        adds lip stretch or removes smile from lips it closes (:func:`~ned_core.face3d.lips.sealed`: a closed
+        resting mouth's corners lie on the lip line, the mean face's parted mouth holds them 0.04 IOD above it).
     """
     src = np.asarray(source, np.float32)
     unedited_faces = model.shapes(fit.identity, fit.expression)
@@ -70,6 +73,11 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
     # a lip stretch (fear) flattens the mouth: corners toward the opening's middle (mouth_stretch.py), in a still
     # or a silent stretch only (while the actor talks, the corners' move cost the re-analysed opening's PCC)
     stretched = (np.asarray(expression)[:, _STRETCH] - fit.expression[:, _STRETCH]).mean(axis=1)
+    # a smile removed from lips the target closes: corners down to the lip line as well (the levelling's rest is
+    # the mean face's parted mouth, whose corners sit 0.04 IOD above its upper lip's inner edge; those of a closed
+    # resting mouth lie on the lip line), as far as the smile goes and the lips meet
+    closing = np.clip(removed / FULL_REMOVAL, 0.0, 1.0) * sealed(edited_faces + unexplained)
+    stretched = np.maximum(stretched, FULL_STRETCH * closing)
     return stretch_corners(out, stretched * silence(unedited_faces + fit.unexplained))
 
 

@@ -6,6 +6,13 @@ source's is open, the target inner-lip outline (grown a little over the teeth ed
 along) is painted over with the surrounding lip colour (a smooth average of the warped lips above and
 below) and a soft shadow line where the lips meet, as closed lips look. Only the opening the shot holds
 throughout is sealed (the teeth of a held smile), not a mouth open for speech.
+
+Toward the upper lip the painted region reaches ``UPPER_GROW_PX`` further: the warp carries the dark gaps
+between a smile's upper teeth and the upper lip along the upper lip's inner edge, where they stayed as a row of
+dark flecks 1-2 px beyond the painted edge (a toothy shadow along the closed mouth line; the astronaut still
+made sad or neutral: 1.1-1.8 px at 44 px IOD, and 0.6-1.9 px at 130 px IOD on the still enlarged 3x, so a
+spread of the resampling, not a distance on the face). Enlarged, the painted band (paler than the lip, as the
+smooth average of the lips and skin around it) leaves the upper lip's red thinner.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from ned_core.face3d.lips import INNER_PAIRS
 from ned_core.render.config import RenderConfig
 
 GROW_IOD = 0.015  # the painted region reaches this far beyond the target inner-lip outline
+UPPER_GROW_PX = 2  # ... and this many pixels further above it, over the teeth edge the warp spreads
 LINE_IOD = 0.012  # width of the shadow line where the lips meet
 LINE_SHADE = 0.6  # brightness of that line's centre relative to the lips (linear light)
 INPAINT_RADIUS_IOD = 0.03  # reach of the fill's smooth average of the surrounding lips
@@ -46,6 +54,14 @@ def seal_weight(src_opening: float, dst_opening: float, config: RenderConfig,
     return shrunk * closed * held
 
 
+def _upward_wedge(reach: int) -> np.ndarray:
+    """``(reach + 1, 2 reach + 1) uint8`` dilation kernel (anchor: middle of its first row) that grows a region
+    up to ``reach`` pixels upward and, at a height k, k pixels to either side (a 45-degree wedge): over the upper
+    lip and, at the corners, along the lip's rise, never sideways past the corners at their own height."""
+    k = np.arange(reach + 1)[:, None]
+    return (np.abs(np.arange(-reach, reach + 1))[None] <= k).astype(np.uint8)
+
+
 def meeting_line(dst: np.ndarray) -> np.ndarray:
     """``(11, 2)`` the line where the target lips meet: corner, the midpoints of the inner-lip pairs, corner."""
     mid = 0.5 * (dst[INNER_PAIRS[:, 0]] + dst[INNER_PAIRS[:, 1]])
@@ -68,7 +84,8 @@ def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, 
         return rgb
     iod = float(interocular_distance(dst))
     grow = max(1, round(GROW_IOD * iod))
-    pad = grow + max(3, round(INPAINT_RADIUS_IOD * iod)) + 2
+    up = grow + UPPER_GROW_PX
+    pad = up + max(3, round(INPAINT_RADIUS_IOD * iod)) + 2
     inner = dst[list(LIPS_INNER)]
     bx0, by0, bx1, by1 = box
     x0 = max(int(np.floor(inner[:, 0].min())) - pad, bx0)
@@ -83,6 +100,7 @@ def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, 
     line = np.round((meeting_line(dst) - (x0, y0)) * 16).astype(np.int32)
     cv2.polylines(hole, [line], False, 255, 1, cv2.LINE_8, 4)
     hole = cv2.dilate(hole, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1)))
+    hole = cv2.dilate(hole, _upward_wedge(up - grow), anchor=(up - grow, 0))
     known = (hole == 0).astype(np.float32)
     sigma = max(1.5, INPAINT_RADIUS_IOD * iod)
     spread = cv2.GaussianBlur(known, (0, 0), sigma)

@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 
 from ned_core.analysis.mean_face import load_mean_face
-from ned_core.face3d.lips import CLOSED_GAP, CORNERS, INNER_PAIRS, close_unexplained_opening, keep_lips_apart
+from ned_core.face3d.lips import (
+    CLOSED_GAP,
+    CORNERS,
+    INNER_PAIRS,
+    close_unexplained_opening,
+    keep_lips_apart,
+    sealed,
+)
 
 
 def _faces(gap: float, corner_drop: float) -> np.ndarray:
@@ -70,3 +77,15 @@ def test_pressed_closed_lips_meet_but_never_cross():
     kept = keep_lips_apart(source, pressed, unexplained)
     np.testing.assert_allclose(_observed_gap(pressed, kept), _observed_gap(source, unexplained), atol=1e-6)
     np.testing.assert_array_equal(keep_lips_apart(source, source, unexplained), unexplained)
+
+
+def test_sealed_is_one_for_closed_lips_and_zero_for_the_mean_face_s_parted_ones():
+    rest = load_mean_face().astype(np.float64)[None]
+    assert sealed(rest)[0] == 0.0  # the mean face's lips are parted (0.079 IOD on average)
+    closed = rest.copy()
+    gap = closed[:, INNER_PAIRS[:, 1], 1] - closed[:, INNER_PAIRS[:, 0], 1]
+    closed[:, INNER_PAIRS[:, 0], 1] += 0.5 * (gap - 0.04)  # lips 0.04 IOD apart, as a smile made sad
+    closed[:, INNER_PAIRS[:, 1], 1] -= 0.5 * (gap - 0.04)
+    half = (closed + rest) / 2
+    values = sealed(np.concatenate([closed, half, rest]))
+    assert values[0] == 1.0 and 0.0 < values[1] < 1.0 and values[2] == 0.0

@@ -59,12 +59,14 @@ def edited(request, edit_of):
 
 def _teeth(image: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     """``(N,) bool`` per pixel of the source's mouth opening: teeth-like (light and not red; on this photo the
-    teeth measure L* 200-240, a* 129-136 in OpenCV's 8-bit Lab, her lips L* 155-210, a* 137-150)."""
+    teeth measure L* 200-240, a* 129-136 in OpenCV's 8-bit Lab, her lips L* 155-210, a* 137-150; the pale half of
+    her upper lip, which closed lips bring into the old opening, L* 207-211, a* 135-136: the bounds L* > 215,
+    a* < 135 leave it out and keep 37 % of the source's opening, 23 % of the happy result's)."""
     mask = np.zeros(image.shape[:2], np.uint8)
     cv2.fillPoly(mask, [np.round(landmarks[list(LIPS_INNER), :2]).astype(np.int32)], 1)
     mask = cv2.erode(mask, np.ones((3, 3), np.uint8))
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[mask > 0].astype(np.int32)
-    return (lab[:, 0] > 195) & (lab[:, 1] < 138)
+    return (lab[:, 0] > 215) & (lab[:, 1] < 135)
 
 
 def _corner_height(landmarks: np.ndarray) -> float:
@@ -102,14 +104,12 @@ def test_teeth_the_target_does_not_show_become_lips(astronaut, edited):
     if emotion == "happy":
         assert teeth_after > 0.5 * teeth_before and opening > 0.6
     else:
-        # measured (sad/angry/neutral): teeth 0.00-0.02 of the old opening, inner-lip area 0.2-0.35 of the source's;
-        # angry 0.62 since its corners are levelled (mouth_level.py) and its crushed skin unfolded (unfold.py):
-        # the lips are closed and flat; what this light-and-not-red measure counts there (54 of 176 pixels, mean
-        # L* 210, a* 136; her teeth measure 228, 131) is the pale left half of her upper lip, moved down into
-        # the old opening (overlay: notes/sheets-h32/astronaut_angry_teeth_measure.png); 0.71 since the corners
-        # reach the resting level exactly (more of that pale lip in the old opening; zoom, no teeth:
-        # notes/sheets-h37/mouth_zoom_exact.png). The lips meeting is asserted by the opening below.
-        assert teeth_after < (0.8 if emotion == "angry" else 0.2) * teeth_before, f"{emotion}: teeth {teeth_before:.0%} -> {teeth_after:.0%}"
+        # measured (sad/angry/neutral): teeth 0.00-0.05 of the old opening, inner-lip area 0.2-0.35 of the source's.
+        # With the looser bounds (L* > 195, a* < 138) angry counted 0.62-0.92 and neutral 0.38 once the corners came
+        # down to the lip line: the pale half of her upper lip (L* 207-211, a* 136; her teeth measure 228, 131), moved
+        # into the old opening (overlays: notes/sheets-h32/astronaut_angry_teeth_measure.png, sheets-h46/teeth_*.png).
+        # The lips meeting is asserted by the opening below.
+        assert teeth_after < 0.2 * teeth_before, f"{emotion}: teeth {teeth_before:.0%} -> {teeth_after:.0%}"
         assert opening < 0.5, f"{emotion}: the lips stay {opening:.0%} as open as the source's"
 
 
@@ -190,7 +190,8 @@ def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, sti
     0.07 with the old 0.4 jaw / 0.8 lids); sad and angry lose part of the smile's reading (p(happy) measured
     0.45 / 0.35 with the fold creases flattened too, 0.71 / 0.59 when the softening first kept the cheeks' colour,
     0.67 / 0.42 while it greyed them; 0.93 / 0.96 with
-    only the fine fold shading flattened; angry 0.80 before its mouth corners were levelled, mouth_level.py)."""
+    only the fine fold shading flattened; angry 0.80 before its mouth corners were levelled, mouth_level.py; the bench
+    measures 0.24 / 0.20 since the lip seal paints over the teeth edge's dark flecks, 0.43 / 0.27 before)."""
     summary = render(stills["astronaut"], tmp_path / "plates", emotion=emotion)
     result = read_back(stills["astronaut"], summary)[0].result_srgb
     path = tmp_path / "result.png"
@@ -200,8 +201,8 @@ def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, sti
     if emotion == "surprised":
         assert max(p, key=p.get) == "surprised", f"surprised reads {p}"
     else:
-        # between what is measured now and what an un-levelled or un-softened smile gives (0.93 / 0.80)
-        assert p["happy"] < {"sad": 0.6, "angry": 0.5}[emotion], f"{emotion} still reads happy: {p}"
+        # sad: between what is measured now and the flecked seal (0.43); angry: what an un-levelled smile gives (0.80)
+        assert p["happy"] < {"sad": 0.35, "angry": 0.5}[emotion], f"{emotion} still reads happy: {p}"
 
 
 def test_surprise_opens_a_cavity_and_moves_the_teeth_with_the_jaw(astronaut, tmp_path, stills, render, read_back):
