@@ -2,7 +2,8 @@
 
 Per frame, in frame pixels over the face box only: a fade-ringed mesh (fixed mean-face topology
 unless the edit folds it), its backward map computed on a coarse grid and interpolated (exact
-around the lips and eyes, see ``field.py``), eye interiors moved rigidly, one remap of the
+around the lips and eyes, see ``field.py``), eye interiors moved rigidly, spectacle rims held still
+(``glasses.py``), one remap of the
 source frame, then the mouth interior filled where the target parts the lips further than the source
 (retrieved from the shot's own frames, see ``mouth_index.py``) or painted shut where the target closes
 a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
@@ -19,6 +20,7 @@ from ned_core.render.base import FaceRenderer, RenderedFace, ShotContext, check_
 from ned_core.render.config import RenderConfig
 from ned_core.render.eyes import rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
+from ned_core.render.glasses import hold_rims, rim_mask
 from ned_core.render.lip_seal import seal_lips, seal_weight
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
 from ned_core.render.mouth_fill import fill_mouth, plan_mouth
@@ -60,6 +62,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     step = field_step(config.field_spacing, face_width(src_xy[:468]))
     map_x, map_y, inside = warp_field(mesh, box, step, config.exact_pad * iod)
     map_x, map_y = rigid_eye_maps(map_x, map_y, box, src_xy, dst_xy, config.eye_feather * iod)
+    map_x, map_y = hold_rims(map_x, map_y, box, rim_mask(image, src_xy), float(interocular_distance(src_xy)))
     rgb = remap(image, map_x, map_y)
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
