@@ -10,12 +10,11 @@ import numpy as np
 import pytest
 
 from ned_core.analysis import analyze_shot
-from ned_core.analysis.regions import interocular_distance
 from ned_core.evaluate.mouth import mouth_opening
 from ned_core.render.mouth_index import mouth_shape
 from ned_core.synthetic import SyntheticActorConfig, make_synthetic_actor, sample_photo, write_png_sequence
 
-NOSE_TIP = 1  # MediaPipe index
+from .conftest import lower_face
 
 
 def test_angry_at_1_5_keeps_the_mouth_opening(tmp_path, actor_pattern, analyse, render, read_back, analysis_config,
@@ -23,7 +22,7 @@ def test_angry_at_1_5_keeps_the_mouth_opening(tmp_path, actor_pattern, analyse, 
     source = analyse(actor_pattern).track.landmarks
     summary = render(actor_pattern, tmp_path / "plates", emotion="angry:1.5")
     frames = read_back(actor_pattern, summary)
-    lower = (_lower_face(f.source_srgb, f.result_srgb, lm) for f, lm in zip(frames, source))
+    lower = (lower_face(f.source_srgb, f.result_srgb, lm) for f, lm in zip(frames, source))
     result = analyze_shot(((f.number, face) for f, face in zip(frames, lower)), analysis_config, mesh_models).default()
     assert len(result.landmarks) == len(source)
     opening_src = np.array([mouth_shape(lm)[1] for lm in source])
@@ -35,14 +34,6 @@ def test_angry_at_1_5_keeps_the_mouth_opening(tmp_path, actor_pattern, analyse, 
     # the source's upper face (0.888 for each of them). The bound still fails on a mouth that stops following the
     # words (the result's lower faces in reverse order: 0.10).
     assert pcc >= 0.85, f"mouth-opening PCC {pcc:.3f}"
-
-
-def _lower_face(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
-    """``(H, W, 3) uint8``: the result below the nose tip, the source above it (blended over 0.1 IOD above the tip)."""
-    iod = float(interocular_distance(landmarks[:, :2]))
-    rows = np.arange(source.shape[0], dtype=np.float32)[:, None, None]
-    share = np.clip((rows - (landmarks[NOSE_TIP, 1] - 0.1 * iod)) / (0.1 * iod), 0.0, 1.0)
-    return np.round(source * (1.0 - share) + result * share).astype(np.uint8)
 
 
 @pytest.fixture(scope="module")
