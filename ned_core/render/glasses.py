@@ -16,14 +16,20 @@ component at least :data:`RIM_SPAN` IOD wide count. A face has glasses when such
 gives ~5 IOD per side; the astronaut (no glasses) 1.1 on one side (her hairline at the temple, 1.8 before the
 face oval is shrunk by :data:`OVAL_MARGIN`) and 0 on the other (measured on the real photos and dark, tinted grades
 of them; see tests/render/test_glasses.py).
+
+In a shot, the rims are found in a few frames and kept on a head-fixed grid (:func:`shot_rims`), then placed on each
+frame by its head pose (:func:`rims_in_frame`): a per-frame mask's edge flickers with the threshold.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from ned_core.analysis.regions import FACE_OVAL, LEFT_BROW, LEFT_EYE, RIGHT_BROW, RIGHT_EYE, interocular_distance
+from ned_core.render.mouth_index import template_from_image
 
 RIM_STEP = 1.1  # least log-luminance step across a rim edge
 RIM_SPAN = 0.35  # least horizontal extent (IOD) of one connected rim edge
@@ -205,3 +211,89 @@ def _smooth(image: np.ndarray, sigma: float) -> np.ndarray:
     h, w = image.shape
     small = cv2.resize(image, (max(1, -(-w // shrink)), max(1, -(-h // shrink))), interpolation=cv2.INTER_AREA)
     return cv2.resize(cv2.GaussianBlur(small, (0, 0), sigma / shrink), (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+HEAD_PX = 100.0  # head-grid pixels per IOD
+HEAD_SPAN = ((-1.2, 1.2), (-1.0, 0.7))  # the head grid's extent in template space (x, y; IOD): brows to cheeks
+SHOT_VOTE = 0.5  # a pixel is rim where at least this share of the frames with glasses found it; the face has
+# glasses where at least this share of the sampled frames found them
+
+
+@dataclass(frozen=True)
+class ShotRims:
+    """A shot's rims on a head-fixed grid (template space at :data:`HEAD_PX` pixels per IOD, see
+    :func:`shot_rims`): the frame moves with the head, so one mask serves every frame of the shot.
+
+    Attributes:
+        grid: ``(h, w) bool`` over :data:`HEAD_SPAN`.
+    """
+
+    grid: np.ndarray
+
+
+def _grid_from_image(landmarks: np.ndarray) -> np.ndarray:
+    """``(2, 3)`` affine taking frame pixels to head-grid pixels (through the rigid points' template fit)."""
+    m = template_from_image(np.asarray(landmarks, np.float64)[:, :2])
+    (gx0, _), (gy0, _) = HEAD_SPAN
+    return np.vstack([HEAD_PX * m[0], HEAD_PX * m[1]]) - np.array([[0, 0, HEAD_PX * gx0], [0, 0, HEAD_PX * gy0]])
+
+
+def _grid_size() -> tuple[int, int]:
+    (gx0, gx1), (gy0, gy1) = HEAD_SPAN
+    return int(round(HEAD_PX * (gx1 - gx0))), int(round(HEAD_PX * (gy1 - gy0)))
+
+
+def shot_rims(samples: list[tuple[np.ndarray, np.ndarray]]) -> ShotRims | None:
+    """The rims of one face over a shot, from a few of its frames: each frame's :func:`rim_mask` carried onto the
+    head grid, kept where at least :data:`SHOT_VOTE` of the frames that found glasses agree (a threshold's
+    frame-to-frame flicker at a rim's edge would otherwise move that edge with the warp from frame to frame).
+
+    Args:
+        samples: ``[(frame (H, W, 3) float32 scene-linear, landmarks (>= 468, 2+) in its pixels), ...]``.
+
+    Returns:
+        The shot's rims, or None when fewer than :data:`SHOT_VOTE` of the frames show glasses.
+    """
+    width, height = _grid_size()
+    votes, found = np.zeros((height, width), np.float32), 0
+    for frame, landmarks in samples:
+        rims = rim_mask(frame, landmarks)
+        if rims is None:
+            continue
+        (x0, y0, _, _), mask = rims
+        to_grid = _grid_from_image(landmarks)
+        to_grid[:, 2] += to_grid[:, :2] @ np.array([x0, y0], np.float64)  # from the rims' window
+        votes += cv2.warpAffine(mask.astype(np.float32), to_grid, (width, height), flags=cv2.INTER_LINEAR)
+        found += 1
+    if found == 0 or found < SHOT_VOTE * len(samples):
+        return None
+    return ShotRims(votes >= SHOT_VOTE * found)
+
+
+def rims_in_frame(shot: ShotRims, landmarks: np.ndarray,
+                  frame_size: tuple[int, int]) -> tuple[tuple[int, int, int, int], np.ndarray] | None:
+    """The shot's rims placed on one frame (as :func:`rim_mask` returns them), by the frame's head pose.
+
+    Args:
+        shot: :func:`shot_rims`'s result.
+        landmarks: ``(>= 468, 2+)`` the face's landmarks in this frame's pixels.
+        frame_size: ``(H, W)`` of the frame.
+    """
+    rows, cols = np.nonzero(shot.grid)
+    if len(rows) == 0:
+        return None
+    to_grid = np.vstack([_grid_from_image(landmarks), [0.0, 0.0, 1.0]])
+    to_image = np.linalg.inv(to_grid)[:2]
+    corners = np.array([[cols.min(), rows.min()], [cols.max() + 1, rows.min()], [cols.min(), rows.max() + 1],
+                        [cols.max() + 1, rows.max() + 1]], np.float64)
+    placed = corners @ to_image[:, :2].T + to_image[:, 2]
+    height, width = frame_size
+    x0, y0 = (max(int(np.floor(v)) - 1, 0) for v in placed.min(axis=0))
+    x1, y1 = int(min(np.ceil(placed[:, 0].max()) + 2, width)), int(min(np.ceil(placed[:, 1].max()) + 2, height))
+    if x1 <= x0 or y1 <= y0:
+        return None
+    window_to_grid = to_grid[:2].copy()
+    window_to_grid[:, 2] += window_to_grid[:, :2] @ np.array([x0, y0], np.float64)
+    mask = cv2.warpAffine(shot.grid.astype(np.uint8), window_to_grid, (x1 - x0, y1 - y0),
+                          flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
+    return (x0, y0, x1, y1), mask.astype(bool)

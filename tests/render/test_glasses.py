@@ -8,7 +8,7 @@ import pytest
 
 from ned_core.analysis import analyze_image
 from ned_core.analysis.regions import interocular_distance
-from ned_core.render.glasses import hold_rims, rim_mask
+from ned_core.render.glasses import hold_rims, rim_mask, rims_in_frame, shot_rims
 from ned_core.synthetic import sample_photo
 
 from .conftest import to_linear
@@ -84,3 +84,29 @@ def test_no_rims_or_rims_outside_the_box_change_nothing():
     for rims in (None, ((500, 500, 620, 600), _bar()[1])):
         out = hold_rims(map_x, map_y, (0, 0, 120, 100), rims, iod=100.0)
         assert out[0] is map_x and out[1] is map_y
+
+
+def _iou(a: tuple[tuple[int, int, int, int], np.ndarray], b: tuple[tuple[int, int, int, int], np.ndarray],
+         size: tuple[int, int]) -> float:
+    full = []
+    for (x0, y0, x1, y1), mask in (a, b):
+        canvas = np.zeros(size, bool)
+        canvas[y0:y1, x0:x1] = mask
+        full.append(canvas)
+    return float((full[0] & full[1]).sum() / (full[0] | full[1]).sum())
+
+
+def test_a_shot_s_rims_follow_the_head_from_frame_to_frame(photos):
+    """The rims found once over a shot (on a head-fixed grid) land on each frame where that frame's own rims are:
+    the same still, and the still moved 25 px right and 10 px down with its landmarks."""
+    frame, landmarks = photos["grace_hopper"]
+    moved = np.zeros_like(frame)
+    moved[10:, 25:] = frame[:-10, :-25]
+    moved_lm = landmarks + np.array([25.0, 10.0, 0.0], np.float32)
+    shot = shot_rims([(frame, landmarks), (moved, moved_lm)])
+    assert shot is not None
+    for image, lm in ((frame, landmarks), (moved, moved_lm)):
+        own = rim_mask(image, lm)
+        placed = rims_in_frame(shot, lm, image.shape[:2])
+        assert placed is not None and _iou(own, placed, image.shape[:2]) > 0.8  # measured 0.99 for both
+    assert shot_rims([(photos["astronaut"][0], photos["astronaut"][1])]) is None
