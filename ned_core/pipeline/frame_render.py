@@ -74,16 +74,19 @@ class FrameRenderer:
         """The track's spectacle rims (``render.glasses.shot_rims``) from up to :data:`GLASSES_SAMPLES` of its
         observed frames spread evenly over the whole track (a render of part of the shot finds the same), or None."""
         observed = np.flatnonzero(~np.asarray(track.track.interpolated, bool))
-        if len(observed) == 0:
-            return None
-        rows = observed[np.unique(np.linspace(0, len(observed) - 1, min(GLASSES_SAMPLES, len(observed)))
-                                  .round().astype(int))]
+        return shot_rims(self._samples(source, track, observed, GLASSES_SAMPLES)) if len(observed) else None
+
+    def _samples(self, source: PlateSource, track: TrackAnalysis, observed: np.ndarray,
+                 count: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``[(face window (h, w, 3), its landmarks in window pixels), ...]`` of up to ``count`` of the ``observed``
+        rows of the track, spread evenly over them."""
+        rows = observed[np.unique(np.linspace(0, len(observed) - 1, min(count, len(observed))).round().astype(int))]
         samples = []
         for row in rows:
             landmarks = track.landmarks[row]
             frame = source.read(int(track.track.frames[row]), self.window(landmarks, landmarks))
             samples.append((frame.rgb, _local(frame.origin, landmarks, landmarks)[0]))
-        return shot_rims(samples)
+        return samples
 
     def _occlusion_reference(self, source: PlateSource, track: TrackAnalysis, key: str) -> OcclusionReference | None:
         """The track's reference appearance (``composite.occlusion``), from up to ``samples`` of its observed frames
@@ -94,18 +97,8 @@ class FrameRenderer:
         observed = np.flatnonzero(~np.asarray(track.track.interpolated, bool))
         if settings is None or len(observed) < 3:
             return None
-        rows = observed[np.unique(np.linspace(0, len(observed) - 1, min(settings.samples, len(observed)))
-                                  .round().astype(int))]
-
-        def build() -> OcclusionReference:
-            samples = []
-            for row in rows:
-                landmarks = track.landmarks[row]
-                frame = source.read(int(track.track.frames[row]), self.window(landmarks, landmarks))
-                samples.append((frame.rgb, _local(frame.origin, landmarks, landmarks)[0]))
-            return build_reference(samples)
-
-        return cached_occlusion_reference(self.config, key, build)
+        return cached_occlusion_reference(
+            self.config, key, lambda: build_reference(self._samples(source, track, observed, settings.samples)))
 
     def window(self, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
         """The part of the frame a render reads and writes: the face (source and target) grown by
