@@ -18,8 +18,6 @@ from ned_core.face3d.lips import INNER_PAIRS
 from ned_core.render.config import RenderConfig
 
 GROW_IOD = 0.015  # the painted region reaches this far beyond the target inner-lip outline
-GROW_MIN_PX = 2  # painted at least this many pixels beyond (the dark edge of the source's lips the warp carries
-# just past the outline is a pixel or two wide at any size), in the lip colour averaged outside GROW_IOD
 LINE_IOD = 0.012  # width of the shadow line where the lips meet
 LINE_SHADE = 0.6  # brightness of that line's centre relative to the lips (linear light)
 INPAINT_RADIUS_IOD = 0.03  # reach of the fill's smooth average of the surrounding lips
@@ -70,8 +68,7 @@ def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, 
         return rgb
     iod = float(interocular_distance(dst))
     grow = max(1, round(GROW_IOD * iod))
-    cover = max(GROW_MIN_PX, grow)  # the painted reach; the lip colour is averaged outside ``grow``
-    pad = cover + max(3, round(INPAINT_RADIUS_IOD * iod)) + 2
+    pad = grow + max(3, round(INPAINT_RADIUS_IOD * iod)) + 2
     inner = dst[list(LIPS_INNER)]
     bx0, by0, bx1, by1 = box
     x0 = max(int(np.floor(inner[:, 0].min())) - pad, bx0)
@@ -85,23 +82,19 @@ def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, 
     cv2.fillPoly(hole, [np.round((inner - (x0, y0)) * 16).astype(np.int32)], 255, cv2.LINE_8, 4)
     line = np.round((meeting_line(dst) - (x0, y0)) * 16).astype(np.int32)
     cv2.polylines(hole, [line], False, 255, 1, cv2.LINE_8, 4)
-    known = (_grown(hole, grow) == 0).astype(np.float32)
-    hole = _grown(hole, cover)
+    hole = cv2.dilate(hole, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1)))
+    known = (hole == 0).astype(np.float32)
     sigma = max(1.5, INPAINT_RADIUS_IOD * iod)
     spread = cv2.GaussianBlur(known, (0, 0), sigma)
     average = cv2.GaussianBlur(sub * known[:, :, None], (0, 0), sigma) / np.maximum(spread, 1e-6)[:, :, None]
-    filled = np.where(hole[:, :, None] == 0, sub, average)  # the lips above and below, smoothly across the hole
+    filled = np.where(known[:, :, None] > 0, sub, average)  # the lips above and below, smoothly across the hole
     shadow = np.zeros(sub.shape[:2], np.float32)
     cv2.polylines(shadow, [line], False, 1.0, max(1, round(LINE_IOD * iod)), cv2.LINE_AA, 4)
     shadow = cv2.GaussianBlur(shadow, (0, 0), max(0.8, LINE_IOD * iod))
     shadow = shadow / max(float(shadow.max()), 1e-6)
     painted = filled * (1.0 - (1.0 - LINE_SHADE) * shadow)[:, :, None]
-    alpha = cv2.GaussianBlur((hole > 0).astype(np.float32), (0, 0), max(0.7, 0.35 * cover))
+    alpha = cv2.GaussianBlur((hole > 0).astype(np.float32), (0, 0), max(0.7, 0.35 * grow))
     alpha = np.maximum(alpha, shadow) * weight
     out = rgb.copy()
     out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = sub + alpha[:, :, None] * (painted - sub)
     return out
-
-
-def _grown(mask: np.ndarray, radius: int) -> np.ndarray:
-    return cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1)))
