@@ -14,12 +14,14 @@ from ned_core.io.stmap import warp_stmap
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.mouth_cache import cached_mouth_index, cached_occlusion_reference, mouth_index_key
 from ned_core.render import MOUTH_SYNTHESISED, MeshWarpRenderer, RenderedFace, ShotContext
+from ned_core.render.glasses import ShotRims, shot_rims
 from ned_core.render.mouth_index import build_mouth_index, patch_footprint
 
 
 #: Headroom beyond the renderer's and the composite's own reach, as a fraction of the face's size: the warp samples
 #: the source up to the edit's displacement away, and the blend's coarsest band reaches a few pixels further.
 READ_HEADROOM = 0.4
+GLASSES_SAMPLES = 8  # frames of a track the spectacle rims are found in (render.glasses.shot_rims)
 
 
 def window_growth(config: NedConfig) -> float:
@@ -59,6 +61,7 @@ class FrameRenderer:
                            frame_reader=mouth_only)
         key = mouth_index_key(config, info.path, info.colourspace, track.track.frames, track.landmarks)
         self.renderer.prepare(shot, cached_mouth_index(config, key, lambda: build_mouth_index(shot, config.render)))
+        self.renderer.glasses = self._glasses(source, track) or False
         self.synthesised_mouth_frames: list[int] = []
         opacity = bridge_opacity(track.track.frames, track.track.interpolated, config.composite.bridge_fade)
         #: frame -> the plate's opacity, for frames near or across a bridged gap (others are opaque)
@@ -66,6 +69,24 @@ class FrameRenderer:
         self.occlusion = self._occlusion_reference(source, track, key)
         #: frame -> the share of the plate's alpha the occlusion mask removed (frames where it removed any)
         self.occluded: dict[int, float] = {}
+
+    def _glasses(self, source: PlateSource, track: TrackAnalysis) -> ShotRims | None:
+        """The track's spectacle rims (``render.glasses.shot_rims``) from up to :data:`GLASSES_SAMPLES` of its
+        observed frames spread evenly over the whole track (a render of part of the shot finds the same), or None."""
+        observed = np.flatnonzero(~np.asarray(track.track.interpolated, bool))
+        return shot_rims(self._samples(source, track, observed, GLASSES_SAMPLES)) if len(observed) else None
+
+    def _samples(self, source: PlateSource, track: TrackAnalysis, observed: np.ndarray,
+                 count: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``[(face window (h, w, 3), its landmarks in window pixels), ...]`` of up to ``count`` of the ``observed``
+        rows of the track, spread evenly over them."""
+        rows = observed[np.unique(np.linspace(0, len(observed) - 1, min(count, len(observed))).round().astype(int))]
+        samples = []
+        for row in rows:
+            landmarks = track.landmarks[row]
+            frame = source.read(int(track.track.frames[row]), self.window(landmarks, landmarks))
+            samples.append((frame.rgb, _local(frame.origin, landmarks, landmarks)[0]))
+        return samples
 
     def _occlusion_reference(self, source: PlateSource, track: TrackAnalysis, key: str) -> OcclusionReference | None:
         """The track's reference appearance (``composite.occlusion``), from up to ``samples`` of its observed frames
@@ -76,18 +97,8 @@ class FrameRenderer:
         observed = np.flatnonzero(~np.asarray(track.track.interpolated, bool))
         if settings is None or len(observed) < 3:
             return None
-        rows = observed[np.unique(np.linspace(0, len(observed) - 1, min(settings.samples, len(observed)))
-                                  .round().astype(int))]
-
-        def build() -> OcclusionReference:
-            samples = []
-            for row in rows:
-                landmarks = track.landmarks[row]
-                frame = source.read(int(track.track.frames[row]), self.window(landmarks, landmarks))
-                samples.append((frame.rgb, _local(frame.origin, landmarks, landmarks)[0]))
-            return build_reference(samples)
-
-        return cached_occlusion_reference(self.config, key, build)
+        return cached_occlusion_reference(
+            self.config, key, lambda: build_reference(self._samples(source, track, observed, settings.samples)))
 
     def window(self, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
         """The part of the frame a render reads and writes: the face (source and target) grown by

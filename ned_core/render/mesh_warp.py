@@ -2,7 +2,8 @@
 
 Per frame, in frame pixels over the face box only: a fade-ringed mesh (fixed mean-face topology
 unless the edit folds it), its backward map computed on a coarse grid and interpolated (exact
-around the lips and eyes, see ``field.py``), eye interiors moved rigidly, one remap of the
+around the lips and eyes, see ``field.py``), eye interiors moved rigidly, spectacle rims held still
+(``glasses.py``), one remap of the
 source frame, then the mouth interior filled where the target parts the lips further than the source
 (retrieved from the shot's own frames, see ``mouth_index.py``) or painted shut where the target closes
 a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
@@ -19,6 +20,7 @@ from ned_core.render.base import FaceRenderer, RenderedFace, ShotContext, check_
 from ned_core.render.config import RenderConfig
 from ned_core.render.eyes import rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
+from ned_core.render.glasses import ShotRims, hold_rims, rim_mask, rims_in_frame
 from ned_core.render.lip_seal import seal_lips, seal_weight
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
 from ned_core.render.mouth_fill import fill_mouth, plan_mouth
@@ -31,7 +33,8 @@ HELD_PERCENTILE = 10  # of a shot's mouth openings: what its mouth holds through
 
 def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
                      config: RenderConfig, mouth_index: MouthIndex | None = None,
-                     previous_mouth: int | None = None, held_opening: float | None = None) -> RenderedFace:
+                     previous_mouth: int | None = None, held_opening: float | None = None,
+                     glasses: ShotRims | bool = True) -> RenderedFace:
     """Warp the source face from ``src`` to ``dst`` landmarks (see the module docstring).
 
     Args:
@@ -44,6 +47,8 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         previous_mouth: the mouth-index slot the previous frame used (``flags["mouth_slot"]``), or None.
         held_opening: the inner-lip area (IOD^2) the shot's mouth holds throughout (see
             :func:`~ned_core.render.lip_seal.seal_weight`), None for a still.
+        glasses: the shot's spectacle rims (:func:`~ned_core.render.glasses.shot_rims`), placed by this frame's
+            head pose; True: found in this frame alone; False: the face wears none.
 
     Returns:
         The :class:`RenderedFace` over the box the warp changed (the fade ring's box); ``flags``
@@ -60,6 +65,11 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     step = field_step(config.field_spacing, face_width(src_xy[:468]))
     map_x, map_y, inside = warp_field(mesh, box, step, config.exact_pad * iod)
     map_x, map_y = rigid_eye_maps(map_x, map_y, box, src_xy, dst_xy, config.eye_feather * iod)
+    if isinstance(glasses, ShotRims):
+        rims = rims_in_frame(glasses, src_xy, image.shape[:2])
+    else:
+        rims = rim_mask(image, src_xy) if glasses else None
+    map_x, map_y = hold_rims(map_x, map_y, box, rims, float(interocular_distance(src_xy)))
     rgb = remap(image, map_x, map_y)
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
@@ -119,6 +129,8 @@ class MeshWarpRenderer(FaceRenderer):
         self._mouth_index: MouthIndex | None = None
         self._last_mouth: int | None = None
         self._held_opening: float | None = None
+        #: the shot's spectacle rims (see ``render_mesh_warp``'s ``glasses``): True finds them in each frame
+        self.glasses: ShotRims | bool = True
 
     @property
     def mouth_index(self) -> MouthIndex | None:
@@ -137,7 +149,7 @@ class MeshWarpRenderer(FaceRenderer):
     def render(self, frame_number: int, frame: np.ndarray, src: np.ndarray, dst: np.ndarray) -> RenderedFace:
         """See :func:`render_mesh_warp`."""
         rendered = render_mesh_warp(frame_number, frame, src, dst, self.config, self._mouth_index, self._last_mouth,
-                                    self._held_opening)
+                                    self._held_opening, self.glasses)
         self._last_mouth = rendered.flags.get("mouth_slot")  # None after a frame without a retrieved mouth
         return rendered
 

@@ -14,6 +14,7 @@ import numpy as np
 import OpenImageIO as oiio
 import pytest
 
+from ned_core.analysis.regions import interocular_distance
 from ned_core.composite import merge_over
 from ned_core.io.exr import FacePlate, read_face_plate
 from ned_core.io.plates import open_plates
@@ -32,6 +33,7 @@ from ned_core.synthetic import (
 ACTOR_FIRST_FRAME = 1001
 ACTOR_FRAMES = 32  # 1.3 s at 25 fps: about six syllables
 HOPPER_CROP = (slice(40, 424), slice(70, 454))  # 384x384 around Grace Hopper's face (rows, columns)
+NOSE_TIP = 1  # MediaPipe index
 
 
 @dataclass(frozen=True)
@@ -142,3 +144,12 @@ def read_back(ned_config) -> Callable[[str | Path, RenderSummary], list[Rendered
         return out
 
     return run
+
+
+def lower_face(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """``(H, W, 3) uint8``: the result below the nose tip over the source above it (blended over 0.1 IOD above the
+    tip): re-analysed, the mouth is read without the face mesh's pull from brows, lids or glasses the edit moved."""
+    iod = float(interocular_distance(landmarks[:, :2]))
+    rows = np.arange(source.shape[0], dtype=np.float32)[:, None, None]
+    share = np.clip((rows - (landmarks[NOSE_TIP, 1] - 0.1 * iod)) / (0.1 * iod), 0.0, 1.0)
+    return np.round(source * (1.0 - share) + result * share).astype(np.uint8)

@@ -13,6 +13,7 @@ import pytest
 from ned_core.analysis import face_mask
 from ned_core.analysis.regions import interocular_distance, polygon
 from ned_core.evaluate.pixels import fapd_per_frame
+from ned_core.render.glasses import rim_mask
 
 EMOTIONS = ("happy", "sad", "surprised")
 OWN_EMOTION = {"astronaut": "happy", "grace_hopper": "neutral"}  # what each photo plays (fer: happy 1.00, neutral 0.96)
@@ -103,7 +104,12 @@ def test_pixels_inside_the_blend_mask_change(edited):
 def test_the_emotion_changes_the_right_regions(edited):
     photo, emotion, landmarks, frame = edited
     changes = _changes(frame)
-    mean = {name: float(changes[mask].mean()) for name, mask in _regions(landmarks, changes.shape).items()}
+    regions = _regions(landmarks, changes.shape)
+    rims = rim_mask(frame.source, landmarks)  # Grace Hopper's glasses lie over her brows and stay (render.glasses)
+    if rims is not None:
+        (x0, y0, x1, y1), on = rims
+        regions["brows"][y0:y1, x0:x1] &= ~on
+    mean = {name: float(changes[mask].mean()) for name, mask in regions.items()}
     print(f"{photo} {emotion}: mean sRGB change per region {mean}")
     if emotion == "happy":  # mouth corners pulled up and out; brows untouched (measured >= 5x)
         assert mean["mouth"] > 5.0 and mean["mouth"] > 3.0 * mean["brows"]
@@ -112,7 +118,9 @@ def test_the_emotion_changes_the_right_regions(edited):
         assert min(mean["mouth"], mean["brows"]) > 2.0 * mean["rest_off_cheeks"]
     else:  # surprised: brows and lids up, jaw dropped (measured >= 2.9x the rest)
         assert mean["mouth"] > 8.0 and mean["brows"] > 8.0
-        assert min(mean["mouth"], mean["brows"]) > 2.0 * mean["rest"]
+        # Grace Hopper's brows lie behind her glasses' upper rims: their skin changes 1.85x the rest (the rims bent
+        # with them before, 3.6x; render.glasses holds them still)
+        assert min(mean["mouth"], mean["brows"]) > (1.5 if rims is not None else 2.0) * mean["rest"]
 
 
 @pytest.mark.parametrize("photo", sorted(OWN_EMOTION))

@@ -1,0 +1,112 @@
+"""Glasses stay rigid: the rims are found on a face with glasses (and on no face without), and the warp is held
+still on them without any pixel beside a rim sampling it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ned_core.analysis import analyze_image
+from ned_core.analysis.regions import interocular_distance
+from ned_core.render.glasses import hold_rims, rim_mask, rims_in_frame, shot_rims
+from ned_core.synthetic import sample_photo
+
+from .conftest import to_linear
+
+GRADES = {"as shot": (1.0, (1.0, 1.0, 1.0)), "dark warm": (0.35, (1.15, 1.0, 0.75)), "dark cool": (0.4, (0.85, 1.0, 1.2))}
+
+
+@pytest.fixture(scope="module")
+def photos(analysis_config, mesh_models) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """``{name: (frame (H, W, 3) float32 linear, landmarks (478, 3))}`` of the two real photos."""
+    out = {}
+    for name in ("astronaut", "grace_hopper"):
+        photo = sample_photo(name)
+        out[name] = to_linear(photo), analyze_image(photo, analysis_config, mesh_models)[0].landmarks
+    return out
+
+
+@pytest.mark.parametrize("grade", list(GRADES))
+def test_grace_hopper_s_frame_is_found_and_the_astronaut_wears_none(photos, grade):
+    gain, tint = GRADES[grade]
+    hopper, astronaut = photos["grace_hopper"], photos["astronaut"]
+    assert rim_mask(astronaut[0] * gain * np.asarray(tint, np.float32), astronaut[1]) is None
+    found = rim_mask(hopper[0] * gain * np.asarray(tint, np.float32), hopper[1])
+    assert found is not None
+    (x0, y0, x1, y1), mask = found
+    lm = hopper[1][:, :2]
+    iod = float(interocular_distance(lm))
+    # her browline frame: a dark bar over each eye, joined across the nose; measured 0.17 IOD^2 in every grade
+    assert 0.12 < mask.sum() / iod**2 < 0.25, f"rim area {mask.sum() / iod**2:.3f} IOD^2"
+    cols = np.flatnonzero(mask.any(axis=0)) + x0
+    assert cols.min() < lm[33, 0] and cols.max() > lm[263, 0], "the rims span both eyes, outer corner to outer corner"
+    assert np.all(mask[:, int(lm[133, 0]) - x0:int(lm[362, 0]) - x0].any(axis=0)), "the rims are joined across the nose"
+    for outer, inner, lid in ((33, 133, 159), (263, 362, 386)):  # over each eye, the bar stays above the upper lid
+        lo, hi = sorted((int(lm[outer, 0]) - x0, int(lm[inner, 0]) - x0))
+        rows = np.flatnonzero(mask[:, lo:hi].any(axis=1)) + y0
+        assert rows.max() < lm[lid, 1], "a rim is found on the lids (her lower rims are clear plastic: none there)"
+    lum = hopper[0][y0:y1, x0:x1] @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    assert np.median(lum[mask]) < 0.3 * np.median(lum[~mask]), "the rim pixels are the dark bar, not skin"
+
+
+def _bar() -> tuple[tuple[int, int, int, int], np.ndarray]:
+    mask = np.zeros((100, 120), bool)
+    mask[40:46, 10:110] = True  # a horizontal bar 6 px thick
+    return (0, 0, 120, 100), mask
+
+
+def test_the_rims_hold_still_and_nothing_beside_them_samples_them():
+    """Content moving up 8 px (a brow raised over the bar, a lid rising under it): the bar stays, the skin above
+    it stretches without sampling the bar, the skin below slides under it unchanged, far away nothing changes."""
+    ys, xs = np.mgrid[0:100, 0:120].astype(np.float32)
+    map_x, map_y = xs.copy(), ys + 8.0  # backward: each pixel samples 8 px below
+    held_x, held_y = hold_rims(map_x.copy(), map_y.copy(), (0, 0, 120, 100), _bar(), iod=100.0)
+    np.testing.assert_allclose(held_y[40:46, 10:110], ys[40:46, 10:110])
+    np.testing.assert_allclose(held_x, xs)
+    above = held_y[:40, 10:110]
+    assert above.max() < 40.0, "a pixel above the bar samples the bar (the rim would thicken)"
+    assert np.all(np.diff(held_y[:40, 60]) > 0), "the stretched skin above the bar folds"
+    np.testing.assert_allclose(held_y[46:, 10:110], map_y[46:, 10:110])  # moving away from the bar: untouched
+    np.testing.assert_allclose(held_y[:5], map_y[:5])  # beyond the reach (1.6 x 8 px, at least 8 px)
+    assert np.abs(held_y[:40, 60] - ys[:40, 60]).max() == pytest.approx(8.0)
+
+
+def test_a_lowered_brow_is_held_off_the_bar_from_below_too():
+    ys, xs = np.mgrid[0:100, 0:120].astype(np.float32)
+    held_x, held_y = hold_rims(xs.copy(), ys - 6.0, (0, 0, 120, 100), _bar(), iod=100.0)
+    assert held_y[46:, 10:110].min() > 45.0, "a pixel below the bar samples the bar"
+    np.testing.assert_allclose(held_y[:40, 10:110], ys[:40, 10:110] - 6.0)
+
+
+def test_no_rims_or_rims_outside_the_box_change_nothing():
+    ys, xs = np.mgrid[0:100, 0:120].astype(np.float32)
+    map_x, map_y = xs + 3.0, ys - 2.0
+    for rims in (None, ((500, 500, 620, 600), _bar()[1])):
+        out = hold_rims(map_x, map_y, (0, 0, 120, 100), rims, iod=100.0)
+        assert out[0] is map_x and out[1] is map_y
+
+
+def _iou(a: tuple[tuple[int, int, int, int], np.ndarray], b: tuple[tuple[int, int, int, int], np.ndarray],
+         size: tuple[int, int]) -> float:
+    full = []
+    for (x0, y0, x1, y1), mask in (a, b):
+        canvas = np.zeros(size, bool)
+        canvas[y0:y1, x0:x1] = mask
+        full.append(canvas)
+    return float((full[0] & full[1]).sum() / (full[0] | full[1]).sum())
+
+
+def test_a_shot_s_rims_follow_the_head_from_frame_to_frame(photos):
+    """The rims found once over a shot (on a head-fixed grid) land on each frame where that frame's own rims are:
+    the same still, and the still moved 25 px right and 10 px down with its landmarks."""
+    frame, landmarks = photos["grace_hopper"]
+    moved = np.zeros_like(frame)
+    moved[10:, 25:] = frame[:-10, :-25]
+    moved_lm = landmarks + np.array([25.0, 10.0, 0.0], np.float32)
+    shot = shot_rims([(frame, landmarks), (moved, moved_lm)])
+    assert shot is not None
+    for image, lm in ((frame, landmarks), (moved, moved_lm)):
+        own = rim_mask(image, lm)
+        placed = rims_in_frame(shot, lm, image.shape[:2])
+        assert placed is not None and _iou(own, placed, image.shape[:2]) > 0.8  # measured 0.99 for both
+    assert shot_rims([(photos["astronaut"][0], photos["astronaut"][1])]) is None
