@@ -14,6 +14,7 @@ from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distan
 from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SPLIT, MOUTH_SYNTHESISED
 from ned_core.render.config import RenderConfig
 from ned_core.render.jaw_split import split_interior
+from ned_core.render.lip_edge import LOWER_INNER, LOWER_OUTER, lip_edge_outline, parted
 from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, ring_mean
 from ned_core.render.warp import backward_map, remap, triangulate
 
@@ -63,7 +64,9 @@ def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.nda
         ``(fill (h, w, 3) float32, source frame number of the interior)``.
     """
     target = dst[list(LIPS_INNER)]
-    patch_pts = index.inner_lips[slot]
+    # the stored mouth down to its own real lip edge: all of its interior, none of its lip
+    patch_pts = lip_edge_outline(index.patches[slot], index.inner_lips[slot], np.tile((0.0, 1.0), (9, 1)),
+                                 config.patch_px_per_iod)
     field = backward_map(patch_pts, target, triangulate(target), window)
     # pixels outside the inner-lip hull (only the soft edge reaches them) follow the best similarity
     sim = similarity_transform(target, patch_pts)
@@ -165,6 +168,27 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     return MouthPlan(weight, window, slot)
 
 
+def _reach_lip_edge(rgb: np.ndarray, box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
+                    window: tuple[int, int, int, int]) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """The target landmarks with the lower inner lip moved down to the real lip edge in the warped face ``rgb``
+    (over ``box``), where the source's lips part, and the fill ``window`` grown to cover it (see ``lip_edge.py``:
+    a band of interior the source's inner lower lip sits above rides down with the lip; filling only the
+    target's outline would leave it below the fill)."""
+    opened = parted(src[list(LIPS_INNER)], float(interocular_distance(src)))
+    if not np.any(opened):
+        return dst, window
+    bx0, by0, bx1, by1 = box
+    offset = np.array([bx0, by0], np.float64)
+    into_lip = dst[list(LOWER_OUTER)] - dst[list(LOWER_INNER)]
+    into_lip /= np.maximum(np.linalg.norm(into_lip, axis=1, keepdims=True), 1e-9)
+    reached = lip_edge_outline(rgb, dst[list(LIPS_INNER)] - offset, into_lip, float(interocular_distance(dst)),
+                               opened) + offset
+    out = np.array(dst, np.float64)
+    out[list(LIPS_INNER)] = reached
+    hi = np.ceil(reached.max(axis=0)).astype(int) + 3
+    return out, (window[0], window[1], max(window[2], min(int(hi[0]), bx1)), max(window[3], min(int(hi[1]), by1)))
+
+
 def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,
                dst: np.ndarray, index: MouthIndex | None, config: RenderConfig,
                previous: int | None = None, frame_number: int | None = None,
@@ -197,7 +221,7 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     plan = plan_mouth(box, src, dst, index, config, previous, frame_number, held_opening, mouths)
     if plan is None:
         return rgb, {"mouth_fill": None}
-    window = plan.window
+    dst, window = _reach_lip_edge(rgb, box, src, dst, plan.window)
     if plan.slot is not None:
         fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config)
         flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": plan.slot}

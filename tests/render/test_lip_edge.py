@@ -1,0 +1,66 @@
+"""lip_edge: the real lower-lip edge below an inner lower lip the tracker put on the mouth's interior.
+
+On the real photos (the astronaut's open smile, its inner lip on the lip edge; Grace Hopper's closed mouth) the
+outline is left exactly as tracked; with a grey teeth band and a dark cavity painted over the astronaut's
+lower lip and the tracked points moved up into the cavity, the outline comes back down to the painted edge.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ned_core.analysis.regions import LIPS_INNER, interocular_distance
+from ned_core.render.lip_edge import (LOWER_INNER, LOWER_OUTER, lip_edge_outline, lower_lip_gap, mouth_reference,
+                                      parted)
+
+GREY_TEETH = (0.46, 0.39, 0.33)  # sRGB (180, 168, 156) in linear light: the synthetic actor's lower teeth
+CAVITY = (0.027, 0.006, 0.008)
+
+
+def _into_lip(xy: np.ndarray) -> np.ndarray:
+    d = xy[list(LOWER_OUTER)] - xy[list(LOWER_INNER)]
+    return d / np.linalg.norm(d, axis=1, keepdims=True)
+
+
+def test_a_tracked_inner_lip_on_the_lip_edge_is_left_alone(face) -> None:
+    """Real photos: the astronaut's open smile (the tracker's inner lower lip sits on the lip, teeth above it)
+    and Grace Hopper's closed mouth (its dark lip line must not read as an interior)."""
+    frame, lm = face
+    xy = lm[:, :2].astype(np.float64)
+    iod = float(interocular_distance(xy))
+    inner = xy[list(LIPS_INNER)]
+    out = lip_edge_outline(frame, inner, _into_lip(xy), iod)
+    assert np.array_equal(out, inner)
+    if parted(inner, iod).any():  # the astronaut's open smile: it is the colour test that finds no band
+        gaps = lower_lip_gap(frame, inner[1:10], _into_lip(xy), iod, mouth_reference(frame, inner, iod))
+        assert np.array_equal(gaps, np.zeros(9))
+
+
+def test_a_band_of_interior_above_the_lip_is_found(astronaut_face) -> None:
+    """The synthetic actor's open frames: the tracker's inner lower lip in the cavity, 0.06 IOD above the lip,
+    over a grey band of lower teeth: the outline reaches the lip again (within a pixel)."""
+    frame, lm = astronaut_face
+    xy = lm[:, :2].astype(np.float64)
+    iod = float(interocular_distance(xy))
+    into = _into_lip(xy)
+    edge = xy[list(LOWER_INNER)]  # the real lip edge (the photo's tracker sits on it)
+    painted = frame.copy()
+    tracked = edge - 0.06 * iod * into
+    teeth_top = edge - 0.03 * iod * into
+    for a, b, colour in ((tracked - 0.05 * iod * into, teeth_top, CAVITY), (teeth_top, edge, GREY_TEETH)):
+        poly = np.concatenate([a, b[::-1]])
+        cv2.fillPoly(painted, [np.round(poly * 16).astype(np.int32)], colour, cv2.LINE_8, 4)
+    inner = xy[list(LIPS_INNER)].copy()
+    inner[1:10] = tracked
+    assert parted(inner, iod).all()
+    out = lip_edge_outline(painted, inner, into, iod)
+    middle = slice(2, 7)  # near the corners the painted band is thin and slanted
+    err = np.linalg.norm(out[1:10][middle] - edge[middle], axis=1)
+    assert err.max() <= 1.5, err
+    assert np.array_equal(out[10:], inner[10:]) and np.array_equal(out[0], inner[0])  # upper lip and corners stay
+    # the same band below a closed mouth (nothing parts the lips): nothing is moved
+    closed = inner.copy()
+    closed[11:20] = closed[1:10][::-1]
+    assert not parted(closed, iod).any()
+    assert np.array_equal(lip_edge_outline(painted, closed, into, iod), closed)
