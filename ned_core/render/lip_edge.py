@@ -129,5 +129,17 @@ def lip_edge_outline(image: np.ndarray, inner: np.ndarray, direction: np.ndarray
     if not np.any(opened):
         return out
     gaps = lower_lip_gap(image, out[1:10], direction, iod_px, mouth_reference(image, out, iod_px))
-    out[1:10] += (np.where(opened, gaps, 0.0))[:, None] * direction
+    out[1:10] += steady(np.where(opened, gaps, 0.0))[:, None] * direction
+    return out
+
+
+def steady(gaps: np.ndarray) -> np.ndarray:
+    """``(K,)`` gaps along the lower lip without lone outliers (a sample through a highlight, a corner's shadow):
+    each inner point the median of itself and its two neighbours, each end point no deeper than its
+    neighbour (the lip rises into the corners); a lone spike would notch the filled outline."""
+    out = np.array(gaps, np.float64)
+    if len(out) < 3:
+        return out
+    out[1:-1] = np.median(np.stack([gaps[:-2], gaps[1:-1], gaps[2:]]), axis=0)
+    out[0], out[-1] = min(gaps[0], out[1]), min(gaps[-1], out[-2])
     return out
