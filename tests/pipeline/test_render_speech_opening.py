@@ -30,14 +30,19 @@ def test_angry_at_1_5_keeps_the_mouth_opening(tmp_path, actor_pattern, analyse, 
     assert pcc >= 0.85, f"mouth-opening PCC {pcc:.3f}"
 
 
+def _talking(photo: str, folder, mesh_models, face_model, analysis_config) -> str:
+    """A sample photo talking (the synthetic actor's defaults, seed 0), 24 frames written to ``folder``."""
+    clip = make_synthetic_actor(sample_photo(photo), SyntheticActorConfig(num_frames=24, seed=0), mesh_models,
+                                face_model, analysis_config)
+    write_png_sequence(clip.frames, folder, "talk", 1)
+    return str(folder / "talk.####.png")
+
+
 @pytest.fixture(scope="module")
 def smiling_speaker(tmp_path_factory, mesh_models, face_model, analysis_config) -> str:
     """Grace Hopper talking with two passing smiles of her own (the synthetic actor's defaults), 24 frames."""
-    clip = make_synthetic_actor(sample_photo("grace_hopper"), SyntheticActorConfig(num_frames=24, seed=0), mesh_models,
-                                face_model, analysis_config)
-    folder = tmp_path_factory.mktemp("smiling_speaker")
-    write_png_sequence(clip.frames, folder, "talk", 1)
-    return str(folder / "talk.####.png")
+    return _talking("grace_hopper", tmp_path_factory.mktemp("smiling_speaker"), mesh_models, face_model,
+                    analysis_config)
 
 
 def test_happy_on_her_own_passing_smiles_keeps_the_mouth_opening(tmp_path, smiling_speaker, analyse, render,
@@ -57,11 +62,7 @@ def test_happy_on_her_own_passing_smiles_keeps_the_mouth_opening(tmp_path, smili
 @pytest.fixture(scope="module")
 def grinning_speaker(tmp_path_factory, mesh_models, face_model, analysis_config) -> str:
     """The astronaut (a broad smile with teeth) talking, the synthetic actor's defaults, 24 frames."""
-    clip = make_synthetic_actor(sample_photo("astronaut"), SyntheticActorConfig(num_frames=24, seed=0), mesh_models,
-                                face_model, analysis_config)
-    folder = tmp_path_factory.mktemp("grinning_speaker")
-    write_png_sequence(clip.frames, folder, "talk", 1)
-    return str(folder / "talk.####.png")
+    return _talking("astronaut", tmp_path_factory.mktemp("grinning_speaker"), mesh_models, face_model, analysis_config)
 
 
 @pytest.mark.parametrize("emotion, bound", [("surprised", 0.92), ("disgusted", 0.9)])
