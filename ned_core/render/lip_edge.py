@@ -28,6 +28,7 @@ SEARCH_IOD = 0.15  # the farthest below the tracked point the lip edge is looked
 RUN_IOD = 0.02  # the lip edge: the first run of this many lip-coloured samples
 DEAD_IOD = 0.02  # gaps below this are the tracker's ordinary precision (a lip line's shadow): 0
 REFERENCE_IOD = 0.1
+REFERENCE_SAMPLES = 20000
 PARTED_IOD = 0.03  # a lower inner-lip point this far below the upper one facing it opens onto an interior
 DARK = 0.3
 GREY = 0.7
@@ -58,6 +59,7 @@ def mouth_reference(image: np.ndarray, inner: np.ndarray, iod_px: float) -> tupl
     pixels = np.asarray(image[lo[1] : hi[1], lo[0] : hi[0]], np.float32)[hole == 0]
     if len(pixels) == 0:
         return 0.0, 0.0
+    pixels = pixels[:: max(1, len(pixels) // REFERENCE_SAMPLES)]  # a close-up's mouth: medians of a spread sample
     return float(np.median(pixels @ _LUMA)), float(np.median(_redness(pixels)))
 
 
