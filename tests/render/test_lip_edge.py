@@ -11,6 +11,8 @@ import cv2
 import numpy as np
 
 from ned_core.analysis.regions import LIPS_INNER, interocular_distance
+from ned_core.render.config import RenderConfig
+from ned_core.render.mouth_fill import fill_mouth
 from ned_core.render.lip_edge import (LOWER_INNER, LOWER_OUTER, lip_edge_outline, lower_lip_gap, mouth_reference,
                                       parted)
 
@@ -64,3 +66,35 @@ def test_a_band_of_interior_above_the_lip_is_found(astronaut_face) -> None:
     closed[11:20] = closed[1:10][::-1]
     assert not parted(closed, iod).any()
     assert np.array_equal(lip_edge_outline(painted, closed, into, iod), closed)
+
+
+def test_the_fill_reaches_the_lip_below_the_band(astronaut_face) -> None:
+    """fill_mouth on a target that parts the lips further: the painted band between the tracked inner lip and the
+    real lip edge is filled over (no mouth inside a mouth), the lip below the edge is left as it was."""
+    frame, lm = astronaut_face
+    xy = lm[:, :2].astype(np.float64)
+    iod = float(interocular_distance(xy))
+    into = _into_lip(xy)
+    edge = xy[list(LOWER_INNER)]
+    tracked = edge - 0.06 * iod * into
+    painted = frame.copy()
+    band = np.concatenate([tracked, edge[::-1]])
+    cv2.fillPoly(painted, [np.round(band * 16).astype(np.int32)], GREY_TEETH, cv2.LINE_8, 4)
+    src = xy.copy()
+    src[list(LOWER_INNER)] = tracked
+    dst = src.copy()
+    dst[list(LIPS_INNER[11:20])] -= (0.0, 0.1 * iod)  # the target parts the lips 0.1 IOD further: fill weight 1
+    box = (0, 0, frame.shape[1], frame.shape[0])
+    out, flags = fill_mouth(painted, box, painted, src, dst, None, RenderConfig())
+    assert flags["mouth_fill"] == "synthesised"
+    inside = np.zeros(frame.shape[:2], np.uint8)
+    shrunk = np.concatenate([tracked + 0.015 * iod * into, (edge - 0.015 * iod * into)[::-1]])
+    cv2.fillPoly(inside, [np.round(shrunk[2:7].tolist() + shrunk[-7:-2].tolist()).astype(np.int32)], 1)
+    luma = np.array([0.2126, 0.7152, 0.0722], np.float32)
+    assert inside.sum() > 20
+    assert (out[inside > 0] @ luma).mean() < 0.5 * (painted[inside > 0] @ luma).mean()  # the grey band is filled
+    lip = np.zeros(frame.shape[:2], np.uint8)
+    below = np.concatenate([edge + 0.05 * iod * into, (edge + 0.09 * iod * into)[::-1]])  # past the soft edge
+    cv2.fillPoly(lip, [np.round(below[2:7].tolist() + below[-7:-2].tolist()).astype(np.int32)], 1)
+    changed = np.abs(out[lip > 0] - painted[lip > 0]).max(axis=1) > 1e-6
+    assert changed.mean() < 0.05  # the real lip below the edge is left as it was
