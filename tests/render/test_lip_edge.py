@@ -12,7 +12,7 @@ import numpy as np
 
 from ned_core.analysis.regions import LIPS_INNER, interocular_distance
 from ned_core.render.config import RenderConfig
-from ned_core.render.mouth_fill import fill_mouth
+from ned_core.render.mouth_fill import fill_mouth, reach_share
 from ned_core.render.lip_edge import (LOWER_INNER, LOWER_OUTER, lip_edge_outline, lower_lip_gap, mouth_reference,
                                       parted)
 
@@ -69,8 +69,8 @@ def test_a_band_of_interior_above_the_lip_is_found(astronaut_face) -> None:
 
 
 def test_the_fill_reaches_the_lip_below_the_band(astronaut_face) -> None:
-    """fill_mouth on a target that parts the lips further: the painted band between the tracked inner lip and the
-    real lip edge is filled over (no mouth inside a mouth), the lip below the edge is left as it was."""
+    """fill_mouth on a target that drops the lower lip: the painted band between the tracked inner lip and the real
+    lip edge is filled over (no mouth inside a mouth), the lip below the edge is left as it was."""
     frame, lm = astronaut_face
     xy = lm[:, :2].astype(np.float64)
     iod = float(interocular_distance(xy))
@@ -80,10 +80,13 @@ def test_the_fill_reaches_the_lip_below_the_band(astronaut_face) -> None:
     painted = frame.copy()
     band = np.concatenate([tracked, edge[::-1]])
     cv2.fillPoly(painted, [np.round(band * 16).astype(np.int32)], GREY_TEETH, cv2.LINE_8, 4)
-    src = xy.copy()
-    src[list(LOWER_INNER)] = tracked
-    dst = src.copy()
-    dst[list(LIPS_INNER[11:20])] -= (0.0, 0.1 * iod)  # the target parts the lips 0.1 IOD further: fill weight 1
+    # painted as the warp leaves it: the target dropped the tracked lower lip 0.05 IOD (surprise's jaw drop, fill
+    # weight 1) and the band came down with it
+    dst = xy.copy()
+    dst[list(LOWER_INNER)] = tracked
+    src = dst.copy()
+    src[list(LOWER_INNER)] -= 0.05 * iod * into
+    assert reach_share(src, dst) == 1.0 and reach_share(dst, dst) == 0.0  # a lower lip that stays: main's fill
     box = (0, 0, frame.shape[1], frame.shape[0])
     out, flags = fill_mouth(painted, box, painted, src, dst, None, RenderConfig())
     assert flags["mouth_fill"] == "synthesised"
