@@ -218,7 +218,8 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     """Fill the target mouth interior where the target parts the lips further than the source frame.
 
     The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
-    edge. With a non-empty ``index`` the interior is the stored mouth :func:`plan_mouth` picks (flag
+    edge, reaching below its lower lip down to the real lip edge where the target drops the lower lip over a band
+    of interior the tracker counted as lip (:func:`reach_share`, ``lip_edge.py``). With a non-empty ``index`` the interior is the stored mouth :func:`plan_mouth` picks (flag
     ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its index slot); when the plan splits,
     this frame's own interior is split between the lips over a dark cavity (``"split"``, see
     ``jaw_split.py``); otherwise it is synthesised (``"synthesised"``).
