@@ -14,10 +14,12 @@ from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distan
 from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SPLIT, MOUTH_SYNTHESISED
 from ned_core.render.config import RenderConfig
 from ned_core.render.jaw_split import split_interior
+from ned_core.render.lip_edge import LOWER_INNER, LOWER_OUTER, lip_edge_outline, parted
 from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, ring_mean
 from ned_core.render.warp import backward_map, remap, triangulate
 
 EDGE_FEATHER_IOD = 0.02  # soft edge of the filled interior, inside the inner-lip outline
+REACH_DROP = (0.02, 0.04)  # IOD the target drops the lower lip by: the fill starts / fully reaches the real lip edge
 # positions in LIPS_INNER: the corners (78, 308), the lower lip's nine points (95 .. 324) and the upper lip's
 # nine facing them (191 .. 415, listed the other way round)
 _CORNERS = (0, 10)
@@ -56,14 +58,19 @@ def _gap_width(shape: np.ndarray) -> tuple[float, float]:
 
 
 def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
-               slot: int, index: MouthIndex, config: RenderConfig) -> tuple[np.ndarray, int]:
-    """The stored interior ``slot`` warped into the target inner lips over ``window``, colour-matched.
+               slot: int, index: MouthIndex, config: RenderConfig, reach: float = 0.0) -> tuple[np.ndarray, int]:
+    """The stored interior ``slot`` warped into the target inner lips over ``window``, colour-matched; with
+    ``reach`` (0..1, see :func:`reach_share`) that share of the way down to the stored mouth's own lip edge.
 
     Returns:
         ``(fill (h, w, 3) float32, source frame number of the interior)``.
     """
     target = dst[list(LIPS_INNER)]
+    # the stored mouth down to its own real lip edge: all of its interior, none of its lip
     patch_pts = index.inner_lips[slot]
+    if reach > 0.0:
+        edge = lip_edge_outline(index.patches[slot], patch_pts, np.tile((0.0, 1.0), (9, 1)), config.patch_px_per_iod)
+        patch_pts = patch_pts + reach * (edge - patch_pts)
     field = backward_map(patch_pts, target, triangulate(target), window)
     # pixels outside the inner-lip hull (only the soft edge reaches them) follow the best similarity
     sim = similarity_transform(target, patch_pts)
@@ -165,6 +172,43 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     return MouthPlan(weight, window, slot)
 
 
+def reach_share(src: np.ndarray, dst: np.ndarray) -> float:
+    """How far (0..1) the fill reaches down to the real lower-lip edge: smooth in how far the target drops the lower
+    inner lip below the source's (mean over its nine points, along the lip, IOD), from :data:`REACH_DROP`.
+
+    Only a dropped lower lip carries the source's band of interior down under the fill; where the lower lip stays
+    (disgust raises the upper lip), the band stays where the source showed it and main's fill is kept (reaching
+    there cost the speaking Hopper actor's disgusted jaw PCC 0.92 -> 0.89)."""
+    into = dst[list(LOWER_OUTER)] - dst[list(LOWER_INNER)]
+    into /= np.maximum(np.linalg.norm(into, axis=1, keepdims=True), 1e-9)
+    drop = float(np.einsum("kd,kd->k", dst[list(LOWER_INNER)] - src[list(LOWER_INNER)], into).mean())
+    t = float(np.clip((drop / float(interocular_distance(dst)) - REACH_DROP[0]) / (REACH_DROP[1] - REACH_DROP[0]),
+                      0.0, 1.0))
+    return t * t * (3.0 - 2.0 * t)
+
+
+def _reach_lip_edge(rgb: np.ndarray, box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
+                    window: tuple[int, int, int, int], reach: float) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """The target landmarks with the lower inner lip moved ``reach`` (0..1) of the way down to the real lip edge in
+    the warped face ``rgb`` (over ``box``), where the source's lips part, and the fill ``window`` grown to cover it
+    (see ``lip_edge.py``: a band of interior the source's inner lower lip sits above rides down with the lip;
+    filling only the target's outline would leave it below the fill)."""
+    opened = parted(src[list(LIPS_INNER)], float(interocular_distance(src)))
+    if reach <= 0.0 or not np.any(opened):
+        return dst, window
+    bx0, by0, bx1, by1 = box
+    offset = np.array([bx0, by0], np.float64)
+    into_lip = dst[list(LOWER_OUTER)] - dst[list(LOWER_INNER)]
+    into_lip /= np.maximum(np.linalg.norm(into_lip, axis=1, keepdims=True), 1e-9)
+    inner = dst[list(LIPS_INNER)]
+    reached = inner + reach * (lip_edge_outline(rgb, inner - offset, into_lip, float(interocular_distance(dst)),
+                                                opened) + offset - inner)
+    out = np.array(dst, np.float64)
+    out[list(LIPS_INNER)] = reached
+    hi = np.ceil(reached.max(axis=0)).astype(int) + 3
+    return out, (window[0], window[1], max(window[2], min(int(hi[0]), bx1)), max(window[3], min(int(hi[1]), by1)))
+
+
 def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,
                dst: np.ndarray, index: MouthIndex | None, config: RenderConfig,
                previous: int | None = None, frame_number: int | None = None,
@@ -174,7 +218,8 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     """Fill the target mouth interior where the target parts the lips further than the source frame.
 
     The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
-    edge. With a non-empty ``index`` the interior is the stored mouth :func:`plan_mouth` picks (flag
+    edge, reaching below its lower lip down to the real lip edge where the target drops the lower lip over a band
+    of interior the tracker counted as lip (:func:`reach_share`, ``lip_edge.py``). With a non-empty ``index`` the interior is the stored mouth :func:`plan_mouth` picks (flag
     ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its index slot); when the plan splits,
     this frame's own interior is split between the lips over a dark cavity (``"split"``, see
     ``jaw_split.py``); otherwise it is synthesised (``"synthesised"``).
@@ -197,9 +242,10 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     plan = plan_mouth(box, src, dst, index, config, previous, frame_number, held_opening, mouths)
     if plan is None:
         return rgb, {"mouth_fill": None}
-    window = plan.window
+    reach = reach_share(src, dst)
+    dst, window = _reach_lip_edge(rgb, box, src, dst, plan.window, reach)
     if plan.slot is not None:
-        fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config)
+        fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config, reach)
         flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": plan.slot}
     elif plan.split:
         fill = split_interior(window, frame, src, dst, _synthesised(window, frame, src, dst, config))
