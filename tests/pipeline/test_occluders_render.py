@@ -35,18 +35,23 @@ def _alpha(frame, shape: tuple[int, int]) -> np.ndarray:
     return full
 
 
-def test_the_plate_is_not_painted_over_another_face_crossing_in_front(head_clip, render, read_back, tmp_path):
+def test_the_plate_is_not_painted_over_another_face_crossing_in_front(head_clip, render, read_back, analyse,
+                                                                       ned_config, tmp_path):
     pattern, occluder = head_clip
     frames = read_back(pattern, render(pattern, tmp_path, emotion="happy"))
+    track = analyse(pattern).track.track
+    bridged = track.frames[track.interpolated]  # the face held while the other head hides most of it
     painted, clean = [], []
     for f in frames:
         alpha = _alpha(f, occluder.shape[1:])
         hidden = occluder[f.number - FIRST]
         if hidden.sum() > 500:
             painted.append(float(alpha[hidden].mean()))
-        elif not hidden.any():
+        elif not hidden.any() and (not len(bridged)
+                                   or np.abs(bridged - f.number).min() > ned_config.composite.bridge_fade):
             clean.append(float(alpha.max()))
     assert len(painted) >= 6
-    # measured 0.03 (worst frame 0.08); 0.47 with a colour-only mask that dropped regions of many colours
+    # measured 0.01 (worst frame 0.06); 0.47 with a colour-only mask that dropped regions of many colours
     assert np.mean(painted) < 0.1 and max(painted) < 0.25, painted
-    assert len(clean) >= 20 and min(clean) > 0.99  # the frames without it keep the whole edit
+    # the frames without it keep the whole edit (but those easing in and out of the bridged frames: composite.bridge)
+    assert len(clean) >= 20 and min(clean) > 0.99
