@@ -43,6 +43,7 @@ from ned_core.analysis.types import NUM_MESH, FaceObservation
 SHAPE_CHANGE = 0.03  # residual (fraction of the face's RMS radius) from which a mesh's change of shape is checked
 SEEN = 0.5  # a mesh on the face sees at least this share of its cells as they looked (turns without occluder: >= 0.54)
 HOLD_MARGIN = 0.15  # the held pose must match this share more of the face's cells than a mesh that slid off
+SURE = 0.75  # a mesh that changed shape but sees this share of the face's cells as they were becomes its anchor
 _CROP, _IOD, _CELL = 64, 0.3, 8  # look compared on a small aligned crop (face ~ 55 px wide) in 8 px cells
 MOVED_IOU = 0.3  # a face's box in the frame before overlaps its box now at least this much (its speed is read)
 _CELL_MATCH = 0.12  # a cell matches where its mean colour differs by less than this (relative)
@@ -117,11 +118,11 @@ def _looks(reference: np.ndarray, image: np.ndarray, face: FaceObservation,
             _matching(reference, _cell_colours(image, held.landmarks)))
 
 
-def slid_off(last: FaceObservation, face: FaceObservation, looks: Callable[[], tuple[float, float]]) -> bool:
-    """Whether ``face`` (the mesh fitted from ``last``, the face's last good observation) has slid off that face: its
-    shape changed, it sees less than :data:`SEEN` of the face's cells as they were, and the held pose sees clearly
+def slid_off(change: float, looks: Callable[[], tuple[float, float]]) -> bool:
+    """Whether a face's new mesh has slid off it: its shape changed (``change``: :func:`shape_change` from its last
+    observation), it sees less than :data:`SEEN` of the face's cells as they were, and the held pose sees clearly
     more (``looks()``: those two shares, :func:`_looks`)."""
-    if shape_change(last.landmarks, face.landmarks) < SHAPE_CHANGE:
+    if change < SHAPE_CHANGE:
         return False
     new, held = looks()
     return new < SEEN and held >= new + HOLD_MARGIN
@@ -130,7 +131,8 @@ def slid_off(last: FaceObservation, face: FaceObservation, looks: Callable[[], t
 def stays_on(last_image: np.ndarray, last: FaceObservation, image: np.ndarray, face: FaceObservation) -> bool:
     """Whether ``face``, the mesh fitted in ``image`` from ``last`` (seen in ``last_image``; a frame before or after),
     is still on that face (not :func:`slid_off`, the held pose being ``last`` where it was)."""
-    return not slid_off(last, face, lambda: _looks(_cell_colours(last_image, last.landmarks), image, face, last))
+    return not slid_off(shape_change(last.landmarks, face.landmarks),
+                        lambda: _looks(_cell_colours(last_image, last.landmarks), image, face, last))
 
 
 def _back(held: HeldFace, image: np.ndarray, face: FaceObservation) -> bool:
@@ -162,44 +164,71 @@ def _was_sliding(face: FaceObservation, before: Sequence[FaceObservation]) -> bo
 
 
 def follow_holding(image: np.ndarray, last_image: np.ndarray | None, previous: list[FaceObservation],
-                   before: Sequence[FaceObservation], held: list[HeldFace], config: AnalysisConfig,
-                   models: FaceMeshModels) -> tuple[list[FaceObservation], list[HeldFace]]:
+                   before: Sequence[FaceObservation], held: list[HeldFace], anchors: dict[int, HeldFace],
+                   config: AnalysisConfig,
+                   models: FaceMeshModels) -> tuple[list[FaceObservation], list[HeldFace], dict[int, HeldFace]]:
     """The faces of the previous frame (seen in ``last_image``; ``before``: the faces of the frame before that) and
     the held faces, followed into ``image``.
 
-    A followed face whose mesh slid off it (:func:`slid_off`), or ran into another followed face and sees less of
-    its own face than that one (:func:`_pulled_onto_other`), or that the mesh lost while it was changing shape
-    (:func:`_was_sliding`), is held instead of observed; a held face whose mesh, fitted from its held pose, sees it
-    again (:func:`_back`) is observed again, where no other face is or only one whose mesh changed shape in this
-    frame (it slid onto the held face: it is dropped); one held for
-    ``config.bridge_frames`` frames is let go (a detection may find it later). ``HeldFace.pose`` gives where each
-    held face is held in this frame.
+    Each followed face is checked against its anchor (``anchors[id(face)]``: its last observation whose mesh kept
+    its shape from the frame before, or that clearly still saw the face; by default the face itself in
+    ``last_image``), so a mesh sliding off a little in each frame is still caught. A followed face whose mesh slid
+    off it (:func:`slid_off`), or ran into another followed face and sees less of its own face than that one
+    (:func:`_pulled_onto_other`), or that the mesh lost while it was changing shape (:func:`_was_sliding`), is held
+    at its anchor instead of observed; a held face whose mesh, fitted from its held pose, sees it again
+    (:func:`_back`) is observed again, where no other face is or only one whose mesh changed shape in this frame (it
+    slid onto the held face: it is dropped); one held for ``config.bridge_frames`` frames is let go (a detection may
+    find it later). ``HeldFace.pose`` gives where each held face is held in this frame.
 
     Returns:
-        (the observed faces, duplicates merged; the faces held after this frame).
+        (the observed faces, duplicates merged; the faces held after this frame; the observed faces' anchors).
     """
     followed = follow_each(image, previous, config, models)
     looks: dict[int, tuple[float, float]] = {}
 
+    def anchor(j: int) -> HeldFace:
+        """Face ``j``'s anchor moved on to this frame."""
+        a = anchors.get(id(previous[j]))
+        if a is None:
+            return HeldFace(previous[j], last_image, _velocity(previous[j], before))
+        return replace(a, frames=a.frames + 1)
+
     def look(j: int) -> tuple[float, float]:
         if j not in looks:
-            moved = HeldFace(previous[j], last_image, _velocity(previous[j], before)).pose()
-            looks[j] = _looks(_cell_colours(last_image, previous[j].landmarks), image, followed[j], moved)
+            a = anchor(j)
+            looks[j] = _looks(_cell_colours(a.image, a.face.landmarks), image, followed[j], a.pose())
         return looks[j]
 
-    faces, still, changed = [], [], []
+    def last(j: int) -> HeldFace:
+        """Face ``j`` as it was in the last frame, moved on to this one."""
+        return HeldFace(previous[j], last_image, _velocity(previous[j], before))
+
+    def look_last(j: int) -> tuple[float, float]:
+        return _looks(_cell_colours(last_image, previous[j].landmarks), image, followed[j], last(j).pose())
+
+    faces, still, changed, kept = [], [], [], {}
     for k, (prev, face) in enumerate(zip(previous, followed)):
-        if face is None:  # lost: held if its mesh was already sliding in the last frame
-            if last_image is not None and _was_sliding(prev, before):
-                still.append(HeldFace(prev, last_image, _velocity(prev, before)))
+        if last_image is None:
+            if face is not None:
+                faces.append(face)
             continue
-        if last_image is not None and (slid_off(prev, face, lambda: look(k))
-                                       or _pulled_onto_other(k, previous, followed, lambda j: look(j)[0])):
-            still.append(HeldFace(prev, last_image, _velocity(prev, before)))
+        if face is None:  # lost: held if its mesh was already sliding in the last frame
+            if _was_sliding(prev, before):
+                still.append(anchor(k))
+            continue
+        change = shape_change(prev.landmarks, face.landmarks)
+        if slid_off(change, lambda: look(k)) or _pulled_onto_other(k, previous, followed, lambda j: look(j)[0]):
+            still.append(anchor(k))
+            continue
+        if id(prev) in anchors and slid_off(change, lambda: look_last(k)):  # a sudden slide from the last frame
+            still.append(last(k))
+            continue
+        faces.append(face)
+        if change < SHAPE_CHANGE or look(k)[0] >= SURE:
+            kept[id(face)] = HeldFace(face, image, _velocity(face, previous), frames=0)
         else:
-            faces.append(face)
-            if shape_change(prev.landmarks, face.landmarks) >= SHAPE_CHANGE:
-                changed.append(face)
+            changed.append(face)
+            kept[id(face)] = anchor(k)
     for h in held:
         h = replace(h, frames=h.frames + 1)
         face = observe(image, landmarks_region(h.pose().landmarks, config.roi_scale), models, config)
@@ -210,7 +239,8 @@ def follow_holding(image: np.ndarray, last_image: np.ndarray | None, previous: l
             faces = [f for f in faces if not any(f is o for o in on)] + [face]
         elif h.frames <= config.bridge_frames:
             still.append(h)
-    return distinct_faces(faces, config), still
+    faces = distinct_faces(faces, config)
+    return faces, still, {id(f): kept[id(f)] for f in faces if id(f) in kept}
 
 
 def _pulled_onto_other(k: int, previous: list[FaceObservation], followed: list[FaceObservation | None],
@@ -228,6 +258,11 @@ def _pulled_onto_other(k: int, previous: list[FaceObservation], followed: list[F
 
 
 def not_on_held(found: list[FaceObservation], held: list[HeldFace], image: np.ndarray) -> list[FaceObservation]:
-    """Newly detected faces without those lying where a held face is held that do not see it again (a mesh fitted
-    to a held face's visible part slides onto the face in front just as the followed one did)."""
-    return [f for f in found if all(not centred_in_any(f.box, [h.pose()]) or _back(h, image, f) for h in held)]
+    """Newly detected faces without those centred where a held face is held (whatever their size) that do not see
+    it again (a mesh fitted to a held face's visible part slides onto the face in front just as the followed one
+    did, or fits a part of it)."""
+    def inside(box: np.ndarray, h: HeldFace) -> bool:
+        centre, pose = (box[:2] + box[2:]) / 2, h.pose().box
+        return bool(np.all(centre >= pose[:2]) and np.all(centre <= pose[2:]))
+
+    return [f for f in found if all(not inside(f.box, h) or _back(h, image, f) for h in held)]

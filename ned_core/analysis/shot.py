@@ -137,6 +137,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
     out: list[FrameFaces] = []
     previous: list[FaceObservation] = []
     held: list[HeldFace] = []
+    anchors: dict[int, HeldFace] = {}  # id(face in previous) -> its anchor (hold.follow_holding)
     recent: deque[tuple[int, int, np.ndarray]] = deque(maxlen=config.detect_interval)  # (row, frame, image)
     since_detect, last_hist, size = config.detect_interval, None, None
     shots = ShotDetector()
@@ -155,11 +156,12 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
             last_hist = histogram
             if change > config.cut_threshold:
                 recent.clear()
-                held = []
+                held, anchors = [], {}
             elif previous or held:
                 last_image = recent[-1][2] if recent and recent[-1][0] == len(out) - 1 else None
                 before = [f for f in out[-2].faces if not f.held] if len(out) > 1 else []
-                faces, held = follow_holding(image, last_image, previous, before, held, config, models)
+                faces, held, anchors = follow_holding(image, last_image, previous, before, held, anchors, config,
+                                                      models)
             unsure = any(f.score < config.redetect_presence for f in faces)
             if (change > config.redetect_change or len(faces) < len(previous) or not faces or unsure or held
                     or since_detect >= config.detect_interval):
@@ -172,7 +174,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
             recent.append((len(out), int(frame), image.copy()))
         else:
             recent.clear()
-            held = []
+            held, anchors = [], {}
         described = describe_frame(frame, image, [*faces, *(h.pose() for h in held)], summary)
         previous = faces
         out.append(described)
