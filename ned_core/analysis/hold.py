@@ -57,12 +57,15 @@ class HeldFace:
         face: its last good observation. image: the frame it was seen in.
         velocity: ``(2,)`` its motion then, pixels per frame (the held pose moves on with it).
         frames: frames held so far, the current one included.
+        sliding: (as a followed face's anchor) its mesh changed shape in the last frame and saw less of it than the
+            held pose: lost next, it is held rather than let go.
     """
 
     face: FaceObservation
     image: np.ndarray
     velocity: np.ndarray
     frames: int = 1
+    sliding: bool = False
 
     def pose(self) -> FaceObservation:
         """Where the face is held in the current frame (its last observation moved on at its last speed), flagged
@@ -157,12 +160,6 @@ def _match(face: FaceObservation, before: Sequence[FaceObservation]) -> FaceObse
     return before[int(overlaps.argmax())] if overlaps.max() >= MOVED_IOU else None
 
 
-def _was_sliding(face: FaceObservation, before: Sequence[FaceObservation]) -> bool:
-    """Whether ``face``'s mesh changed shape (:data:`SHAPE_CHANGE`) since the frame before (``before``: its faces)."""
-    match = _match(face, before)
-    return match is not None and shape_change(match.landmarks, face.landmarks) >= SHAPE_CHANGE
-
-
 def follow_holding(image: np.ndarray, last_image: np.ndarray | None, previous: list[FaceObservation],
                    before: Sequence[FaceObservation], held: list[HeldFace], anchors: dict[int, HeldFace],
                    config: AnalysisConfig,
@@ -174,8 +171,8 @@ def follow_holding(image: np.ndarray, last_image: np.ndarray | None, previous: l
     its shape from the frame before, or that clearly still saw the face; by default the face itself in
     ``last_image``), so a mesh sliding off a little in each frame is still caught. A followed face whose mesh slid
     off it (:func:`slid_off`), or ran into another followed face and sees less of its own face than that one
-    (:func:`_pulled_onto_other`), or that the mesh lost while it was changing shape (:func:`_was_sliding`), is held
-    at its anchor instead of observed; a held face whose mesh, fitted from its held pose, sees it again
+    (:func:`_pulled_onto_other`), or that the mesh lost right after it saw less of the face than the held pose did
+    (``HeldFace.sliding``), is held at its anchor instead of observed; a held face whose mesh, fitted from its held pose, sees it again
     (:func:`_back`) is observed again, where no other face is or only one whose mesh changed shape in this frame (it
     slid onto the held face: it is dropped); one held for ``config.bridge_frames`` frames is let go (a detection may
     find it later). ``HeldFace.pose`` gives where each held face is held in this frame.
@@ -212,9 +209,9 @@ def follow_holding(image: np.ndarray, last_image: np.ndarray | None, previous: l
             if face is not None:
                 faces.append(face)
             continue
-        if face is None:  # lost: held if its mesh was already sliding in the last frame
-            if _was_sliding(prev, before):
-                still.append(anchor(k))
+        if face is None:  # lost: held if its mesh was already sliding off it in the last frame
+            if id(prev) in anchors and anchors[id(prev)].sliding:
+                still.append(replace(anchor(k), sliding=False))
             continue
         change = shape_change(prev.landmarks, face.landmarks)
         if slid_off(change, lambda: look(k)) or _pulled_onto_other(k, previous, followed, lambda j: look(j)[0]):
@@ -226,9 +223,9 @@ def follow_holding(image: np.ndarray, last_image: np.ndarray | None, previous: l
         faces.append(face)
         if change < SHAPE_CHANGE or look(k)[0] >= SURE:
             kept[id(face)] = HeldFace(face, image, _velocity(face, previous), frames=0)
-        else:
+        else:  # changed shape, not clearly on the face: sliding if the held pose sees more of it
             changed.append(face)
-            kept[id(face)] = anchor(k)
+            kept[id(face)] = replace(anchor(k), sliding=look(k)[0] < look(k)[1])
     for h in held:
         h = replace(h, frames=h.frames + 1)
         face = observe(image, landmarks_region(h.pose().landmarks, config.roi_scale), models, config)
