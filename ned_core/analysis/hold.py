@@ -6,10 +6,11 @@ the track would follow the face in front. Three signs that it slid, checked on e
 
 - its mesh changed shape since the last frame (3D similarity residual of its 468 points at least
   :data:`SHAPE_CHANGE`; a move, a turn or a zoom keeps it small), fewer than :data:`SEEN` of the face's cells (its
-  aligned crop in the last frame, cut into cells of mean colour) look as they did under the new mesh, and the held
-  pose (the last landmarks moved on at the face's last speed) sees :data:`HOLD_MARGIN` more of them;
+  aligned crop in the last frame, and in its anchor frame (its last observation whose mesh kept its shape), cut
+  into cells of mean colour) look as they did under the new mesh, and the held pose (the last landmarks moved on at
+  the face's last speed) sees :data:`HOLD_MARGIN` more of them;
 - it ran into another followed face (centred on it) and sees less of its own face than that one does;
-- the mesh lost it right after its shape changed.
+- the mesh lost it right after it changed shape and saw less of the face than the held pose did.
 
 Such a face is held instead of observed: its held pose is kept in the frame's faces flagged
 ``FaceObservation.held`` (so the face in front cannot take its track over), tracks leave held frames out and
@@ -172,10 +173,10 @@ def follow_holding(image: np.ndarray, last_image: np.ndarray | None, previous: l
     ``last_image``), so a mesh sliding off a little in each frame is still caught. A followed face whose mesh slid
     off it (:func:`slid_off`), or ran into another followed face and sees less of its own face than that one
     (:func:`_pulled_onto_other`), or that the mesh lost right after it saw less of the face than the held pose did
-    (``HeldFace.sliding``), is held at its anchor instead of observed; a held face whose mesh, fitted from its held pose, sees it again
-    (:func:`_back`) is observed again, where no other face is or only one whose mesh changed shape in this frame (it
-    slid onto the held face: it is dropped); one held for ``config.bridge_frames`` frames is let go (a detection may
-    find it later). ``HeldFace.pose`` gives where each held face is held in this frame.
+    (``HeldFace.sliding``), is held at its anchor instead of observed; a held face whose mesh, fitted from its held
+    pose, sees it again (:func:`_back`) is observed again, where no other face is or only one whose mesh changed
+    shape in this frame (it slid onto the held face: it is dropped); one held for ``config.bridge_frames`` frames is
+    let go (a detection may find it later). ``HeldFace.pose`` gives where each held face is held in this frame.
 
     Returns:
         (the observed faces, duplicates merged; the faces held after this frame; the observed faces' anchors).
