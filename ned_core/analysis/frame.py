@@ -136,10 +136,22 @@ def follow_faces(image: np.ndarray, previous: Sequence[FaceObservation], config:
     Returns:
         Observations in the order of ``previous`` minus the lost ones (duplicates merged).
     """
+    return distinct_faces([f for f in follow_each(image, previous, config, models) if f is not None], config)
+
+
+def follow_each(image: np.ndarray, previous: Sequence[FaceObservation], config: AnalysisConfig,
+                models: FaceMeshModels) -> list[FaceObservation | None]:
+    """Each face of ``previous`` re-fitted in ``image`` from its landmarks: one entry per face of ``previous``,
+    None where the mesh lost it (see :func:`follow_faces`); duplicates are not merged."""
     check_image(image)
     faces = [observe(image, landmarks_region(prev.landmarks, config.roi_scale), models, config)
              for prev in previous]
-    kept = _distinct([f for f, prev in zip(faces, previous) if _accepted(f, [prev], config)], config.nms_iou)
+    return [f if _accepted(f, [prev], config) else None for f, prev in zip(faces, previous)]
+
+
+def distinct_faces(faces: Sequence[FaceObservation], config: AnalysisConfig) -> list[FaceObservation]:
+    """``faces`` in their order without those that are another one found again (:func:`_distinct`)."""
+    kept = _distinct(list(faces), config.nms_iou)
     return [f for f in faces if any(f is k for k in kept)]
 
 

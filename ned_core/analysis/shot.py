@@ -13,6 +13,7 @@ from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.cuts import ShotDetector
 from ned_core.analysis.detect import check_image
 from ned_core.analysis.frame import centred_in_any, detect_new_faces, follow_faces
+from ned_core.analysis.hold import HeldFace, follow_holding, not_on_held, stays_on
 from ned_core.analysis.model_set import FaceMeshModels
 from ned_core.analysis.signature import describe_frame, frame_summary, histogram_distance
 from ned_core.analysis.smooth import smooth_track
@@ -120,7 +121,9 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
     presence falls below ``config.redetect_presence`` (a face lost at a turn is re-found at the lower
     ``config.turned_presence``: ``frame.continues_turn``), when the frame's histogram
     changes by more than ``config.redetect_change`` (something entered), and at least every
-    ``config.detect_interval`` frames. A face found by such a later detection is followed
+    ``config.detect_interval`` frames, and while a face is held. A face whose mesh slid onto another face passing in
+    front is held rather than followed onto it, and re-found when it shows again (:mod:`hold`); detections on a
+    held face that do not show it are dropped. A face found by such a later detection is followed
     backwards through the buffered earlier frames of the shot, so its track starts where it
     really entered. Flat (black) frames are skipped. The same frames feed the shot-boundary
     detector (``cuts.ShotDetector``), whose shots are set on the results at the end.
@@ -133,6 +136,8 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
     """
     out: list[FrameFaces] = []
     previous: list[FaceObservation] = []
+    held: list[HeldFace] = []
+    anchors: dict[int, HeldFace] = {}  # id(face in previous) -> its anchor (hold.follow_holding)
     recent: deque[tuple[int, int, np.ndarray]] = deque(maxlen=config.detect_interval)  # (row, frame, image)
     since_detect, last_hist, size = config.detect_interval, None, None
     shots = ShotDetector()
@@ -151,20 +156,26 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
             last_hist = histogram
             if change > config.cut_threshold:
                 recent.clear()
-            elif previous:
-                faces = follow_faces(image, previous, config, models)
+                held, anchors = [], {}
+            elif previous or held:
+                last_image = recent[-1][2] if recent and recent[-1][0] == len(out) - 1 else None
+                before = [f for f in out[-2].faces if not f.held] if len(out) > 1 else []
+                faces, held, anchors = follow_holding(image, last_image, previous, before, held, anchors, config,
+                                                      models)
             unsure = any(f.score < config.redetect_presence for f in faces)
-            if (change > config.redetect_change or len(faces) < len(previous) or not faces or unsure
+            if (change > config.redetect_change or len(faces) < len(previous) or not faces or unsure or held
                     or since_detect >= config.detect_interval):
-                new = detect_new_faces(image, faces, config, models, previous)[: config.max_faces - len(faces)]
-                _follow_back(new, recent, out, config, models)
+                new = not_on_held(detect_new_faces(image, faces, config, models, previous), held, image)
+                new = new[: config.max_faces - len(faces)]
+                _follow_back(new, image, recent, out, config, models)
                 faces += new
                 since_detect = 0
             since_detect += 1
             recent.append((len(out), int(frame), image.copy()))
         else:
             recent.clear()
-        described = describe_frame(frame, image, faces, summary)
+            held, anchors = [], {}
+        described = describe_frame(frame, image, [*faces, *(h.pose() for h in held)], summary)
         previous = faces
         out.append(described)
         if progress is not None:
@@ -177,17 +188,18 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
     return out, (int(size[0]), int(size[1])) if size else (0, 0)
 
 
-def _follow_back(new: list[FaceObservation], recent: deque[tuple[int, int, np.ndarray]], out: list[FrameFaces],
-                 config: AnalysisConfig, models: FaceMeshModels) -> None:
-    """Follow newly detected faces backwards through the buffered frames, adding them to ``out`` in place."""
+def _follow_back(new: list[FaceObservation], new_image: np.ndarray, recent: deque[tuple[int, int, np.ndarray]],
+                 out: list[FrameFaces], config: AnalysisConfig, models: FaceMeshModels) -> None:
+    """Follow faces newly detected in ``new_image`` backwards through the buffered frames, adding them to ``out`` in
+    place (until the mesh loses the face, finds a known one, or slides onto another face: ``hold.stays_on``)."""
     for face in new:
-        prev = face
+        prev, later = face, new_image
         for row, frame, image in reversed(recent):
             found = follow_faces(image, [prev], config, models)
             known = out[row].faces
-            if not found or centred_in_any(found[0].box, known):
+            if not found or centred_in_any(found[0].box, known) or not stays_on(later, prev, image, found[0]):
                 break
-            prev = found[0]
+            prev, later = found[0], image
             out[row] = describe_frame(frame, image, [*known, prev], (out[row].histogram, out[row].flat))
 
 

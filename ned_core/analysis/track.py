@@ -31,20 +31,24 @@ class _Builder:
     rows: list[tuple[int, FaceObservation]] = field(default_factory=list)
 
     def add(self, index: int, frame: int, face: FaceObservation, shape: np.ndarray, colour: np.ndarray) -> None:
-        if self.rows:
+        if self.rows and not face.held:
             self.shape = (1 - SIGNATURE_MEMORY) * self.shape + SIGNATURE_MEMORY * shape
             self.colour = (1 - SIGNATURE_MEMORY) * self.colour + SIGNATURE_MEMORY * colour
         self.rows.append((frame, face))
         self.last_index = index
 
-    def build(self, track_id: int) -> FaceTrack:
+    def build(self, track_id: int) -> FaceTrack | None:
+        """The tracklet of the observed rows (held ones only kept it going), or None if it has none."""
+        rows = [(f, o) for f, o in self.rows if not o.held]
+        if not rows:
+            return None
         return FaceTrack(
             track_id=track_id,
             shot=self.shot,
-            frames=np.array([f for f, _ in self.rows], dtype=np.int64),
-            landmarks=np.stack([o.landmarks for _, o in self.rows]).astype(np.float32),
-            boxes=np.stack([o.box for _, o in self.rows]).astype(np.float32),
-            scores=np.array([o.score for _, o in self.rows], dtype=np.float32),
+            frames=np.array([f for f, _ in rows], dtype=np.int64),
+            landmarks=np.stack([o.landmarks for _, o in rows]).astype(np.float32),
+            boxes=np.stack([o.box for _, o in rows]).astype(np.float32),
+            scores=np.array([o.score for _, o in rows], dtype=np.float32),
         )
 
 
@@ -75,6 +79,9 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
         per_frame: every frame of the clip in order (frames without faces included), with their
             shots set (``shot.analyze_frames``).
         config: tracking thresholds.
+
+    A held face (``FaceObservation.held``: hidden behind another face, ``hold``) continues its track like an
+    observation, so the face in front cannot take that track over, but is left out of the tracklet.
 
     The tracklets this gives are then joined per face and shot, duplicates folded and short gaps
     bridged (``tracklets.join_tracklets``, ``tracklets.bridge_gaps``); a track lying wholly within a
@@ -128,9 +135,11 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
             b.add(index, ff.frame, ff.faces[j], shapes[j], ff.appearance[j])
             builders.append(b)
 
-    joined = drop_overlaps(join_tracklets([b.build(k) for k, b in enumerate(builders)], config))
+    tracklets = [t for t in (b.build(k) for k, b in enumerate(builders)) if t is not None]
+    joined = drop_overlaps(join_tracklets(tracklets, config))
     flat = frozenset(f.frame for f in per_frame if f.flat)
-    bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined])  # observed beats interpolated
+    # observed beats interpolated, unless the bridged face is another person's held behind it
+    bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined], spare_bridged=True)
     ghosts = _dissolve_frames(per_frame)  # a face fading in or out over a dissolve is not a track of its own
     kept = [t for t in bridged if len(t.frames) >= config.min_track_frames and not set(t.frames.tolist()) <= ghosts]
     return [replace(t, track_id=new_id) for new_id, t in enumerate(kept)]

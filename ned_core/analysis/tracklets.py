@@ -86,11 +86,16 @@ def _duplicates(a: FaceTrack, b: FaceTrack) -> bool:
     return float(np.mean(same)) >= DUPLICATE_SHARE
 
 
-def drop_overlaps(tracks: Sequence[FaceTrack]) -> list[FaceTrack]:
+def drop_overlaps(tracks: Sequence[FaceTrack], spare_bridged: bool = False) -> list[FaceTrack]:
     """Per frame, where two tracks sit on one face, keep the observation of the one the mesh is surer of.
 
     (A face hidden behind another lets its crop slide onto the front face for a few frames.) A track
     left with no frame is dropped.
+
+    Args:
+        spare_bridged: a bridged (interpolated) frame on another track's face is kept when the two tracks' face
+            proportions differ (:func:`_other_faces`): a face held behind another face passing in front
+            (``hold``), not the same face found twice.
     """
     drop: dict[int, set[int]] = {k: set() for k in range(len(tracks))}
     for a in range(len(tracks)):
@@ -99,7 +104,12 @@ def drop_overlaps(tracks: Sequence[FaceTrack]) -> list[FaceTrack]:
             if ta.shot != tb.shot:
                 continue
             _, ia, ib = np.intersect1d(ta.frames, tb.frames, return_indices=True)
+            others: bool | None = None
             for i, j in zip(ia, ib):
+                if spare_bridged and (ta.interpolated[i] or tb.interpolated[j]):
+                    others = _other_faces(ta, tb) if others is None else others
+                    if others:
+                        continue
                 if _same_place(ta.boxes[i], tb.boxes[j]):
                     weaker = (a, i) if (ta.scores[i], len(ta.frames)) < (tb.scores[j], len(tb.frames)) else (b, j)
                     drop[weaker[0]].add(int(weaker[1]))
@@ -109,6 +119,15 @@ def drop_overlaps(tracks: Sequence[FaceTrack]) -> list[FaceTrack]:
         if len(keep):
             out.append(t.take(keep))
     return out
+
+
+def _other_faces(a: FaceTrack, b: FaceTrack) -> bool:
+    """Whether two tracks are two people: their median face proportions over their observed frames differ by more
+    than :data:`JOIN_SHAPE`."""
+    seen_a, seen_b = a.take(~a.interpolated), b.take(~b.interpolated)
+    if not len(seen_a.frames) or not len(seen_b.frames):
+        return False
+    return shape_distance(_shape(seen_a, slice(None)), _shape(seen_b, slice(None))) > JOIN_SHAPE
 
 
 def _merge(a: FaceTrack, b: FaceTrack) -> FaceTrack:

@@ -54,12 +54,16 @@ class FaceObservation:
             (centre 468), 473-477 iris of the subject's left eye (centre 473).
         score: face-presence probability from the mesh model (0..1).
         roll: in-plane head rotation in radians (0 = upright, pi = upside down), from the eye line.
+        held: not observed: where a face hidden by another face passing in front is held (its last good
+            observation moved on at its last speed; ``hold.HeldFace``). It keeps the face's track from being taken
+            by the face in front; tracks leave such frames out (their gaps are bridged, ``FaceTrack.interpolated``).
     """
 
     box: np.ndarray
     landmarks: np.ndarray
     score: float
     roll: float
+    held: bool = False
 
 
 @dataclass(frozen=True)

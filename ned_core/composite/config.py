@@ -73,6 +73,10 @@ class CompositeConfig:
             hidden) over which the plate eases out to transparent and back (``composite.bridge``); 0 = cut.
         occlusion: the occlusion mask's settings (``composite.occlusion``: the plate is made transparent where
             something in front hides part of the face); None = no occlusion mask.
+        paint_bridged: with an occlusion mask, paint bridged frames too (at the interpolated pose, e.g. a face held
+            behind another head passing in front: ``analysis.hold``) and let the mask hide what covers the face,
+            instead of fading the plate out over them (``bridge_fade``); the visible rest of the face keeps its
+            edit. Off by default (a glass in front is painted more: README known limits).
     """
 
     erode: float = 0.08
@@ -82,6 +86,7 @@ class CompositeConfig:
     min_alpha: float = 1e-3
     bridge_fade: int = 2
     occlusion: OcclusionConfig | None = OcclusionConfig()
+    paint_bridged: bool = False
 
     @property
     def reach(self) -> float:
@@ -102,5 +107,8 @@ class CompositeConfig:
         if self.occlusion is not None and not isinstance(self.occlusion, OcclusionConfig):
             raise CompositeConfigError(f"CompositeConfig.occlusion must be an OcclusionConfig or None, got "
                                        f"{self.occlusion!r}")
+        if not isinstance(self.paint_bridged, bool):
+            raise CompositeConfigError(f"CompositeConfig.paint_bridged must be True or False, got "
+                                       f"{self.paint_bridged!r}")
         if self.min_alpha >= 0.5:
             raise CompositeConfigError(f"CompositeConfig.min_alpha must be < 0.5, got {self.min_alpha!r}")

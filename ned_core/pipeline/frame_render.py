@@ -64,6 +64,8 @@ class FrameRenderer:
         self.renderer.glasses = self._glasses(source, track) or False
         self.synthesised_mouth_frames: list[int] = []
         opacity = bridge_opacity(track.track.frames, track.track.interpolated, config.composite.bridge_fade)
+        if config.composite.paint_bridged and config.composite.occlusion is not None:
+            opacity = np.ones_like(opacity)  # the occlusion mask hides what covers the face on bridged frames
         #: frame -> the plate's opacity, for frames near or across a bridged gap (others are opaque)
         self.opacity = {int(f): float(w) for f, w in zip(track.track.frames, opacity) if w < 1.0}
         self.occlusion = self._occlusion_reference(source, track, key)

@@ -142,3 +142,5 @@ def test_bad_inputs_are_refused_with_the_field_named(face):
         OcclusionConfig(detail_change=float("nan"))
     with pytest.raises(CompositeConfigError, match="occlusion"):
         CompositeConfig(occlusion=True)
+    with pytest.raises(CompositeConfigError, match="paint_bridged"):
+        CompositeConfig(paint_bridged="yes")
