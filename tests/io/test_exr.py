@@ -300,3 +300,17 @@ def test_a_full_disk_is_named_in_the_error_and_leaves_no_partial_file(small_fs, 
                              PlateWriteConfig(compression="none"))
     assert f"a.{frame:04d}.exr (frame {frame})" in str(err.value)
     assert sorted(p.name for p in folder.iterdir()) == [f"a.{n:04d}.exr" for n in range(frame)]
+
+
+def test_a_staged_plate_is_already_on_disk(tmp_path: Path, monkeypatch):
+    """stage_face_plate (a writer thread) flushes the plate; publishing it (the reporting thread) only renames."""
+    import os
+    from ned_core.io.exr import publish, stage_face_plate
+    calls, real = [], os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append(fd), real(fd)))
+    staged = stage_face_plate(tmp_path / "a.1001.exr", astronaut_plate(), META)
+    assert len(calls) == 1
+    publish(staged, 1001)
+    assert len(calls) == 1
+    plate, _ = read_face_plate(tmp_path / "a.1001.exr")
+    assert plate.frame == 1001 and sorted(p.name for p in tmp_path.iterdir()) == ["a.1001.exr"]
