@@ -112,7 +112,8 @@ class ShotAnalysis:
 
 
 def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfig, models: FaceMeshModels,
-                   progress: Progress | None = None) -> tuple[list[FrameFaces], tuple[int, int]]:
+                   progress: Progress | None = None, *, fresh_frames: bool = False
+                   ) -> tuple[list[FrameFaces], tuple[int, int]]:
     """Faces in every frame, following faces from frame to frame as MediaPipe does.
 
     Each face is cropped from its landmarks in the previous frame. The detector runs on the first
@@ -127,6 +128,9 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
 
     Args:
         source: (frame number, ``(H, W, 3) uint8`` sRGB) pairs in frame order.
+        fresh_frames: each image of ``source`` is a new array that nothing else holds or changes: the last
+            ``config.detect_interval`` are kept for following faces back as they are; otherwise they are copied
+            (a 1080p frame costs ~2-5 ms to copy, on the analysis' critical thread).
 
     Returns:
         One ``FrameFaces`` per frame (``shot`` set), and the frames' (H, W) ((0, 0) for an empty source).
@@ -161,7 +165,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
                 faces += new
                 since_detect = 0
             since_detect += 1
-            recent.append((len(out), int(frame), image.copy()))
+            recent.append((len(out), int(frame), image if fresh_frames else image.copy()))
         else:
             recent.clear()
         described = describe_frame(frame, image, faces, summary)
@@ -208,7 +212,7 @@ def summarise(per_frame: list[FrameFaces], frame_size: tuple[int, int], config: 
 
 
 def analyze_shot(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfig, models: FaceMeshModels,
-                 progress: Progress | None = None) -> ShotAnalysis:
+                 progress: Progress | None = None, *, fresh_frames: bool = False) -> ShotAnalysis:
     """Analyse a shot end to end.
 
     Args:
@@ -217,6 +221,7 @@ def analyze_shot(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfi
         config: analysis settings.
         models: loaded once with ``FaceMeshModels.load``.
         progress: called after each frame with (frames done, frame number).
+        fresh_frames: every image is a new array nothing else holds or changes (see :func:`analyze_frames`).
 
     Returns:
         Frames, shot indices, and every face track with smoothed landmarks and alignment.
@@ -225,7 +230,7 @@ def analyze_shot(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfi
         ShapeError: a frame is not ``(H, W, 3) uint8`` or differs in size from the first.
         NoFaceTrackError: the source holds no frames.
     """
-    frames, size = analyze_frames(source, config, models, progress)
+    frames, size = analyze_frames(source, config, models, progress, fresh_frames=fresh_frames)
     if not frames:
         raise NoFaceTrackError("the shot holds no frames to analyse")
     return summarise(frames, size, config)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
+
 from ned_core.analysis import AnalysisCache, FaceMeshModels, ShotAnalysis, analyze_shot, cache_key
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.face3d.interface import FaceModel
@@ -42,9 +44,17 @@ class ShotFit:
     source_hash: str
 
 
+def _fresh_display8(source: PlateSource, number: int) -> np.ndarray:
+    """``source.read_display8(number)`` as a new array of its own: a frame converted for the analysis is one already;
+    the decoder's pictures (an sRGB source's codes, views of PyAV's buffers, perhaps kept for later readers) are
+    copied, so the analysis may hold on to any of them without pinning the decoder's buffers."""
+    image = source.read_display8(number)
+    return image if image.flags.owndata and image.flags.writeable else image.copy()
+
+
 def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, depth: int = 2):
-    """``(number, (H, W, 3) uint8)`` for every frame, decoded ``depth`` frames ahead on a reader thread
-    (decoding releases the GIL, so it overlaps with the analysis).
+    """``(number, (H, W, 3) uint8)`` for every frame, each a new array (see :func:`_fresh_display8`), decoded
+    ``depth`` frames ahead on a reader thread (decoding releases the GIL, so it overlaps with the analysis).
 
     Args:
         required: frames whose read errors are raised; others that cannot be read are skipped (logged).
@@ -52,13 +62,13 @@ def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, de
     """
     numbers = iter(source.info.frames)
     with ThreadPoolExecutor(1, thread_name_prefix="ned-analysis-read") as reader:
-        ahead = deque((n, reader.submit(source.read_display8, n)) for n in islice(numbers, depth))
+        ahead = deque((n, reader.submit(_fresh_display8, source, n)) for n in islice(numbers, depth))
         try:
             while ahead:
                 number, decoding = ahead.popleft()
                 upcoming = next(numbers, None)
                 if upcoming is not None:
-                    ahead.append((upcoming, reader.submit(source.read_display8, upcoming)))
+                    ahead.append((upcoming, reader.submit(_fresh_display8, source, upcoming)))
                 try:
                     image = decoding.result()
                 except FrameReadError as err:
@@ -100,7 +110,8 @@ def _analyze(source: PlateSource, config: NedConfig, models: FaceMeshModels, pro
     if cache is not None and cache.contains(key):
         return cache.load(key), True, source_hash
     timer = StageTimer("analysis", len(source), progress)
-    analysis = analyze_shot(_srgb_frames(source, required), config.analysis, models, lambda done, frame: timer.step())
+    analysis = analyze_shot(_srgb_frames(source, required), config.analysis, models, lambda done, frame: timer.step(),
+                            fresh_frames=True)
     if cache is not None:
         cache.save(key, analysis, source_hash, config.analysis)
     return analysis, False, source_hash
