@@ -128,9 +128,11 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
 
     Args:
         source: (frame number, ``(H, W, 3) uint8`` sRGB) pairs in frame order.
-        fresh_frames: each image of ``source`` is a new array that nothing else holds or changes: the last
-            ``config.detect_interval`` are kept for following faces back as they are; otherwise they are copied
-            (a 1080p frame costs ~2-5 ms to copy, on the analysis' critical thread).
+        fresh_frames: ``source`` never changes an image it yielded: the last ``config.detect_interval`` images are
+            then kept for following faces back as they are when they own their data (made for the analysis) or are
+            read-only (kept by the source anyway); a view of someone's writable buffer (e.g. a decoder's, which
+            holding would pin) is still copied. Without it every kept image is a copy (a 1080p frame costs
+            ~2-5 ms, on the thread that bounds the analysis).
 
     Returns:
         One ``FrameFaces`` per frame (``shot`` set), and the frames' (H, W) ((0, 0) for an empty source).
@@ -165,7 +167,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
                 faces += new
                 since_detect = 0
             since_detect += 1
-            recent.append((len(out), int(frame), image if fresh_frames else image.copy()))
+            recent.append((len(out), int(frame), held(image, fresh_frames)))
         else:
             recent.clear()
         described = describe_frame(frame, image, faces, summary)
@@ -179,6 +181,13 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
     out = [replace(f, shot=int(s), shot_start=starts.get(row, ""), in_dissolve=row in mixed)
            for row, (f, s) in enumerate(zip(out, shots.shot_index()))]
     return out, (int(size[0]), int(size[1])) if size else (0, 0)
+
+
+def held(image: np.ndarray, fresh: bool) -> np.ndarray:
+    """``image`` to hold on to while later frames are analysed: itself when the source never changes what it yielded
+    (``fresh``) and the image owns its data or is read-only; otherwise a copy (a view of a writable buffer may be
+    reused, and holding it would pin the whole buffer)."""
+    return image if fresh and (image.flags.owndata or not image.flags.writeable) else image.copy()
 
 
 def _follow_back(new: list[FaceObservation], recent: deque[tuple[int, int, np.ndarray]], out: list[FrameFaces],

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-import numpy as np
-
 from ned_core.analysis import AnalysisCache, FaceMeshModels, ShotAnalysis, analyze_shot, cache_key
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.face3d.interface import FaceModel
@@ -44,17 +42,11 @@ class ShotFit:
     source_hash: str
 
 
-def _fresh_display8(source: PlateSource, number: int) -> np.ndarray:
-    """``source.read_display8(number)`` as a new array of its own: a frame converted for the analysis is one already;
-    the decoder's pictures (an sRGB source's codes, views of PyAV's buffers, perhaps kept for later readers) are
-    copied, so the analysis may hold on to any of them without pinning the decoder's buffers."""
-    image = source.read_display8(number)
-    return image if image.flags.owndata and image.flags.writeable else image.copy()
-
-
 def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, depth: int = 2):
-    """``(number, (H, W, 3) uint8)`` for every frame, each a new array (see :func:`_fresh_display8`), decoded
-    ``depth`` frames ahead on a reader thread (decoding releases the GIL, so it overlaps with the analysis).
+    """``(number, (H, W, 3) uint8)`` for every frame, decoded ``depth`` frames ahead on a reader thread (decoding
+    releases the GIL, so it overlaps with the analysis). Each is an array of its own, or a read-only one the source
+    keeps unchanged (a movie's decoded codes, kept for the render), or a view of the decoder's buffers, which the
+    analysis must copy to hold (``analyze_shot``'s ``fresh_frames``).
 
     Args:
         required: frames whose read errors are raised; others that cannot be read are skipped (logged).
@@ -62,13 +54,13 @@ def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, de
     """
     numbers = iter(source.info.frames)
     with ThreadPoolExecutor(1, thread_name_prefix="ned-analysis-read") as reader:
-        ahead = deque((n, reader.submit(_fresh_display8, source, n)) for n in islice(numbers, depth))
+        ahead = deque((n, reader.submit(source.read_display8, n)) for n in islice(numbers, depth))
         try:
             while ahead:
                 number, decoding = ahead.popleft()
                 upcoming = next(numbers, None)
                 if upcoming is not None:
-                    ahead.append((upcoming, reader.submit(_fresh_display8, source, upcoming)))
+                    ahead.append((upcoming, reader.submit(source.read_display8, upcoming)))
                 try:
                     image = decoding.result()
                 except FrameReadError as err:

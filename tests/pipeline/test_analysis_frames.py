@@ -1,4 +1,4 @@
-"""The frames the pipeline hands the analysis are arrays of their own, so it keeps them without copying."""
+"""The frames the pipeline hands the analysis are held without a copy where that pins nothing and nothing changes them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import numpy as np
 from av.video.reformatter import ColorRange, Colorspace
 
 from ned_core.io.plates import open_plates
-from ned_core.pipeline.analyze import _fresh_display8, _srgb_frames
+from ned_core.analysis.shot import held
+from ned_core.pipeline.analyze import _srgb_frames
 
 
 def _movie(path, count: int = 6):
@@ -32,15 +33,29 @@ def _movie(path, count: int = 6):
     return path
 
 
-def test_analysis_frames_are_arrays_of_their_own(tmp_path):
-    """What the source keeps (decoded codes shared read-only with the render) is never handed over as is: a frame
-    the analysis holds on to is neither changed by nor pinning the source's buffers."""
+def test_analysis_frames_are_held_without_pinning_the_decoder(tmp_path):
+    """What the pipeline's reader hands the analysis is held as is only when that costs no memory and nothing can
+    change it: arrays of their own, or the decoded codes the movie keeps (read-only) for the render."""
     with open_plates(str(_movie(tmp_path / "clip.mp4"))) as source:
         frames = list(_srgb_frames(source))
         assert [n for n, _ in frames] == list(source.info.frames)
         for number, image in frames:
-            again = source.read_display8(number)
-            assert image.flags.owndata and image.flags.writeable
-            assert not np.shares_memory(image, again) and np.array_equal(image, again)
-        image = _fresh_display8(source, 2)
-        assert image.flags.owndata and not np.shares_memory(image, source.read_display8(2))
+            kept = held(image, fresh=True)
+            assert np.array_equal(kept, source.read_display8(number))
+            if image.flags.owndata or not image.flags.writeable:
+                assert kept is image
+            else:
+                assert kept.flags.owndata and not np.shares_memory(kept, image)
+
+
+def test_held_frames_are_copied_unless_fresh_and_owned_or_read_only():
+    buffer = np.arange(2 * 4 * 6 * 3, dtype=np.uint8).reshape(2, 4, 6, 3)
+    view = buffer[1]  # a writable view: its owner may reuse it
+    assert not np.shares_memory(held(view, fresh=True), buffer)
+    own = buffer[0].copy()
+    assert held(own, fresh=True) is own
+    assert held(own, fresh=False) is not own and np.array_equal(held(own, fresh=False), own)
+    frozen = buffer[1]
+    frozen.flags.writeable = False  # read-only: nothing changes it through this array
+    assert held(frozen, fresh=True) is frozen
+    assert not np.shares_memory(held(frozen, fresh=False), buffer)
