@@ -218,9 +218,19 @@ def build_reference(samples: Iterable[tuple[np.ndarray, np.ndarray]]) -> Occlusi
     Raises:
         OcclusionError: fewer than 3 samples, or malformed ones.
     """
-    canon = np.stack([to_canonical(rgb, lm) for rgb, lm in samples])
-    if len(canon) < 3:
-        raise OcclusionError(f"occlusion: a reference needs at least 3 observed frames, got {len(canon)}")
+    return reference_from_canonical([to_canonical(rgb, lm) for rgb, lm in samples])
+
+
+def reference_from_canonical(canonical: list[np.ndarray]) -> OcclusionReference:
+    """:func:`build_reference` of samples already unwrapped by :func:`to_canonical` (``(GRID, GRID, 4)`` each): a
+    caller that reads its samples at different times holds only these small grids, not the frames.
+
+    Raises:
+        OcclusionError: fewer than 3 samples, or the face outside every one.
+    """
+    if len(canonical) < 3:
+        raise OcclusionError(f"occlusion: a reference needs at least 3 observed frames, got {len(canonical)}")
+    canon = np.stack(canonical)
     _, _, face, flaggable = _canonical()
     seen = np.isfinite(canon).all(axis=-1)  # (S, GRID, GRID)
     if not seen[:, face].any():

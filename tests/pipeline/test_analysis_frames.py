@@ -2,41 +2,17 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
-import av
 import numpy as np
-from av.video.reformatter import ColorRange, Colorspace
 
 from ned_core.io.plates import open_plates
 from ned_core.analysis.shot import held
 from ned_core.pipeline.analyze import _srgb_frames
 
 
-def _movie(path, count: int = 6):
-    """A tiny BT.709 H.264 movie of numbered gradients."""
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=Fraction(25))
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv444p"
-        stream.options = {"crf": "0"}
-        stream.codec_context.colorspace = Colorspace.ITU709
-        stream.codec_context.color_range = ColorRange.MPEG
-        ramp = np.linspace(0, 255, 64, dtype=np.float32)[None, :, None]
-        for i in range(count):
-            image = np.clip(ramp + 30 * i + np.zeros((48, 64, 3), np.float32), 0, 255).astype(np.uint8)
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24").reformat(
-                format="yuv444p", dst_colorspace=Colorspace.ITU709, dst_color_range=ColorRange.MPEG)
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
-
-
-def test_analysis_frames_are_held_without_pinning_the_decoder(tmp_path):
+def test_analysis_frames_are_held_without_pinning_the_decoder(tiny_movie):
     """What the pipeline's reader hands the analysis is held as is only when that costs no memory and nothing can
     change it: arrays of their own, or the decoded codes the movie keeps (read-only) for the render."""
-    with open_plates(str(_movie(tmp_path / "clip.mp4"))) as source:
+    with open_plates(str(tiny_movie(6))) as source:
         frames = list(_srgb_frames(source))
         assert [n for n, _ in frames] == list(source.info.frames)
         for number, image in frames:
