@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 
-import av
 import numpy as np
 import OpenImageIO as oiio
 import pytest
-from av.video.reformatter import ColorRange, Colorspace
 
 from ned_core.composite import merge_over
 from ned_core.io.exr import FacePlate, read_face_plate
@@ -29,6 +26,7 @@ from ned_core.synthetic import (
     SyntheticClip,
     make_synthetic_actor,
     sample_photo,
+    write_mp4,
     write_png_sequence,
 )
 
@@ -147,27 +145,13 @@ def read_back(ned_config) -> Callable[[str | Path, RenderSummary], list[Rendered
     return run
 
 
-def _write_tiny_movie(path: Path, count: int) -> Path:
-    """A tiny BT.709 H.264 movie of numbered gradients."""
-    with av.open(str(path), "w") as container:
-        stream = container.add_stream("libx264", rate=Fraction(25))
-        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv444p"
-        stream.options = {"crf": "0"}
-        stream.codec_context.colorspace = Colorspace.ITU709
-        stream.codec_context.color_range = ColorRange.MPEG
-        ramp = np.linspace(0, 255, 64, dtype=np.float32)[None, :, None]
-        for i in range(count):
-            image = np.clip(ramp + 30 * i + np.zeros((48, 64, 3), np.float32), 0, 255).astype(np.uint8)
-            frame = av.VideoFrame.from_ndarray(image, format="rgb24").reformat(
-                format="yuv444p", dst_colorspace=Colorspace.ITU709, dst_color_range=ColorRange.MPEG)
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return path
-
-
 @pytest.fixture
 def tiny_movie(tmp_path) -> Callable[[int], Path]:
-    """``tiny_movie(count)``: a 64x48 BT.709 H.264 (4:4:4, lossless) movie of ``count`` numbered gradients."""
-    return lambda count: _write_tiny_movie(tmp_path / f"tiny_{count}.mp4", count)
+    """``tiny_movie(count)``: a 64x48 H.264 movie of ``count`` gradients, each frame brighter than the last."""
+    ramp = np.linspace(0, 255, 64, dtype=np.float32)[None, :, None] + np.zeros((48, 64, 3), np.float32)
+
+    def write(count: int) -> Path:
+        frames = np.stack([np.clip(ramp + 30 * i, 0, 255).astype(np.uint8) for i in range(count)])
+        return write_mp4(frames, tmp_path / f"tiny_{count}.mp4", 25.0)
+
+    return write
