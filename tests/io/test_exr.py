@@ -314,3 +314,19 @@ def test_a_staged_plate_is_already_on_disk(tmp_path: Path, monkeypatch):
     assert len(calls) == 1
     plate, _ = read_face_plate(tmp_path / "a.1001.exr")
     assert plate.frame == 1001 and sorted(p.name for p in tmp_path.iterdir()) == ["a.1001.exr"]
+
+
+def test_a_failed_flush_on_the_writer_names_the_frame_and_leaves_nothing(tmp_path: Path, monkeypatch):
+    """The disk flush now runs where the plate is written: a failing one is a PlateWriteError naming the file and
+    frame, and neither the plate nor its temporary file is left."""
+    import errno
+    import os
+    from ned_core.io.exr import stage_face_plate
+
+    def failing(fd):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(PlateWriteError, match=r"a\.1001\.exr \(frame 1001\): cannot write: .*Input/output error"):
+        stage_face_plate(tmp_path / "a.1001.exr", astronaut_plate(), META)
+    assert list(tmp_path.iterdir()) == []
