@@ -26,14 +26,12 @@ from ned_core.io.yuv_window import PLANAR_FORMATS, PlanarLayout, window_codes
 #: Decode forward instead of seeking when the wanted frame is at most this many frames ahead.
 FORWARD_DECODE_LIMIT = 48
 #: Bytes of whole frames' RGB codes kept once converted, for the next reader of the same frames (a render reads the
-#: frames its analysis read): the last frames read whole are kept, up to this much (41 8-bit frames at 1080p, 10 at
-#: UHD; half as many 10-bit ones), so those are converted once; windows larger than :data:`WINDOW_SHARE` are cut
-#: from them. The last, not the first: a render reading in frame order after the analysis then decodes only the
-#: frames before them, where keeping the first ones made it decode the movie from the start again to reach the
-#: first frame not kept.
+#: frames its analysis read): the first frames read whole are kept until the movie is closed, up to this much
+#: (41 8-bit frames at 1080p, 10 at UHD; half as many 10-bit ones), so those are converted once; windows larger than
+#: :data:`WINDOW_SHARE` are cut from them.
 KEEP_CONVERTED_BYTES = 256 << 20
 #: Bytes of decoded planar YUV pictures (half the size of RGB at 4:2:0) kept the same way for reads of small windows
-#: (see :data:`WINDOW_SHARE`), which are converted from them: the last 20 8-bit 4:2:0 frames at 1080p, 5 at UHD.
+#: (see :data:`WINDOW_SHARE`), which are converted from them: the first 20 8-bit 4:2:0 frames at 1080p, 5 at UHD.
 KEEP_DECODED_BYTES = 64 << 20
 #: Boxes up to this share of the frame's area are converted from their own planes; a larger one is cut from the
 #: whole frame converted by swscale (which converts a pixel about 5x faster than ``yuv_window``).
@@ -244,7 +242,7 @@ class PyAVDecoder:
         filter, rounded in float: within 1 code of 8 bits of swscale's codes on natural pictures; deep sources'
         white at 65535 where swscale's 16-bit output stops at 65283). Which way a read goes depends only on the
         picture and the box, never on what is kept, so a frame's window converts the same in every run. What the
-        latest whole reads (the analysis) decode and convert is kept for later readers (the render), see
+        first whole reads (the analysis) decode and convert is kept for later readers (the render), see
         :data:`KEEP_CONVERTED_BYTES` and :data:`KEEP_DECODED_BYTES`.
         """
         if self._out not in ("rgb24", "rgb48le"):
@@ -271,28 +269,22 @@ class PyAVDecoder:
                 return _YuvPlanes.of(picture, layout).window(box, dtype)
         if codes is None:
             codes = self._convert(picture)
-            if box is None and codes.nbytes <= KEEP_CONVERTED_BYTES:
-                while self._kept_codes_bytes + codes.nbytes > KEEP_CONVERTED_BYTES:  # the oldest make room
-                    self._kept_codes_bytes -= self._kept_codes.pop(next(iter(self._kept_codes))).nbytes
+            if box is None and self._kept_codes_bytes + codes.nbytes <= KEEP_CONVERTED_BYTES:
                 codes.flags.writeable = False  # shared by every reader of the frame
                 self._kept_codes[wanted] = codes
                 self._kept_codes_bytes += codes.nbytes
         return codes if box is None else codes[box[1]:box[3], box[0]:box[2]]
 
     def _keep(self, wanted: int, picture: av.VideoFrame, layout: PlanarLayout) -> None:
-        """Keep a copy of a decoded picture's planes for later window reads, the oldest kept making room beyond
-        :data:`KEEP_DECODED_BYTES` (copies: a decoded picture held on to holds the decoder's buffer pools, about
-        twice its size)."""
+        """Keep a copy of a decoded picture's planes for later window reads while :data:`KEEP_DECODED_BYTES` allow
+        (copies: a decoded picture held on to holds the decoder's buffer pools, about twice its size)."""
         if wanted in self._kept or (picture.width, picture.height) != (self.probe.width, self.probe.height):
             return
         size = sum(plane.width * plane.height for plane in picture.planes[:3]) * (1 if layout.bits <= 8 else 2)
-        if size > KEEP_DECODED_BYTES:
-            return
-        while self._kept_bytes + size > KEEP_DECODED_BYTES:  # the oldest make room
-            self._kept_bytes -= sum(p.nbytes for p in self._kept.pop(next(iter(self._kept))).planes)
-        planes = _YuvPlanes.of(picture, layout)
-        self._kept[wanted] = replace(planes, planes=tuple(np.array(p) for p in planes.planes))
-        self._kept_bytes += sum(p.nbytes for p in self._kept[wanted].planes)
+        if self._kept_bytes + size <= KEEP_DECODED_BYTES:
+            planes = _YuvPlanes.of(picture, layout)
+            self._kept[wanted] = replace(planes, planes=tuple(np.array(p) for p in planes.planes))
+            self._kept_bytes += size
 
     def _shown(self, index: int, where: str) -> av.VideoFrame | None:
         """The picture of frame ``index`` (the last one is kept: a held VFR frame or a re-read decodes nothing)."""

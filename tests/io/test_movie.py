@@ -257,23 +257,3 @@ def test_ten_bit_movie_reads_by_code_tables_exactly_as_the_float_path(tmp_path, 
         assert source.decoded == decoded  # the decoded picture was kept too
         assert np.abs(small - scaled[7:30, 5:25]).max() <= 1.0 / 255.0
 
-
-
-def test_the_last_frames_read_whole_are_kept_so_a_second_pass_decodes_only_those_before(movie, monkeypatch):
-    """A render reads in frame order after its analysis read every frame whole: with the last frames kept it decodes
-    only the frames before them (keeping the first ones made it decode from the start again to reach the first
-    frame not kept), and the kept ones stay within their budget."""
-    from ned_core.io import movie_pyav
-
-    frame_codes = 48 * 64 * 3
-    monkeypatch.setattr(movie_pyav, "KEEP_CONVERTED_BYTES", 3 * frame_codes)
-    monkeypatch.setattr(movie_pyav, "KEEP_DECODED_BYTES", 2 * frame_codes)  # 4:4:4 planes: two pictures
-    with open_plates(movie) as source:
-        whole = {n: source.read_display8(n).copy() for n in range(10)}  # the analysis
-        assert sorted(source._decoder._kept_codes) == [7, 8, 9] and sorted(source._decoder._kept) == [8, 9]
-        decoded = source.decoded
-        for n in range(10):  # the render's large windows (cut from whole frames), in frame order
-            window = source.read(n, (0, 0, 60, 40))
-            assert np.abs(_srgb8(source, window).astype(int) - whole[n][:40, :60]).max() <= 1
-        assert source.decoded - decoded == 7  # frames 0-6 only
-        assert source._decoder._kept_codes_bytes == 3 * frame_codes
