@@ -113,7 +113,8 @@ class ShotAnalysis:
 
 
 def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfig, models: FaceMeshModels,
-                   progress: Progress | None = None) -> tuple[list[FrameFaces], tuple[int, int]]:
+                   progress: Progress | None = None, *, fresh_frames: bool = False
+                   ) -> tuple[list[FrameFaces], tuple[int, int]]:
     """Faces in every frame, following faces from frame to frame as MediaPipe does.
 
     Each face is cropped from its landmarks in the previous frame. The detector runs on the first
@@ -130,6 +131,11 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
 
     Args:
         source: (frame number, ``(H, W, 3) uint8`` sRGB) pairs in frame order.
+        fresh_frames: ``source`` never changes an image it yielded: the last ``config.detect_interval`` images are
+            then kept for following faces back as they are when they own their data (made for the analysis) or are
+            read-only (kept by the source anyway); a view of someone's writable buffer (e.g. a decoder's, which
+            holding would pin) is still copied. Without it every kept image is a copy (a 1080p frame costs
+            ~2-5 ms, on the thread that bounds the analysis).
 
     Returns:
         One ``FrameFaces`` per frame (``shot`` set), and the frames' (H, W) ((0, 0) for an empty source).
@@ -171,7 +177,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
                 faces += new
                 since_detect = 0
             since_detect += 1
-            recent.append((len(out), int(frame), image.copy()))
+            recent.append((len(out), int(frame), held(image, fresh_frames)))
         else:
             recent.clear()
             held, anchors = [], {}
@@ -186,6 +192,13 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
     out = [replace(f, shot=int(s), shot_start=starts.get(row, ""), in_dissolve=row in mixed)
            for row, (f, s) in enumerate(zip(out, shots.shot_index()))]
     return out, (int(size[0]), int(size[1])) if size else (0, 0)
+
+
+def held(image: np.ndarray, fresh: bool) -> np.ndarray:
+    """``image`` to hold on to while later frames are analysed: itself when the source never changes what it yielded
+    (``fresh``) and the image owns its data or is read-only; otherwise a copy (a view of a writable buffer may be
+    reused, and holding it would pin the whole buffer)."""
+    return image if fresh and (image.flags.owndata or not image.flags.writeable) else image.copy()
 
 
 def _follow_back(new: list[FaceObservation], new_image: np.ndarray, recent: deque[tuple[int, int, np.ndarray]],
@@ -220,7 +233,7 @@ def summarise(per_frame: list[FrameFaces], frame_size: tuple[int, int], config: 
 
 
 def analyze_shot(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfig, models: FaceMeshModels,
-                 progress: Progress | None = None) -> ShotAnalysis:
+                 progress: Progress | None = None, *, fresh_frames: bool = False) -> ShotAnalysis:
     """Analyse a shot end to end.
 
     Args:
@@ -229,6 +242,7 @@ def analyze_shot(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfi
         config: analysis settings.
         models: loaded once with ``FaceMeshModels.load``.
         progress: called after each frame with (frames done, frame number).
+        fresh_frames: every image is a new array nothing else holds or changes (see :func:`analyze_frames`).
 
     Returns:
         Frames, shot indices, and every face track with smoothed landmarks and alignment.
@@ -237,7 +251,7 @@ def analyze_shot(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfi
         ShapeError: a frame is not ``(H, W, 3) uint8`` or differs in size from the first.
         NoFaceTrackError: the source holds no frames.
     """
-    frames, size = analyze_frames(source, config, models, progress)
+    frames, size = analyze_frames(source, config, models, progress, fresh_frames=fresh_frames)
     if not frames:
         raise NoFaceTrackError("the shot holds no frames to analyse")
     return summarise(frames, size, config)

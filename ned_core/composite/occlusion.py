@@ -104,7 +104,7 @@ def _check(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def _detail(part: np.ndarray) -> np.ndarray:
     """``(h, w) float32`` fine structure of a face crop at full resolution: the squared gradient of its log
     luminance (skin pores, wrinkles, an occluder's edges), averaged per cell when the crop is shrunk."""
-    luminance = part.mean(axis=-1)
+    luminance = (part[..., 0] + part[..., 1] + part[..., 2]) / 3  # part.mean(axis=-1) to the bit, ~5x faster
     log_l = np.log(np.maximum(luminance, 0.0) + _LOG_FLOOR * max(float(np.median(luminance)), 1e-4))
     gx = cv2.Sobel(log_l, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
     gy = cv2.Sobel(log_l, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
@@ -195,6 +195,19 @@ def _unexplained(log_rgb: np.ndarray, reference_log: np.ndarray, reach: int) -> 
     return np.nan_to_num(np.sqrt(best), nan=0.0)
 
 
+def nan_quantile(values: np.ndarray, q: float) -> np.ndarray:
+    """``np.nanquantile(values, q, axis=0)`` to the bit (linear interpolation; NaN where a column holds no number)
+    for ``(S, ...)`` float values: the columns are grouped by how many numbers they hold and each group goes through
+    one ``np.quantile`` call, instead of numpy's one call per column (~50x faster on the reference's cells)."""
+    ordered = np.sort(values, axis=0)  # NaN last
+    counts = (~np.isnan(values)).sum(axis=0)
+    out = np.full(values.shape[1:], np.nan, np.quantile(values[:1, ...], q, axis=0).dtype)
+    for count in np.unique(counts[counts > 0]):
+        cells = counts == count
+        out[cells] = np.quantile(ordered[:count, cells], q, axis=0)
+    return out
+
+
 def build_reference(samples: Iterable[tuple[np.ndarray, np.ndarray]]) -> OcclusionReference:
     """A track's reference appearance from some of its observed frames.
 
@@ -205,9 +218,19 @@ def build_reference(samples: Iterable[tuple[np.ndarray, np.ndarray]]) -> Occlusi
     Raises:
         OcclusionError: fewer than 3 samples, or malformed ones.
     """
-    canon = np.stack([to_canonical(rgb, lm) for rgb, lm in samples])
-    if len(canon) < 3:
-        raise OcclusionError(f"occlusion: a reference needs at least 3 observed frames, got {len(canon)}")
+    return reference_from_canonical([to_canonical(rgb, lm) for rgb, lm in samples])
+
+
+def reference_from_canonical(canonical: list[np.ndarray]) -> OcclusionReference:
+    """:func:`build_reference` of samples already unwrapped by :func:`to_canonical` (``(GRID, GRID, 4)`` each): a
+    caller that reads its samples at different times holds only these small grids, not the frames.
+
+    Raises:
+        OcclusionError: fewer than 3 samples, or the face outside every one.
+    """
+    if len(canonical) < 3:
+        raise OcclusionError(f"occlusion: a reference needs at least 3 observed frames, got {len(canonical)}")
+    canon = np.stack(canonical)
     _, _, face, flaggable = _canonical()
     seen = np.isfinite(canon).all(axis=-1)  # (S, GRID, GRID)
     if not seen[:, face].any():
@@ -220,8 +243,8 @@ def build_reference(samples: Iterable[tuple[np.ndarray, np.ndarray]]) -> Occlusi
             logs = np.stack([_relit(s, median, flaggable) for s in logs])
             median = np.nanmedian(logs, axis=0)
         distance = np.linalg.norm(logs[..., :3] - median[..., :3], axis=-1)
-        spread = SPREAD_SCALE * np.nanquantile(distance, SPREAD_QUANTILE, axis=0)
-        detail_spread = SPREAD_SCALE * np.nanquantile(np.abs(logs[..., 3] - median[..., 3]), SPREAD_QUANTILE, axis=0)
+        spread = SPREAD_SCALE * nan_quantile(distance, SPREAD_QUANTILE)
+        detail_spread = SPREAD_SCALE * nan_quantile(np.abs(logs[..., 3] - median[..., 3]), SPREAD_QUANTILE)
     known = seen.sum(axis=0) >= 3  # a cell seen in fewer frames has no reference
     flaggable = flaggable & known
     return OcclusionReference(median[..., :3].astype(np.float32), spread.astype(np.float32),

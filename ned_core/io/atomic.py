@@ -49,6 +49,7 @@ class StagedFile:
         self.final = Path(final)
         suffix = suffix or self.final.suffix
         self._folder: int | None = None
+        self._synced = False
         self._created: tuple[int, int] | None = None
         if confining():
             self._open_confined(suffix)
@@ -76,8 +77,30 @@ class StagedFile:
         self._created = (created.st_dev, created.st_ino)
         self.path = Path(f"/proc/self/fd/{folder}/{name}")
 
+    def sync(self) -> None:
+        """fsync the temporary file now, on the calling thread (the writer's, once the file is complete), so that
+        :meth:`publish` on the reporting thread only renames it: a disk flush takes milliseconds that would
+        otherwise hold up the thread that renders and reports. Write nothing more to the file afterwards.
+
+        Raises:
+            OSError: the file cannot be synced (it is then removed, see :meth:`discard`).
+        """
+        if self._name is None:
+            raise FileNotFoundError(f"{self.final}: already published or discarded")
+        try:
+            fd = os.open(self._name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self._folder)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except BaseException:
+            self.discard()
+            raise
+        self._synced = True
+
     def publish(self) -> Path:
-        """fsync the temporary file and rename it over :attr:`final`; on failure it is removed (see :meth:`discard`).
+        """fsync the temporary file (unless :meth:`sync` did) and rename it over :attr:`final`; on failure it is
+        removed (see :meth:`discard`).
 
         Raises:
             OSError: the file cannot be synced or renamed.
@@ -87,8 +110,9 @@ class StagedFile:
             raise FileNotFoundError(f"{self.final}: already published or discarded")
         try:
             if self._folder is None:
-                with open(self._name, "rb") as f:
-                    os.fsync(f.fileno())
+                if not self._synced:
+                    with open(self._name, "rb") as f:
+                        os.fsync(f.fileno())
                 os.replace(self._name, self.final)
             else:
                 self._publish_confined()
@@ -104,11 +128,12 @@ class StagedFile:
         if (now.st_dev, now.st_ino) != self._created:
             raise UnsafeOutputPathError(f"{self.final}: its temporary file was replaced while it was written; "
                                         "the file is not published")
-        fd = os.open(self._name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self._folder)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        if not self._synced:
+            fd = os.open(self._name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self._folder)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         os.replace(self._name, self.final.name, src_dir_fd=self._folder, dst_dir_fd=self._folder)
 
     def discard(self) -> None:

@@ -139,6 +139,7 @@ def _stage(path: Path, frame: int, window: tuple[int, int, int, int], display_si
         if got != (method, level):
             raise PlateWriteError(f"{where}: asked for compression {compression_label(method, level)}, "
                                   f"OpenImageIO wrote {compression_label(*got)}")
+        staged.sync()  # on this (writer) thread: publishing on the reporting thread is then only a rename
         return staged
     except BaseException as e:
         if staged is not None:

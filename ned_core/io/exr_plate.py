@@ -203,11 +203,9 @@ def trim_to_content(plate: FacePlate, with_extra: bool) -> FacePlate:
     if plate.stmap is not None:
         return plate
     extra = plate.extra if with_extra else {}
-    layers = [plate.rgba, plate.mask[..., None], *plate.faces.values(),
-              *(layer if layer.ndim == 3 else layer[..., None] for layer in extra.values())]
     filled = np.zeros(plate.mask.shape, bool)
-    for layer in layers:
-        filled |= layer.any(axis=2)
+    for layer in (plate.rgba, plate.mask, *plate.faces.values(), *extra.values()):
+        filled |= _nonzero(layer)
     rows, cols = np.flatnonzero(filled.any(axis=1)), np.flatnonzero(filled.any(axis=0))
     h, w = plate.mask.shape
     if rows.size:
@@ -225,6 +223,18 @@ def trim_to_content(plate: FacePlate, with_extra: bool) -> FacePlate:
                      (x0 + int(left), y0 + int(top), x0 + int(right), y0 + int(bottom)),
                      plate.rgba[cut], plate.mask[cut], {name: layer[cut] for name, layer in extra.items()},
                      {track: layer[cut] for track, layer in plate.faces.items()})
+
+
+def _nonzero(layer: np.ndarray) -> np.ndarray:
+    """``(h, w) bool``: where any channel of a checked float32 ``(h, w)`` or ``(h, w, C)`` layer is not zero
+    (``layer.any(axis=2)``: -0.0 counts as zero), from the channels' bits OR-ed together, ~5x faster."""
+    bits = layer.view(np.uint32)
+    if layer.ndim == 3:
+        merged = bits[..., 0].copy()
+        for c in range(1, layer.shape[2]):
+            merged |= bits[..., c]
+        bits = merged
+    return (bits & np.uint32(0x7FFFFFFF)) != 0
 
 
 def layer_channels(name: str, layer: np.ndarray) -> tuple[str, ...]:

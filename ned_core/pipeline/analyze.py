@@ -43,8 +43,10 @@ class ShotFit:
 
 
 def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, depth: int = 2):
-    """``(number, (H, W, 3) uint8)`` for every frame, decoded ``depth`` frames ahead on a reader thread
-    (decoding releases the GIL, so it overlaps with the analysis).
+    """``(number, (H, W, 3) uint8)`` for every frame, decoded ``depth`` frames ahead on a reader thread (decoding
+    releases the GIL, so it overlaps with the analysis). Each is an array of its own, or a read-only one the source
+    keeps unchanged (a movie's decoded codes, kept for the render), or a view of the decoder's buffers, which the
+    analysis must copy to hold (``analyze_shot``'s ``fresh_frames``).
 
     Args:
         required: frames whose read errors are raised; others that cannot be read are skipped (logged).
@@ -100,7 +102,8 @@ def _analyze(source: PlateSource, config: NedConfig, models: FaceMeshModels, pro
     if cache is not None and cache.contains(key):
         return cache.load(key), True, source_hash
     timer = StageTimer("analysis", len(source), progress)
-    analysis = analyze_shot(_srgb_frames(source, required), config.analysis, models, lambda done, frame: timer.step())
+    analysis = analyze_shot(_srgb_frames(source, required), config.analysis, models, lambda done, frame: timer.step(),
+                            fresh_frames=True)
     if cache is not None:
         cache.save(key, analysis, source_hash, config.analysis)
     return analysis, False, source_hash

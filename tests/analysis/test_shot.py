@@ -48,3 +48,15 @@ def test_shots_come_from_the_frames_analysed(clip_parts, config, models):
     assert shot.shot_ranges() == [(0, 0, 4), (1, 5, 9)] and shot.transitions == ("cut",)
     assert shot.transition(0) == "start" and shot.select(range(6, 9)).shot_ranges() == [(1, 6, 8)]
     assert sorted((t.track.shot, int(t.track.frames[0])) for t in shot.tracks) == [(0, 0), (0, 0), (1, 5)]
+
+
+def test_fresh_frames_are_analysed_as_copied_ones(clip_parts, config, models):
+    """Frames kept for following faces back without a copy (``fresh_frames``) give the same analysis as copies."""
+    script = ["astronaut_only"] * 3 + ["both"] * 4 + ["grace_only"] * 2 + ["both"] * 3
+    copied = analyze_shot(((i, clip_parts[name]) for i, name in enumerate(script)), config, models)
+    fresh = analyze_shot(((i, clip_parts[name].copy()) for i, name in enumerate(script)), config, models,
+                         fresh_frames=True)
+    assert [t.track.track_id for t in fresh.tracks] == [t.track.track_id for t in copied.tracks]
+    for a, b in zip(fresh.tracks, copied.tracks):
+        np.testing.assert_array_equal(a.track.frames, b.track.frames)
+        np.testing.assert_array_equal(a.landmarks, b.landmarks)

@@ -3,6 +3,8 @@ exposure and tint, a clean face under dark warm light is not, and the plate diss
 
 from __future__ import annotations
 
+import warnings
+
 import cv2
 import numpy as np
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from ned_core.analysis.regions import polygon
 from ned_core.composite import CompositeConfig, composite_face, merge_over
 from ned_core.composite.config import OcclusionConfig
-from ned_core.composite.occlusion import build_reference, occlusion_mask, unoccluded
+from ned_core.composite.occlusion import _LOG_FLOOR, _detail, build_reference, nan_quantile, occlusion_mask, unoccluded
 from ned_core.exceptions import CompositeConfigError, OcclusionError
 from ned_core.render import MeshWarpRenderer, RenderConfig
 
@@ -144,3 +146,32 @@ def test_bad_inputs_are_refused_with_the_field_named(face):
         CompositeConfig(occlusion=True)
     with pytest.raises(CompositeConfigError, match="paint_bridged"):
         CompositeConfig(paint_bridged="yes")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("q", [0.0, 0.25, 0.5, 1.0])
+def test_nan_quantile_is_numpys_to_the_bit(dtype, q):
+    """The reference's per-cell spread (grouped by how many frames saw the cell) equals np.nanquantile exactly:
+    cells seen in every sample, in some, in one, in none (NaN), and infinite values."""
+    rng = np.random.default_rng(3)
+    values = rng.standard_normal((16, 48, 48)).astype(dtype)
+    values[rng.random(values.shape) < 0.3] = np.nan
+    values[:, 0, :4] = np.nan  # never seen
+    values[1:, 1, :4] = np.nan  # seen once
+    values[2, 2, 2] = np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells, inf - inf
+        expected = np.nanquantile(values, q, axis=0)
+        got = nan_quantile(values, q)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert np.array_equal(got, expected, equal_nan=True)
+
+
+def test_detail_luminance_is_the_channel_mean_to_the_bit():
+    rng = np.random.default_rng(4)
+    part = rng.random((37, 41, 3), dtype=np.float32) * 4.0
+    luminance = part.mean(axis=-1)
+    log_l = np.log(np.maximum(luminance, 0.0) + _LOG_FLOOR * max(float(np.median(luminance)), 1e-4))
+    gx = cv2.Sobel(log_l, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
+    gy = cv2.Sobel(log_l, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
+    assert np.array_equal(_detail(part), gx * gx + gy * gy)

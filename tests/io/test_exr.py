@@ -300,3 +300,33 @@ def test_a_full_disk_is_named_in_the_error_and_leaves_no_partial_file(small_fs, 
                              PlateWriteConfig(compression="none"))
     assert f"a.{frame:04d}.exr (frame {frame})" in str(err.value)
     assert sorted(p.name for p in folder.iterdir()) == [f"a.{n:04d}.exr" for n in range(frame)]
+
+
+def test_a_staged_plate_is_already_on_disk(tmp_path: Path, monkeypatch):
+    """stage_face_plate (a writer thread) flushes the plate; publishing it (the reporting thread) only renames."""
+    import os
+    from ned_core.io.exr import publish, stage_face_plate
+    calls, real = [], os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append(fd), real(fd)))
+    staged = stage_face_plate(tmp_path / "a.1001.exr", astronaut_plate(), META)
+    assert len(calls) == 1
+    publish(staged, 1001)
+    assert len(calls) == 1
+    plate, _ = read_face_plate(tmp_path / "a.1001.exr")
+    assert plate.frame == 1001 and sorted(p.name for p in tmp_path.iterdir()) == ["a.1001.exr"]
+
+
+def test_a_failed_flush_on_the_writer_names_the_frame_and_leaves_nothing(tmp_path: Path, monkeypatch):
+    """The disk flush now runs where the plate is written: a failing one is a PlateWriteError naming the file and
+    frame, and neither the plate nor its temporary file is left."""
+    import errno
+    import os
+    from ned_core.io.exr import stage_face_plate
+
+    def failing(fd):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing)
+    with pytest.raises(PlateWriteError, match=r"a\.1001\.exr \(frame 1001\): cannot write: .*Input/output error"):
+        stage_face_plate(tmp_path / "a.1001.exr", astronaut_plate(), META)
+    assert list(tmp_path.iterdir()) == []

@@ -96,3 +96,35 @@ def test_an_all_zero_plate_keeps_one_transparent_pixel_and_debug_layers_count_on
 def test_plates_are_written_without_openexrs_thread_pool(tmp_path: Path):
     write_face_plate(tmp_path / "p.exr", loose_plate(), META)
     assert oiio.get_int_attribute("exr_threads") == -1
+
+
+@pytest.mark.parametrize("where", ["R", "A", "mask", "face", "extra"])
+def test_any_nonzero_sample_of_any_channel_is_kept_and_negative_zero_is_not(where: str):
+    """A single sample (a denormal, or a negative one) in any channel or layer keeps its block; -0.0 keeps none."""
+    h, w = 64, 80
+    rgba, mask = np.zeros((h, w, 4), np.float32), np.zeros((h, w), np.float32)
+    rgba[10:20, 10:20] = 0.5
+    mask[10:20, 10:20] = 1.0
+    rgba[60, 75, :] = -0.0
+    mask[62, 2] = -0.0
+    faces, extra = {}, {}
+    tiny = np.float32(1e-42)  # a denormal: not zero
+    if where == "R":
+        rgba[50, 70, 0] = tiny
+    elif where == "A":
+        rgba[50, 70, 3] = -tiny
+    elif where == "mask":
+        mask[50, 70] = tiny
+    elif where == "face":
+        faces[3] = np.zeros((h, w, 4), np.float32)
+        faces[3][50, 70, 2] = tiny
+    else:
+        extra["debug.warp"] = np.zeros((h, w), np.float32)
+        extra["debug.warp"][50, 70] = -tiny
+    plate = FacePlate(1, (200, 200), (100, 100, 100 + w, 100 + h), rgba, mask, extra, faces)
+    trimmed = trim_to_content(plate, with_extra=True)
+    assert trimmed.data_window == (100 + 8, 100 + 8, 100 + 72, 100 + 56)  # rows 10..50, columns 10..70 on 8x8 blocks
+    clean = FacePlate(1, (200, 200), (100, 100, 100 + w, 100 + h), rgba * (rgba != -0.0), mask)
+    clean.rgba[50, 70] = 0.0
+    clean.mask[50, 70] = 0.0
+    assert trim_to_content(clean, with_extra=False).data_window == (108, 108, 124, 124)  # -0.0 samples keep nothing

@@ -27,6 +27,7 @@ from ned_core.synthetic import (
     SyntheticClip,
     make_synthetic_actor,
     sample_photo,
+    write_mp4,
     write_png_sequence,
 )
 
@@ -153,3 +154,15 @@ def lower_face(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray) ->
     rows = np.arange(source.shape[0], dtype=np.float32)[:, None, None]
     share = np.clip((rows - (landmarks[NOSE_TIP, 1] - 0.1 * iod)) / (0.1 * iod), 0.0, 1.0)
     return np.round(source * (1.0 - share) + result * share).astype(np.uint8)
+
+
+@pytest.fixture
+def tiny_movie(tmp_path) -> Callable[[int], Path]:
+    """``tiny_movie(count)``: a 64x48 H.264 movie of ``count`` gradients, each frame brighter than the last."""
+    ramp = np.linspace(0, 255, 64, dtype=np.float32)[None, :, None] + np.zeros((48, 64, 3), np.float32)
+
+    def write(count: int) -> Path:
+        frames = np.stack([np.clip(ramp + 30 * i, 0, 255).astype(np.uint8) for i in range(count)])
+        return write_mp4(frames, tmp_path / f"tiny_{count}.mp4", 25.0)
+
+    return write

@@ -17,9 +17,10 @@ def test_a_second_render_loads_the_mouth_index_and_writes_the_same_plates(long_s
                                                                          exr_pixels, tmp_path, monkeypatch):
     config = replace(ned_config, cache_dir=tmp_path / "cache")
     built, references = [], []
-    real_build, real_reference = frame_render.build_mouth_index, frame_render.build_reference
+    real_build, real_reference = frame_render.build_mouth_index, frame_render.reference_from_canonical
     monkeypatch.setattr(frame_render, "build_mouth_index", lambda *a: built.append(1) or real_build(*a))
-    monkeypatch.setattr(frame_render, "build_reference", lambda *a: references.append(1) or real_reference(*a))
+    monkeypatch.setattr(frame_render, "reference_from_canonical",
+                        lambda *a: references.append(1) or real_reference(*a))
     request = RenderRequest(source=long_shot, out_dir=str(tmp_path / "first"), emotion="fear", frames="1-20")
     first = render_shot(request, config, models=mesh_models)
     assert built == [1] and len(list((tmp_path / "cache" / "mouth_index").glob("*.npz"))) == 1

@@ -1,0 +1,41 @@
+"""A renderer's set-up reads the movie in one pass: occlusion samples are read among the mouth patches."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import ned_core.io.movie_pyav as movie_pyav
+from ned_core.io.plates import open_plates
+from ned_core.pipeline.frame_render import SetupReads
+
+
+def test_planned_windows_are_read_in_the_same_pass_as_the_patches(tiny_movie, monkeypatch):
+    # nothing kept from earlier reads: every read of a frame the decoder has passed decodes from the start again
+    monkeypatch.setattr(movie_pyav, "KEEP_CONVERTED_BYTES", 0)
+    monkeypatch.setattr(movie_pyav, "KEEP_DECODED_BYTES", 0)
+    path = tiny_movie(8)
+    planned = {1: (0, 0, 40, 30), 4: (10, 5, 60, 45), 7: (0, 0, 64, 48)}
+    with open_plates(str(path)) as direct:
+        want = {n: direct.read(n, box).rgb for n, box in planned.items()}
+        patch_want = {n: direct.read(n, (20, 20, 30, 30)).rgb for n in (0, 2, 4, 5)}
+    with open_plates(str(path)) as source:
+        kept = []
+        reads = SetupReads(source, planned, keep=lambda frame: kept.append(frame.number) or frame.rgb)
+        for n in (0, 2, 4, 5):  # the mouth index's patches, in frame order
+            assert np.array_equal(reads.read(n, (20, 20, 30, 30)).rgb, patch_want[n])
+        assert kept == [1, 4]  # read ahead, each just before the first patch of its frame or a later one
+        got = {n: reads.sample(n) for n in planned}
+        assert source.decoded == 8  # one pass over the movie for both
+        reads.close()
+    assert kept == [1, 4, 7] and all(np.array_equal(got[n], want[n]) for n in planned)
+    assert reads.ahead == {} and reads.planned == {}
+
+
+def test_unplanned_sampling_and_close(tiny_movie):
+    path = tiny_movie(4)
+    with open_plates(str(path)) as source:
+        reads = SetupReads(source, {2: (0, 0, 10, 10), 3: (0, 0, 10, 10)}, keep=lambda frame: frame.number)
+        reads.read(2, (0, 0, 5, 5))
+        assert reads.ahead == {2: 2}
+        reads.close()  # a reference that came from the cache: what was read ahead is not held on to
+        assert reads.ahead == {} and reads.planned == {}
