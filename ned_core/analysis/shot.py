@@ -177,7 +177,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
                 faces += new
                 since_detect = 0
             since_detect += 1
-            recent.append((len(out), int(frame), held(image, fresh_frames)))
+            recent.append((len(out), int(frame), kept_image(image, fresh_frames)))
         else:
             recent.clear()
             held, anchors = [], {}
@@ -194,7 +194,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
     return out, (int(size[0]), int(size[1])) if size else (0, 0)
 
 
-def held(image: np.ndarray, fresh: bool) -> np.ndarray:
+def kept_image(image: np.ndarray, fresh: bool) -> np.ndarray:
     """``image`` to hold on to while later frames are analysed: itself when the source never changes what it yielded
     (``fresh``) and the image owns its data or is read-only; otherwise a copy (a view of a writable buffer may be
     reused, and holding it would pin the whole buffer)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ned_core.io.plates import open_plates
-from ned_core.analysis.shot import held
+from ned_core.analysis.shot import kept_image
 from ned_core.pipeline.analyze import _srgb_frames
 
 
@@ -16,7 +16,7 @@ def test_analysis_frames_are_held_without_pinning_the_decoder(tiny_movie):
         frames = list(_srgb_frames(source))
         assert [n for n, _ in frames] == list(source.info.frames)
         for number, image in frames:
-            kept = held(image, fresh=True)
+            kept = kept_image(image, fresh=True)
             assert np.array_equal(kept, source.read_display8(number))
             if image.flags.owndata or not image.flags.writeable:
                 assert kept is image
@@ -27,11 +27,11 @@ def test_analysis_frames_are_held_without_pinning_the_decoder(tiny_movie):
 def test_held_frames_are_copied_unless_fresh_and_owned_or_read_only():
     buffer = np.arange(2 * 4 * 6 * 3, dtype=np.uint8).reshape(2, 4, 6, 3)
     view = buffer[1]  # a writable view: its owner may reuse it
-    assert not np.shares_memory(held(view, fresh=True), buffer)
+    assert not np.shares_memory(kept_image(view, fresh=True), buffer)
     own = buffer[0].copy()
-    assert held(own, fresh=True) is own
-    assert held(own, fresh=False) is not own and np.array_equal(held(own, fresh=False), own)
+    assert kept_image(own, fresh=True) is own
+    assert kept_image(own, fresh=False) is not own and np.array_equal(kept_image(own, fresh=False), own)
     frozen = buffer[1]
     frozen.flags.writeable = False  # read-only: nothing changes it through this array
-    assert held(frozen, fresh=True) is frozen
-    assert not np.shares_memory(held(frozen, fresh=False), buffer)
+    assert kept_image(frozen, fresh=True) is frozen
+    assert not np.shares_memory(kept_image(frozen, fresh=False), buffer)
