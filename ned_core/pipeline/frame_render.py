@@ -23,14 +23,14 @@ from ned_core.io.stmap import warp_stmap
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.mouth_cache import cached_mouth_index, cached_occlusion_reference, mouth_index_key
 from ned_core.render import MOUTH_SYNTHESISED, MeshWarpRenderer, RenderedFace, ShotContext
-from ned_core.render.glasses import ShotRims, shot_rims
+from ned_core.render.glasses import rim_vote, rims_from_votes
 from ned_core.render.mouth_index import build_mouth_index, patch_footprint
 
 
 #: Headroom beyond the renderer's and the composite's own reach, as a fraction of the face's size: the warp samples
 #: the source up to the edit's displacement away, and the blend's coarsest band reaches a few pixels further.
 READ_HEADROOM = 0.4
-GLASSES_SAMPLES = 8  # frames of a track the spectacle rims are found in (render.glasses.shot_rims)
+GLASSES_SAMPLES = 8  # frames of a track the spectacle rims are found in (render.glasses.rims_from_votes)
 
 
 def window_growth(config: NedConfig) -> float:
@@ -57,13 +57,18 @@ class FrameRenderer:
         self.display_size = (info.width, info.height)
         rows = {int(n): i for i, n in enumerate(track.track.frames)}
         samples = self._occlusion_samples(track)
+        rim_samples = _spread(track, GLASSES_SAMPLES)
 
-        def unwrapped(frame: Frame) -> np.ndarray:
-            """An occlusion sample's window as the reference's small canonical grid (the window is not kept)."""
-            landmarks = samples[frame.number]
-            return to_canonical(frame.rgb, _local(frame.origin, landmarks, landmarks)[0])
+        def reduced(frame: Frame) -> tuple[np.ndarray | None, np.ndarray | None]:
+            """A sample window as what is kept of it (the window itself is not): the occlusion reference's small
+            canonical grid and the spectacle rims' head-grid vote, each where the frame is one of its samples."""
+            full = track.landmarks[rows[frame.number]]
+            landmarks = _local(frame.origin, full, full)[0]
+            return (to_canonical(frame.rgb, landmarks) if samples and frame.number in samples else None,
+                    rim_vote(frame.rgb, landmarks) if frame.number in rim_samples else None)
 
-        reads = SetupReads(source, {frame: self.window(lm, lm) for frame, lm in (samples or {}).items()}, unwrapped)
+        planned = {frame: self.window(lm, lm) for frame, lm in {**rim_samples, **(samples or {})}.items()}
+        reads = SetupReads(source, planned, reduced)
 
         def mouth_only(number: int) -> np.ndarray:
             """Frame ``number`` with only the pixels its mouth patch samples colour-managed (zeros elsewhere):
@@ -78,7 +83,9 @@ class FrameRenderer:
                            frame_reader=mouth_only)
         key = mouth_index_key(config, info.path, info.colourspace, track.track.frames, track.landmarks)
         self.renderer.prepare(shot, cached_mouth_index(config, key, lambda: build_mouth_index(shot, config.render)))
-        self.renderer.glasses = self._glasses(source, track) or False
+        #: the track's spectacle rims (render.glasses), found in frames spread over the whole track (a render of part
+        #: of the shot finds the same); False: none
+        self.renderer.glasses = rims_from_votes([reads.sample(n)[1] for n in rim_samples]) or False
         self.synthesised_mouth_frames: list[int] = []
         opacity = bridge_opacity(track.track.frames, track.track.interpolated, config.composite.bridge_fade)
         if config.composite.paint_bridged and config.composite.occlusion is not None:
@@ -88,30 +95,12 @@ class FrameRenderer:
         self.occlusion = None
         if samples is not None:
             def build() -> OcclusionReference:
-                return reference_from_canonical([reads.sample(n) for n in samples])
+                return reference_from_canonical([reads.sample(n)[0] for n in samples])
 
             self.occlusion = cached_occlusion_reference(self.config, key, build)
         reads.close()  # windows read ahead for a reference that came from the cache are not held on to
         #: frame -> the share of the plate's alpha the occlusion mask removed (frames where it removed any)
         self.occluded: dict[int, float] = {}
-
-    def _glasses(self, source: PlateSource, track: TrackAnalysis) -> ShotRims | None:
-        """The track's spectacle rims (``render.glasses.shot_rims``) from up to :data:`GLASSES_SAMPLES` of its
-        observed frames spread evenly over the whole track (a render of part of the shot finds the same), or None."""
-        observed = np.flatnonzero(~np.asarray(track.track.interpolated, bool))
-        return shot_rims(self._samples(source, track, observed, GLASSES_SAMPLES)) if len(observed) else None
-
-    def _samples(self, source: PlateSource, track: TrackAnalysis, observed: np.ndarray,
-                 count: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """``[(face window (h, w, 3), its landmarks in window pixels), ...]`` of up to ``count`` of the ``observed``
-        rows of the track, spread evenly over them."""
-        rows = observed[np.unique(np.linspace(0, len(observed) - 1, min(count, len(observed))).round().astype(int))]
-        samples = []
-        for row in rows:
-            landmarks = track.landmarks[row]
-            frame = source.read(int(track.track.frames[row]), self.window(landmarks, landmarks))
-            samples.append((frame.rgb, _local(frame.origin, landmarks, landmarks)[0]))
-        return samples
 
     def _occlusion_samples(self, track: TrackAnalysis) -> dict[int, np.ndarray] | None:
         """``{frame: (478, 3) landmarks}`` the track's reference appearance (``composite.occlusion``) is built from:
@@ -119,12 +108,9 @@ class FrameRenderer:
         shot gets the same one; the reference is cached under the track's key, so a farm chunk does not read them
         again); None when occlusion masks are off or fewer than 3 frames were observed."""
         settings = self.config.composite.occlusion
-        observed = np.flatnonzero(~np.asarray(track.track.interpolated, bool))
-        if settings is None or len(observed) < 3:
+        if settings is None or (~np.asarray(track.track.interpolated, bool)).sum() < 3:
             return None
-        rows = observed[np.unique(np.linspace(0, len(observed) - 1, min(settings.samples, len(observed)))
-                                  .round().astype(int))]
-        return {int(track.track.frames[row]): track.landmarks[row] for row in rows}
+        return _spread(track, settings.samples)
 
     def window(self, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
         """The part of the frame a render reads and writes: the face (source and target) grown by
@@ -199,11 +185,11 @@ class FrameRenderer:
 
 
 class SetupReads:
-    """A renderer's set-up reads of the source, in one pass: the occlusion reference's sample windows (``planned``,
-    ``{frame: (x0, y0, x1, y1)}``) are read among the mouth index's patches (which come in increasing frame order),
-    each just before the first patch of the same or a later frame, so a movie is decoded once for both instead of
-    once for each (at 4K the second pass cost ~0.7 s of CPU per track). A planned window is handed to ``keep`` as
-    soon as it is read and only what that returns is held until :meth:`sample` takes it.
+    """A renderer's set-up reads of the source, in one pass: the sample windows of the occlusion reference and the
+    spectacle rims (``planned``, ``{frame: (x0, y0, x1, y1)}``) are read among the mouth index's patches (which come
+    in increasing frame order), each just before the first patch of the same or a later frame, so a movie is decoded
+    once for all of them instead of once for each (at 4K a second pass cost ~0.7 s of CPU per track). A planned
+    window is handed to ``keep`` as soon as it is read and only what that returns is held (until :meth:`close`).
     """
 
     def __init__(self, source: PlateSource, planned: dict[int, tuple[int, int, int, int]],
@@ -219,15 +205,25 @@ class SetupReads:
         return self.source.read(number, box)
 
     def sample(self, number: int) -> Any:
-        """What ``keep`` made of frame ``number``'s planned window (read now, unless :meth:`read` read it ahead)."""
-        if number in self.ahead:
-            return self.ahead.pop(number)
-        return self.keep(self.source.read(number, self.planned.pop(number)))
+        """What ``keep`` made of frame ``number``'s planned window (read now, unless read before)."""
+        if number not in self.ahead:
+            self.ahead[number] = self.keep(self.source.read(number, self.planned.pop(number)))
+        return self.ahead[number]
 
     def close(self) -> None:
         """Forget what was planned or read ahead and not taken (the renderer may keep the mouth reader)."""
         self.planned.clear()
         self.ahead.clear()
+
+
+def _spread(track: TrackAnalysis, count: int) -> dict[int, np.ndarray]:
+    """``{frame: (478, 3) landmarks}`` of up to ``count`` of the track's observed frames, spread evenly over them (the
+    same whichever part of the shot a render asks for)."""
+    observed = np.flatnonzero(~np.asarray(track.track.interpolated, bool))
+    if len(observed) == 0:
+        return {}
+    rows = observed[np.unique(np.linspace(0, len(observed) - 1, min(count, len(observed))).round().astype(int))]
+    return {int(track.track.frames[row]): track.landmarks[row] for row in rows}
 
 
 def _local(origin: tuple[int, int], src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -243,31 +243,37 @@ def _grid_size() -> tuple[int, int]:
     return int(round(HEAD_PX * (gx1 - gx0))), int(round(HEAD_PX * (gy1 - gy0)))
 
 
-def shot_rims(samples: list[tuple[np.ndarray, np.ndarray]]) -> ShotRims | None:
-    """The rims of one face over a shot, from a few of its frames: each frame's :func:`rim_mask` carried onto the
-    head grid, kept where at least :data:`SHOT_VOTE` of the frames that found glasses agree (a threshold's
-    frame-to-frame flicker at a rim's edge would otherwise move that edge with the warp from frame to frame).
-
-    Args:
-        samples: ``[(frame (H, W, 3) float32 scene-linear, landmarks (>= 468, 2+) in its pixels), ...]``.
-
-    Returns:
-        The shot's rims, or None when fewer than :data:`SHOT_VOTE` of the frames show glasses.
-    """
-    width, height = _grid_size()
-    votes, found = np.zeros((height, width), np.float32), 0
-    for frame, landmarks in samples:
-        rims = rim_mask(frame, landmarks)
-        if rims is None:
-            continue
-        (x0, y0, _, _), mask = rims
-        to_grid = _grid_from_image(landmarks)
-        to_grid[:, 2] += to_grid[:, :2] @ np.array([x0, y0], np.float64)  # from the rims' window
-        votes += cv2.warpAffine(mask.astype(np.float32), to_grid, (width, height), flags=cv2.INTER_LINEAR)
-        found += 1
-    if found == 0 or found < SHOT_VOTE * len(samples):
+def rim_vote(frame: np.ndarray, landmarks: np.ndarray) -> np.ndarray | None:
+    """One frame's :func:`rim_mask` carried onto the head grid, ``(h, w) float32`` (for :func:`rims_from_votes`),
+    or None where the frame shows no glasses. ``frame (H, W, 3) float32`` scene-linear, ``landmarks (>= 468, 2+)`` in
+    its pixels."""
+    rims = rim_mask(frame, landmarks)
+    if rims is None:
         return None
-    return ShotRims(votes >= SHOT_VOTE * found)
+    (x0, y0, _, _), mask = rims
+    to_grid = _grid_from_image(landmarks)
+    to_grid[:, 2] += to_grid[:, :2] @ np.array([x0, y0], np.float64)  # from the rims' window
+    return cv2.warpAffine(mask.astype(np.float32), to_grid, _grid_size(), flags=cv2.INTER_LINEAR)
+
+
+def rims_from_votes(votes: list[np.ndarray | None]) -> ShotRims | None:
+    """The rims of one face over a shot from its frames' :func:`rim_vote` (None: no glasses in that frame), kept where
+    at least :data:`SHOT_VOTE` of the frames that found glasses agree (a threshold's frame-to-frame flicker at a rim's
+    edge would otherwise move that edge with the warp from frame to frame); None when fewer than :data:`SHOT_VOTE` of
+    the frames show glasses. A caller that reads its frames at different times holds only these small grids."""
+    found = [vote for vote in votes if vote is not None]
+    if not found or len(found) < SHOT_VOTE * len(votes):
+        return None
+    total = np.zeros_like(found[0])
+    for vote in found:
+        total += vote
+    return ShotRims(total >= SHOT_VOTE * len(found))
+
+
+def shot_rims(samples: list[tuple[np.ndarray, np.ndarray]]) -> ShotRims | None:
+    """:func:`rims_from_votes` of ``[(frame (H, W, 3) float32 scene-linear, landmarks (>= 468, 2+) in its pixels),
+    ...]``: the rims of one face over a shot, from a few of its frames."""
+    return rims_from_votes([rim_vote(frame, landmarks) for frame, landmarks in samples])
 
 
 def rims_in_frame(shot: ShotRims, landmarks: np.ndarray,

@@ -39,3 +39,15 @@ def test_unplanned_sampling_and_close(tiny_movie):
         assert reads.ahead == {2: 2}
         reads.close()  # a reference that came from the cache: what was read ahead is not held on to
         assert reads.ahead == {} and reads.planned == {}
+
+
+def test_a_frame_sampled_for_two_uses_is_read_once(tiny_movie):
+    """The occlusion reference and the spectacle rims may sample the same frame: one read serves both."""
+    path = tiny_movie(4)
+    with open_plates(str(path)) as source:
+        kept = []
+        reads = SetupReads(source, {1: (0, 0, 10, 10), 3: (0, 0, 10, 10)},
+                           keep=lambda frame: kept.append(frame.number) or frame.number)
+        assert [reads.sample(n) for n in (1, 3)] == [1, 3]  # the rims' samples
+        assert [reads.sample(n) for n in (1, 3)] == [1, 3]  # the occlusion reference's, the same frames
+        assert kept == [1, 3]
