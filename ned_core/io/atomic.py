@@ -88,14 +88,18 @@ class StagedFile:
         if self._name is None:
             raise FileNotFoundError(f"{self.final}: already published or discarded")
         try:
-            fd = os.open(self._name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self._folder)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            self._flush()
         except BaseException:
             self.discard()
             raise
+
+    def _flush(self) -> None:
+        """fsync the temporary file (plain or confined: ``dir_fd`` is ``None`` for a plain absolute path)."""
+        fd = os.open(self._name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self._folder)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         self._synced = True
 
     def publish(self) -> Path:
@@ -111,8 +115,7 @@ class StagedFile:
         try:
             if self._folder is None:
                 if not self._synced:
-                    with open(self._name, "rb") as f:
-                        os.fsync(f.fileno())
+                    self._flush()
                 os.replace(self._name, self.final)
             else:
                 self._publish_confined()
@@ -129,11 +132,7 @@ class StagedFile:
             raise UnsafeOutputPathError(f"{self.final}: its temporary file was replaced while it was written; "
                                         "the file is not published")
         if not self._synced:
-            fd = os.open(self._name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=self._folder)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            self._flush()
         os.replace(self._name, self.final.name, src_dir_fd=self._folder, dst_dir_fd=self._folder)
 
     def discard(self) -> None:
