@@ -47,6 +47,7 @@ HOLD_MARGIN = 0.15  # the held pose must match this share more of the face's cel
 SURE = 0.75  # a mesh that changed shape but sees this share of the face's cells as they were becomes its anchor
 _CROP, _IOD, _CELL = 64, 0.3, 8  # look compared on a small aligned crop (face ~ 55 px wide) in 8 px cells
 MOVED_IOU = 0.3  # a face's box in the frame before overlaps its box now at least this much (its speed is read)
+OTHER_EYES = 0.55  # a detection on a held face whose eyes are this far (IOD) from the held pose's is a face in front
 _CELL_MATCH = 0.12  # a cell matches where its mean colour differs by less than this (relative)
 
 
@@ -60,6 +61,7 @@ class HeldFace:
         frames: frames held so far, the current one included.
         sliding: (as a followed face's anchor) its mesh changed shape in the last frame and saw less of it than the
             held pose: lost next, it is held rather than let go.
+        in_front: another face was found in front of it while held (see ``FaceObservation.in_front``).
     """
 
     face: FaceObservation
@@ -67,6 +69,7 @@ class HeldFace:
     velocity: np.ndarray
     frames: int = 1
     sliding: bool = False
+    in_front: bool = False
 
     def pose(self) -> FaceObservation:
         """Where the face is held in the current frame (its last observation moved on at its last speed), flagged
@@ -75,7 +78,7 @@ class HeldFace:
         landmarks = self.face.landmarks.copy()
         landmarks[:, :2] += shift.astype(np.float32)
         return replace(self.face, box=self.face.box + np.tile(shift, 2).astype(np.float32), landmarks=landmarks,
-                       score=0.0, held=True)
+                       score=0.0, held=True, in_front=self.in_front)
 
 
 def shape_change(before: np.ndarray, after: np.ndarray) -> float:
@@ -215,7 +218,10 @@ def follow_holding(image: np.ndarray, last_image: np.ndarray | None, previous: l
                 still.append(replace(anchor(k), sliding=False))
             continue
         change = shape_change(prev.landmarks, face.landmarks)
-        if slid_off(change, lambda: look(k)) or _pulled_onto_other(k, previous, followed, lambda j: look(j)[0]):
+        if _pulled_onto_other(k, previous, followed, lambda j: look(j)[0]):
+            still.append(replace(anchor(k), in_front=True))
+            continue
+        if slid_off(change, lambda: look(k)):
             still.append(anchor(k))
             continue
         if id(prev) in anchors and slid_off(change, lambda: look_last(k)):  # a sudden slide from the last frame
@@ -255,12 +261,25 @@ def _pulled_onto_other(k: int, previous: list[FaceObservation], followed: list[F
     return False
 
 
-def not_on_held(found: list[FaceObservation], held: list[HeldFace], image: np.ndarray) -> list[FaceObservation]:
+def not_on_held(found: list[FaceObservation], held: list[HeldFace],
+                image: np.ndarray) -> tuple[list[FaceObservation], list[HeldFace]]:
     """Newly detected faces without those centred where a held face is held (whatever their size) that do not see
     it again (a mesh fitted to a held face's visible part slides onto the face in front just as the followed one
-    did, or fits a part of it)."""
+    did, or fits a part of it); and the held faces, those with such a detection on them marked ``in_front`` (the
+    detection is the face in front)."""
     def inside(box: np.ndarray, h: HeldFace) -> bool:
         centre, pose = (box[:2] + box[2:]) / 2, h.pose().box
         return bool(np.all(centre >= pose[:2]) and np.all(centre <= pose[2:]))
 
-    return [f for f in found if all(not inside(f.box, h) or _back(h, image, f) for h in held)]
+    dropped = [[f for f in found if inside(f.box, h) and not _back(h, image, f)] for h in held]
+    kept = [f for f in found if not any(any(f is d for d in gone) for gone in dropped)]
+    return kept, [replace(h, in_front=True) if any(_elsewhere(f, h) for f in gone) else h
+                  for h, gone in zip(held, dropped)]
+
+
+def _elsewhere(face: FaceObservation, held: HeldFace) -> bool:
+    """Whether a detection on a held face is another face: its eyes lie at least :data:`OTHER_EYES` inter-ocular
+    distances from the held pose's (the held face itself seen through a glass or past a cup sits within about 0.45)."""
+    pose = held.pose().landmarks
+    iod = max(float(np.linalg.norm(pose[468, :2] - pose[473, :2])), 1e-6)
+    return float(np.linalg.norm(face.landmarks[[468, 473], :2] - pose[[468, 473], :2], axis=1).mean()) >= OTHER_EYES * iod

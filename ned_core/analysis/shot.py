@@ -171,7 +171,7 @@ def analyze_frames(source: Iterable[tuple[int, np.ndarray]], config: AnalysisCon
             unsure = any(f.score < config.redetect_presence for f in faces)
             if (change > config.redetect_change or len(faces) < len(previous) or not faces or unsure or held
                     or since_detect >= config.detect_interval):
-                new = not_on_held(detect_new_faces(image, faces, config, models, previous), held, image)
+                new, held = not_on_held(detect_new_faces(image, faces, config, models, previous), held, image)
                 new = new[: config.max_faces - len(faces)]
                 _follow_back(new, image, recent, out, config, models)
                 faces += new

@@ -17,6 +17,7 @@ from ned_core.exceptions import NoFaceTrackError
 
 SIGNATURE_MEMORY = 0.2  # weight of each new observation in a track's running signature
 POSITION_WEIGHT = 0.1  # cost per face-size of distance between a returning face and where it left
+HELD_IOU = 0.3  # a bridged box and a held observation of the same frame this close: the face was held there
 SURE_IOU = 0.5  # a face overlapping a track's last box this much continues it whatever its signature says
 _BLOCKED = 1e6
 
@@ -142,7 +143,27 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined], spare_bridged=True)
     ghosts = _dissolve_frames(per_frame)  # a face fading in or out over a dissolve is not a track of its own
     kept = [t for t in bridged if len(t.frames) >= config.min_track_frames and not set(t.frames.tolist()) <= ghosts]
-    return [replace(t, track_id=new_id) for new_id, t in enumerate(kept)]
+    return [replace(t, track_id=new_id, held=_held_rows(t, per_frame)) for new_id, t in enumerate(kept)]
+
+
+def _held_rows(track: FaceTrack, per_frame: Sequence[FrameFaces]) -> np.ndarray:
+    """``(T,) bool`` the track's bridged frames on which its face was held behind another face passing in front:
+    each run of consecutive bridged frames (one gap) in which a held observation of the face (on the bridged box)
+    had another face found in front of it (``FaceObservation.in_front``), in any of the run's frames. A face held for
+    another reason (a glass or a cup bending its mesh out of shape) has none: its gap is not marked."""
+    rows = {int(f.frame): f for f in per_frame}
+
+    def behind(r: int) -> bool:
+        frame = rows.get(int(track.frames[r]))
+        boxes = [o.box for o in frame.faces if o.held and o.in_front] if frame is not None else []
+        return bool(boxes) and float(iou(track.boxes[r], np.stack(boxes)).max()) >= HELD_IOU
+
+    held = np.zeros(len(track.frames), bool)
+    bridged = np.flatnonzero(track.interpolated)
+    for run in np.split(bridged, np.flatnonzero(np.diff(track.frames[bridged]) != 1) + 1):
+        if len(run) and any(behind(int(r)) for r in run):
+            held[run] = True
+    return held
 
 
 def _dissolve_frames(per_frame: Sequence[FrameFaces]) -> set[int]:

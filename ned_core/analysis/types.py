@@ -57,6 +57,9 @@ class FaceObservation:
         held: not observed: where a face hidden by another face passing in front is held (its last good
             observation moved on at its last speed; ``hold.HeldFace``). It keeps the face's track from being taken
             by the face in front; tracks leave such frames out (their gaps are bridged, ``FaceTrack.interpolated``).
+        in_front: (held faces) another face was found in front of it while it was held: a detection on it that
+            does not show it, or another followed face its mesh ran into (``hold.HeldFace.in_front``); a face held
+            for another reason (a glass or a cup bending its mesh out of shape) has none.
     """
 
     box: np.ndarray
@@ -64,6 +67,7 @@ class FaceObservation:
     score: float
     roll: float
     held: bool = False
+    in_front: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,10 @@ class FaceTrack:
         scores: ``(T,) float32`` face-presence probabilities (0 on interpolated frames).
         interpolated: ``(T,) bool`` frames bridged by interpolating the landmarks either side of a short
             gap (the face was briefly hidden or missed), not observed; all False when not given.
+        held: ``(T,) bool`` the bridged frames on which the face was held behind another face passing in front
+            (``FaceObservation.held``), a subset of ``interpolated``: why those frames were bridged. The rest of
+            the bridged frames lost the face for another reason (a hand, a glass, the frame edge, blur, a missed
+            detection). All False when not given.
     """
 
     track_id: int
@@ -116,15 +124,17 @@ class FaceTrack:
     boxes: np.ndarray
     scores: np.ndarray
     interpolated: np.ndarray = field(default=None)  # type: ignore[assignment]
+    held: np.ndarray = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        if self.interpolated is None:
-            object.__setattr__(self, "interpolated", np.zeros(len(self.frames), bool))
+        for name in ("interpolated", "held"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.zeros(len(self.frames), bool))
 
     def take(self, rows: np.ndarray) -> FaceTrack:
         """The track restricted to ``rows`` (a boolean mask or row indices), same id and shot."""
         return FaceTrack(self.track_id, self.shot, self.frames[rows], self.landmarks[rows], self.boxes[rows],
-                         self.scores[rows], self.interpolated[rows])
+                         self.scores[rows], self.interpolated[rows], self.held[rows])
 
     def segments(self) -> list[slice]:
         """Row slices of the runs of consecutive frames (a face leaving the frame ends a run)."""

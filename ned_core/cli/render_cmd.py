@@ -13,6 +13,7 @@ from ned_core.cli.options import (
     with_render_options, with_source_options,
 )
 from ned_core.cli.progress_bar import ProgressBars
+from ned_core.composite.config import CompositeConfig
 from ned_core.exceptions import RenderJobError
 from ned_core.io.c2pa_sign import C2paConfig
 from ned_core.io.exr import PlateWriteConfig
@@ -51,9 +52,14 @@ def request_from_options(source, frames, start_frame, emotion, keys_file, refere
 @quiet_option
 @unit_option
 @with_c2pa_options
+@click.option("--paint-bridged", "paint_bridged", type=click.Choice(["held", "all", "none"]), default="held",
+              show_default=True,
+              help="Bridged frames (the face hidden, its landmarks interpolated) painted with the occlusion mask hiding "
+                   "what covers the face: 'held' those where another face passes in front, 'all' every one (a hand or "
+                   "a glass may get painted), 'none' every bridged frame fades to the source.")
 def render(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, emotion, keys_file, reference,
            track, seed, director, checkpoint, out_dir, pattern, compression, full_frame, preview, write_composite,
-           model_dir, as_json, quiet, units, character, edits_file, c2pa_cert, c2pa_key, stmap=False):
+           model_dir, as_json, quiet, units, character, edits_file, c2pa_cert, c2pa_key, paint_bridged, stmap=False):
     """Change the emotion of a face in SOURCE; write EXR face plates (+ mask) to --out."""
     from ned_core.io.output_lock import output_folder_lock
     from ned_core.pipeline.render_job import render_shot
@@ -63,9 +69,10 @@ def render(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, 
                                    character, edits_file)
     if (c2pa_cert is None) != (c2pa_key is None):
         raise RenderJobError("--c2pa-cert and --c2pa-key go together: give both to sign the preview, or neither")
+    composite = CompositeConfig(paint_bridged=paint_bridged == "all", paint_held=paint_bridged != "none")
     config = config_from_options(model_dir, ocio, input_space, cache_dir, no_cache,
                                  plates=PlateWriteConfig(compression=compression, full_frame=full_frame, stmap=stmap),
-                                 c2pa=C2paConfig(cert=c2pa_cert, key=c2pa_key))
+                                 c2pa=C2paConfig(cert=c2pa_cert, key=c2pa_key), composite=composite)
     with output_folder_lock(out_dir), ProgressBars(enabled=not quiet and not as_json) as bars:
         summary = render_shot(request, config, progress=bars)  # one writer per folder (see output_lock)
     print_summary(summary, as_json)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from ned_core.exceptions import CompositeConfigError
 
 
@@ -77,6 +79,10 @@ class CompositeConfig:
             behind another head passing in front: ``analysis.hold``) and let the mask hide what covers the face,
             instead of fading the plate out over them (``bridge_fade``); the visible rest of the face keeps its
             edit. Off by default (a glass in front is painted more: README known limits).
+        paint_held: with an occlusion mask, paint the bridged frames on which the face was held behind another
+            face passing in front (``FaceTrack.held``: the analysis knows the cause there) and let the mask hide the
+            face in front; the other bridged frames (a hand, a glass, a missed detection) still fade out. On by
+            default; ``paint_bridged`` paints every bridged frame.
     """
 
     erode: float = 0.08
@@ -87,6 +93,25 @@ class CompositeConfig:
     bridge_fade: int = 2
     occlusion: OcclusionConfig | None = OcclusionConfig()
     paint_bridged: bool = False
+    paint_held: bool = True
+
+    def faded_frames(self, interpolated: np.ndarray, held: np.ndarray) -> np.ndarray:
+        """``(T,) bool`` which of a track's frames the plate fades out over (``composite.bridge``): its bridged
+        frames (``interpolated``), less those this configuration paints (needs the occlusion mask to hide what
+        covers the face: ``paint_bridged`` every one, ``paint_held`` the ones ``held`` behind another face)."""
+        interpolated = np.asarray(interpolated, bool)
+        if self.occlusion is None:
+            return interpolated
+        if self.paint_bridged:
+            return np.zeros_like(interpolated)
+        return interpolated & ~np.asarray(held, bool) if self.paint_held else interpolated
+
+    def painted_gaps(self) -> str:
+        """Which bridged frames are painted, for the plates' metadata: "all", "held" (behind another face) or
+        "none"."""
+        if self.occlusion is None:
+            return "none"
+        return "all" if self.paint_bridged else "held" if self.paint_held else "none"
 
     @property
     def reach(self) -> float:
@@ -107,8 +132,9 @@ class CompositeConfig:
         if self.occlusion is not None and not isinstance(self.occlusion, OcclusionConfig):
             raise CompositeConfigError(f"CompositeConfig.occlusion must be an OcclusionConfig or None, got "
                                        f"{self.occlusion!r}")
-        if not isinstance(self.paint_bridged, bool):
-            raise CompositeConfigError(f"CompositeConfig.paint_bridged must be True or False, got "
-                                       f"{self.paint_bridged!r}")
+        for name in ("paint_bridged", "paint_held"):
+            if not isinstance(getattr(self, name), bool):
+                raise CompositeConfigError(f"CompositeConfig.{name} must be True or False, got "
+                                           f"{getattr(self, name)!r}")
         if self.min_alpha >= 0.5:
             raise CompositeConfigError(f"CompositeConfig.min_alpha must be < 0.5, got {self.min_alpha!r}")

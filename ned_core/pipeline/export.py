@@ -7,15 +7,18 @@ Format ``NedAnalysis.2``, in ``DIR``:
   "landmarks": "MediaPipe 468 mesh + 10 iris (468-472 subject's right iris, 473-477 left)",
   "default_track": id | null, "shots": [{"shot", "first_frame", "last_frame", "starts_with": "start" | "cut" |
   "fade" | "dissolve", "faces": bool}], "tracks": [{"id", "shot", "first_frame", "last_frame",
-  "frames_with_face", "interpolated_frames", "mean_confidence", "mean_residual", "file"}]}``.
+  "frames_with_face", "interpolated_frames", "held_frames", "mean_confidence", "mean_residual", "file"}]}``.
   ``frames_with_face`` counts the track's frames, bridged ones included; ``interpolated_frames`` how many
-  of them were bridged; ``mean_confidence`` is the mean mesh presence over the observed frames.
+  of them were bridged, ``held_frames`` how many of those because the face was held behind another face passing
+  in front (documents without it: 0); ``mean_confidence`` is the mean mesh presence over the observed frames.
 - ``track_<id>.npz`` per track (numpy ``savez``):
   ``frames (T,) int64``; ``landmarks (T, 478, 3) float32`` smoothed, image pixels (x right, y down,
   z relative depth in pixel scale); ``raw_landmarks (T, 478, 3) float32`` unsmoothed; ``boxes (T, 4)
   float32`` x0, y0, x1, y1; ``confidence (T,) float32`` the mesh's face-presence probability (0 on
   interpolated frames); ``interpolated (T,) bool`` frames bridged across a short gap (landmarks
-  interpolated, not observed); ``pose_rotation (T, 3, 3)``, ``pose_scale (T,)`` (pixels per inter-ocular
+  interpolated, not observed); ``held (T,) bool`` the bridged frames where the face was held behind another
+  face passing in front (the other bridged frames lost it to a hand, a glass, the frame edge, blur; files
+  without it: all False); ``pose_rotation (T, 3, 3)``, ``pose_scale (T,)`` (pixels per inter-ocular
   distance), ``pose_translation (T, 3)`` (template -> image: ``scale * R @ p + t``);
   ``rest_shape (468, 3)`` template space; ``expression (T, 27) float32``; ``residual (T,) float32``
   (RMS fit error, % of inter-ocular distance); ``crop_from_image (T, 2, 3)`` aligned-crop similarity.
@@ -52,7 +55,7 @@ def track_summaries(analysis: ShotAnalysis, fits: dict[int, FitResult]) -> list[
         rows.append({
             "id": int(t.track.track_id), "shot": int(t.track.shot),
             "first_frame": int(frames[0]), "last_frame": int(frames[-1]), "frames_with_face": int(len(frames)),
-            "interpolated_frames": int(t.track.interpolated.sum()),
+            "interpolated_frames": int(t.track.interpolated.sum()), "held_frames": int(t.track.held.sum()),
             "mean_confidence": round(float(t.track.scores[observed].mean()), 4) if observed.any() else None,
             "mean_residual": None if fit is None else round(float(np.mean(fit.residual)), 4),
         })
@@ -81,7 +84,7 @@ def write_analysis(out_dir: Path, info: PlateInfo, source_hash: str, analysis: S
         buffer = io.BytesIO()
         np.savez(buffer, frames=t.track.frames, landmarks=t.landmarks, raw_landmarks=t.track.landmarks,
                  boxes=t.track.boxes, confidence=t.track.scores, interpolated=t.track.interpolated,
-                 pose_rotation=fit.pose.rotation, pose_scale=fit.pose.scale,
+                 held=t.track.held, pose_rotation=fit.pose.rotation, pose_scale=fit.pose.scale,
                  pose_translation=fit.pose.translation, rest_shape=fit.identity, expression=fit.expression,
                  residual=fit.residual, crop_from_image=t.alignment.crop_from_image)
         with atomic_path(out_dir / name) as tmp:
@@ -127,4 +130,5 @@ def read_analysis(path: Path) -> dict:
     if schema == "NedAnalysis.1":
         doc = {**doc, "schema": SCHEMA, "shots": [],
                "tracks": [{**row, "interpolated_frames": 0, "mean_confidence": None} for row in doc["tracks"]]}
+    doc["tracks"] = [{"held_frames": 0, **row} for row in doc["tracks"]]  # .2 documents written before it
     return doc

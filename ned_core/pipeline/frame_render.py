@@ -87,9 +87,9 @@ class FrameRenderer:
         #: of the shot finds the same); False: none
         self.renderer.glasses = rims_from_votes([reads.sample(n)[1] for n in rim_samples]) or False
         self.synthesised_mouth_frames: list[int] = []
-        opacity = bridge_opacity(track.track.frames, track.track.interpolated, config.composite.bridge_fade)
-        if config.composite.paint_bridged and config.composite.occlusion is not None:
-            opacity = np.ones_like(opacity)  # the occlusion mask hides what covers the face on bridged frames
+        # bridged frames whose cause the occlusion mask can handle are painted (the mask hides what covers the face)
+        faded = config.composite.faded_frames(track.track.interpolated, track.track.held)
+        opacity = bridge_opacity(track.track.frames, faded, config.composite.bridge_fade)
         #: frame -> the plate's opacity, for frames near or across a bridged gap (others are opaque)
         self.opacity = {int(f): float(w) for f, w in zip(track.track.frames, opacity) if w < 1.0}
         self.occlusion = None

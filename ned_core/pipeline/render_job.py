@@ -316,6 +316,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         timer = StageTimer("render", len(info.frames), progress, already=len(skip_frames & set(info.frames)))
         outputs = OptionalOutputs()
         params["bridge_fade"] = config.composite.bridge_fade
+        params["bridged_painted"] = config.composite.painted_gaps()
         occlusion = config.composite.occlusion
         params["occlusion_mask"] = ("off" if occlusion is None else
                                     ",".join(f"{k}={v}" for k, v in vars(occlusion).items()))

@@ -120,6 +120,7 @@ def test_a_face_turning_to_three_quarter_and_past_keeps_one_track(face_boxes, fa
     # a hand over the (frontal) face in the zoom shot is still a gap, bridged and flagged, not followed over
     hand = analysis.track(scores[2].best_track).track
     assert hand.interpolated.any()
+    assert not hand.held.any()  # a hand is no face held in front: its gap is not painted by default
     # the old rule (a face needs mesh_presence in every frame) loses the turned face: its peak frame is not observed
     # (a hole, or, since the mesh was changing shape as it lost the face, held and bridged: analysis.hold)
     strict = replace(config, turned_presence=config.mesh_presence)

@@ -298,3 +298,18 @@ def test_stmap_flag_adds_a_float_stmap_layer_to_every_plate(workdir, actor):
         assert "u = (x + 0.5) / width, v = 1 - (y + 0.5) / height" in spec.get_string_attribute("ned/stmap")
         plate, _ = read_face_plate(path)
         assert plate.stmap.shape == (spec.height, spec.width, 2)
+
+
+def test_paint_bridged_flag_sets_which_bridged_frames_are_painted_and_records_it(workdir, actor):
+    """`--paint-bridged held|all|none` (default held: frames where another face passes in front) reaches the
+    compositor and every plate records it; an unknown choice is refused before any work."""
+    for choice, recorded in ((None, "held"), ("none", "none"), ("all", "all")):
+        flag = () if choice is None else ("--paint-bridged", choice)
+        proc = run_ned(workdir, "render", actor[1], "--emotion", "happy", "--frames", "1001-1002", *flag,
+                       "--out", workdir / f"paint_{recorded}", "--json")
+        assert proc.returncode == 0, proc.stderr
+        for path in json.loads(proc.stdout)["plates"]:
+            assert _plate_header(path).get_string_attribute("ned/bridged_painted") == recorded
+    proc = run_ned(workdir, "render", actor[1], "--emotion", "happy", "--paint-bridged", "some",
+                   "--out", workdir / "paint_bad")
+    assert proc.returncode == 2 and "--paint-bridged" in proc.stderr and not (workdir / "paint_bad").exists()

@@ -58,17 +58,21 @@ def test_the_plate_is_not_painted_over_another_face_crossing_in_front(head_clip,
     assert len(clean) >= 20 and min(clean) > 0.99
 
 
-def test_with_paint_bridged_the_visible_rest_of_a_face_held_behind_another_head_keeps_its_edit(
+def test_the_visible_rest_of_a_face_held_behind_another_head_keeps_its_edit(
         head_clip, render, read_back, analyse, ned_config, tmp_path):
-    """``CompositeConfig.paint_bridged``: on the frames where the face is held behind the other head (bridged), the
-    plate is painted at the held pose and the occlusion mask hides the other head, so the visible rest of the face
-    keeps its edit (by default those frames are transparent) and the other face stays unpainted."""
+    """By default (``CompositeConfig.paint_held``), on the frames where the face is held behind the other head (the
+    analysis flags them ``held``), the plate is painted at the held pose and the occlusion mask hides the other head,
+    so the visible rest of the face keeps its edit and the other face stays unpainted. Before, every bridged frame
+    faded out (0 on the rest of the face); ``paint_held=False`` still does that."""
     pattern, occluder = head_clip
-    config = replace(ned_config, composite=replace(ned_config.composite, paint_bridged=True))
-    frames = {f.number: f for f in read_back(pattern, render(pattern, tmp_path, config=config, emotion="happy"))}
+    frames = {f.number: f for f in read_back(pattern, render(pattern, tmp_path / "held", emotion="happy"))}
+    off = replace(ned_config, composite=replace(ned_config.composite, paint_held=False))
+    unpainted = {f.number: f for f in read_back(pattern, render(pattern, tmp_path / "off", config=off,
+                                                                emotion="happy"))}
     track = analyse(pattern).track.track
     bridged = [int(f) for f in track.frames[track.interpolated]]
-    assert len(bridged) >= 3
+    assert len(bridged) >= 3 and track.held[track.interpolated].all()
+    assert all(unpainted[n].plate.rgba[..., 3].max() == 0 for n in bridged)
     over, visible = [], []
     for number in bridged:
         alpha = _alpha(frames[number], occluder.shape[1:])
@@ -80,6 +84,6 @@ def test_with_paint_bridged_the_visible_rest_of_a_face_held_behind_another_head_
         over.append(float(alpha[hidden].mean()))
         visible.append(float(alpha[rest].mean()))
     # measured: over the other face 0.003-0.03; on the rest of the face box 0.44 on average (0.02 on the frame the
-    # other head covers almost all of it); 0 on every bridged frame by default
+    # other head covers almost all of it); 0 on every bridged frame with paint_held=False (the old default)
     assert np.mean(over) < 0.1 and max(over) < 0.25, over
     assert np.mean(visible) > 0.25, visible
