@@ -71,8 +71,10 @@ def analyze(source, frames, start_frame, ocio, input_space, cache_dir, no_cache,
         click.echo("no face found")
     for r in rows:
         mark = "  (default)" if r["id"] == default else ""
+        bridged = (f" ({r['interpolated_frames']} bridged, {r['held_frames']} of them behind another face)"
+                   if r["interpolated_frames"] else "")
         click.echo(f"track {r['id']}: frames {r['first_frame']}-{r['last_frame']}, "
-                   f"{r['frames_with_face']} with a face, fit residual {r['mean_residual']:.2f}% IOD{mark}")
+                   f"{r['frames_with_face']} with a face{bridged}, fit residual {r['mean_residual']:.2f}% IOD{mark}")
     for c in people["characters"] if people else ():
         click.echo(f"character {c['id']}: tracks {', '.join(map(str, c['tracks']))}, frames {c['frames']}")
     if note:

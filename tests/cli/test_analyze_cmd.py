@@ -69,3 +69,24 @@ def test_analyze_missing_frames_is_a_clear_error(tmp_path):
     proc = run_ned("analyze", str(tmp_path / "p.####.png"), "--frames", "1-3", cwd=tmp_path)
     assert proc.returncode == 2
     assert "ned: error:" in proc.stderr and "2" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_analyze_says_which_frames_were_bridged_and_why(tmp_path, mesh_models, analysis_config):
+    """Another head crossing in front: the face is held and its frames bridged; `ned analyze` prints how many and
+    how many of them behind another face (painted by default), and the exported track marks them ``held``."""
+    from ned_core.synthetic import write_png_sequence
+    from ned_core.synthetic.footage import ClipSpec, ShotSpec, build_footage, photo_faces
+
+    spec = ShotSpec("astronaut", 36, "edge", "neutral", seed=3, hand=True, occluder="head")
+    clip = build_footage(ClipSpec("head", (spec,)), photo_faces(mesh_models, analysis_config))
+    write_png_sequence(clip.frames, tmp_path, "head", 1001)
+    out = tmp_path / "out"
+    done = run_ned("analyze", str(tmp_path / "head.####.png"), "--out", str(out), "--quiet", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads((out / "analysis.json").read_text())
+    row = next(t for t in doc["tracks"] if t["id"] == doc["default_track"])
+    assert row["interpolated_frames"] >= 3 and row["held_frames"] == row["interpolated_frames"]
+    assert (f"{row['interpolated_frames']} bridged, {row['held_frames']} of them behind another face"
+            in done.stdout), done.stdout
+    track = np.load(out / row["file"])
+    assert track["held"].sum() == row["held_frames"] and not (track["held"] & ~track["interpolated"]).any()
