@@ -7,7 +7,7 @@ import pytest
 from skimage.data import astronaut
 
 from ned_core.exceptions import ShapeError, TriangulationError
-from ned_core.render.warp import add_fade_ring, backward_map, mesh_box, triangulate, warp_image
+from ned_core.render.warp import add_fade_ring, backward_map, mesh_box, rasterise_triangles, triangulate, warp_image
 
 
 def _grid(x0: float, y0: float, x1: float, y1: float, step: float) -> np.ndarray:
@@ -84,3 +84,20 @@ def test_degenerate_inputs_raise_clear_errors(image: np.ndarray) -> None:
         warp_image(image, pts, pts[:-1], triangulate(pts))
     with pytest.raises(ShapeError, match="dst_points"):
         add_fade_ring(pts, pts[:-1], margin=5)
+
+
+def test_rasterise_triangles_labels_each_pixel_centre_with_its_triangle_later_ones_winning():
+    # two triangles of a square (ids 0, 1) and a third (id 2) drawn over part of both; box offset from the origin
+    points = np.array([[12.0, 7.0], [42.0, 7.0], [42.0, 37.0], [12.0, 37.0], [20.0, 15.0], [34.0, 15.0],
+                       [27.0, 29.0]])
+    triangles = np.array([[0, 1, 2], [0, 2, 3], [4, 5, 6]])
+    box = (10, 5, 50, 45)
+    ids = rasterise_triangles(points, triangles, box)
+    assert ids.shape == (40, 40) and ids.dtype == np.int32
+    assert (np.unique(ids) == [-1, 0, 1, 2]).all()
+    x, y = 30 - box[0], 10 - box[1]  # inside triangle 0 only (above the diagonal, outside triangle 2)
+    assert ids[y, x] == 0
+    assert ids[33 - box[1], 15 - box[0]] == 1  # below the diagonal
+    assert ids[20 - box[1], 27 - box[0]] == 2  # inside the third: drawn last, it wins
+    assert ids[40 - box[1], 45 - box[0]] == -1 and ids[0, 0] == -1  # outside the square
+    assert ((ids >= 0).sum() - 30 * 30) < 2 * 31 + 1  # the square's area, give or take its edge pixels
