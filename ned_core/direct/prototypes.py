@@ -23,6 +23,13 @@ Investigator's Guide's apex of 1+2+5B+26 does ("the jaw drops open so that the l
 parted", Ekman and Friesen, *Unmasking the Face*, 1975): jaw_open 0.6 (~0.18 IOD, ~11 mm lip gap on
 the ``units_lower`` scale) with the upper lids raised in full; at 0.4 / 0.8 the astronaut still's
 surprise read happy (fer p(surprised) 0.07), at 0.6 / 1.0 surprised (0.68).
+Fear stretches the lips (AU20) in full and drops the jaw (AU26) to 0.4 under brows and lids at 0.8-1.0: with
+lip_stretch 0.8, jaw_open 0.25 and the brows at 0.6-0.9 the astronaut's smile made fearful kept a grin (fer
+p(happy) 0.85); at these amounts the mouth opens into a flat, stretched slot (p(happy) 0.56).
+Disgust is the exception to "bracketed units lower": its corner depress and chin raise (AU15, AU17) at 0.8
+and the upper-lip raise (AU10) at 0.6. With AU10 0.8 and AU15/AU17 0.3 the raised upper lip held the smiling
+astronaut's mouth open on her teeth (still: fer p(happy) 0.98; speaking clip: mouth PCC 0.86); at these
+amounts p(happy) 0.73 on the still and the speaking clip's PCC 0.94 (Grace Hopper's speaking clips 0.93 / 0.96).
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ import numpy as np
 
 from ned_core.face3d.channels import CHANNEL_INDEX, CHANNELS, EMOTIONS, NUM_CHANNELS
 
-PROTOTYPES_VERSION = "EmfacsPrototypes.2"
+PROTOTYPES_VERSION = "EmfacsPrototypes.3"
 
 # Channels that carry speech: changed only by slow offsets or gains, never reshaped.
 SPEECH_CHANNELS: tuple[str, ...] = ("jaw_open", "lips_part")
@@ -45,11 +52,11 @@ _UNITS: dict[str, dict[str, float]] = {
     "sad": {"brow_inner_up": 1.0, "brow_lower": 0.5, "lip_corner_depress": 0.8, "chin_raise": 0.5},
     "surprised": {"brow_inner_up": 1.0, "brow_outer_up": 1.0, "upper_lid_raise": 1.0, "jaw_open": 0.6,
                   "lips_part": 0.5},
-    "fear": {"brow_inner_up": 0.9, "brow_outer_up": 0.6, "brow_lower": 0.5, "upper_lid_raise": 0.9,
-             "lid_tighten": 0.4, "lip_stretch": 0.8, "jaw_open": 0.25, "lips_part": 0.3},
+    "fear": {"brow_inner_up": 1.0, "brow_outer_up": 0.8, "brow_lower": 0.6, "upper_lid_raise": 1.0,
+             "lid_tighten": 0.4, "lip_stretch": 1.0, "jaw_open": 0.4, "lips_part": 0.5},
     "angry": {"brow_lower": 1.0, "upper_lid_raise": 0.5, "lid_tighten": 0.7, "lip_tighten": 0.8,
               "lip_press": 0.5},
-    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.8, "lip_corner_depress": 0.3, "chin_raise": 0.3},
+    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.6, "lip_corner_depress": 0.8, "chin_raise": 0.8},
 }
 
 

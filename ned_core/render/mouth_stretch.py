@@ -23,7 +23,7 @@ from ned_core.render.mouth_index import template_from_image
 from ned_core.render.mouth_level import CORNERS, corner_falloff
 
 LIP_MIDDLE = (13, 14)  # inner lips' middle, upper and lower
-FULL_STRETCH = 0.8  # lip_stretch units added (mean of both sides) for the whole way (fear's prototype)
+FULL_STRETCH = 0.8  # lip_stretch units added (mean of both sides) for the whole way (fear's prototype adds 1.0)
 SLOW_FRAMES = 12.0  # sigma (frames) of the slow part of the opening's middle the corners come down to
 
 
