@@ -26,10 +26,6 @@ surprise read happy (fer p(surprised) 0.07), at 0.6 / 1.0 surprised (0.68).
 Fear stretches the lips (AU20) in full and drops the jaw (AU26) to 0.4 under brows and lids at 0.8-1.0: with
 lip_stretch 0.8, jaw_open 0.25 and the brows at 0.6-0.9 the astronaut's smile made fearful kept a grin (fer
 p(happy) 0.85); at these amounts the mouth opens into a flat, stretched slot (p(happy) 0.56).
-Disgust is the exception to "bracketed units lower": its corner depress and chin raise (AU15, AU17) at 0.8
-and the upper-lip raise (AU10) at 0.6. With AU10 0.8 and AU15/AU17 0.3 the raised upper lip held the smiling
-astronaut's mouth open on her teeth (still: fer p(happy) 0.98; speaking clip: mouth PCC 0.86); at these
-amounts p(happy) 0.73 on the still and the speaking clip's PCC 0.94 (Grace Hopper's speaking clips 0.93 / 0.96).
 """
 
 from __future__ import annotations
@@ -56,7 +52,7 @@ _UNITS: dict[str, dict[str, float]] = {
              "lid_tighten": 0.4, "lip_stretch": 1.0, "jaw_open": 0.4, "lips_part": 0.5},
     "angry": {"brow_lower": 1.0, "upper_lid_raise": 0.5, "lid_tighten": 0.7, "lip_tighten": 0.8,
               "lip_press": 0.5},
-    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.6, "lip_corner_depress": 0.8, "chin_raise": 0.8},
+    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.8, "lip_corner_depress": 0.3, "chin_raise": 0.3},
 }
 
 

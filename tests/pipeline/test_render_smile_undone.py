@@ -183,7 +183,7 @@ def test_sad_upper_lids_droop_and_angry_ones_do_not(astronaut, edit_of, emotion)
         assert abs(down) < 0.008, f"angry: upper lids {down:+.3f} IOD down"
 
 
-@pytest.mark.parametrize("emotion", ["surprised", "sad", "angry", "fear", "disgusted"])
+@pytest.mark.parametrize("emotion", ["surprised", "sad", "angry", "fear"])
 def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, stills, render, read_back, analyse,
                                                          emotion):
     """fer's classifier (nothing from the project) on the still: surprised reads surprised (measured p 0.68;
@@ -192,8 +192,7 @@ def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, sti
     0.67 / 0.42 while it greyed them; 0.93 / 0.96 with
     only the fine fold shading flattened; angry 0.80 before its mouth corners were levelled, mouth_level.py; the bench
     measures 0.24 / 0.20 since the lip seal paints over the teeth edge's dark flecks, 0.43 / 0.27 before). Fear's
-    stretched, opened mouth: bench p(happy) 0.56 (0.85 with lip_stretch 0.8, jaw_open 0.25: a tense grin); disgust's
-    depressed corners and raised chin: 0.73 (0.98 with the upper lip raised 0.8 over AU15/AU17 at 0.3)."""
+    stretched, opened mouth: bench p(happy) 0.56 (0.85 with lip_stretch 0.8, jaw_open 0.25: a tense grin)."""
     summary = render(stills["astronaut"], tmp_path / "plates", emotion=emotion)
     result = read_back(stills["astronaut"], summary)[0].result_srgb
     path = tmp_path / "result.png"
@@ -204,7 +203,7 @@ def test_an_independent_classifier_reads_the_smile_gone(astronaut, tmp_path, sti
         assert max(p, key=p.get) == "surprised", f"surprised reads {p}"
     else:
         # sad: between what is measured now and the flecked seal (0.43); angry: what an un-levelled smile gives (0.80)
-        assert p["happy"] < {"sad": 0.35, "angry": 0.5, "fear": 0.7, "disgusted": 0.85}[emotion], f"{emotion} still reads happy: {p}"
+        assert p["happy"] < {"sad": 0.35, "angry": 0.5, "fear": 0.7}[emotion], f"{emotion} still reads happy: {p}"
 
 
 def test_surprise_opens_a_cavity_and_moves_the_teeth_with_the_jaw(astronaut, tmp_path, stills, render, read_back):
