@@ -16,8 +16,9 @@ each, no second decode) and decides the shots at the end:
   weighted by ``w``; a pan, a zoom or a grade keep it) while keeping the contrast of that mix (a blur
   has less). The mix is tried on 16- and on 8-pixel-wide thumbnails (a window passing at either reads as
   a mix: at 8 across, cameras moving in both shots barely move a pixel). Windows in reach of a found cut
-  or fade are dropped (the change is theirs). The windows of one dissolve are joined; a ramp fitted to the mix weight over their span (two bends: the
-  dissolve's ends), on the 8-pixel thumbnails, says where the new shot starts: where the ramp passes 0.5.
+  or fade are dropped (the change is theirs). The windows of one dissolve are joined; a ramp fitted to
+  the mix weight over their span (two bends: the dissolve's ends), on the 8-pixel thumbnails, says where
+  the new shot starts: where the ramp passes 0.5.
 
 Flat frames (black, white, one colour) never start a shot.
 """
