@@ -17,8 +17,8 @@ each, no second decode) and decides the shots at the end:
   has less). The mix is tried on 16- and on 8-pixel-wide thumbnails (a window passing at either reads as
   a mix: at 8 across, cameras moving in both shots barely move a pixel). Windows in reach of a found cut
   or fade are dropped (the change is theirs). The windows of one dissolve are joined; a ramp fitted to
-  the mix weight over their span (two bends: the dissolve's ends), on the 8-pixel thumbnails, says where
-  the new shot starts: where the ramp passes 0.5.
+  the mix weight over their span (two bends: the dissolve's ends; on the finest thumbnails that saw the
+  mix) says where the new shot starts: where the ramp passes 0.5.
 
 Flat frames (black, white, one colour) never start a shot.
 """
@@ -179,14 +179,14 @@ def _dissolves(scales: list[np.ndarray], fine: np.ndarray, flat: list[bool],
     Args:
         scales: ``(N, P) float32`` tiny thumbnails (mix weight and residual), finest first; a window reads as a
             mix when it does at any of these scales (the coarser forgive motion in both shots), and the ramp
-            is fitted on the coarsest. fine: ``(N, Q) float32`` larger thumbnails (contrast). flat: per frame,
+            is fitted on the finest scale that read the dissolve's windows as a mix, over those windows. fine: ``(N, Q) float32`` larger thumbnails (contrast). flat: per frame,
             no content. hard: shot starts found as cuts or fades.
     """
     small = scales[0]
     n = len(small)
     means = small.mean(axis=1)
     spread = fine.std(axis=1)
-    seen: list[tuple[int, int]] = []  # (centre, lag) of every window that reads as a mix
+    seen: list[tuple[int, int, int]] = []  # (centre, lag, finest scale passed) of every window read as a mix
     for lag in DISSOLVE_LAGS:
         for centre in range(lag, n - lag):
             first, last = centre - lag, centre + lag
@@ -194,13 +194,16 @@ def _dissolves(scales: list[np.ndarray], fine: np.ndarray, flat: list[bool],
                 continue
             if any(abs(centre - h) <= lag + 2 for h in hard):  # a cut or fade in reach explains the change
                 continue
-            if any(_mixes(s, fine, spread, first, centre, last) for s in scales):
-                seen.append((centre, lag))
+            scale = next((k for k, s in enumerate(scales) if _mixes(s, fine, spread, first, centre, last)), None)
+            if scale is not None:
+                seen.append((centre, lag, scale))
     out: list[tuple[int, tuple[int, int]]] = []
-    group: list[tuple[int, int]] = []
-    for window in sorted(seen) + [(n + 4 * max(DISSOLVE_LAGS), 0)]:
+    group: list[tuple[int, int, int]] = []
+    for window in sorted(seen) + [(n + 4 * max(DISSOLVE_LAGS), 0, 0)]:
         if group and window[0] - group[-1][0] > 3:
-            out.append(_ramp_middle(scales[-1], min(c - g for c, g in group), max(c + g for c, g in group)))
+            scale = min(k for _, _, k in group)  # the ramp on the finest scale that saw the mix, over its windows
+            span = [(c, g) for c, g, k in group if k == scale]
+            out.append(_ramp_middle(scales[scale], min(c - g for c, g in span), max(c + g for c, g in span)))
             group = []
         group.append(window)
     return out
