@@ -14,9 +14,11 @@ each, no second decode) and decides the shots at the end:
   window is explained by a mix ``w * first + (1 - w) * last`` of its end frames (part way, small
   residual), and it has lost contrast as two unlike pictures mixed do (against the ends' contrast
   weighted by ``w``; a pan, a zoom or a grade keep it) while keeping the contrast of that mix (a blur
-  has less). Windows in reach of a found cut or fade are dropped (the change is theirs). The windows
-  of one dissolve are joined; a ramp fitted to the mix weight over their span (two bends: the
-  dissolve's ends) says where the new shot starts: where the ramp passes 0.5.
+  has less). The mix is tried on 16- and on 8-pixel-wide thumbnails (a window passing at either reads as
+  a mix: at 8 across, cameras moving in both shots barely move a pixel). Windows in reach of a found cut
+  or fade are dropped (the change is theirs). The windows of one dissolve are joined; a ramp fitted to
+  the mix weight over their span (two bends: the dissolve's ends; on the finest thumbnails that saw the
+  mix) says where the new shot starts: where the ramp passes 0.5.
 
 Flat frames (black, white, one colour) never start a shot.
 """
@@ -32,6 +34,7 @@ from scenedetect.detectors import AdaptiveDetector, ThresholdDetector
 
 THUMB_WIDTH = 96
 DISSOLVE_WIDTH = 16  # the mix test runs on tiny thumbnails: motion inside the two shots matters little there
+DISSOLVE_COARSE_WIDTH = 8  # ... and again on coarser ones, where a moving camera in both shots barely moves a pixel
 CONTRAST_WIDTH = 32  # contrast (pixel standard deviation) is read on these thumbnails
 DISSOLVE_LAGS = (2, 3, 4, 5, 6, 8, 10, 12)  # half windows (frames) tried; dissolves of 4..24 frames are found
 DISSOLVE_WEIGHTS = (0.2, 0.8)  # the middle frame's share of the first picture lies in here
@@ -90,8 +93,10 @@ class ShotDetector:
         small = _shrunk(self._thumbs, DISSOLVE_WIDTH)
         found = [Boundary(self._shot_start(c), "cut") for c in self._cuts if not self._same_picture(small, c)]
         found += [b for b in (self._fade_start(f, small) for f in self._fades) if b is not None]
-        dissolves = _dissolves(small.reshape(len(small), -1), _shrunk(self._thumbs, CONTRAST_WIDTH).reshape(
-            len(small), -1), self._flat, [b.index for b in found])
+        coarse = _shrunk(self._thumbs, DISSOLVE_COARSE_WIDTH)
+        dissolves = _dissolves([small.reshape(len(small), -1), coarse.reshape(len(small), -1)],
+                               _shrunk(self._thumbs, CONTRAST_WIDTH).reshape(len(small), -1), self._flat,
+                               [b.index for b in found])
         found += [Boundary(self._shot_start(d), "dissolve", span) for d, span in dissolves]
         kept: list[Boundary] = []
         for b in sorted(found, key=lambda b: (b.index, ("cut", "fade", "dissolve").index(b.kind))):
@@ -166,18 +171,22 @@ def _distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(np.mean((a - b) ** 2)))
 
 
-def _dissolves(small: np.ndarray, fine: np.ndarray, flat: list[bool], hard: list[int]) -> list[tuple[int, tuple[int, int]]]:
+def _dissolves(scales: list[np.ndarray], fine: np.ndarray, flat: list[bool],
+               hard: list[int]) -> list[tuple[int, tuple[int, int]]]:
     """Rows where a dissolve's mix weight passes 0.5, each with the dissolve's first and last row (see the module
     docstring).
 
     Args:
-        small: ``(N, P) float32`` tiny thumbnails (mix weight and residual). fine: ``(N, Q) float32`` larger
-            thumbnails (contrast). flat: per frame, no content. hard: shot starts found as cuts or fades.
+        scales: ``(N, P) float32`` tiny thumbnails (mix weight and residual), finest first; a window reads as a
+            mix when it does at any of these scales (the coarser forgive motion in both shots), and the ramp
+            is fitted on the finest scale that read the dissolve's windows as a mix, over those windows. fine: ``(N, Q) float32`` larger thumbnails (contrast). flat: per frame,
+            no content. hard: shot starts found as cuts or fades.
     """
+    small = scales[0]
     n = len(small)
     means = small.mean(axis=1)
     spread = fine.std(axis=1)
-    seen: list[tuple[int, int]] = []  # (centre, lag) of every window that reads as a mix
+    seen: list[tuple[int, int, int]] = []  # (centre, lag, finest scale passed) of every window read as a mix
     for lag in DISSOLVE_LAGS:
         for centre in range(lag, n - lag):
             first, last = centre - lag, centre + lag
@@ -185,13 +194,16 @@ def _dissolves(small: np.ndarray, fine: np.ndarray, flat: list[bool], hard: list
                 continue
             if any(abs(centre - h) <= lag + 2 for h in hard):  # a cut or fade in reach explains the change
                 continue
-            if _mixes(small, fine, spread, first, centre, last):
-                seen.append((centre, lag))
+            scale = next((k for k, s in enumerate(scales) if _mixes(s, fine, spread, first, centre, last)), None)
+            if scale is not None:
+                seen.append((centre, lag, scale))
     out: list[tuple[int, tuple[int, int]]] = []
-    group: list[tuple[int, int]] = []
-    for window in sorted(seen) + [(n + 4 * max(DISSOLVE_LAGS), 0)]:
+    group: list[tuple[int, int, int]] = []
+    for window in sorted(seen) + [(n + 4 * max(DISSOLVE_LAGS), 0, 0)]:
         if group and window[0] - group[-1][0] > 3:
-            out.append(_ramp_middle(small, min(c - g for c, g in group), max(c + g for c, g in group)))
+            scale = min(k for _, _, k in group)  # the ramp on the finest scale that saw the mix, over its windows
+            span = [(c, g) for c, g, k in group if k == scale]
+            out.append(_ramp_middle(scales[scale], min(c - g for c, g in span), max(c + g for c, g in span)))
             group = []
         group.append(window)
     return out

@@ -106,3 +106,16 @@ def test_flash_and_black_frames_inside_a_still_shot_do_not_split(face_boxes):
 
 def test_empty_detector():
     assert ShotDetector().boundaries() == [] and ShotDetector().shot_index().shape == (0,)
+
+
+def test_dissolve_between_two_moving_cameras_found(face_boxes):
+    """Both shots' cameras cross during the dissolve, so at 16 pixels across the middle frame is no mix of the
+    window's ends (residual about 0.5); at 8 across it is. Missed before the coarser scale (issue 11, var01)."""
+    clip = ClipSpec("two moving", (
+        ShotSpec("astronaut", 36, "crossing", "bleach", seed=11, blur=True),
+        ShotSpec("grace_hopper", 45, "crossing", "neutral", seed=12, hand=True, transition="dissolve",
+                 transition_frames=10)))
+    found, truth, detector, _ = found_and_true(clip, face_boxes)
+    assert len(found) == 1 and abs(found[0] - truth[0]) <= 1, (found, truth)
+    assert detector.boundaries()[0].kind == "dissolve"
+
