@@ -179,8 +179,9 @@ def _dissolves(scales: list[np.ndarray], fine: np.ndarray, flat: list[bool],
     Args:
         scales: ``(N, P) float32`` tiny thumbnails (mix weight and residual), finest first; a window reads as a
             mix when it does at any of these scales (the coarser forgive motion in both shots), and the ramp
-            is fitted on the finest scale that read the dissolve's windows as a mix, over those windows. fine: ``(N, Q) float32`` larger thumbnails (contrast). flat: per frame,
-            no content. hard: shot starts found as cuts or fades.
+            is fitted on the finest scale that read the dissolve's windows as a mix, over those windows.
+        fine: ``(N, Q) float32`` larger thumbnails (contrast). flat: per frame, no content. hard: shot starts
+            found as cuts or fades.
     """
     small = scales[0]
     n = len(small)
