@@ -143,15 +143,16 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined], spare_bridged=True)
     ghosts = _dissolve_frames(per_frame)  # a face fading in or out over a dissolve is not a track of its own
     kept = [t for t in bridged if len(t.frames) >= config.min_track_frames and not set(t.frames.tolist()) <= ghosts]
-    return [replace(t, track_id=new_id, held=_held_rows(t, per_frame)) for new_id, t in enumerate(kept)]
+    by_frame = {int(f.frame): f for f in per_frame}
+    return [replace(t, track_id=new_id, held=_held_rows(t, by_frame)) for new_id, t in enumerate(kept)]
 
 
-def _held_rows(track: FaceTrack, per_frame: Sequence[FrameFaces]) -> np.ndarray:
+def _held_rows(track: FaceTrack, rows: dict[int, FrameFaces]) -> np.ndarray:
     """``(T,) bool`` the track's bridged frames on which its face was held behind another face passing in front:
     each run of consecutive bridged frames (one gap) in which a held observation of the face (on the bridged box)
     had another face found in front of it (``FaceObservation.in_front``), in any of the run's frames. A face held for
-    another reason (a glass or a cup bending its mesh out of shape) has none: its gap is not marked."""
-    rows = {int(f.frame): f for f in per_frame}
+    another reason (a glass or a cup bending its mesh out of shape) has none: its gap is not marked. ``rows``: the
+    shot's frames by frame number."""
 
     def behind(r: int) -> bool:
         frame = rows.get(int(track.frames[r]))
