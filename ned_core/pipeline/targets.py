@@ -11,6 +11,7 @@ from ned_core.face3d.knit import knit_offsets
 from ned_core.face3d.lid_droop import droop_offsets
 from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart, sealed, silence
 from ned_core.face3d.types import FitResult
+from ned_core.render.lip_floor import keep_lip_height
 from ned_core.render.mouth_level import CORNERS, FULL_REMOVAL, UPPER_LIP_TOP, level_corners
 from ned_core.render.mouth_stretch import FULL_STRETCH, stretch_corners
 from ned_core.render.unfold import ease_folds
@@ -42,7 +43,9 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         :func:`~ned_core.face3d.lips.keep_lips_apart`), mouth corners lowered to rest as far as the edit
         removes smile (:func:`~ned_core.render.mouth_level.level_corners`; plus what the edited expression without
         its speech channels lowers them by below the actor's rest shape, so a sad target's depressed corners are
-        not levelled away), skin the
+        not levelled away), each lip kept at least a third of its source height with its rows in their source
+        order (:func:`~ned_core.render.lip_floor.keep_lip_height`: a lip press on thin lips neither tears nor
+        folds them), skin the
         edit would crush or fold eased back (:func:`~ned_core.render.unfold.ease_folds`), each iris moved with
         its eye corners (gaze kept), and the corners brought down toward the middle of the lips' opening
         (:func:`~ned_core.render.mouth_stretch.stretch_corners`, stills and silent stretches) as far as the edit
@@ -66,7 +69,7 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
     silent = np.array(expression, np.float64)
     silent[:, _SPEECH] = 0.0  # the jaw's own pull on the corners is in the source's corners already
     depressed = _corner_drop(model.shapes(fit.identity, silent)) - _corner_drop(fit.identity[None])
-    out = ease_folds(src, level_corners(out, removed, depressed))
+    out = ease_folds(src, keep_lip_height(src, level_corners(out, removed, depressed)))
     for iris, corners in _IRIS_CARRIERS:
         shift = (out[:, corners] - src[:, corners]).mean(axis=1, keepdims=True)
         out[:, iris] = src[:, iris] + shift
