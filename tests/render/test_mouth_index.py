@@ -160,7 +160,7 @@ def test_a_smile_that_only_widens_the_mouth_is_not_filled(speaking_shot) -> None
     src = speaking_shot.landmarks[row]
     dst = _widened(src, 1.3)
     assert mouth_shape(dst)[1] - openings[row] > RenderConfig().fill_full  # the inner-lip area grew a lot
-    assert parted_growth(mouth_shape(src)[0], mouth_shape(dst)[0]) < 0.1 * RenderConfig().fill_start  # (the pose normalisation moves a little)
+    assert parted_growth(mouth_shape(src)[0], mouth_shape(dst)[0], RenderConfig()) < 0.1 * RenderConfig().fill_start  # (the pose normalisation moves a little)
     renderer = MeshWarpRenderer()
     renderer.prepare(speaking_shot)
     out = renderer.render(int(speaking_shot.frames[row]), speaking_shot.frame_reader(int(speaking_shot.frames[row])),
@@ -171,8 +171,8 @@ def test_a_smile_that_only_widens_the_mouth_is_not_filled(speaking_shot) -> None
 def test_parting_growth_counts_at_most_the_source_mouth_width(speaking_shot) -> None:
     openings = np.array([mouth_shape(lm)[1] for lm in speaking_shot.landmarks])
     closed, wide = speaking_shot.landmarks[int(np.argmin(openings))], speaking_shot.landmarks[int(np.argmax(openings))]
-    parted = parted_growth(mouth_shape(closed)[0], mouth_shape(wide)[0])
+    parted = parted_growth(mouth_shape(closed)[0], mouth_shape(wide)[0], RenderConfig())
     assert parted > RenderConfig().fill_full  # the speech's widest frame parts the lips well beyond the closed one
-    wider = parted_growth(mouth_shape(closed)[0], mouth_shape(_widened(wide, 1.4))[0])
+    wider = parted_growth(mouth_shape(closed)[0], mouth_shape(_widened(wide, 1.4))[0], RenderConfig())
     assert wider == pytest.approx(parted, rel=0.05)
-    assert parted_growth(mouth_shape(wide)[0], mouth_shape(closed)[0]) == 0.0  # closing never fills
+    assert parted_growth(mouth_shape(wide)[0], mouth_shape(closed)[0], RenderConfig()) == 0.0  # closing never fills
