@@ -39,6 +39,11 @@ class RenderConfig:
             further than the source (``mouth_fill.parted_growth``; a smile that only widens gains none)
             before the interior is filled at all / fully (smooth in between, so the fill fades in rather
             than pops); also how much smaller it must be before a closing mouth is sealed.
+        stretch_own: the share of an open source mouth's own lip gap the target may add before the interior is
+            filled (``mouth_fill.parted_growth``): that far the warp stretches the source's own interior, which
+            carries the words; filling it with another frame's interior at a partial weight cross-faded two sets
+            of teeth, which the face mesh re-read as a smaller opening (speaking astronaut made disgusted: mouth
+            PCC 0.86; the source's own interior stretched: 0.97). 0.25 is the stretch ``split_below`` tolerates.
         mouth_stickiness: a frame keeps the previous frame's retrieved mouth while that one's shape distance is
             within ``1 + mouth_stickiness`` times the nearest one's (no teeth switching frame to frame).
         max_patches: most mouth patches kept per shot (bounded memory; diverse shapes kept).
@@ -66,6 +71,7 @@ class RenderConfig:
     mouth_open: float = 0.03
     fill_start: float = 0.005
     fill_full: float = 0.025
+    stretch_own: float = 0.25
     mouth_stickiness: float = 0.5
     max_patches: int = 64
     patch_px_per_iod: float = 80.0

@@ -21,6 +21,12 @@ from ned_core.guards import check_image, check_points
 
 _INTERPOLATION = {"nearest": cv2.INTER_NEAREST, "linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC}
 _SUBPIXEL_BITS = 4  # cv2.fillConvexPoly vertex precision: 1/16 pixel
+# a destination triangle smaller than this (square pixels of the grid it is drawn on) covers no pixel centre of
+# its own, only pixels along its edges; squeezed far beyond the map's typical area ratio, those move with its
+# centroid (a triangle under the nose that disgust's raised upper lip squeezes flat sent its edge pixel far
+# into the source: a bright speck above the speaking astronaut's upper lip)
+SLIVER_AREA = 0.5
+SLIVER_SQUEEZE = 4.0
 
 
 def triangulate(points: np.ndarray) -> np.ndarray:
@@ -128,7 +134,11 @@ def triangle_affines(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) ->
     Returns:
         ``(affines, valid)``: ``(M, 2, 3)`` float64 with ``src = A @ [x, y, 1]`` for a destination
         point inside the triangle, and ``(M,)`` bool, False for (near) zero-area destination
-        triangles (their affine is the identity; they cover no pixel area).
+        triangles (their affine is the identity; they cover no pixel area). A destination sliver (area
+        below :data:`SLIVER_AREA`) squeezed more than :data:`SLIVER_SQUEEZE` times beyond the map's typical
+        area ratio (the median: 1 for pixels to pixels, step^2 from a coarse grid) maps its centroid to the
+        source's and scales by the typical ratio alone: the exact inverse of a nearly flat triangle would send
+        the pixels along its edges far outside it.
     """
     d, s = dst[triangles], src[triangles]  # (M, 3, 2)
     d_edges = np.stack([d[:, 1] - d[:, 0], d[:, 2] - d[:, 0]], axis=2)  # columns = edges, (M, 2, 2)
@@ -136,10 +146,18 @@ def triangle_affines(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) ->
     det = d_edges[:, 0, 0] * d_edges[:, 1, 1] - d_edges[:, 0, 1] * d_edges[:, 1, 0]
     valid = np.abs(det) > 1e-9
     affines = np.tile(np.eye(2, 3), (len(triangles), 1, 1))
+    if not valid.any():
+        return affines, valid
     inv = np.linalg.inv(d_edges[valid])
     lin = s_edges[valid] @ inv
     affines[valid, :, :2] = lin
     affines[valid, :, 2] = s[valid, 0] - np.einsum("mij,mj->mi", lin, d[valid, 0])
+    ratio = np.abs(np.linalg.det(s_edges)) / np.where(valid, np.abs(det), 1.0)
+    typical = float(np.median(ratio[valid]))
+    sliver = valid & (np.abs(det) < 2.0 * SLIVER_AREA) & (ratio > SLIVER_SQUEEZE * typical)
+    scale = np.sqrt(typical)
+    affines[sliver, :, :2] = scale * np.eye(2)
+    affines[sliver, :, 2] = s[sliver].mean(axis=1) - scale * d[sliver].mean(axis=1)
     return affines, valid
 
 

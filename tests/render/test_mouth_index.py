@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ned_core.analysis.mask import polygon_mask
-from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, polygon
+from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance, polygon
 from ned_core.exceptions import MouthIndexError
 from ned_core.render import MOUTH_RETRIEVED, MOUTH_SYNTHESISED, MeshWarpRenderer, RenderConfig, build_mouth_index
 from ned_core.render.mouth_fill import fill_weight, parted_growth
@@ -160,7 +160,8 @@ def test_a_smile_that_only_widens_the_mouth_is_not_filled(speaking_shot) -> None
     src = speaking_shot.landmarks[row]
     dst = _widened(src, 1.3)
     assert mouth_shape(dst)[1] - openings[row] > RenderConfig().fill_full  # the inner-lip area grew a lot
-    assert parted_growth(mouth_shape(src)[0], mouth_shape(dst)[0]) < 0.1 * RenderConfig().fill_start  # (the pose normalisation moves a little)
+    # (the pose normalisation moves a little)
+    assert parted_growth(mouth_shape(src)[0], mouth_shape(dst)[0], RenderConfig()) < 0.1 * RenderConfig().fill_start
     renderer = MeshWarpRenderer()
     renderer.prepare(speaking_shot)
     out = renderer.render(int(speaking_shot.frames[row]), speaking_shot.frame_reader(int(speaking_shot.frames[row])),
@@ -168,11 +169,33 @@ def test_a_smile_that_only_widens_the_mouth_is_not_filled(speaking_shot) -> None
     assert out.flags["mouth_fill"] is None
 
 
+def _upper_lip_raised(landmarks: np.ndarray, iod_share: float) -> np.ndarray:
+    """``landmarks`` with the upper lip (inner and outer, corners kept) raised by ``iod_share`` IOD (disgust's AU10)."""
+    out = landmarks.copy()
+    upper = list(LIPS_INNER[11:] + LIPS_OUTER[12:])
+    out[upper, 1] -= iod_share * interocular_distance(landmarks[:, :2])
+    return out
+
+
+def test_an_upper_lip_raised_over_a_syllable_keeps_the_mouths_own_interior(speaking_shot) -> None:
+    """Disgust raises the upper lip 0.025 IOD: over a mouth open for a syllable the warp stretches the frame's own
+    interior (the words' teeth), where another frame's interior cross-faded in at a partial weight was re-read as a
+    smaller opening (the speaking astronaut's disgusted mouth PCC 0.86); over closed lips it is still filled."""
+    renderer = MeshWarpRenderer()
+    renderer.prepare(speaking_shot)
+    openings = np.array([mouth_shape(lm)[1] for lm in speaking_shot.landmarks])
+    for row, filled in ((int(np.argmax(openings)), False), (int(np.argmin(openings)), True)):
+        src = speaking_shot.landmarks[row]
+        number = int(speaking_shot.frames[row])
+        out = renderer.render(number, speaking_shot.frame_reader(number), src, _upper_lip_raised(src, 0.025))
+        assert (out.flags["mouth_fill"] is not None) == filled, (row, openings[row], out.flags["mouth_fill"])
+
+
 def test_parting_growth_counts_at_most_the_source_mouth_width(speaking_shot) -> None:
     openings = np.array([mouth_shape(lm)[1] for lm in speaking_shot.landmarks])
     closed, wide = speaking_shot.landmarks[int(np.argmin(openings))], speaking_shot.landmarks[int(np.argmax(openings))]
-    parted = parted_growth(mouth_shape(closed)[0], mouth_shape(wide)[0])
+    parted = parted_growth(mouth_shape(closed)[0], mouth_shape(wide)[0], RenderConfig())
     assert parted > RenderConfig().fill_full  # the speech's widest frame parts the lips well beyond the closed one
-    wider = parted_growth(mouth_shape(closed)[0], mouth_shape(_widened(wide, 1.4))[0])
+    wider = parted_growth(mouth_shape(closed)[0], mouth_shape(_widened(wide, 1.4))[0], RenderConfig())
     assert wider == pytest.approx(parted, rel=0.05)
-    assert parted_growth(mouth_shape(wide)[0], mouth_shape(closed)[0]) == 0.0  # closing never fills
+    assert parted_growth(mouth_shape(wide)[0], mouth_shape(closed)[0], RenderConfig()) == 0.0  # closing never fills

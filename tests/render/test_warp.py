@@ -101,3 +101,19 @@ def test_rasterise_triangles_labels_each_pixel_centre_with_its_triangle_later_on
     assert ids[20 - box[1], 27 - box[0]] == 2  # inside the third: drawn last, it wins
     assert ids[40 - box[1], 45 - box[0]] == -1 and ids[0, 0] == -1  # outside the square
     assert ((ids >= 0).sum() - 30 * 30) < 2 * 31 + 1  # the square's area, give or take its edge pixels
+
+
+def test_a_triangle_squeezed_flat_samples_next_to_itself_not_far_away():
+    # a 20 px square fanned from its centre; the target pulls the centre down to 0.02 px off the top edge, which
+    # lies between two pixel rows: the top triangle (drawn last) is a sliver of 0.2 px^2 whose edge pixels the
+    # exact inverse affine would send 0.5 px * 500 = 250 px down into the source
+    src = np.array([[0.5, 0.5], [20.5, 0.5], [20.5, 20.5], [0.5, 20.5], [10.5, 10.5]])
+    dst = src.copy()
+    dst[4] = (10.5, 0.52)
+    triangles = np.array([[1, 2, 4], [2, 3, 4], [3, 0, 4], [0, 1, 4]])
+    field = backward_map(src, dst, triangles, (0, 0, 22, 22))
+    drawn = rasterise_triangles(dst, triangles, (0, 0, 22, 22)) == 3
+    assert drawn.any()  # the sliver does claim pixels
+    # every covered pixel samples the source inside the square, give or take a pixel
+    for sampled in (field.map_x[field.inside], field.map_y[field.inside]):
+        assert sampled.min() >= -0.5 and sampled.max() <= 21.5
