@@ -74,7 +74,10 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     matched to any other track of the same shot lost for at most ``config.max_gap`` frames, by
     signature plus distance from where the track was last seen (re-attachment: the same actor
     coming back gets the same id, also after a black frame); the rest start new tracks. A shot cut
-    ends every track.
+    ends every track. Inside a dissolve (``FrameFaces.in_dissolve``, the mix of two shots) both shots' faces are
+    on screen: the outgoing shot's tracks may go on to the dissolve's end (past the frame the new shot starts at) and a
+    face first seen in it starts a track of the incoming shot (also before that frame); there only the incoming
+    shot's tracks re-attach.
 
     Args:
         per_frame: every frame of the clip in order (frames without faces included), with their
@@ -92,12 +95,12 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
         Tracks with at least ``config.min_track_frames`` frames, ids 0, 1, ... in order of first
         appearance.
     """
-    shots = [f.shot for f in per_frame]
     builders: list[_Builder] = []
-    for index, (ff, shot) in enumerate(zip(per_frame, shots)):
+    for index, (ff, (outgoing, shot)) in enumerate(zip(per_frame, _owners(per_frame))):
         shapes = [face_shape(f.landmarks) for f in ff.faces]
         free_faces = set(range(len(ff.faces)))
-        candidates = [b for b in builders if b.shot == shot and index - b.last_index <= config.max_gap + 1]
+        candidates = [b for b in builders
+                      if outgoing <= b.shot <= shot and index - b.last_index <= config.max_gap + 1]
         continuing = [b for b in candidates if b.last_index == index - 1]
 
         def signature(b: _Builder, j: int) -> float:
@@ -116,7 +119,7 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
             matched.add(id(continuing[i]))
             free_faces.discard(j)
 
-        waiting = [b for b in candidates if id(b) not in matched]
+        waiting = [b for b in candidates if id(b) not in matched and b.shot == shot]
         faces = sorted(free_faces)
         cost = np.full((len(waiting), len(faces)), _BLOCKED)
         for i, b in enumerate(waiting):
@@ -165,6 +168,24 @@ def _held_rows(track: FaceTrack, rows: dict[int, FrameFaces]) -> np.ndarray:
         if len(run) and any(behind(int(r)) for r in run):
             held[run] = True
     return held
+
+
+def _owners(per_frame: Sequence[FrameFaces]) -> list[tuple[int, int]]:
+    """Per frame, the shots whose tracks it may continue, ``(first, last)``, the last also starting its new tracks: the
+    frame's own shot, or for a frame in a dissolve (a run of ``in_dissolve`` frames) the shots it mixes, the shot of
+    the run's first frame (outgoing) to that of its last (incoming)."""
+    out = [(int(f.shot), int(f.shot)) for f in per_frame]
+    row = 0
+    while row < len(per_frame):
+        if not per_frame[row].in_dissolve:
+            row += 1
+            continue
+        end = row
+        while end + 1 < len(per_frame) and per_frame[end + 1].in_dissolve:
+            end += 1
+        out[row: end + 1] = [(int(per_frame[row].shot), int(per_frame[end].shot))] * (end + 1 - row)
+        row = end + 1
+    return out
 
 
 def _dissolve_frames(per_frame: Sequence[FrameFaces]) -> set[int]:
