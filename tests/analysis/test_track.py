@@ -65,6 +65,21 @@ def test_cut_ends_tracks(clip_tracks):
     assert abs(centre_x(after)[0] - centre_x(astro)[-1]) < 5
 
 
+def test_dissolve_frames_belong_to_both_shots(clip_tracks, config):
+    """A dissolve mixing frames 102-104, the new shot starting at 104: the astronaut's track (outgoing shot) goes on to
+    the mix's end, Grace, entering in the mix before the new shot's first frame, starts the new shot's track there.
+    (Split at 104, the astronaut's track ended a frame early and Grace's first frame was a dropped track of its own.)"""
+    per_frame, _ = clip_tracks
+    mixed = [dataclasses.replace(f, shot=int(f.frame >= 104), in_dissolve=102 <= f.frame <= 104)
+             for f in per_frame[:8]]  # frames 100-107
+    astro, grace, astro_after = track_faces(mixed, config)
+    assert (astro.shot, grace.shot, astro_after.shot) == (0, 1, 1)
+    np.testing.assert_array_equal(astro.frames, [100, 101, 102, 103, 104])
+    np.testing.assert_array_equal(grace.frames, [103, 104, 105, 106, 107])
+    np.testing.assert_array_equal(astro_after.frames, [105, 106, 107])
+    assert centre_x(grace)[0] < 512 < centre_x(astro)[-1]
+
+
 def test_face_found_late_is_followed_back_to_its_entry(clip_parts, config, models):
     no_change_trigger = dataclasses.replace(config, redetect_change=1.0, detect_interval=3)
     script = ["astronaut_only"] * 2 + ["both"] * 4
