@@ -31,10 +31,11 @@ import numpy as np
 from benchkit.machine import limit_cores
 from benchkit.records import metric, stage
 from ned_core.analysis import AnalysisConfig, FaceMeshModels, analyze_shot
-from ned_core.analysis.characters import TrackIdentity, group_tracks
-from ned_core.analysis.identity import FaceDescriptor, face_chip
+from ned_core.analysis.characters import group_tracks
+from ned_core.analysis.identity import FaceDescriptor
 from ned_core.exceptions import IdentityModelUnavailableError, ModelMissingError
 from ned_core.models.store import ModelStore, StoreConfig
+from ned_core.pipeline.characters import track_identity
 from ned_core.synthetic.footage import (
     build_footage, dev_clips, held_out_clips, photo_faces, photo_meshes, turn_clips, variant_clips,
 )
@@ -87,10 +88,7 @@ def grouping(footage, shots, scores, descriptor: FaceDescriptor | None) -> str:
     for t in shots.tracks:
         if int(t.track.track_id) not in best:
             continue
-        rows = np.unique(np.linspace(0, len(t.track.frames) - 1, min(5, len(t.track.frames))).round().astype(int))
-        vectors = [descriptor.describe(face_chip(footage.frames[int(t.track.frames[r])], t.landmarks[r]))
-                   for r in rows]
-        identities.append(TrackIdentity(int(t.track.track_id), t.track.frames, np.mean(vectors, axis=0)))
+        identities.append(track_identity(shots, t, lambda f: footage.frames[f], descriptor, 5)[0])
     characters = group_tracks(identities).characters
     mixed = sum(1 for c in characters if len({best[t] for t in c.track_ids}) > 1)
     split = sum(len({c.character_id for c in characters if set(c.track_ids) & {t for t, a in best.items() if a == actor}}) - 1

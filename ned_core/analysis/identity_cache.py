@@ -31,7 +31,7 @@ from ned_core.analysis.cache import save_npz
 from ned_core.analysis.characters import TrackIdentity
 
 SCHEMA = "TrackIdentities.1"
-IDENTITY_VERSION = 1  # bump when describing (chips, sampling, descriptor use) changes its results
+IDENTITY_VERSION = 2  # bump when describing (chips, sampling, descriptor use) changes its results
 SUFFIX = ".identities.npz"
 
 log = logging.getLogger(__name__)

@@ -204,13 +204,16 @@ def kept_image(image: np.ndarray, fresh: bool) -> np.ndarray:
 def _follow_back(new: list[FaceObservation], new_image: np.ndarray, recent: deque[tuple[int, int, np.ndarray]],
                  out: list[FrameFaces], config: AnalysisConfig, models: FaceMeshModels) -> None:
     """Follow faces newly detected in ``new_image`` backwards through the buffered frames, adding them to ``out`` in
-    place (until the mesh loses the face, finds a known one, or slides onto another face: ``hold.stays_on``)."""
+    place (until the mesh loses the face, finds a known one, or slides onto another face: ``hold.stays_on``; a held
+    pose is no known face: the face it keeps may be hidden by the one followed back, e.g. the incoming face of a
+    dissolve over a face held as it faded out)."""
     for face in new:
         prev, later = face, new_image
         for row, frame, image in reversed(recent):
             found = follow_faces(image, [prev], config, models)
             known = out[row].faces
-            if not found or centred_in_any(found[0].box, known) or not stays_on(later, prev, image, found[0]):
+            seen = [f for f in known if not f.held]  # a held pose is where a hidden face is kept, not a face seen
+            if not found or centred_in_any(found[0].box, seen) or not stays_on(later, prev, image, found[0]):
                 break
             prev, later = found[0], image
             out[row] = describe_frame(frame, image, [*known, prev], (out[row].histogram, out[row].flat))

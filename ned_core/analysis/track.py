@@ -74,7 +74,11 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     matched to any other track of the same shot lost for at most ``config.max_gap`` frames, by
     signature plus distance from where the track was last seen (re-attachment: the same actor
     coming back gets the same id, also after a black frame); the rest start new tracks. A shot cut
-    ends every track.
+    ends every track. Inside a dissolve (``FrameFaces.in_dissolve``, the mix of two shots) both shots' faces are
+    on screen: the outgoing shot's tracks may go on to the dissolve's end (past the frame the new shot starts at) and a
+    face first seen in it starts a track of the incoming shot (also before that frame); there only the incoming
+    shot's tracks re-attach. An outgoing track still followed on the mix's last frame went over to the incoming
+    picture (the outgoing one has faded out): it is split at the new shot's start (``_off_the_mix_end``).
 
     Args:
         per_frame: every frame of the clip in order (frames without faces included), with their
@@ -92,12 +96,12 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
         Tracks with at least ``config.min_track_frames`` frames, ids 0, 1, ... in order of first
         appearance.
     """
-    shots = [f.shot for f in per_frame]
     builders: list[_Builder] = []
-    for index, (ff, shot) in enumerate(zip(per_frame, shots)):
+    for index, (ff, (outgoing, shot)) in enumerate(zip(per_frame, _owners(per_frame))):
         shapes = [face_shape(f.landmarks) for f in ff.faces]
         free_faces = set(range(len(ff.faces)))
-        candidates = [b for b in builders if b.shot == shot and index - b.last_index <= config.max_gap + 1]
+        candidates = [b for b in builders
+                      if outgoing <= b.shot <= shot and index - b.last_index <= config.max_gap + 1]
         continuing = [b for b in candidates if b.last_index == index - 1]
 
         def signature(b: _Builder, j: int) -> float:
@@ -116,7 +120,7 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
             matched.add(id(continuing[i]))
             free_faces.discard(j)
 
-        waiting = [b for b in candidates if id(b) not in matched]
+        waiting = [b for b in candidates if id(b) not in matched and b.shot == shot]
         faces = sorted(free_faces)
         cost = np.full((len(waiting), len(faces)), _BLOCKED)
         for i, b in enumerate(waiting):
@@ -136,7 +140,8 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
             b.add(index, ff.frame, ff.faces[j], shapes[j], ff.appearance[j])
             builders.append(b)
 
-    tracklets = [t for t in (b.build(k) for k, b in enumerate(builders)) if t is not None]
+    tracklets = _off_the_mix_end([t for t in (b.build(k) for k, b in enumerate(builders)) if t is not None],
+                                 per_frame)
     joined = drop_overlaps(join_tracklets(tracklets, config))
     flat = frozenset(f.frame for f in per_frame if f.flat)
     # observed beats interpolated, unless the bridged face is another person's held behind it
@@ -165,6 +170,52 @@ def _held_rows(track: FaceTrack, rows: dict[int, FrameFaces]) -> np.ndarray:
         if len(run) and any(behind(int(r)) for r in run):
             held[run] = True
     return held
+
+
+def _mix_runs(per_frame: Sequence[FrameFaces]) -> list[tuple[int, int]]:
+    """``(first row, last row)`` of each run of ``in_dissolve`` frames (the mix of a found dissolve)."""
+    runs: list[tuple[int, int]] = []
+    for row, f in enumerate(per_frame):
+        if f.in_dissolve:
+            if runs and runs[-1][1] == row - 1:
+                runs[-1] = (runs[-1][0], row)
+            else:
+                runs.append((row, row))
+    return runs
+
+
+def _owners(per_frame: Sequence[FrameFaces]) -> list[tuple[int, int]]:
+    """Per frame, the shots whose tracks it may continue, ``(first, last)``, the last also starting its new tracks: the
+    frame's own shot, or for a frame in a dissolve's mix the shots it mixes, the shot of the mix's first frame
+    (outgoing) to that of its last (incoming)."""
+    out = [(int(f.shot), int(f.shot)) for f in per_frame]
+    for a, b in _mix_runs(per_frame):
+        out[a: b + 1] = [(int(per_frame[a].shot), int(per_frame[b].shot))] * (b + 1 - a)
+    return out
+
+
+def _off_the_mix_end(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]) -> list[FaceTrack]:
+    """``tracklets`` with each outgoing-shot tracklet still followed on a dissolve's last mixed frame split at the new
+    shot's start: the outgoing picture has faded out there, so its mesh went over to a face of the incoming picture
+    (the same actor at about the same place); the part from the shot start is a tracklet of the incoming shot (ids
+    after every other)."""
+    ends: dict[int, tuple[int, int]] = {}  # outgoing shot -> (first frame of the incoming shot, last mixed frame)
+    for a, b in _mix_runs(per_frame):
+        incoming = [f for f in per_frame[a: b + 1] if f.shot == per_frame[b].shot]
+        if per_frame[a].shot < per_frame[b].shot:
+            ends[int(per_frame[a].shot)] = (int(incoming[0].frame), int(per_frame[b].frame))
+    out, next_id = [], max((t.track_id for t in tracklets), default=-1) + 1
+    for t in tracklets:
+        start, last = ends.get(t.shot, (0, -1))
+        if last < 0 or int(t.frames[-1]) < last:
+            out.append(t)
+            continue
+        before = t.frames < start
+        if before.any():
+            out.append(t.take(before))
+        out.append(replace(t.take(~before), track_id=next_id, shot=t.shot + 1))
+        next_id += 1
+    return out
 
 
 def _dissolve_frames(per_frame: Sequence[FrameFaces]) -> set[int]:

@@ -104,7 +104,9 @@ class FaceTrack:
 
     Attributes:
         track_id: stable id, unique within the clip (0, 1, ... in order of first appearance).
-        shot: index of the shot (0-based, split at detected cuts) the track belongs to.
+        shot: index of the shot (0-based, split at detected cuts) the track belongs to. Across a dissolve its frames
+            may run into the mix past the shot's end (the outgoing face) or start in it before the shot's start
+            (the incoming one): both shots' faces are on screen there (``track.track_faces``).
         frames: ``(T,) int64`` frame numbers, increasing.
         landmarks: ``(T, 478, 3) float32`` raw (unsmoothed) landmarks in image pixels.
         boxes: ``(T, 4) float32`` x0, y0, x1, y1.

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
 
-from ned_core.analysis import FaceMeshModels, ShotAnalysis, cache_key
+from ned_core.analysis import FaceMeshModels, ShotAnalysis, TrackAnalysis, cache_key
 from ned_core.analysis.characters import CharacterSet, TrackIdentity, apply_edits, group_tracks
 from ned_core.analysis.identity import FaceDescriptor, face_chip
 from ned_core.analysis.identity import model_path as identity_model_path
@@ -40,8 +41,8 @@ class ShotCharacters:
 
 def describe_tracks(source: PlateSource, analysis: ShotAnalysis, descriptor: FaceDescriptor,
                     samples: int = SAMPLES_PER_TRACK) -> TrackFaces:
-    """Describe every track from ``samples`` of its frames (evenly spaced, first and last included): the slow part
-    of finding characters (about 0.1 s per sample), cached by :func:`shot_characters`.
+    """Describe every track from ``samples`` of its frames (:func:`track_identity`): the slow part of finding
+    characters (about 0.1 s per sample), cached by :func:`shot_characters`.
 
     Args:
         source: the analysed source (those frames are decoded again).
@@ -50,15 +51,36 @@ def describe_tracks(source: PlateSource, analysis: ShotAnalysis, descriptor: Fac
     """
     identities, chips, chip_frames = [], {}, {}
     for t in analysis.tracks:
-        frames = t.track.frames
-        rows = np.unique(np.linspace(0, len(frames) - 1, min(samples, len(frames))).round().astype(int))
-        sampled = {int(r): face_chip(source.read_display8(int(frames[r])), t.landmarks[r]) for r in rows}
-        vectors = [descriptor.describe(chip) for chip in sampled.values()]
-        tid = int(t.track.track_id)
-        identities.append(TrackIdentity(tid, frames, np.mean(vectors, axis=0)))
+        identity, sampled = track_identity(analysis, t, source.read_display8, descriptor, samples)
+        identities.append(identity)
+        frames, tid = t.track.frames, identity.track_id
         middle = min(sampled, key=lambda r: abs(r - (len(frames) - 1) / 2))
         chips[tid], chip_frames[tid] = sampled[middle], int(frames[middle])
     return TrackFaces(descriptor.name, tuple(identities), chips, chip_frames)
+
+
+def track_identity(analysis: ShotAnalysis, track: TrackAnalysis, image: Callable[[int], np.ndarray],
+                   descriptor: FaceDescriptor, samples: int = SAMPLES_PER_TRACK
+                   ) -> tuple[TrackIdentity, dict[int, np.ndarray]]:
+    """One track's identity: the mean descriptor of ``samples`` of its frames in its own shot (evenly spaced, first
+    and last included), with those frames as its time span, and the face chips described, by track row.
+
+    A track may run into the mix of a dissolve past its shot (the outgoing face) or start in it before (the incoming
+    one, ``track.track_faces``): a face mixed with another shot's describes neither, and the same actor in the two
+    shots of a dissolve, on screen together only in the mix, stays one character. All its frames count when none
+    lies in its shot.
+
+    Args:
+        image: frame number -> ``(H, W, 3) uint8`` sRGB display frame.
+    """
+    frames = track.track.frames
+    own = np.flatnonzero(analysis.shots[np.searchsorted(analysis.frames, frames)] == track.track.shot)
+    if len(own) == 0:
+        own = np.arange(len(frames))
+    rows = own[np.unique(np.linspace(0, len(own) - 1, min(samples, len(own))).round().astype(int))]
+    sampled = {int(r): face_chip(image(int(frames[r])), track.landmarks[r]) for r in rows}
+    vector = np.mean([descriptor.describe(chip) for chip in sampled.values()], axis=0)
+    return TrackIdentity(int(track.track.track_id), frames[own], vector), sampled
 
 
 def group_characters(faces: TrackFaces, edits: dict | None = None) -> ShotCharacters:

@@ -43,11 +43,14 @@ def test_dev_clips_one_track_per_face_per_shot(clip, face_boxes, config, models)
     for s in scores:
         assert s.coverage >= COVERAGE, s
         assert s.duplicates == 0, s
-    # a track never spans two shots, and the ids are 0, 1, ... in order of first frame
+    # a track stays in its shot but for the mix of a dissolve either side (the outgoing face goes on through it, the
+    # incoming one starts in it), and the ids are 0, 1, ... in order of first frame
     firsts = [int(t.track.frames[0]) for t in analysis.tracks]
     assert firsts == sorted(firsts) and [t.track.track_id for t in analysis.tracks] == list(range(len(firsts)))
     for t in analysis.tracks:
-        assert len(set(analysis.shots[t.track.frames - analysis.frames[0]].tolist())) == 1
+        others = set(analysis.shots[t.track.frames - analysis.frames[0]].tolist()) - {t.track.shot}
+        assert all(analysis.transition(max(o, t.track.shot)) == "dissolve" and abs(o - t.track.shot) == 1
+                   for o in others), (t.track.track_id, t.track.shot, others)
     # the faces fading in and out over the dissolve are not tracks of their own: one track per face and shot
     if clip.name == "dev_editorial":
         assert len(analysis.tracks) == len(scores) == 5
@@ -63,7 +66,8 @@ def test_held_out_clips(clip, face_boxes, config, models):
 
 def test_face_dissolving_in_over_a_close_up_is_tracked_from_its_shot_start(face_boxes, config, models):
     """The incoming, smaller face lies centred in the outgoing close-up's box: it used to count as that face
-    again (detections and backward following dropped) until the mesh lost the close-up, 2 frames late."""
+    again (detections and backward following dropped) until the mesh lost the close-up, 2 frames late. Its track
+    starts where it shows in the mix (the 10-frame dissolve's first 5 frames lie before the shot start)."""
     from ned_core.synthetic.footage import ClipSpec, ShotSpec
 
     clip = ClipSpec("close_up_dissolve", (ShotSpec("astronaut", 30, "fill", "warm", seed=71),
@@ -74,7 +78,7 @@ def test_face_dissolving_in_over_a_close_up_is_tracked_from_its_shot_start(face_
     assert int(np.flatnonzero(np.diff(analysis.shots))[0]) + 1 == start
     incoming = [s for s in score_tracks(footage, analysis) if s.shot == 1][0]
     assert incoming.coverage == 1.0 and incoming.duplicates == 0, incoming
-    assert int(analysis.track(incoming.best_track).track.frames[0]) == start
+    assert start - 5 <= int(analysis.track(incoming.best_track).track.frames[0]) <= start
 
 
 def test_face_fading_in_over_a_long_dissolve_is_no_track_of_its_own(face_boxes, config, models):

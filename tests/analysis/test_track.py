@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ned_core.analysis import analyze_frames, default_track, track_faces
-from ned_core.analysis.types import FaceTrack
+from ned_core.analysis.types import FaceTrack, FrameFaces
 from ned_core.exceptions import NoFaceTrackError
 
 SCRIPT = (
@@ -63,6 +63,40 @@ def test_cut_ends_tracks(clip_tracks):
     np.testing.assert_array_equal(after.frames, [116, 117, 118])
     # same actor at the same place, but after a cut: a new track, not a continuation
     assert abs(centre_x(after)[0] - centre_x(astro)[-1]) < 5
+
+
+def _faded_out(frame: FrameFaces) -> FrameFaces:
+    """``frame`` without the astronaut (right half, left while swapped: 106-107), as after a dissolve out of her shot."""
+    keep = [j for j, f in enumerate(frame.faces) if ((f.box[0] + f.box[2]) / 2 < 512) != (frame.frame in (106, 107))]
+    return dataclasses.replace(frame, faces=tuple(frame.faces[j] for j in keep), appearance=frame.appearance[keep])
+
+
+def test_dissolve_frames_belong_to_both_shots(clip_tracks, config):
+    """A dissolve mixing frames 102-105, the new shot starting at 104, the astronaut fading out after 104: her track
+    (outgoing shot) goes on past the shot start to where she is last seen; Grace, entering in the mix before the new
+    shot's first frame, starts the new shot's track there. (Split at 104, the astronaut's track ended a frame early
+    and Grace's first frame was a dropped track of its own.)"""
+    per_frame, _ = clip_tracks
+    mixed = [dataclasses.replace(f if f.frame < 105 else _faded_out(f), shot=int(f.frame >= 104),
+                                 in_dissolve=102 <= f.frame <= 105) for f in per_frame[:8]]  # frames 100-107
+    astro, grace = track_faces(mixed, config)
+    assert (astro.shot, grace.shot) == (0, 1)
+    np.testing.assert_array_equal(astro.frames, [100, 101, 102, 103, 104])
+    np.testing.assert_array_equal(grace.frames, [103, 104, 105, 106, 107])
+    assert centre_x(grace)[0] < 512 < centre_x(astro)[-1]
+
+
+def test_a_face_still_followed_at_the_mix_end_is_the_incoming_shots(clip_tracks, config):
+    """The astronaut at the same place in both shots of a dissolve (mix 102-104, new shot from 104): the outgoing
+    picture has faded out by the mix's last frame, so the face followed there is the incoming shot's, from its start."""
+    per_frame, _ = clip_tracks
+    mixed = [dataclasses.replace(f, shot=int(f.frame >= 104), in_dissolve=102 <= f.frame <= 104)
+             for f in per_frame[:8]]  # frames 100-107
+    astro, grace, astro_after = track_faces(mixed, config)
+    assert (astro.shot, grace.shot, astro_after.shot) == (0, 1, 1)
+    np.testing.assert_array_equal(astro.frames, [100, 101, 102, 103])
+    np.testing.assert_array_equal(grace.frames, [103, 104, 105, 106, 107])
+    np.testing.assert_array_equal(astro_after.frames, [104, 105, 106, 107])
 
 
 def test_face_found_late_is_followed_back_to_its_entry(clip_parts, config, models):
