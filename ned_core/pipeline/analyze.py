@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
+
 from ned_core.analysis import AnalysisCache, FaceMeshModels, ShotAnalysis, analyze_shot, cache_key
+from ned_core.analysis.shot import kept_image
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.face3d.interface import FaceModel
 from ned_core.face3d.types import FitResult
@@ -44,23 +47,29 @@ class ShotFit:
 
 def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, depth: int = 2):
     """``(number, (H, W, 3) uint8)`` for every frame, decoded ``depth`` frames ahead on a reader thread (decoding
-    releases the GIL, so it overlaps with the analysis). Each is an array of its own, or a read-only one the source
-    keeps unchanged (a movie's decoded codes, kept for the render), or a view of the decoder's buffers, which the
-    analysis must copy to hold (``analyze_shot``'s ``fresh_frames``).
+    releases the GIL, so it overlaps with the analysis). Each is an array of its own (a view of the decoder's buffers is
+    copied on the reader thread) or a read-only one the source keeps unchanged (a movie's decoded codes, kept for the
+    render), so the analysis holds them without copying (``analyze_shot``'s ``fresh_frames``).
 
     Args:
         required: frames whose read errors are raised; others that cannot be read are skipped (logged).
             None: every frame is required.
     """
     numbers = iter(source.info.frames)
+
+    def read(number: int) -> np.ndarray:
+        # a frame the analysis must copy to hold is copied here, on the reader thread (numpy copies without the
+        # GIL), not on the analysis thread that bounds the stage (~1-2 ms a 1080p frame past the source's keep)
+        return kept_image(source.read_display8(number), fresh=True)
+
     with ThreadPoolExecutor(1, thread_name_prefix="ned-analysis-read") as reader:
-        ahead = deque((n, reader.submit(source.read_display8, n)) for n in islice(numbers, depth))
+        ahead = deque((n, reader.submit(read, n)) for n in islice(numbers, depth))
         try:
             while ahead:
                 number, decoding = ahead.popleft()
                 upcoming = next(numbers, None)
                 if upcoming is not None:
-                    ahead.append((upcoming, reader.submit(source.read_display8, upcoming)))
+                    ahead.append((upcoming, reader.submit(read, upcoming)))
                 try:
                     image = decoding.result()
                 except FrameReadError as err:

@@ -70,14 +70,13 @@ class FrameRenderer:
         planned = {frame: self.window(lm, lm) for frame, lm in {**rim_samples, **(samples or {})}.items()}
         reads = SetupReads(source, planned, reduced)
 
+        canvas = MouthCanvas((info.height, info.width))
+
         def mouth_only(number: int) -> np.ndarray:
             """Frame ``number`` with only the pixels its mouth patch samples colour-managed (zeros elsewhere):
             converting whole frames, or even face windows, would cost far more."""
-            part = reads.read(int(number), patch_footprint(track.landmarks[rows[int(number)]], config.render))
-            frame = np.zeros((info.height, info.width, 3), np.float32)
-            (x0, y0), (h, w) = part.origin, part.rgb.shape[:2]
-            frame[y0:y0 + h, x0:x0 + w] = part.rgb
-            return frame
+            return canvas.show(reads.read(int(number), patch_footprint(track.landmarks[rows[int(number)]],
+                                                                       config.render)))
 
         shot = ShotContext(frames=track.track.frames, landmarks=track.landmarks, frame_size=(info.height, info.width),
                            frame_reader=mouth_only)
@@ -182,6 +181,28 @@ class FrameRenderer:
     def preview_frame(self, frame: Frame, plate: FacePlate) -> np.ndarray:
         """``(H, W, 3) uint8`` sRGB of the plate merged over the (whole) frame."""
         return self.colour.working_to_srgb8(merge_over(frame.rgb, plate))
+
+
+class MouthCanvas:
+    """One ``(H, W, 3) float32`` frame-sized buffer that is zero except for the last window shown in it.
+
+    The mouth index reads one patch per frame; a fresh zeroed 1080p frame (25 MB) per patch cost ~2.5 ms of CPU
+    each (~0.12 s of a 96-frame close-up's set-up), so the buffer is reused: a frame it returns is valid until the
+    next :meth:`show` (the index is done with each frame before it asks for the next).
+    """
+
+    def __init__(self, size: tuple[int, int]):
+        self.frame = np.zeros((*size, 3), np.float32)
+        self.shown: tuple[slice, slice] | None = None
+
+    def show(self, part: Frame) -> np.ndarray:
+        """The frame with ``part`` (a window read at ``part.origin``) in place and zeros elsewhere."""
+        if self.shown is not None:
+            self.frame[self.shown] = 0.0
+        (x0, y0), (h, w) = part.origin, part.rgb.shape[:2]
+        self.shown = (slice(y0, y0 + h), slice(x0, x0 + w))
+        self.frame[self.shown] = part.rgb
+        return self.frame
 
 
 class SetupReads:

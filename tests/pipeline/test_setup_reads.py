@@ -6,7 +6,8 @@ import numpy as np
 
 import ned_core.io.movie_pyav as movie_pyav
 from ned_core.io.plates import open_plates
-from ned_core.pipeline.frame_render import SetupReads
+from ned_core.io.plate_source import Frame
+from ned_core.pipeline.frame_render import MouthCanvas, SetupReads
 
 
 def test_planned_windows_are_read_in_the_same_pass_as_the_patches(tiny_movie, monkeypatch):
@@ -51,3 +52,15 @@ def test_a_frame_sampled_for_two_uses_is_read_once(tiny_movie):
         assert [reads.sample(n) for n in (1, 3)] == [1, 3]  # the rims' samples
         assert [reads.sample(n) for n in (1, 3)] == [1, 3]  # the occlusion reference's, the same frames
         assert kept == [1, 3]
+
+
+def test_mouth_canvas_holds_only_the_last_window():
+    """The reused mouth-index frame equals a fresh zero frame with only the last window in place."""
+    canvas = MouthCanvas((6, 8))
+    first = np.full((2, 3, 3), 1.5, np.float32)
+    second = np.arange(2 * 2 * 3, dtype=np.float32).reshape(2, 2, 3) + 1
+    canvas.show(Frame(1, first, None, (1, 1)))
+    shown = canvas.show(Frame(2, second, None, (5, 3)))
+    want = np.zeros((6, 8, 3), np.float32)
+    want[3:5, 5:7] = second
+    assert np.array_equal(shown, want)
