@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ned_core.analysis.regions import interocular_distance
+
 # lip columns, MediaPipe indices, each from the outer edge through the two middle rows to the inner edge
 UPPER_COLUMNS = ((185, 184, 183, 191), (40, 74, 42, 80), (39, 73, 41, 81), (37, 72, 38, 82), (0, 11, 12, 13),
                  (267, 302, 268, 312), (269, 303, 271, 311), (270, 304, 272, 310), (409, 408, 407, 415))
@@ -27,6 +29,7 @@ LOWER_COLUMNS = ((146, 77, 96, 95), (91, 90, 89, 88), (181, 180, 179, 178), (84,
                  (314, 315, 316, 317), (405, 404, 403, 402), (321, 320, 319, 318), (375, 307, 325, 324))
 EYE_OUTER = (33, 263)  # the eyes' outer corners: the face's across axis
 FLOOR = 0.35  # a lip column keeps at least this share of its source height
+MIN_HEIGHT_IOD = 0.02  # columns lower than this in the source (where the lips meet at the corners) are left as is
 
 
 def soft_floor(height: np.ndarray, floor: np.ndarray) -> np.ndarray:
@@ -60,6 +63,7 @@ def keep_lip_height(src: np.ndarray, dst: np.ndarray, floor: float = FLOOR) -> n
     across = src[:, EYE_OUTER[1], :2] - src[:, EYE_OUTER[0], :2]
     across /= np.maximum(np.linalg.norm(across, axis=1, keepdims=True), 1e-9)
     down = np.stack([-across[:, 1], across[:, 0]], axis=1)  # (T, 2): image y grows downwards
+    iod = np.array([interocular_distance(face[:, :2]) for face in src])
     for columns, sign in ((UPPER_COLUMNS, 1.0), (LOWER_COLUMNS, -1.0)):
         cols = np.array(columns)  # (C, 4): outer .. inner
         # height of each column: how far the inner edge lies beyond the outer one, towards the mouth slit
@@ -67,13 +71,13 @@ def keep_lip_height(src: np.ndarray, dst: np.ndarray, floor: float = FLOOR) -> n
         along_dst = sign * np.einsum("tckx,tx->tck", out[:, cols, :2], down)
         height_src = along_src[:, :, 3] - along_src[:, :, 0]
         height_dst = along_dst[:, :, 3] - along_dst[:, :, 0]
-        usable = height_src > 1e-6
+        usable = height_src > MIN_HEIGHT_IOD * iod[:, None]
         floor_px = floor * np.where(usable, height_src, 1.0)
         height = soft_floor(height_dst, floor_px)  # (T, C)
         # every row's place across the lip's height as in the source: 0 at the inner edge, 1 at the outer one (a
         # middle row a little beyond the inner edge near the corners stays beyond it)
         share = (along_src[:, :, 3:4] - along_src) / np.where(usable, height_src, 1.0)[:, :, None]
         placed = along_dst[:, :, 3:4] - share * height[:, :, None]  # (T, C, 4), inner edge stays
-        placed = np.where(usable[:, :, None], placed, along_dst)  # a column without height in the source: as is
+        placed = np.where(usable[:, :, None], placed, along_dst)  # a column without height in the source (a corner): as is
         out[:, cols, :2] += (sign * (placed - along_dst))[..., None] * down[:, None, None, :]
     return out.astype(np.float32)

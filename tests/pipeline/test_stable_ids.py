@@ -32,7 +32,7 @@ def fit(source: str, frames: str | None, config: NedConfig, models, face_model, 
         return analyze_and_fit(plates, config, models=models, model=face_model)
 
 
-def test_a_sub_range_keeps_the_ids_of_the_whole_source(sequence, tmp_path, analysis_config, mesh_models, face_model):
+def test_a_sub_range_keeps_the_ids_of_the_whole_source(sequence, editorial, tmp_path, analysis_config, mesh_models, face_model):
     config = NedConfig(analysis=analysis_config, cache_dir=tmp_path / "cache")
     pattern = str(sequence / "shot.####.png")
     whole = fit(pattern, None, config, mesh_models, face_model).analysis
@@ -46,9 +46,16 @@ def test_a_sub_range_keeps_the_ids_of_the_whole_source(sequence, tmp_path, analy
     chosen = part.analysis.track(later.track.track_id)  # the id the whole analysis listed
     np.testing.assert_array_equal(chosen.track.frames, later.track.frames[3:-3])
     np.testing.assert_array_equal(chosen.landmarks, later.landmarks[3:-3])
-    assert set(part.fits) == {t.track.track_id for t in part.analysis.tracks} == {later.track.track_id}
-    assert {s for s, _, _ in part.analysis.shot_ranges()} == {3}
-    with pytest.raises(NoFaceTrackError, match=f"tracks: \\[{later.track.track_id}\\]"):
+    assert set(part.fits) == {t.track.track_id for t in part.analysis.tracks}
+    assert later.track.track_id in part.fits
+    for other in part.analysis.tracks:  # only the outgoing shot's face on the dissolve's mixed frames, ids kept
+        if other.track.track_id != later.track.track_id:
+            assert other.track.track_id in ids and other.track.shot == 2
+            assert all({f.shot for f in editorial.faces[n - FIRST]} == {2, 3} for n in other.track.frames)
+    for shot, a, b in part.analysis.shot_ranges():  # the range may start in the dissolve into shot 3
+        assert shot == 3 or all({f.shot for f in editorial.faces[n - FIRST]} == {2, 3} for n in range(a, b + 1))
+    assert 3 in {s for s, _, _ in part.analysis.shot_ranges()}
+    with pytest.raises(NoFaceTrackError, match=f"tracks: \\[.*{later.track.track_id}"):
         part.analysis.track(0)  # a face outside the range is not offered
 
 
