@@ -10,8 +10,9 @@ Guide* 2002, AU23: "the red parts of the lips narrow"; AU24: the lips are presse
 disappearing), so each lip column's height (outer edge to inner edge, along the face's down axis) is
 kept at or above :data:`FLOOR` of the source's, with a C1 soft floor that leaves columns thinned to no less
 than twice the floor exactly as directed. The inner edge (the lips' meeting line, which carries speech)
-never moves: the outer edge takes the correction, and the two rows between keep the place between the edges
-they hold in the source (along the down axis; MediaPipe's middle rows lie within a few hundredths of an IOD
+never moves: the outer edge takes the correction, and on a lip the edit thins (fully from twice the floor
+down, easing in from the lip's full height) the two rows between keep the place between the edges they hold
+in the source (along the down axis; MediaPipe's middle rows lie within a few hundredths of an IOD
 of the inner edge, and the units' template-space offsets carried them past it: the lip's triangles folded),
 so the lip's rows stay in order.
 """
@@ -78,6 +79,10 @@ def keep_lip_height(src: np.ndarray, dst: np.ndarray, floor: float = FLOOR) -> n
         # middle row a little beyond the inner edge near the corners stays beyond it)
         share = (along_src[:, :, 3:4] - along_src) / np.where(usable, height_src, 1.0)[:, :, None]
         placed = along_dst[:, :, 3:4] - share * height[:, :, None]  # (T, C, 4), inner edge stays
-        placed = np.where(usable[:, :, None], placed, along_dst)  # a column without height in the source (a corner): as is
+        # the rows are re-placed only on a column the edit thins: fully from 2 * floor of its source height down,
+        # not at all from its full height up (a lip the edit stretches or parts keeps its directed rows)
+        ratio = height_dst / np.where(usable, height_src, 1.0)
+        weight = np.where(usable, np.clip((1.0 - ratio) / (1.0 - 2.0 * floor), 0.0, 1.0), 0.0)[:, :, None]
+        placed = along_dst + weight * weight * (3.0 - 2.0 * weight) * (placed - along_dst)
         out[:, cols, :2] += (sign * (placed - along_dst))[..., None] * down[:, None, None, :]
     return out.astype(np.float32)

@@ -67,6 +67,8 @@ def test_a_column_of_almost_no_height_is_left_as_directed():
 def test_a_mild_press_and_an_unedited_face_are_left_as_directed():
     src = _face()
     np.testing.assert_allclose(keep_lip_height(src, src), src, atol=1e-3)
+    stretched = _pressed(src, -0.3)  # lips parted or stretched, their rows moved as directed: left alone
+    np.testing.assert_allclose(keep_lip_height(src, stretched), stretched, atol=1e-3)
     mild = _pressed(src, 0.2)
     out = keep_lip_height(src, mild)
     for columns in (UPPER_COLUMNS, LOWER_COLUMNS):
