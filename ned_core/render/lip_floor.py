@@ -15,6 +15,11 @@ down, easing in from the lip's full height) the two rows between keep the place 
 in the source (along the down axis; MediaPipe's middle rows lie within a few hundredths of an IOD
 of the inner edge, and the units' template-space offsets carried them past it: the lip's triangles folded),
 so the lip's rows stay in order.
+
+Measured on the speaking astronaut made surprised: the target crosses the upper lip's two outer columns on each
+side in all 24 frames (outer edge past the inner edge, down to -1.4 of their source height); unfolded by the floor
+(up to 0.038 IOD, ~1.7 px at the corners), fer's surprised fell from 23 to 20 of 24 frames (mean p(surprised)
+0.65 -> 0.62, the three lost frames at p ~ 0.5): the higher reading had relied on folded lip corners.
 """
 
 from __future__ import annotations
