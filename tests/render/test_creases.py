@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from ned_core.analysis.mean_face import load_mean_face
 from ned_core.analysis.regions import (FACE_OVAL, LEFT_BROW, LEFT_BROW_UPPER, RIGHT_BROW, RIGHT_BROW_UPPER,
@@ -42,9 +43,11 @@ def test_the_weights_follow_the_brows_against_the_source_only():
     assert not crease_weights(_frown(face, -0.1, 0.0), face, REST).any  # a worried brow brought down: no furrow
 
 
-def test_lowered_brows_darken_a_band_between_them(face):
+@pytest.mark.parametrize("zoom", [1, 3])  # 3: a close-up, worked out at a lower resolution and scaled up
+def test_lowered_brows_darken_a_band_between_them(face, zoom):
     frame, landmarks = face
-    src = np.asarray(landmarks, np.float64)[:, :2]
+    frame = cv2.resize(frame, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
+    src = (np.asarray(landmarks, np.float64)[:, :2] + 0.5) * zoom - 0.5
     dst = _frown(src, 0.06, 0.02)
     weights = crease_weights(src, dst, REST)
     height, width = frame.shape[:2]
@@ -61,9 +64,11 @@ def test_lowered_brows_darken_a_band_between_them(face):
     assert np.abs(chroma).mean() < 0.03
 
 
-def test_raised_brows_add_lines_on_the_forehead_skin_only(face):
+@pytest.mark.parametrize("zoom", [1, 3])
+def test_raised_brows_add_lines_on_the_forehead_skin_only(face, zoom):
     frame, landmarks = face
-    src = np.asarray(landmarks, np.float64)[:, :2]
+    frame = cv2.resize(frame, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_CUBIC)
+    src = (np.asarray(landmarks, np.float64)[:, :2] + 0.5) * zoom - 0.5
     dst = src.copy()
     iod = float(interocular_distance(src))
     up = list(RIGHT_BROW + LEFT_BROW + RIGHT_BROW_UPPER + LEFT_BROW_UPPER)
