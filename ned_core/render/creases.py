@@ -53,7 +53,7 @@ LINE_DEPTHS = (0.8, 1.0, 0.75)  # their relative depths
 CENTRE_HALF_IOD = 0.3  # AU1's lines: Gaussian half-width about the midline (IOD, mean-face x)
 GROOVE_SIGMA_IOD = 0.012  # the groove's dark band
 SHADOW_SIGMA_IOD = 0.03  # the broader, shallower shadow around it
-FURROW_DEPTH, LINE_DEPTH = 0.25, 0.15  # log-gain of the groove at full weight
+FURROW_DEPTH, LINE_DEPTH = 0.35, 0.15  # log-gain of the groove at full weight
 # per-channel share of the gain (R, G, B): a crease in skin is warmer than the skin (light scattered under it
 # comes out reddened), a uniform dimming reads grey, drawn on
 CREASE_TINT = np.array([0.8, 1.0, 1.15], np.float32)
