@@ -9,7 +9,9 @@ import pytest
 from ned_core.analysis.mean_face import load_mean_face
 from ned_core.analysis.regions import (FACE_OVAL, LEFT_BROW, LEFT_BROW_UPPER, RIGHT_BROW, RIGHT_BROW_UPPER,
                                        interocular_distance)
+from ned_core.render.config import RenderConfig
 from ned_core.render.creases import CreaseWeights, add_creases, crease_weights, forehead_lines, furrows
+from ned_core.render.mesh_warp import render_mesh_warp
 
 BROWS = sorted(set(RIGHT_BROW + LEFT_BROW))
 REST = load_mean_face()[:, :2].astype(np.float64)
@@ -113,3 +115,22 @@ def test_nothing_changes_for_an_identical_target_or_off_the_skin(astronaut_face)
     low = (0, int(src[:, 1].max()) - 5, width, height)
     part = covered[low[1]:]
     np.testing.assert_array_equal(add_creases(part, low, src, full, REST), part)
+
+
+def test_the_renderer_shades_the_furrow_of_lowered_brows(astronaut_face):
+    """Through ``render_mesh_warp``: the warp alone leaves the skin between the brows as light as it was."""
+    frame, landmarks = astronaut_face
+    src = np.asarray(landmarks, np.float32)
+    dst = src.copy()
+    dst[:, :2] = _frown(src, 0.06, 0.02)
+    rendered = render_mesh_warp(1, frame, src, dst, RenderConfig(), glasses=False)
+    assert rendered.flags["brow_furrow"] > 0.99 and rendered.flags["brow_lines"] == 0.0
+    x0, y0, x1, y1 = rendered.box
+    band = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    for crease in furrows(dst[:, :2].astype(np.float64), crease_weights(src, dst, REST)):
+        cv2.polylines(band, [np.round(crease.points - (x0, y0)).astype(np.int32)], False, 1, 1)
+    on = band > 0
+    ratio = float(_luminance(rendered.rgb)[on].mean() / _luminance(frame[y0:y1, x0:x1])[on].mean())
+    assert ratio < 0.9, f"the rendered furrow darkens its band by {1 - ratio:.0%} only"
+    unedited = render_mesh_warp(1, frame, src, src, RenderConfig(), glasses=False)
+    assert unedited.flags["brow_furrow"] == 0.0 and unedited.flags["brow_lines"] == 0.0
