@@ -7,17 +7,20 @@ around the lips and eyes, see ``field.py``), eye interiors moved rigidly, specta
 source frame, then the mouth interior filled where the target parts the lips further than the source
 (retrieved from the shot's own frames, see ``mouth_index.py``) or painted shut where the target closes
 a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
-target drops the mouth corners (``smile_relax.py``).
+target drops the mouth corners (``smile_relax.py``), and the brow creases shaded in where the target lowers or
+raises the brows against the source (``creases.py``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ned_core.analysis.mean_face import load_mean_face
 from ned_core.analysis.regions import interocular_distance
 from ned_core.exceptions import RenderInputError
 from ned_core.render.base import FaceRenderer, RenderedFace, ShotContext, check_frame_inputs, check_landmarks
 from ned_core.render.config import RenderConfig
+from ned_core.render.creases import add_creases, crease_weights
 from ned_core.render.eyes import rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
 from ned_core.render.glasses import ShotRims, hold_rims, rim_mask, rims_in_frame
@@ -80,8 +83,12 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     relax = relax_weight(src_xy, dst_xy, to_template)
     fold = fold_share(src_xy, dst_xy, to_template) if relax > 0 else 0.0
     rgb = relax_smile(rgb, box, dst_xy, relax, fold)
+    rest = load_mean_face()[:, :2]
+    creases = crease_weights(src_xy, dst_xy, rest)
+    rgb = add_creases(rgb, box, dst_xy, creases, rest, rims)
     return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_seal": seal, "smile_relax": relax,
-                                                     "smile_fold": fold,
+                                                     "smile_fold": fold, "brow_furrow": max(creases.furrow),
+                                                     "brow_lines": max(creases.central + creases.lateral),
                                                      "fixed_topology": mesh.fixed_topology}, (map_x, map_y))
 
 
