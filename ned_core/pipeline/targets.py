@@ -19,6 +19,9 @@ from ned_core.render.unfold import ease_folds
 _SMILE = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"]]
 _SPEECH = [CHANNEL_INDEX["jaw_open"], CHANNEL_INDEX["lips_part"]]
 _STRETCH = [CHANNEL_INDEX["lip_stretch_L"], CHANNEL_INDEX["lip_stretch_R"]]
+# units that raise the upper lip's centre, not its corners (AU10, AU9): the lips part from above only
+_LIFT = [CHANNEL_INDEX["upper_lip_raise"], CHANNEL_INDEX["nose_wrinkle"]]
+_UPPER_LIP_INNER = 13  # the upper lip's middle, inner edge
 # eye corners that carry each iris (MediaPipe indices): subject's right eye 33/133, left eye 362/263
 _IRIS_CARRIERS = ((slice(468, 473), (33, 133)), (slice(473, 478), (362, 263)))
 
@@ -39,7 +42,9 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         inner-brow raise offsets (:func:`~ned_core.face3d.knit.knit_offsets`) and the upper lids droop as far as it
         adds the sad brow (:func:`~ned_core.face3d.lid_droop.droop_offsets`), its unexplained lip opening closed as
         far as the edit closes the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet
-        over the teeth of a smile made sad) and never pushed through each other (lip press on closed lips, see
+        over the teeth of a smile made sad; judged without the target's upper-lip lift, which then parts the
+        closed lips from above: a smile made disgusted shows the upper teeth under a raised centre, not the smile's
+        opening) and never pushed through each other (lip press on closed lips, see
         :func:`~ned_core.face3d.lips.keep_lips_apart`), mouth corners lowered to rest as far as the edit
         removes smile (:func:`~ned_core.render.mouth_level.level_corners`; plus what the edited expression without
         its speech channels lowers them by below the actor's rest shape, so a sad target's depressed corners are
@@ -51,6 +56,10 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         (:func:`~ned_core.render.mouth_stretch.stretch_corners`, stills and silent stretches) as far as the edit
         adds lip stretch or removes smile from lips it closes (:func:`~ned_core.face3d.lips.sealed`: a closed
         resting mouth's corners lie on the lip line, the mean face's parted mouth holds them 0.04 IOD above it).
+        The upper-lip lift (AU9/AU10) raises the lips' centre, not the corners: closed lips under a lift count as
+        closed, and the corners come down to the middle of the opening without the lift. (Levelled to the middle
+        of the lifted opening, the astronaut's smile made disgusted kept its corners 0.05 IOD lower than the source's
+        and the smile's curve, fer p(happy) 0.99; now 0.08-0.09 lower, p(happy) 0.96.)
     """
     src = np.asarray(source, np.float32)
     unedited_faces = model.shapes(fit.identity, fit.expression)
@@ -58,7 +67,8 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
     edited_faces = model.shapes(fit.identity, checked)
     for extra in (knit_offsets, droop_offsets):
         edited_faces += extra(model.basis.template, model.channel_names, fit.expression, checked)
-    unexplained = close_unexplained_opening(fit.identity, unedited_faces, edited_faces, fit.unexplained)
+    lift = np.einsum("tk,kvc->tvc", checked[:, _LIFT], model.basis.displacements[_LIFT])
+    unexplained = close_unexplained_opening(fit.identity, unedited_faces, edited_faces - lift, fit.unexplained)
     unexplained = keep_lips_apart(unedited_faces, edited_faces, unexplained)
     # as model.reconstruct(..., include_unexplained=True), the faces computed once for both uses
     edited = fit.pose.apply(edited_faces + unexplained).astype(np.float32)
@@ -79,9 +89,9 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
     # a smile removed from lips the target closes: corners down to the lip line as well (the levelling's rest is
     # the mean face's parted mouth, whose corners sit 0.04 IOD above its upper lip's inner edge; those of a closed
     # resting mouth lie on the lip line), as far as the smile goes and the lips meet
-    closing = np.clip(removed / FULL_REMOVAL, 0.0, 1.0) * sealed(edited_faces + unexplained)
+    closing = np.clip(removed / FULL_REMOVAL, 0.0, 1.0) * sealed(edited_faces - lift + unexplained)
     stretched = np.maximum(stretched, FULL_STRETCH * closing)
-    return stretch_corners(out, stretched * silence(unedited_faces + fit.unexplained))
+    return stretch_corners(out, stretched * silence(unedited_faces + fit.unexplained), -lift[:, _UPPER_LIP_INNER, 1])
 
 
 def _smile(expression: np.ndarray) -> np.ndarray:

@@ -13,6 +13,10 @@ dark flecks 1-2 px beyond the painted edge (a toothy shadow along the closed mou
 made sad or neutral: 1.1-1.8 px at 44 px IOD, and 0.6-1.9 px at 130 px IOD on the still enlarged 3x, so a
 spread of the resampling, not a distance on the face). Enlarged, the painted band (paler than the lip, as the
 smooth average of the lips and skin around it) leaves the upper lip's red thinner.
+
+A target that opens the lips only in the centre (an upper lip raised there, AU10 of disgust) is sealed column by
+column (:func:`side_weights`): the sides, where its inner lips meet again, are painted closed, the centre's window
+of teeth is kept.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ UPPER_GROW_PX = 2  # ... and this many pixels further above it, over the teeth e
 LINE_IOD = 0.012  # width of the shadow line where the lips meet
 LINE_SHADE = 0.6  # brightness of that line's centre relative to the lips (linear light)
 INPAINT_RADIUS_IOD = 0.03  # reach of the fill's smooth average of the surrounding lips
+SIDE_CLOSED, SIDE_OPEN = 0.055, 0.08  # IOD target inner-lip gap at which a column of the mouth is sealed fully / not
+SIDE_SHRUNK = (0.02, 0.05)  # IOD the column's gap must shrink by from the source's: not sealed / fully
 
 
 def _smooth(t: float) -> float:
@@ -47,11 +53,33 @@ def seal_weight(src_opening: float, dst_opening: float, config: RenderConfig,
     """
     shrunk = _smooth((src_opening - dst_opening - config.fill_start) / (config.fill_full - config.fill_start))
     closed = 1.0 - _smooth((dst_opening - config.seal_open) / max(config.seal_open, 1e-9))
+    return shrunk * closed * held_share(src_opening, config, held_opening)
+
+
+def held_share(src_opening: float, config: RenderConfig, held_opening: float | None = None) -> float:
+    """The share (0..1) of the source's inner-lip opening (IOD^2, above closed lips: half of ``config.seal_open``)
+    that the shot holds throughout (``held_opening``, see :func:`seal_weight`; None = a still: all of it)."""
     if held_opening is None:
-        return shrunk * closed
+        return 1.0
     rest = 0.5 * config.seal_open
-    held = float(np.clip((held_opening - rest) / max(src_opening - rest, 1e-9), 0.0, 1.0))
-    return shrunk * closed * held
+    return float(np.clip((held_opening - rest) / max(src_opening - rest, 1e-9), 0.0, 1.0))
+
+
+def side_weights(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """``(11,)`` how far to seal each column of the mouth (corner, the nine inner-lip pairs, corner; the points of
+    :func:`meeting_line`): 1 where the target's inner lips (nearly) meet, ``SIDE_CLOSED`` IOD apart or less
+    (fading out up to ``SIDE_OPEN``), and the source's were ``SIDE_SHRUNK`` further apart. An upper lip raised
+    in the centre (AU10 of disgust) parts the lips there only: on a smile with teeth, the sides, where the lips
+    meet again, are sealed and the teeth stay in the centre's window, not out to the smile's dark corners (the
+    astronaut still made disgusted: fer p(happy) 0.96 -> 0.93, fear 0.77 -> 0.63). In a shot, scale by
+    :func:`held_share` as the whole-mouth seal is (a mouth open for a syllable is left to the warp)."""
+    iod = float(interocular_distance(dst))
+    gap_src = (src[INNER_PAIRS[:, 1], 1] - src[INNER_PAIRS[:, 0], 1]) / iod
+    gap_dst = (dst[INNER_PAIRS[:, 1], 1] - dst[INNER_PAIRS[:, 0], 1]) / iod
+    closed = 1.0 - np.clip((gap_dst - SIDE_CLOSED) / (SIDE_OPEN - SIDE_CLOSED), 0.0, 1.0)
+    shrunk = np.clip((gap_src - gap_dst - SIDE_SHRUNK[0]) / (SIDE_SHRUNK[1] - SIDE_SHRUNK[0]), 0.0, 1.0)
+    pairs = np.array([_smooth(c) * _smooth(r) for c, r in zip(closed, shrunk)])
+    return np.concatenate([pairs[:1], pairs, pairs[-1:]])
 
 
 def _upward_wedge(reach: int) -> np.ndarray:
@@ -68,7 +96,8 @@ def meeting_line(dst: np.ndarray) -> np.ndarray:
     return np.vstack([dst[LIPS_INNER[0]], mid, dst[LIPS_INNER[10]]])
 
 
-def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, weight: float) -> np.ndarray:
+def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, weight: float,
+              sides: np.ndarray | None = None) -> np.ndarray:
     """Paint the target mouth closed over ``box``'s warped face.
 
     Args:
@@ -76,11 +105,16 @@ def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, 
         box: ``(x0, y0, x1, y1)`` frame pixels.
         dst: ``(>= 468, 2) float64`` target landmarks, frame pixels.
         weight: 0..1 (see :func:`seal_weight`).
+        sides: ``(11,)`` 0..1 per point of :func:`meeting_line` (see :func:`side_weights`), interpolated along x:
+            each column is sealed by the larger of its weight and ``weight``; None: 0.
 
     Returns:
-        A new ``(h, w, 3) float32`` array (``rgb`` itself when ``weight`` is 0 or the mouth lies outside).
+        A new ``(h, w, 3) float32`` array (``rgb`` itself when ``weight`` and ``sides`` are 0 or the mouth lies
+        outside).
     """
-    if weight <= 0.0:
+    line_pts = meeting_line(dst)
+    side = np.zeros(len(line_pts)) if sides is None else np.asarray(sides, np.float64)
+    if weight <= 0.0 and not (side > 0.0).any():
         return rgb
     iod = float(interocular_distance(dst))
     grow = max(1, round(GROW_IOD * iod))
@@ -112,7 +146,9 @@ def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, 
     shadow = shadow / max(float(shadow.max()), 1e-6)
     painted = filled * (1.0 - (1.0 - LINE_SHADE) * shadow)[:, :, None]
     alpha = cv2.GaussianBlur((hole > 0).astype(np.float32), (0, 0), max(0.7, 0.35 * grow))
-    alpha = np.maximum(alpha, shadow) * weight
+    order = np.argsort(line_pts[:, 0])
+    columns = np.interp(np.arange(x0, x1) + 0.5, line_pts[order, 0], side[order])  # the corners' weights beyond
+    alpha = np.maximum(alpha, shadow) * np.maximum(weight, columns)[None, :]
     out = rgb.copy()
     out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = sub + alpha[:, :, None] * (painted - sub)
     return out

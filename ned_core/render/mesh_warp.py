@@ -24,7 +24,7 @@ from ned_core.render.creases import add_creases, crease_weights
 from ned_core.render.eyes import rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
 from ned_core.render.glasses import ShotRims, hold_rims, rim_mask, rims_in_frame
-from ned_core.render.lip_seal import seal_lips, seal_weight
+from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_weights
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
 from ned_core.render.mouth_fill import fill_mouth, plan_mouth
 from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_shape, template_from_image
@@ -79,7 +79,8 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
                             frame_number, held_opening, mouths)
     seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
-    rgb = seal_lips(rgb, box, dst_xy, seal)
+    sides = side_weights(src_xy, dst_xy) * held_share(mouths[0][1], config, held_opening)
+    rgb = seal_lips(rgb, box, dst_xy, seal, sides)
     relax = relax_weight(src_xy, dst_xy, to_template)
     fold = fold_share(src_xy, dst_xy, to_template) if relax > 0 else 0.0
     rgb = relax_smile(rgb, box, dst_xy, relax, fold)

@@ -27,7 +27,7 @@ FULL_STRETCH = 0.8  # lip_stretch units added (mean of both sides) for the whole
 SLOW_FRAMES = 12.0  # sigma (frames) of the slow part of the opening's middle the corners come down to
 
 
-def stretch_corners(dst: np.ndarray, stretched: np.ndarray) -> np.ndarray:
+def stretch_corners(dst: np.ndarray, stretched: np.ndarray, lift: np.ndarray | None = None) -> np.ndarray:
     """``dst`` with the mouth corners of each frame lowered toward the middle of the lips' opening (module
     docstring).
 
@@ -35,6 +35,9 @@ def stretch_corners(dst: np.ndarray, stretched: np.ndarray) -> np.ndarray:
         dst: ``(T, N >= 468, 3)`` target landmarks, frame pixels.
         stretched: ``(T,)`` lip stretch the edit adds (target minus source lip_stretch, mean of both sides);
             <= 0 leaves the frame unchanged, ``FULL_STRETCH`` or more lowers the corners the whole way.
+        lift: ``(T,)`` how far (template IOD, >= 0) the target raises the upper lip's middle off the lips' line
+            (AU9/AU10: the centre rises, the corners do not), None: 0; the corners come down to the middle of the
+            opening the lips would have without it (``lift / 2`` below the opening's middle).
 
     Returns:
         ``(T, N, 3) float32``: only the first 468 points move, in the image plane; both inner lips' middle
@@ -45,16 +48,17 @@ def stretch_corners(dst: np.ndarray, stretched: np.ndarray) -> np.ndarray:
     """
     out = np.array(dst, np.float64)
     weight = np.clip(np.asarray(stretched, np.float64) / FULL_STRETCH, 0.0, 1.0)
-    if out.ndim != 3 or out.shape[1] < NUM_MESH or weight.shape != (len(out),):
+    below = np.zeros(len(out)) if lift is None else 0.5 * np.maximum(np.asarray(lift, np.float64), 0.0)
+    if out.ndim != 3 or out.shape[1] < NUM_MESH or weight.shape != (len(out),) or below.shape != (len(out),):
         raise ValueError(f"stretch_corners: dst {out.shape} must be (T, N >= {NUM_MESH}, 3), "
-                         f"stretched {weight.shape} (T,)")
+                         f"stretched {weight.shape} and lift {below.shape} (T,)")
     if not (weight > 0).any():
         return out.astype(np.float32)
     to_template = [template_from_image(frame[:NUM_MESH, :2]) for frame in out]
     pts = np.stack([frame[:NUM_MESH, :2] @ m[:, :2].T + m[:, 2] for frame, m in zip(out, to_template)])
     # (T, 2) how far each corner sits above the middle of the opening, slow (template IOD, > 0 = above)
-    above = gaussian_filter1d(pts[:, list(LIP_MIDDLE), 1].mean(axis=1)[:, None] - pts[:, list(CORNERS), 1],
-                              SLOW_FRAMES, axis=0, mode="nearest")
+    middle = pts[:, list(LIP_MIDDLE), 1].mean(axis=1) + below
+    above = gaussian_filter1d(middle[:, None] - pts[:, list(CORNERS), 1], SLOW_FRAMES, axis=0, mode="nearest")
     for t in np.flatnonzero(weight > 0):
         move = (weight[t] * np.maximum(above[t], 0.0)) @ corner_falloff(pts[t])  # same falloff as the levelling
         shift = np.stack([np.zeros(NUM_MESH), move], axis=1)

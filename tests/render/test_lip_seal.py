@@ -1,5 +1,6 @@
 """seal_weight: a mouth the target closes is painted shut where the shot holds it open, not mid-syllable;
-seal_lips paints over the teeth edge the warp carries along the upper lip."""
+seal_lips paints over the teeth edge the warp carries along the upper lip; side_weights: the sides of a mouth
+the target opens only in the centre are sealed."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import numpy as np
 
 from ned_core.analysis.mean_face import load_mean_face
 from ned_core.analysis.regions import LIPS_INNER, interocular_distance
+from ned_core.face3d.lips import INNER_PAIRS
 from ned_core.render.config import RenderConfig
-from ned_core.render.lip_seal import seal_lips, seal_weight
+from ned_core.render.lip_seal import seal_lips, seal_weight, side_weights
 
 
 def test_a_held_open_mouth_closed_by_the_target_is_sealed_speech_is_not():
@@ -42,3 +44,27 @@ def test_the_teeth_edge_carried_along_the_upper_lip_is_painted_over():
         assert out[y, x, 0] > 0.8 * lip[0], f"fleck at ({x}, {y}) kept: {out[y, x]}"
     for x, y in below:
         assert out[y, x, 0] < 0.2, f"the lower lip at ({x}, {y}) was painted: {out[y, x]}"
+
+
+def test_the_sides_of_an_upper_lip_raised_in_the_centre_are_sealed_its_window_is_not():
+    """Disgust on a smile with teeth (AU10 raises the upper lip's centre): the target's lips meet again at the sides
+    (inner-lip gap 0.03 IOD) but stay 0.10 apart in the centre; the source showed teeth 0.15 high throughout. The
+    sides are painted over (no teeth out to the smile's dark corners), the centre's window of teeth is kept."""
+    iod_px = 44.0
+    src = load_mean_face()[:, :2].astype(np.float64) * iod_px + 100.0
+    dst = src.copy()
+    gaps = np.array([0.03, 0.03, 0.06, 0.09, 0.10, 0.09, 0.06, 0.03, 0.03])  # corner side .. centre .. corner side
+    src[INNER_PAIRS[:, 1], 1] = src[INNER_PAIRS[:, 0], 1] + 0.15 * iod_px
+    dst[INNER_PAIRS[:, 1], 1] = dst[INNER_PAIRS[:, 0], 1] + gaps * iod_px
+    sides = side_weights(src, dst)
+    assert sides[[0, 1, 2, 8, 9, 10]].min() == 1.0 and sides[4:7].max() == 0.0, sides
+    np.testing.assert_array_equal(side_weights(src, src), 0.0)  # nothing closes: nothing sealed
+    teeth = np.array([0.9, 0.9, 0.85], np.float32)
+    rgb = np.broadcast_to(np.array([0.45, 0.22, 0.2], np.float32), (200, 200, 3)).copy()
+    inside = [(round(x), round(y + 0.5 * g * iod_px)) for (x, y), g in zip(dst[INNER_PAIRS[:, 0]], gaps)]
+    for x, y in inside:
+        rgb[y, x] = teeth
+    out = seal_lips(rgb, (0, 0, 200, 200), dst, 0.0, sides)
+    assert all(out[y, x, 1] < 0.5 for x, y in inside[:2] + inside[-2:]), "teeth left at the sides"
+    assert all(out[y, x, 1] == teeth[1] for x, y in inside[4:5]), "the centre's teeth were painted over"
+    np.testing.assert_array_equal(seal_lips(rgb, (0, 0, 200, 200), dst, 0.0), rgb)

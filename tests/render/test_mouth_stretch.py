@@ -36,6 +36,17 @@ def test_a_stretch_brings_the_smiles_corners_down_to_the_opening(astronaut_face)
     assert after < _corners_above_middle(half) < before
 
 
+def test_an_upper_lip_lift_brings_the_corners_further_down(astronaut_face) -> None:
+    """A lift of the upper lip's centre (AU10) raises the opening's middle, not the lips' line: the corners come
+    down to the middle of the opening without it, half the lift lower."""
+    _, lm = astronaut_face
+    plain = _corners_above_middle(stretch_corners(lm[None], np.array([0.8]))[0])
+    lifted = _corners_above_middle(stretch_corners(lm[None], np.array([0.8]), np.array([0.08]))[0])
+    assert lifted < plain - 0.03, f"corners {plain:.3f} -> {lifted:.3f} IOD above the opening's middle"
+    with pytest.raises(ValueError, match="lift"):
+        stretch_corners(lm[None], np.array([0.8]), np.zeros(2))
+
+
 def test_no_stretch_added_leaves_the_face_alone(astronaut_face) -> None:
     _, lm = astronaut_face
     np.testing.assert_array_equal(stretch_corners(lm[None], np.array([0.0]))[0], lm.astype(np.float32))
