@@ -78,7 +78,10 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     on screen: the outgoing shot's tracks may go on to the dissolve's end (past the frame the new shot starts at) and a
     face first seen in it starts a track of the incoming shot (also before that frame); there only the incoming
     shot's tracks re-attach. An outgoing track still followed on the mix's last frame went over to the incoming
-    picture (the outgoing one has faded out): it is split at the new shot's start (``_off_the_mix_end``).
+    picture (the outgoing one has faded out): it is split at the new shot's start (``_off_the_mix_end``). A face first
+    seen in the mix and lost before its last frame faded out with the outgoing picture (an incoming face only gains
+    opacity): its tracklet is given back to the outgoing shot (``_faded_out``), where it may continue that shot's
+    track of the face (a background face coming out from behind another in the mix).
 
     Args:
         per_frame: every frame of the clip in order (frames without faces included), with their
@@ -140,8 +143,8 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
             b.add(index, ff.frame, ff.faces[j], shapes[j], ff.appearance[j])
             builders.append(b)
 
-    tracklets = _off_the_mix_end([t for t in (b.build(k) for k, b in enumerate(builders)) if t is not None],
-                                 per_frame)
+    tracklets = _faded_out(_off_the_mix_end([t for t in (b.build(k) for k, b in enumerate(builders)) if t is not None],
+                                            per_frame), per_frame)
     joined = drop_overlaps(join_tracklets(tracklets, config))
     flat = frozenset(f.frame for f in per_frame if f.flat)
     # observed beats interpolated, unless the bridged face is another person's held behind it
@@ -215,6 +218,22 @@ def _off_the_mix_end(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]
             out.append(t.take(before))
         out.append(replace(t.take(~before), track_id=next_id, shot=t.shot + 1))
         next_id += 1
+    return out
+
+
+def _faded_out(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]) -> list[FaceTrack]:
+    """``tracklets`` with each incoming-shot tracklet that starts inside a dissolve's mix and ends before the mix's last
+    frame given to the outgoing shot: the incoming picture only gains opacity over the mix, so a face of it, once
+    found, is still there at the mix's end; a face lost inside the mix faded out with the outgoing picture."""
+    mixes = {}  # incoming shot -> (first mixed frame, last mixed frame, outgoing shot)
+    for a, b in _mix_runs(per_frame):
+        if per_frame[a].shot < per_frame[b].shot:
+            mixes[int(per_frame[b].shot)] = (int(per_frame[a].frame), int(per_frame[b].frame), int(per_frame[a].shot))
+    out = []
+    for t in tracklets:
+        first, last, outgoing = mixes.get(t.shot, (0, -1, t.shot))
+        inside = first <= int(t.frames[0]) and int(t.frames[-1]) < last
+        out.append(replace(t, shot=outgoing) if inside else t)
     return out
 
 

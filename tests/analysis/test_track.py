@@ -99,6 +99,19 @@ def test_a_face_still_followed_at_the_mix_end_is_the_incoming_shots(clip_tracks,
     np.testing.assert_array_equal(astro_after.frames, [104, 105, 106, 107])
 
 
+def test_a_face_lost_inside_the_mix_is_the_outgoing_shots(clip_tracks, config):
+    """Grace, a background face of the outgoing shot, is hidden (3-4), shows again inside a dissolve's mix (5-8, new
+    shot from 7) and is lost there (from 7): she faded out with the outgoing picture, so her reappearance continues her
+    outgoing-shot track. (Taken for an incoming face, it was a new-shot tracklet lying in the mix, dropped.)"""
+    per_frame, _ = clip_tracks
+    both, alone = per_frame[3:6], per_frame[:3]  # Grace left of the astronaut / the astronaut alone
+    rows = [*both, *alone[:2], *both[:2], *alone, per_frame[12]]
+    mixed = [dataclasses.replace(f, frame=i, shot=int(i >= 7), in_dissolve=5 <= i <= 8) for i, f in enumerate(rows)]
+    grace = [t for t in track_faces(mixed, config) if centre_x(t)[0] < 512]
+    assert len(grace) == 1 and grace[0].shot == 0
+    np.testing.assert_array_equal(grace[0].frames[~grace[0].interpolated], [0, 1, 2, 5, 6])
+
+
 def test_face_found_late_is_followed_back_to_its_entry(clip_parts, config, models):
     no_change_trigger = dataclasses.replace(config, redetect_change=1.0, detect_interval=3)
     script = ["astronaut_only"] * 2 + ["both"] * 4
