@@ -187,6 +187,29 @@ def _mix_runs(per_frame: Sequence[FrameFaces]) -> list[tuple[int, int]]:
     return runs
 
 
+@dataclass(frozen=True)
+class _Mix:
+    """A found dissolve's mix, by frame number: its first and last mixed frame, the first frame of the incoming shot
+    (where its opacity reaches half), and the outgoing and incoming shots."""
+
+    first: int
+    start: int
+    last: int
+    outgoing: int
+    incoming: int
+
+
+def _mixes(per_frame: Sequence[FrameFaces]) -> list[_Mix]:
+    """The mixes of ``per_frame``'s dissolves (runs of ``in_dissolve`` frames that change shot)."""
+    out = []
+    for a, b in _mix_runs(per_frame):
+        if per_frame[a].shot < per_frame[b].shot:
+            start = next(f for f in per_frame[a: b + 1] if f.shot == per_frame[b].shot)
+            out.append(_Mix(int(per_frame[a].frame), int(start.frame), int(per_frame[b].frame), int(per_frame[a].shot),
+                            int(per_frame[b].shot)))
+    return out
+
+
 def _owners(per_frame: Sequence[FrameFaces]) -> list[tuple[int, int]]:
     """Per frame, the shots whose tracks it may continue, ``(first, last)``, the last also starting its new tracks: the
     frame's own shot, or for a frame in a dissolve's mix the shots it mixes, the shot of the mix's first frame
@@ -202,11 +225,7 @@ def _off_the_mix_end(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]
     shot's start: the outgoing picture has faded out there, so its mesh went over to a face of the incoming picture
     (the same actor at about the same place); the part from the shot start is a tracklet of the incoming shot (ids
     after every other)."""
-    ends: dict[int, tuple[int, int]] = {}  # outgoing shot -> (first frame of the incoming shot, last mixed frame)
-    for a, b in _mix_runs(per_frame):
-        incoming = [f for f in per_frame[a: b + 1] if f.shot == per_frame[b].shot]
-        if per_frame[a].shot < per_frame[b].shot:
-            ends[int(per_frame[a].shot)] = (int(incoming[0].frame), int(per_frame[b].frame))
+    ends = {m.outgoing: (m.start, m.last) for m in _mixes(per_frame)}
     out, next_id = [], max((t.track_id for t in tracklets), default=-1) + 1
     for t in tracklets:
         start, last = ends.get(t.shot, (0, -1))
@@ -225,10 +244,7 @@ def _faded_out(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]) -> l
     """``tracklets`` with each incoming-shot tracklet that starts inside a dissolve's mix and ends before the mix's last
     frame given to the outgoing shot: the incoming picture only gains opacity over the mix, so a face of it, once
     found, is still there at the mix's end; a face lost inside the mix faded out with the outgoing picture."""
-    mixes = {}  # incoming shot -> (first mixed frame, last mixed frame, outgoing shot)
-    for a, b in _mix_runs(per_frame):
-        if per_frame[a].shot < per_frame[b].shot:
-            mixes[int(per_frame[b].shot)] = (int(per_frame[a].frame), int(per_frame[b].frame), int(per_frame[a].shot))
+    mixes = {m.incoming: (m.first, m.last, m.outgoing) for m in _mixes(per_frame)}
     out = []
     for t in tracklets:
         first, last, outgoing = mixes.get(t.shot, (0, -1, t.shot))
