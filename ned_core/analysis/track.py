@@ -11,7 +11,7 @@ from scipy.optimize import linear_sum_assignment
 from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.signature import face_shape, signature_distance
 from ned_core.analysis.ssd import iou
-from ned_core.analysis.tracklets import bridge_gaps, drop_overlaps, join_tracklets
+from ned_core.analysis.tracklets import VELOCITY_FRAMES, bridge_gaps, drop_overlaps, join_tracklets
 from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
 from ned_core.exceptions import NoFaceTrackError
 
@@ -145,8 +145,9 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
 
     tracklets = _faded_out(_off_the_mix_end([t for t in (b.build(k) for k, b in enumerate(builders)) if t is not None],
                                             per_frame), per_frame)
-    joined = drop_overlaps(join_tracklets(tracklets, config))
     flat = frozenset(f.frame for f in per_frame if f.flat)
+    mixes = _mixes(per_frame)
+    joined = drop_overlaps([_faded_tail(t, mixes, flat, config) for t in join_tracklets(tracklets, config)])
     # observed beats interpolated, unless the bridged face is another person's held behind it
     bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined], spare_bridged=True)
     ghosts = _dissolve_frames(per_frame)  # a face fading in or out over a dissolve is not a track of its own
@@ -238,6 +239,32 @@ def _off_the_mix_end(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]
         out.append(replace(t.take(~before), track_id=next_id, shot=t.shot + 1))
         next_id += 1
     return out
+
+
+def _faded_tail(track: FaceTrack, mixes: list[_Mix], flat: frozenset[int], config: AnalysisConfig) -> FaceTrack:
+    """``track`` carried on to the frame before the new shot's start when it is an outgoing face lost inside a
+    dissolve's mix before that frame: its picture is still at least half opaque there (the detector loses a face
+    fading out before it is gone), so its last observed landmarks are kept, moving on at their last speed, and flagged
+    as bridged (``FaceTrack.interpolated``, at most ``config.bridge_frames`` frames; flat frames left out)."""
+    end = int(track.frames[-1])
+    mix = next((m for m in mixes if m.outgoing == track.shot and m.first <= end < m.start - 1), None)
+    if mix is None:
+        return track
+    frames = [f for f in range(end + 1, min(mix.start, end + 1 + config.bridge_frames)) if f not in flat]
+    if not frames:
+        return track
+    recent = track.take(np.flatnonzero(~track.interpolated)[-VELOCITY_FRAMES:])
+    centres = (recent.boxes[:, :2] + recent.boxes[:, 2:]) / 2.0
+    velocity = (centres[-1] - centres[0]) / max(int(recent.frames[-1] - recent.frames[0]), 1)
+    steps = (np.array(frames, np.float32) - end)[:, None] * velocity[None].astype(np.float32)  # (K, 2)
+    landmarks = np.repeat(track.landmarks[-1:], len(frames), axis=0)
+    landmarks[:, :, :2] += steps[:, None]
+    n = len(frames)
+    return FaceTrack(track.track_id, track.shot, np.concatenate([track.frames, np.array(frames, np.int64)]),
+                     np.concatenate([track.landmarks, landmarks]),
+                     np.concatenate([track.boxes, track.boxes[-1:] + np.concatenate([steps, steps], axis=1)]),
+                     np.concatenate([track.scores, np.zeros(n, np.float32)]),
+                     np.concatenate([track.interpolated, np.ones(n, bool)]))
 
 
 def _faded_out(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]) -> list[FaceTrack]:

@@ -112,6 +112,23 @@ def test_a_face_lost_inside_the_mix_is_the_outgoing_shots(clip_tracks, config):
     np.testing.assert_array_equal(grace[0].frames[~grace[0].interpolated], [0, 1, 2, 5, 6])
 
 
+def test_a_face_lost_in_the_mix_is_carried_to_the_new_shots_start(clip_tracks, config):
+    """The astronaut, the outgoing shot's face, lost inside a dissolve's mix (2-8, new shot from 6) at 4, while her
+    picture is still over half opaque: her track is carried on over 4-5 at her last pose, flagged as bridged. (It ended
+    at 3.)"""
+    per_frame, _ = clip_tracks
+    alone = per_frame[:3]
+    lost = dataclasses.replace(alone[0], faces=(), appearance=alone[0].appearance[:0])
+    grace = [_faded_out(f) for f in per_frame[3:6]]
+    rows = [*alone, alone[0], lost, lost, *grace, *grace]
+    mixed = [dataclasses.replace(f, frame=i, shot=int(i >= 6), in_dissolve=2 <= i <= 8) for i, f in enumerate(rows)]
+    astro = [t for t in track_faces(mixed, config) if t.shot == 0]
+    assert len(astro) == 1
+    np.testing.assert_array_equal(astro[0].frames, [0, 1, 2, 3, 4, 5])
+    np.testing.assert_array_equal(astro[0].interpolated, [False] * 4 + [True] * 2)
+    np.testing.assert_allclose(astro[0].boxes[4:], astro[0].boxes[[3, 3]], atol=1.0)  # she stood still
+
+
 def test_face_found_late_is_followed_back_to_its_entry(clip_parts, config, models):
     no_change_trigger = dataclasses.replace(config, redetect_change=1.0, detect_interval=3)
     script = ["astronaut_only"] * 2 + ["both"] * 4
