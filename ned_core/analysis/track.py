@@ -11,7 +11,9 @@ from scipy.optimize import linear_sum_assignment
 from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.signature import face_shape, signature_distance
 from ned_core.analysis.ssd import iou
-from ned_core.analysis.tracklets import VELOCITY_FRAMES, bridge_gaps, drop_overlaps, join_tracklets
+from ned_core.analysis.tracklets import (
+    DUPLICATE_IOU, VELOCITY_FRAMES, bridge_gaps, drop_overlaps, join_tracklets,
+)
 from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
 from ned_core.exceptions import NoFaceTrackError
 
@@ -147,7 +149,8 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
                                             per_frame), per_frame)
     flat = frozenset(f.frame for f in per_frame if f.flat)
     mixes = _mixes(per_frame)
-    joined = drop_overlaps([_faded_tail(t, mixes, flat, config) for t in join_tracklets(tracklets, config)])
+    joined = _more_opaque(drop_overlaps([_carried(t, mixes, flat, config) for t in join_tracklets(tracklets, config)]),
+                          mixes)
     # observed beats interpolated, unless the bridged face is another person's held behind it
     bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined], spare_bridged=True)
     ghosts = _dissolve_frames(per_frame)  # a face fading in or out over a dissolve is not a track of its own
@@ -241,30 +244,61 @@ def _off_the_mix_end(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]
     return out
 
 
-def _faded_tail(track: FaceTrack, mixes: list[_Mix], flat: frozenset[int], config: AnalysisConfig) -> FaceTrack:
-    """``track`` carried on to the frame before the new shot's start when it is an outgoing face lost inside a
-    dissolve's mix before that frame: its picture is still at least half opaque there (the detector loses a face
-    fading out before it is gone), so its last observed landmarks are kept, moving on at their last speed, and flagged
-    as bridged (``FaceTrack.interpolated``, at most ``config.bridge_frames`` frames; flat frames left out)."""
-    end = int(track.frames[-1])
-    mix = next((m for m in mixes if m.outgoing == track.shot and m.first <= end < m.start - 1), None)
-    if mix is None:
-        return track
-    frames = [f for f in range(end + 1, min(mix.start, end + 1 + config.bridge_frames)) if f not in flat]
-    if not frames:
-        return track
-    recent = track.take(np.flatnonzero(~track.interpolated)[-VELOCITY_FRAMES:])
-    centres = (recent.boxes[:, :2] + recent.boxes[:, 2:]) / 2.0
-    velocity = (centres[-1] - centres[0]) / max(int(recent.frames[-1] - recent.frames[0]), 1)
-    steps = (np.array(frames, np.float32) - end)[:, None] * velocity[None].astype(np.float32)  # (K, 2)
-    landmarks = np.repeat(track.landmarks[-1:], len(frames), axis=0)
+def _carried(track: FaceTrack, mixes: list[_Mix], flat: frozenset[int], config: AnalysisConfig) -> FaceTrack:
+    """``track`` carried over the part of a dissolve's mix where its picture is at least half opaque and the detector
+    missed its face: an outgoing face lost inside the mix before the new shot's start is carried on to the frame
+    before it (a face fading out is lost before it is gone), an incoming face first found inside the mix after the
+    start is carried back to it (one fading in is found late). The nearest observed landmarks are kept, moving at
+    their speed there, flagged as bridged (``FaceTrack.interpolated``); at most ``config.bridge_frames`` frames, flat
+    frames left out."""
+    begin, end = int(track.frames[0]), int(track.frames[-1])
+    frames: list[int] = []
+    for m in mixes:
+        if m.outgoing == track.shot and m.first <= end < m.start - 1:
+            frames = list(range(end + 1, min(m.start, end + 1 + config.bridge_frames)))
+        elif m.incoming == track.shot and m.start < begin <= m.last:
+            frames = list(range(max(m.start, begin - config.bridge_frames), begin))
+    frames = [f for f in frames if f not in flat]
+    return _moved_on(track, np.array(frames, np.int64)) if frames else track
+
+
+def _moved_on(track: FaceTrack, frames: np.ndarray) -> FaceTrack:
+    """``track`` with ``frames`` (all before its first frame or all after its last) added as bridged frames: the
+    observed landmarks at that end moved at the speed there (over ``VELOCITY_FRAMES`` observed frames)."""
+    seen = np.flatnonzero(~track.interpolated)
+    rows = seen[-VELOCITY_FRAMES:] if frames[0] > track.frames[-1] else seen[:VELOCITY_FRAMES]
+    centres = (track.boxes[rows, :2] + track.boxes[rows, 2:]) / 2.0
+    velocity = (centres[-1] - centres[0]) / max(int(track.frames[rows[-1]] - track.frames[rows[0]]), 1)
+    anchor = rows[-1] if frames[0] > track.frames[-1] else rows[0]
+    steps = ((frames - track.frames[anchor])[:, None] * velocity[None]).astype(np.float32)  # (K, 2)
+    landmarks = np.repeat(track.landmarks[anchor][None], len(frames), axis=0)
     landmarks[:, :, :2] += steps[:, None]
     n = len(frames)
-    return FaceTrack(track.track_id, track.shot, np.concatenate([track.frames, np.array(frames, np.int64)]),
-                     np.concatenate([track.landmarks, landmarks]),
-                     np.concatenate([track.boxes, track.boxes[-1:] + np.concatenate([steps, steps], axis=1)]),
-                     np.concatenate([track.scores, np.zeros(n, np.float32)]),
-                     np.concatenate([track.interpolated, np.ones(n, bool)]))
+    all_frames = np.concatenate([track.frames, frames])
+    order = np.argsort(all_frames, kind="stable")
+    return FaceTrack(track.track_id, track.shot, all_frames[order],
+                     np.concatenate([track.landmarks, landmarks])[order],
+                     np.concatenate([track.boxes, track.boxes[anchor][None] + np.concatenate([steps, steps], 1)])[order],
+                     np.concatenate([track.scores, np.zeros(n, np.float32)])[order],
+                     np.concatenate([track.interpolated, np.ones(n, bool)])[order])
+
+
+def _more_opaque(tracks: list[FaceTrack], mixes: list[_Mix]) -> list[FaceTrack]:
+    """``tracks`` without the frames of a dissolve's mix where an outgoing and an incoming track sit on one place (boxes
+    overlapping by ``tracklets.DUPLICATE_IOU``: one mesh cannot show both faces): before the new shot's start the outgoing picture is the more opaque and keeps the
+    frame, from it on the incoming one. A track left with no frame is dropped."""
+    drop = [np.zeros(len(t.frames), bool) for t in tracks]
+    for m in mixes:
+        for a, ta in enumerate(tracks):
+            for b, tb in enumerate(tracks):
+                if ta.shot != m.outgoing or tb.shot != m.incoming:
+                    continue
+                _, ia, ib = np.intersect1d(ta.frames, tb.frames, return_indices=True)
+                for i, j in zip(ia, ib):
+                    if float(iou(ta.boxes[i], tb.boxes[j][None])[0]) >= DUPLICATE_IOU:
+                        drop[a][i] |= bool(ta.frames[i] >= m.start)
+                        drop[b][j] |= bool(tb.frames[j] < m.start)
+    return [t.take(~d) for t, d in zip(tracks, drop) if not d.all()]
 
 
 def _faded_out(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]) -> list[FaceTrack]:

@@ -129,6 +129,32 @@ def test_a_face_lost_in_the_mix_is_carried_to_the_new_shots_start(clip_tracks, c
     np.testing.assert_allclose(astro[0].boxes[4:], astro[0].boxes[[3, 3]], atol=1.0)  # she stood still
 
 
+def _with_incoming_astronaut(frame: FrameFaces) -> FrameFaces:
+    """``frame`` (the astronaut alone) with her face held where it was (the outgoing one, hidden as the incoming picture
+    covers it) and the incoming shot's astronaut found 4 px to the right of it."""
+    face = frame.faces[0]
+    incoming = dataclasses.replace(face, box=face.box + np.array([4.0, 0.0, 4.0, 0.0], np.float32),
+                                   landmarks=face.landmarks + np.array([4.0, 0.0, 0.0], np.float32))
+    held = dataclasses.replace(face, held=True, score=0.0)
+    return dataclasses.replace(frame, faces=(held, incoming), appearance=np.repeat(frame.appearance, 2, axis=0))
+
+
+def test_the_more_opaque_face_keeps_the_mix_frames(clip_tracks, config):
+    """The astronaut at the same place in both shots of a dissolve (mix 2-8, new shot from 4): the outgoing one is
+    followed to 6 (her mesh sat there), the incoming one first found at 7. From the shot start the incoming picture is
+    the more opaque: the incoming track is carried back over 4-6 (bridged), and those frames leave the outgoing track.
+    (The outgoing track kept 4-6 and the incoming face had none of them.)"""
+    per_frame, _ = clip_tracks
+    alone = per_frame[:3]
+    rows = [*alone, *alone, alone[0], *(_with_incoming_astronaut(f) for f in alone[:2]), *alone]
+    mixed = [dataclasses.replace(f, frame=i, shot=int(i >= 4), in_dissolve=2 <= i <= 8) for i, f in enumerate(rows)]
+    before, after = track_faces(mixed, config)
+    assert (before.shot, after.shot) == (0, 1)
+    np.testing.assert_array_equal(before.frames, [0, 1, 2, 3])
+    np.testing.assert_array_equal(after.frames, range(4, 12))
+    np.testing.assert_array_equal(after.frames[after.interpolated], [4, 5, 6])
+
+
 def test_face_found_late_is_followed_back_to_its_entry(clip_parts, config, models):
     no_change_trigger = dataclasses.replace(config, redetect_change=1.0, detect_interval=3)
     script = ["astronaut_only"] * 2 + ["both"] * 4
