@@ -95,7 +95,10 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
 
     The tracklets this gives are then joined per face and shot, duplicates folded and short gaps
     bridged (``tracklets.join_tracklets``, ``tracklets.bridge_gaps``); a track lying wholly within a
-    dissolve (a face fading in or out) is dropped.
+    dissolve (a face fading in or out) is dropped. In a dissolve's mix a face is kept while its picture is at least
+    half opaque (the found mix's ramp: the outgoing one before the new shot's start, the incoming one from it): an
+    outgoing face the detector lost early and an incoming one it found late are carried there (``_carried``), and where
+    an outgoing and an incoming track sit on one place the frame goes to the more opaque one (``_more_opaque``).
 
     Returns:
         Tracks with at least ``config.min_track_frames`` frames, ids 0, 1, ... in order of first
@@ -273,20 +276,22 @@ def _moved_on(track: FaceTrack, frames: np.ndarray) -> FaceTrack:
     steps = ((frames - track.frames[anchor])[:, None] * velocity[None]).astype(np.float32)  # (K, 2)
     landmarks = np.repeat(track.landmarks[anchor][None], len(frames), axis=0)
     landmarks[:, :, :2] += steps[:, None]
+    boxes = track.boxes[anchor][None] + np.concatenate([steps, steps], axis=1)
     n = len(frames)
     all_frames = np.concatenate([track.frames, frames])
     order = np.argsort(all_frames, kind="stable")
     return FaceTrack(track.track_id, track.shot, all_frames[order],
                      np.concatenate([track.landmarks, landmarks])[order],
-                     np.concatenate([track.boxes, track.boxes[anchor][None] + np.concatenate([steps, steps], 1)])[order],
+                     np.concatenate([track.boxes, boxes])[order],
                      np.concatenate([track.scores, np.zeros(n, np.float32)])[order],
                      np.concatenate([track.interpolated, np.ones(n, bool)])[order])
 
 
 def _more_opaque(tracks: list[FaceTrack], mixes: list[_Mix]) -> list[FaceTrack]:
     """``tracks`` without the frames of a dissolve's mix where an outgoing and an incoming track sit on one place (boxes
-    overlapping by ``tracklets.DUPLICATE_IOU``: one mesh cannot show both faces): before the new shot's start the outgoing picture is the more opaque and keeps the
-    frame, from it on the incoming one. A track left with no frame is dropped."""
+    overlapping by ``tracklets.DUPLICATE_IOU``: one mesh cannot show both faces): before the new shot's start the
+    outgoing picture is the more opaque and keeps the frame, from it on the incoming one. A track left with no frame is
+    dropped."""
     drop = [np.zeros(len(t.frames), bool) for t in tracks]
     for m in mixes:
         for a, ta in enumerate(tracks):
