@@ -39,17 +39,22 @@ def blend_difference(diff: np.ndarray, mask: np.ndarray, levels: int) -> np.ndar
     out = channel_weighted(gauss_m[-1], gauss_d[-1])
     for k in range(levels - 2, -1, -1):
         size = (gauss_d[k].shape[1], gauss_d[k].shape[0])
-        band = gauss_d[k] - _up(gauss_d[k + 1], size)
-        out = _up(out, size) + channel_weighted(gauss_m[k], band)
+        # the same operations as ``up(out) + mask_k * (G_k - up(G_k+1))``, in place: fresh full-size arrays
+        # cost page faults as much as the arithmetic
+        band = _up(gauss_d[k + 1], size)
+        np.subtract(gauss_d[k], band, out=band)
+        weighted = channel_weighted(gauss_m[k], band, out=band)
+        out = _up(out, size)
+        out += weighted
     return out
 
 
-def channel_weighted(mask: np.ndarray, image: np.ndarray) -> np.ndarray:
+def channel_weighted(mask: np.ndarray, image: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``mask (h, w)`` times each channel of ``image (h, w, C)`` (an RGB mask is built by OpenCV: numpy's
-    broadcast over a last axis of 3 is several times slower)."""
+    broadcast over a last axis of 3 is several times slower); into ``out`` when given (it may be ``image``)."""
     if image.ndim == 3 and image.shape[2] == 3:
-        return image * cv2.cvtColor(mask, cv2.COLOR_GRAY2RGB)
-    return image * (mask[..., None] if image.ndim == 3 else mask)
+        return np.multiply(image, cv2.cvtColor(mask, cv2.COLOR_GRAY2RGB), out=out)
+    return np.multiply(image, mask[..., None] if image.ndim == 3 else mask, out=out)
 
 
 def _up(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:

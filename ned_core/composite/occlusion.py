@@ -40,7 +40,7 @@ from ned_core.composite.config import OcclusionConfig
 from ned_core.exceptions import OcclusionError
 from ned_core.io.exr_plate import FacePlate
 from ned_core.render.topology import mean_face_mesh_triangles
-from ned_core.render.warp import backward_map, remap
+from ned_core.render.warp import affine_field, backward_map, rasterise_triangles, remap, triangle_affines
 
 GRID = 48  # canonical grid side, cells; the mean face spans about 80 % of it
 _FILL = 0.8
@@ -93,6 +93,15 @@ def _canonical() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return points, triangles, face, face & ~excluded
 
 
+@lru_cache(maxsize=1)
+def _grid_ids() -> np.ndarray:
+    """``(GRID, GRID) int32`` each grid cell's triangle among the canonical triangles with area
+    (``render.warp.rasterise_triangles``): the grid does not move, so :func:`to_canonical` labels no cells."""
+    grid, triangles, _, _ = _canonical()
+    _, valid = triangle_affines(grid, grid, triangles)
+    return rasterise_triangles(grid, triangles[valid], (0, 0, GRID, GRID))
+
+
 def _check(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rgb, landmarks = np.asarray(rgb), np.asarray(landmarks)
     if rgb.ndim != 3 or rgb.shape[2] != 3 or landmarks.ndim != 2 or landmarks.shape[0] < 468 or landmarks.shape[1] < 2:
@@ -142,7 +151,8 @@ def to_canonical(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     rgb, landmarks = _check(rgb, landmarks)
     small, points, _, _ = _crop(rgb, landmarks)
     grid, triangles, _, _ = _canonical()
-    field = backward_map(points, grid, triangles, (0, 0, GRID, GRID))
+    affines, valid = triangle_affines(points, grid, triangles)  # valid: the grid's triangles with area, fixed
+    field = affine_field(affines[valid], _grid_ids(), (0, 0, GRID, GRID))
     out = remap(small, field.map_x, field.map_y)
     h, w = small.shape[:2]
     seen = (field.map_x >= -0.5) & (field.map_x <= w - 0.5) & (field.map_y >= -0.5) & (field.map_y <= h - 0.5)

@@ -222,9 +222,20 @@ def backward_map(
         The :class:`WarpField` over ``box``.
     """
     affines, valid = triangle_affines(src, dst, triangles)
-    ids = rasterise_triangles(dst, triangles[valid], box)
+    return affine_field(affines[valid], rasterise_triangles(dst, triangles[valid], box), box)
+
+
+def affine_field(affines: np.ndarray, ids: np.ndarray, box: tuple[int, int, int, int]) -> WarpField:
+    """:func:`backward_map` from its parts: a caller whose destination triangles do not move (a fixed grid) labels
+    the pixels once and reuses ``ids``.
+
+    Args:
+        affines: ``(K, 2, 3)`` the drawn triangles' maps (:func:`triangle_affines` of the valid ones).
+        ids: ``(h, w) int32`` :func:`rasterise_triangles` of those triangles over ``box``.
+        box: ``(x0, y0, x1, y1)`` int, exclusive.
+    """
     # slot 0 of each coefficient table is the identity, used where no triangle covers the pixel
-    table = np.concatenate([np.eye(2, 3)[None], affines[valid]]).astype(np.float32).reshape(-1, 6)
+    table = np.concatenate([np.eye(2, 3)[None], affines]).astype(np.float32).reshape(-1, 6)
     slot = ids + 1
     x0, y0, x1, y1 = box
     xs = np.arange(x0, x1, dtype=np.float32)[None, :]
