@@ -113,11 +113,19 @@ def _check(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def _detail(part: np.ndarray) -> np.ndarray:
     """``(h, w) float32`` fine structure of a face crop at full resolution: the squared gradient of its log
     luminance (skin pores, wrinkles, an occluder's edges), averaged per cell when the crop is shrunk."""
-    luminance = (part[..., 0] + part[..., 1] + part[..., 2]) / 3  # part.mean(axis=-1) to the bit, ~5x faster
-    log_l = np.log(np.maximum(luminance, 0.0) + _LOG_FLOOR * max(float(np.median(luminance)), 1e-4))
+    # part.mean(axis=-1) to the bit, ~5x faster; the operations below are done in place (no fresh arrays)
+    luminance = part[..., 0] + part[..., 1]
+    luminance += part[..., 2]
+    luminance /= 3
+    floor = _LOG_FLOOR * max(float(np.median(luminance)), 1e-4)
+    np.maximum(luminance, 0.0, out=luminance)
+    luminance += floor
+    log_l = np.log(luminance, out=luminance)
     gx = cv2.Sobel(log_l, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
     gy = cv2.Sobel(log_l, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
-    return gx * gx + gy * gy
+    gx *= gx
+    gx += np.multiply(gy, gy, out=gy)
+    return gx
 
 
 def _crop(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], int]:
@@ -129,8 +137,8 @@ def _crop(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarra
     x0, y0, x1, y1 = int(lo[0]), int(lo[1]), max(int(hi[0]), int(lo[0]) + 1), max(int(hi[1]), int(lo[1]) + 1)
     factor = max(1, int(max(x1 - x0, y1 - y0) / (_FILL * GRID)))
     x1, y1 = min(w, x0 + -(-(x1 - x0) // factor) * factor), min(h, y0 + -(-(y1 - y0) // factor) * factor)
-    part = np.ascontiguousarray(rgb[y0:y1, x0:x1], np.float32)
-    part = np.concatenate([part, _detail(part)[..., None]], axis=-1)
+    part = np.asarray(rgb[y0:y1, x0:x1], np.float32)
+    part = cv2.merge([part, _detail(part)])  # one copy into (h, w, 4), faster than numpy's concatenate
     small = part if factor == 1 else cv2.resize(part, ((x1 - x0) // factor or 1, (y1 - y0) // factor or 1),
                                                interpolation=cv2.INTER_AREA)
     return small, (landmarks - (x0, y0) + 0.5) / factor - 0.5, (x0, y0, x1, y1), factor
