@@ -40,7 +40,15 @@ from ned_core.composite.config import OcclusionConfig
 from ned_core.exceptions import OcclusionError
 from ned_core.io.exr_plate import FacePlate
 from ned_core.render.topology import mean_face_mesh_triangles
-from ned_core.render.warp import affine_field, backward_map, rasterise_triangles, remap, triangle_affines
+from ned_core.render.warp import (
+    DestinationTriangles,
+    affine_field,
+    backward_map,
+    destination_triangles,
+    rasterise_triangles,
+    remap,
+    triangle_affines,
+)
 
 GRID = 48  # canonical grid side, cells; the mean face spans about 80 % of it
 _FILL = 0.8
@@ -94,12 +102,13 @@ def _canonical() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 @lru_cache(maxsize=1)
-def _grid_ids() -> np.ndarray:
-    """``(GRID, GRID) int32`` each grid cell's triangle among the canonical triangles with area
-    (``render.warp.rasterise_triangles``): the grid does not move, so :func:`to_canonical` labels no cells."""
+def _grid_triangles() -> tuple[DestinationTriangles, np.ndarray]:
+    """The canonical triangles as a destination (``render.warp.destination_triangles``) and ``(GRID, GRID) int32``
+    each grid cell's triangle among those with area (``render.warp.rasterise_triangles``): the grid does not move,
+    so :func:`to_canonical` computes neither per frame."""
     grid, triangles, _, _ = _canonical()
-    _, valid = triangle_affines(grid, grid, triangles)
-    return rasterise_triangles(grid, triangles[valid], (0, 0, GRID, GRID))
+    destination = destination_triangles(grid, triangles)
+    return destination, rasterise_triangles(grid, triangles[destination.valid], (0, 0, GRID, GRID))
 
 
 def _check(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -159,8 +168,9 @@ def to_canonical(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     rgb, landmarks = _check(rgb, landmarks)
     small, points, _, _ = _crop(rgb, landmarks)
     grid, triangles, _, _ = _canonical()
-    affines, valid = triangle_affines(points, grid, triangles)  # valid: the grid's triangles with area, fixed
-    field = affine_field(affines[valid], _grid_ids(), (0, 0, GRID, GRID))
+    destination, ids = _grid_triangles()
+    affines, valid = triangle_affines(points, grid, triangles, destination)
+    field = affine_field(affines[valid], ids, (0, 0, GRID, GRID))
     out = remap(small, field.map_x, field.map_y)
     h, w = small.shape[:2]
     seen = (field.map_x >= -0.5) & (field.map_x <= w - 0.5) & (field.map_y >= -0.5) & (field.map_y <= h - 0.5)

@@ -7,7 +7,7 @@ import numpy as np
 
 from ned_core.analysis.regions import LEFT_EYE, LIPS_OUTER, RIGHT_EYE
 from ned_core.render.topology import WarpMesh
-from ned_core.render.warp import backward_map
+from ned_core.render.warp import backward_map, destination_triangles
 
 FEATURES = (LIPS_OUTER, RIGHT_EYE, LEFT_EYE)  # where edits bend the field sharply (lip line, lids)
 
@@ -73,11 +73,12 @@ def warp_field(mesh: WarpMesh, box: tuple[int, int, int, int], step: int, pad: f
     map_x, map_y, inside = coarse_field(mesh, box, step)
     if step == 1:
         return map_x, map_y, inside
-    corners = mesh.dst[mesh.triangles]  # (M, 3, 2)
-    lo, hi = corners.min(axis=1), corners.max(axis=1)
+    destination = destination_triangles(mesh.dst, mesh.triangles)  # once for every window's triangles
+    lo, hi = destination.corners.min(axis=1), destination.corners.max(axis=1)
     for wx0, wy0, wx1, wy1 in feature_windows(mesh, box, pad):
         near = (hi[:, 0] >= wx0 - 1) & (lo[:, 0] <= wx1) & (hi[:, 1] >= wy0 - 1) & (lo[:, 1] <= wy1)
-        exact = backward_map(mesh.src, mesh.dst, mesh.triangles[near], (wx0, wy0, wx1, wy1))
+        exact = backward_map(mesh.src, mesh.dst, mesh.triangles[near], (wx0, wy0, wx1, wy1),
+                             destination.subset(near))
         sub = (slice(wy0 - box[1], wy1 - box[1]), slice(wx0 - box[0], wx1 - box[0]))
         np.copyto(map_x[sub], exact.map_x, where=exact.inside)
         np.copyto(map_y[sub], exact.map_y, where=exact.inside)

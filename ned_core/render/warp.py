@@ -124,12 +124,47 @@ def add_fade_ring(
     return np.vstack([src, ring_src]), np.vstack([dst, ring_dst])
 
 
-def triangle_affines(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class DestinationTriangles:
+    """What :func:`triangle_affines` needs of the destination triangles alone (a caller that maps several sources,
+    or several subsets of the triangles, onto the same destination computes it once).
+
+    Attributes:
+        corners: ``(M, 3, 2)`` float64 destination corners.
+        det: ``(M,)`` twice each triangle's signed area.
+        valid: ``(M,)`` bool, False for (near) zero-area triangles.
+        inverse: ``(V, 2, 2)`` the inverse edge matrices of the valid ones.
+    """
+
+    corners: np.ndarray
+    det: np.ndarray
+    valid: np.ndarray
+    inverse: np.ndarray
+
+    def subset(self, keep: np.ndarray) -> DestinationTriangles:
+        """The triangles ``keep`` ``(M,) bool`` selects (the same values as computing them for those alone)."""
+        return DestinationTriangles(self.corners[keep], self.det[keep], self.valid[keep],
+                                    self.inverse[keep[self.valid]])
+
+
+def destination_triangles(dst: np.ndarray, triangles: np.ndarray) -> DestinationTriangles:
+    """:class:`DestinationTriangles` of ``dst`` ``(N, 2)`` vertices and ``(M, 3)`` int ``triangles``."""
+    d = dst[triangles]  # (M, 3, 2)
+    d_edges = np.stack([d[:, 1] - d[:, 0], d[:, 2] - d[:, 0]], axis=2)  # columns = edges, (M, 2, 2)
+    det = d_edges[:, 0, 0] * d_edges[:, 1, 1] - d_edges[:, 0, 1] * d_edges[:, 1, 0]
+    valid = np.abs(det) > 1e-9
+    inverse = np.linalg.inv(d_edges[valid]) if valid.any() else np.zeros((0, 2, 2))
+    return DestinationTriangles(d, det, valid, inverse)
+
+
+def triangle_affines(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray,
+                     destination: DestinationTriangles | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per-triangle affine maps from destination to source coordinates.
 
     Args:
         src: ``(N, 2)`` float source vertices. dst: ``(N, 2)`` float destination vertices.
         triangles: ``(M, 3)`` int vertex indices.
+        destination: :func:`destination_triangles` of ``dst`` and ``triangles``, when already computed.
 
     Returns:
         ``(affines, valid)``: ``(M, 2, 3)`` float64 with ``src = A @ [x, y, 1]`` for a destination
@@ -140,16 +175,14 @@ def triangle_affines(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray) ->
         source's and scales by the typical ratio alone: the exact inverse of a nearly flat triangle would send
         the pixels along its edges far outside it.
     """
-    d, s = dst[triangles], src[triangles]  # (M, 3, 2)
-    d_edges = np.stack([d[:, 1] - d[:, 0], d[:, 2] - d[:, 0]], axis=2)  # columns = edges, (M, 2, 2)
+    dest = destination if destination is not None else destination_triangles(dst, triangles)
+    d, det, valid = dest.corners, dest.det, dest.valid
+    s = src[triangles]  # (M, 3, 2)
     s_edges = np.stack([s[:, 1] - s[:, 0], s[:, 2] - s[:, 0]], axis=2)
-    det = d_edges[:, 0, 0] * d_edges[:, 1, 1] - d_edges[:, 0, 1] * d_edges[:, 1, 0]
-    valid = np.abs(det) > 1e-9
     affines = np.tile(np.eye(2, 3), (len(triangles), 1, 1))
     if not valid.any():
         return affines, valid
-    inv = np.linalg.inv(d_edges[valid])
-    lin = s_edges[valid] @ inv
+    lin = s_edges[valid] @ dest.inverse
     affines[valid, :, :2] = lin
     affines[valid, :, 2] = s[valid, 0] - np.einsum("mij,mj->mi", lin, d[valid, 0])
     ratio = np.abs(np.linalg.det(s_edges)) / np.where(valid, np.abs(det), 1.0)
@@ -210,18 +243,20 @@ def mesh_box(points: np.ndarray, width: int, height: int) -> tuple[int, int, int
 
 
 def backward_map(
-    src: np.ndarray, dst: np.ndarray, triangles: np.ndarray, box: tuple[int, int, int, int]
+    src: np.ndarray, dst: np.ndarray, triangles: np.ndarray, box: tuple[int, int, int, int],
+    destination: DestinationTriangles | None = None,
 ) -> WarpField:
     """The piecewise-affine backward map over ``box``: for each pixel, where to sample the source.
 
     Args:
         src: ``(N, 2)`` float source vertices. dst: ``(N, 2)`` float destination vertices.
         triangles: ``(M, 3)`` int. box: ``(x0, y0, x1, y1)`` int, exclusive.
+        destination: :func:`destination_triangles` of ``dst`` and ``triangles``, when already computed.
 
     Returns:
         The :class:`WarpField` over ``box``.
     """
-    affines, valid = triangle_affines(src, dst, triangles)
+    affines, valid = triangle_affines(src, dst, triangles, destination)
     return affine_field(affines[valid], rasterise_triangles(dst, triangles[valid], box), box)
 
 

@@ -7,7 +7,17 @@ import pytest
 from skimage.data import astronaut
 
 from ned_core.exceptions import ShapeError, TriangulationError
-from ned_core.render.warp import add_fade_ring, backward_map, mesh_box, rasterise_triangles, triangulate, warp_image
+from ned_core.render.warp import (
+    add_fade_ring,
+    affine_field,
+    backward_map,
+    destination_triangles,
+    mesh_box,
+    rasterise_triangles,
+    triangle_affines,
+    triangulate,
+    warp_image,
+)
 
 
 def _grid(x0: float, y0: float, x1: float, y1: float, step: float) -> np.ndarray:
@@ -117,3 +127,25 @@ def test_a_triangle_squeezed_flat_samples_next_to_itself_not_far_away():
     # every covered pixel samples the source inside the square, give or take a pixel
     for sampled in (field.map_x[field.inside], field.map_y[field.inside]):
         assert sampled.min() >= -0.5 and sampled.max() <= 21.5
+
+
+def test_a_destination_computed_once_gives_the_same_maps_for_every_subset_and_source():
+    # a jittered grid with a degenerate (zero-area) triangle and a sliver among its triangles
+    rng = np.random.default_rng(3)
+    dst = _grid(0, 0, 60, 60, 10) + rng.uniform(-2, 2, (49, 2))
+    triangles = triangulate(dst)
+    dst = np.vstack([dst, dst[triangles[0, :2]].mean(axis=0, keepdims=True)])  # on an edge: a flat triangle
+    triangles = np.vstack([[[triangles[0, 0], triangles[0, 1], len(dst) - 1]], triangles])
+    destination = destination_triangles(dst, triangles)
+    assert not destination.valid.all()
+    for seed in range(3):
+        src = dst + np.random.default_rng(seed).normal(0, 1.5, dst.shape)
+        for keep in (np.ones(len(triangles), bool), rng.random(len(triangles)) < 0.4):
+            alone = backward_map(src, dst, triangles[keep], (5, 5, 50, 45))
+            shared = backward_map(src, dst, triangles[keep], (5, 5, 50, 45), destination.subset(keep))
+            for a, b in zip((alone.map_x, alone.map_y, alone.inside), (shared.map_x, shared.map_y, shared.inside)):
+                np.testing.assert_array_equal(a, b)
+        affines, valid = triangle_affines(src, dst, triangles, destination)
+        ids = rasterise_triangles(dst, triangles[valid], (0, 0, 61, 61))
+        np.testing.assert_array_equal(affine_field(affines[valid], ids, (0, 0, 61, 61)).map_x,
+                                      backward_map(src, dst, triangles, (0, 0, 61, 61)).map_x)
