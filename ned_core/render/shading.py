@@ -108,11 +108,12 @@ def creases_gain(shape: tuple[int, int], creases: list[Crease], iod: float, prof
 
 
 def skin(rgb: np.ndarray, dst: np.ndarray, iod: float, holes: tuple[tuple[int, ...], ...],
-         rims: np.ndarray | None) -> np.ndarray:
+         rims: np.ndarray | None, hair_sigma_iod: float = 0.0) -> np.ndarray:
     """``(h, w) float32`` 0..1 over the window ``rgb (h, w, 3)`` (``dst`` in its pixels): the face's skin inside
     its oval (shrunk by :data:`OVAL_MARGIN_IOD`), off the ``holes`` (landmark outlines: brows, eyes, lips; grown by
     the same margin) and spectacle rims (``rims (h, w) bool`` or None), and not darker than the skin's upper
-    luminance there (its 70th percentile) by :data:`SKIN_LOG_RANGE` (dark hair is not skin); soft-edged."""
+    luminance there (its 70th percentile) by :data:`SKIN_LOG_RANGE` (dark hair is not skin), the luminance blurred
+    by ``hair_sigma_iod`` for that test (> 0: a fold's or a wrinkle's thin shadow stays skin); soft-edged."""
     h, w = rgb.shape[:2]
     inside = np.zeros((h, w), np.uint8)
     cv2.fillPoly(inside, [np.round(dst[list(FACE_OVAL)]).astype(np.int32)], 1)
@@ -124,7 +125,10 @@ def skin(rgb: np.ndarray, dst: np.ndarray, iod: float, holes: tuple[tuple[int, .
     if rims is not None:
         cut |= rims.astype(np.uint8)
     mask = (inside & (1 - cv2.dilate(cut, disc))).astype(np.float32)
-    lum = np.log(np.maximum(rgb @ np.array([0.2126, 0.7152, 0.0722], np.float32), 1e-4))
+    lum = rgb @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    if hair_sigma_iod > 0.0:
+        lum = cv2.GaussianBlur(lum, (0, 0), max(0.5, hair_sigma_iod * iod))
+    lum = np.log(np.maximum(lum, 1e-4))
     if mask.sum() > 0:
         offset = (np.percentile(lum[mask > 0], 70) - lum) / SKIN_LOG_RANGE
         mask *= np.clip(2.0 - 2.0 * offset, 0.0, 1.0)  # full within half the range, none beyond it
@@ -135,7 +139,9 @@ def skin(rgb: np.ndarray, dst: np.ndarray, iod: float, holes: tuple[tuple[int, .
 def shade(rgb: np.ndarray, box: tuple[int, int, int, int], window: tuple[int, int, int, int], dst: np.ndarray,
           gain: GainFn, rims: Rims | None = None) -> np.ndarray:
     """Apply ``gain`` (log, tinted by :data:`CREASE_TINT`) to ``rgb (h, w, 3) float32`` (scene-linear) over
-    ``box`` (x0, y0, x1, y1 frame pixels) within ``window`` (frame pixels, clipped to the box).
+    ``box`` (x0, y0, x1, y1 frame pixels) within ``window`` (frame pixels, clipped to the box). Where the window
+    cuts the face oval, :func:`skin` takes the face to go on beyond it: a window's edge must cross the oval only
+    where the gain is nil.
 
     ``gain(sub, dst, iod, rims)`` gets the window's pixels, ``dst (>= 468, 2)`` and the IOD in the window's pixels
     and the rims there (``(h, w) bool`` or None), and returns the ``(h, w)`` log-gain (zero off the skin: see
