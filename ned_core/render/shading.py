@@ -173,5 +173,9 @@ def shade(rgb: np.ndarray, box: tuple[int, int, int, int], window: tuple[int, in
     else:
         log_gain = gain(sub, dst - (x0, y0), iod, None if mask is None else mask > 0)
     out = rgb.copy()
-    out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = sub * np.exp(log_gain[..., None] * CREASE_TINT)
+    rows, cols = np.flatnonzero(log_gain.any(axis=1)), np.flatnonzero(log_gain.any(axis=0))
+    if rows.size:  # only where there is any gain (a 1080p close-up's window is mostly untouched skin)
+        ys, xs = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
+        out[y0 - by0 + ys.start : y0 - by0 + ys.stop, x0 - bx0 + xs.start : x0 - bx0 + xs.stop] = \
+            sub[ys, xs] * np.exp(log_gain[ys, xs, None] * CREASE_TINT)
     return out

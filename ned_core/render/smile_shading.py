@@ -29,7 +29,7 @@ import numpy as np
 
 from ned_core.analysis.regions import (FACE_OVAL, LEFT_BROW, LEFT_EYE, LIPS_OUTER, RIGHT_BROW, RIGHT_EYE,
                                        interocular_distance)
-from ned_core.face3d.falloff import smoothstep
+from ned_core.face3d.falloff import bump, smoothstep
 from ned_core.render.shading import Crease, GrooveProfile, Rims, axes, creases_gain, shade, skin, taper
 from ned_core.render.smile_relax import CHEEKS, CORNERS, NOSE_WINGS, corner_drop, corner_height, rest_corner_height
 
@@ -49,7 +49,8 @@ FOLD_BOW_IOD = 0.03  # its middle bows out toward the cheek by this much
 FOLD_DEPTH = 0.3  # the fold's log-gain at full (the astronaut's own fold: ~0.3-0.4 log darker than the cheek above)
 # the fold: a wider groove than a brow crease (the cheek's mass overhangs it), its highlight on the cheek side
 FOLD = GrooveProfile(0.015, 0.04, 0.6, 0.5)
-APPLE_LIGHT, APPLE_SIGMA_IOD = 0.1, 0.09  # the apple's highlight: log-gain at its centre, its Gaussian sigma
+# the apple's highlight: log-gain at its centre, the radius of its compact bump (~ a Gaussian of sigma 0.09 IOD)
+APPLE_LIGHT, APPLE_RADIUS_IOD = 0.1, 0.22
 LID_FURROW_IOD, LID_DEPTH = 0.08, 0.1  # the lid bulge's lower edge below the lid margin, its depth
 CROW_START_IOD, CROW_LENGTH_IOD, CROW_DEPTH = 0.06, 0.08, 0.08  # crow's feet: start, length, depth
 CROW_ANGLES = (-30.0, 0.0, 25.0)  # degrees from the eyes' line, outward (negative: upward)
@@ -113,16 +114,19 @@ def eye_creases(dst: np.ndarray, weight: float) -> list[Crease]:
 
 
 def _apples(shape: tuple[int, int], dst: np.ndarray, iod: float, weight: float) -> np.ndarray:
-    """``(h, w) float32`` the cheek apples' highlight (log-gain), centred between each cheek landmark (50/280)
-    and the fold's upper half."""
-    across, up, _ = axes(dst)
-    yy, xx = np.mgrid[0 : shape[0], 0 : shape[1]].astype(np.float32)
+    """``(h, w) float32`` the cheek apples' highlight (log-gain, a compact bump each), centred between each cheek
+    landmark (50/280) and the nose wing, pushed out toward the cheek."""
+    across, _, _ = axes(dst)
+    radius = APPLE_RADIUS_IOD * iod
     gain = np.zeros(shape, np.float32)
     for side, (cheek, wing) in enumerate(zip(CHEEKS, NOSE_WINGS)):
-        outward = across * (1.0 if side else -1.0)
-        centre = 0.5 * (dst[cheek] + dst[wing]) + 0.08 * iod * outward
-        d2 = (xx - centre[0]) ** 2 + (yy - centre[1]) ** 2
-        gain += np.exp(-0.5 * d2 / (APPLE_SIGMA_IOD * iod) ** 2)
+        centre = 0.5 * (dst[cheek] + dst[wing]) + 0.08 * iod * across * (1.0 if side else -1.0)
+        x0, y0 = max(int(centre[0] - radius), 0), max(int(centre[1] - radius), 0)
+        x1, y1 = min(int(centre[0] + radius) + 2, shape[1]), min(int(centre[1] + radius) + 2, shape[0])
+        if x1 > x0 and y1 > y0:  # the bump's square (it is 0 beyond its radius)
+            yy, xx = np.mgrid[y0:y1, x0:x1]
+            grid = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(np.float64)
+            gain[y0:y1, x0:x1] += bump(grid, centre, radius).reshape(y1 - y0, x1 - x0)
     return APPLE_LIGHT * weight * gain
 
 
