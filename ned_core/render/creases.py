@@ -52,7 +52,7 @@ FOREHEAD_COLUMNS = ((70, 71, 21), (63, 68, 54), (105, 104, 103), (66, 69, 67), (
                     (336, 337, 338), (296, 299, 297), (334, 333, 332), (293, 298, 284), (300, 301, 251))
 START_IOD, FULL_IOD = 0.01, 0.06  # brow lowered / drawn together against the source: the furrow starts / is full
 RAISE_START_IOD, RAISE_FULL_IOD = 0.02, 0.10  # brow raised against the source: forehead lines start / are full
-# AU9 at 1 raises the lower dorsum (MediaPipe 5) 0.034 IOD on the mean face (face3d's nose_wrinkle unit); the
+# AU9 at 1 raises the lower dorsum (MediaPipe 5) 0.049 IOD on the mean face (face3d's nose_wrinkle unit); the
 # wrinkles start / are full at this rise of it or of the wings against the source
 NOSE_START_IOD, NOSE_FULL_IOD = 0.006, 0.03
 DORSUM = (6, 195)  # the nose's root and the middle of its dorsum: the chevrons lie between them
