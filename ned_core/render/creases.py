@@ -59,9 +59,9 @@ DORSUM = (6, 195)  # the nose's root and the middle of its dorsum: the chevrons 
 NOSE_TIP_RISE = 5  # the lower dorsum, which AU9 lifts most
 NOSE_WINGS = ((129, 64), (358, 294))  # per side: the wing's outer edge and its base
 MOUTH_CORNERS = (61, 291)
-CHEVRONS_AT = (0.3, 0.65, 1.0)  # the chevrons' places from the root (0) to the dorsum's middle (1)
-CHEVRON_DEPTHS = (0.8, 1.0, 0.7)  # their relative depths
-CHEVRON_HALF = 0.6  # their half-width as a share of the half-span between the wings' outer edges (~0.15 IOD)
+# the chevrons: place from the root (0) to the dorsum's middle (1), relative depth, half-width as a share of the
+# half-span between the wings' outer edges (~0.34 IOD): wider down the nose, as the nose widens
+CHEVRONS = ((0.3, 0.8, 0.45), (0.65, 1.0, 0.6), (1.0, 0.7, 0.75))
 CHEVRON_DROP_IOD = 0.08  # their ends lie this far below their middle
 FOLD_START_IOD = 0.03  # the fold starts this far out from the wing's outer edge
 FOLD_LENGTH = 0.55  # and runs this share of the way from the wing toward the mouth corner
@@ -255,13 +255,13 @@ def nose_lines(dst: np.ndarray, weights: CreaseWeights) -> list[Crease]:
         return []
     across, up, iod = _axes(dst)
     root, middle = dst[DORSUM[0]], dst[DORSUM[1]]
-    half = CHEVRON_HALF * 0.5 * abs(float((dst[NOSE_WINGS[1][0]] - dst[NOSE_WINGS[0][0]]) @ across))
+    span = 0.5 * abs(float((dst[NOSE_WINGS[1][0]] - dst[NOSE_WINGS[0][0]]) @ across))
     u = np.linspace(-1.0, 1.0, 13)[:, None]
     share = smoothstep(-0.3, 0.3, u[:, 0])
     side = (1.0 - share) * weights.nose[0] + share * weights.nose[1]
     out = []
-    for at, depth in zip(CHEVRONS_AT, CHEVRON_DEPTHS):
-        points = root + at * (middle - root) + u * half * across - np.abs(u) ** 1.5 * CHEVRON_DROP_IOD * iod * up
+    for at, depth, half in CHEVRONS:
+        points = root + at * (middle - root) + u * half * span * across - np.abs(u) ** 1.5 * CHEVRON_DROP_IOD * iod * up
         out.append(Crease(points, NOSE_LINE_DEPTH * depth * side * _taper(len(u)), up))
     for s, weight in enumerate(weights.nose):
         if weight <= 0.0:
