@@ -27,13 +27,13 @@ Fear stretches the lips (AU20) in full and drops the jaw (AU26) to 0.4 under bro
 lip_stretch 0.8, jaw_open 0.25 and the brows at 0.6-0.9 the astronaut's smile made fearful kept a grin (fer
 p(happy) 0.85); at these amounts the mouth opens into a flat, stretched slot (p(happy) 0.56).
 Disgust lowers the brows at half an AU4 (brow_lower 0.5, ~0.05 IOD). EMFACS's disgust variants are built on AU9
-or AU10 (9, 9+15+16, 9+17, 10, 10+16, 10+17) and list no AU4, but FACS counts lowered inner brows among AU9's own
-appearance changes (with the nose wrinkle, the raised infraorbital triangle and upper lip, the narrowed lower eye;
-Ekman and Friesen 1978, Investigator's Guide 2002). Our AU9 unit lowers only the glabella (0.03 IOD, ~0.01 at the
-brow heads); widening that term (0.05 IOD over the brow heads) changes every fit and hardly moved the astronaut's
-brows (the fit offsets it with more inner-brow raise, AU1 0.02/0.05 -> 0.05/0.08; fer p(happy) 0.89 -> 0.94), while AU4 at
-0.5 lowers her brow heads 0.04 IOD into a knit brow: the astronaut still's disgust (with the nose wrinkle shaded)
-p(happy) 0.89 -> 0.87 (0.83 at 0.8).
+or AU10 (with AU15, 16, 17, 25/26) and list no AU4, but FACS counts lowered inner brows among AU9's own appearance
+changes (with the nose wrinkle, the raised infraorbital triangle and upper lip, the narrowed lower eye; Ekman and
+Friesen 1978, Investigator's Guide 2002). Our AU9 unit lowers only the glabella (0.03 IOD, under 0.01 at the brow
+heads); widening that term (0.05 IOD over the brow heads) changes every fit and hardly moved the astronaut's brows
+(the fit offsets it with more inner-brow raise, AU1 0.02/0.05 -> 0.05/0.08; fer p(happy) 0.89 -> 0.94), while AU4
+at 0.5 lowers her brow heads 0.04 IOD into a knit brow: the astronaut still's disgust (with the nose wrinkle
+shaded) p(happy) 0.89 -> 0.87 (0.83 at 0.8).
 """
 
 from __future__ import annotations

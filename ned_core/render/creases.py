@@ -261,7 +261,8 @@ def nose_lines(dst: np.ndarray, weights: CreaseWeights) -> list[Crease]:
     side = (1.0 - share) * weights.nose[0] + share * weights.nose[1]
     out = []
     for at, depth, half in CHEVRONS:
-        points = root + at * (middle - root) + u * half * span * across - np.abs(u) ** 1.5 * CHEVRON_DROP_IOD * iod * up
+        drop = np.abs(u) ** 1.5 * CHEVRON_DROP_IOD * iod
+        points = root + at * (middle - root) + u * half * span * across - drop * up
         out.append(Crease(points, NOSE_LINE_DEPTH * depth * side * _taper(len(u)), up))
     for s, weight in enumerate(weights.nose):
         if weight <= 0.0:
@@ -328,8 +329,8 @@ def _gain(rgb: np.ndarray, dst: np.ndarray, weights: CreaseWeights, rest: np.nda
     gain = np.zeros(rgb.shape[:2], np.float32)
     pad = 4.0 * max(2.0, SHADOW_SIGMA_IOD * iod)
     groups: dict[tuple[float, float], list[Crease]] = {}
-    for crease in furrows(dst, weights) + forehead_lines(dst, weights, rest) + nose_lines(dst, weights):  # shared
-        groups.setdefault((float(crease.lit[0]), float(crease.lit[1])), []).append(crease)  # lit side: one blur
+    for crease in furrows(dst, weights) + forehead_lines(dst, weights, rest) + nose_lines(dst, weights):
+        groups.setdefault((float(crease.lit[0]), float(crease.lit[1])), []).append(crease)  # one blur per lit side
     for group in groups.values():  # each over its own reach
         reach = np.vstack([c.points for c in group])
         x0, y0 = max(int(reach[:, 0].min() - pad), 0), max(int(reach[:, 1].min() - pad), 0)
