@@ -31,9 +31,9 @@ or AU10 (with AU15, 16, 17, 25/26) and list no AU4, but FACS counts lowered inne
 changes (with the nose wrinkle, the raised infraorbital triangle and upper lip, the narrowed lower eye; Ekman and
 Friesen 1978, Investigator's Guide 2002). Our AU9 unit lowers only the glabella (0.03 IOD, under 0.01 at the brow
 heads); widening that term (0.05 IOD over the brow heads) changes every fit and hardly moved the astronaut's brows
-(the fit offsets it with more inner-brow raise, AU1 0.02/0.05 -> 0.05/0.08; fer p(happy) 0.89 -> 0.94), while AU4
-at 0.5 lowers her brow heads 0.04 IOD into a knit brow: the astronaut still's disgust (with the nose wrinkle
-shaded) p(happy) 0.89 -> 0.87 (0.83 at 0.8).
+(the fit offsets it with more inner-brow raise, AU1 0.02/0.05 -> 0.05/0.08; fer read it happier, p(happy) 0.89 ->
+0.94), while AU4 at 0.5 lowers her brow heads 0.04 IOD into a knit brow: with the nose wrinkle shaded, the
+astronaut still's disgust p(happy) 0.93 -> 0.87 (0.83 at 0.8), its held-out dark-cool grade 0.53 -> 0.36.
 """
 
 from __future__ import annotations
