@@ -16,9 +16,10 @@ each, no second decode) and decides the shots at the end:
   weighted by ``w``; a pan, a zoom or a grade keep it) while keeping the contrast of that mix (a blur
   has less). The mix is tried on 16- and on 8-pixel-wide thumbnails (a window passing at either reads as
   a mix: at 8 across, cameras moving in both shots barely move a pixel). Windows in reach of a found cut
-  or fade are dropped (the change is theirs). The windows of one dissolve are joined; a ramp fitted to
-  the mix weight over their span (two bends: the dissolve's ends; on the finest thumbnails that saw the
-  mix) says where the new shot starts: where the ramp passes 0.5.
+  or fade are dropped (the change is theirs). The windows of one dissolve are joined; over their span (on the
+  finest thumbnails that saw the mix) the run of frame-to-frame steps pointing from the first picture to the last
+  is the mix (a camera moving in either shot steps elsewhere), its two ends the dissolve's; the new shot starts
+  half way between them.
 
 Flat frames (black, white, one colour) never start a shot.
 """
@@ -52,7 +53,8 @@ FPS = 24.0  # PySceneDetect's timecodes need a rate; boundaries are frame indice
 @dataclass(frozen=True)
 class Boundary:
     """Where a new shot starts: ``index`` (0-based row of the first frame) and ``kind`` (cut | fade | dissolve);
-    ``span``: for a dissolve, the first and last row of the mix (the fitted ramp's bends, inclusive), else None."""
+    ``span``: for a dissolve, the first and last row of the mix (its bends: the outgoing picture's last row and the
+    incoming one's first, inclusive), else None."""
 
     index: int
     kind: str
@@ -178,8 +180,9 @@ def _dissolves(scales: list[np.ndarray], fine: np.ndarray, flat: list[bool],
 
     Args:
         scales: ``(N, P) float32`` tiny thumbnails (mix weight and residual), finest first; a window reads as a
-            mix when it does at any of these scales (the coarser forgive motion in both shots), and the ramp
-            is fitted on the finest scale that read the dissolve's windows as a mix, over those windows.
+            mix when it does at any of these scales (the coarser forgive motion in both shots), and the mix's
+            ends are read on the finest scale that read the dissolve's windows as a mix, over those windows
+            (:func:`_mix_middle`).
         fine: ``(N, Q) float32`` larger thumbnails (contrast). flat: per frame, no content. hard: shot starts
             found as cuts or fades.
     """
@@ -202,9 +205,9 @@ def _dissolves(scales: list[np.ndarray], fine: np.ndarray, flat: list[bool],
     group: list[tuple[int, int, int]] = []
     for window in sorted(seen) + [(n + 4 * max(DISSOLVE_LAGS), 0, 0)]:
         if group and window[0] - group[-1][0] > 3:
-            scale = min(k for _, _, k in group)  # the ramp on the finest scale that saw the mix, over its windows
+            scale = min(k for _, _, k in group)  # the mix on the finest scale that saw it, over its windows
             span = [(c, g) for c, g, k in group if k == scale]
-            out.append(_ramp_middle(scales[scale], min(c - g for c, g in span), max(c + g for c, g in span)))
+            out.append(_mix_middle(scales[scale], min(c - g for c, g in span), max(c + g for c, g in span)))
             group = []
         group.append(window)
     return out
@@ -230,22 +233,27 @@ def _mixes(small: np.ndarray, fine: np.ndarray, spread: np.ndarray, first: int, 
     return bool(spread[centre] <= DISSOLVE_MIX_CONTRAST * float(mix.std()))
 
 
-def _ramp_middle(small: np.ndarray, first: int, last: int) -> tuple[int, tuple[int, int]]:
-    """The row where a ramp fitted to the mix weight over rows ``first..last`` passes 0.5, and its two bends.
+def _mix_middle(small: np.ndarray, first: int, last: int) -> tuple[int, tuple[int, int]]:
+    """The row where a dissolve over rows ``first..last`` is half way, and its two bends (the last row of the outgoing
+    picture and the first of the incoming one).
 
-    The weight of each row between the two end pictures is fitted by 0 up to a bend, a straight rise and 1
-    after a second bend (least squares over every pair of bends); the bends are the dissolve's ends.
+    Each frame-to-frame step of the mix adds a share of the change from one picture to the other, so it points
+    along ``last - first``; a camera moving in either shot steps elsewhere, with no lean towards that direction (a zoom
+    going on after the mix changes the weight between the ends, but little along it). The mix is the run of steps
+    whose cosines with ``last - first`` are best fitted by one positive level inside the run and 0 outside (least
+    squares). (Fitting the outside level too cut a 20-frame dissolve into a pan short: the pan's growing share of
+    each step lowers the cosine late in the mix.)
     """
     d = small[last] - small[first]
-    weight = (small[first: last + 1] - small[first]) @ d / float(d @ d)
-    t = np.arange(len(weight), dtype=np.float64)
-    best = (np.inf, 0, len(weight) - 1)
-    for s in range(len(weight) - 1):
-        ends = np.arange(s + 1, len(weight))
-        ramps = np.clip((t[None] - s) / (ends[:, None] - s), 0.0, 1.0)
-        errors = ((ramps - weight[None]) ** 2).sum(axis=1)
-        k = int(np.argmin(errors))
-        if errors[k] < best[0]:
-            best = (float(errors[k]), s, int(ends[k]))
-    _, s, e = best
-    return first + s + int(np.ceil((e - s) / 2.0)), (first + s, first + e)
+    steps = small[first + 1: last + 1] - small[first: last]  # (K, P): step k goes from row first + k to the next
+    cosine = steps @ d / np.maximum(np.linalg.norm(steps, axis=1) * float(np.linalg.norm(d)), 1e-6)
+    best = (np.inf, 0, len(cosine) - 1)
+    for a in range(len(cosine)):
+        for b in range(a, len(cosine)):
+            inside = cosine[a: b + 1]
+            error = float(((inside - inside.mean()) ** 2).sum() + (cosine[:a] ** 2).sum() + (cosine[b + 1:] ** 2).sum())
+            if inside.mean() > 0.0 and error < best[0]:
+                best = (error, a, b)
+    _, a, b = best
+    s, e = first + a, first + b + 1
+    return s + int(np.ceil((e - s) / 2.0)), (s, e)

@@ -11,7 +11,9 @@ from scipy.optimize import linear_sum_assignment
 from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.signature import face_shape, signature_distance
 from ned_core.analysis.ssd import iou
-from ned_core.analysis.tracklets import bridge_gaps, drop_overlaps, join_tracklets
+from ned_core.analysis.tracklets import (
+    DUPLICATE_IOU, VELOCITY_FRAMES, bridge_gaps, drop_overlaps, join_tracklets,
+)
 from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
 from ned_core.exceptions import NoFaceTrackError
 
@@ -78,7 +80,10 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     on screen: the outgoing shot's tracks may go on to the dissolve's end (past the frame the new shot starts at) and a
     face first seen in it starts a track of the incoming shot (also before that frame); there only the incoming
     shot's tracks re-attach. An outgoing track still followed on the mix's last frame went over to the incoming
-    picture (the outgoing one has faded out): it is split at the new shot's start (``_off_the_mix_end``).
+    picture (the outgoing one has faded out): it is split at the new shot's start (``_off_the_mix_end``). A face first
+    seen in the mix and lost before its last frame faded out with the outgoing picture (an incoming face only gains
+    opacity): its tracklet is given back to the outgoing shot (``_faded_out``), where it may continue that shot's
+    track of the face (a background face coming out from behind another in the mix).
 
     Args:
         per_frame: every frame of the clip in order (frames without faces included), with their
@@ -90,7 +95,10 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
 
     The tracklets this gives are then joined per face and shot, duplicates folded and short gaps
     bridged (``tracklets.join_tracklets``, ``tracklets.bridge_gaps``); a track lying wholly within a
-    dissolve (a face fading in or out) is dropped.
+    dissolve (a face fading in or out) is dropped. In a dissolve's mix a face is kept while its picture is at least
+    half opaque (the found mix's ramp: the outgoing one before the new shot's start, the incoming one from it): an
+    outgoing face the detector lost early and an incoming one it found late are carried there (``_carried``), and where
+    an outgoing and an incoming track sit on one place the frame goes to the more opaque one (``_more_opaque``).
 
     Returns:
         Tracks with at least ``config.min_track_frames`` frames, ids 0, 1, ... in order of first
@@ -140,10 +148,12 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
             b.add(index, ff.frame, ff.faces[j], shapes[j], ff.appearance[j])
             builders.append(b)
 
-    tracklets = _off_the_mix_end([t for t in (b.build(k) for k, b in enumerate(builders)) if t is not None],
-                                 per_frame)
-    joined = drop_overlaps(join_tracklets(tracklets, config))
+    tracklets = _faded_out(_off_the_mix_end([t for t in (b.build(k) for k, b in enumerate(builders)) if t is not None],
+                                            per_frame), per_frame)
     flat = frozenset(f.frame for f in per_frame if f.flat)
+    mixes = _mixes(per_frame)
+    joined = _more_opaque(drop_overlaps([_carried(t, mixes, flat, config) for t in join_tracklets(tracklets, config)]),
+                          mixes)
     # observed beats interpolated, unless the bridged face is another person's held behind it
     bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined], spare_bridged=True)
     ghosts = _dissolve_frames(per_frame)  # a face fading in or out over a dissolve is not a track of its own
@@ -184,6 +194,29 @@ def _mix_runs(per_frame: Sequence[FrameFaces]) -> list[tuple[int, int]]:
     return runs
 
 
+@dataclass(frozen=True)
+class _Mix:
+    """A found dissolve's mix, by frame number: its first and last mixed frame, the first frame of the incoming shot
+    (where its opacity reaches half), and the outgoing and incoming shots."""
+
+    first: int
+    start: int
+    last: int
+    outgoing: int
+    incoming: int
+
+
+def _mixes(per_frame: Sequence[FrameFaces]) -> list[_Mix]:
+    """The mixes of ``per_frame``'s dissolves (runs of ``in_dissolve`` frames that change shot)."""
+    out = []
+    for a, b in _mix_runs(per_frame):
+        if per_frame[a].shot < per_frame[b].shot:
+            start = next(f for f in per_frame[a: b + 1] if f.shot == per_frame[b].shot)
+            out.append(_Mix(int(per_frame[a].frame), int(start.frame), int(per_frame[b].frame), int(per_frame[a].shot),
+                            int(per_frame[b].shot)))
+    return out
+
+
 def _owners(per_frame: Sequence[FrameFaces]) -> list[tuple[int, int]]:
     """Per frame, the shots whose tracks it may continue, ``(first, last)``, the last also starting its new tracks: the
     frame's own shot, or for a frame in a dissolve's mix the shots it mixes, the shot of the mix's first frame
@@ -199,11 +232,7 @@ def _off_the_mix_end(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]
     shot's start: the outgoing picture has faded out there, so its mesh went over to a face of the incoming picture
     (the same actor at about the same place); the part from the shot start is a tracklet of the incoming shot (ids
     after every other)."""
-    ends: dict[int, tuple[int, int]] = {}  # outgoing shot -> (first frame of the incoming shot, last mixed frame)
-    for a, b in _mix_runs(per_frame):
-        incoming = [f for f in per_frame[a: b + 1] if f.shot == per_frame[b].shot]
-        if per_frame[a].shot < per_frame[b].shot:
-            ends[int(per_frame[a].shot)] = (int(incoming[0].frame), int(per_frame[b].frame))
+    ends = {m.outgoing: (m.start, m.last) for m in _mixes(per_frame)}
     out, next_id = [], max((t.track_id for t in tracklets), default=-1) + 1
     for t in tracklets:
         start, last = ends.get(t.shot, (0, -1))
@@ -215,6 +244,78 @@ def _off_the_mix_end(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]
             out.append(t.take(before))
         out.append(replace(t.take(~before), track_id=next_id, shot=t.shot + 1))
         next_id += 1
+    return out
+
+
+def _carried(track: FaceTrack, mixes: list[_Mix], flat: frozenset[int], config: AnalysisConfig) -> FaceTrack:
+    """``track`` carried over the part of a dissolve's mix where its picture is at least half opaque and the detector
+    missed its face: an outgoing face lost inside the mix before the new shot's start is carried on to the frame
+    before it (a face fading out is lost before it is gone), an incoming face first found inside the mix after the
+    start is carried back to it (one fading in is found late). The nearest observed landmarks are kept, moving at
+    their speed there, flagged as bridged (``FaceTrack.interpolated``); at most ``config.bridge_frames`` frames, flat
+    frames left out."""
+    begin, end = int(track.frames[0]), int(track.frames[-1])
+    frames: list[int] = []
+    for m in mixes:
+        if m.outgoing == track.shot and m.first <= end < m.start - 1:
+            frames = list(range(end + 1, min(m.start, end + 1 + config.bridge_frames)))
+        elif m.incoming == track.shot and m.start < begin <= m.last:
+            frames = list(range(max(m.start, begin - config.bridge_frames), begin))
+    frames = [f for f in frames if f not in flat]
+    return _moved_on(track, np.array(frames, np.int64)) if frames else track
+
+
+def _moved_on(track: FaceTrack, frames: np.ndarray) -> FaceTrack:
+    """``track`` with ``frames`` (all before its first frame or all after its last) added as bridged frames: the
+    observed landmarks at that end moved at the speed there (over ``VELOCITY_FRAMES`` observed frames)."""
+    seen = np.flatnonzero(~track.interpolated)
+    rows = seen[-VELOCITY_FRAMES:] if frames[0] > track.frames[-1] else seen[:VELOCITY_FRAMES]
+    centres = (track.boxes[rows, :2] + track.boxes[rows, 2:]) / 2.0
+    velocity = (centres[-1] - centres[0]) / max(int(track.frames[rows[-1]] - track.frames[rows[0]]), 1)
+    anchor = rows[-1] if frames[0] > track.frames[-1] else rows[0]
+    steps = ((frames - track.frames[anchor])[:, None] * velocity[None]).astype(np.float32)  # (K, 2)
+    landmarks = np.repeat(track.landmarks[anchor][None], len(frames), axis=0)
+    landmarks[:, :, :2] += steps[:, None]
+    boxes = track.boxes[anchor][None] + np.concatenate([steps, steps], axis=1)
+    n = len(frames)
+    all_frames = np.concatenate([track.frames, frames])
+    order = np.argsort(all_frames, kind="stable")
+    return FaceTrack(track.track_id, track.shot, all_frames[order],
+                     np.concatenate([track.landmarks, landmarks])[order],
+                     np.concatenate([track.boxes, boxes])[order],
+                     np.concatenate([track.scores, np.zeros(n, np.float32)])[order],
+                     np.concatenate([track.interpolated, np.ones(n, bool)])[order])
+
+
+def _more_opaque(tracks: list[FaceTrack], mixes: list[_Mix]) -> list[FaceTrack]:
+    """``tracks`` without the frames of a dissolve's mix where an outgoing and an incoming track sit on one place (boxes
+    overlapping by ``tracklets.DUPLICATE_IOU``: one mesh cannot show both faces): before the new shot's start the
+    outgoing picture is the more opaque and keeps the frame, from it on the incoming one. A track left with no frame is
+    dropped."""
+    drop = [np.zeros(len(t.frames), bool) for t in tracks]
+    for m in mixes:
+        for a, ta in enumerate(tracks):
+            for b, tb in enumerate(tracks):
+                if ta.shot != m.outgoing or tb.shot != m.incoming:
+                    continue
+                _, ia, ib = np.intersect1d(ta.frames, tb.frames, return_indices=True)
+                for i, j in zip(ia, ib):
+                    if float(iou(ta.boxes[i], tb.boxes[j][None])[0]) >= DUPLICATE_IOU:
+                        drop[a][i] |= bool(ta.frames[i] >= m.start)
+                        drop[b][j] |= bool(tb.frames[j] < m.start)
+    return [t.take(~d) for t, d in zip(tracks, drop) if not d.all()]
+
+
+def _faded_out(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]) -> list[FaceTrack]:
+    """``tracklets`` with each incoming-shot tracklet that starts inside a dissolve's mix and ends before the mix's last
+    frame given to the outgoing shot: the incoming picture only gains opacity over the mix, so a face of it, once
+    found, is still there at the mix's end; a face lost inside the mix faded out with the outgoing picture."""
+    mixes = {m.incoming: (m.first, m.last, m.outgoing) for m in _mixes(per_frame)}
+    out = []
+    for t in tracklets:
+        first, last, outgoing = mixes.get(t.shot, (0, -1, t.shot))
+        inside = first <= int(t.frames[0]) and int(t.frames[-1]) < last
+        out.append(replace(t, shot=outgoing) if inside else t)
     return out
 
 

@@ -112,7 +112,9 @@ class FaceTrack:
         boxes: ``(T, 4) float32`` x0, y0, x1, y1.
         scores: ``(T,) float32`` face-presence probabilities (0 on interpolated frames).
         interpolated: ``(T,) bool`` frames bridged by interpolating the landmarks either side of a short
-            gap (the face was briefly hidden or missed), not observed; all False when not given.
+            gap (the face was briefly hidden or missed), or carried over a dissolve's mix from the nearest observed
+            frame (a face fading out lost early, one fading in found late: ``track.track_faces``), not observed; all
+            False when not given.
         held: ``(T,) bool`` the bridged frames on which the face was held behind another face passing in front
             (``FaceObservation.held``), a subset of ``interpolated``: why those frames were bridged. The rest of
             the bridged frames lost the face for another reason (a hand, a glass, the frame edge, blur, a missed

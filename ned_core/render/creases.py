@@ -12,6 +12,14 @@ corrugator's pull (the common patterns of de Almeida et al., "Glabellar contract
 upper edge (:data:`FOREHEAD_LINES_AT`, placed along the mesh's forehead columns: the forehead above its top row
 is outside the face oval, where nothing changes).
 
+AU9 (levator labii superioris alaeque nasi, disgust) wrinkles the skin along the sides and across the root of the
+nose and deepens the upper nasolabial fold beside the raised nose wings (FACS 1978; Investigator's Guide 2002).
+Where the target raises the lower nose or its wings against the source (:data:`NOSE_START_IOD` to
+:data:`NOSE_FULL_IOD`): three chevrons across the bridge between the nose's root and its middle, higher over the
+dorsum and running down-outward over the side walls ("bunny lines"), and the fold's upper part, from beside the
+wing toward the mouth corner, lit from the cheek's side. A source that wrinkles its nose as much has the lines
+in its own skin (the warp carries them): the weight counts only the rise against it.
+
 Each crease is a groove: a thin dark band (:data:`PROFILE`) inside a broader, shallower shadow, with a
 faint highlight on its lit side (above a horizontal line, toward the midline beside a glabellar one), applied as
 a multiplicative gain in log on the skin's own colour (its texture and light stay; a little warmer in the
@@ -44,6 +52,20 @@ FOREHEAD_COLUMNS = ((70, 71, 21), (63, 68, 54), (105, 104, 103), (66, 69, 67), (
                     (336, 337, 338), (296, 299, 297), (334, 333, 332), (293, 298, 284), (300, 301, 251))
 START_IOD, FULL_IOD = 0.01, 0.06  # brow lowered / drawn together against the source: the furrow starts / is full
 RAISE_START_IOD, RAISE_FULL_IOD = 0.02, 0.10  # brow raised against the source: forehead lines start / are full
+# AU9 at 1 raises the lower dorsum (MediaPipe 5) 0.049 IOD on the mean face (face3d's nose_wrinkle unit); the
+# wrinkles start / are full at this rise of it or of the wings against the source
+NOSE_START_IOD, NOSE_FULL_IOD = 0.006, 0.03
+DORSUM = (6, 195)  # the nose's root and the middle of its dorsum: the chevrons lie between them
+NOSE_TIP_RISE = 5  # the lower dorsum, which AU9 lifts most
+NOSE_WINGS = ((129, 64), (358, 294))  # per side: the wing's outer edge and its base
+MOUTH_CORNERS = (61, 291)
+# the chevrons: place from the root (0) to the dorsum's middle (1), relative depth, half-width as a share of the
+# half-span between the wings' outer edges (~0.34 IOD): wider down the nose, as the nose widens
+CHEVRONS = ((0.3, 0.8, 0.45), (0.65, 1.0, 0.6), (1.0, 0.7, 0.75))
+CHEVRON_DROP_IOD = 0.08  # their ends lie this far below their middle
+FOLD_START_IOD = 0.03  # the fold starts this far out from the wing's outer edge
+FOLD_LENGTH = 0.55  # and runs this share of the way from the wing toward the mouth corner
+NOSE_LINE_DEPTH, NOSE_FOLD_DEPTH = 0.25, 0.3  # log-gain at full weight
 OWN_FROWN_START, OWN_FROWN_FULL = 0.04, 0.10  # the source's brows already this far below the rest: no second furrow
 FURROW_AT = 0.55  # glabellar lines' place from the midline toward each brow head (the heads sit ~0.21 IOD out)
 FURROW_BELOW_IOD, FURROW_ABOVE_IOD = 0.02, 0.2  # they run from this far below the brow heads to this far above
@@ -55,6 +77,7 @@ CENTRE_HALF_IOD = 0.3  # AU1's lines: Gaussian half-width about the midline (IOD
 # log-gain of the groove at full weight; the lines are kept faint: at 0.25 fer read the astronaut's surprised as
 # happy (p(surprised) 0.66 -> 0.36, one still), at 0.15 as before (0.66)
 FURROW_DEPTH, LINE_DEPTH = 0.35, 0.15
+
 # the groove's dark band 0.012 IOD, the broader, shallower shadow around it 0.03 IOD at half its depth, a highlight
 # at 0.3 of it
 PROFILE = GrooveProfile(0.012, 0.03, 0.5, 0.3)
@@ -63,16 +86,18 @@ HOLES = (RIGHT_BROW, LEFT_BROW, RIGHT_EYE, LEFT_EYE)  # no crease over the brows
 
 @dataclass(frozen=True)
 class CreaseWeights:
-    """0..1 per side (subject's right, left): the glabellar furrow, AU1's central and AU2's lateral forehead lines."""
+    """0..1 per side (subject's right, left): the glabellar furrow, AU1's central and AU2's lateral forehead lines,
+    AU9's nose wrinkle."""
 
     furrow: tuple[float, float]
     central: tuple[float, float]
     lateral: tuple[float, float]
+    nose: tuple[float, float] = (0.0, 0.0)
 
     @property
     def any(self) -> bool:
         """Whether any crease is asked for."""
-        return max(self.furrow + self.central + self.lateral) > 0.0
+        return max(self.furrow + self.central + self.lateral + self.nose) > 0.0
 
 
 def _eye_frame(landmarks: np.ndarray) -> np.ndarray:
@@ -89,8 +114,14 @@ def _heights(face: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     return inner, outer, float(face[BROW_HEADS[1], 0] - face[BROW_HEADS[0], 0])
 
 
+def _nose_heights(face: np.ndarray) -> np.ndarray:
+    """``(2, 2)``: per side (columns), that side's wing (row 0) and the lower dorsum (row 1) above the eyes (IOD)."""
+    wings = np.array([-face[list(idx), 1].mean() for idx in NOSE_WINGS])
+    return np.stack([wings, np.full(2, -face[NOSE_TIP_RISE, 1])])
+
+
 def crease_weights(src: np.ndarray, dst: np.ndarray, rest: np.ndarray | None = None) -> CreaseWeights:
-    """How far the target folds the brow skin against the source.
+    """How far the target folds the brow and nose skin against the source.
 
     Args:
         src, dst: ``(>= 468, 2+)`` source and target landmarks (frame pixels).
@@ -103,8 +134,11 @@ def crease_weights(src: np.ndarray, dst: np.ndarray, rest: np.ndarray | None = N
         far as it goes past the rest face's brows (a worried brow brought down to rest gets no furrow, a frown
         relaxed to rest no lines), and the furrow fades with the source's own frown (its inner brow below the
         rest's, :data:`OWN_FROWN_START` to :data:`OWN_FROWN_FULL`: a face that already frowns has its furrow).
+        The nose wrinkle: per side, the larger rise of that wing or of the lower dorsum against the source
+        (:data:`NOSE_START_IOD` to :data:`NOSE_FULL_IOD`).
     """
-    (in_s, out_s, gap_s), (in_d, out_d, gap_d) = _heights(_eye_frame(src)), _heights(_eye_frame(dst))
+    face_s, face_d = _eye_frame(src), _eye_frame(dst)
+    (in_s, out_s, gap_s), (in_d, out_d, gap_d) = _heights(face_s), _heights(face_d)
     together = max(0.0, 0.5 * (gap_s - gap_d))
     lowered, raised, raised_out = in_s - in_d, in_d - in_s, out_d - out_s
     own = np.zeros(2)
@@ -117,7 +151,8 @@ def crease_weights(src: np.ndarray, dst: np.ndarray, rest: np.ndarray | None = N
         1.0 - smoothstep(OWN_FROWN_START, OWN_FROWN_FULL, own))
     central = smoothstep(RAISE_START_IOD, RAISE_FULL_IOD, raised)
     lateral = smoothstep(RAISE_START_IOD, RAISE_FULL_IOD, raised_out)
-    return CreaseWeights(*(tuple(float(v) for v in w) for w in (furrow, central, lateral)))
+    nose = smoothstep(NOSE_START_IOD, NOSE_FULL_IOD, (_nose_heights(face_d) - _nose_heights(face_s)).max(axis=0))
+    return CreaseWeights(*(tuple(float(v) for v in w) for w in (furrow, central, lateral, nose)))
 
 
 def furrows(dst: np.ndarray, weights: CreaseWeights) -> list[Crease]:
@@ -182,12 +217,40 @@ def _lateral_reach(x: np.ndarray) -> np.ndarray:
     return 0.5 + 0.5 * t * t * (3.0 - 2.0 * t)
 
 
+def nose_lines(dst: np.ndarray, weights: CreaseWeights) -> list[Crease]:
+    """AU9's creases on ``dst (>= 468, 2)`` frame pixels: the chevrons across the bridge (each side's half weighted
+    by its side, blended over the dorsum) and, per side with a weight, the upper nasolabial fold."""
+    if max(weights.nose) <= 0.0:
+        return []
+    across, up, iod = axes(dst)
+    root, middle = dst[DORSUM[0]], dst[DORSUM[1]]
+    span = 0.5 * abs(float((dst[NOSE_WINGS[1][0]] - dst[NOSE_WINGS[0][0]]) @ across))
+    u = np.linspace(-1.0, 1.0, 13)[:, None]
+    share = smoothstep(-0.3, 0.3, u[:, 0])
+    side = (1.0 - share) * weights.nose[0] + share * weights.nose[1]
+    out = []
+    for at, depth, half in CHEVRONS:
+        drop = np.abs(u) ** 1.5 * CHEVRON_DROP_IOD * iod
+        points = root + at * (middle - root) + u * half * span * across - drop * up
+        out.append(Crease(points, NOSE_LINE_DEPTH * depth * side * taper(len(u)), up))
+    for s, weight in enumerate(weights.nose):
+        if weight <= 0.0:
+            continue
+        outward = across * (1.0 if s else -1.0)
+        wing = dst[NOSE_WINGS[s][0]]
+        start = wing + FOLD_START_IOD * iod * outward
+        t = np.linspace(0.0, 1.0, 7)[:, None]
+        points = start + t * FOLD_LENGTH * (dst[MOUTH_CORNERS[s]] - wing)
+        out.append(Crease(points, NOSE_FOLD_DEPTH * weight * taper(len(t), 0.3), outward))
+    return out
+
+
 def _gain(rgb: np.ndarray, dst: np.ndarray, weights: CreaseWeights, rest: np.ndarray, iod: float,
           rims: np.ndarray | None) -> np.ndarray:
     """``(h, w) float32`` the creases' log-gain over the window ``rgb (h, w, 3)`` (``dst`` in its pixels, ``iod``
     its IOD), zero off the skin (:func:`~ned_core.render.shading.skin`, off the brows and eyes)."""
-    gain = creases_gain(rgb.shape[:2], furrows(dst, weights) + forehead_lines(dst, weights, rest), iod, PROFILE)
-    return gain * skin(rgb, dst, iod, HOLES, rims)
+    creases = furrows(dst, weights) + forehead_lines(dst, weights, rest) + nose_lines(dst, weights)
+    return creases_gain(rgb.shape[:2], creases, iod, PROFILE) * skin(rgb, dst, iod, HOLES, rims)
 
 
 def add_creases(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, weights: CreaseWeights,
@@ -210,7 +273,9 @@ def add_creases(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
     dst = np.asarray(dst, np.float64)[:, :2]
     iod = float(interocular_distance(dst))
     pts = dst[list(FACE_OVAL + RIGHT_BROW + LEFT_BROW)]
-    bottom = dst[list(BROW_HEADS), 1].max() + FURROW_BELOW_IOD * iod + groove_reach(PROFILE, iod)
-    window = (int(pts[:, 0].min()) - 1, int(pts[:, 1].min()) - 1, int(pts[:, 0].max()) + 2, int(bottom) + 2)
+    low = max([dst[list(BROW_HEADS), 1].max() + FURROW_BELOW_IOD * iod]
+              + [c.points[:, 1].max() for c in nose_lines(dst, weights)])  # below the brow heads, or the nose's
+    window = (int(pts[:, 0].min()) - 1, int(pts[:, 1].min()) - 1, int(pts[:, 0].max()) + 2,
+              int(low + groove_reach(PROFILE, iod)) + 2)
     return shade(rgb, box, window, dst, lambda sub, lm, scale_iod, mask: _gain(sub, lm, weights, rest, scale_iod, mask),
                  rims)

@@ -8,7 +8,8 @@ source frame, then the mouth interior filled where the target parts the lips fur
 (retrieved from the shot's own frames, see ``mouth_index.py``) or painted shut where the target closes
 a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
 target drops the mouth corners (``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), and
-the brow creases shaded in where the target lowers or raises the brows against the source (``creases.py``).
+the brow creases shaded in where the target lowers or raises the brows against the source, the nose wrinkle where
+it raises the nose (``creases.py``).
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         The :class:`RenderedFace` over the box the warp changed (the fade ring's box); ``flags``
         holds ``mouth_fill``, ``lip_seal`` (0..1, how far a mouth the target closes was painted shut),
         ``smile_relax`` (0..1, how far the smile's shading was softened), ``smile_fold`` (0..1, the nasolabial
-        folds' share of it), ``smile_shade`` (0..1, how far a smile's folds were shaded in: ``smile_shading.py``)
-        and ``fixed_topology``.
+        folds' share of it), ``smile_shade`` (0..1, how far a smile's folds were shaded in: ``smile_shading.py``),
+        ``brow_furrow``, ``brow_lines`` and ``nose_wrinkle`` (0..1, the creases' largest weights, see
+        :func:`~ned_core.render.creases.crease_weights`) and ``fixed_topology``.
 
     Raises:
         RenderInputError: malformed inputs, or the face lies entirely outside the frame.
@@ -95,6 +97,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
                                                      "smile_fold": fold, "smile_shade": smile,
                                                      "brow_furrow": max(creases.furrow),
                                                      "brow_lines": max(creases.central + creases.lateral),
+                                                     "nose_wrinkle": max(creases.nose),
                                                      "fixed_topology": mesh.fixed_topology}, (map_x, map_y))
 
 

@@ -119,3 +119,16 @@ def test_dissolve_between_two_moving_cameras_found(face_boxes):
     assert len(found) == 1 and abs(found[0] - truth[0]) <= 1, (found, truth)
     assert detector.boundaries()[0].kind == "dissolve"
 
+
+
+def test_dissolve_out_of_a_filled_frame_into_a_zoom_placed_exactly(face_boxes):
+    """A 9-frame dissolve from a face filling the frame into a zoom that goes on after it (issue 11, var07's shots):
+    the mix is the run of frame steps pointing from the first picture to the last, so its ends are the dissolve's
+    and the new shot starts on its frame. (A ramp fitted to the mix weight put the start 2 frames late: the zoom
+    kept raising the weight after the mix.)"""
+    clip = ClipSpec("fill into zoom", (
+        ShotSpec("grace_hopper", 34, "fill", "cool_night", seed=71),
+        ShotSpec("astronaut", 40, "zoom", "neutral", seed=72, hand=True, transition="dissolve", transition_frames=9)))
+    found, truth, detector, _ = found_and_true(clip, face_boxes)
+    assert len(found) == 1 and found[0] == truth[0], (found, truth)
+    assert detector.boundaries()[0].span == (truth[0] - 5, truth[0] + 5)  # last unmixed frame, first after the mix

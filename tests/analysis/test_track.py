@@ -99,6 +99,62 @@ def test_a_face_still_followed_at_the_mix_end_is_the_incoming_shots(clip_tracks,
     np.testing.assert_array_equal(astro_after.frames, [104, 105, 106, 107])
 
 
+def test_a_face_lost_inside_the_mix_is_the_outgoing_shots(clip_tracks, config):
+    """Grace, a background face of the outgoing shot, is hidden (3-4), shows again inside a dissolve's mix (5-8, new
+    shot from 7) and is lost there (from 7): she faded out with the outgoing picture, so her reappearance continues her
+    outgoing-shot track. (Taken for an incoming face, it was a new-shot tracklet lying in the mix, dropped.)"""
+    per_frame, _ = clip_tracks
+    both, alone = per_frame[3:6], per_frame[:3]  # Grace left of the astronaut / the astronaut alone
+    rows = [*both, *alone[:2], *both[:2], *alone, per_frame[12]]
+    mixed = [dataclasses.replace(f, frame=i, shot=int(i >= 7), in_dissolve=5 <= i <= 8) for i, f in enumerate(rows)]
+    grace = [t for t in track_faces(mixed, config) if centre_x(t)[0] < 512]
+    assert len(grace) == 1 and grace[0].shot == 0
+    np.testing.assert_array_equal(grace[0].frames[~grace[0].interpolated], [0, 1, 2, 5, 6])
+
+
+def test_a_face_lost_in_the_mix_is_carried_to_the_new_shots_start(clip_tracks, config):
+    """The astronaut, the outgoing shot's face, lost inside a dissolve's mix (2-8, new shot from 6) at 4, while her
+    picture is still over half opaque: her track is carried on over 4-5 at her last pose, flagged as bridged. (It ended
+    at 3.)"""
+    per_frame, _ = clip_tracks
+    alone = per_frame[:3]
+    lost = dataclasses.replace(alone[0], faces=(), appearance=alone[0].appearance[:0])
+    grace = [_faded_out(f) for f in per_frame[3:6]]
+    rows = [*alone, alone[0], lost, lost, *grace, *grace]
+    mixed = [dataclasses.replace(f, frame=i, shot=int(i >= 6), in_dissolve=2 <= i <= 8) for i, f in enumerate(rows)]
+    astro = [t for t in track_faces(mixed, config) if t.shot == 0]
+    assert len(astro) == 1
+    np.testing.assert_array_equal(astro[0].frames, [0, 1, 2, 3, 4, 5])
+    np.testing.assert_array_equal(astro[0].interpolated, [False] * 4 + [True] * 2)
+    np.testing.assert_allclose(astro[0].boxes[4:], astro[0].boxes[[3, 3]], atol=1.0)  # she stood still
+
+
+def _with_incoming_astronaut(frame: FrameFaces) -> FrameFaces:
+    """``frame`` (the astronaut alone) with her face held where it was (the outgoing one, hidden as the incoming picture
+    covers it) and the incoming shot's astronaut found 4 px to the right of it."""
+    face = frame.faces[0]
+    incoming = dataclasses.replace(face, box=face.box + np.array([4.0, 0.0, 4.0, 0.0], np.float32),
+                                   landmarks=face.landmarks + np.array([4.0, 0.0, 0.0], np.float32))
+    held = dataclasses.replace(face, held=True, score=0.0)
+    return dataclasses.replace(frame, faces=(held, incoming), appearance=np.repeat(frame.appearance, 2, axis=0))
+
+
+def test_the_more_opaque_face_keeps_the_mix_frames(clip_tracks, config):
+    """The astronaut at the same place in both shots of a dissolve (mix 2-8, new shot from 4): the outgoing one is
+    followed to 6 (her mesh sat there), the incoming one first found at 7. From the shot start the incoming picture is
+    the more opaque: the incoming track is carried back over 4-6 (bridged), and those frames leave the outgoing track.
+    (The outgoing track kept 4-6 and the incoming face had none of them.)"""
+    per_frame, _ = clip_tracks
+    alone = per_frame[:3]
+    rows = [*alone, *alone, alone[0], *(_with_incoming_astronaut(f) for f in alone[:2]), *alone]
+    mixed = [dataclasses.replace(f, frame=i, shot=int(i >= 4), in_dissolve=2 <= i <= 8) for i, f in enumerate(rows)]
+    before, after = track_faces(mixed, config)
+    assert (before.shot, after.shot) == (0, 1)
+    np.testing.assert_array_equal(before.frames, [0, 1, 2, 3])
+    np.testing.assert_array_equal(after.frames, range(4, 12))
+    np.testing.assert_array_equal(after.frames[after.interpolated], [4, 5, 6])
+
+
 def test_face_found_late_is_followed_back_to_its_entry(clip_parts, config, models):
     no_change_trigger = dataclasses.replace(config, redetect_change=1.0, detect_interval=3)
     script = ["astronaut_only"] * 2 + ["both"] * 4
