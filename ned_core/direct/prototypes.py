@@ -9,7 +9,7 @@ follow the prototypes of EMFACS and the FACS Investigator's Guide:
 * surprised  AU1 + AU2 + AU5 + AU26 (+ AU25)
 * fear       AU1 + AU2 + AU4 + AU5 + AU7 + AU20 + AU26 (+ AU25)
 * angry      AU4 + AU5 + AU7 + AU23 (+ AU24)
-* disgusted  AU9 + AU10 (+ AU15, AU17)
+* disgusted  AU9 + AU10 (+ AU15, AU17; AU4 at half: AU9's own brow lowering, below)
 * neutral    no offset: the actor's own rest
 
 References: P. Ekman and W. V. Friesen, *Facial Action Coding System*, Consulting Psychologists
@@ -26,6 +26,14 @@ surprise read happy (fer p(surprised) 0.07), at 0.6 / 1.0 surprised (0.68).
 Fear stretches the lips (AU20) in full and drops the jaw (AU26) to 0.4 under brows and lids at 0.8-1.0: with
 lip_stretch 0.8, jaw_open 0.25 and the brows at 0.6-0.9 the astronaut's smile made fearful kept a grin (fer
 p(happy) 0.85); at these amounts the mouth opens into a flat, stretched slot (p(happy) 0.56).
+Disgust lowers the brows at half an AU4 (brow_lower 0.5, ~0.05 IOD). EMFACS's disgust variants are built on AU9
+or AU10 (with AU15, 16, 17, 25/26) and list no AU4, but FACS counts lowered inner brows among AU9's own appearance
+changes (with the nose wrinkle, the raised infraorbital triangle and upper lip, the narrowed lower eye; Ekman and
+Friesen 1978, Investigator's Guide 2002). Our AU9 unit lowers only the glabella (0.03 IOD, under 0.01 at the brow
+heads); widening that term (0.05 IOD over the brow heads) changes every fit and hardly moved the astronaut's brows
+(the fit offsets it with more inner-brow raise, AU1 0.02/0.05 -> 0.05/0.08; fer read it happier, p(happy) 0.89 ->
+0.94), while AU4 at 0.5 lowers her brow heads 0.04 IOD into a knit brow: with the nose wrinkle shaded, the
+astronaut still's disgust p(happy) 0.93 -> 0.87 (0.83 at 0.8), its held-out dark-cool grade 0.53 -> 0.36.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ import numpy as np
 
 from ned_core.face3d.channels import CHANNEL_INDEX, CHANNELS, EMOTIONS, NUM_CHANNELS
 
-PROTOTYPES_VERSION = "EmfacsPrototypes.3"
+PROTOTYPES_VERSION = "EmfacsPrototypes.4"
 
 # Channels that carry speech: changed only by slow offsets or gains, never reshaped.
 SPEECH_CHANNELS: tuple[str, ...] = ("jaw_open", "lips_part")
@@ -52,7 +60,8 @@ _UNITS: dict[str, dict[str, float]] = {
              "lid_tighten": 0.4, "lip_stretch": 1.0, "jaw_open": 0.4, "lips_part": 0.5},
     "angry": {"brow_lower": 1.0, "upper_lid_raise": 0.5, "lid_tighten": 0.7, "lip_tighten": 0.8,
               "lip_press": 0.5},
-    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.8, "lip_corner_depress": 0.3, "chin_raise": 0.3},
+    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.8, "lip_corner_depress": 0.3, "chin_raise": 0.3,
+                  "brow_lower": 0.5},
 }
 
 

@@ -12,10 +12,18 @@ corrugator's pull (the common patterns of de Almeida et al., "Glabellar contract
 upper edge (:data:`FOREHEAD_LINES_AT`, placed along the mesh's forehead columns: the forehead above its top row
 is outside the face oval, where nothing changes).
 
-Each crease is a groove: a thin dark band (:data:`GROOVE_SIGMA_IOD`) inside a broader, shallower shadow, with a
+AU9 (levator labii superioris alaeque nasi, disgust) wrinkles the skin along the sides and across the root of the
+nose and deepens the upper nasolabial fold beside the raised nose wings (FACS 1978; Investigator's Guide 2002).
+Where the target raises the lower nose or its wings against the source (:data:`NOSE_START_IOD` to
+:data:`NOSE_FULL_IOD`): three chevrons across the bridge between the nose's root and its middle, higher over the
+dorsum and running down-outward over the side walls ("bunny lines"), and the fold's upper part, from beside the
+wing toward the mouth corner, lit from the cheek's side. A source that wrinkles its nose as much has the lines
+in its own skin (the warp carries them): the weight counts only the rise against it.
+
+Each crease is a groove: a thin dark band (:data:`PROFILE`) inside a broader, shallower shadow, with a
 faint highlight on its lit side (above a horizontal line, toward the midline beside a glabellar one), applied as
 a multiplicative gain in log on the skin's own colour (its texture and light stay; a little warmer in the
-groove, :data:`CREASE_TINT`), tapered at its ends, depth
+groove, :data:`~ned_core.render.shading.CREASE_TINT`), tapered at its ends, depth
 smooth in the amount of the edit (:func:`crease_weights`, landmarks only: it follows them frame to frame), zero
 where the target does not move the brows against the source. Only the skin gets it: inside the face oval, off the
 brows and eyes, off spectacle rims, and where it is not much darker than the skin (a dark fringe over the
@@ -26,12 +34,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
-from ned_core.analysis.regions import (FACE_OVAL, LEFT_BROW, LEFT_EYE, RIGHT_BROW, RIGHT_EYE, eye_centres,
+from ned_core.analysis.regions import (FACE_OVAL, LEFT_BROW, LEFT_EYE, RIGHT_BROW, RIGHT_EYE,
                                        interocular_distance)
 from ned_core.face3d.falloff import smoothstep
+from ned_core.render.shading import Crease, GrooveProfile, Rims, axes, creases_gain, groove_reach, shade, skin, taper
 
 EYE_CORNERS = (33, 133, 362, 263)
 # per side (subject's right, then left): brow head (lower inner end), the inner half of the brow, its outer half
@@ -44,6 +52,20 @@ FOREHEAD_COLUMNS = ((70, 71, 21), (63, 68, 54), (105, 104, 103), (66, 69, 67), (
                     (336, 337, 338), (296, 299, 297), (334, 333, 332), (293, 298, 284), (300, 301, 251))
 START_IOD, FULL_IOD = 0.01, 0.06  # brow lowered / drawn together against the source: the furrow starts / is full
 RAISE_START_IOD, RAISE_FULL_IOD = 0.02, 0.10  # brow raised against the source: forehead lines start / are full
+# AU9 at 1 raises the lower dorsum (MediaPipe 5) 0.049 IOD on the mean face (face3d's nose_wrinkle unit); the
+# wrinkles start / are full at this rise of it or of the wings against the source
+NOSE_START_IOD, NOSE_FULL_IOD = 0.006, 0.03
+DORSUM = (6, 195)  # the nose's root and the middle of its dorsum: the chevrons lie between them
+NOSE_TIP_RISE = 5  # the lower dorsum, which AU9 lifts most
+NOSE_WINGS = ((129, 64), (358, 294))  # per side: the wing's outer edge and its base
+MOUTH_CORNERS = (61, 291)
+# the chevrons: place from the root (0) to the dorsum's middle (1), relative depth, half-width as a share of the
+# half-span between the wings' outer edges (~0.34 IOD): wider down the nose, as the nose widens
+CHEVRONS = ((0.3, 0.8, 0.45), (0.65, 1.0, 0.6), (1.0, 0.7, 0.75))
+CHEVRON_DROP_IOD = 0.08  # their ends lie this far below their middle
+FOLD_START_IOD = 0.03  # the fold starts this far out from the wing's outer edge
+FOLD_LENGTH = 0.55  # and runs this share of the way from the wing toward the mouth corner
+NOSE_LINE_DEPTH, NOSE_FOLD_DEPTH = 0.25, 0.3  # log-gain at full weight
 OWN_FROWN_START, OWN_FROWN_FULL = 0.04, 0.10  # the source's brows already this far below the rest: no second furrow
 FURROW_AT = 0.55  # glabellar lines' place from the midline toward each brow head (the heads sit ~0.21 IOD out)
 FURROW_BELOW_IOD, FURROW_ABOVE_IOD = 0.02, 0.2  # they run from this far below the brow heads to this far above
@@ -52,48 +74,36 @@ FOREHEAD_LINES_AT = (0.3, 0.55, 0.8)  # the frontal lines' places between the br
 # forehead top row (1, the face oval's top, ~0.38 IOD above the brows at rest)
 LINE_DEPTHS = (0.8, 1.0, 0.75)  # their relative depths
 CENTRE_HALF_IOD = 0.3  # AU1's lines: Gaussian half-width about the midline (IOD, mean-face x)
-GROOVE_SIGMA_IOD = 0.012  # the groove's dark band
-SHADOW_SIGMA_IOD = 0.03  # the broader, shallower shadow around it
 # log-gain of the groove at full weight; the lines are kept faint: at 0.25 fer read the astronaut's surprised as
 # happy (p(surprised) 0.66 -> 0.36, one still), at 0.15 as before (0.66)
 FURROW_DEPTH, LINE_DEPTH = 0.35, 0.15
-# per-channel share of the gain (R, G, B): a crease in skin is warmer than the skin (light scattered under it
-# comes out reddened), a uniform dimming reads grey, drawn on
-CREASE_TINT = np.array([0.8, 1.0, 1.15], np.float32)
-SHADOW_SHARE, HIGHLIGHT_SHARE = 0.5, 0.3  # the shadow's and the highlight's depth as shares of the groove's
-OVAL_MARGIN_IOD = 0.05  # the creases stay this far inside the face oval
-WORK_IOD_PX = 90.0  # the creases are worked out at no more than this many pixels per IOD
-SKIN_LOG_RANGE = 0.7  # pixels darker than the skin by more than this (log luminance, ~2x) get none, by half of
-# it all (dark hair is; lighter than the skin is kept: the astronaut's lit glabella, 0.6 above her skin's median)
+
+# the groove's dark band 0.012 IOD, the broader, shallower shadow around it 0.03 IOD at half its depth, a highlight
+# at 0.3 of it
+PROFILE = GrooveProfile(0.012, 0.03, 0.5, 0.3)
+HOLES = (RIGHT_BROW, LEFT_BROW, RIGHT_EYE, LEFT_EYE)  # no crease over the brows and eyes
 
 
 @dataclass(frozen=True)
 class CreaseWeights:
-    """0..1 per side (subject's right, left): the glabellar furrow, AU1's central and AU2's lateral forehead lines."""
+    """0..1 per side (subject's right, left): the glabellar furrow, AU1's central and AU2's lateral forehead lines,
+    AU9's nose wrinkle."""
 
     furrow: tuple[float, float]
     central: tuple[float, float]
     lateral: tuple[float, float]
+    nose: tuple[float, float] = (0.0, 0.0)
 
     @property
     def any(self) -> bool:
         """Whether any crease is asked for."""
-        return max(self.furrow + self.central + self.lateral) > 0.0
-
-
-def _axes(dst: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """The face's ``across`` (subject's right to left) and ``up`` unit vectors in the frame, and its IOD (px)."""
-    centres = eye_centres(dst)
-    across = centres[1] - centres[0]
-    iod = max(float(np.linalg.norm(across)), 1e-6)
-    across = across / iod
-    return across, np.array([across[1], -across[0]]), iod
+        return max(self.furrow + self.central + self.lateral + self.nose) > 0.0
 
 
 def _eye_frame(landmarks: np.ndarray) -> np.ndarray:
     """``(N, 2)`` landmarks in the eyes' frame: origin between the eye corners, x along the eyes, y down, IOD units."""
     lm = np.asarray(landmarks, np.float64)[:, :2]
-    across, up, iod = _axes(lm)
+    across, up, iod = axes(lm)
     return (lm - lm[list(EYE_CORNERS)].mean(axis=0)) @ np.array([across, -up]).T / iod
 
 
@@ -104,8 +114,14 @@ def _heights(face: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     return inner, outer, float(face[BROW_HEADS[1], 0] - face[BROW_HEADS[0], 0])
 
 
+def _nose_heights(face: np.ndarray) -> np.ndarray:
+    """``(2, 2)``: per side (columns), that side's wing (row 0) and the lower dorsum (row 1) above the eyes (IOD)."""
+    wings = np.array([-face[list(idx), 1].mean() for idx in NOSE_WINGS])
+    return np.stack([wings, np.full(2, -face[NOSE_TIP_RISE, 1])])
+
+
 def crease_weights(src: np.ndarray, dst: np.ndarray, rest: np.ndarray | None = None) -> CreaseWeights:
-    """How far the target folds the brow skin against the source.
+    """How far the target folds the brow and nose skin against the source.
 
     Args:
         src, dst: ``(>= 468, 2+)`` source and target landmarks (frame pixels).
@@ -118,8 +134,11 @@ def crease_weights(src: np.ndarray, dst: np.ndarray, rest: np.ndarray | None = N
         far as it goes past the rest face's brows (a worried brow brought down to rest gets no furrow, a frown
         relaxed to rest no lines), and the furrow fades with the source's own frown (its inner brow below the
         rest's, :data:`OWN_FROWN_START` to :data:`OWN_FROWN_FULL`: a face that already frowns has its furrow).
+        The nose wrinkle: per side, the larger rise of that wing or of the lower dorsum against the source
+        (:data:`NOSE_START_IOD` to :data:`NOSE_FULL_IOD`).
     """
-    (in_s, out_s, gap_s), (in_d, out_d, gap_d) = _heights(_eye_frame(src)), _heights(_eye_frame(dst))
+    face_s, face_d = _eye_frame(src), _eye_frame(dst)
+    (in_s, out_s, gap_s), (in_d, out_d, gap_d) = _heights(face_s), _heights(face_d)
     together = max(0.0, 0.5 * (gap_s - gap_d))
     lowered, raised, raised_out = in_s - in_d, in_d - in_s, out_d - out_s
     own = np.zeros(2)
@@ -132,29 +151,13 @@ def crease_weights(src: np.ndarray, dst: np.ndarray, rest: np.ndarray | None = N
         1.0 - smoothstep(OWN_FROWN_START, OWN_FROWN_FULL, own))
     central = smoothstep(RAISE_START_IOD, RAISE_FULL_IOD, raised)
     lateral = smoothstep(RAISE_START_IOD, RAISE_FULL_IOD, raised_out)
-    return CreaseWeights(*(tuple(float(v) for v in w) for w in (furrow, central, lateral)))
-
-
-@dataclass(frozen=True)
-class Crease:
-    """One crease: ``points (K, 2)`` frame pixels along it, ``depth (K,)`` its log-gain there (tapered, weighted),
-    ``lit (2,)`` the side its highlight lies on (a direction in the frame)."""
-
-    points: np.ndarray
-    depth: np.ndarray
-    lit: np.ndarray
-
-
-def _taper(count: int, peak: float = 0.5) -> np.ndarray:
-    """``(count,)`` 0..1 along a crease: 0 at both ends, 1 at ``peak`` (0..1 of its length), smooth."""
-    t = np.linspace(0.0, 1.0, count)
-    s = np.where(t < peak, t / peak, (1.0 - t) / (1.0 - peak))
-    return s * s * (3.0 - 2.0 * s)
+    nose = smoothstep(NOSE_START_IOD, NOSE_FULL_IOD, (_nose_heights(face_d) - _nose_heights(face_s)).max(axis=0))
+    return CreaseWeights(*(tuple(float(v) for v in w) for w in (furrow, central, lateral, nose)))
 
 
 def furrows(dst: np.ndarray, weights: CreaseWeights) -> list[Crease]:
     """The glabellar lines, one per side with a furrow weight, on ``dst (>= 468, 2)`` frame pixels."""
-    across, up, iod = _axes(dst)
+    across, up, iod = axes(dst)
     heads = dst[list(BROW_HEADS)]
     middle = heads.mean(axis=0)
     out = []
@@ -166,7 +169,7 @@ def furrows(dst: np.ndarray, weights: CreaseWeights) -> list[Crease]:
         t = np.linspace(0.0, 1.0, 9)[:, None]
         height = -FURROW_BELOW_IOD + t * (FURROW_BELOW_IOD + FURROW_ABOVE_IOD)
         points = base + iod * (height * up + FURROW_TURN_IOD * t**2 * outward)
-        out.append(Crease(points, FURROW_DEPTH * weight * _taper(len(t), 0.35), -outward))
+        out.append(Crease(points, FURROW_DEPTH * weight * taper(len(t), 0.35), -outward))
     return out
 
 
@@ -191,7 +194,7 @@ def forehead_lines(dst: np.ndarray, weights: CreaseWeights, rest: np.ndarray) ->
 
     ``rest``: ``(>= 468, 2)`` the mean face (IOD units, centred between the eyes): the columns' places across the
     forehead, which weight each column (the middle one by both sides' central weights)."""
-    _, up, _ = _axes(dst)
+    _, up, _ = axes(dst)
     x = np.array([0.0 if c[0] is None else rest[c[0], 0] for c in FOREHEAD_COLUMNS])
     side = (x > 0).astype(int)  # subject's left (image right) columns: 1
     central = np.where(x == 0, 0.5 * sum(weights.central), np.take(weights.central, side))
@@ -214,77 +217,46 @@ def _lateral_reach(x: np.ndarray) -> np.ndarray:
     return 0.5 + 0.5 * t * t * (3.0 - 2.0 * t)
 
 
-def _profile(shape: tuple[int, int], origin: tuple[int, int], creases: list[Crease], iod: float) -> np.ndarray:
-    """``(h, w) float32`` the log-gain of ``creases`` (sharing one lit side) over a ``(h, w)`` window at ``origin
-    (x0, y0)`` frame pixels: the groove and its shadow darken, the highlight on the lit side brightens (each crease
-    drawn as a 1-pixel line of its depth, then blurred to each profile: a Gaussian across it, peak = the depth)."""
-    line = np.zeros(shape, np.float32)
-    for crease in creases:
-        pts = np.round((crease.points - origin) * 16).astype(np.int32)  # 4 subpixel bits
-        for a, b, depth in zip(pts[:-1], pts[1:], 0.5 * (crease.depth[:-1] + crease.depth[1:])):
-            cv2.line(line, (int(a[0]), int(a[1])), (int(b[0]), int(b[1])), float(depth), 1, cv2.LINE_AA, 4)
-    lit = creases[0].lit
-    groove = max(0.8, GROOVE_SIGMA_IOD * iod)
-    shadow = max(2.0, SHADOW_SIGMA_IOD * iod)
-    peak = np.sqrt(2.0 * np.pi)  # a unit line blurred by sigma peaks at 1 / (sqrt(2 pi) sigma)
-    dark = peak * (groove * cv2.GaussianBlur(line, (0, 0), groove)
-                   + SHADOW_SHARE * shadow * cv2.GaussianBlur(line, (0, 0), shadow))
-    shift = 2.5 * groove * lit / max(float(np.linalg.norm(lit)), 1e-6)
-    light = cv2.warpAffine(peak * 1.5 * groove * cv2.GaussianBlur(line, (0, 0), 1.5 * groove),
-                           np.array([[1.0, 0.0, shift[0]], [0.0, 1.0, shift[1]]]), (shape[1], shape[0]))
-    return HIGHLIGHT_SHARE * light - dark
-
-
-def _skin(rgb: np.ndarray, dst: np.ndarray, iod: float, rims: np.ndarray | None) -> np.ndarray:
-    """``(h, w) float32`` 0..1 over the window ``rgb (h, w, 3)`` (``dst`` in its pixels): the face's skin inside
-    its oval (shrunk by :data:`OVAL_MARGIN_IOD`), off the brows, eyes and spectacle rims (``rims (h, w) bool`` or
-    None), and not darker than the skin's upper luminance there (its 70th percentile) by :data:`SKIN_LOG_RANGE`
-    (dark hair is not skin); soft-edged."""
-    h, w = rgb.shape[:2]
-    inside = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(inside, [np.round(dst[list(FACE_OVAL)]).astype(np.int32)], 1)
-    grow = 2 * max(1, round(OVAL_MARGIN_IOD * iod)) + 1
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow))
-    inside = cv2.erode(inside, disc)
-    holes = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(holes, [np.round(dst[list(idx)]).astype(np.int32)
-                         for idx in (RIGHT_BROW, LEFT_BROW, RIGHT_EYE, LEFT_EYE)], 1)
-    if rims is not None:
-        holes |= rims.astype(np.uint8)
-    skin = (inside & (1 - cv2.dilate(holes, disc))).astype(np.float32)
-    lum = np.log(np.maximum(rgb @ np.array([0.2126, 0.7152, 0.0722], np.float32), 1e-4))
-    if skin.sum() > 0:
-        offset = (np.percentile(lum[skin > 0], 70) - lum) / SKIN_LOG_RANGE
-        skin *= np.clip(2.0 - 2.0 * offset, 0.0, 1.0)  # full within half the range, none beyond it
-    soft = max(1.0, 0.03 * iod)
-    return cv2.GaussianBlur(skin, (0, 0), soft) * (skin > 0)
+def nose_lines(dst: np.ndarray, weights: CreaseWeights) -> list[Crease]:
+    """AU9's creases on ``dst (>= 468, 2)`` frame pixels: the chevrons across the bridge (each side's half weighted
+    by its side, blended over the dorsum) and, per side with a weight, the upper nasolabial fold."""
+    if max(weights.nose) <= 0.0:
+        return []
+    across, up, iod = axes(dst)
+    root, middle = dst[DORSUM[0]], dst[DORSUM[1]]
+    span = 0.5 * abs(float((dst[NOSE_WINGS[1][0]] - dst[NOSE_WINGS[0][0]]) @ across))
+    u = np.linspace(-1.0, 1.0, 13)[:, None]
+    share = smoothstep(-0.3, 0.3, u[:, 0])
+    side = (1.0 - share) * weights.nose[0] + share * weights.nose[1]
+    out = []
+    for at, depth, half in CHEVRONS:
+        drop = np.abs(u) ** 1.5 * CHEVRON_DROP_IOD * iod
+        points = root + at * (middle - root) + u * half * span * across - drop * up
+        out.append(Crease(points, NOSE_LINE_DEPTH * depth * side * taper(len(u)), up))
+    for s, weight in enumerate(weights.nose):
+        if weight <= 0.0:
+            continue
+        outward = across * (1.0 if s else -1.0)
+        wing = dst[NOSE_WINGS[s][0]]
+        start = wing + FOLD_START_IOD * iod * outward
+        t = np.linspace(0.0, 1.0, 7)[:, None]
+        points = start + t * FOLD_LENGTH * (dst[MOUTH_CORNERS[s]] - wing)
+        out.append(Crease(points, NOSE_FOLD_DEPTH * weight * taper(len(t), 0.3), outward))
+    return out
 
 
 def _gain(rgb: np.ndarray, dst: np.ndarray, weights: CreaseWeights, rest: np.ndarray, iod: float,
           rims: np.ndarray | None) -> np.ndarray:
     """``(h, w) float32`` the creases' log-gain over the window ``rgb (h, w, 3)`` (``dst`` in its pixels, ``iod``
-    its IOD), zero off the skin (:func:`_skin`)."""
-    gain = np.zeros(rgb.shape[:2], np.float32)
-    pad = 4.0 * max(2.0, SHADOW_SIGMA_IOD * iod)
-    groups: dict[tuple[float, float], list[Crease]] = {}
-    for crease in furrows(dst, weights) + forehead_lines(dst, weights, rest):  # the forehead lines share their lit
-        groups.setdefault((float(crease.lit[0]), float(crease.lit[1])), []).append(crease)  # side: one blur for all
-    for group in groups.values():  # each over its own reach
-        reach = np.vstack([c.points for c in group])
-        x0, y0 = max(int(reach[:, 0].min() - pad), 0), max(int(reach[:, 1].min() - pad), 0)
-        x1 = min(int(reach[:, 0].max() + pad) + 1, gain.shape[1])
-        y1 = min(int(reach[:, 1].max() + pad) + 1, gain.shape[0])
-        if x1 > x0 and y1 > y0:
-            gain[y0:y1, x0:x1] += _profile((y1 - y0, x1 - x0), (x0, y0), group, iod)
-    return gain * _skin(rgb, dst, iod, rims)
+    its IOD), zero off the skin (:func:`~ned_core.render.shading.skin`, off the brows and eyes)."""
+    creases = furrows(dst, weights) + forehead_lines(dst, weights, rest) + nose_lines(dst, weights)
+    return creases_gain(rgb.shape[:2], creases, iod, PROFILE) * skin(rgb, dst, iod, HOLES, rims)
 
 
 def add_creases(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, weights: CreaseWeights,
-                rest: np.ndarray, rims: tuple[tuple[int, int, int, int], np.ndarray] | None = None) -> np.ndarray:
-    """Shade the creases ``weights`` asks for into ``rgb (h, w, 3) float32`` (scene-linear) over ``box``.
-
-    The creases and the skin mask are worked out at no more than :data:`WORK_IOD_PX` pixels per IOD (their finest
-    scale is ~1 px there) and the gain is scaled up to the frame (a 1080p close-up: ~3x cheaper).
+                rest: np.ndarray, rims: Rims | None = None) -> np.ndarray:
+    """Shade the creases ``weights`` asks for into ``rgb (h, w, 3) float32`` (scene-linear) over ``box``
+    (worked out at a bounded resolution: :func:`~ned_core.render.shading.shade`).
 
     Args:
         rgb: the warped face over ``box (x0, y0, x1, y1)`` frame pixels.
@@ -301,32 +273,9 @@ def add_creases(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
     dst = np.asarray(dst, np.float64)[:, :2]
     iod = float(interocular_distance(dst))
     pts = dst[list(FACE_OVAL + RIGHT_BROW + LEFT_BROW)]
-    bx0, by0, bx1, by1 = box
-    top = pts[:, 1].min()
-    x0, y0 = max(int(pts[:, 0].min()) - 1, bx0), max(int(top) - 1, by0)  # the oval's top to below the brow heads
-    x1 = min(int(pts[:, 0].max()) + 2, bx1)
-    y1 = min(int(dst[list(BROW_HEADS), 1].max() + FURROW_BELOW_IOD * iod + 4.0 * max(2.0, SHADOW_SIGMA_IOD * iod))
-             + 2, by1)
-    if x1 <= x0 or y1 <= y0:
-        return rgb
-    sub = rgb[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
-    window = None
-    if rims is not None:
-        (rx0, ry0, rx1, ry1), mask = rims
-        window = np.zeros(sub.shape[:2], np.uint8)
-        ax0, ay0, ax1, ay1 = max(rx0, x0), max(ry0, y0), min(rx1, x1), min(ry1, y1)
-        if ax1 > ax0 and ay1 > ay0:
-            window[ay0 - y0 : ay1 - y0, ax0 - x0 : ax1 - x0] = mask[ay0 - ry0 : ay1 - ry0, ax0 - rx0 : ax1 - rx0]
-    scale = min(1.0, WORK_IOD_PX / iod)
-    if scale < 1.0:
-        size = (max(1, round((x1 - x0) * scale)), max(1, round((y1 - y0) * scale)))
-        factor = np.array([size[0] / (x1 - x0), size[1] / (y1 - y0)])
-        small = cv2.resize(sub, size, interpolation=cv2.INTER_AREA)
-        rims_small = None if window is None else cv2.resize(window * 255, size, interpolation=cv2.INTER_AREA) > 0
-        gain = _gain(small, (dst - (x0, y0) + 0.5) * factor - 0.5, weights, rest, iod * scale, rims_small)
-        gain = cv2.resize(gain, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
-    else:
-        gain = _gain(sub, dst - (x0, y0), weights, rest, iod, None if window is None else window > 0)
-    out = rgb.copy()
-    out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = sub * np.exp(gain[..., None] * CREASE_TINT)
-    return out
+    low = max([dst[list(BROW_HEADS), 1].max() + FURROW_BELOW_IOD * iod]
+              + [c.points[:, 1].max() for c in nose_lines(dst, weights)])  # below the brow heads, or the nose's
+    window = (int(pts[:, 0].min()) - 1, int(pts[:, 1].min()) - 1, int(pts[:, 0].max()) + 2,
+              int(low + groove_reach(PROFILE, iod)) + 2)
+    return shade(rgb, box, window, dst, lambda sub, lm, scale_iod, mask: _gain(sub, lm, weights, rest, scale_iod, mask),
+                 rims)

@@ -55,7 +55,7 @@ MID_LIMIT = 2.0  # ... up to this many times its robust spread on the untouched 
 SHADING_SIGMA_IOD = 0.35  # the face's light coarser than this is kept; the band between is the smile's shading
 
 
-def _corner_height(landmarks: np.ndarray, to_template: np.ndarray | None) -> float:
+def corner_height(landmarks: np.ndarray, to_template: np.ndarray | None) -> float:
     """Mouth corners above the middle of the lips' meeting line (a smile's upward curve), IOD, pose-normalised."""
     m = template_from_image(landmarks) if to_template is None else to_template
     pts = crop.apply_affine(m, landmarks[list(CORNERS + LIP_MIDDLE)])
@@ -69,13 +69,13 @@ def corner_drop(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray,
     ``to_template``: both frames' :func:`~ned_core.render.mouth_index.template_from_image` when already computed.
     """
     m_src, m_dst = (None, None) if to_template is None else to_template
-    return _corner_height(src, m_src) - _corner_height(dst, m_dst)
+    return corner_height(src, m_src) - corner_height(dst, m_dst)
 
 
 @lru_cache(maxsize=1)
 def rest_corner_height() -> float:
     """Mouth corners above the middle of the lips on the mean face (IOD): a face at rest, no smile."""
-    return _corner_height(load_mean_face()[:, :2].astype(np.float64), None)
+    return corner_height(load_mean_face()[:, :2].astype(np.float64), None)
 
 
 def relax_weight(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray, np.ndarray] | None = None) -> float:
@@ -83,7 +83,7 @@ def relax_weight(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray
     counting only the part that takes away a smile the source shows (its corners above the mean face's): an
     unsmiling actor made sad keeps the folds and wrinkles of the face."""
     m_src = None if to_template is None else to_template[0]
-    smile = _corner_height(src, m_src) - rest_corner_height()
+    smile = corner_height(src, m_src) - rest_corner_height()
     drop = min(corner_drop(src, dst, to_template), smile)
     return _smoothstep(drop, START_DROP_IOD, FULL_DROP_IOD)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ned_core.analysis.mask import face_mask
-from ned_core.analysis.regions import LIPS_OUTER, interocular_distance, polygon
+from ned_core.analysis.regions import LIPS_OUTER, eye_centres, interocular_distance, polygon
 from ned_core.exceptions import RenderInputError
 from ned_core.render import MeshWarpRenderer, RenderConfig, render_mesh_warp
 from ned_core.render.warp import mesh_box
@@ -45,10 +45,14 @@ def test_smile_moves_mouth_pixels_and_nothing_beyond_the_fade_ring(face) -> None
     assert changed[corner[1] - 3 : corner[1] + 4, corner[0] - 3 : corner[0] + 4].any()
     face_area = face_mask(dst, frame.shape[:2], 0.0).alpha.sum()
     assert changed.sum() < 0.5 * face_area  # a local edit, not the whole face
-    # around the mouth: every changed pixel lies within one inter-ocular distance of the mouth's centre ...
+    # around the mouth: every changed pixel lies within one inter-ocular distance of the mouth's centre, but for
+    # a smile's shading around the eyes (smile_shading: lower-lid furrows, crow's feet; on the unsmiling face) ...
     ys, xs = np.nonzero(changed)
     mouth = lm[list(LIPS_OUTER), :2].mean(axis=0)
-    assert np.hypot(xs - mouth[0], ys - mouth[1]).max() < iod
+    far = np.hypot(xs - mouth[0], ys - mouth[1]) >= iod
+    eyes = eye_centres(lm[:, :2])
+    near_eyes = np.hypot(xs[far, None] - eyes[:, 0], ys[far, None] - eyes[:, 1]).min(axis=1) < 0.5 * iod
+    assert near_eyes.all() and (not far.any() or out.flags["smile_shade"] > 0)
     # ... and nothing changes in the eyes and brows
     for region in ("right_eye", "left_eye", "right_brow", "left_brow"):
         x, y = np.round(polygon(lm, region)).astype(int).T
