@@ -50,8 +50,10 @@ def test_opencue_job_renders_the_same_plates_as_ned_render(long_shot, run, farm_
             for task in (frames[i:i + chunk] for i in range(0, len(frames), chunk)):
                 status, log = cuebot.run_frame("ned_talk", name, layers[name].findtext("cmd"), task[0], task[-1])
                 assert status == 0, log[-3000:]
-                if name == "render":
-                    assert f"chunk {task[0]}-{task[-1]} of 1-{FRAMES}: {len(task)} plates" in log
+                if name == "render":  # chunks run in order: the plates of every frame so far are on disk
+                    # (not read from the log: RQD stops reading a frame's output once the process has exited, so
+                    # its last lines can be missing from the log on a loaded machine)
+                    assert len(list(plates.glob("*.exr"))) == task[-1], log[-3000:]
     finally:
         cuebot.close()
     names = sorted(p.name for p in single.glob("*.exr"))
