@@ -66,6 +66,15 @@ def test_the_same_actor_in_two_shots_is_one_character(analysed):
     assert f"character {astronaut[0]['id']}: tracks" in stdout
 
 
+def test_analyze_prints_and_writes_the_shots(analysed):
+    doc, _, stdout = analysed
+    assert [(s["first_frame"], s["last_frame"], s["starts_with"]) for s in doc["shots"]] == [
+        (1001, 1005, "start"), (1006, 1010, "cut"), (1011, 1015, "cut")]
+    for line in ("shot 0: frames 1001-1005 (start)", "shot 1: frames 1006-1010 (cut)",
+                 "shot 2: frames 1011-1015 (cut)"):
+        assert line in stdout.splitlines(), stdout
+
+
 def test_contact_sheet_has_a_face_per_character(analysed):
     doc, out, _ = analysed
     sheet = cv2.imread(str(out / doc["characters"]["sheet"]))
