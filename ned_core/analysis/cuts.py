@@ -89,7 +89,8 @@ class ShotDetector:
         self._fades += [t.frame_num for t in self._dark.process_frame(timecode, bgr)]
 
     def boundaries(self) -> list[Boundary]:
-        """Every shot start after the first shot, in order (at most one per 3 frames, cuts preferred)."""
+        """Every shot start after the first shot, in order (at most one per 3 frames; at one frame a fade is preferred:
+        coming out of black, the content detector sees a cut there too)."""
         if not self._thumbs:
             return []
         small = _shrunk(self._thumbs, DISSOLVE_WIDTH)
@@ -101,7 +102,7 @@ class ShotDetector:
                                [b.index for b in found])
         found += [Boundary(self._shot_start(d), "dissolve", span) for d, span in dissolves]
         kept: list[Boundary] = []
-        for b in sorted(found, key=lambda b: (b.index, ("cut", "fade", "dissolve").index(b.kind))):
+        for b in sorted(found, key=lambda b: (b.index, ("fade", "cut", "dissolve").index(b.kind))):
             if 0 < b.index < len(self._thumbs) and (not kept or b.index - kept[-1].index > 2):
                 kept.append(b)
         return kept

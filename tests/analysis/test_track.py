@@ -165,6 +165,23 @@ def test_face_found_late_is_followed_back_to_its_entry(clip_parts, config, model
     np.testing.assert_array_equal(grace.frames, [2, 3, 4, 5])
 
 
+def test_a_followed_face_scored_under_redetect_presence_runs_the_detector(clip_parts, config, models):
+    """Grace enters while the astronaut is followed; the histogram and interval triggers are off, so only the
+    followed face's mesh presence under ``redetect_presence`` can run the detector that finds her."""
+    script = ["astronaut_only"] * 2 + ["both"] * 3
+    quiet = dataclasses.replace(config, redetect_change=1.0, detect_interval=100, redetect_presence=0.0)
+
+    def faces_per_frame(redetect_presence: float) -> tuple[list[int], float]:
+        per_frame, _ = analyze_frames(((i, clip_parts[n]) for i, n in enumerate(script)),
+                                      dataclasses.replace(quiet, redetect_presence=redetect_presence), models)
+        return [len(f.faces) for f in per_frame], float(per_frame[2].faces[0].score)
+
+    counts, score = faces_per_frame(0.0)
+    assert counts == [1, 1, 1, 1, 1]  # the astronaut alone: nothing else runs the detector
+    assert faces_per_frame(score - 0.01)[0] == [1, 1, 1, 1, 1]  # she scores above the bar: no re-detection
+    assert faces_per_frame(score + 0.01)[0] == [1, 1, 2, 2, 2]  # under it: re-detected, Grace found at once
+
+
 def _track(track_id: int, box: tuple[float, float, float, float], frames: int) -> FaceTrack:
     return FaceTrack(track_id, 0, np.arange(frames), np.zeros((frames, 478, 3), np.float32),
                      np.tile(np.array(box, np.float32), (frames, 1)), np.ones(frames, np.float32))

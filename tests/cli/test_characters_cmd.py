@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from ned_core.cli.main import cli
 from ned_core.io.exr import read_face_plate
-from ned_core.pipeline.character_sheet import TILE
+from ned_core.pipeline.character_sheet import THUMB, TILE
 from ned_core.synthetic import sample_photo, write_png_sequence
 
 SIZE = (480, 360)  # W, H
@@ -66,6 +66,15 @@ def test_the_same_actor_in_two_shots_is_one_character(analysed):
     assert f"character {astronaut[0]['id']}: tracks" in stdout
 
 
+def test_analyze_prints_and_writes_the_shots(analysed):
+    doc, _, stdout = analysed
+    assert [(s["first_frame"], s["last_frame"], s["starts_with"]) for s in doc["shots"]] == [
+        (1001, 1005, "start"), (1006, 1010, "cut"), (1011, 1015, "cut")]
+    for line in ("shot 0: frames 1001-1005 (start)", "shot 1: frames 1006-1010 (cut)",
+                 "shot 2: frames 1011-1015 (cut)"):
+        assert line in stdout.splitlines(), stdout
+
+
 def test_contact_sheet_has_a_face_per_character(analysed):
     doc, out, _ = analysed
     sheet = cv2.imread(str(out / doc["characters"]["sheet"]))
@@ -74,6 +83,10 @@ def test_contact_sheet_has_a_face_per_character(analysed):
     for i in range(count):  # every tile holds a picture, not the empty background
         tile = sheet[8:188, (i % 4) * TILE + 20:(i % 4) * TILE + 200]
         assert tile.std() > 20, f"tile {i} is empty"
+        # under it the caption: its id, its tracks, its frame ranges, three lines of light text on the background
+        caption = (sheet[8 + THUMB:, (i % 4) * TILE:(i % 4 + 1) * TILE] > 180).any(axis=(1, 2))
+        lines = int(caption[0]) + int((caption[1:] & ~caption[:-1]).sum())
+        assert lines >= 3, f"tile {i}: {lines} caption lines"
 
 
 def test_edits_split_a_track_off_and_are_recorded(cuts, analysed, tmp_path):
