@@ -103,6 +103,21 @@ def _character_tracks(source, frames, start_frame, character, edits, config, mod
     return found.characters.character(character).track_ids
 
 
+def _default_tracks(source, frames, start_frame, edits, config, models) -> tuple[int, ...] | None:
+    """The track ids a render edits when no face is chosen, when they are more than one (a range of several shots:
+    the main face's character, ``pipeline.characters.default_faces``); None: the default face alone."""
+    from ned_core.io.plates import open_plates
+    from ned_core.pipeline.analyze import analyze_source
+    from ned_core.pipeline.characters import default_faces
+
+    with open_plates(source, frames=frames, colour=config.colour, start_frame=start_frame) as plates:
+        analysis, _, source_hash = analyze_source(plates, config, models)
+        if not analysis.tracks or len(analysis.shot_ranges()) < 2:
+            return None
+        chosen = default_faces(plates, config, models, analysis, edits, source_hash)
+    return tuple(int(t.track.track_id) for t in chosen.tracks) if len(chosen.tracks) > 1 else None
+
+
 @click.command("shot")
 @with_source_options
 @click.option("--plates", type=click.Path(path_type=Path), default=None,
@@ -114,7 +129,8 @@ def _character_tracks(source, frames, start_frame, character, edits, config, mod
 @click.option("--self", "self_translation", is_flag=True,
               help=f"Self-translation: render the source's own expression ({SELF_SPEC}) and measure fidelity.")
 @click.option("--track", type=FaceChoice(), default=None,
-              help="Face track id, or 'all' (measure every face); default: largest, most central face.")
+              help="Face track id, or 'all' (measure every face); default: as `ned render` (largest, most central "
+                   "face; over several shots the main actor).")
 @character_option
 @characters_option
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the render.")
@@ -173,7 +189,9 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
         from ned_core.analysis.characters import read_edits
 
         edits = read_edits(edits_file)
-    faces_of = _character_tracks(source, frames, start_frame, character, edits, config, models)
+    faces_of = (_character_tracks(source, frames, start_frame, character, edits, config, models)
+                if track is not None or character is not None
+                else _default_tracks(source, frames, start_frame, edits, config, models))
     request = None
     with ExitStack() as stack:
         result = plates if kind == "plates" else composites

@@ -93,7 +93,7 @@ render_options = [
     click.option("--reference", default=None, help="Reference clip whose style to copy ('like this clip')."),
     click.option("--track", type=FaceChoice(), default=None,
                  help="Face track id (see `ned analyze`), or 'all' (every face, a track<id> layer each); default: "
-                      "largest, most central face."),
+                      "largest, most central face (over several shots: the main actor, see README)."),
     click.option("--seed", type=int, default=0, show_default=True, help="Seed, recorded in the plates."),
     click.option("--director", type=click.Choice(list(DIRECTORS)), default=next(iter(DIRECTORS)), show_default=True,
                  help="Embedded EMFACS prior, or the learned manipulator (needs --checkpoint)."),

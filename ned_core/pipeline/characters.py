@@ -193,3 +193,46 @@ def source_characters(source: PlateSource, config: NedConfig, models: FaceMeshMo
             cache = (IdentityCache(config.cache_dir), cache_key(source_hash, config.analysis, models))
         found, note = shot_characters(src, analysis, ModelStore(config.store), edits, required, cache)
     return found, note, analysis
+
+
+@dataclass(frozen=True)
+class ChosenFaces:
+    """The faces a render edits (or an eval measures): those asked for, or the default ones (:func:`default_faces`)."""
+
+    tracks: tuple[TrackAnalysis, ...]  # tracks of the analysis, in its order
+    character: int | None  # the character they are, when one was asked for or formed for the default
+    note: str | None  # why only the default track is taken on a range of several shots, else None
+
+
+def default_faces(source: PlateSource, config: NedConfig, models: FaceMeshModels, analysis: ShotAnalysis,
+                  edits: dict | None = None, source_hash: str | None = None) -> ChosenFaces:
+    """The faces a render edits when none is chosen. On a range of one shot: its largest, most central face
+    (``ShotAnalysis.default``). On a range of several shots: its main actor, the character on screen in the most
+    frames of the range (ties: the one holding that default track), with every track of it, so that a render of a
+    cut sequence follows the main actor through the cuts instead of editing one shot.
+
+    Args:
+        source: the plates ``analysis`` was made from (its whole source keys the characters, as for ``--character``).
+        analysis: the range's analysis (ids of the whole source's analysis).
+        edits, source_hash: as for :func:`source_characters`.
+
+    Returns:
+        The tracks; the default track alone when the range is one shot or when no face descriptor is installed
+        (``note`` says so).
+    """
+    default = analysis.default()
+    shots = len(analysis.shot_ranges())
+    if shots < 2:
+        return ChosenFaces((default,), None, None)
+    found, note, _ = source_characters(source, config, models, edits, analysis=analysis, source_hash=source_hash)
+    track_id = int(default.track.track_id)
+    if found is None:
+        return ChosenFaces((default,), None, f"only face track {track_id} is edited, in one of {shots} shots "
+                                             f"({note}); choose faces with --character or --track all")
+    here = {int(t.track.track_id): t for t in analysis.tracks}
+    screen = [(len({int(f) for t in c.track_ids if t in here for f in here[t].track.frames}),
+               track_id in c.track_ids, c) for c in found.characters.characters]
+    frames, _, main = max(screen, key=lambda s: s[:2], default=(0, False, None))
+    if not frames:  # no character holds a track of the range (none described): the default track alone
+        return ChosenFaces((default,), None, None)
+    return ChosenFaces(tuple(here[t] for t in sorted(here) if t in main.track_ids), main.character_id, None)

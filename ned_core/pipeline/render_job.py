@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ned_core import __version__
-from ned_core.analysis import FaceMeshModels, TrackAnalysis
+from ned_core.analysis import FaceMeshModels
 from ned_core.exceptions import NoCharacterError, NoFaceTrackError, PlateMetadataError, PlateWriteError, RenderJobError
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.composite import merge_over
@@ -36,7 +36,7 @@ from ned_core.io.provenance import SYNTHETIC_KEY, comments
 from ned_core.models import ModelStore
 from ned_core.render import RenderedFace
 from ned_core.pipeline.analyze import analyze_and_fit
-from ned_core.pipeline.characters import source_characters
+from ned_core.pipeline.characters import ChosenFaces, default_faces, source_characters
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.directing import (
     build_schedule,
@@ -212,8 +212,9 @@ def check_face_choice(request: RenderRequest) -> None:
 
 
 def _tracks(shot, request: RenderRequest, source: PlateSource, config: NedConfig,
-            models: FaceMeshModels) -> list[TrackAnalysis]:
-    """The tracks to edit: every track for ``"all"``, a character's tracks, else the asked (or default) one.
+            models: FaceMeshModels) -> ChosenFaces:
+    """The tracks to edit: every track for ``"all"``, a character's tracks, the asked one, else the default faces
+    (:func:`~ned_core.pipeline.characters.default_faces`: on a range of several shots, the main face's character).
 
     Raises:
         NoFaceTrackError: an id was asked for and the frames hold no face at all.
@@ -227,7 +228,7 @@ def _tracks(shot, request: RenderRequest, source: PlateSource, config: NedConfig
                                    f"{frame_list(tuple(shot.analysis.frames.tolist()))} of {request.source}")
         shot.analysis.require_faces()
     if ALL_FACES in (request.track, request.character):
-        return list(shot.analysis.tracks)
+        return ChosenFaces(tuple(shot.analysis.tracks), None, None)
     if request.character is not None:
         found, _, _ = source_characters(source, config, models, request.character_edits, required=True,
                                         analysis=shot.analysis, source_hash=shot.source_hash)
@@ -236,8 +237,10 @@ def _tracks(shot, request: RenderRequest, source: PlateSource, config: NedConfig
         if not here:
             raise NoCharacterError(f"character {request.character} (tracks {list(ids)}) is not in frames "
                                    f"{frame_list(tuple(shot.analysis.frames.tolist()))} of {request.source}")
-        return here
-    return [shot.analysis.track(request.track) if request.track is not None else shot.analysis.default()]
+        return ChosenFaces(tuple(here), request.character, None)
+    if request.track is not None:
+        return ChosenFaces((shot.analysis.track(request.track),), None, None)
+    return default_faces(source, config, models, shot.analysis, request.character_edits, shot.source_hash)
 
 
 @dataclass(frozen=True)
@@ -293,7 +296,9 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         director = make_director(request, config, models)
         shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
         timings["analysis+fit"] = time.perf_counter() - started
-        tracks = _tracks(shot, request, source, config, models)
+        chosen = _tracks(shot, request, source, config, models)
+        tracks = chosen.tracks
+        warnings += [chosen.note] if chosen.note else []
         layered = ALL_FACES in (request.track, request.character)  # a layer per face, even when the range holds one
         ids = tuple(int(t.track.track_id) for t in tracks)
         params = {**_job_params(info, store, ALL_FACES if layered else (ids[0] if len(ids) == 1 else None),
@@ -301,8 +306,9 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                   **emotion_metadata(request, schedule, director)}
         if layered or len(ids) > 1:
             params["tracks"] = ",".join(map(str, ids))
-        if request.character is not None:
-            params["character"] = str(request.character)
+        character = request.character if request.character is not None else chosen.character
+        if character is not None:
+            params["character"] = str(character)
         faces = []
         for track in tracks:
             fit = shot.fits[track.track.track_id]

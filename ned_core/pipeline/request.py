@@ -25,7 +25,9 @@ class RenderRequest:
         keys: an ``EmotionKeys.1`` document (keyframed emotion), or None.
         reference: path of a reference clip whose style to apply ("like this clip"), or None.
         track: face track id to edit, or ``"all"`` (every face in the range, one ``track<id>`` layer each in the
-            frame's plate; see ``io.exr_plate.FacePlate.faces``); None = the default (largest, most central) track.
+            frame's plate; see ``io.exr_plate.FacePlate.faces``); None = the default faces
+            (``pipeline.characters.default_faces``: the largest, most central track; over several shots the main
+            actor).
         character: character id to edit (every track of that person, across cuts; see ``ned analyze``), or
             ``"all"`` (every face, as ``track="all"``); None = choose by ``track``. Not both.
         character_edits: the artist's ``NedCharacterEdits.1`` document applied to the grouping, or None.

@@ -159,6 +159,30 @@ def test_render_character_all_writes_a_layer_per_face(cuts, analysed, tmp_path):
             assert layer[..., 3].max() > 0.5
 
 
+def test_a_default_render_follows_the_main_face_through_the_cuts(cuts, analysed, tmp_path):
+    """No face chosen on a range of several shots: its main actor (the astronaut, on screen in 10 of 15 frames,
+    though Grace Hopper's face is the more central) is edited in both her shots, Hopper not; one-face plate layout,
+    the character recorded."""
+    doc, _, _ = analysed
+    person = _astronaut(doc)
+    result = render(cuts, "--out", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    edited = set()
+    for path in sorted(tmp_path.glob("*.exr")):
+        plate, meta = read_face_plate(path)
+        assert meta.params["character"] == str(person["id"]) and not plate.faces, plate.frame
+        if plate.mask.max() > 0.5:
+            edited.add(plate.frame)
+    assert edited == ASTRONAUT_FRAMES
+
+
+def test_a_default_eval_measures_the_faces_a_default_render_edits(cuts, analysed):
+    doc, _, _ = analysed
+    result = CliRunner().invoke(cli, ["eval", "shot", cuts, "--emotion", "happy", "--json", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert sorted(map(int, json.loads(result.stdout)["faces"])) == sorted(_astronaut(doc)["tracks"])
+
+
 @pytest.mark.parametrize("args, message", [
     (("--character", "9"), "no character 9; characters: [0, 1"),
     (("--character", "0", "--track", "0"), "not both"),
