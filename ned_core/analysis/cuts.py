@@ -202,16 +202,27 @@ def _dissolves(scales: list[np.ndarray], fine: np.ndarray, flat: list[bool],
             if scale is not None:
                 seen.append((centre, lag, scale))
     out: list[tuple[int, tuple[int, int]]] = []
+    usable = [not f and m >= DARK_LEVEL for f, m in zip(flat, means)]
     group: list[tuple[int, int, int]] = []
     for window in sorted(seen) + [(n + 4 * max(DISSOLVE_LAGS), 0, 0)]:
         if group and window[0] - group[-1][0] > 3:
             scale = min(k for _, _, k in group)  # the mix on the finest scale that saw it, over its windows
             span = [(c, g) for c, g, k in group if k == scale]
-            out.append(_mix_middle(scales[scale], (min(c - g for c, g in span), max(c + g for c, g in span)),
-                                   (min(c for c, _ in span), max(c for c, _ in span))))
+            # the windows' ends may lie inside the mix: its bends are looked for up to the shortest half window beyond
+            reach = (_beyond(min(c - g for c, g in span), -1, usable), _beyond(max(c + g for c, g in span), 1, usable))
+            out.append(_mix_middle(scales[scale], reach, (min(c for c, _ in span), max(c for c, _ in span))))
             group = []
         group.append(window)
     return out
+
+
+def _beyond(row: int, step: int, usable: list[bool]) -> int:
+    """``row`` moved ``step`` at a time, at most the shortest half window (``DISSOLVE_LAGS[0]``), over usable rows."""
+    for _ in range(DISSOLVE_LAGS[0]):
+        if not (0 <= row + step < len(usable) and usable[row + step]):
+            break
+        row += step
+    return row
 
 
 def _mixes(small: np.ndarray, fine: np.ndarray, spread: np.ndarray, first: int, centre: int, last: int) -> bool:
@@ -236,8 +247,8 @@ def _mixes(small: np.ndarray, fine: np.ndarray, spread: np.ndarray, first: int, 
 
 def _mix_middle(small: np.ndarray, window: tuple[int, int], centres: tuple[int, int]) -> tuple[int, tuple[int, int]]:
     """The row where a dissolve is half way, and its two bends (the last row of the outgoing picture and the first of
-    the incoming one), from the frames of ``window`` (first and last row of the windows that read as a mix) and
-    ``centres`` (the first and last of their middle rows, which lie inside the mix).
+    the incoming one), looked for in rows ``window`` (first and last; the windows that read as a mix, and a little
+    beyond) around ``centres`` (the first and last of those windows' middle rows, which lie inside the mix).
 
     Each frame-to-frame step of the mix adds a share of the change from one picture to the other, so it points along
     ``small[e] - small[s]``, the difference of the bends ``s`` and ``e``; a camera moving in either shot steps

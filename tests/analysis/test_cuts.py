@@ -136,7 +136,8 @@ def test_dissolve_out_of_a_filled_frame_into_a_zoom_placed_exactly(face_boxes):
 
 @pytest.mark.parametrize("size", [(320, 240), (320, 180)], ids=["4:3", "16:9"])
 @pytest.mark.parametrize("first, second", [
-    (ShotSpec("astronaut", 32, "pan", "neutral", seed=406), ShotSpec("grace_hopper", 36, "fill", "dark_warm", seed=456)),
+    (ShotSpec("astronaut", 32, "pan", "neutral", seed=406),
+     ShotSpec("grace_hopper", 36, "fill", "dark_warm", seed=456)),
     (ShotSpec("grace_hopper", 32, "fill", "warm", seed=407), ShotSpec("astronaut", 36, "zoom", "neutral", seed=457)),
 ], ids=["pan into fill", "fill into zoom"])
 def test_dissolve_span_is_the_mix_at_either_frame_shape(first, second, size, face_boxes):
