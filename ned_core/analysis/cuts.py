@@ -17,9 +17,9 @@ each, no second decode) and decides the shots at the end:
   has less). The mix is tried on 16- and on 8-pixel-wide thumbnails (a window passing at either reads as
   a mix: at 8 across, cameras moving in both shots barely move a pixel). Windows in reach of a found cut
   or fade are dropped (the change is theirs). The windows of one dissolve are joined; over their span (on the
-  finest thumbnails that saw the mix) the run of frame-to-frame steps pointing from the first picture to the last
-  is the mix (a camera moving in either shot steps elsewhere), its two ends the dissolve's; the new shot starts
-  half way between them.
+  finest thumbnails that saw the mix) the mix is the run of frame-to-frame steps pointing from the picture at its
+  start to the picture at its end (a camera moving in either shot steps elsewhere), its two ends the dissolve's;
+  the new shot starts half way between them.
 
 Flat frames (black, white, one colour) never start a shot.
 """
@@ -203,15 +203,27 @@ def _dissolves(scales: list[np.ndarray], fine: np.ndarray, flat: list[bool],
             if scale is not None:
                 seen.append((centre, lag, scale))
     out: list[tuple[int, tuple[int, int]]] = []
+    usable = [not f and m >= DARK_LEVEL for f, m in zip(flat, means)]
     group: list[tuple[int, int, int]] = []
     for window in sorted(seen) + [(n + 4 * max(DISSOLVE_LAGS), 0, 0)]:
         if group and window[0] - group[-1][0] > 3:
             scale = min(k for _, _, k in group)  # the mix on the finest scale that saw it, over its windows
             span = [(c, g) for c, g, k in group if k == scale]
-            out.append(_mix_middle(scales[scale], min(c - g for c, g in span), max(c + g for c, g in span)))
+            # the windows' ends may lie inside the mix: its bends are looked for up to the shortest half window beyond
+            reach = (_beyond(min(c - g for c, g in span), -1, usable), _beyond(max(c + g for c, g in span), 1, usable))
+            out.append(_mix_middle(scales[scale], reach, (min(c for c, _ in span), max(c for c, _ in span))))
             group = []
         group.append(window)
     return out
+
+
+def _beyond(row: int, step: int, usable: list[bool]) -> int:
+    """``row`` moved ``step`` at a time, at most the shortest half window (``DISSOLVE_LAGS[0]``), over usable rows."""
+    for _ in range(DISSOLVE_LAGS[0]):
+        if not (0 <= row + step < len(usable) and usable[row + step]):
+            break
+        row += step
+    return row
 
 
 def _mixes(small: np.ndarray, fine: np.ndarray, spread: np.ndarray, first: int, centre: int, last: int) -> bool:
@@ -234,27 +246,32 @@ def _mixes(small: np.ndarray, fine: np.ndarray, spread: np.ndarray, first: int, 
     return bool(spread[centre] <= DISSOLVE_MIX_CONTRAST * float(mix.std()))
 
 
-def _mix_middle(small: np.ndarray, first: int, last: int) -> tuple[int, tuple[int, int]]:
-    """The row where a dissolve over rows ``first..last`` is half way, and its two bends (the last row of the outgoing
-    picture and the first of the incoming one).
+def _mix_middle(small: np.ndarray, window: tuple[int, int], centres: tuple[int, int]) -> tuple[int, tuple[int, int]]:
+    """The row where a dissolve is half way, and its two bends (the last row of the outgoing picture and the first of
+    the incoming one), looked for in rows ``window`` (first and last; the windows that read as a mix, and a little
+    beyond) around ``centres`` (the first and last of those windows' middle rows, which lie inside the mix).
 
-    Each frame-to-frame step of the mix adds a share of the change from one picture to the other, so it points
-    along ``last - first``; a camera moving in either shot steps elsewhere, with no lean towards that direction (a zoom
-    going on after the mix changes the weight between the ends, but little along it). The mix is the run of steps
-    whose cosines with ``last - first`` are best fitted by one positive level inside the run and 0 outside (least
-    squares). (Fitting the outside level too cut a 20-frame dissolve into a pan short: the pan's growing share of
-    each step lowers the cosine late in the mix.)
+    Each frame-to-frame step of the mix adds a share of the change from one picture to the other, so it points along
+    ``small[e] - small[s]``, the difference of the bends ``s`` and ``e``; a camera moving in either shot steps
+    elsewhere. The bends are the pair around the centres whose own difference best explains the steps: the cosines
+    of the steps with it fitted by one positive level inside ``s..e`` and, outside, no step pointing along it
+    (least squares; a step pointing away counts nothing). The direction is read between the bends, not between the
+    window's ends: a window reaching into the shots takes their camera moves into it, steps outside the mix then lean
+    towards it and joined the mix (a 10-frame dissolve into a zoom read as 16 frames, 2 frames late).
+    (Fitting the outside level cut a 20-frame dissolve into a pan short: the pan's growing share of each step lowers
+    the cosine late in the mix.)
     """
-    d = small[last] - small[first]
+    first, last = window
     steps = small[first + 1: last + 1] - small[first: last]  # (K, P): step k goes from row first + k to the next
-    cosine = steps @ d / np.maximum(np.linalg.norm(steps, axis=1) * float(np.linalg.norm(d)), 1e-6)
-    best = (np.inf, 0, len(cosine) - 1)
-    for a in range(len(cosine)):
-        for b in range(a, len(cosine)):
-            inside = cosine[a: b + 1]
-            error = float(((inside - inside.mean()) ** 2).sum() + (cosine[:a] ** 2).sum() + (cosine[b + 1:] ** 2).sum())
+    lengths = np.linalg.norm(steps, axis=1)
+    best = (np.inf, first, last)
+    for s in range(first, centres[0]):
+        for e in range(centres[1] + 1, last + 1):
+            d = small[e] - small[s]
+            cosine = steps @ d / np.maximum(lengths * float(np.linalg.norm(d)), 1e-6)
+            inside, outside = cosine[s - first: e - first], np.delete(cosine, np.s_[s - first: e - first])
+            error = float(((inside - inside.mean()) ** 2).sum() + (np.maximum(outside, 0.0) ** 2).sum())
             if inside.mean() > 0.0 and error < best[0]:
-                best = (error, a, b)
-    _, a, b = best
-    s, e = first + a, first + b + 1
+                best = (error, s, e)
+    _, s, e = best
     return s + int(np.ceil((e - s) / 2.0)), (s, e)

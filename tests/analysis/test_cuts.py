@@ -135,3 +135,23 @@ def test_dissolve_out_of_a_filled_frame_into_a_zoom_placed_exactly(face_boxes):
     found, truth, detector, _ = found_and_true(clip, face_boxes)
     assert len(found) == 1 and found[0] == truth[0], (found, truth)
     assert detector.boundaries()[0].span == (truth[0] - 5, truth[0] + 5)  # last unmixed frame, first after the mix
+
+
+@pytest.mark.parametrize("size", [(320, 240), (320, 180)], ids=["4:3", "16:9"])
+@pytest.mark.parametrize("first, second", [
+    (ShotSpec("astronaut", 32, "pan", "neutral", seed=406),
+     ShotSpec("grace_hopper", 36, "fill", "dark_warm", seed=456)),
+    (ShotSpec("grace_hopper", 32, "fill", "warm", seed=407), ShotSpec("astronaut", 36, "zoom", "neutral", seed=457)),
+], ids=["pan into fill", "fill into zoom"])
+def test_dissolve_span_is_the_mix_at_either_frame_shape(first, second, size, face_boxes):
+    """10-frame dissolves placed exactly, their span the mix (within a frame), in 4:3 and 16:9 frames. The windows
+    read as a mix reach several frames into the shots; the mix direction taken between their ends held the cameras'
+    moves over those frames, so steps outside the mix leaned towards it and joined it: 2 frames late over
+    (21, 37) into the zoom, 2 early over (18, 32) out of the pan at 16:9 (issue 11)."""
+    from dataclasses import replace
+
+    clip = ClipSpec("dissolve", (first, replace(second, transition="dissolve", transition_frames=10)), size=size)
+    found, truth, detector, _ = found_and_true(clip, face_boxes)
+    assert len(found) == 1 and found[0] == truth[0], (found, truth)
+    span = detector.boundaries()[0].span
+    assert span is not None and abs(span[0] - (truth[0] - 6)) <= 1 and abs(span[1] - (truth[0] + 5)) <= 1, span
