@@ -148,10 +148,10 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
             b.add(index, ff.frame, ff.faces[j], shapes[j], ff.appearance[j])
             builders.append(b)
 
-    tracklets = _faded_out(_off_the_mix_end([t for t in (b.build(k) for k, b in enumerate(builders)) if t is not None],
-                                            per_frame), per_frame)
-    flat = frozenset(f.frame for f in per_frame if f.flat)
     mixes = _mixes(per_frame)
+    tracklets = _faded_out(_off_the_mix_end([t for t in (b.build(k) for k, b in enumerate(builders)) if t is not None],
+                                            mixes), mixes)
+    flat = frozenset(f.frame for f in per_frame if f.flat)
     joined = _more_opaque(drop_overlaps([_carried(t, mixes, flat, config) for t in join_tracklets(tracklets, config)]),
                           mixes)
     # observed beats interpolated, unless the bridged face is another person's held behind it
@@ -227,22 +227,22 @@ def _owners(per_frame: Sequence[FrameFaces]) -> list[tuple[int, int]]:
     return out
 
 
-def _off_the_mix_end(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]) -> list[FaceTrack]:
+def _off_the_mix_end(tracklets: list[FaceTrack], mixes: list[_Mix]) -> list[FaceTrack]:
     """``tracklets`` with each outgoing-shot tracklet still followed on a dissolve's last mixed frame split at the new
     shot's start: the outgoing picture has faded out there, so its mesh went over to a face of the incoming picture
     (the same actor at about the same place); the part from the shot start is a tracklet of the incoming shot (ids
     after every other)."""
-    ends = {m.outgoing: (m.start, m.last) for m in _mixes(per_frame)}
+    ending = {m.outgoing: m for m in mixes}
     out, next_id = [], max((t.track_id for t in tracklets), default=-1) + 1
     for t in tracklets:
-        start, last = ends.get(t.shot, (0, -1))
-        if last < 0 or int(t.frames[-1]) < last:
+        mix = ending.get(t.shot)
+        if mix is None or int(t.frames[-1]) < mix.last:
             out.append(t)
             continue
-        before = t.frames < start
+        before = t.frames < mix.start
         if before.any():
             out.append(t.take(before))
-        out.append(replace(t.take(~before), track_id=next_id, shot=t.shot + 1))
+        out.append(replace(t.take(~before), track_id=next_id, shot=mix.incoming))
         next_id += 1
     return out
 
@@ -306,14 +306,14 @@ def _more_opaque(tracks: list[FaceTrack], mixes: list[_Mix]) -> list[FaceTrack]:
     return [t.take(~d) for t, d in zip(tracks, drop) if not d.all()]
 
 
-def _faded_out(tracklets: list[FaceTrack], per_frame: Sequence[FrameFaces]) -> list[FaceTrack]:
+def _faded_out(tracklets: list[FaceTrack], mixes: list[_Mix]) -> list[FaceTrack]:
     """``tracklets`` with each incoming-shot tracklet that starts inside a dissolve's mix and ends before the mix's last
     frame given to the outgoing shot: the incoming picture only gains opacity over the mix, so a face of it, once
     found, is still there at the mix's end; a face lost inside the mix faded out with the outgoing picture."""
-    mixes = {m.incoming: (m.first, m.last, m.outgoing) for m in _mixes(per_frame)}
+    starting = {m.incoming: (m.first, m.last, m.outgoing) for m in mixes}
     out = []
     for t in tracklets:
-        first, last, outgoing = mixes.get(t.shot, (0, -1, t.shot))
+        first, last, outgoing = starting.get(t.shot, (0, -1, t.shot))
         inside = first <= int(t.frames[0]) and int(t.frames[-1]) < last
         out.append(replace(t, shot=outgoing) if inside else t)
     return out
