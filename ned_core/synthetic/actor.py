@@ -16,7 +16,7 @@ from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.face3d.falloff import smoothstep
 from ned_core.face3d.types import Pose
 from ned_core.render.warp import add_fade_ring, triangulate, warp_image
-from ned_core.synthetic.mouth import mouth_height, paint_mouth
+from ned_core.synthetic.mouth import mouth_height, mouth_look, paint_mouth
 from ned_core.synthetic.signals import blinks, episodes, speech_jaw, wander
 
 HEAD_CENTRE = np.array([0.0, 0.4, 1.0])  # template space: the head turns about a point behind the nose
@@ -146,8 +146,8 @@ def animate_photo(
     and the moved pose (plus the photo's unexplained detail, so that activation 0 and the photo's
     pose reproduce the photo's mesh exactly), the photo is warped piecewise-affinely from its mesh
     onto that (fading out over ``motion.fade_margin`` face widths), and the inner-lip polygon is
-    painted as a mouth interior (cavity and teeth, ``mouth.py``), fading in as the mouth opens further
-    than in the photo (fully painted once its mean height has grown by :data:`MOUTH_FILL_HEIGHT`; a
+    painted as a mouth interior (teeth, cavity and tongue lit by the photo's light, ``mouth.py``; the teeth
+    vary with ``motion.seed``), fading in as the mouth opens further than in the photo (fully painted once its mean height has grown by :data:`MOUTH_FILL_HEIGHT`; a
     smile that only widens the mouth paints nothing).
 
     Args:
@@ -177,6 +177,7 @@ def animate_photo(
     src = np.asarray(landmarks, np.float64)[: model.num_vertices, :2]
     margin = motion.fade_margin * float(np.ptp(src[:, 0]))
     frames = np.empty((len(expr), *photo.shape), np.uint8)
+    look = mouth_look(photo, landmarks, motion.seed)
     mouth = list(LIPS_INNER)
     upper, lower = list(LIPS_INNER[10:]) + [LIPS_INNER[0]], list(LIPS_INNER[:11])  # 308 -> 78, 78 -> 308
     for i, dst in enumerate(target[:, :, :2].astype(np.float64)):
@@ -184,7 +185,7 @@ def animate_photo(
         frames[i] = warp_image(photo, src_ext, dst_ext, triangulate(dst_ext))
         opened = (mouth_height(dst[mouth]) - mouth_height(src[mouth])) / poses.scale[i]
         opacity = float(smoothstep(0.0, MOUTH_FILL_HEIGHT, opened))
-        paint_mouth(frames[i], dst[upper], dst[lower], float(poses.scale[i]), opacity)
+        paint_mouth(frames[i], dst[upper], dst[lower], float(poses.scale[i]), opacity, look)
     return SyntheticClip(frames, expr, poses, target, photo_rest, motion.fps)
 
 
