@@ -83,10 +83,9 @@ def mouth_look(photo: np.ndarray, landmarks: np.ndarray, seed: int) -> MouthLook
     h, w = photo.shape[:2]
     patches = []
     for x, y in np.round(np.asarray(landmarks)[list(SKIN_POINTS), :2]).astype(int):
-        patch = photo[max(y - 4, 0):y + 5, max(x - 4, 0):x + 5].reshape(-1, 3)
         if not (0 <= x < w and 0 <= y < h):
             raise SyntheticActorError(f"mouth_look: skin point ({x}, {y}) outside the {w}x{h} photo")
-        patches.append(patch)
+        patches.append(photo[max(y - 4, 0):y + 5, max(x - 4, 0):x + 5].reshape(-1, 3))
     ratio = _linear(np.median(np.concatenate(patches), axis=0)) / _linear(REFERENCE_SKIN_SRGB)
     brightness = float(ratio @ np.array([0.2126, 0.7152, 0.0722], np.float32))
     light = np.clip(brightness, 0.35, 1.25) * np.sqrt(ratio / max(brightness, 1e-6))
