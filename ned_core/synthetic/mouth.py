@@ -147,46 +147,64 @@ def paint_mouth(frame: np.ndarray, upper_arc: np.ndarray, lower_arc: np.ndarray,
     if x1 <= x0 or y1 <= y0:
         return
     inside = _mask((y1 - y0, x1 - x0), polygon - [x0, y0])
-    # mouth coordinates: along the corner-to-corner axis (s) and across it, downward (t), in IOD
-    corners = sorted((upper_arc[0], upper_arc[-1]), key=lambda p: p[0])
-    centre, axis = (corners[0] + corners[1]) / 2, corners[1] - corners[0]
-    half = max(float(np.linalg.norm(axis)) / 2, 1e-6)
-    axis = axis / (2 * half)
-    down = np.array([-axis[1], axis[0]])
-    gy, gx = np.mgrid[y0:y1, x0:x1].astype(np.float64) + 0.0
-    rel = np.stack([gx - centre[0], gy - centre[1]], axis=-1)
-    s, t = rel @ axis / iod_px, rel @ down / iod_px
-    top, bottom = ((arc - centre) @ np.stack([axis, down], 1) / iod_px for arc in (upper_arc, lower_arc))
-    t_up = np.interp(s, *top[np.argsort(top[:, 0])].T)
-    t_low = np.interp(s, *bottom[np.argsort(bottom[:, 0])].T)
-    from_upper, from_lower, opening = t - t_up, t_low - t, np.maximum(t_low - t_up, 0.0)
-    px = 1.0 / iod_px
-    corridor = 1.0 - smoothstep(0.6, 0.92, np.abs(s) * iod_px / half)  # 0 in the buccal corridors
-    mid_open = float(np.interp(0.0, *bottom[np.argsort(bottom[:, 0])].T) - np.interp(0.0, *top[np.argsort(top[:, 0])].T))
-
-    cavity = _linear(CAVITY_SRGB) * (0.6 + 0.4 * np.clip(from_upper / np.maximum(opening, px), 0, 1))[..., None]
-    colour = cavity
-    tongue_top = TONGUE_RISE * mid_open * smoothstep(*TONGUE_SHOW_IOD, mid_open) * (1.0 - (s / 0.3) ** 2)
-    tongue = np.clip((tongue_top - from_lower) / px + 0.5, 0.0, 1.0)
-    tongue_shade = 0.25 + 0.25 * np.clip(1.0 - from_lower / np.maximum(tongue_top, px), 0, 1)
-    colour += tongue[..., None] * (_linear(TONGUE_SRGB) * tongue_shade[..., None] - colour)
-
-    lower_reach = np.full(len(LOWER_EDGES_IOD), LOWER_TEETH_IOD * smoothstep(*LOWER_SHOW_IOD, mid_open))
-    low, _, low_gap = _teeth(s, from_lower, LOWER_EDGES_IOD, lower_reach, px)
-    low_lit = _linear(TOOTH_SRGB) * 0.35 * (1.0 - low_gap)[..., None]
-    colour += low[..., None] * (low_lit - colour)
-
-    up, tooth, up_gap = _teeth(s, from_upper, UPPER_EDGES_IOD, UPPER_TEETH_IOD * look.upper_lengths, px)
-    k = np.clip(tooth, 0, len(UPPER_EDGES_IOD) - 1)
-    shade = look.shades[(s > 0).astype(int), k] * (1.0 - 0.55 * np.exp(-np.maximum(from_upper, 0.0) / LIP_SHADOW_IOD))
-    shade *= (1.0 - 0.35 * (np.abs(s) / UPPER_EDGES_IOD[-1]) ** 2) * (1.0 - up_gap)
-    edge = smoothstep(0.012, 0.0, UPPER_TEETH_IOD * look.upper_lengths[k] - from_upper)  # translucent incisal edge
-    enamel = _linear(TOOTH_SRGB) * (1.0 - edge[..., None] * np.array([0.3, 0.25, 0.15], np.float32))
-    colour += up[..., None] * (enamel * shade[..., None] - colour)
-
-    deep = 0.5 * _linear(CAVITY_SRGB)
-    colour = deep + corridor[..., None] * (colour - deep)
+    gy, gx = np.mgrid[y0:y1, x0:x1].astype(np.float64)
+    colour = _interior(_MouthCoords.of(np.stack([gx, gy], axis=-1), upper_arc, lower_arc, iod_px), look, 1.0 / iod_px)
     srgb = 255.0 * np.clip(colour * look.light, 0.0, 1.0) ** (1 / 2.2)
     alpha = opacity * cv2.GaussianBlur(inside, (3, 3), 0)[:, :, None]
     region = frame[y0:y1, x0:x1]
     region[:] = np.round(region * (1.0 - alpha) + srgb * alpha).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class _MouthCoords:
+    """Per pixel ``(h, w)``: ``along`` the corner-to-corner axis from the mouth's middle, depth ``from_upper``
+    below the upper inner lip and ``from_lower`` above the lower one (IOD); ``corridor`` 1 in the middle, 0 in
+    the buccal corridors; ``mid_open`` the opening at the middle (IOD)."""
+
+    along: np.ndarray
+    from_upper: np.ndarray
+    from_lower: np.ndarray
+    corridor: np.ndarray
+    mid_open: float
+
+    @staticmethod
+    def of(points: np.ndarray, upper_arc: np.ndarray, lower_arc: np.ndarray, iod_px: float) -> _MouthCoords:
+        corners = sorted((upper_arc[0], upper_arc[-1]), key=lambda p: p[0])
+        centre, axis = (corners[0] + corners[1]) / 2, corners[1] - corners[0]
+        half = max(float(np.linalg.norm(axis)) / 2, 1e-6)
+        frame = np.stack([axis / (2 * half), [-axis[1] / (2 * half), axis[0] / (2 * half)]], axis=1)
+        along, across = np.moveaxis((points - centre) @ frame / iod_px, -1, 0)
+        top, bottom = (((arc - centre) @ frame / iod_px) for arc in (upper_arc, lower_arc))
+        top, bottom = top[np.argsort(top[:, 0])], bottom[np.argsort(bottom[:, 0])]
+        corridor = 1.0 - smoothstep(0.6, 0.92, np.abs(along) * iod_px / half)
+        mid_open = float(np.interp(0.0, *bottom.T) - np.interp(0.0, *top.T))
+        return _MouthCoords(along, across - np.interp(along, *top.T), np.interp(along, *bottom.T) - across, corridor,
+                            mid_open)
+
+
+def _interior(m: _MouthCoords, look: MouthLook, px: float) -> np.ndarray:
+    """Linear colour ``(h, w, 3)`` (before the light) of cavity, tongue, lower and upper teeth; ``px``: a pixel in
+    IOD."""
+    opening = np.maximum(m.from_upper + m.from_lower, px)
+    colour = _linear(CAVITY_SRGB) * (0.6 + 0.4 * np.clip(m.from_upper / opening, 0, 1))[..., None]
+    tongue_top = TONGUE_RISE * m.mid_open * smoothstep(*TONGUE_SHOW_IOD, m.mid_open) * (1.0 - (m.along / 0.3) ** 2)
+    tongue = np.clip((tongue_top - m.from_lower) / px + 0.5, 0.0, 1.0)
+    tongue_shade = 0.25 + 0.25 * np.clip(1.0 - m.from_lower / np.maximum(tongue_top, px), 0, 1)
+    colour += tongue[..., None] * (_linear(TONGUE_SRGB) * tongue_shade[..., None] - colour)
+
+    lower_reach = np.full(len(LOWER_EDGES_IOD), LOWER_TEETH_IOD * smoothstep(*LOWER_SHOW_IOD, m.mid_open))
+    low, _, low_dark = _teeth(m.along, m.from_lower, LOWER_EDGES_IOD, lower_reach, px)
+    colour += low[..., None] * (_linear(TOOTH_SRGB) * 0.35 * (1.0 - low_dark)[..., None] - colour)
+
+    lengths = UPPER_TEETH_IOD * look.upper_lengths
+    up, tooth, up_dark = _teeth(m.along, m.from_upper, UPPER_EDGES_IOD, lengths, px)
+    k = np.clip(tooth, 0, len(UPPER_EDGES_IOD) - 1)
+    shade = look.shades[(m.along > 0).astype(int), k] * (1.0 - up_dark)
+    shade *= 1.0 - 0.55 * np.exp(-np.maximum(m.from_upper, 0.0) / LIP_SHADOW_IOD)  # the upper lip's shadow
+    shade *= 1.0 - 0.35 * (np.abs(m.along) / UPPER_EDGES_IOD[-1]) ** 2  # further back along the arch
+    edge = smoothstep(0.012, 0.0, lengths[k] - m.from_upper)  # translucent incisal edge
+    enamel = _linear(TOOTH_SRGB) * (1.0 - edge[..., None] * np.array([0.3, 0.25, 0.15], np.float32))
+    colour += up[..., None] * (enamel * shade[..., None] - colour)
+
+    deep = 0.5 * _linear(CAVITY_SRGB)
+    return deep + m.corridor[..., None] * (colour - deep)
