@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ned_core.analysis.regions import LIPS_INNER, interocular_distance
 from ned_core.exceptions import SyntheticActorError
 from ned_core.face3d.falloff import smoothstep
 
@@ -36,8 +37,10 @@ UPPER_EDGES_IOD = (0.135, 0.238, 0.317, 0.381, 0.437)
 UPPER_LENGTHS = (1.0, 0.8, 0.9, 0.7, 0.58)
 UPPER_TEETH_IOD = 0.075  # how far the central incisors reach below the upper inner lip
 LOWER_EDGES_IOD = (0.085, 0.165, 0.245)  # lower incisors and canine
-LOWER_TEETH_IOD = 0.022  # how far the lower incisors' tips can rise above the lower inner lip
+LOWER_TEETH_IOD = 0.04  # how far the lower incisors' tips can rise above the lower inner lip
 LOWER_SHOW_IOD = (0.1, 0.22)  # opening (IOD) over which the lower tips come out from behind the lip
+LOWER_SHADE = 0.55  # the lower teeth's light, in the shadow of the upper ones
+PHOTO_SHOWS_LOWER_IOD = (0.03, 0.1)  # a photo's own opening over which its lower teeth are taken to show
 TONGUE_SHOW_IOD = (0.08, 0.2)  # opening over which the tongue rises into view
 TONGUE_RISE = 0.35  # share of the opening the tongue's top fills at the middle
 LIP_SHADOW_IOD = 0.022  # depth over which the upper lip's shadow on the teeth fades
@@ -55,11 +58,15 @@ class MouthLook:
         upper_lengths: ``(5,)`` visible length of each upper tooth from the midline out (x ``UPPER_TEETH_IOD``),
             the same on both sides.
         shades: ``(2, 5)`` brightness of each upper tooth, image left and right half.
+        lower_teeth: 0..1, how far the lower teeth show at any opening: an actor whose photo is parted on the
+            teeth shows them (the warp carries the photo's band of lower teeth along under the inner lip, so the
+            painted interior continues it); otherwise they come out only as the jaw opens wide.
     """
 
     light: np.ndarray
     upper_lengths: np.ndarray
     shades: np.ndarray
+    lower_teeth: float
 
 
 def _linear(srgb: tuple[int, ...] | np.ndarray) -> np.ndarray:
@@ -67,7 +74,8 @@ def _linear(srgb: tuple[int, ...] | np.ndarray) -> np.ndarray:
 
 
 def mouth_look(photo: np.ndarray, landmarks: np.ndarray, seed: int) -> MouthLook:
-    """The mouth of the face in ``photo``: light from its skin colour, teeth varied by ``seed``.
+    """The mouth of the face in ``photo``: light from its skin colour, teeth varied by ``seed``, lower teeth shown
+    where the photo's own mouth is parted (:data:`PHOTO_SHOWS_LOWER_IOD`).
 
     The light's brightness is the skin's over the reference skin's (bounded to 0.35..1.25, so that a darker
     skin does not paint black teeth), its colour cast half the skin's (skin colour is partly its own).
@@ -92,7 +100,9 @@ def mouth_look(photo: np.ndarray, landmarks: np.ndarray, seed: int) -> MouthLook
     rng = np.random.default_rng([seed, 29])
     lengths = np.asarray(UPPER_LENGTHS) * (1.0 + LENGTH_JITTER * rng.uniform(-1.0, 1.0, len(UPPER_LENGTHS)))
     shades = 1.0 + LENGTH_JITTER * rng.uniform(-1.0, 1.0, (2, len(UPPER_LENGTHS)))
-    return MouthLook(light.astype(np.float32), lengths, shades)
+    points = np.asarray(landmarks)[:, :2]
+    opening = mouth_height(points[list(LIPS_INNER)]) / float(interocular_distance(points))
+    return MouthLook(light.astype(np.float32), lengths, shades, float(smoothstep(*PHOTO_SHOWS_LOWER_IOD, opening)))
 
 
 def mouth_height(inner_lips: np.ndarray) -> float:
@@ -192,9 +202,10 @@ def _interior(m: _MouthCoords, look: MouthLook, px: float) -> np.ndarray:
     tongue_shade = 0.25 + 0.25 * np.clip(1.0 - m.from_lower / np.maximum(tongue_top, px), 0, 1)
     colour += tongue[..., None] * (_linear(TONGUE_SRGB) * tongue_shade[..., None] - colour)
 
-    lower_reach = np.full(len(LOWER_EDGES_IOD), LOWER_TEETH_IOD * smoothstep(*LOWER_SHOW_IOD, m.mid_open))
+    shown = max(look.lower_teeth, float(smoothstep(*LOWER_SHOW_IOD, m.mid_open)))
+    lower_reach = np.full(len(LOWER_EDGES_IOD), LOWER_TEETH_IOD * shown)
     low, _, low_dark = _teeth(m.along, m.from_lower, LOWER_EDGES_IOD, lower_reach, px)
-    colour += low[..., None] * (_linear(TOOTH_SRGB) * 0.35 * (1.0 - low_dark)[..., None] - colour)
+    colour += low[..., None] * (_linear(TOOTH_SRGB) * LOWER_SHADE * (1.0 - low_dark)[..., None] - colour)
 
     lengths = UPPER_TEETH_IOD * look.upper_lengths
     up, tooth, up_dark = _teeth(m.along, m.from_upper, UPPER_EDGES_IOD, lengths, px)

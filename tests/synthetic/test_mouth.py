@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
+from ned_core.analysis import analyze_image
 from ned_core.exceptions import SyntheticActorError
 from ned_core.synthetic.mouth import (
-    REFERENCE_SKIN_SRGB,
     SKIN_POINTS,
     UPPER_EDGES_IOD,
     MouthLook,
@@ -18,7 +20,7 @@ from ned_core.synthetic.mouth import (
 
 IOD = 100.0
 SKIN = 200
-NEUTRAL = MouthLook(np.ones(3, np.float32), np.array([1.0, 0.8, 0.9, 0.7, 0.58]), np.ones((2, 5)))
+NEUTRAL = MouthLook(np.ones(3, np.float32), np.array([1.0, 0.8, 0.9, 0.7, 0.58]), np.ones((2, 5)), 0.0)
 
 
 def _mouth(gap: float, half_width: float = 40.0) -> tuple[np.ndarray, np.ndarray]:
@@ -74,38 +76,56 @@ def test_lower_teeth_and_tongue_only_when_the_jaw_opens_wide():
     speech, wide = lower_middle(9.0), lower_middle(30.0)
     assert _lum(speech) < 60  # lower teeth hidden behind the lower lip in speech: dark cavity
     assert _lum(wide) > _lum(speech) + 30  # lower incisors' tips show
+    shows_them = _painted(9.0, look=replace(NEUTRAL, lower_teeth=1.0))[int(60 + 9.0) - 2, 78:82]
+    assert _lum(shows_them.astype(np.float64)).mean() > _lum(speech) + 30  # an actor whose photo shows them
     tongue = _painted(30.0)[84, 75:86].astype(np.float64).mean(axis=0)
     assert tongue[0] > tongue[1] + 20 and tongue[0] > 60  # a red tongue on the floor of the open mouth
 
 
 def test_teeth_take_the_face_light():
-    dim_warm = MouthLook(np.array([0.6, 0.4, 0.3], np.float32), NEUTRAL.upper_lengths, NEUTRAL.shades)
+    dim_warm = replace(NEUTRAL, light=np.array([0.6, 0.4, 0.3], np.float32))
     bright, graded = _painted(30.0)[64, 83].astype(int), _painted(30.0, look=dim_warm)[64, 83].astype(int)
     assert (graded < bright).all() and graded[0] - graded[2] > bright[0] - bright[2] + 20
 
 
-def _photo(skin: tuple[int, int, int]) -> tuple[np.ndarray, np.ndarray]:
-    photo = np.full((100, 100, 3), skin, np.uint8)
-    landmarks = np.zeros((468, 2))
-    landmarks[list(SKIN_POINTS)] = [50.0, 50.0]
-    return photo, landmarks
+def _landmarks(photo: np.ndarray, analysis_config, mesh_models) -> np.ndarray:
+    return analyze_image(photo, analysis_config, mesh_models)[0].landmarks
 
 
-def test_mouth_look_reads_the_light_from_the_skin_and_is_seeded():
-    reference = mouth_look(*_photo(REFERENCE_SKIN_SRGB), seed=0)
-    np.testing.assert_allclose(reference.light, 1.0, atol=0.02)
-    warm = mouth_look(*_photo((200, 120, 90)), seed=0)
-    assert warm.light[0] > warm.light[1] > warm.light[2] and warm.light.mean() < 0.9
-    again, other = mouth_look(*_photo(REFERENCE_SKIN_SRGB), seed=0), mouth_look(*_photo(REFERENCE_SKIN_SRGB), seed=1)
-    np.testing.assert_array_equal(again.upper_lengths, reference.upper_lengths)
-    assert not np.array_equal(other.upper_lengths, reference.upper_lengths)
+def _dimmed(photo: np.ndarray, gain: tuple[float, float, float]) -> np.ndarray:
+    """The photo under a dimmer, warmer light (linear-light gain per channel)."""
+    linear = (photo.astype(np.float32) / 255.0) ** 2.2 * np.asarray(gain, np.float32)
+    return np.round(255.0 * linear ** (1 / 2.2)).astype(np.uint8)
 
 
-def test_mouth_look_refuses_skin_points_outside_the_photo():
-    photo, landmarks = _photo(REFERENCE_SKIN_SRGB)
-    landmarks[SKIN_POINTS[0]] = [150.0, 50.0]
+def test_mouth_look_takes_the_light_on_the_skin(astronaut, analysis_config, mesh_models):
+    landmarks = _landmarks(astronaut, analysis_config, mesh_models)
+    look = mouth_look(astronaut, landmarks, seed=0)
+    np.testing.assert_allclose(look.light, 1.0, atol=0.15)  # the reference skin is this photo's
+    warm = mouth_look(_dimmed(astronaut, (0.7, 0.5, 0.35)), landmarks, seed=0)
+    ratio = warm.light / look.light
+    assert ratio[0] > ratio[1] > ratio[2] and 0.4 < ratio.mean() < 0.8  # dimmer and warmer, like the skin
+
+
+def test_lower_teeth_show_where_the_photo_is_parted_on_them(astronaut, grace_hopper, analysis_config, mesh_models):
+    parted = mouth_look(astronaut, _landmarks(astronaut, analysis_config, mesh_models), seed=0)
+    closed = mouth_look(grace_hopper, _landmarks(grace_hopper, analysis_config, mesh_models), seed=0)
+    assert parted.lower_teeth == 1.0 and closed.lower_teeth == 0.0
+
+
+def test_mouth_look_is_seeded(grace_hopper, analysis_config, mesh_models):
+    landmarks = _landmarks(grace_hopper, analysis_config, mesh_models)
+    first, again, other = (mouth_look(grace_hopper, landmarks, seed) for seed in (0, 0, 1))
+    np.testing.assert_array_equal(first.upper_lengths, again.upper_lengths)
+    np.testing.assert_array_equal(first.shades, again.shades)
+    assert not np.array_equal(first.upper_lengths, other.upper_lengths)
+
+
+def test_mouth_look_refuses_skin_points_outside_the_photo(grace_hopper, analysis_config, mesh_models):
+    landmarks = _landmarks(grace_hopper, analysis_config, mesh_models).copy()
+    landmarks[SKIN_POINTS[0], 0] = grace_hopper.shape[1] + 10
     with pytest.raises(SyntheticActorError, match="outside"):
-        mouth_look(photo, landmarks, seed=0)
+        mouth_look(grace_hopper, landmarks, seed=0)
 
 
 def test_zero_opacity_changes_nothing():
