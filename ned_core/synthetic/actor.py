@@ -147,8 +147,9 @@ def animate_photo(
     pose reproduce the photo's mesh exactly), the photo is warped piecewise-affinely from its mesh
     onto that (fading out over ``motion.fade_margin`` face widths), and the inner-lip polygon is
     painted as a mouth interior (teeth, cavity and tongue lit by the photo's light, ``mouth.py``; the teeth
-    vary with ``motion.seed``), fading in as the mouth opens further than in the photo (fully painted once its mean height has grown by :data:`MOUTH_FILL_HEIGHT`; a
-    smile that only widens the mouth paints nothing).
+    vary with ``motion.seed``), fading in as the mouth opens further than in the photo (fully painted once
+    its mean height has grown by :data:`MOUTH_FILL_HEIGHT`; a smile that only widens the mouth paints
+    nothing).
 
     Args:
         photo: ``(H, W, 3) uint8`` with one face.

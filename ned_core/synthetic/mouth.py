@@ -7,8 +7,8 @@ teeth are rigid (a smile shows more of them, it does not stretch them) and stay 
   frontal view) and lengths, each with a rounded incisal edge and a faint gap to its neighbours, in the upper
   lip's shadow at the top, greyer at the translucent edge, darker the further back along the arch they sit;
 * the buccal corridors: toward the mouth corners teeth and cavity fall into shadow;
-* the lower incisors' tips show above the lower lip only once the jaw opens, and a tongue rises from the floor of
-  a wide-open mouth; behind them a dark, warm cavity.
+* the lower incisors' tips show above the lower lip only once the jaw opens (or always, for an actor whose photo is
+  parted on them), and a tongue rises from the floor of a wide-open mouth; behind them a dark, warm cavity.
 
 Colours are albedos multiplied by the photo's light, estimated from its skin (:func:`mouth_look`), so the teeth
 carry the photo's exposure and colour cast; a grade applied to the frames afterwards applies to them as to the
