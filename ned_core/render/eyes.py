@@ -21,7 +21,7 @@ EYES = (RIGHT_EYE, LEFT_EYE)
 IRISES = ((RIGHT_IRIS_CENTRE, RIGHT_IRIS), (LEFT_IRIS_CENTRE, LEFT_IRIS))
 _CORNER_WEIGHTS = np.zeros(len(RIGHT_EYE))
 _CORNER_WEIGHTS[[0, 8]] = 1.0  # the contours start at one corner and reach the other halfway (33/133, 362/263)
-#: how far (pixels) inside the source's opening a pixel must lie to count as the visible eyeball (not the lash line)
+#: width (pixels) of the fade across the source's opening edge between its visible eyeball and the lid
 VISIBLE_DEPTH_PX = 1.0
 #: share of the iris landmarks' radius mirrored (the ring's points lie on or just outside the limbus: mirrored in
 #: full, the sclera under the iris showed as a bright streak across the top of the painted iris)
@@ -85,8 +85,7 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
     """Paint the eyeball that the target's opening shows and the source's lids covered.
 
     An output pixel inside the target eye contour whose eyeball point (:func:`eyeball_transform`) lies outside the
-    source's opening (or within :data:`VISIBLE_DEPTH_PX` of its edge, fading out over the next one: the source's lid
-    margin line) was lid in the source. Inside the iris
+    source's opening (fading over :data:`VISIBLE_DEPTH_PX` across its edge) was lid in the source. Inside the iris
     circle (:data:`IRIS_SHARE` of it) it is painted with the iris mirrored across its horizontal midline where that
     part shows (an iris's upper part is its lower part mirrored, up to the light: no brighter than the column's
     visible iris); elsewhere with the visible sclera of its column, :data:`CLEAR_SHARE` of the opening inside the
@@ -100,7 +99,8 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         rgb: ``(h, w, 3) float32`` the warped face over ``box``.
         box: ``(x0, y0, x1, y1)`` of ``rgb`` in frame pixels.
         image: ``(H, W, 3) float32`` the source frame.
-        src, dst: ``(478, 2+)`` source and target landmarks, frame pixels (the iris points included).
+        src, dst: ``(>= 468, 2+)`` source and target landmarks, frame pixels (without the iris points, 478, the
+            whole uncovered eyeball is painted as sclera).
         iod: inter-ocular distance of ``dst`` in pixels.
 
     Returns:
@@ -118,13 +118,12 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         depth, field = _opening_depth(src[list(eye), :2], image.shape[:2])
         if depth.max() < VISIBLE_DEPTH_PX + CLEAR_IOD * iod:  # the source eye is shut: nothing to paint from
             continue
-        covered = np.clip(2.0 - _sample(depth, field, sx, sy) / VISIBLE_DEPTH_PX, 0.0, 1.0)  # the margin line too
+        covered = np.clip(0.5 - _sample(depth, field, sx, sy) / VISIBLE_DEPTH_PX, 0.0, 1.0)
         under_lid = _distance_below_upper_lid(dst[list(eye), :2], x0 + win.x0, y0 + win.y0, (h, w))
         weight = win.alpha * covered * np.clip(under_lid / (LASH_IOD * iod), 0.0, 1.0)
         if not np.any(weight > 0):
             continue
-        cx, cy = src[centre, :2].astype(np.float64)
-        radius = float(np.mean(np.hypot(*(src[list(ring), :2] - (cx, cy)).T)))
+        cx, cy, radius = _iris(src, eye, centre, ring)
         # sclera: the nearest visible eyeball of its column, clear of the lids' lashes and shadow (beside the iris
         # for a column the iris crosses); iris: mirrored across its midline where that part shows
         iris_cols = (np.hypot(sx - cx, sy - cy) > radius) & (np.abs(sx - cx) < radius + CLEAR_IOD * iod)
@@ -145,6 +144,15 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         sub = (slice(win.y0, win.y0 + h), slice(win.x0, win.x0 + w))
         out[sub] = (out[sub] + weight[..., None] * (paint - out[sub])).astype(np.float32)
     return out, revealed
+
+
+def _iris(src: np.ndarray, eye: tuple[int, ...], centre: int, ring: tuple[int, ...]) -> tuple[float, float, float]:
+    """``(x, y, radius)`` of the source iris, pixels; a mesh without iris points (468): the eye's centre, radius 0."""
+    if len(src) <= max(ring):
+        x, y = src[list(eye), :2].mean(axis=0)
+        return float(x), float(y), 0.0
+    x, y = src[centre, :2].astype(np.float64)
+    return float(x), float(y), float(np.mean(np.hypot(*(src[list(ring), :2] - (x, y)).T)))
 
 
 def _apply(m: np.ndarray, x0: int, y0: int, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
