@@ -23,7 +23,7 @@ from ned_core.exceptions import RenderInputError
 from ned_core.render.base import FaceRenderer, RenderedFace, ShotContext, check_frame_inputs, check_landmarks
 from ned_core.render.config import RenderConfig
 from ned_core.render.creases import add_creases, crease_weights
-from ned_core.render.eyes import rigid_eye_maps
+from ned_core.render.eyes import reveal_eyeballs, rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
 from ned_core.render.glasses import ShotRims, hold_rims, rim_mask, rims_in_frame
 from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_weights
@@ -80,7 +80,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     else:
         rims = rim_mask(image, src_xy) if glasses else None
     map_x, map_y = hold_rims(map_x, map_y, box, rims, float(interocular_distance(src_xy)))
-    rgb = remap(image, map_x, map_y)
+    rgb, revealed = reveal_eyeballs(remap(image, map_x, map_y), box, image, src_xy, dst_xy, iod)
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
@@ -104,6 +104,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
                                                      "brow_furrow": max(creases.furrow),
                                                      "brow_lines": max(creases.central + creases.lateral),
                                                      "nose_wrinkle": max(creases.nose),
+                                                     "eye_reveal": revealed,
                                                      "fixed_topology": mesh.fixed_topology}, (map_x, map_y))
 
 
