@@ -5,9 +5,7 @@ slow, low percentile of each channel, see :mod:`ned_core.direct.baseline`): the 
 is undone as a whole — a smiling actor made sad stops smiling: corners, cheeks, raised upper lip — except,
 on channels the target leaves alone, a small floor (``config.held_floor``: tracking noise or the actor's
 own face, not expression),
-not only the part an emotion prototype explains; at strength 1 every held channel is replaced by
-the target's level (intensity 1 = a full, typical target, whatever the source held). Everything
-above the tonic level — blinks,
+not only the part an emotion prototype explains. Everything above the tonic level — blinks,
 brow emphasis, speech — rides on unchanged, so dynamics are moved to the new level rather than
 deleted. Emotion channels are kept at or above ``min(0, lowest source
 value)``. The speech channels (jaw_open, lips_part) are never reshaped: their tonic level is the slow
@@ -17,6 +15,20 @@ while the actor talks, a slow gain on the opening (the words' time course kept, 
 in silence, a slow offset; where it asks for less, the channel's tonic level is lowered first
 (closures stay closed), and what remains scales the channel's motion by a slow gain of at least
 ``config.min_speech_gain``.
+
+A target on a channel the source already holds in the same direction (both positive) is stacked on the
+held level, not put in its place: ``out = x + target * (1 - tonic / config.unit_range)``, a saturating
+add (the level is ``h + t - h t / R``: the target in full on a rest face, less the nearer the held level is
+to the end of the unit's range, never past ``R`` = the strongest target on a rest face). Asking for an
+emotion always moves its units towards it. The held level cannot say whether it is expression or
+anatomy: a still is read against the mean face, so Grace Hopper's naturally down-turned corners read as a
+held lip_corner_depress 0.4 (chin_raise 0.26), and replaced by sad's 0.8 they moved by 0.4 only (a
+0.040 IOD corner drop, her rest face all but unchanged: fer p(neutral) rose 0.78 -> 0.85 on her speaking
+clip); stacked they move by 0.59. A held smile (the astronaut's lip_corner_pull 0.7) made happy gains
+0.35 more instead of 0.25, within the fit's range at 1.5 (1.5, not 2.25). Channels the target does not
+raise are undone as before (a smile made sad, angry or neutral stops smiling), and neutral, which raises
+nothing, is unchanged. Speech channels keep their own rule (above); unit overrides set their level
+(``fixed``), they do not stack.
 
 A mouth-width unit the target holds up (a smile's lip_corner_pull, a lip stretch) is near the end of its
 range: what rises on it above the held level (the actor's own passing smiles, the mouth widening with speech)
@@ -88,15 +100,18 @@ def _speech_channel(x: np.ndarray, tonic: np.ndarray, delta: np.ndarray, config:
     return x + offset + shift + (gain - 1.0) * motion
 
 
-def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config: DirectConfig) -> np.ndarray:
-    """Remove ``strength`` of the source's held expression and add ``target``.
+def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config: DirectConfig,
+             fixed: np.ndarray | None = None) -> np.ndarray:
+    """Remove ``strength`` of the source's held expression and add ``target`` (stacked where it holds the same way).
 
     Args:
         expr: ``(T, K)`` float64 source expression sequence (finite).
         target: ``(T, K)`` float64 target emotional offset per frame (e.g. amounts @ prototypes).
         strength: ``(T,)`` float64 share of the source's held expression to undo, in 0..1, or
             ``(T, K)`` per channel (unit overrides undo their channels in full).
-        config: baseline settings and ``min_speech_gain``.
+        config: baseline settings, ``unit_range`` and ``min_speech_gain``.
+        fixed: ``(T, K)`` in 0..1, the share of each channel's target that sets its level instead of
+            stacking on a held level of the same direction (unit overrides); None: no channel.
 
     Returns:
         ``(T, K)`` float64. Equal to ``expr`` exactly where ``target`` and ``strength`` are 0.
@@ -109,6 +124,11 @@ def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config:
     held = (strength if strength.ndim == 2 else strength[:, None]) * level
     held[:, channel_indices(DYNAMIC_CHANNELS)] = 0.0  # blinks are dynamics, never a held expression
     delta = target - held
+    # a target the source already leans towards is stacked on the held level, saturating (module docstring)
+    stack = np.where((target > 0.0) & (tonic > 0.0), 1.0, 0.0) * (1.0 if fixed is None else 1.0 - fixed)
+    stack[:, channel_indices(SPEECH_CHANNELS)] = 0.0
+    stacked = target * np.maximum(1.0 - tonic / config.unit_range, 0.0)
+    delta += stack * (stacked - delta)
     floor = np.minimum(expr.min(axis=0), 0.0)
     out = np.maximum(expr + delta, floor)
     width = channel_indices(WIDTH_CHANNELS)
