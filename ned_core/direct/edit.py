@@ -17,17 +17,19 @@ in silence, a slow offset; where it asks for less, the channel's tonic level is 
 ``config.min_speech_gain``.
 
 A target on a channel the source already holds in the same direction (both positive) is stacked on the
-held level, not put in its place: ``out = x + target * (1 - tonic / config.unit_range)``, a saturating
-add (the level is ``h + t - h t / R``: the target in full on a rest face, less the nearer the held level is
-to the end of the unit's range, never past ``R`` = the strongest target on a rest face). Asking for an
-emotion always moves its units towards it. The held level cannot say whether it is expression or
-anatomy: a still is read against the mean face, so Grace Hopper's naturally down-turned corners read as a
-held lip_corner_depress 0.4 (chin_raise 0.26), and replaced by sad's 0.8 they moved by 0.4 only (a
-0.040 IOD corner drop, her rest face all but unchanged: fer p(neutral) rose 0.78 -> 0.85 on her speaking
-clip); stacked they move by 0.59. A held smile (the astronaut's lip_corner_pull 0.7) made happy gains
-0.35 more instead of 0.25, within the fit's range at 1.5 (1.5, not 2.25). Channels the target does not
-raise are undone as before (a smile made sad, angry or neutral stops smiling), and neutral, which raises
-nothing, is unchanged. Speech channels keep their own rule (above); unit overrides set their level
+part of the held level it accounts for, ``kept = min(tonic, target)``, not put in its place:
+``level = kept + target * (1 - kept / config.unit_range)``, a saturating add (the target in full on a rest
+face, less the nearer the kept level is to the end of the unit's range, never past ``unit_range`` = the
+strongest target on a rest face); a held level beyond the target is undone like any held expression. So
+asking for an emotion moves its units towards it whatever the rest face reads as. The held level cannot
+say whether it is expression or anatomy: a still is read against the mean face, so Grace Hopper's
+naturally down-turned corners read as a held lip_corner_depress 0.4 (chin_raise 0.26); replaced by sad's
+0.8 they moved by 0.4 only (a 0.040 IOD corner drop), stacked by 0.59. The astronaut's held smile
+(lip_corner_pull 0.7) made happy gains 0.5 instead of 0.25, and reaches 1.5 at intensity 1.5 as before.
+Only the kept part stacks, so the change is continuous in the target: a target easing out (a keyed change
+from sad to happy on a sad actor) hands the held level back to the undo smoothly, and a channel the target
+leaves at 0 is undone as before (a smile made sad, angry or neutral stops smiling; neutral, which raises
+nothing, is unchanged). Speech channels keep their own rule (above); unit overrides set their level
 (``fixed``), they do not stack.
 
 A mouth-width unit the target holds up (a smile's lip_corner_pull, a lip stretch) is near the end of its
@@ -121,14 +123,14 @@ def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config:
     # actor's own face, not expression; channels the target sets, and speech, are taken whole
     level = np.where(target == 0.0, np.maximum(tonic - config.held_floor, np.minimum(tonic, 0.0)), tonic)
     level[:, channel_indices(SPEECH_CHANNELS)] = tonic[:, channel_indices(SPEECH_CHANNELS)]
-    held = (strength if strength.ndim == 2 else strength[:, None]) * level
+    # the part of a held level the target accounts for is kept and the target stacked on it (module docstring)
+    kept = np.where((target > 0.0) & (tonic > 0.0), np.minimum(tonic, target), 0.0)
+    if fixed is not None:
+        kept *= 1.0 - fixed
+    kept[:, channel_indices(SPEECH_CHANNELS)] = 0.0
+    held = (strength if strength.ndim == 2 else strength[:, None]) * (level - kept)
     held[:, channel_indices(DYNAMIC_CHANNELS)] = 0.0  # blinks are dynamics, never a held expression
-    delta = target - held
-    # a target the source already leans towards is stacked on the held level, saturating (module docstring)
-    stack = np.where((target > 0.0) & (tonic > 0.0), 1.0, 0.0) * (1.0 if fixed is None else 1.0 - fixed)
-    stack[:, channel_indices(SPEECH_CHANNELS)] = 0.0
-    stacked = target * np.maximum(1.0 - tonic / config.unit_range, 0.0)
-    delta += stack * (stacked - delta)
+    delta = target * (1.0 - kept / config.unit_range) - held
     floor = np.minimum(expr.min(axis=0), 0.0)
     out = np.maximum(expr + delta, floor)
     width = channel_indices(WIDTH_CHANNELS)
