@@ -23,9 +23,15 @@ face, less the nearer the kept level is to the end of the unit's range, never pa
 strongest target on a rest face); a held level beyond the target is undone like any held expression. So
 asking for an emotion moves its units towards it whatever the rest face reads as. The held level cannot
 say whether it is expression or anatomy: a still is read against the mean face, so Grace Hopper's
-naturally down-turned corners read as a held lip_corner_depress 0.4 (chin_raise 0.26); replaced by sad's
-0.8 they moved by 0.4 only (a 0.040 IOD corner drop), stacked by 0.59. The astronaut's held smile
-(lip_corner_pull 0.7) made happy gains 0.5 instead of 0.25, and reaches 1.5 at intensity 1.5 as before.
+naturally down-turned corners read as a held lip_corner_depress 0.35-0.4 (chin_raise 0.26); replaced by
+sad's 0.8 they moved by 0.4-0.45 (the model's corners 0.050 IOD lower), stacked by 0.59-0.61 (0.067 IOD; the
+re-analysed result's lip_corner_depress +0.25/+0.38 -> +0.27/+0.44). The astronaut's held smile
+(lip_corner_pull 0.7) made happy gains 0.5 instead of 0.25, and reaches 1.5 at intensity 1.5 as before; her
+smile's raised upper lip (nose_wrinkle 0.53, upper_lip_raise 0.46) made disgusted is kept and raised further
+(1.18 / 1.01 instead of 1.0 / 0.8), which fer reads happier (p(happy) 0.35 -> 0.55; at intensity 1.5, where
+both rules give nearly the same levels, 1.5 / 1.29 against 1.5 / 1.2, 0.60 -> 0.59). Hopper's speaking clips,
+whose rest shape is estimated from the shot, hold lip_corner_depress 0.0-0.14: there sad asks its full 0.8
+either way.
 Only the kept part stacks, so the change is continuous in the target: a target easing out (a keyed change
 from sad to happy on a sad actor) hands the held level back to the undo smoothly, and a channel the target
 leaves at 0 is undone as before (a smile made sad, angry or neutral stops smiling; neutral, which raises
