@@ -41,7 +41,8 @@ def test_eye_interior_moves_with_the_eye_corners(astronaut_face) -> None:
     eye = list(RIGHT_EYE)
     inside = polygon_mask(lm[eye, :2], frame.shape[:2], 1.5).full(frame.shape[:2]) >= 1.0
     rows, cols = np.mgrid[: frame.shape[0], : frame.shape[1]]
-    upper, lower = (np.interp(cols, *lm[sorted(half, key=lambda k: lm[k, 0]), :2].T) for half in (eye[8:] + eye[:1], eye[:9]))
+    upper, lower = (np.interp(cols, *lm[sorted(half, key=lambda k: lm[k, 0]), :2].T)
+                    for half in (eye[8:] + eye[:1], eye[:9]))
     inside &= rows > upper + CLEAR_SHARE * (lower - upper) + 1.0
     assert inside.sum() > 20
     m = eyeball_transform(dst, lm, RIGHT_EYE)
