@@ -7,17 +7,17 @@ content backwards; a crushed one smears it. :func:`ease_folds` relaxes only wher
 vertex of such a triangle is moved toward the triangle's mean displacement (the translation that restores
 the source shape) until every skin triangle keeps at least ``min_ratio`` of its source's signed area (:func:`triangle_floors`).
 
-Skin vertices are eased first, and the brows and lids only where moving the skin alone cannot unfold a
-triangle: the skin between a lowered brow and the lid is carried down with the brow, so the brow keeps its
-lowering instead of being pulled back up; the upper-lid margins move last, only where moving the brows too cannot
-unfold a triangle: a lowered brow over a raised lid (anger, AU4+5) gives way before the lid does (eased together,
-angry:1.5 on the astronaut kept 0.017-0.018 IOD of its 0.045-0.055 lid raise). The lips are never moved (their
-closing over the teeth and the mouth corners' drop are the expression) and triangles wholly on the lips are not measured (lips thin when
-they press or close). The skin just above each upper-lid margin (the triangles with a vertex on it) keeps only
-:data:`LID_RATIO`: a raised upper lid (AU5) slides up under the lid fold, so "all or part of the upper lid
-disappears from view" (P. Ekman, W. V. Friesen and J. C. Hager, *Facial Action Coding System*, 2002, AU5), and a
-lowered brow over a raised lid (anger: AU4+5) narrows that band further; at :data:`MIN_RATIO` the easing gave back
-half the lid raise of an angry astronaut (0.036 IOD asked, 0.017 kept) and a third of her brow lowering over the lid.
+Skin vertices are eased first, and the brows and lids only where moving the skin alone cannot unfold a triangle: the
+skin between a lowered brow and the lid is carried down with the brow, so the brow keeps its lowering instead of being
+pulled back up; the upper-lid margins move last, only where moving the brows too cannot unfold a triangle: a lowered
+brow over a raised lid (anger, AU4+5) gives way before the lid does (eased together, angry:1.5 on the astronaut kept
+0.017-0.018 IOD of its 0.045-0.055 lid raise). The lips are never moved (their closing over the teeth and the mouth
+corners' drop are the expression) and triangles wholly on the lips are not measured (lips thin when they press or
+close). The skin just above each upper-lid margin (the triangles with a vertex on it) keeps only :data:`LID_RATIO`: a
+raised upper lid (AU5) slides up under the lid fold, so "all or part of the upper lid disappears from view" (P. Ekman,
+W. V. Friesen and J. C. Hager, *Facial Action Coding System*, 2002, AU5), and a lowered brow over a raised lid (anger:
+AU4+5) narrows that band further; at :data:`MIN_RATIO` the easing gave back half the lid raise of an angry astronaut
+(0.036 IOD asked, 0.017 kept) and a third of her brow lowering over the lid.
 """
 
 from __future__ import annotations
