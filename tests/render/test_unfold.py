@@ -35,7 +35,7 @@ def test_brows_dragged_onto_the_lids_unfold_the_skin_and_keep_their_lowering(fac
 
 
 def test_lowered_brows_keep_the_raised_lids_under_them(face) -> None:
-    """Anger (AU4+5): brows lowered towards upper lids that rise keep the lids' raise; the brows give way first.
+    """Anger (AU4+5): brows lowered towards upper lids that rise keep the lids' raise; the brows give way more.
     (Brows and lids eased together: angry:1.5 on the astronaut kept 0.017-0.018 IOD of a 0.045-0.055 raise.)"""
     _, lm = face
     src = lm[None].astype(np.float64)
