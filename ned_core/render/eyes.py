@@ -21,23 +21,20 @@ EYES = (RIGHT_EYE, LEFT_EYE)
 IRISES = ((RIGHT_IRIS_CENTRE, RIGHT_IRIS), (LEFT_IRIS_CENTRE, LEFT_IRIS))
 _CORNER_WEIGHTS = np.zeros(len(RIGHT_EYE))
 _CORNER_WEIGHTS[[0, 8]] = 1.0  # the contours start at one corner and reach the other halfway (33/133, 362/263)
-#: width (pixels) of the fade across the source's opening edge between its visible eyeball and the lid
+#: width (pixels) of the fade across the source's upper-lid margin between its visible eyeball and the lid
 VISIBLE_DEPTH_PX = 1.0
-#: share of the iris landmarks' radius mirrored (the ring's points lie on or just outside the limbus: mirrored in
-#: full, the sclera under the iris showed as a bright streak across the top of the painted iris)
-IRIS_SHARE = 0.85
-#: the sclera is sampled at least this share of its column's opening inside the source's lid margins (clear of the
+#: the source's eyeball is read at least this share of its column's opening inside its upper-lid margin (below the
 #: lashes and their shadow: on the astronaut at an IOD of 130 px, the shadow fills the top third of the opening) ...
 CLEAR_SHARE = 0.35
 #: ... and this far (IOD) beside the iris for a column the iris crosses
 CLEAR_IOD = 0.02
-#: the eyeball just under the upper lid lies in the lid's shadow: the painted eyeball is darkened by this share at the
-#: lid margin, fading over :data:`SHADOW_IOD`
-LID_SHADOW, SHADOW_IOD = 0.25, 0.03
+#: the painted iris's edge (the limbus), as a share of the iris landmarks' radius (the ring's points lie on or just
+#: outside the limbus), and the share of that radius the mirrored iris is read within (read up to its edge, the
+#: sclera under the iris showed as a bright streak across the top of the painted iris)
+IRIS_EDGE, IRIS_SHARE = 0.95, 0.8
 #: the painted eyeball fades in over this depth (IOD) under the target's upper-lid margin: the lashes the mesh moved
 #: up with the lid hang over it (painted up to the margin, the raised lid lost its lash line)
 LASH_IOD = 0.02
-
 
 def eyeball_transform(dst: np.ndarray, src: np.ndarray, eye: tuple[int, ...]) -> np.ndarray:
     """``(2, 3)`` the similarity taking the target eye's corners to the source eye's (target -> source pixels)."""
@@ -82,18 +79,19 @@ def rigid_eye_maps(map_x: np.ndarray, map_y: np.ndarray, box: tuple[int, int, in
 
 def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.ndarray, src: np.ndarray,
                     dst: np.ndarray, iod: float) -> tuple[np.ndarray, float]:
-    """Paint the eyeball that the target's opening shows and the source's lids covered.
+    """Paint the eyeball that the target's opening shows and the source's lids covered or shadowed.
 
-    An output pixel inside the target eye contour whose eyeball point (:func:`eyeball_transform`) lies outside the
-    source's opening (fading over :data:`VISIBLE_DEPTH_PX` across its edge) was lid in the source. Inside the iris
-    circle (:data:`IRIS_SHARE` of it) it is painted with the iris mirrored across its horizontal midline where that
-    part shows (an iris's upper part is its lower part mirrored, up to the light: no brighter than the column's
-    visible iris); elsewhere with the visible sclera of its column, :data:`CLEAR_SHARE` of the opening inside the
-    source's lid margins (clear of the lashes and their shadow), or beside the iris where the iris crosses that
-    column; darkened under the target's upper lid by its shadow (:data:`LID_SHADOW`). The weight
-    falls to 0 on the target contour and over :data:`LASH_IOD` under the upper one (the lash line the mesh moved there
-    stays). A source eye that shows no eyeball
-    (shut) paints nothing.
+    Where the target's upper lid lies above the source's (in eyeball coordinates, :func:`eyeball_transform`), the
+    eyeball from the target's lid down to the source's lash shadow (:data:`CLEAR_SHARE` of the opening under the
+    source's lid) is painted: the sclera with its column's source eyeball at the same depth under the source's lid
+    (the lid's cast shadow, the lashes' soft edge, the darker corners and the eyeball's shading carried up with the
+    lid; :data:`CLEAR_IOD` beside the iris for a column the iris crosses), the iris as a disc (:data:`IRIS_EDGE` of
+    the iris landmarks' radius, anti-aliased: a round limbus) of the iris mirrored across its centre (read within
+    :data:`IRIS_SHARE` of the radius; the visible iris's median where that part is hidden too), shaded as the sclera
+    beside it is. The weight fades to 0 down to the source's shadow depth (the painted rows meet the source's at the
+    depth they copy), on the target contour, over :data:`LASH_IOD` under the target's upper lid (the lash line the
+    mesh moved there stays) and over :data:`VISIBLE_DEPTH_PX` of lid raise (no raise: nothing is painted). A source
+    eye that shows no eyeball (shut) paints nothing.
 
     Args:
         rgb: ``(h, w, 3) float32`` the warped face over ``box``.
@@ -114,36 +112,78 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         h, w = win.alpha.shape
         if h == 0 or w == 0 or not win.alpha.any():
             continue
-        sx, sy = _apply(eyeball_transform(dst, src, eye), x0 + win.x0, y0 + win.y0, (h, w))
-        depth, field = _opening_depth(src[list(eye), :2], image.shape[:2])
+        contour = src[list(eye), :2]
+        depth, field = _opening_depth(contour, image.shape[:2])
         if depth.max() < VISIBLE_DEPTH_PX + CLEAR_IOD * iod:  # the source eye is shut: nothing to paint from
             continue
-        covered = np.clip(0.5 - _sample(depth, field, sx, sy) / VISIBLE_DEPTH_PX, 0.0, 1.0)
+        sx, sy = _apply(eyeball_transform(dst, src, eye), x0 + win.x0, y0 + win.y0, (h, w))
         under_lid = _distance_below_upper_lid(dst[list(eye), :2], x0 + win.x0, y0 + win.y0, (h, w))
-        weight = win.alpha * covered * np.clip(under_lid / (LASH_IOD * iod), 0.0, 1.0)
+        under_source = sy - _lid_y(contour, sx)  # depth under the source's upper lid (negative: was lid)
+        lid_raise = under_lid - under_source
+        cx, cy, radius = _iris(src, eye, centre, ring)
+        # a column the iris crosses reads the sclera beside it, blended across the iris from one side to the other
+        half = radius + CLEAR_IOD * iod
+        across = np.clip((sx - cx + half) / (2.0 * half), 0.0, 1.0) if radius > 0 else np.zeros_like(sx)
+        beside = np.abs(sx - cx) < half
+        (read0, clear0, shadow0), (read1, clear1, shadow1) = (
+            _column_paint(image, contour, np.where(beside, cx + side * half, sx).astype(np.float32), under_lid)
+            for side in (-1.0, 1.0))
+        sclera = read0 + across[..., None] * (read1 - read0)
+        clear = clear0 + across[..., None] * (clear1 - clear0)
+        shadow = shadow0 + across * (shadow1 - shadow0)
+        weight = (win.alpha * np.clip(1.0 - under_source / shadow, 0.0, 1.0)
+                  * np.clip(lid_raise / VISIBLE_DEPTH_PX, 0.0, 1.0) * np.clip(under_lid / (LASH_IOD * iod), 0.0, 1.0))
         if not np.any(weight > 0):
             continue
-        cx, cy, radius = _iris(src, eye, centre, ring)
-        # sclera: the nearest visible eyeball of its column, clear of the lids' lashes and shadow (beside the iris
-        # for a column the iris crosses); iris: mirrored across its midline where that part shows
-        iris_cols = (np.hypot(sx - cx, sy - cy) > radius) & (np.abs(sx - cx) < radius + CLEAR_IOD * iod)
-        col_x = np.where(iris_cols, cx + np.sign(sx - cx) * (radius + CLEAR_IOD * iod), sx).astype(np.float32)
-        upper, lower = (_lid_y(src[list(eye), :2], col_x, side) for side in (True, False))
-        clear = np.maximum(VISIBLE_DEPTH_PX, CLEAR_SHARE * (lower - upper))
-        col_y = np.clip(sy, upper + clear, np.maximum(lower - clear, upper + clear)).astype(np.float32)
-        paint = remap(image, col_x, col_y)
-        in_iris = np.hypot(sx - cx, sy - cy) <= IRIS_SHARE * radius
-        mirrored_y = (2.0 * cy - sy).astype(np.float32)
-        use_mirror = in_iris & (_sample(depth, field, sx, mirrored_y) >= VISIBLE_DEPTH_PX)
-        # no brighter than the iris's visible top in the column: a catchlight or the limbus mirrored is no iris
-        paint = np.where(use_mirror[..., None], np.minimum(paint, remap(image, sx, mirrored_y)), paint)
-        paint = paint * (1.0 - LID_SHADOW * np.exp(-under_lid / (SHADOW_IOD * iod)))[..., None]
+        shade = np.clip(_luma(sclera) / np.maximum(_luma(clear), 1e-6), 0.0, 1.0)
+        iris, alpha = _iris_paint(image, (depth, field), (cx, cy, radius), sx, sy)
+        paint = sclera + alpha[..., None] * (shade[..., None] * iris - sclera)
         if out is rgb:
             out = rgb.copy()
-        revealed = max(revealed, float(np.max(np.sum(weight > 0.5, axis=0))) / iod)
+        revealed = max(revealed, float(np.max(np.sum((weight > 0.5) & (under_source < 0), axis=0))) / iod)
         sub = (slice(win.y0, win.y0 + h), slice(win.x0, win.x0 + w))
         out[sub] = (out[sub] + weight[..., None] * (paint - out[sub])).astype(np.float32)
     return out, revealed
+
+
+def _column_paint(image: np.ndarray, contour: np.ndarray, col_x: np.ndarray,
+                  under_lid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The source eyeball of columns ``col_x`` (frame x, ``(h, w)``) at depth ``under_lid`` (pixels) under the source
+    eye ``contour``'s upper lid: ``((h, w, 3) read there, (h, w, 3) read at the shadow's depth, (h, w) the shadow's
+    depth)``, the shadow (:data:`CLEAR_SHARE` of the column's opening) bounding the depth, and half the opening."""
+    upper, lower = (_lid_y(contour, col_x, side) for side in (True, False))
+    shadow = np.maximum(VISIBLE_DEPTH_PX, CLEAR_SHARE * (lower - upper))
+    middle = 0.5 * (upper + lower)
+    read = remap(image, col_x, np.minimum(upper + np.minimum(under_lid, shadow), middle).astype(np.float32))
+    return read, remap(image, col_x, np.minimum(upper + shadow, middle).astype(np.float32)), shadow
+
+
+def _iris_paint(image: np.ndarray, opening: tuple[np.ndarray, tuple[int, int]], iris: tuple[float, float, float],
+                sx: np.ndarray, sy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``((h, w, 3) float32, (h, w) float32)`` the iris at eyeball points ``(sx, sy)`` (mirrored across its centre,
+    read within :data:`IRIS_SHARE` of its radius; where that is hidden too, the visible iris's median) and its
+    anti-aliased disc (:data:`IRIS_EDGE`); a mesh without iris points (radius 0): no disc."""
+    cx, cy, radius = iris
+    dist = np.hypot(sx - cx, sy - cy)
+    if radius <= 0.0:
+        return np.zeros((*sx.shape, 3), np.float32), np.zeros(sx.shape, np.float32)
+    alpha = np.clip(IRIS_EDGE * radius - dist + 0.5, 0.0, 1.0).astype(np.float32)
+    k = np.minimum(1.0, IRIS_SHARE * radius / np.maximum(dist, 1e-6))
+    mx, my = (cx + k * (sx - cx)).astype(np.float32), (cy + k * (cy - sy)).astype(np.float32)
+    depth, field = opening
+    ys, xs = np.mgrid[field[1] : field[1] + depth.shape[0], field[0] : field[0] + depth.shape[1]]
+    seen = (depth >= VISIBLE_DEPTH_PX) & (np.hypot(xs - cx, ys - cy) <= IRIS_SHARE * radius)
+    visible = _sample(depth, field, mx, my) >= VISIBLE_DEPTH_PX
+    if not seen.any():
+        return np.zeros((*sx.shape, 3), np.float32), np.zeros(sx.shape, np.float32)
+    inside = (ys[seen] >= 0) & (ys[seen] < image.shape[0]) & (xs[seen] >= 0) & (xs[seen] < image.shape[1])
+    median = np.median(image[ys[seen][inside], xs[seen][inside]], axis=0) if inside.any() else np.zeros(3)
+    return np.where(visible[..., None], remap(image, mx, my), median).astype(np.float32), alpha
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    """``(h, w)`` Rec. 709 luma of ``(h, w, 3)`` linear RGB."""
+    return rgb @ np.array([0.2126, 0.7152, 0.0722], np.float32)
 
 
 def _iris(src: np.ndarray, eye: tuple[int, ...], centre: int, ring: tuple[int, ...]) -> tuple[float, float, float]:

@@ -7,15 +7,18 @@ content backwards; a crushed one smears it. :func:`ease_folds` relaxes only wher
 vertex of such a triangle is moved toward the triangle's mean displacement (the translation that restores
 the source shape) until every skin triangle keeps at least ``min_ratio`` of its source's signed area (:func:`triangle_floors`).
 
-Skin vertices are eased first, and the brows and lids only where moving the skin alone cannot unfold a
-triangle: the skin between a lowered brow and the lid is carried down with the brow, so the brow keeps its
-lowering instead of being pulled back up. The lips are never moved (their closing over the teeth and the
-mouth corners' drop are the expression) and triangles wholly on the lips are not measured (lips thin when
-they press or close). The skin just above each upper-lid margin (the triangles with a vertex on it) keeps only
-:data:`LID_RATIO`: a raised upper lid (AU5) slides up under the lid fold, so "all or part of the upper lid
+Skin vertices are eased first, and the brows and lids only where moving the skin alone cannot unfold a triangle: the
+skin between a lowered brow and the lid is carried down with the brow, so the brow keeps its lowering instead of being
+pulled back up; in that phase the upper-lid margins move at :data:`LID_GIVE` of the brows' rate, so a lowered brow over
+a raised lid (anger, AU4+5) gives way more than the lid does (eased alike, angry:1.5 on the astronaut kept 0.017-0.018
+IOD of its 0.045-0.055 lid raise; now 0.035-0.044, the brows over 90 % of their lowering; lids held still, the brows
+kept 86-89 %), and at the full rate only where that cannot unfold a triangle. The lips are never moved (their closing
+over the teeth and the mouth corners' drop are the expression) and triangles wholly on the lips are not measured (lips
+thin when they press or close). The skin just above each upper-lid margin (the triangles with a vertex on it) keeps
+only :data:`LID_RATIO`: a raised upper lid (AU5) slides up under the lid fold, so "all or part of the upper lid
 disappears from view" (P. Ekman, W. V. Friesen and J. C. Hager, *Facial Action Coding System*, 2002, AU5), and a
-lowered brow over a raised lid (anger: AU4+5) narrows that band further; at :data:`MIN_RATIO` the easing gave back
-half the lid raise of an angry astronaut (0.036 IOD asked, 0.017 kept) and a third of her brow lowering over the lid.
+lowered brow over a raised lid (anger: AU4+5) narrows that band further; at :data:`MIN_RATIO` the easing gave back half
+the lid raise of an angry astronaut (0.036 IOD asked, 0.017 kept) and a third of her brow lowering over the lid.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ MIN_RATIO = 0.35  # a skin triangle keeps at least this share of its source sign
 LID_RATIO = 0.1  # ... a triangle on an upper-lid margin (the lid retracting under its fold), this share
 SLIVER = 0.02  # source triangles thinner than (SLIVER * IOD)^2 (lid lines, lip line) carry no measurable shape
 STEP = 0.5  # share of the way to the triangle's mean displacement per iteration
+LID_GIVE = 0.1  # the upper-lid margins' share of the brows' easing rate (see the module docstring)
 MAX_ITER = 200  # per phase; a fold needs ~10-40
 
 
@@ -54,11 +58,17 @@ def _skin_triangles() -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
+def _upper_lid_margins() -> np.ndarray:
+    """``(468,) bool`` the upper-lid margins' points (each eye contour's second half, the corners excluded)."""
+    margins = np.zeros(NUM_MESH, bool)
+    margins[[v for contour in (LEFT_EYE, RIGHT_EYE) for v in contour[9:]]] = True
+    return margins
+
+
+@lru_cache(maxsize=1)
 def _on_upper_lids() -> np.ndarray:
-    """``(M,) bool`` the skin triangles with a vertex on an upper-lid margin (each eye contour's second half, the
-    corners excluded)."""
-    margins = [v for contour in (LEFT_EYE, RIGHT_EYE) for v in contour[9:]]
-    return np.isin(_skin_triangles(), margins).any(axis=1)
+    """``(M,) bool`` the skin triangles with a vertex on an upper-lid margin."""
+    return _upper_lid_margins()[_skin_triangles()].any(axis=1)
 
 
 def triangle_floors(min_ratio: float = MIN_RATIO) -> np.ndarray:
@@ -112,7 +122,8 @@ def ease_folds(src: np.ndarray, dst: np.ndarray, min_ratio: float = MIN_RATIO) -
         raise ValueError(f"ease_folds: min_ratio must lie in (0, 1), got {min_ratio}")
     triangles = _skin_triangles()
     brows_lids, lips = feature_points()
-    movable_phases = (~brows_lids & ~lips, ~lips)
+    movable_phases = ((~brows_lids & ~lips).astype(np.float64), np.where(_upper_lid_margins(), LID_GIVE, 1.0) * ~lips,
+                      (~lips).astype(np.float64))
     floors = triangle_floors(min_ratio)
     frames = np.flatnonzero((_ratios(src[..., :2], out[..., :2], triangles) < floors).any(axis=1))
     for t in frames:
@@ -123,7 +134,8 @@ def ease_folds(src: np.ndarray, dst: np.ndarray, min_ratio: float = MIN_RATIO) -
 
 def _relax(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray, movable: np.ndarray,
            floors: np.ndarray) -> np.ndarray:
-    """One frame's ``(468, 3)`` target with the ``movable`` vertices of crushed triangles eased (``MAX_ITER`` steps)."""
+    """One frame's ``(468, 3)`` target with the vertices of crushed triangles eased (``MAX_ITER`` steps), each at
+    its ``movable`` ``(468,) float`` share of :data:`STEP` (0: held)."""
     disp = dst - src
     a0 = signed_areas(src[:, :2], triangles)
     measured = np.abs(a0) >= 2.0 * (SLIVER * float(interocular_distance(src))) ** 2
@@ -139,6 +151,6 @@ def _relax(src: np.ndarray, dst: np.ndarray, triangles: np.ndarray, movable: np.
         for k in range(3):
             np.add.at(pull, tri[:, k], mean - disp[tri[:, k]])
             np.add.at(count, tri[:, k], 1.0)
-        step = movable & (count > 0)
-        disp[step] += STEP * pull[step] / count[step, None]
+        step = count > 0
+        disp[step] += (STEP * movable[step] / count[step])[:, None] * pull[step]
     return src + disp

@@ -34,6 +34,19 @@ def test_brows_dragged_onto_the_lids_unfold_the_skin_and_keep_their_lowering(fac
     assert skin_moved[~brows_lids & ~lips].any()  # the skin between brow and lid was carried down
 
 
+def test_lowered_brows_keep_the_raised_lids_under_them(face) -> None:
+    """Anger (AU4+5): brows lowered towards upper lids that rise keep the lids' raise; the brows give way more.
+    (Brows and lids eased together: angry:1.5 on the astronaut kept 0.017-0.018 IOD of a 0.045-0.055 raise.)"""
+    _, lm = face
+    src = lm[None].astype(np.float64)
+    dst = _brows_dragged_down(lm, 0.10)
+    dst[0, UPPER_LIDS, 1] -= 0.05 * float(interocular_distance(lm))
+    eased = ease_folds(src, dst)
+    assert (area_ratios(src, eased) >= triangle_floors() - 0.02).all()
+    kept = (lm[UPPER_LIDS, 1] - eased[0, UPPER_LIDS, 1]).sum() / (lm[UPPER_LIDS, 1] - dst[0, UPPER_LIDS, 1]).sum()
+    assert kept > 0.9, f"the lids kept only {kept:.0%} of their raise"
+
+
 def test_a_lid_raised_past_its_fold_is_eased_not_mirrored(face) -> None:
     """The upper-lid band's lower floor (``LID_RATIO``) still unfolds a lid margin raised through the skin above."""
     _, lm = face
