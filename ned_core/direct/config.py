@@ -24,6 +24,7 @@ _FIELD_TYPES = {
     "baseline_percentile": _REAL,
     "baseline_window": _INT,
     "held_floor": _REAL,
+    "unit_range": _REAL,
     "min_speech_gain": _REAL,
     "max_speech_gain": _REAL,
     "geomedian_tol": _REAL,
@@ -49,6 +50,11 @@ class DirectConfig:
             The tonic track is then smoothed with a Gaussian of sigma ``baseline_window / 4``.
         held_floor: a held (tonic) level of an emotion channel up to this (activation units) is kept:
             tracking noise or the actor's own face, not expression; above it, the excess is undone.
+        unit_range: activation (units) at which a channel has no range left. A target on a channel the
+            source already holds in the same direction is added on top of the held level, scaled by
+            ``1 - held / unit_range`` (see :mod:`ned_core.direct.edit`). 1.5: the strongest target the
+            prior asks for (``MAX_INTENSITY`` x a full unit) and the fit's largest activation, so a stacked
+            level never exceeds what the strongest request makes of a rest face.
         min_speech_gain: lowest gain applied to the speech channels' motion when an emotion
             needs the mouth less open than the source's tonic level allows (keeps speech visible).
         max_speech_gain: highest gain applied to the speech channels' motion while the actor talks
@@ -66,6 +72,7 @@ class DirectConfig:
     baseline_percentile: float = 10.0
     baseline_window: int = 48
     held_floor: float = 0.1
+    unit_range: float = 1.5
     min_speech_gain: float = 0.5
     max_speech_gain: float = 1.6
     geomedian_tol: float = 1e-6
@@ -84,6 +91,7 @@ class DirectConfig:
             ("baseline_percentile", 0 <= self.baseline_percentile <= 100, "in 0..100"),
             ("baseline_window", self.baseline_window >= 0, ">= 0 (0 = whole shot)"),
             ("held_floor", 0 <= self.held_floor <= 1, "in 0..1"),
+            ("unit_range", self.unit_range > 0, "> 0"),
             ("min_speech_gain", 0 < self.min_speech_gain <= 1, "in (0, 1]"),
             ("max_speech_gain", 1 <= self.max_speech_gain <= 3, "in [1, 3]"),
             ("geomedian_tol", self.geomedian_tol > 0, "> 0"),

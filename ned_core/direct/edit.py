@@ -5,9 +5,7 @@ slow, low percentile of each channel, see :mod:`ned_core.direct.baseline`): the 
 is undone as a whole — a smiling actor made sad stops smiling: corners, cheeks, raised upper lip — except,
 on channels the target leaves alone, a small floor (``config.held_floor``: tracking noise or the actor's
 own face, not expression),
-not only the part an emotion prototype explains; at strength 1 every held channel is replaced by
-the target's level (intensity 1 = a full, typical target, whatever the source held). Everything
-above the tonic level — blinks,
+not only the part an emotion prototype explains. Everything above the tonic level — blinks,
 brow emphasis, speech — rides on unchanged, so dynamics are moved to the new level rather than
 deleted. Emotion channels are kept at or above ``min(0, lowest source
 value)``. The speech channels (jaw_open, lips_part) are never reshaped: their tonic level is the slow
@@ -17,6 +15,28 @@ while the actor talks, a slow gain on the opening (the words' time course kept, 
 in silence, a slow offset; where it asks for less, the channel's tonic level is lowered first
 (closures stay closed), and what remains scales the channel's motion by a slow gain of at least
 ``config.min_speech_gain``.
+
+A target on a channel the source already holds in the same direction (both positive) is stacked on the
+part of the held level it accounts for, ``kept = min(tonic, target)``, not put in its place:
+``level = kept + target * (1 - kept / config.unit_range)``, a saturating add (the target in full on a rest
+face, less the nearer the kept level is to the end of the unit's range, never past ``unit_range`` = the
+strongest target on a rest face); a held level beyond the target is undone like any held expression. So
+asking for an emotion moves its units towards it whatever the rest face reads as. The held level cannot
+say whether it is expression or anatomy: a still is read against the mean face, so Grace Hopper's
+naturally down-turned corners read as a held lip_corner_depress 0.35-0.4 (chin_raise 0.26); replaced by
+sad's 0.8 they moved by 0.4-0.45 (the model's corners 0.050 IOD lower), stacked by 0.59-0.61 (0.067 IOD; the
+re-analysed result's lip_corner_depress +0.25/+0.38 -> +0.27/+0.44). The astronaut's held smile
+(lip_corner_pull 0.7) made happy gains 0.5 instead of 0.25, and reaches 1.5 at intensity 1.5 as before; her
+smile's raised upper lip (nose_wrinkle 0.53, upper_lip_raise 0.46) made disgusted is kept and raised further
+(1.18 / 1.01 instead of 1.0 / 0.8), which fer reads happier (p(happy) 0.35 -> 0.55; at intensity 1.5, where
+both rules give nearly the same levels, 1.5 / 1.29 against 1.5 / 1.2, 0.60 -> 0.59). Hopper's speaking clips,
+whose rest shape is estimated from the shot, hold lip_corner_depress 0.0-0.14: there sad asks its full 0.8
+either way.
+Only the kept part stacks, so the change is continuous in the target: a target easing out (a keyed change
+from sad to happy on a sad actor) hands the held level back to the undo smoothly, and a channel the target
+leaves at 0 is undone as before (a smile made sad, angry or neutral stops smiling; neutral, which raises
+nothing, is unchanged). Speech channels keep their own rule (above); unit overrides set their level
+(``fixed``), they do not stack.
 
 A mouth-width unit the target holds up (a smile's lip_corner_pull, a lip stretch) is near the end of its
 range: what rises on it above the held level (the actor's own passing smiles, the mouth widening with speech)
@@ -88,15 +108,18 @@ def _speech_channel(x: np.ndarray, tonic: np.ndarray, delta: np.ndarray, config:
     return x + offset + shift + (gain - 1.0) * motion
 
 
-def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config: DirectConfig) -> np.ndarray:
-    """Remove ``strength`` of the source's held expression and add ``target``.
+def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config: DirectConfig,
+             fixed: np.ndarray | None = None) -> np.ndarray:
+    """Remove ``strength`` of the source's held expression and add ``target`` (stacked where it holds the same way).
 
     Args:
         expr: ``(T, K)`` float64 source expression sequence (finite).
         target: ``(T, K)`` float64 target emotional offset per frame (e.g. amounts @ prototypes).
         strength: ``(T,)`` float64 share of the source's held expression to undo, in 0..1, or
             ``(T, K)`` per channel (unit overrides undo their channels in full).
-        config: baseline settings and ``min_speech_gain``.
+        config: baseline settings, ``unit_range`` and ``min_speech_gain``.
+        fixed: ``(T, K)`` in 0..1, the share of each channel's target that sets its level instead of
+            stacking on a held level of the same direction (unit overrides); None: no channel.
 
     Returns:
         ``(T, K)`` float64. Equal to ``expr`` exactly where ``target`` and ``strength`` are 0.
@@ -106,9 +129,14 @@ def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config:
     # actor's own face, not expression; channels the target sets, and speech, are taken whole
     level = np.where(target == 0.0, np.maximum(tonic - config.held_floor, np.minimum(tonic, 0.0)), tonic)
     level[:, channel_indices(SPEECH_CHANNELS)] = tonic[:, channel_indices(SPEECH_CHANNELS)]
-    held = (strength if strength.ndim == 2 else strength[:, None]) * level
+    # the part of a held level the target accounts for is kept and the target stacked on it (module docstring)
+    kept = np.where((target > 0.0) & (tonic > 0.0), np.minimum(tonic, target), 0.0)
+    if fixed is not None:
+        kept *= 1.0 - fixed
+    kept[:, channel_indices(SPEECH_CHANNELS)] = 0.0
+    held = (strength if strength.ndim == 2 else strength[:, None]) * (level - kept)
     held[:, channel_indices(DYNAMIC_CHANNELS)] = 0.0  # blinks are dynamics, never a held expression
-    delta = target - held
+    delta = target * (1.0 - kept / config.unit_range) - held
     floor = np.minimum(expr.min(axis=0), 0.0)
     out = np.maximum(expr + delta, floor)
     width = channel_indices(WIDTH_CHANNELS)

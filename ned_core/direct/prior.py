@@ -47,7 +47,7 @@ class EmotionPriorDirector:
         sample = schedule.sample()
         target, strength = apply_overrides(sample.amounts @ prototype_matrix(), np.minimum(sample.intensity, 1.0),
                                            sample.unit_values, sample.unit_mask)
-        out = redirect(values, target, strength, self.config)
+        out = redirect(values, target, strength, self.config, sample.unit_mask)
         return out.astype(np.asarray(expr).dtype, copy=False)
 
     def metadata(self) -> dict[str, str]:

@@ -34,6 +34,12 @@ heads); widening that term (0.05 IOD over the brow heads) changes every fit and 
 (the fit offsets it with more inner-brow raise, AU1 0.02/0.05 -> 0.05/0.08; fer read it happier, p(happy) 0.89 ->
 0.94), while AU4 at 0.5 lowers her brow heads 0.04 IOD into a knit brow: with the nose wrinkle shaded, the
 astronaut still's disgust p(happy) 0.93 -> 0.87 (0.83 at 0.8), its held-out dark-cool grade 0.53 -> 0.36.
+Anger raises the upper lids at 0.8 (AU5: the "hard stare", the upper lid raised while the lowered brow presses down
+on the fold and the lower lid is tensed, Ekman and Friesen 1975): the unit's 0.06 IOD at 0.8, less AU7's upper-lid
+drop at 0.7, lifts the lid margin ~0.04 IOD (~2.5 mm), enough to uncover the top of the iris that a resting lid
+covers by 1-2 mm (the normal upper lid rests about 1.5-2 mm below the upper limbus, which AU5 shows; its margin
+reflex distance of ~4-5 mm in the oculoplastic norms). At 0.5 the lid tightening left it ~0.02 IOD, under the
+iris's covered top, and the angry eyes read unchanged.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ import numpy as np
 
 from ned_core.face3d.channels import CHANNEL_INDEX, CHANNELS, EMOTIONS, NUM_CHANNELS
 
-PROTOTYPES_VERSION = "EmfacsPrototypes.4"
+PROTOTYPES_VERSION = "EmfacsPrototypes.5"
 
 # Channels that carry speech: changed only by slow offsets or gains, never reshaped.
 SPEECH_CHANNELS: tuple[str, ...] = ("jaw_open", "lips_part")
@@ -58,7 +64,7 @@ _UNITS: dict[str, dict[str, float]] = {
                   "lips_part": 0.5},
     "fear": {"brow_inner_up": 1.0, "brow_outer_up": 0.8, "brow_lower": 0.6, "upper_lid_raise": 1.0,
              "lid_tighten": 0.4, "lip_stretch": 1.0, "jaw_open": 0.4, "lips_part": 0.5},
-    "angry": {"brow_lower": 1.0, "upper_lid_raise": 0.5, "lid_tighten": 0.7, "lip_tighten": 0.8,
+    "angry": {"brow_lower": 1.0, "upper_lid_raise": 0.8, "lid_tighten": 0.7, "lip_tighten": 0.8,
               "lip_press": 0.5},
     "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.8, "lip_corner_depress": 0.3, "chin_raise": 0.3,
                   "brow_lower": 0.5},

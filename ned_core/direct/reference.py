@@ -156,7 +156,7 @@ class ReferenceStyleDirector:
         sample = schedule.sample()
         target, strength = apply_overrides(sample.intensity[:, None] * self.style.offset[None, :],
                                            np.minimum(sample.intensity, 1.0), sample.unit_values, sample.unit_mask)
-        out = redirect(values, target, strength, self.config)
+        out = redirect(values, target, strength, self.config, sample.unit_mask)
         return out.astype(np.asarray(expr).dtype, copy=False)
 
     def metadata(self) -> dict[str, str]:

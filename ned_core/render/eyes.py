@@ -1,26 +1,56 @@
-"""Eye interiors moved rigidly: each eye's similarity transform replaces the lid mesh inside the eye contour."""
+"""The eyeballs: moved rigidly with the eye corners, and the eyeball a raised lid uncovers painted in.
+
+The eyeball sits in the skull, so it moves with the eye's corners (the canthi), not with the lids: a lid that rises
+(AU5) or a lower lid that rises (AU7) changes how much of it shows, not its size. Where the target opening shows
+eyeball that the source's lids covered (upper-lid raise: the top of the iris and the sclera above it, the "glare" of
+anger and the widened eyes of fear and surprise), no source pixel shows it; it is synthesised from the eye's own
+visible part (:func:`reveal_eyeballs`).
+"""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from ned_core.analysis.mask import polygon_mask
 from ned_core.analysis.procrustes import similarity_transform
-from ned_core.analysis.regions import LEFT_EYE, RIGHT_EYE
+from ned_core.analysis.regions import LEFT_EYE, LEFT_IRIS, LEFT_IRIS_CENTRE, RIGHT_EYE, RIGHT_IRIS, RIGHT_IRIS_CENTRE
+from ned_core.render.warp import remap
 
 EYES = (RIGHT_EYE, LEFT_EYE)
+IRISES = ((RIGHT_IRIS_CENTRE, RIGHT_IRIS), (LEFT_IRIS_CENTRE, LEFT_IRIS))
+_CORNER_WEIGHTS = np.zeros(len(RIGHT_EYE))
+_CORNER_WEIGHTS[[0, 8]] = 1.0  # the contours start at one corner and reach the other halfway (33/133, 362/263)
+#: width (pixels) of the fade across the source's upper-lid margin between its visible eyeball and the lid
+VISIBLE_DEPTH_PX = 1.0
+#: the source's eyeball is read at least this share of its column's opening inside its upper-lid margin (below the
+#: lashes and their shadow: on the astronaut at an IOD of 130 px, the shadow fills the top third of the opening) ...
+CLEAR_SHARE = 0.35
+#: ... and this far (IOD) beside the iris for a column the iris crosses
+CLEAR_IOD = 0.02
+#: the painted iris's edge (the limbus), as a share of the iris landmarks' radius (the ring's points lie on or just
+#: outside the limbus), and the share of that radius the mirrored iris is read within (read up to its edge, the
+#: sclera under the iris showed as a bright streak across the top of the painted iris)
+IRIS_EDGE, IRIS_SHARE = 0.95, 0.8
+#: the painted eyeball fades in over this depth (IOD) under the target's upper-lid margin: the lashes the mesh moved
+#: up with the lid hang over it (painted up to the margin, the raised lid lost its lash line)
+LASH_IOD = 0.02
+
+def eyeball_transform(dst: np.ndarray, src: np.ndarray, eye: tuple[int, ...]) -> np.ndarray:
+    """``(2, 3)`` the similarity taking the target eye's corners to the source eye's (target -> source pixels)."""
+    idx = list(eye)
+    return similarity_transform(dst[idx, :2].astype(np.float64), src[idx, :2].astype(np.float64), _CORNER_WEIGHTS)
 
 
 def rigid_eye_maps(map_x: np.ndarray, map_y: np.ndarray, box: tuple[int, int, int, int], src: np.ndarray,
                    dst: np.ndarray, feather_px: float) -> tuple[np.ndarray, np.ndarray]:
-    """Replace the backward map inside each target eye contour by that eye's similarity transform.
+    """Replace the backward map inside each target eye contour by that eyeball's rigid motion.
 
-    The mesh stretches the eye's interior across the lid triangles when an eye moves or changes
-    shape; inside the target eye contour the content is instead sampled through the least-squares
-    similarity (rotation, scale, shift) taking the target contour to the source contour, so the
-    iris and sclera keep their shape. The two maps are blended over ``feather_px`` inside the
-    contour (0 on it: the lid margin follows the mesh). A contour that closes leaves little or no
-    interior, so the lid skin from the mesh covers the eye.
+    The mesh stretches the eye's interior across the lid triangles when the lids move; inside the target eye
+    contour the content is instead sampled through the similarity taking the target eye corners to the source's
+    (:func:`eyeball_transform`), so the iris and sclera keep their shape and size whatever the lids do. The two
+    maps are blended over ``feather_px`` inside the contour (0 on it: the lid margin follows the mesh). A contour
+    that closes leaves little or no interior, so the lid skin from the mesh covers the eye.
 
     Args:
         map_x, map_y: ``(h, w) float32`` backward map over ``box`` (source pixel per output pixel).
@@ -35,18 +65,173 @@ def rigid_eye_maps(map_x: np.ndarray, map_y: np.ndarray, box: tuple[int, int, in
     x0, y0 = box[0], box[1]
     size = map_x.shape
     for eye in EYES:
-        idx = list(eye)
-        win = polygon_mask(dst[idx] - (x0, y0), size, feather_px)
+        win = polygon_mask(dst[list(eye), :2] - (x0, y0), size, feather_px)
         h, w = win.alpha.shape
         if h == 0 or w == 0 or not win.alpha.any():
             continue
-        m = similarity_transform(dst[idx], src[idx])  # target -> source
-        xs = np.arange(x0 + win.x0, x0 + win.x0 + w, dtype=np.float64)[None, :]
-        ys = np.arange(y0 + win.y0, y0 + win.y0 + h, dtype=np.float64)[:, None]
-        rigid_x = m[0, 0] * xs + m[0, 1] * ys + m[0, 2]
-        rigid_y = m[1, 0] * xs + m[1, 1] * ys + m[1, 2]
+        rigid_x, rigid_y = _apply(eyeball_transform(dst, src, eye), x0 + win.x0, y0 + win.y0, (h, w))
         sub = (slice(win.y0, win.y0 + h), slice(win.x0, win.x0 + w))
         a = win.alpha
         map_x[sub] = (map_x[sub] + a * (rigid_x - map_x[sub])).astype(np.float32)
         map_y[sub] = (map_y[sub] + a * (rigid_y - map_y[sub])).astype(np.float32)
     return map_x, map_y
+
+
+def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.ndarray, src: np.ndarray,
+                    dst: np.ndarray, iod: float) -> tuple[np.ndarray, float]:
+    """Paint the eyeball that the target's opening shows and the source's lids covered or shadowed.
+
+    Where the target's upper lid lies above the source's (in eyeball coordinates, :func:`eyeball_transform`), the
+    eyeball from the target's lid down to the source's lash shadow (:data:`CLEAR_SHARE` of the opening under the
+    source's lid) is painted: the sclera with its column's source eyeball at the same depth under the source's lid
+    (the lid's cast shadow, the lashes' soft edge, the darker corners and the eyeball's shading carried up with the
+    lid; :data:`CLEAR_IOD` beside the iris for a column the iris crosses), the iris as a disc (:data:`IRIS_EDGE` of
+    the iris landmarks' radius, anti-aliased: a round limbus) of the iris mirrored across its centre (read within
+    :data:`IRIS_SHARE` of the radius; the visible iris's median where that part is hidden too), shaded as the sclera
+    beside it is. The weight fades to 0 down to the source's shadow depth (the painted rows meet the source's at the
+    depth they copy), on the target contour, over :data:`LASH_IOD` under the target's upper lid (the lash line the
+    mesh moved there stays) and over :data:`VISIBLE_DEPTH_PX` of lid raise (no raise: nothing is painted). A source
+    eye that shows no eyeball (shut) paints nothing.
+
+    Args:
+        rgb: ``(h, w, 3) float32`` the warped face over ``box``.
+        box: ``(x0, y0, x1, y1)`` of ``rgb`` in frame pixels.
+        image: ``(H, W, 3) float32`` the source frame.
+        src, dst: ``(>= 468, 2+)`` source and target landmarks, frame pixels (without the iris points, 478, the
+            whole uncovered eyeball is painted as sclera).
+        iod: inter-ocular distance of ``dst`` in pixels.
+
+    Returns:
+        ``(rgb, revealed)``: the painted face (the input itself when nothing is revealed) and the largest revealed
+        height (IOD): how far above the source's upper lid the target shows eyeball, 0 when it shows none.
+    """
+    out, revealed = rgb, 0.0
+    x0, y0 = box[0], box[1]
+    for eye, (centre, ring) in zip(EYES, IRISES):
+        win = polygon_mask(dst[list(eye), :2] - (x0, y0), rgb.shape[:2], 1.0)
+        h, w = win.alpha.shape
+        if h == 0 or w == 0 or not win.alpha.any():
+            continue
+        contour = src[list(eye), :2]
+        depth, field = _opening_depth(contour, image.shape[:2])
+        if depth.max() < VISIBLE_DEPTH_PX + CLEAR_IOD * iod:  # the source eye is shut: nothing to paint from
+            continue
+        sx, sy = _apply(eyeball_transform(dst, src, eye), x0 + win.x0, y0 + win.y0, (h, w))
+        under_lid = _distance_below_upper_lid(dst[list(eye), :2], x0 + win.x0, y0 + win.y0, (h, w))
+        under_source = sy - _lid_y(contour, sx)  # depth under the source's upper lid (negative: was lid)
+        lid_raise = under_lid - under_source
+        cx, cy, radius = _iris(src, eye, centre, ring)
+        # a column the iris crosses reads the sclera beside it, blended across the iris from one side to the other
+        half = radius + CLEAR_IOD * iod
+        across = np.clip((sx - cx + half) / (2.0 * half), 0.0, 1.0) if radius > 0 else np.zeros_like(sx)
+        beside = np.abs(sx - cx) < half
+        (read0, clear0, shadow0), (read1, clear1, shadow1) = (
+            _column_paint(image, contour, np.where(beside, cx + side * half, sx).astype(np.float32), under_lid)
+            for side in (-1.0, 1.0))
+        sclera = read0 + across[..., None] * (read1 - read0)
+        clear = clear0 + across[..., None] * (clear1 - clear0)
+        shadow = shadow0 + across * (shadow1 - shadow0)
+        weight = (win.alpha * np.clip(1.0 - under_source / shadow, 0.0, 1.0)
+                  * np.clip(lid_raise / VISIBLE_DEPTH_PX, 0.0, 1.0) * np.clip(under_lid / (LASH_IOD * iod), 0.0, 1.0))
+        if not np.any(weight > 0):
+            continue
+        shade = np.clip(_luma(sclera) / np.maximum(_luma(clear), 1e-6), 0.0, 1.0)
+        iris, alpha = _iris_paint(image, (depth, field), (cx, cy, radius), sx, sy)
+        paint = sclera + alpha[..., None] * (shade[..., None] * iris - sclera)
+        if out is rgb:
+            out = rgb.copy()
+        revealed = max(revealed, float(np.max(np.sum((weight > 0.5) & (under_source < 0), axis=0))) / iod)
+        sub = (slice(win.y0, win.y0 + h), slice(win.x0, win.x0 + w))
+        out[sub] = (out[sub] + weight[..., None] * (paint - out[sub])).astype(np.float32)
+    return out, revealed
+
+
+def _column_paint(image: np.ndarray, contour: np.ndarray, col_x: np.ndarray,
+                  under_lid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The source eyeball of columns ``col_x`` (frame x, ``(h, w)``) at depth ``under_lid`` (pixels) under the source
+    eye ``contour``'s upper lid: ``((h, w, 3) read there, (h, w, 3) read at the shadow's depth, (h, w) the shadow's
+    depth)``, the shadow (:data:`CLEAR_SHARE` of the column's opening) bounding the depth, and half the opening."""
+    upper, lower = (_lid_y(contour, col_x, side) for side in (True, False))
+    shadow = np.maximum(VISIBLE_DEPTH_PX, CLEAR_SHARE * (lower - upper))
+    middle = 0.5 * (upper + lower)
+    read = remap(image, col_x, np.minimum(upper + np.minimum(under_lid, shadow), middle).astype(np.float32))
+    return read, remap(image, col_x, np.minimum(upper + shadow, middle).astype(np.float32)), shadow
+
+
+def _iris_paint(image: np.ndarray, opening: tuple[np.ndarray, tuple[int, int]], iris: tuple[float, float, float],
+                sx: np.ndarray, sy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``((h, w, 3) float32, (h, w) float32)`` the iris at eyeball points ``(sx, sy)`` (mirrored across its centre,
+    read within :data:`IRIS_SHARE` of its radius; where that is hidden too, the visible iris's median) and its
+    anti-aliased disc (:data:`IRIS_EDGE`); a mesh without iris points (radius 0): no disc."""
+    cx, cy, radius = iris
+    dist = np.hypot(sx - cx, sy - cy)
+    if radius <= 0.0:
+        return np.zeros((*sx.shape, 3), np.float32), np.zeros(sx.shape, np.float32)
+    alpha = np.clip(IRIS_EDGE * radius - dist + 0.5, 0.0, 1.0).astype(np.float32)
+    k = np.minimum(1.0, IRIS_SHARE * radius / np.maximum(dist, 1e-6))
+    mx, my = (cx + k * (sx - cx)).astype(np.float32), (cy + k * (cy - sy)).astype(np.float32)
+    depth, field = opening
+    ys, xs = np.mgrid[field[1] : field[1] + depth.shape[0], field[0] : field[0] + depth.shape[1]]
+    seen = (depth >= VISIBLE_DEPTH_PX) & (np.hypot(xs - cx, ys - cy) <= IRIS_SHARE * radius)
+    visible = _sample(depth, field, mx, my) >= VISIBLE_DEPTH_PX
+    if not seen.any():
+        return np.zeros((*sx.shape, 3), np.float32), np.zeros(sx.shape, np.float32)
+    inside = (ys[seen] >= 0) & (ys[seen] < image.shape[0]) & (xs[seen] >= 0) & (xs[seen] < image.shape[1])
+    median = np.median(image[ys[seen][inside], xs[seen][inside]], axis=0) if inside.any() else np.zeros(3)
+    return np.where(visible[..., None], remap(image, mx, my), median).astype(np.float32), alpha
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    """``(h, w)`` Rec. 709 luma of ``(h, w, 3)`` linear RGB."""
+    return rgb @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+
+
+def _iris(src: np.ndarray, eye: tuple[int, ...], centre: int, ring: tuple[int, ...]) -> tuple[float, float, float]:
+    """``(x, y, radius)`` of the source iris, pixels; a mesh without iris points (468): the eye's centre, radius 0."""
+    if len(src) <= max(ring):
+        x, y = src[list(eye), :2].mean(axis=0)
+        return float(x), float(y), 0.0
+    x, y = src[centre, :2].astype(np.float64)
+    return float(x), float(y), float(np.mean(np.hypot(*(src[list(ring), :2] - (x, y)).T)))
+
+
+def _apply(m: np.ndarray, x0: int, y0: int, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """``(map_x, map_y)`` float32 ``size`` maps of the pixels of a window at ``(x0, y0)`` through ``m``."""
+    xs = np.arange(x0, x0 + size[1], dtype=np.float64)[None, :]
+    ys = np.arange(y0, y0 + size[0], dtype=np.float64)[:, None]
+    return ((m[0, 0] * xs + m[0, 1] * ys + m[0, 2]).astype(np.float32),
+            (m[1, 0] * xs + m[1, 1] * ys + m[1, 2]).astype(np.float32))
+
+
+def _opening_depth(contour: np.ndarray, frame_size: tuple[int, int]) -> tuple[np.ndarray, tuple[int, int]]:
+    """Signed distance (pixels, positive inside) to the source eye contour over a padded window, and its origin."""
+    pad = int(np.ceil(0.5 * np.ptp(contour[:, 0])))
+    x0, y0 = (int(v) - pad for v in np.floor(contour.min(axis=0)))
+    x1, y1 = (int(v) + pad for v in np.ceil(contour.max(axis=0)))
+    hard = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    cv2.fillPoly(hard, [np.round((contour - (x0, y0)) * 16).astype(np.int32)], 1, lineType=cv2.LINE_8, shift=4)
+    inside = cv2.distanceTransform(hard, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    outside = cv2.distanceTransform(1 - hard, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    return (inside - outside).astype(np.float32), (x0, y0)
+
+
+def _sample(depth: np.ndarray, origin: tuple[int, int], xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The signed depth at frame points ``(xs, ys)``; far outside the window counts as outside."""
+    return cv2.remap(depth, (xs - origin[0]).astype(np.float32), (ys - origin[1]).astype(np.float32),
+                     cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=-1e3)
+
+
+def _lid_y(contour: np.ndarray, xs: np.ndarray, upper: bool = True) -> np.ndarray:
+    """The height (frame y) at ``xs`` of the upper-lid margin of an eye ``contour`` (its corners and second half),
+    or of its lower-lid margin (the first half, corner to corner)."""
+    lid = contour[[0, *range(8, len(contour))]] if upper else contour[:9]
+    lid = lid[np.argsort(lid[:, 0])]
+    return np.interp(xs, lid[:, 0], lid[:, 1])
+
+
+def _distance_below_upper_lid(contour: np.ndarray, x0: int, y0: int, size: tuple[int, int]) -> np.ndarray:
+    """``size`` how far (pixels) each pixel of the window lies below the target's upper-lid margin (the contour's
+    corners and its second half), 0 at or above it."""
+    lid_y = _lid_y(contour, np.arange(x0, x0 + size[1], dtype=np.float64))
+    ys = np.arange(y0, y0 + size[0], dtype=np.float64)[:, None]
+    return np.clip(ys - lid_y[None, :], 0.0, None)

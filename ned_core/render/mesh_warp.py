@@ -7,9 +7,10 @@ around the lips and eyes, see ``field.py``), eye interiors moved rigidly, specta
 source frame, then the mouth interior filled where the target parts the lips further than the source
 (retrieved from the shot's own frames, see ``mouth_index.py``) or painted shut where the target closes
 a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
-target drops the mouth corners (``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), and
-the brow creases shaded in where the target lowers or raises the brows against the source, the nose wrinkle where
-it raises the nose (``creases.py``).
+target drops the mouth corners (``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), a
+sad mouth's folds and chin furrow shaded in where it turns them down (``sad_shading.py``), and the brow creases
+shaded in where the target lowers or raises the brows against the source, the nose wrinkle where it raises the nose
+(``creases.py``).
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from ned_core.exceptions import RenderInputError
 from ned_core.render.base import FaceRenderer, RenderedFace, ShotContext, check_frame_inputs, check_landmarks
 from ned_core.render.config import RenderConfig
 from ned_core.render.creases import add_creases, crease_weights
-from ned_core.render.eyes import rigid_eye_maps
+from ned_core.render.eyes import reveal_eyeballs, rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
 from ned_core.render.glasses import ShotRims, hold_rims, rim_mask, rims_in_frame
 from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_weights
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
+from ned_core.render.sad_shading import frown_weight, shade_frown
 from ned_core.render.smile_shading import shade_smile, smile_weight
 from ned_core.render.mouth_fill import fill_mouth, plan_mouth
 from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_shape, template_from_image
@@ -60,6 +62,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         holds ``mouth_fill``, ``lip_seal`` (0..1, how far a mouth the target closes was painted shut),
         ``smile_relax`` (0..1, how far the smile's shading was softened), ``smile_fold`` (0..1, the nasolabial
         folds' share of it), ``smile_shade`` (0..1, how far a smile's folds were shaded in: ``smile_shading.py``),
+        ``frown_shade`` (0..1, how far a sad mouth's folds were: ``sad_shading.py``),
         ``brow_furrow``, ``brow_lines`` and ``nose_wrinkle`` (0..1, the creases' largest weights, see
         :func:`~ned_core.render.creases.crease_weights`) and ``fixed_topology``.
 
@@ -77,7 +80,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     else:
         rims = rim_mask(image, src_xy) if glasses else None
     map_x, map_y = hold_rims(map_x, map_y, box, rims, float(interocular_distance(src_xy)))
-    rgb = remap(image, map_x, map_y)
+    rgb, revealed = reveal_eyeballs(remap(image, map_x, map_y), box, image, src_xy, dst_xy, iod)
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
@@ -90,14 +93,18 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rgb = relax_smile(rgb, box, dst_xy, relax, fold)
     smile = smile_weight(src_xy, dst_xy, to_template)
     rgb = shade_smile(rgb, box, dst_xy, smile, rims)
+    frown = frown_weight(src_xy, dst_xy, to_template)
+    rgb = shade_frown(rgb, box, dst_xy, frown, rims)
     rest = load_mean_face()[:, :2]
     creases = crease_weights(src_xy, dst_xy, rest)
     rgb = add_creases(rgb, box, dst_xy, creases, rest, rims)
     return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_seal": seal, "smile_relax": relax,
                                                      "smile_fold": fold, "smile_shade": smile,
+                                                     "frown_shade": frown,
                                                      "brow_furrow": max(creases.furrow),
                                                      "brow_lines": max(creases.central + creases.lateral),
                                                      "nose_wrinkle": max(creases.nose),
+                                                     "eye_reveal": revealed,
                                                      "fixed_topology": mesh.fixed_topology}, (map_x, map_y))
 
 

@@ -27,7 +27,8 @@ FULL_STRETCH = 0.8  # lip_stretch units added (mean of both sides) for the whole
 SLOW_FRAMES = 12.0  # sigma (frames) of the slow part of the opening's middle the corners come down to
 
 
-def stretch_corners(dst: np.ndarray, stretched: np.ndarray, lift: np.ndarray | None = None) -> np.ndarray:
+def stretch_corners(dst: np.ndarray, stretched: np.ndarray, lift: np.ndarray | None = None,
+                    depressed: np.ndarray | None = None) -> np.ndarray:
     """``dst`` with the mouth corners of each frame lowered toward the middle of the lips' opening (module
     docstring).
 
@@ -38,6 +39,9 @@ def stretch_corners(dst: np.ndarray, stretched: np.ndarray, lift: np.ndarray | N
         lift: ``(T,)`` how far (template IOD, >= 0) the target raises the upper lip's middle off the lips' line
             (AU9/AU10: the centre rises, the corners do not), None: 0; the corners come down to the middle of the
             opening the lips would have without it (``lift / 2`` below the opening's middle).
+        depressed: ``(T,)`` how far (template IOD, >= 0) the target itself puts the corners below the lips' line
+            (AU15/AU17 of a sad target), None: 0; the corners come down that much further (a smile made sad ends
+            with its corners below the closed lips' line, not on it).
 
     Returns:
         ``(T, N, 3) float32``: only the first 468 points move, in the image plane; both inner lips' middle
@@ -49,15 +53,17 @@ def stretch_corners(dst: np.ndarray, stretched: np.ndarray, lift: np.ndarray | N
     out = np.array(dst, np.float64)
     weight = np.clip(np.asarray(stretched, np.float64) / FULL_STRETCH, 0.0, 1.0)
     below = np.zeros(len(out)) if lift is None else 0.5 * np.maximum(np.asarray(lift, np.float64), 0.0)
-    if out.ndim != 3 or out.shape[1] < NUM_MESH or weight.shape != (len(out),) or below.shape != (len(out),):
+    extra = np.zeros(len(out)) if depressed is None else np.maximum(np.asarray(depressed, np.float64), 0.0)
+    if out.ndim != 3 or out.shape[1] < NUM_MESH or weight.shape != (len(out),) or below.shape != (len(out),) \
+            or extra.shape != (len(out),):
         raise ValueError(f"stretch_corners: dst {out.shape} must be (T, N >= {NUM_MESH}, 3), "
-                         f"stretched {weight.shape} and lift {below.shape} (T,)")
+                         f"stretched {weight.shape}, lift {below.shape} and depressed {extra.shape} (T,)")
     if not (weight > 0).any():
         return out.astype(np.float32)
     to_template = [template_from_image(frame[:NUM_MESH, :2]) for frame in out]
     pts = np.stack([frame[:NUM_MESH, :2] @ m[:, :2].T + m[:, 2] for frame, m in zip(out, to_template)])
     # (T, 2) how far each corner sits above the middle of the opening, slow (template IOD, > 0 = above)
-    middle = pts[:, list(LIP_MIDDLE), 1].mean(axis=1) + below
+    middle = pts[:, list(LIP_MIDDLE), 1].mean(axis=1) + below + extra
     above = gaussian_filter1d(middle[:, None] - pts[:, list(CORNERS), 1], SLOW_FRAMES, axis=0, mode="nearest")
     for t in np.flatnonzero(weight > 0):
         move = (weight[t] * np.maximum(above[t], 0.0)) @ corner_falloff(pts[t])  # same falloff as the levelling

@@ -25,6 +25,7 @@ def test_defaults_follow_the_paper_window():
         ("ease", "linear"),
         ("baseline_percentile", 101.0),
         ("baseline_window", -1),
+        ("unit_range", 0.0),
         ("min_speech_gain", 0.0),
         ("geomedian_tol", -1e-6),
         ("geomedian_max_iter", True),

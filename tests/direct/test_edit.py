@@ -88,15 +88,35 @@ def test_a_held_smile_is_undone_for_another_emotion():
     assert np.corrcoef(x[:, JAW], y[:, JAW])[0, 1] > 0.999
 
 
-def test_a_held_level_is_replaced_by_the_target_level():
+def test_a_target_the_source_already_holds_moves_the_face_further_saturating():
+    """An actor whose rest face reads as a held unit (Grace Hopper's down-turned corners: lip_corner_depress 0.4)
+    asked for that unit gets the target stacked on the held level, up to the target's size, scaled by what range is
+    left (1 - kept / unit_range): put in its place, sad's 0.8 moved her corners by 0.4 only. The level never passes
+    unit_range, and a target easing out hands the held level back to the undo without a jump."""
+    corner, brow = CHANNEL_INDEX["lip_corner_depress_L"], CHANNEL_INDEX["brow_inner_up_L"]
     x = _speaker()
-    x[:, CHANNEL_INDEX["brow_inner_up_L"]] = 1.2
+    x[:, corner], x[:, brow] = 0.4, 1.2
     target = np.zeros((200, NUM_CHANNELS))
-    target[:, CHANNEL_INDEX["brow_inner_up_L"]] = 1.0
+    target[:, [corner, brow]] = 0.8
     y = redirect(x, target, np.ones(200), DirectConfig())
-    np.testing.assert_allclose(y[:, CHANNEL_INDEX["brow_inner_up_L"]], 1.0)
-    half = redirect(x, 0.5 * target, np.full(200, 0.5), DirectConfig())  # intensity 0.5: halfway
-    np.testing.assert_allclose(half[:, CHANNEL_INDEX["brow_inner_up_L"]], 1.1)
+    np.testing.assert_allclose(y[:, corner] - x[:, corner], 0.8 * (1.0 - 0.4 / 1.5))  # 0.59, not 0.4
+    # held beyond the target: the target's share kept and stacked on, the excess undone (replaced: 0.8)
+    np.testing.assert_allclose(y[:, brow], 0.8 + 0.8 * (1.0 - 0.8 / 1.5))
+    half = redirect(x, 0.5 * target, np.full(200, 0.5), DirectConfig())  # intensity 0.5: half the stacked move
+    np.testing.assert_allclose(half[:, corner] - x[:, corner], 0.4 * (1.0 - 0.4 / 1.5))
+    full = x.copy()
+    full[:, corner] = 1.5  # at the end of its range: nothing left to add
+    np.testing.assert_allclose(redirect(full, 1.5 / 0.8 * target, np.ones(200), DirectConfig())[:, corner], 1.5)
+    strongest = redirect(x, 1.5 / 0.8 * target, np.ones(200), DirectConfig())
+    assert strongest[:, [corner, brow]].max() <= DirectConfig().unit_range + 1e-12
+    fixed = np.zeros((200, NUM_CHANNELS))
+    fixed[:, corner] = 1.0  # an override sets its level: the held level is replaced
+    set_level = redirect(x, target, np.ones(200), DirectConfig(), fixed)
+    np.testing.assert_allclose(set_level[:, corner], 0.8)
+    np.testing.assert_allclose(set_level[:, brow], y[:, brow])
+    fading = redirect(x, 1e-3 * target, np.ones(200), DirectConfig())  # a target easing out: nearly undone
+    gone = redirect(x, 0.0 * target, np.ones(200), DirectConfig())
+    assert np.abs(fading[:, [corner, brow]] - gone[:, [corner, brow]]).max() <= DirectConfig().held_floor + 0.01
 
 
 def test_width_motion_on_a_raised_smile_is_compressed_not_stacked():
@@ -105,7 +125,7 @@ def test_width_motion_on_a_raised_smile_is_compressed_not_stacked():
     leaves alone, and the brows, keep their motion whole."""
     pull, brow = CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["brow_inner_up_L"]
     x = _speaker()
-    wide = 0.7 * np.abs(np.sin(np.linspace(0.0, 12.0, 200)))  # width changes with the syllables, tonic 0
+    wide = 0.7 * np.maximum(np.sin(np.linspace(0.0, 80.0, 200)), 0.0)  # width changes with the syllables, tonic 0
     x[:, pull], x[:, brow] = wide, wide
     target = np.zeros((200, NUM_CHANNELS))
     target[:, [pull, brow]] = 1.0

