@@ -1,10 +1,12 @@
 """Where the lower lip really begins below a tracked inner lower lip that sits on the mouth's interior.
 
 In an open mouth the face mesh sometimes puts the inner lower lip on the lower teeth or in the cavity
-above the real lip edge (on the synthetic speaking actors' painted lower-teeth band in most open frames; on
-real speech it usually sits on the lip edge). The warp carries that band of interior down with the lip, so a
-retrieved interior filled into the target's inner-lip outline ends at the band: a mouth inside a mouth, and
-a re-read lower lip that lands on the band's edge in some frames and on the real lip in others.
+above the real lip edge (on the synthetic speaking actors' painted lower teeth, whose tips it reads as the lip,
+in most open frames; on real speech it usually sits on the lip edge). The warp carries that band of interior
+down with the lip, so a retrieved interior filled into the target's inner-lip outline ends at the band: a mouth
+inside a mouth, and a re-read lower lip that lands on the band's edge in some frames and on the real lip in
+others. (A source mouth that is open itself is split between the lips instead, ``mouth_fill.plan_mouth``: its
+lower part rides down with the band.)
 :func:`lower_lip_gap` measures the band (0 where the tracked point is on the lip) along each lower inner-lip
 point's line towards the outer lip, so the fill can reach down to the real lip edge.
 

@@ -20,6 +20,7 @@ from ned_core.render.warp import backward_map, remap, triangulate
 
 EDGE_FEATHER_IOD = 0.02  # soft edge of the filled interior, inside the inner-lip outline
 REACH_DROP = (0.02, 0.04)  # IOD the target drops the lower lip by: the fill starts / fully reaches the real lip edge
+SPLIT_REACH = 0.5  # an open source mouth whose lower lip the target drops this far (reach_share) is split
 # positions in LIPS_INNER: the corners (78, 308), the lower lip's nine points (95 .. 324) and the upper lip's
 # nine facing them (191 .. 415, listed the other way round)
 _CORNERS = (0, 10)
@@ -145,8 +146,12 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     (``frame_number``), held (within ``config.fill_full`` of ``held_opening``: a still or a held smile, not the
     peak of a syllable, whose wider target is speech the warp and retrieval carry) and less open than
     ``config.split_below`` of the target, retrieving it would stretch it: the plan splits it between the lips
-    instead. The plan depends only on the landmarks, so a
-    render of part of a shot can replay the frames before it (see ``MeshWarpRenderer.advance``).
+    instead. It splits too where the source frame's own mouth is open (``config.mouth_open``) and the target drops
+    its lower lip (:func:`reach_share` at least :data:`SPLIT_REACH`, a jaw dropped under speech): the words' own
+    teeth then move with their lips. A retrieved interior put another frame's lower teeth above the real lip edge,
+    whose top the face mesh reads as the inner lower lip, at that frame's height (speaking astronaut with teeth,
+    tongue and cavity made surprised: mouth PCC 0.896 retrieved, 0.923 split). The plan depends only on the
+    landmarks, so a render of part of a shot can replay the frames before it (see ``MeshWarpRenderer.advance``).
 
     Args:
         box: ``(x0, y0, x1, y1)`` the warp's box, frame pixels.
@@ -173,6 +178,8 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     own = (slot is not None and int(index.frames[slot]) == frame_number
            and (held_opening is None or src_opening - held_opening <= config.fill_full))
     if own and index.openings[slot] < config.split_below * opening:
+        return MouthPlan(weight, window, None, split=True)
+    if src_opening >= config.mouth_open and reach_share(src, dst) >= SPLIT_REACH:
         return MouthPlan(weight, window, None, split=True)
     return MouthPlan(weight, window, slot)
 
@@ -223,11 +230,12 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     """Fill the target mouth interior where the target parts the lips further than the source frame.
 
     The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
-    edge, reaching below its lower lip down to the real lip edge where the target drops the lower lip over a band
-    of interior the tracker counted as lip (:func:`reach_share`, ``lip_edge.py``). With a non-empty ``index`` the interior is the stored mouth :func:`plan_mouth` picks (flag
-    ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its index slot); when the plan splits,
-    this frame's own interior is split between the lips over a dark cavity (``"split"``, see
-    ``jaw_split.py``); otherwise it is synthesised (``"synthesised"``).
+    edge; a retrieved or synthesised fill reaches below its lower lip down to the real lip edge where the target
+    drops the lower lip over a band of interior the tracker counted as lip (:func:`reach_share`, ``lip_edge.py``),
+    a split one does not (its lower part moves down with the band). With a non-empty ``index`` the interior is the
+    stored mouth :func:`plan_mouth` picks (flag ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its
+    index slot); when the plan splits, this frame's own interior is split between the lips over a dark cavity
+    (``"split"``, see ``jaw_split.py``); otherwise it is synthesised (``"synthesised"``).
 
     Args:
         rgb: ``(h, w, 3) float32`` warped face over ``box``.
@@ -247,7 +255,8 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     plan = plan_mouth(box, src, dst, index, config, previous, frame_number, held_opening, mouths)
     if plan is None:
         return rgb, {"mouth_fill": None}
-    reach = reach_share(src, dst)
+    # a split's lower part rides down with the lower lip, as the band of interior below a misplaced inner lip does
+    reach = 0.0 if plan.split else reach_share(src, dst)
     dst, window = _reach_lip_edge(rgb, box, src, dst, plan.window, reach)
     if plan.slot is not None:
         fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config, reach)
