@@ -7,8 +7,6 @@ analysis was tuned on and on held-out clips (other seeds, grades and orders) kep
 from __future__ import annotations
 
 import math
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
@@ -107,8 +105,9 @@ def analysed_turns(clip, face_boxes, face_meshes, config, models):
 
 def test_a_face_turning_to_three_quarter_and_past_keeps_one_track(face_boxes, face_meshes, config, models):
     """Slow and fast turns of 35-50 degrees: one track per face and shot over every visible frame. The mesh scores a
-    head turned 50 degrees below ``mesh_presence`` (0.28-0.91 in the edge shot): the face used to be dropped there,
-    a 9-frame hole in its track (coverage 0.74, too long to bridge); it is now followed at ``turned_presence``."""
+    head turned 50 degrees below ``mesh_presence`` in frames of the edge shot (0.34-0.89 of its 50-degree frames):
+    the face used to be dropped there, a 9-frame hole in its track (coverage 0.74, too long to bridge); it is now
+    followed at ``turned_presence``."""
     clip = turn_clips()[0]
     footage, analysis = analysed_turns(clip, face_boxes, face_meshes, config, models)
     scores = score_tracks(footage, analysis)
@@ -116,7 +115,8 @@ def test_a_face_turning_to_three_quarter_and_past_keeps_one_track(face_boxes, fa
     for s in scores:
         assert s.coverage >= COVERAGE and len(s.tracks) == 1 and s.duplicates == 0, s
     turned = analysis.track(scores[3].best_track)
-    peak = int(np.argmax(np.abs(turn_yaw(clip.shots[3])))) + int(footage.cuts[2])
+    yaw = turn_yaw(clip.shots[3])
+    peak = int(np.argmax(np.abs(yaw))) + int(footage.cuts[2])
     row = int(np.flatnonzero(turned.track.frames == peak)[0])
     assert not turned.track.interpolated[row] and turned.track.scores[row] < config.mesh_presence  # followed, unsure
     assert float(iou(turned.track.boxes[row], footage.faces[peak][0].box[None])[0]) > 0.7
@@ -125,14 +125,14 @@ def test_a_face_turning_to_three_quarter_and_past_keeps_one_track(face_boxes, fa
     hand = analysis.track(scores[2].best_track).track
     assert hand.interpolated.any()
     assert not hand.held.any()  # a hand is no face held in front: its gap is not painted by default
-    # the old rule (a face needs mesh_presence in every frame) loses the turned face: its peak frame is not observed
-    # (a hole, or, since the mesh was changing shape as it lost the face, held and bridged: analysis.hold)
-    strict = replace(config, turned_presence=config.mesh_presence)
-    footage3 = build_footage(ClipSpec("edge_turn", (clip.shots[3],)), face_boxes, face_meshes)
-    analysis3 = analyze_shot(((i, f) for i, f in enumerate(footage3.frames)), strict, models)
-    old = analysis3.track(score_tracks(footage3, analysis3)[0].best_track).track
-    observed = old.frames[~old.interpolated]
-    assert peak - int(footage.cuts[2]) not in observed
+    # every frame turned past 45 degrees is observed, several at a presence the old rule (mesh_presence in every
+    # frame) refuses. The old rule itself no longer loses this face since the synthetic actors' mouths are painted
+    # with teeth, cavity and tongue: re-detected at 50 degrees, the mesh reads it at 0.92-0.99 (it read nothing on
+    # the flat painted slab); under it (turned_presence = mesh_presence) no 50-degree frame reads below
+    # mesh_presence and the last line fails
+    turned_rows = np.flatnonzero(np.isin(turned.track.frames, np.flatnonzero(np.abs(yaw) > 45) + int(footage.cuts[2])))
+    assert len(turned_rows) == int((np.abs(yaw) > 45).sum()) and not turned.track.interpolated[turned_rows].any()
+    assert (turned.track.scores[turned_rows] < config.mesh_presence).sum() >= 3, turned.track.scores[turned_rows]
 
 
 def test_held_out_turns(face_boxes, face_meshes, config, models):
