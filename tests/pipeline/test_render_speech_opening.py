@@ -76,12 +76,15 @@ def test_surprised_on_a_grin_keeps_the_words(tmp_path, grinning_speaker, analyse
     """Surprised drops the jaw on every frame. Where the source's mouth is open, the tracker's inner lower lip sits on
     the teeth inside the opening, and the warp carries that band of interior down with the lip; a retrieved interior
     filled only into the target's outline left it below the fill (a mouth inside a mouth), re-read as lip in some
-    frames and as opening in others. The fill now reaches the real lip edge (``render/lip_edge.py``)."""
+    frames and as opening in others. The fill now reaches the real lip edge (``render/lip_edge.py``). With the
+    actors' painted teeth, cavity and tongue (lower incisors showing on a parted photo) the mesh reads the lower
+    teeth's tips as the inner lower lip, and a retrieved interior set another frame's lower teeth on the lip (PCC
+    0.896); the open source mouth is now split between its lips, its teeth moving with them (0.923)."""
     source = analyse(grinning_speaker).track.landmarks
     summary = render(grinning_speaker, tmp_path / "plates", emotion="surprised")
     frames = read_back(grinning_speaker, summary)
     result = analyze_shot(((f.number, f.result_srgb) for f in frames), analysis_config, mesh_models).default()
     opening_src, opening_res = mouth_opening(source), mouth_opening(result.landmarks)
     pcc = np.corrcoef(opening_src, opening_res)[0, 1]
-    assert pcc >= 0.92, f"mouth-opening PCC {pcc:.3f}"  # goal 0.9; measured 0.947 (main 0.882)
+    assert pcc >= 0.92, f"mouth-opening PCC {pcc:.3f}"  # goal 0.9; measured 0.923 (0.947 on the old flat slab)
     assert opening_res.mean() > opening_src.mean() + 0.05  # the jaw still drops: the offset is kept
