@@ -51,10 +51,15 @@ def test_happy_edit_is_recognised_more_often_than_the_source(happy):
     evaluation = shot_eval.from_json(happy[0].stdout)
     s = evaluation.results.summary
     assert evaluation.results.target_emotion == "happy"
-    # measured: source 0% (the classifier reads her as neutral), result 19% of 32 frames
-    assert s.emotion_rate > evaluation.source_emotion_rate
-    happy_column = evaluation.results.series.emotion[:, 1]
-    assert happy_column.mean() > evaluation.source_emotion[:, 1].mean() + 0.05
+    # fer reads her as neutral in every frame, source and result (0 % recognised; at happy:1.5 6 %): her closed-lip
+    # smile moves p(happy) 0.026 -> 0.124 on average, higher in every frame. Until the actors' mouths were painted
+    # with teeth, cavity and tongue, the result was recognised in 19 % (source 3 %): all on open frames, where fer
+    # read the flat cream slab stretched by the smile as a grin (p(happy) 0.44-0.72; 0.12-0.32 with the teeth);
+    # on closed frames the result read the same on both (0.06)
+    assert s.emotion_rate >= evaluation.source_emotion_rate
+    happy_column, source_happy = evaluation.results.series.emotion[:, 1], evaluation.source_emotion[:, 1]
+    assert happy_column.mean() > source_happy.mean() + 0.05
+    assert (happy_column > source_happy).mean() >= 0.9
     assert s.mouth_pcc > 0.8  # the words are kept
     assert s.identity_distance is None
     assert any("identity not measured: pass --identity " in n for n in evaluation.results.notes)
