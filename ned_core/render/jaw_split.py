@@ -32,7 +32,7 @@ SPLIT_AT = 0.65  # where, from the upper to the lower inner lip, the source inte
 STRETCH_WIDTH_IOD = (0.02, 0.08)  # target mouth wider than the source's: upper teeth start to / fully stay put
 
 
-def lip_columns(pts: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _columns(pts: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(xs (11,), values (11, 2))``: corner, the 9 pairs' mid x, corner; sorted by x, with ``rows``' points."""
     xs = np.concatenate([[pts[CORNER_IDS[0], 0]], 0.5 * (pts[INNER_PAIRS[:, 0], 0] + pts[INNER_PAIRS[:, 1], 0]),
                          [pts[CORNER_IDS[1], 0]]])
@@ -41,7 +41,7 @@ def lip_columns(pts: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return xs[order], values[order]
 
 
-def along_columns(xs: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:
+def _along(xs: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:
     """``values (11, 2)`` linearly interpolated at x positions ``at (...)``; ``(..., 2)``."""
     return np.stack([np.interp(at, xs, values[:, k]) for k in range(2)], axis=-1)
 
@@ -72,10 +72,10 @@ def split_interior(window: tuple[int, int, int, int], frame: np.ndarray, src: np
     """
     x0, y0, x1, y1 = window
     xs, ys = np.meshgrid(np.arange(x0, x1, dtype=np.float64), np.arange(y0, y1, dtype=np.float64))
-    sx, s_up = lip_columns(src, INNER_PAIRS[:, 0])
-    _, s_low = lip_columns(src, INNER_PAIRS[:, 1])
-    dx, d_up = lip_columns(dst, INNER_PAIRS[:, 0])
-    _, d_low = lip_columns(dst, INNER_PAIRS[:, 1])
+    sx, s_up = _columns(src, INNER_PAIRS[:, 0])
+    _, s_low = _columns(src, INNER_PAIRS[:, 1])
+    dx, d_up = _columns(dst, INNER_PAIRS[:, 0])
+    _, d_low = _columns(dst, INNER_PAIRS[:, 1])
     # where the source opening lies: the source inner-lip outline grown a pixel (its lip edge rather than a
     # dark seam where the target lip meets the moved teeth)
     outline = src[list(LIPS_INNER)]
@@ -89,7 +89,7 @@ def split_interior(window: tuple[int, int, int, int], frame: np.ndarray, src: np
     anchored = anchored_share(src, dst)
     out = cavity.copy()
     for d_lip, s_lip, upper in ((d_low, s_low, False), (d_up, s_up, True)):
-        shift = along_columns(dx, d_lip - s_lip, xs)  # the lip's displacement at each target column
+        shift = _along(dx, d_lip - s_lip, xs)  # the lip's displacement at each target column
         if upper:  # a stretched upper lip slides down over its teeth
             shift[..., 1] -= anchored * np.maximum(shift[..., 1], 0.0)
         qx = (xs - shift[..., 0]).astype(np.float32)

@@ -3,8 +3,8 @@
 Per frame, in frame pixels over the face box only: a fade-ringed mesh (fixed mean-face topology
 unless the edit folds it), its backward map computed on a coarse grid and interpolated (exact
 around the lips and eyes, see ``field.py``), eye interiors moved rigidly, spectacle rims held still
-(``glasses.py``), the lower teeth kept in place under a lower lip the edit raises (``lower_teeth.py``), one
-remap of the source frame, then the mouth interior filled where the target parts the lips further than the source
+(``glasses.py``), one remap of the
+source frame, then the mouth interior filled where the target parts the lips further than the source
 (retrieved from the shot's own frames, see ``mouth_index.py``) or painted shut where the target closes
 a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
 target drops the mouth corners (``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), a
@@ -30,7 +30,6 @@ from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_we
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
 from ned_core.render.sad_shading import frown_weight, shade_frown
 from ned_core.render.smile_shading import shade_smile, smile_weight
-from ned_core.render.lower_teeth import keep_lower_teeth
 from ned_core.render.mouth_fill import fill_mouth, plan_mouth
 from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_shape, template_from_image
 from ned_core.render.topology import WarpMesh, face_width, warp_mesh
@@ -81,7 +80,6 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     else:
         rims = rim_mask(image, src_xy) if glasses else None
     map_x, map_y = hold_rims(map_x, map_y, box, rims, float(interocular_distance(src_xy)))
-    map_x, map_y = keep_lower_teeth(map_x, map_y, box, src_xy, dst_xy)
     rgb, revealed = reveal_eyeballs(remap(image, map_x, map_y), box, image, src_xy, dst_xy, iod)
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
