@@ -20,10 +20,12 @@ class LatestFrames(Generic[T]):
 
     Args:
         budget: bytes the kept frames may take in all.
+        last: the highest index there is, for frames of one size: a frame is kept only when it and every frame after it
+            fit, so that making a frame to keep (a copy) is never spent on one that a later frame will push out.
     """
 
-    def __init__(self, budget: int):
-        self.budget = budget
+    def __init__(self, budget: int, last: int | None = None):
+        self.budget, self.last = budget, last
         self.used = 0
         self._frames: dict[int, tuple[T, int]] = {}
 
@@ -40,7 +42,7 @@ class LatestFrames(Generic[T]):
 
     def fits(self, index: int, size: int) -> bool:
         """Whether :meth:`add` would keep a frame of ``size`` bytes under ``index`` (lets a caller skip making it)."""
-        if index in self._frames or size > self.budget:
+        if index in self._frames or size * (1 if self.last is None else max(1, self.last - index + 1)) > self.budget:
             return False
         room = self.budget - self.used
         for earlier in sorted(self._frames):

@@ -164,7 +164,9 @@ class PyAVDecoder:
         self._held: av.VideoFrame | None = None  # the last good frame, shown in place of a lost one
         self.lost: dict[int, float] = {}  # frame index -> time (s) of frames whose packet was damaged
         self._repeat: tuple[int, av.VideoFrame | None] | None = None  # the last picture shown, by index
-        self._kept: LatestFrames[_YuvPlanes] = LatestFrames(KEEP_DECODED_BYTES)  # copies of pictures' YUV planes
+        # copies of pictures' YUV planes, made only for the last pictures (a copy costs ~1 ms at 1080p, ~2.6 ms at UHD)
+        last = self._conform[-1] if self._conform else self.probe.count - 1
+        self._kept: LatestFrames[_YuvPlanes] = LatestFrames(KEEP_DECODED_BYTES, last)
         self._kept_codes: LatestFrames[np.ndarray] = LatestFrames(KEEP_CONVERTED_BYTES)  # read-only (H, W, 3) codes
         self._next = 0  # index of the frame self._frames yields next
         self._fresh = True  # nothing decoded yet: the container is at the first frame

@@ -33,6 +33,12 @@ def test_a_frame_between_kept_ones_pushes_out_only_earlier_frames():
     assert len(kept) == 0 and kept.used == 0
 
 
+def test_with_the_last_index_known_only_frames_that_stay_are_made_and_kept():
+    kept = LatestFrames[int](budget=30, last=9)
+    assert [n for n in range(10) if kept.fits(n, 10) and kept.add(n, n, 10)] == [7, 8, 9]
+    assert kept.used == 30 and not kept.fits(12, 40)
+
+
 def test_render_reads_after_the_analysis_decode_only_the_frames_not_kept(tmp_path, movie_writer, monkeypatch):
     """A long-GOP movie (one keyframe) read whole (the analysis), then twice by windows from the first frame on (a
     render's set-up pass and frame loop): each later pass decodes the frames before the kept ones, once."""
