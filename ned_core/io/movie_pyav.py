@@ -168,6 +168,10 @@ class PyAVDecoder:
         last = self._conform[-1] if self._conform else self.probe.count - 1
         self._kept: LatestFrames[_YuvPlanes] = LatestFrames(KEEP_DECODED_BYTES, last)
         self._kept_codes: LatestFrames[np.ndarray] = LatestFrames(KEEP_CONVERTED_BYTES)  # read-only (H, W, 3) codes
+        #: the last picture converted whole and its read-only codes: a render that reads a frame whole (for a preview or
+        #: a composite) and then its face window cuts the window from them, not from a second conversion
+        self._converted: tuple[int, np.ndarray] | None = None
+        self.converted = 0  # pictures converted whole by swscale
         self._next = 0  # index of the frame self._frames yields next
         self._fresh = True  # nothing decoded yet: the container is at the first frame
 
@@ -255,6 +259,8 @@ class PyAVDecoder:
         if alone and wanted in self._kept:
             return self._kept.get(wanted).window(box, dtype)
         codes = self._kept_codes.get(wanted)
+        if codes is None and self._converted is not None and self._converted[0] == wanted:
+            codes = self._converted[1]
         picture = None
         if codes is None or alone:
             picture = self._shown(index, where)
@@ -270,8 +276,9 @@ class PyAVDecoder:
                 return _YuvPlanes.of(picture, layout).window(box, dtype)
         if codes is None:
             codes = self._convert(picture)
-            if box is None and self._kept_codes.fits(wanted, codes.nbytes):
-                codes.flags.writeable = False  # shared by every reader of the frame
+            codes.flags.writeable = False  # shared by every reader of the frame
+            self._converted = (wanted, codes)
+            if box is None:
                 self._kept_codes.add(wanted, codes, codes.nbytes)
         return codes if box is None else codes[box[1]:box[3], box[0]:box[2]]
 
@@ -350,6 +357,7 @@ class PyAVDecoder:
     def _convert(self, frame: av.VideoFrame) -> np.ndarray:
         """``(H, W, C)`` uint8/uint16 RGB(A) of a picture, with the stream's YUV matrix and range."""
         colorspace, full = _matrix(frame)
+        self.converted += 1
         return frame.to_ndarray(format=self._out, src_colorspace=colorspace,
                                 src_color_range=ColorRange.JPEG if full else ColorRange.MPEG,
                                 dst_color_range=ColorRange.JPEG, interpolation=_SCALE_FLAGS)
@@ -362,7 +370,7 @@ class PyAVDecoder:
         return RawFrame(rgb=rgb, alpha=alpha, straight_alpha=True)
 
     def close(self) -> None:
-        self._frames = self._held = self._repeat = None
+        self._frames = self._held = self._repeat = self._converted = None
         self._kept.clear()
         self._kept_codes.clear()
         self._container.close()

@@ -58,3 +58,21 @@ def test_render_reads_after_the_analysis_decode_only_the_frames_not_kept(tmp_pat
             for number in source.info.frames:
                 assert np.array_equal(source.read(number, box).rgb, want[number][k]), (number, box)
         assert source.decoded == count + 2 * (count - kept)  # the first 20 again in each pass, never the last 10
+
+
+def test_a_frame_read_whole_then_by_its_face_window_is_converted_once(tmp_path, movie_writer, monkeypatch):
+    """A preview render reads each frame whole, then its face window: with nothing kept (past the budgets), the
+    window is cut from the codes just converted, not converted again; the bits are those of a fresh conversion."""
+    monkeypatch.setattr(movie_pyav, "KEEP_DECODED_BYTES", 0)
+    monkeypatch.setattr(movie_pyav, "KEEP_CONVERTED_BYTES", 0)
+    path = movie_writer(tmp_path / "preview.mp4", count=6)
+    large = (2, 3, 60, 40)  # over WINDOW_SHARE: cut from the whole frame
+    with open_plates(path) as reference:
+        want = {n: reference.read(n, large).rgb for n in range(6)}
+    with open_plates(path) as source:
+        for number in source.info.frames:
+            whole = source.read(number)
+            window = source.read(number, large)
+            assert np.array_equal(window.rgb, want[number])
+            assert np.array_equal(window.rgb, whole.rgb[3:40, 2:60])
+        assert source._decoder.converted == 6 and source.decoded == 6
