@@ -135,7 +135,7 @@ def side_by_side(movie: Path, label: str, config: ThroughputConfig, ned: NedConf
 
 def measure(config: ThroughputConfig, workdir: Path) -> dict:
     cores = limit_cores(config.cores)
-    analysis = AnalysisConfig(num_threads=cores)
+    analysis = AnalysisConfig()  # the models' default threads, as `ned render` runs them
     models = FaceMeshModels.load(config=analysis)
     actor = actor_frames(config.frames, models, EmbeddedFaceModel.from_mean_face(), analysis)
     load_before = os.getloadavg()[0]

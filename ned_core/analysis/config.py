@@ -22,7 +22,10 @@ class AnalysisConfig:
             clothing, a cat, textures <= 0.81).
         roi_scale: face ROI side as a multiple of the detector box / landmark extent (MediaPipe: 1.5).
         use_iris: run the iris model and return 478 points (else iris points are eye-contour centres).
-        num_threads: threads per LiteRT interpreter.
+        num_threads: threads per LiteRT interpreter. 1 by default: the models are small (one 1080p frame runs four
+            to six of them, ~1-3 ms each), so a second XNNPACK thread saves little wall time and costs CPU in its
+            thread pool's hand-offs (in a 2-core ``ned render``, ~4-6 ms of process CPU per 1080p frame), while the
+            decoder, colour and plate-writer threads want that core; results do not depend on it.
         detect_interval: during a shot, re-run the detector at least every this many frames to find
             new faces (between, faces are followed from the previous frame's landmarks); a face found
             this way is also followed backwards through up to this many buffered earlier frames.
@@ -67,7 +70,7 @@ class AnalysisConfig:
     mesh_presence: float = 0.9
     roi_scale: float = 1.5
     use_iris: bool = True
-    num_threads: int = 2
+    num_threads: int = 1
     detect_interval: int = 12
     redetect_change: float = 0.08
     max_faces: int = 8

@@ -26,10 +26,17 @@ say whether it is expression or anatomy: a still is read against the mean face, 
 naturally down-turned corners read as a held lip_corner_depress 0.35-0.4 (chin_raise 0.26); replaced by
 sad's 0.8 they moved by 0.4-0.45 (the model's corners 0.050 IOD lower), stacked by 0.59-0.61 (0.067 IOD; the
 re-analysed result's lip_corner_depress +0.25/+0.38 -> +0.27/+0.44). The astronaut's held smile
-(lip_corner_pull 0.7) made happy gains 0.5 instead of 0.25, and reaches 1.5 at intensity 1.5 as before; her
-smile's raised upper lip (nose_wrinkle 0.53, upper_lip_raise 0.46) made disgusted is kept and raised further
-(1.18 / 1.01 instead of 1.0 / 0.8), which fer reads happier (p(happy) 0.35 -> 0.55; at intensity 1.5, where
-both rules give nearly the same levels, 1.5 / 1.29 against 1.5 / 1.2, 0.60 -> 0.59). Hopper's speaking clips,
+(lip_corner_pull 0.7) made happy gains 0.5 instead of 0.25, and reaches 1.5 at intensity 1.5 as before.
+A held smile lifts the upper lip too: a strong AU12 raises the infraorbital triangle and the upper lip and
+deepens the nasolabial furrow, the appearance changes AU10 and AU9 are scored by (FACS, Ekman, Friesen and
+Hager 2002, AU12's and AU10's appearance changes and the 6+12 / 10 distinction), and the fit, which has a unit
+for them, reads them there: the astronaut's smile (lip_corner_pull 0.75 / 0.65) holds nose_wrinkle 0.53 and
+upper_lip_raise 0.46. That lift is the smile's, not a sneer's: the kept part of AU9 / AU10 is reduced by the
+held smile the target takes away (:func:`undone_smile`, both corners' mean), so only a lift stronger than the
+undone smile (a sneer held over the smile) is stacked on. Stacked as a sneer, her smile made disgusted
+raised them to 1.18 / 1.01 (a snarl over a reduced grin, fer p(happy) 0.53); now to the target's 1.0 / 0.8,
+p(happy) 0.32 (reads neutral). A target that keeps the smile (happy plus a lift by unit override, which sets
+its level anyway) or a source without one is unchanged. Hopper's speaking clips,
 whose rest shape is estimated from the shot, hold lip_corner_depress 0.0-0.14: there sad asks its full 0.8
 either way.
 Only the kept part stacks, so the change is continuous in the target: a target easing out (a keyed change
@@ -65,6 +72,9 @@ SPEECH_OFFSET_CAP = 0.4
 WIDTH_CHANNELS: tuple[str, ...] = ("lip_corner_pull_L", "lip_corner_pull_R", "lip_stretch_L", "lip_stretch_R")
 #: activation (units) at which a width channel has no range left for motion on top of the target.
 WIDTH_SATURATION = 2.0
+#: smile channels (AU12) and the upper-lip units a held smile co-activates in the fit (AU9, AU10; module docstring).
+SMILE_CHANNELS: tuple[str, ...] = ("lip_corner_pull_L", "lip_corner_pull_R")
+SMILE_LIFT_CHANNELS: tuple[str, ...] = ("nose_wrinkle", "upper_lip_raise")
 
 
 def speech_activity(motion: np.ndarray, sigma: float) -> tuple[np.ndarray, float]:
@@ -108,6 +118,17 @@ def _speech_channel(x: np.ndarray, tonic: np.ndarray, delta: np.ndarray, config:
     return x + offset + shift + (gain - 1.0) * motion
 
 
+def undone_smile(tonic: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """How much held smile the target takes away: ``(T,)`` the mean over both corners of ``max(tonic - target, 0)``.
+
+    Args:
+        tonic: ``(T, K)`` the source's held levels.
+        target: ``(T, K)`` the target offsets.
+    """
+    smile = channel_indices(SMILE_CHANNELS)
+    return np.maximum(tonic[:, smile] - target[:, smile], 0.0).mean(axis=1)
+
+
 def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config: DirectConfig,
              fixed: np.ndarray | None = None) -> np.ndarray:
     """Remove ``strength`` of the source's held expression and add ``target`` (stacked where it holds the same way).
@@ -131,6 +152,8 @@ def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config:
     level[:, channel_indices(SPEECH_CHANNELS)] = tonic[:, channel_indices(SPEECH_CHANNELS)]
     # the part of a held level the target accounts for is kept and the target stacked on it (module docstring)
     kept = np.where((target > 0.0) & (tonic > 0.0), np.minimum(tonic, target), 0.0)
+    kept[:, channel_indices(SMILE_LIFT_CHANNELS)] -= np.minimum(kept[:, channel_indices(SMILE_LIFT_CHANNELS)],
+                                                                 undone_smile(tonic, target)[:, None])
     if fixed is not None:
         kept *= 1.0 - fixed
     kept[:, channel_indices(SPEECH_CHANNELS)] = 0.0

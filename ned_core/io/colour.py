@@ -233,7 +233,8 @@ class ColourTransforms:
         """
         srgb = self.from_working(rgb, self.srgb_space)
         np.clip(srgb, 0.0, 1.0, out=srgb)
-        return np.rint(srgb * 255.0).astype(np.uint8)
+        srgb *= np.float32(255.0)  # in place: a fresh frame-sized array per step cost more than the arithmetic
+        return np.rint(srgb, out=srgb).astype(np.uint8)
 
 
 def unit_scale(codes: np.ndarray) -> np.ndarray:

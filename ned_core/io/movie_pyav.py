@@ -18,6 +18,7 @@ from ned_core.exceptions import (
 )
 from ned_core.io.colour import unit_scale
 from ned_core.io.demuxers import open_movie_container
+from ned_core.io.kept_frames import LatestFrames
 from ned_core.io.movie_decoder import MovieProbe
 from ned_core.io.movie_timing import FIELD_ORDERS, conform_map, nominal_rate
 from ned_core.io.plate_source import RawFrame, check_size
@@ -26,12 +27,12 @@ from ned_core.io.yuv_window import PLANAR_FORMATS, PlanarLayout, window_codes
 #: Decode forward instead of seeking when the wanted frame is at most this many frames ahead.
 FORWARD_DECODE_LIMIT = 48
 #: Bytes of whole frames' RGB codes kept once converted, for the next reader of the same frames (a render reads the
-#: frames its analysis read): the first frames read whole are kept until the movie is closed, up to this much
-#: (41 8-bit frames at 1080p, 10 at UHD; half as many 10-bit ones), so those are converted once; windows larger than
-#: :data:`WINDOW_SHARE` are cut from them.
+#: frames its analysis read): the latest frames read whole are kept until the movie is closed, up to this much
+#: (41 8-bit frames at 1080p, 10 at UHD; half as many 10-bit ones; :class:`~ned_core.io.kept_frames.LatestFrames`
+#: says why the latest), so those are converted once; windows larger than :data:`WINDOW_SHARE` are cut from them.
 KEEP_CONVERTED_BYTES = 256 << 20
 #: Bytes of decoded planar YUV pictures (half the size of RGB at 4:2:0) kept the same way for reads of small windows
-#: (see :data:`WINDOW_SHARE`), which are converted from them: the first 20 8-bit 4:2:0 frames at 1080p, 5 at UHD.
+#: (see :data:`WINDOW_SHARE`), which are converted from them: the latest 20 8-bit 4:2:0 frames at 1080p, 5 at UHD.
 KEEP_DECODED_BYTES = 64 << 20
 #: Boxes up to this share of the frame's area are converted from their own planes; a larger one is cut from the
 #: whole frame converted by swscale (which converts a pixel about 5x faster than ``yuv_window``).
@@ -163,10 +164,14 @@ class PyAVDecoder:
         self._held: av.VideoFrame | None = None  # the last good frame, shown in place of a lost one
         self.lost: dict[int, float] = {}  # frame index -> time (s) of frames whose packet was damaged
         self._repeat: tuple[int, av.VideoFrame | None] | None = None  # the last picture shown, by index
-        self._kept: dict[int, _YuvPlanes] = {}  # picture index -> copies of its YUV planes, KEEP_DECODED_BYTES
-        self._kept_codes: dict[int, np.ndarray] = {}  # picture index -> read-only (H, W, 3) codes, KEEP_CONVERTED_BYTES
-        self._kept_codes_bytes = 0
-        self._kept_bytes = 0
+        # copies of pictures' YUV planes, made only for the last pictures (a copy costs ~1 ms at 1080p, ~2.6 ms at UHD)
+        last = self._conform[-1] if self._conform else self.probe.count - 1
+        self._kept: LatestFrames[_YuvPlanes] = LatestFrames(KEEP_DECODED_BYTES, last)
+        self._kept_codes: LatestFrames[np.ndarray] = LatestFrames(KEEP_CONVERTED_BYTES)  # read-only (H, W, 3) codes
+        #: the last picture converted whole and its read-only codes: a render that reads a frame whole (for a preview or
+        #: a composite) and then its face window cuts the window from them, not from a second conversion
+        self._converted: tuple[int, np.ndarray] | None = None
+        self.converted = 0  # pictures converted whole by swscale
         self._next = 0  # index of the frame self._frames yields next
         self._fresh = True  # nothing decoded yet: the container is at the first frame
 
@@ -242,7 +247,7 @@ class PyAVDecoder:
         filter, rounded in float: within 1 code of 8 bits of swscale's codes on natural pictures; deep sources'
         white at 65535 where swscale's 16-bit output stops at 65283). Which way a read goes depends only on the
         picture and the box, never on what is kept, so a frame's window converts the same in every run. What the
-        first whole reads (the analysis) decode and convert is kept for later readers (the render), see
+        whole reads (the analysis) decode and convert is kept for later readers (the render), the latest frames within
         :data:`KEEP_CONVERTED_BYTES` and :data:`KEEP_DECODED_BYTES`.
         """
         if self._out not in ("rgb24", "rgb48le"):
@@ -252,8 +257,10 @@ class PyAVDecoder:
         alone = box is not None and (box[2] - box[0]) * (box[3] - box[1]) <= WINDOW_SHARE * self.probe.width * \
             self.probe.height
         if alone and wanted in self._kept:
-            return self._kept[wanted].window(box, dtype)
+            return self._kept.get(wanted).window(box, dtype)
         codes = self._kept_codes.get(wanted)
+        if codes is None and self._converted is not None and self._converted[0] == wanted:
+            codes = self._converted[1]
         picture = None
         if codes is None or alone:
             picture = self._shown(index, where)
@@ -269,10 +276,10 @@ class PyAVDecoder:
                 return _YuvPlanes.of(picture, layout).window(box, dtype)
         if codes is None:
             codes = self._convert(picture)
-            if box is None and self._kept_codes_bytes + codes.nbytes <= KEEP_CONVERTED_BYTES:
-                codes.flags.writeable = False  # shared by every reader of the frame
-                self._kept_codes[wanted] = codes
-                self._kept_codes_bytes += codes.nbytes
+            codes.flags.writeable = False  # shared by every reader of the frame
+            self._converted = (wanted, codes)
+            if box is None:
+                self._kept_codes.add(wanted, codes, codes.nbytes)
         return codes if box is None else codes[box[1]:box[3], box[0]:box[2]]
 
     def _keep(self, wanted: int, picture: av.VideoFrame, layout: PlanarLayout) -> None:
@@ -281,10 +288,9 @@ class PyAVDecoder:
         if wanted in self._kept or (picture.width, picture.height) != (self.probe.width, self.probe.height):
             return
         size = sum(plane.width * plane.height for plane in picture.planes[:3]) * (1 if layout.bits <= 8 else 2)
-        if self._kept_bytes + size <= KEEP_DECODED_BYTES:
+        if self._kept.fits(wanted, size):
             planes = _YuvPlanes.of(picture, layout)
-            self._kept[wanted] = replace(planes, planes=tuple(np.array(p) for p in planes.planes))
-            self._kept_bytes += size
+            self._kept.add(wanted, replace(planes, planes=tuple(np.array(p) for p in planes.planes)), size)
 
     def _shown(self, index: int, where: str) -> av.VideoFrame | None:
         """The picture of frame ``index`` (the last one is kept: a held VFR frame or a re-read decodes nothing)."""
@@ -351,6 +357,7 @@ class PyAVDecoder:
     def _convert(self, frame: av.VideoFrame) -> np.ndarray:
         """``(H, W, C)`` uint8/uint16 RGB(A) of a picture, with the stream's YUV matrix and range."""
         colorspace, full = _matrix(frame)
+        self.converted += 1
         return frame.to_ndarray(format=self._out, src_colorspace=colorspace,
                                 src_color_range=ColorRange.JPEG if full else ColorRange.MPEG,
                                 dst_color_range=ColorRange.JPEG, interpolation=_SCALE_FLAGS)
@@ -363,7 +370,7 @@ class PyAVDecoder:
         return RawFrame(rgb=rgb, alpha=alpha, straight_alpha=True)
 
     def close(self) -> None:
-        self._frames = self._held = self._repeat = None
+        self._frames = self._held = self._repeat = self._converted = None
         self._kept.clear()
         self._kept_codes.clear()
         self._container.close()

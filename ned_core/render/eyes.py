@@ -113,13 +113,15 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         if h == 0 or w == 0 or not win.alpha.any():
             continue
         contour = src[list(eye), :2]
-        depth, field = _opening_depth(contour, image.shape[:2])
-        if depth.max() < VISIBLE_DEPTH_PX + CLEAR_IOD * iod:  # the source eye is shut: nothing to paint from
-            continue
         sx, sy = _apply(eyeball_transform(dst, src, eye), x0 + win.x0, y0 + win.y0, (h, w))
         under_lid = _distance_below_upper_lid(dst[list(eye), :2], x0 + win.x0, y0 + win.y0, (h, w))
         under_source = sy - _lid_y(contour, sx)  # depth under the source's upper lid (negative: was lid)
         lid_raise = under_lid - under_source
+        if not np.any((win.alpha > 0) & (lid_raise > 0) & (under_lid > 0)):
+            continue  # no lid raised inside the contour: the weight below is 0 everywhere (most frames' eyes)
+        depth, field = _opening_depth(contour, image.shape[:2])
+        if depth.max() < VISIBLE_DEPTH_PX + CLEAR_IOD * iod:  # the source eye is shut: nothing to paint from
+            continue
         cx, cy, radius = _iris(src, eye, centre, ring)
         # a column the iris crosses reads the sclera beside it, blended across the iris from one side to the other
         half = radius + CLEAR_IOD * iod

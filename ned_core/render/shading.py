@@ -176,6 +176,9 @@ def shade(rgb: np.ndarray, box: tuple[int, int, int, int], window: tuple[int, in
     rows, cols = np.flatnonzero(log_gain.any(axis=1)), np.flatnonzero(log_gain.any(axis=0))
     if rows.size:  # only where there is any gain (a 1080p close-up's window is mostly untouched skin)
         ys, xs = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
-        out[y0 - by0 + ys.start : y0 - by0 + ys.stop, x0 - bx0 + xs.start : x0 - bx0 + xs.stop] = \
-            sub[ys, xs] * np.exp(log_gain[ys, xs, None] * CREASE_TINT)
+        # the tinted gain built channel by channel: numpy's broadcast over a last axis of 3 is several times slower
+        factor = cv2.merge([log_gain[ys, xs] * tint for tint in CREASE_TINT])
+        np.exp(factor, out=factor)
+        factor *= sub[ys, xs]
+        out[y0 - by0 + ys.start : y0 - by0 + ys.stop, x0 - bx0 + xs.start : x0 - bx0 + xs.stop] = factor
     return out

@@ -269,17 +269,26 @@ def affine_field(affines: np.ndarray, ids: np.ndarray, box: tuple[int, int, int,
         ids: ``(h, w) int32`` :func:`rasterise_triangles` of those triangles over ``box``.
         box: ``(x0, y0, x1, y1)`` int, exclusive.
     """
-    # slot 0 of each coefficient table is the identity, used where no triangle covers the pixel
-    table = np.concatenate([np.eye(2, 3)[None], affines]).astype(np.float32).reshape(-1, 6)
+    # slot 0 of each coefficient table is the identity, used where no triangle covers the pixel; one contiguous
+    # row per coefficient
+    table = np.ascontiguousarray(np.concatenate([np.eye(2, 3)[None], affines]).astype(np.float32).reshape(-1, 6).T)
     slot = ids + 1
     x0, y0, x1, y1 = box
     xs = np.arange(x0, x1, dtype=np.float32)[None, :]
     ys = np.arange(y0, y1, dtype=np.float32)[:, None]
-    # np.take of each coefficient column: the same values as table[:, k][slot], gathered ~1.6x faster
-    a, b, c, d, e, f = (np.take(table[:, k], slot) for k in range(6))
-    map_x = a * xs + b * ys + c
-    map_y = d * xs + e * ys + f
-    return WarpField(box=box, map_x=map_x, map_y=map_y, inside=ids >= 0)
+    # ``a * xs + b * ys + c`` per map, evaluated in the same order into reused buffers (np.take of a coefficient row:
+    # the same values as fancy indexing, gathered ~1.6x faster)
+    term = np.empty(ids.shape, np.float32)
+    maps = []
+    for row in (0, 3):
+        out = np.take(table[row], slot)
+        out *= xs
+        np.take(table[row + 1], slot, out=term)
+        term *= ys
+        out += term
+        out += np.take(table[row + 2], slot, out=term)
+        maps.append(out)
+    return WarpField(box=box, map_x=maps[0], map_y=maps[1], inside=ids >= 0)
 
 
 def remap(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, interpolation: str = "linear") -> np.ndarray:

@@ -142,3 +142,31 @@ def test_width_motion_on_a_raised_smile_is_compressed_not_stacked():
     x[:, other] = wide
     y_sad = redirect(x, sad, np.ones(200), DirectConfig())
     np.testing.assert_allclose(y_sad[:, pull], y_sad[:, other], atol=1e-9)  # the sad target leaves the smile alone
+
+
+def test_a_smiles_own_upper_lip_lift_is_not_stacked_on_when_the_smile_is_undone():
+    """A broad smile lifts the upper lip, which the fit reads as nose_wrinkle / upper_lip_raise (the astronaut: 0.53 /
+    0.46 under lip_corner_pull 0.7). Made disgusted, the smile goes and with it its lift: disgust's AU9/AU10 are
+    put at their target level, not stacked on the smile's lift (1.18 / 1.01: a snarl over a reduced grin). Only a
+    lift beyond the undone smile (a sneer held over it) is stacked on; without a smile the held lift stacks."""
+    pull = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"]]
+    lift = [CHANNEL_INDEX["nose_wrinkle"], CHANNEL_INDEX["upper_lip_raise"]]
+    x = _speaker()
+    x[:, pull], x[:, lift] = 0.7, [0.53, 0.46]
+    target = np.zeros((200, NUM_CHANNELS))
+    target[:, lift] = [1.0, 0.8]
+    y = redirect(x, target, np.ones(200), DirectConfig())
+    np.testing.assert_allclose(y[:, lift], np.broadcast_to([1.0, 0.8], (200, 2)))
+    assert np.abs(y[:, pull]).max() <= DirectConfig().held_floor + 1e-9  # the smile itself is undone
+    sneer = x.copy()
+    sneer[:, lift] = 0.9  # a lift beyond the smile's 0.7: the 0.2 beyond it is kept and stacked on
+    np.testing.assert_allclose(redirect(sneer, target, np.ones(200), DirectConfig())[:, lift[0]],
+                               0.2 + 1.0 * (1.0 - 0.2 / 1.5))
+    no_smile = x.copy()
+    no_smile[:, pull] = 0.0  # the same lift held without a smile: stacked on as before
+    np.testing.assert_allclose(redirect(no_smile, target, np.ones(200), DirectConfig())[:, lift[0]],
+                               0.53 + 1.0 * (1.0 - 0.53 / 1.5))
+    kept_smile = target.copy()
+    kept_smile[:, pull] = 0.7  # a target that keeps the smile keeps its lift too
+    np.testing.assert_allclose(redirect(x, kept_smile, np.ones(200), DirectConfig())[:, lift[0]],
+                               0.53 + 1.0 * (1.0 - 0.53 / 1.5))
