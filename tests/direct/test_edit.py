@@ -176,7 +176,8 @@ def test_a_smiles_own_upper_lip_lift_is_not_stacked_on_when_the_smile_is_undone(
 def test_passing_smiles_go_with_a_held_smile_the_target_undoes():
     """A smiling actor whose smile comes and goes over a held one (the speaking astronaut: lip_corner_pull 0.3-0.97)
     made sad stops smiling at the broad moments too: what rises above the held level is taken away by the share of
-    the held level undone. A happy target, and a smile with no held level, keep it (the width rule applies)."""
+    the held level undone, and so does the upper-lip lift they co-activate. A happy target, and a smile with no held
+    level, keep it (the width rule applies)."""
     pull = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"]]
     x = _speaker()
     passing = 0.5 * np.maximum(np.sin(np.linspace(0.0, 40.0, 200)), 0.0) ** 2  # episodes up to 0.5 ...
@@ -190,6 +191,11 @@ def test_passing_smiles_go_with_a_held_smile_the_target_undoes():
     np.testing.assert_allclose(y[:, pull], np.broadcast_to(config.held_floor + (1.0 - gone) * passing[:, None], (200, 2)),
                                atol=1e-6)
     assert y[:, pull].max() < config.held_floor + 0.11  # kept as dynamics, the episodes reached 0.6
+    lifted = x.copy()
+    lifted[:, CHANNEL_INDEX["upper_lip_raise"]] = 0.4 + passing  # the lift the smiles co-activate passes with them
+    y = redirect(lifted, sad, np.ones(200), config)
+    np.testing.assert_allclose(y[:, CHANNEL_INDEX["upper_lip_raise"]], config.held_floor + (1.0 - gone) * passing,
+                               atol=1e-6)
     half = redirect(x, sad, np.full(200, 0.5), config)  # half the held smile undone: 40 % of each episode goes
     np.testing.assert_allclose(half[:, pull], np.broadcast_to(0.3 + 0.6 * passing[:, None], (200, 2)), atol=1e-6)
     happy = np.zeros((200, NUM_CHANNELS))
