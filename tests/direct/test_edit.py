@@ -188,8 +188,8 @@ def test_passing_smiles_go_with_a_held_smile_the_target_undoes():
     sad[:, CHANNEL_INDEX["lip_corner_depress_L"]] = 0.8
     y = redirect(x, sad, np.ones(200), config)
     gone = (0.5 - config.held_floor) / 0.5  # the held level undone down to the floor: 80 % of it
-    np.testing.assert_allclose(y[:, pull], np.broadcast_to(config.held_floor + (1.0 - gone) * passing[:, None], (200, 2)),
-                               atol=1e-6)
+    undone = config.held_floor + (1.0 - gone) * passing[:, None]
+    np.testing.assert_allclose(y[:, pull], np.broadcast_to(undone, (200, 2)), atol=1e-6)
     assert y[:, pull].max() < config.held_floor + 0.11  # kept as dynamics, the episodes reached 0.6
     lifted = x.copy()
     lifted[:, CHANNEL_INDEX["upper_lip_raise"]] = 0.4 + passing  # the lift the smiles co-activate passes with them
