@@ -67,8 +67,8 @@ def sealed(faces: np.ndarray) -> np.ndarray:
     """``(T,)`` in 0..1: how closed the lips of ``(T, 468, 3)`` template-space faces (model + unexplained detail)
     are between syllables (the mean inner-lip gap's low envelope: while the actor talks the words part the lips,
     the mouth stays sealed): 1 at a mean inner-lip gap of ``SEALED_GAP`` or less (the lips of a smile made sad,
-    angry or neutral meet at 0.037-0.041 IOD), 0 at ``PARTED_GAP`` or more (the mean face's lips are parted by 0.079 IOD on average,
-    0.093 in the middle; surprise, fear and disgust on the astronaut's smile keep 0.11-0.27)."""
+    angry or neutral meet at 0.037-0.041 IOD), 0 at ``PARTED_GAP`` or more (the mean face's lips are parted by
+    0.079 IOD on average, 0.093 in the middle; surprise, fear and disgust on the astronaut's smile keep 0.11-0.27)."""
     gap = _low_envelope(_gap(np.asarray(faces, np.float64)).mean(axis=1, keepdims=True))[:, 0]
     return np.clip((PARTED_GAP - gap) / (PARTED_GAP - SEALED_GAP), 0.0, 1.0)
 
