@@ -103,6 +103,12 @@ def merge_over(frame: np.ndarray, plate: FacePlate) -> np.ndarray:
     """
     out = np.array(frame, dtype=np.float32, copy=True)
     x0, y0, x1, y1 = plate.data_window
-    alpha = plate.rgba[..., 3:4]
-    out[y0:y1, x0:x1] = plate.rgba[..., :3] + (1.0 - alpha) * out[y0:y1, x0:x1]
+    out[y0:y1, x0:x1] = over_window(out[y0:y1, x0:x1], plate)
     return out
+
+
+def over_window(under: np.ndarray, plate: FacePlate) -> np.ndarray:
+    """The premultiplied plate *over* ``under``, the ``(h, w, 3) float32`` source pixels of its data window only
+    (what :func:`merge_over` gives there, bit for bit)."""
+    alpha = plate.rgba[..., 3:4]
+    return plate.rgba[..., :3] + (1.0 - alpha) * under

@@ -108,6 +108,12 @@ def _srgb8_of_codes16() -> np.ndarray:
     return _quantise8(unit_scale(np.arange(65536, dtype=np.uint16)))
 
 
+def srgb8_of_codes(codes: np.ndarray) -> np.ndarray:
+    """``(..., 3) uint8/uint16`` codes of a display-referred (sRGB) source -> display ``uint8`` (8-bit codes are
+    returned as they are; 16-bit ones are quantised as :func:`_quantise8` does)."""
+    return codes if codes.dtype == np.uint8 else _srgb8_of_codes16()[codes]
+
+
 def clip_window(window: tuple[int, int, int, int], size: tuple[int, int], where: str) -> tuple[int, int, int, int]:
     """``window`` ``(x0, y0, x1, y1)`` (exclusive) clipped to a ``(width, height)`` frame (what :func:`crop_frame`
     and a windowed read return).
@@ -235,15 +241,34 @@ class PlateSource(abc.ABC):
         Raises:
             As :meth:`read`.
         """
-        pixels = self._decode_codes(self._checked_number(number))
+        pixels = self.read_codes(number)
         if pixels is not None:
-            self._check_size(pixels, number)
-            if self.info.colourspace == self.colour.srgb_space:  # sRGB in, sRGB out: only quantised
-                return pixels if pixels.dtype == np.uint8 else _srgb8_of_codes16()[pixels]
+            if self.display_referred:  # sRGB in, sRGB out: only quantised
+                return srgb8_of_codes(pixels)
             rgb = unit_scale(pixels)
         else:
             rgb = self._decode_checked(number).rgb
         return _quantise8(self.colour.convert(rgb, self.info.colourspace, self.colour.srgb_space, inplace=True))
+
+    @property
+    def display_referred(self) -> bool:
+        """Whether the source's colour space is the config's sRGB: its integer codes (:meth:`read_codes`) are then
+        display codes themselves (:func:`srgb8_of_codes`)."""
+        return self.info.colourspace == self.colour.srgb_space
+
+    def read_codes(self, number: int) -> np.ndarray | None:
+        """Frame ``number`` whole as the integer decoder's ``(H, W, 3) uint8/uint16`` codes in the source's colour
+        space, before colour management (:meth:`read` takes them to the working space by table), or None where the
+        source does not decode to codes (image files, streams with alpha, OpenCV's decoder). The array may be
+        shared with other readers of the frame: it is read-only.
+
+        Raises:
+            As :meth:`read`.
+        """
+        pixels = self._decode_codes(self._checked_number(number))
+        if pixels is not None:
+            self._check_size(pixels, number)
+        return pixels
 
     def _decode_checked(self, number: int) -> RawFrame:
         """Decode ``number`` and check it belongs to the shot and matches its size and alpha."""

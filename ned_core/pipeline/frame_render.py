@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ned_core.analysis import TrackAnalysis
-from ned_core.composite import composite_face, merge_over
+from ned_core.composite import composite_face
 from ned_core.composite.bridge import bridge_opacity, faded
 from ned_core.composite.occlusion import (
     OcclusionReference,
@@ -51,7 +51,6 @@ class FrameRenderer:
     def __init__(self, config: NedConfig, source: PlateSource, track: TrackAnalysis):
         self.config = config
         self.growth = window_growth(config)
-        self.colour = source.colour
         self.renderer = MeshWarpRenderer(config.render)
         info = source.info
         self.display_size = (info.width, info.height)
@@ -177,10 +176,6 @@ class FrameRenderer:
         """
         x0, y0, x1, y1 = clip_window(self.window(src, dst), self.display_size, f"frame {number}")
         self.renderer.advance(number, (y1 - y0, x1 - x0), *_local((x0, y0), src, dst))
-
-    def preview_frame(self, frame: Frame, plate: FacePlate) -> np.ndarray:
-        """``(H, W, 3) uint8`` sRGB of the plate merged over the (whole) frame."""
-        return self.colour.working_to_srgb8(merge_over(frame.rgb, plate))
 
 
 class MouthCanvas:

@@ -49,6 +49,7 @@ from ned_core.pipeline.frame_loop import FrameLoop
 from ned_core.pipeline.frame_render import FrameRenderer
 from ned_core.pipeline.naming import plate_path
 from ned_core.pipeline.optional_outputs import GuardedPreview, OptionalOutputs
+from ned_core.pipeline.preview_frame import PreviewFrames, PreviewPixels
 from ned_core.pipeline.request import ALL_FACES, FrameResult, RenderRequest, RenderSummary
 from ned_core.pipeline.targets import target_landmarks
 from ned_core.progress import ProgressCallback, StageTimer
@@ -99,8 +100,9 @@ def _timecode(info: PlateInfo, frame: int, fps: Fraction) -> str | None:
 class _Loaded:
     """What the reader thread decoded for one frame."""
 
-    whole: Frame | None  # the whole frame, when composites or a preview need it
+    whole: Frame | None  # the whole frame, when composites need it
     windows: dict[int, Frame]  # track id -> the face window its render reads; empty without a face
+    shown: PreviewPixels | None = None  # what the frame's preview is made from, with --preview
 
 
 @dataclass(frozen=True)
@@ -329,18 +331,20 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         emitter = _Emitter(request, info, config, params, on_frame, timer, outputs, _bridged_params(faces))
         preview = (GuardedPreview(lambda: _open_preview(request, source), outputs, config.c2pa)
                    if request.preview else None)
+        previews = PreviewFrames(source) if preview is not None else None
         t_render = time.perf_counter()
-        whole = request.preview or request.composite  # outputs that need every pixel colour-managed
+        whole = request.preview or request.composite  # outputs that show the plate as written
         # skipped frames up to the last one written are stepped over (read nothing, write nothing) so the
         # renderer's frame-to-frame state matches a run of the whole shot: plates of a part equal the whole's
         replay = frozenset() if preview is not None else skip_frames
         to_write = [n for n in info.frames if n not in replay]
 
         def load(number: int) -> _Loaded:
-            """Each face's window (what its render sees) and, for composites/previews, the whole frame."""
+            """Each face's window (what its render sees), the whole frame for composites, and the preview's pixels."""
             if number in replay:
                 return _Loaded(None, {})
-            full = source.read(number) if whole else None
+            full = source.read(number) if request.composite else None
+            shown = previews.read(number, full) if previews is not None else None
             windows = {}
             for face in faces:
                 if number in face.targets:
@@ -348,7 +352,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                     # planes, a little differently from the whole frame's swscale, so that plates never depend on
                     # --preview/--composite
                     windows[face.track_id] = source.read(number, face.renderer.window(*face.targets[number]))
-            return _Loaded(full, windows)  # no window: a transparent plate needs no pixels
+            return _Loaded(full, windows, shown)  # no window: a transparent plate needs no pixels
 
         def render(number: int, loaded: _Loaded) -> FacePlate | dict[int, RenderedFace] | None:
             """The warps (in frame order, this thread); the composites run on the writer thread."""
@@ -388,8 +392,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                 emitter.report(done)
                 plate = done.plate
             if preview is not None:
-                preview.add(lambda: faces[0].renderer.preview_frame(loaded.whole, plate) if faces else
-                            source.colour.working_to_srgb8(loaded.whole.rgb))
+                preview.add(lambda: previews.frame(loaded.shown, plate))
 
         def discard(number: int, loaded: _Loaded, done: _Written | FacePlate | None) -> None:
             if isinstance(done, _Written):

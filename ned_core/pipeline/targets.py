@@ -53,9 +53,10 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         folds them), skin the
         edit would crush or fold eased back (:func:`~ned_core.render.unfold.ease_folds`), each iris moved with
         its eye corners (gaze kept), and the corners brought down toward the middle of the lips' opening
-        (:func:`~ned_core.render.mouth_stretch.stretch_corners`, stills and silent stretches) as far as the edit
-        adds lip stretch or removes smile from lips it closes (:func:`~ned_core.face3d.lips.sealed`: a closed
-        resting mouth's corners lie on the lip line, the mean face's parted mouth holds them 0.04 IOD above it),
+        (:func:`~ned_core.render.mouth_stretch.stretch_corners`) as far as the edit adds lip stretch (stills and
+        silent stretches) or removes smile from lips it closes between syllables (:func:`~ned_core.face3d.lips.sealed`,
+        in speech too: a closed resting mouth's corners lie on the lip line, the mean face's parted mouth holds
+        them 0.04 IOD above it),
         and past it by what the target itself lowers them (a smile made sad ends with its corners below the lips' line).
         The upper-lip lift (AU9/AU10) raises the lips' centre, not the corners: closed lips under a lift count as
         closed, and the corners come down to the middle of the opening without the lift. (Levelled to the middle
@@ -91,11 +92,11 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
     stretched = (np.asarray(expression)[:, _STRETCH] - fit.expression[:, _STRETCH]).mean(axis=1)
     # a smile removed from lips the target closes: corners down to the lip line as well (the levelling's rest is
     # the mean face's parted mouth, whose corners sit 0.04 IOD above its upper lip's inner edge; those of a closed
-    # resting mouth lie on the lip line), as far as the smile goes and the lips meet
+    # resting mouth lie on the lip line), as far as the smile goes and the lips meet between syllables: in speech
+    # too (the smile is expression; the lips' slow middle the corners go to leaves the syllables' opening alone)
     closing = np.clip(removed / FULL_REMOVAL, 0.0, 1.0) * sealed(edited_faces - lift + unexplained)
-    stretched = np.maximum(stretched, FULL_STRETCH * closing)
-    return stretch_corners(out, stretched * silence(unedited_faces + fit.unexplained), -lift[:, _UPPER_LIP_INNER, 1],
-                           depressed)
+    stretched = np.maximum(stretched * silence(unedited_faces + fit.unexplained), FULL_STRETCH * closing)
+    return stretch_corners(out, stretched, -lift[:, _UPPER_LIP_INNER, 1], depressed)
 
 
 def _smile(expression: np.ndarray) -> np.ndarray:

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from ned_core.direct.baseline import tonic_level
 from ned_core.direct.config import DirectConfig
 from ned_core.direct.edit import SPEECH_OFFSET_CAP, redirect
 from ned_core.face3d.channels import CHANNEL_INDEX, NUM_CHANNELS
@@ -170,3 +171,38 @@ def test_a_smiles_own_upper_lip_lift_is_not_stacked_on_when_the_smile_is_undone(
     kept_smile[:, pull] = 0.7  # a target that keeps the smile keeps its lift too
     np.testing.assert_allclose(redirect(x, kept_smile, np.ones(200), DirectConfig())[:, lift[0]],
                                0.53 + 1.0 * (1.0 - 0.53 / 1.5))
+
+
+def test_passing_smiles_go_with_a_held_smile_the_target_undoes():
+    """A smiling actor whose smile comes and goes over a held one (the speaking astronaut: lip_corner_pull 0.3-0.97)
+    made sad stops smiling at the broad moments too: what rises above the held level is taken away by the share of
+    the held level undone, and so does the upper-lip lift they co-activate. A happy target, and a smile with no held
+    level, keep it (the width rule applies)."""
+    pull = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"]]
+    x = _speaker()
+    passing = 0.5 * np.maximum(np.sin(np.linspace(0.0, 40.0, 200)), 0.0) ** 2  # episodes up to 0.5 ...
+    x[:, pull] = 0.5 + passing[:, None]  # ... over a held 0.5
+    config = DirectConfig()
+    assert np.allclose(tonic_level(x, config)[:, pull], 0.5)
+    sad = np.zeros((200, NUM_CHANNELS))
+    sad[:, CHANNEL_INDEX["lip_corner_depress_L"]] = 0.8
+    y = redirect(x, sad, np.ones(200), config)
+    gone = (0.5 - config.held_floor) / 0.5  # the held level undone down to the floor: 80 % of it
+    undone = config.held_floor + (1.0 - gone) * passing[:, None]
+    np.testing.assert_allclose(y[:, pull], np.broadcast_to(undone, (200, 2)), atol=1e-6)
+    assert y[:, pull].max() < config.held_floor + 0.11  # kept as dynamics, the episodes reached 0.6
+    lifted = x.copy()
+    lifted[:, CHANNEL_INDEX["upper_lip_raise"]] = 0.4 + passing  # the lift the smiles co-activate passes with them
+    y = redirect(lifted, sad, np.ones(200), config)
+    np.testing.assert_allclose(y[:, CHANNEL_INDEX["upper_lip_raise"]], config.held_floor + (1.0 - gone) * passing,
+                               atol=1e-6)
+    half = redirect(x, sad, np.full(200, 0.5), config)  # half the held smile undone: 40 % of each episode goes
+    np.testing.assert_allclose(half[:, pull], np.broadcast_to(0.3 + 0.6 * passing[:, None], (200, 2)), atol=1e-6)
+    happy = np.zeros((200, NUM_CHANNELS))
+    happy[:, pull] = 1.0  # keeps the held smile: its passing smiles ride on (compressed by the width rule only)
+    kept = redirect(x, happy, np.ones(200), config)[:, pull] - redirect(x, happy, np.ones(200), config)[:1, pull]
+    np.testing.assert_allclose(kept, np.broadcast_to(0.5 * (passing - passing[0])[:, None], (200, 2)), atol=1e-6)
+    no_held = x.copy()
+    no_held[:, pull] = passing[:, None]  # smiles with nothing held under them are the actor's dynamics
+    np.testing.assert_allclose(redirect(no_held, sad, np.ones(200), config)[:, pull],
+                               np.broadcast_to(passing[:, None], (200, 2)), atol=1e-9)
