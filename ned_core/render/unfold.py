@@ -5,7 +5,8 @@ each other (brows lowered onto the upper-lid crease, a pressed lip rolling over 
 squash or mirror the skin between them. A mirrored triangle makes the piecewise-affine warp show its
 content backwards; a crushed one smears it. :func:`ease_folds` relaxes only where that happens: each
 vertex of such a triangle is moved toward the triangle's mean displacement (the translation that restores
-the source shape) until every skin triangle keeps at least ``min_ratio`` of its source's signed area (:func:`triangle_floors`).
+the source shape) until every skin triangle keeps at least ``min_ratio`` of its source's signed area
+(:func:`triangle_floors`).
 
 Skin vertices are eased first, and the brows and lids only where moving the skin alone cannot unfold a triangle: the
 skin between a lowered brow and the lid is carried down with the brow, so the brow keeps its lowering instead of being

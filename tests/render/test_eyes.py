@@ -62,7 +62,8 @@ def test_a_raised_upper_lid_shows_the_eyeball_it_uncovered(large_astronaut) -> N
     dst = _opened_eye(lm, 0.05 * float(interocular_distance(lm)))
     rendered = render_mesh_warp(1, frame, lm, dst, RenderConfig())
     out = rendered.paste(frame)
-    new = (polygon_mask(dst[eye, :2], size, 2.0).full(size) >= 1.0) & (polygon_mask(lm[eye, :2], size, 0.0).full(size) == 0)
+    new = ((polygon_mask(dst[eye, :2], size, 2.0).full(size) >= 1.0)
+           & (polygon_mask(lm[eye, :2], size, 0.0).full(size) == 0))
     seen = polygon_mask(lm[eye, :2], size, 3.0).full(size) >= 1.0
     ys, xs = np.mgrid[: size[0], : size[1]]
     centre = lm[468, :2]
