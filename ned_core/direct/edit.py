@@ -159,9 +159,9 @@ def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config:
     level = np.where(target == 0.0, np.maximum(tonic - config.held_floor, np.minimum(tonic, 0.0)), tonic)
     level[:, channel_indices(SPEECH_CHANNELS)] = tonic[:, channel_indices(SPEECH_CHANNELS)]
     # the part of a held level the target accounts for is kept and the target stacked on it (module docstring)
+    smile, lift = channel_indices(SMILE_CHANNELS), channel_indices(SMILE_LIFT_CHANNELS)
     kept = np.where((target > 0.0) & (tonic > 0.0), np.minimum(tonic, target), 0.0)
-    kept[:, channel_indices(SMILE_LIFT_CHANNELS)] -= np.minimum(kept[:, channel_indices(SMILE_LIFT_CHANNELS)],
-                                                                 undone_smile(tonic, target)[:, None])
+    kept[:, lift] -= np.minimum(kept[:, lift], undone_smile(tonic, target)[:, None])
     if fixed is not None:
         kept *= 1.0 - fixed
     kept[:, channel_indices(SPEECH_CHANNELS)] = 0.0
@@ -173,10 +173,9 @@ def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config:
     width = channel_indices(WIDTH_CHANNELS)
     raised = np.clip(target[:, width] / WIDTH_SATURATION, 0.0, 1.0)  # share of the motion taken away
     out[:, width] -= raised * np.maximum(expr[:, width] - tonic[:, width], 0.0)
-    smile = channel_indices(SMILE_CHANNELS)
     gone = np.clip(held[:, smile] / np.maximum(tonic[:, smile], 1e-6), 0.0, 1.0)  # share of the held smile undone
     out[:, smile] -= gone * np.maximum(expr[:, smile] - tonic[:, smile], 0.0)  # and of the smiles that pass over it
-    lift = channel_indices(SMILE_LIFT_CHANNELS)  # with the upper-lip lift they co-activate
+    # and of the upper-lip lift they co-activate
     out[:, lift] -= gone.mean(axis=1, keepdims=True) * np.maximum(expr[:, lift] - tonic[:, lift], 0.0)
     for col in channel_indices(SPEECH_CHANNELS):
         out[:, col] = _speech_channel(expr[:, col], tonic[:, col], delta[:, col], config)

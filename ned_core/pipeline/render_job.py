@@ -333,7 +333,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                    if request.preview else None)
         previews = PreviewFrames(source) if preview is not None else None
         t_render = time.perf_counter()
-        whole = request.preview or request.composite  # outputs that show the plate as written
+        read_back = request.preview or request.composite  # outputs that show the plate as written
         # skipped frames up to the last one written are stepped over (read nothing, write nothing) so the
         # renderer's frame-to-frame state matches a run of the whole shot: plates of a part equal the whole's
         replay = frozenset() if preview is not None else skip_frames
@@ -382,7 +382,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
             plate = rendered if isinstance(rendered, FacePlate) else composite(number, loaded, rendered)
             if number in skip_frames:  # rendered again only for the preview
                 return plate
-            return emitter.write(loaded.whole, plate, bool(loaded.windows), read_back=whole,
+            return emitter.write(loaded.whole, plate, bool(loaded.windows), read_back=read_back,
                                  params={f"occlusion/{f.track_id}": round(f.renderer.occluded[number], 4)
                                          for f in faces if number in f.renderer.occluded})
 

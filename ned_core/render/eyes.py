@@ -36,6 +36,7 @@ IRIS_EDGE, IRIS_SHARE = 0.95, 0.8
 #: up with the lid hang over it (painted up to the margin, the raised lid lost its lash line)
 LASH_IOD = 0.02
 
+
 def eyeball_transform(dst: np.ndarray, src: np.ndarray, eye: tuple[int, ...]) -> np.ndarray:
     """``(2, 3)`` the similarity taking the target eye's corners to the source eye's (target -> source pixels)."""
     idx = list(eye)
@@ -152,7 +153,8 @@ def _column_paint(image: np.ndarray, contour: np.ndarray, col_x: np.ndarray,
                   under_lid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The source eyeball of columns ``col_x`` (frame x, ``(h, w)``) at depth ``under_lid`` (pixels) under the source
     eye ``contour``'s upper lid: ``((h, w, 3) read there, (h, w, 3) read at the shadow's depth, (h, w) the shadow's
-    depth)``, the shadow (:data:`CLEAR_SHARE` of the column's opening) bounding the depth, and half the opening."""
+    depth)``, the shadow (:data:`CLEAR_SHARE` of the column's opening) bounding the depth; no read
+    goes below the opening's middle."""
     upper, lower = (_lid_y(contour, col_x, side) for side in (True, False))
     shadow = np.maximum(VISIBLE_DEPTH_PX, CLEAR_SHARE * (lower - upper))
     middle = 0.5 * (upper + lower)
