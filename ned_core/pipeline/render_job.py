@@ -36,6 +36,7 @@ from ned_core.io.provenance import SYNTHETIC_KEY, comments
 from ned_core.models import ModelStore
 from ned_core.render import RenderedFace
 from ned_core.pipeline.analyze import analyze_and_fit
+from ned_core.pipeline.blas_threads import one_blas_thread
 from ned_core.pipeline.characters import ChosenFaces, default_faces, source_characters
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.directing import (
@@ -254,6 +255,7 @@ class _Face:
     targets: dict[int, tuple[np.ndarray, np.ndarray]]
 
 
+@one_blas_thread()  # OpenBLAS's idle workers would spin on the cores the render needs (see blas_threads)
 def render_shot(request: RenderRequest, config: NedConfig, *, progress: ProgressCallback | None = None,
                 on_frame: Callable[[FrameResult], None] | None = None,
                 should_cancel: Callable[[], bool] | None = None,
