@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import tracemalloc
 import weakref
 from fractions import Fraction
 
+import av
 import numpy as np
 import pytest
+from av.video.reformatter import ColorRange, Colorspace
 
 from ned_core.exceptions import FrameRangeError, FrameReadError, UnsupportedFormatError
 from ned_core.io.colour import ColourTransforms
 from ned_core.io.movie import open_movie
+from ned_core.io.movie_pyav import _SCALE_FLAGS, _SLICE_THREADS, PyAVDecoder
 from ned_core.io.plates import open_plates
 
 SRGB = "sRGB Encoded Rec.709 (sRGB)"
@@ -257,3 +261,36 @@ def test_ten_bit_movie_reads_by_code_tables_exactly_as_the_float_path(tmp_path, 
         assert source.decoded == decoded  # the decoded picture was kept too
         assert np.abs(small - scaled[7:30, 5:25]).max() <= 1.0 / 255.0
 
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="threads are counted in /proc")
+def test_whole_pictures_share_one_conversion_with_pyavs_codes(tmp_path):
+    """1080p pictures converted whole (what the analysis reads) give exactly the codes PyAV's own per-picture
+    conversion gives, without a pool of slice threads started for every picture."""
+    path = tmp_path / "hd.mp4"
+    rng = np.random.default_rng(0)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt = 1920, 1080, "yuv420p"
+        stream.options = {"preset": "ultrafast", "crf": "20"}
+        for _ in range(6):
+            image = rng.integers(0, 256, (1080, 1920, 3), np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    with av.open(str(path)) as container:
+        pictures = list(container.decode(video=0))
+    reference = [p.to_ndarray(format="rgb24", src_colorspace=Colorspace.ITU709, src_color_range=ColorRange.MPEG,
+                              dst_color_range=ColorRange.JPEG, interpolation=_SCALE_FLAGS) for p in pictures]
+    with av.open(str(path)) as container:
+        pictures = list(container.decode(video=0))  # fresh ones, held (with whatever their conversion started)
+    decoder = PyAVDecoder(path)
+    try:
+        threads = len(os.listdir("/proc/self/task"))
+        codes = [decoder._convert(p) for p in pictures]
+        started = len(os.listdir("/proc/self/task")) - threads
+    finally:
+        decoder.close()
+    assert all(np.array_equal(a, b) for a, b in zip(codes, reference))
+    assert started <= _SLICE_THREADS  # one pool for all six (PyAV's own: a pool per picture)
