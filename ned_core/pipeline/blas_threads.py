@@ -1,7 +1,7 @@
 """OpenBLAS on one thread while a render runs: its idle worker threads otherwise spin on the cores the render needs.
 
-numpy and scipy each load their own OpenBLAS (``scipy_openblas64_``, ``scipy_openblas``), which starts a worker
-thread per core. The render's linear algebra is small (fits, Procrustes, solves on a few hundred points), but now
+numpy and scipy each load their own OpenBLAS (``scipy_openblas64_``, ``scipy_openblas``; a render process holds a third,
+``libopenblasp``, OpenCV's), each starting a worker thread per core. The render's linear algebra is small (fits, Procrustes, solves on a few hundred points), but now
 and then a call is large enough to be split across the workers, and after each such call they busy-wait for more
 work: in a 2-core 1080p close-up render that was ~2-5 ms of CPU per frame, on the cores the plate writers and the
 decoder want. Results do not depend on the thread count here (plates bit-identical).
@@ -39,26 +39,45 @@ class _OpenBlas:
         self._set(int(count))
 
 
-def loaded_openblas() -> list[_OpenBlas]:
-    """The OpenBLAS libraries loaded in this process (Linux: from ``/proc/self/maps``; elsewhere none)."""
-    try:
-        maps = Path("/proc/self/maps").read_text()
-    except OSError:
+class _PhdrInfo(ctypes.Structure):
+    """The head of glibc's ``struct dl_phdr_info``: a loaded object's base address and file name."""
+
+    _fields_ = [("addr", ctypes.c_void_p), ("name", ctypes.c_char_p)]
+
+
+_PHDR_CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(_PhdrInfo), ctypes.c_size_t, ctypes.c_void_p)
+_FOUND: dict[str, _OpenBlas | None] = {}  # path -> the library's setter/getter (None: no known symbols)
+
+
+def _loaded_paths() -> list[str]:
+    """File names of the shared objects loaded in this process (``dl_iterate_phdr``: no file is read)."""
+    libc = ctypes.CDLL(None)
+    if not hasattr(libc, "dl_iterate_phdr"):
         return []
-    mapped = (line.split(maxsplit=5) for line in maps.splitlines())
-    paths = sorted({fields[5] for fields in mapped if len(fields) == 6 and "openblas" in Path(fields[5]).name.lower()
-                    and ".so" in Path(fields[5]).name})
-    found = []
-    for path in paths:
+    paths: list[str] = []
+
+    def visit(info, size, data) -> int:
+        name = info.contents.name
+        if name:
+            paths.append(os.fsdecode(name))
+        return 0
+
+    libc.dl_iterate_phdr(_PHDR_CALLBACK(visit), None)
+    return paths
+
+
+def loaded_openblas() -> list[_OpenBlas]:
+    """The OpenBLAS libraries loaded in this process (none where the loader cannot list them, e.g. not glibc)."""
+    for path in _loaded_paths():
+        if path in _FOUND or "openblas" not in Path(path).name.lower():
+            continue
         try:
             lib = ctypes.CDLL(path, mode=os.RTLD_NOLOAD)  # the copy already loaded; never load another
         except OSError:
             continue
-        for setter, getter in _SYMBOLS:
-            if hasattr(lib, setter) and hasattr(lib, getter):
-                found.append(_OpenBlas(path, getattr(lib, setter), getattr(lib, getter)))
-                break
-    return found
+        _FOUND[path] = next((_OpenBlas(path, getattr(lib, setter), getattr(lib, getter))
+                             for setter, getter in _SYMBOLS if hasattr(lib, setter) and hasattr(lib, getter)), None)
+    return [lib for lib in _FOUND.values() if lib is not None]
 
 
 @contextmanager
