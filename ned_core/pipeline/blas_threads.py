@@ -1,10 +1,10 @@
 """OpenBLAS on one thread while a render runs: its idle worker threads otherwise spin on the cores the render needs.
 
-numpy and scipy each load their own OpenBLAS (``scipy_openblas64_``, ``scipy_openblas``; a render process holds a third,
-``libopenblasp``, OpenCV's), each starting a worker thread per core. The render's linear algebra is small (fits, Procrustes, solves on a few hundred points), but now
-and then a call is large enough to be split across the workers, and after each such call they busy-wait for more
-work: in a 2-core 1080p close-up render that was ~2-5 ms of CPU per frame, on the cores the plate writers and the
-decoder want. Results do not depend on the thread count here (plates bit-identical).
+numpy, scipy and OpenCV each load their own OpenBLAS (``scipy_openblas64_``, ``scipy_openblas``, ``libopenblasp``),
+each starting a worker thread per core. The render's linear algebra is small (fits, Procrustes, solves on a few
+hundred points), but now and then a call is large enough to be split across the workers, and after each such call
+they busy-wait for more work: in a 2-core 1080p close-up render that was ~2-5 ms of CPU per frame, on the cores the
+plate writers and the decoder want. Results do not depend on the thread count here (plates bit-identical).
 """
 
 from __future__ import annotations
