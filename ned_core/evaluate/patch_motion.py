@@ -45,7 +45,8 @@ def patch_motion(source: np.ndarray, result: np.ndarray, points: np.ndarray, hal
         if x0 < 0 or y0 < 0 or x1 > grey_s.shape[1] or y1 > grey_s.shape[0]:
             continue
         window = _upsampled(grey_r[y0:y1, x0:x1])
-        patch = _upsampled(grey_s[y0:y1, x0:x1])[search * UPSAMPLE:-search * UPSAMPLE, search * UPSAMPLE:-search * UPSAMPLE]
+        edge = search * UPSAMPLE
+        patch = _upsampled(grey_s[y0:y1, x0:x1])[edge:-edge, edge:-edge]
         score = cv2.matchTemplate(window, patch, cv2.TM_CCOEFF_NORMED)
         _, _, _, (mx, my) = cv2.minMaxLoc(score)
         out[k] = ((_peak(score[my], mx) / UPSAMPLE - search), (_peak(score[:, mx], my) / UPSAMPLE - search))
