@@ -71,8 +71,8 @@ def test_carried_mix_frames_get_plates_at_the_faces_share(dissolve, rendered):
 
 def test_the_edit_comes_in_with_the_face_without_a_pop(dissolve, rendered):
     """The change the plate makes over the mixed source grows with the face's share: no frame-to-frame jump above a
-    third of the edit on the unmixed frames. (Before: 0, 0, 0, 0, 0.8, 2.1 levels on the 6 mixed frames from the shot start, then 4.9 on the mix's last
-    frame, of a 5.3-level edit; now 3.8 ... 4.6 then 5.3.)"""
+    third of the edit on the unmixed frames. (Before: 0, 0, 0, 0, 0.8, 2.1 levels on the 6 mixed frames from the shot
+    start, then 4.9 on the mix's last frame, of a 5.3-level edit; now 3.8 ... 4.6, then 5.3.)"""
     _, share = dissolve
     _, _, frames = rendered
     edits = [_edit(frames[n]) for n in sorted(frames)]
