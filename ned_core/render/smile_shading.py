@@ -37,7 +37,10 @@ from ned_core.analysis.regions import (FACE_OVAL, LEFT_BROW, LEFT_EYE, LIPS_OUTE
                                        interocular_distance)
 from ned_core.face3d.falloff import bump, smoothstep
 from ned_core.render.shading import Crease, GrooveProfile, Rims, axes, creases_gain, shade, skin, taper
-from ned_core.render.smile_relax import CHEEKS, CORNERS, NOSE_WINGS, corner_drop, corner_height, rest_corner_height
+from ned_core.analysis import crop
+from ned_core.render.mouth_index import template_from_image
+from ned_core.render.smile_relax import (CHEEKS, CORNERS, LIP_MIDDLE, NOSE_WINGS, SUBNASALE, corner_drop, corner_height,
+                                         rest_corner_height)
 
 # per side (subject's right, then left): the lower lid's middle (its margin, outer to inner) and the outer corner
 LOWER_LIDS = ((163, 144, 145, 153, 154), (390, 373, 374, 380, 381))
@@ -78,10 +81,26 @@ def smile_weight(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray
     """
     m_src, m_dst = (None, None) if to_template is None else to_template
     rest = rest_corner_height()
-    raised = smoothstep(START_IOD, FULL_IOD, -corner_drop(src, dst, to_template))
-    smiling = smoothstep(REST_START_IOD, REST_FULL_IOD, corner_height(dst, m_dst) - rest)
+    # the corners are read against the lips' middle, half of which an upper lip lifted off the teeth moves: that
+    # half is given back (a smile whose lips part from above, render/smile_part.py, is no less of a smile)
+    lifted = 0.5 * upper_lip_rise(src, dst, to_template)
+    raised = smoothstep(START_IOD, FULL_IOD, lifted - corner_drop(src, dst, to_template))
+    smiling = smoothstep(REST_START_IOD, REST_FULL_IOD, corner_height(dst, m_dst) + lifted - rest)
     own = smoothstep(OWN_SMILE_START, OWN_SMILE_FULL, corner_height(src, m_src) - rest)
     return float(raised * smiling * (1.0 - own))
+
+
+def upper_lip_rise(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray, np.ndarray] | None = None
+                   ) -> float:
+    """How far (IOD, pose-normalised, >= 0) the target raises the upper lip's inner middle (13) toward the nose
+    (below it, 2) against the source: a lift off the teeth (AU10), which the jaw does not move."""
+    m_src, m_dst = (None, None) if to_template is None else to_template
+    heights = []
+    for landmarks, m in ((src, m_src), (dst, m_dst)):
+        m = template_from_image(landmarks) if m is None else m
+        pts = crop.apply_affine(m, np.asarray(landmarks, np.float64)[[LIP_MIDDLE[0], SUBNASALE], :2])
+        heights.append(float(pts[0, 1] - pts[1, 1]))  # the lip's middle below the nose
+    return max(heights[0] - heights[1], 0.0)
 
 
 def _bezier(points: np.ndarray, count: int) -> np.ndarray:
