@@ -1,27 +1,30 @@
 """A smile the edit adds lifts the upper lip off the upper teeth, where the shot shows its mouth's interior.
 
-A broad smile is more than its corners: a strong AU12 raises the upper lip with the infraorbital triangle (the
-appearance changes FACS scores AU10 by; Ekman, Friesen & Hager, *FACS Investigator's Guide* 2002, AU12's and
-AU10's appearance changes), and the lips part over the upper teeth: an average social smile shows 75-100 % of the
-upper front teeth's crowns, a low smile less (Tjan, Miller & The, "Some esthetic factors in a smile",
-*J. Prosthet. Dent.* 51, 1984; a central incisor's crown is ~10 mm, ~0.16 IOD). Our fit reads that lift where a
-real smile holds it: the astronaut's broad smile (lip_corner_pull 0.75 / 0.65) holds upper_lip_raise 0.46 (see
-``direct/edit.py``), 0.66 of the smile. :data:`LIFT_PER_SMILE` is 1.0: at happy:1 the unit lifts the lip's middle
-0.08 IOD (~5 mm, half an incisor's crown: a low smile by Tjan's count, no more); at 0.66 (0.053 IOD) the gap on
-Grace Hopper's closed frames was a sliver under the fill's full weight (speaking warm-dark, before
-``smile_teeth.py``: 17 % vs 25 %, mouth PCC 0.92 vs 0.97). The happy prototype (AU6 + AU12) raises the corners of closed lips into a closed-lip smile, which fer does
-not read (Grace Hopper speaking warm-dark, happy recognised 8 %, mean p(happy) 0.25; the frames it reads happy
-are those whose lips part over teeth; replacing the result's mouth by the source's takes p(happy) back to the
-source's on every probe frame, the eyes and cheeks move it by <= 0.03).
+The happy prototype (AU6 + AU12) raises the corners of closed lips into a closed-lip smile, which fer does not
+read (Grace Hopper speaking warm-dark: happy recognised 8 %, mean p(happy) 0.25; the frames it reads happy are
+those whose lips part over teeth; putting the source's mouth back into the result takes p(happy) back to the
+source's on every probe frame, the eyes and cheeks move it by <= 0.03). A broad smile is more than its corners: a
+strong AU12 raises the upper lip with the infraorbital triangle (the appearance changes FACS scores AU10 by;
+Ekman, Friesen & Hager, *FACS Investigator's Guide* 2002, AU12's and AU10's appearance changes), and the lips part
+over the upper teeth: an average social smile shows 75-100 % of the upper front teeth's crowns, a low smile less
+(Tjan, Miller & The, "Some esthetic factors in a smile", *J. Prosthet. Dent.* 51, 1984; a central incisor's crown
+is ~10 mm, ~0.16 IOD). Our fit reads that lift where a real smile holds it: the astronaut's broad smile
+(lip_corner_pull 0.75 / 0.65) holds upper_lip_raise 0.46 (see ``direct/edit.py``), 0.66 of the smile.
 
 So where the edit adds smile (lip_corner_pull above the source's, both sides' mean), the upper-lip raise gets
 :data:`LIFT_PER_SMILE` of it on top: the lips part from above (``pipeline/targets.py`` judges the opening
-without the lift, as for a disgusted upper lip) and the renderer retrieves the interior it uncovers from the
-shot's own open frames (``mouth_index.py``, held from frame to frame while it fits). Only in a shot that shows
-its mouth's interior somewhere (an inner-lip area of at least ``RenderConfig.mouth_open`` in some frame): a still
-of closed lips has no teeth to show, and a parted smile there would open on a synthesised dark slit, so it keeps
-its closed-lip smile. The lift follows the directed smile, which is slow (the director's offsets), so the teeth
-do not flicker in and out.
+without the lift, as for a disgusted upper lip) and the renderer shows the teeth it uncovers from the shot's own
+open frames (``smile_teeth.py`` where the source's lips are closed, ``mouth_fill.py`` elsewhere). Only in a shot
+that shows its mouth's interior somewhere (an inner-lip area of at least ``RenderConfig.mouth_open`` in some
+frame): a still of closed lips has no teeth to show, and a parted smile there would open on a synthesised dark
+slit, so it keeps its closed-lip smile. The lift follows the directed smile, which is slow (the director's
+offsets), so the teeth do not flicker in and out.
+
+:data:`LIFT_PER_SMILE` is 1.5: at happy:1 the unit lifts the lip's outer edge 0.12 IOD (~7.5 mm, three quarters
+of an incisor's crown: Tjan's average smile), its inner edge 0.066 IOD off closed lips. Measured on Grace Hopper
+speaking warm-dark (tuning; happy recognised, mean p(happy), mouth PCC): main 8 %, 0.25, 0.93; 0.66 (the
+astronaut's ratio, before ``smile_teeth.py``) 17 %, 0.30, 0.92; 1.0: 25 %, 0.31, 0.96; 1.5: 33 %, 0.37, 0.96, by
+eye a smile that shows the upper teeth; the astronaut's smiles read as before (p(happy) 0.93-1.0).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import numpy as np
 from ned_core.face3d.channels import CHANNEL_INDEX
 from ned_core.render.mouth_index import mouth_shape
 
-LIFT_PER_SMILE = 1.0  # upper_lip_raise per unit of lip_corner_pull added (module docstring)
+LIFT_PER_SMILE = 1.5  # upper_lip_raise per unit of lip_corner_pull added (module docstring)
 SMILE = (CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"])
 LIFT = CHANNEL_INDEX["upper_lip_raise"]
 

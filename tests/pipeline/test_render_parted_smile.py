@@ -20,7 +20,7 @@ from ned_core.pipeline.targets import target_landmarks
 from ned_core.render.mouth_index import template_from_image
 
 CORNERS, UPPER_INNER, SUBNASALE = (61, 291), 13, 2
-CLOSED = 0.02  # inner-lip gap (IOD) of a closed frame of the speaking actor (her syllables open 0.1-0.3)
+CLOSED = 0.02  # inner-lip gap (IOD) of a closed frame of the speaking actor (closed 0.012-0.013, syllables to 0.1)
 
 
 def _template(landmarks: np.ndarray) -> np.ndarray:
@@ -59,15 +59,15 @@ def happy_targets(analyse, ned_config, mesh_models, face_model, tmp_path_factory
 
 
 def test_happy_lifts_closed_lips_off_the_teeth_in_a_shot_that_shows_them(happy_targets, actor_pattern):
-    """The speaking actor's closed frames: the upper lip's inner middle rises 0.044 IOD toward the nose (the unit's
-    0.08 at its outer edge, the skin above rising too; main: the lips stay closed over a closed-lip smile), the
-    corners 0.084-0.086 IOD."""
+    """The speaking actor's closed frames: the upper lip's inner middle rises 0.065-0.067 IOD toward the nose (the
+    unit's 0.12 at its outer edge at happy:1, the skin above rising too; main: 0.000, the lips stay closed over a
+    closed-lip smile), the corners 0.083-0.086 IOD."""
     source, target = happy_targets(actor_pattern)
     closed = np.flatnonzero(mouth_opening(source) < CLOSED)
     assert len(closed) >= 3
     lifts = [_lip_lift(source[t], target[t]) for t in closed]
     corners = [_corner_lift(source[t], target[t]) for t in closed]
-    assert min(lifts) > 0.03, f"upper lip lifted by {np.round(lifts, 3)} IOD on the closed frames"
+    assert min(lifts) > 0.05, f"upper lip lifted by {np.round(lifts, 3)} IOD on the closed frames"
     assert min(corners) > 0.06, f"corners raised by {np.round(corners, 3)} IOD"
 
 
@@ -80,15 +80,16 @@ def test_a_closed_lip_still_keeps_a_closed_lip_smile(happy_targets, stills):
 
 
 def test_the_lifted_lip_shows_the_shots_own_upper_teeth(tmp_path, actor_pattern, happy_targets, render, read_back):
-    """On the closed frames the gap between the target's inner lips shows upper teeth, not a pale blur: its luma
-    relative to the cheeks beside the mouth measured 0.76-0.81 (the stored mouth at its own size); main's fill,
-    which squeezes a wide-open mouth's two rows of teeth and its cavity into the gap, 0.60-0.63."""
+    """On the closed frames the gap between the target's inner lips shows upper teeth, not a grey blur: its luma
+    relative to the cheeks beside the mouth measured 0.72-0.79 (the stored mouth at its own size); main's fill,
+    which squeezes a wide-open mouth's two rows of teeth and its cavity into the gap, 0.43-0.46 (0.60-0.63 under
+    a lift of 1.0 x the smile)."""
     source_lm, target_lm = happy_targets(actor_pattern)
     frames = read_back(actor_pattern, render(actor_pattern, tmp_path / "plates", emotion="happy"))
     closed = np.flatnonzero(mouth_opening(source_lm) < CLOSED)
     assert len(closed) >= 3
     shown = [_gap_luma(frames[t].result_srgb, target_lm[t]) for t in closed]
-    assert min(shown) > 0.7, f"gap luma / cheek luma {np.round(shown, 3)} on the closed frames"
+    assert min(shown) > 0.68, f"gap luma / cheek luma {np.round(shown, 3)} on the closed frames"
 
 
 def _gap_luma(image: np.ndarray, landmarks: np.ndarray) -> float:
