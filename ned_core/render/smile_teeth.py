@@ -26,8 +26,7 @@ from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distan
 from ned_core.face3d.falloff import smoothstep
 from ned_core.render.config import RenderConfig
 from ned_core.render.mouth_index import MouthIndex, mouth_patch, ring_mean
-from ned_core.render.smile_relax import corner_drop
-from ned_core.render.smile_shading import FULL_IOD, START_IOD, upper_lip_rise
+from ned_core.render.smile_shading import FULL_IOD, START_IOD, corner_rise, upper_lip_rise
 from ned_core.render.warp import remap
 
 RISE_IOD = (0.01, 0.03)  # the upper lip lifted against the source (IOD): the teeth start / are fully shown
@@ -46,9 +45,8 @@ def teeth_weight(src: np.ndarray, dst: np.ndarray, src_opening: float, config: R
         config: ``mouth_open``.
         to_template: both frames' :func:`~ned_core.render.mouth_index.template_from_image`, or None.
     """
-    rise = upper_lip_rise(src, dst, to_template)
-    raised = smoothstep(START_IOD, FULL_IOD, 0.5 * rise - corner_drop(src, dst, to_template))
-    lifted = smoothstep(RISE_IOD[0], RISE_IOD[1], rise)
+    raised = smoothstep(START_IOD, FULL_IOD, corner_rise(src, dst, to_template))
+    lifted = smoothstep(RISE_IOD[0], RISE_IOD[1], upper_lip_rise(src, dst, to_template))
     closed = 1.0 - smoothstep(0.5 * config.mouth_open, config.mouth_open, src_opening)
     return float(raised * lifted * closed)
 

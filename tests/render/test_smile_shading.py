@@ -159,3 +159,16 @@ def test_a_smile_whose_lips_part_from_above_keeps_its_shading():
     smile = _raise(REST, 0.03)
     assert smile_weight(REST, _lift_upper_lip(smile, 0.06)) == pytest.approx(smile_weight(REST, smile), abs=0.05)
     assert smile_weight(REST, _lift_upper_lip(REST, 0.06)) == 0.0  # a lift alone (disgust) is no smile
+
+
+def test_a_dropped_jaw_is_no_smile():
+    """Surprise drops the jaw: the lips' middle goes down further than the corners, which read against it as raised
+    (0.03 IOD here; main's weight 1.0) though they went down. Read on the head's rigid points they went down: no
+    smile's folds on a surprised face."""
+    iod = float(interocular_distance(REST))
+    jaw = REST.copy()
+    below = jaw[:, 1] > jaw[[61, 291], 1].mean() + 0.01 * iod  # the lower lip, chin and jaw line
+    jaw[below, 1] += 0.2 * iod
+    jaw[[61, 291], 1] += 0.06 * iod
+    jaw[[13, 82, 312], 1] -= 0.02 * iod  # the upper lip parts a little (AU25)
+    assert smile_weight(REST, jaw) == 0.0
