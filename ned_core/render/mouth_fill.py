@@ -13,13 +13,15 @@ from ned_core.analysis.procrustes import similarity_transform
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
 from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SPLIT, MOUTH_SYNTHESISED
 from ned_core.render.config import RenderConfig
-from ned_core.render.jaw_split import split_interior
+from ned_core.render.jaw_split import SPLIT_AT, split_interior
 from ned_core.render.lip_edge import LOWER_INNER, LOWER_OUTER, lip_edge_outline, parted
-from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, ring_mean
+from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, placed_patch, ring_mean
 from ned_core.render.warp import backward_map, remap, triangulate
 
 EDGE_FEATHER_IOD = 0.02  # soft edge of the filled interior, inside the inner-lip outline
 REACH_DROP = (0.02, 0.04)  # IOD the target drops the lower lip by: the fill starts / fully reaches the real lip edge
+LOWER_BAND = 0.2  # share of the source opening, above its lower lip, that a split over a stored mouth keeps: the
+# words' own lower lip edge (on the speaking astronaut made surprised, mouth PCC 0.92 / 0.96 / 0.97 at 0.35 / 0.2 / 0.1)
 SPLIT_REACH = 0.5  # an open source mouth whose lower lip the target drops this far (reach_share) is split
 # positions in LIPS_INNER: the corners (78, 308), the lower lip's nine points (95 .. 324) and the upper lip's
 # nine facing them (191 .. 415, listed the other way round)
@@ -84,15 +86,45 @@ def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.nda
     xs, ys = np.meshgrid(np.arange(x0, x1, dtype=np.float64), np.arange(y0, y1, dtype=np.float64))
     map_x = np.where(field.inside, field.map_x, sim[0, 0] * xs + sim[0, 1] * ys + sim[0, 2]).astype(np.float32)
     map_y = np.where(field.inside, field.map_y, sim[1, 0] * xs + sim[1, 1] * ys + sim[1, 2]).astype(np.float32)
-    fill = remap(index.patches[slot], map_x, map_y)
-    # colour match in linear light: a per-channel gain (exposure / white balance) that maps the retrieved
-    # frame's skin ring onto the current frame's; a gain keeps the interior's own hue (white teeth stay white,
-    # where an additive mean/std match would tint them with the skin-to-teeth difference)
+    fill = remap(index.patches[slot], map_x, map_y) * _colour_gain(frame, src, slot, index, config)
+    return np.maximum(fill, 0.0).astype(np.float32), int(index.frames[slot])
+
+
+def _colour_gain(frame: np.ndarray, src: np.ndarray, slot: int, index: MouthIndex, config: RenderConfig) -> np.ndarray:
+    """``(3,)`` colour match in linear light: a per-channel gain (exposure / white balance) that maps the stored
+    frame's skin ring onto the current frame's; a gain keeps the interior's own hue (white teeth stay white, where an
+    additive mean/std match would tint them with the skin-to-teeth difference)."""
     patch, to_patch = mouth_patch(frame, src, config)
     mean = ring_mean(patch, crop.apply_affine(to_patch, src[list(LIPS_OUTER)]), config)
     low, high = config.colour_gain_range
-    gain = np.clip(mean / np.maximum(index.ring_mean[slot], 1e-6), low, high)
-    return np.maximum(fill * gain, 0.0).astype(np.float32), int(index.frames[slot])
+    return np.clip(mean / np.maximum(index.ring_mean[slot], 1e-6), low, high)
+
+
+def _split_retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
+                     slot: int, index: MouthIndex, config: RenderConfig) -> tuple[np.ndarray, int]:
+    """The stored mouth ``slot`` opened to the target as the jaw opens it, over this frame's own lower lip edge.
+
+    Three layers, back to front: the stored interior warped into the target inner lips (its cavity, its vertical
+    shading and tongue, stretched to the wider opening, as the retrieved fill does); its upper part (``SPLIT_AT`` of
+    its opening: the upper teeth) placed with the head unstretched and moved with the upper lip; this frame's own
+    ``LOWER_BAND`` above its lower lip moved with the lower lip (the edge the words' lower lip shows, which a stored
+    frame's lower teeth would replace at that frame's height).
+
+    Returns:
+        ``(fill (h, w, 3) float32, frame number of the stored mouth)``.
+    """
+    cavity, number = _retrieved(window, frame, src, dst, slot, index, config)
+    x0, y0, x1, y1 = window
+    w, h = x1 - x0, y1 - y0
+    # the stored mouth over the window and a window's size around it: the split samples up to a lip's move away
+    region = (x0 - w, y0 - h, x1 + w, y1 + h)
+    image, inner = placed_patch(index, slot, dst, region, config)
+    offset = np.array(region[:2], np.float64)
+    stored = np.array(dst, np.float64) - offset
+    stored[list(LIPS_INNER)] = inner
+    teeth = split_interior((w, h, 2 * w, 2 * h), image * _colour_gain(frame, src, slot, index, config), stored,
+                           np.asarray(dst, np.float64) - offset, cavity, upper_to=SPLIT_AT, lower_from=None)
+    return split_interior(window, frame, src, dst, teeth, upper_to=None, lower_from=1.0 - LOWER_BAND), number
 
 
 def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
@@ -180,7 +212,7 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     if own and index.openings[slot] < config.split_below * opening:
         return MouthPlan(weight, window, None, split=True)
     if src_opening >= config.mouth_open and reach_share(src, dst) >= SPLIT_REACH:
-        return MouthPlan(weight, window, None, split=True)
+        return MouthPlan(weight, window, slot, split=True)
     return MouthPlan(weight, window, slot)
 
 
@@ -258,12 +290,15 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     # a split's lower part rides down with the lower lip, as the band of interior below a misplaced inner lip does
     reach = 0.0 if plan.split else reach_share(src, dst)
     dst, window = _reach_lip_edge(rgb, box, src, dst, plan.window, reach)
-    if plan.slot is not None:
-        fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config, reach)
-        flags: dict[str, object] = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": plan.slot}
+    if plan.split and plan.slot is not None:
+        fill, number = _split_retrieved(window, frame, src, dst, plan.slot, index, config)
+        flags: dict[str, object] = {"mouth_fill": MOUTH_SPLIT, "mouth_frame": number, "mouth_slot": plan.slot}
     elif plan.split:
         fill = split_interior(window, frame, src, dst, _synthesised(window, frame, src, dst, config))
         flags = {"mouth_fill": MOUTH_SPLIT}
+    elif plan.slot is not None:
+        fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config, reach)
+        flags = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": plan.slot}
     else:
         fill = _synthesised(window, frame, src, dst, config)
         flags = {"mouth_fill": MOUTH_SYNTHESISED}

@@ -70,24 +70,49 @@ def mouth_patch(frame: np.ndarray, landmarks: np.ndarray, config: RenderConfig) 
     Returns:
         ``(patch (ph, pw, 3) float32, patch_from_image (2, 3) float64)``.
     """
-    patch_from_image, size = _patch_from_image(landmarks, config)
-    return crop.warp(np.asarray(frame, np.float32), patch_from_image, size), patch_from_image
+    to_patch, size = patch_from_image(landmarks, config)
+    return crop.warp(np.asarray(frame, np.float32), to_patch, size), to_patch
 
 
 def patch_footprint(landmarks: np.ndarray, config: RenderConfig) -> tuple[int, int, int, int]:
     """``(x0, y0, x1, y1)`` (exclusive) of the frame pixels :func:`mouth_patch` reads, interpolation included:
     a frame reader may decode only this part for the mouth index."""
-    patch_from_image, (w, h) = _patch_from_image(landmarks, config)
-    corners = crop.apply_affine(crop.invert_affine(patch_from_image),
+    to_patch, (w, h) = patch_from_image(landmarks, config)
+    corners = crop.apply_affine(crop.invert_affine(to_patch),
                                 np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float64))
     (x0, y0), (x1, y1) = np.floor(corners.min(axis=0)) - 3, np.ceil(corners.max(axis=0)) + 3
     return int(x0), int(y0), int(x1), int(y1)
 
 
-def _patch_from_image(landmarks: np.ndarray, config: RenderConfig) -> tuple[np.ndarray, tuple[int, int]]:
+def patch_from_image(landmarks: np.ndarray, config: RenderConfig) -> tuple[np.ndarray, tuple[int, int]]:
+    """``(patch_from_image (2, 3) float64, (width, height))``: image pixels of a frame with ``landmarks`` to its
+    mouth patch (the head's pose and size normalised on rigid points)."""
     to_patch, size = patch_geometry(config)
     m = template_from_image(landmarks)
     return np.hstack([to_patch[:, :2] @ m[:, :2], (to_patch[:, :2] @ m[:, 2] + to_patch[:, 2])[:, None]]), size
+
+
+def placed_patch(index: MouthIndex, slot: int, landmarks: np.ndarray, region: tuple[int, int, int, int],
+                 config: RenderConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The stored mouth ``slot`` put back into a frame whose head has ``landmarks``, over ``region``, unstretched: the
+    stored teeth keep their size and shape relative to the head (only its pose and scale change).
+
+    Args:
+        index: the shot's mouth index. slot: its slot.
+        landmarks: ``(>= 468, 2)`` the frame's landmarks, image pixels (their rigid points place the mouth).
+        region: ``(x0, y0, x1, y1)`` image pixels the result covers.
+
+    Returns:
+        ``(image (y1 - y0, x1 - x0, 3) float32, inner_lips (20, 2) float64)``: the stored mouth (edges replicated)
+        and its inner-lip points, both in the region's pixels.
+    """
+    to_patch, _ = patch_from_image(landmarks, config)
+    x0, y0, x1, y1 = region
+    m = crop.invert_affine(to_patch)
+    m[:, 2] -= (x0, y0)
+    image = cv2.warpAffine(index.patches[slot], m, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR,
+                           borderMode=cv2.BORDER_REPLICATE)
+    return image.astype(np.float32), crop.apply_affine(m, index.inner_lips[slot])
 
 
 def ring_mean(patch: np.ndarray, outer_lips: np.ndarray, config: RenderConfig) -> np.ndarray:
