@@ -1,0 +1,98 @@
+"""A split mouth over a stored interior: the cavity between the lips is the stored mouth's own, shaded as it was, and
+its upper teeth keep their size (the flat slab of a synthesised cavity and stretched teeth are what these catch)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from ned_core.analysis.mean_face import load_mean_face
+from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER
+from ned_core.face3d.lips import INNER_PAIRS
+from ned_core.render import MOUTH_SPLIT, RenderConfig, build_mouth_index
+from ned_core.render.base import ShotContext
+from ned_core.render.lip_edge import LOWER_INNER, LOWER_OUTER
+from ned_core.render.mouth_fill import fill_mouth
+
+IOD_PX, CENTRE, SIZE = 250.0, 450.0, 900
+UPPER, LOWER = INNER_PAIRS[4]  # the inner lips' middle pair
+SKIN = (0.5, 0.35, 0.3)
+OWN = (0.1, 0.1, 0.4)  # the source frame's interior: blue, told apart from anything the stored frame shows
+TEETH_IOD = 0.06  # the stored frame's upper teeth below its upper inner lip
+CAVITY_TOP, CAVITY_BOTTOM = np.array((0.02, 0.005, 0.005)), np.array((0.3, 0.08, 0.08))  # dark back, lit tongue
+
+
+def _face(gap_iod: float) -> np.ndarray:
+    """``(478, 3)`` mean-face landmarks, IOD_PX pixels per IOD, the lower lip dropped by ``gap_iod``."""
+    lm = np.zeros((478, 3), np.float64)
+    lm[:468] = load_mean_face() * IOD_PX + CENTRE
+    lm[list(LOWER_INNER) + list(LOWER_OUTER), 1] += gap_iod * IOD_PX
+    return lm
+
+
+def _frame(lm: np.ndarray, interior) -> np.ndarray:
+    """Skin, the mouth inside the inner lips painted row by row by ``interior(share from the upper lip)``."""
+    frame = np.empty((SIZE, SIZE, 3), np.float32)
+    frame[:] = SKIN
+    mask = np.zeros((SIZE, SIZE), np.uint8)
+    cv2.fillPoly(mask, [np.round(lm[list(LIPS_INNER), :2]).astype(np.int32)], 1)
+    top, bottom = lm[UPPER, 1], lm[LOWER, 1]
+    for y in np.flatnonzero(mask.any(axis=1)):
+        frame[y, mask[y] > 0] = interior(float(np.clip((y - top) / (bottom - top), 0.0, 1.0)), y - top)
+    cv2.polylines(frame, [np.round(lm[list(LIPS_OUTER), :2]).astype(np.int32)], True, (0.4, 0.15, 0.15), 3)
+    return frame
+
+
+def _stored_interior(share: float, below_lip_px: float) -> np.ndarray:
+    """Upper teeth TEETH_IOD deep, then a cavity shaded from the dark back down to a lit tongue."""
+    if below_lip_px < TEETH_IOD * IOD_PX:
+        return np.array((0.8, 0.8, 0.75))
+    return CAVITY_TOP + share * (CAVITY_BOTTOM - CAVITY_TOP)
+
+
+@pytest.fixture(scope="module")
+def split_fill() -> tuple[np.ndarray, dict, np.ndarray]:
+    """An open mouth (frame 1: the mean face's, 0.09 IOD between the middle of the inner lips, lower lip dropped 0.12
+    IOD more) made to drop its jaw 0.22 IOD further, with a wider-open frame in the shot (2: dropped 0.2 IOD):
+    ``(fill over the frame, flags, target landmarks)``."""
+    src, stored = _face(0.12), _face(0.2)
+    frames = {1: _frame(src, lambda share, px: OWN), 2: _frame(stored, _stored_interior)}
+    shot = ShotContext(np.array([1, 2]), np.stack([src, stored]).astype(np.float32), (SIZE, SIZE), frames.__getitem__)
+    config = RenderConfig()
+    index = build_mouth_index(shot, config)
+    assert list(index.frames) == [1, 2]
+    dst = _face(0.34)[:, :2]
+    box = (0, 0, SIZE, SIZE)
+    out, flags = fill_mouth(frames[1].copy(), box, frames[1], src[:, :2], dst, index, config, frame_number=1)
+    return out, flags, dst
+
+
+def test_the_cavity_is_the_stored_mouths_shaded_interior(split_fill):
+    """Between the teeth the opening shows the stored frame's cavity, dark at the back and lit toward the tongue (its
+    red, its top-to-bottom ramp), where the split over a synthesised cavity showed a flat grey-black slab (the lips'
+    colour darkened, darkest in the middle: no ramp, a skin-coloured hue)."""
+    out, flags, dst = split_fill
+    assert flags["mouth_fill"] == MOUTH_SPLIT and flags["mouth_frame"] == 2
+    x = int(round(dst[UPPER, 0]))
+    top, bottom = dst[UPPER, 1], dst[LOWER, 1]
+    rows = np.arange(int(top + 0.45 * (bottom - top)), int(top + 0.8 * (bottom - top)))
+    column = out[rows, x - 3 : x + 4].mean(axis=1)
+    weights = np.array((0.2126, 0.7152, 0.0722))
+    luminance = column @ weights
+    # the stored cavity at the same share of the way down from the upper to the lower lip, stretched with the jaw
+    expected = (CAVITY_TOP + ((rows - top) / (bottom - top))[:, None] * (CAVITY_BOTTOM - CAVITY_TOP)) @ weights
+    assert np.corrcoef(rows, luminance)[0, 1] > 0.9, "no top-to-bottom shading"
+    assert np.abs(luminance - expected).max() < 0.2 * expected.max(), "not shaded as the stored cavity"
+    assert np.all(column[:, 0] > 2.5 * column[:, 1]), "not the stored cavity's red"
+
+
+def test_the_stored_upper_teeth_keep_their_size(split_fill):
+    """The stored upper teeth sit under the target's upper lip as long as they were (TEETH_IOD, 15 px), not stretched
+    by the wider opening (a stored mouth warped into the target's inner lips: 0.43 / 0.29 IOD, 22 px)."""
+    out, _, dst = split_fill
+    x = int(round(dst[UPPER, 0]))
+    top, bottom = int(round(dst[UPPER, 1])), int(round(dst[LOWER, 1]))
+    white = np.flatnonzero(out[top:bottom, x].min(axis=1) > 0.5)  # (the top rows fade into the lip: the soft edge)
+    assert white.size, "no stored teeth under the upper lip"
+    assert abs(int(white[-1]) + 1 - TEETH_IOD * IOD_PX) <= 1.5, f"teeth end {int(white[-1]) + 1} px below the lip"
