@@ -1,4 +1,5 @@
-"""Fill a mouth opened wider than the source: retrieved from the shot's own frames, or synthesised dark."""
+"""Fill a mouth opened wider than the source: retrieved from the shot's own frames, split between the lips (over a
+stored mouth's interior where the shot has one), or synthesised dark."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ned_core.render.warp import backward_map, remap, triangulate
 EDGE_FEATHER_IOD = 0.02  # soft edge of the filled interior, inside the inner-lip outline
 REACH_DROP = (0.02, 0.04)  # IOD the target drops the lower lip by: the fill starts / fully reaches the real lip edge
 LOWER_BAND = 0.2  # share of the source opening, above its lower lip, that a split over a stored mouth keeps: the
-# words' own lower lip edge (on the speaking astronaut made surprised, mouth PCC 0.92 / 0.96 / 0.97 at 0.35 / 0.2 / 0.1)
+# words' own lower lip edge (speaking astronaut made surprised, mouth PCC 0.92 / 0.96 / 0.97 at 0.3 / 0.2 / 0.1)
 SPLIT_REACH = 0.5  # an open source mouth whose lower lip the target drops this far (reach_share) is split
 # positions in LIPS_INNER: the corners (78, 308), the lower lip's nine points (95 .. 324) and the upper lip's
 # nine facing them (191 .. 415, listed the other way round)
@@ -156,8 +157,9 @@ class MouthPlan:
     Attributes:
         weight: how much of the target interior is filled (0..1], see :func:`fill_weight`.
         window: ``(x0, y0, x1, y1)`` frame pixels the fill covers (inside the warp's box).
-        slot: the mouth-index slot retrieved, or None when the interior is split or synthesised.
-        split: the frame's own interior is split between the lips (``jaw_split.py``).
+        slot: the mouth-index slot retrieved (under a split: the stored mouth whose interior and upper teeth open
+            between the lips), or None when the interior is synthesised or split over a synthesised cavity.
+        split: the interior is split between the lips (``jaw_split.py``).
     """
 
     weight: float
@@ -178,12 +180,15 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     (``frame_number``), held (within ``config.fill_full`` of ``held_opening``: a still or a held smile, not the
     peak of a syllable, whose wider target is speech the warp and retrieval carry) and less open than
     ``config.split_below`` of the target, retrieving it would stretch it: the plan splits it between the lips
-    instead. It splits too where the source frame's own mouth is open (``config.mouth_open``) and the target drops
-    its lower lip (:func:`reach_share` at least :data:`SPLIT_REACH`, a jaw dropped under speech): the words' own
-    teeth then move with their lips. A retrieved interior put another frame's lower teeth above the real lip edge,
-    whose top the face mesh reads as the inner lower lip, at that frame's height (speaking astronaut with teeth,
-    tongue and cavity made surprised: mouth PCC 0.896 retrieved, 0.923 split). The plan depends only on the
-    landmarks, so a render of part of a shot can replay the frames before it (see ``MeshWarpRenderer.advance``).
+    instead, over a synthesised cavity (slot None). It splits too where the source frame's own mouth is open
+    (``config.mouth_open``) and the target drops its lower lip (:func:`reach_share` at least :data:`SPLIT_REACH`, a
+    jaw dropped under speech), keeping the slot: the stored mouth's cavity and upper teeth open between the lips
+    and the words' own lower lip edge moves with the lower lip (see :func:`fill_mouth`). A retrieved interior put
+    another frame's lower teeth above the real lip edge, whose top the face mesh reads as the inner lower lip, at
+    that frame's height (speaking astronaut with teeth, tongue and cavity made surprised: mouth PCC 0.896
+    retrieved, 0.923 split over a flat synthesised cavity, 0.96 over the stored mouth). The plan depends only on
+    the landmarks, so a render of part of a shot can replay the frames before it (see
+    ``MeshWarpRenderer.advance``).
 
     Args:
         box: ``(x0, y0, x1, y1)`` the warp's box, frame pixels.
@@ -266,8 +271,12 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     drops the lower lip over a band of interior the tracker counted as lip (:func:`reach_share`, ``lip_edge.py``),
     a split one does not (its lower part moves down with the band). With a non-empty ``index`` the interior is the
     stored mouth :func:`plan_mouth` picks (flag ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its
-    index slot); when the plan splits, this frame's own interior is split between the lips over a dark cavity
-    (``"split"``, see ``jaw_split.py``); otherwise it is synthesised (``"synthesised"``).
+    index slot); when the plan splits (``"split"``, see ``jaw_split.py``), the stored mouth's interior opens between
+    the lips, its upper teeth unstretched under the upper lip, over this frame's own lower lip edge (``mouth_frame``
+    and ``mouth_slot`` as retrieved; the cavity is the stored one, shaded as it was: the split over a synthesised
+    cavity showed a flat grey-black slab, surprised on the speaking astronaut read 50 % of frames, 75 % now), or,
+    without a stored mouth, this frame's own interior is split over a dark synthesised cavity; otherwise it is
+    synthesised (``"synthesised"``).
 
     Args:
         rgb: ``(h, w, 3) float32`` warped face over ``box``.
