@@ -67,9 +67,11 @@ def _gap_width(shape: np.ndarray) -> tuple[float, float]:
 
 
 def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
-               slot: int, index: MouthIndex, config: RenderConfig, reach: float = 0.0) -> tuple[np.ndarray, int]:
-    """The stored interior ``slot`` warped into the target inner lips over ``window``, colour-matched; with
-    ``reach`` (0..1, see :func:`reach_share`) that share of the way down to the stored mouth's own lip edge.
+               slot: int, index: MouthIndex, config: RenderConfig, reach: float = 0.0,
+               gain: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+    """The stored interior ``slot`` warped into the target inner lips over ``window``, colour-matched (``gain``, the
+    :func:`_colour_gain` when already computed); with ``reach`` (0..1, see :func:`reach_share`) that share of the way
+    down to the stored mouth's own lip edge.
 
     Returns:
         ``(fill (h, w, 3) float32, source frame number of the interior)``.
@@ -87,7 +89,8 @@ def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.nda
     xs, ys = np.meshgrid(np.arange(x0, x1, dtype=np.float64), np.arange(y0, y1, dtype=np.float64))
     map_x = np.where(field.inside, field.map_x, sim[0, 0] * xs + sim[0, 1] * ys + sim[0, 2]).astype(np.float32)
     map_y = np.where(field.inside, field.map_y, sim[1, 0] * xs + sim[1, 1] * ys + sim[1, 2]).astype(np.float32)
-    fill = remap(index.patches[slot], map_x, map_y) * _colour_gain(frame, src, slot, index, config)
+    fill = remap(index.patches[slot], map_x, map_y)
+    fill *= _colour_gain(frame, src, slot, index, config) if gain is None else gain
     return np.maximum(fill, 0.0).astype(np.float32), int(index.frames[slot])
 
 
@@ -114,17 +117,21 @@ def _split_retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: 
     Returns:
         ``(fill (h, w, 3) float32, frame number of the stored mouth)``.
     """
-    cavity, number = _retrieved(window, frame, src, dst, slot, index, config)
+    gain = _colour_gain(frame, src, slot, index, config)
+    cavity, number = _retrieved(window, frame, src, dst, slot, index, config, gain=gain)
     x0, y0, x1, y1 = window
     w, h = x1 - x0, y1 - y0
-    # the stored mouth over the window and a window's size around it: the split samples up to a lip's move away
-    region = (x0 - w, y0 - h, x1 + w, y1 + h)
+    # the stored mouth over the window and around it as far as the split samples (a lip moves up to the opening's
+    # height, and hardly sideways)
+    pad = w // 4
+    region = (x0 - pad, y0 - h, x1 + pad, y1 + h)
     image, inner = placed_patch(index, slot, dst, region, config)
+    image *= gain
     offset = np.array(region[:2], np.float64)
     stored = np.array(dst, np.float64) - offset
     stored[list(LIPS_INNER)] = inner
-    teeth = split_interior((w, h, 2 * w, 2 * h), image * _colour_gain(frame, src, slot, index, config), stored,
-                           np.asarray(dst, np.float64) - offset, cavity, upper_to=SPLIT_AT, lower_from=None)
+    teeth = split_interior((pad, h, pad + w, 2 * h), image, stored, np.asarray(dst, np.float64) - offset, cavity,
+                           upper_to=SPLIT_AT, lower_from=None)
     return split_interior(window, frame, src, dst, teeth, upper_to=None, lower_from=1.0 - LOWER_BAND), number
 
 
