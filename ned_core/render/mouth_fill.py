@@ -14,13 +14,14 @@ from ned_core.analysis.procrustes import similarity_transform
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
 from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SPLIT, MOUTH_SYNTHESISED
 from ned_core.render.config import RenderConfig
-from ned_core.render.jaw_split import SPLIT_AT, split_interior
+from ned_core.render.jaw_split import split_interior
 from ned_core.render.lip_edge import LOWER_INNER, LOWER_OUTER, lip_edge_outline, parted
-from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, placed_patch, ring_mean
+from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, patch_from_image, ring_mean
 from ned_core.render.warp import backward_map, remap, triangulate
 
 EDGE_FEATHER_IOD = 0.02  # soft edge of the filled interior, inside the inner-lip outline
 REACH_DROP = (0.02, 0.04)  # IOD the target drops the lower lip by: the fill starts / fully reaches the real lip edge
+STRETCH_BAND = 0.05  # share of a stored opening, either side of its darkest row, that stretches to a wider one
 LOWER_BAND = 0.2  # share of the source opening, above its lower lip, that a split over a stored mouth keeps: the
 # words' own lower lip edge (speaking astronaut made surprised, mouth PCC 0.92 / 0.96 / 0.97 at 0.3 / 0.2 / 0.1)
 SPLIT_REACH = 0.5  # an open source mouth whose lower lip the target drops this far (reach_share) is split
@@ -68,10 +69,10 @@ def _gap_width(shape: np.ndarray) -> tuple[float, float]:
 
 def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
                slot: int, index: MouthIndex, config: RenderConfig, reach: float = 0.0,
-               gain: np.ndarray | None = None) -> tuple[np.ndarray, int]:
-    """The stored interior ``slot`` warped into the target inner lips over ``window``, colour-matched (``gain``, the
-    :func:`_colour_gain` when already computed); with ``reach`` (0..1, see :func:`reach_share`) that share of the way
-    down to the stored mouth's own lip edge.
+               band: bool = False) -> tuple[np.ndarray, int]:
+    """The stored interior ``slot`` warped into the target inner lips over ``window``, colour-matched; with
+    ``reach`` (0..1, see :func:`reach_share`) that share of the way down to the stored mouth's own lip edge; with
+    ``band``, only its dark band between the teeth stretched to a wider opening (:func:`_stretch_band`).
 
     Returns:
         ``(fill (h, w, 3) float32, source frame number of the interior)``.
@@ -82,6 +83,8 @@ def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.nda
     if reach > 0.0:
         edge = lip_edge_outline(index.patches[slot], patch_pts, np.tile((0.0, 1.0), (9, 1)), config.patch_px_per_iod)
         patch_pts = patch_pts + reach * (edge - patch_pts)
+    if band:
+        patch_pts, target = _stretch_band(index.patches[slot], patch_pts, target, dst, config)
     field = backward_map(patch_pts, target, triangulate(target), window)
     # pixels outside the inner-lip hull (only the soft edge reaches them) follow the best similarity
     sim = similarity_transform(target, patch_pts)
@@ -89,9 +92,46 @@ def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.nda
     xs, ys = np.meshgrid(np.arange(x0, x1, dtype=np.float64), np.arange(y0, y1, dtype=np.float64))
     map_x = np.where(field.inside, field.map_x, sim[0, 0] * xs + sim[0, 1] * ys + sim[0, 2]).astype(np.float32)
     map_y = np.where(field.inside, field.map_y, sim[1, 0] * xs + sim[1, 1] * ys + sim[1, 2]).astype(np.float32)
-    fill = remap(index.patches[slot], map_x, map_y)
-    fill *= _colour_gain(frame, src, slot, index, config) if gain is None else gain
+    fill = remap(index.patches[slot], map_x, map_y) * _colour_gain(frame, src, slot, index, config)
     return np.maximum(fill, 0.0).astype(np.float32), int(index.frames[slot])
+
+
+def _dark_share(patch: np.ndarray, patch_pts: np.ndarray, config: RenderConfig) -> np.ndarray:
+    """``(9, 1)``: where (share of the way from the upper to the lower inner lip, 0.2..0.8) the stored mouth is darkest
+    along each of its nine upper/lower lip pairs, smoothed across them: the cavity between its teeth, which a wider
+    opening stretches. Darkest over :data:`STRETCH_BAND` either side, and over a tooth's width (0.1 IOD) sideways, so
+    that no tooth's tip, between the pairs, falls into what stretches."""
+    shares = np.linspace(0.2, 0.8, 25)
+    up, low = patch_pts[_UPPER_INNER], patch_pts[_LOWER_INNER]
+    pts = up[None, :, :] + shares[:, None, None] * (low - up)[None, :, :]
+    lum = np.ascontiguousarray(patch @ np.array([0.2126, 0.7152, 0.0722], np.float32))
+    lum = cv2.dilate(lum, np.ones((1, 2 * round(0.05 * config.patch_px_per_iod) + 1), np.uint8))
+    lum = remap(lum, pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32))
+    half = max(1, round(STRETCH_BAND / (shares[1] - shares[0])))
+    lum = cv2.dilate(lum, np.ones((2 * half + 1, 1), np.uint8))  # the brightest over the band about each share
+    dark = shares[np.argmin(lum, axis=0)]
+    return np.convolve(np.pad(dark, 1, mode="edge"), [0.25, 0.5, 0.25], mode="valid")[:, None]
+
+
+def _stretch_band(patch: np.ndarray, patch_pts: np.ndarray, target: np.ndarray, dst: np.ndarray,
+                  config: RenderConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The stored and target inner lips ``(20, 2)`` with two rows of nine points added across each opening, around
+    where the stored mouth is darkest (:func:`_dark_share` +- :data:`STRETCH_BAND`): above them the stored mouth
+    keeps its size under the target's upper lip (the upper teeth), below them over the target's lower lip, and only
+    the dark band between stretches to a wider opening (a narrower one is squeezed evenly). Returns ``(38, 2)``."""
+    scale = 1.0 / np.sqrt(abs(np.linalg.det(patch_from_image(dst, config)[0][:, :2])))  # frame px per patch px
+    dark = _dark_share(patch, patch_pts, config)
+    top, bottom = np.maximum(dark - STRETCH_BAND, 0.05), np.minimum(dark + STRETCH_BAND, 0.95)
+    s_up, s_low = patch_pts[_UPPER_INNER], patch_pts[_LOWER_INNER]
+    d_up, d_low = target[_UPPER_INNER], target[_LOWER_INNER]
+    gap = (np.linalg.norm(s_low - s_up, axis=1) * scale)[:, None]
+    d_dir = d_low - d_up
+    d_gap = np.maximum(np.linalg.norm(d_dir, axis=1), 1e-6)[:, None]
+    wider = (d_gap > gap)[:, 0:1]
+    d_top = np.where(wider, d_up + top * gap / d_gap * d_dir, d_up + top * d_dir)
+    d_bottom = np.where(wider, d_low - (1.0 - bottom) * gap / d_gap * d_dir, d_up + bottom * d_dir)
+    return (np.vstack([patch_pts, s_up + top * (s_low - s_up), s_up + bottom * (s_low - s_up)]),
+            np.vstack([target, d_top, d_bottom]))
 
 
 def _colour_gain(frame: np.ndarray, src: np.ndarray, slot: int, index: MouthIndex, config: RenderConfig) -> np.ndarray:
@@ -108,31 +148,18 @@ def _split_retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: 
                      slot: int, index: MouthIndex, config: RenderConfig) -> tuple[np.ndarray, int]:
     """The stored mouth ``slot`` opened to the target as the jaw opens it, over this frame's own lower lip edge.
 
-    Three layers, back to front: the stored interior warped into the target inner lips (its cavity, its vertical
-    shading and tongue, stretched to the wider opening, as the retrieved fill does); its upper part (``SPLIT_AT`` of
-    its opening: the upper teeth) placed with the head unstretched and moved with the upper lip; this frame's own
-    ``LOWER_BAND`` above its lower lip moved with the lower lip (the edge the words' lower lip shows, which a stored
-    frame's lower teeth would replace at that frame's height).
+    The stored interior warped into the target inner lips, its upper teeth unstretched under the upper lip, its
+    lower part over the lower lip, and the dark band between them (its cavity, shaded as it was) stretched to the
+    wider opening (:func:`_stretch_band`); over it, this frame's own ``LOWER_BAND`` above its lower lip moved with the lower
+    lip (the edge the words' lower lip shows, which a stored frame's lower teeth would replace at that frame's
+    height). (Layering unstretched upper teeth over the stored mouth stretched whole doubled the teeth where they
+    fill most of the stored opening, the Hopper actor's; keeping a fixed share rigid stretched the rest of them.)
 
     Returns:
         ``(fill (h, w, 3) float32, frame number of the stored mouth)``.
     """
-    gain = _colour_gain(frame, src, slot, index, config)
-    cavity, number = _retrieved(window, frame, src, dst, slot, index, config, gain=gain)
-    x0, y0, x1, y1 = window
-    w, h = x1 - x0, y1 - y0
-    # the stored mouth over the window and around it as far as the split samples (a lip moves up to the opening's
-    # height, and hardly sideways)
-    pad = w // 4
-    region = (x0 - pad, y0 - h, x1 + pad, y1 + h)
-    image, inner = placed_patch(index, slot, dst, region, config)
-    image *= gain
-    offset = np.array(region[:2], np.float64)
-    stored = np.array(dst, np.float64) - offset
-    stored[list(LIPS_INNER)] = inner
-    teeth = split_interior((pad, h, pad + w, 2 * h), image, stored, np.asarray(dst, np.float64) - offset, cavity,
-                           upper_to=SPLIT_AT, lower_from=None)
-    return split_interior(window, frame, src, dst, teeth, upper_to=None, lower_from=1.0 - LOWER_BAND), number
+    stored, number = _retrieved(window, frame, src, dst, slot, index, config, band=True)
+    return split_interior(window, frame, src, dst, stored, upper_to=None, lower_from=1.0 - LOWER_BAND), number
 
 
 def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,

@@ -92,29 +92,6 @@ def patch_from_image(landmarks: np.ndarray, config: RenderConfig) -> tuple[np.nd
     return np.hstack([to_patch[:, :2] @ m[:, :2], (to_patch[:, :2] @ m[:, 2] + to_patch[:, 2])[:, None]]), size
 
 
-def placed_patch(index: MouthIndex, slot: int, landmarks: np.ndarray, region: tuple[int, int, int, int],
-                 config: RenderConfig) -> tuple[np.ndarray, np.ndarray]:
-    """The stored mouth ``slot`` put back into a frame whose head has ``landmarks``, over ``region``, unstretched: the
-    stored teeth keep their size and shape relative to the head (only its pose and scale change).
-
-    Args:
-        index: the shot's mouth index. slot: its slot.
-        landmarks: ``(>= 468, 2)`` the frame's landmarks, image pixels (their rigid points place the mouth).
-        region: ``(x0, y0, x1, y1)`` image pixels the result covers.
-
-    Returns:
-        ``(image (y1 - y0, x1 - x0, 3) float32, inner_lips (20, 2) float64)``: the stored mouth (edges replicated)
-        and its inner-lip points, both in the region's pixels.
-    """
-    to_patch, _ = patch_from_image(landmarks, config)
-    x0, y0, x1, y1 = region
-    m = crop.invert_affine(to_patch)
-    m[:, 2] -= (x0, y0)
-    image = cv2.warpAffine(index.patches[slot], m, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR,
-                           borderMode=cv2.BORDER_REPLICATE)
-    return image.astype(np.float32), crop.apply_affine(m, index.inner_lips[slot])
-
-
 def ring_mean(patch: np.ndarray, outer_lips: np.ndarray, config: RenderConfig) -> np.ndarray:
     """Per-channel ``(3,)`` mean colour of the skin ring just outside the outer lips in a patch.
 
