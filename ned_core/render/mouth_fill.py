@@ -23,7 +23,7 @@ EDGE_FEATHER_IOD = 0.02  # soft edge of the filled interior, inside the inner-li
 REACH_DROP = (0.02, 0.04)  # IOD the target drops the lower lip by: the fill starts / fully reaches the real lip edge
 STRETCH_BAND = 0.05  # share of a stored opening, either side of its darkest row, that stretches to a wider one
 LOWER_BAND = 0.2  # share of the source opening, above its lower lip, that a split over a stored mouth keeps: the
-# words' own lower lip edge (speaking astronaut made surprised, mouth PCC 0.92 / 0.96 / 0.97 at 0.3 / 0.2 / 0.1)
+# words' own lower lip edge (speaking astronaut made surprised, mouth PCC 0.93 / 0.96 / 0.96 at 0.35 / 0.2 / 0.1)
 SPLIT_REACH = 0.5  # an open source mouth whose lower lip the target drops this far (reach_share) is split
 # positions in LIPS_INNER: the corners (78, 308), the lower lip's nine points (95 .. 324) and the upper lip's
 # nine facing them (191 .. 415, listed the other way round)
@@ -146,20 +146,18 @@ def _colour_gain(frame: np.ndarray, src: np.ndarray, slot: int, index: MouthInde
 
 def _split_retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
                      slot: int, index: MouthIndex, config: RenderConfig) -> tuple[np.ndarray, int]:
-    """The stored mouth ``slot`` opened to the target as the jaw opens it, over this frame's own lower lip edge.
-
-    The stored interior warped into the target inner lips, its upper teeth unstretched under the upper lip, its
-    lower part over the lower lip, and the dark band between them (its cavity, shaded as it was) stretched to the
-    wider opening (:func:`_stretch_band`); over it, this frame's own ``LOWER_BAND`` above its lower lip moved with the lower
-    lip (the edge the words' lower lip shows, which a stored frame's lower teeth would replace at that frame's
-    height). (Layering unstretched upper teeth over the stored mouth stretched whole doubled the teeth where they
-    fill most of the stored opening, the Hopper actor's; keeping a fixed share rigid stretched the rest of them.)
+    """This frame's own interior split between the lips (``jaw_split.py``: the upper teeth with the upper lip, the
+    lower lip's edge, :data:`LOWER_BAND`, with the lower lip) over the stored mouth ``slot`` warped into the target
+    inner lips, of which only the dark band between the teeth stretches (:func:`_stretch_band`): the gap the jaw
+    opens shows a real cavity, shaded as it was (the stored frame's colour, its darker back and lit tongue), where a
+    synthesised one was a flat grey-black slab (speaking astronaut made surprised: recognised in 50 % of frames ->
+    79 %, mouth PCC 0.92 -> 0.96). The stored mouth warped whole put its stretched upper teeth below the frame's own.
 
     Returns:
         ``(fill (h, w, 3) float32, frame number of the stored mouth)``.
     """
     stored, number = _retrieved(window, frame, src, dst, slot, index, config, band=True)
-    return split_interior(window, frame, src, dst, stored, upper_to=None, lower_from=1.0 - LOWER_BAND), number
+    return split_interior(window, frame, src, dst, stored, lower_from=1.0 - LOWER_BAND), number
 
 
 def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
