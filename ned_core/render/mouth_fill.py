@@ -118,7 +118,8 @@ def _stretch_band(patch: np.ndarray, patch_pts: np.ndarray, target: np.ndarray, 
     """The stored and target inner lips ``(20, 2)`` with two rows of nine points added across each opening, around
     where the stored mouth is darkest (:func:`_dark_share` +- :data:`STRETCH_BAND`): above them the stored mouth
     keeps its size under the target's upper lip (the upper teeth), below them over the target's lower lip, and only
-    the dark band between stretches to a wider opening (a narrower one is squeezed evenly). Returns ``(38, 2)``."""
+    the dark band between stretches to a wider opening (a narrower one is squeezed evenly). Returns ``(38, 2)``
+    each."""
     scale = 1.0 / np.sqrt(abs(np.linalg.det(patch_from_image(dst, config)[0][:, :2])))  # frame px per patch px
     dark = _dark_share(patch, patch_pts, config)
     top, bottom = np.maximum(dark - STRETCH_BAND, 0.05), np.minimum(dark + STRETCH_BAND, 0.95)
@@ -127,7 +128,7 @@ def _stretch_band(patch: np.ndarray, patch_pts: np.ndarray, target: np.ndarray, 
     gap = (np.linalg.norm(s_low - s_up, axis=1) * scale)[:, None]
     d_dir = d_low - d_up
     d_gap = np.maximum(np.linalg.norm(d_dir, axis=1), 1e-6)[:, None]
-    wider = (d_gap > gap)[:, 0:1]
+    wider = d_gap > gap
     d_top = np.where(wider, d_up + top * gap / d_gap * d_dir, d_up + top * d_dir)
     d_bottom = np.where(wider, d_low - (1.0 - bottom) * gap / d_gap * d_dir, d_up + bottom * d_dir)
     return (np.vstack([patch_pts, s_up + top * (s_low - s_up), s_up + bottom * (s_low - s_up)]),
@@ -214,8 +215,8 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     ``config.split_below`` of the target, retrieving it would stretch it: the plan splits it between the lips
     instead, over a synthesised cavity (slot None). It splits too where the source frame's own mouth is open
     (``config.mouth_open``) and the target drops its lower lip (:func:`reach_share` at least :data:`SPLIT_REACH`, a
-    jaw dropped under speech), keeping the slot: the stored mouth's cavity and upper teeth open between the lips
-    and the words' own lower lip edge moves with the lower lip (see :func:`fill_mouth`). A retrieved interior put
+    jaw dropped under speech), keeping the slot: the words' own teeth move with their lips and the stored mouth's
+    cavity opens between them (see :func:`fill_mouth`). A retrieved interior put
     another frame's lower teeth above the real lip edge, whose top the face mesh reads as the inner lower lip, at
     that frame's height (speaking astronaut with teeth, tongue and cavity made surprised: mouth PCC 0.896
     retrieved, 0.923 split over a flat synthesised cavity, 0.96 over the stored mouth). The plan depends only on
@@ -303,11 +304,9 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     drops the lower lip over a band of interior the tracker counted as lip (:func:`reach_share`, ``lip_edge.py``),
     a split one does not (its lower part moves down with the band). With a non-empty ``index`` the interior is the
     stored mouth :func:`plan_mouth` picks (flag ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its
-    index slot); when the plan splits (``"split"``, see ``jaw_split.py``), the stored mouth's interior opens between
-    the lips, its upper teeth unstretched under the upper lip, over this frame's own lower lip edge (``mouth_frame``
-    and ``mouth_slot`` as retrieved; the cavity is the stored one, shaded as it was: the split over a synthesised
-    cavity showed a flat grey-black slab, surprised on the speaking astronaut read 50 % of frames, 75 % now), or,
-    without a stored mouth, this frame's own interior is split over a dark synthesised cavity; otherwise it is
+    index slot); when the plan splits (``"split"``, see ``jaw_split.py``), this frame's own interior is split between
+    the lips over the stored mouth's cavity (``mouth_frame`` and ``mouth_slot`` as retrieved; see
+    :func:`_split_retrieved`), or, without a stored mouth, over a dark synthesised cavity; otherwise it is
     synthesised (``"synthesised"``).
 
     Args:

@@ -80,8 +80,7 @@ def test_surprised_on_a_grin_keeps_the_words(tmp_path, grinning_speaker, analyse
     actors' painted teeth, cavity and tongue (lower incisors showing on a parted photo) the mesh reads the lower
     teeth's tips as the inner lower lip, and a retrieved interior set another frame's lower teeth on the lip (PCC
     0.896); the open source mouth is now split between its lips, its teeth moving with them (0.923 over a flat
-    synthesised cavity; 0.958 over the stored mouth's cavity and upper teeth, the words' own lower lip edge kept:
-    ``mouth_fill._split_retrieved``)."""
+    synthesised cavity, a flat slab; 0.958 over the cavity of the stored mouth: ``mouth_fill._split_retrieved``)."""
     source = analyse(grinning_speaker).track.landmarks
     summary = render(grinning_speaker, tmp_path / "plates", emotion="surprised")
     frames = read_back(grinning_speaker, summary)
