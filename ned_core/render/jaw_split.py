@@ -15,8 +15,8 @@ on the astronaut still (fer, p(happy) / p(fear)): fear 0.62 / 0.04 -> 0.33 / 0.0
 band kept only under the middle of the lip with dark corners; taken for every target, her surprise (which
 narrows the mouth) lost its teeth at the sides and read happier (p(surprised) 0.66 -> 0.35).
 
-``upper_to`` / ``lower_from`` take one lip's part alone: ``mouth_fill`` splits a stored mouth's upper teeth off
-with the upper lip over its stretched cavity, then this frame's own lower lip edge with the lower lip over that.
+``upper_to`` / ``lower_from`` set (or drop) each lip's part: over a stored mouth's cavity (``mouth_fill``) the lower
+lip carries only its own edge, the interior's lowest fifth.
 """
 
 from __future__ import annotations
