@@ -17,12 +17,19 @@ the frames with
 duplicate tracks and whether the character grouping (dlib descriptor, when installed) gives one character per
 actor; then the counts: main faces under 0.95 coverage, variants with a cut error.
 
-Usage: ``python benchmarks/bench_footage.py [--quick] [--json PATH]`` (full: the fixed clips at 1920x1080).
+The full run also places the shot starts of every variant at the sizes in ``NED_CUT_SIZES`` (default
+``1280x720,1920x1080``; the shot detector alone, fed the frames as the analysis feeds it): per variant the frames
+off of each true start, starts of the wrong kind and extra starts; the count of variants with an error per split
+and size (the tests build them at 320x240; issue 11).
+
+Usage: ``python benchmarks/bench_footage.py [--quick] [--json PATH]`` (full: the fixed clips at 1920x1080, and the
+variants' shot starts at ``NED_CUT_SIZES``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import time
 
 import cv2
@@ -32,7 +39,9 @@ from benchkit.machine import limit_cores
 from benchkit.records import metric, stage
 from ned_core.analysis import AnalysisConfig, FaceMeshModels, analyze_shot
 from ned_core.analysis.characters import group_tracks
+from ned_core.analysis.cuts import ShotDetector
 from ned_core.analysis.identity import FaceDescriptor
+from ned_core.analysis.signature import frame_summary
 from ned_core.exceptions import IdentityModelUnavailableError, ModelMissingError
 from ned_core.models.store import ModelStore, StoreConfig
 from ned_core.pipeline.characters import track_identity
@@ -149,6 +158,32 @@ def run_variants(cores: int, analysis: AnalysisConfig, models: FaceMeshModels, b
             "metrics": metrics, "notes": notes, "config": {"size": [320, 240], "cores": cores}}
 
 
+def cut_size_figures(boxes, sizes: list[tuple[int, int]]) -> tuple[list, list[str]]:
+    """Metrics and notes of the variants' shot starts at ``sizes`` (the shot detector alone)."""
+    metrics, notes = [], []
+    for split, clips in (("dev", variant_clips()), ("held-out", variant_clips(held_out=True))):
+        for size in sizes:
+            wrong = 0
+            for clip in clips:
+                footage = build_footage(dataclasses.replace(clip, size=size), boxes)
+                detector = ShotDetector()
+                for image in footage.frames:
+                    detector.add(image, frame_summary(image)[1])
+                found = detector.boundaries()
+                off, extra = cut_errors(np.array([b.index for b in found]), footage.cuts)
+                kinds = {b.index: b.kind for b in found}
+                kind_wrong = sum(1 for t, shot in zip(footage.cuts, clip.shots[1:])
+                                 if kinds.get(min(kinds, key=lambda f: abs(f - t)) if kinds else -1) != shot.transition)
+                wrong += max(off, default=0) > 1 or extra > 0 or kind_wrong > 0
+                label = f"{split} {clip.name} {size[0]}x{size[1]}"
+                print(f"{label}: starts off {off} extra {extra} wrong kind {kind_wrong}", flush=True)
+                metrics += [metric("cut error", max(off, default=0), "frames", label, "lower", 1),
+                            metric("wrong transition kind", kind_wrong, "starts", label, "lower")]
+            notes.append(f"{split} {size[0]}x{size[1]}: variants with a shot start error {wrong}/{len(clips)}")
+            print(notes[-1], flush=True)
+    return metrics, notes
+
+
 def run(quick: bool) -> dict:
     """The variants at 320x240 (quick) or the fixed clips at 1920x1080 (full), analysis limited to 2 cores."""
     cores = limit_cores(2)
@@ -169,6 +204,11 @@ def run(quick: bool) -> dict:
     low = [m for m in metrics if m["name"] == "coverage" and m["value"] < COVERAGE_GOAL]
     notes = [f"{len(low)} faces under {COVERAGE_GOAL} coverage: " + ", ".join(f"{m['variant']} {m['value']:.2f}"
                                                                            for m in low)] if low else []
+    asked = os.environ.get("NED_CUT_SIZES", "1280x720,1920x1080")
+    sizes = [tuple(int(v) for v in part.split("x")) for part in asked.split(",") if part]
+    size_metrics, size_notes = cut_size_figures(boxes, sizes)
+    metrics += size_metrics
+    notes += size_notes
     return {"title": "shots and tracks on hard test footage (issue 11)", "stages": stages, "metrics": metrics,
             "notes": notes, "config": {"size": list(size), "cores": cores}}
 

@@ -10,7 +10,8 @@ uncompressed), written atomically, so a reader never sees a partial entry. Entri
 - per track i: ``t{i}.frames`` ``(T,) int64``, ``t{i}.raw`` ``(T, 478, 3) float32`` raw landmarks,
   ``t{i}.boxes`` ``(T, 4) float32``, ``t{i}.scores`` ``(T,) float32``, ``t{i}.interpolated`` ``(T,) bool``
   (bridged frames, see ``tracklets.bridge_gaps``), ``t{i}.held`` ``(T,) bool`` (the bridged frames where the face
-  was held behind another face, ``FaceTrack.held``), ``t{i}.landmarks``
+  was held behind another face, ``FaceTrack.held``), ``t{i}.mix_share`` ``(T,) float32`` (the share of the mixed
+  picture the face's shot holds, ``FaceTrack.mix_share``), ``t{i}.landmarks``
   ``(T, 478, 3) float32`` smoothed, ``t{i}.crop_from_image`` / ``t{i}.image_from_crop`` ``(T, 2, 3) float64``.
 
 The key (:func:`cache_key`) is the SHA-256 of the source fingerprint (the pipeline passes
@@ -40,7 +41,7 @@ from ned_core.io.atomic import atomic_path
 from ned_core.models.store import sha256_of
 
 SCHEMA = "AnalysisCache.2"
-ANALYSIS_VERSION = 12  # bump when the analysis code changes its results
+ANALYSIS_VERSION = 15  # bump when the analysis code changes its results
 _NOT_RESULT_FIELDS = ("num_threads",)
 
 
@@ -94,7 +95,7 @@ class AnalysisCache:
             arrays.update({
                 f"t{i}.frames": t.track.frames, f"t{i}.raw": t.track.landmarks, f"t{i}.boxes": t.track.boxes,
                 f"t{i}.scores": t.track.scores, f"t{i}.interpolated": t.track.interpolated,
-                f"t{i}.held": t.track.held,
+                f"t{i}.held": t.track.held, f"t{i}.mix_share": t.track.mix_share,
                 f"t{i}.landmarks": t.landmarks,
                 f"t{i}.crop_from_image": t.alignment.crop_from_image,
                 f"t{i}.image_from_crop": t.alignment.image_from_crop,
@@ -119,7 +120,7 @@ class AnalysisCache:
                 for i, meta in enumerate(header["tracks"]):
                     track = FaceTrack(int(meta["track_id"]), int(meta["shot"]), data[f"t{i}.frames"],
                                       data[f"t{i}.raw"], data[f"t{i}.boxes"], data[f"t{i}.scores"],
-                                      data[f"t{i}.interpolated"], data[f"t{i}.held"])
+                                      data[f"t{i}.interpolated"], data[f"t{i}.held"], data[f"t{i}.mix_share"])
                     alignment = Alignment(data[f"t{i}.crop_from_image"], data[f"t{i}.image_from_crop"],
                                           int(header["crop_size"]))
                     tracks.append(TrackAnalysis(track, data[f"t{i}.landmarks"], alignment))

@@ -6,7 +6,9 @@ each, no second decode) and decides the shots at the end:
 - **hard cuts**: ``scenedetect.detectors.AdaptiveDetector`` on the thumbnails (content change against
   its rolling average, so a dark film whose shots share a palette still cuts). A candidate is dropped
   when some frame shortly before it and some frame shortly after it look alike: a flash frame, a
-  black frame or an object flashing past inside one shot;
+  black frame or an object flashing past inside one shot, and when it is one step of a dissolve's mix (a small share
+  of the change over the mix found with the cuts not hiding it: next to a still shot the detector's neighbouring
+  scores are the grain's, and the first or last step of a mix can pass its ratio);
 - **fades through black**: ``scenedetect.detectors.ThresholdDetector`` finds the dark runs; the new
   shot starts at the first frame brighter than the run's darkest level, if the picture ramps down into
   the run or up out of it (a lone black frame inside a shot has no ramp);
@@ -43,6 +45,7 @@ DISSOLVE_RESIDUAL = 0.4  # largest off-mix residual of the middle frame (fractio
 DISSOLVE_DIP = 0.85  # middle contrast, at most this fraction of the ends' contrast weighted by the mix
 DISSOLVE_MIX_CONTRAST = 1.15  # middle contrast, at most this multiple of the contrast of the ends' mix
 DISSOLVE_MIN_CHANGE = 12.0  # RMS level difference of the window's ends for a dissolve (8-bit)
+MIX_STEP = 0.5  # a cut detected on a step of a dissolve's mix under this share of the mix's change is the mix's
 SAME_PICTURE = 0.45  # across a candidate, frames this close (fraction of the cut's own change) = same shot
 AROUND = 4  # frames looked at on each side of a candidate
 DARK_LEVEL = 12  # mean 8-bit level under which a frame is faded out (ThresholdDetector)
@@ -94,12 +97,17 @@ class ShotDetector:
         if not self._thumbs:
             return []
         small = _shrunk(self._thumbs, DISSOLVE_WIDTH)
-        found = [Boundary(self._shot_start(c), "cut") for c in self._cuts if not self._same_picture(small, c)]
-        found += [b for b in (self._fade_start(f, small) for f in self._fades) if b is not None]
-        coarse = _shrunk(self._thumbs, DISSOLVE_COARSE_WIDTH)
-        dissolves = _dissolves([small.reshape(len(small), -1), coarse.reshape(len(small), -1)],
-                               _shrunk(self._thumbs, CONTRAST_WIDTH).reshape(len(small), -1), self._flat,
-                               [b.index for b in found])
+        fades = [b for b in (self._fade_start(f, small) for f in self._fades) if b is not None]
+        scales = [small.reshape(len(small), -1), _shrunk(self._thumbs, DISSOLVE_COARSE_WIDTH).reshape(len(small), -1)]
+        fine = _shrunk(self._thumbs, CONTRAST_WIDTH).reshape(len(small), -1)
+        # the content detector also fires on a single step of a dissolve (the first out of a still shot, the last
+        # into one: their neighbours' scores are the grain's); such a step is a small share of the mix found when
+        # the cuts do not hide it, and the change is the dissolve's
+        loose = [span for _, span in _dissolves(scales, fine, self._flat, [b.index for b in fades])]
+        found = [Boundary(self._shot_start(c), "cut") for c in self._cuts
+                 if not self._same_picture(small, c) and not _mix_step(scales[0], c, loose)]
+        found += fades
+        dissolves = _dissolves(scales, fine, self._flat, [b.index for b in found])
         found += [Boundary(self._shot_start(d), "dissolve", span) for d, span in dissolves]
         kept: list[Boundary] = []
         for b in sorted(found, key=lambda b: (b.index, ("fade", "cut", "dissolve").index(b.kind))):
@@ -215,6 +223,14 @@ def _dissolves(scales: list[np.ndarray], fine: np.ndarray, flat: list[bool],
             group = []
         group.append(window)
     return out
+
+
+def _mix_step(small: np.ndarray, index: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether the step into row ``index`` is one step of a dissolve: it lies in (or next to) one of the mixes
+    ``spans`` (bends, inclusive) and is under :data:`MIX_STEP` of the change from the mix's first bend to its last (a
+    hard cut's step is the whole change; a mix of ``d`` frames takes ``d + 1`` steps). ``small``: ``(N, P)``."""
+    step = float(np.linalg.norm(small[index] - small[index - 1])) if index > 0 else np.inf
+    return any(s <= index <= e + 1 and step < MIX_STEP * float(np.linalg.norm(small[e] - small[s])) for s, e in spans)
 
 
 def _beyond(row: int, step: int, usable: list[bool]) -> int:

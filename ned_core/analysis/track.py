@@ -159,7 +159,22 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     ghosts = _dissolve_frames(per_frame)  # a face fading in or out over a dissolve is not a track of its own
     kept = [t for t in bridged if len(t.frames) >= config.min_track_frames and not set(t.frames.tolist()) <= ghosts]
     by_frame = {int(f.frame): f for f in per_frame}
-    return [replace(t, track_id=new_id, held=_held_rows(t, by_frame)) for new_id, t in enumerate(kept)]
+    return [replace(t, track_id=new_id, held=_held_rows(t, by_frame), mix_share=_mix_share(t, mixes))
+            for new_id, t in enumerate(kept)]
+
+
+def _mix_share(track: FaceTrack, mixes: list[_Mix]) -> np.ndarray:
+    """``(T,) float32`` the share of the mixed picture ``track``'s shot holds at each of its frames (``FaceTrack.
+    mix_share``): 1 outside the dissolves' mixes; inside one, linear from the mix's first frame (the outgoing picture
+    alone) to its last (the incoming one alone)."""
+    share = np.ones(len(track.frames), np.float32)
+    for m in mixes:
+        if track.shot not in (m.outgoing, m.incoming):
+            continue
+        inside = (track.frames >= m.first) & (track.frames <= m.last)
+        incoming = (track.frames[inside] - m.first) / max(m.last - m.first, 1)
+        share[inside] = incoming if track.shot == m.incoming else 1.0 - incoming
+    return share
 
 
 def _held_rows(track: FaceTrack, rows: dict[int, FrameFaces]) -> np.ndarray:

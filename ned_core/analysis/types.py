@@ -119,6 +119,12 @@ class FaceTrack:
             (``FaceObservation.held``), a subset of ``interpolated``: why those frames were bridged. The rest of
             the bridged frames lost the face for another reason (a hand, a glass, the frame edge, blur, a missed
             detection). All False when not given.
+        mix_share: ``(T,) float32`` the share of the picture the face belongs to in each frame: 1, but inside a found
+            dissolve's mix (``FrameFaces.in_dissolve``, ``cuts.Boundary.span``) the mix weight of the track's shot,
+            linear over the mix (the outgoing shot's falls from 1 on the mix's first frame to 0 on its last, the
+            incoming one's rises): the face is seen through the other picture (no occluder) at that opacity, and its
+            bridged frames there were carried over the mix (``track.track_faces``), not lost behind something. All 1
+            when not given.
     """
 
     track_id: int
@@ -129,16 +135,20 @@ class FaceTrack:
     scores: np.ndarray
     interpolated: np.ndarray = field(default=None)  # type: ignore[assignment]
     held: np.ndarray = field(default=None)  # type: ignore[assignment]
+    mix_share: np.ndarray = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         for name in ("interpolated", "held"):
             if getattr(self, name) is None:
                 object.__setattr__(self, name, np.zeros(len(self.frames), bool))
+        if self.mix_share is None:
+            object.__setattr__(self, "mix_share", np.ones(len(self.frames), np.float32))
 
     def take(self, rows: np.ndarray) -> FaceTrack:
         """The track restricted to ``rows`` (a boolean mask or row indices), same id and shot."""
         return FaceTrack(self.track_id, self.shot, self.frames[rows], self.landmarks[rows], self.boxes[rows],
-                         self.scores[rows], self.interpolated[rows], self.held[rows])
+                         self.scores[rows], self.interpolated[rows], self.held[rows],
+                         self.mix_share[rows])
 
     def segments(self) -> list[slice]:
         """Row slices of the runs of consecutive frames (a face leaving the frame ends a run)."""

@@ -85,11 +85,18 @@ class FrameRenderer:
         #: of the shot finds the same); False: none
         self.renderer.glasses = rims_from_votes([reads.sample(n)[1] for n in rim_samples]) or False
         self.synthesised_mouth_frames: list[int] = []
-        # bridged frames whose cause the occlusion mask can handle are painted (the mask hides what covers the face)
-        faded = config.composite.faded_frames(track.track.interpolated, track.track.held)
+        # bridged frames whose cause the occlusion mask can handle are painted (the mask hides what covers the face),
+        # and so are those carried over a dissolve's mix: the face fades with its picture, nothing covers it
+        share = np.asarray(track.track.mix_share, np.float32)
+        faded = config.composite.faded_frames(track.track.interpolated & (share >= 1.0), track.track.held)
         opacity = bridge_opacity(track.track.frames, faded, config.composite.bridge_fade)
         #: frame -> the plate's opacity, for frames near or across a bridged gap (others are opaque)
         self.opacity = {int(f): float(w) for f, w in zip(track.track.frames, opacity) if w < 1.0}
+        #: frame -> the face's picture's share of a dissolve's mix (frames inside one): the plate's opacity there, so
+        #: the edit comes and goes with the face (the plate warps the mixed picture, the other one too, which this
+        #: keeps to its share); no occlusion mask there: the other picture shows through the face, it covers nothing
+        #: (read as an occluder it took 20-90 % of the plate off and let go at the mix's end: the edit popped in)
+        self.mix_share = {int(f): float(w) for f, w in zip(track.track.frames, share) if w < 1.0}
         self.occlusion = None
         if samples is not None:
             def build() -> OcclusionReference:
@@ -135,20 +142,20 @@ class FrameRenderer:
 
     def plate(self, frame: Frame, rendered: RenderedFace, src: np.ndarray, dst: np.ndarray) -> FacePlate:
         """The composited face plate of a :meth:`warp` result, transparent where something hides the face
-        (``composite.occlusion``; the share of alpha removed goes to :attr:`occluded`) and faded near bridged frames
-        (:attr:`opacity`); depends on nothing but its arguments and the track's reference, so it may run on another
+        (``composite.occlusion``; the share of alpha removed goes to :attr:`occluded`), faded near bridged frames
+        (:attr:`opacity`) and, inside a dissolve's mix, at the face's share of it (:attr:`mix_share`); depends on nothing but its arguments and the track's reference, so it may run on another
         thread (the plate writer's) while the next frame is warped."""
         local_src, local_dst = _local(frame.origin, src, dst)
         plate = composite_face(frame.rgb, rendered, local_src, local_dst, self.config.composite)
         opacity = self.opacity.get(frame.number, 1.0)
-        if self.occlusion is not None and opacity > 0.0:
+        if self.occlusion is not None and opacity > 0.0 and frame.number not in self.mix_share:
             occlusion = occlusion_mask(self.occlusion, frame.rgb, local_src, plate.data_window,
                                        self.config.composite.occlusion)
             before = float(plate.mask.sum())
             plate = unoccluded(plate, occlusion)
             if before > 0.0 and float(plate.mask.sum()) < before:
                 self.occluded[frame.number] = 1.0 - float(plate.mask.sum()) / before
-        plate = faded(plate, opacity)
+        plate = faded(plate, opacity * self.mix_share.get(frame.number, 1.0))
         x0, y0, x1, y1 = plate.data_window
         ox, oy = frame.origin
         window = (x0 + ox, y0 + oy, x1 + ox, y1 + oy)

@@ -317,7 +317,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         for track in tracks:
             fit = shot.fits[track.track.track_id]
             directed = direct_track(director, schedule, track.track.frames, fit, request.seed)
-            dst = target_landmarks(face_model, fit, directed, track.landmarks)
+            dst = target_landmarks(face_model, fit, directed, track.landmarks, config.render.mouth_open)
             faces.append(_Face(int(track.track.track_id), FrameRenderer(config, source, track),
                                {int(f): (track.landmarks[i], dst[i]) for i, f in enumerate(track.track.frames)}))
         # a cutaway without a face inside a range with faces is normal editorial: transparent plates, said once

@@ -11,9 +11,11 @@ from ned_core.face3d.knit import knit_offsets
 from ned_core.face3d.lid_droop import droop_offsets
 from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart, sealed, silence
 from ned_core.face3d.types import FitResult
+from ned_core.render.config import RenderConfig
 from ned_core.render.lip_floor import keep_lip_height
 from ned_core.render.mouth_level import CORNERS, FULL_REMOVAL, UPPER_LIP_TOP, level_corners
 from ned_core.render.mouth_stretch import FULL_STRETCH, stretch_corners
+from ned_core.render.smile_part import part_smile, shows_interior
 from ned_core.render.unfold import ease_folds
 
 _SMILE = [CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"]]
@@ -27,7 +29,7 @@ _IRIS_CARRIERS = ((slice(468, 473), (33, 133)), (slice(473, 478), (362, 263)))
 
 
 def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.ndarray,
-                     source: np.ndarray) -> np.ndarray:
+                     source: np.ndarray, mouth_open: float = RenderConfig.mouth_open) -> np.ndarray:
     """Where every landmark of the track goes under the edited expression.
 
     Args:
@@ -35,11 +37,15 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         fit: the track's fit (pose, rest shape, unexplained detail).
         expression: ``(T, K)`` directed expression.
         source: ``(T, 478, 3)`` the track's (smoothed) observed landmarks.
+        mouth_open: the inner-lip area (IOD^2) from which a frame's interior is retrieved
+            (``RenderConfig.mouth_open``): a smile the edit adds parts the lips over the teeth only in a track that
+            shows its interior somewhere (:mod:`~ned_core.render.smile_part`).
 
     Returns:
         ``(T, 478, 3) float32``: the mesh reconstructed with the fit's unexplained detail (so an unedited
-        expression returns ``source`` exactly) and the brows knit as far as the edit adds brow lowering that no
-        inner-brow raise offsets (:func:`~ned_core.face3d.knit.knit_offsets`) and the upper lids droop as far as it
+        expression returns ``source`` exactly) and the brows knit as the edit adds brow lowering (drawn together
+        by all of it, down by what no inner-brow raise offsets: :func:`~ned_core.face3d.knit.knit_offsets`) and
+        the upper lids droop as far as it
         adds the sad brow (:func:`~ned_core.face3d.lid_droop.droop_offsets`), its unexplained lip opening closed as
         far as the edit closes the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet
         over the teeth of a smile made sad; judged without the target's upper-lip lift, which then parts the
@@ -64,6 +70,7 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         and the smile's curve, fer p(happy) 0.99; now 0.08-0.09 lower, p(happy) 0.96.)
     """
     src = np.asarray(source, np.float32)
+    expression = part_smile(fit.expression, expression, shows_interior(src, mouth_open))
     unedited_faces = model.shapes(fit.identity, fit.expression)
     checked = model.check_expression(fit, expression)
     edited_faces = model.shapes(fit.identity, checked)

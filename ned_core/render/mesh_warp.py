@@ -5,7 +5,8 @@ unless the edit folds it), its backward map computed on a coarse grid and interp
 around the lips and eyes, see ``field.py``), eye interiors moved rigidly, spectacle rims held still
 (``glasses.py``), one remap of the
 source frame, then the mouth interior filled where the target parts the lips further than the source
-(retrieved from the shot's own frames, see ``mouth_index.py``) or painted shut where the target closes
+(retrieved from the shot's own frames, see ``mouth_index.py``; a smile's lip lifted off closed lips shows the shot's
+upper teeth at their own size, ``smile_teeth.py``) or painted shut where the target closes
 a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
 target drops the mouth corners (``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), a
 sad mouth's folds and chin furrow shaded in where it turns them down (``sad_shading.py``), and the brow creases
@@ -30,6 +31,7 @@ from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_we
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
 from ned_core.render.sad_shading import frown_weight, shade_frown
 from ned_core.render.smile_shading import shade_smile, smile_weight
+from ned_core.render.smile_teeth import show_teeth, teeth_weight
 from ned_core.render.mouth_fill import fill_mouth, plan_mouth
 from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_shape, template_from_image
 from ned_core.render.topology import WarpMesh, face_width, warp_mesh
@@ -85,6 +87,8 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
                             frame_number, held_opening, mouths)
+    teeth = teeth_weight(src_xy, dst_xy, mouths[0][1], config, to_template)
+    rgb = show_teeth(rgb, box, image, src_xy, dst_xy, mouth_index, config, teeth)
     seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
     sides = side_weights(src_xy, dst_xy) * held_share(mouths[0][1], config, held_opening)
     rgb = seal_lips(rgb, box, dst_xy, seal, sides)
@@ -100,6 +104,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rgb = add_creases(rgb, box, dst_xy, creases, rest, rims)
     return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_seal": seal, "smile_relax": relax,
                                                      "smile_fold": fold, "smile_shade": smile,
+                                                     "smile_teeth": teeth,
                                                      "frown_shade": frown,
                                                      "brow_furrow": max(creases.furrow),
                                                      "brow_lines": max(creases.central + creases.lateral),

@@ -17,7 +17,7 @@ crow's feet three short lines fanning out from :data:`CROW_START_IOD` beyond the
 Each fold is a groove (``shading.py``: a dark band inside a broader shadow, a highlight on its lit side, a
 multiplicative log-gain on the skin's own colour, its light and texture kept), the apple a soft, compact
 brightening. The strength (:func:`smile_weight`) is smooth in the corners' raise against the source (IOD,
-pose-normalised: :func:`~ned_core.render.smile_relax.corner_drop`), counts only the part that goes past the rest
+pose-normalised: :func:`corner_rise`), counts only the part that goes past the rest
 face's corners, and fades where the source already smiles (its folds are there: no second fold). It follows the
 landmarks frame to frame (temporally as smooth as they are). Only the skin gets it: inside the face oval, off the
 eyes, brows and lips, off spectacle rims and hair.
@@ -37,7 +37,10 @@ from ned_core.analysis.regions import (FACE_OVAL, LEFT_BROW, LEFT_EYE, LIPS_OUTE
                                        interocular_distance)
 from ned_core.face3d.falloff import bump, smoothstep
 from ned_core.render.shading import Crease, GrooveProfile, Rims, axes, creases_gain, shade, skin, taper
-from ned_core.render.smile_relax import CHEEKS, CORNERS, NOSE_WINGS, corner_drop, corner_height, rest_corner_height
+from ned_core.analysis import crop
+from ned_core.render.mouth_index import template_from_image
+from ned_core.render.smile_relax import (CHEEKS, CORNERS, LIP_MIDDLE, NOSE_WINGS, SUBNASALE, corner_height,
+                                         rest_corner_height)
 
 # per side (subject's right, then left): the lower lid's middle (its margin, outer to inner) and the outer corner
 LOWER_LIDS = ((163, 144, 145, 153, 154), (390, 373, 374, 380, 381))
@@ -69,8 +72,8 @@ HAIR_SIGMA_IOD = 0.08
 def smile_weight(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray, np.ndarray] | None = None) -> float:
     """0..1: how far the target raises the mouth corners into a smile the source does not show.
 
-    The product of smoothsteps (IOD, pose-normalised): in the corners' raise against the source (:data:`START_IOD`
-    to :data:`FULL_IOD`; an opening jaw moves both alike), in the target's corners above the rest face's
+    The product of smoothsteps (IOD, pose-normalised): in the corners' raise against the source (:func:`corner_rise`,
+    :data:`START_IOD` to :data:`FULL_IOD`), in the target's corners above the rest face's
     (:data:`REST_START_IOD` to :data:`REST_FULL_IOD`), and 1 minus one in the source's own smile
     (:data:`OWN_SMILE_START` to :data:`OWN_SMILE_FULL`).
 
@@ -78,10 +81,39 @@ def smile_weight(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray
     """
     m_src, m_dst = (None, None) if to_template is None else to_template
     rest = rest_corner_height()
-    raised = smoothstep(START_IOD, FULL_IOD, -corner_drop(src, dst, to_template))
-    smiling = smoothstep(REST_START_IOD, REST_FULL_IOD, corner_height(dst, m_dst) - rest)
+    # the target's curve is read against the lips' middle, half of which an upper lip lifted off the teeth moves:
+    # that half is given back (a smile whose lips part from above, render/smile_part.py, is no less of a smile)
+    lifted = 0.5 * upper_lip_rise(src, dst, to_template)
+    raised = smoothstep(START_IOD, FULL_IOD, corner_rise(src, dst, to_template))
+    smiling = smoothstep(REST_START_IOD, REST_FULL_IOD, corner_height(dst, m_dst) + lifted - rest)
     own = smoothstep(OWN_SMILE_START, OWN_SMILE_FULL, corner_height(src, m_src) - rest)
     return float(raised * smiling * (1.0 - own))
+
+
+def corner_rise(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+    """How far (IOD, pose-normalised on the head's rigid points; < 0: lowered) the target raises the mouth corners
+    against the source, mean of both. Not against the lips' middle: a jaw the target drops (surprise, fear) pulls the
+    corners down less than the middle, which read there as a raise (surprised on Grace Hopper speaking got up to
+    0.21 of the smile's shading, 0.78 with the lip's lift given back); in speech the jaw is the source's."""
+    m_src, m_dst = (None, None) if to_template is None else to_template
+    heights = []
+    for landmarks, m in ((src, m_src), (dst, m_dst)):
+        m = template_from_image(landmarks) if m is None else m
+        heights.append(float(crop.apply_affine(m, np.asarray(landmarks, np.float64)[list(CORNERS), :2])[:, 1].mean()))
+    return heights[0] - heights[1]
+
+
+def upper_lip_rise(src: np.ndarray, dst: np.ndarray, to_template: tuple[np.ndarray, np.ndarray] | None = None
+                   ) -> float:
+    """How far (IOD, pose-normalised, >= 0) the target raises the upper lip's inner middle (13) toward the nose
+    (below it, 2) against the source: a lift off the teeth (AU10), which the jaw does not move."""
+    m_src, m_dst = (None, None) if to_template is None else to_template
+    heights = []
+    for landmarks, m in ((src, m_src), (dst, m_dst)):
+        m = template_from_image(landmarks) if m is None else m
+        pts = crop.apply_affine(m, np.asarray(landmarks, np.float64)[[LIP_MIDDLE[0], SUBNASALE], :2])
+        heights.append(float(pts[0, 1] - pts[1, 1]))  # the lip's middle below the nose
+    return max(heights[0] - heights[1], 0.0)
 
 
 def _bezier(points: np.ndarray, count: int) -> np.ndarray:

@@ -16,7 +16,8 @@ from ned_core.exceptions import AnalysisCacheError
 def test_an_entry_reads_back_as_it_was_saved(tmp_path, clip_parts, config, models):
     source = [(1001 + i, clip_parts["both"]) for i in range(3)]
     first = analyze_shot(iter(source), config, models)
-    bridged = dataclasses.replace(first.tracks[0].track, interpolated=np.array([False, True, False]))
+    bridged = dataclasses.replace(first.tracks[0].track, interpolated=np.array([False, True, False]),
+                                  mix_share=np.array([1.0, 0.75, 0.5], np.float32))
     first = dataclasses.replace(first, tracks=(dataclasses.replace(first.tracks[0], track=bridged), *first.tracks[1:]),
                                 transitions=("dissolve",))
     cache = AnalysisCache(tmp_path / "cache")
@@ -34,6 +35,7 @@ def test_an_entry_reads_back_as_it_was_saved(tmp_path, clip_parts, config, model
         np.testing.assert_array_equal(a.landmarks, b.landmarks)
         np.testing.assert_array_equal(a.track.landmarks, b.track.landmarks)
         np.testing.assert_array_equal(a.track.interpolated, b.track.interpolated)
+        np.testing.assert_array_equal(a.track.mix_share, b.track.mix_share)  # the plates' opacity in a dissolve
         np.testing.assert_array_equal(a.alignment.image_from_crop, b.alignment.image_from_crop)
     with np.load(entries[0]) as data:
         assert json.loads(bytes(data["header"]))["schema"] == "AnalysisCache.2"

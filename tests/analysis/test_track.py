@@ -112,21 +112,40 @@ def test_a_face_lost_inside_the_mix_is_the_outgoing_shots(clip_tracks, config):
     np.testing.assert_array_equal(grace[0].frames[~grace[0].interpolated], [0, 1, 2, 5, 6])
 
 
-def test_a_face_lost_in_the_mix_is_carried_to_the_new_shots_start(clip_tracks, config):
-    """The astronaut, the outgoing shot's face, lost inside a dissolve's mix (2-8, new shot from 6) at 4, while her
-    picture is still over half opaque: her track is carried on over 4-5 at her last pose, flagged as bridged. (It ended
-    at 3.)"""
+def _lost_in_the_mix(clip_tracks) -> list[FrameFaces]:
+    """A dissolve's mix (2-8, new shot from 6): the astronaut alone (0-3), lost (4-5), then Grace fading in (6-11)."""
     per_frame, _ = clip_tracks
     alone = per_frame[:3]
     lost = dataclasses.replace(alone[0], faces=(), appearance=alone[0].appearance[:0])
     grace = [_faded_out(f) for f in per_frame[3:6]]
     rows = [*alone, alone[0], lost, lost, *grace, *grace]
     mixed = [dataclasses.replace(f, frame=i, shot=int(i >= 6), in_dissolve=2 <= i <= 8) for i, f in enumerate(rows)]
-    astro = [t for t in track_faces(mixed, config) if t.shot == 0]
+    return mixed
+
+
+def test_a_face_lost_in_the_mix_is_carried_to_the_new_shots_start(clip_tracks, config):
+    """The astronaut, the outgoing shot's face, lost inside a dissolve's mix (2-8, new shot from 6) at 4, while her
+    picture is still over half opaque: her track is carried on over 4-5 at her last pose, flagged as bridged. (It ended
+    at 3.)"""
+    astro = [t for t in track_faces(_lost_in_the_mix(clip_tracks), config) if t.shot == 0]
     assert len(astro) == 1
     np.testing.assert_array_equal(astro[0].frames, [0, 1, 2, 3, 4, 5])
     np.testing.assert_array_equal(astro[0].interpolated, [False] * 4 + [True] * 2)
     np.testing.assert_allclose(astro[0].boxes[4:], astro[0].boxes[[3, 3]], atol=1.0)  # she stood still
+
+
+def test_each_mixed_frame_records_the_faces_share_of_the_mix(clip_tracks, config):
+    """The outgoing astronaut of the carried-face clip above (mix 2-8, new shot from 6) holds 1 - (f - 2) / 6 of the
+    mixed picture on frames 2-5 and all of it before; an incoming face (Grace, found from 6) holds (f - 2) / 6. The
+    plates take this as their opacity there (``FaceTrack.mix_share``)."""
+    tracks = track_faces(_lost_in_the_mix(clip_tracks), config)
+    astro = [t for t in tracks if t.shot == 0][0]
+    np.testing.assert_allclose(astro.mix_share, [1, 1, 1, 5 / 6, 4 / 6, 3 / 6], atol=1e-6)
+    incoming = [t for t in tracks if t.shot == 1]
+    assert incoming, "Grace's face starts the incoming shot's track"
+    for t in incoming:
+        np.testing.assert_allclose(t.mix_share, np.minimum((t.frames - 2) / 6, 1.0), atol=1e-6)
+    assert astro.take(np.array([4, 5])).mix_share.tolist() == pytest.approx([4 / 6, 3 / 6])  # kept by take
 
 
 def _with_incoming_astronaut(frame: FrameFaces) -> FrameFaces:

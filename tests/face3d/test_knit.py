@@ -1,4 +1,5 @@
-"""The corrugator's knit (face3d.knit): only brow lowering that no inner-brow raise offsets knits the brows."""
+"""The corrugator's knit (face3d.knit): brow lowering draws the heads together; only lowering no inner-brow raise
+offsets pulls them down."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from ned_core.direct.prototypes import prototype
 from ned_core.face3d.channels import CHANNEL_NAMES
-from ned_core.face3d.knit import knit_amount, knit_fields, knit_offsets
+from ned_core.face3d.knit import draw_amount, knit_amount, knit_fields, knit_offsets
 
 
 @pytest.fixture(scope="module")
@@ -40,3 +41,15 @@ def test_an_unchanged_expression_adds_nothing_and_a_neutral_target_releases_a_fr
     assert np.all(knit_offsets(template, CHANNEL_NAMES, frown, frown) == 0.0)
     released = knit_offsets(template, CHANNEL_NAMES, frown, np.zeros_like(frown))
     assert released[0, 285, 1] < -0.025, "a frowning actor made neutral keeps the knit"
+
+
+def test_sad_and_fear_draw_the_heads_together_without_pulling_them_down(template):
+    """AU1+4 (sad) and 1+2+4 (fear): brows "raised and drawn together" (Ekman and Friesen 1975)."""
+    rest = np.zeros((1, len(CHANNEL_NAMES)))
+    for emotion, au4 in (("sad", 0.5), ("fear", 0.6)):
+        target = prototype(emotion)[None]
+        assert np.allclose(draw_amount(target, CHANNEL_NAMES), au4)
+        added = knit_offsets(template, CHANNEL_NAMES, rest, target)[0]
+        gap = added[285, 0] - added[55, 0]  # subject's left head minus right head (x = subject's left)
+        assert gap < -0.025, f"{emotion}: heads drawn {-gap:.3f} IOD together"  # 0 before; now 0.030 / 0.036
+        assert np.allclose(added[:, 1], 0.0), f"{emotion}: the knit pulls the raised heads down"

@@ -141,3 +141,34 @@ def test_a_smiling_actor_gets_no_second_fold(astronaut_face):
     dst = src.copy()
     dst[:, :2] = _raise(src, 0.06)
     assert render_mesh_warp(1, frame, src, dst, RenderConfig(), glasses=False).flags["smile_shade"] == 0.0
+
+
+def _lift_upper_lip(landmarks: np.ndarray, up: float) -> np.ndarray:
+    """``landmarks`` with the upper lip's middle (inner and outer edge, 13 and 0, and the points beside them) raised
+    by ``up`` IOD off closed lips, the corners where they were (a smile's lip lifted off the teeth, AU10)."""
+    lm = np.asarray(landmarks, np.float64)[:, :2].copy()
+    iod = float(interocular_distance(lm))
+    lm[[13, 0, 82, 312, 37, 267], 1] -= up * iod
+    return lm
+
+
+def test_a_smile_whose_lips_part_from_above_keeps_its_shading():
+    """The corners are read against the lips' middle, half of which a lifted upper lip moves: the smile's folds
+    stay (smile_part.py lifts the lip 0.04-0.08 IOD at happy:1). Read against the lifted middle, a 0.03 IOD smile
+    with the lip lifted 0.06 IOD weighed 0.0 (corners 0.0 IOD above the source's) and lost its folds."""
+    smile = _raise(REST, 0.03)
+    assert smile_weight(REST, _lift_upper_lip(smile, 0.06)) == pytest.approx(smile_weight(REST, smile), abs=0.05)
+    assert smile_weight(REST, _lift_upper_lip(REST, 0.06)) == 0.0  # a lift alone (disgust) is no smile
+
+
+def test_a_dropped_jaw_is_no_smile():
+    """Surprise drops the jaw: the lips' middle goes down further than the corners, which read against it as raised
+    (0.03 IOD here; main's weight 1.0) though they went down. Read on the head's rigid points they went down: no
+    smile's folds on a surprised face."""
+    iod = float(interocular_distance(REST))
+    jaw = REST.copy()
+    below = jaw[:, 1] > jaw[[61, 291], 1].mean() + 0.01 * iod  # the lower lip, chin and jaw line
+    jaw[below, 1] += 0.2 * iod
+    jaw[[61, 291], 1] += 0.06 * iod
+    jaw[[13, 82, 312], 1] -= 0.02 * iod  # the upper lip parts a little (AU25)
+    assert smile_weight(REST, jaw) == 0.0

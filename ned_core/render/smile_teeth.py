@@ -1,0 +1,97 @@
+"""The upper teeth a smile uncovers when it lifts closed lips apart: the shot's own teeth, at their own size.
+
+Where the target lifts the upper lip off closed lips in a smile (``smile_part.py``), the gap shows the upper
+teeth, which sit on the skull: they keep their size and hang from the upper lip, and the lower lip covers the rest.
+The mouth fill (``mouth_fill.py``) maps a stored interior onto the target's inner-lip outline, which squeezes a
+wide-open mouth's two rows of teeth and cavity into the thin gap (a pale, featureless band, fer p(happy) 0.08-0.13
+on Grace Hopper's closed frames). Here the stored mouth whose lips part widest (the most teeth; one for the whole
+shot, so the teeth never switch from frame to frame) is placed by a similarity (no squeeze) that takes its upper
+inner lip and corners onto the target's, colour-matched by a per-channel gain from its skin ring to the current
+frame's (as the fill does), and shown inside the target's inner lips with a soft edge.
+
+Its weight is the product of smoothsteps: the corners raised against the source (a smile; ``smile_shading.py``'s
+measure), the upper lip lifted against the source (:data:`RISE_IOD`), and the source's own lips closed (its
+inner-lip area below ``RenderConfig.mouth_open``, from half of it: where the source shows its interior, the warp
+carries its own teeth with the lips).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ned_core.analysis import crop
+from ned_core.analysis.mask import polygon_mask
+from ned_core.analysis.procrustes import similarity_transform
+from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
+from ned_core.face3d.falloff import smoothstep
+from ned_core.render.config import RenderConfig
+from ned_core.render.mouth_index import MouthIndex, mouth_patch, ring_mean
+from ned_core.render.smile_shading import FULL_IOD, START_IOD, corner_rise, upper_lip_rise
+from ned_core.render.warp import remap
+
+RISE_IOD = (0.01, 0.03)  # the upper lip lifted against the source (IOD): the teeth start / are fully shown
+EDGE_FEATHER_IOD = 0.02  # soft edge inside the target's inner lips (as the mouth fill's)
+# positions in LIPS_INNER: the corners (78, 308) and the upper lip's nine inner points (191 .. 415)
+UPPER = [0, *range(11, 20), 10]
+
+
+def teeth_weight(src: np.ndarray, dst: np.ndarray, src_opening: float, config: RenderConfig,
+                 to_template: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+    """0..1: how far the smile's lifted upper lip shows the stored upper teeth (module docstring).
+
+    Args:
+        src, dst: ``(>= 468, 2)`` source and target landmarks, frame pixels.
+        src_opening: the source's inner-lip area (IOD^2, :func:`~ned_core.render.mouth_index.mouth_shape`).
+        config: ``mouth_open``.
+        to_template: both frames' :func:`~ned_core.render.mouth_index.template_from_image`, or None.
+    """
+    raised = smoothstep(START_IOD, FULL_IOD, corner_rise(src, dst, to_template))
+    lifted = smoothstep(RISE_IOD[0], RISE_IOD[1], upper_lip_rise(src, dst, to_template))
+    closed = 1.0 - smoothstep(0.5 * config.mouth_open, config.mouth_open, src_opening)
+    return float(raised * lifted * closed)
+
+
+def teeth_slot(index: MouthIndex | None) -> int | None:
+    """The stored mouth whose lips part widest (None without one): the same for every frame of the shot."""
+    return None if index is None or index.empty else int(np.argmax(index.openings))
+
+
+def show_teeth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,
+               dst: np.ndarray, index: MouthIndex | None, config: RenderConfig, weight: float) -> np.ndarray:
+    """Show the stored upper teeth in the target's inner lips over ``rgb (h, w, 3) float32`` (over ``box``).
+
+    Args:
+        frame: ``(H, W, 3) float32`` the source frame (the colour match's skin ring).
+        src, dst: ``(>= 468, 2) float64`` landmarks, frame pixels.
+        index: the shot's mouth index (nothing is shown without a stored mouth).
+        weight: :func:`teeth_weight`.
+
+    Returns:
+        A new array, or ``rgb`` itself where nothing is shown.
+    """
+    slot = teeth_slot(index)
+    if weight <= 0.0 or slot is None:
+        return rgb
+    target = dst[list(LIPS_INNER)]
+    bx0, by0, bx1, by1 = box
+    lo = np.floor(target.min(axis=0)).astype(int) - 2
+    hi = np.ceil(target.max(axis=0)).astype(int) + 3
+    x0, y0, x1, y1 = max(int(lo[0]), bx0), max(int(lo[1]), by0), min(int(hi[0]), bx1), min(int(hi[1]), by1)
+    if x1 <= x0 or y1 <= y0:
+        return rgb
+    # frame pixels -> the stored patch: its upper inner lip and corners onto the target's, no squeeze
+    sim = similarity_transform(target[UPPER], index.inner_lips[slot][UPPER])
+    xs, ys = np.meshgrid(np.arange(x0, x1, dtype=np.float64), np.arange(y0, y1, dtype=np.float64))
+    map_x = (sim[0, 0] * xs + sim[0, 1] * ys + sim[0, 2]).astype(np.float32)
+    map_y = (sim[1, 0] * xs + sim[1, 1] * ys + sim[1, 2]).astype(np.float32)
+    teeth = remap(index.patches[slot], map_x, map_y)
+    patch, to_patch = mouth_patch(frame, src, config)
+    mean = ring_mean(patch, crop.apply_affine(to_patch, src[list(LIPS_OUTER)]), config)
+    gain = np.clip(mean / np.maximum(index.ring_mean[slot], 1e-6), *config.colour_gain_range)
+    feather = max(1.0, EDGE_FEATHER_IOD * float(interocular_distance(dst)))
+    soft = polygon_mask(target - (x0, y0), (y1 - y0, x1 - x0), feather).full((y1 - y0, x1 - x0))
+    alpha = (weight * soft)[:, :, None]
+    out = rgb.copy()
+    sub = out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
+    sub += alpha * (np.maximum(teeth * gain, 0.0) - sub)
+    return out
