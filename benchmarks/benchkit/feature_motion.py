@@ -1,0 +1,45 @@
+"""How far the lip corners and brows moved in an edited clip, measured on the pixels, in IOD along the face's axes.
+
+The face mesh re-reads brow edits at a few percent of their size, so both the product's and the Gaussian baseline's
+results are measured the same way: a patch around each feature of the source frame is found again in the result
+(:func:`ned_core.evaluate.patch_motion.patch_motion`), its motion projected on the face's up and outward axes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from benchkit.gauss_warp import BROW_INNER, BROW_MID, CORNERS, face_axes
+from ned_core.evaluate.patch_motion import patch_motion
+
+# name -> (right and left landmark sets, patch half size (w, h) in IOD)
+FEATURES: dict[str, tuple[tuple[tuple[int, ...], tuple[int, ...]], tuple[float, float]]] = {
+    "corner": (CORNERS, (0.08, 0.08)),
+    "brow_in": (BROW_INNER, (0.12, 0.06)),
+    "brow_mid": (BROW_MID, (0.12, 0.06)),
+}
+
+
+def feature_motion(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray) -> dict[str, tuple[float, float]]:
+    """Median motion (up, out) in IOD of each feature over frames and both sides.
+
+    Args:
+        source, result: ``(T, H, W, 3) uint8`` sRGB frames.
+        landmarks: ``(T, N >= 468, >= 2)`` the source's landmarks (pixels).
+
+    Returns:
+        Feature name -> (up, out): up positive = raised on the face, out positive = away from the midline.
+        ``nan`` where every patch fell off the frame.
+    """
+    found: dict[str, list[tuple[float, float]]] = {name: [] for name in FEATURES}
+    for src, res, lm in zip(source, result, landmarks):
+        up, across, iod = face_axes(lm)
+        for name, ((right, left), (hw, hh)) in FEATURES.items():
+            centres = np.array([lm[list(right), :2].mean(axis=0), lm[list(left), :2].mean(axis=0)])
+            size = (max(2, round(hw * iod)), max(2, round(hh * iod)))
+            moved = patch_motion(src, res, centres, size, max(3, round(0.2 * iod))) / iod
+            for sign, m in zip((-1.0, 1.0), moved):
+                if np.all(np.isfinite(m)):
+                    found[name].append((float(m @ up), float(sign * (m @ across))))
+    return {name: tuple(np.median(np.array(v), axis=0)) if v else (float("nan"), float("nan"))
+            for name, v in found.items()}
