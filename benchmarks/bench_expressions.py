@@ -19,6 +19,13 @@ re-analysed with MediaPipe and classified with fer's 7-class model, nothing from
 * flicker: the result's face flicker over the source's (1 = as stable as the source).
 * p(target), p(src emo): fer's mean probability of the target, and of the emotion the source reads as,
   source > result (a smiling actor made sad: how far p(happy) falls, even where the target is not reached).
+* corner up/out, brow in up/out, brow mid up: how far the lip corners, inner brow heads and mid brows moved, IOD
+  along the face's axes (up, away from the midline), medians over frames and sides, measured on the pixels
+  (``benchkit.feature_motion``: the face mesh re-reads brow edits at a few percent of their size).
+* texture: fine-detail energy inside the face, result over source (1 = as detailed, < 1 = smoothed).
+
+``--baseline gauss [--amp A]`` judges, instead of the product, the reference of issue 12: a per-frame Gaussian warp
+of the lip corners and brows at ``A`` times its amplitudes (``benchkit.gauss_warp``), on the same clips, the same way.
 
 ``--sheets DIR`` (or ``NED_SHEETS``) also writes, per clip, a PNG contact sheet: one row per emotion,
 source | result | difference (x4), of the clip's middle frame.
@@ -39,6 +46,7 @@ import numpy as np
 from benchkit.feature_motion import feature_motion
 from benchkit.gauss_warp import render_gauss
 from benchkit.records import metric
+from benchkit.texture import texture_ratio
 from ned_core.analysis import FaceMeshModels
 from ned_core.analysis.regions import FACE_OVAL, interocular_distance
 from ned_core.evaluate.emotion import EmotionClassifier
@@ -158,7 +166,7 @@ def run_clip(clip: Clip, emotions: tuple[str, ...], workdir: Path, config: NedCo
         inputs, summary = loaded.inputs, ev.results.summary
         motion = feature_motion(inputs.source, inputs.result, inputs.source_landmarks)
         rows.append({
-            "motion": motion,
+            "motion": motion, "texture": texture_ratio(inputs.source, inputs.result, inputs.masks),
             "clip": clip.name, "emotion": emotion, "held_out": clip.held_out, "frames": len(inputs.source),
             "source": ev.source_emotion_rate, "result": summary.emotion_rate if emotion != "neutral" else None,
             "pcc": summary.mouth_pcc, "flicker": summary.flicker_ratio,
@@ -200,7 +208,7 @@ def table(rows: list[dict]) -> list[str]:
     """Printable lines: one per clip and emotion, with the goals' verdicts."""
     lines = [f"{'clip':32s} {'emotion':10s} {'src%':>4s} {'res%':>4s}  {'PCC':>5s} {'outside':>7s} "
              f"{'still%IOD':>9s} {'flicker':>7s}  {'reads as (src->res)':22s} {'p(target)':9s} {'p(src emo)':10s} "
-             f"{'corner up/out':13s} {'brow in up/out':14s} {'brow mid up':11s} verdict"]
+             f"{'corner up/out':13s} {'brow in up/out':14s} {'brow mid up':11s} texture verdict"]
     for r in rows:
         verdict = []
         if r["result"] is not None and r["emotion"] in STRONG:
@@ -215,7 +223,7 @@ def table(rows: list[dict]) -> list[str]:
         lines.append(f"{r['clip']:32s} {r['emotion']:10s} {_pct(r['source']):>4s} {_pct(r['result']):>4s}  {pcc} "
                      f"{r['outside']:7.2f} {r['still']:9.2f} {flick}  {reads:22s} "
                      f"{r['p_source']:.2f}>{r['p_result']:.2f} {r['p_own_source']:.2f}>{r['p_own_result']:.2f}  "
-                     f"{_iod(r, 'corner'):13s} {_iod(r, 'brow_in'):14s} {_iod(r, 'brow_mid', 1):11s} "
+                     f"{_iod(r, 'corner'):13s} {_iod(r, 'brow_in'):14s} {_iod(r, 'brow_mid', 1):11s} {r['texture']:7.2f} "
                      f"{', '.join(verdict)}")
     return lines
 
