@@ -58,8 +58,9 @@ GAUSS_EMOTIONS: dict[str, tuple[Bump, ...]] = {
     "neutral": (),
     "happy": (_bump(CORNERS, 0.07, 0.05, 0.18),),
     "sad": (_bump(CORNERS, -0.07, 0.0, 0.18), _bump(BROW_INNER, 0.08, -0.02, 0.12)),
-    "surprised": (_bump(BROW_INNER, 0.08, 0.0, 0.12), _bump(BROW_MID, 0.10, 0.0, 0.12),
-                  _bump(BROW_OUTER, 0.08, 0.0, 0.12)),
+    # three overlapping bumps add up (neighbours ~0.2 IOD apart share a quarter): ~0.09-0.10 IOD along the brow
+    "surprised": (_bump(BROW_INNER, 0.06, 0.0, 0.12), _bump(BROW_MID, 0.06, 0.0, 0.12),
+                  _bump(BROW_OUTER, 0.06, 0.0, 0.12)),
     "angry": (_bump(BROW_INNER, -0.07, -0.03, 0.12), _bump(BROW_MID, -0.05, 0.0, 0.12)),
     "fear": (_bump(BROW_INNER, 0.08, -0.02, 0.12), _bump(CORNERS, -0.02, 0.05, 0.18)),
     "disgusted": (_bump(UPPER_LIP, 0.04, 0.0, 0.12), _bump(CORNERS, -0.03, 0.0, 0.18),

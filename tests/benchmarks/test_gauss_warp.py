@@ -8,10 +8,11 @@ import cv2
 import numpy as np
 import pytest
 
-from benchkit.feature_motion import feature_motion
-from benchkit.gauss_warp import GAUSS_EMOTIONS, bump_targets, render_gauss, warp_frame
+from benchkit.feature_motion import BACK_TOLERANCE_IOD, SEARCH_IOD, consistent_motion, feature_motion
+from benchkit.gauss_warp import BROW_INNER, BROW_MID, CORNERS, GAUSS_EMOTIONS, bump_targets, render_gauss, warp_frame
 from benchkit.texture import texture_ratio
 from ned_core.analysis import analyze_shot
+from ned_core.analysis.regions import interocular_distance
 from ned_core.evaluate.patch_motion import patch_motion
 from ned_core.evaluate.shot_inputs import load_shot_inputs
 from ned_core.pipeline.config import NedConfig
@@ -69,3 +70,16 @@ def test_texture_is_one_for_the_source_and_falls_when_the_face_is_smoothed(astro
     blurred = cv2.GaussianBlur(astronaut, (0, 0), 1.5)
     assert texture_ratio(astronaut[None], astronaut[None], mask[None]) == pytest.approx(1.0)
     assert texture_ratio(astronaut[None], blurred[None], mask[None]) < 0.3
+
+
+
+def test_a_patch_moved_out_of_reach_is_left_out_not_read_as_a_look_alike(astronaut, astronaut_landmarks):
+    """The picture shifted past the search window: the look-alikes the matcher finds fail the backward check."""
+    iod = float(interocular_distance(astronaut_landmarks[:, :2]))
+    centres = np.array([astronaut_landmarks[list(s), :2].mean(axis=0) for pair in (CORNERS, BROW_INNER, BROW_MID)
+                        for s in pair])
+    size, search, tol = (round(0.1 * iod), round(0.06 * iod)), round(SEARCH_IOD * iod), BACK_TOLERANCE_IOD * iod
+    far = np.roll(astronaut, round(0.6 * iod), axis=0)
+    assert np.isnan(consistent_motion(astronaut, far, centres, size, search, tol)[:, 0]).sum() >= 4
+    near = np.roll(astronaut, 5, axis=0)  # 0.08 IOD: in reach, every patch kept and read
+    assert np.allclose(consistent_motion(astronaut, near, centres, size, search, tol), (0, 5), atol=0.3)
