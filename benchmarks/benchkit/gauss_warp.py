@@ -5,6 +5,15 @@ landmarks (the project's analysis) place Gaussian displacement bumps at the lip 
 is resampled through their sum. Amplitudes are in IOD (the eye-centre distance, ~63 mm on an adult), along the face's
 own up and outward axes (from the eye line), scaled by one ``amplitude`` factor. Composites are written as full-frame
 EXRs so the product's own evaluation (``load_shot_inputs(..., "composites")``) judges both the same way.
+
+Measured on the quick clips (fer, moves on the pixels in IOD, 2026-12-07): at an equal mouth-corner rise the product
+and this warp read alike (Hopper warm-dark happy: product 0.063 up -> p(happy) 0.26, warp x1 0.066 -> 0.26; product
+happy:1.5 0.094 -> 0.37, warp x1.5 0.094 -> 0.39); the warp reads happy (67 %, held-out 71 %) only at x2, 0.114-0.117
+up, where the product's target asks 0.072. Sad does not read at any amplitude (x3: corners -0.12, brows +0.11,
+p(sad) 0.12; on Hopper's still even x6, a caricature, 0.34), nor with the chin boss raised or the lids lowered.
+Angry rises to p 0.27 at x2 on Hopper only because her browline spectacle rims bend into a V with the brows (the
+product holds rims still, ``render/glasses``). On the smiling astronaut the warp leaves the smile: p(happy) 1.00 for
+every emotion up to x3; the product's mouth handling and ``smile_relax`` take it to 0.21-0.36 (texture 0.64-0.81).
 """
 
 from __future__ import annotations
