@@ -53,7 +53,8 @@ def cover_weights(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 
 
 def cover_lips(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,
-               dst: np.ndarray) -> tuple[np.ndarray, float]:
+               dst: np.ndarray, maps: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray],
+                                                                       float]:
     """The warped face ``rgb`` with the target opening redrawn as a window onto the source interior where the
     target narrows it (see the module docstring).
 
@@ -62,21 +63,24 @@ def cover_lips(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
         box: ``(x0, y0, x1, y1)`` frame pixels.
         frame: ``(H, W, 3) float32`` source frame.
         src, dst: ``(>= 468, 2) float64`` landmarks, frame pixels.
+        maps: ``(map_x, map_y)`` ``(h, w) float32`` the source positions the warp sampled ``rgb`` at.
 
     Returns:
-        ``(rgb, weight)``: a new array where redrawn (else ``rgb`` itself) and the largest column weight (0..1).
+        ``(rgb, maps, weight)``: new arrays where redrawn (else the ones given), the sampled positions where the
+        window outweighs the warp taken from it (the plate's STMap, ``RenderedFace.sample_map``), and the largest
+        column weight (0..1).
     """
     weights = cover_weights(src, dst)
     strongest = float(weights.max(initial=0.0))
     if strongest <= 0.0:
-        return rgb, 0.0
+        return rgb, maps, 0.0
     bx0, by0, bx1, by1 = box
     target = dst[list(LIPS_INNER)]
     lo = np.floor(target.min(axis=0)).astype(int) - 2
     hi = np.ceil(target.max(axis=0)).astype(int) + 3
     x0, y0, x1, y1 = max(int(lo[0]), bx0), max(int(lo[1]), by0), min(int(hi[0]), bx1), min(int(hi[1]), by1)
     if x1 <= x0 or y1 <= y0:
-        return rgb, 0.0
+        return rgb, maps, 0.0
     sx, s_up, s_low = _column_lines(src)
     dx, d_up, d_low = _column_lines(dst)
     xs = np.arange(x0, x1, dtype=np.float64)
@@ -95,6 +99,9 @@ def cover_lips(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     soft = polygon_mask(target - (x0, y0), (y1 - y0, x1 - x0), feather).full((y1 - y0, x1 - x0))
     alpha = (soft * np.interp(at, ranks, weights)[None, :])[:, :, None].astype(np.float32)
     out = rgb.copy()
-    sub = out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
-    sub += alpha * (window - sub)
-    return out, strongest
+    inner = (slice(y0 - by0, y1 - by0), slice(x0 - bx0, x1 - bx0))
+    out[inner] += alpha * (window - out[inner])
+    taken = alpha[:, :, 0] >= 0.5
+    map_x, map_y = maps[0].copy(), maps[1].copy()
+    map_x[inner][taken], map_y[inner][taken] = qx[taken], qy[taken]
+    return out, (map_x, map_y), strongest

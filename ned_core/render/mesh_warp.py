@@ -89,7 +89,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rgb, revealed = reveal_eyeballs(remap(image, map_x, map_y), box, image, src_xy, dst_xy, iod)
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
-    rgb, cover = cover_lips(rgb, box, image, src_xy, dst_xy)
+    rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y))
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
                             frame_number, held_opening, mouths)
     teeth = teeth_weight(src_xy, dst_xy, mouths[0][1], config, to_template)

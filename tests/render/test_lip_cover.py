@@ -12,13 +12,16 @@ import cv2
 import numpy as np
 import pytest
 
+from ned_core.analysis.mask import polygon_mask
 from ned_core.analysis.regions import LIPS_INNER, interocular_distance
 from ned_core.face3d import EmbeddedFaceModel
 from ned_core.face3d.lips import INNER_PAIRS, OUTER_PAIRS
+from ned_core.render.base import RenderedFace
 from ned_core.render.config import RenderConfig
 from ned_core.render.lip_cover import cover_lips, cover_weights
 from ned_core.render.lip_edge import interior_like, mouth_reference
 from ned_core.render.mesh_warp import render_mesh_warp
+from ned_core.render.warp import remap
 from ned_core.synthetic import SyntheticActorConfig, make_synthetic_actor, sample_photo
 
 from .conftest import to_linear
@@ -60,13 +63,14 @@ def _upper_teeth_height(image: np.ndarray, xy: np.ndarray) -> float:
     return float(teeth.sum(axis=0).mean())
 
 
-def _rendered(frame: np.ndarray, src: np.ndarray, dst: np.ndarray):
-    """The mesh warp's render as speech (``held_opening`` 0: the shot holds no opening, nothing is sealed)."""
+def _rendered(frame: np.ndarray, src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, RenderedFace]:
+    """The mesh warp's render as speech (``held_opening`` 0: the shot holds no opening, nothing is sealed), pasted
+    into the frame."""
     rendered = render_mesh_warp(1, frame, src, dst, RenderConfig(), held_opening=0.0)
     out = frame.copy()
     x0, y0, x1, y1 = rendered.box
     out[y0:y1, x0:x1] = rendered.rgb
-    return out, rendered.flags
+    return out, rendered
 
 
 def test_a_narrower_opening_keeps_the_teeth_at_their_height(open_frame) -> None:
@@ -76,9 +80,23 @@ def test_a_narrower_opening_keeps_the_teeth_at_their_height(open_frame) -> None:
     source = _upper_teeth_height(frame, src)
     assert source >= 4.0  # a band to measure
     dst = _lower_lip_raised(src, 0.5)
-    image, flags = _rendered(frame, src, dst)
+    image, rendered = _rendered(frame, src, dst)
+    flags = rendered.flags
     assert flags["mouth_fill"] is None and flags["lip_seal"] == 0.0 and flags["lip_cover"] == 1.0
     assert 0.85 <= _upper_teeth_height(image, dst) / source <= 1.25
+
+
+def test_the_sample_map_follows_the_window(open_frame) -> None:
+    """The plate's STMap (``sample_map``) samples the source where the window did: inside the narrowed opening the
+    source remapped through it matches the plate (measured 0.010 mean, linear; 0.12 had it kept the warp's)."""
+    frame, src = open_frame
+    dst = _lower_lip_raised(src, 0.5)
+    _, rendered = _rendered(frame, src, dst)
+    x0, y0, x1, y1 = rendered.box
+    opening = polygon_mask(dst[list(LIPS_INNER)] - (x0, y0), (y1 - y0, x1 - x0), 0.0).full((y1 - y0, x1 - x0)) > 0.5
+    assert opening.sum() > 500
+    error = np.abs(remap(frame, *rendered.sample_map) - rendered.rgb)[opening].mean()
+    assert error < 0.03
 
 
 def test_an_opening_as_wide_as_the_source_is_left_to_the_warp(open_frame) -> None:
@@ -88,9 +106,9 @@ def test_an_opening_as_wide_as_the_source_is_left_to_the_warp(open_frame) -> Non
     wider = _lower_lip_raised(src, -0.2)
     for dst in (src, wider):
         assert np.all(cover_weights(src, dst) == 0.0)
-        rgb = np.zeros((4, 4, 3), np.float32)
-        out, weight = cover_lips(rgb, (0, 0, 4, 4), frame, src, dst)
-        assert out is rgb and weight == 0.0
+        rgb, maps = np.zeros((4, 4, 3), np.float32), (np.zeros((4, 4), np.float32), np.zeros((4, 4), np.float32))
+        out, out_maps, weight = cover_lips(rgb, (0, 0, 4, 4), frame, src, dst, maps)
+        assert out is rgb and out_maps is maps and weight == 0.0
 
 
 def test_a_closed_source_mouth_is_never_opened(astronaut_face) -> None:
