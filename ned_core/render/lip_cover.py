@@ -2,14 +2,19 @@
 
 Where the target parts the lips less than the source (a smile's held opening closed under speech: the speaking
 astronaut made sad, neutral or angry), the piecewise-affine warp maps the source opening into the target's, so it
-squeezes the interior vertically: the whole tooth row between the lips comes out a thin jagged strip (the
-astronaut's upper teeth at 0.2-0.4 of their height at the syllable peaks). In a real mouth that opens less the
-lips cover part of the teeth, which stay with the jaws: the opening is a window onto the interior at its own
-size. So, column by column, each target pixel inside the inner-lip outline takes the source pixel at the same
-height (slope 1, the teeth stay put), the window slid no further than it must to lie inside the source's opening
-at that column; horizontally it follows the lips' columns (as the warp does). Where the target is as open as
-the source the window is the whole opening and this equals the warp; it fades in as the column narrows
-(:data:`NARROWED`) and only where the source's lips part (:data:`PARTED_IOD`).
+squeezes the interior vertically: the whole tooth row between the lips came out a thin jagged strip (the speaking
+astronaut's most open frame with the lower lip raised by half the gap: upper teeth at 0.59 of their height; 1.07
+with the window). In a real mouth that opens less the lips cover part of the teeth, which stay with the jaws: the
+opening is a window onto the interior at its own size. So, column by column, each target pixel inside the
+inner-lip outline takes the source pixel at the same height (slope 1, the teeth stay put), the window slid no
+further than it must to lie inside the source's opening at that column; horizontally it follows the lips' columns
+(as the warp does). Where the target is as open as the source the window is the whole opening and this equals the
+warp; it fades in as the column narrows (:data:`NARROWED`) and only where the source's lips part
+(:data:`PARTED_IOD`). The plate's STMap samples the source where the window did.
+
+The frame's own interior, not a stored mouth of the target's shape (``mouth_index.py``): on the speaking astronaut
+the stored mouth nearest a narrowed opening is a held-smile frame, whose tooth block then filled every syllable (the
+mouth region's change 0.52 of the source's, against 0.80 here and 0.74 for the warp; p(happy) 0.51 -> 0.72 on sad).
 """
 
 from __future__ import annotations
