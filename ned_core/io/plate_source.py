@@ -274,10 +274,14 @@ class PlateSource(abc.ABC):
         """Decode ``number`` and check it belongs to the shot and matches its size and alpha."""
         raw = self._decode(self._checked_number(number))
         self._check_size(raw.rgb, number)
+        self._check_alpha(raw, number)
+        return raw
+
+    def _check_alpha(self, raw: RawFrame, number: int) -> None:
+        """Raises FrameReadError when frame ``number`` has alpha and the shot has none, or the other way round."""
         if (raw.alpha is not None) != self.info.has_alpha:
             has = "has" if raw.alpha is not None else "has no"
             raise FrameReadError(f"{self._where(number)}: frame {has} alpha, unlike the shot's first frame")
-        return raw
 
     def _checked_number(self, number: int) -> int:
         """``number``, once it is known to be readable (source open, frame in the shot)."""
