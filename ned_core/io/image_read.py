@@ -229,7 +229,8 @@ def read_pixels(path: Path, where: str, box: tuple[int, int, int, int] | None = 
     rgb = np.zeros((height, width, 3), np.float32)
     alpha_out = np.zeros((height, width), np.float32) if alpha is not None else None
     if data is not None:
-        dst = (slice(y0 - spec.full_y - by0, y1 - spec.full_y - by0), slice(x0 - spec.full_x - bx0, x1 - spec.full_x - bx0))
+        top, left = spec.full_y + by0, spec.full_x + bx0  # the box's corner in the file's pixel coordinates
+        dst = (slice(y0 - top, y1 - top), slice(x0 - left, x1 - left))
         rgb[dst] = data[..., pick]
         if alpha_out is not None:
             alpha_out[dst] = data[..., alpha - first]
