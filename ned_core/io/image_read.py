@@ -155,16 +155,18 @@ def _channels(data: np.ndarray, pick: list[int]) -> np.ndarray:
 def _read_rows(inp: oiio.ImageInput, spec: oiio.ImageSpec, rows: tuple[int, int],
                channels: tuple[int, int]) -> np.ndarray | None:
     """Rows ``[y0, y1)`` of the data window, channels ``[first, last)``: ``(y1 - y0, data width, last - first)``
-    float32 (None where OpenImageIO failed). A tiled file decodes the rows of tiles that hold them."""
+    float32 or float16 (None where OpenImageIO failed). A tiled file decodes the rows of tiles that hold them."""
     (y0, y1), (first, last) = rows, channels
+    # half samples are read as they are and widened by numpy (exact; ~15% less CPU than OpenImageIO's conversion)
+    kind = "half" if all(str(spec.channelformat(c)) == "half" for c in range(first, last)) else "float"
     top, bottom = spec.y, spec.y + spec.height
     if (y0, y1) == (top, bottom):
-        return inp.read_image(0, 0, first, last, "float")
+        return inp.read_image(0, 0, first, last, kind)
     if spec.tile_height <= 0:
-        return inp.read_scanlines(0, 0, y0, y1, 0, first, last, "float")
+        return inp.read_scanlines(0, 0, y0, y1, 0, first, last, kind)
     tile = spec.tile_height
     t0, t1 = top + (y0 - top) // tile * tile, min(bottom, top + -(-(y1 - top) // tile) * tile)
-    data = inp.read_tiles(0, 0, spec.x, spec.x + spec.width, t0, t1, 0, 1, first, last, "float")
+    data = inp.read_tiles(0, 0, spec.x, spec.x + spec.width, t0, t1, 0, 1, first, last, kind)
     return None if data is None else data.reshape(t1 - t0, spec.width, last - first)[y0 - t0:y1 - t0]
 
 
@@ -223,8 +225,8 @@ def read_pixels(path: Path, where: str, box: tuple[int, int, int, int] | None = 
     if data is not None and data.shape[:2] == (height, width):
         # The data window covers the box (almost every file): no canvas, at most one copy.
         whole = data.flags.c_contiguous and pick == [0, 1, 2] and data.shape[2] == 3
-        rgb = data if whole else _channels(data, pick)
-        alpha_out = np.ascontiguousarray(data[..., alpha - first]) if alpha is not None else None
+        rgb = np.ascontiguousarray(data, np.float32) if whole else _channels(data, pick)
+        alpha_out = np.ascontiguousarray(data[..., alpha - first], np.float32) if alpha is not None else None
         return RawFrame(rgb=rgb, alpha=alpha_out, straight_alpha=straight)
     rgb = np.zeros((height, width, 3), np.float32)
     alpha_out = np.zeros((height, width), np.float32) if alpha is not None else None

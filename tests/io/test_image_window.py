@@ -101,3 +101,29 @@ def test_window_reads_of_a_sequence_check_size_and_alpha(tmp_path):
             source.read(4, (7, 11, 50, 60))
         with pytest.raises(FrameReadError, match="s.0005.exr frame 5: frame is 66x96 but the shot is 64x96"):
             source.read(5, (7, 11, 50, 60))
+
+
+@pytest.mark.parametrize("formats", [("half",) * 4, ("float",) * 4, ("half", "half", "half", "float"),
+                                     ("float", "half", "half", "half")])
+def test_half_float_and_mixed_exr_samples_are_read_exactly(tmp_path, formats):
+    pixels = np.random.default_rng(3).uniform(-2, 60000, (HEIGHT, WIDTH, 4)).astype(np.float32)
+    pixels[0, :3, 0] = [1e-7, np.inf, -65504]
+    spec = oiio.ImageSpec(WIDTH, HEIGHT, 4, formats[0])
+    spec.channelnames = ("R", "G", "B", "A")
+    if len(set(formats)) > 1:
+        spec.channelformats = tuple(oiio.TypeDesc(f) for f in formats)
+    path = tmp_path / "f.exr"
+    out = oiio.ImageOutput.create(str(path))
+    assert out.open(str(path), spec) and out.write_image(pixels), out.geterror()
+    out.close()
+    written = oiio.ImageInput.open(str(path))
+    assert [str(written.spec().channelformat(c)) for c in range(4)] == list(formats)
+    written.close()
+    stored = np.stack([pixels[..., c].astype(np.float16 if f == "half" else np.float32).astype(np.float32)
+                       for c, f in enumerate(formats)], -1)
+    for box in (None, (5, 7, 60, 90)):
+        x0, y0, x1, y1 = box or (0, 0, WIDTH, HEIGHT)
+        raw = read_pixels(path, "f", box)
+        assert raw.rgb.dtype == np.float32 and raw.alpha.dtype == np.float32 and raw.rgb.flags.c_contiguous
+        np.testing.assert_array_equal(raw.rgb, stored[y0:y1, x0:x1, :3])
+        np.testing.assert_array_equal(raw.alpha, stored[y0:y1, x0:x1, 3])
