@@ -53,8 +53,8 @@ class DirectConfig:
         unit_range: activation (units) at which a channel has no range left. A target on a channel the
             source already holds in the same direction is added on top of the held level, scaled by
             ``1 - held / unit_range`` (see :mod:`ned_core.direct.edit`). 1.5: the strongest target the
-            prior asks for (``MAX_INTENSITY`` x a full unit) and the fit's largest activation, so a stacked
-            level never exceeds what the strongest request makes of a rest face.
+            prior asks for (``MAX_INTENSITY`` x a full unit; happy's AU12 at 1.2 asks 1.8 at 1.5) and the fit's
+            largest activation, so a stacked level never exceeds what the strongest request makes of a rest face.
         min_speech_gain: lowest gain applied to the speech channels' motion when an emotion
             needs the mouth less open than the source's tonic level allows (keeps speech visible).
         max_speech_gain: highest gain applied to the speech channels' motion while the actor talks

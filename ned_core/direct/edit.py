@@ -26,7 +26,8 @@ say whether it is expression or anatomy: a still is read against the mean face, 
 naturally down-turned corners read as a held lip_corner_depress 0.35-0.4 (chin_raise 0.26); replaced by
 sad's 0.8 they moved by 0.4-0.45 (the model's corners 0.050 IOD lower), stacked by 0.59-0.61 (0.067 IOD; the
 re-analysed result's lip_corner_depress +0.25/+0.38 -> +0.27/+0.44). The astronaut's held smile
-(lip_corner_pull 0.7) made happy gains 0.5 instead of 0.25, and reaches 1.5 at intensity 1.5 as before.
+(lip_corner_pull 0.7) made happy gains 0.5 instead of 0.25 (with happy's AU12 at 1.2: 0.64, and 1.66 at intensity 1.5,
+under a rest face's 1.8).
 A held smile lifts the upper lip too: a strong AU12 raises the infraorbital triangle and the upper lip and
 deepens the nasolabial furrow, the appearance changes AU10 and AU9 are scored by (FACS, Ekman, Friesen and
 Hager 2002, AU12's and AU10's appearance changes and the 6+12 / 10 distinction), and the fit, which has a unit

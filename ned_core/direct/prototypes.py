@@ -17,7 +17,8 @@ Press, 1978; W. V. Friesen and P. Ekman, *EMFACS-7: Emotional Facial Action Codi
 University of California at San Francisco, 1983; P. Ekman, W. V. Friesen and J. C. Hager,
 *Facial Action Coding System: Investigator's Guide*, Research Nexus, 2002 (prototype table).
 The sets are facts from those sources; the activation amounts below (how strongly each unit
-takes part) are this project's choice: the defining units at 0.8-1.0, the bracketed ones lower.
+takes part) are this project's choice: the defining units at 0.8-1.0 (the smile's AU12 at 1.2, below), the
+bracketed ones lower.
 Surprise drops the jaw and parts the lips as the
 Investigator's Guide's apex of 1+2+5B+26 does ("the jaw drops open so that the lips and teeth are
 parted", Ekman and Friesen, *Unmasking the Face*, 1975): jaw_open 0.6 (~0.18 IOD, ~11 mm lip gap on
@@ -34,6 +35,18 @@ heads); widening that term (0.05 IOD over the brow heads) changes every fit and 
 (the fit offsets it with more inner-brow raise, AU1 0.02/0.05 -> 0.05/0.08; fer read it happier, p(happy) 0.89 ->
 0.94), while AU4 at 0.5 lowers her brow heads 0.04 IOD into a knit brow: with the nose wrinkle shaded, the
 astronaut still's disgust p(happy) 0.93 -> 0.87 (0.83 at 0.8), its held-out dark-cool grade 0.53 -> 0.36.
+Happy pulls the corners (AU12) at 1.2, a spontaneous smile's excursion: smiles filmed unawares widen the mouth by 27 %
+with the corners moving out and up at about 47 degrees (Tarantili, Halazonetis and Spyropoulos, "The spontaneous
+smile in dynamic motion", *Am J Orthod Dentofacial Orthop* 128:8-15, 2005; 15 children, means, abstract only
+verified). On Grace Hopper's 0.81 IOD wide mouth that is ~0.11 IOD out and ~0.12 up per corner; the AU12 unit moves
+a corner 0.10 out and 0.09 up (42 degrees), so 1.1 matches the widening and 1.3 the rise: at 1.2 a corner goes 0.12
+out and 0.108 up on a rest face (1.0 fell 0.027 IOD short of the rise). The target on her speaking clip, which holds
+smiles of its own (lip_corner_pull 0.28-0.30 held, the target stacked on it), raised the corners 0.075 -> 0.090 IOD,
+on her still (her down-turned corners' held AU15 undone too) 0.117 -> 0.135. Measured on the pixels with the smile's
+upper-lip lift kept at its amount (``render/smile_part.py``), happy:1 speaking warm-dark (tuning) corner rise 0.064 ->
+0.077 IOD, recognised 33 -> 38 %, p(happy) 0.37 -> 0.44; held-out dark 0.074 -> 0.088, 42 -> 38 %, 0.43 -> 0.45.
+The rise alone hardly moves fer: what reads is the teeth the lifted lip shows (with the lift grown with the smile,
+1.8 upper_lip_raise, tuning read 62 % but held-out stayed 42 % and the gap outgrew the shot's teeth).
 Anger raises the upper lids at 0.8 (AU5: the "hard stare", the upper lid raised while the lowered brow presses down
 on the fold and the lower lid is tensed, Ekman and Friesen 1975): the unit's 0.06 IOD at 0.8, less AU7's upper-lid
 drop at 0.7, lifts the lid margin ~0.04 IOD (~2.5 mm), enough to uncover the top of the iris that a resting lid
@@ -48,7 +61,7 @@ import numpy as np
 
 from ned_core.face3d.channels import CHANNEL_INDEX, CHANNELS, EMOTIONS, NUM_CHANNELS
 
-PROTOTYPES_VERSION = "EmfacsPrototypes.5"
+PROTOTYPES_VERSION = "EmfacsPrototypes.6"
 
 # Channels that carry speech: changed only by slow offsets or gains, never reshaped.
 SPEECH_CHANNELS: tuple[str, ...] = ("jaw_open", "lips_part")
@@ -58,7 +71,7 @@ DYNAMIC_CHANNELS: tuple[str, ...] = ("blink_L", "blink_R")
 # Per emotion: {channel group or channel name: activation}. A bilateral group sets both sides.
 _UNITS: dict[str, dict[str, float]] = {
     "neutral": {},
-    "happy": {"cheek_raise": 0.8, "lip_corner_pull": 1.0},
+    "happy": {"cheek_raise": 0.8, "lip_corner_pull": 1.2},  # AU12 past a full unit: module docstring
     "sad": {"brow_inner_up": 1.0, "brow_lower": 0.5, "lip_corner_depress": 0.8, "chin_raise": 0.5},
     "surprised": {"brow_inner_up": 1.0, "brow_outer_up": 1.0, "upper_lid_raise": 1.0, "jaw_open": 0.6,
                   "lips_part": 0.5},

@@ -20,7 +20,10 @@ frame): a still of closed lips has no teeth to show, and a parted smile there wo
 slit, so it keeps its closed-lip smile. The lift follows the directed smile, which is slow (the director's
 offsets), so the teeth do not flicker in and out.
 
-:data:`LIFT_PER_SMILE` is 1.5: at happy:1 the unit lifts the lip's outer edge 0.12 IOD (~7.5 mm, three quarters
+:data:`LIFT_PER_SMILE` is 1.25 since happy pulls the corners at 1.2 (``direct/prototypes.py``), so that happy:1 lifts
+by 1.5 upper_lip_raise as before (with 1.5 per unit, 1.8: the gap between the lips of the speaking actor's closed
+frames grew past its teeth, gap luma over cheek 0.67-0.72, ``test_render_parted_smile.py``). Tuned as 1.5 with
+happy's 1.0: at happy:1 the unit lifts the lip's outer edge 0.12 IOD (~7.5 mm, three quarters
 of an incisor's crown: Tjan's average smile), its inner edge 0.066 IOD off closed lips. Measured on Grace Hopper
 speaking warm-dark (tuning; happy recognised, mean p(happy), mouth PCC): main 8 %, 0.25, 0.93; 0.66 (the
 astronaut's ratio, before ``smile_teeth.py``) 17 %, 0.30, 0.92; 1.0: 25 %, 0.31, 0.96; 1.5: 33 %, 0.37, 0.96, by
@@ -34,7 +37,7 @@ import numpy as np
 from ned_core.face3d.channels import CHANNEL_INDEX
 from ned_core.render.mouth_index import mouth_shape
 
-LIFT_PER_SMILE = 1.5  # upper_lip_raise per unit of lip_corner_pull added (module docstring)
+LIFT_PER_SMILE = 1.25  # upper_lip_raise per unit of lip_corner_pull added: 1.5 at happy:1 (module docstring)
 SMILE = (CHANNEL_INDEX["lip_corner_pull_L"], CHANNEL_INDEX["lip_corner_pull_R"])
 LIFT = CHANNEL_INDEX["upper_lip_raise"]
 
