@@ -9,9 +9,10 @@ the face's own tracklet that folds into it, continue the earlier one together); 
 run at the same time on the same face (boxes overlapping in every common frame) are one face found
 twice and are folded into one (where both have a frame, the observation at the face's size on the frames about it,
 not a part of the face the mesh was surer of); in single frames where two tracks still sit on one face (a hidden
-face's crop sliding onto the face in front) the less sure observation is dropped. Gaps of at most ``AnalysisConfig.bridge_frames`` frames inside a
-track are filled with landmarks interpolated between the frames either side and flagged as such
-(``FaceTrack.interpolated``); flat frames (black, flash) are never filled.
+face's crop sliding onto the face in front) the less sure observation is dropped, or of two sizes the smaller.
+Gaps of at most ``AnalysisConfig.bridge_frames`` frames inside a track are filled with landmarks interpolated
+between the frames either side and flagged as such (``FaceTrack.interpolated``); flat frames (black, flash) are never
+filled.
 """
 
 from __future__ import annotations
@@ -88,10 +89,10 @@ def _duplicates(a: FaceTrack, b: FaceTrack) -> bool:
 
 
 def drop_overlaps(tracks: Sequence[FaceTrack], spare_bridged: bool = False) -> list[FaceTrack]:
-    """Per frame, where two tracks sit on one face, keep the observation of the one the mesh is surer of.
+    """Per frame, where two tracks sit on one face, keep the observation of the one that is the face (:func:`_weaker`).
 
-    (A face hidden behind another lets its crop slide onto the front face for a few frames.) A track
-    left with no frame is dropped.
+    (A face hidden behind another lets its crop slide onto the front face for a few frames; a hand or a part of the
+    picture found as a small face passes over it.) A track left with no frame is dropped.
 
     Args:
         spare_bridged: a bridged (interpolated) frame on another track's face is kept when the two tracks' face
@@ -112,7 +113,7 @@ def drop_overlaps(tracks: Sequence[FaceTrack], spare_bridged: bool = False) -> l
                     if others:
                         continue
                 if _same_place(ta.boxes[i], tb.boxes[j]):
-                    weaker = (a, i) if (ta.scores[i], len(ta.frames)) < (tb.scores[j], len(tb.frames)) else (b, j)
+                    weaker = (a, i) if _weaker(ta, i, tb, j) else (b, j)
                     drop[weaker[0]].add(int(weaker[1]))
     out = []
     for k, t in enumerate(tracks):
@@ -120,6 +121,19 @@ def drop_overlaps(tracks: Sequence[FaceTrack], spare_bridged: bool = False) -> l
         if len(keep):
             out.append(t.take(keep))
     return out
+
+
+def _weaker(a: FaceTrack, i: int, b: FaceTrack, j: int) -> bool:
+    """Whether ``a``'s observation at row ``i`` gives way to ``b``'s at row ``j``, the two on one place.
+
+    Two observed boxes whose sizes differ by more than ``JOIN_SIZE_RATIO``: the smaller gives way (a part of the face
+    or of the picture on it, a hand, a face behind, which the mesh may be surer of than of the face). Otherwise the one
+    the mesh is less sure of (face presence; bridged frames score 0), then the shorter track.
+    """
+    size_a, size_b = _size(a, i), _size(b, j)
+    if not (a.interpolated[i] or b.interpolated[j]) and max(size_a, size_b) > JOIN_SIZE_RATIO * min(size_a, size_b):
+        return size_a < size_b
+    return bool((a.scores[i], len(a.frames)) < (b.scores[j], len(b.frames)))
 
 
 def _other_faces(a: FaceTrack, b: FaceTrack) -> bool:
