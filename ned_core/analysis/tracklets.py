@@ -7,10 +7,12 @@ at its last speed, was heading, at a similar size (and, when another face was ab
 gap, with similar face proportions; a tracklet found on a part of the face as it came back from behind a hand, and
 the face's own tracklet that folds into it, continue the earlier one together); tracklets that
 run at the same time on the same face (boxes overlapping in every common frame) are one face found
-twice and are folded into one; in single frames where two tracks still sit on one face (a hidden
-face's crop sliding onto the face in front) the less sure observation is dropped. Gaps of at most ``AnalysisConfig.bridge_frames`` frames inside a
-track are filled with landmarks interpolated between the frames either side and flagged as such
-(``FaceTrack.interpolated``); flat frames (black, flash) are never filled.
+twice and are folded into one (where both have a frame, the observation at the face's size on the frames about it,
+not a part of the face the mesh was surer of); in single frames where two tracks still sit on one face (a hidden
+face's crop sliding onto the face in front) the less sure observation is dropped, or of two sizes the smaller.
+Gaps of at most ``AnalysisConfig.bridge_frames`` frames inside a track are filled with landmarks interpolated
+between the frames either side and flagged as such (``FaceTrack.interpolated``); flat frames (black, flash) are never
+filled.
 """
 
 from __future__ import annotations
@@ -87,10 +89,10 @@ def _duplicates(a: FaceTrack, b: FaceTrack) -> bool:
 
 
 def drop_overlaps(tracks: Sequence[FaceTrack], spare_bridged: bool = False) -> list[FaceTrack]:
-    """Per frame, where two tracks sit on one face, keep the observation of the one the mesh is surer of.
+    """Per frame, where two tracks sit on one face, keep the observation of the one that is the face (:func:`_weaker`).
 
-    (A face hidden behind another lets its crop slide onto the front face for a few frames.) A track
-    left with no frame is dropped.
+    (A face hidden behind another lets its crop slide onto the front face for a few frames; a hand or a part of the
+    picture found as a small face passes over it.) A track left with no frame is dropped.
 
     Args:
         spare_bridged: a bridged (interpolated) frame on another track's face is kept when the two tracks' face
@@ -111,7 +113,7 @@ def drop_overlaps(tracks: Sequence[FaceTrack], spare_bridged: bool = False) -> l
                     if others:
                         continue
                 if _same_place(ta.boxes[i], tb.boxes[j]):
-                    weaker = (a, i) if (ta.scores[i], len(ta.frames)) < (tb.scores[j], len(tb.frames)) else (b, j)
+                    weaker = (a, i) if _weaker(ta, i, tb, j) else (b, j)
                     drop[weaker[0]].add(int(weaker[1]))
     out = []
     for k, t in enumerate(tracks):
@@ -119,6 +121,19 @@ def drop_overlaps(tracks: Sequence[FaceTrack], spare_bridged: bool = False) -> l
         if len(keep):
             out.append(t.take(keep))
     return out
+
+
+def _weaker(a: FaceTrack, i: int, b: FaceTrack, j: int) -> bool:
+    """Whether ``a``'s observation at row ``i`` gives way to ``b``'s at row ``j``, the two on one place.
+
+    Two observed boxes whose sizes differ by more than ``JOIN_SIZE_RATIO``: the smaller gives way (a part of the face
+    or of the picture on it, a hand, a face behind, which the mesh may be surer of than of the face). Otherwise the one
+    the mesh is less sure of (face presence; bridged frames score 0), then the shorter track.
+    """
+    size_a, size_b = _size(a, i), _size(b, j)
+    if not (a.interpolated[i] or b.interpolated[j]) and max(size_a, size_b) > JOIN_SIZE_RATIO * min(size_a, size_b):
+        return size_a < size_b
+    return bool((a.scores[i], len(a.frames)) < (b.scores[j], len(b.frames)))
 
 
 def _other_faces(a: FaceTrack, b: FaceTrack) -> bool:
@@ -131,20 +146,53 @@ def _other_faces(a: FaceTrack, b: FaceTrack) -> bool:
 
 
 def _merge(a: FaceTrack, b: FaceTrack) -> FaceTrack:
-    """Union of two tracklets of one face; where both have a frame, the higher-scoring observation."""
-    rows: dict[int, tuple[FaceTrack, int]] = {}
+    """Union of two tracklets of one face; where both have a frame, the observation that continues the face
+    (:func:`_pick`)."""
+    rows: dict[int, list[tuple[FaceTrack, int]]] = {}
     for t in (a, b):
         for i, f in enumerate(t.frames):
-            kept = rows.get(int(f))
-            if kept is None or t.scores[i] > kept[0].scores[kept[1]]:
-                rows[int(f)] = (t, i)
+            rows.setdefault(int(f), []).append((t, i))
     order = sorted(rows)
-    pick = [rows[f] for f in order]
+    alone = [f for f in order if len(rows[f]) == 1]
+    alone_sizes = np.array([_size(*rows[f][0]) for f in alone])
+    pick = [rows[f][0] if len(rows[f]) == 1 else _pick(rows[f], _reference_size(np.array(alone, np.int64),
+                                                                                 alone_sizes, f)) for f in order]
     return FaceTrack(a.track_id, a.shot, np.array(order, np.int64),
                      np.stack([t.landmarks[i] for t, i in pick]).astype(np.float32),
                      np.stack([t.boxes[i] for t, i in pick]).astype(np.float32),
                      np.array([t.scores[i] for t, i in pick], np.float32),
                      np.array([t.interpolated[i] for t, i in pick], bool))
+
+
+def _size(track: FaceTrack, row: int) -> float:
+    return float(_centre_size(track.boxes[row:row + 1])[1][0])
+
+
+def _reference_size(frames: np.ndarray, sizes: np.ndarray, frame: int) -> float | None:
+    """The face's size about ``frame``: the median of the sizes ``(K,)`` at the up to ``VELOCITY_FRAMES`` nearest
+    ``frames`` ``(K,)`` on each side (frames with a single observation); None when there are none."""
+    before = sizes[frames < frame][-VELOCITY_FRAMES:]
+    after = sizes[frames > frame][:VELOCITY_FRAMES]
+    near = np.concatenate([before, after])
+    return float(np.median(near)) if len(near) else None
+
+
+def _pick(candidates: list[tuple[FaceTrack, int]], reference: float | None) -> tuple[FaceTrack, int]:
+    """Of two observations ``(tracklet, row)`` of one frame claiming one face, the one that is the face.
+
+    Observations of one size (within ``JOIN_SIZE_RATIO``) are the face found twice: the one the mesh is surer of
+    (face presence). Otherwise one is on a part of the face or of the picture on it (a chin, a cheek, a hand, a
+    face behind), and the mesh's presence on a part can beat the face's (0.98 on a chin against 0.92 on the face, in a
+    dissolve): the one whose size is nearest (in ratio) to the face's ``reference`` size on the frames about it
+    (:func:`_reference_size`); with no such frame, the larger (a part lies inside the face it is on).
+    """
+    sizes = np.array([_size(t, i) for t, i in candidates])
+    scores = np.array([t.scores[i] for t, i in candidates])
+    if sizes.max() <= JOIN_SIZE_RATIO * sizes.min():
+        return candidates[int(np.argmax(scores))]  # first of equal scores
+    if reference is None:
+        return candidates[int(np.argmax(sizes))]
+    return candidates[int(np.argmin(np.abs(np.log(sizes / reference))))]
 
 
 def _before(track: FaceTrack, frame: int) -> FaceTrack:

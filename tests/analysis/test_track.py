@@ -165,10 +165,11 @@ def test_a_track_does_not_shrink_onto_a_part_of_a_face_in_the_mix(clip_tracks, c
     """The astronaut, the outgoing shot's face, in a dissolve's mix (2-8, new shot from 6): at 4 the detector finds her
     (score 0.9) and, surer, a small mesh on a part of the picture inside her face (a third of her size, lower right: in
     footage, the chin of the incoming face showing through hers), and at 4-5 another small face inside hers (upper
-    left, lost at 5 while she is lost too: a face fading out inside the mix). Her track is carried over 4-5 at her own
-    size and place, bridged. (It took the small mesh at 4 as her face found twice, on its higher score, and the edit
-    shrank onto it at the mix's opacity; with that mended, the fading face, dropped at last as lying wholly in the
-    dissolve, first took frames 4-5 from her carried track, observed beating bridged.)"""
+    left, lost at 5 while she is lost too: a face fading out inside the mix). Her track keeps her own face at 4 and is
+    carried over 5 at her own size and place, bridged. (It took the small mesh at 4 as her face found twice, on its
+    higher score, and the edit shrank onto it at the mix's opacity; with that mended by dropping the jump, 4 was
+    bridged, not her observed face; the fading face, dropped at last as lying wholly in the dissolve, first took
+    frames 4-5 from her carried track, observed beating bridged.)"""
     per_frame, _ = clip_tracks
     alone = per_frame[:3]
     her = alone[1].faces[0]
@@ -184,8 +185,9 @@ def test_a_track_does_not_shrink_onto_a_part_of_a_face_in_the_mix(clip_tracks, c
     astro = [t for t in track_faces(mixed, config) if t.shot == 0]
     assert len(astro) == 1
     np.testing.assert_array_equal(astro[0].frames, [0, 1, 2, 3, 4, 5])
-    np.testing.assert_array_equal(astro[0].interpolated, [False] * 4 + [True] * 2)
+    np.testing.assert_array_equal(astro[0].interpolated, [False] * 5 + [True])
     np.testing.assert_allclose(astro[0].boxes[4:], astro[0].boxes[[3, 3]], atol=1.0)  # she stood still
+    assert astro[0].scores[4] == pytest.approx(0.9)  # her own face, not the surer part
 
 
 def _with_incoming_astronaut(frame: FrameFaces) -> FrameFaces:
@@ -254,3 +256,23 @@ def test_default_track_prefers_large_central_faces():
     assert default_track([small_central, _track(3, (860, 440, 1060, 640), 2)], (1080, 1920)).track_id == 2
     with pytest.raises(NoFaceTrackError, match="no face"):
         default_track([], (1080, 1920))
+
+
+def test_a_part_of_a_face_found_surer_does_not_replace_the_face(clip_tracks, config):
+    """Outside a dissolve, in one shot: at 4 the mesh finds the astronaut (presence 0.9) and, surer (0.98), a small mesh
+    on her chin (a third of her size, lower right: a hand, a chin, a cheek taken for a face). Her track keeps her own
+    face there, at her size and place; the part is no track. (``join_tracklets`` took the part for her face found twice
+    and kept it on its higher score: her track shrank onto her chin for a frame.)"""
+    per_frame, _ = clip_tracks
+    alone = per_frame[:3]
+    her = alone[1].faces[0]
+    part = _shrunk(her, 0.33, her.box, (0.75, 0.8), 0.98)
+    found_twice = dataclasses.replace(alone[1], faces=(dataclasses.replace(her, score=0.9), part),
+                                      appearance=np.repeat(alone[1].appearance, 2, axis=0))
+    rows = [*alone, alone[0], found_twice, *alone, *alone]
+    astro, = track_faces([dataclasses.replace(f, frame=i, shot=0) for i, f in enumerate(rows)], config)
+    np.testing.assert_array_equal(astro.frames, range(len(rows)))
+    assert not astro.interpolated.any()
+    np.testing.assert_allclose(astro.boxes[4], her.box, atol=1e-3)
+    np.testing.assert_allclose(astro.landmarks[4], her.landmarks, atol=1e-3)
+    assert astro.scores[4] == pytest.approx(0.9)

@@ -112,3 +112,43 @@ def test_a_face_found_first_by_its_visible_part_after_a_hand_continues_its_track
     # a face elsewhere at the same time as the part is not pulled in
     other = moving(3, faces[1], range(0, 36), start=(400.0, 300.0), speed=(0.0, 0.0))
     assert len(join_tracklets([before, part, whole, other], config)) == 2
+
+
+def test_two_claims_on_one_frame_keep_the_one_the_size_continues(faces, config):
+    """A face found twice where one of the two is on a part of it (a third of its size, on the chin) or on more than
+    it (a box twice its size around it), the mesh surer of that one: the face's track keeps the observation at the
+    face's size on the frames about it, whatever the presence says. Of one size, the surer observation is kept."""
+    astro = faces[0]
+    face = moving(0, astro, range(0, 20), speed=(1.0, 0.0), score=0.9)
+    chin = moving(1, astro * np.float32([0.33, 0.33, 0.33]), range(8, 11), start=(60.0, 70.0), speed=(1.0, 0.0),
+                  score=0.99)
+    around = moving(2, astro * np.float32([2.0, 2.0, 2.0]), range(12, 15), start=(-50.0, -50.0), speed=(1.0, 0.0),
+                    score=0.99)
+    for fragment in (chin, around):
+        joined, = join_tracklets([face, fragment], config)
+        np.testing.assert_array_equal(joined.frames, range(20))
+        np.testing.assert_allclose(joined.boxes, face.boxes)  # the face all through
+        np.testing.assert_allclose(joined.scores, 0.9)
+    # only ever seen together: a part lies inside the face it is on
+    same_frames = dataclasses.replace(chin, frames=face.frames[8:11])
+    joined, = join_tracklets([face.take(np.arange(8, 11)), same_frames], config)
+    np.testing.assert_allclose(joined.boxes, face.boxes[8:11])
+
+
+def test_a_small_track_passing_over_a_face_does_not_take_its_frames(faces):
+    """A small track (a third of the face's size: a hand or a part of the picture found as a face) passes over the
+    face on frames 6-10, the mesh surer of it there: the face keeps its observed frames; the small track loses those
+    it lay on the face. (The surer one kept them: the face was bridged over 6-10, on the small track's say-so.)"""
+    astro = faces[0]
+    front = moving(0, astro, range(0, 13), speed=(0.0, 0.0), score=0.9)
+    small = astro * np.float32([0.33, 0.33, 0.33])
+    passing = moving(1, small, range(0, 13), start=(-130.0, 40.0), speed=(20.0, 0.0), score=0.99)
+    on_face = [int(f) for f, b in zip(passing.frames, passing.boxes)
+               if front.boxes[0, 0] <= (b[0] + b[2]) / 2 <= front.boxes[0, 2]]
+    assert on_face == [6, 7, 8, 9, 10]
+    kept_front, kept_passing = drop_overlaps([front, passing])
+    np.testing.assert_array_equal(kept_front.frames, range(13))
+    np.testing.assert_array_equal(kept_passing.frames, [0, 1, 2, 3, 4, 5, 11, 12])
+    # of one size, the surer one keeps the frame (a hidden face's crop sliding onto the face in front)
+    same_size = moving(1, astro, range(0, 13), start=(-150.0, 0.0), speed=(25.0, 0.0), score=0.99)
+    assert len(drop_overlaps([front, same_size])[0].frames) < 13
