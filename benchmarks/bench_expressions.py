@@ -83,7 +83,7 @@ CLIPS = (
     Clip("HELD astronaut speaking warm", "astronaut", 24, 5, 0.7, (1.2, 1.0, 0.8), True),
     Clip("closeup astronaut warm-dim", "astronaut", 24, 0, 0.45, (1.2, 1.0, 0.75), False, CloseUp()),
     Clip("HELD closeup hopper dim", "grace_hopper", 24, 3, 0.35, (1.1, 1.0, 0.85), True,
-         CloseUp(iod_share=0.32, eye_line=0.26, push_in=0.10, pan=(-0.2, 0.03), sway=0.08)),
+         CloseUp(iod_share=0.30, eye_line=0.27, push_in=0.06, pan=(-0.2, 0.0), sway=0.08)),
 )
 QUICK_CLIPS = ("astronaut still", "hopper speaking warm-dark", "HELD hopper speaking dark")
 
