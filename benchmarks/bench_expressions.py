@@ -21,6 +21,13 @@ re-analysed with MediaPipe and classified with fer's 7-class model, nothing from
 * flicker: the result's face flicker over the source's (1 = as stable as the source).
 * p(target), p(src emo): fer's mean probability of the target, and of the emotion the source reads as,
   source > result (a smiling actor made sad: how far p(happy) falls, even where the target is not reached).
+* corner up/out, brow in up/out, brow mid up: how far the lip corners, inner brow heads and mid brows moved, IOD
+  along the face's axes (up, away from the midline), medians over frames and sides, measured on the pixels
+  (``benchkit.feature_motion``: the face mesh re-reads brow edits at a few percent of their size).
+* texture: fine-detail energy inside the face, result over source (1 = as detailed, < 1 = smoothed).
+
+``--baseline gauss [--amp A]`` judges, instead of the product, the reference of issue 12: a per-frame Gaussian warp
+of the lip corners and brows at ``A`` times its amplitudes (``benchkit.gauss_warp``), on the same clips, the same way.
 
 ``--sheets DIR`` (or ``NED_SHEETS``) also writes, per clip, a PNG contact sheet: one row per emotion,
 source | result | difference (x4), of the clip's middle frame.
@@ -39,7 +46,10 @@ import cv2
 import numpy as np
 
 from benchkit.closeup import CloseUp, film
+from benchkit.feature_motion import feature_motion
+from benchkit.gauss_warp import render_gauss
 from benchkit.records import metric
+from benchkit.texture import texture_ratio
 from ned_core.analysis import FaceMeshModels
 from ned_core.analysis.regions import FACE_OVAL, interocular_distance
 from ned_core.evaluate.emotion import EmotionClassifier
@@ -142,7 +152,9 @@ def sheet_row(source: np.ndarray, result: np.ndarray, box: np.ndarray, label: st
 
 
 def run_clip(clip: Clip, emotions: tuple[str, ...], workdir: Path, config: NedConfig, models: FaceMeshModels,
-             classifier: EmotionClassifier, sheets: Path | None, spec_suffix: str = "") -> list[dict]:
+             classifier: EmotionClassifier, sheets: Path | None, spec_suffix: str = "",
+             gauss: float | None = None) -> list[dict]:
+    """Rows of one clip: the product's render, or with ``gauss`` the Gaussian baseline at that amplitude."""
     model = EmbeddedFaceModel.from_mean_face(config.fit)
     frames = clip_frames(clip, models, model)
     folder = workdir / clip.name.replace(" ", "_")
@@ -152,12 +164,17 @@ def run_clip(clip: Clip, emotions: tuple[str, ...], workdir: Path, config: NedCo
     rows, picture = [], []
     for emotion in emotions:
         out = folder / emotion
-        render_shot(RenderRequest(source=source, out_dir=str(out), emotion=emotion + spec_suffix), config,
-                    models=models)
-        loaded = load_shot_inputs(source, out, "plates", config, models)
+        if gauss is None:
+            render_shot(RenderRequest(source=source, out_dir=str(out), emotion=emotion + spec_suffix), config,
+                        models=models)
+        else:
+            render_gauss(source, out, emotion, gauss, config, models)
+        loaded = load_shot_inputs(source, out, "plates" if gauss is None else "composites", config, models)
         ev = evaluate_shot(loaded, classifier, None if emotion == "neutral" else emotion)
         inputs, summary = loaded.inputs, ev.results.summary
+        motion = feature_motion(inputs.source, inputs.result, inputs.source_landmarks)
         rows.append({
+            "motion": motion, "texture": texture_ratio(inputs.source, inputs.result, inputs.masks),
             "clip": clip.name, "emotion": emotion, "held_out": clip.held_out, "frames": len(inputs.source),
             "source": ev.source_emotion_rate, "result": summary.emotion_rate if emotion != "neutral" else None,
             "pcc": summary.mouth_pcc, "flicker": summary.flicker_ratio,
@@ -175,10 +192,12 @@ def run_clip(clip: Clip, emotions: tuple[str, ...], workdir: Path, config: NedCo
         })
         mid = len(inputs.source) // 2
         box = landmark_boxes(inputs.source_landmarks[mid : mid + 1])[0]
-        picture.append(sheet_row(inputs.source[mid], inputs.result[mid], box, f"{emotion}{spec_suffix}"))
+        label = f"{emotion}{spec_suffix}" if gauss is None else f"{emotion} gauss x{gauss:g}"
+        picture.append(sheet_row(inputs.source[mid], inputs.result[mid], box, label))
     if sheets is not None:
         sheets.mkdir(parents=True, exist_ok=True)
-        name = clip.name.replace(" ", "_") + (spec_suffix.replace(":", "_") or "")
+        name = clip.name.replace(" ", "_") + (spec_suffix.replace(":", "_") or "") + (
+            "" if gauss is None else f"_gauss{gauss:g}")
         cv2.imwrite(str(sheets / f"{name}.png"), cv2.cvtColor(np.concatenate(picture), cv2.COLOR_RGB2BGR))
     return rows
 
@@ -187,11 +206,17 @@ def _pct(value: float | None) -> str:
     return "  -" if value is None or not np.isfinite(value) else f"{100 * value:3.0f}"
 
 
+def _iod(row: dict, feature: str, parts: int = 2) -> str:
+    """A feature's measured motion, IOD: ``up/out`` (``parts`` = 1: up only)."""
+    up, out = row["motion"][feature]
+    return f"{up:+.3f}/{out:+.3f}" if parts == 2 else f"{up:+.3f}"
+
+
 def table(rows: list[dict]) -> list[str]:
     """Printable lines: one per clip and emotion, with the goals' verdicts."""
     lines = [f"{'clip':32s} {'emotion':10s} {'src%':>4s} {'res%':>4s}  {'PCC':>5s} {'outside':>7s} "
              f"{'still%IOD':>9s} {'flicker':>7s}  {'reads as (src->res)':22s} {'p(target)':9s} {'p(src emo)':10s} "
-             "verdict"]
+             f"{'corner up/out':13s} {'brow in up/out':14s} {'brow mid up':11s} texture verdict"]
     for r in rows:
         verdict = []
         if r["result"] is not None and r["emotion"] in STRONG:
@@ -206,6 +231,7 @@ def table(rows: list[dict]) -> list[str]:
         lines.append(f"{r['clip']:32s} {r['emotion']:10s} {_pct(r['source']):>4s} {_pct(r['result']):>4s}  {pcc} "
                      f"{r['outside']:7.2f} {r['still']:9.2f} {flick}  {reads:22s} "
                      f"{r['p_source']:.2f}>{r['p_result']:.2f} {r['p_own_source']:.2f}>{r['p_own_result']:.2f}  "
+                     f"{_iod(r, 'corner'):13s} {_iod(r, 'brow_in'):14s} {_iod(r, 'brow_mid', 1):11s} {r['texture']:7.2f} "
                      f"{', '.join(verdict)}")
     return lines
 
@@ -216,7 +242,8 @@ def run(quick: bool) -> dict:
 
 
 def run_table(quick: bool, sheets: Path | None = None, spec_suffix: str = "", only: str = "",
-              exact: bool = False, emotions: tuple[str, ...] = EMOTIONS) -> dict:
+              exact: bool = False, emotions: tuple[str, ...] = EMOTIONS, gauss: float | None = None) -> dict:
+    """Every (quick) clip and emotion: the product, or with ``gauss`` the Gaussian baseline at that amplitude."""
     sheets = sheets or (Path(os.environ["NED_SHEETS"]) if os.environ.get("NED_SHEETS") else None)
     models = FaceMeshModels.load()
     classifier = EmotionClassifier.load()
@@ -228,7 +255,7 @@ def run_table(quick: bool, sheets: Path | None = None, spec_suffix: str = "", on
     with tempfile.TemporaryDirectory(prefix="ned-bench-expr-") as tmp:
         config = replace(NedConfig(), cache_dir=Path(tmp) / "cache")
         for clip in clips:
-            rows += run_clip(clip, emotions, Path(tmp), config, models, classifier, sheets, spec_suffix)
+            rows += run_clip(clip, emotions, Path(tmp), config, models, classifier, sheets, spec_suffix, gauss)
     metrics = []
     for held in (False, True):
         part = [r for r in rows if r["held_out"] == held and r["emotion"] in STRONG]
@@ -240,7 +267,8 @@ def run_table(quick: bool, sheets: Path | None = None, spec_suffix: str = "", on
                     and np.isfinite(r["pcc"])]
             if pccs:
                 metrics.append(metric("lowest mouth PCC", min(pccs), "", label))
-    return {"title": "expressions that read", "config": {"clips": [c.name for c in clips], "spec": spec_suffix},
+    return {"title": "expressions that read", "config": {"clips": [c.name for c in clips], "spec": spec_suffix,
+                                                          "baseline": None if gauss is None else f"gauss x{gauss:g}"},
             "stages": [], "metrics": metrics, "notes": table(rows), "rows": rows}
 
 
@@ -253,7 +281,11 @@ if __name__ == "__main__":
         suffix = args[args.index("--suffix") + 1] if "--suffix" in args else ""
         only = args[args.index("--clip") + 1] if "--clip" in args else ""  # clips whose name contains it
         emotions = tuple(args[args.index("--emotions") + 1].split(",")) if "--emotions" in args else EMOTIONS
-        print("\n".join(run_table("--quick" in args, out, suffix, only, "--exact" in args, emotions)["notes"]))
+        # --baseline gauss [--amp A]: the per-frame Gaussian warp of corners and brows instead of the product
+        gauss = (float(args[args.index("--amp") + 1]) if "--amp" in args else 1.0) if "--baseline" in args else None
+        if gauss is not None and args[args.index("--baseline") + 1] != "gauss":
+            raise SystemExit(f"--baseline {args[args.index('--baseline') + 1]}: the only baseline is 'gauss'")
+        print("\n".join(run_table("--quick" in args, out, suffix, only, "--exact" in args, emotions, gauss)["notes"]))
     else:
         from benchkit.standalone import main
 

@@ -1,8 +1,9 @@
 """`ned render` end to end against decode-only of the same file, side by side: frames/s, real time, ratio.
 
-For each clip (the speaking actor from a real photo, placed in a 1080p or 4K frame; H.264 and ProRes 422 HQ) and
-each of several runs, in turn: PyAV decodes the whole file to RGB (frame threading on, as the pipeline does),
-then ``render_shot`` renders it end to end with a cold analysis cache (decode, analysis, fit, direct, render,
+For each clip (the speaking actor from a real photo, placed in a 1080p or 4K frame; H.264, ProRes 422 HQ and a
+scene-linear half-float EXR sequence, zip, as compositors hand over) and each of several runs, in turn: the whole clip
+is decoded (a movie by PyAV to RGB, frame threading on, as the pipeline does; an EXR sequence by OpenImageIO, every
+file whole, as the analysis reads it), then ``render_shot`` renders it end to end with a cold analysis cache (decode, analysis, fit, direct, render,
 DWAA:45 plates). The machine is shared, so each figure is the median of the runs, with the slowest and fastest
 run beside it, and the load average is recorded. Per stage: the analysis (decode for the models, detection,
 landmarks, fit) and the render loop (decode + colour of the face window, warp, composite, EXR write, pipelined
@@ -26,12 +27,15 @@ from pathlib import Path
 
 import av
 import numpy as np
+import OpenImageIO as oiio
 
-from benchkit.clips import Layout, actor_frames, clip_frames, write_movie
+from benchkit.clips import Layout, actor_frames, clip_frames, write_exr_sequence, write_movie
 from benchkit.machine import limit_cores
 from benchkit.records import metric, stage
 from ned_core.analysis import AnalysisConfig, FaceMeshModels
 from ned_core.face3d import EmbeddedFaceModel
+from ned_core.io.colour import ColourTransforms
+from ned_core.io.sequence import find_frames, parse_pattern
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.render_job import render_shot
 from ned_core.pipeline.request import RenderRequest
@@ -52,9 +56,9 @@ class ThroughputConfig:
     cores: int = 2
 
 
-QUICK = ThroughputConfig(frames=24, runs=3, layouts=(Layout(1920, 1080, 1),), codecs=("h264",))
+QUICK = ThroughputConfig(frames=24, runs=3, layouts=(Layout(1920, 1080, 1),), codecs=("h264", "exr"))
 FULL = ThroughputConfig(frames=48, runs=5, layouts=(Layout(1920, 1080, 1), Layout(3840, 2160, 1)),
-                        codecs=("h264", "prores"))
+                        codecs=("h264", "prores", "exr"))
 
 
 def write_prores(actor: np.ndarray, layout: Layout, count: int, path: Path) -> Path:
@@ -69,9 +73,27 @@ def write_prores(actor: np.ndarray, layout: Layout, count: int, path: Path) -> P
     return path
 
 
+def write_clip(actor: np.ndarray, layout: Layout, codec: str, count: int, workdir: Path) -> Path:
+    """The clip as an H.264 .mp4, a ProRes .mov, or (``"exr"``) a scene-linear half EXR sequence (its pattern)."""
+    name = workdir / f"{layout.resolution}_{codec}"
+    if codec == "exr":
+        name.mkdir()
+        return Path(write_exr_sequence(clip_frames(actor, layout, count), name, ColourTransforms()))
+    if codec == "h264":
+        return write_movie(actor, layout, count, name.with_suffix(".mp4"), CLIP_FPS)
+    return write_prores(actor, layout, count, name.with_suffix(".mov"))
+
+
 def decode_only(movie: Path) -> float:
-    """Seconds PyAV takes to decode every frame of ``movie`` to an RGB array (frame threading on)."""
+    """Seconds PyAV takes to decode every frame of ``movie`` to an RGB array (frame threading on); for an EXR
+    sequence (a ``####`` pattern), the seconds OpenImageIO takes to decode every file's RGB whole."""
     start = time.perf_counter()
+    if "#" in movie.name:
+        for path in find_frames(parse_pattern(movie)).values():
+            image = oiio.ImageInput.open(str(path))
+            image.read_image(0, 0, 0, 3, "half")
+            image.close()
+        return time.perf_counter() - start
     with av.open(str(movie)) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
@@ -116,7 +138,7 @@ def side_by_side(movie: Path, label: str, config: ThroughputConfig, ned: NedConf
     fps_decode, fps_render = statistics.median(decode), statistics.median(render)
     cpu_ms = [1000 * r.cpu_s / config.frames for r in runs]
     n = config.frames
-    stages = [stage("decode only (PyAV, median)", n, n / fps_decode, label),
+    stages = [stage("decode only (median)", n, n / fps_decode, label),
               stage("ned render end to end (median)", n, n / fps_render, label, goal),
               stage("  analysis + fit (median)", n, statistics.median(r.analysis_s for r in runs), label),
               stage("  render loop: window decode+colour, warp, composite, EXR (median)", n,
@@ -143,9 +165,7 @@ def measure(config: ThroughputConfig, workdir: Path) -> dict:
     for layout in config.layouts:
         for codec in config.codecs:
             label = f"{layout.resolution} {codec}"
-            path = workdir / f"{layout.resolution}_{codec}.{'mp4' if codec == 'h264' else 'mov'}"
-            movie = (write_movie(actor, layout, config.frames, path, CLIP_FPS) if codec == "h264"
-                     else write_prores(actor, layout, config.frames, path))
+            movie = write_clip(actor, layout, codec, config.frames, workdir)
             ned = NedConfig(analysis=analysis)
             more_stages, more_metrics = side_by_side(movie, label, config, ned, models, workdir,
                                                      GOAL_FPS.get(layout.resolution))

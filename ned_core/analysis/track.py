@@ -12,7 +12,7 @@ from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.signature import face_shape, signature_distance
 from ned_core.analysis.ssd import iou
 from ned_core.analysis.tracklets import (
-    DUPLICATE_IOU, VELOCITY_FRAMES, bridge_gaps, drop_overlaps, join_tracklets,
+    DUPLICATE_IOU, JOIN_SIZE_RATIO, VELOCITY_FRAMES, bridge_gaps, drop_overlaps, join_tracklets,
 )
 from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
 from ned_core.exceptions import NoFaceTrackError
@@ -96,9 +96,11 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     The tracklets this gives are then joined per face and shot, duplicates folded and short gaps
     bridged (``tracklets.join_tracklets``, ``tracklets.bridge_gaps``); a track lying wholly within a
     dissolve (a face fading in or out) is dropped. In a dissolve's mix a face is kept while its picture is at least
-    half opaque (the found mix's ramp: the outgoing one before the new shot's start, the incoming one from it): an
-    outgoing face the detector lost early and an incoming one it found late are carried there (``_carried``), and where
-    an outgoing and an incoming track sit on one place the frame goes to the more opaque one (``_more_opaque``).
+    half opaque (the found mix's ramp: the outgoing one before the new shot's start, the incoming one from it): a
+    mix frame where the track jumps off its face (onto a part of a face of the other picture) is lost there
+    (``_without_jumps``), an outgoing face the detector lost early and an incoming one it found late are carried there
+    (``_carried``), and where an outgoing and an incoming track sit on one place the frame goes to the more opaque one
+    (``_more_opaque``).
 
     Returns:
         Tracks with at least ``config.min_track_frames`` frames, ids 0, 1, ... in order of first
@@ -152,12 +154,17 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     tracklets = _faded_out(_off_the_mix_end([t for t in (b.build(k) for k, b in enumerate(builders)) if t is not None],
                                             mixes), mixes)
     flat = frozenset(f.frame for f in per_frame if f.flat)
-    joined = _more_opaque(drop_overlaps([_carried(t, mixes, flat, config) for t in join_tracklets(tracklets, config)]),
-                          mixes)
+    ghosts = _dissolve_frames(per_frame)  # a face fading in or out over a dissolve is not a track of its own
+
+    def real(t: FaceTrack) -> bool:
+        return not set(t.frames.tolist()) <= ghosts
+
+    # ghosts go before they can take frames from the tracks they overlap (carrying and bridging keep a track in them)
+    joined = _more_opaque(drop_overlaps([_carried(_without_jumps(t, mixes), mixes, flat, config)
+                                         for t in join_tracklets(tracklets, config) if real(t)]), mixes)
     # observed beats interpolated, unless the bridged face is another person's held behind it
     bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined], spare_bridged=True)
-    ghosts = _dissolve_frames(per_frame)  # a face fading in or out over a dissolve is not a track of its own
-    kept = [t for t in bridged if len(t.frames) >= config.min_track_frames and not set(t.frames.tolist()) <= ghosts]
+    kept = [t for t in bridged if len(t.frames) >= config.min_track_frames and real(t)]
     by_frame = {int(f.frame): f for f in per_frame}
     return [replace(t, track_id=new_id, held=_held_rows(t, by_frame), mix_share=_mix_share(t, mixes))
             for new_id, t in enumerate(kept)]
@@ -260,6 +267,37 @@ def _off_the_mix_end(tracklets: list[FaceTrack], mixes: list[_Mix]) -> list[Face
         out.append(replace(t.take(~before), track_id=next_id, shot=mix.incoming))
         next_id += 1
     return out
+
+
+def _without_jumps(track: FaceTrack, mixes: list[_Mix]) -> FaceTrack:
+    """``track`` without its frames inside a dissolve's mix where its box jumps off the face: its size is off by more
+    than ``tracklets.JOIN_SIZE_RATIO`` from the last frame kept before (a face does not grow or shrink that much in a
+    frame or a short gap; where it is is left alone: a face may move fast, and the test montages swap places). Both
+    pictures' faces are on screen there and the detector finds parts of them: a part of an incoming face lying in a
+    fading outgoing one is taken for the same face (``tracklets.join_tracklets`` folds it in as a duplicate, on its
+    higher score), and the track shrank onto a small box and moved with it. Read from the side of the mix the track's
+    shot is whole on (the outgoing shot's frames forward, the incoming one's back), the frames dropped are gaps the
+    track is bridged or carried over (``_carried``) like a face the detector missed. The track's first frame (the
+    outgoing shot's) or last (the incoming one's) is always kept."""
+    keep = np.ones(len(track.frames), bool)
+    for m in mixes:
+        if track.shot not in (m.outgoing, m.incoming):
+            continue
+        rows = range(len(track.frames)) if track.shot == m.outgoing else range(len(track.frames) - 1, -1, -1)
+        anchor = None
+        for r in rows:
+            inside = m.first <= int(track.frames[r]) <= m.last
+            if anchor is not None and inside and _jumps(track, anchor, r):
+                keep[r] = False
+            else:
+                anchor = r
+    return track if keep.all() else track.take(keep)
+
+
+def _jumps(track: FaceTrack, anchor: int, row: int) -> bool:
+    """Whether ``track``'s box at ``row`` is off the face its box at ``anchor`` is on (see ``_without_jumps``)."""
+    ratio = _centre_size(track.boxes[row])[1] / _centre_size(track.boxes[anchor])[1]
+    return not 1.0 / JOIN_SIZE_RATIO <= ratio <= JOIN_SIZE_RATIO
 
 
 def _carried(track: FaceTrack, mixes: list[_Mix], flat: frozenset[int], config: AnalysisConfig) -> FaceTrack:

@@ -16,7 +16,7 @@ from ned_core.io.exr_metadata import fps_fraction
 from ned_core.io.confined import readable_input
 from ned_core.io.exr_timecode import unpack_timecode
 from ned_core.io.native_stderr import without_libpng_lines
-from ned_core.io.plate_source import PixelType, RawFrame
+from ned_core.io.plate_source import PixelType, RawFrame, check_size
 
 log = logging.getLogger(__name__)
 
@@ -152,14 +152,42 @@ def _channels(data: np.ndarray, pick: list[int]) -> np.ndarray:
     return out
 
 
-def read_pixels(path: Path, where: str) -> RawFrame:
-    """Decode ``path`` into its display window: (H, W, 3) float32 RGB (grey replicated) and alpha.
+def _read_rows(inp: oiio.ImageInput, spec: oiio.ImageSpec, rows: tuple[int, int],
+               channels: tuple[int, int]) -> np.ndarray | None:
+    """Rows ``[y0, y1)`` of the data window, channels ``[first, last)``: ``(y1 - y0, data width, last - first)``
+    float32 or float16 (None where OpenImageIO failed). A tiled file decodes the rows of tiles that hold them."""
+    (y0, y1), (first, last) = rows, channels
+    # half samples are read as they are and widened by numpy (exact; ~15% less CPU than OpenImageIO's conversion)
+    kind = "half" if all(str(spec.channelformat(c)) == "half" for c in range(first, last)) else "float"
+    top, bottom = spec.y, spec.y + spec.height
+    if (y0, y1) == (top, bottom):
+        return inp.read_image(0, 0, first, last, kind)
+    if spec.tile_height <= 0:
+        return inp.read_scanlines(0, 0, y0, y1, 0, first, last, kind)
+    tile = spec.tile_height
+    t0, t1 = top + (y0 - top) // tile * tile, min(bottom, top + -(-(y1 - top) // tile) * tile)
+    data = inp.read_tiles(0, 0, spec.x, spec.x + spec.width, t0, t1, 0, 1, first, last, kind)
+    return None if data is None else data.reshape(t1 - t0, spec.width, last - first)[y0 - t0:y1 - t0]
+
+
+def read_pixels(path: Path, where: str, box: tuple[int, int, int, int] | None = None,
+                shot_size: tuple[int, int] | None = None) -> RawFrame:
+    """Decode ``path`` into its display window, or only ``box`` of it: (h, w, 3) float32 RGB (grey replicated) and
+    alpha.
 
     Pixels outside the data window are 0; data outside the display window (overscan) is cropped.
-    Integer samples are scaled to 0-1. Values stay in the file's colour space.
+    Integer samples are scaled to 0-1. Values stay in the file's colour space. With ``box`` only the scanlines it
+    spans are decoded (an EXR decodes the chunks of rows holding them): the same values as the whole frame's pixels
+    inside ``box``, at a fraction of the cost for a face window.
+
+    Args:
+        path: The image file.
+        where: Labels errors, e.g. ``"shot.1001.exr frame 1001"``.
+        box: ``(x0, y0, x1, y1)`` (exclusive) inside the display window, whose top-left is (0, 0); None = all of it.
+        shot_size: ``(width, height)`` the display window must have, or None.
 
     Raises:
-        FrameReadError: The file is corrupt or truncated (``where`` names it).
+        FrameReadError: The file is corrupt or truncated, or its size is not ``shot_size`` (``where`` names it).
         ImageSizeError, UnsupportedFormatError: As :func:`read_header`.
     """
     with _quiet(path):
@@ -168,36 +196,44 @@ def read_pixels(path: Path, where: str) -> RawFrame:
         spec = inp.spec()
         _check_size(spec.full_width, spec.full_height, where)
         _check_size(spec.width, spec.height, where)
+        if shot_size is not None:
+            check_size((spec.full_width, spec.full_height), shot_size, where)
         colour, alpha = _layout(spec, where)
         wanted = colour + ((alpha,) if alpha is not None else ())
         first, last = min(wanted), max(wanted) + 1
-        with _quiet(path):
-            data = inp.read_image(0, 0, first, last, "float")
-        if data is None or inp.has_error:
-            raise FrameReadError(f"{where}: cannot decode pixels: "
-                                 f"{inp.geterror().strip() or 'no data'} (corrupt or truncated?)")
+        bx0, by0, bx1, by1 = box if box is not None else (0, 0, spec.full_width, spec.full_height)
+        # the part of the box the data window holds, in the file's pixel coordinates
+        x0, y0 = max(spec.full_x + bx0, spec.x), max(spec.full_y + by0, spec.y)
+        x1, y1 = min(spec.full_x + bx1, spec.x + spec.width), min(spec.full_y + by1, spec.y + spec.height)
+        data = None
+        if x0 < x1 and y0 < y1:
+            with _quiet(path):
+                data = _read_rows(inp, spec, (y0, y1), (first, last))
+            if data is None or inp.has_error:
+                raise FrameReadError(f"{where}: cannot decode pixels: "
+                                     f"{inp.geterror().strip() or 'no data'} (corrupt or truncated?)")
         straight = bool(spec.getattribute("oiio:UnassociatedAlpha"))
     finally:
         inp.close()
-    data = data.reshape(spec.height, spec.width, last - first)
     pick = [c - first for c in colour] * (3 // len(colour))  # grey -> R, G, B
     straight = straight and alpha is not None
-    if (spec.x, spec.y, spec.width, spec.height) == (spec.full_x, spec.full_y, spec.full_width, spec.full_height):
-        # Data window = display window (almost every file): no canvas, at most one copy.
-        rgb = data if pick == [0, 1, 2] and data.shape[2] == 3 else _channels(data, pick)
-        alpha_out = np.ascontiguousarray(data[..., alpha - first]) if alpha is not None else None
+    height, width = by1 - by0, bx1 - bx0
+    if data is not None:
+        data = data.reshape(y1 - y0, spec.width, last - first)
+        if (x0, x1) != (spec.x, spec.x + spec.width):
+            data = data[:, x0 - spec.x:x1 - spec.x]
+    if data is not None and data.shape[:2] == (height, width):
+        # The data window covers the box (almost every file): no canvas, at most one copy.
+        whole = data.flags.c_contiguous and pick == [0, 1, 2] and data.shape[2] == 3
+        rgb = np.ascontiguousarray(data, np.float32) if whole else _channels(data, pick)
+        alpha_out = np.ascontiguousarray(data[..., alpha - first], np.float32) if alpha is not None else None
         return RawFrame(rgb=rgb, alpha=alpha_out, straight_alpha=straight)
-    height, width = spec.full_height, spec.full_width
     rgb = np.zeros((height, width, 3), np.float32)
     alpha_out = np.zeros((height, width), np.float32) if alpha is not None else None
-    # Overlap of the data window with the display window, in display and in data coordinates.
-    x0, y0 = max(spec.x, spec.full_x), max(spec.y, spec.full_y)
-    x1 = min(spec.x + spec.width, spec.full_x + width)
-    y1 = min(spec.y + spec.height, spec.full_y + height)
-    if x0 < x1 and y0 < y1:
-        src = data[y0 - spec.y:y1 - spec.y, x0 - spec.x:x1 - spec.x]
-        dst = (slice(y0 - spec.full_y, y1 - spec.full_y), slice(x0 - spec.full_x, x1 - spec.full_x))
-        rgb[dst] = src[..., pick]
+    if data is not None:
+        top, left = spec.full_y + by0, spec.full_x + bx0  # the box's corner in the file's pixel coordinates
+        dst = (slice(y0 - top, y1 - top), slice(x0 - left, x1 - left))
+        rgb[dst] = data[..., pick]
         if alpha_out is not None:
-            alpha_out[dst] = src[..., alpha - first]
+            alpha_out[dst] = data[..., alpha - first]
     return RawFrame(rgb=rgb, alpha=alpha_out, straight_alpha=straight)

@@ -14,7 +14,7 @@ import fileseq
 import numpy as np
 
 from ned_core.exceptions import FrameRangeError, FrameReadError, SourceClosedError
-from ned_core.io.colour import ColourTransforms, unit_scale
+from ned_core.io.colour import ColourTransforms, quantise8, unit_scale
 
 PixelType = Literal["uint8", "uint16", "half", "float"]
 
@@ -95,22 +95,16 @@ class RawFrame:
     straight_alpha: bool
 
 
-def _quantise8(srgb: np.ndarray) -> np.ndarray:
-    """0-1 float32 display values -> uint8 codes (clipped, rounded), in place."""
-    np.clip(srgb, 0.0, 1.0, out=srgb)
-    return np.rint(srgb * 255.0).astype(np.uint8)
-
-
 @functools.cache
 def _srgb8_of_codes16() -> np.ndarray:
-    """``(65536,) uint8``: what :func:`_quantise8` gives for each 16-bit code scaled to 0-1 (a table lookup is the
+    """``(65536,) uint8``: what :func:`quantise8` gives for each 16-bit code scaled to 0-1 (a table lookup is the
     same, element by element, at a fraction of the float path's cost on a UHD frame)."""
-    return _quantise8(unit_scale(np.arange(65536, dtype=np.uint16)))
+    return quantise8(unit_scale(np.arange(65536, dtype=np.uint16)))
 
 
 def srgb8_of_codes(codes: np.ndarray) -> np.ndarray:
     """``(..., 3) uint8/uint16`` codes of a display-referred (sRGB) source -> display ``uint8`` (8-bit codes are
-    returned as they are; 16-bit ones are quantised as :func:`_quantise8` does)."""
+    returned as they are; 16-bit ones are quantised as :func:`quantise8` does)."""
     return codes if codes.dtype == np.uint8 else _srgb8_of_codes16()[codes]
 
 
@@ -248,7 +242,7 @@ class PlateSource(abc.ABC):
             rgb = unit_scale(pixels)
         else:
             rgb = self._decode_checked(number).rgb
-        return _quantise8(self.colour.convert(rgb, self.info.colourspace, self.colour.srgb_space, inplace=True))
+        return quantise8(self.colour.convert(rgb, self.info.colourspace, self.colour.srgb_space, inplace=True))
 
     @property
     def display_referred(self) -> bool:
@@ -274,10 +268,14 @@ class PlateSource(abc.ABC):
         """Decode ``number`` and check it belongs to the shot and matches its size and alpha."""
         raw = self._decode(self._checked_number(number))
         self._check_size(raw.rgb, number)
+        self._check_alpha(raw, number)
+        return raw
+
+    def _check_alpha(self, raw: RawFrame, number: int) -> None:
+        """Raises FrameReadError when frame ``number`` has alpha and the shot has none, or the other way round."""
         if (raw.alpha is not None) != self.info.has_alpha:
             has = "has" if raw.alpha is not None else "has no"
             raise FrameReadError(f"{self._where(number)}: frame {has} alpha, unlike the shot's first frame")
-        return raw
 
     def _checked_number(self, number: int) -> int:
         """``number``, once it is known to be readable (source open, frame in the shot)."""

@@ -7,10 +7,12 @@ Format ``NedAnalysis.2``, in ``DIR``:
   "landmarks": "MediaPipe 468 mesh + 10 iris (468-472 subject's right iris, 473-477 left)",
   "default_track": id | null, "shots": [{"shot", "first_frame", "last_frame", "starts_with": "start" | "cut" |
   "fade" | "dissolve", "faces": bool}], "tracks": [{"id", "shot", "first_frame", "last_frame",
-  "frames_with_face", "interpolated_frames", "held_frames", "mean_confidence", "mean_residual", "file"}]}``.
+  "frames_with_face", "interpolated_frames", "held_frames", "mixed_frames", "mean_confidence", "mean_residual",
+  "file"}]}``.
   ``frames_with_face`` counts the track's frames, bridged ones included; ``interpolated_frames`` how many
   of them were bridged, ``held_frames`` how many of those because the face was held behind another face passing
-  in front (documents without it: 0); ``mean_confidence`` is the mean mesh presence over the observed frames.
+  in front (documents without it: 0); ``mixed_frames`` how many lie in a dissolve's mix (``mix_share`` below 1;
+  documents without it: 0); ``mean_confidence`` is the mean mesh presence over the observed frames.
 - ``track_<id>.npz`` per track (numpy ``savez``):
   ``frames (T,) int64``; ``landmarks (T, 478, 3) float32`` smoothed, image pixels (x right, y down,
   z relative depth in pixel scale); ``raw_landmarks (T, 478, 3) float32`` unsmoothed; ``boxes (T, 4)
@@ -18,14 +20,17 @@ Format ``NedAnalysis.2``, in ``DIR``:
   interpolated frames); ``interpolated (T,) bool`` frames bridged across a short gap (landmarks
   interpolated, not observed); ``held (T,) bool`` the bridged frames where the face was held behind another
   face passing in front (the other bridged frames lost it to a hand, a glass, the frame edge, blur; files
-  without it: all False); ``pose_rotation (T, 3, 3)``, ``pose_scale (T,)`` (pixels per inter-ocular
+  without it: all False); ``mix_share (T,) float32`` the share of the picture the face belongs to on each frame: 1,
+  but inside a dissolve's mix its picture's mix weight, linear over the mix (``FaceTrack.mix_share``: the plates'
+  opacity there; files without it: all 1); ``pose_rotation (T, 3, 3)``, ``pose_scale (T,)`` (pixels per inter-ocular
   distance), ``pose_translation (T, 3)`` (template -> image: ``scale * R @ p + t``);
   ``rest_shape (468, 3)`` template space; ``expression (T, 27) float32``; ``residual (T,) float32``
   (RMS fit error, % of inter-ocular distance); ``crop_from_image (T, 2, 3)`` aligned-crop similarity.
 
 ``NedAnalysis.1`` (before shots, gaps and confidence) is still read: :func:`read_analysis` upgrades it
-(``shots`` empty, no interpolated frames, confidence unknown). Every file is written atomically;
-re-running overwrites the folder's files.
+(``shots`` empty, no interpolated frames, confidence unknown); :func:`read_track` reads a ``track_<id>.npz``, the
+arrays added later filled in for files written before them. Every file is written atomically; re-running
+overwrites the folder's files.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ def track_summaries(analysis: ShotAnalysis, fits: dict[int, FitResult]) -> list[
             "id": int(t.track.track_id), "shot": int(t.track.shot),
             "first_frame": int(frames[0]), "last_frame": int(frames[-1]), "frames_with_face": int(len(frames)),
             "interpolated_frames": int(t.track.interpolated.sum()), "held_frames": int(t.track.held.sum()),
+            "mixed_frames": int((t.track.mix_share < 1.0).sum()),
             "mean_confidence": round(float(t.track.scores[observed].mean()), 4) if observed.any() else None,
             "mean_residual": None if fit is None else round(float(np.mean(fit.residual)), 4),
         })
@@ -84,7 +90,7 @@ def write_analysis(out_dir: Path, info: PlateInfo, source_hash: str, analysis: S
         buffer = io.BytesIO()
         np.savez(buffer, frames=t.track.frames, landmarks=t.landmarks, raw_landmarks=t.track.landmarks,
                  boxes=t.track.boxes, confidence=t.track.scores, interpolated=t.track.interpolated,
-                 held=t.track.held, pose_rotation=fit.pose.rotation, pose_scale=fit.pose.scale,
+                 held=t.track.held, mix_share=t.track.mix_share, pose_rotation=fit.pose.rotation, pose_scale=fit.pose.scale,
                  pose_translation=fit.pose.translation, rest_shape=fit.identity, expression=fit.expression,
                  residual=fit.residual, crop_from_image=t.alignment.crop_from_image)
         with atomic_path(out_dir / name) as tmp:
@@ -130,5 +136,25 @@ def read_analysis(path: Path) -> dict:
     if schema == "NedAnalysis.1":
         doc = {**doc, "schema": SCHEMA, "shots": [],
                "tracks": [{**row, "interpolated_frames": 0, "mean_confidence": None} for row in doc["tracks"]]}
-    doc["tracks"] = [{"held_frames": 0, **row} for row in doc["tracks"]]  # .2 documents written before it
+    doc["tracks"] = [{"held_frames": 0, "mixed_frames": 0, **row} for row in doc["tracks"]]  # .2 written before them
     return doc
+
+
+def read_track(path: Path) -> dict[str, np.ndarray]:
+    """A ``track_<id>.npz`` as its arrays (module docstring), with ``held`` (all False) and ``mix_share`` (all 1) for
+    files written before them.
+
+    Raises:
+        AnalysisFormatError: unreadable, or without ``frames`` (the message names the file).
+    """
+    try:
+        with np.load(Path(path)) as data:
+            arrays = {k: data[k] for k in data.files}
+    except (OSError, ValueError) as err:
+        raise AnalysisFormatError(f"{path}: cannot read a track file ({err})") from err
+    if "frames" not in arrays:
+        raise AnalysisFormatError(f"{path}: not a track file (no 'frames')")
+    count = len(arrays["frames"])
+    arrays.setdefault("held", np.zeros(count, bool))
+    arrays.setdefault("mix_share", np.ones(count, np.float32))
+    return arrays

@@ -36,6 +36,7 @@ from ned_core.io.provenance import SYNTHETIC_KEY, comments
 from ned_core.models import ModelStore
 from ned_core.render import RenderedFace
 from ned_core.pipeline.analyze import analyze_and_fit
+from ned_core.pipeline.blas_threads import one_blas_thread
 from ned_core.pipeline.characters import ChosenFaces, default_faces, source_characters
 from ned_core.pipeline.config import NedConfig
 from ned_core.pipeline.directing import (
@@ -132,7 +133,8 @@ class _Emitter:
                  on_frame: Callable[[FrameResult], None] | None, timer: StageTimer, outputs: OptionalOutputs,
                  frame_params: dict[int, dict[str, float]] | None = None):
         self.request, self.info, self.config, self.params = request, info, config, params
-        self.frame_params = frame_params or {}  # frame -> params of that frame only (``bridge_opacity/<track>``)
+        #: frame -> params of that frame only (``bridge_opacity/<track>``, ``mix_share/<track>``)
+        self.frame_params = frame_params or {}
         self.outputs = outputs
         self.fps = info.fps or DEFAULT_FPS
         self.on_frame, self.timer = on_frame, timer
@@ -254,6 +256,7 @@ class _Face:
     targets: dict[int, tuple[np.ndarray, np.ndarray]]
 
 
+@one_blas_thread()  # OpenBLAS's idle workers would spin on the cores the render needs (see blas_threads)
 def render_shot(request: RenderRequest, config: NedConfig, *, progress: ProgressCallback | None = None,
                 on_frame: Callable[[FrameResult], None] | None = None,
                 should_cancel: Callable[[], bool] | None = None,
@@ -328,7 +331,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         occlusion = config.composite.occlusion
         params["occlusion_mask"] = ("off" if occlusion is None else
                                     ",".join(f"{k}={v}" for k, v in vars(occlusion).items()))
-        emitter = _Emitter(request, info, config, params, on_frame, timer, outputs, _bridged_params(faces))
+        emitter = _Emitter(request, info, config, params, on_frame, timer, outputs, _per_frame_params(faces))
         preview = (GuardedPreview(lambda: _open_preview(request, source), outputs, config.c2pa)
                    if request.preview else None)
         previews = PreviewFrames(source) if preview is not None else None
@@ -425,13 +428,16 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                          tracks=ids, failed_outputs=tuple(outputs.failed))
 
 
-def _bridged_params(faces: list[_Face]) -> dict[int, dict[str, float]]:
+def _per_frame_params(faces: list[_Face]) -> dict[int, dict[str, float]]:
     """Per frame, ``bridge_opacity/<track id>``: the opacity each face's plate got near a bridged gap (only frames
-    where it is below 1; see ``composite.bridge``)."""
+    where it is below 1; see ``composite.bridge``), and ``mix_share/<track id>``: the face's picture's share of a
+    dissolve's mix, the plate's opacity there (only frames inside one; ``FaceTrack.mix_share``)."""
     out: dict[int, dict[str, float]] = {}
     for face in faces:
         for number, opacity in face.renderer.opacity.items():
             out.setdefault(number, {})[f"bridge_opacity/{face.track_id}"] = round(opacity, 4)
+        for number, share in face.renderer.mix_share.items():
+            out.setdefault(number, {})[f"mix_share/{face.track_id}"] = round(share, 4)
     return out
 
 

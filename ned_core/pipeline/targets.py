@@ -43,8 +43,9 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
 
     Returns:
         ``(T, 478, 3) float32``: the mesh reconstructed with the fit's unexplained detail (so an unedited
-        expression returns ``source`` exactly) and the brows knit as far as the edit adds brow lowering that no
-        inner-brow raise offsets (:func:`~ned_core.face3d.knit.knit_offsets`) and the upper lids droop as far as it
+        expression returns ``source`` exactly) and the brows knit as the edit adds brow lowering (drawn together
+        by all of it, down by what no inner-brow raise offsets: :func:`~ned_core.face3d.knit.knit_offsets`) and
+        the upper lids droop as far as it
         adds the sad brow (:func:`~ned_core.face3d.lid_droop.droop_offsets`), its unexplained lip opening closed as
         far as the edit closes the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet
         over the teeth of a smile made sad; judged without the target's upper-lip lift, which then parts the

@@ -15,7 +15,7 @@ FrameReader = Callable[[int], np.ndarray]
 
 MOUTH_RETRIEVED = "retrieved"
 MOUTH_SYNTHESISED = "synthesised"
-MOUTH_SPLIT = "split"  # the frame's own interior, teeth moved with their lips over a dark cavity
+MOUTH_SPLIT = "split"  # own teeth moved with their lips, over a stored mouth's cavity where the shot has one
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,9 @@ the skull, instead of carrying them down. As the target mouth grows wider than t
 on the astronaut still (fer, p(happy) / p(fear)): fear 0.62 / 0.04 -> 0.33 / 0.05, the smile's upper-teeth
 band kept only under the middle of the lip with dark corners; taken for every target, her surprise (which
 narrows the mouth) lost its teeth at the sides and read happier (p(surprised) 0.66 -> 0.35).
+
+``upper_to`` / ``lower_from`` set (or drop) each lip's part: over a stored mouth's cavity (``mouth_fill``) the lower
+lip carries only its own edge, the interior's lowest fifth.
 """
 
 from __future__ import annotations
@@ -58,7 +61,8 @@ def anchored_share(src: np.ndarray, dst: np.ndarray) -> float:
 
 
 def split_interior(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
-                   cavity: np.ndarray) -> np.ndarray:
+                   cavity: np.ndarray, upper_to: float | None = SPLIT_AT,
+                   lower_from: float | None = SPLIT_AT) -> np.ndarray:
     """The target opening over ``window`` filled with the source interior split between the two lips.
 
     Args:
@@ -66,6 +70,9 @@ def split_interior(window: tuple[int, int, int, int], frame: np.ndarray, src: np
         frame: ``(H, W, 3) float32`` source frame.
         src, dst: ``(>= 468, 2) float64`` landmarks, frame pixels.
         cavity: ``(h, w, 3) float32`` the dark interior over ``window`` where neither lip's teeth reach.
+        upper_to: the share (0..1) of the source opening, from its upper lip down, that moves with the upper lip;
+            None: none (the cavity shows there).
+        lower_from: from what share of the source opening down the rest moves with the lower lip; None: none.
 
     Returns:
         ``(h, w, 3) float32``.
@@ -84,11 +91,13 @@ def split_interior(window: tuple[int, int, int, int], frame: np.ndarray, src: np
     opening = np.zeros((oh, ow), np.uint8)
     cv2.fillPoly(opening, [np.round((outline - (ox, oy)) * 16).astype(np.int32)], 1, cv2.LINE_8, 4)
     opening = cv2.dilate(opening, np.ones((3, 3), np.uint8)).astype(np.float32)
-    middle_x = (1.0 - SPLIT_AT) * s_up[:, 0] + SPLIT_AT * s_low[:, 0]
-    middle_y = (1.0 - SPLIT_AT) * s_up[:, 1] + SPLIT_AT * s_low[:, 1]
     anchored = anchored_share(src, dst)
     out = cavity.copy()
-    for d_lip, s_lip, upper in ((d_low, s_low, False), (d_up, s_up, True)):
+    for d_lip, s_lip, upper, at in ((d_low, s_low, False, lower_from), (d_up, s_up, True, upper_to)):
+        if at is None:
+            continue
+        middle_x = (1.0 - at) * s_up[:, 0] + at * s_low[:, 0]
+        middle_y = (1.0 - at) * s_up[:, 1] + at * s_low[:, 1]
         shift = _along(dx, d_lip - s_lip, xs)  # the lip's displacement at each target column
         if upper:  # a stretched upper lip slides down over its teeth
             shift[..., 1] -= anchored * np.maximum(shift[..., 1], 0.0)

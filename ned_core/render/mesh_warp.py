@@ -4,7 +4,9 @@ Per frame, in frame pixels over the face box only: a fade-ringed mesh (fixed mea
 unless the edit folds it), its backward map computed on a coarse grid and interpolated (exact
 around the lips and eyes, see ``field.py``), eye interiors moved rigidly, spectacle rims held still
 (``glasses.py``), one remap of the
-source frame, then the mouth interior filled where the target parts the lips further than the source
+source frame, then, where the target parts the lips less than the source, its opening redrawn as a window onto the
+source's interior at its own size (the lips slide over teeth that stay put, ``lip_cover.py``), the mouth interior
+filled where the target parts the lips further than the source
 (retrieved from the shot's own frames, see ``mouth_index.py``; a smile's lip lifted off closed lips shows the shot's
 upper teeth at their own size, ``smile_teeth.py``) or painted shut where the target closes
 a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
@@ -27,6 +29,7 @@ from ned_core.render.creases import add_creases, crease_weights
 from ned_core.render.eyes import reveal_eyeballs, rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
 from ned_core.render.glasses import ShotRims, hold_rims, rim_mask, rims_in_frame
+from ned_core.render.lip_cover import cover_lips
 from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_weights
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
 from ned_core.render.sad_shading import frown_weight, shade_frown
@@ -61,7 +64,8 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
 
     Returns:
         The :class:`RenderedFace` over the box the warp changed (the fade ring's box); ``flags``
-        holds ``mouth_fill``, ``lip_seal`` (0..1, how far a mouth the target closes was painted shut),
+        holds ``mouth_fill``, ``lip_cover`` (0..1, the largest column weight of the narrowed opening's window),
+        ``lip_seal`` (0..1, how far a mouth the target closes was painted shut),
         ``smile_relax`` (0..1, how far the smile's shading was softened), ``smile_fold`` (0..1, the nasolabial
         folds' share of it), ``smile_shade`` (0..1, how far a smile's folds were shaded in: ``smile_shading.py``),
         ``frown_shade`` (0..1, how far a sad mouth's folds were: ``sad_shading.py``),
@@ -85,6 +89,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rgb, revealed = reveal_eyeballs(remap(image, map_x, map_y), box, image, src_xy, dst_xy, iod)
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
+    rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y))
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
                             frame_number, held_opening, mouths)
     teeth = teeth_weight(src_xy, dst_xy, mouths[0][1], config, to_template)
@@ -102,8 +107,8 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rest = load_mean_face()[:, :2]
     creases = crease_weights(src_xy, dst_xy, rest)
     rgb = add_creases(rgb, box, dst_xy, creases, rest, rims)
-    return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_seal": seal, "smile_relax": relax,
-                                                     "smile_fold": fold, "smile_shade": smile,
+    return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_cover": cover, "lip_seal": seal,
+                                                     "smile_relax": relax, "smile_fold": fold, "smile_shade": smile,
                                                      "smile_teeth": teeth,
                                                      "frown_shade": frown,
                                                      "brow_furrow": max(creases.furrow),

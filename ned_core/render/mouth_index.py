@@ -70,21 +70,23 @@ def mouth_patch(frame: np.ndarray, landmarks: np.ndarray, config: RenderConfig) 
     Returns:
         ``(patch (ph, pw, 3) float32, patch_from_image (2, 3) float64)``.
     """
-    patch_from_image, size = _patch_from_image(landmarks, config)
-    return crop.warp(np.asarray(frame, np.float32), patch_from_image, size), patch_from_image
+    to_patch, size = patch_from_image(landmarks, config)
+    return crop.warp(np.asarray(frame, np.float32), to_patch, size), to_patch
 
 
 def patch_footprint(landmarks: np.ndarray, config: RenderConfig) -> tuple[int, int, int, int]:
     """``(x0, y0, x1, y1)`` (exclusive) of the frame pixels :func:`mouth_patch` reads, interpolation included:
     a frame reader may decode only this part for the mouth index."""
-    patch_from_image, (w, h) = _patch_from_image(landmarks, config)
-    corners = crop.apply_affine(crop.invert_affine(patch_from_image),
+    to_patch, (w, h) = patch_from_image(landmarks, config)
+    corners = crop.apply_affine(crop.invert_affine(to_patch),
                                 np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float64))
     (x0, y0), (x1, y1) = np.floor(corners.min(axis=0)) - 3, np.ceil(corners.max(axis=0)) + 3
     return int(x0), int(y0), int(x1), int(y1)
 
 
-def _patch_from_image(landmarks: np.ndarray, config: RenderConfig) -> tuple[np.ndarray, tuple[int, int]]:
+def patch_from_image(landmarks: np.ndarray, config: RenderConfig) -> tuple[np.ndarray, tuple[int, int]]:
+    """``(patch_from_image (2, 3) float64, (width, height))``: image pixels of a frame with ``landmarks`` to its
+    mouth patch (the head's pose and size normalised on rigid points)."""
     to_patch, size = patch_geometry(config)
     m = template_from_image(landmarks)
     return np.hstack([to_patch[:, :2] @ m[:, :2], (to_patch[:, :2] @ m[:, 2] + to_patch[:, 2])[:, None]]), size

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from ned_core.analysis import analyze_frames, default_track, track_faces
-from ned_core.analysis.types import FaceTrack, FrameFaces
+from ned_core.analysis.signature import face_colour
+from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
 from ned_core.exceptions import NoFaceTrackError
 
 SCRIPT = (
@@ -146,6 +147,45 @@ def test_each_mixed_frame_records_the_faces_share_of_the_mix(clip_tracks, config
     for t in incoming:
         np.testing.assert_allclose(t.mix_share, np.minimum((t.frames - 2) / 6, 1.0), atol=1e-6)
     assert astro.take(np.array([4, 5])).mix_share.tolist() == pytest.approx([4 / 6, 3 / 6])  # kept by take
+
+
+def _shrunk(face: FaceObservation, scale: float, inside: np.ndarray, at: tuple[float, float],
+            score: float) -> FaceObservation:
+    """``face``'s mesh shrunk by ``scale`` and moved to the point at ``at`` (fractions of width and height) of the box
+    ``inside``, scored ``score``: a small mesh found on a part of the picture there."""
+    centre = np.array([*((face.box[:2] + face.box[2:]) / 2), 0.0], np.float32)
+    to = np.array([inside[0] + at[0] * (inside[2] - inside[0]), inside[1] + at[1] * (inside[3] - inside[1]), 0.0],
+                  np.float32)
+    landmarks = (to + (face.landmarks - centre) * scale).astype(np.float32)
+    box = np.concatenate([landmarks[:468, :2].min(0), landmarks[:468, :2].max(0)]).astype(np.float32)
+    return dataclasses.replace(face, box=box, landmarks=landmarks, score=score)
+
+
+def test_a_track_does_not_shrink_onto_a_part_of_a_face_in_the_mix(clip_tracks, config):
+    """The astronaut, the outgoing shot's face, in a dissolve's mix (2-8, new shot from 6): at 4 the detector finds her
+    (score 0.9) and, surer, a small mesh on a part of the picture inside her face (a third of her size, lower right: in
+    footage, the chin of the incoming face showing through hers), and at 4-5 another small face inside hers (upper
+    left, lost at 5 while she is lost too: a face fading out inside the mix). Her track is carried over 4-5 at her own
+    size and place, bridged. (It took the small mesh at 4 as her face found twice, on its higher score, and the edit
+    shrank onto it at the mix's opacity; with that mended, the fading face, dropped at last as lying wholly in the
+    dissolve, first took frames 4-5 from her carried track, observed beating bridged.)"""
+    per_frame, _ = clip_tracks
+    alone = per_frame[:3]
+    her = alone[1].faces[0]
+    part = _shrunk(her, 0.33, her.box, (0.75, 0.8), 0.98)
+    fading = _shrunk(her, 0.3, her.box, (0.3, 0.3), 1.0)
+    blue = face_colour(np.full((512, 1024, 3), (40, 60, 200), np.uint8), fading.landmarks)[None]  # like no one here
+    found_twice = dataclasses.replace(alone[1], faces=(dataclasses.replace(her, score=0.9), part, fading),
+                                      appearance=np.concatenate([alone[1].appearance, alone[1].appearance, blue]))
+    other = dataclasses.replace(alone[2], faces=(fading,), appearance=blue)
+    grace = [_faded_out(f) for f in per_frame[3:6]]
+    rows = [*alone, alone[0], found_twice, other, *grace, *grace]
+    mixed = [dataclasses.replace(f, frame=i, shot=int(i >= 6), in_dissolve=2 <= i <= 8) for i, f in enumerate(rows)]
+    astro = [t for t in track_faces(mixed, config) if t.shot == 0]
+    assert len(astro) == 1
+    np.testing.assert_array_equal(astro[0].frames, [0, 1, 2, 3, 4, 5])
+    np.testing.assert_array_equal(astro[0].interpolated, [False] * 4 + [True] * 2)
+    np.testing.assert_allclose(astro[0].boxes[4:], astro[0].boxes[[3, 3]], atol=1.0)  # she stood still
 
 
 def _with_incoming_astronaut(frame: FrameFaces) -> FrameFaces:

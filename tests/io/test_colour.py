@@ -207,3 +207,29 @@ def test_integer_conversion_falls_back_where_the_table_would_change_the_result(m
     codes = np.arange(256 * 3, dtype=np.uint16).reshape(16, 16, 3).astype(np.uint8)
     assert np.array_equal(transforms.to_working_codes(codes, SRGB), transforms.to_working(unit_scale(codes), SRGB))
     assert transforms._codes_processor(SRGB, np.uint8) is None
+
+
+@pytest.mark.parametrize("src,dst", [("ACEScg", SRGB), (SRGB, "ACEScg"), ("ACEScg", "ACES2065-1"),
+                                     ("ACEScg", "ACEScct"), ("Linear Rec.709 (sRGB)", "Gamma 2.2 Rec.709 - Texture")])
+def test_conversion_gives_exactly_what_ocio_apply_rgb_gives(src, dst):
+    """The packed-image apply (faster) changes no value: negatives, above 1, huge, inf and NaN included, banded."""
+    rng = np.random.default_rng(5)
+    rgb = rng.uniform(-0.5, 4.0, (600, 640, 3)).astype(np.float32)  # past _PARALLEL_MIN_PIXELS: banded
+    rgb[0, :6] = [[np.inf, 0, 1], [-np.inf, 2, 0], [np.nan, 0.5, 0.5], [1e30, -1e30, 0], [0, 0, 0], [1, 1, 1]]
+    want = rgb.copy()
+    transforms = ColourTransforms(threads=2)
+    transforms.processor(src, dst).applyRGB(want)
+    got = transforms.convert(rgb, src, dst)
+    assert np.array_equal(got, want, equal_nan=True) and not np.array_equal(got, rgb, equal_nan=True)
+
+
+def test_quantise8_clips_scales_and_rounds_half_to_even_in_place():
+    ties = (np.arange(255, dtype=np.float32) + np.float32(0.5)) / np.float32(255)  # about k + 0.5 after * 255
+    values = np.concatenate([ties, np.random.default_rng(2).uniform(-0.2, 1.2, 3000).astype(np.float32),
+                             np.float32([-np.inf, np.inf, 0, 1, 1e-9, 0.9999999])])
+    srgb = values.reshape(-1, 1, 3)
+    want = np.rint(np.clip(srgb, 0, 1) * np.float32(255)).astype(np.uint8)  # the float32 product, half to even
+    got = colour.quantise8(srgb)
+    assert got.dtype == np.uint8 and np.array_equal(got, want)
+    assert np.array_equal(srgb, want.astype(np.float32))  # overwritten: no frame-sized temporaries
+    assert colour.quantise8(np.float32([[[0.5 / 255, 1.5 / 255, 2.5 / 255]]])).tolist() == [[[0, 2, 2]]]

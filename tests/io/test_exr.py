@@ -30,6 +30,7 @@ from ned_core.io.exr import (
     face_data_window,
     read_face_plate,
     write_face_plate,
+    write_frame_exr,
 )
 from ned_core.io.exr_compression import COMPRESSIONS
 
@@ -116,6 +117,28 @@ def test_half_rounding_is_numpys_to_the_bit(tmp_path: Path):
     plate = FacePlate(plate.frame, plate.display_size, plate.data_window, rgba, plate.mask)
     back, _ = read_face_plate(write_face_plate(tmp_path / "p.exr", plate, META, PlateWriteConfig("zip")))
     assert np.array_equal(back.rgba.astype(np.float16).view(np.uint16), rgba.astype(np.float16).view(np.uint16))
+
+
+def test_every_half_tie_rounds_as_numpy_does(tmp_path: Path):
+    """Every finite half value, the float32 halfway between it and the next half up, and one float32 step either
+    side of that (both signs): plates and composites hold exactly what numpy's float16 rounding gives."""
+    halves = np.arange(0x7BFF, dtype=np.uint16).view(np.float16).astype(np.float32)  # 0 .. the half below 65504
+    upper = np.arange(1, 0x7C00, dtype=np.uint16).view(np.float16).astype(np.float32)
+    ties = (halves + upper) / 2  # exact in float32
+    values = np.concatenate([halves, ties, np.nextafter(ties, np.float32(0)), np.nextafter(ties, np.float32(np.inf))])
+    values = np.concatenate([values, -values, np.float32([65504.0, -65504.0])])
+    width = 512
+    rgba = np.zeros((-(-values.size // (4 * width)), width, 4), np.float32)
+    rgba.reshape(-1)[:values.size] = values
+    h, w = rgba.shape[:2]
+    plate = FacePlate(1001, (w, h), (0, 0, w, h), rgba, np.zeros((h, w), np.float32))
+    back, _ = read_face_plate(write_face_plate(tmp_path / "p.exr", plate, META, PlateWriteConfig("none")))
+    assert np.array_equal(back.rgba.astype(np.float16).view(np.uint16), rgba.astype(np.float16).view(np.uint16))
+    frame = write_frame_exr(tmp_path / "c.exr", 1001, rgba[..., :3], rgba[..., 3], META, "none")
+    inp = oiio.ImageInput.open(str(frame))
+    stored = inp.read_image(0, 0, 0, 4, "half")
+    inp.close()
+    assert np.array_equal(stored.view(np.uint16), rgba.astype(np.float16).view(np.uint16))
 
 
 @pytest.mark.parametrize(("asked", "method", "level"), [

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import tracemalloc
 import weakref
 from fractions import Fraction
+from pathlib import Path
 
+import av
 import numpy as np
 import pytest
+from av.video.reformatter import ColorRange, Colorspace
 
 from ned_core.exceptions import FrameRangeError, FrameReadError, UnsupportedFormatError
 from ned_core.io.colour import ColourTransforms
 from ned_core.io.movie import open_movie
+from ned_core.io.movie_pyav import _SCALE_FLAGS, _SLICE_THREADS, PyAVDecoder
 from ned_core.io.plates import open_plates
 
 SRGB = "sRGB Encoded Rec.709 (sRGB)"
@@ -192,17 +197,7 @@ def test_unreadable_and_truncated_movies(tmp_path, movie_writer):
 def test_truncated_movie_fails_at_the_missing_frame(tmp_path):
     import av
 
-    path = tmp_path / "fast.mov"
-    rng = np.random.default_rng(0)
-    with av.open(str(path), "w", options={"movflags": "faststart"}) as container:  # index first
-        stream = container.add_stream("libx264", rate=25)
-        stream.width, stream.height, stream.pix_fmt, stream.options = 64, 48, "yuv420p", {"g": "10"}
-        for _ in range(60):
-            image = rng.integers(0, 255, (48, 64, 3), np.uint8)
-            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    path = _noise_movie(tmp_path / "fast.mov", (64, 48), 60, {"g": "10"}, {"movflags": "faststart"})  # index first
     data = path.read_bytes()
     path.write_bytes(data[:int(len(data) * 0.6)])
     with open_plates(path) as source:
@@ -257,3 +252,42 @@ def test_ten_bit_movie_reads_by_code_tables_exactly_as_the_float_path(tmp_path, 
         assert source.decoded == decoded  # the decoded picture was kept too
         assert np.abs(small - scaled[7:30, 5:25]).max() <= 1.0 / 255.0
 
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="threads are counted in /proc")
+def test_whole_pictures_share_one_conversion_with_pyavs_codes(tmp_path):
+    """1080p pictures converted whole (what the analysis reads) give exactly the codes PyAV's own per-picture
+    conversion gives, without a pool of slice threads started for every picture."""
+    path = _noise_movie(tmp_path / "hd.mp4", (1920, 1080), 6, {"preset": "ultrafast", "crf": "20"})
+    with av.open(str(path)) as container:
+        pictures = list(container.decode(video=0))
+    reference = [p.to_ndarray(format="rgb24", src_colorspace=Colorspace.ITU709, src_color_range=ColorRange.MPEG,
+                              dst_color_range=ColorRange.JPEG, interpolation=_SCALE_FLAGS) for p in pictures]
+    with av.open(str(path)) as container:
+        pictures = list(container.decode(video=0))  # fresh ones, held (with whatever their conversion started)
+    decoder = PyAVDecoder(path)
+    try:
+        threads = len(os.listdir("/proc/self/task"))
+        codes = [decoder._convert(p) for p in pictures]
+        started = len(os.listdir("/proc/self/task")) - threads
+    finally:
+        decoder.close()
+    assert all(np.array_equal(a, b) for a, b in zip(codes, reference))
+    assert started <= _SLICE_THREADS  # one pool for all six (PyAV's own: a pool per picture)
+
+
+def _noise_movie(path: Path, size: tuple[int, int], count: int, options: dict[str, str],
+                 container_options: dict[str, str] | None = None) -> Path:
+    """``count`` frames of uniform noise, ``size`` ``(W, H)``, H.264 4:2:0 with ``options``."""
+    rng = np.random.default_rng(0)
+    width, height = size
+    with av.open(str(path), "w", options=container_options or {}) as container:
+        stream = container.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt, stream.options = width, height, "yuv420p", options
+        for _ in range(count):
+            image = rng.integers(0, 255, (height, width, 3), np.uint8)
+            for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path

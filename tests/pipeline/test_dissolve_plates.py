@@ -8,6 +8,9 @@ import numpy as np
 import OpenImageIO as oiio
 import pytest
 
+from ned_core.face3d.channels import CHANNEL_NAMES
+from ned_core.io.plates import open_plates
+from ned_core.pipeline.export import read_analysis, read_track, write_analysis
 from ned_core.synthetic import write_png_sequence
 from ned_core.synthetic.footage import ClipSpec, ShotSpec, build_footage, photo_faces
 
@@ -80,3 +83,48 @@ def test_the_edit_comes_in_with_the_face_without_a_pop(dissolve, rendered):
     assert full > 2.0  # the edit shows
     assert max(np.abs(np.diff(edits))) < full / 3, edits
     assert min(edits) > full / 3, edits
+
+
+def test_plates_record_the_mix_share_they_were_given(dissolve, rendered):
+    """Each plate over the mix records its face's share of the mix as ``ned/mix_share/<track id>`` (what its opacity
+    was scaled by: a compositor can tell a faint plate there from a failed one); plates off the mix have none."""
+    _, share = dissolve
+    track, summary, frames = rendered
+    recorded = {}
+    for path in summary.plates:
+        spec = oiio.ImageInput.open(str(path)).spec()
+        recorded[spec.getattribute("ned/source_frame")] = spec.getattribute(f"ned/mix_share/{track.track_id}")
+    wanted = dict(zip(track.frames.tolist(), track.mix_share.tolist()))
+    mixed = [n for n in sorted(recorded) if wanted[n] < 1.0]
+    assert len(mixed) >= 5 and all(n in share for n in mixed)
+    for n, value in recorded.items():
+        if n in mixed:
+            assert value == pytest.approx(wanted[n], abs=1e-4) and value == pytest.approx(share[n], abs=0.07), n
+        else:
+            assert value is None, n
+
+
+def test_the_exported_analysis_holds_the_mix_share(dissolve, analyse, ned_config, tmp_path):
+    """``ned analyze --out`` (``write_analysis``) writes each track's ``mix_share`` per frame and counts its mixed
+    frames; ``read_track`` gives it back, and all 1 for a track file written before it."""
+    pattern, share = dissolve
+    shot = analyse(pattern).analysis
+    with open_plates(pattern, colour=ned_config.colour) as plates:
+        info = plates.info
+    write_analysis(tmp_path, info, shot.source_hash, shot.analysis, shot.fits, CHANNEL_NAMES)
+    doc = read_analysis(tmp_path)
+    mixed_tracks = 0
+    for row, t in zip(doc["tracks"], shot.analysis.tracks):
+        arrays = read_track(tmp_path / row["file"])
+        np.testing.assert_array_equal(arrays["frames"], t.track.frames)
+        np.testing.assert_allclose(arrays["mix_share"], t.track.mix_share)
+        assert row["mixed_frames"] == int((arrays["mix_share"] < 1).sum())
+        inside = np.isin(arrays["frames"], list(share))
+        assert (arrays["mix_share"][~inside] == 1).all()
+        mixed_tracks += row["mixed_frames"] > 0
+    assert mixed_tracks == 2  # the outgoing face fades out, the incoming one in
+    older = {k: v for k, v in np.load(tmp_path / doc["tracks"][0]["file"]).items() if k not in ("mix_share", "held")}
+    np.savez(tmp_path / "old.npz", **older)
+    arrays = read_track(tmp_path / "old.npz")
+    assert (arrays["mix_share"] == 1).all() and not arrays["held"].any()
+    assert len(arrays["mix_share"]) == len(arrays["frames"])

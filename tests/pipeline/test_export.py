@@ -20,24 +20,26 @@ def test_version_1_is_read_as_version_2(tmp_path):
     doc = read_analysis(tmp_path)
     assert doc["schema"] == "NedAnalysis.2" and doc["shots"] == []
     assert doc["tracks"] == [{**OLD["tracks"][0], "interpolated_frames": 0, "mean_confidence": None,
-                              "held_frames": 0}]
+                              "held_frames": 0, "mixed_frames": 0}]
     assert doc["source"] == OLD["source"] and doc["default_track"] == 0
 
 
 def test_version_2_reads_as_written(tmp_path):
     new = {**OLD, "schema": "NedAnalysis.2", "shots": [{"shot": 0, "first_frame": 1001, "last_frame": 1010,
                                                       "starts_with": "start", "faces": True}],
-           "tracks": [{**OLD["tracks"][0], "interpolated_frames": 2, "held_frames": 1, "mean_confidence": 0.9}]}
+           "tracks": [{**OLD["tracks"][0], "interpolated_frames": 2, "held_frames": 1, "mixed_frames": 3,
+                       "mean_confidence": 0.9}]}
     (tmp_path / "analysis.json").write_text(json.dumps(new))
     assert read_analysis(tmp_path / "analysis.json") == new
 
 
-def test_version_2_written_before_held_frames_reads_with_none_held(tmp_path):
-    """``held_frames`` (why frames were bridged) came later in NedAnalysis.2: older documents read with 0."""
+def test_version_2_written_before_held_and_mixed_frames_reads_with_none(tmp_path):
+    """``held_frames`` (why frames were bridged) and ``mixed_frames`` (frames in a dissolve's mix) came later in
+    NedAnalysis.2: older documents read with 0."""
     older = {**OLD, "schema": "NedAnalysis.2", "shots": [],
              "tracks": [{**OLD["tracks"][0], "interpolated_frames": 2, "mean_confidence": 0.9}]}
     (tmp_path / "analysis.json").write_text(json.dumps(older))
-    assert read_analysis(tmp_path)["tracks"] == [{**older["tracks"][0], "held_frames": 0}]
+    assert read_analysis(tmp_path)["tracks"] == [{**older["tracks"][0], "held_frames": 0, "mixed_frames": 0}]
 
 
 @pytest.mark.parametrize("content, words", [("{not json", "cannot read"), ('{"schema": "NedAnalysis.9"}', "9")])
