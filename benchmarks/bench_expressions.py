@@ -5,9 +5,11 @@ graded dark and warm the way real footage is, split into a *tuning* set and a *h
 never looked at while choosing amplitudes (report both; trust the held-out figures):
 
 * tuning:   astronaut still (broad smile, teeth), Grace Hopper still, Grace Hopper speaking
-            (seed 0, warm/dark grade), astronaut speaking (seed 0).
+            (seed 0, warm/dark grade), astronaut speaking (seed 0), astronaut speaking in close-up
+            (face filling a 480x270 frame, forehead and chin cut, push-in and pan, warm and dim).
 * held-out: astronaut still graded dark and cool, Grace Hopper speaking (seed 7, dark grade),
-            astronaut speaking (seed 5, warm grade).
+            astronaut speaking (seed 5, warm grade), Grace Hopper speaking in close-up (seed 3, dimmer,
+            tighter, the other pan).
 
 Per clip and emotion (``ned render`` then the same measurement as ``ned eval shot``: the result is
 re-analysed with MediaPipe and classified with fer's 7-class model, nothing from the director):
@@ -43,6 +45,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from benchkit.closeup import CloseUp, film
 from benchkit.feature_motion import feature_motion
 from benchkit.gauss_warp import render_gauss
 from benchkit.records import metric
@@ -67,7 +70,8 @@ STRONG = ("happy", "sad", "surprised", "angry")  # emotions with the 60 % / +30 
 
 @dataclass(frozen=True)
 class Clip:
-    """One face clip: photo, speaking or still, seed, grade (gain, per-channel tint), tuning or held out."""
+    """One face clip: photo, speaking or still, seed, grade (gain, per-channel tint), tuning or held out, and for a
+    close-up the camera framing it (:mod:`benchkit.closeup`, speaking clips only)."""
 
     name: str
     photo: str
@@ -76,6 +80,7 @@ class Clip:
     gain: float
     tint: tuple[float, float, float]
     held_out: bool
+    closeup: CloseUp | None = None
 
 
 CLIPS = (
@@ -86,6 +91,9 @@ CLIPS = (
     Clip("HELD astronaut still dark-cool", "astronaut", 1, 0, 0.4, (0.85, 1.0, 1.2), True),
     Clip("HELD hopper speaking dark", "grace_hopper", 24, 7, 0.35, (1.05, 1.0, 0.9), True),
     Clip("HELD astronaut speaking warm", "astronaut", 24, 5, 0.7, (1.2, 1.0, 0.8), True),
+    Clip("closeup astronaut warm-dim", "astronaut", 24, 0, 0.45, (1.2, 1.0, 0.75), False, CloseUp()),
+    Clip("HELD closeup hopper dim", "grace_hopper", 24, 3, 0.35, (1.1, 1.0, 0.85), True,
+         CloseUp(iod_share=0.30, eye_line=0.27, push_in=0.06, pan=(-0.2, 0.0), sway=0.08)),
 )
 QUICK_CLIPS = ("astronaut still", "hopper speaking warm-dark", "HELD hopper speaking dark")
 
@@ -101,8 +109,8 @@ def clip_frames(clip: Clip, models: FaceMeshModels, model: EmbeddedFaceModel) ->
     if clip.frames == 1:
         frames = photo[None]
     else:
-        frames = make_synthetic_actor(photo, SyntheticActorConfig(num_frames=clip.frames, seed=clip.seed),
-                                      models, model).frames
+        actor = make_synthetic_actor(photo, SyntheticActorConfig(num_frames=clip.frames, seed=clip.seed), models, model)
+        frames = actor.frames if clip.closeup is None else film(actor.frames, actor.landmarks, clip.closeup)[0]
     return grade(frames, clip.gain, clip.tint)
 
 
