@@ -42,7 +42,9 @@ ABOVE_BROWS = 0.12  # the search band reaches this far (IOD) above the brows' to
 BELOW_EYES = 0.4  # ... and this far below the eyes
 BESIDE_EYES = 0.3  # ... and this far beside the outer eye corners
 CLOSE = 0.1  # a rim's two edges closed into its body by a disc this wide (IOD)
-BRIDGE_GAP = 0.5  # rims whose inner ends are at most this far apart (IOD) are joined across the nose
+BRIDGE_GAP = 0.5  # rims whose inner ends are at most this far apart (IOD) are joined across the nose ...
+BRIDGE_END = 0.1  # ... by a band anchored this far (IOD) back from their inner ends ...
+BRIDGE_THICK = 0.05  # ... at least this thick (IOD): a hairline does not survive the shot's head-grid vote
 HOLD_MIN = 0.08  # the hold blends back to the warp over at least this distance (IOD) ...
 HOLD_REACH = 1.6  # ... and at least this many times the largest displacement around the rims
 TOWARD_BLUR = 0.25  # the share of a displacement heading toward a rim is smoothed over this many reaches
@@ -101,24 +103,40 @@ def _find_rims(window: np.ndarray, lm: np.ndarray, iod: float) -> np.ndarray | N
     rims = np.isin(labels, wide).astype(np.uint8)
     rims = cv2.morphologyEx(rims, cv2.MORPH_CLOSE, _disc(CLOSE * iod / 2)).astype(bool)
     rims &= band
-    _bridge(rims, midline, BRIDGE_GAP * iod)
+    _bridge(rims, midline, BRIDGE_GAP * iod, iod)
     return rims
 
 
-def _bridge(rims: np.ndarray, midline: float, widest: float) -> None:
-    """Join the two rims across the nose in place: the gap between their inner ends (at most ``widest`` px), filled
-    between their top and bottom rows (a frame's bridge, often clear plastic or thin metal the edges miss)."""
+def _bridge(rims: np.ndarray, midline: float, widest: float, iod: float) -> None:
+    """Join the two rims across the nose in place: the gap between their inner ends (at most ``widest`` px) filled
+    by a band (a frame's bridge, often clear plastic or thin metal the edges miss).
+
+    The band runs between the rims' top and bottom rows :data:`BRIDGE_END` IOD back from their inner ends, where a
+    rim has its full thickness (a rim's tip tapers to a pixel or two: a band anchored there is a hairline that the
+    shot's head-grid vote breaks, and the rim's thin continuation into the bridge is then warped with the brows
+    while the rim beside it is held: a kink), is at least :data:`BRIDGE_THICK` IOD thick, and takes in the rims'
+    tips between its anchors and their ends whole (the band's rows and the tip's, and the skin between them)."""
     cols = np.flatnonzero(rims.any(axis=0))
     left, right = cols[cols < midline], cols[cols > midline]
     if len(left) == 0 or len(right) == 0 or right.min() - left.max() > widest:
         return
-    a, b = int(left.max()), int(right.min())
-    ends = [np.flatnonzero(rims[:, c]) for c in (a, b)]
-    for c in range(a + 1, b):
-        t = (c - a) / (b - a)
-        top = (1 - t) * ends[0].min() + t * ends[1].min()
-        bottom = (1 - t) * ends[0].max() + t * ends[1].max()
-        rims[int(round(top)):int(round(bottom)) + 1, c] = True
+    back = max(1, int(round(BRIDGE_END * iod)))
+    a = int(left[np.searchsorted(left, left.max() - back)])  # the first rim column at most `back` before the end
+    b = int(right[np.searchsorted(right, right.min() + back, side="right") - 1])
+    half = BRIDGE_THICK * iod / 2
+    ends = []
+    for c in (a, b):
+        rows = np.flatnonzero(rims[:, c])
+        middle = (rows.min() + rows.max()) / 2
+        ends.append((min(rows.min(), middle - half), max(rows.max(), middle + half)))
+    for c in range(a, b + 1):
+        t = (c - a) / max(b - a, 1)
+        top = (1 - t) * ends[0][0] + t * ends[1][0]
+        bottom = (1 - t) * ends[0][1] + t * ends[1][1]
+        own = np.flatnonzero(rims[:, c])  # a tapering tip (curving down to the bridge): held whole, band to tip
+        if len(own):
+            top, bottom = min(top, own.min()), max(bottom, own.max())
+        rims[max(int(round(top)), 0):int(round(bottom)) + 1, c] = True
 
 
 def _disc(radius: float) -> np.ndarray:
