@@ -41,7 +41,7 @@ LID_MARGIN = 0.07  # eye contours grown by this (IOD): lid margins and lashes ar
 ABOVE_BROWS = 0.12  # the search band reaches this far (IOD) above the brows' top
 BELOW_EYES = 0.4  # ... and this far below the eyes
 BESIDE_EYES = 0.3  # ... and this far beside the outer eye corners
-BORDER = 0.03  # a rim takes in the dark pixels this close (IOD) to it (:func:`_with_border`)
+BORDER = 0.03  # a rim takes in the dark pixels this far (IOD) below it (:func:`_with_border`)
 CLOSE = 0.1  # a rim's two edges closed into its body by a disc this wide (IOD)
 BRIDGE_GAP = 0.5  # rims whose inner ends are at most this far apart (IOD) are joined across the nose ...
 BRIDGE_END = 0.1  # ... by a band anchored this far (IOD) back from their inner ends ...
@@ -109,17 +109,20 @@ def _find_rims(window: np.ndarray, lm: np.ndarray, iod: float) -> np.ndarray | N
 
 
 def _with_border(rims: np.ndarray, lum: np.ndarray, band: np.ndarray, lm: np.ndarray, iod: float) -> np.ndarray:
-    """The rims with their dark border: the pixels within :data:`BORDER` IOD of a rim, outside the eyes, whose log
-    luminance lies more than half a :data:`RIM_STEP` below the skin's (the search band's median off the rims), i.e.
-    on the rim's side of its edge. The closed edges stop at the edges' peaks, half-way down a rim's soft border, and
-    the lid margins are kept out of the search, cutting a rim's tip where it dips toward the inner eye corner: the
-    skin sliding under the frame (the lid rising) would replace those dark pixels, thinning and fraying the rim."""
+    """The rims with their dark lower border: the pixels up to :data:`BORDER` IOD below a rim, outside the eyes,
+    whose log luminance lies more than half a :data:`RIM_STEP` below the skin's (the search band's median off the
+    rims), i.e. on the rim's side of its edge. The closed edges stop at the edges' peaks, half-way down a rim's soft
+    border, and the lid margins are kept out of the search, cutting a rim's tip where it dips toward the inner eye
+    corner: the skin rising under the frame (the lids) would replace those dark pixels, thinning and bending the
+    rim's tips. Only below: above a rim lie the brows, as dark, and they must move."""
     skin = float(np.median(lum[band & ~rims])) if (band & ~rims).any() else float(np.median(lum))
     eyes = np.zeros(rims.shape, np.uint8)
     for eye in (RIGHT_EYE, LEFT_EYE):
         cv2.fillPoly(eyes, [np.round(lm[list(eye)]).astype(np.int32)], 1)
-    near = cv2.dilate(rims.astype(np.uint8), _disc(BORDER * iod)).astype(bool)
-    return rims | (near & (lum < skin - RIM_STEP / 2) & (eyes == 0))
+    below = np.zeros_like(rims)  # the pixels just below a rim (above it lie the brows, dark too: they move)
+    for shift in range(1, max(1, int(round(BORDER * iod))) + 1):
+        below[shift:] |= rims[:-shift]
+    return rims | (below & (lum < skin - RIM_STEP / 2) & (eyes == 0))
 
 
 def _bridge(rims: np.ndarray, midline: float, widest: float, iod: float) -> None:
