@@ -136,10 +136,10 @@ def test_a_shot_s_rims_stay_joined_across_the_nose_under_landmark_jitter(photos)
 def test_raised_brows_leave_the_rim_continuous_across_the_nose(photos):
     """The skin above the eyes rising by 0.08 IOD (surprise) with the shot's rims held: over the bridge and the
     rims' inner ends (between the inner eye corners), the rim's dark line (per column the darkest row inside the rim
-    band, where the column has a distinct one) stays where the source has it: no kink or break. Measured: at most
-    1 px at the rims' inner ends, 2 px on the bridge's faint lower edge (it lies just below the held band); on main
-    4-5 px at both inner ends (a tip cut by the lid margin, its dark border replaced by the rising skin) and with
-    only the thick bridge band 6 px at the right rim's tip."""
+    band, where the column has a distinct one) is still there in the result, within 1 px and as dark: no kink or
+    break. Measured: 1.00 x on all 20 such columns; on main up to 16 x lighter at the right rim's inner end and 1.8 x
+    at the left's (the tips' dark lower border, outside the mask, replaced by the rising skin), 5 x with only the
+    thick bridge band."""
     frame, landmarks = photos["grace_hopper"]
     shot, _ = _jittered_shot(frame, landmarks)
     lm = landmarks[:, :2]
@@ -154,12 +154,12 @@ def test_raised_brows_leave_the_rim_continuous_across_the_nose(photos):
     (x0, y0, x1, y1), own = rim_mask(frame, landmarks)
     lum = [im[y0:y1, x0:x1] @ np.array([0.2126, 0.7152, 0.0722], np.float32) for im in (frame, result)]
     band = cv2.dilate(own.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # the rim and 2 px around it
-    moved = {}
+    lighter = {}  # per column: how much lighter the result is, at its darkest within 1 px of the source's line
     for c in range(int(lm[133, 0]) - x0, int(lm[362, 0]) + 1 - x0):
         rows = np.flatnonzero(band[:, c])
         darkest = rows[np.argmin(lum[0][rows, c])]
         if lum[0][darkest, c] < 0.5 * np.median(lum[0][rows, c]):  # a distinct line (the bridge's is faint)
-            moved[c + x0] = abs(int(rows[np.argmin(lum[1][rows, c])]) - int(darkest))
-    assert len(moved) >= 0.2 * iod, "too few columns with a distinct rim line"
-    worst = max(moved, key=moved.get)
-    assert moved[worst] <= 2, f"the rim's line moves {moved[worst]} px at column {worst}"
+            lighter[c + x0] = float(lum[1][darkest - 1:darkest + 2, c].min() / lum[0][darkest, c])
+    assert len(lighter) >= 0.2 * iod, "too few columns with a distinct rim line"
+    worst = max(lighter, key=lighter.get)
+    assert lighter[worst] < 1.25, f"the rim's line is {lighter[worst]:.2f} x lighter at column {worst}: moved or broken"
