@@ -41,8 +41,11 @@ LID_MARGIN = 0.07  # eye contours grown by this (IOD): lid margins and lashes ar
 ABOVE_BROWS = 0.12  # the search band reaches this far (IOD) above the brows' top
 BELOW_EYES = 0.4  # ... and this far below the eyes
 BESIDE_EYES = 0.3  # ... and this far beside the outer eye corners
+BORDER = 0.03  # a rim takes in the dark pixels this far (IOD) below it (:func:`_with_border`)
 CLOSE = 0.1  # a rim's two edges closed into its body by a disc this wide (IOD)
-BRIDGE_GAP = 0.5  # rims whose inner ends are at most this far apart (IOD) are joined across the nose
+BRIDGE_GAP = 0.5  # rims whose inner ends are at most this far apart (IOD) are joined across the nose ...
+BRIDGE_END = 0.1  # ... by a band anchored this far (IOD) back from their inner ends ...
+BRIDGE_THICK = 0.05  # ... at least this thick (IOD): a hairline does not survive the shot's head-grid vote
 HOLD_MIN = 0.08  # the hold blends back to the warp over at least this distance (IOD) ...
 HOLD_REACH = 1.6  # ... and at least this many times the largest displacement around the rims
 TOWARD_BLUR = 0.25  # the share of a displacement heading toward a rim is smoothed over this many reaches
@@ -101,24 +104,58 @@ def _find_rims(window: np.ndarray, lm: np.ndarray, iod: float) -> np.ndarray | N
     rims = np.isin(labels, wide).astype(np.uint8)
     rims = cv2.morphologyEx(rims, cv2.MORPH_CLOSE, _disc(CLOSE * iod / 2)).astype(bool)
     rims &= band
-    _bridge(rims, midline, BRIDGE_GAP * iod)
-    return rims
+    _bridge(rims, midline, BRIDGE_GAP * iod, iod)
+    return _with_border(rims, lum, band, lm, iod)
 
 
-def _bridge(rims: np.ndarray, midline: float, widest: float) -> None:
-    """Join the two rims across the nose in place: the gap between their inner ends (at most ``widest`` px), filled
-    between their top and bottom rows (a frame's bridge, often clear plastic or thin metal the edges miss)."""
+def _with_border(rims: np.ndarray, lum: np.ndarray, band: np.ndarray, lm: np.ndarray, iod: float) -> np.ndarray:
+    """The rims with their dark lower border: the pixels up to :data:`BORDER` IOD below a rim, outside the eyes,
+    whose log luminance lies more than half a :data:`RIM_STEP` below the skin's (the search band's median off the
+    rims), i.e. on the rim's side of its edge. The closed edges stop at the edges' peaks, half-way down a rim's soft
+    border, and the lid margins are kept out of the search, cutting a rim's tip where it dips toward the inner eye
+    corner: the skin rising under the frame (the lids) would replace those dark pixels, thinning and bending the
+    rim's tips. Only below: above a rim lie the brows, as dark, and they must move."""
+    skin = float(np.median(lum[band & ~rims])) if (band & ~rims).any() else float(np.median(lum))
+    eyes = np.zeros(rims.shape, np.uint8)
+    for eye in (RIGHT_EYE, LEFT_EYE):
+        cv2.fillPoly(eyes, [np.round(lm[list(eye)]).astype(np.int32)], 1)
+    below = np.zeros_like(rims)  # the pixels just below a rim (above it lie the brows, dark too: they move)
+    for shift in range(1, max(1, int(round(BORDER * iod))) + 1):
+        below[shift:] |= rims[:-shift]
+    return rims | (below & (lum < skin - RIM_STEP / 2) & (eyes == 0))
+
+
+def _bridge(rims: np.ndarray, midline: float, widest: float, iod: float) -> None:
+    """Join the two rims across the nose in place: the gap between their inner ends (at most ``widest`` px) filled
+    by a band (a frame's bridge, often clear plastic or thin metal the edges miss).
+
+    The band's bottom runs between the rims' bottom rows :data:`BRIDGE_END` IOD back from their inner ends, where a
+    rim has its full thickness (a rim's tip tapers to a pixel or two: a band anchored there is a hairline that the
+    shot's head-grid vote breaks, and the rim's thin continuation into the bridge is then warped with the brows
+    while the rim beside it is held: a kink), its top between the tips' top rows (no higher: the glabella and the
+    inner brows above it must move; anchored higher, brow inner up at surprised fell 0.104 -> 0.077 IOD on
+    "hopper speaking warm-dark"); it is at least :data:`BRIDGE_THICK` IOD thick and takes in the rims' tips
+    between its anchors whole (down to the band's bottom)."""
     cols = np.flatnonzero(rims.any(axis=0))
     left, right = cols[cols < midline], cols[cols > midline]
     if len(left) == 0 or len(right) == 0 or right.min() - left.max() > widest:
         return
-    a, b = int(left.max()), int(right.min())
-    ends = [np.flatnonzero(rims[:, c]) for c in (a, b)]
-    for c in range(a + 1, b):
-        t = (c - a) / (b - a)
-        top = (1 - t) * ends[0].min() + t * ends[1].min()
-        bottom = (1 - t) * ends[0].max() + t * ends[1].max()
-        rims[int(round(top)):int(round(bottom)) + 1, c] = True
+    back = max(1, int(round(BRIDGE_END * iod)))
+    a = int(left[np.searchsorted(left, left.max() - back)])  # the first rim column at most `back` before the end
+    b = int(right[np.searchsorted(right, right.min() + back, side="right") - 1])
+    thick = BRIDGE_THICK * iod
+    ends = [np.flatnonzero(rims[:, c]).max() for c in (a, b)]  # the bottom rows at the anchors
+    tips = [np.flatnonzero(rims[:, c]).min() for c in (int(left.max()), int(right.min()))]  # the top rows at the tips
+    for c in range(a, b + 1):
+        t = (c - a) / max(b - a, 1)
+        bottom = (1 - t) * ends[0] + t * ends[1]
+        own = np.flatnonzero(rims[:, c])  # a tapering tip (curving down to the bridge): held whole, down to the band
+        if len(own):
+            top, bottom = own.min(), max(bottom, own.max())
+        else:  # the band's top runs between the tips' tops: no higher, toward the brows (they must move)
+            u = (c - left.max()) / max(right.min() - left.max(), 1)
+            top = (1 - u) * tips[0] + u * tips[1]
+        rims[max(int(round(top)), 0):int(round(max(bottom, top + thick))) + 1, c] = True
 
 
 def _disc(radius: float) -> np.ndarray:
