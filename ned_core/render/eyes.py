@@ -117,10 +117,11 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
     (the lid's cast shadow, the lashes' soft edge, the darker corners and the eyeball's shading carried up with the
     lid; :data:`CLEAR_IOD` beside the iris for a column the iris crosses), the iris as a disc (:data:`IRIS_EDGE` of
     the iris landmarks' radius, anti-aliased: a round limbus) coloured, ring by ring, as the source iris's clear
-    pixels at the same distance from its centre (:func:`_iris_paint`), shaded as the sclera beside it is. The weight fades to 0 down to the source's shadow depth (the painted rows meet the source's at the
-    depth they copy), on the target contour, over :data:`LASH_IOD` under the target's upper lid (the lash line the
-    mesh moved there stays) and over :data:`VISIBLE_DEPTH_PX` of lid raise (no raise: nothing is painted). A source
-    eye that shows no eyeball (shut) paints nothing.
+    pixels at the same distance from its centre (:func:`_iris_paint`), shaded as the sclera beside it is. The weight
+    fades to 0 down to the source's shadow depth (the painted rows meet the source's at the depth they copy), on the
+    target contour, over :data:`LASH_IOD` under the target's upper lid (the lash line the mesh moved there stays)
+    and over :data:`VISIBLE_DEPTH_PX` of lid raise (no raise: nothing is painted). A source eye that shows no
+    eyeball (shut) paints nothing.
 
     Args:
         rgb: ``(h, w, 3) float32`` the warped face over ``box``.
@@ -196,11 +197,11 @@ def _iris_paint(image: np.ndarray, opening: tuple[np.ndarray, tuple[int, int]], 
     (:data:`IRIS_EDGE`); a mesh without iris points (radius 0) or a source iris hidden altogether: no disc.
 
     An iris's colour goes with the distance from its centre (pupil, iris, limbus): each point takes the median of
-    the source iris's clear pixels (:func:`_clear_iris`) at its distance (in 1-pixel rings, read within
-    :data:`IRIS_SHARE` of the radius). (Mirrored across its centre, the iris's top took its bottom: on Grace Hopper,
-    whose iris fills the opening, the lower lid's shadow and a pupil a pixel off the landmarks' centre, and where the
-    bottom was hidden too, the pupil-dark median of the whole iris; over the visible top of the iris, lighter than
-    its pupil, that painted a second dark pupil above the real one.)"""
+    the source iris's clear pixels (:func:`_clear_iris`) at its distance (in whole 1-pixel rings within
+    :data:`IRIS_SHARE` of the radius, :func:`_rings`). (Mirrored across its centre, the iris's top took its bottom:
+    on Grace Hopper, whose iris fills the opening, the lower lid's shadow and a pupil a pixel off the landmarks'
+    centre, and where the bottom was hidden too, the pupil-dark median of the whole iris; over the visible top of
+    the iris, lighter than its pupil, that painted a second dark pupil above the real one.)"""
     cx, cy, radius = iris
     none = np.zeros((*sx.shape, 3), np.float32), np.zeros(sx.shape, np.float32)
     if radius <= 0.0:
@@ -213,19 +214,26 @@ def _iris_paint(image: np.ndarray, opening: tuple[np.ndarray, tuple[int, int]], 
     ring = np.floor(np.hypot(xs - cx, ys - cy)).astype(int)
     have = np.unique(ring)
     profile = np.array([np.median(image[ys[ring == r], xs[ring == r]], axis=0) for r in have], np.float32)
-    want = np.floor(np.minimum(dist, IRIS_SHARE * radius)).astype(int)
+    want = np.minimum(np.floor(dist), _rings(radius) - 1).astype(int)
     return profile[np.abs(want[..., None] - have).argmin(axis=-1)], alpha
+
+
+def _rings(radius: float) -> int:
+    """How many whole 1-pixel rings of an iris of landmark ``radius`` lie within :data:`IRIS_SHARE` of it (at least
+    one): a part ring at its edge holds a sliver of the limbus and the sclera beside it, and painted the uncovered
+    limbus as a light arc (Grace Hopper's left eye at 2x)."""
+    return max(1, int(IRIS_SHARE * radius))
 
 
 def _clear_iris(frame_size: tuple[int, int], opening: tuple[np.ndarray, tuple[int, int]], contour: np.ndarray,
                 iris: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
-    """``((N,) int, (N,) int)`` frame ``(x, y)`` of the source iris's pixels within :data:`IRIS_SHARE` of its radius
+    """``((N,) int, (N,) int)`` frame ``(x, y)`` of the source iris's pixels in its whole rings (:func:`_rings`)
     that the source shows clear of its upper lid's shadow (:data:`CLEAR_SHARE` of the column's opening under it;
     all the visible ones where none is)."""
     cx, cy, radius = iris
     depth, field = opening
     ys, xs = np.mgrid[field[1] : field[1] + depth.shape[0], field[0] : field[0] + depth.shape[1]]
-    seen = ((depth >= VISIBLE_DEPTH_PX) & (np.hypot(xs - cx, ys - cy) <= IRIS_SHARE * radius)
+    seen = ((depth >= VISIBLE_DEPTH_PX) & (np.hypot(xs - cx, ys - cy) < _rings(radius))
             & (ys >= 0) & (ys < frame_size[0]) & (xs >= 0) & (xs < frame_size[1]))
     upper, lower = (_lid_y(contour, xs.astype(np.float64), side) for side in (True, False))
     clear = seen & (ys - upper >= CLEAR_SHARE * (lower - upper))

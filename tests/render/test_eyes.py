@@ -161,7 +161,7 @@ def test_a_raised_upper_lid_shows_one_pupil(large_hopper) -> None:
         pupil = float(np.median(_luma(frame[seen & (distance < 0.3 * radius)])))
         # down the column through the iris centre, from the iris's top: once the pupil's darkness is reached it stays
         # (measured on the right eye: the old render went dark 3 px into the iris, 1.5 the pupil's luma, then back
-        # up to 15 times it, then down into the pupil; now the iris darkens steadily from the limbus to the pupil)
+        # up to 15 times it, then down into the pupil; now it stays at the iris's level, then darkens into the pupil)
         x = int(round(centre[0]))
         column = _luma(out[int(np.ceil(centre[1] - 0.9 * radius)) : int(centre[1]) + 1, x])
         dark = np.flatnonzero(column < 3.0 * pupil)
