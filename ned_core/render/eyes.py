@@ -116,12 +116,12 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
     source's lid) is painted: the sclera with its column's source eyeball at the same depth under the source's lid
     (the lid's cast shadow, the lashes' soft edge, the darker corners and the eyeball's shading carried up with the
     lid; :data:`CLEAR_IOD` beside the iris for a column the iris crosses), the iris as a disc (:data:`IRIS_EDGE` of
-    the iris landmarks' radius, anti-aliased: a round limbus) of the iris mirrored across its centre (read within
-    :data:`IRIS_SHARE` of the radius; the visible iris's median where that part is hidden too), shaded as the sclera
-    beside it is. The weight fades to 0 down to the source's shadow depth (the painted rows meet the source's at the
-    depth they copy), on the target contour, over :data:`LASH_IOD` under the target's upper lid (the lash line the
-    mesh moved there stays) and over :data:`VISIBLE_DEPTH_PX` of lid raise (no raise: nothing is painted). A source
-    eye that shows no eyeball (shut) paints nothing.
+    the iris landmarks' radius, anti-aliased: a round limbus) coloured, ring by ring, as the source iris's clear
+    pixels at the same distance from its centre (:func:`_iris_paint`), shaded as the sclera beside it is. The weight
+    fades to 0 down to the source's shadow depth (the painted rows meet the source's at the depth they copy), on the
+    target contour, over :data:`LASH_IOD` under the target's upper lid (the lash line the mesh moved there stays)
+    and over :data:`VISIBLE_DEPTH_PX` of lid raise (no raise: nothing is painted). A source eye that shows no
+    eyeball (shut) paints nothing.
 
     Args:
         rgb: ``(h, w, 3) float32`` the warped face over ``box``.
@@ -168,7 +168,7 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         if not np.any(weight > 0):
             continue
         shade = np.clip(_luma(sclera) / np.maximum(_luma(clear), 1e-6), 0.0, 1.0)
-        iris, alpha = _iris_paint(image, (depth, field), (cx, cy, radius), sx, sy)
+        iris, alpha = _iris_paint(image, (depth, field), contour, (cx, cy, radius), sx, sy)
         paint = sclera + alpha[..., None] * (shade[..., None] * iris - sclera)
         if out is rgb:
             out = rgb.copy()
@@ -191,27 +191,54 @@ def _column_paint(image: np.ndarray, contour: np.ndarray, col_x: np.ndarray,
     return read, remap(image, col_x, np.minimum(upper + shadow, middle).astype(np.float32)), shadow
 
 
-def _iris_paint(image: np.ndarray, opening: tuple[np.ndarray, tuple[int, int]], iris: tuple[float, float, float],
-                sx: np.ndarray, sy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``((h, w, 3) float32, (h, w) float32)`` the iris at eyeball points ``(sx, sy)`` (mirrored across its centre,
-    read within :data:`IRIS_SHARE` of its radius; where that is hidden too, the visible iris's median) and its
-    anti-aliased disc (:data:`IRIS_EDGE`); a mesh without iris points (radius 0): no disc."""
+def _iris_paint(image: np.ndarray, opening: tuple[np.ndarray, tuple[int, int]], contour: np.ndarray,
+                iris: tuple[float, float, float], sx: np.ndarray, sy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``((h, w, 3) float32, (h, w) float32)`` the iris at eyeball points ``(sx, sy)`` and its anti-aliased disc
+    (:data:`IRIS_EDGE`); a mesh without iris points (radius 0) or a source iris hidden altogether: no disc.
+
+    An iris's colour goes with the distance from its centre (pupil, iris, limbus): each point takes the median of
+    the source iris's clear pixels (:func:`_clear_iris`) at its distance (in whole 1-pixel rings within
+    :data:`IRIS_SHARE` of the radius, :func:`_rings`). (Mirrored across its centre, the iris's top took its bottom:
+    on Grace Hopper, whose iris fills the opening, the lower lid's shadow and a pupil a pixel off the landmarks'
+    centre, and where the bottom was hidden too, the pupil-dark median of the whole iris; over the visible top of
+    the iris, lighter than its pupil, that painted a second dark pupil above the real one.)"""
     cx, cy, radius = iris
-    dist = np.hypot(sx - cx, sy - cy)
+    none = np.zeros((*sx.shape, 3), np.float32), np.zeros(sx.shape, np.float32)
     if radius <= 0.0:
-        return np.zeros((*sx.shape, 3), np.float32), np.zeros(sx.shape, np.float32)
+        return none
+    xs, ys = _clear_iris(image.shape[:2], opening, contour, iris)
+    if len(xs) == 0:
+        return none
+    dist = np.hypot(sx - cx, sy - cy)
     alpha = np.clip(IRIS_EDGE * radius - dist + 0.5, 0.0, 1.0).astype(np.float32)
-    k = np.minimum(1.0, IRIS_SHARE * radius / np.maximum(dist, 1e-6))
-    mx, my = (cx + k * (sx - cx)).astype(np.float32), (cy + k * (cy - sy)).astype(np.float32)
+    ring = np.floor(np.hypot(xs - cx, ys - cy)).astype(int)
+    have = np.unique(ring)
+    profile = np.array([np.median(image[ys[ring == r], xs[ring == r]], axis=0) for r in have], np.float32)
+    want = np.minimum(np.floor(dist), _rings(radius) - 1).astype(int)
+    return profile[np.abs(want[..., None] - have).argmin(axis=-1)], alpha
+
+
+def _rings(radius: float) -> int:
+    """How many whole 1-pixel rings of an iris of landmark ``radius`` lie within :data:`IRIS_SHARE` of it (at least
+    one): a part ring at its edge holds a sliver of the limbus and the sclera beside it, and painted the uncovered
+    limbus as a light arc (Grace Hopper's left eye at 2x)."""
+    return max(1, int(IRIS_SHARE * radius))
+
+
+def _clear_iris(frame_size: tuple[int, int], opening: tuple[np.ndarray, tuple[int, int]], contour: np.ndarray,
+                iris: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """``((N,) int, (N,) int)`` frame ``(x, y)`` of the source iris's pixels in its whole rings (:func:`_rings`)
+    that the source shows clear of its upper lid's shadow (:data:`CLEAR_SHARE` of the column's opening under it;
+    all the visible ones where none is)."""
+    cx, cy, radius = iris
     depth, field = opening
     ys, xs = np.mgrid[field[1] : field[1] + depth.shape[0], field[0] : field[0] + depth.shape[1]]
-    seen = (depth >= VISIBLE_DEPTH_PX) & (np.hypot(xs - cx, ys - cy) <= IRIS_SHARE * radius)
-    visible = _sample(depth, field, mx, my) >= VISIBLE_DEPTH_PX
-    if not seen.any():
-        return np.zeros((*sx.shape, 3), np.float32), np.zeros(sx.shape, np.float32)
-    inside = (ys[seen] >= 0) & (ys[seen] < image.shape[0]) & (xs[seen] >= 0) & (xs[seen] < image.shape[1])
-    median = np.median(image[ys[seen][inside], xs[seen][inside]], axis=0) if inside.any() else np.zeros(3)
-    return np.where(visible[..., None], remap(image, mx, my), median).astype(np.float32), alpha
+    seen = ((depth >= VISIBLE_DEPTH_PX) & (np.hypot(xs - cx, ys - cy) < _rings(radius))
+            & (ys >= 0) & (ys < frame_size[0]) & (xs >= 0) & (xs < frame_size[1]))
+    upper, lower = (_lid_y(contour, xs.astype(np.float64), side) for side in (True, False))
+    clear = seen & (ys - upper >= CLEAR_SHARE * (lower - upper))
+    keep = clear if clear.any() else seen
+    return xs[keep], ys[keep]
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:

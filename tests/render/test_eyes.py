@@ -9,7 +9,8 @@ import pytest
 
 from ned_core.analysis import analyze_image
 from ned_core.analysis.mask import polygon_mask
-from ned_core.analysis.regions import RIGHT_EYE, RIGHT_IRIS, interocular_distance
+from ned_core.analysis.regions import (LEFT_EYE, LEFT_IRIS, LEFT_IRIS_CENTRE, RIGHT_EYE, RIGHT_IRIS,
+                                       RIGHT_IRIS_CENTRE, interocular_distance)
 from ned_core.render import RenderConfig, render_mesh_warp
 from ned_core.render.eyes import CLEAR_SHARE, eyeball_transform
 from ned_core.render.warp import remap
@@ -127,3 +128,53 @@ def test_a_lid_margin_moved_a_pixel_or_two_shows_where_the_target_puts_it(astron
         shown.append(np.interp(lm[k, 1], column, rows))  # the map rises down the column
     error = np.abs(np.array(shown) - dst[margin, 1])
     assert error.max() < within, f"the {lid} lid's margin shows {error.round(2)} px off the target's"
+
+
+@pytest.fixture(scope="module")
+def large_hopper(analysis_config, mesh_models) -> tuple[np.ndarray, np.ndarray]:
+    """Grace Hopper at 2x (an IOD of ~180 px): her dark iris fills the opening, its top under the lid, its bottom in
+    the lower lid's shadow, two catchlights in its upper half."""
+    photo = cv2.resize(sample_photo("grace_hopper"), None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    return to_linear(photo), analyze_image(photo, analysis_config, mesh_models)[0].landmarks
+
+
+def test_a_raised_upper_lid_shows_one_pupil(large_hopper) -> None:
+    """Surprise and fear raise the lids over an iris the source's lid half covered: the uncovered top of the iris is
+    iris, darkening towards the one pupil at its centre; not a second pupil-dark arc above the real one (the iris
+    mirrored across its centre painted its bottom there: the lower lid's shadow and skin, the catchlights)."""
+    frame, lm = large_hopper
+    iod = float(interocular_distance(lm))
+    dst = lm.copy()
+    for eye in (RIGHT_EYE, LEFT_EYE):
+        dst[list(eye[9:]), 1] -= 0.06 * iod
+    out = render_mesh_warp(1, frame, lm, dst, RenderConfig()).paste(frame)
+    size = frame.shape[:2]
+    ys, xs = np.mgrid[: size[0], : size[1]]
+    for eye, iris, ring in ((RIGHT_EYE, RIGHT_IRIS_CENTRE, RIGHT_IRIS), (LEFT_EYE, LEFT_IRIS_CENTRE, LEFT_IRIS)):
+        contour = lm[list(eye), :2]
+        centre = lm[iris, :2]
+        radius = float(np.mean(np.hypot(*(lm[list(ring), :2] - centre).T)))
+        distance = np.hypot(xs - centre[0], ys - centre[1])
+        margin = lambda points, half: np.interp(xs, *points[sorted(half, key=lambda k: points[k, 0])].T)  # noqa: E731
+        upper, lower = margin(contour, [0, *range(8, 16)]), margin(contour, list(range(9)))
+        seen = polygon_mask(contour, size, 1.0).full(size) >= 1.0
+        pupil = float(np.median(_luma(frame[seen & (distance < 0.3 * radius)])))
+        # down the column through the iris centre, from the iris's top: once the pupil's darkness is reached it stays
+        # (measured on the right eye: the old render went dark 3 px into the iris, 1.5 the pupil's luma, then back
+        # up to 15 times it, then down into the pupil; now it stays at the iris's level, then darkens into the pupil)
+        x = int(round(centre[0]))
+        column = _luma(out[int(np.ceil(centre[1] - 0.9 * radius)) : int(centre[1]) + 1, x])
+        dark = np.flatnonzero(column < 3.0 * pupil)
+        assert len(dark) and column[dark[0]:].max() < 6.0 * pupil, f"a second dark arc: {column.round(4)}"
+        # ... and the uncovered top of the iris (under the raised lid's lashes) is as dark as the iris beside the
+        # pupil (the old one showed the lower lid's skin: 3.8 and 4.5 times as bright, now 1.7)
+        raised = margin(dst[list(eye), :2], [0, *range(8, 16)])
+        top = (ys < upper) & (ys > raised + 0.02 * iod + 1.0) & (distance < 0.85 * radius)
+        beside = (seen & (ys - upper > CLEAR_SHARE * (lower - upper)) & (distance > 0.4 * radius)
+                  & (distance < 0.85 * radius))
+        assert top.sum() > 20 and beside.sum() > 100
+        assert np.median(out[top], axis=0).mean() < 2.5 * np.median(frame[beside], axis=0).mean()
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    return rgb @ np.array([0.2126, 0.7152, 0.0722], np.float32)
