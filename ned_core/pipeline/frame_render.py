@@ -143,8 +143,9 @@ class FrameRenderer:
     def plate(self, frame: Frame, rendered: RenderedFace, src: np.ndarray, dst: np.ndarray) -> FacePlate:
         """The composited face plate of a :meth:`warp` result, transparent where something hides the face
         (``composite.occlusion``; the share of alpha removed goes to :attr:`occluded`), faded near bridged frames
-        (:attr:`opacity`) and, inside a dissolve's mix, at the face's share of it (:attr:`mix_share`); depends on nothing but its arguments and the track's reference, so it may run on another
-        thread (the plate writer's) while the next frame is warped."""
+        (:attr:`opacity`) and, inside a dissolve's mix, at the face's share of it (:attr:`mix_share`); depends on
+        nothing but its arguments and the track's reference, so it may run on another thread (the plate writer's)
+        while the next frame is warped."""
         local_src, local_dst = _local(frame.origin, src, dst)
         plate = composite_face(frame.rgb, rendered, local_src, local_dst, self.config.composite)
         opacity = self.opacity.get(frame.number, 1.0)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ned_core.analysis import crop
 from ned_core.analysis.mask import polygon_mask
 from ned_core.analysis.procrustes import similarity_transform
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
@@ -16,7 +15,7 @@ from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SPLIT, MOUTH_SYNTHESISED
 from ned_core.render.config import RenderConfig
 from ned_core.render.jaw_split import split_interior
 from ned_core.render.lip_edge import LOWER_INNER, LOWER_OUTER, lip_edge_outline, parted
-from ned_core.render.mouth_index import MouthIndex, mouth_patch, mouth_shape, patch_from_image, ring_mean
+from ned_core.render.mouth_index import MouthIndex, colour_gain, mouth_shape, patch_from_image
 from ned_core.render.warp import backward_map, remap, triangulate
 
 EDGE_FEATHER_IOD = 0.02  # soft edge of the filled interior, inside the inner-lip outline
@@ -92,7 +91,7 @@ def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.nda
     xs, ys = np.meshgrid(np.arange(x0, x1, dtype=np.float64), np.arange(y0, y1, dtype=np.float64))
     map_x = np.where(field.inside, field.map_x, sim[0, 0] * xs + sim[0, 1] * ys + sim[0, 2]).astype(np.float32)
     map_y = np.where(field.inside, field.map_y, sim[1, 0] * xs + sim[1, 1] * ys + sim[1, 2]).astype(np.float32)
-    fill = remap(index.patches[slot], map_x, map_y) * _colour_gain(frame, src, slot, index, config)
+    fill = remap(index.patches[slot], map_x, map_y) * colour_gain(frame, src, slot, index, config)
     return np.maximum(fill, 0.0).astype(np.float32), int(index.frames[slot])
 
 
@@ -133,16 +132,6 @@ def _stretch_band(patch: np.ndarray, patch_pts: np.ndarray, target: np.ndarray, 
     d_bottom = np.where(wider, d_low - (1.0 - bottom) * gap / d_gap * d_dir, d_up + bottom * d_dir)
     return (np.vstack([patch_pts, s_up + top * (s_low - s_up), s_up + bottom * (s_low - s_up)]),
             np.vstack([target, d_top, d_bottom]))
-
-
-def _colour_gain(frame: np.ndarray, src: np.ndarray, slot: int, index: MouthIndex, config: RenderConfig) -> np.ndarray:
-    """``(3,)`` colour match in linear light: a per-channel gain (exposure / white balance) that maps the stored
-    frame's skin ring onto the current frame's; a gain keeps the interior's own hue (white teeth stay white, where an
-    additive mean/std match would tint them with the skin-to-teeth difference)."""
-    patch, to_patch = mouth_patch(frame, src, config)
-    mean = ring_mean(patch, crop.apply_affine(to_patch, src[list(LIPS_OUTER)]), config)
-    low, high = config.colour_gain_range
-    return np.clip(mean / np.maximum(index.ring_mean[slot], 1e-6), low, high)
 
 
 def _split_retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,

@@ -207,3 +207,14 @@ def _read(shot: ShotContext, number: int) -> np.ndarray:
         got = getattr(frame, "shape", type(frame).__name__)
         raise MouthIndexError(f"mouth index: frame {number} should be ({h}, {w}, 3) float32, got {got}")
     return frame
+
+
+def colour_gain(frame: np.ndarray, src: np.ndarray, slot: int, index: MouthIndex, config: RenderConfig) -> np.ndarray:
+    """``(3,)`` colour match of the stored mouth ``slot`` to ``frame`` in linear light: a per-channel gain (exposure /
+    white balance) that maps the stored frame's skin ring onto the current frame's (``src``: its ``(>= 468, 2)``
+    landmarks, frame pixels); a gain keeps the interior's own hue (white teeth stay white, where an additive
+    mean/std match would tint them with the skin-to-teeth difference)."""
+    patch, to_patch = mouth_patch(frame, src, config)
+    mean = ring_mean(patch, crop.apply_affine(to_patch, src[list(LIPS_OUTER)]), config)
+    low, high = config.colour_gain_range
+    return np.clip(mean / np.maximum(index.ring_mean[slot], 1e-6), low, high)

@@ -19,18 +19,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ned_core.analysis import crop
 from ned_core.analysis.mask import polygon_mask
 from ned_core.analysis.procrustes import similarity_transform
-from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
+from ned_core.analysis.regions import LIPS_INNER, interocular_distance
 from ned_core.face3d.falloff import smoothstep
 from ned_core.render.config import RenderConfig
-from ned_core.render.mouth_index import MouthIndex, mouth_patch, ring_mean
+from ned_core.render.mouth_fill import EDGE_FEATHER_IOD
+from ned_core.render.mouth_index import MouthIndex, colour_gain
 from ned_core.render.smile_shading import FULL_IOD, START_IOD, corner_rise, upper_lip_rise
 from ned_core.render.warp import remap
 
 RISE_IOD = (0.01, 0.03)  # the upper lip lifted against the source (IOD): the teeth start / are fully shown
-EDGE_FEATHER_IOD = 0.02  # soft edge inside the target's inner lips (as the mouth fill's)
 # positions in LIPS_INNER: the corners (78, 308) and the upper lip's nine inner points (191 .. 415)
 UPPER = [0, *range(11, 20), 10]
 
@@ -85,9 +84,7 @@ def show_teeth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     map_x = (sim[0, 0] * xs + sim[0, 1] * ys + sim[0, 2]).astype(np.float32)
     map_y = (sim[1, 0] * xs + sim[1, 1] * ys + sim[1, 2]).astype(np.float32)
     teeth = remap(index.patches[slot], map_x, map_y)
-    patch, to_patch = mouth_patch(frame, src, config)
-    mean = ring_mean(patch, crop.apply_affine(to_patch, src[list(LIPS_OUTER)]), config)
-    gain = np.clip(mean / np.maximum(index.ring_mean[slot], 1e-6), *config.colour_gain_range)
+    gain = colour_gain(frame, src, slot, index, config)
     feather = max(1.0, EDGE_FEATHER_IOD * float(interocular_distance(dst)))
     soft = polygon_mask(target - (x0, y0), (y1 - y0, x1 - x0), feather).full((y1 - y0, x1 - x0))
     alpha = (weight * soft)[:, :, None]
