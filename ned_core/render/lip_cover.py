@@ -25,6 +25,7 @@ from ned_core.analysis.mask import polygon_mask
 from ned_core.analysis.regions import LIPS_INNER, interocular_distance
 from ned_core.face3d.falloff import smoothstep
 from ned_core.face3d.lips import INNER_PAIRS
+from ned_core.render.mouth_fill import inner_lip_window
 from ned_core.render.warp import remap
 
 PARTED_IOD = 0.03  # a source column whose lips part less than this shows no interior to keep
@@ -79,13 +80,12 @@ def cover_lips(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     strongest = float(weights.max(initial=0.0))
     if strongest <= 0.0:
         return rgb, maps, 0.0
-    bx0, by0, bx1, by1 = box
+    bx0, by0 = box[:2]
     target = dst[list(LIPS_INNER)]
-    lo = np.floor(target.min(axis=0)).astype(int) - 2
-    hi = np.ceil(target.max(axis=0)).astype(int) + 3
-    x0, y0, x1, y1 = max(int(lo[0]), bx0), max(int(lo[1]), by0), min(int(hi[0]), bx1), min(int(hi[1]), by1)
-    if x1 <= x0 or y1 <= y0:
+    window = inner_lip_window(dst, box)
+    if window is None:
         return rgb, maps, 0.0
+    x0, y0, x1, y1 = window
     sx, s_up, s_low = _column_lines(src)
     dx, d_up, d_low = _column_lines(dst)
     xs = np.arange(x0, x1, dtype=np.float64)

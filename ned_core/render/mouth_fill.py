@@ -172,6 +172,17 @@ def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.n
     return (np.maximum(colour, 0.0)[None, None, :] * shade[:, :, None]).astype(np.float32)
 
 
+def inner_lip_window(dst: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    """``(x0, y0, x1, y1)`` frame pixels around the target's inner lips (``dst`` ``(>= 468, 2)``, frame pixels) with a
+    small margin, inside ``box``; None where they lie outside it."""
+    bx0, by0, bx1, by1 = box
+    target = dst[list(LIPS_INNER)]
+    lo = np.floor(target.min(axis=0)).astype(int) - 2
+    hi = np.ceil(target.max(axis=0)).astype(int) + 3
+    x0, y0, x1, y1 = max(int(lo[0]), bx0), max(int(lo[1]), by0), min(int(hi[0]), bx1), min(int(hi[1]), by1)
+    return None if x1 <= x0 or y1 <= y0 else (x0, y0, x1, y1)
+
+
 @dataclass(frozen=True)
 class MouthPlan:
     """What :func:`fill_mouth` does for one frame, decided from the landmarks alone (no pixels).
@@ -226,12 +237,8 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     weight = fill_weight(parted_growth(src_shape, shape, config), config)
     if weight <= 0.0:
         return None
-    bx0, by0, bx1, by1 = box
-    target = dst[list(LIPS_INNER)]
-    lo = np.floor(target.min(axis=0)).astype(int) - 2
-    hi = np.ceil(target.max(axis=0)).astype(int) + 3
-    window = (max(int(lo[0]), bx0), max(int(lo[1]), by0), min(int(hi[0]), bx1), min(int(hi[1]), by1))
-    if window[2] <= window[0] or window[3] <= window[1]:
+    window = inner_lip_window(dst, box)
+    if window is None:
         return None
     slot = None if index is None or index.empty else index.nearest(shape, previous, config.mouth_stickiness)
     own = (slot is not None and int(index.frames[slot]) == frame_number

@@ -24,7 +24,7 @@ from ned_core.analysis.procrustes import similarity_transform
 from ned_core.analysis.regions import LIPS_INNER, interocular_distance
 from ned_core.face3d.falloff import smoothstep
 from ned_core.render.config import RenderConfig
-from ned_core.render.mouth_fill import EDGE_FEATHER_IOD
+from ned_core.render.mouth_fill import EDGE_FEATHER_IOD, inner_lip_window
 from ned_core.render.mouth_index import MouthIndex, colour_gain
 from ned_core.render.smile_shading import FULL_IOD, START_IOD, corner_rise, upper_lip_rise
 from ned_core.render.warp import remap
@@ -72,12 +72,11 @@ def show_teeth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     if weight <= 0.0 or slot is None:
         return rgb
     target = dst[list(LIPS_INNER)]
-    bx0, by0, bx1, by1 = box
-    lo = np.floor(target.min(axis=0)).astype(int) - 2
-    hi = np.ceil(target.max(axis=0)).astype(int) + 3
-    x0, y0, x1, y1 = max(int(lo[0]), bx0), max(int(lo[1]), by0), min(int(hi[0]), bx1), min(int(hi[1]), by1)
-    if x1 <= x0 or y1 <= y0:
+    bx0, by0 = box[:2]
+    window = inner_lip_window(dst, box)
+    if window is None:
         return rgb
+    x0, y0, x1, y1 = window
     # frame pixels -> the stored patch: its upper inner lip and corners onto the target's, no squeeze
     sim = similarity_transform(target[UPPER], index.inner_lips[slot][UPPER])
     xs, ys = np.meshgrid(np.arange(x0, x1, dtype=np.float64), np.arange(y0, y1, dtype=np.float64))
