@@ -16,19 +16,18 @@ class EmotionClassifierConfig:
     """How faces are cropped for fer's classifier.
 
     Attributes:
-        margin: extra border on each side of the squared face box, as a fraction of its side.
-            fer adds a fixed 10 px around its Haar-cascade boxes (5-10 % of the boxes on our test
-            images); our boxes are the tighter bounds of the 468 mesh points, where 0.2 matched fer's
-            framing best (grace_hopper.jpg: neutral 0.83 at 0.1, 0.93 at 0.2).
+        offset: extra border on each side of the squared face box, pixels: fer's ``offsets=(10, 10)``
+            around the boxes of its face detector (:mod:`ned_core.evaluate.fer_box`). With them
+            grace_hopper.jpg reads neutral 0.96, as in fer's own pipeline.
         num_threads: threads of the LiteRT interpreter.
     """
 
-    margin: float = 0.2
+    offset: int = 10
     num_threads: int = 1
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.margin <= 1.0:
-            raise EvalConfigError(f"EmotionClassifierConfig.margin must be in 0..1, got {self.margin}")
+        if not 0 <= self.offset <= 1000:
+            raise EvalConfigError(f"EmotionClassifierConfig.offset must be 0..1000 pixels, got {self.offset}")
         if self.num_threads < 1:
             raise EvalConfigError(f"EmotionClassifierConfig.num_threads must be >= 1, got {self.num_threads}")
 

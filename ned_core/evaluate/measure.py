@@ -92,7 +92,7 @@ def _flicker(inputs: ShotInputs, notes: list[str]):
 
 def _emotion(inputs: ShotInputs, classifier: EmotionClassifier | None, target: str | None, notes: list[str]):
     """Per-frame probabilities of the result's face and the recognition rate of ``target``."""
-    probs = classifier.classify_batch(inputs.result, landmark_boxes(inputs.result_landmarks)) if classifier else None
+    probs = classifier.classify_faces(inputs.result, inputs.result_landmarks) if classifier else None
     rate = recognition_rate(probs, target) if probs is not None and target is not None else None
     if rate is None:
         notes.append("emotion recognition rate not measured: needs a classifier and a target emotion.")

@@ -90,7 +90,7 @@ def evaluate_shot(loaded: LoadedShot, classifier: EmotionClassifier, target: str
     inputs = loaded.inputs
     config = config or eval_config_for(loaded)
     results = measure_shot(inputs, config, classifier, target, embedder)
-    probs = classifier.classify_batch(inputs.source, landmark_boxes(inputs.source_landmarks))
+    probs = classifier.classify_faces(inputs.source, inputs.source_landmarks)
     source_rate = recognition_rate(probs, target) if target is not None else None
     notes = [n for n in results.notes if not n.startswith(_MEASURE_IDENTITY_NOTE)]
     baseline = None

@@ -12,14 +12,14 @@ from ned_core.face3d.channels import EMOTIONS
 
 
 def test_astronaut_is_happy(classifier, astronaut, face_of):
-    probs = classifier.classify(astronaut, face_of(astronaut).box)
-    assert list(probs) == list(EMOTIONS)
+    probs = dict(zip(EMOTIONS, classifier.classify_faces(astronaut[None], face_of(astronaut).landmarks[None])[0]))
     assert max(probs, key=probs.get) == "happy"
     assert probs["happy"] > 0.95  # FACTS.md: 1.00 with fer's own pipeline
 
 
 def test_grace_hopper_is_neutral(classifier, grace_hopper, face_of):
-    probs = classifier.classify(grace_hopper, face_of(grace_hopper).box)
+    probs = classifier.classify(grace_hopper, classifier.faces.box(grace_hopper, face_of(grace_hopper).landmarks))
+    assert list(probs) == list(EMOTIONS)
     assert max(probs, key=probs.get) == "neutral"
     assert probs["neutral"] > 0.85  # FACTS.md: 0.96
     assert sum(probs.values()) == pytest.approx(1.0, abs=1e-4)
@@ -40,14 +40,14 @@ def test_label_mapping_covers_both_label_sets():
     assert sorted(FER_TO_OURS.values()) == sorted(EMOTIONS)
 
 
-def test_crop_is_square_with_margin():
-    x0, y0, x1, y1 = square_crop_bounds(np.array([100.0, 50.0, 140.0, 130.0]), 0.25)
-    assert x1 - x0 == y1 - y0 == 120  # long side 80 x (1 + 2 * 0.25)
+def test_crop_is_square_with_fers_offset():
+    x0, y0, x1, y1 = square_crop_bounds(np.array([100.0, 50.0, 140.0, 130.0]), 10)
+    assert x1 - x0 == y1 - y0 == 100  # long side 80 + 2 x 10 px
     assert ((x0 + x1) / 2, (y0 + y1) / 2) == (120.0, 90.0)
 
 
 def test_face_input_is_64x64_in_minus_one_to_one(astronaut):
-    face = face_input(astronaut, np.array([180.0, 70.0, 270.0, 175.0]), 0.2)
+    face = face_input(astronaut, np.array([180.0, 70.0, 270.0, 175.0]), 10)
     assert face.shape == (64, 64, 1) and face.dtype == np.float32
     assert -1.0 <= face.min() < face.max() <= 1.0
 
@@ -71,5 +71,5 @@ def test_bad_boxes_and_images(classifier, astronaut):
 
 
 def test_config_is_checked():
-    with pytest.raises(EvalConfigError, match="margin"):
-        EmotionClassifierConfig(margin=-0.1)
+    with pytest.raises(EvalConfigError, match="offset"):
+        EmotionClassifierConfig(offset=-1)
