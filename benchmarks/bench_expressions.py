@@ -23,7 +23,7 @@ re-analysed with MediaPipe and classified with fer's 7-class model, nothing from
   source > result (a smiling actor made sad: how far p(happy) falls, even where the target is not reached).
 * corner up/out, brow in up/out, brow mid up: how far the lip corners, inner brow heads and mid brows moved, IOD
   along the face's axes (up, away from the midline), medians over frames and sides, measured on the pixels
-  (``benchkit.feature_motion``: the face mesh re-reads brow edits at a few percent of their size).
+  (``ned_core.evaluate.feature_motion``, as ``ned eval shot`` reports them: the face mesh re-reads brow edits at a few percent of their size).
 * texture: fine-detail energy inside the face, result over source (1 = as detailed, < 1 = smoothed).
 
 ``--baseline gauss [--amp A]`` judges, instead of the product, the reference of issue 12: a per-frame Gaussian warp
@@ -46,13 +46,13 @@ import cv2
 import numpy as np
 
 from benchkit.closeup import CloseUp, film
-from benchkit.feature_motion import feature_motion
 from benchkit.gauss_warp import render_gauss
 from benchkit.records import metric
 from benchkit.texture import texture_ratio
 from ned_core.analysis import FaceMeshModels
 from ned_core.analysis.regions import FACE_OVAL, interocular_distance
 from ned_core.evaluate.emotion import EmotionClassifier
+from ned_core.evaluate.feature_motion import feature_motion
 from ned_core.evaluate.measure import landmark_boxes
 from ned_core.evaluate.shot_eval import evaluate_shot
 from ned_core.evaluate.shot_inputs import load_shot_inputs
