@@ -67,8 +67,11 @@ def consistent_motion(source: np.ndarray, result: np.ndarray, points: np.ndarray
     return ahead
 
 
-def _patch(half_iod: tuple[float, float], iod: float) -> tuple[int, int]:
-    return max(2, round(half_iod[0] * iod)), max(2, round(half_iod[1] * iod))
+def _moved(source: np.ndarray, result: np.ndarray, centres: np.ndarray, half_iod: tuple[float, float],
+           iod: float) -> np.ndarray:
+    """:func:`consistent_motion` of patches ``half_iod`` (IOD) at ``centres`` of a face of ``iod`` px (pixels)."""
+    half = max(2, round(half_iod[0] * iod)), max(2, round(half_iod[1] * iod))
+    return consistent_motion(source, result, centres, half, max(3, round(SEARCH_IOD * iod)), BACK_TOLERANCE_IOD * iod)
 
 
 def _frames(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
@@ -97,8 +100,7 @@ def feature_motion(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray
         up, across, iod = face_axes(lm)
         for name, ((right, left), half) in FEATURES.items():
             centres = np.array([lm[list(right), :2].mean(axis=0), lm[list(left), :2].mean(axis=0)])
-            moved = consistent_motion(src, res, centres, _patch(half, iod), max(3, round(SEARCH_IOD * iod)),
-                                      BACK_TOLERANCE_IOD * iod) / iod
+            moved = _moved(src, res, centres, half, iod) / iod
             for sign, m in zip((-1.0, 1.0), moved):
                 if np.all(np.isfinite(m)):
                     found[name].append((float(m @ up), float(sign * (m @ across))))
@@ -126,12 +128,10 @@ def lip_gap_change(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray
     out = np.full(len(lms), np.nan)
     for t, (src, res, lm) in enumerate(zip(source, result, lms)):
         up, _, iod = face_axes(lm)
-        centres = np.array([lm[list(UPPER_LIP_BODY), :2].mean(axis=0), lm[list(LOWER_LIP_BODY), :2].mean(axis=0)])
-        thin = 0.5 * min(np.linalg.norm(np.subtract(*lm[list(UPPER_LIP_BODY), :2])),  # a patch within the thinner lip
-                         np.linalg.norm(np.subtract(*lm[list(LOWER_LIP_BODY), :2])))
-        half = _patch((LIP_HALF_SIZE_IOD[0], min(LIP_HALF_SIZE_IOD[1], thin / iod)), iod)
-        moved = consistent_motion(src, res, centres, half,
-                                  max(3, round(SEARCH_IOD * iod)), BACK_TOLERANCE_IOD * iod)
+        lips = [lm[list(UPPER_LIP_BODY), :2], lm[list(LOWER_LIP_BODY), :2]]
+        centres = np.array([lip.mean(axis=0) for lip in lips])
+        thin = 0.5 * min(np.linalg.norm(lip[0] - lip[1]) for lip in lips)  # a patch within the thinner lip
+        moved = _moved(src, res, centres, (LIP_HALF_SIZE_IOD[0], min(LIP_HALF_SIZE_IOD[1], thin / iod)), iod)
         out[t] = float((moved[0] - moved[1]) @ up) / corner_iod[t]
     return out
 
