@@ -4,9 +4,9 @@ MediaPipe's mesh re-reads brow edits at a few percent of their size (a sad brow 
 loses a wide-open mouth cut by the frame's edge, so an edit is also measured on the image: a patch around each feature
 of the source frame is found again in the result (:func:`ned_core.evaluate.patch_motion.patch_motion`), and its motion
 is projected on the face's up and outward axes. A match is kept only when it is consistent: the result's patch there,
-looked for back in the source, lands within :data:`BACK_TOLERANCE_IOD` of where it started (a patch whose content left
-the search window, or that a held spectacle rim split, finds some look-alike: on the astronaut shifted past the window,
-5 of 6 such look-alikes fail the check).
+looked for back in the source, lands within :data:`BACK_TOLERANCE_IOD` of where it started, and the match scores at
+least :data:`MIN_SCORE` (a patch whose content left the search window, or that a held spectacle rim split, finds some
+look-alike: on the astronaut shifted past the window, 5 of 6 such look-alikes fail the backward check).
 
 The same features are read from landmark sets too (:func:`landmark_feature_motion`: the re-analysed result's mesh,
 or the direction's requested mesh), so one table says what was asked, what the mesh re-reads, and what the pixels did
@@ -32,6 +32,9 @@ UPPER_LIP_BODY = (0, INNER_LIP_UPPER)  # outer and inner upper-lip middle: the u
 LOWER_LIP_BODY = (INNER_LIP_LOWER, 17)
 SEARCH_IOD = 0.3  # how far a patch is looked for, IOD (brows raised 0.15 IOD by AU1+2 at 1.5 stay well inside)
 BACK_TOLERANCE_IOD = 0.03  # forward-backward disagreement above which a match is left out
+# the least normalised cross-correlation of a kept match: a lower lip opened out of a close-up's bottom edge matched
+# a look-alike 15 px up at 0.65 that the backward check let through; the lips' true matches there scored 0.83-1.0
+MIN_SCORE = 0.7
 LIP_HALF_SIZE_IOD = (0.15, 0.05)  # a lip's patch: wide along the lip, at most the lip's own height (thin lips: less)
 # name -> (right and left landmark sets, patch half size (w, h) in IOD)
 FEATURES: dict[str, tuple[tuple[tuple[int, ...], tuple[int, ...]], tuple[float, float]]] = {
@@ -59,9 +62,10 @@ def face_axes(landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
 def consistent_motion(source: np.ndarray, result: np.ndarray, points: np.ndarray, half_size: tuple[int, int],
                       search: int, tolerance: float) -> np.ndarray:
     """``(N, 2)`` motion (pixels) of the patches at ``points`` from ``source`` to ``result`` (``(H, W, 3) uint8``),
-    ``nan`` where :func:`patch_motion` finds no peak or the backward match misses by over ``tolerance`` px."""
+    ``nan`` where :func:`patch_motion` finds no peak scoring :data:`MIN_SCORE` or the backward match misses by over
+    ``tolerance`` px."""
     points = np.round(np.asarray(points, np.float64).reshape(-1, 2))
-    ahead = patch_motion(source, result, points, half_size, search)
+    ahead = patch_motion(source, result, points, half_size, search, MIN_SCORE)
     back = patch_motion(result, source, points + np.nan_to_num(ahead), half_size, search)
     ahead[~(np.linalg.norm(back + ahead, axis=1) <= tolerance)] = np.nan
     return ahead

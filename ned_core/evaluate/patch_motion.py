@@ -19,7 +19,7 @@ UPSAMPLE = 4  # both frames are matched at this many times their resolution
 
 
 def patch_motion(source: np.ndarray, result: np.ndarray, points: np.ndarray, half_size: tuple[int, int],
-                 search: int) -> np.ndarray:
+                 search: int, min_score: float = -1.0) -> np.ndarray:
     """Where the content around each point of ``source`` lies in ``result``.
 
     Args:
@@ -27,11 +27,13 @@ def patch_motion(source: np.ndarray, result: np.ndarray, points: np.ndarray, hal
         points: ``(N, 2)`` patch centres in ``source`` (pixels, x then y).
         half_size: ``(half width, half height)`` of each patch, pixels.
         search: how far (pixels) the patch is looked for in each direction.
+        min_score: the least normalised cross-correlation (-1..1) a match must reach (default: any).
 
     Returns:
         ``(N, 2) float64`` the motion (pixels, x then y) of each patch: the best match's offset. The search
         stops at the frame's edge; ``nan`` where the patch itself reaches past the edge, or where the best match
-        lies on the search window's border (not a peak: the content moved further, or out of the frame).
+        lies on the search window's border (not a peak: the content moved further, or out of the frame), or where
+        it scores below ``min_score``.
     """
     source, result = np.asarray(source), np.asarray(result)
     if source.shape != result.shape or source.ndim != 3 or source.shape[2] != 3:
@@ -53,9 +55,9 @@ def patch_motion(source: np.ndarray, result: np.ndarray, points: np.ndarray, hal
         patch = _upsampled(grey_s[rows, cols])[top * UPSAMPLE:(top + 2 * hh) * UPSAMPLE + 1,
                                                left * UPSAMPLE:(left + 2 * hw) * UPSAMPLE + 1]
         score = cv2.matchTemplate(window, patch, cv2.TM_CCOEFF_NORMED)
-        _, _, _, (mx, my) = cv2.minMaxLoc(score)
-        if not (0 < mx < score.shape[1] - 1 and 0 < my < score.shape[0] - 1):
-            continue  # the best match on the window's border: the true one may lie beyond it
+        _, best, _, (mx, my) = cv2.minMaxLoc(score)
+        if not (0 < mx < score.shape[1] - 1 and 0 < my < score.shape[0] - 1) or best < min_score:
+            continue  # on the window's border the true match may lie beyond it
         out[k] = (_peak(score[my], mx) / UPSAMPLE - left, _peak(score[:, mx], my) / UPSAMPLE - top)
     return out
 

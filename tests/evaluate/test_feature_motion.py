@@ -91,6 +91,21 @@ def test_a_mouth_cut_by_the_frame_edge_the_mesh_loses_is_kept_on_the_pixels(face
     assert on_pixels(backwards) < 0.5
 
 
+def test_a_lower_lip_opened_out_of_the_frame_is_left_out_not_read_as_a_look_alike(faces):
+    """Grace Hopper's frame cut 0.25 IOD below her lip line, her mouth opened 0-0.4 IOD: where the lower lip leaves
+    the frame its patch finds a look-alike that the backward check lets through (read -0.009 for 15 openings of
+    0.12-0.4, before the match had to score MIN_SCORE); every reading kept is the true one."""
+    photo, lm = faces["grace_hopper"]
+    iod, (_, _, eye_iod) = float(inter_ocular(lm[None])[0]), face_axes(lm)
+    bottom = int(lm[[INNER_LIP_UPPER, INNER_LIP_LOWER], 1].mean() + 0.25 * eye_iod)
+    gaps = np.linspace(0.0, 0.4, 21)
+    result = np.stack([opened(photo, lm, g * iod)[:bottom] for g in gaps])
+    lms = np.repeat(lm[None], len(gaps), 0)
+    got = pixel_mouth_opening(np.repeat(photo[None, :bottom], len(gaps), 0), result, lms) - mouth_opening(lms)
+    kept = np.isfinite(got)
+    assert kept[:2].all() and np.abs(got[kept] - gaps[kept]).max() < 0.005, got  # measured: the first 4 kept
+
+
 def test_brows_at_the_top_edge_of_a_close_up_are_measured(faces):
     """A close-up whose top edge runs just above the brows (the bench's close-ups): the search stops at the edge
     instead of giving up, and a known shift is read back (the search window reached past the edge: nan before)."""
