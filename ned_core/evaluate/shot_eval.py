@@ -95,8 +95,9 @@ def pixel_mouth_pcc(inputs: ShotInputs, notes: list[str]) -> float | None:
     except MetricUndefinedError as err:
         notes.append(f"mouth PCC on the pixels not measured: {err}.")
         return None
+    left = "" if found.all() else "; the others left out: a lip left the frame or was not found again"
     notes.append(f"mouth opening PCC on the pixels (the source's lips found in the result, {int(found.sum())} of "
-                 f"{len(found)} frames): {pcc:.3f}; the table's is the re-analysed mesh's.")
+                 f"{len(found)} frames{left}): {pcc:.3f}; the table's is the re-analysed mesh's.")
     return pcc
 
 
@@ -187,7 +188,7 @@ def from_json(text: str) -> ShotEvaluation:
     features = None
     if doc.get("features"):
         table = doc["features"]
-        features = FeatureReport(tuple(tuple(name.split(" ")) for name in table),  # type: ignore[misc]
+        features = FeatureReport(tuple((f, a) for f, a in (name.rsplit(" ", 1) for name in table)),
                                  *(np.array([np.nan if row[f] is None else row[f] for row in table.values()])
                                    for f in FeatureReport.FIELDS))
     pixel_pcc = doc.get("mouth_pcc_pixels")
