@@ -15,7 +15,9 @@ Per clip and emotion (``ned render`` then the same measurement as ``ned eval sho
 re-analysed with MediaPipe and classified with fer's 7-class model, nothing from the director):
 
 * recognised: share of frames fer calls the target, source -> result (percent).
-* PCC: mouth-opening correlation of result vs source (speaking clips; stills have no time course).
+* PCC: mouth-opening correlation of result vs source (speaking clips; stills have no time course), the result
+  re-analysed by MediaPipe (the judge: the goal's verdict); PCCpx: the same with the result's opening measured on the
+  pixels (``ned_core.evaluate.feature_motion.pixel_mouth_opening``: a mouth cut by a close-up's edge still counts).
 * outside: mean absolute change (0-255) of the pixels outside the source's face oval.
 * still: largest drift of eye corners and nose bridge (re-analysed), percent of the IOD.
 * flicker: the result's face flicker over the source's (1 = as stable as the source).
@@ -23,7 +25,8 @@ re-analysed with MediaPipe and classified with fer's 7-class model, nothing from
   source > result (a smiling actor made sad: how far p(happy) falls, even where the target is not reached).
 * corner up/out, brow in up/out, brow mid up: how far the lip corners, inner brow heads and mid brows moved, IOD
   along the face's axes (up, away from the midline), medians over frames and sides, measured on the pixels
-  (``benchkit.feature_motion``: the face mesh re-reads brow edits at a few percent of their size).
+  (``ned_core.evaluate.feature_motion``, as ``ned eval shot`` reports them: the face mesh re-reads brow edits at a
+  few percent of their size).
 * texture: fine-detail energy inside the face, result over source (1 = as detailed, < 1 = smoothed).
 
 ``--baseline gauss [--amp A]`` judges, instead of the product, the reference of issue 12: a per-frame Gaussian warp
@@ -46,13 +49,13 @@ import cv2
 import numpy as np
 
 from benchkit.closeup import CloseUp, film
-from benchkit.feature_motion import feature_motion
 from benchkit.gauss_warp import render_gauss
 from benchkit.records import metric
 from benchkit.texture import texture_ratio
 from ned_core.analysis import FaceMeshModels
 from ned_core.analysis.regions import FACE_OVAL, interocular_distance
 from ned_core.evaluate.emotion import EmotionClassifier
+from ned_core.evaluate.feature_motion import feature_motion
 from ned_core.evaluate.measure import landmark_boxes
 from ned_core.evaluate.shot_eval import evaluate_shot
 from ned_core.evaluate.shot_inputs import load_shot_inputs
@@ -177,7 +180,7 @@ def run_clip(clip: Clip, emotions: tuple[str, ...], workdir: Path, config: NedCo
             "motion": motion, "texture": texture_ratio(inputs.source, inputs.result, inputs.masks),
             "clip": clip.name, "emotion": emotion, "held_out": clip.held_out, "frames": len(inputs.source),
             "source": ev.source_emotion_rate, "result": summary.emotion_rate if emotion != "neutral" else None,
-            "pcc": summary.mouth_pcc, "flicker": summary.flicker_ratio,
+            "pcc": summary.mouth_pcc, "pcc_pixels": ev.mouth_pcc_pixels, "flicker": summary.flicker_ratio,
             "outside": outside_change(inputs.source, inputs.result, inputs.source_landmarks),
             "still": still_drift(inputs.source_landmarks, inputs.result_landmarks),
             "reads_as": _mode(ev.results.series.emotion) if ev.results.series.emotion is not None else "-",
@@ -214,7 +217,7 @@ def _iod(row: dict, feature: str, parts: int = 2) -> str:
 
 def table(rows: list[dict]) -> list[str]:
     """Printable lines: one per clip and emotion, with the goals' verdicts."""
-    lines = [f"{'clip':32s} {'emotion':10s} {'src%':>4s} {'res%':>4s}  {'PCC':>5s} {'outside':>7s} "
+    lines = [f"{'clip':32s} {'emotion':10s} {'src%':>4s} {'res%':>4s}  {'PCC':>5s} {'PCCpx':>5s} {'outside':>7s} "
              f"{'still%IOD':>9s} {'flicker':>7s}  {'reads as (src->res)':22s} {'p(target)':9s} {'p(src emo)':10s} "
              f"{'corner up/out':13s} {'brow in up/out':14s} {'brow mid up':11s} texture verdict"]
     for r in rows:
@@ -225,10 +228,12 @@ def table(rows: list[dict]) -> list[str]:
         if r["pcc"] is not None and np.isfinite(r["pcc"]):
             verdict.append("pcc ok" if r["pcc"] >= GOAL_PCC else "PCC LOW")
         verdict.append("outside ok" if r["outside"] <= GOAL_OUTSIDE else "OUTSIDE HIGH")
-        pcc = "    -" if r["pcc"] is None or not np.isfinite(r["pcc"]) else f"{r['pcc']:5.2f}"
+        pcc, pcc_px = ("    -" if r[k] is None or not np.isfinite(r[k]) else f"{r[k]:5.2f}"
+                       for k in ("pcc", "pcc_pixels"))
         flick = "      -" if r["flicker"] is None or not np.isfinite(r["flicker"]) else f"{r['flicker']:7.2f}"
         reads = f"{r['source_reads_as']}->{r['reads_as']}"
         lines.append(f"{r['clip']:32s} {r['emotion']:10s} {_pct(r['source']):>4s} {_pct(r['result']):>4s}  {pcc} "
+                     f"{pcc_px} "
                      f"{r['outside']:7.2f} {r['still']:9.2f} {flick}  {reads:22s} "
                      f"{r['p_source']:.2f}>{r['p_result']:.2f} {r['p_own_source']:.2f}>{r['p_own_result']:.2f}  "
                      f"{_iod(r, 'corner'):13s} {_iod(r, 'brow_in'):14s} {_iod(r, 'brow_mid', 1):11s} {r['texture']:7.2f} "

@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from ned_core.analysis import FaceMeshModels, analyze_shot
-from ned_core.analysis.regions import eye_centres, interocular_distance
+from ned_core.evaluate.feature_motion import BROW_INNER, BROW_MID, CORNERS, face_axes
 from ned_core.io.exr import write_frame_exr
 from ned_core.io.exr_metadata import PlateMetadata
 from ned_core.io.plates import open_plates
@@ -51,9 +51,6 @@ class Bump:
     sigma: float
 
 
-CORNERS = ((61,), (291,))
-BROW_INNER = ((55, 107), (285, 336))
-BROW_MID = ((52, 105), (282, 334))
 BROW_OUTER = ((46, 70), (276, 300))
 UPPER_LIP = ((37, 39), (267, 269))
 
@@ -75,18 +72,6 @@ GAUSS_EMOTIONS: dict[str, tuple[Bump, ...]] = {
     "disgusted": (_bump(UPPER_LIP, 0.04, 0.0, 0.12), _bump(CORNERS, -0.03, 0.0, 0.18),
                   _bump(BROW_INNER, -0.04, -0.02, 0.12)),
 }
-
-
-def face_axes(landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Unit vectors (image x right, y down) of the face's up and its subject-left direction, and the IOD (px).
-
-    ``landmarks``: ``(N >= 468, >= 2)`` pixels of one frame.
-    """
-    eyes = eye_centres(landmarks[:, :2])
-    across = eyes[1] - eyes[0]  # subject's right eye (image left) -> left eye
-    across = across / np.linalg.norm(across)
-    up = np.array([across[1], -across[0]])  # across rotated by -90 degrees on screen: up on an upright face
-    return up, across, float(interocular_distance(landmarks[:, :2]))
 
 
 def bump_targets(landmarks: np.ndarray, bumps: tuple[Bump, ...], amplitude: float

@@ -46,9 +46,10 @@ def _result_kind(plates, composites, emotion, reference, self_translation) -> st
     return {"--plates": "plates", "--composites": "composites"}.get(given[0], "render")
 
 
-def _channels(request, loaded, config, models):
-    """Requested vs achieved activation per channel of the render ``request`` made (see ``evaluate.channels``)."""
-    from ned_core.evaluate.channels import channel_report
+def _direction(request, loaded, config, models):
+    """What the render ``request`` asked of this face: the per-channel report (see ``evaluate.channels``) and the
+    face model's meshes of the source's fit and of the directed fit (the features' requested column)."""
+    from ned_core.evaluate.channels import channel_report, requested_meshes
     from ned_core.face3d.embedded import EmbeddedFaceModel
     from ned_core.io.plates import open_plates
     from ned_core.pipeline.directing import build_schedule, direct_track, make_director
@@ -59,9 +60,14 @@ def _channels(request, loaded, config, models):
     schedule = build_schedule(request, first, last, config)
     director = make_director(request, config, models)
     inputs = loaded.inputs
-    return channel_report(EmbeddedFaceModel.from_mean_face(config.fit), inputs.source, inputs.result,
-                          inputs.source_landmarks, inputs.result_landmarks,
-                          lambda fit: direct_track(director, schedule, inputs.frames, fit, request.seed))
+    model = EmbeddedFaceModel.from_mean_face(config.fit)
+
+    def direct(fit):
+        return direct_track(director, schedule, inputs.frames, fit, request.seed)
+
+    return (channel_report(model, inputs.source, inputs.result, inputs.source_landmarks, inputs.result_landmarks,
+                           direct),
+            requested_meshes(model, inputs.source_landmarks, direct))
 
 
 def _request_of_plates(plates: Path, source: str, start_frame: int | None, track):
@@ -153,12 +159,14 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
          allow_noncommercial, model_dir, as_json):
     """Measure an edit of SOURCE: target-emotion recognition (vs the source's), mouth PCC and lip error,
     identity (with --identity), FAPD/APD/MAPD beside the paper's Table 1, and flicker.
+    The mouth PCC is also measured on the pixels (the source's lips found in the result: a mouth cut by the frame's
+    edge, which the re-analysed mesh loses, still counts), and the lip corners, brows and mouth opening are measured
+    on the mesh and on the image (the mesh re-reads brow edits at a few percent of their size).
     When it renders (--emotion/--reference/--self), or for --plates that record their keys (prior director, no
-    reference clip), also requested vs achieved activation per channel."""
+    reference clip), also requested vs achieved activation per channel and per feature."""
     from ned_core.analysis import FaceMeshModels
     from ned_core.evaluate.emotion import EmotionClassifier
-    from ned_core.evaluate.report import format_table
-    from ned_core.evaluate.shot_eval import evaluate_shot, to_json, write_shot_report
+    from ned_core.evaluate.shot_eval import evaluate_shot, format_shot_tables, to_json, write_shot_report
     from ned_core.evaluate.shot_inputs import load_every_face, load_shot_inputs
     from ned_core.models import ModelStore
     from ned_core.pipeline.render_job import render_shot
@@ -215,23 +223,16 @@ def shot(source, frames, start_frame, ocio, input_space, cache_dir, no_cache, pl
                                             start_frame=start_frame, track=track)}
     evaluations = {}
     for face, loaded in faces.items():
-        evaluation = evaluate_shot(loaded, classifier, target, embedder)
-        if request is not None:
-            evaluation = replace(evaluation, channels=_channels(request, loaded, config, models))
-        evaluations[face] = evaluation
+        channels, requested = _direction(request, loaded, config, models) if request is not None else (None, None)
+        evaluations[face] = replace(evaluate_shot(loaded, classifier, target, embedder, requested=requested),
+                                    channels=channels)
     if as_json:
         click.echo(to_json(evaluations[None]) if None in evaluations else json.dumps(
             {"faces": {str(face): json.loads(to_json(e)) for face, e in evaluations.items()}}, indent=1))
     for face, evaluation in evaluations.items() if not as_json else ():
         if face is not None:
             click.echo(f"\n== face track {face} ==")
-        click.echo(format_table(evaluation.results), nl=False)
-        if evaluation.channels is not None:
-            from ned_core.evaluate.channels import format_channels
-
-            click.echo("\nexpression channels, mean over the frames (moved: optical flow source->result; "
-                       "achieved: result re-analysed by MediaPipe):\n"
-                       + format_channels(evaluation.channels))
+        click.echo(format_shot_tables(evaluation), nl=False)
     if out_dir is not None:
         for face, evaluation in evaluations.items():
             folder = out_dir if face is None else out_dir / f"track{face}"

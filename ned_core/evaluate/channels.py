@@ -107,14 +107,29 @@ def channel_report(model: EmbeddedFaceModel, source: np.ndarray, result: np.ndar
     src, res = np.asarray(source_landmarks), np.asarray(result_landmarks)
     if src.ndim != 3 or src.shape[2] != 3 or res.shape[:1] != src.shape[:1] or res.ndim != 3:
         raise ShapeError("channel report: source and result landmarks", "two (T, N, 3) arrays", (src.shape, res.shape))
-    identity = None if len(src) > 1 else model.mean_identity
-    source_fit = model.fit(src, identity=identity)
+    source_fit = _source_fit(model, src)
     result_fit = model.fit(res, identity=source_fit.identity)
     moved_fit = model.fit(flowed_landmarks(source, result, src), identity=source_fit.identity)
     directed = np.asarray(direct(source_fit), np.float64)
     expr = source_fit.expression.astype(np.float64)
     return ChannelReport(tuple(model.channel_names), expr.mean(axis=0), (directed - expr).mean(axis=0),
                          (moved_fit.expression - expr).mean(axis=0), (result_fit.expression - expr).mean(axis=0))
+
+
+def _source_fit(model: EmbeddedFaceModel, landmarks: np.ndarray) -> FitResult:
+    """The source's fit (a single frame with the mean identity: one frame cannot tell identity from expression)."""
+    return model.fit(landmarks, identity=None if len(landmarks) > 1 else model.mean_identity)
+
+
+def requested_meshes(model: EmbeddedFaceModel, source_landmarks: np.ndarray,
+                     direct: Callable[[FitResult], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The face model's image-space meshes of the source's fit and of the directed fit: ``(T, 468, 3)`` each.
+
+    Their difference is what the direction asks of every point (``feature_motion.feature_report``'s requested
+    column); ``source_landmarks`` and ``direct`` as for :func:`channel_report`.
+    """
+    fit = _source_fit(model, np.asarray(source_landmarks))
+    return model.reconstruct(fit), model.reconstruct(fit, np.asarray(direct(fit), np.float64))
 
 
 def format_channels(report: ChannelReport) -> str:

@@ -19,7 +19,7 @@ UPSAMPLE = 4  # both frames are matched at this many times their resolution
 
 
 def patch_motion(source: np.ndarray, result: np.ndarray, points: np.ndarray, half_size: tuple[int, int],
-                 search: int) -> np.ndarray:
+                 search: int, min_score: float = -1.0) -> np.ndarray:
     """Where the content around each point of ``source`` lies in ``result``.
 
     Args:
@@ -27,10 +27,13 @@ def patch_motion(source: np.ndarray, result: np.ndarray, points: np.ndarray, hal
         points: ``(N, 2)`` patch centres in ``source`` (pixels, x then y).
         half_size: ``(half width, half height)`` of each patch, pixels.
         search: how far (pixels) the patch is looked for in each direction.
+        min_score: the least normalised cross-correlation (-1..1) a match must reach (default: any).
 
     Returns:
-        ``(N, 2) float64`` the motion (pixels, x then y) of each patch: the best match's offset; a patch that
-        reaches past the frame's edge (with its search margin) is ``nan``.
+        ``(N, 2) float64`` the motion (pixels, x then y) of each patch: the best match's offset. The search
+        stops at the frame's edge; ``nan`` where the patch itself reaches past the edge, or where the best match
+        lies on the search window's border (not a peak: the content moved further, or out of the frame), or where
+        it scores below ``min_score``.
     """
     source, result = np.asarray(source), np.asarray(result)
     if source.shape != result.shape or source.ndim != 3 or source.shape[2] != 3:
@@ -39,17 +42,23 @@ def patch_motion(source: np.ndarray, result: np.ndarray, points: np.ndarray, hal
     grey_s, grey_r = (cv2.cvtColor(np.ascontiguousarray(im), cv2.COLOR_RGB2GRAY).astype(np.float32)
                       for im in (source, result))
     hw, hh = half_size
+    height, width = grey_s.shape
     out = np.full((len(points), 2), np.nan)
     for k, (x, y) in enumerate(np.round(points).astype(int)):
-        x0, y0, x1, y1 = x - hw - search, y - hh - search, x + hw + search + 1, y + hh + search + 1
-        if x0 < 0 or y0 < 0 or x1 > grey_s.shape[1] or y1 > grey_s.shape[0]:
+        if x - hw < 0 or y - hh < 0 or x + hw >= width or y + hh >= height:
             continue
-        window = _upsampled(grey_r[y0:y1, x0:x1])
-        edge = search * UPSAMPLE
-        patch = _upsampled(grey_s[y0:y1, x0:x1])[edge:-edge, edge:-edge]
+        # the search window, cut where the frame ends (a brow near the top edge of a close-up is still looked for)
+        left, right = min(search, x - hw), min(search, width - 1 - x - hw)
+        top, bottom = min(search, y - hh), min(search, height - 1 - y - hh)
+        rows, cols = slice(y - hh - top, y + hh + bottom + 1), slice(x - hw - left, x + hw + right + 1)
+        window = _upsampled(grey_r[rows, cols])
+        patch = _upsampled(grey_s[rows, cols])[top * UPSAMPLE:(top + 2 * hh) * UPSAMPLE + 1,
+                                               left * UPSAMPLE:(left + 2 * hw) * UPSAMPLE + 1]
         score = cv2.matchTemplate(window, patch, cv2.TM_CCOEFF_NORMED)
-        _, _, _, (mx, my) = cv2.minMaxLoc(score)
-        out[k] = ((_peak(score[my], mx) / UPSAMPLE - search), (_peak(score[:, mx], my) / UPSAMPLE - search))
+        _, best, _, (mx, my) = cv2.minMaxLoc(score)
+        if not (0 < mx < score.shape[1] - 1 and 0 < my < score.shape[0] - 1) or best < min_score:
+            continue  # on the window's border the true match may lie beyond it
+        out[k] = (_peak(score[my], mx) / UPSAMPLE - left, _peak(score[:, mx], my) / UPSAMPLE - top)
     return out
 
 

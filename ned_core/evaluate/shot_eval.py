@@ -8,10 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ned_core.evaluate.channels import ChannelReport
+from ned_core.evaluate.channels import ChannelReport, format_channels
 from ned_core.evaluate.config import PAPER_CROP, PAPER_MOUTH_WINDOW, EvalConfig
 from ned_core.evaluate.contact import contact_sheet
 from ned_core.evaluate.emotion import EmotionClassifier
+from ned_core.evaluate.feature_motion import FeatureReport, feature_report, format_features, pixel_mouth_opening
 from ned_core.evaluate.identity import IdentityEmbedder, identity_distance
 from ned_core.evaluate.measure import (
     ShotInputs,
@@ -19,11 +20,12 @@ from ned_core.evaluate.measure import (
     landmark_boxes,
     measure_shot,
 )
+from ned_core.evaluate.mouth import mouth_opening, pearson
 from ned_core.evaluate.recognition import recognition_rate
-from ned_core.evaluate.report import ReportFiles, write_report
+from ned_core.evaluate.report import ReportFiles, format_table, write_report
 from ned_core.evaluate.results import EvalResults, from_dict, to_dict
 from ned_core.evaluate.shot_inputs import LoadedShot
-from ned_core.exceptions import EvalResultsFormatError
+from ned_core.exceptions import EvalResultsFormatError, MetricUndefinedError
 from ned_core.io.atomic import atomic_write_bytes
 
 IDENTITY_NOTE = ("identity not measured: pass --identity (dlib's public-domain face descriptor, "
@@ -44,6 +46,12 @@ class ShotEvaluation:
         source_identity_baseline: mean identity distance between the source's own faces
             :data:`IDENTITY_BASELINE_LAG` frames apart (None: no embedder, or a single frame).
         channels: requested vs achieved activation per channel (None: the result was not rendered here).
+        features: requested vs achieved on the mesh and on the image per feature (lip corners, brows, mouth
+            opening), in IOD (None: not measured).
+        mouth_pcc_pixels: mouth-opening PCC with the result's opening measured on the pixels (the source's
+            opening plus the lips' motion found in the result, :func:`~ned_core.evaluate.feature_motion.
+            pixel_mouth_opening`) instead of on the re-analysed mesh (``results.summary.mouth_pcc``); None where
+            undefined (a still, a mouth that never moves, fewer than 2 frames matched).
     """
 
     results: EvalResults
@@ -51,6 +59,8 @@ class ShotEvaluation:
     source_emotion: np.ndarray
     source_identity_baseline: float | None = None
     channels: ChannelReport | None = None
+    features: FeatureReport | None = None
+    mouth_pcc_pixels: float | None = None
 
 
 def eval_config_for(loaded: LoadedShot) -> EvalConfig:
@@ -74,8 +84,26 @@ def identity_baseline(inputs: ShotInputs, embedder: IdentityEmbedder, config: Ev
     return float(identity_distance(e[:-lag], e[lag:], config.identity_metric).mean())
 
 
+def pixel_mouth_pcc(inputs: ShotInputs, notes: list[str]) -> float | None:
+    """Mouth-opening PCC of the source vs the result's opening measured on the pixels; a note says how it compares
+    with the mesh's and in how many frames the lips were matched (None, with a note why, where undefined)."""
+    source = mouth_opening(inputs.source_landmarks)
+    result = pixel_mouth_opening(inputs.source, inputs.result, inputs.source_landmarks)
+    found = np.isfinite(result)
+    try:
+        pcc = pearson(source[found], result[found])
+    except MetricUndefinedError as err:
+        notes.append(f"mouth PCC on the pixels not measured: {err}.")
+        return None
+    left = "" if found.all() else "; the others left out: a lip left the frame or was not found again"
+    notes.append(f"mouth opening PCC on the pixels (the source's lips found in the result, {int(found.sum())} of "
+                 f"{len(found)} frames{left}): {pcc:.3f}; the table's is the re-analysed mesh's.")
+    return pcc
+
+
 def evaluate_shot(loaded: LoadedShot, classifier: EmotionClassifier, target: str | None,
-                  embedder: IdentityEmbedder | None = None, config: EvalConfig | None = None) -> ShotEvaluation:
+                  embedder: IdentityEmbedder | None = None, config: EvalConfig | None = None,
+                  requested: tuple[np.ndarray, np.ndarray] | None = None) -> ShotEvaluation:
     """Measure the shot; classify the source's faces too, so the target's recognition has a baseline.
 
     Args:
@@ -86,6 +114,9 @@ def evaluate_shot(loaded: LoadedShot, classifier: EmotionClassifier, target: str
             Given, the source's own variation (:func:`identity_baseline`) is measured too (embeds the
             source a second time).
         config: metric settings; default :func:`eval_config_for`.
+        requested: the face model's meshes of the source's fit and of the directed fit, ``(T, 468, 3)`` each
+            (:func:`~ned_core.evaluate.channels.requested_meshes`): the features' requested column; None leaves it
+            blank (the result was not rendered here).
     """
     inputs = loaded.inputs
     config = config or eval_config_for(loaded)
@@ -102,8 +133,11 @@ def evaluate_shot(loaded: LoadedShot, classifier: EmotionClassifier, target: str
     if source_rate is not None:
         notes.insert(0, f"emotion recognised as {target}: source {100 * source_rate:.0f}% of frames, "
                         f"result {100 * results.summary.emotion_rate:.0f}%.")
+    pixel_pcc = pixel_mouth_pcc(inputs, notes)
+    features = feature_report(inputs.source, inputs.result, inputs.source_landmarks, inputs.result_landmarks,
+                              requested)
     results = replace(results, notes=(*loaded.notes, *notes))
-    return ShotEvaluation(results, source_rate, probs, baseline)
+    return ShotEvaluation(results, source_rate, probs, baseline, features=features, mouth_pcc_pixels=pixel_pcc)
 
 
 def _identity_note(distance: float, baseline: float | None, config: EvalConfig, frames: int) -> str:
@@ -116,14 +150,18 @@ def _identity_note(distance: float, baseline: float | None, config: EvalConfig, 
 
 def to_json(evaluation: ShotEvaluation) -> str:
     """An ``EvalResults.1`` document (readable by ``results.from_json``) plus ``source_emotion_rate``,
-    ``source_emotion`` (per-frame source probabilities), ``source_identity_baseline`` and, when measured,
-    ``channels`` (``{channel: {source, requested, moved, achieved}}``)."""
+    ``source_emotion`` (per-frame source probabilities), ``source_identity_baseline``, ``mouth_pcc_pixels`` and,
+    when measured, ``channels`` (``{channel: {source, requested, moved, achieved}}``) and ``features``
+    (``{"corner up": {requested, mesh, image}, ...}``, IOD, null where not measured)."""
     doc = to_dict(evaluation.results)
     doc["source_emotion_rate"] = evaluation.source_emotion_rate
     doc["source_emotion"] = evaluation.source_emotion.tolist()
     doc["source_identity_baseline"] = evaluation.source_identity_baseline
+    doc["mouth_pcc_pixels"] = evaluation.mouth_pcc_pixels
     if evaluation.channels is not None:
         doc["channels"] = evaluation.channels.as_dict()
+    if evaluation.features is not None:
+        doc["features"] = evaluation.features.as_dict()
     return json.dumps(doc, indent=1, allow_nan=False)
 
 
@@ -147,9 +185,17 @@ def from_json(text: str) -> ShotEvaluation:
         names = tuple(table)
         channels = ChannelReport(names, *(np.array([table[n][f] for n in names], dtype=np.float64)
                                           for f in ChannelReport.FIELDS))
+    features = None
+    if doc.get("features"):
+        table = doc["features"]
+        features = FeatureReport(tuple((f, a) for f, a in (name.rsplit(" ", 1) for name in table)),
+                                 *(np.array([np.nan if row[f] is None else row[f] for row in table.values()])
+                                   for f in FeatureReport.FIELDS))
+    pixel_pcc = doc.get("mouth_pcc_pixels")
     return ShotEvaluation(results, None if rate is None else float(rate),
                           np.asarray(doc["source_emotion"], dtype=np.float64),
-                          None if baseline is None else float(baseline), channels)
+                          None if baseline is None else float(baseline), channels, features,
+                          None if pixel_pcc is None else float(pixel_pcc))
 
 
 def write_shot_report(evaluation: ShotEvaluation, loaded: LoadedShot, out_dir: Path | str) -> ReportFiles:
@@ -158,4 +204,18 @@ def write_shot_report(evaluation: ShotEvaluation, loaded: LoadedShot, out_dir: P
     sheet = contact_sheet(inputs.source, inputs.result, landmark_boxes(inputs.source_landmarks), inputs.frames)
     files = write_report(evaluation.results, out_dir, sheet)
     atomic_write_bytes(files.json, to_json(evaluation).encode("utf-8"))
+    atomic_write_bytes(files.table, format_shot_tables(evaluation).encode("utf-8"))
     return files
+
+
+def format_shot_tables(evaluation: ShotEvaluation) -> str:
+    """The metric table, then the channels' and the features' requested vs achieved tables where measured."""
+    out = format_table(evaluation.results)
+    if evaluation.channels is not None:
+        out += ("\nexpression channels, mean over the frames (moved: optical flow source->result; "
+                "achieved: result re-analysed by MediaPipe):\n" + format_channels(evaluation.channels) + "\n")
+    if evaluation.features is not None:
+        out += ("\nfeatures, median over the frames, IOD (requested: the direction; mesh: the result re-analysed by "
+                "MediaPipe; image: the source's patches found in the result):\n"
+                + format_features(evaluation.features) + "\n")
+    return out

@@ -8,11 +8,13 @@ import cv2
 import numpy as np
 import pytest
 
-from benchkit.feature_motion import BACK_TOLERANCE_IOD, SEARCH_IOD, consistent_motion, feature_motion
-from benchkit.gauss_warp import BROW_INNER, BROW_MID, CORNERS, GAUSS_EMOTIONS, bump_targets, render_gauss, warp_frame
+from benchkit.gauss_warp import GAUSS_EMOTIONS, bump_targets, render_gauss, warp_frame
 from benchkit.texture import texture_ratio
 from ned_core.analysis import analyze_shot
 from ned_core.analysis.regions import interocular_distance
+from ned_core.evaluate.feature_motion import (
+    BACK_TOLERANCE_IOD, BROW_INNER, BROW_MID, CORNERS, SEARCH_IOD, consistent_motion, feature_motion,
+)
 from ned_core.evaluate.patch_motion import patch_motion
 from ned_core.evaluate.shot_inputs import load_shot_inputs
 from ned_core.pipeline.config import NedConfig

@@ -78,6 +78,19 @@ def test_requested_moved_and_achieved_per_channel(happy):
         assert (name in rows) == changed, name
 
 
+def test_features_requested_on_the_mesh_and_on_the_image(happy):
+    """Happy lifts the lip corners: asked by the direction, seen on the pixels; speech kept on the pixels too."""
+    evaluation = shot_eval.from_json(happy[0].stdout)
+    rows = {f"{f} {a}": i for i, (f, a) in enumerate(evaluation.features.rows)}
+    up = rows["corner up"]
+    requested, mesh, image = (getattr(evaluation.features, f)[up] for f in ("requested", "mesh", "image"))
+    assert requested > 0.03 and 0.5 * requested < image < 1.5 * requested, (requested, mesh, image)
+    assert np.isfinite(mesh)
+    assert evaluation.mouth_pcc_pixels > 0.9, evaluation.mouth_pcc_pixels
+    text = (happy[1] / "eval.txt").read_text()
+    assert "features, median over the frames" in text and "mouth opening PCC on the pixels" in text
+
+
 def test_a_unit_override_reaches_the_face(actor, happy, tmp_path):
     result = ned(actor, "--emotion", "happy", "--unit", "brow_inner_up=1.0", "--frames", "1001-1008", "--no-cache",
                  "--json")
