@@ -127,22 +127,27 @@ def close_unexplained_opening(rest: np.ndarray, source: np.ndarray, target: np.n
     t = np.clip((drop - SMILE_KEPT) / (SMILE_GONE - SMILE_KEPT), 0.0, 1.0)
     if not t.any():
         return np.asarray(unexplained, np.float32)
+    gone = t * t * (3.0 - 2.0 * t)
     rest_gap = _gap(np.asarray(rest, np.float64)[None])
+    observed = _gap(source) + _gap(unexplained)
+    held = _held_opening(observed)
     # the expression's share of the held opening (its low envelope: in a still or a held expression the whole
-    # opening, while the actor talks the opening between syllables)
+    # opening, while the actor talks the opening between syllables): where the target's units open the lips less
+    # than the source's and the smile goes, all of the held opening is the smile's (the fit reads most of a broad
+    # smile's parted lips as rest shape and unexplained detail), where they open them as far or further, none
     src_expr = _low_envelope(np.maximum(_gap(source) - rest_gap, 0.0))
     dst_expr = _low_envelope(np.maximum(_gap(target) - rest_gap, 0.0))
-    keep = np.minimum((dst_expr + GAP_EPS) / (src_expr + GAP_EPS), 1.0)
-    observed = _gap(source) + _gap(unexplained)
+    smile_share = src_expr + gone[:, None] * np.maximum(held - src_expr, 0.0)
+    keep = np.where(dst_expr < src_expr, np.minimum((dst_expr + GAP_EPS) / (smile_share + GAP_EPS), 1.0), 1.0)
     edited = _gap(target) + _gap(unexplained)
     # the held part of the opening (its low slow envelope; in a still or a silent stretch all of it) closes to
     # ``keep`` of itself; what the syllables open above it is kept as it is (their time course, closures closed)
-    wanted = observed - (1.0 - keep) * _held_opening(observed)
+    wanted = observed - (1.0 - keep) * held
     close = np.where(keep < 1.0, np.maximum(edited - np.maximum(wanted, np.minimum(observed, CLOSED_GAP)), 0.0), 0.0)
     if not close.any():
         return np.asarray(unexplained, np.float32)
     # (T, 9) how far each lip of a pair moves towards the other
-    half = 0.5 * close * (t * t * (3.0 - 2.0 * t))[:, None]
+    half = 0.5 * close * gone[:, None]
     out = np.array(unexplained, np.float32, copy=True)
     for pairs, share in ((INNER_PAIRS, 1.0), (OUTER_PAIRS, OUTER_SHARE)):
         out[:, pairs[:, 0], 1] += share * half  # upper lip down
