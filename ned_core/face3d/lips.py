@@ -17,6 +17,14 @@ the speaking astronaut made sad kept a slot of teeth 0.08-0.13 IOD high between 
 p(happy) 0.72); closed over it (and its corners brought to the lip line, see ``sealed``) 0.63, neutral 0.86 ->
 0.80, mouth-opening PCC 0.93 -> 0.94.
 
+The units' share undercounts a broad smile's opening: the fit reads most of the parted lips as rest shape and
+unexplained detail (the speaking astronaut's rest face holds her inner lips 0.117 IOD apart, the units 0.018 above
+it), so a share of 0.4 closed only 60 % of the held opening and her lips stayed 0.07 IOD apart between syllables
+over a row of teeth (fer p(happy) sad 0.51, neutral 0.68, angry 0.47, disgusted 0.76). Where the target's units open
+the lips less than the source's and the smile goes (the corners come down), the whole held opening counts as the
+smile's: sad, neutral, angry and disgusted close it (lips 0.035 IOD apart between syllables; p(happy) 0.33, 0.45,
+0.37, 0.26, mouth PCC >= 0.92); a target whose units open the lips as far or further (surprise's jaw, fear) keeps it.
+
 Units that press or thin the lips (AU23/AU24 of anger) move each lip towards the mean face's mouth slit; on an
 actor whose lips already meet (the mean face's are parted ~0.09 IOD, closed lips are negative unexplained
 detail) that would push the upper lip through the lower one and the warp would fold the lip texture into a

@@ -24,8 +24,7 @@ import numpy as np
 from ned_core.analysis.mask import polygon_mask
 from ned_core.analysis.regions import LIPS_INNER, interocular_distance
 from ned_core.face3d.falloff import smoothstep
-from ned_core.face3d.lips import INNER_PAIRS, OUTER_PAIRS
-from ned_core.render.lip_edge import lower_lip_gap, mouth_reference, steady
+from ned_core.face3d.lips import INNER_PAIRS
 from ned_core.render.mouth_fill import inner_lip_window
 from ned_core.render.warp import remap
 
@@ -57,50 +56,6 @@ def cover_weights(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     iod = float(interocular_distance(src))
     narrowed = 1.0 - d_gap / np.maximum(s_gap, 1e-9)
     return smoothstep(*NARROWED, narrowed) * (s_gap >= PARTED_IOD * iod)
-
-
-def lip_edge_source(frame: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-    """``src`` with its inner lips moved to the real lip edges (``lip_edge.py``) where the target narrows the
-    opening (each pair by its column's :func:`cover_weights`): the landmarks the warp and the window are computed
-    from.
-
-    The face mesh often puts an open mouth's inner lips on the teeth or in the cavity inside the real lip edges
-    (the lower one on the speaking actors' painted lower teeth, the upper one on a smile's upper teeth). Warped
-    from the tracked points, those bands of interior ride with the lips that close over them and stay outside the
-    target's inner lips: the narrowed mouth kept a flattened row of upper teeth inside the upper lip, a dark slot
-    and the lower teeth below it, which the re-analysis reads as the source's opening (speaking astronaut made
-    sad, a syllable's peak: target gap 0.12 IOD, re-read 0.24, source 0.26). From the real edges the lips
-    themselves land on the target's inner lips and the bands fall inside the window (the interior at its own
-    size).
-
-    Args:
-        frame: ``(H, W, 3) float32`` source frame (linear).
-        src, dst: ``(>= 468, 2) float64`` landmarks, frame pixels.
-
-    Returns:
-        ``(N, 2) float64``: ``src`` itself where nothing narrows, else a corrected copy.
-    """
-    weights = _pair_weights(src, dst)
-    if not (weights > 0.0).any():
-        return src
-    iod = float(interocular_distance(src))
-    opened = weights * (np.linalg.norm(src[INNER_PAIRS[:, 1]] - src[INNER_PAIRS[:, 0]], axis=1) >= PARTED_IOD * iod)
-    reference = mouth_reference(frame, src[list(LIPS_INNER)], iod)
-    out = np.array(src, np.float64)
-    inner, outer = INNER_PAIRS[:, 1], OUTER_PAIRS[:, 1]
-    into = src[outer] - src[inner]
-    into /= np.maximum(np.linalg.norm(into, axis=1, keepdims=True), 1e-9)
-    gaps = steady(lower_lip_gap(frame, src[inner], into, iod, reference))
-    out[inner] += (opened * gaps)[:, None] * into
-    return out
-
-
-def _pair_weights(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-    """``(9,)`` :func:`cover_weights` in :data:`INNER_PAIRS` order (not sorted by x)."""
-    xs = 0.5 * (src[INNER_PAIRS[:, 0], 0] + src[INNER_PAIRS[:, 1], 0])
-    out = np.empty(len(xs))
-    out[np.argsort(xs)] = cover_weights(src, dst)
-    return out
 
 
 def cover_lips(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray,

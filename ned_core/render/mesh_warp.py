@@ -29,7 +29,7 @@ from ned_core.render.creases import add_creases, crease_weights
 from ned_core.render.eyes import reveal_eyeballs, rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
 from ned_core.render.glasses import ShotRims, hold_rims, rim_mask, rims_in_frame
-from ned_core.render.lip_cover import cover_lips, lip_edge_source
+from ned_core.render.lip_cover import cover_lips
 from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_weights
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
 from ned_core.render.sad_shading import frown_weight, shade_frown
@@ -76,8 +76,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         RenderInputError: malformed inputs, or the face lies entirely outside the frame.
     """
     image, src_xy, dst_xy = check_frame_inputs(frame_number, frame, src, dst)
-    edge_xy = lip_edge_source(image, src_xy, dst_xy)  # a narrowed mouth is warped from the real lower lip edge
-    mesh, box = _mesh_and_box(frame_number, image.shape[:2], edge_xy, dst_xy, config)
+    mesh, box = _mesh_and_box(frame_number, image.shape[:2], src_xy, dst_xy, config)
     iod = float(interocular_distance(dst_xy))
     step = field_step(config.field_spacing, face_width(src_xy[:468]))
     map_x, map_y, inside = warp_field(mesh, box, step, config.exact_pad * iod)
@@ -90,7 +89,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rgb, revealed = reveal_eyeballs(remap(image, map_x, map_y), box, image, src_xy, dst_xy, iod)
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
-    rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, edge_xy, dst_xy, (map_x, map_y))
+    rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y))
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
                             frame_number, held_opening, mouths)
     teeth = teeth_weight(src_xy, dst_xy, mouths[0][1], config, to_template)
