@@ -22,8 +22,11 @@ unexplained detail (the speaking astronaut's rest face holds her inner lips 0.11
 it), so a share of 0.4 closed only 60 % of the held opening and her lips stayed 0.07 IOD apart between syllables
 over a row of teeth (fer p(happy) sad 0.51, neutral 0.68, angry 0.47, disgusted 0.76). Where the target's units open
 the lips less than the source's and the smile goes (the corners come down), the whole held opening counts as the
-smile's: sad, neutral, angry and disgusted close it (lips 0.035 IOD apart between syllables; p(happy) 0.33, 0.45,
-0.37, 0.26, mouth PCC >= 0.92); a target whose units open the lips as far or further (surprise's jaw, fear) keeps it.
+smile's: sad, neutral, angry and disgusted close it (lips 0.035 IOD apart between syllables, teeth kept there 30 %
+of the source's, was 75 % on sad; p(happy) 0.32, 0.41, 0.35, 0.24, all read neutral; held-out warm grade 0.48 /
+0.66 / 0.43 / 0.81 -> 0.19 / 0.28 / 0.23 / 0.21; mouth PCC 0.92 / 0.96 / 0.94 / 0.90, with ``render/lip_seal.py``
+no longer painting the syllables' small openings half shut); a target whose units open the lips as far or further
+(surprise's jaw, fear) keeps it.
 
 Units that press or thin the lips (AU23/AU24 of anger) move each lip towards the mean face's mouth slit; on an
 actor whose lips already meet (the mean face's are parted ~0.09 IOD, closed lips are negative unexplained

@@ -102,15 +102,17 @@ def _teeth_pixels(image: np.ndarray, landmarks: np.ndarray) -> int:
     return int(np.count_nonzero((lab[:, 0] > 170) & (lab[:, 1] < 136)))
 
 
-@pytest.mark.parametrize("emotion", ["sad", "angry"])
+@pytest.mark.parametrize("emotion, lowest_pcc", [("sad", 0.9), ("angry", 0.92)])
 def test_a_grin_made_sad_or_angry_closes_the_lips_over_the_teeth_between_syllables(
-        emotion, tmp_path, grinning_speaker, analyse, render, read_back, analysis_config, mesh_models):
+        emotion, lowest_pcc, tmp_path, grinning_speaker, analyse, render, read_back, analysis_config, mesh_models):
     """The astronaut talks through a broad smile: between syllables her lips stay parted over a row of upper teeth.
-    Made sad, that held opening is the smile's (the slow component of the opening is expression): the lips close
-    over the teeth between syllables and the syllables' opening above it stays. The fit reads most of the smile's
-    opening as rest shape and unexplained detail, so closing only the units' share of it left a slot of teeth 0.07
-    IOD high (target gap) that the warp filled with a flattened tooth row: teeth pixels kept between syllables 75 %
-    of the source's (fer p(happy) 0.51); now 26 % (0.33), the lips meeting."""
+    Made sad or angry, that held opening is the smile's (the slow component of the opening is expression): the lips
+    close over the teeth between syllables and the syllables' opening above it stays. The fit reads most of the
+    smile's opening as rest shape and unexplained detail, so closing only the units' share of it left a slot of
+    teeth 0.07 IOD high (target gap) that the warp filled with a flattened tooth row: teeth pixels kept between
+    syllables 75 % / 54 % of the source's (sad / angry; fer p(happy) 0.51 / 0.47); now about 30 % (``face3d/lips.py``).
+    The syllables' small openings are no longer painted half shut (``render/lip_seal.py``): mouth PCC 0.92 / 0.94
+    (0.90 / 0.90 with the seal fading out at twice ``seal_open``)."""
     source = analyse(grinning_speaker).track.landmarks
     summary = render(grinning_speaker, tmp_path / "plates", emotion=emotion)
     frames = read_back(grinning_speaker, summary)
@@ -118,9 +120,7 @@ def test_a_grin_made_sad_or_angry_closes_the_lips_over_the_teeth_between_syllabl
     between = opening_src <= np.percentile(opening_src, 40)  # the frames between syllables (10 of 24)
     teeth_src = sum(_teeth_pixels(f.source_srgb, lm) for f, lm, b in zip(frames, source, between) if b)
     teeth_res = sum(_teeth_pixels(f.result_srgb, lm) for f, lm, b in zip(frames, source, between) if b)
-    print(f"{emotion}: teeth between syllables {teeth_res} of the source's {teeth_src}")
     assert teeth_res < 0.4 * teeth_src, f"teeth between syllables: {teeth_res} of the source's {teeth_src} pixels"
     result = analyze_shot(((f.number, f.result_srgb) for f in frames), analysis_config, mesh_models).default()
     pcc = np.corrcoef(opening_src, mouth_opening(result.landmarks))[0, 1]
-    print(f"{emotion}: PCC {pcc:.3f}")
-    assert pcc >= 0.9, f"mouth-opening PCC {pcc:.3f}"
+    assert pcc >= lowest_pcc, f"mouth-opening PCC {pcc:.3f}"
