@@ -36,10 +36,11 @@ KEEP_CONVERTED_BYTES = 256 << 20
 #: (see :data:`WINDOW_SHARE`), which are converted from them: the latest 20 8-bit 4:2:0 frames at 1080p, 5 at UHD.
 KEEP_DECODED_BYTES = 64 << 20
 #: Boxes up to this share of the frame's area are converted from their own planes; a larger one is cut from the
-#: whole frame converted by swscale (which converts a pixel about 5x faster than ``yuv_window``).
+#: whole frame converted by OpenCV or swscale (:func:`_opencv_converts`; a pixel 15x or 5x faster than ``yuv_window``).
 WINDOW_SHARE = 0.2
-#: swscale threads per whole-picture conversion: two halves cost the CPU of one thread and halve its wall time, so the
-#: analysis' reader (decode + conversion) stays ahead of the analysis thread; more slices only add overhead on 2 cores
+#: swscale threads per whole-picture conversion (pictures OpenCV does not convert): two halves cost the CPU of one
+#: thread and halve its wall time, so the analysis' reader (decode + conversion) stays ahead of the analysis thread;
+#: more slices only add overhead on 2 cores
 _SLICE_THREADS = 2
 _UNSPECIFIED_COLORSPACE = 2  # AVCOL_SPC_UNSPECIFIED
 _SCALE_FLAGS = Interpolation.BICUBIC | Interpolation.ACCURATE_RND | Interpolation.FULL_CHR_H_INT
@@ -189,7 +190,7 @@ class PyAVDecoder:
         #: the last picture converted whole and its read-only codes: a render that reads a frame whole (for a preview or
         #: a composite) and then its face window cuts the window from them, not from a second conversion
         self._converted: tuple[int, np.ndarray] | None = None
-        self.converted = 0  # pictures converted whole by swscale
+        self.converted = 0  # pictures converted whole
         #: one swscale context for every picture (see :meth:`_convert`)
         self._reformatter = VideoReformatter()
         self._window_reformatter = VideoReformatter()  # windows change size every frame: their own context
@@ -262,10 +263,13 @@ class PyAVDecoder:
         that :meth:`frame` scales to 0-1, for streams without alpha (None for others): what display-referred
         readers and integer colour conversion want, without the float round trip.
 
-        A whole frame is converted whole by swscale; a box larger than :data:`WINDOW_SHARE` of it is cut from the
-        whole frame's codes when they are at hand (kept, or the last converted), else converted by swscale from a crop
-        of the picture's planes around it (:mod:`ned_core.io.picture_crop`: the same codes, ~4-5x less work for a
-        close-up's window than the whole frame, which a shot longer than the kept frames converted again). A
+        A whole frame is converted whole: an 8-bit planar YUV one by OpenCV
+        (:func:`ned_core.io.yuv_window.picture_codes`: within 4 codes of swscale's accurate conversion on natural
+        pictures, 0.3 on average, at a third of its CPU), others by swscale. A box larger than :data:`WINDOW_SHARE` of
+        it is cut from the whole frame's codes when they are at hand (kept, or the last converted), else converted the
+        same way from the picture's planes around it (8-bit: OpenCV, from the kept planes when they are kept; deeper:
+        swscale from a crop, :mod:`ned_core.io.picture_crop`): the same codes, ~4-5x less work for a close-up's window
+        than the whole frame, which a shot longer than the kept frames converted again. A
         smaller box of a planar YUV picture (8-16 bit, 4:2:0/4:2:2/4:4:4) is converted from its own planes
         (:func:`ned_core.io.yuv_window.window_codes`: the same matrix, range, chroma siting and bicubic chroma
         filter, rounded in float: within 1 code of 8 bits of swscale's codes on natural pictures; deep sources'
@@ -285,8 +289,9 @@ class PyAVDecoder:
         codes = self._kept_codes.get(wanted)
         if codes is None and self._converted is not None and self._converted[0] == wanted:
             codes = self._converted[1]
-        if codes is None and box is not None and wanted in self._kept and _opencv_converts(self._kept.get(wanted).layout):
-            return self._kept.get(wanted).codes(box)
+        planes = self._kept.get(wanted) if codes is None and box is not None else None
+        if planes is not None and _opencv_converts(planes.layout):
+            return planes.codes(box)
         picture = None
         if codes is None or alone:
             picture = self._shown(index, where)
@@ -398,7 +403,8 @@ class PyAVDecoder:
         return codes
 
     def _convert(self, frame: av.VideoFrame) -> np.ndarray:
-        """``(H, W, C)`` uint8/uint16 RGB(A) of a picture, with the stream's YUV matrix and range.
+        """``(H, W, C)`` uint8/uint16 RGB(A) of a picture, with the stream's YUV matrix and range: by OpenCV where
+        :func:`_opencv_converts`, else by swscale.
 
         One swscale context serves every picture (it is rebuilt only when the pictures' format changes), with
         :data:`_SLICE_THREADS` slice threads started once: ``VideoFrame.to_ndarray`` builds a context per picture,

@@ -128,7 +128,8 @@ def test_movie_memory_is_bounded(tmp_path, movie_writer, monkeypatch):
         del frame
     assert sum(ref() is not None for ref in refs) == 0
     assert kept == 10
-    assert peak < 8 * frame_bytes + movie_pyav.KEEP_DECODED_BYTES + movie_pyav.KEEP_CONVERTED_BYTES, f"peak {peak / frame_bytes:.1f} frames"
+    budgets = movie_pyav.KEEP_DECODED_BYTES + movie_pyav.KEEP_CONVERTED_BYTES
+    assert peak < 8 * frame_bytes + budgets, f"peak {peak / frame_bytes:.1f} frames"
 
 
 def test_movie_with_alpha_is_premultiplied_in_working_space(tmp_path, movie_writer, numbered_image):
@@ -260,7 +261,8 @@ def test_whole_pictures_share_one_conversion_with_pyavs_codes(tmp_path):
     """1080p 10-bit pictures converted whole by swscale (what the analysis reads; 8-bit ones go to OpenCV) give
     exactly the codes PyAV's own per-picture conversion gives, without a pool of slice threads started for every
     picture."""
-    path = _noise_movie(tmp_path / "hd.mp4", (1920, 1080), 6, {"preset": "ultrafast", "crf": "20"}, pix_fmt="yuv420p10le")
+    path = _noise_movie(tmp_path / "hd.mp4", (1920, 1080), 6, {"preset": "ultrafast", "crf": "20"},
+                        pix_fmt="yuv420p10le")
     with av.open(str(path)) as container:
         pictures = list(container.decode(video=0))
     reference = [p.to_ndarray(format="rgb48le", src_colorspace=Colorspace.ITU709, src_color_range=ColorRange.MPEG,
