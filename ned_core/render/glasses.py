@@ -50,6 +50,7 @@ BRIDGE_GAP = 0.5  # rims whose inner ends are at most this far apart (IOD) are j
 BRIDGE_END = 0.1  # ... by a band anchored this far (IOD) back from their inner ends ...
 BRIDGE_THICK = 0.05  # ... at least this thick (IOD): a hairline does not survive the shot's head-grid vote
 FILL_SCALES = (0.03, 0.06, 0.12, 0.24)  # Gaussian scales (IOD) the rims are filled from the skin around at
+REACH = 0.3  # the largest displacement (IOD) that may carry a pixel's sample onto a rim (raised brows: ~0.15)
 RIM_EDGE = 0.02  # the source's rims are shown this far (IOD) beyond the mask (their soft edge)
 
 
@@ -232,7 +233,10 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     front = holes[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0]
     sub = (slice(cy0 - by0, cy1 - by0), slice(cx0 - bx0, cx1 - bx0))
     out[sub][front] = image[cy0:cy1, cx0:cx1][front]
-    _map_off_holes(map_x, map_y, holes, (hx0, hy0))
+    reach = int(np.ceil(REACH * iod))  # the pixels that may sample a rim: those this near it
+    near = (slice(max(hy0 - reach, by0) - by0, min(hy1 + reach, by1) - by0),
+            slice(max(hx0 - reach, bx0) - bx0, min(hx1 + reach, bx1) - bx0))
+    _map_off_holes(map_x[near], map_y[near], holes, (hx0, hy0))
     ys, xs = np.mgrid[cy0:cy1, cx0:cx1].astype(np.float32)
     map_x[sub][front] = xs[front]
     map_y[sub][front] = ys[front]
@@ -288,7 +292,8 @@ def _fill(layer: np.ndarray, at: tuple[int, int], holes: np.ndarray, iod: float)
         todo &= ~ready
     if zoom < 1.0:
         filled = cv2.resize(filled, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
-    window[hole] = filled[hole]
+    inner = (slice(y - y0, y - y0 + holes.shape[0]), slice(x - x0, x - x0 + holes.shape[1]))
+    window[inner][holes] = filled[inner][holes]
 
 
 HEAD_PX = 100.0  # head-grid pixels per IOD
