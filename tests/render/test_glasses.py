@@ -145,13 +145,9 @@ def test_a_shot_s_rims_stay_joined_across_the_nose_under_landmark_jitter(photos)
         assert bridge.sum(axis=0).min() >= 0.04 * iod, "the bridge is broken or a hairline"  # measured 6 px (0.067)
 
 
-def test_raised_brows_leave_the_rim_continuous_across_the_nose(photos):
-    """The skin above the eyes rising by 0.08 IOD (surprise) with the shot's rims held: over the bridge and the
-    rims' inner ends (between the inner eye corners), the rim's dark line (per column the darkest row inside the rim
-    band, where the column has a distinct one) is still there in the result, within 1 px and as dark: no kink or
-    break. Measured: 1.00 x on all 20 such columns; on main up to 16 x lighter at the right rim's inner end and 1.8 x
-    at the left's (the tips' dark lower border, outside the mask, replaced by the rising skin), 5 x with only the
-    thick bridge band."""
+def _surprised_brows(photos):
+    """Grace Hopper's skin above the eyes raised 0.08 IOD (surprise) behind the shot's rims: ``(frame, landmarks
+    (478, 3), iod, the backward map (map_x, map_y) asked for, the result)``."""
     frame, landmarks = photos["grace_hopper"]
     shot, _ = _jittered_shot(frame, landmarks)
     lm = landmarks[:, :2]
@@ -162,6 +158,18 @@ def test_raised_brows_leave_the_rim_continuous_across_the_nose(photos):
     rise = 0.08 * iod * np.clip((lid_line + 0.1 * iod - ys) / (0.2 * iod), 0.0, 1.0)  # full from above the lids
     held = rims_in_frame(shot, landmarks, (height, width))
     result = warp_behind_rims(frame, xs.copy(), ys + rise, (0, 0, width, height), held, iod)
+    return frame, landmarks, iod, (xs, ys + rise), result, held
+
+
+def test_raised_brows_leave_the_rim_continuous_across_the_nose(photos):
+    """The skin above the eyes rising by 0.08 IOD (surprise) with the shot's rims held: over the bridge and the
+    rims' inner ends (between the inner eye corners), the rim's dark line (per column the darkest row inside the rim
+    band, where the column has a distinct one) is still there in the result, within 1 px and as dark: no kink or
+    break. Measured: 1.00 x on all 20 such columns; on main up to 16 x lighter at the right rim's inner end and 1.8 x
+    at the left's (the tips' dark lower border, outside the mask, replaced by the rising skin), 5 x with only the
+    thick bridge band."""
+    frame, landmarks, iod, _, result, _ = _surprised_brows(photos)
+    lm = landmarks[:, :2]
     (x0, y0, x1, y1), own = rim_mask(frame, landmarks)
     lum = [im[y0:y1, x0:x1] @ np.array([0.2126, 0.7152, 0.0722], np.float32) for im in (frame, result)]
     band = cv2.dilate(own.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0  # the rim and 2 px around it
@@ -180,19 +188,11 @@ def test_grace_hoppers_brows_rise_in_full_over_her_browline_frame(photos):
     """Her brows lie just above the frame's top rim (the mesh's lower brow edge 0.02-0.05 IOD above it): raised by
     0.08 IOD (surprise, 7 px) the brow points 0.04-0.05 IOD above the rim are found 7 px higher, as without the frame
     (the skin moves in full; main's hold kept 2.7-3.0 px there, stretching the skin beside the rims over 1.6 x the
-    rise; the rim's soft edge, 0.02 IOD, stays with the rim), and what comes out from behind
-    the rim is skin: hardly a pixel within 0.1 IOD above the rims turns as dark as a rim (a second rim)."""
-    frame, landmarks = photos["grace_hopper"]
-    shot, _ = _jittered_shot(frame, landmarks)
+    rise; the rim's soft edge, 0.02 IOD, stays with the rim), and what comes out from behind the rim is skin: hardly
+    a pixel within 0.1 IOD above the rims turns as dark as a rim (a second rim)."""
+    frame, landmarks, iod, (map_x, map_y), result, held = _surprised_brows(photos)
     lm = landmarks[:, :2]
-    iod = float(interocular_distance(lm))
-    height, width = frame.shape[:2]
-    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    lid_line = float(lm[[159, 386], 1].mean())
-    rise = 0.08 * iod * np.clip((lid_line + 0.1 * iod - ys) / (0.2 * iod), 0.0, 1.0)  # full from above the lids
-    held = rims_in_frame(shot, landmarks, (height, width))
-    result = warp_behind_rims(frame, xs.copy(), ys + rise, (0, 0, width, height), held, iod)
-    free = remap(frame, xs, ys + rise)  # the same warp with no frame in front
+    free = remap(frame, map_x, map_y)  # the same warp with no frame in front
     lift = int(round(0.08 * iod))
     for point in (52, 65, 282, 295):  # the lower brow edge's middle, 0.04-0.05 IOD above the rim
         x, y = (int(round(v)) for v in lm[point])
