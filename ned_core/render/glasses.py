@@ -1,11 +1,13 @@
-"""Glasses stay rigid: the warp's displacement is held at zero on a spectacle frame's rims around the eyes.
+"""Glasses stay rigid: a spectacle frame's rims around the eyes stay where they are and the skin moves behind them.
 
 A spectacle frame rests on the nose and ears: it moves with the head, never with the brows or lids. The mesh
 warp knows only skin, so a raised brow (surprise, fear) drags a rim lying over it up with it and bends it. Here
-the rims are found in the source frame's window around the eyes and the backward map is made the identity on
-them (the edit's landmarks share the head's pose, so "with the head" is "not moved by the edit"), blending back
-to the warp over a band wide enough that no pixel beside a rim samples the rim (no doubled or thickened rim);
-the skin between a rim and a brow that moves away from it stretches.
+the rims are found in the source frame's window around the eyes and drawn in front of the warped skin, unmoved
+(the edit's landmarks share the head's pose, so "with the head" is "not moved by the edit"); the skin is sampled
+from the frame with the rims filled from the skin around them (:func:`warp_behind_rims`), so skin that comes out
+from behind a rim (a brow raised over a browline frame) is skin, not a second rim, and moves as far as the edit
+asks. (Held off the rims by stretching the skin beside them instead, over 1.6 x the largest displacement, Grace
+Hopper's brows, which lie 0.02-0.05 IOD above her frame's top rim, kept 20-45 % of a raise at their lower edge.)
 
 The cue (see :func:`rim_mask`): a rim is a long, sharp, high-contrast edge (frame plastic or metal against skin)
 in the band above and below the eyes, outside the lids. In log luminance (so a dark or tinted grade changes
@@ -30,6 +32,7 @@ import numpy as np
 
 from ned_core.analysis.regions import FACE_OVAL, LEFT_BROW, LEFT_EYE, RIGHT_BROW, RIGHT_EYE, interocular_distance
 from ned_core.render.mouth_index import template_from_image
+from ned_core.render.warp import remap
 
 RIM_STEP = 1.1  # least log-luminance step across a rim edge
 RIM_SPAN = 0.35  # least horizontal extent (IOD) of one connected rim edge
@@ -46,10 +49,9 @@ CLOSE = 0.1  # a rim's two edges closed into its body by a disc this wide (IOD)
 BRIDGE_GAP = 0.5  # rims whose inner ends are at most this far apart (IOD) are joined across the nose ...
 BRIDGE_END = 0.1  # ... by a band anchored this far (IOD) back from their inner ends ...
 BRIDGE_THICK = 0.05  # ... at least this thick (IOD): a hairline does not survive the shot's head-grid vote
-HOLD_MIN = 0.08  # the hold blends back to the warp over at least this distance (IOD) ...
-HOLD_REACH = 1.6  # ... and at least this many times the largest displacement around the rims
-TOWARD_BLUR = 0.25  # the share of a displacement heading toward a rim is smoothed over this many reaches
-TOWARD_FLOOR = 0.7  # ... keeping at least this much of a pixel's own share (> 1 / HOLD_REACH: no sample on a rim)
+FILL_SCALES = (0.03, 0.06, 0.12, 0.24)  # Gaussian scales (IOD) the rims are filled from the skin around at
+REACH = 0.3  # the largest displacement (IOD) that may carry a pixel's sample onto a rim (raised brows: ~0.15)
+RIM_EDGE = 0.02  # the source's rims are shown this far (IOD) beyond the mask (their soft edge)
 
 
 def rim_mask(frame: np.ndarray, landmarks: np.ndarray) -> tuple[tuple[int, int, int, int], np.ndarray] | None:
@@ -182,72 +184,116 @@ def _search_band(lm: np.ndarray, window: tuple[int, int, int, int], iod: float) 
     return (face > 0) & (lids == 0) & (nose == 0)
 
 
-def hold_rims(map_x: np.ndarray, map_y: np.ndarray, box: tuple[int, int, int, int],
-              rims: tuple[tuple[int, int, int, int], np.ndarray] | None, iod: float) -> tuple[np.ndarray, np.ndarray]:
-    """Make the backward map the identity on the rims, and keep the pixels beside them from sampling a rim.
+def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, box: tuple[int, int, int, int],
+                     rims: tuple[tuple[int, int, int, int], np.ndarray] | None, iod: float) -> np.ndarray:
+    """Sample ``image`` through the backward map with the frame in front of the face: the rims stay where they are
+    and the skin moves behind them.
 
-    A pixel at distance ``r`` from a rim whose backward displacement ``d`` heads toward the rim (a share ``t`` of
-    its length; e.g. above a rim under a raised brow) keeps ``min(1, r / (reach * t))`` of it: the skin there
-    stretches and its sample stays ``r * (1 - |d| / reach)`` or more from the rim, so no pixel beside a rim
-    doubles or thickens it. A pixel whose displacement heads away from the rim (the lid below it rising) keeps
-    all of it: that skin slides under the frame, as it does behind real glasses. ``reach`` is
-    :data:`HOLD_REACH` times the largest displacement around the rims, at least :data:`HOLD_MIN` IOD.
+    The rims, grown by :data:`RIM_EDGE` (their soft edge), show the source's pixels (the maps are made the identity
+    there, in place); everywhere else the warp samples the frame with those pixels filled from the skin around them
+    (:func:`_fill`), so skin that moves away from a rim uncovers skin, not a second rim, and moves as far as the
+    edit asks. The maps (the plate's STMap) send a sample that falls on a rim to the skin beside it
+    (:func:`_map_off_holes`).
 
     Args:
-        map_x, map_y: ``(h, w) float32`` backward map over ``box`` (frame pixels).
+        image: ``(H, W, 3) float32`` the source frame.
+        map_x, map_y: ``(h, w) float32`` backward map over ``box`` (frame pixels); changed in place (above).
         box: ``(x0, y0, x1, y1)`` of the maps.
-        rims: :func:`rim_mask`'s result (None: the maps are returned as they are).
+        rims: :func:`rim_mask`'s result (None: a plain remap).
         iod: the face's inter-ocular distance in pixels.
 
     Returns:
-        ``(map_x, map_y)``, changed in place.
+        ``(h, w, 3) float32`` the warped box.
     """
     if rims is None:
-        return map_x, map_y
+        return remap(image, map_x, map_y)
     (wx0, wy0, wx1, wy1), mask = rims
     bx0, by0, bx1, by1 = box
-    cx0, cy0, cx1, cy1 = max(wx0, bx0), max(wy0, by0), min(wx1, bx1), min(wy1, by1)
-    if cx1 <= cx0 or cy1 <= cy0 or not mask[cy0 - wy0:cy1 - wy0, cx0 - wx0:cx1 - wx0].any():
-        return map_x, map_y
-    xs = np.arange(cx0, cx1, dtype=np.float32)[None, :]
-    ys = np.arange(cy0, cy1, dtype=np.float32)[:, None]
+    grow = max(int(round(RIM_EDGE * iod)), 1)
+    height, width = image.shape[:2]
+    hx0, hy0 = max(wx0 - grow, 0), max(wy0 - grow, 0)  # the grown rims' window, within the frame
+    hx1, hy1 = min(wx1 + grow, width), min(wy1 + grow, height)
+    cx0, cy0, cx1, cy1 = max(hx0, bx0), max(hy0, by0), min(hx1, bx1), min(hy1, by1)
+    if cx1 <= cx0 or cy1 <= cy0:
+        return remap(image, map_x, map_y)
+    holes = np.zeros((hy1 - hy0, hx1 - hx0), np.uint8)
+    sx0, sy0, sx1, sy1 = max(wx0, hx0), max(wy0, hy0), min(wx1, hx1), min(wy1, hy1)
+    holes[sy0 - hy0:sy1 - hy0, sx0 - hx0:sx1 - hx0] = mask[sy0 - wy0:sy1 - wy0, sx0 - wx0:sx1 - wx0]
+    holes = cv2.dilate(holes, _disc(grow)) > 0
+    if not holes[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0].any():
+        return remap(image, map_x, map_y)
+    # the skin layer, over the samples and the rims only (no full-frame copy)
+    lo_x = max(int(np.floor(min(float(map_x.min()), hx0))) - 1, 0)
+    lo_y = max(int(np.floor(min(float(map_y.min()), hy0))) - 1, 0)
+    hi_x = min(int(np.ceil(max(float(map_x.max()), hx1))) + 2, width)
+    hi_y = min(int(np.ceil(max(float(map_y.max()), hy1))) + 2, height)
+    layer = np.array(image[lo_y:hi_y, lo_x:hi_x], np.float32)
+    _fill(layer, (hx0 - lo_x, hy0 - lo_y), holes, iod)
+    out = remap(layer, map_x - np.float32(lo_x), map_y - np.float32(lo_y))
+    front = holes[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0]
     sub = (slice(cy0 - by0, cy1 - by0), slice(cx0 - bx0, cx1 - bx0))
-    largest = float(np.sqrt(((map_x[sub] - xs) ** 2 + (map_y[sub] - ys) ** 2).max()))
-    reach = max(HOLD_MIN * iod, HOLD_REACH * largest, 1.0)
-    pad = int(np.ceil(reach)) + 2
-    # the hold band: the rims' window grown by the reach, within the box
-    cx0, cy0, cx1, cy1 = max(wx0 - pad, bx0), max(wy0 - pad, by0), min(wx1 + pad, bx1), min(wy1 + pad, by1)
-    free = np.ones((cy1 - cy0, cx1 - cx0), np.uint8)
-    rows, cols = np.nonzero(mask)
-    rows, cols = rows + wy0 - cy0, cols + wx0 - cx0
-    inside = (rows >= 0) & (rows < cy1 - cy0) & (cols >= 0) & (cols < cx1 - cx0)
-    free[rows[inside], cols[inside]] = 0
-    dist = cv2.distanceTransform(np.pad(free, 1, constant_values=1), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)[1:-1, 1:-1]
-    away_x = cv2.Sobel(dist, cv2.CV_32F, 1, 0, ksize=3)
-    away_y = cv2.Sobel(dist, cv2.CV_32F, 0, 1, ksize=3)  # the direction away from the nearest rim
-    xs = np.arange(cx0, cx1, dtype=np.float32)[None, :]
-    ys = np.arange(cy0, cy1, dtype=np.float32)[:, None]
-    sub = (slice(cy0 - by0, cy1 - by0), slice(cx0 - bx0, cx1 - bx0))
-    dx, dy = map_x[sub] - xs, map_y[sub] - ys
-    norm = np.sqrt((dx * dx + dy * dy) * (away_x * away_x + away_y * away_y))
-    toward = np.clip(-(dx * away_x + dy * away_y) / np.maximum(norm, np.float32(1e-12)), 0.0, 1.0)
-    # smoothed, so that the skin beside a rim's end does not shear against the stretched skin above it (at
-    # least TOWARD_FLOOR of the pixel's own share: its sample still stays off the rim)
-    toward = np.maximum(_smooth(toward, TOWARD_BLUR * reach), np.float32(TOWARD_FLOOR) * toward)
-    keep = np.minimum(dist / np.maximum(np.float32(reach) * toward, np.float32(1e-12)), np.float32(1.0))
-    map_x[sub] = xs + keep * dx
-    map_y[sub] = ys + keep * dy
-    return map_x, map_y
+    out[sub][front] = image[cy0:cy1, cx0:cx1][front]
+    reach = int(np.ceil(REACH * iod))  # the pixels that may sample a rim: those this near it
+    near = (slice(max(hy0 - reach, by0) - by0, min(hy1 + reach, by1) - by0),
+            slice(max(hx0 - reach, bx0) - bx0, min(hx1 + reach, bx1) - bx0))
+    _map_off_holes(map_x[near], map_y[near], holes, (hx0, hy0))
+    ys, xs = np.mgrid[cy0:cy1, cx0:cx1].astype(np.float32)
+    map_x[sub][front] = xs[front]
+    map_y[sub][front] = ys[front]
+    return out
 
 
-def _smooth(image: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian blur of a ``(h, w) float32`` image, done on a copy shrunk to ~3 px per sigma (the same, cheaper)."""
-    shrink = max(1, int(sigma // 3))
-    if shrink == 1:
-        return cv2.GaussianBlur(image, (0, 0), sigma)
-    h, w = image.shape
-    small = cv2.resize(image, (max(1, -(-w // shrink)), max(1, -(-h // shrink))), interpolation=cv2.INTER_AREA)
-    return cv2.resize(cv2.GaussianBlur(small, (0, 0), sigma / shrink), (w, h), interpolation=cv2.INTER_LINEAR)
+def _map_off_holes(map_x: np.ndarray, map_y: np.ndarray, holes: np.ndarray, at: tuple[int, int]) -> None:
+    """Move, in place, each sample of the backward maps that falls in ``holes (h, w) bool`` (placed at ``at`` = (x, y)
+    in frame pixels) to the nearest pixel off them: no source pixel shows the skin behind a rim, so the map (the
+    plate's STMap) points at the skin beside it, not at the rim."""
+    x0, y0 = at
+    col = np.rint(map_x).astype(np.int64) - x0
+    row = np.rint(map_y).astype(np.int64) - y0
+    inside = (col >= 0) & (col < holes.shape[1]) & (row >= 0) & (row < holes.shape[0])
+    inside[inside] = holes[row[inside], col[inside]]
+    if not inside.any():
+        return
+    _, labels = cv2.distanceTransformWithLabels(holes.astype(np.uint8), cv2.DIST_L2, 5,
+                                                labelType=cv2.DIST_LABEL_PIXEL)
+    skin_rows, skin_cols = np.nonzero(~holes)
+    where = np.zeros((labels.max() + 1, 2), np.float32)  # label -> (x, y) of that skin pixel
+    where[labels[skin_rows, skin_cols]] = np.stack([skin_cols + x0, skin_rows + y0], axis=1)
+    nearest = where[labels[row[inside], col[inside]]]
+    map_x[inside], map_y[inside] = nearest[:, 0], nearest[:, 1]
+
+
+def _fill(layer: np.ndarray, at: tuple[int, int], holes: np.ndarray, iod: float) -> None:
+    """Fill ``holes (h, w) bool`` (placed at ``at`` = (x, y) in ``layer (H, W, 3)``, inside it) in place with the skin
+    around them: a normalised Gaussian average of the pixels off the holes, its scale widening by
+    :data:`FILL_SCALES` (IOD) until every hole pixel has neighbours, worked at :data:`DETECT_IOD` px per IOD. A
+    smooth fill: the skin behind a frame is not seen in the shot (mirroring the skin beside a rim into it brought
+    the rim's own soft edge and shadow along: a second, thinner rim above the first)."""
+    x, y = at
+    h, w = layer.shape[:2]
+    pad = int(np.ceil(FILL_SCALES[-1] * iod)) + 2
+    x0, y0 = max(x - pad, 0), max(y - pad, 0)
+    x1, y1 = min(x + holes.shape[1] + pad, w), min(y + holes.shape[0] + pad, h)
+    hole = np.zeros((y1 - y0, x1 - x0), bool)
+    hole[y - y0:y - y0 + holes.shape[0], x - x0:x - x0 + holes.shape[1]] = holes
+    zoom = min(1.0, DETECT_IOD / iod)
+    size = (max(1, int(round((x1 - x0) * zoom))), max(1, int(round((y1 - y0) * zoom))))
+    window = layer[y0:y1, x0:x1]
+    small = cv2.resize(window, size, interpolation=cv2.INTER_AREA) if zoom < 1.0 else window.copy()
+    known = (cv2.resize(hole.astype(np.uint8), size, interpolation=cv2.INTER_AREA) if zoom < 1.0 else hole) == 0
+    filled = small * known[:, :, None]
+    todo = ~known
+    for scale in FILL_SCALES:
+        sigma = max(scale * iod * zoom, 0.7)
+        weight = cv2.GaussianBlur(known.astype(np.float32), (0, 0), sigma)
+        total = cv2.GaussianBlur(filled, (0, 0), sigma)
+        ready = todo & (weight > 1e-3)
+        filled[ready] = total[ready] / weight[ready, None]
+        todo &= ~ready
+    if zoom < 1.0:
+        filled = cv2.resize(filled, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
+    inner = (slice(y - y0, y - y0 + holes.shape[0]), slice(x - x0, x - x0 + holes.shape[1]))
+    window[inner][holes] = filled[inner][holes]
 
 
 HEAD_PX = 100.0  # head-grid pixels per IOD

@@ -2,14 +2,13 @@
 
 Per frame, in frame pixels over the face box only: a fade-ringed mesh (fixed mean-face topology
 unless the edit folds it), its backward map computed on a coarse grid and interpolated (exact
-around the lips and eyes, see ``field.py``), eye interiors moved rigidly, spectacle rims held still
-(``glasses.py``), one remap of the
-source frame, then, where the target parts the lips less than the source, its opening redrawn as a window onto the
-source's interior at its own size (the lips slide over teeth that stay put, ``lip_cover.py``), the mouth interior
-filled where the target parts the lips further than the source
-(retrieved from the shot's own frames, see ``mouth_index.py``; a smile's lip lifted off closed lips shows the shot's
-upper teeth at their own size, ``smile_teeth.py``) or painted shut where the target closes
-a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
+around the lips and eyes, see ``field.py``), eye interiors moved rigidly, one remap of the source frame
+with spectacle rims held still in front of the skin moving behind them (``glasses.py``), then, where the target
+parts the lips less than the source, its opening redrawn as a window onto the source's interior at its own size
+(the lips slide over teeth that stay put, ``lip_cover.py``), the mouth interior filled where the target parts the
+lips further than the source (retrieved from the shot's own frames, see ``mouth_index.py``; a smile's lip lifted
+off closed lips shows the shot's upper teeth at their own size, ``smile_teeth.py``) or painted shut where the target
+closes a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
 target drops the mouth corners (``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), a
 sad mouth's folds and chin furrow shaded in where it turns them down (``sad_shading.py``), and the brow creases
 shaded in where the target lowers or raises the brows against the source, the nose wrinkle where it raises the nose
@@ -28,7 +27,7 @@ from ned_core.render.config import RenderConfig
 from ned_core.render.creases import add_creases, crease_weights
 from ned_core.render.eyes import reveal_eyeballs, rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
-from ned_core.render.glasses import ShotRims, hold_rims, rim_mask, rims_in_frame
+from ned_core.render.glasses import ShotRims, rim_mask, rims_in_frame, warp_behind_rims
 from ned_core.render.lip_cover import cover_lips
 from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_weights
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
@@ -38,7 +37,7 @@ from ned_core.render.smile_teeth import show_teeth, teeth_weight
 from ned_core.render.mouth_fill import fill_mouth, plan_mouth
 from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_shape, template_from_image
 from ned_core.render.topology import WarpMesh, face_width, warp_mesh
-from ned_core.render.warp import mesh_box, remap
+from ned_core.render.warp import mesh_box
 
 HELD_PERCENTILE = 10  # of a shot's mouth openings: what its mouth holds throughout (not speech)
 
@@ -85,8 +84,8 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         rims = rims_in_frame(glasses, src_xy, image.shape[:2])
     else:
         rims = rim_mask(image, src_xy) if glasses else None
-    map_x, map_y = hold_rims(map_x, map_y, box, rims, float(interocular_distance(src_xy)))
-    rgb, revealed = reveal_eyeballs(remap(image, map_x, map_y), box, image, src_xy, dst_xy, iod)
+    warped = warp_behind_rims(image, map_x, map_y, box, rims, float(interocular_distance(src_xy)))
+    rgb, revealed = reveal_eyeballs(warped, box, image, src_xy, dst_xy, iod)
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
     rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y))

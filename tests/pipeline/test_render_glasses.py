@@ -1,9 +1,9 @@
 """Grace Hopper's glasses stay rigid when surprise raises her brows (render.glasses), and the brows still rise.
 
-Judged on the composited result as a viewer sees it (display sRGB), by dense optical flow from the source: along
-the middle of the frame's dark upper rims (both bars and the bridge between them), and 0.05 IOD above the brows'
-upper outline (over the rims). Measured (IOD): rims 0.001 mean, 0.005 at most (before: 0.057 mean, 0.101 at most,
-the bars bent up with the brows); brows +0.046 up (before +0.071: the skin just over the rims now stretches)."""
+Judged on the composited result as a viewer sees it (display sRGB): the rims by dense optical flow from the source
+along the middle of the frame's dark upper rims (both bars and the bridge between them), the brows by their patches
+found again in the result (:func:`~ned_core.evaluate.feature_motion.feature_motion`). Measured (IOD): rims 0.001
+mean, 0.005 at most (unheld: 0.057 mean, 0.101 at most, the bars bent up with the brows); brows below."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import cv2
 import numpy as np
 import pytest
 
-from ned_core.analysis.regions import LEFT_BROW_UPPER, RIGHT_BROW_UPPER, interocular_distance
+from ned_core.analysis.regions import interocular_distance
 from ned_core.evaluate.channels import flowed_landmarks
+from ned_core.evaluate.feature_motion import feature_motion
 from ned_core.render.glasses import rim_mask
 
 
@@ -40,7 +41,8 @@ def test_the_rims_do_not_bend_and_the_brows_still_rise(surprised):
     moved = np.linalg.norm(flowed[:, :2] - rim[:, :2], axis=1) / iod
     assert len(rim) > 30 and moved.mean() < 0.01 and moved.max() < 0.02, \
         f"the rims move {moved.mean():.3f} IOD on average, {moved.max():.3f} at most"
-    brows = landmarks[list(RIGHT_BROW_UPPER + LEFT_BROW_UPPER)].astype(np.float64)
-    brows[:, 1] -= 0.05 * iod
-    raised = -(flowed_landmarks(source[None], result[None], brows[None])[0][:, 1] - brows[:, 1]).mean() / iod
-    assert raised > 0.04, f"the brows rise only {raised:+.3f} IOD"
+    # the brows, on the pixels (patches found again in the result, ned eval shot's measure): requested 0.120 IOD
+    # inner, 0.035 mid; measured 0.105 / 0.045 (the rims unheld, bending: 0.105 / 0.047); main's hold, which stretched
+    # the skin beside the rims instead of moving it behind them, 0.079 / 0.026
+    motion = feature_motion(source[None], result[None], landmarks[None])
+    assert motion["brow_in"][0] > 0.095 and motion["brow_mid"][0] > 0.035, f"the brows rise only {motion}"
