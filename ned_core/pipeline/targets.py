@@ -47,8 +47,8 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
         by all of it, down by what no inner-brow raise offsets: :func:`~ned_core.face3d.knit.knit_offsets`) and
         the upper lids droop as far as it
         adds the sad brow (:func:`~ned_core.face3d.lid_droop.droop_offsets`), its unexplained lip opening closed as
-        far as the edit closes the model's (see :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet
-        over the teeth of a smile made sad; judged without the target's upper-lip lift, which then parts the
+        far as the edit closes the model's, all of its held part where the edit takes the smile away (see
+        :func:`~ned_core.face3d.lips.close_unexplained_opening`: lips meet over the teeth of a smile made sad; judged without the target's upper-lip lift, which then parts the
         closed lips from above: a smile made disgusted shows the upper teeth under a raised centre, not the smile's
         opening) and never pushed through each other (lip press on closed lips, see
         :func:`~ned_core.face3d.lips.keep_lips_apart`), mouth corners lowered to rest as far as the edit

@@ -54,7 +54,7 @@ class RenderConfig:
         split_below: when the nearest stored interior is the frame's own (a still) and less open (inner-lip
             area) than this share of the target's, it would be stretched over it; it is split between the lips
             instead (teeth move with their lip, a dark cavity opens between; see ``jaw_split.py``).
-        seal_open: a target mouth whose inner-lip area (IOD^2) is below this (fading out up to twice it), and
+        seal_open: a target mouth whose inner-lip area (IOD^2) is below this (fading out up to 1.5 times it), and
             smaller than the source's by ``fill_start``..``fill_full``, is painted closed over the interior the
             warp squeezed into it (see ``lip_seal.py``; 0.014 is what the face mesh reads on closed lips).
         synth_darkness: brightness of a synthesised interior relative to the lips' mean colour, in linear

@@ -33,7 +33,8 @@ UPPER_GROW_PX = 2  # ... and this many pixels further above it, over the teeth e
 LINE_IOD = 0.012  # width of the shadow line where the lips meet
 LINE_SHADE = 0.6  # brightness of that line's centre relative to the lips (linear light)
 INPAINT_RADIUS_IOD = 0.03  # reach of the fill's smooth average of the surrounding lips
-SIDE_CLOSED, SIDE_OPEN = 0.055, 0.08  # IOD target inner-lip gap at which a column of the mouth is sealed fully / not
+SIDE_CLOSED, SIDE_OPEN = 0.05, 0.075  # IOD target inner-lip gap at which a column of the mouth is sealed fully / not
+SEAL_FADE = 0.5  # share of ``config.seal_open`` above it over which the whole-mouth seal fades out
 SIDE_SHRUNK = (0.02, 0.05)  # IOD the column's gap must shrink by from the source's: not sealed / fully
 
 
@@ -45,14 +46,22 @@ def _smooth(t: float) -> float:
 def seal_weight(src_opening: float, dst_opening: float, config: RenderConfig,
                 held_opening: float | None = None) -> float:
     """How much to seal (0..1): the target's inner-lip area (IOD^2) is below ``config.seal_open`` (fading out
-    up to twice that) and smaller than the source's by at least ``config.fill_full`` (fading in from
+    up to ``1 + SEAL_FADE`` times that) and smaller than the source's by at least ``config.fill_full`` (fading in from
     ``config.fill_start``), times the share of the source's opening (above closed lips, half of
     ``config.seal_open``) that the shot holds throughout (``held_opening``: a low percentile of the shot's
     openings; None = a still, all of it): teeth a smile shows throughout are sealed, a mouth open for a
     syllable is left to the warp (painting it shut would cut the words' time course).
+
+    The fade ends at 1.5 times ``seal_open`` (and a column's at :data:`SIDE_OPEN`, :func:`side_weights`) since a
+    smile's held opening closes in speech too (``face3d/lips.py``): the speaking astronaut made sad or angry then
+    parts her lips 0.025-0.05 IOD between syllables and 0.05-0.1 on them. Faded out at twice ``seal_open`` (columns
+    at 0.055 / 0.08 IOD), the syllables' small openings were painted half shut, a ghost of teeth the face mesh
+    re-read as closed in some frames and open in others: mouth-opening PCC sad 0.899, angry 0.902; now 0.916, 0.937
+    (fer p(happy) 0.32 -> 0.32, 0.36 -> 0.35; disgust, whose sides these columns seal, 0.92 -> 0.90: at 0.045 /
+    0.07 IOD angry rose to 0.95 but disgust fell to 0.89).
     """
     shrunk = _smooth((src_opening - dst_opening - config.fill_start) / (config.fill_full - config.fill_start))
-    closed = 1.0 - _smooth((dst_opening - config.seal_open) / max(config.seal_open, 1e-9))
+    closed = 1.0 - _smooth((dst_opening - config.seal_open) / max(SEAL_FADE * config.seal_open, 1e-9))
     return shrunk * closed * held_share(src_opening, config, held_opening)
 
 

@@ -51,6 +51,21 @@ def test_a_smile_with_teeth_made_sad_closes_a_wider_one_opens_nothing():
     np.testing.assert_array_equal(close_unexplained_opening(rest, source, kept_smile, unexplained), unexplained)
 
 
+def test_a_smile_s_opening_read_as_rest_shape_closes_when_the_smile_goes():
+    """The fit of a broad smile reads most of its parted lips as rest shape (the speaking astronaut: the rest face's
+    inner lips 0.117 IOD apart, the units' 0.018 above it): the smile made sad closes the whole held opening, not
+    the units' share of it (which left her lips 0.07 IOD apart over a row of teeth); surprise, whose units open the
+    lips further, closes nothing."""
+    rest = _faces(0.04, 0.0)[0]  # the rest face holds the smile's opening ...
+    source = _faces(0.055, 0.0)  # ... the units add a little to it
+    unexplained = np.zeros_like(source, dtype=np.float32)
+    sad = _faces(0.04, 0.1)  # the units' opening taken away, the corners down
+    after = _observed_gap(sad, close_unexplained_opening(rest, source, sad, unexplained))
+    assert np.all(after < CLOSED_GAP + 0.01), f"lips {after.max():.3f} IOD apart"  # main: 0.072
+    wider = _faces(0.2, 0.1)
+    np.testing.assert_array_equal(close_unexplained_opening(rest, source, wider, unexplained), unexplained)
+
+
 def test_while_the_actor_talks_the_held_opening_closes_and_the_syllables_stay():
     rest = load_mean_face().astype(np.float64)
     frames = 48
