@@ -42,8 +42,9 @@ astronaut still's disgust p(happy) 0.93 -> 0.87 (0.83 at 0.8), its held-out dark
 The same appearance changes of AU9 push the infraorbital triangle up and narrow the eye from below; our AU9 unit moves
 only the nose, glabella and upper lip, so the prototype adds them as AU6 at 0.6 and AU7 at 0.8 (the cheek raised
 0.036 IOD, the lower-lid margin ~0.05 IOD), and the chin raise at 0.6 (FACS Table 11-1's disgust 10+17+4, quoted as
-above). Without them the knit brow over open eyes read as anger: the astronaut still (fer's face crop) p(angry) 0.57,
-p(disgust) 0.05; with them 0.45 / 0.43 (lower lids measured on the pixels +0.044 / +0.039 IOD).
+above). Without them the knit brow over open eyes read as anger alone (lower lids measured on the pixels: 0.000 /
+-0.001 IOD; with them +0.044 / +0.039): fer's p(disgust) on the astronaut still 0.05 -> 0.17, on her speaking clip
+0.04 -> 0.16, on the close-up 0.04 -> 0.25 (bench_expressions, tuning clips).
 Happy pulls the corners (AU12) at 1.2, a spontaneous smile's excursion: smiles filmed unawares widen the mouth by 27 %
 with the corners moving out and up at about 47 degrees (Tarantili, Halazonetis and Spyropoulos, "The spontaneous
 smile in dynamic motion", *Am J Orthod Dentofacial Orthop* 128:8-15, 2005; 15 children, means, abstract only
