@@ -7,9 +7,9 @@ follow the prototypes of EMFACS and the FACS Investigator's Guide:
 * happy      AU6 + AU12                           (Duchenne smile)
 * sad        AU1 + AU4 + AU15 (+ AU17)
 * surprised  AU1 + AU2 + AU5 + AU26 (+ AU25)
-* fear       AU1 + AU2 + AU4 + AU5 + AU7 + AU20 + AU26 (+ AU25)
+* fear       AU1 + AU2 + AU4 + AU5 + AU7 + AU20 + AU25 (+ AU26)
 * angry      AU4 + AU5 + AU7 + AU23 (+ AU24)
-* disgusted  AU9 + AU10 (+ AU15, AU17; AU4 at half: AU9's own brow lowering, below)
+* disgusted  AU9 + AU10 (+ AU15, AU17; AU4 at half, AU6 and AU7: AU9's own brow lowering and narrowed eye, below)
 * neutral    no offset: the actor's own rest
 
 References: P. Ekman and W. V. Friesen, *Facial Action Coding System*, Consulting Psychologists
@@ -24,9 +24,13 @@ Investigator's Guide's apex of 1+2+5B+26 does ("the jaw drops open so that the l
 parted", Ekman and Friesen, *Unmasking the Face*, 1975): jaw_open 0.6 (~0.18 IOD, ~11 mm lip gap on
 the ``units_lower`` scale) with the upper lids raised in full; at 0.4 / 0.8 the astronaut still's
 surprise read happy (fer p(surprised) 0.07), at 0.6 / 1.0 surprised (0.68).
-Fear stretches the lips (AU20) in full and drops the jaw (AU26) to 0.4 under brows and lids at 0.8-1.0: with
-lip_stretch 0.8, jaw_open 0.25 and the brows at 0.6-0.9 the astronaut's smile made fearful kept a grin (fer
-p(happy) 0.85); at these amounts the mouth opens into a flat, stretched slot (p(happy) 0.56).
+Fear stretches the lips (AU20) in full and parts them (AU25) with the jaw dropped to 0.3 (half of surprise's) under
+brows and lids at 0.8-1.0. The jaw drop is what tells the two apart: FACS's table of emotion prototypes gives fear's
+most intense form as 1+2+4+5+20+25, with the lips parted but no jaw drop, and surprise's as 1+2+5+26 (Ekman and
+Friesen 1978, Table 11-1, as quoted by Methods of Psychological Research Online 4(3)). With lip_stretch 0.8, jaw_open
+0.25 and the brows at 0.6-0.9 the astronaut's smile made fearful kept a grin (fer p(happy) 0.85, fer's old crop); at
+jaw_open 0.4 the mouth opened into a round, surprised slot (astronaut still p(surprised) 0.75, p(fear) 0.09), at 0.3
+into a flat, stretched one (p(fear) 0.44, p(surprised) 0.20); at 0.2 the speaking clips' mouths read as smiles.
 Disgust lowers the brows at half an AU4 (brow_lower 0.5, ~0.05 IOD). EMFACS's disgust variants are built on AU9
 or AU10 (with AU15, 16, 17, 25/26) and list no AU4, but FACS counts lowered inner brows among AU9's own appearance
 changes (with the nose wrinkle, the raised infraorbital triangle and upper lip, the narrowed lower eye; Ekman and
@@ -35,6 +39,12 @@ heads); widening that term (0.05 IOD over the brow heads) changes every fit and 
 (the fit offsets it with more inner-brow raise, AU1 0.02/0.05 -> 0.05/0.08; fer read it happier, p(happy) 0.89 ->
 0.94), while AU4 at 0.5 lowers her brow heads 0.04 IOD into a knit brow: with the nose wrinkle shaded, the
 astronaut still's disgust p(happy) 0.93 -> 0.87 (0.83 at 0.8), its held-out dark-cool grade 0.53 -> 0.36.
+The same appearance changes of AU9 push the infraorbital triangle up and narrow the eye from below; our AU9 unit moves
+only the nose, glabella and upper lip, so the prototype adds them as AU6 at 0.6 and AU7 at 0.8 (the cheek raised
+0.036 IOD, the lower-lid margin ~0.05 IOD), and the chin raise at 0.6 (FACS Table 11-1's disgust 10+17+4, quoted as
+above). Without them the knit brow over open eyes read as anger alone (lower lids measured on the pixels: 0.000 /
+-0.001 IOD; with them +0.044 / +0.039): fer's p(disgust) on the astronaut still 0.05 -> 0.17, on her speaking clip
+0.04 -> 0.16, on the close-up 0.04 -> 0.25 (bench_expressions, tuning clips).
 Happy pulls the corners (AU12) at 1.2, a spontaneous smile's excursion: smiles filmed unawares widen the mouth by 27 %
 with the corners moving out and up at about 47 degrees (Tarantili, Halazonetis and Spyropoulos, "The spontaneous
 smile in dynamic motion", *Am J Orthod Dentofacial Orthop* 128:8-15, 2005; 15 children, means, abstract only
@@ -61,7 +71,7 @@ import numpy as np
 
 from ned_core.face3d.channels import CHANNEL_INDEX, CHANNELS, EMOTIONS, NUM_CHANNELS
 
-PROTOTYPES_VERSION = "EmfacsPrototypes.6"
+PROTOTYPES_VERSION = "EmfacsPrototypes.7"
 
 # Channels that carry speech: changed only by slow offsets or gains, never reshaped.
 SPEECH_CHANNELS: tuple[str, ...] = ("jaw_open", "lips_part")
@@ -76,11 +86,11 @@ _UNITS: dict[str, dict[str, float]] = {
     "surprised": {"brow_inner_up": 1.0, "brow_outer_up": 1.0, "upper_lid_raise": 1.0, "jaw_open": 0.6,
                   "lips_part": 0.5},
     "fear": {"brow_inner_up": 1.0, "brow_outer_up": 0.8, "brow_lower": 0.6, "upper_lid_raise": 1.0,
-             "lid_tighten": 0.4, "lip_stretch": 1.0, "jaw_open": 0.4, "lips_part": 0.5},
+             "lid_tighten": 0.4, "lip_stretch": 1.0, "jaw_open": 0.3, "lips_part": 0.5},
     "angry": {"brow_lower": 1.0, "upper_lid_raise": 0.8, "lid_tighten": 0.7, "lip_tighten": 0.8,
               "lip_press": 0.5},
-    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.8, "lip_corner_depress": 0.3, "chin_raise": 0.3,
-                  "brow_lower": 0.5},
+    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.8, "lip_corner_depress": 0.3, "chin_raise": 0.6,
+                  "brow_lower": 0.5, "cheek_raise": 0.6, "lid_tighten": 0.8},
 }
 
 

@@ -65,7 +65,9 @@ CHEVRONS = ((0.3, 0.8, 0.45), (0.65, 1.0, 0.6), (1.0, 0.7, 0.75))
 CHEVRON_DROP_IOD = 0.08  # their ends lie this far below their middle
 FOLD_START_IOD = 0.03  # the fold starts this far out from the wing's outer edge
 FOLD_LENGTH = 0.55  # and runs this share of the way from the wing toward the mouth corner
-NOSE_LINE_DEPTH, NOSE_FOLD_DEPTH = 0.25, 0.3  # log-gain at full weight
+# log-gain at full weight: at 0.25 / 0.3 the chevrons were hard to find by eye on the astronaut still made disgusted
+# (4x crops); at 0.45 / 0.5 they were plain, but fer's p(disgust) on that still fell 0.43 -> 0.31; between them
+NOSE_LINE_DEPTH, NOSE_FOLD_DEPTH = 0.35, 0.4
 OWN_FROWN_START, OWN_FROWN_FULL = 0.04, 0.10  # the source's brows already this far below the rest: no second furrow
 FURROW_AT = 0.55  # glabellar lines' place from the midline toward each brow head (the heads sit ~0.21 IOD out)
 FURROW_BELOW_IOD, FURROW_ABOVE_IOD = 0.02, 0.2  # they run from this far below the brow heads to this far above

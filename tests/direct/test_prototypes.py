@@ -13,7 +13,7 @@ EXPECTED_UNITS = {
     "surprised": {"AU1", "AU2", "AU5", "AU26/27", "AU25"},
     "fear": {"AU1", "AU2", "AU4", "AU5", "AU7", "AU20", "AU26/27", "AU25"},
     "angry": {"AU4", "AU5", "AU7", "AU23", "AU24"},
-    "disgusted": {"AU4", "AU9", "AU10", "AU15", "AU17"},  # AU4: AU9's brow lowering (see prototypes.py)
+    "disgusted": {"AU4", "AU6", "AU7", "AU9", "AU10", "AU15", "AU17"},  # AU4, AU6, AU7: AU9's appearance (prototypes.py)
 }
 
 

@@ -170,8 +170,9 @@ def test_a_raised_nose_darkens_lines_across_the_bridge_and_beside_the_wings(face
     out = add_creases(frame, (0, 0, width, height), dst, weights, REST)
     lines = nose_lines(dst, weights)
     assert len(lines) == 5  # three chevrons across the bridge, a fold beside each wing
-    # measured: bridge 0.87-0.88, folds 0.95-0.96 (part of the fold lies in the face's own shadow, left alone)
-    for name, group, bound in (("bridge", lines[:3], 0.93), ("fold", lines[3:], 0.97)):
+    # measured: bridge 0.82-0.84, folds 0.93-0.95 (part of the fold lies in the face's own shadow, left alone); at
+    # the old depths 0.25 / 0.3, where the chevrons were hard to see on a rendered still, bridge 0.87-0.88
+    for name, group, bound in (("bridge", lines[:3], 0.86), ("fold", lines[3:], 0.97)):
         on = _band((height, width), group)
         ratio = float(_luminance(out)[on].mean() / _luminance(frame)[on].mean())
         assert ratio < bound, f"the nose wrinkle darkens the {name} by {1 - ratio:.0%} only"
