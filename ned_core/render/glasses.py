@@ -265,8 +265,10 @@ def _map_off_holes(map_x: np.ndarray, map_y: np.ndarray, holes: np.ndarray, at: 
 
 def _fill(layer: np.ndarray, at: tuple[int, int], holes: np.ndarray, iod: float) -> None:
     """Fill ``holes (h, w) bool`` (placed at ``at`` = (x, y) in ``layer (H, W, 3)``, inside it) in place with the skin
-    around them: a normalised Gaussian average of the pixels off the holes, its scale widening by
-    :data:`FILL_SCALES` (IOD) until every hole pixel has neighbours, worked at :data:`DETECT_IOD` px per IOD. A
+    around them: a normalised Gaussian average of the pixels off the holes (only those: a coarser scale's average
+    must not take in the finer scales' fill unweighed, which overshot a thick rim tip's fill to 5 x the skin, a
+    bright speck risen above the rim), its scale widening by :data:`FILL_SCALES` (IOD) until every hole pixel has
+    neighbours, worked at :data:`DETECT_IOD` px per IOD. A
     smooth fill: the skin behind a frame is not seen in the shot (mirroring the skin beside a rim into it brought
     the rim's own soft edge and shadow along: a second, thinner rim above the first)."""
     x, y = at
@@ -281,12 +283,13 @@ def _fill(layer: np.ndarray, at: tuple[int, int], holes: np.ndarray, iod: float)
     window = layer[y0:y1, x0:x1]
     small = cv2.resize(window, size, interpolation=cv2.INTER_AREA) if zoom < 1.0 else window.copy()
     known = (cv2.resize(hole.astype(np.uint8), size, interpolation=cv2.INTER_AREA) if zoom < 1.0 else hole) == 0
-    filled = small * known[:, :, None]
+    samples = small * known[:, :, None]
+    filled = samples.copy()
     todo = ~known
     for scale in FILL_SCALES:
         sigma = max(scale * iod * zoom, 0.7)
         weight = cv2.GaussianBlur(known.astype(np.float32), (0, 0), sigma)
-        total = cv2.GaussianBlur(filled, (0, 0), sigma)
+        total = cv2.GaussianBlur(samples, (0, 0), sigma)
         ready = todo & (weight > 1e-3)
         filled[ready] = total[ready] / weight[ready, None]
         todo &= ~ready
