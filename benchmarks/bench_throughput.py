@@ -9,7 +9,9 @@ run beside it, and the load average is recorded. Per stage: the analysis (decode
 landmarks, fit) and the render loop (decode + colour of the face window, warp, composite, EXR write, pipelined
 on threads), as the render reports them; and the process CPU time per frame, all threads counted, which other
 jobs on a shared machine disturb far less than wall time (on N idle cores the end-to-end ceiling is about
-N x 1000 / CPU ms per frame).
+N x 1000 / CPU ms per frame). Memory: the peak RSS of one cold ``ned render`` of the clip in a process of its own
+(the CLI, model loading included), goal <= 1.5 GB at 4K; this process's own high-water mark covers the clips it
+built in memory and every render before, so it says nothing about one render.
 
 Usage: ``python benchmarks/bench_throughput.py [--quick] [--json PATH]``.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 import os
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -31,6 +34,7 @@ import OpenImageIO as oiio
 
 from benchkit.clips import Layout, actor_frames, clip_frames, write_exr_sequence, write_movie
 from benchkit.machine import limit_cores
+from benchkit.memory import child_peak_rss_mb
 from benchkit.records import metric, stage
 from ned_core.analysis import AnalysisConfig, FaceMeshModels
 from ned_core.face3d import EmbeddedFaceModel
@@ -41,6 +45,7 @@ from ned_core.pipeline.render_job import render_shot
 from ned_core.pipeline.request import RenderRequest
 
 GOAL_FPS = {"1080p": 24.0, "4K": 8.0}  # issue 13: end to end, one face, 2 cores
+GOAL_PEAK_RSS_MB = {"4K": 1500.0}  # issue 13: one `ned render` at 4K
 CLIP_FPS = 25.0
 EMOTION = "happy:0.8"
 
@@ -126,9 +131,16 @@ def end_to_end(movie: Path, out: Path, config: NedConfig, models: FaceMeshModels
     return RenderRun(seconds, summary.timings["analysis+fit"], summary.timings["render+write"], _cpu_s() - cpu)
 
 
+def render_peak_rss_mb(movie: Path, out: Path) -> float:
+    """Peak RSS, MB, of ``ned render`` of ``movie`` (cold: no analysis cache) in a process of its own."""
+    return child_peak_rss_mb([sys.executable, "-m", "ned_core.cli.main", "render", str(movie), "--emotion", EMOTION,
+                              "--out", str(out), "--no-cache", "--quiet"])
+
+
 def side_by_side(movie: Path, label: str, config: ThroughputConfig, ned: NedConfig, models: FaceMeshModels,
-                 workdir: Path, goal: float | None) -> tuple[list[dict], list[dict]]:
-    """Decode-only and end-to-end runs of one clip, alternating; medians, spreads, their ratio and the stages."""
+                 workdir: Path, goal: float | None, rss_goal: float | None = None) -> tuple[list[dict], list[dict]]:
+    """Decode-only and end-to-end runs of one clip, alternating; medians, spreads, their ratio and the stages; then
+    one more cold render in a process of its own for its peak RSS (``rss_goal``: MB)."""
     decode, runs = [], []
     for run in range(config.runs):
         decode.append(config.frames / decode_only(movie))
@@ -151,7 +163,9 @@ def side_by_side(movie: Path, label: str, config: ThroughputConfig, ned: NedConf
                metric("end to end: CPU per frame, least", min(cpu_ms), "ms", label),
                metric("end to end: CPU per frame, most", max(cpu_ms), "ms", label),
                metric("decode only: slowest run", min(decode), "frames/s", label, "higher"),
-               metric("decode only: fastest run", max(decode), "frames/s", label, "higher")]
+               metric("decode only: fastest run", max(decode), "frames/s", label, "higher"),
+               metric("ned render (own process): peak RSS", render_peak_rss_mb(movie, workdir / f"out_{label}_rss"),
+                      "MB", label, "lower", rss_goal)]
     return stages, metrics
 
 
@@ -168,7 +182,8 @@ def measure(config: ThroughputConfig, workdir: Path) -> dict:
             movie = write_clip(actor, layout, codec, config.frames, workdir)
             ned = NedConfig(analysis=analysis)
             more_stages, more_metrics = side_by_side(movie, label, config, ned, models, workdir,
-                                                     GOAL_FPS.get(layout.resolution))
+                                                     GOAL_FPS.get(layout.resolution),
+                                                     GOAL_PEAK_RSS_MB.get(layout.resolution))
             stages += more_stages
             metrics += more_metrics
     metrics += [metric("load average (1 min) before", load_before, "", "", "lower"),

@@ -1,12 +1,15 @@
-"""Memory figures: the process's RSS high-water mark, and the peak of one block (traced + sampled RSS)."""
+"""Memory figures: the process's RSS high-water mark, a child command's, and the peak of one block (traced +
+sampled RSS)."""
 
 from __future__ import annotations
 
 import os
 import resource
+import subprocess
 import sys
 import threading
 import tracemalloc
+from collections.abc import Sequence
 
 _MB = 2**20
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -16,6 +19,32 @@ def peak_rss_mb() -> float:
     """RSS high-water mark of this process since it started (``getrusage``), MB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / _MB if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
+
+
+#: Runs ``argv[1:]`` as its child (stdout to /dev/null) and prints that child's ``ru_maxrss`` and exit status. On
+#: Linux a process started straight from this one would report this process's RSS as its peak when that is larger
+#: (``exec`` records the high-water mark of the memory it replaces, which a fork or vfork shares with the parent);
+#: started from this small interpreter, the command's figure is its own.
+_REPORTER = """import os, sys
+pid = os.posix_spawnp(sys.argv[1], sys.argv[1:], os.environ,
+                      file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
+_, status, usage = os.wait4(pid, 0)
+print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
+def child_peak_rss_mb(argv: Sequence[str]) -> float:
+    """RSS high-water mark, MB, of the command ``argv`` run to its end in a process of its own (whatever this
+    process holds or held before; see :data:`_REPORTER`).
+
+    Raises:
+        subprocess.CalledProcessError: the command exited with a non-zero status (its stderr's tail attached).
+    """
+    done = subprocess.run([sys.executable, "-c", _REPORTER, *argv], capture_output=True, check=True)
+    peak, status = (int(v) for v in done.stdout.split())
+    if status != 0:
+        raise subprocess.CalledProcessError(status, list(argv), stderr=done.stderr[-2000:])
+    return peak / _MB if sys.platform == "darwin" else peak / 1024
 
 
 def current_rss_mb() -> float:

@@ -18,10 +18,10 @@ each, no second decode) and decides the shots at the end:
   weighted by ``w``; a pan, a zoom or a grade keep it) while keeping the contrast of that mix (a blur
   has less). The mix is tried on 16- and on 8-pixel-wide thumbnails (a window passing at either reads as
   a mix: at 8 across, cameras moving in both shots barely move a pixel). Windows in reach of a found cut
-  or fade are dropped (the change is theirs). The windows of one dissolve are joined; over their span (on the
-  finest thumbnails that saw the mix) the mix is the run of frame-to-frame steps pointing from the picture at its
-  start to the picture at its end (a camera moving in either shot steps elsewhere), its two ends the dissolve's;
-  the new shot starts half way between them.
+  or fade are dropped (the change is theirs). The windows of one dissolve are joined; over their span (on 6-pixel-wide
+  thumbnails, coarser still: a fast pan's steps there are no longer several times a mix step) the mix is the run of
+  frame-to-frame steps pointing from the picture at its start to the picture at its end (a camera moving in either
+  shot steps elsewhere), its two ends the dissolve's; the new shot starts half way between them.
 
 Flat frames (black, white, one colour) never start a shot.
 """
@@ -38,6 +38,7 @@ from scenedetect.detectors import AdaptiveDetector, ThresholdDetector
 THUMB_WIDTH = 96
 DISSOLVE_WIDTH = 16  # the mix test runs on tiny thumbnails: motion inside the two shots matters little there
 DISSOLVE_COARSE_WIDTH = 8  # ... and again on coarser ones, where a moving camera in both shots barely moves a pixel
+BEND_WIDTH = 6  # a found mix's ends are read on these: on 16 px a pan's steps (4x a 16-frame mix's) hid its first ones
 CONTRAST_WIDTH = 32  # contrast (pixel standard deviation) is read on these thumbnails
 DISSOLVE_LAGS = (2, 3, 4, 5, 6, 8, 10, 12)  # half windows (frames) tried; dissolves of 4..24 frames are found
 DISSOLVE_WEIGHTS = (0.2, 0.8)  # the middle frame's share of the first picture lies in here
@@ -103,11 +104,12 @@ class ShotDetector:
         # the content detector also fires on a single step of a dissolve (the first out of a still shot, the last
         # into one: their neighbours' scores are the grain's); such a step is a small share of the mix found when
         # the cuts do not hide it, and the change is the dissolve's
-        loose = [span for _, span in _dissolves(scales, fine, self._flat, [b.index for b in fades])]
+        bends = _shrunk(self._thumbs, BEND_WIDTH).reshape(len(small), -1)
+        loose = [span for _, span in _dissolves(scales, fine, bends, self._flat, [b.index for b in fades])]
         found = [Boundary(self._shot_start(c), "cut") for c in self._cuts
                  if not self._same_picture(small, c) and not _mix_step(scales[0], c, loose)]
         found += fades
-        dissolves = _dissolves(scales, fine, self._flat, [b.index for b in found])
+        dissolves = _dissolves(scales, fine, bends, self._flat, [b.index for b in found])
         found += [Boundary(self._shot_start(d), "dissolve", span) for d, span in dissolves]
         kept: list[Boundary] = []
         for b in sorted(found, key=lambda b: (b.index, ("fade", "cut", "dissolve").index(b.kind))):
@@ -182,18 +184,21 @@ def _distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.sqrt(np.mean((a - b) ** 2)))
 
 
-def _dissolves(scales: list[np.ndarray], fine: np.ndarray, flat: list[bool],
+def _dissolves(scales: list[np.ndarray], fine: np.ndarray, bends: np.ndarray, flat: list[bool],
                hard: list[int]) -> list[tuple[int, tuple[int, int]]]:
     """Rows where a dissolve's mix weight passes 0.5, each with the dissolve's first and last row (see the module
     docstring).
 
     Args:
         scales: ``(N, P) float32`` tiny thumbnails (mix weight and residual), finest first; a window reads as a
-            mix when it does at any of these scales (the coarser forgive motion in both shots), and the mix's
-            ends are read on the finest scale that read the dissolve's windows as a mix, over those windows
-            (:func:`_mix_middle`).
-        fine: ``(N, Q) float32`` larger thumbnails (contrast). flat: per frame, no content. hard: shot starts
-            found as cuts or fades.
+            mix when it does at any of these scales (the coarser forgive motion in both shots); the windows read as
+            a mix on the finest scale that saw the dissolve give the rows its ends are looked for in.
+        fine: ``(N, Q) float32`` larger thumbnails (contrast).
+        bends: ``(N, R) float32`` the thumbnails the mix's ends are read on (:data:`BEND_WIDTH`,
+            :func:`_mix_middle`): on the finest scale a fast pan's steps were several times a long mix's, so the
+            mix's first steps (the outgoing picture still most of the frame) pointed along the pan and were left out
+            of the mix (16-frame dissolves out of a pan 2-3 frames late).
+        flat: per frame, no content. hard: shot starts found as cuts or fades.
     """
     small = scales[0]
     n = len(small)
@@ -215,11 +220,11 @@ def _dissolves(scales: list[np.ndarray], fine: np.ndarray, flat: list[bool],
     group: list[tuple[int, int, int]] = []
     for window in sorted(seen) + [(n + 4 * max(DISSOLVE_LAGS), 0, 0)]:
         if group and window[0] - group[-1][0] > 3:
-            scale = min(k for _, _, k in group)  # the mix on the finest scale that saw it, over its windows
+            scale = min(k for _, _, k in group)  # the windows on the finest scale that saw the mix
             span = [(c, g) for c, g, k in group if k == scale]
             # the windows' ends may lie inside the mix: its bends are looked for up to the shortest half window beyond
             reach = (_beyond(min(c - g for c, g in span), -1, usable), _beyond(max(c + g for c, g in span), 1, usable))
-            out.append(_mix_middle(scales[scale], reach, (min(c for c, _ in span), max(c for c, _ in span))))
+            out.append(_mix_middle(bends, reach, (min(c for c, _ in span), max(c for c, _ in span))))
             group = []
         group.append(window)
     return out

@@ -23,7 +23,7 @@ from ned_core.io.movie_decoder import MovieProbe
 from ned_core.io.movie_timing import FIELD_ORDERS, conform_map, nominal_rate
 from ned_core.io.picture_crop import crop_box, cropped_picture
 from ned_core.io.plate_source import RawFrame, check_size
-from ned_core.io.yuv_window import PLANAR_FORMATS, PlanarLayout, window_codes
+from ned_core.io.yuv_window import PLANAR_FORMATS, PlanarLayout, picture_codes, window_codes
 
 #: Decode forward instead of seeking when the wanted frame is at most this many frames ahead.
 FORWARD_DECODE_LIMIT = 48
@@ -36,10 +36,11 @@ KEEP_CONVERTED_BYTES = 256 << 20
 #: (see :data:`WINDOW_SHARE`), which are converted from them: the latest 20 8-bit 4:2:0 frames at 1080p, 5 at UHD.
 KEEP_DECODED_BYTES = 64 << 20
 #: Boxes up to this share of the frame's area are converted from their own planes; a larger one is cut from the
-#: whole frame converted by swscale (which converts a pixel about 5x faster than ``yuv_window``).
+#: whole frame converted by OpenCV or swscale (:func:`_opencv_converts`; a pixel 15x or 5x faster than ``yuv_window``).
 WINDOW_SHARE = 0.2
-#: swscale threads per whole-picture conversion: two halves cost the CPU of one thread and halve its wall time, so the
-#: analysis' reader (decode + conversion) stays ahead of the analysis thread; more slices only add overhead on 2 cores
+#: swscale threads per whole-picture conversion (pictures OpenCV does not convert): two halves cost the CPU of one
+#: thread and halve its wall time, so the analysis' reader (decode + conversion) stays ahead of the analysis thread;
+#: more slices only add overhead on 2 cores
 _SLICE_THREADS = 2
 _UNSPECIFIED_COLORSPACE = 2  # AVCOL_SPC_UNSPECIFIED
 _SCALE_FLAGS = Interpolation.BICUBIC | Interpolation.ACCURATE_RND | Interpolation.FULL_CHR_H_INT
@@ -120,6 +121,20 @@ class _YuvPlanes:
     def window(self, box: tuple[int, int, int, int], dtype: type) -> np.ndarray:
         return window_codes(self.planes, self.layout, self.colorspace, self.full_range, box, dtype)
 
+    def codes(self, box: tuple[int, int, int, int]) -> np.ndarray:
+        """``box`` of an 8-bit picture converted as the whole picture is (:func:`_opencv_converts`), read-only."""
+        codes = picture_codes(self.planes, self.layout, self.colorspace, self.full_range, box)
+        codes.flags.writeable = False
+        return codes
+
+
+def _opencv_converts(layout: PlanarLayout) -> bool:
+    """Whether pictures of ``layout`` are converted whole (and by windows over :data:`WINDOW_SHARE`) by OpenCV
+    (:func:`ned_core.io.yuv_window.picture_codes`, 8-bit samples, ~3x less CPU than swscale) rather than swscale
+    (deeper samples: OpenCV resamples them in float, whose rounding may differ by a code between a window and the
+    whole picture)."""
+    return layout.bits <= 8
+
 
 def _plane_samples(plane: av.video.plane.VideoPlane, bits: int) -> np.ndarray:
     """``(h, w)`` view of one plane's samples (uint8, or little-endian uint16 above 8 bits), line padding cut."""
@@ -175,7 +190,7 @@ class PyAVDecoder:
         #: the last picture converted whole and its read-only codes: a render that reads a frame whole (for a preview or
         #: a composite) and then its face window cuts the window from them, not from a second conversion
         self._converted: tuple[int, np.ndarray] | None = None
-        self.converted = 0  # pictures converted whole by swscale
+        self.converted = 0  # pictures converted whole
         #: one swscale context for every picture (see :meth:`_convert`)
         self._reformatter = VideoReformatter()
         self._window_reformatter = VideoReformatter()  # windows change size every frame: their own context
@@ -248,10 +263,13 @@ class PyAVDecoder:
         that :meth:`frame` scales to 0-1, for streams without alpha (None for others): what display-referred
         readers and integer colour conversion want, without the float round trip.
 
-        A whole frame is converted whole by swscale; a box larger than :data:`WINDOW_SHARE` of it is cut from the
-        whole frame's codes when they are at hand (kept, or the last converted), else converted by swscale from a crop
-        of the picture's planes around it (:mod:`ned_core.io.picture_crop`: the same codes, ~4-5x less work for a
-        close-up's window than the whole frame, which a shot longer than the kept frames converted again). A
+        A whole frame is converted whole: an 8-bit planar YUV one by OpenCV
+        (:func:`ned_core.io.yuv_window.picture_codes`: within 4 codes of swscale's accurate conversion on natural
+        pictures, 0.3 on average, at a third of its CPU), others by swscale. A box larger than :data:`WINDOW_SHARE` of
+        it is cut from the whole frame's codes when they are at hand (kept, or the last converted), else converted the
+        same way from the picture's planes around it (8-bit: OpenCV, from the kept planes when they are kept; deeper:
+        swscale from a crop, :mod:`ned_core.io.picture_crop`): the same codes, ~4-5x less work for a close-up's window
+        than the whole frame, which a shot longer than the kept frames converted again. A
         smaller box of a planar YUV picture (8-16 bit, 4:2:0/4:2:2/4:4:4) is converted from its own planes
         (:func:`ned_core.io.yuv_window.window_codes`: the same matrix, range, chroma siting and bicubic chroma
         filter, rounded in float: within 1 code of 8 bits of swscale's codes on natural pictures; deep sources'
@@ -271,6 +289,9 @@ class PyAVDecoder:
         codes = self._kept_codes.get(wanted)
         if codes is None and self._converted is not None and self._converted[0] == wanted:
             codes = self._converted[1]
+        planes = self._kept.get(wanted) if codes is None and box is not None else None
+        if planes is not None and _opencv_converts(planes.layout):
+            return planes.codes(box)
         picture = None
         if codes is None or alone:
             picture = self._shown(index, where)
@@ -285,7 +306,8 @@ class PyAVDecoder:
             if alone and layout is not None:
                 return _YuvPlanes.of(picture, layout).window(box, dtype)
             if codes is None and box is not None and layout is not None:
-                return self._convert_window(picture, box)
+                return _YuvPlanes.of(picture, layout).codes(box) if _opencv_converts(layout) else \
+                    self._convert_window(picture, box)
         if codes is None:
             codes = self._convert(picture)
             codes.flags.writeable = False  # shared by every reader of the frame
@@ -381,15 +403,19 @@ class PyAVDecoder:
         return codes
 
     def _convert(self, frame: av.VideoFrame) -> np.ndarray:
-        """``(H, W, C)`` uint8/uint16 RGB(A) of a picture, with the stream's YUV matrix and range.
+        """``(H, W, C)`` uint8/uint16 RGB(A) of a picture, with the stream's YUV matrix and range: by OpenCV where
+        :func:`_opencv_converts`, else by swscale.
 
         One swscale context serves every picture (it is rebuilt only when the pictures' format changes), with
         :data:`_SLICE_THREADS` slice threads started once: ``VideoFrame.to_ndarray`` builds a context per picture,
         each starting its own pool (cores + 1 threads) for one conversion, ~1.2-1.5 ms more CPU per 1080p frame
         (~13.5 against ~12.4, at load 8) for identical codes.
         """
-        colorspace, full = _matrix(frame)
         self.converted += 1
+        layout = PLANAR_FORMATS.get(frame.format.name)
+        if layout is not None and _opencv_converts(layout):
+            return _YuvPlanes.of(frame, layout).codes((0, 0, frame.width, frame.height))
+        colorspace, full = _matrix(frame)
         rgb = self._reformatter.reformat(frame, format=self._out, src_colorspace=colorspace,
                                          src_color_range=ColorRange.JPEG if full else ColorRange.MPEG,
                                          dst_color_range=ColorRange.JPEG, interpolation=_SCALE_FLAGS,

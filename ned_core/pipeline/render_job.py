@@ -48,6 +48,7 @@ from ned_core.pipeline.directing import (
 )
 from ned_core.pipeline.frame_loop import FrameLoop
 from ned_core.pipeline.frame_render import FrameRenderer
+from ned_core.pipeline.heap import release_free_heap
 from ned_core.pipeline.naming import plate_path
 from ned_core.pipeline.optional_outputs import GuardedPreview, OptionalOutputs
 from ned_core.pipeline.preview_frame import PreviewFrames, PreviewPixels
@@ -102,7 +103,8 @@ class _Loaded:
     """What the reader thread decoded for one frame."""
 
     whole: Frame | None  # the whole frame, when composites need it
-    windows: dict[int, Frame]  # track id -> the face window its render reads; empty without a face
+    windows: dict[int, Frame]  # track id -> the face window its render reads; empty without a face, and emptied
+    # once the frame's plate is composited (see render_shot's write)
     shown: PreviewPixels | None = None  # what the frame's preview is made from, with --preview
 
 
@@ -300,6 +302,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         check_schedule_units(schedule, face_model.channel_names, "embedded")
         director = make_director(request, config, models)
         shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
+        release_free_heap()  # what the analysis freed; the render's threads would not reuse most of it
         timings["analysis+fit"] = time.perf_counter() - started
         chosen = _tracks(shot, request, source, config, models)
         tracks = chosen.tracks
@@ -382,10 +385,14 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                   rendered: FacePlate | dict[int, RenderedFace] | None) -> _Written | FacePlate | None:
             if rendered is None:  # a replayed frame before the part: nothing to write
                 return None
+            has_face = bool(loaded.windows)
             plate = rendered if isinstance(rendered, FacePlate) else composite(number, loaded, rendered)
+            # the windows are done with once composited: let them go while the plate is written and waits to be
+            # reported (a 4K close-up's is ~31 MB; two or three frames were held at once for nothing)
+            loaded.windows.clear()
             if number in skip_frames:  # rendered again only for the preview
                 return plate
-            return emitter.write(loaded.whole, plate, bool(loaded.windows), read_back=read_back,
+            return emitter.write(loaded.whole, plate, has_face, read_back=read_back,
                                  params={f"occlusion/{f.track_id}": round(f.renderer.occluded[number], 4)
                                          for f in faces if number in f.renderer.occluded})
 

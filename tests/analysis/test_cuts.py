@@ -177,3 +177,22 @@ def test_a_dissolve_into_or_out_of_a_still_shot_is_no_cut(first, second, size, f
     length = second.transition_frames
     mixed = truth[0] - length // 2
     assert span == (mixed - 1, mixed + length), span  # the last unmixed frame and the first after the mix
+
+
+@pytest.mark.parametrize("first, second", [
+    (ShotSpec("astronaut", 40, "pan", "neutral", seed=0), ShotSpec("grace_hopper", 40, "edge", "dark_warm", seed=50)),
+    (ShotSpec("astronaut", 40, "pan", "bleach", seed=5), ShotSpec("grace_hopper", 40, "edge", "dark", seed=55)),
+    (ShotSpec("grace_hopper", 40, "pan", "bleach", seed=5), ShotSpec("astronaut", 40, "edge", "dark", seed=55)),
+], ids=["astronaut neutral", "astronaut bleach", "grace bleach"])
+def test_long_dissolve_out_of_a_fast_pan_placed_within_one_frame(first, second, face_boxes):
+    """16-frame dissolves from a fast pan into a darker edge shot: on 16-px thumbnails the pan's steps are about 4x a
+    mix step, so the mix's first steps (the pan still most of the picture) point along the pan and were left out of
+    the mix: its start 4-7 frames late, the shot start 2-3 late (issue 11). The ends are read on coarser thumbnails."""
+    from dataclasses import replace
+
+    clip = ClipSpec("pan out", (first, replace(second, transition="dissolve", transition_frames=16)))
+    found, truth, detector, _ = found_and_true(clip, face_boxes)
+    assert [b.kind for b in detector.boundaries()] == ["dissolve"] and abs(found[0] - truth[0]) <= 1, (found, truth)
+    span = detector.boundaries()[0].span
+    mixed = truth[0] - 8  # the first mixed row
+    assert span is not None and abs(span[0] - (mixed - 1)) <= 1 and abs(span[1] - (mixed + 16)) <= 1, span

@@ -114,6 +114,7 @@ def test_movie_memory_is_bounded(tmp_path, movie_writer, monkeypatch):
     path = movie_writer(tmp_path / "long.mp4", count=90, options={"preset": "ultrafast"})
     frame_bytes = 48 * 64 * 3 * 4
     monkeypatch.setattr(movie_pyav, "KEEP_DECODED_BYTES", 10 * 48 * 64 * 3)  # ten 8-bit 4:4:4 pictures
+    monkeypatch.setattr(movie_pyav, "KEEP_CONVERTED_BYTES", 10 * 48 * 64 * 3)  # and their RGB codes
     refs = []
     with open_plates(path) as source:
         tracemalloc.start()
@@ -127,7 +128,8 @@ def test_movie_memory_is_bounded(tmp_path, movie_writer, monkeypatch):
         del frame
     assert sum(ref() is not None for ref in refs) == 0
     assert kept == 10
-    assert peak < 8 * frame_bytes + movie_pyav.KEEP_DECODED_BYTES, f"peak {peak / frame_bytes:.1f} frames"
+    budgets = movie_pyav.KEEP_DECODED_BYTES + movie_pyav.KEEP_CONVERTED_BYTES
+    assert peak < 8 * frame_bytes + budgets, f"peak {peak / frame_bytes:.1f} frames"
 
 
 def test_movie_with_alpha_is_premultiplied_in_working_space(tmp_path, movie_writer, numbered_image):
@@ -256,12 +258,14 @@ def test_ten_bit_movie_reads_by_code_tables_exactly_as_the_float_path(tmp_path, 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="threads are counted in /proc")
 def test_whole_pictures_share_one_conversion_with_pyavs_codes(tmp_path):
-    """1080p pictures converted whole (what the analysis reads) give exactly the codes PyAV's own per-picture
-    conversion gives, without a pool of slice threads started for every picture."""
-    path = _noise_movie(tmp_path / "hd.mp4", (1920, 1080), 6, {"preset": "ultrafast", "crf": "20"})
+    """1080p 10-bit pictures converted whole by swscale (what the analysis reads; 8-bit ones go to OpenCV) give
+    exactly the codes PyAV's own per-picture conversion gives, without a pool of slice threads started for every
+    picture."""
+    path = _noise_movie(tmp_path / "hd.mp4", (1920, 1080), 6, {"preset": "ultrafast", "crf": "20"},
+                        pix_fmt="yuv420p10le")
     with av.open(str(path)) as container:
         pictures = list(container.decode(video=0))
-    reference = [p.to_ndarray(format="rgb24", src_colorspace=Colorspace.ITU709, src_color_range=ColorRange.MPEG,
+    reference = [p.to_ndarray(format="rgb48le", src_colorspace=Colorspace.ITU709, src_color_range=ColorRange.MPEG,
                               dst_color_range=ColorRange.JPEG, interpolation=_SCALE_FLAGS) for p in pictures]
     with av.open(str(path)) as container:
         pictures = list(container.decode(video=0))  # fresh ones, held (with whatever their conversion started)
@@ -277,13 +281,13 @@ def test_whole_pictures_share_one_conversion_with_pyavs_codes(tmp_path):
 
 
 def _noise_movie(path: Path, size: tuple[int, int], count: int, options: dict[str, str],
-                 container_options: dict[str, str] | None = None) -> Path:
-    """``count`` frames of uniform noise, ``size`` ``(W, H)``, H.264 4:2:0 with ``options``."""
+                 container_options: dict[str, str] | None = None, pix_fmt: str = "yuv420p") -> Path:
+    """``count`` frames of uniform noise, ``size`` ``(W, H)``, H.264 4:2:0 (``pix_fmt``) with ``options``."""
     rng = np.random.default_rng(0)
     width, height = size
     with av.open(str(path), "w", options=container_options or {}) as container:
         stream = container.add_stream("libx264", rate=25)
-        stream.width, stream.height, stream.pix_fmt, stream.options = width, height, "yuv420p", options
+        stream.width, stream.height, stream.pix_fmt, stream.options = width, height, pix_fmt, options
         for _ in range(count):
             image = rng.integers(0, 255, (height, width, 3), np.uint8)
             for packet in stream.encode(av.VideoFrame.from_ndarray(image, format="rgb24")):

@@ -1,5 +1,6 @@
-"""A large window of a movie frame not kept whole is converted by swscale from a crop of the picture's planes: the
-same codes as the whole frame converted and cut, in every planar YUV layout, without converting the whole frame."""
+"""A large window of a movie frame not kept whole is converted from a crop of the picture's planes (8-bit by OpenCV,
+deeper by swscale): the same codes as the whole frame converted and cut, in every planar YUV layout, without
+converting the whole frame."""
 
 from __future__ import annotations
 
