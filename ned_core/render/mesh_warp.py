@@ -8,9 +8,10 @@ source frame, then, where the target parts the lips less than the source, its op
 source's interior at its own size (the lips slide over teeth that stay put, ``lip_cover.py``), the mouth interior
 filled where the target parts the lips further than the source
 (retrieved from the shot's own frames, see ``mouth_index.py``; a smile's lip lifted off closed lips shows the shot's
-upper teeth at their own size, ``smile_teeth.py``) or painted shut where the target closes
-a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
-target drops the mouth corners (``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), a
+upper teeth at their own size, ``smile_teeth.py``) or, where the target closes a mouth the source shows open, the
+teeth the warp carries into its lips replaced by the other lip's texture (a grin's tracked inner lip sits on its
+teeth; those along a syllable's dark gap kept, ``lip_repair.py``) and the rest painted shut (``lip_seal.py``),
+and a smile's fold and cheek shading softened where the target drops the mouth corners (``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), a
 sad mouth's folds and chin furrow shaded in where it turns them down (``sad_shading.py``), and the brow creases
 shaded in where the target lowers or raises the brows against the source, the nose wrinkle where it raises the nose
 (``creases.py``).
