@@ -11,8 +11,8 @@ filled where the target parts the lips further than the source
 upper teeth at their own size, ``smile_teeth.py``) or, where the target closes a mouth the source shows open, the
 teeth the warp carries into its lips replaced by the other lip's texture (a grin's tracked inner lip sits on its
 teeth; those along a syllable's dark gap kept, ``lip_repair.py``) and the rest painted shut (``lip_seal.py``),
-and a smile's fold and cheek shading softened where the target drops the mouth corners (``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), a
-sad mouth's folds and chin furrow shaded in where it turns them down (``sad_shading.py``), and the brow creases
+and a smile's fold and cheek shading softened where the target drops the mouth corners (``smile_relax.py``) or
+deepened where it raises them (``smile_shading.py``), a sad mouth's folds and chin furrow shaded in where it turns them down (``sad_shading.py``), and the brow creases
 shaded in where the target lowers or raises the brows against the source, the nose wrinkle where it raises the nose
 (``creases.py``).
 """

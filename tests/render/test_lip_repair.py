@@ -64,7 +64,8 @@ def test_an_unedited_or_opened_mouth_is_left_alone():
 def test_teeth_along_a_parted_mouths_dark_gap_are_kept():
     """At a syllable's peak the teeth edging the dark gap are where the face mesh reads the inner lip: painted over
     with lip texture, the re-read opening shrank at the peaks (speaking astronaut sad, mouth PCC 0.92 -> 0.90). A
-    dark cavity next to the grey band (inside the inner outline) keeps the band (within ``NEAR_CAVITY_IOD``); the band away from it goes."""
+    dark cavity next to the grey band (inside the inner outline) keeps the band (within ``NEAR_CAVITY_IOD``); the
+    band away from it goes."""
     face, image, teeth = _face()
     inner = np.zeros((200, 200), np.uint8)
     cv2.fillPoly(inner, [np.round(face[list(LIPS_INNER)] * 16).astype(np.int32)], 1, cv2.LINE_8, 4)
