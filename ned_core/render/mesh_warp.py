@@ -7,10 +7,12 @@ with spectacle rims held still in front of the skin moving behind them (``glasse
 parts the lips less than the source, its opening redrawn as a window onto the source's interior at its own size
 (the lips slide over teeth that stay put, ``lip_cover.py``), the mouth interior filled where the target parts the
 lips further than the source (retrieved from the shot's own frames, see ``mouth_index.py``; a smile's lip lifted
-off closed lips shows the shot's upper teeth at their own size, ``smile_teeth.py``) or painted shut where the target
-closes a mouth the source shows open (``lip_seal.py``), and a smile's fold and cheek shading softened where the
-target drops the mouth corners (``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), a
-sad mouth's folds and chin furrow shaded in where it turns them down (``sad_shading.py``), and the brow creases
+off closed lips shows the shot's upper teeth at their own size, ``smile_teeth.py``) or, where the target closes a
+mouth the source shows open, the teeth the warp carries into its lips replaced by the other lip's texture (a grin's
+tracked inner lip sits on its teeth; those along a syllable's dark gap kept, ``lip_repair.py``) and the rest painted
+shut (``lip_seal.py``), and a smile's fold and cheek shading softened where the target drops the mouth corners
+(``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), a sad mouth's folds and chin furrow
+shaded in where it turns them down (``sad_shading.py``), and the brow creases
 shaded in where the target lowers or raises the brows against the source, the nose wrinkle where it raises the nose
 (``creases.py``).
 """
@@ -29,6 +31,7 @@ from ned_core.render.eyes import reveal_eyeballs, rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
 from ned_core.render.glasses import ShotRims, rim_mask, rims_in_frame, warp_behind_rims
 from ned_core.render.lip_cover import cover_lips
+from ned_core.render.lip_repair import interior_share, repair_lips, repair_weight
 from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_weights
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
 from ned_core.render.sad_shading import frown_weight, shade_frown
@@ -64,7 +67,8 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     Returns:
         The :class:`RenderedFace` over the box the warp changed (the fade ring's box); ``flags``
         holds ``mouth_fill``, ``lip_cover`` (0..1, the largest column weight of the narrowed opening's window),
-        ``lip_seal`` (0..1, how far a mouth the target closes was painted shut),
+        ``lip_seal`` (0..1, how far a mouth the target closes was painted shut), ``lip_repair`` (0..1, the share
+        of the target's lip band whose grey teeth were replaced by lip texture, ``lip_repair.py``),
         ``smile_relax`` (0..1, how far the smile's shading was softened), ``smile_fold`` (0..1, the nasolabial
         folds' share of it), ``smile_shade`` (0..1, how far a smile's folds were shaded in: ``smile_shading.py``),
         ``frown_shade`` (0..1, how far a sad mouth's folds were: ``sad_shading.py``),
@@ -93,6 +97,9 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
                             frame_number, held_opening, mouths)
     teeth = teeth_weight(src_xy, dst_xy, mouths[0][1], config, to_template)
     rgb = show_teeth(rgb, box, image, src_xy, dst_xy, mouth_index, config, teeth)
+    repair = repair_weight(mouths[0][1], mouths[1][1], config)
+    interior = interior_share(image, src_xy, (map_x, map_y)) if repair > 0 else None
+    rgb, repaired = repair_lips(rgb, box, dst_xy, interior, repair) if interior is not None else (rgb, 0.0)
     seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
     sides = side_weights(src_xy, dst_xy) * held_share(mouths[0][1], config, held_opening)
     rgb = seal_lips(rgb, box, dst_xy, seal, sides)
@@ -107,6 +114,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     creases = crease_weights(src_xy, dst_xy, rest)
     rgb = add_creases(rgb, box, dst_xy, creases, rest, rims)
     return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_cover": cover, "lip_seal": seal,
+                                                     "lip_repair": repaired,
                                                      "smile_relax": relax, "smile_fold": fold, "smile_shade": smile,
                                                      "smile_teeth": teeth,
                                                      "frown_shade": frown,
