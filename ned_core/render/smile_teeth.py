@@ -34,7 +34,9 @@ from ned_core.render.mouth_index import MouthIndex, colour_gain
 from ned_core.render.smile_shading import FULL_IOD, START_IOD, corner_rise, upper_lip_rise
 from ned_core.render.warp import remap
 
-TEETH_EDGE = 0.5  # the stored upper teeth end where the luminance falls below this share between teeth and cavity
+TEETH_EDGE = 0.25  # the stored upper teeth end where the luminance falls below this share between cavity and teeth
+# (0.5, and a band ending a pixel earlier, left a dark strip under closed lips: gap luma over cheek 0.65-0.70, 0.67-0.72
+# here 0.70-0.75; main 0.72-0.79, test_render_parted_smile.py)
 RISE_IOD = (0.01, 0.03)  # the upper lip lifted against the source (IOD): the teeth start / are fully shown
 # positions in LIPS_INNER: the corners (78, 308) and the upper lip's nine inner points (191 .. 415), and the nine
 # lower ones facing them
@@ -116,7 +118,7 @@ def show_teeth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     upper = index.inner_lips[slot][UPPER]
     order = np.argsort(upper[:, 0])
     below_lip = map_y - np.interp(map_x, upper[order, 0], upper[order, 1])
-    band = 1.0 - smoothstep(-1.0, 1.0, below_lip - np.interp(map_x, xs_up, depths))  # the upper teeth only
+    band = 1.0 - smoothstep(0.0, 2.0, below_lip - np.interp(map_x, xs_up, depths))  # the upper teeth only
     gain = colour_gain(frame, src, slot, index, config)
     feather = max(1.0, EDGE_FEATHER_IOD * float(interocular_distance(dst)))
     soft = polygon_mask(target - (x0, y0), (y1 - y0, x1 - x0), feather).full((y1 - y0, x1 - x0))

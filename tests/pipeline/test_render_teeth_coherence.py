@@ -63,7 +63,7 @@ def test_the_smiles_teeth_do_not_flicker_with_the_words(tmp_path, speaking_patte
     """Over 111 frame pairs, happy:0.8: main changed the interior beyond the source's at 4 pairs (a stored band of
     teeth faded out and in with the source's opening), 6.5 codes in all, and its flicker (second difference) was
     1.10 x the source's; with the stored upper teeth shown whatever the source's opening and the retrieved mouth
-    kept while it fits: 2 pairs, 1.8 codes, 1.03 x."""
+    kept while it fits: 2 pairs, 1.4 codes, 1.03 x."""
     landmarks = analyse(speaking_pattern).track.landmarks
     frames = read_back(speaking_pattern, render(speaking_pattern, tmp_path / "plates", emotion="happy:0.8"))
     assert len(frames) == len(landmarks) == FRAMES
