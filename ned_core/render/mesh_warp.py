@@ -92,7 +92,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y))
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
                             frame_number, held_opening, mouths)
-    teeth = teeth_weight(src_xy, dst_xy, to_template)
+    teeth = teeth_weight(src_xy, dst_xy, mouths[0][1], config, to_template)
     rgb = show_teeth(rgb, box, image, src_xy, dst_xy, mouth_index, config, teeth)
     seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
     sides = side_weights(src_xy, dst_xy) * held_share(mouths[0][1], config, held_opening)

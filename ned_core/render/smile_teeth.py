@@ -10,14 +10,16 @@ inner lip and corners onto the target's, colour-matched by a per-channel gain fr
 frame's (as the fill does), and shown inside the target's inner lips with a soft edge.
 
 Its weight is the product of smoothsteps: the corners raised against the source (a smile; ``smile_shading.py``'s
-measure) and the upper lip lifted against the source (:data:`RISE_IOD`), both slow (the director's offsets). Only
-the stored mouth's upper teeth are shown, down to where its interior turns dark (:func:`teeth_depths`, in the stored
-patch, so at their own size): between closed lips they fill the gap, in an open frame of speech the words' own
-cavity, tongue and lower teeth show below them. So the teeth do not depend on the source frame's opening: they were
-shown only where the source's lips were closed (its inner-lip area, gated over 0.015-0.03 IOD^2) and in speech that
-gate flipped from frame to frame between a pale band of stored teeth and the warped own interior (Grace Hopper
-speaking, happy:0.8: 19 of 240 frames flipped, weights 0 -> 0.96 -> 0 on consecutive frames); the upper teeth sit on
-the skull, so the same stored ones in every frame is what a real smile shows.
+measure), the upper lip lifted against the source (:data:`RISE_IOD`), both slow (the director's offsets), and the
+source's own lips not open for a syllable (its inner-lip area below :data:`OPEN_SHARE` x ``RenderConfig.mouth_open``:
+there the warp carries the words' own teeth and cavity). Only the stored mouth's upper teeth are shown, down to where
+its interior turns dark (:func:`teeth_depths`, in the stored patch, so at their own size): between closed lips they
+fill the gap, in a mouth parted a little the words' own interior shows below them. The gate was 0.5-1 x
+``mouth_open``, the lips' small partings between syllables, and there it flipped from frame to frame between a pale
+band of stored teeth and the warped own interior (Grace Hopper speaking 1080p, happy:0.8: weights 0 -> 0.96 -> 0 on
+consecutive frames; frame pairs whose mouth interior changes beyond 1.5 x the source's + 3 codes 13 of 239 -> 8).
+Without a gate (the teeth over every syllable) 3, but the teeth then covered the open mouths' dark gap (a grey mouth
+guard; quick table held-out happy PCCpx 0.95 -> 0.86).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from ned_core.render.warp import remap
 TEETH_EDGE = 0.25  # the stored upper teeth end where the luminance falls below this share between cavity and teeth
 # (0.5, and a band ending a pixel earlier, left a dark strip under closed lips: gap luma over cheek 0.65-0.70, 0.67-0.72
 # here 0.70-0.75; main 0.72-0.79, test_render_parted_smile.py)
+OPEN_SHARE = (1.0, 2.0)  # of ``mouth_open``: a source opening from which the words' own interior takes over / fully
 RISE_IOD = (0.01, 0.03)  # the upper lip lifted against the source (IOD): the teeth start / are fully shown
 # positions in LIPS_INNER: the corners (78, 308) and the upper lip's nine inner points (191 .. 415), and the nine
 # lower ones facing them
@@ -44,17 +47,20 @@ UPPER = [0, *range(11, 20), 10]
 LOWER = list(range(9, 0, -1))
 
 
-def teeth_weight(src: np.ndarray, dst: np.ndarray,
+def teeth_weight(src: np.ndarray, dst: np.ndarray, src_opening: float, config: RenderConfig,
                  to_template: tuple[np.ndarray, np.ndarray] | None = None) -> float:
     """0..1: how far the smile's lifted upper lip shows the stored upper teeth (module docstring).
 
     Args:
         src, dst: ``(>= 468, 2)`` source and target landmarks, frame pixels.
+        src_opening: the source's inner-lip area (IOD^2, :func:`~ned_core.render.mouth_index.mouth_shape`).
+        config: ``mouth_open``.
         to_template: both frames' :func:`~ned_core.render.mouth_index.template_from_image`, or None.
     """
     raised = smoothstep(START_IOD, FULL_IOD, corner_rise(src, dst, to_template))
     lifted = smoothstep(RISE_IOD[0], RISE_IOD[1], upper_lip_rise(src, dst, to_template))
-    return float(raised * lifted)
+    shut = 1.0 - smoothstep(OPEN_SHARE[0] * config.mouth_open, OPEN_SHARE[1] * config.mouth_open, src_opening)
+    return float(raised * lifted * shut)
 
 
 def teeth_depths(patch: np.ndarray, inner_lips: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

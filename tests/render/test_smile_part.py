@@ -55,13 +55,18 @@ def test_a_shot_shows_its_interior_when_some_frame_parts_the_lips():
 
 
 def test_the_teeth_show_where_a_smile_lifts_closed_lips():
-    closed = _closed(REST)
+    config, closed = RenderConfig(), _closed(REST)
     iod = float(interocular_distance(closed))
     smile = closed.copy()
     smile[[61, 291], 1] -= 0.05 * iod  # the corners raised
     smile[[13, 0, 82, 312, 37, 267, 81, 311], 1] -= 0.05 * iod  # and the upper lip lifted
-    assert teeth_weight(closed, smile) > 0.99
-    assert teeth_weight(closed, closed) == 0.0  # unedited
+    opening = mouth_shape(closed)[1]
+    assert teeth_weight(closed, smile, opening, config) > 0.99
+    assert teeth_weight(closed, closed, opening, config) == 0.0  # unedited
     lifted_only = closed.copy()
     lifted_only[[13, 0, 82, 312, 37, 267, 81, 311], 1] -= 0.05 * iod
-    assert teeth_weight(closed, lifted_only) == 0.0  # a lift without a smile (disgust)
+    assert teeth_weight(closed, lifted_only, opening, config) == 0.0  # a lift without a smile (disgust)
+    # a source mouth parted a little (the gate's old end, where it flipped with the words) still shows them
+    assert teeth_weight(closed, smile, config.mouth_open, config) > 0.99
+    # a syllable's open mouth: the warp carries the words' own teeth and cavity
+    assert teeth_weight(closed, smile, 2.0 * config.mouth_open, config) == 0.0
