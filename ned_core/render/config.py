@@ -47,7 +47,7 @@ class RenderConfig:
         mouth_stickiness: a frame keeps the previous frame's retrieved mouth while that one's shape distance is
             within ``1 + mouth_stickiness`` times the nearest one's (no teeth switching frame to frame; kept over
             frames without a fill too). Grace Hopper speaking, happy:0.8, 240 frames: 0.5 switched the stored mouth
-            33 times, 1.0 once (frame pairs whose interior changes well beyond the source's 11 -> 4); 2.0 kept one
+            33 times, 1.0 once (frame pairs whose interior changes well beyond the source's 11 -> 4, teeth ungated); 2.0 kept one
             less open mouth for the whole shot, stretched over the wide syllables (a grey slab, no dark gap).
         max_patches: most mouth patches kept per shot (bounded memory; diverse shapes kept).
         patch_px_per_iod: resolution of the stored mouth patches (pixels per IOD); a patch spans
