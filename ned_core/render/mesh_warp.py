@@ -6,8 +6,8 @@ around the lips and eyes, see ``field.py``), eye interiors moved rigidly, one re
 with spectacle rims held still in front of the skin moving behind them (``glasses.py``), then, where the target
 parts the lips less than the source, its opening redrawn as a window onto the source's interior at its own size
 (the lips slide over teeth that stay put, ``lip_cover.py``), the mouth interior filled where the target parts the
-lips further than the source (retrieved from the shot's own frames, see ``mouth_index.py``; a smile's lip lifted
-off closed lips shows the shot's upper teeth at their own size, ``smile_teeth.py``) or, where the target closes a
+lips further than the source (retrieved from the shot's own frames, see ``mouth_index.py``; a smile's lifted lip
+shows the shot's upper teeth at their own size, ``smile_teeth.py``) or, where the target closes a
 mouth the source shows open, the teeth the warp carries into its lips replaced by the other lip's texture (a grin's
 tracked inner lip sits on its teeth; those along a syllable's dark gap kept, ``lip_repair.py``) and the rest painted
 shut (``lip_seal.py``), and a smile's fold and cheek shading softened where the target drops the mouth corners
@@ -190,11 +190,13 @@ class MeshWarpRenderer(FaceRenderer):
         """See :func:`render_mesh_warp`."""
         rendered = render_mesh_warp(frame_number, frame, src, dst, self.config, self._mouth_index, self._last_mouth,
                                     self._held_opening, self.glasses)
-        self._last_mouth = rendered.flags.get("mouth_slot")  # None after a frame without a retrieved mouth
+        # kept over frames without a retrieved mouth, so the teeth do not switch across a short closure
+        self._last_mouth = rendered.flags.get("mouth_slot", self._last_mouth)
         return rendered
 
     def advance(self, frame_number: int, frame_size: tuple[int, int], src: np.ndarray, dst: np.ndarray) -> None:
         """Step over a frame without rendering it: only the retrieved-mouth continuity moves on, exactly as
         :meth:`render` would move it (a render of part of a shot replays the frames before it this way)."""
-        self._last_mouth = mouth_slot(frame_number, frame_size, src, dst, self.config, self._mouth_index,
-                                      self._last_mouth, self._held_opening)
+        slot = mouth_slot(frame_number, frame_size, src, dst, self.config, self._mouth_index, self._last_mouth,
+                          self._held_opening)
+        self._last_mouth = self._last_mouth if slot is None else slot

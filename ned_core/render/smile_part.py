@@ -14,7 +14,7 @@ is ~10 mm, ~0.16 IOD). Our fit reads that lift where a real smile holds it: the 
 So where the edit adds smile (lip_corner_pull above the source's, both sides' mean), the upper-lip raise gets
 :data:`LIFT_PER_SMILE` of it on top: the lips part from above (``pipeline/targets.py`` judges the opening
 without the lift, as for a disgusted upper lip) and the renderer shows the teeth it uncovers from the shot's own
-open frames (``smile_teeth.py`` where the source's lips are closed, ``mouth_fill.py`` elsewhere). Only in a shot
+open frames (``smile_teeth.py``: the upper teeth, in every frame; ``mouth_fill.py``: a wider opening). Only in a shot
 that shows its mouth's interior somewhere (an inner-lip area of at least ``RenderConfig.mouth_open`` in some
 frame): a still of closed lips has no teeth to show, and a parted smile there would open on a synthesised dark
 slit, so it keeps its closed-lip smile. The lift follows the directed smile, which is slow (the director's

@@ -10,9 +10,16 @@ inner lip and corners onto the target's, colour-matched by a per-channel gain fr
 frame's (as the fill does), and shown inside the target's inner lips with a soft edge.
 
 Its weight is the product of smoothsteps: the corners raised against the source (a smile; ``smile_shading.py``'s
-measure), the upper lip lifted against the source (:data:`RISE_IOD`), and the source's own lips closed (its
-inner-lip area below ``RenderConfig.mouth_open``, from half of it: where the source shows its interior, the warp
-carries its own teeth with the lips).
+measure), the upper lip lifted against the source (:data:`RISE_IOD`), both slow (the director's offsets), and the
+source's own lips not open for a syllable (its inner-lip area below :data:`OPEN_SHARE` x ``RenderConfig.mouth_open``:
+there the warp carries the words' own teeth and cavity). Only the stored mouth's upper teeth are shown, down to where
+its interior turns dark (:func:`teeth_depths`, in the stored patch, so at their own size): between closed lips they
+fill the gap, in a mouth parted a little the words' own interior shows below them. The gate was 0.5-1 x
+``mouth_open``, the lips' small partings between syllables, and there it flipped from frame to frame between a pale
+band of stored teeth and the warped own interior (Grace Hopper speaking 1080p, happy:0.8: weights 0 -> 0.96 -> 0 on
+consecutive frames; frame pairs whose mouth interior changes beyond 1.5 x the source's + 3 codes 13 of 239 -> 8).
+Without a gate (the teeth over every syllable) 3, but the teeth then covered the open mouths' dark gap (a grey mouth
+guard; quick table held-out happy PCCpx 0.95 -> 0.86).
 """
 
 from __future__ import annotations
@@ -29,9 +36,15 @@ from ned_core.render.mouth_index import MouthIndex, colour_gain
 from ned_core.render.smile_shading import FULL_IOD, START_IOD, corner_rise, upper_lip_rise
 from ned_core.render.warp import remap
 
+TEETH_EDGE = 0.25  # the stored upper teeth end where the luminance falls below this share between cavity and teeth
+# (0.5, and a band ending a pixel earlier, left a dark strip under closed lips: gap luma over cheek 0.65-0.70, 0.67-0.72
+# here 0.70-0.75; main 0.72-0.79, test_render_parted_smile.py)
+OPEN_SHARE = (1.0, 2.0)  # of ``mouth_open``: a source opening from which the words' own interior takes over / fully
 RISE_IOD = (0.01, 0.03)  # the upper lip lifted against the source (IOD): the teeth start / are fully shown
-# positions in LIPS_INNER: the corners (78, 308) and the upper lip's nine inner points (191 .. 415)
+# positions in LIPS_INNER: the corners (78, 308) and the upper lip's nine inner points (191 .. 415), and the nine
+# lower ones facing them
 UPPER = [0, *range(11, 20), 10]
+LOWER = list(range(9, 0, -1))
 
 
 def teeth_weight(src: np.ndarray, dst: np.ndarray, src_opening: float, config: RenderConfig,
@@ -46,8 +59,32 @@ def teeth_weight(src: np.ndarray, dst: np.ndarray, src_opening: float, config: R
     """
     raised = smoothstep(START_IOD, FULL_IOD, corner_rise(src, dst, to_template))
     lifted = smoothstep(RISE_IOD[0], RISE_IOD[1], upper_lip_rise(src, dst, to_template))
-    closed = 1.0 - smoothstep(0.5 * config.mouth_open, config.mouth_open, src_opening)
-    return float(raised * lifted * closed)
+    shut = 1.0 - smoothstep(OPEN_SHARE[0] * config.mouth_open, OPEN_SHARE[1] * config.mouth_open, src_opening)
+    return float(raised * lifted * shut)
+
+
+def teeth_depths(patch: np.ndarray, inner_lips: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where a stored mouth's upper teeth end: ``(xs (9,), depths (9,))`` patch pixels, sorted by x: at each of its nine
+    upper inner-lip points, how far below it (straight down, towards the facing lower point) the interior's luminance
+    first falls below :data:`TEETH_EDGE` of the way from the teeth (the brightest above) to the cavity (the darkest).
+
+    Args:
+        patch: ``(ph, pw, 3) float32`` the stored mouth patch.
+        inner_lips: ``(20, 2)`` its inner-lip points, patch pixels.
+    """
+    upper, lower = inner_lips[UPPER[1:-1]], inner_lips[LOWER]
+    shares = np.linspace(0.0, 1.0, 33)
+    pts = upper[None] + shares[:, None, None] * (lower - upper)[None]
+    lum = np.ascontiguousarray(patch @ np.array([0.2126, 0.7152, 0.0722], np.float32))
+    lum = remap(lum, pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32))  # (33, 9)
+    bright = np.maximum.accumulate(lum, axis=0)
+    dark = lum.min(axis=0)
+    below = lum < dark + TEETH_EDGE * (bright - dark)
+    below[-1] = True
+    first = shares[np.argmax(below, axis=0)]
+    depths = first * (lower[:, 1] - upper[:, 1])
+    order = np.argsort(upper[:, 0])
+    return upper[order, 0], np.maximum(depths[order], 0.0)
 
 
 def teeth_slot(index: MouthIndex | None) -> int | None:
@@ -83,10 +120,15 @@ def show_teeth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     map_x = (sim[0, 0] * xs + sim[0, 1] * ys + sim[0, 2]).astype(np.float32)
     map_y = (sim[1, 0] * xs + sim[1, 1] * ys + sim[1, 2]).astype(np.float32)
     teeth = remap(index.patches[slot], map_x, map_y)
+    xs_up, depths = teeth_depths(index.patches[slot], index.inner_lips[slot])
+    upper = index.inner_lips[slot][UPPER]
+    order = np.argsort(upper[:, 0])
+    below_lip = map_y - np.interp(map_x, upper[order, 0], upper[order, 1])
+    band = 1.0 - smoothstep(0.0, 2.0, below_lip - np.interp(map_x, xs_up, depths))  # the upper teeth only
     gain = colour_gain(frame, src, slot, index, config)
     feather = max(1.0, EDGE_FEATHER_IOD * float(interocular_distance(dst)))
     soft = polygon_mask(target - (x0, y0), (y1 - y0, x1 - x0), feather).full((y1 - y0, x1 - x0))
-    alpha = (weight * soft)[:, :, None]
+    alpha = (weight * soft * band)[:, :, None]
     out = rgb.copy()
     sub = out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
     sub += alpha * (np.maximum(teeth * gain, 0.0) - sub)
