@@ -41,8 +41,9 @@ heads); widening that term (0.05 IOD over the brow heads) changes every fit and 
 astronaut still's disgust p(happy) 0.93 -> 0.87 (0.83 at 0.8), its held-out dark-cool grade 0.53 -> 0.36.
 The same appearance changes of AU9 push the infraorbital triangle up and narrow the eye from below; our AU9 unit moves
 only the nose, glabella and upper lip, so the prototype adds them as AU6 at 0.6 and AU7 at 0.8 (the cheek raised
-0.036 IOD, the lower-lid margin ~0.05 IOD), and the chin raise at 0.6 (FACS Table 11-1's disgust 10+17+4, quoted as
-above). Without them the knit brow over open eyes read as anger alone (lower lids measured on the pixels: 0.000 /
+0.036 IOD, the lower-lid margin ~0.05 IOD). The chin raise stays at 0.3 although FACS Table 11-1's disgust is 10+17+4
+(quoted as above): at 0.6 AU17 pushes the lower lip against the words (the speaking Hopper actor's disgusted jaw
+PCC 0.92 -> 0.87, tests/pipeline/test_render_job_actor.py). Without them the knit brow over open eyes read as anger alone (lower lids measured on the pixels: 0.000 /
 -0.001 IOD; with them +0.044 / +0.039): fer's p(disgust) on the astronaut still 0.05 -> 0.17, on her speaking clip
 0.04 -> 0.16, on the close-up 0.04 -> 0.25 (bench_expressions, tuning clips).
 Happy pulls the corners (AU12) at 1.2, a spontaneous smile's excursion: smiles filmed unawares widen the mouth by 27 %
@@ -89,7 +90,7 @@ _UNITS: dict[str, dict[str, float]] = {
              "lid_tighten": 0.4, "lip_stretch": 1.0, "jaw_open": 0.3, "lips_part": 0.5},
     "angry": {"brow_lower": 1.0, "upper_lid_raise": 0.8, "lid_tighten": 0.7, "lip_tighten": 0.8,
               "lip_press": 0.5},
-    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.8, "lip_corner_depress": 0.3, "chin_raise": 0.6,
+    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.8, "lip_corner_depress": 0.3, "chin_raise": 0.3,
                   "brow_lower": 0.5, "cheek_raise": 0.6, "lid_tighten": 0.8},
 }
 
