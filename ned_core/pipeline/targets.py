@@ -9,7 +9,7 @@ from ned_core.face3d.channels import CHANNEL_INDEX
 from ned_core.face3d.embedded import EmbeddedFaceModel
 from ned_core.face3d.knit import knit_offsets
 from ned_core.face3d.lid_droop import droop_offsets
-from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart, sealed
+from ned_core.face3d.lips import close_unexplained_opening, keep_lips_apart, sealed, silence
 from ned_core.face3d.types import FitResult
 from ned_core.render.config import RenderConfig
 from ned_core.render.lip_floor import keep_lip_height
@@ -102,7 +102,12 @@ def target_landmarks(model: EmbeddedFaceModel, fit: FitResult, expression: np.nd
     # resting mouth lie on the lip line), as far as the smile goes and the lips meet between syllables: in speech
     # too (the smile is expression; the lips' slow middle the corners go to leaves the syllables' opening alone)
     closing = np.clip(removed / FULL_REMOVAL, 0.0, 1.0) * sealed(edited_faces - lift + unexplained)
-    stretched = np.maximum(stretched, FULL_STRETCH * closing)
+    # while the actor talks, only a smiling source's corners are flattened (a grin's corners sit at its upper teeth; a
+    # talking unsmiling face's corners already lie near the lips' middle, and moving them there in speech took the
+    # speaking Hopper actor's re-read fear lip stretch from > 0.08 to 0.04): silence, or the share of a full smile held
+    talking_smile = np.clip(_smile(fit.expression) / FULL_REMOVAL, 0.0, 1.0)
+    stretched = np.maximum(stretched * np.maximum(silence(unedited_faces + fit.unexplained), talking_smile),
+                           FULL_STRETCH * closing)
     return stretch_corners(out, stretched, -lift[:, _UPPER_LIP_INNER, 1], depressed)
 
 
