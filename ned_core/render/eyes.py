@@ -15,6 +15,7 @@ import numpy as np
 from ned_core.analysis.mask import polygon_mask
 from ned_core.analysis.procrustes import similarity_transform
 from ned_core.analysis.regions import LEFT_EYE, LEFT_IRIS, LEFT_IRIS_CENTRE, RIGHT_EYE, RIGHT_IRIS, RIGHT_IRIS_CENTRE
+from ned_core.render.luma import luma
 from ned_core.render.warp import remap
 
 EYES = (RIGHT_EYE, LEFT_EYE)
@@ -167,7 +168,7 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
                   * np.clip(lid_raise / VISIBLE_DEPTH_PX, 0.0, 1.0) * np.clip(under_lid / (LASH_IOD * iod), 0.0, 1.0))
         if not np.any(weight > 0):
             continue
-        shade = np.clip(_luma(sclera) / np.maximum(_luma(clear), 1e-6), 0.0, 1.0)
+        shade = np.clip(luma(sclera) / np.maximum(luma(clear), 1e-6), 0.0, 1.0)
         iris, alpha = _iris_paint(image, (depth, field), contour, (cx, cy, radius), sx, sy)
         paint = sclera + alpha[..., None] * (shade[..., None] * iris - sclera)
         if out is rgb:
@@ -239,11 +240,6 @@ def _clear_iris(frame_size: tuple[int, int], opening: tuple[np.ndarray, tuple[in
     clear = seen & (ys - upper >= CLEAR_SHARE * (lower - upper))
     keep = clear if clear.any() else seen
     return xs[keep], ys[keep]
-
-
-def _luma(rgb: np.ndarray) -> np.ndarray:
-    """``(h, w)`` Rec. 709 luma of ``(h, w, 3)`` linear RGB."""
-    return rgb @ np.array([0.2126, 0.7152, 0.0722], np.float32)
 
 
 def _iris(src: np.ndarray, eye: tuple[int, ...], centre: int, ring: tuple[int, ...]) -> tuple[float, float, float]:

@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 
 from ned_core.analysis.regions import FACE_OVAL, LEFT_BROW, LEFT_EYE, RIGHT_BROW, RIGHT_EYE, interocular_distance
+from ned_core.render.luma import luma
 from ned_core.render.mouth_index import template_from_image
 from ned_core.render.warp import remap
 
@@ -92,7 +93,7 @@ def _find_rims(window: np.ndarray, lm: np.ndarray, iod: float) -> np.ndarray | N
         size = (window.shape[1], window.shape[0])
         return cv2.resize(found.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
     band = _search_band(lm, (0, 0, window.shape[1], window.shape[0]), iod)
-    lum = np.log(np.maximum(window @ np.array([0.2126, 0.7152, 0.0722], np.float32), 1e-3))
+    lum = np.log(np.maximum(luma(window), 1e-3))
     scale = max(0.7, EDGE_SCALE * iod)
     blurred = cv2.GaussianBlur(lum, (0, 0), scale)
     gx = cv2.Sobel(blurred, cv2.CV_32F, 1, 0, ksize=3) / 8.0
@@ -305,13 +306,13 @@ def _fill(layer: np.ndarray, at: tuple[int, int], holes: np.ndarray, iod: float)
 
 
 def _skin_detail(window: np.ndarray, hole: np.ndarray, iod: float) -> np.ndarray:
-    """``(h, w, 3) float32`` log-space detail for ``hole (h, w) bool`` in ``window (h, w, 3)``: on each hole pixel, the
+    """``(h, w) float32`` log-luminance detail for ``hole (h, w) bool`` in ``window (h, w, 3)``: on each hole pixel, the
     fine texture (log colour less its :data:`DETAIL_SCALE` IOD normalised average over the skin off the holes) of the
     skin straight above its hole run, shifted down by the run's height plus :data:`DETAIL_GAP` IOD: the skin above a
     rim carried behind it (pores, wrinkles, brow hair), its low frequencies left to the smooth fill and taken no nearer
     the rim than the gap (its soft edge and shadow stay out). 0 where that skin is outside the window or a hole."""
     known = (~hole).astype(np.float32)
-    log = np.log(np.maximum(window @ np.array([0.2126, 0.7152, 0.0722], np.float32), 1e-3))
+    log = np.log(np.maximum(luma(window), 1e-3))
     sigma = max(DETAIL_SCALE * iod, 0.7)
     weight = np.maximum(cv2.GaussianBlur(known, (0, 0), sigma), 1e-6)
     detail = np.clip(log - cv2.GaussianBlur(log * known, (0, 0), sigma) / weight, -DETAIL_MAX, DETAIL_MAX)

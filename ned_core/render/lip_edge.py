@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER
+from ned_core.render.luma import luma
 
 LOWER_INNER = LIPS_INNER[1:10]  # the lower lip's nine inner points, 95 .. 324
 LOWER_OUTER = LIPS_OUTER[1:10]  # the outer points facing them, 146 .. 375
@@ -34,7 +35,6 @@ REFERENCE_SAMPLES = 20000
 PARTED_IOD = 0.03  # a lower inner-lip point this far below the upper one facing it opens onto an interior
 DARK = 0.3
 GREY = 0.7
-_LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
 
 
 def _redness(rgb: np.ndarray) -> np.ndarray:
@@ -62,14 +62,14 @@ def mouth_reference(image: np.ndarray, inner: np.ndarray, iod_px: float) -> tupl
     if len(pixels) == 0:
         return 0.0, 0.0
     pixels = pixels[:: max(1, len(pixels) // REFERENCE_SAMPLES)]  # a close-up's mouth: medians of a spread sample
-    return float(np.median(pixels @ _LUMA)), float(np.median(_redness(pixels)))
+    return float(np.median(luma(pixels))), float(np.median(_redness(pixels)))
 
 
 def interior_like(pixels: np.ndarray, reference: tuple[float, float]) -> np.ndarray:
     """``(...) bool``: which ``(..., 3)`` linear-RGB pixels look like a mouth's interior (dark or grey) next to
     the ``(luma, redness)`` of the mouth's surroundings (:func:`mouth_reference`)."""
-    luma, redness = reference
-    return (pixels @ _LUMA < DARK * luma) | (_redness(pixels) < GREY * redness)
+    level, redness = reference
+    return (luma(pixels) < DARK * level) | (_redness(pixels) < GREY * redness)
 
 
 def lower_lip_gap(image: np.ndarray, inner: np.ndarray, direction: np.ndarray, iod_px: float,

@@ -25,7 +25,8 @@ import numpy as np
 
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
 from ned_core.render.config import RenderConfig
-from ned_core.render.lip_edge import DARK, _LUMA, interior_like, mouth_reference
+from ned_core.render.lip_edge import DARK, interior_like, mouth_reference
+from ned_core.render.luma import luma
 
 CARRIED_GAIN = 2.0  # a pixel half sampled from the interior is replaced fully
 FEATHER_PX = 0.6  # sigma of the replaced region's soft edge
@@ -63,7 +64,7 @@ def interior_share(image: np.ndarray, src: np.ndarray, maps: tuple[np.ndarray, n
     hole = np.zeros_like(lips)
     cv2.fillPoly(hole, [np.round((inner - (x0, y0)) * 16).astype(np.int32)], 1, cv2.LINE_8, 4)
     reference = mouth_reference(image, inner, float(interocular_distance(src)))
-    dark = sub @ _LUMA < DARK * reference[0]
+    dark = luma(sub) < DARK * reference[0]
     teeth = interior_like(sub, reference) & ~dark
     masks = np.stack([(hole > 0) | ((lips > 0) & teeth), (lips > 0) & dark]).astype(np.float32)
     mx, my = (maps[0] - x0).astype(np.float32), (maps[1] - y0).astype(np.float32)

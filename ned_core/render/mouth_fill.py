@@ -15,6 +15,7 @@ from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SPLIT, MOUTH_SYNTHESISED
 from ned_core.render.config import RenderConfig
 from ned_core.render.jaw_split import split_interior
 from ned_core.render.lip_edge import LOWER_INNER, LOWER_OUTER, lip_edge_outline, parted
+from ned_core.render.luma import luma
 from ned_core.render.mouth_index import MouthIndex, colour_gain, mouth_shape, patch_from_image
 from ned_core.render.warp import backward_map, remap, triangulate
 
@@ -103,7 +104,7 @@ def _dark_share(patch: np.ndarray, patch_pts: np.ndarray, config: RenderConfig) 
     shares = np.linspace(0.2, 0.8, 25)
     up, low = patch_pts[_UPPER_INNER], patch_pts[_LOWER_INNER]
     pts = up[None, :, :] + shares[:, None, None] * (low - up)[None, :, :]
-    lum = np.ascontiguousarray(patch @ np.array([0.2126, 0.7152, 0.0722], np.float32))
+    lum = np.ascontiguousarray(luma(patch))
     lum = cv2.dilate(lum, np.ones((1, 2 * round(0.05 * config.patch_px_per_iod) + 1), np.uint8))
     lum = remap(lum, pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32))
     half = max(1, round(STRETCH_BAND / (shares[1] - shares[0])))

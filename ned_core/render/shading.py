@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from ned_core.analysis.regions import FACE_OVAL, eye_centres, interocular_distance
+from ned_core.render.luma import luma
 
 OVAL_MARGIN_IOD = 0.05  # the shading stays this far inside the face oval (and off the holes)
 WORK_IOD_PX = 90.0  # the shading is worked out at no more than this many pixels per IOD
@@ -125,7 +126,7 @@ def skin(rgb: np.ndarray, dst: np.ndarray, iod: float, holes: tuple[tuple[int, .
     if rims is not None:
         cut |= rims.astype(np.uint8)
     mask = (inside & (1 - cv2.dilate(cut, disc))).astype(np.float32)
-    lum = rgb @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    lum = luma(rgb)
     if hair_sigma_iod > 0.0:
         lum = cv2.GaussianBlur(lum, (0, 0), max(0.5, hair_sigma_iod * iod))
     lum = np.log(np.maximum(lum, 1e-4))

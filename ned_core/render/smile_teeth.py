@@ -31,6 +31,7 @@ from ned_core.analysis.procrustes import similarity_transform
 from ned_core.analysis.regions import LIPS_INNER, interocular_distance
 from ned_core.face3d.falloff import smoothstep
 from ned_core.render.config import RenderConfig
+from ned_core.render.luma import luma
 from ned_core.render.mouth_fill import EDGE_FEATHER_IOD, inner_lip_window
 from ned_core.render.mouth_index import MouthIndex, colour_gain
 from ned_core.render.smile_shading import FULL_IOD, START_IOD, corner_rise, upper_lip_rise
@@ -75,7 +76,7 @@ def teeth_depths(patch: np.ndarray, inner_lips: np.ndarray) -> tuple[np.ndarray,
     upper, lower = inner_lips[UPPER[1:-1]], inner_lips[LOWER]
     shares = np.linspace(0.0, 1.0, 33)
     pts = upper[None] + shares[:, None, None] * (lower - upper)[None]
-    lum = np.ascontiguousarray(patch @ np.array([0.2126, 0.7152, 0.0722], np.float32))
+    lum = np.ascontiguousarray(luma(patch))
     lum = remap(lum, pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32))  # (33, 9)
     bright = np.maximum.accumulate(lum, axis=0)
     dark = lum.min(axis=0)
