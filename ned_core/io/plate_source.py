@@ -242,7 +242,7 @@ class PlateSource(abc.ABC):
             rgb = unit_scale(pixels)
         else:
             rgb = self._decode_checked(number).rgb
-        return quantise8(self.colour.convert(rgb, self.info.colourspace, self.colour.srgb_space, inplace=True))
+        return self.colour.to_srgb8(rgb, self.info.colourspace)
 
     @property
     def display_referred(self) -> bool:
