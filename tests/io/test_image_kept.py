@@ -1,0 +1,82 @@
+"""Whole frames an image sequence decoded are kept for window reads of the same frames (issue 13: a render reads
+windows of the frames its analysis read whole): the same values as decoding the window from the file, the latest
+frames within the budget, float samples kept exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import OpenImageIO as oiio
+import pytest
+
+from ned_core.io import image_source
+from ned_core.io.plates import open_plates
+
+WIDTH, HEIGHT = 48, 40
+BOX = (5, 7, 41, 33)
+
+
+def _sequence(folder: Path, count: int, sample: str = "half", alpha: bool = False) -> Path:
+    """``count`` EXR frames (1..count) of noise with highlights and a NaN, ``sample`` type, RGB or RGBA."""
+    names = ("R", "G", "B", "A") if alpha else ("R", "G", "B")
+    for number in range(1, count + 1):
+        pixels = np.random.default_rng(number).uniform(-1.0, 300.0, (HEIGHT, WIDTH, len(names))).astype(np.float32)
+        pixels[3, 4, 0] = np.nan
+        pixels[5, 6, 1] = 1.0 + 2.0 ** -20  # not a half value: a float file must keep it
+        spec = oiio.ImageSpec(WIDTH, HEIGHT, len(names), sample)
+        spec.channelnames = names
+        spec.attribute("compression", "zip")
+        out = oiio.ImageOutput.create(str(folder / f"k.{number:04d}.exr"))
+        assert out.open(str(folder / f"k.{number:04d}.exr"), spec) and out.write_image(pixels), oiio.geterror()
+        out.close()
+    return folder / "k.####.exr"
+
+
+class _Decodes:
+    """Counts the files :func:`read_pixels` decodes (wrapping the real reader)."""
+
+    def __init__(self, monkeypatch):
+        self.windows = 0
+        real = image_source.read_pixels
+
+        def counted(path, where, box=None, shot_size=None):
+            self.windows += box is not None
+            return real(path, where, box, shot_size)
+
+        monkeypatch.setattr(image_source, "read_pixels", counted)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast")  # the NaN sample, quantised for display
+@pytest.mark.parametrize("sample, alpha", [("half", False), ("float", False), ("half", True)])
+def test_windows_of_frames_read_whole_are_cut_from_them_with_the_files_values(tmp_path, monkeypatch, sample, alpha):
+    pattern = _sequence(tmp_path, 3, sample, alpha)
+    with open_plates(pattern) as fresh:  # nothing read whole: windows decoded from the files
+        want = {n: fresh.read(n, BOX) for n in fresh.info.frames}
+    decodes = _Decodes(monkeypatch)
+    with open_plates(pattern) as source:
+        for number in source.info.frames:
+            source.read_display8(number)  # the analysis' whole read (converted in place: the kept copy is not)
+        for _ in range(2):  # a window converted in place by its reader leaves the kept frame as it was
+            for number in source.info.frames:
+                got = source.read(number, BOX)
+                assert got.origin == want[number].origin and got.rgb.dtype == np.float32
+                np.testing.assert_array_equal(got.rgb, want[number].rgb)
+                np.testing.assert_array_equal(got.alpha, want[number].alpha)
+    assert decodes.windows == 0
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast")
+def test_only_the_latest_frames_that_fit_are_kept_and_closing_lets_them_go(tmp_path, monkeypatch):
+    pattern = _sequence(tmp_path, 5)
+    frame_bytes = HEIGHT * WIDTH * 3 * 2  # half RGB
+    monkeypatch.setattr(image_source, "KEEP_DECODED_BYTES", 2 * frame_bytes)
+    decodes = _Decodes(monkeypatch)
+    with open_plates(pattern) as source:
+        for number in source.info.frames:
+            source.read_display8(number)
+        assert len(source._kept) == 2 and source._kept.used == 2 * frame_bytes
+        for number in source.info.frames:
+            source.read(number, BOX)
+        assert decodes.windows == 3  # frames 1-3 decoded again, 4 and 5 cut from the kept ones
+    assert len(source._kept) == 0
