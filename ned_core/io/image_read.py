@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+import cv2
 import numpy as np
 import OpenImageIO as oiio
 
@@ -152,12 +153,23 @@ def _channels(data: np.ndarray, pick: list[int]) -> np.ndarray:
     return out
 
 
+def float32_copy(samples: np.ndarray) -> np.ndarray:
+    """A fresh C-contiguous float32 copy of float16 or float32 samples ``(h, ...)``. Half samples are widened by
+    OpenCV: the same values as numpy's ``astype`` (NaNs stay NaN), at a tenth of its CPU (a 1080p RGB frame ~10 ->
+    ~1 ms)."""
+    if samples.dtype != np.float16:
+        return np.array(samples, np.float32, order="C", copy=True)
+    half = np.ascontiguousarray(samples)
+    return cv2.convertFp16(half.reshape(half.shape[0], -1)).reshape(half.shape)
+
+
 def _read_rows(inp: oiio.ImageInput, spec: oiio.ImageSpec, rows: tuple[int, int],
                channels: tuple[int, int]) -> np.ndarray | None:
     """Rows ``[y0, y1)`` of the data window, channels ``[first, last)``: ``(y1 - y0, data width, last - first)``
     float32 or float16 (None where OpenImageIO failed). A tiled file decodes the rows of tiles that hold them."""
     (y0, y1), (first, last) = rows, channels
-    # half samples are read as they are and widened by numpy (exact; ~15% less CPU than OpenImageIO's conversion)
+    # half samples are read as they are and widened by float32_copy (exact; ~15% less CPU than OpenImageIO's
+    # conversion with numpy's, a fraction of it with OpenCV's)
     kind = "half" if all(str(spec.channelformat(c)) == "half" for c in range(first, last)) else "float"
     top, bottom = spec.y, spec.y + spec.height
     if (y0, y1) == (top, bottom):
@@ -222,6 +234,8 @@ def read_pixels(path: Path, where: str, box: tuple[int, int, int, int] | None = 
         data = data.reshape(y1 - y0, spec.width, last - first)
         if (x0, x1) != (spec.x, spec.x + spec.width):
             data = data[:, x0 - spec.x:x1 - spec.x]
+        if data.dtype == np.float16:
+            data = float32_copy(data)
     if data is not None and data.shape[:2] == (height, width):
         # The data window covers the box (almost every file): no canvas, at most one copy.
         whole = data.flags.c_contiguous and pick == [0, 1, 2] and data.shape[2] == 3

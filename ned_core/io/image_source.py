@@ -10,7 +10,7 @@ import numpy as np
 
 from ned_core.exceptions import FrameRangeError, SourceNotFoundError
 from ned_core.io.colour import ColourTransforms
-from ned_core.io.image_read import read_header, read_pixels
+from ned_core.io.image_read import float32_copy, read_header, read_pixels
 from ned_core.io.kept_frames import LatestFrames
 from ned_core.io.plate_source import PlateInfo, PlateSource, RawFrame, frame_list
 from ned_core.io.sequence import find_frames, frame_in_name, parse_pattern, select_frames
@@ -42,10 +42,11 @@ class _KeptFrame:
         return self.rgb.nbytes + (0 if self.alpha is None else self.alpha.nbytes)
 
     def window(self, box: tuple[int, int, int, int]) -> RawFrame:
-        """``box`` as :func:`~ned_core.io.image_read.read_pixels` decodes it from the file: fresh float32 arrays."""
+        """``box`` as :func:`~ned_core.io.image_read.read_pixels` decodes it from the file: fresh float32 arrays (readers
+        convert their windows in place)."""
         x0, y0, x1, y1 = box
-        alpha = None if self.alpha is None else _widened(self.alpha[y0:y1, x0:x1])
-        return RawFrame(_widened(self.rgb[y0:y1, x0:x1]), alpha, self.straight_alpha)
+        alpha = None if self.alpha is None else float32_copy(self.alpha[y0:y1, x0:x1])
+        return RawFrame(float32_copy(self.rgb[y0:y1, x0:x1]), alpha, self.straight_alpha)
 
 
 def _compact(samples: np.ndarray) -> np.ndarray:
@@ -56,11 +57,6 @@ def _compact(samples: np.ndarray) -> np.ndarray:
     if same.all() or np.isnan(flat[~same]).all():  # only NaNs differ (NaN != NaN); ~10x less than equal_nan
         return half.view(np.float16).reshape(samples.shape)
     return samples.copy()
-
-
-def _widened(samples: np.ndarray) -> np.ndarray:
-    """A fresh C-contiguous float32 copy of kept samples (readers convert their windows in place)."""
-    return np.array(samples, dtype=np.float32, order="C", copy=True)
 
 
 class ImageSource(PlateSource):
