@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,13 +62,15 @@ def _compact(samples: np.ndarray) -> np.ndarray:
 
 class ImageSource(PlateSource):
     """Frames read one file at a time with OpenImageIO; between reads only the file map is held, and the latest frames
-    read whole (within :data:`KEEP_DECODED_BYTES`), which windows of the same frames are cut from."""
+    read whole (within :data:`KEEP_DECODED_BYTES`), which windows of the same frames are cut from. Frames may be read
+    on several threads at once (the analysis reads a sequence's files on two)."""
 
     def __init__(self, info: PlateInfo, colour: ColourTransforms, files: dict[int, Path]) -> None:
         super().__init__(info, colour)
         self._files = files
         self._positions = {number: i for i, number in enumerate(info.frames)}
         self._kept: LatestFrames[_KeptFrame] = LatestFrames(KEEP_DECODED_BYTES, len(info.frames) - 1)
+        self._kept_lock = threading.Lock()
 
     def files(self) -> dict[int, Path]:
         return dict(self._files)
@@ -86,22 +89,27 @@ class ImageSource(PlateSource):
             return  # the reader raises for it
         position = self._positions[number]
         itemsize = 2 if self.info.pixel_type == "half" else 4
-        if self._kept.fits(position, (raw.rgb.size + (0 if raw.alpha is None else raw.alpha.size)) * itemsize):
+        with self._kept_lock:
+            wanted = self._kept.fits(position, (raw.rgb.size + (0 if raw.alpha is None else raw.alpha.size)) * itemsize)
+        if wanted:
             kept = _KeptFrame.of(raw)
-            self._kept.add(position, kept, kept.nbytes)
+            with self._kept_lock:
+                self._kept.add(position, kept, kept.nbytes)
 
     def _decode_box(self, number: int, box: tuple[int, int, int, int]) -> RawFrame:
         """Cut from the frame when it is kept (read whole before), else only the scanlines ``box`` spans are
         decoded: a face window costs a fraction of the whole frame (the render and its set-up read windows only),
         with the same values either way."""
-        kept = self._kept.get(self._positions[number])
+        with self._kept_lock:
+            kept = self._kept.get(self._positions[number])
         raw = kept.window(box) if kept is not None else read_pixels(self._files[number], self._where(number), box,
                                                                     (self.info.width, self.info.height))
         self._check_alpha(raw, number)
         return raw
 
     def close(self) -> None:
-        self._kept.clear()
+        with self._kept_lock:
+            self._kept.clear()
         super().close()
 
 

@@ -45,11 +45,18 @@ class ShotFit:
     source_hash: str
 
 
+#: Reader threads for an image sequence's analysis: its files decode independently, and one EXR's decode runs on one
+#: core (~37 ms of a 1080p zip frame, the colour conversion after it ~24 ms on two), so the reader, not the analysis,
+#: bounded the stage; a movie has one decoder and one reader.
+SEQUENCE_READERS = 2
+
+
 def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, depth: int = 2):
-    """``(number, (H, W, 3) uint8)`` for every frame, decoded ``depth`` frames ahead on a reader thread (decoding
-    releases the GIL, so it overlaps with the analysis). Each is an array of its own (a view of the decoder's buffers is
-    copied on the reader thread) or a read-only one the source keeps unchanged (a movie's decoded codes, kept for the
-    render), so the analysis holds them without copying (``analyze_shot``'s ``fresh_frames``).
+    """``(number, (H, W, 3) uint8)`` for every frame, in order, decoded ``depth`` frames ahead per reader thread
+    (decoding releases the GIL, so it overlaps with the analysis; :data:`SEQUENCE_READERS` for an image sequence, one
+    for others). Each is an array of its own (a view of the decoder's buffers is copied on the reader thread) or a
+    read-only one the source keeps unchanged (a movie's decoded codes, kept for the render), so the analysis holds them
+    without copying (``analyze_shot``'s ``fresh_frames``).
 
     Args:
         required: frames whose read errors are raised; others that cannot be read are skipped (logged).
@@ -62,8 +69,9 @@ def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, de
         # GIL), not on the analysis thread that bounds the stage (~1-2 ms a 1080p frame past the source's keep)
         return kept_image(source.read_display8(number), fresh=True)
 
-    with ThreadPoolExecutor(1, thread_name_prefix="ned-analysis-read") as reader:
-        ahead = deque((n, reader.submit(read, n)) for n in islice(numbers, depth))
+    readers = SEQUENCE_READERS if source.info.kind == "sequence" else 1
+    with ThreadPoolExecutor(readers, thread_name_prefix="ned-analysis-read") as reader:
+        ahead = deque((n, reader.submit(read, n)) for n in islice(numbers, depth * readers))
         try:
             while ahead:
                 number, decoding = ahead.popleft()

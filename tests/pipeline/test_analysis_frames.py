@@ -82,3 +82,36 @@ def test_analysis_frames_give_the_landmarks_of_the_accurate_conversion(tmp_path,
         moved = distances(image, reference)
         assert moved.max() <= 1.5 and moved.mean() <= 0.5, (moved.max(), moved.mean())
     assert distances(np.ascontiguousarray(read[0][..., ::-1]), accurate[0]).mean() > 0.5
+
+
+def test_a_sequence_is_read_for_the_analysis_on_two_threads_a_movie_on_one(tmp_path, tiny_movie):
+    """An image sequence's files decode independently: the analysis reads them on SEQUENCE_READERS threads (one EXR's
+    decode keeps one core busy, issue 13) and still gets every frame in order; a movie's one decoder, one thread."""
+    import time
+    import threading
+
+    import OpenImageIO as oiio
+
+    from ned_core.pipeline.analyze import SEQUENCE_READERS
+
+    for number in range(1, 9):
+        pixels = np.random.default_rng(number).uniform(0.0, 2.0, (24, 32, 3)).astype(np.float32)
+        out = oiio.ImageOutput.create(str(tmp_path / f"s.{number:04d}.exr"))
+        assert out.open(str(tmp_path / f"s.{number:04d}.exr"), oiio.ImageSpec(32, 24, 3, "half"))
+        assert out.write_image(pixels)
+        out.close()
+    for path, readers in ((tmp_path / "s.####.exr", SEQUENCE_READERS), (tiny_movie(6), 1)):
+        with open_plates(str(path)) as source:
+            threads, real = set(), source.read_display8
+
+            def read(number: int) -> np.ndarray:
+                threads.add(threading.current_thread().name)
+                time.sleep(0.02)  # a decode long enough that each reader is busy when the next frame is asked for
+                return real(number)
+
+            source.read_display8 = read
+            frames = list(_srgb_frames(source))
+            assert [n for n, _ in frames] == list(source.info.frames)
+            for number, image in frames:
+                assert np.array_equal(image, real(number))
+        assert len(threads) == readers == (2 if path.suffix == ".exr" else 1)
