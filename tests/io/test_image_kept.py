@@ -21,9 +21,10 @@ def _sequence(folder: Path, count: int, sample: str = "half", alpha: bool = Fals
     """``count`` EXR frames (1..count) of noise with highlights and a NaN, ``sample`` type, RGB or RGBA."""
     names = ("R", "G", "B", "A") if alpha else ("R", "G", "B")
     for number in range(1, count + 1):
-        pixels = np.random.default_rng(number).uniform(-1.0, 300.0, (HEIGHT, WIDTH, len(names))).astype(np.float32)
-        pixels[3, 4, 0] = np.nan
-        pixels[5, 6, 1] = 1.0 + 2.0 ** -20  # not a half value: a float file must keep it
+        pixels = np.random.default_rng(number).uniform(-1.0, 300.0, (HEIGHT, WIDTH, len(names))).astype(np.float16)
+        pixels = pixels.astype(np.float32)  # half values, so a float file differs from half in one sample only
+        pixels[10, 10, 0] = np.nan  # inside BOX, as the next one
+        pixels[20, 20, 1] = 1.0 + 2.0 ** -20  # not a half value: a float file must keep it
         spec = oiio.ImageSpec(WIDTH, HEIGHT, len(names), sample)
         spec.channelnames = names
         spec.attribute("compression", "zip")
@@ -51,7 +52,7 @@ class _Decodes:
 @pytest.mark.parametrize("sample, alpha", [("half", False), ("float", False), ("half", True)])
 def test_windows_of_frames_read_whole_are_cut_from_them_with_the_files_values(tmp_path, monkeypatch, sample, alpha):
     pattern = _sequence(tmp_path, 3, sample, alpha)
-    monkeypatch.setattr(image_source, "_CHECK_ROWS", 4)  # the non-half value (row 5) lies in the second band checked
+    monkeypatch.setattr(image_source, "_CHECK_ROWS", 4)  # the non-half value (row 20) lies in the sixth band checked
     with open_plates(pattern) as fresh:  # nothing read whole: windows decoded from the files
         want = {n: fresh.read(n, BOX) for n in fresh.info.frames}
     decodes = _Decodes(monkeypatch)
