@@ -30,13 +30,15 @@ FORWARD_DECODE_LIMIT = 48
 #: Bytes of whole frames' RGB codes kept once converted, for the next reader of the same frames (a render reads the
 #: frames its analysis read): the latest frames read whole are kept until the movie is closed, up to this much
 #: (41 8-bit frames at 1080p, 10 at UHD; half as many 10-bit ones; :class:`~ned_core.io.kept_frames.LatestFrames`
-#: says why the latest), so those are converted once; windows larger than :data:`WINDOW_SHARE` are cut from them.
+#: says why the latest), so those are converted once; windows of them are cut from them (deeper than 8 bits: those
+#: larger than :data:`WINDOW_SHARE`).
 KEEP_CONVERTED_BYTES = 256 << 20
-#: Bytes of decoded planar YUV pictures (half the size of RGB at 4:2:0) kept the same way for reads of small windows
-#: (see :data:`WINDOW_SHARE`), which are converted from them: the latest 20 8-bit 4:2:0 frames at 1080p, 5 at UHD.
+#: Bytes of decoded planar YUV pictures (half the size of RGB at 4:2:0) kept the same way for reads of windows whose
+#: frame's codes are not kept, which are converted from them: the latest 20 8-bit 4:2:0 frames at 1080p, 5 at UHD.
 KEEP_DECODED_BYTES = 64 << 20
-#: Boxes up to this share of the frame's area are converted from their own planes; a larger one is cut from the
-#: whole frame converted by OpenCV or swscale (:func:`_opencv_converts`; a pixel 15x or 5x faster than ``yuv_window``).
+#: Boxes of deeper-than-8-bit pictures up to this share of the frame's area are converted from their own planes
+#: (``yuv_window.window_codes``); a larger one is cut from the whole frame converted by swscale (a pixel 5x faster).
+#: 8-bit pictures' boxes of any size are the whole picture's OpenCV codes (:func:`_opencv_converts`).
 WINDOW_SHARE = 0.2
 #: swscale threads per whole-picture conversion (pictures OpenCV does not convert): two halves cost the CPU of one
 #: thread and halve its wall time, so the analysis' reader (decode + conversion) stays ahead of the analysis thread;
@@ -129,10 +131,10 @@ class _YuvPlanes:
 
 
 def _opencv_converts(layout: PlanarLayout) -> bool:
-    """Whether pictures of ``layout`` are converted whole (and by windows over :data:`WINDOW_SHARE`) by OpenCV
-    (:func:`ned_core.io.yuv_window.picture_codes`, 8-bit samples, ~3x less CPU than swscale) rather than swscale
-    (deeper samples: OpenCV resamples them in float, whose rounding may differ by a code between a window and the
-    whole picture)."""
+    """Whether pictures of ``layout`` are converted whole, and by windows of any size, by OpenCV
+    (:func:`ned_core.io.yuv_window.picture_codes`, 8-bit samples, ~3x less CPU than swscale, a window's pixels the
+    whole picture's) rather than swscale and ``yuv_window.window_codes`` (deeper samples: OpenCV resamples them in
+    float, whose rounding may differ by a code between a window and the whole picture)."""
     return layout.bits <= 8
 
 
@@ -265,13 +267,14 @@ class PyAVDecoder:
 
         A whole frame is converted whole: an 8-bit planar YUV one by OpenCV
         (:func:`ned_core.io.yuv_window.picture_codes`: within 4 codes of swscale's accurate conversion on natural
-        pictures, 0.3 on average, at a third of its CPU), others by swscale. A box larger than :data:`WINDOW_SHARE` of
-        it is cut from the whole frame's codes when they are at hand (kept, or the last converted), else converted the
-        same way from the picture's planes around it (8-bit: OpenCV, from the kept planes when they are kept; deeper:
-        swscale from a crop, :mod:`ned_core.io.picture_crop`): the same codes, ~4-5x less work for a close-up's window
-        than the whole frame, which a shot longer than the kept frames converted again. A
-        smaller box of a planar YUV picture (8-16 bit, 4:2:0/4:2:2/4:4:4) is converted from its own planes
-        (:func:`ned_core.io.yuv_window.window_codes`: the same matrix, range, chroma siting and bicubic chroma
+        pictures, 0.3 on average, at a third of its CPU), others by swscale. A box of an 8-bit picture, and one larger
+        than :data:`WINDOW_SHARE` of a deeper one, is cut from the whole frame's codes when they are at hand (kept, or
+        the last converted), else converted the same way from the picture's planes around it (8-bit: OpenCV, from the
+        kept planes when they are kept; deeper: swscale from a crop, :mod:`ned_core.io.picture_crop`): the same codes,
+        ~4-5x less work for a close-up's window than the whole frame, which a shot longer than the kept frames
+        converted again (and a small face's 1080p window, 500 px square, ~0.5 ms of CPU where ``window_codes`` took
+        ~4.3). A smaller box of a deeper planar YUV picture (10-16 bit, 4:2:0/4:2:2/4:4:4) is converted from its own
+        planes (:func:`ned_core.io.yuv_window.window_codes`: the same matrix, range, chroma siting and bicubic chroma
         filter, rounded in float: within 1 code of 8 bits of swscale's codes on natural pictures; deep sources'
         white at 65535 where swscale's 16-bit output stops at 65283). Which way a read goes depends only on the
         picture and the box, never on what is kept, so a frame's window converts the same in every run. What the
@@ -282,8 +285,8 @@ class PyAVDecoder:
             return None
         wanted = index if self._conform is None else self._conform[index]
         dtype = np.uint16 if self._deep else np.uint8
-        alone = box is not None and (box[2] - box[0]) * (box[3] - box[1]) <= WINDOW_SHARE * self.probe.width * \
-            self.probe.height
+        alone = box is not None and self._deep and (box[2] - box[0]) * (box[3] - box[1]) <= WINDOW_SHARE * \
+            self.probe.width * self.probe.height
         if alone and wanted in self._kept:
             return self._kept.get(wanted).window(box, dtype)
         codes = self._kept_codes.get(wanted)
