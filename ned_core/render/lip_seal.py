@@ -38,8 +38,9 @@ UPPER_GROW_PX = 2  # ... and this many pixels further above it, over the teeth e
 LINE_IOD = 0.012  # width of the shadow line where the lips meet
 LINE_SHADE = 0.6  # brightness of that line's centre relative to the lips (linear light)
 INPAINT_RADIUS_IOD = 0.03  # reach of the fill's smooth average of the surrounding lips
-LIP_REACH_IOD = (0.08, 0.04)  # reach (x, y) of the lips' own colour average (:func:`lip_colour`)
+LIP_REACH_IOD = (0.08, 0.2)  # reach (x, y) of the lips' own colour average (:func:`lip_colour`): a column's lip
 DETAIL_RANGE = (0.85, 1.15)  # the mirrored lip's fine detail, luma over its smooth colour, clipped to this
+LIP_EDGE_PX = 0.7  # softness of the painted lips' outer edge (the outline's resampling, not a distance on the face)
 MIN_SUPPORT = 0.05  # a lip side with less weight of known lip pixels around takes the other side's colour
 SIDE_CLOSED, SIDE_OPEN = 0.05, 0.075  # IOD target inner-lip gap at which a column of the mouth is sealed fully / not
 SEAL_FADE = 0.5  # share of ``config.seal_open`` above it over which the whole-mouth seal fades out
@@ -113,40 +114,32 @@ def meeting_line(dst: np.ndarray) -> np.ndarray:
     return np.vstack([dst[LIPS_INNER[0]], mid, dst[LIPS_INNER[10]]])
 
 
-def lip_colour(sub: np.ndarray, known: np.ndarray, lips: np.ndarray, upper: np.ndarray,
-               iod: float) -> np.ndarray | None:
+def lip_colour(sub: np.ndarray, known: np.ndarray, lips: np.ndarray, upper: np.ndarray, average: np.ndarray,
+               iod: float) -> np.ndarray:
     """``(h, w, 3) float32`` the lips' own colour at each pixel: the smooth average (:data:`LIP_REACH_IOD`) of the
-    known lip pixels on the pixel's side of the meeting line, or where that side has none near (a grin's thin upper
-    lip lies wholly inside the painted band), of the other side's; None where no lip pixel is known.
+    known lip pixels on the pixel's side of the meeting line; where that side has none near (a grin's thin upper lip
+    lies wholly inside the painted band), the other side's; where neither has (the corners), ``average``.
 
     Args:
         sub: ``(h, w, 3) float32`` the warped face.
         known: ``(h, w) float32`` 1 outside the painted region.
         lips: ``(h, w) float32`` 0..1 inside the target's outer lip outline.
         upper: ``(h, w) bool`` above the line where the lips meet.
+        average: ``(h, w, 3) float32`` the smooth average of all the known pixels around.
         iod: the interocular distance, pixels.
     """
     sx, sy = (max(1.0, r * iod) for r in LIP_REACH_IOD)
-    parts = []
+    sides = []
     for side in (upper, ~upper):
-        weight = known * lips * side
-        if weight.sum() < 1.0:
-            parts.append(None)
-            continue
+        weight = known * (lips >= 1.0) * side  # whole lip pixels: the outline's are part skin
         support = cv2.GaussianBlur(weight, (0, 0), sx, sigmaY=sy)
         local = cv2.GaussianBlur(sub * weight[:, :, None], (0, 0), sx, sigmaY=sy) / np.maximum(support, 1e-6)[
             :, :, None]
-        mean = (sub * weight[:, :, None]).sum(axis=(0, 1)) / weight.sum()
-        near = np.clip(support / MIN_SUPPORT, 0.0, 1.0)[:, :, None]
-        parts.append((local, mean, near))
-    if parts[0] is None and parts[1] is None:
-        return None
+        sides.append((local, np.clip(support / MIN_SUPPORT, 0.0, 1.0)[:, :, None]))
     colour = np.empty_like(sub)
-    for k, side in enumerate((upper, ~upper)):
-        own, other = parts[k], parts[1 - k]
-        fallback = (own or other)[1] if other is None else other[1]
-        mixed = fallback[None, None, :] if own is None else own[2] * own[0] + (1.0 - own[2]) * fallback
-        colour[side] = np.broadcast_to(mixed, sub.shape)[side]
+    for (own, own_near), (other, other_near), side in ((sides[0], sides[1], upper), (sides[1], sides[0], ~upper)):
+        fallback = average + other_near * (other - average)
+        colour[side] = (fallback + own_near * (own - fallback))[side]
     return colour
 
 
@@ -213,10 +206,10 @@ def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, 
     order = np.argsort(line_pts[:, 0])
     line_y = np.interp(np.arange(x0, x1) + 0.5, line_pts[order, 0], line_pts[order, 1]) - y0
     upper = (np.arange(y1 - y0)[:, None] + 0.5) < line_y[None, :]
-    colour = lip_colour(sub, known, lips, upper, iod)
-    if colour is not None:  # inside the lips their own colour, beyond them (the upper wedge's reach) the skin's
-        colour = colour * mirrored_detail(sub, colour, known * lips, line_y)[:, :, None]
-        average = average + lips[:, :, None] * (colour - average)
+    colour = lip_colour(sub, known, lips, upper, average, iod)
+    colour = colour * mirrored_detail(sub, colour, known * lips, line_y)[:, :, None]
+    # inside the lips their own colour, beyond them (the upper wedge's reach) the skin's
+    average = average + cv2.GaussianBlur(lips, (0, 0), LIP_EDGE_PX)[:, :, None] * (colour - average)
     filled = np.where(known[:, :, None] > 0, sub, average)  # the lips above and below, smoothly across the hole
     shadow = np.zeros(sub.shape[:2], np.float32)
     cv2.polylines(shadow, [line], False, 1.0, max(1, round(LINE_IOD * iod)), cv2.LINE_AA, 4)
