@@ -31,6 +31,7 @@ import numpy as np
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
 from ned_core.face3d.lips import INNER_PAIRS
 from ned_core.render.config import RenderConfig
+from ned_core.render.lip_repair import lip_contours
 from ned_core.render.luma import luma
 
 GROW_IOD = 0.015  # the painted region reaches this far beyond the target inner-lip outline
@@ -40,6 +41,7 @@ LINE_SHADE = 0.6  # brightness of that line's centre relative to the lips (linea
 INPAINT_RADIUS_IOD = 0.03  # reach of the fill's smooth average of the surrounding lips
 LIP_REACH_IOD = (0.08, 0.2)  # reach (x, y) of the lips' own colour average (:func:`lip_colour`): a column's lip
 DETAIL_RANGE = (0.85, 1.15)  # the mirrored lip's fine detail, luma over its smooth colour, clipped to this
+MIRROR_REACH = 0.7  # share of the other lip, from its outer outline toward the meeting line, that the detail comes from
 LIP_EDGE_PX = 0.7  # softness of the painted lips' outer edge (the outline's resampling, not a distance on the face)
 MIN_SUPPORT = 0.05  # a lip side with less weight of known lip pixels around takes the other side's colour
 SIDE_CLOSED, SIDE_OPEN = 0.05, 0.075  # IOD target inner-lip gap at which a column of the mouth is sealed fully / not
@@ -143,17 +145,29 @@ def lip_colour(sub: np.ndarray, known: np.ndarray, lips: np.ndarray, upper: np.n
     return colour
 
 
-def mirrored_detail(sub: np.ndarray, colour: np.ndarray, lip: np.ndarray, line_y: np.ndarray) -> np.ndarray:
+def mirrored_detail(sub: np.ndarray, colour: np.ndarray, lip: np.ndarray, line_y: np.ndarray,
+                    outer: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """``(h, w) float32`` the fine detail (luma over the lips' smooth colour's, clipped to :data:`DETAIL_RANGE`) of the
-    other lip at the place mirrored across the meeting line (``line_y (w,)``, rows), where that is a known lip pixel
-    (``lip (h, w)`` 0..1), else 1: the painted lips keep the creases of a lip rather than a flat colour."""
+    other lip where that is a known lip pixel (``lip (h, w)`` 0..1), else 1: the painted lips keep the creases of a
+    lip rather than a flat colour. A pixel at a share of the way from its lip's outer outline to the meeting line
+    (``line_y (w,)``) takes the other lip's at that share of :data:`MIRROR_REACH` of its way (the rest of it lies in
+    the painted band too).
+
+    Args:
+        outer: ``(upper (w,), lower (w,))`` the outer lip outlines' rows, the coordinates of ``line_y``.
+    """
     h, w = lip.shape
-    mirror_y = (2.0 * line_y[None, :] - (np.arange(h, dtype=np.float32)[:, None] + 0.5) - 0.5).astype(np.float32)
-    mirror_x = np.ascontiguousarray(np.broadcast_to(np.arange(w, dtype=np.float32)[None, :], (h, w)))
-    ratio = luma(sub) / np.maximum(luma(colour), 1e-6)
-    ratio = np.clip(ratio, *DETAIL_RANGE).astype(np.float32)
-    taken = cv2.remap(ratio, mirror_x, mirror_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    there = cv2.remap(lip.astype(np.float32), mirror_x, mirror_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+    ys = np.arange(h, dtype=np.float64)[:, None] + 0.5
+    up, low, line = outer[0][None, :], outer[1][None, :], line_y[None, :]
+    share_up = np.clip((ys - up) / np.maximum(line - up, 0.5), 0.0, 1.0)
+    share_low = np.clip((low - ys) / np.maximum(low - line, 0.5), 0.0, 1.0)
+    mirror_y = np.where(ys < line, low + MIRROR_REACH * share_up * (line - low),
+                        up + MIRROR_REACH * share_low * (line - up)) - 0.5
+    mirror_x = np.broadcast_to(np.arange(w, dtype=np.float32)[None, :], (h, w))
+    maps = np.ascontiguousarray(mirror_x), mirror_y.astype(np.float32)
+    ratio = np.clip(luma(sub) / np.maximum(luma(colour), 1e-6), *DETAIL_RANGE).astype(np.float32)
+    taken = cv2.remap(ratio, *maps, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    there = cv2.remap(lip.astype(np.float32), *maps, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                       borderValue=0.0)
     return 1.0 + there * (taken - 1.0)
 
@@ -207,7 +221,8 @@ def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, 
     line_y = np.interp(np.arange(x0, x1) + 0.5, line_pts[order, 0], line_pts[order, 1]) - y0
     upper = (np.arange(y1 - y0)[:, None] + 0.5) < line_y[None, :]
     colour = lip_colour(sub, known, lips, upper, average, iod)
-    colour = colour * mirrored_detail(sub, colour, known * lips, line_y)[:, :, None]
+    outer = lip_contours(dst, np.arange(x0, x1) + 0.5)[[0, 3]] - y0
+    colour = colour * mirrored_detail(sub, colour, known * lips, line_y, (outer[0], outer[1]))[:, :, None]
     # inside the lips their own colour, beyond them (the upper wedge's reach) the skin's
     average = average + cv2.GaussianBlur(lips, (0, 0), LIP_EDGE_PX)[:, :, None] * (colour - average)
     filled = np.where(known[:, :, None] > 0, sub, average)  # the lips above and below, smoothly across the hole
