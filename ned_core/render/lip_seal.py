@@ -16,7 +16,8 @@ spread of the resampling, not a distance on the face).
 Inside the target's lips the painted colour is the lips' own (:func:`lip_colour`): the smooth average of the lip
 pixels around, each lip's from its own side of the meeting line, not of the lips and the skin beyond them. The
 average of everything around painted a grin's thin upper lip, most of which lies within the painted band, skin
-coloured (the speaking astronaut made sad, frames 1-3: the upper lip's redness 0.xx of the source's).
+coloured (the speaking astronaut made sad, sealed frames: the upper lip's median redness 0.70 of the source's, now
+0.90).
 
 A target that opens the lips only in the centre (an upper lip raised there, AU10 of disgust) is sealed column by
 column (:func:`side_weights`): the sides, where its inner lips meet again, are painted closed, the centre's window

@@ -99,7 +99,7 @@ def _upper_lip_points(face: np.ndarray) -> list[tuple[int, int]]:
 
 def test_closed_lips_are_painted_with_the_lips_colour_not_the_skins():
     """A grin's thin upper lip lies wholly inside the painted band (at 44 px IOD the band reaches 3 px above the
-    inner lip). Painted with the average of everything around, the skin above paled it (redness 0.58 of the lip's);
+    inner lip). Painted with the average of everything around, the skin above paled it (redness 0.63 of the lip's);
     painted with the lips' own colour (the lower lip's, where the upper lip has no pixel left), it stays a lip."""
     rgb, face, lip = _grin(44.0, creases=False)
     out = seal_lips(rgb, (0, 0, 200, 200), face, 1.0)
