@@ -40,6 +40,7 @@ from ned_core.render.warp import remap
 CORNER_IDS = (LIPS_INNER[0], LIPS_INNER[10])
 SPLIT_AT = 0.65  # where, from the upper to the lower inner lip, the source interior splits: a smile bares more
 # of the upper teeth than of the lower ones, so the split runs nearer the lower lip
+SEAM_PX = 1.5  # how far (source pixels) the lower part reaches under the upper one where the split is not made
 STRETCH_WIDTH_IOD = (0.02, 0.08)  # target mouth wider than the source's: upper teeth start to / fully stay put
 
 
@@ -122,7 +123,8 @@ def split_interior(window: tuple[int, int, int, int], frame: np.ndarray, src: np
         # padded: outside the window counts as outside the opening
         inside = remap(np.pad(opening, 1), qx - np.float32(ox - 1), qy - np.float32(oy - 1), "nearest") > 0
         mid = np.interp(qx, np.sort(middle_x), middle_y[np.argsort(middle_x)])
-        half = (qy <= mid) if upper else (qy > mid)
+        # the lower part reaches under the upper one's soft edge as far as their sampling meets (no seam of cavity)
+        half = (qy <= mid) if upper else (qy > mid - SEAM_PX * (1.0 - opened))
         take = cv2.GaussianBlur((inside & half).astype(np.float32), (0, 0), 0.7)[:, :, None]
         out = out + take * (remap(frame, qx, qy) - out)
     return out.astype(np.float32)
