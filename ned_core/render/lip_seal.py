@@ -40,7 +40,8 @@ UPPER_GROW_PX = 2  # ... and this many pixels further above it, over the teeth e
 LINE_IOD = 0.012  # width of the shadow line where the lips meet
 LINE_SHADE = 0.6  # brightness of that line's centre relative to the lips (linear light)
 INPAINT_RADIUS_IOD = 0.03  # reach of the fill's smooth average of the surrounding lips
-LIP_REACH_IOD = (0.08, 0.2)  # reach (x, y) of the lips' own colour average (:func:`lip_colour`): a column's lip
+LIP_REACH_IOD = (0.08, 0.2)  # reach (x, y) of the lips' own colour average (:func:`lip_colour`): down a column,
+# the whole lip
 DETAIL_RANGE = (0.85, 1.15)  # the mirrored lip's fine detail, luma over its smooth colour, clipped to this
 MIRROR_REACH = 0.7  # share of the other lip, from its outer outline toward the meeting line, that the detail comes from
 LIP_EDGE_PX = 0.7  # softness of the painted lips' outer edge (the outline's resampling, not a distance on the face)
