@@ -17,6 +17,14 @@ narrows the mouth) lost its teeth at the sides and read happier (p(surprised) 0.
 
 ``upper_to`` / ``lower_from`` set (or drop) each lip's part: over a stored mouth's cavity (``mouth_fill``) the lower
 lip carries only its own edge, the interior's lowest fifth.
+
+A mouth that opens only a little further than the source (``opened`` below 1, the fill's fade-in) is split part of
+the way: each target pixel samples the source at that share of the way from where the warp's stretch between the
+lips takes it to where its lip's part takes it, and the lower part starts that share of the way from ``upper_to`` to
+``lower_from``. At 0 the two parts are the warp's stretched interior (no cavity between them), at 1 the full split:
+the cavity opens between the teeth as the lips part, where the fill's fade-in had cross-faded the split over the
+stretched interior, a grey double row of teeth whose weight jumped with the words (speaking astronaut made afraid:
+weights 0.3-1.0 on consecutive frames, the mouth's change beyond the source's at 7 of 23 frame pairs).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from ned_core.render.warp import remap
 CORNER_IDS = (LIPS_INNER[0], LIPS_INNER[10])
 SPLIT_AT = 0.65  # where, from the upper to the lower inner lip, the source interior splits: a smile bares more
 # of the upper teeth than of the lower ones, so the split runs nearer the lower lip
+SEAM_PX = 1.5  # how far (source pixels) the lower part reaches under the upper one where the split is not made
 STRETCH_WIDTH_IOD = (0.02, 0.08)  # target mouth wider than the source's: upper teeth start to / fully stay put
 
 
@@ -62,7 +71,7 @@ def anchored_share(src: np.ndarray, dst: np.ndarray) -> float:
 
 def split_interior(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
                    cavity: np.ndarray, upper_to: float | None = SPLIT_AT,
-                   lower_from: float | None = SPLIT_AT) -> np.ndarray:
+                   lower_from: float | None = SPLIT_AT, opened: float = 1.0) -> np.ndarray:
     """The target opening over ``window`` filled with the source interior split between the two lips.
 
     Args:
@@ -73,6 +82,7 @@ def split_interior(window: tuple[int, int, int, int], frame: np.ndarray, src: np
         upper_to: the share (0..1) of the source opening, from its upper lip down, that moves with the upper lip;
             None: none (the cavity shows there).
         lower_from: from what share of the source opening down the rest moves with the lower lip; None: none.
+        opened: 0..1, how far the split is made (module docstring): 0 = the warp's stretch between the lips.
 
     Returns:
         ``(h, w, 3) float32``.
@@ -92,6 +102,12 @@ def split_interior(window: tuple[int, int, int, int], frame: np.ndarray, src: np
     cv2.fillPoly(opening, [np.round((outline - (ox, oy)) * 16).astype(np.int32)], 1, cv2.LINE_8, 4)
     opening = cv2.dilate(opening, np.ones((3, 3), np.uint8)).astype(np.float32)
     anchored = anchored_share(src, dst)
+    if upper_to is not None and lower_from is not None:
+        lower_from = upper_to + opened * (lower_from - upper_to)
+    # the warp's stretch: the lips' displacements interpolated by the share of the way down the target opening
+    top, bottom = _along(dx, d_up, xs)[..., 1], _along(dx, d_low, xs)[..., 1]
+    down = np.clip((ys - top) / np.maximum(bottom - top, 1e-6), 0.0, 1.0)[..., None]
+    stretch = (1.0 - down) * _along(dx, d_up - s_up, xs) + down * _along(dx, d_low - s_low, xs)
     out = cavity.copy()
     for d_lip, s_lip, upper, at in ((d_low, s_low, False, lower_from), (d_up, s_up, True, upper_to)):
         if at is None:
@@ -101,12 +117,14 @@ def split_interior(window: tuple[int, int, int, int], frame: np.ndarray, src: np
         shift = _along(dx, d_lip - s_lip, xs)  # the lip's displacement at each target column
         if upper:  # a stretched upper lip slides down over its teeth
             shift[..., 1] -= anchored * np.maximum(shift[..., 1], 0.0)
+        shift = opened * shift + (1.0 - opened) * stretch
         qx = (xs - shift[..., 0]).astype(np.float32)
         qy = (ys - shift[..., 1]).astype(np.float32)
         # padded: outside the window counts as outside the opening
         inside = remap(np.pad(opening, 1), qx - np.float32(ox - 1), qy - np.float32(oy - 1), "nearest") > 0
         mid = np.interp(qx, np.sort(middle_x), middle_y[np.argsort(middle_x)])
-        half = (qy <= mid) if upper else (qy > mid)
+        # the lower part reaches under the upper one's soft edge as far as their sampling meets (no seam of cavity)
+        half = (qy <= mid) if upper else (qy > mid - SEAM_PX * (1.0 - opened))
         take = cv2.GaussianBlur((inside & half).astype(np.float32), (0, 0), 0.7)[:, :, None]
         out = out + take * (remap(frame, qx, qy) - out)
     return out.astype(np.float32)

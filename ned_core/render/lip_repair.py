@@ -81,7 +81,7 @@ def near_cavity(cavity: np.ndarray, radius_px: float) -> np.ndarray:
     return np.clip(radius_px + 1.0 - distance, 0.0, 1.0).astype(np.float32)
 
 
-def _contours(dst: np.ndarray, xs: np.ndarray) -> np.ndarray:
+def lip_contours(dst: np.ndarray, xs: np.ndarray) -> np.ndarray:
     """``(4, W)`` y of the upper outer, upper inner, lower inner and lower outer lip outlines at columns ``xs``."""
     out = []
     for ring, upper in ((LIPS_OUTER, True), (LIPS_INNER, True), (LIPS_INNER, False), (LIPS_OUTER, False)):
@@ -127,7 +127,7 @@ def repair_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
     if not (carried > 0.05).any():
         return rgb, 0.0
     xs = np.arange(x0, x1, dtype=np.float64) + 0.5
-    y_uo, y_ui, y_li, y_lo = _contours(dst, xs) - y0 - 0.5
+    y_uo, y_ui, y_li, y_lo = lip_contours(dst, xs) - y0 - 0.5
     ys = np.arange(y1 - y0, dtype=np.float64)[:, None]
     upper = ys < 0.5 * (y_ui + y_li)[None, :]
     share_up = np.clip((ys - y_uo) / np.maximum(y_ui - y_uo, 0.5), 0.0, 1.0)

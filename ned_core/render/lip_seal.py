@@ -11,8 +11,13 @@ Toward the upper lip the painted region reaches ``UPPER_GROW_PX`` further: the w
 between a smile's upper teeth and the upper lip along the upper lip's inner edge, where they stayed as a row of
 dark flecks 1-2 px beyond the painted edge (a toothy shadow along the closed mouth line; the astronaut still
 made sad or neutral: 1.1-1.8 px at 44 px IOD, and 0.6-1.9 px at 130 px IOD on the still enlarged 3x, so a
-spread of the resampling, not a distance on the face). Enlarged, the painted band (paler than the lip, as the
-smooth average of the lips and skin around it) leaves the upper lip's red thinner.
+spread of the resampling, not a distance on the face).
+
+Inside the target's lips the painted colour is the lips' own (:func:`lip_colour`): the smooth average of the lip
+pixels around, each lip's from its own side of the meeting line, not of the lips and the skin beyond them. The
+average of everything around painted a grin's thin upper lip, most of which lies within the painted band, skin
+coloured (the speaking astronaut made sad, sealed frames: the upper lip's median redness 0.70 of the source's, now
+0.90).
 
 A target that opens the lips only in the centre (an upper lip raised there, AU10 of disgust) is sealed column by
 column (:func:`side_weights`): the sides, where its inner lips meet again, are painted closed, the centre's window
@@ -24,15 +29,23 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ned_core.analysis.regions import LIPS_INNER, interocular_distance
+from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
 from ned_core.face3d.lips import INNER_PAIRS
 from ned_core.render.config import RenderConfig
+from ned_core.render.lip_repair import lip_contours
+from ned_core.render.luma import luma
 
 GROW_IOD = 0.015  # the painted region reaches this far beyond the target inner-lip outline
 UPPER_GROW_PX = 2  # ... and this many pixels further above it, over the teeth edge the warp spreads
 LINE_IOD = 0.012  # width of the shadow line where the lips meet
 LINE_SHADE = 0.6  # brightness of that line's centre relative to the lips (linear light)
 INPAINT_RADIUS_IOD = 0.03  # reach of the fill's smooth average of the surrounding lips
+LIP_REACH_IOD = (0.08, 0.2)  # reach (x, y) of the lips' own colour average (:func:`lip_colour`): down a column,
+# the whole lip
+DETAIL_RANGE = (0.85, 1.15)  # the mirrored lip's fine detail, luma over its smooth colour, clipped to this
+MIRROR_REACH = 0.7  # share of the other lip, from its outer outline toward the meeting line, that the detail comes from
+LIP_EDGE_PX = 0.7  # softness of the painted lips' outer edge (the outline's resampling, not a distance on the face)
+MIN_SUPPORT = 0.05  # a lip side with less weight of known lip pixels around takes the other side's colour
 SIDE_CLOSED, SIDE_OPEN = 0.05, 0.075  # IOD target inner-lip gap at which a column of the mouth is sealed fully / not
 SEAL_FADE = 0.5  # share of ``config.seal_open`` above it over which the whole-mouth seal fades out
 SIDE_SHRUNK = (0.02, 0.05)  # IOD the column's gap must shrink by from the source's: not sealed / fully
@@ -105,6 +118,62 @@ def meeting_line(dst: np.ndarray) -> np.ndarray:
     return np.vstack([dst[LIPS_INNER[0]], mid, dst[LIPS_INNER[10]]])
 
 
+def lip_colour(sub: np.ndarray, known: np.ndarray, lips: np.ndarray, upper: np.ndarray, average: np.ndarray,
+               iod: float) -> np.ndarray:
+    """``(h, w, 3) float32`` the lips' own colour at each pixel: the smooth average (:data:`LIP_REACH_IOD`) of the
+    known lip pixels on the pixel's side of the meeting line; where that side has none near (a grin's thin upper lip
+    lies wholly inside the painted band), the other side's; where neither has (the corners), ``average``.
+
+    Args:
+        sub: ``(h, w, 3) float32`` the warped face.
+        known: ``(h, w) float32`` 1 outside the painted region.
+        lips: ``(h, w) float32`` 0..1 inside the target's outer lip outline.
+        upper: ``(h, w) bool`` above the line where the lips meet.
+        average: ``(h, w, 3) float32`` the smooth average of all the known pixels around.
+        iod: the interocular distance, pixels.
+    """
+    sx, sy = (max(1.0, r * iod) for r in LIP_REACH_IOD)
+    sides = []
+    for side in (upper, ~upper):
+        weight = known * (lips >= 1.0) * side  # whole lip pixels: the outline's are part skin
+        support = cv2.GaussianBlur(weight, (0, 0), sx, sigmaY=sy)
+        local = cv2.GaussianBlur(sub * weight[:, :, None], (0, 0), sx, sigmaY=sy) / np.maximum(support, 1e-6)[
+            :, :, None]
+        sides.append((local, np.clip(support / MIN_SUPPORT, 0.0, 1.0)[:, :, None]))
+    colour = np.empty_like(sub)
+    for (own, own_near), (other, other_near), side in ((sides[0], sides[1], upper), (sides[1], sides[0], ~upper)):
+        fallback = average + other_near * (other - average)
+        colour[side] = (fallback + own_near * (own - fallback))[side]
+    return colour
+
+
+def mirrored_detail(sub: np.ndarray, colour: np.ndarray, lip: np.ndarray, line_y: np.ndarray,
+                    outer: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """``(h, w) float32`` the fine detail (luma over the lips' smooth colour's, clipped to :data:`DETAIL_RANGE`) of the
+    other lip where that is a known lip pixel (``lip (h, w)`` 0..1), else 1: the painted lips keep the creases of a
+    lip rather than a flat colour. A pixel at a share of the way from its lip's outer outline to the meeting line
+    (``line_y (w,)``) takes the other lip's at that share of :data:`MIRROR_REACH` of its way (the rest of it lies in
+    the painted band too).
+
+    Args:
+        outer: ``(upper (w,), lower (w,))`` the outer lip outlines' rows, the coordinates of ``line_y``.
+    """
+    h, w = lip.shape
+    ys = np.arange(h, dtype=np.float64)[:, None] + 0.5
+    up, low, line = outer[0][None, :], outer[1][None, :], line_y[None, :]
+    share_up = np.clip((ys - up) / np.maximum(line - up, 0.5), 0.0, 1.0)
+    share_low = np.clip((low - ys) / np.maximum(low - line, 0.5), 0.0, 1.0)
+    mirror_y = np.where(ys < line, low + MIRROR_REACH * share_up * (line - low),
+                        up + MIRROR_REACH * share_low * (line - up)) - 0.5
+    mirror_x = np.broadcast_to(np.arange(w, dtype=np.float32)[None, :], (h, w))
+    maps = np.ascontiguousarray(mirror_x), mirror_y.astype(np.float32)
+    ratio = np.clip(luma(sub) / np.maximum(luma(colour), 1e-6), *DETAIL_RANGE).astype(np.float32)
+    taken = cv2.remap(ratio, *maps, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    there = cv2.remap(lip.astype(np.float32), *maps, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                      borderValue=0.0)
+    return 1.0 + there * (taken - 1.0)
+
+
 def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, weight: float,
               sides: np.ndarray | None = None) -> np.ndarray:
     """Paint the target mouth closed over ``box``'s warped face.
@@ -148,6 +217,16 @@ def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, 
     sigma = max(1.5, INPAINT_RADIUS_IOD * iod)
     spread = cv2.GaussianBlur(known, (0, 0), sigma)
     average = cv2.GaussianBlur(sub * known[:, :, None], (0, 0), sigma) / np.maximum(spread, 1e-6)[:, :, None]
+    lips = np.zeros(sub.shape[:2], np.float32)
+    cv2.fillPoly(lips, [np.round((dst[list(LIPS_OUTER)] - (x0, y0)) * 16).astype(np.int32)], 1.0, cv2.LINE_AA, 4)
+    order = np.argsort(line_pts[:, 0])
+    line_y = np.interp(np.arange(x0, x1) + 0.5, line_pts[order, 0], line_pts[order, 1]) - y0
+    upper = (np.arange(y1 - y0)[:, None] + 0.5) < line_y[None, :]
+    colour = lip_colour(sub, known, lips, upper, average, iod)
+    outer = lip_contours(dst, np.arange(x0, x1) + 0.5)[[0, 3]] - y0
+    colour = colour * mirrored_detail(sub, colour, known * lips, line_y, (outer[0], outer[1]))[:, :, None]
+    # inside the lips their own colour, beyond them (the upper wedge's reach) the skin's
+    average = average + cv2.GaussianBlur(lips, (0, 0), LIP_EDGE_PX)[:, :, None] * (colour - average)
     filled = np.where(known[:, :, None] > 0, sub, average)  # the lips above and below, smoothly across the hole
     shadow = np.zeros(sub.shape[:2], np.float32)
     cv2.polylines(shadow, [line], False, 1.0, max(1, round(LINE_IOD * iod)), cv2.LINE_AA, 4)
@@ -155,7 +234,6 @@ def seal_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, 
     shadow = shadow / max(float(shadow.max()), 1e-6)
     painted = filled * (1.0 - (1.0 - LINE_SHADE) * shadow)[:, :, None]
     alpha = cv2.GaussianBlur((hole > 0).astype(np.float32), (0, 0), max(0.7, 0.35 * grow))
-    order = np.argsort(line_pts[:, 0])
     columns = np.interp(np.arange(x0, x1) + 0.5, line_pts[order, 0], side[order])  # the corners' weights beyond
     alpha = np.maximum(alpha, shadow) * np.maximum(weight, columns)[None, :]
     out = rgb.copy()

@@ -11,6 +11,7 @@ import numpy as np
 from ned_core.analysis.mask import polygon_mask
 from ned_core.analysis.procrustes import similarity_transform
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
+from ned_core.face3d.falloff import smoothstep
 from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SPLIT, MOUTH_SYNTHESISED
 from ned_core.render.config import RenderConfig
 from ned_core.render.jaw_split import split_interior
@@ -25,6 +26,9 @@ STRETCH_BAND = 0.05  # share of a stored opening, either side of its darkest row
 LOWER_BAND = 0.2  # share of the source opening, above its lower lip, that a split over a stored mouth keeps: the
 # words' own lower lip edge (speaking astronaut made surprised, mouth PCC 0.93 / 0.96 / 0.96 at 0.35 / 0.2 / 0.1)
 SPLIT_REACH = 0.5  # an open source mouth whose lower lip the target drops this far (reach_share) is split
+SPLIT_OPEN_IOD = 0.03  # the lips' mean gap grown this much over the source's: a split is made fully (below, part of
+# the way: ``jaw_split.split_interior``'s ``opened``)
+SPLIT_FADE = 0.25  # a split's fill weight at which it covers fully (below, cross-faded over the warp)
 # positions in LIPS_INNER: the corners (78, 308), the lower lip's nine points (95 .. 324) and the upper lip's
 # nine facing them (191 .. 415, listed the other way round)
 _CORNERS = (0, 10)
@@ -135,20 +139,36 @@ def _stretch_band(patch: np.ndarray, patch_pts: np.ndarray, target: np.ndarray, 
             np.vstack([target, d_top, d_bottom]))
 
 
+def split_opened(src_shape: np.ndarray, dst_shape: np.ndarray) -> float:
+    """0..1: how far a split is made (``split_interior``'s ``opened``), smooth in how much further (mean gap, IOD)
+    the target's lips part than the source's, up to :data:`SPLIT_OPEN_IOD`. The cavity a split opens between the
+    teeth is as tall as that growth, which the director's jaw offset sets; the fill's weight (:func:`fill_weight`)
+    counts only the growth beyond ``stretch_own`` of the source's gap, which falls as the words open the mouth: made
+    that far, the speaking astronaut made afraid showed a cavity that swelled and shrank against the words (weights
+    0.3-1.0 on consecutive frames, gap growth 0.05-0.11 IOD throughout).
+
+    Args:
+        src_shape, dst_shape: ``(40,)`` template-space inner-lip descriptors (:func:`mouth_shape`).
+    """
+    grown = _gap_width(dst_shape)[0] - _gap_width(src_shape)[0]
+    return float(smoothstep(0.0, SPLIT_OPEN_IOD, grown))
+
+
 def _split_retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
-                     slot: int, index: MouthIndex, config: RenderConfig) -> tuple[np.ndarray, int]:
+                     slot: int, index: MouthIndex, config: RenderConfig, opened: float = 1.0) -> tuple[np.ndarray, int]:
     """This frame's own interior split between the lips (``jaw_split.py``: the upper teeth with the upper lip, the
     lower lip's edge, :data:`LOWER_BAND`, with the lower lip) over the stored mouth ``slot`` warped into the target
     inner lips, of which only the dark band between the teeth stretches (:func:`_stretch_band`): the gap the jaw
     opens shows a real cavity, shaded as it was (the stored frame's colour, its darker back and lit tongue), where a
     synthesised one was a flat grey-black slab (speaking astronaut made surprised: recognised in 50 % of frames ->
     79 %, mouth PCC 0.92 -> 0.96). The stored mouth warped whole put its stretched upper teeth below the frame's own.
+    ``opened`` (:func:`split_opened`) makes the split part of the way (``split_interior``).
 
     Returns:
         ``(fill (h, w, 3) float32, frame number of the stored mouth)``.
     """
     stored, number = _retrieved(window, frame, src, dst, slot, index, config, band=True)
-    return split_interior(window, frame, src, dst, stored, lower_from=1.0 - LOWER_BAND), number
+    return split_interior(window, frame, src, dst, stored, lower_from=1.0 - LOWER_BAND, opened=opened), number
 
 
 def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
@@ -296,8 +316,9 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
                ) -> tuple[np.ndarray, dict[str, object]]:
     """Fill the target mouth interior where the target parts the lips further than the source frame.
 
-    The fill fades in with :func:`fill_weight` and covers the target inner-lip polygon with a soft
-    edge; a retrieved or synthesised fill reaches below its lower lip down to the real lip edge where the target
+    The fill fades in with :func:`fill_weight` (a split covers fully from :data:`SPLIT_FADE` of it on, its own
+    geometry fading in with :func:`split_opened`) and covers the target inner-lip polygon with a soft edge; a
+    retrieved or synthesised fill reaches below its lower lip down to the real lip edge where the target
     drops the lower lip over a band of interior the tracker counted as lip (:func:`reach_share`, ``lip_edge.py``),
     a split one does not (its lower part moves down with the band). With a non-empty ``index`` the interior is the
     stored mouth :func:`plan_mouth` picks (flag ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its
@@ -321,17 +342,20 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     Returns:
         ``(rgb, flags)``: a new array when filled (else ``rgb`` itself) and ``{"mouth_fill": ...}``.
     """
+    mouths = mouths or (mouth_shape(src), mouth_shape(dst))
     plan = plan_mouth(box, src, dst, index, config, previous, frame_number, held_opening, mouths)
     if plan is None:
         return rgb, {"mouth_fill": None}
+    opened = split_opened(mouths[0][0], mouths[1][0]) if plan.split else 1.0
     # a split's lower part rides down with the lower lip, as the band of interior below a misplaced inner lip does
     reach = 0.0 if plan.split else reach_share(src, dst)
     dst, window = _reach_lip_edge(rgb, box, src, dst, plan.window, reach)
     if plan.split and plan.slot is not None:
-        fill, number = _split_retrieved(window, frame, src, dst, plan.slot, index, config)
+        fill, number = _split_retrieved(window, frame, src, dst, plan.slot, index, config, opened)
         flags: dict[str, object] = {"mouth_fill": MOUTH_SPLIT, "mouth_frame": number, "mouth_slot": plan.slot}
     elif plan.split:
-        fill = split_interior(window, frame, src, dst, _synthesised(window, frame, src, dst, config))
+        fill = split_interior(window, frame, src, dst, _synthesised(window, frame, src, dst, config),
+                              opened=opened)
         flags = {"mouth_fill": MOUTH_SPLIT}
     elif plan.slot is not None:
         fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config, reach)
@@ -344,7 +368,8 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     x0, y0, x1, y1 = window
     feather = max(1.0, EDGE_FEATHER_IOD * float(interocular_distance(dst)))
     soft = polygon_mask(target - (x0, y0), (y1 - y0, x1 - x0), feather).full((y1 - y0, x1 - x0))
-    alpha = (plan.weight * soft)[:, :, None]
+    weight = min(plan.weight / SPLIT_FADE, 1.0) if plan.split else plan.weight
+    alpha = (weight * soft)[:, :, None]
     out = rgb.copy()
     sub = out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
     sub += alpha * (fill - sub)

@@ -61,3 +61,25 @@ def test_an_upper_lip_lowered_without_a_stretch_carries_its_teeth():
     dst = _edited(0.03, 0.0)
     below_lip = dst[MIDDLE[0], 1] + 2.0
     assert abs(_row_taken_below_upper_lip(dst) - (below_lip - 0.03 * IOD_PX)) < 1.0
+
+
+def test_a_split_made_none_of_the_way_is_the_warps_stretch_with_no_cavity():
+    """``opened`` 0 (the lips part no further than the source's): every row of the opening's middle takes a source
+    row, in order down the stretched opening (no cavity between the parts, no row twice); made fully, the cavity
+    opens between them."""
+    src = _face()
+    dst = src.copy()
+    dst[INNER_PAIRS[:, 1], 1] += 0.06 * IOD_PX  # the jaw dropped
+    x, top, bottom = int(round(dst[MIDDLE[0], 0])), dst[MIDDLE[0], 1], dst[MIDDLE[1], 1]
+    window = (x - 20, int(top) - 5, x + 20, int(bottom) + 5)
+    cavity = np.zeros((window[3] - window[1], 40, 3), np.float32)
+    cavity[:, :, 1] = 1.0  # green: the cavity
+    rows = np.arange(int(np.ceil(top)) + 2, int(bottom) - 1) - window[1]
+    for opened, cavity_rows in ((0.0, 0), (1.0, 0.06 * IOD_PX - 3)):
+        fill = split_interior(window, _row_map(), src, dst, cavity, opened=opened)[rows, 20]
+        green = fill[:, 1] > 0.5
+        assert green.sum() >= cavity_rows if opened else not green.any(), f"opened {opened}: {green.sum()} rows"
+        if not opened:
+            taken = 1000.0 * fill[:, 0]
+            assert np.all(np.diff(taken) > 0.3), "rows out of order or taken twice"
+            assert taken[0] < src[MIDDLE[0], 1] + 4 and taken[-1] > src[MIDDLE[1], 1] - 4

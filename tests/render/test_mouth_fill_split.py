@@ -15,7 +15,8 @@ from ned_core.render import MOUTH_SPLIT, RenderConfig, build_mouth_index
 from ned_core.render.base import ShotContext
 from ned_core.render.lip_edge import LOWER_INNER, LOWER_OUTER
 from ned_core.render.jaw_split import SPLIT_AT
-from ned_core.render.mouth_fill import LOWER_BAND, fill_mouth
+from ned_core.render.mouth_fill import LOWER_BAND, fill_mouth, fill_weight, parted_growth
+from ned_core.render.mouth_index import mouth_shape
 
 IOD_PX, CENTRE, SIZE = 250.0, 450.0, 900
 UPPER, LOWER = INNER_PAIRS[4]  # the inner lips' middle pair
@@ -119,3 +120,29 @@ def test_the_frames_own_teeth_and_no_stored_ones(split_fill):
     assert yellow.size and abs(int(yellow[-1]) + 1 - OWN_TEETH_IOD * IOD_PX) <= 1.5, "not the frame's own teeth"
     white = (inside.min(axis=1) > 0.5) & (inside[:, 2] > 0.85 * inside[:, 0])
     assert not white.any(), f"{int(white.sum())} px of stored teeth"
+
+
+def test_a_little_wider_split_shows_one_row_of_teeth_not_a_faded_double():
+    """The jaw dropped a little further than the source (the fill's weight about a half): the split is made (its
+    teeth at their own size, the cavity opening between them), where it was cross-faded at that weight over the warp's
+    taller stretched teeth, a half-transparent second row below the own one that came and went with the weight from
+    frame to frame (speaking astronaut made afraid: weights 0.3-1.0 on consecutive frames). In the middle of the
+    opening at weight 0.47, rows that are a blend of teeth and the dark interior: 5 cross-faded, 0 now."""
+    src, stored = _face(0.12), _face(0.2)
+    frames = {1: _frame(src, _own_interior), 2: _frame(stored, _stored_interior)}
+    shot = ShotContext(np.array([1, 2]), np.stack([src, stored]).astype(np.float32), (SIZE, SIZE), frames.__getitem__)
+    config = RenderConfig()
+    index = build_mouth_index(shot, config)
+    drop = 0.068
+    dst = _face(0.12 + drop)
+    weight = fill_weight(parted_growth(mouth_shape(src)[0], mouth_shape(dst)[0], config), config)
+    assert 0.3 < weight < 0.7
+    stretch = (SOURCE_GAP_IOD + drop) / SOURCE_GAP_IOD  # the warp's: the own teeth this much longer
+    warped = _frame(dst, lambda share, below: OWN_TEETH if below < stretch * OWN_TEETH_IOD * IOD_PX else OWN)
+    out, flags = fill_mouth(warped, (0, 0, SIZE, SIZE), frames[1], src[:, :2], dst[:, :2], index, config,
+                            frame_number=1)
+    assert flags["mouth_fill"] == MOUTH_SPLIT
+    column, top, bottom = _column(out, dst[:, :2])
+    luminance = _lum(column[int(round(top)) + 2 : int(round(bottom)) - 2])
+    mixed = (luminance > 0.3) & (luminance < 0.55)  # the own teeth: 0.69, the interior below: under 0.15
+    assert mixed.sum() <= 2, f"{int(mixed.sum())} rows of faded teeth"
