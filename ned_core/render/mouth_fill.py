@@ -29,6 +29,9 @@ SPLIT_REACH = 0.5  # an open source mouth whose lower lip the target drops this 
 SPLIT_OPEN_IOD = 0.03  # the lips' mean gap grown this much over the source's: a split is made fully (below, part of
 # the way: ``jaw_split.split_interior``'s ``opened``)
 SPLIT_FADE = 0.25  # a split's fill weight at which it covers fully (below, cross-faded over the warp)
+CAVITY_DARK = 0.15  # a stored mouth whose stretched band is darker than this share of its interior's brightest shows
+# a cavity (shows_cavity): the close-ups' open syllables 0.01-0.06, a grin's meeting teeth 0.32-0.44, closed or barely
+# parted lips 0.19-0.76
 # positions in LIPS_INNER: the corners (78, 308), the lower lip's nine points (95 .. 324) and the upper lip's
 # nine facing them (191 .. 415, listed the other way round)
 _CORNERS = (0, 10)
@@ -100,11 +103,11 @@ def _retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: np.nda
     return np.maximum(fill, 0.0).astype(np.float32), int(index.frames[slot])
 
 
-def _dark_share(patch: np.ndarray, patch_pts: np.ndarray, config: RenderConfig) -> np.ndarray:
-    """``(9, 1)``: where (share of the way from the upper to the lower inner lip, 0.2..0.8) the stored mouth is darkest
-    along each of its nine upper/lower lip pairs, smoothed across them: the cavity between its teeth, which a wider
-    opening stretches. Darkest over :data:`STRETCH_BAND` either side, and over a tooth's width (0.1 IOD) sideways, so
-    that no tooth's tip, between the pairs, falls into what stretches."""
+def _dark_band(patch: np.ndarray, patch_pts: np.ndarray, config: RenderConfig) -> tuple[np.ndarray, np.ndarray]:
+    """``(shares (9,), luma (9,))``: where (share of the way from the upper to the lower inner lip, 0.2..0.8) the stored
+    mouth is darkest along each of its nine upper/lower lip pairs, and the brightest luma of the band there. Darkest
+    over :data:`STRETCH_BAND` either side, and over a tooth's width (0.1 IOD) sideways, so that no tooth's tip, between
+    the pairs, falls into the band."""
     shares = np.linspace(0.2, 0.8, 25)
     up, low = patch_pts[_UPPER_INNER], patch_pts[_LOWER_INNER]
     pts = up[None, :, :] + shares[:, None, None] * (low - up)[None, :, :]
@@ -113,8 +116,47 @@ def _dark_share(patch: np.ndarray, patch_pts: np.ndarray, config: RenderConfig) 
     lum = remap(lum, pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32))
     half = max(1, round(STRETCH_BAND / (shares[1] - shares[0])))
     lum = cv2.dilate(lum, np.ones((2 * half + 1, 1), np.uint8))  # the brightest over the band about each share
-    dark = shares[np.argmin(lum, axis=0)]
+    darkest = np.argmin(lum, axis=0)
+    return shares[darkest], lum[darkest, np.arange(lum.shape[1])]
+
+
+def _dark_share(patch: np.ndarray, patch_pts: np.ndarray, config: RenderConfig) -> np.ndarray:
+    """``(9, 1)``: :func:`_dark_band`'s shares smoothed across the pairs: the cavity between the stored mouth's teeth,
+    which a wider opening stretches."""
+    dark = _dark_band(patch, patch_pts, config)[0]
     return np.convolve(np.pad(dark, 1, mode="edge"), [0.25, 0.5, 0.25], mode="valid")[:, None]
+
+
+def shows_cavity(index: MouthIndex, slot: int, config: RenderConfig) -> bool:
+    """Whether the stored mouth ``slot`` shows a cavity between its teeth: the band a split stretches
+    (:func:`_dark_band`, median over the nine lip pairs) darker than :data:`CAVITY_DARK` of the brightest of its
+    interior (95th percentile inside the inner lips: teeth, or the lips themselves where they meet)."""
+    patch, pts = index.patches[slot], index.inner_lips[slot]
+    inside = np.zeros(patch.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [np.round(pts * 16).astype(np.int32)], 1, cv2.LINE_8, 4)
+    lum = luma(patch)[inside > 0]
+    if lum.size == 0:
+        return False
+    bright = float(np.percentile(lum, 95))
+    return float(np.median(_dark_band(patch, pts, config)[1])) < CAVITY_DARK * bright
+
+
+def _with_cavity(index: MouthIndex, shape: np.ndarray, slot: int | None, previous: int | None,
+                 config: RenderConfig) -> int | None:
+    """The stored mouth a split opens between the lips: ``slot`` where it shows a cavity (:func:`shows_cavity`), else
+    the nearest stored mouth to the target ``shape`` (40,) that does (``previous`` kept while within
+    ``config.mouth_stickiness``, as :meth:`MouthIndex.nearest`), None (a synthesised cavity) where none does. A grin's
+    closed teeth stretched as the cavity showed a grey band of vertical stripes across the opening (astronaut close-up
+    made afraid: mouth PCC 0.76, the face mesh reading the striped band as lip)."""
+    if slot is None or shows_cavity(index, slot, config):
+        return slot
+    order = np.argsort(np.linalg.norm(index.descriptors - shape, axis=1), kind="stable")
+    best = next((int(k) for k in order if k != slot and shows_cavity(index, int(k), config)), None)
+    if best is None or previous is None or previous == best or not 0 <= previous < len(order):
+        return best
+    dist = np.linalg.norm(index.descriptors[[best, previous]] - shape, axis=1)
+    keep = dist[1] <= (1.0 + config.mouth_stickiness) * dist[0] and shows_cavity(index, previous, config)
+    return int(previous) if keep else best
 
 
 def _stretch_band(patch: np.ndarray, patch_pts: np.ndarray, target: np.ndarray, dst: np.ndarray,
@@ -267,7 +309,7 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     if own and index.openings[slot] < config.split_below * opening:
         return MouthPlan(weight, window, None, split=True)
     if src_opening >= config.mouth_open and reach_share(src, dst) >= SPLIT_REACH:
-        return MouthPlan(weight, window, slot, split=True)
+        return MouthPlan(weight, window, _with_cavity(index, shape, slot, previous, config), split=True)
     return MouthPlan(weight, window, slot)
 
 
