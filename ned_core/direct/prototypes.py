@@ -8,7 +8,7 @@ follow the prototypes of EMFACS and the FACS Investigator's Guide:
 * sad        AU1 + AU4 + AU15 (+ AU17)
 * surprised  AU1 + AU2 + AU5 + AU26 (+ AU25)
 * fear       AU1 + AU2 + AU4 + AU5 + AU7 + AU20 + AU25 (+ AU26)
-* angry      AU4 + AU5 + AU7 + AU23 (+ AU24)
+* angry      AU4 + AU7 + AU23 (+ AU24)               (EMFACS's variant without AU5, below)
 * disgusted  AU9 + AU10 (+ AU15, AU17; AU4 at half, AU6 and AU7: AU9's own brow lowering and narrowed eye, below)
 * neutral    no offset: the actor's own rest
 
@@ -58,12 +58,19 @@ upper-lip lift kept at its amount (``render/smile_part.py``), happy:1 speaking w
 0.077 IOD, recognised 33 -> 38 %, p(happy) 0.37 -> 0.44; held-out dark 0.074 -> 0.088, 42 -> 38 %, 0.43 -> 0.45.
 The rise alone hardly moves fer: what reads is the teeth the lifted lip shows (with the lift grown with the smile,
 1.8 upper_lip_raise, tuning read 62 % but held-out stayed 42 % and the gap outgrew the shot's teeth).
-Anger raises the upper lids at 0.8 (AU5: the "hard stare", the upper lid raised while the lowered brow presses down
-on the fold and the lower lid is tensed, Ekman and Friesen 1975): the unit's 0.06 IOD at 0.8, less AU7's upper-lid
-drop at 0.7, lifts the lid margin ~0.04 IOD (~2.5 mm), enough to uncover the top of the iris that a resting lid
-covers by 1-2 mm (the normal upper lid rests about 1.5-2 mm below the upper limbus, which AU5 shows; its margin
-reflex distance of ~4-5 mm in the oculoplastic norms). At 0.5 the lid tightening left it ~0.02 IOD, under the
-iris's covered top, and the angry eyes read unchanged.
+Anger leaves the upper lids alone (AU5 at 0): the brows lowered and drawn together over eyes narrowed by the
+tensed lids (AU7), with the lips tightened. EMFACS lists 4+5+7+23 among anger's prototypes and, as its major
+variants, any prototype without one of AUs 4, 5, 7 or 10 (EMFACS-7, 1983, as tabulated by D. Matsumoto, D. Keltner,
+M. N. Shiota, M. O'Sullivan and M. Frank, "Facial expressions of emotion", *Handbook of Emotions*, 3rd ed., 2008,
+Table 13.1), so 4+7+23 is anger by the same table. The raised lid is what fer (fer's own crop) reads as fear: with
+AU5 at 0.8 (the margin ~0.04 IOD up, sclera above the iris) the speaking astronaut's angry read fear (p(fear) 0.28,
+p(angry) 0.18, 12 % angry), at 0.4 p(angry) 0.28 (38 %), at 0 p(angry) 0.32, p(fear) 0.28 (46 %); on the astronaut
+still p(angry) 0.37 -> 0.47, p(fear) 0.32 -> 0.21 (bench_expressions, tuning clips). Raising AU7 from 0.7 to 1.0
+with it changed nothing (p(angry) 0.31).
+Disgust raises the upper lip (AU10) in full, 1.0: it is the unit EMFACS builds disgust on with AU9 (9+10 prototypes,
+10+16+25/26, 10+17), and below it the mouth read as the angry face's bared teeth: at 0.8 the speaking astronaut's
+disgust read angry (p(disgust) 0.18, p(angry) 0.38, 17 %), at 1.0 disgust (0.29 vs 0.30, 33 %); with the brow
+lowering halved to 0.25 it fell to 0.08-0.20 (the lowered brow is part of what fer reads as disgust too).
 """
 
 from __future__ import annotations
@@ -72,7 +79,7 @@ import numpy as np
 
 from ned_core.face3d.channels import CHANNEL_INDEX, CHANNELS, EMOTIONS, NUM_CHANNELS
 
-PROTOTYPES_VERSION = "EmfacsPrototypes.7"
+PROTOTYPES_VERSION = "EmfacsPrototypes.8"
 
 # Channels that carry speech: changed only by slow offsets or gains, never reshaped.
 SPEECH_CHANNELS: tuple[str, ...] = ("jaw_open", "lips_part")
@@ -88,9 +95,8 @@ _UNITS: dict[str, dict[str, float]] = {
                   "lips_part": 0.5},
     "fear": {"brow_inner_up": 1.0, "brow_outer_up": 0.8, "brow_lower": 0.6, "upper_lid_raise": 1.0,
              "lid_tighten": 0.4, "lip_stretch": 1.0, "jaw_open": 0.3, "lips_part": 0.5},
-    "angry": {"brow_lower": 1.0, "upper_lid_raise": 0.8, "lid_tighten": 0.7, "lip_tighten": 0.8,
-              "lip_press": 0.5},
-    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 0.8, "lip_corner_depress": 0.3, "chin_raise": 0.3,
+    "angry": {"brow_lower": 1.0, "lid_tighten": 0.7, "lip_tighten": 0.8, "lip_press": 0.5},  # no AU5: docstring
+    "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 1.0, "lip_corner_depress": 0.3, "chin_raise": 0.3,
                   "brow_lower": 0.5, "cheek_raise": 0.6, "lid_tighten": 0.8},
 }
 

@@ -12,7 +12,7 @@ EXPECTED_UNITS = {
     "sad": {"AU1", "AU4", "AU15", "AU17"},
     "surprised": {"AU1", "AU2", "AU5", "AU26/27", "AU25"},
     "fear": {"AU1", "AU2", "AU4", "AU5", "AU7", "AU20", "AU26/27", "AU25"},
-    "angry": {"AU4", "AU5", "AU7", "AU23", "AU24"},
+    "angry": {"AU4", "AU7", "AU23", "AU24"},  # EMFACS's variant without AU5 (prototypes.py)
     "disgusted": {"AU4", "AU6", "AU7", "AU9", "AU10", "AU15", "AU17"},  # AU4, AU6, AU7: AU9's appearance (prototypes.py)
 }
 
