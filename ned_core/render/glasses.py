@@ -237,9 +237,10 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     """Sample ``image`` through the backward map with the frame in front of the face: the rims stay where they are
     and the skin moves behind them.
 
-    The rims show the source's pixels, and over :data:`RIM_EDGE` beyond them (their soft edge) the source's mixed with
-    the skin behind (:func:`_rim_alpha`; the maps are made the identity where the rims' share is at least half, in
-    place); everywhere else the warp samples the frame with those pixels filled from the skin around them
+    The rims show the source's pixels, and over :data:`RIM_EDGE` beyond them (their soft edge) the source's changed by
+    the skin's share (:func:`_rim_alpha`) of the skin's change behind them (what the warp brings there less the fill:
+    an edge pixel is the rim's share of the rim plus the rest of the skin behind, so nothing changes where the skin
+    does not move); the maps are made the identity where the rims' share is at least half, in place. Everywhere else the warp samples the frame with those pixels filled from the skin around them
     (:func:`_fill`), so skin that moves away from a rim uncovers skin, not a second rim, and moves as far as the
     edit asks. The maps (the plate's STMap) send a sample that falls on a rim to the skin beside it
     (:func:`_map_off_holes`).
@@ -283,7 +284,8 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     front = holes[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0]
     sub = (slice(cy0 - by0, cy1 - by0), slice(cx0 - bx0, cx1 - bx0))
     share = alpha[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0][front][:, None]
-    out[sub][front] = share * image[cy0:cy1, cx0:cx1][front] + (1.0 - share) * out[sub][front]
+    behind = layer[cy0 - lo_y:cy1 - lo_y, cx0 - lo_x:cx1 - lo_x][front]  # the skin behind, as the fill has it
+    out[sub][front] = np.maximum(image[cy0:cy1, cx0:cx1][front] + (1.0 - share) * (out[sub][front] - behind), 0.0)
     front &= alpha[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0] >= 0.5  # the map: the rims' side of the soft edge
     reach = int(np.ceil(REACH * iod))  # the pixels that may sample a rim: those this near it
     near = (slice(max(hy0 - reach, by0) - by0, min(hy1 + reach, by1) - by0),
