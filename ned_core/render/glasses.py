@@ -55,7 +55,7 @@ BRIDGE_END = 0.1  # ... by a band anchored this far (IOD) back from their inner 
 BRIDGE_THICK = 0.05  # ... at least this thick (IOD): a hairline does not survive the shot's head-grid vote
 FILL_SCALES = (0.03, 0.06, 0.12, 0.24)  # Gaussian scales (IOD) the rims are filled from the skin around at
 REACH = 0.3  # the largest displacement (IOD) that may carry a pixel's sample onto a rim (raised brows: ~0.15)
-RIM_EDGE = 0.02  # the source's rims fade out over this far (IOD) beyond the mask (their soft edge)
+RIM_EDGE = 0.02  # the source's rims are shown this far (IOD) beyond the mask (their soft edge)
 DETAIL_SCALE = 0.02  # the skin's texture carried into the fill: finer than this Gaussian scale (IOD) ...
 DETAIL_GAP = 0.04  # ... taken from skin at least this far (IOD) from a rim (:func:`_skin_detail`) ...
 DETAIL_MAX = 0.25  # ... its log luminance clipped to this (a dark hair strand or a highlight is not carried whole)
@@ -127,7 +127,7 @@ def _whole_rims(found: np.ndarray, strong: np.ndarray, iod: float) -> np.ndarray
     the fill behind the rims took in their dark metal (a dark smudge risen above the tip). A rim's own highlight (a
     bright reflection on the bar, no edge inside) is rim: the gaps up to :data:`SPAN` IOD tall between rim pixels of
     one column are closed (a brow's edge, 0.02-0.05 IOD above the bar, is no rim pixel: it stays out)."""
-    count, labels = cv2.connectedComponents(strong.astype(np.uint8), connectivity=8)
+    _, labels = cv2.connectedComponents(strong.astype(np.uint8), connectivity=8)
     touching = np.unique(labels[found & strong])
     whole = np.isin(labels, touching[touching > 0]) | found
     tall = max(3, 2 * int(round(SPAN * iod / 2)) + 1)
@@ -152,12 +152,12 @@ def _with_border(rims: np.ndarray, lum: np.ndarray, band: np.ndarray, lm: np.nda
 
 
 def _highlights(rims: np.ndarray, window: np.ndarray, lum: np.ndarray, band: np.ndarray, iod: float) -> np.ndarray:
-    """``(h, w) bool``: the light glinting off the frame below the rims (the lens's bevel, the rim's inner face),
-    pixels of the search band (off the lids) up to :data:`GLINT_BELOW` IOD below a rim that are lighter than the skin (the search band's median off the
-    rims) by more than half a :data:`RIM_STEP` and less saturated than :data:`GLINT_SATURATION` x the skin's. A
-    reflection lies on the frame, not on the skin: warped with the lid behind it, Grace Hopper's white glint under her
-    left bar's tip slid up and down with fear's raised lids. Only below a rim: above it the lit brow and forehead
-    move."""
+    """``(h, w) bool``: the light glinting off the frame below the rims (the lens's bevel, the rim's inner face):
+    pixels of the search band (off the lids) up to :data:`GLINT_BELOW` IOD below a rim that are lighter than the skin
+    (the band's median off the rims) by more than half a :data:`RIM_STEP` and less saturated than
+    :data:`GLINT_SATURATION` x the skin's. A reflection lies on the frame, not on the skin: warped with the lid behind
+    it, Grace Hopper's white glint under her left bar's tip slid up with fear's raised lids. Only below a rim: above
+    it the lit brow and forehead move."""
     skin = band & ~rims
     if not skin.any():
         return np.zeros_like(rims)
@@ -237,10 +237,8 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     """Sample ``image`` through the backward map with the frame in front of the face: the rims stay where they are
     and the skin moves behind them.
 
-    The rims show the source's pixels, and over :data:`RIM_EDGE` beyond them (their soft edge) the source's changed by
-    the skin's share (:func:`_rim_alpha`) of the skin's change behind them (what the warp brings there less the fill:
-    an edge pixel is the rim's share of the rim plus the rest of the skin behind, so nothing changes where the skin
-    does not move); the maps are made the identity where the rims' share is at least half, in place. Everywhere else the warp samples the frame with those pixels filled from the skin around them
+    The rims, grown by :data:`RIM_EDGE` (their soft edge), show the source's pixels (the maps are made the identity
+    there, in place); everywhere else the warp samples the frame with those pixels filled from the skin around them
     (:func:`_fill`), so skin that moves away from a rim uncovers skin, not a second rim, and moves as far as the
     edit asks. The maps (the plate's STMap) send a sample that falls on a rim to the skin beside it
     (:func:`_map_off_holes`).
@@ -269,7 +267,6 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     holes = np.zeros((hy1 - hy0, hx1 - hx0), np.uint8)
     sx0, sy0, sx1, sy1 = max(wx0, hx0), max(wy0, hy0), min(wx1, hx1), min(wy1, hy1)
     holes[sy0 - hy0:sy1 - hy0, sx0 - hx0:sx1 - hx0] = mask[sy0 - wy0:sy1 - wy0, sx0 - wx0:sx1 - wx0]
-    alpha = _rim_alpha(holes, grow)
     holes = cv2.dilate(holes, _disc(grow)) > 0
     if not holes[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0].any():
         return remap(image, map_x, map_y)
@@ -283,10 +280,7 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     out = remap(layer, map_x - np.float32(lo_x), map_y - np.float32(lo_y))
     front = holes[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0]
     sub = (slice(cy0 - by0, cy1 - by0), slice(cx0 - bx0, cx1 - bx0))
-    share = alpha[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0][front][:, None]
-    behind = layer[cy0 - lo_y:cy1 - lo_y, cx0 - lo_x:cx1 - lo_x][front]  # the skin behind, as the fill has it
-    out[sub][front] = np.maximum(image[cy0:cy1, cx0:cx1][front] + (1.0 - share) * (out[sub][front] - behind), 0.0)
-    front &= alpha[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0] >= 0.5  # the map: the rims' side of the soft edge
+    out[sub][front] = image[cy0:cy1, cx0:cx1][front]
     reach = int(np.ceil(REACH * iod))  # the pixels that may sample a rim: those this near it
     near = (slice(max(hy0 - reach, by0) - by0, min(hy1 + reach, by1) - by0),
             slice(max(hx0 - reach, bx0) - bx0, min(hx1 + reach, bx1) - bx0))
@@ -295,15 +289,6 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     map_x[sub][front] = xs[front]
     map_y[sub][front] = ys[front]
     return out
-
-
-def _rim_alpha(rims: np.ndarray, grow: int) -> np.ndarray:
-    """``(h, w) float32``: the rims' opacity over the skin behind them, 1 on ``rims (h, w) uint8`` and falling linearly
-    to 0 at ``grow + 1`` px beyond (their soft edge). Cut hard at the mask's pixel steps instead, the edge was a
-    staircase wherever the skin behind a rim moved: fear's raised lids put their dark lashes against Grace Hopper's
-    lower bar edge in 1-2 px steps."""
-    beyond = cv2.distanceTransform((rims == 0).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
-    return np.clip(1.0 - beyond / (grow + 1.0), 0.0, 1.0).astype(np.float32)
 
 
 def _map_off_holes(map_x: np.ndarray, map_y: np.ndarray, holes: np.ndarray, at: tuple[int, int]) -> None:
@@ -332,10 +317,10 @@ def _fill(layer: np.ndarray, at: tuple[int, int], holes: np.ndarray, iod: float)
     must not take in the finer scales' fill unweighed, which overshot a thick rim tip's fill to 5 x the skin, a
     bright speck risen above the rim) that are not as dark as a rim (log luminance at most half a :data:`RIM_STEP`
     below the median off the holes: a frame's hinge, hair or a hat beside a rim's outer end darkened its fill, and
-    fear's outer brow raise drew that up above Grace Hopper's left tip as a dark dash), its scale widening by :data:`FILL_SCALES` (IOD) until every hole pixel has
-    neighbours, worked at :data:`DETECT_IOD` px per IOD, times the fine texture of the skin above the rims
-    (:func:`_skin_detail`; without it the skin risen from behind a rim is a blurred band, 0.26 x the skin's fine
-    detail on Grace Hopper, 0.73 x with it). Mirroring the skin beside a rim into it whole brought the rim's own
+    fear's outer brow raise drew that up above Grace Hopper's left tip as a dark dash), its scale widening by
+    :data:`FILL_SCALES` (IOD) until every hole pixel has neighbours, worked at :data:`DETECT_IOD` px per IOD, times
+    the fine texture of the skin above the rims (:func:`_skin_detail`; without it the skin risen from behind a rim is
+    a blurred band, 0.26 x the skin's fine detail on Grace Hopper, 0.73 x with it). Mirroring the skin beside a rim into it whole brought the rim's own
     soft edge and shadow along: a second, thinner rim above the first."""
     x, y = at
     h, w = layer.shape[:2]
