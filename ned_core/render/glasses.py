@@ -320,8 +320,8 @@ def _fill(layer: np.ndarray, at: tuple[int, int], holes: np.ndarray, iod: float)
     fear's outer brow raise drew that up above Grace Hopper's left tip as a dark dash), its scale widening by
     :data:`FILL_SCALES` (IOD) until every hole pixel has neighbours, worked at :data:`DETECT_IOD` px per IOD, times
     the fine texture of the skin above the rims (:func:`_skin_detail`; without it the skin risen from behind a rim is
-    a blurred band, 0.26 x the skin's fine detail on Grace Hopper, 0.73 x with it). Mirroring the skin beside a rim into it whole brought the rim's own
-    soft edge and shadow along: a second, thinner rim above the first."""
+    a blurred band, 0.26 x the skin's fine detail on Grace Hopper, 0.73 x with it). Mirroring the skin beside a rim
+    into it whole brought the rim's own soft edge and shadow along: a second, thinner rim above the first."""
     x, y = at
     h, w = layer.shape[:2]
     pad = int(np.ceil(FILL_SCALES[-1] * iod)) + 2
