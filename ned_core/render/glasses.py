@@ -145,10 +145,16 @@ def _with_border(rims: np.ndarray, lum: np.ndarray, band: np.ndarray, lm: np.nda
     eyes = np.zeros(rims.shape, np.uint8)
     for eye in (RIGHT_EYE, LEFT_EYE):
         cv2.fillPoly(eyes, [np.round(lm[list(eye)]).astype(np.int32)], 1)
-    below = np.zeros_like(rims)  # the pixels just below a rim (above it lie the brows, dark too: they move)
-    for shift in range(1, max(1, int(round(BORDER * iod))) + 1):
-        below[shift:] |= rims[:-shift]
+    below = _below(rims, BORDER * iod)  # the pixels just below a rim (above it lie the brows, dark too: they move)
     return rims | (below & (lum < skin - RIM_STEP / 2) & (eyes == 0))
+
+
+def _below(mask: np.ndarray, reach: float) -> np.ndarray:
+    """``(h, w) bool``: the pixels at most ``reach`` px (at least 1) straight below one of ``mask (h, w) bool``."""
+    below = np.zeros_like(mask)
+    for shift in range(1, max(1, int(round(reach))) + 1):
+        below[shift:] |= mask[:-shift]
+    return below
 
 
 def _highlights(rims: np.ndarray, window: np.ndarray, lum: np.ndarray, band: np.ndarray, iod: float) -> np.ndarray:
@@ -163,10 +169,7 @@ def _highlights(rims: np.ndarray, window: np.ndarray, lum: np.ndarray, band: np.
         return np.zeros_like(rims)
     top, bottom = window.max(axis=2), window.min(axis=2)
     saturation = (top - bottom) / np.maximum(top, 1e-6)
-    below = np.zeros_like(rims)
-    for shift in range(1, max(1, int(round(GLINT_BELOW * iod))) + 1):
-        below[shift:] |= rims[:-shift]
-    return (below & band & ~rims & (lum > float(np.median(lum[skin])) + RIM_STEP / 2)
+    return (_below(rims, GLINT_BELOW * iod) & band & ~rims & (lum > float(np.median(lum[skin])) + RIM_STEP / 2)
             & (saturation < GLINT_SATURATION * float(np.median(saturation[skin]))))
 
 
