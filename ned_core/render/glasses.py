@@ -344,6 +344,8 @@ def _fill(layer: np.ndarray, at: tuple[int, int], holes: np.ndarray, iod: float)
     for known in (skin, off):  # the skin's pixels; where none are near, any off the holes
         samples = small * known[:, :, None]
         for scale in FILL_SCALES:
+            if not todo.any():
+                break
             sigma = max(scale * iod * zoom, 0.7)
             weight = cv2.GaussianBlur(known.astype(np.float32), (0, 0), sigma)
             total = cv2.GaussianBlur(samples, (0, 0), sigma)
