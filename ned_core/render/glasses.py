@@ -40,11 +40,14 @@ RIM_SPAN = 0.35  # least horizontal extent (IOD) of one connected rim edge
 RIM_MIN_LENGTH = 1.5  # least total rim edge (pixels per IOD, ~ edge length in IOD) for a face to count as glasses
 DETECT_IOD = 80.0  # faces larger than this (IOD, px) are looked at scaled down to it
 EDGE_SCALE = 0.012  # Gaussian scale (IOD) the edges are measured at
-OVAL_MARGIN = 0.1  # the face oval shrunk by this (IOD)
+OVAL_MARGIN = 0.1  # the face oval shrunk by this (IOD) where rims are looked for ...
+OVAL_REACH = 0.1  # ... and grown by this where a found rim's edges are followed (its ends: :func:`_whole_rims`)
+SPAN = 0.12  # a found rim's gaps up to this tall (IOD) within one column are rim (its highlights)
+GLINT_BELOW, GLINT_SATURATION = 0.08, 0.6  # light glinting off the frame below a rim (:func:`_highlights`)
 LID_MARGIN = 0.07  # eye contours grown by this (IOD): lid margins and lashes are not rims
 ABOVE_BROWS = 0.12  # the search band reaches this far (IOD) above the brows' top
 BELOW_EYES = 0.4  # ... and this far below the eyes
-BESIDE_EYES = 0.3  # ... and this far beside the outer eye corners
+BESIDE_EYES = 0.4  # ... and this far beside the outer eye corners (a frame's outer ends, ~0.35 on Grace Hopper)
 BORDER = 0.03  # a rim takes in the dark pixels this far (IOD) below it (:func:`_with_border`)
 CLOSE = 0.1  # a rim's two edges closed into its body by a disc this wide (IOD)
 BRIDGE_GAP = 0.5  # rims whose inner ends are at most this far apart (IOD) are joined across the nose ...
@@ -107,11 +110,28 @@ def _find_rims(window: np.ndarray, lm: np.ndarray, iod: float) -> np.ndarray | N
     area = stats[wide, cv2.CC_STAT_AREA]
     if min(area[left_end < midline].sum(), area[right_end > midline].sum()) < RIM_MIN_LENGTH * iod:
         return None  # a frame has a rim on each side of the nose (a hairline or brow on one side is not one)
-    rims = np.isin(labels, wide).astype(np.uint8)
+    reach = _search_band(lm, (0, 0, window.shape[1], window.shape[0]), iod, -OVAL_REACH)
+    rims = _whole_rims(np.isin(labels, wide), (step > RIM_STEP) & reach, iod)
     rims = cv2.morphologyEx(rims, cv2.MORPH_CLOSE, _disc(CLOSE * iod / 2)).astype(bool)
-    rims &= band
+    rims &= reach
     _bridge(rims, midline, BRIDGE_GAP * iod, iod)
-    return _with_border(rims, lum, band, lm, iod)
+    rims = _with_border(rims, lum, band, lm, iod)
+    return rims | _highlights(rims, window, lum, band, iod)
+
+
+def _whole_rims(found: np.ndarray, strong: np.ndarray, iod: float) -> np.ndarray:
+    """``(h, w) bool``: the rims ``found`` in the search band, whole. The band stops :data:`OVAL_MARGIN` inside the
+    face oval (the temples' hairline), where a frame's outer ends go on to the arms; the rim edges beyond it, in
+    ``strong`` (the edges inside the oval grown by :data:`OVAL_REACH`), that connect to a found rim are rim too. Left
+    out, they were warped with the skin: fear's outer brow raise dragged Grace Hopper's rim tips up and bent them, and
+    the fill behind the rims took in their dark metal (a dark smudge risen above the tip). A rim's own highlight (a
+    bright reflection on the bar, no edge inside) is rim: the gaps up to :data:`SPAN` IOD tall between rim pixels of
+    one column are closed (a brow's edge, 0.02-0.05 IOD above the bar, is no rim pixel: it stays out)."""
+    _, labels = cv2.connectedComponents(strong.astype(np.uint8), connectivity=8)
+    touching = np.unique(labels[found & strong])
+    whole = np.isin(labels, touching[touching > 0]) | found
+    tall = max(3, 2 * int(round(SPAN * iod / 2)) + 1)
+    return cv2.morphologyEx(whole.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((tall, 1), np.uint8))
 
 
 def _with_border(rims: np.ndarray, lum: np.ndarray, band: np.ndarray, lm: np.ndarray, iod: float) -> np.ndarray:
@@ -125,10 +145,32 @@ def _with_border(rims: np.ndarray, lum: np.ndarray, band: np.ndarray, lm: np.nda
     eyes = np.zeros(rims.shape, np.uint8)
     for eye in (RIGHT_EYE, LEFT_EYE):
         cv2.fillPoly(eyes, [np.round(lm[list(eye)]).astype(np.int32)], 1)
-    below = np.zeros_like(rims)  # the pixels just below a rim (above it lie the brows, dark too: they move)
-    for shift in range(1, max(1, int(round(BORDER * iod))) + 1):
-        below[shift:] |= rims[:-shift]
+    below = _below(rims, BORDER * iod)  # the pixels just below a rim (above it lie the brows, dark too: they move)
     return rims | (below & (lum < skin - RIM_STEP / 2) & (eyes == 0))
+
+
+def _below(mask: np.ndarray, reach: float) -> np.ndarray:
+    """``(h, w) bool``: the pixels at most ``reach`` px (at least 1) straight below one of ``mask (h, w) bool``."""
+    below = np.zeros_like(mask)
+    for shift in range(1, max(1, int(round(reach))) + 1):
+        below[shift:] |= mask[:-shift]
+    return below
+
+
+def _highlights(rims: np.ndarray, window: np.ndarray, lum: np.ndarray, band: np.ndarray, iod: float) -> np.ndarray:
+    """``(h, w) bool``: the light glinting off the frame below the rims (the lens's bevel, the rim's inner face):
+    pixels of the search band (off the lids) up to :data:`GLINT_BELOW` IOD below a rim that are lighter than the skin
+    (the band's median off the rims) by more than half a :data:`RIM_STEP` and less saturated than
+    :data:`GLINT_SATURATION` x the skin's. A reflection lies on the frame, not on the skin: warped with the lid behind
+    it, Grace Hopper's white glint under her left bar's tip slid up with fear's raised lids. Only below a rim: above
+    it the lit brow and forehead move."""
+    skin = band & ~rims
+    if not skin.any():
+        return np.zeros_like(rims)
+    top, bottom = window.max(axis=2), window.min(axis=2)
+    saturation = (top - bottom) / np.maximum(top, 1e-6)
+    return (_below(rims, GLINT_BELOW * iod) & band & ~rims & (lum > float(np.median(lum[skin])) + RIM_STEP / 2)
+            & (saturation < GLINT_SATURATION * float(np.median(saturation[skin]))))
 
 
 def _bridge(rims: np.ndarray, midline: float, widest: float, iod: float) -> None:
@@ -169,14 +211,19 @@ def _disc(radius: float) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
 
 
-def _search_band(lm: np.ndarray, window: tuple[int, int, int, int], iod: float) -> np.ndarray:
-    """``(h, w) bool`` over ``window``: inside the face oval, outside the lids (grown by :data:`LID_MARGIN`), and
-    not on the nose below the inner eye corners (its sides are long edges too)."""
+def _search_band(lm: np.ndarray, window: tuple[int, int, int, int], iod: float,
+                 margin: float = OVAL_MARGIN) -> np.ndarray:
+    """``(h, w) bool`` over ``window``: inside the face oval shrunk by ``margin`` IOD (grown where negative),
+    outside the lids (grown by :data:`LID_MARGIN`), and not on the nose below the inner eye corners (its sides are
+    long edges too)."""
     x0, y0, x1, y1 = window
     shape = (y1 - y0, x1 - x0)
     face = np.zeros(shape, np.uint8)
     cv2.fillPoly(face, [np.round(lm[list(FACE_OVAL)] - (x0, y0)).astype(np.int32)], 1)
-    face = cv2.erode(face, _disc(OVAL_MARGIN * iod), borderValue=1)  # the hairline at the temples is no rim
+    if margin > 0:  # the hairline at the temples is no rim
+        face = cv2.erode(face, _disc(margin * iod), borderValue=1)
+    elif margin < 0:
+        face = cv2.dilate(face, _disc(-margin * iod))
     lids = np.zeros(shape, np.uint8)
     for eye in (RIGHT_EYE, LEFT_EYE):
         cv2.fillPoly(lids, [np.round(lm[list(eye)] - (x0, y0)).astype(np.int32)], 1)
@@ -271,11 +318,13 @@ def _fill(layer: np.ndarray, at: tuple[int, int], holes: np.ndarray, iod: float)
     """Fill ``holes (h, w) bool`` (placed at ``at`` = (x, y) in ``layer (H, W, 3)``, inside it) in place with the skin
     around them: a normalised Gaussian average of the pixels off the holes (only those: a coarser scale's average
     must not take in the finer scales' fill unweighed, which overshot a thick rim tip's fill to 5 x the skin, a
-    bright speck risen above the rim), its scale widening by :data:`FILL_SCALES` (IOD) until every hole pixel has
-    neighbours, worked at :data:`DETECT_IOD` px per IOD, times the fine texture of the skin above the rims
-    (:func:`_skin_detail`; without it the skin risen from behind a rim is a blurred band, 0.26 x the skin's fine
-    detail on Grace Hopper, 0.73 x with it). Mirroring the skin beside a rim into it whole brought the rim's own
-    soft edge and shadow along: a second, thinner rim above the first."""
+    bright speck risen above the rim) that are not as dark as a rim (log luminance at most half a :data:`RIM_STEP`
+    below the median off the holes: a frame's hinge, hair or a hat beside a rim's outer end darkened its fill, and
+    fear's outer brow raise drew that up above Grace Hopper's left tip as a dark dash), its scale widening by
+    :data:`FILL_SCALES` (IOD) until every hole pixel has neighbours, worked at :data:`DETECT_IOD` px per IOD, times
+    the fine texture of the skin above the rims (:func:`_skin_detail`; without it the skin risen from behind a rim is
+    a blurred band, 0.26 x the skin's fine detail on Grace Hopper, 0.73 x with it). Mirroring the skin beside a rim
+    into it whole brought the rim's own soft edge and shadow along: a second, thinner rim above the first."""
     x, y = at
     h, w = layer.shape[:2]
     pad = int(np.ceil(FILL_SCALES[-1] * iod)) + 2
@@ -287,17 +336,22 @@ def _fill(layer: np.ndarray, at: tuple[int, int], holes: np.ndarray, iod: float)
     size = (max(1, int(round((x1 - x0) * zoom))), max(1, int(round((y1 - y0) * zoom))))
     window = layer[y0:y1, x0:x1]
     small = cv2.resize(window, size, interpolation=cv2.INTER_AREA) if zoom < 1.0 else window.copy()
-    known = (cv2.resize(hole.astype(np.uint8), size, interpolation=cv2.INTER_AREA) if zoom < 1.0 else hole) == 0
-    samples = small * known[:, :, None]
-    filled = samples.copy()
-    todo = ~known
-    for scale in FILL_SCALES:
-        sigma = max(scale * iod * zoom, 0.7)
-        weight = cv2.GaussianBlur(known.astype(np.float32), (0, 0), sigma)
-        total = cv2.GaussianBlur(samples, (0, 0), sigma)
-        ready = todo & (weight > 1e-3)
-        filled[ready] = total[ready] / weight[ready, None]
-        todo &= ~ready
+    off = (cv2.resize(hole.astype(np.uint8), size, interpolation=cv2.INTER_AREA) if zoom < 1.0 else hole) == 0
+    lum = np.log(np.maximum(luma(small), 1e-3))
+    skin = off & (lum >= float(np.median(lum[off])) - RIM_STEP / 2) if off.any() else off
+    filled = small * off[:, :, None]
+    todo = ~off
+    for known in (skin, off):  # the skin's pixels; where none are near, any off the holes
+        samples = small * known[:, :, None]
+        for scale in FILL_SCALES:
+            if not todo.any():
+                break
+            sigma = max(scale * iod * zoom, 0.7)
+            weight = cv2.GaussianBlur(known.astype(np.float32), (0, 0), sigma)
+            total = cv2.GaussianBlur(samples, (0, 0), sigma)
+            ready = todo & (weight > 1e-3)
+            filled[ready] = total[ready] / weight[ready, None]
+            todo &= ~ready
     if zoom < 1.0:
         filled = cv2.resize(filled, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
     filled *= np.exp(_skin_detail(window, hole, iod))[:, :, None]

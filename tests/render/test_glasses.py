@@ -208,6 +208,22 @@ def test_grace_hoppers_brows_rise_in_full_over_her_browline_frame(photos):
     assert darkened.sum() <= 8, f"{darkened.sum()} pixels above the rims show a rim (doubled)"
 
 
+def test_nothing_of_grace_hoppers_frame_rises_with_her_brows_raised_high(photos):
+    """Her brows raised 0.12 IOD (fear's and surprise's inner brow) behind the shot's rims: hardly a pixel between the
+    rims' soft edge and 0.1 IOD above them turns as dark as a rim. Measured 1; main 28: the frame's outer ends beyond
+    the rim search's band (the face oval shrunk 0.1 IOD) were warped with the skin, and the fill behind the rims' ends
+    averaged in the dark hinge and hair beside them, both drawn up above the tips."""
+    frame, _, iod, _, result, held = _surprised_brows(photos, lift=0.12)
+    (x0, y0, x1, y1), mask = held
+    rows = np.arange(y1 - y0)[:, None]
+    top = np.where(mask.any(axis=0), mask.argmax(axis=0), -1)[None, :]
+    above = (top > 0) & (rows < top - 0.02 * iod - 1) & (rows >= top - 0.1 * iod)  # beyond the soft edge
+    lum = [im[y0:y1, x0:x1] @ np.array([0.2126, 0.7152, 0.0722], np.float32) for im in (frame, result)]
+    skin = float(np.median(lum[0][above]))
+    darkened = above & (lum[1] < 0.3 * skin) & (lum[0] >= 0.3 * skin)
+    assert darkened.sum() <= 6, f"{darkened.sum()} pixels above the rims show a piece of the frame"
+
+
 def test_a_thick_rim_is_filled_with_the_skin_s_own_level():
     """Skin of one colour around a rim thick enough for the fill's coarser scales (a frame's outer tip): the fill is
     that colour, so the skin risen over it shows nothing brighter or darker. Measured: exact to 1e-6; before, each
