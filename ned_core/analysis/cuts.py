@@ -48,6 +48,7 @@ DISSOLVE_RESIDUAL = 0.4  # largest off-mix residual of the middle frame (fractio
 DISSOLVE_DIP = 0.85  # middle contrast, at most this fraction of the ends' contrast weighted by the mix
 DISSOLVE_MIX_CONTRAST = 1.15  # middle contrast, at most this multiple of the contrast of the ends' mix
 DISSOLVE_MIN_CHANGE = 12.0  # RMS level difference of the window's ends for a dissolve (8-bit)
+NEAR_TIE = 0.05  # fits of a mix's bends this close (share of the best's error) are told apart by where they centre
 MIX_STEP = 0.5  # a cut detected on a step of a dissolve's mix under this share of the mix's change is the mix's
 SAME_PICTURE = 0.45  # across a candidate, frames this close (fraction of the cut's own change) = same shot
 AROUND = 4  # frames looked at on each side of a candidate
@@ -299,7 +300,7 @@ def _mix_middle(small: np.ndarray, window: tuple[int, int], centres: tuple[int, 
     first, last = window
     steps = small[first + 1: last + 1] - small[first: last]  # (K, P): step k goes from row first + k to the next
     lengths = np.linalg.norm(steps, axis=1)
-    best = (np.inf, first, last)
+    fits: list[tuple[float, int, int]] = []
     middle = (centres[0] + centres[1]) // 2  # not every window's middle is in the mix: one end of it surely is
     for s in range(first, middle):
         for e in range(middle + 1, last + 1):
@@ -312,9 +313,16 @@ def _mix_middle(small: np.ndarray, window: tuple[int, int], centres: tuple[int, 
             inside = np.maximum(cosine[s - first: e - first], still)
             outside = np.delete(cosine, np.s_[s - first: e - first])
             error = float(((inside - inside.mean()) ** 2).sum() + (np.maximum(outside, 0.0) ** 2).sum())
-            if inside.mean() > 0.0 and error < best[0]:
-                best = (error, s, e)
-    _, s, e = best
+            if inside.mean() > 0.0:
+                fits.append((error, s, e))
+    if not fits:
+        return first + int(np.ceil((last - first) / 2.0)), (first, last)
+    # of fits within NEAR_TIE of the best (both cameras moving, the mix's last steps point as much along the incoming
+    # camera as along the mix), the one centred nearest the windows' middles
+    least = min(f[0] for f in fits)
+    centre = (centres[0] + centres[1]) / 2.0
+    _, s, e = min((abs((s + e) / 2.0 - centre), s, e)
+                  for error, s, e in fits if error <= least * (1.0 + NEAR_TIE))
     return s + int(np.ceil((e - s) / 2.0)), (s, e)
 
 
