@@ -10,14 +10,17 @@ For every dev clip (tuned on) and held-out clip (measured only), rendered at ``s
   (``redetect_presence=0``): the cost of re-detecting whenever the mesh's confidence drops.
 
 ``--quick`` instead runs the 18 variants of :func:`~ned_core.synthetic.footage.variant_clips` at 320x240
-(12 developed on, 6 held out, reported apart) and the head-turn clips of
-:func:`~ned_core.synthetic.footage.turn_clips` (one developed on, one held out) and prints one line per clip:
+(12 developed on, 6 held out, reported apart), the head-turn clips of :func:`~ned_core.synthetic.footage.turn_clips`
+and the turns to profile of :func:`~ned_core.synthetic.footage.profile_clips` (one developed on, one held out each)
+and prints one line per clip:
 the cut errors (frames off per true shot start, and starts found that are none), each shot's main-face coverage,
 the frames with
 duplicate tracks and whether the character grouping (dlib descriptor, when installed) gives one character per
-actor; then the counts: main faces under 0.95 coverage, variants with a cut error.
+actor; then the counts: main faces under 0.95 coverage, variants with a cut error; and the shot starts of the
+16-frame dissolves out of a fast pan of :func:`~ned_core.synthetic.footage.pan_dissolve_clips` (12 developed on, 4
+held out; the shot detector alone).
 
-The full run also places the shot starts of every variant at the sizes in ``NED_CUT_SIZES`` (default
+The full run also places the shot starts of every variant and pan dissolve at the sizes in ``NED_CUT_SIZES`` (default
 ``1280x720,1920x1080``; the shot detector alone, fed the frames as the analysis feeds it): per variant the frames
 off of each true start, starts of the wrong kind and extra starts; the count of variants with an error per split
 and size (the tests build them at 320x240; issue 11).
@@ -46,7 +49,8 @@ from ned_core.exceptions import IdentityModelUnavailableError, ModelMissingError
 from ned_core.models.store import ModelStore, StoreConfig
 from ned_core.pipeline.characters import track_identity
 from ned_core.synthetic.footage import (
-    build_footage, dev_clips, held_out_clips, photo_faces, photo_meshes, turn_clips, variant_clips,
+    build_footage, dev_clips, held_out_clips, pan_dissolve_clips, photo_faces, photo_meshes, profile_clips, turn_clips,
+    variant_clips,
 )
 from ned_core.synthetic.footage_score import score_tracks
 
@@ -145,7 +149,8 @@ def run_variants(cores: int, analysis: AnalysisConfig, models: FaceMeshModels, b
     stages, metrics, notes = [], [], []
     meshes = photo_meshes(models, analysis)
     for split, clips in (("dev", variant_clips()), ("held-out", variant_clips(held_out=True)),
-                         ("turn dev", turn_clips()), ("turn held-out", turn_clips(held_out=True))):
+                         ("turn dev", turn_clips()), ("turn held-out", turn_clips(held_out=True)),
+                         ("profile dev", profile_clips()), ("profile held-out", profile_clips(held_out=True))):
         found_stages, found_metrics, rows = variant_figures(split, clips, boxes, meshes, analysis, models, descriptor)
         stages += found_stages
         metrics += found_metrics
@@ -154,14 +159,23 @@ def run_variants(cores: int, analysis: AnalysisConfig, models: FaceMeshModels, b
                      f"{len(rows)}; duplicate frames {sum(r['duplicate frames'] for r in rows)}; grouping ok "
                      f"{sum(r['grouping'] == 'ok' for r in rows)}/{len(rows)}")
         print(notes[-1], flush=True)
+    cut_metrics, cut_notes = cut_size_figures(boxes, [(320, 240)], CUT_SPLITS[2:])
+    metrics += cut_metrics
+    notes += cut_notes
     return {"title": "shots and tracks on variants of the hard test footage (issue 11)", "stages": stages,
             "metrics": metrics, "notes": notes, "config": {"size": [320, 240], "cores": cores}}
 
 
-def cut_size_figures(boxes, sizes: list[tuple[int, int]]) -> tuple[list, list[str]]:
-    """Metrics and notes of the variants' shot starts at ``sizes`` (the shot detector alone)."""
+CUT_SPLITS = (("dev", variant_clips), ("held-out", lambda: variant_clips(held_out=True)),
+              ("pan dissolve dev", pan_dissolve_clips), ("pan dissolve held-out", lambda: pan_dissolve_clips(True)))
+
+
+def cut_size_figures(boxes, sizes: list[tuple[int, int]], splits=CUT_SPLITS) -> tuple[list, list[str]]:
+    """Metrics and notes of the shot starts of ``splits`` (name, clips builder) at ``sizes`` (the shot detector
+    alone)."""
     metrics, notes = [], []
-    for split, clips in (("dev", variant_clips()), ("held-out", variant_clips(held_out=True))):
+    for split, build in splits:
+        clips = build()
         for size in sizes:
             wrong = 0
             for clip in clips:

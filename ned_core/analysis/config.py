@@ -50,6 +50,10 @@ class AnalysisConfig:
             ``tracklets.JOIN_GROWTH`` per frame of gap); see ``tracklets.join_tracklets``.
         bridge_frames: gaps of at most this many frames inside a track are filled with interpolated
             landmarks (flagged ``FaceTrack.interpolated``); 0 disables.
+        turned_bridge_frames: a gap whose two ends the mesh reads turned to the same side (``mesh.turned_side``) is
+            bridged up to this many frames: the head turned on past what the mesh follows (towards profile, where it
+            scores the face 0.02-0.12, as it scores a hand or a wall) and back (the test footage's turns to 90
+            degrees: 10-13 frames lost from about 75 degrees on).
         smooth_min_cutoff: One-Euro cut-off (Hz) at rest — lower is smoother at rest.
         smooth_beta: One-Euro cut-off increase per inter-ocular distance per second of speed —
             higher follows fast motion with less lag (defaults: static-face jitter 0.37 -> 0.05 %
@@ -83,6 +87,7 @@ class AnalysisConfig:
     turned_presence: float = 0.2
     join_distance: float = 0.75
     bridge_frames: int = 8
+    turned_bridge_frames: int = 24
     smooth_min_cutoff: float = 0.3
     smooth_beta: float = 10.0
     smooth_d_cutoff: float = 1.0
@@ -100,6 +105,9 @@ class AnalysisConfig:
             raise AnalysisConfigError(f"AnalysisConfig.min_face_px must be >= 16, got {self.min_face_px}")
         if self.num_threads < 1:
             raise AnalysisConfigError(f"AnalysisConfig.num_threads must be >= 1, got {self.num_threads}")
+        if self.turned_bridge_frames < self.bridge_frames:
+            raise AnalysisConfigError("AnalysisConfig.turned_bridge_frames must be >= bridge_frames, got "
+                                      f"{self.turned_bridge_frames} (bridge_frames {self.bridge_frames})")
         if not 0 < self.turned_presence <= self.mesh_presence:
             raise AnalysisConfigError("AnalysisConfig.turned_presence must be in (0, mesh_presence], got "
                                       f"{self.turned_presence} (mesh_presence {self.mesh_presence})")

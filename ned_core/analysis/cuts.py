@@ -21,7 +21,9 @@ each, no second decode) and decides the shots at the end:
   or fade are dropped (the change is theirs). The windows of one dissolve are joined; over their span (on 6-pixel-wide
   thumbnails, coarser still: a fast pan's steps there are no longer several times a mix step) the mix is the run of
   frame-to-frame steps pointing from the picture at its start to the picture at its end (a camera moving in either
-  shot steps elsewhere), its two ends the dissolve's; the new shot starts half way between them.
+  shot steps elsewhere; inside the mix each picture's own move, as next to the mix, is taken out at its share), its
+  two ends the dissolve's; the new shot starts half way between them. A mix whose windows all reach with an end into
+  another mix, their middles outside it, is that mix's change seen over a moving shot.
 
 Flat frames (black, white, one colour) never start a shot.
 """
@@ -46,6 +48,7 @@ DISSOLVE_RESIDUAL = 0.4  # largest off-mix residual of the middle frame (fractio
 DISSOLVE_DIP = 0.85  # middle contrast, at most this fraction of the ends' contrast weighted by the mix
 DISSOLVE_MIX_CONTRAST = 1.15  # middle contrast, at most this multiple of the contrast of the ends' mix
 DISSOLVE_MIN_CHANGE = 12.0  # RMS level difference of the window's ends for a dissolve (8-bit)
+NEAR_TIE = 0.05  # fits of a mix's bends this close (share of the best's error) are told apart by where they centre
 MIX_STEP = 0.5  # a cut detected on a step of a dissolve's mix under this share of the mix's change is the mix's
 SAME_PICTURE = 0.45  # across a candidate, frames this close (fraction of the cut's own change) = same shot
 AROUND = 4  # frames looked at on each side of a candidate
@@ -215,7 +218,7 @@ def _dissolves(scales: list[np.ndarray], fine: np.ndarray, bends: np.ndarray, fl
             scale = next((k for k, s in enumerate(scales) if _mixes(s, fine, spread, first, centre, last)), None)
             if scale is not None:
                 seen.append((centre, lag, scale))
-    out: list[tuple[int, tuple[int, int]]] = []
+    found: list[tuple[tuple[int, tuple[int, int]], list[tuple[int, int]]]] = []  # each mix and its windows
     usable = [not f and m >= DARK_LEVEL for f, m in zip(flat, means)]
     group: list[tuple[int, int, int]] = []
     for window in sorted(seen) + [(n + 4 * max(DISSOLVE_LAGS), 0, 0)]:
@@ -224,10 +227,22 @@ def _dissolves(scales: list[np.ndarray], fine: np.ndarray, bends: np.ndarray, fl
             span = [(c, g) for c, g, k in group if k == scale]
             # the windows' ends may lie inside the mix: its bends are looked for up to the shortest half window beyond
             reach = (_beyond(min(c - g for c, g in span), -1, usable), _beyond(max(c + g for c, g in span), 1, usable))
-            out.append(_mix_middle(bends, reach, (min(c for c, _ in span), max(c for c, _ in span))))
+            found.append((_mix_middle(bends, reach, (min(c for c, _ in span), max(c for c, _ in span))),
+                          [(c, g) for c, g, _ in group]))
             group = []
         group.append(window)
-    return out
+    # a few long windows over a moving shot with one end inside another mix read that mix's change as their own (a
+    # dark pan next to a dissolve, issue 11): a mix all of whose windows reach into another's is none
+    return [mix for k, (mix, windows) in enumerate(found)
+            if not any(all(_reaches_into(c, g, other[1]) for c, g in windows)
+                       for j, (other, _) in enumerate(found) if j != k)]
+
+
+def _reaches_into(centre: int, lag: int, span: tuple[int, int]) -> bool:
+    """Whether the window ``centre +- lag`` has an end strictly inside the mix ``span`` (its bends) and its middle
+    outside it."""
+    s, e = span
+    return not s <= centre <= e and (s < centre + lag < e or s < centre - lag < e)
 
 
 def _mix_step(small: np.ndarray, index: int, spans: list[tuple[int, int]]) -> bool:
@@ -285,14 +300,38 @@ def _mix_middle(small: np.ndarray, window: tuple[int, int], centres: tuple[int, 
     first, last = window
     steps = small[first + 1: last + 1] - small[first: last]  # (K, P): step k goes from row first + k to the next
     lengths = np.linalg.norm(steps, axis=1)
-    best = (np.inf, first, last)
-    for s in range(first, centres[0]):
-        for e in range(centres[1] + 1, last + 1):
+    fits: list[tuple[float, int, int]] = []
+    middle = (centres[0] + centres[1]) // 2  # not every window's middle is in the mix: one end of it surely is
+    for s in range(first, middle):
+        for e in range(middle + 1, last + 1):
             d = small[e] - small[s]
-            cosine = steps @ d / np.maximum(lengths * float(np.linalg.norm(d)), 1e-6)
-            inside, outside = cosine[s - first: e - first], np.delete(cosine, np.s_[s - first: e - first])
+            norm = float(np.linalg.norm(d))
+            # inside, each picture goes on moving as it did next to the mix, at its share of the mix: taken out
+            cosine = steps @ d / np.maximum(lengths * norm, 1e-6)
+            moving = _shots_moving(steps, s - first, e - first)
+            still = moving @ d / np.maximum(np.linalg.norm(moving, axis=1) * norm, 1e-6)
+            inside = np.maximum(cosine[s - first: e - first], still)
+            outside = np.delete(cosine, np.s_[s - first: e - first])
             error = float(((inside - inside.mean()) ** 2).sum() + (np.maximum(outside, 0.0) ** 2).sum())
-            if inside.mean() > 0.0 and error < best[0]:
-                best = (error, s, e)
-    _, s, e = best
+            if inside.mean() > 0.0:
+                fits.append((error, s, e))
+    if not fits:
+        return first + int(np.ceil((last - first) / 2.0)), (first, last)
+    # of fits within NEAR_TIE of the best (both cameras moving, the mix's last steps point as much along the incoming
+    # camera as along the mix), the one centred nearest the windows' middles
+    least = min(f[0] for f in fits)
+    centre = (centres[0] + centres[1]) / 2.0
+    _, s, e = min((abs((s + e) / 2.0 - centre), s, e)
+                  for error, s, e in fits if error <= least * (1.0 + NEAR_TIE))
     return s + int(np.ceil((e - s) / 2.0)), (s, e)
+
+
+def _shots_moving(steps: np.ndarray, s: int, e: int) -> np.ndarray:
+    """``(e - s, P)`` steps ``s .. e - 1`` of ``steps (K, P)`` less the two pictures' own moves: the step into ``s``
+    (the outgoing shot's) at the outgoing share of the mix, the step out of ``e`` (the incoming shot's) at the
+    incoming share."""
+    zero = np.zeros(steps.shape[1], steps.dtype)
+    before = steps[s - 1] if s > 0 else zero
+    after = steps[e] if e < len(steps) else zero
+    share = ((np.arange(s, e) - s + 0.5) / (e - s))[:, None]
+    return steps[s:e] - (1 - share) * before - share * after

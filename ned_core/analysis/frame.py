@@ -11,17 +11,13 @@ from ned_core.analysis import ssd
 from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.detect import check_image, detect_faces, detection_region
 from ned_core.analysis.iris import add_iris
-from ned_core.analysis.mesh import landmarks_region, mesh_box, roll_angle, run_mesh, yaw_angle
+from ned_core.analysis.mesh import TURNED_YAW, landmarks_region, mesh_box, roll_angle, run_mesh, yaw_angle
 from ned_core.analysis.model_set import FaceMeshModels
 from ned_core.analysis.types import FaceObservation, FaceRegion
 
 MAX_REFINE_PASSES = 3
 REFINE_ROLL_TOLERANCE = math.radians(4.0)
 SAME_FACE_SCALE = 2.0  # two boxes of one face (detector, mesh, last frame) differ in size by less than this
-# a face reads turned when the mesh's yaw (mesh.yaw_angle) is at least this; a hand sweeping over a frontal face
-# makes the mesh read 19-27 degrees in a single frame (either side, the frame before read <= 6), a turning
-# head reads it over many frames
-TURNED_YAW = math.radians(15.0)
 TURN_IOU = 0.5  # a turned face continues the last frame's face when their boxes overlap this much
 
 
@@ -95,7 +91,7 @@ def detect_new_faces(image: np.ndarray, known: Sequence[FaceObservation], config
 def continues_turn(face: FaceObservation, last: FaceObservation, config: AnalysisConfig) -> bool:
     """Whether ``face``, scored below ``config.mesh_presence``, is still ``last`` (the face in the previous frame)
     turning away: presence at least ``config.turned_presence``, on ``last``'s box (IoU >= :data:`TURN_IOU`),
-    and the mesh reads the head turned by at least :data:`TURNED_YAW` to the same side in both frames (the mesh
+    and the mesh reads the head turned by at least ``mesh.TURNED_YAW`` to the same side in both frames (the mesh
     scores a head at three-quarter or towards profile low; a hand over a frontal face reads turned in one
     frame only, so it still makes a gap)."""
     if face.score < config.turned_presence or float(ssd.iou(face.box, last.box[None])[0]) < TURN_IOU:

@@ -10,6 +10,11 @@ from ned_core.analysis import crop
 from ned_core.analysis.litert_runner import LiteRTModel
 from ned_core.analysis.types import NUM_MESH, FaceRegion
 
+# a face reads turned when the mesh's yaw (yaw_angle) is at least this; a hand sweeping over a frontal face
+# makes the mesh read 19-27 degrees in a single frame (either side, the frame before read <= 6), a turning
+# head reads it over many frames
+TURNED_YAW = math.radians(15.0)
+
 MESH_INPUT = 192
 RIGHT_EYE_OUTER, LEFT_EYE_OUTER = 33, 263  # subject's right / left eye outer corners (mesh indices)
 RIGHT_CHEEK_EDGE, LEFT_CHEEK_EDGE = 234, 454  # the face contour's outermost points at eye level
@@ -50,6 +55,13 @@ def yaw_angle(landmarks: np.ndarray) -> float:
     footage reads about 30 degrees), which is enough to tell a turning head from a frontal one."""
     right, left = landmarks[RIGHT_CHEEK_EDGE].astype(np.float64), landmarks[LEFT_CHEEK_EDGE].astype(np.float64)
     return math.atan2(left[2] - right[2], float(np.hypot(*(left[:2] - right[:2]))))
+
+
+def turned_side(landmarks: np.ndarray) -> int:
+    """-1 or +1 when the mesh ``(N >= 468, 3)`` reads the head turned by at least :data:`TURNED_YAW` to that side
+    (:func:`yaw_angle`), else 0 (facing the camera)."""
+    yaw = yaw_angle(landmarks)
+    return 0 if abs(yaw) < TURNED_YAW else (1 if yaw > 0 else -1)
 
 
 def landmarks_region(landmarks: np.ndarray, scale: float) -> FaceRegion:

@@ -10,7 +10,8 @@ run at the same time on the same face (boxes overlapping in every common frame) 
 twice and are folded into one (where both have a frame, the observation at the face's size on the frames about it,
 not a part of the face the mesh was surer of); in single frames where two tracks still sit on one face (a hidden
 face's crop sliding onto the face in front) the less sure observation is dropped, or of two sizes the smaller.
-Gaps of at most ``AnalysisConfig.bridge_frames`` frames inside a track are filled with landmarks interpolated
+Gaps of at most ``AnalysisConfig.bridge_frames`` frames inside a track (``turned_bridge_frames`` where the face reads
+turned to the same side at both ends: a head turned to profile and back) are filled with landmarks interpolated
 between the frames either side and flagged as such (``FaceTrack.interpolated``); flat frames (black, flash) are never
 filled.
 """
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ned_core.analysis.config import AnalysisConfig
+from ned_core.analysis.mesh import turned_side
 from ned_core.analysis.signature import face_shape, shape_distance
 from ned_core.analysis.ssd import iou
 from ned_core.analysis.types import FaceTrack
@@ -238,15 +240,19 @@ def join_tracklets(tracklets: Sequence[FaceTrack], config: AnalysisConfig) -> li
 
 
 def bridge_gaps(track: FaceTrack, flat_frames: frozenset[int], config: AnalysisConfig) -> FaceTrack:
-    """``track`` with each gap of at most ``config.bridge_frames`` frames filled by linear interpolation.
+    """``track`` with each gap of at most ``config.bridge_frames`` frames filled by linear interpolation, or of at
+    most ``config.turned_bridge_frames`` where the mesh reads the face turned to the same side at both ends (a head
+    turned towards profile and back: lost in between).
 
     Args:
         flat_frames: frame numbers with no content (black, flash): never filled.
     """
     add_frames, add_landmarks, add_boxes = [], [], []
+    sides = [turned_side(points) for points in track.landmarks]
     for i in range(len(track.frames) - 1):
         f0, f1 = int(track.frames[i]), int(track.frames[i + 1])
-        if not 1 < f1 - f0 <= config.bridge_frames + 1:
+        longest = config.turned_bridge_frames if sides[i] == sides[i + 1] != 0 else config.bridge_frames
+        if not 1 < f1 - f0 <= longest + 1:
             continue
         for f in range(f0 + 1, f1):
             if f in flat_frames:

@@ -18,6 +18,7 @@ from ned_core.face3d.types import Pose
 from ned_core.render.warp import add_fade_ring, triangulate, warp_image
 from ned_core.synthetic.mouth import mouth_height, mouth_look, paint_mouth
 from ned_core.synthetic.signals import blinks, episodes, speech_jaw, wander
+from ned_core.synthetic.turn_render import FaceSurface, faceless_backdrop
 
 HEAD_CENTRE = np.array([0.0, 0.4, 1.0])  # template space: the head turns about a point behind the nose
 MOUTH_FILL_HEIGHT = 0.04  # IOD of mouth opening beyond the photo's at which the interior is fully painted
@@ -138,6 +139,7 @@ def animate_photo(
     motion: SyntheticActorConfig,
     model: EmbeddedFaceModel,
     angles_deg: np.ndarray | None = None,
+    surface: bool = False,
 ) -> SyntheticClip:
     """Warp ``photo`` so that its face plays ``expression`` with the head motion of ``motion``.
 
@@ -159,6 +161,8 @@ def animate_photo(
         model: the face model used to fit and reconstruct.
         angles_deg: ``(T, 3)`` scripted yaw, pitch, roll (degrees) instead of the seeded head motion
             (:func:`head_motion`).
+        surface: draw the face as a surface over the photo with its face filled in (``turn_render.py``: hides
+            what turns away, for turns past about 50 degrees of yaw) instead of warping the photo.
 
     Returns:
         The :class:`SyntheticClip`.
@@ -181,9 +185,15 @@ def animate_photo(
     look = mouth_look(photo, landmarks, motion.seed)
     mouth = list(LIPS_INNER)
     upper, lower = list(LIPS_INNER[10:]) + [LIPS_INNER[0]], list(LIPS_INNER[:11])  # 308 -> 78, 78 -> 308
+    if surface:
+        face = FaceSurface.of(np.asarray(landmarks)[: model.num_vertices])
+        backdrop = faceless_backdrop(photo, src)
     for i, dst in enumerate(target[:, :, :2].astype(np.float64)):
-        src_ext, dst_ext = add_fade_ring(src, dst, margin)
-        frames[i] = warp_image(photo, src_ext, dst_ext, triangulate(dst_ext))
+        if surface:
+            frames[i] = face.render(photo, backdrop, target[i])
+        else:
+            src_ext, dst_ext = add_fade_ring(src, dst, margin)
+            frames[i] = warp_image(photo, src_ext, dst_ext, triangulate(dst_ext))
         opened = (mouth_height(dst[mouth]) - mouth_height(src[mouth])) / poses.scale[i]
         opacity = float(smoothstep(0.0, MOUTH_FILL_HEIGHT, opened))
         paint_mouth(frames[i], dst[upper], dst[lower], float(poses.scale[i]), opacity, look)

@@ -42,10 +42,12 @@ GRADES = {  # per-channel gain, gamma (>1 darkens mid-tones)
     "bleach": ((0.95, 0.95, 0.9), 0.75),
 }
 TRANSITIONS = ("cut", "dissolve", "fade")
-TURNS = ("none", "slow", "fast")
+TURNS = ("none", "slow", "fast", "held")
 # a photo warped through the 3D fit turns cleanly to about 30 degrees of yaw; at 40 the far cheek shows folded
-# triangles, past 50 the face breaks up (the photo cannot show the far side of the head): no real profile
-MAX_TURN_DEG = 50.0
+# triangles, past 50 the face breaks up (the warp cannot hide what turns away): turns past WARP_TURN_DEG draw the face
+# as a surface instead (turn_render.py: hidden triangles dropped, the photo's face filled in behind), to profile
+WARP_TURN_DEG = 50.0
+MAX_TURN_DEG = 90.0
 FAST_TURN_FRAMES = 5  # a fast turn reaches its peak (and comes back) in this many frames
 VISIBLE_FRACTION = 0.5  # a face counts as visible when at least this much of its box is seen at this opacity
 
@@ -69,9 +71,11 @@ class ShotSpec:
         transition_frames: dissolve length, or fade-out/fade-in length each (plus 2 black frames).
         turn: the head turns away (yaw) and back during the shot: "slow" (eases to ``turn_deg`` at the
             middle of the shot and back), "fast" (whips to ``turn_deg`` in :data:`FAST_TURN_FRAMES` frames at
-            about 30 % of the shot, holds, whips back at about 70 %) or "none". Needs the photos' meshes
+            about 30 % of the shot, holds, whips back at about 70 %), "held" (turned by ``turn_deg`` all through
+            the shot: an actor coming back in a new shot already turned) or "none". Needs the photos' meshes
             (``build_footage(..., meshes=photo_meshes(...))``); not with the "crossing" camera.
-        turn_deg: peak yaw of the turn in degrees (signed: the side), at most :data:`MAX_TURN_DEG`.
+        turn_deg: peak yaw of the turn in degrees (signed: the side), at most :data:`MAX_TURN_DEG` (profile); past
+            :data:`WARP_TURN_DEG` the whole shot's face is drawn as a surface (``turn_render.py``) instead of warped.
         occluder: what the ``hand`` is, a kind of :data:`~ned_core.synthetic.occluders.OCCLUDERS`: "flat" (a
             flat-coloured ellipse), "skin" (a hand of real skin in this actor's tone), "head" (the other actor's
             face), "glass" (a refracting glass), "cup" (a photographed coffee cup).
@@ -188,6 +192,8 @@ def turn_yaw(spec: ShotSpec) -> np.ndarray:
         rise, fall = int(0.3 * n), int(0.7 * n)
         up = np.clip((t - rise) / FAST_TURN_FRAMES, 0, 1) - np.clip((t - fall) / FAST_TURN_FRAMES, 0, 1)
         return spec.turn_deg * (3 * up ** 2 - 2 * up ** 3)
+    if spec.turn == "held":
+        return np.full(n, spec.turn_deg)
     return np.zeros(n)
 
 
@@ -199,7 +205,8 @@ def _turned(spec: ShotSpec, photo: np.ndarray, mesh: np.ndarray) -> tuple[np.nda
     angles = np.zeros((spec.frames, 3))
     angles[:, 0] = turn_yaw(spec)
     angles[:, 1] = rng.uniform(-4, 4) * np.sin(np.pi * np.arange(spec.frames) / spec.frames)  # a little nod
-    clip = animate_photo(photo, mesh, actor_expressions(motion), motion, EmbeddedFaceModel.from_mean_face(), angles)
+    clip = animate_photo(photo, mesh, actor_expressions(motion), motion, EmbeddedFaceModel.from_mean_face(), angles,
+                         surface=abs(spec.turn_deg) > WARP_TURN_DEG)
     points = clip.landmarks[:, :, :2]
     return clip.frames, np.concatenate([points.min(axis=1), points.max(axis=1)], axis=1).astype(np.float32)
 
@@ -478,6 +485,47 @@ def turn_clips(held_out: bool = False) -> tuple[ClipSpec, ...]:
         ShotSpec(g, 36, "edge", "neutral", seed=412, turn="fast", turn_deg=-50.0),
         ShotSpec(g, 44, "pan", "neutral", seed=204, turn="slow", turn_deg=-40.0, transition="fade",
                  transition_frames=5),
+    )),)
+
+
+def pan_dissolve_clips(held_out: bool = False) -> tuple[ClipSpec, ...]:
+    """16-frame dissolves out of a fast pan into an edge shot (the face cut by the top frame edge), both actors in
+    either order, one grade pair per seed: on small thumbnails the pan's steps are several times a mix step, so the
+    mix's ends and the shot start are easily placed late, and a dark pan can read as a mix of its own (issue 11).
+    Seeds 0-5 are developed on, seeds 6 and 7 (both orders) held out, measured only.
+    """
+    a, g = "astronaut", "grace_hopper"
+    grades = tuple(GRADES)
+    return tuple(
+        ClipSpec(f"pan_dissolve_{first[0]}{seed}", (
+            ShotSpec(first, 40, "pan", grades[seed % 6], seed=seed),
+            ShotSpec(second, 40, "edge", grades[(seed * 5 + 1) % 6], seed=seed + 50, transition="dissolve",
+                     transition_frames=16)))
+        for first, second in ((a, g), (g, a)) for seed in ((6, 7) if held_out else range(6)))
+
+
+def profile_clips(held_out: bool = False) -> tuple[ClipSpec, ...]:
+    """Head turns past three-quarter to profile (60-90 degrees of yaw) and back, slow and fast, and an actor coming
+    back after a cut with the head held turned: where the mesh loses the face (from about 75 degrees) the track must
+    bridge, and the turned shot must join the actor's character. The held-out clip (other seeds, sides, angles, grades
+    and cameras) is measured only.
+
+    Build with ``build_footage(clip, photo_faces(...), photo_meshes(...))``.
+    """
+    a, g = "astronaut", "grace_hopper"
+    if held_out:
+        return (ClipSpec("held_profile", (
+            ShotSpec(a, 40, "zoom", "bleach", seed=321, turn="slow", turn_deg=85.0),
+            ShotSpec(g, 40, "pan", "dark", seed=322, turn="fast", turn_deg=-90.0),
+            ShotSpec(a, 36, "fill", "warm", seed=323, turn="held", turn_deg=-65.0),
+            ShotSpec(g, 40, "edge", "neutral", seed=324, turn="slow", turn_deg=65.0, transition="fade",
+                     transition_frames=5),
+        )),)
+    return (ClipSpec("dev_profile", (
+        ShotSpec(g, 40, "fill", "neutral", seed=311, turn="slow", turn_deg=90.0),
+        ShotSpec(a, 40, "pan", "warm", seed=312, turn="fast", turn_deg=-90.0),
+        ShotSpec(a, 40, "edge", "cool_night", seed=314, turn="slow", turn_deg=-75.0, transition="dissolve"),
+        ShotSpec(g, 36, "zoom", "dark_warm", seed=313, turn="held", turn_deg=60.0),
     )),)
 
 

@@ -7,7 +7,9 @@ import pytest
 
 from ned_core.analysis.cuts import ShotDetector
 from ned_core.analysis.signature import frame_summary
-from ned_core.synthetic.footage import ClipSpec, ShotSpec, build_footage, dev_clips, held_out_clips, photo_faces
+from ned_core.synthetic.footage import (
+    ClipSpec, ShotSpec, build_footage, dev_clips, held_out_clips, pan_dissolve_clips, photo_faces,
+)
 
 
 @pytest.fixture(scope="module")
@@ -179,20 +181,27 @@ def test_a_dissolve_into_or_out_of_a_still_shot_is_no_cut(first, second, size, f
     assert span == (mixed - 1, mixed + length), span  # the last unmixed frame and the first after the mix
 
 
-@pytest.mark.parametrize("first, second", [
-    (ShotSpec("astronaut", 40, "pan", "neutral", seed=0), ShotSpec("grace_hopper", 40, "edge", "dark_warm", seed=50)),
-    (ShotSpec("astronaut", 40, "pan", "bleach", seed=5), ShotSpec("grace_hopper", 40, "edge", "dark", seed=55)),
-    (ShotSpec("grace_hopper", 40, "pan", "bleach", seed=5), ShotSpec("astronaut", 40, "edge", "dark", seed=55)),
-], ids=["astronaut neutral", "astronaut bleach", "grace bleach"])
-def test_long_dissolve_out_of_a_fast_pan_placed_within_one_frame(first, second, face_boxes):
-    """16-frame dissolves from a fast pan into a darker edge shot: on 16-px thumbnails the pan's steps are about 4x a
-    mix step, so the mix's first steps (the pan still most of the picture) point along the pan and were left out of
-    the mix: its start 4-7 frames late, the shot start 2-3 late (issue 11). The ends are read on coarser thumbnails."""
+@pytest.mark.parametrize("clip", pan_dissolve_clips(), ids=lambda c: c.name)
+def test_long_dissolve_out_of_a_fast_pan_placed_exactly(clip, face_boxes):
+    """16-frame dissolves from a fast pan into a darker edge shot (12 of h98's 16-clip corpus; seeds 6 and 7 are held
+    out, bench_footage). On 16-px thumbnails the pan's steps are about 4x a mix step, so the mix's first steps (the pan
+    still most of the picture) point along the pan: they were left out of the mix, its start 4-7 frames late, then
+    (read on 6-px thumbnails) 2-3 late on 4 of 16. The pan's own move is now taken out of each mix step at the pan's
+    share, so every mix starts on its frame; and the dark warm pan (g1) no longer reads as a dissolve of its own: its
+    only windows reached into the real mix (issue 11)."""
+    found, truth, detector, _ = found_and_true(clip, face_boxes)
+    assert [b.kind for b in detector.boundaries()] == ["dissolve"] and found == truth, (detector.boundaries(), truth)
+    mixed = truth[0] - 8  # the first mixed row
+    assert detector.boundaries()[0].span == (mixed - 1, mixed + 16), detector.boundaries()[0]
+
+
+@pytest.mark.parametrize("name", ["pan_dissolve_g0", "pan_dissolve_g1", "pan_dissolve_g3"])
+def test_long_dissolve_out_of_a_fast_pan_placed_exactly_at_720p(name, face_boxes):
+    """At 1280x720 the same clips were found 2 late (g0, g3: the pan's steps hid the mix's first 4) or 3 early (g1: the
+    dark pan's windows, reaching into the mix, joined it and the mix's start had to lie before their middles)."""
     from dataclasses import replace
 
-    clip = ClipSpec("pan out", (first, replace(second, transition="dissolve", transition_frames=16)))
+    clip = replace(next(c for c in pan_dissolve_clips() if c.name == name), size=(1280, 720))
     found, truth, detector, _ = found_and_true(clip, face_boxes)
-    assert [b.kind for b in detector.boundaries()] == ["dissolve"] and abs(found[0] - truth[0]) <= 1, (found, truth)
-    span = detector.boundaries()[0].span
-    mixed = truth[0] - 8  # the first mixed row
-    assert span is not None and abs(span[0] - (mixed - 1)) <= 1 and abs(span[1] - (mixed + 16)) <= 1, span
+    assert [b.kind for b in detector.boundaries()] == ["dissolve"] and found == truth, (detector.boundaries(), truth)
+    assert detector.boundaries()[0].span == (truth[0] - 9, truth[0] + 8), detector.boundaries()[0]

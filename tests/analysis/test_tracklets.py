@@ -98,6 +98,32 @@ def test_short_gaps_are_bridged_and_flagged(faces, config):
     assert bridge_gaps(track, frozenset(), dataclasses.replace(config, bridge_frames=0)) is track
 
 
+def turned(landmarks: np.ndarray, degrees: float) -> np.ndarray:
+    """``landmarks`` turned about the vertical through their centre (``mesh.yaw_angle`` reads the turn's side)."""
+    a = np.radians(degrees)
+    centre = landmarks.mean(axis=0)
+    x, z = landmarks[:, 0] - centre[0], landmarks[:, 2] - centre[2]
+    out = landmarks.copy()
+    out[:, 0], out[:, 2] = centre[0] + np.cos(a) * x - np.sin(a) * z, centre[2] + np.sin(a) * x + np.cos(a) * z
+    return out
+
+
+@pytest.mark.parametrize("before, after, bridged", [(40, 40, True), (40, 30, True), (40, -40, False), (0, 0, False),
+                                                    (40, 0, False)], ids=["turned", "turned less", "other sides",
+                                                                          "frontal", "one end frontal"])
+def test_a_face_turned_away_to_profile_and_back_is_bridged_over_a_longer_gap(faces, config, before, after, bridged):
+    """A head turned past what the mesh follows (towards profile) is lost for 10-13 frames of the test footage's turns
+    to 90 degrees: a gap read turned to the same side at both ends is bridged up to ``turned_bridge_frames``; any
+    other gap up to ``bridge_frames`` (8) only."""
+    track = moving(0, faces[0], [0, 1, 2, 15, 16])  # a 12-frame gap
+    track.landmarks[:3] = turned(faces[0], before)[None] + (track.landmarks[:3] - faces[0][None])
+    track.landmarks[3:] = turned(faces[0], after)[None] + (track.landmarks[3:] - faces[0][None])
+    out = bridge_gaps(track, frozenset(), config)
+    assert len(out.frames) == (17 if bridged else 5) and int(out.interpolated.sum()) == (12 if bridged else 0)
+    shorter = dataclasses.replace(config, turned_bridge_frames=10)  # the gap is longer than this
+    assert len(bridge_gaps(track, frozenset(), shorter).frames) == 5
+
+
 def test_a_face_found_first_by_its_visible_part_after_a_hand_continues_its_track(faces, config):
     """As a hand leaves the face, the mesh first finds the part of the face beside it as a small face of its own
     (a third of the size, off the face's centre); the whole face, found a frame later, sits on the same place as that

@@ -12,7 +12,7 @@ from ned_core.analysis.ssd import iou
 from ned_core.exceptions import SyntheticActorError
 from ned_core.synthetic.footage import (
     CAMERAS, GRADES, TRANSITIONS, VARIANTS_DEV, VARIANTS_HELD_OUT, ClipSpec, ShotSpec, build_footage, dev_clips,
-    held_out_clips, photo_faces, photo_meshes, turn_clips, turn_yaw, variant_clips,
+    held_out_clips, photo_faces, photo_meshes, profile_clips, turn_clips, turn_yaw, variant_clips,
 )
 from ned_core.synthetic.photos import SAMPLE_PHOTOS
 
@@ -132,13 +132,32 @@ def test_head_turn_needs_the_meshes_and_a_reachable_angle(face_boxes):
     with pytest.raises(SyntheticActorError, match="photo_meshes"):
         build_footage(turn_clips()[0], face_boxes)
     with pytest.raises(SyntheticActorError, match="turn_deg"):
-        ShotSpec("astronaut", 30, turn="slow", turn_deg=80.0)
+        ShotSpec("astronaut", 30, turn="slow", turn_deg=95.0)  # past profile
     with pytest.raises(SyntheticActorError, match="crossing"):
         ShotSpec("astronaut", 30, camera="crossing", turn="fast")
     dev, held = turn_clips(), turn_clips(held_out=True)
     assert {s.turn for c in dev + held for s in c.shots} == {"slow", "fast"}
     assert {s.seed for c in dev for s in c.shots}.isdisjoint({s.seed for c in held for s in c.shots})
     assert all(35 <= abs(s.turn_deg) <= 50 for c in dev + held for s in c.shots)
+    dev, held = profile_clips(), profile_clips(held_out=True)
+    assert {s.turn for c in dev + held for s in c.shots} == {"slow", "fast", "held"}
+    assert {s.seed for c in dev for s in c.shots}.isdisjoint({s.seed for c in held for s in c.shots})
+    assert max(abs(s.turn_deg) for c in dev + held for s in c.shots) == 90
+
+
+def test_a_turn_past_the_warp_draws_the_face_as_a_surface(face_boxes, face_meshes):
+    """Past ``WARP_TURN_DEG`` a turn goes on to profile (drawn as a surface, ``test_turn_render``): at 90 degrees the
+    face's box is a fifth narrower and the picture has changed; held turned, the head stays turned all through the
+    shot."""
+    spec = ShotSpec("grace_hopper", 40, "fill", seed=7, turn="slow", turn_deg=90.0)
+    clip = build_footage(ClipSpec("profile", (spec,)), face_boxes, face_meshes)
+    yaw = turn_yaw(spec)
+    peak = int(np.argmax(yaw))
+    assert yaw[peak] == pytest.approx(90.0, abs=0.5)
+    width = [float(clip.faces[i][0].box[2] - clip.faces[i][0].box[0]) for i in (0, peak)]
+    assert width[1] < 0.8 * width[0]
+    assert np.abs(clip.frames[peak].astype(np.float32) - clip.frames[0]).mean() > 10
+    assert (turn_yaw(replace(spec, turn="held", turn_deg=60.0)) == 60.0).all()
 
 
 @pytest.mark.parametrize("kind", ["skin", "head", "glass", "cup"])
