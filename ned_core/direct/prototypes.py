@@ -39,10 +39,14 @@ now follows Table 11-1's 1+2+4+5+20+25 without AU26: the lips parted (AU25 0.5) 
 the corners pulled ~0.14 IOD out on the model, re-measured +0.07-0.08 IOD a corner on the pixels, inside a broad
 smile's ~0.11 IOD widening: Tarantili et al. 2005, below), and the brows drawn together harder (AU4 0.6 -> 0.8: the
 brow heads move 0.038 IOD medially on the speaking astronaut, 0.025 before) under the same raise, the knit that
-tells fear's brow from surprise's. The speaking astronaut then read fear 33 % (p(fear) 0.36, p(surprised) 0.20), the
-still 100 % (p(fear) 0.48), the close-up 42 % (p(fear) 0.30); with the jaw at 0.15 the speaking astronaut read happy
-again (17 %, p(happy) 0.50); AU4 at 1.0 lowered the raised brow heads to +0.046 IOD (+0.059 at 0.8: fear's brow is
-raised, not lowered). Grace Hopper's fear (behind her rims; p(fear) 0.09) is not reached either way (0.01).
+tells fear's brow from surprise's. The tuning clips then read fear: speaking astronaut 12 -> 33 % (p(fear) 0.15 ->
+0.36, p(surprised) 0.47 -> 0.20), still 0 -> 100 % (0.15 -> 0.48), close-up 0 -> 38 % (0.13 -> 0.31; mesh PCC 0.91
+-> 0.94); Grace Hopper's, behind her rims, 0-4 % either way (p(fear) 0.07-0.09 -> 0.01: her dark open slot had read a
+little fear). Held out: speaking astronaut 4 -> 17 %, Hopper's speaking and close-up clips' mouth PCC 0.82 / 0.80 ->
+0.98 / 0.97 (their closures closed again) but their fear 0 / 21 -> 0 / 4 %, and the dark-cool still 100 -> 0 % (p(fear)
+0.31 -> 0.21, read neutral). With the jaw at 0.15 the speaking astronaut read happy again (17 %, p(happy) 0.50), with
+AU25 at 1.0 the still did (p(happy) 0.80); AU4 at 1.0 lowered the raised brow heads to +0.046 IOD (+0.059 at 0.8:
+fear's brow is raised, not lowered).
 Disgust lowers the brows at half an AU4 (brow_lower 0.5, ~0.05 IOD). EMFACS's disgust variants are built on AU9
 or AU10 (with AU15, 16, 17, 25/26) and list no AU4, but FACS counts lowered inner brows among AU9's own appearance
 changes (with the nose wrinkle, the raised infraorbital triangle and upper lip, the narrowed lower eye; Ekman and
