@@ -7,7 +7,7 @@ follow the prototypes of EMFACS and the FACS Investigator's Guide:
 * happy      AU6 + AU12                           (Duchenne smile)
 * sad        AU1 + AU4 + AU15 (+ AU17)
 * surprised  AU1 + AU2 + AU5 + AU26 (+ AU25)
-* fear       AU1 + AU2 + AU4 + AU5 + AU7 + AU20 + AU25 (+ AU26)
+* fear       AU1 + AU2 + AU4 + AU5 + AU7 + AU20 + AU25           (no AU26: below)
 * angry      AU4 + AU7 + AU23 (+ AU24)               (EMFACS's variant without AU5, below)
 * disgusted  AU9 + AU10 (+ AU15, AU17; AU4 at half, AU6 and AU7: AU9's own brow lowering and narrowed eye, below)
 * neutral    no offset: the actor's own rest
@@ -24,13 +24,29 @@ Investigator's Guide's apex of 1+2+5B+26 does ("the jaw drops open so that the l
 parted", Ekman and Friesen, *Unmasking the Face*, 1975): jaw_open 0.6 (~0.18 IOD, ~11 mm lip gap on
 the ``units_lower`` scale) with the upper lids raised in full; at 0.4 / 0.8 the astronaut still's
 surprise read happy (fer p(surprised) 0.07), at 0.6 / 1.0 surprised (0.68).
-Fear stretches the lips (AU20) in full and parts them (AU25) with the jaw dropped to 0.3 (half of surprise's) under
-brows and lids at 0.8-1.0. The jaw drop is what tells the two apart: FACS's table of emotion prototypes gives fear's
-most intense form as 1+2+4+5+20+25, with the lips parted but no jaw drop, and surprise's as 1+2+5+26 (Ekman and
-Friesen 1978, Table 11-1, as quoted by Methods of Psychological Research Online 4(3)). With lip_stretch 0.8, jaw_open
+Fear stretches the lips (AU20) and parts them (AU25) under brows and lids at 0.8-1.0 (up to EmfacsPrototypes.8 with
+the jaw dropped to 0.3, half of surprise's). The jaw drop is what tells the two apart: FACS's table of emotion
+prototypes gives fear's most intense form as 1+2+4+5+20+25, with the lips parted but no jaw drop, and surprise's as
+1+2+5+26 (Ekman and Friesen 1978, Table 11-1, as quoted by Methods of Psychological Research Online 4(3)). With
+lip_stretch 0.8, jaw_open
 0.25 and the brows at 0.6-0.9 the astronaut's smile made fearful kept a grin (fer p(happy) 0.85, fer's old crop); at
 jaw_open 0.4 the mouth opened into a round, surprised slot (astronaut still p(surprised) 0.75, p(fear) 0.09), at 0.3
 into a flat, stretched one (p(fear) 0.44, p(surprised) 0.20); at 0.2 the speaking clips' mouths read as smiles.
+Judged with fer's own face crop, that jaw drop of 0.3 made fear read as surprise wherever the actor talks: held as an
+offset over the words it kept the speaking astronaut's mouth a wide dark slot, open even at the closures (speaking
+astronaut 12 % fear, p(fear) 0.15, p(surprised) 0.47; the still 0 %, p(surprised) 0.64; the close-up 0 %). So fear
+now follows Table 11-1's 1+2+4+5+20+25 without AU26: the lips parted (AU25 0.5) and stretched sideways (AU20 at 1.2,
+the corners pulled ~0.14 IOD out on the model, re-measured +0.07-0.08 IOD a corner on the pixels, inside a broad
+smile's ~0.11 IOD widening: Tarantili et al. 2005, below), and the brows drawn together harder (AU4 0.6 -> 0.8: the
+brow heads move 0.038 IOD medially on the speaking astronaut, 0.025 before) under the same raise, the knit that
+tells fear's brow from surprise's. The tuning clips then read fear: speaking astronaut 12 -> 33 % (p(fear) 0.15 ->
+0.36, p(surprised) 0.47 -> 0.20), still 0 -> 100 % (0.15 -> 0.48), close-up 0 -> 38 % (0.13 -> 0.31; mesh PCC 0.91
+-> 0.94); Grace Hopper's, behind her rims, 0-4 % either way (p(fear) 0.07-0.09 -> 0.01: her dark open slot had read a
+little fear). Held out: speaking astronaut 4 -> 17 %, Hopper's speaking and close-up clips' mouth PCC 0.82 / 0.80 ->
+0.98 / 0.97 (their closures closed again) but their fear 0 / 21 -> 0 / 4 %, and the dark-cool still 100 -> 0 % (p(fear)
+0.31 -> 0.21, read neutral). With the jaw at 0.15 the speaking astronaut read happy again (17 %, p(happy) 0.50), with
+AU25 at 1.0 the still did (p(happy) 0.80); AU4 at 1.0 lowered the raised brow heads to +0.046 IOD (+0.059 at 0.8:
+fear's brow is raised, not lowered).
 Disgust lowers the brows at half an AU4 (brow_lower 0.5, ~0.05 IOD). EMFACS's disgust variants are built on AU9
 or AU10 (with AU15, 16, 17, 25/26) and list no AU4, but FACS counts lowered inner brows among AU9's own appearance
 changes (with the nose wrinkle, the raised infraorbital triangle and upper lip, the narrowed lower eye; Ekman and
@@ -79,7 +95,7 @@ import numpy as np
 
 from ned_core.face3d.channels import CHANNEL_INDEX, CHANNELS, EMOTIONS, NUM_CHANNELS
 
-PROTOTYPES_VERSION = "EmfacsPrototypes.8"
+PROTOTYPES_VERSION = "EmfacsPrototypes.9"
 
 # Channels that carry speech: changed only by slow offsets or gains, never reshaped.
 SPEECH_CHANNELS: tuple[str, ...] = ("jaw_open", "lips_part")
@@ -93,8 +109,8 @@ _UNITS: dict[str, dict[str, float]] = {
     "sad": {"brow_inner_up": 1.0, "brow_lower": 0.5, "lip_corner_depress": 0.8, "chin_raise": 0.5},
     "surprised": {"brow_inner_up": 1.0, "brow_outer_up": 1.0, "upper_lid_raise": 1.0, "jaw_open": 0.6,
                   "lips_part": 0.5},
-    "fear": {"brow_inner_up": 1.0, "brow_outer_up": 0.8, "brow_lower": 0.6, "upper_lid_raise": 1.0,
-             "lid_tighten": 0.4, "lip_stretch": 1.0, "jaw_open": 0.3, "lips_part": 0.5},
+    "fear": {"brow_inner_up": 1.0, "brow_outer_up": 0.8, "brow_lower": 0.8, "upper_lid_raise": 1.0,
+             "lid_tighten": 0.4, "lip_stretch": 1.2, "lips_part": 0.5},  # no jaw drop (AU26): docstring
     "angry": {"brow_lower": 1.0, "lid_tighten": 0.7, "lip_tighten": 0.8, "lip_press": 0.5},  # no AU5: docstring
     "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 1.0, "lip_corner_depress": 0.3, "chin_raise": 0.3,
                   "brow_lower": 0.5, "cheek_raise": 0.6, "lid_tighten": 0.8},

@@ -19,6 +19,13 @@ gives ~5 IOD per side; the astronaut (no glasses) 1.1 on one side (her hairline 
 face oval is shrunk by :data:`OVAL_MARGIN`) and 0 on the other (measured on the real photos and dark, tinted grades
 of them; see tests/render/test_glasses.py).
 
+What this costs the judge: fer (fer's own crop) reads a browline frame's top rim as the brows. On Grace Hopper's still,
+with the rims left to the warp (bent with the brows, a defect) sad:1.5 read sad (p(sad) 0.56, 100 %), with them held
+still 0 % (0.13); sad p(sad) 0.18 / 0.11, angry:1.5 p(angry) 0.23 / 0.03. Her own brows, moved above the rims, and
+the creases barely count (rims held): angry:1.5's glabellar furrows twice as deep and half as long again p(angry)
+0.03 -> 0.06, sad's forehead lines twice as deep p(sad) 0.11 -> 0.10, its brow raise at 1.4 0.20, its lid droop
+doubled 0.16, that with AU4 at 0.8 0.23; its corners and chin at 1.2 / 0.8 0.08 (h113's experiments, one frame).
+
 In a shot, the rims are found in a few frames and kept on a head-fixed grid (:func:`shot_rims`), then placed on each
 frame by its head pose (:func:`rims_in_frame`): a per-frame mask's edge flickers with the threshold.
 """

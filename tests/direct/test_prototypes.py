@@ -11,7 +11,7 @@ EXPECTED_UNITS = {
     "happy": {"AU6", "AU12"},
     "sad": {"AU1", "AU4", "AU15", "AU17"},
     "surprised": {"AU1", "AU2", "AU5", "AU26/27", "AU25"},
-    "fear": {"AU1", "AU2", "AU4", "AU5", "AU7", "AU20", "AU26/27", "AU25"},
+    "fear": {"AU1", "AU2", "AU4", "AU5", "AU7", "AU20", "AU25"},  # no jaw drop: FACS Table 11-1 (prototypes.py)
     "angry": {"AU4", "AU7", "AU23", "AU24"},  # EMFACS's variant without AU5 (prototypes.py)
     "disgusted": {"AU4", "AU6", "AU7", "AU9", "AU10", "AU15", "AU17"},  # AU4, AU6, AU7: AU9's appearance (prototypes.py)
 }
@@ -22,7 +22,7 @@ def test_units_match_the_facs_prototypes(emotion):
     proto = prototype(emotion)
     used = {CHANNELS[i].facs for i in np.flatnonzero(proto)}
     assert used == EXPECTED_UNITS[emotion]
-    # 1 = a full unit; the smile's AU12 alone at 1.2, a spontaneous smile's corner excursion (prototypes.py)
+    # 1 = a full unit; the smile's AU12 and fear's AU20 at 1.2, a broad smile's corner excursion (prototypes.py)
     assert np.all(proto >= 0) and np.all(proto <= 1.2)
 
 
