@@ -70,10 +70,7 @@ def apply_affine(m: np.ndarray, points: np.ndarray) -> np.ndarray:
 def warp(image: np.ndarray, m: np.ndarray, out_size: tuple[int, int]) -> np.ndarray:
     """Resample ``image`` through the image -> output map ``m``, area-averaging first when shrinking.
 
-    Only the part of the image the output sees is touched, so a small crop of a large frame is cheap. A map that
-    shrinks more than 2x first box-averages that part by :func:`shrink_factor` (an integer: OpenCV's fast area
-    path, ~0.1 ms for a 1080p face's mesh crop where a non-integer area resize to 1.5x the output took ~2 ms), then
-    samples it bilinearly, at most 2x smaller again.
+    Only the part of the image the output sees is touched, so a small crop of a large frame is cheap.
 
     Args:
         image: ``(H, W, C) uint8`` (or float32).
@@ -86,24 +83,17 @@ def warp(image: np.ndarray, m: np.ndarray, out_size: tuple[int, int]) -> np.ndar
     m = np.asarray(m, dtype=np.float64)
     scale = math.sqrt(abs(np.linalg.det(m[:, :2])))
     if scale < 0.5:
-        k = shrink_factor(scale)
         w, h = out_size
         corners = apply_affine(invert_affine(m), np.array([[0, 0], [w, 0], [0, h], [w, h]], dtype=np.float64))
-        x0, y0 = np.maximum(np.floor(corners.min(axis=0)).astype(int) - 2 - k, 0)
-        x1, y1 = np.minimum(np.ceil(corners.max(axis=0)).astype(int) + 2 + k, [image.shape[1], image.shape[0]])
-        sw, sh = (x1 - x0) // k, (y1 - y0) // k
-        if sw > 0 and sh > 0:
-            x1, y1 = x0 + sw * k, y0 + sh * k  # whole k x k blocks (the margin covers the few columns dropped)
-            small = cv2.resize(image[y0:y1, x0:x1], (int(sw), int(sh)), interpolation=cv2.INTER_AREA)
-            # small px -> original px: x = x0 + (u + 0.5) * k - 0.5
-            to_orig = np.array([[k, 0, x0 + 0.5 * k - 0.5], [0, k, y0 + 0.5 * k - 0.5]], dtype=np.float64)
+        x0, y0 = np.maximum(np.floor(corners.min(axis=0)).astype(int) - 2, 0)
+        x1, y1 = np.minimum(np.ceil(corners.max(axis=0)).astype(int) + 2, [image.shape[1], image.shape[0]])
+        if x1 > x0 and y1 > y0:
+            sub = image[y0:y1, x0:x1]
+            sw, sh = max(1, round((x1 - x0) * scale * 1.5)), max(1, round((y1 - y0) * scale * 1.5))
+            small = cv2.resize(sub, (sw, sh), interpolation=cv2.INTER_AREA)
+            # small px -> original px: x = x0 + (u + 0.5) * (x1 - x0) / sw - 0.5
+            fx, fy = (x1 - x0) / sw, (y1 - y0) / sh
+            to_orig = np.array([[fx, 0, x0 + 0.5 * fx - 0.5], [0, fy, y0 + 0.5 * fy - 0.5]])
             m = np.hstack([m[:, :2] @ to_orig[:, :2], (m[:, :2] @ to_orig[:, 2] + m[:, 2])[:, None]])
             image = small
     return cv2.warpAffine(image, m, out_size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-
-
-def shrink_factor(scale: float) -> int:
-    """The integer box-average factor :func:`warp` shrinks by before sampling a map of ``scale`` (< 0.5): even (a
-    box of even width averages one-pixel stripes to flat grey; an odd one leaves a ripple of 1/k), and just large
-    enough that the bilinear sampling after it shrinks at most 2x (``k * scale`` in [0.5, 0.5 + 2 * scale))."""
-    return 2 * math.ceil(1.0 / (4.0 * scale))
