@@ -9,7 +9,9 @@ run beside it, and the load average is recorded. Per stage: the analysis (decode
 landmarks, fit) and the render loop (decode + colour of the face window, warp, composite, EXR write, pipelined
 on threads), as the render reports them; and the process CPU time per frame, all threads counted, which other
 jobs on a shared machine disturb far less than wall time (on N idle cores the end-to-end ceiling is about
-N x 1000 / CPU ms per frame). Memory: the peak RSS of one cold ``ned render`` of the clip in a process of its own
+N x 1000 / CPU ms per frame), in all and per stage as the render counts it (``RenderSummary.timings``'s
+``cpu:`` entries: the process during the analysis, the set-up and the render loop; inside the loop each stage's
+own threads: the window reads, the render thread, which bounds the loop, and the composite + EXR writers). Memory: the peak RSS of one cold ``ned render`` of the clip in a process of its own
 (the CLI, model loading included), goal <= 1.5 GB at 4K; this process's own high-water mark covers the clips it
 built in memory and every render before, so it says nothing about one render.
 
@@ -109,12 +111,23 @@ def decode_only(movie: Path) -> float:
 
 @dataclass(frozen=True)
 class RenderRun:
-    """One cold ``render_shot``: wall seconds in all and per stage, and process CPU seconds (every thread)."""
+    """One cold ``render_shot``: wall seconds in all and per stage, process CPU seconds (every thread), and the
+    render's own CPU seconds per stage (:data:`CPU_STAGES` -> seconds)."""
 
     seconds: float
     analysis_s: float
     loop_s: float
     cpu_s: float
+    stage_cpu_s: dict[str, float]
+
+
+#: ``RenderSummary.timings`` CPU entries reported per frame -> what they count
+CPU_STAGES = {"cpu:analysis+fit": "analysis + fit (process)",
+              "cpu:set-up": "set-up: faces, directing, renderers (process)",
+              "cpu:render+write": "render loop (process)",
+              "cpu:load": "  loop: window reads (reader thread)",
+              "cpu:render": "  loop: warp (render thread)",
+              "cpu:write": "  loop: composite + EXR write (writer threads)"}
 
 
 def _cpu_s() -> float:
@@ -128,7 +141,8 @@ def end_to_end(movie: Path, out: Path, config: NedConfig, models: FaceMeshModels
     cpu, start = _cpu_s(), time.perf_counter()
     summary = render_shot(request, config, models=models)
     seconds = time.perf_counter() - start
-    return RenderRun(seconds, summary.timings["analysis+fit"], summary.timings["render+write"], _cpu_s() - cpu)
+    return RenderRun(seconds, summary.timings["analysis+fit"], summary.timings["render+write"], _cpu_s() - cpu,
+                     {key: summary.timings[key] for key in CPU_STAGES})
 
 
 def render_peak_rss_mb(movie: Path, out: Path) -> float:
@@ -162,6 +176,9 @@ def side_by_side(movie: Path, label: str, config: ThroughputConfig, ned: NedConf
                metric("end to end: CPU per frame, all threads (median)", statistics.median(cpu_ms), "ms", label),
                metric("end to end: CPU per frame, least", min(cpu_ms), "ms", label),
                metric("end to end: CPU per frame, most", max(cpu_ms), "ms", label),
+               *[metric(f"CPU per frame: {name} (median)",
+                        statistics.median(1000 * r.stage_cpu_s[key] / n for r in runs), "ms", label)
+                 for key, name in CPU_STAGES.items()],
                metric("decode only: slowest run", min(decode), "frames/s", label, "higher"),
                metric("decode only: fastest run", max(decode), "frames/s", label, "higher"),
                metric("ned render (own process): peak RSS", render_peak_rss_mb(movie, workdir / f"out_{label}_rss"),

@@ -2,11 +2,14 @@
 
 Decoding (PyAV/OpenImageIO + OCIO) and EXR writing release the GIL, so one reader thread and ``writers`` writer
 threads overlap them with the render on the calling thread. Results are reported on the calling thread, strictly
-in frame order, as soon as a frame and every frame before it are written (checked after each render).
+in frame order, as soon as a frame and every frame before it are written (checked after each render). The CPU time
+each stage spent on its own threads is added up (:attr:`FrameLoop.cpu`), so a render can say where its time went.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,6 +34,11 @@ class FrameLoop(Generic[F, P, W]):
         writers: writer threads (frames written at once).
         discard: called with ``(n, frame, written)`` for a frame that was written but will not be reported
             (its report raised, or the loop stops before reaching it), so staged files can be removed.
+
+    Attributes:
+        cpu: stage (``"load"``, ``"render"``, ``"write"``, ``"report"``) -> CPU seconds its calls took on the
+            threads that made them (``time.thread_time``; work a call hands to other threads, such as OpenCV's,
+            is not counted), summed over the frames of every :meth:`run`.
     """
 
     def __init__(self, load: Callable[[int], F], render: Callable[[int, F], P], write: Callable[[int, F, P], W],
@@ -38,6 +46,18 @@ class FrameLoop(Generic[F, P, W]):
                  discard: Callable[[int, F, W], None] | None = None):
         self.load, self.render, self.write, self.report, self.depth = load, render, write, report, depth
         self.writers, self.discard = writers, discard
+        self.cpu = {"load": 0.0, "render": 0.0, "write": 0.0, "report": 0.0}
+        self._cpu_lock = threading.Lock()  # two writer threads add to cpu["write"]
+
+    def _timed(self, stage: str, call: Callable, *args):
+        """``call(*args)``, its thread CPU time added to ``cpu[stage]`` (also when it raises)."""
+        start = time.thread_time()
+        try:
+            return call(*args)
+        finally:
+            spent = time.thread_time() - start
+            with self._cpu_lock:
+                self.cpu[stage] += spent
 
     def run(self, numbers: Sequence[int], should_cancel: Callable[[], bool] | None = None) -> None:
         """Process ``numbers`` in order.
@@ -61,8 +81,9 @@ class FrameLoop(Generic[F, P, W]):
                                                 "far is complete")
                     frame = loading.result()
                     self._fill(reads, upcoming, reader)
-                    plate = self.render(number, frame)
-                    writes.append((number, frame, writer.submit(self.write, number, frame, plate)))
+                    plate = self._timed("render", self.render, number, frame)
+                    writing = writer.submit(self._timed, "write", self.write, number, frame, plate)
+                    writes.append((number, frame, writing))
                     self._drain(writes, keep=self.depth)
                 self._drain(writes, keep=0)
             except BaseException:
@@ -76,7 +97,7 @@ class FrameLoop(Generic[F, P, W]):
             number = next(upcoming, None)
             if number is None:
                 return
-            reads.append((number, reader.submit(self.load, number)))
+            reads.append((number, reader.submit(self._timed, "load", self.load, number)))
 
     def _drain(self, writes: deque, keep: int, quiet: bool = False) -> None:
         """Report the written frames at the head of ``writes``: every one already done, and more (waiting for
@@ -91,7 +112,7 @@ class FrameLoop(Generic[F, P, W]):
                     continue
                 raise
             try:
-                self.report(number, frame, written)
+                self._timed("report", self.report, number, frame, written)
             except BaseException:
                 if self.discard is not None:
                     self.discard(number, frame, written)

@@ -286,7 +286,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         cancelled (JobCancelledError; every plate written before is complete).
     """
     check_face_choice(request)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if batch_size is not None:
         config = replace(config, batch_size=batch_size)
     store = ModelStore(config.store)
@@ -304,6 +304,8 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         shot = analyze_and_fit(source, config, models=models, model=face_model, progress=progress)
         release_free_heap()  # what the analysis freed; the render's threads would not reuse most of it
         timings["analysis+fit"] = time.perf_counter() - started
+        timings["cpu:analysis+fit"] = time.process_time() - cpu_started
+        cpu_setup = time.process_time()
         chosen = _tracks(shot, request, source, config, models)
         tracks = chosen.tracks
         warnings += [chosen.note] if chosen.note else []
@@ -338,7 +340,8 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         preview = (GuardedPreview(lambda: _open_preview(request, source), outputs, config.c2pa)
                    if request.preview else None)
         previews = PreviewFrames(source) if preview is not None else None
-        t_render = time.perf_counter()
+        timings["cpu:set-up"] = time.process_time() - cpu_setup  # faces chosen, directed; renderers prepared
+        t_render, cpu_render = time.perf_counter(), time.process_time()
         read_back = request.preview or request.composite  # outputs that show the plate as written
         # skipped frames up to the last one written are stepped over (read nothing, write nothing) so the
         # renderer's frame-to-frame state matches a run of the whole shot: plates of a part equal the whole's
@@ -409,13 +412,16 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                 done.discard()
 
         numbers = [n for n in info.frames if to_write and n <= to_write[-1]]
+        loop = FrameLoop(load, render, write, report, discard=discard)
         try:
-            FrameLoop(load, render, write, report, discard=discard).run(numbers, should_cancel)
+            loop.run(numbers, should_cancel)
         except BaseException:
             if preview is not None:
                 preview.discard()
             raise
         timings["render+write"] = time.perf_counter() - t_render
+        timings["cpu:render+write"] = time.process_time() - cpu_render  # every thread, the libraries' own too
+        timings.update({f"cpu:{stage}": seconds for stage, seconds in loop.cpu.items()})  # each on its own threads
         preview_path = preview.close() if preview is not None else None
         mouth_flags = sorted({n for f in faces for n in f.renderer.synthesised_mouth_frames})
         warnings += source.media_warnings() + (preview.media_warnings if preview is not None else [])
@@ -429,6 +435,7 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
     for w in warnings:
         log.warning(w)
     timings["total"] = time.perf_counter() - started
+    timings["cpu:total"] = time.process_time() - cpu_started
     return RenderSummary(plates=tuple(emitter.plates), frames=tuple(info.frames), no_face_frames=tuple(emitter.no_face),
                          track=ids[0] if len(ids) == 1 and not layered else None, preview=preview_path,
                          composite=tuple(emitter.composites), warnings=tuple(warnings), timings=timings,

@@ -86,5 +86,8 @@ class RenderSummary:
     tracks: tuple[int, ...] = ()  # every track edited (one for a single-face render)
     composite: tuple[Path, ...] = ()
     warnings: tuple[str, ...] = ()
-    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+    #: stage -> wall seconds; ``cpu:<stage>`` -> CPU seconds of the process during it (``cpu:analysis+fit``,
+    #: ``cpu:set-up``, ``cpu:render+write``, ``cpu:total``) or of the render loop's own stage threads
+    #: (``cpu:load``, ``cpu:render``, ``cpu:write``, ``cpu:report``; see ``FrameLoop.cpu``)
+    timings: dict[str, float] = field(default_factory=dict)
     failed_outputs: tuple[str, ...] = ()  # optional outputs ("preview", "composite") dropped; see warnings

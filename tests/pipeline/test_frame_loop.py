@@ -151,3 +151,32 @@ def test_a_frame_whose_report_fails_is_discarded_and_the_error_propagates(tmp_pa
     assert stages.reported[:3] == NUMBERS[:3] and 1004 not in stages.reported and discarded == [1004]
     assert stages.reported == sorted(stages.reported)  # frames already being written are still reported
     assert not (tmp_path / "plate.1004").exists()
+
+
+def _busy(seconds: float) -> None:
+    """Spend ``seconds`` of this thread's CPU time."""
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_each_stage_cpu_time_is_added_up_on_its_own_threads(tmp_path):
+    stages = Stages(tmp_path)
+
+    def render(number, frame):
+        _busy(0.01)  # CPU spent on the calling thread
+        return Stages.render(stages, number, frame)
+
+    def write(number, frame, plate):
+        _busy(0.005)  # on the writer threads
+        time.sleep(0.01)  # waiting is not CPU time
+        return Stages.write(stages, number, frame, plate)
+
+    loop = FrameLoop(stages.load, render, write, stages.report)
+    loop.run(NUMBERS)
+    loop.run(NUMBERS[:2])  # summed over runs
+    frames = len(NUMBERS) + 2
+    assert set(loop.cpu) == {"load", "render", "write", "report"}
+    assert 0.01 * frames <= loop.cpu["render"] < 0.01 * frames + 0.1
+    assert 0.005 * frames <= loop.cpu["write"] < 0.005 * frames + 0.1  # both writers' time; the sleeps not counted
+    assert loop.cpu["load"] < 0.05 and loop.cpu["report"] < 0.05

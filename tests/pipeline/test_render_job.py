@@ -134,3 +134,16 @@ def test_self_translation_reproduces_the_still(photo, tmp_path, stills, analyse,
     fapd = float(fapd_per_frame(frame.source_srgb[None], frame.result_srgb[None], mask[None])[0])
     print(f"{photo} self-translation FAPD {fapd:.3f}")
     assert fapd <= 2.0
+
+
+def test_the_summary_says_where_the_cpu_time_went(stills, render, tmp_path):
+    summary = render(stills["grace_hopper"], tmp_path, emotion="happy")
+    cpu = {k: v for k, v in summary.timings.items() if k.startswith("cpu:")}
+    stages = ("analysis+fit", "set-up", "render+write", "load", "render", "write", "report", "total")
+    assert set(cpu) == {f"cpu:{s}" for s in stages}
+    assert all(v >= 0.0 for v in cpu.values())
+    assert cpu["cpu:analysis+fit"] > 0 and cpu["cpu:render"] > 0 and cpu["cpu:write"] > 0  # a face was analysed,
+    # warped and written
+    parts = cpu["cpu:analysis+fit"] + cpu["cpu:set-up"] + cpu["cpu:render+write"]
+    assert parts <= cpu["cpu:total"] + 1e-3  # the process's phases, one after the other
+    assert cpu["cpu:load"] + cpu["cpu:render"] + cpu["cpu:write"] + cpu["cpu:report"] <= cpu["cpu:render+write"] + 1e-3
