@@ -15,8 +15,9 @@ on the astronaut still (fer, p(happy) / p(fear)): fear 0.62 / 0.04 -> 0.33 / 0.0
 band kept only under the middle of the lip with dark corners; taken for every target, her surprise (which
 narrows the mouth) lost its teeth at the sides and read happier (p(surprised) 0.66 -> 0.35).
 
-``upper_to`` / ``lower_from`` set (or drop) each lip's part: over a stored mouth's cavity (``mouth_fill``) the lower
-lip carries only its own edge, the interior's lowest fifth.
+The source splits where its upper teeth end (:func:`teeth_end`, at least :data:`SPLIT_AT` of the way down), so
+that the upper teeth move whole with their lip. ``upper_to`` / ``lower_from`` set (or drop) each lip's part: over a
+stored mouth's cavity (``mouth_fill``) the lower lip carries only its own edge, the interior's lowest fifth.
 
 A mouth that opens only a little further than the source (``opened`` below 1, the fill's fade-in) is split part of
 the way: each target pixel samples the source at that share of the way from where the warp's stretch between the
@@ -71,18 +72,19 @@ def _share_columns(pts: np.ndarray, share: float | np.ndarray) -> np.ndarray:
 
 
 def teeth_end(frame: np.ndarray, src: np.ndarray) -> np.ndarray:
-    """``(9,)`` shares (0..1, from the upper inner lip down to the lower, for each of ``INNER_PAIRS``) where the source's
-    upper teeth end: below the brightest of its opening (between :data:`TEETH_SEARCH`), the first point whose luminance
-    falls :data:`TEETH_EDGE` of the way down to the darkest below it (where the teeth meet the lower ones, or the
-    cavity begins), within :data:`TEETH_SPREAD` of the median pair's (teeth end along a smooth line; the pairs told
+    """``(9,)`` shares (0..1, from the upper inner lip down to the lower, for each of ``INNER_PAIRS``) where the
+    source's upper teeth end: below the brightest of its opening (between :data:`TEETH_SEARCH`), the first point whose
+    luminance falls :data:`TEETH_EDGE` of the way down to the darkest below it (where the teeth meet the lower ones, or
+    the cavity begins), within :data:`TEETH_SPREAD` of the median pair's (teeth end along a smooth line; the pairs told
     apart flipped the teeth's height from frame to frame); a pair that shows no teeth (the drop under
     :data:`TEETH_CONTRAST` of the brightest) counts as :data:`SPLIT_AT` in the median and takes the median (most pairs
-    must show where the teeth end: over those that did, the speaking astronaut's teeth flip pairs 3 -> 6); never above
-    :data:`SPLIT_AT` (teeth ending higher, an open syllable's, keep the own cavity below them with the upper lip: cut
-    there, the close-up astronaut made afraid lost mouth PCC 0.90 -> 0.89). Luminance is the brightest over a tooth's
-    width (0.1 IOD) sideways, so that the gaps between teeth do not count as their end. The fixed :data:`SPLIT_AT` cut
-    a grin's upper teeth (brightest at 0.6-0.9 of the tracked opening) through their middle, and the cut edge, blurred
-    into the cavity, showed a thin grey band of teeth (speaking astronaut made afraid or surprised).
+    must show where the teeth end: over those that did, the speaking astronaut's teeth flip pairs 3 -> 6); never less
+    than :data:`SPLIT_AT` (teeth ending higher, an open syllable's, keep the own cavity below them with the upper lip:
+    cut there, the close-up astronaut made afraid lost mouth PCC 0.90 -> 0.89). Luminance is the brightest over a
+    tooth's width (0.1 IOD) sideways, so that the gaps between teeth do not count as their end. The fixed
+    :data:`SPLIT_AT` cut a grin's upper teeth (brightest at 0.6-0.9 of the tracked opening) through their middle, and
+    the cut edge, blurred into the cavity, showed a thin grey band of teeth (speaking astronaut made afraid or
+    surprised).
 
     Args:
         frame: ``(H, W, 3) float32`` the source frame.
