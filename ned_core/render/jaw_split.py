@@ -71,7 +71,7 @@ def _share_columns(pts: np.ndarray, share: float | np.ndarray) -> np.ndarray:
     return np.concatenate([per_pair[:1], per_pair, per_pair[-1:]])[_order(pts)[1]]
 
 
-def teeth_end(frame: np.ndarray, src: np.ndarray) -> np.ndarray:
+def teeth_end(frame: np.ndarray, src: np.ndarray, anchored: float = 1.0) -> np.ndarray:
     """``(9,)`` shares (0..1, from the upper inner lip down to the lower, for each of ``INNER_PAIRS``) where the
     source's upper teeth end: below the brightest of its opening (between :data:`TEETH_SEARCH`), the first point whose
     luminance falls :data:`TEETH_EDGE` of the way down to the darkest below it (where the teeth meet the lower ones, or
@@ -86,9 +86,15 @@ def teeth_end(frame: np.ndarray, src: np.ndarray) -> np.ndarray:
     the cut edge, blurred into the cavity, showed a thin grey band of teeth (speaking astronaut made afraid or
     surprised).
 
+    That far only where the upper lip slides over teeth that stay (``anchored``, :func:`anchored_share`: a mouth
+    stretched wider, fear's), else toward :data:`SPLIT_AT`: a lip that carries the teeth up with it over a dropped jaw
+    (surprise) showed them whole as a laugh's (fer, speaking astronaut made surprised: recognised 62 -> 54 %, held out
+    25 -> 12 %, p(happy) up 0.04-0.06).
+
     Args:
         frame: ``(H, W, 3) float32`` the source frame.
         src: ``(>= 468, 2) float64`` its landmarks, frame pixels.
+        anchored: 0..1, :func:`anchored_share` of the source and the target.
     """
     up, low = src[INNER_PAIRS[:, 0]], src[INNER_PAIRS[:, 1]]
     pts = np.vstack([up, low])
@@ -96,7 +102,7 @@ def teeth_end(frame: np.ndarray, src: np.ndarray) -> np.ndarray:
     x1, y1 = np.ceil(pts.max(axis=0)).astype(int) + 3
     h, w = frame.shape[:2]
     x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
-    if x1 - x0 < 2 or y1 - y0 < 2:
+    if x1 - x0 < 2 or y1 - y0 < 2 or anchored <= 0.0:
         return np.full(len(INNER_PAIRS), SPLIT_AT)
     lum = np.ascontiguousarray(luma(frame[y0:y1, x0:x1]))
     half = max(1, round(0.05 * float(interocular_distance(src))))
@@ -117,8 +123,9 @@ def teeth_end(frame: np.ndarray, src: np.ndarray) -> np.ndarray:
         below = np.flatnonzero(col[peak + 1 :] < dark + (1.0 - TEETH_EDGE) * (col[peak] - dark))
         ends[k] = shares[peak + 1 + int(below[0])]
     middle = float(np.median(np.where(np.isnan(ends), SPLIT_AT, ends)))
-    return np.maximum(np.clip(np.where(np.isnan(ends), middle, ends), middle - TEETH_SPREAD, middle + TEETH_SPREAD),
+    ends = np.maximum(np.clip(np.where(np.isnan(ends), middle, ends), middle - TEETH_SPREAD, middle + TEETH_SPREAD),
                       SPLIT_AT)
+    return SPLIT_AT + anchored * (ends - SPLIT_AT)
 
 
 def _along(xs: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:

@@ -102,11 +102,13 @@ def _teeth_frame(src: np.ndarray, share: float) -> np.ndarray:
 def test_the_split_runs_where_the_upper_teeth_end_never_above_split_at():
     """Teeth down to 0.85 of the opening (a grin's, meeting the lower ones): the split runs there, not through them at
     SPLIT_AT; teeth ending higher (an open syllable's, 0.35) keep SPLIT_AT (the own cavity below them stays with the
-    upper lip); a frame without teeth (the row map: brighter all the way down) keeps SPLIT_AT."""
+    upper lip), as do teeth that ride with their lip (surprise, ``anchored`` 0); a frame without teeth (the row map:
+    brighter all the way down) keeps SPLIT_AT."""
     src = _face()
     src[INNER_PAIRS[:, 1], 1] += 0.1 * IOD_PX  # an opening of about 0.19 IOD, 38 px
     grin = teeth_end(_teeth_frame(src, 0.85), src)
     assert np.all(np.abs(grin[3:6] - 0.85) < 0.05), grin  # the middle; the sides within TEETH_SPREAD of it
     assert np.all(grin >= 0.8) and np.ptp(grin) <= 2 * TEETH_SPREAD + 1e-9, grin
     assert np.all(teeth_end(_teeth_frame(src, 0.35), src) == SPLIT_AT)
+    assert np.all(teeth_end(_teeth_frame(src, 0.85), src, anchored=0.0) == SPLIT_AT)  # teeth riding up with the lip
     assert np.all(teeth_end(_row_map(), src) == SPLIT_AT)
