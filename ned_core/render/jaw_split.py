@@ -15,9 +15,10 @@ on the astronaut still (fer, p(happy) / p(fear)): fear 0.62 / 0.04 -> 0.33 / 0.0
 band kept only under the middle of the lip with dark corners; taken for every target, her surprise (which
 narrows the mouth) lost its teeth at the sides and read happier (p(surprised) 0.66 -> 0.35).
 
-The source splits where its upper teeth end (:func:`teeth_end`, at least :data:`SPLIT_AT` of the way down), so
-that the upper teeth move whole with their lip. ``upper_to`` / ``lower_from`` set (or drop) each lip's part: over a
-stored mouth's cavity (``mouth_fill``) the lower lip carries only its own edge, the interior's lowest fifth.
+Under a stretched lip the source splits where its upper teeth end (:func:`teeth_end`, at least :data:`SPLIT_AT` of
+the way down), so that the teeth the lip slides over show whole. ``upper_to`` / ``lower_from`` set (or drop) each
+lip's part: over a stored mouth's cavity (``mouth_fill``) the lower lip carries only its own edge, the interior's
+lowest fifth.
 
 A mouth that opens only a little further than the source (``opened`` below 1, the fill's fade-in) is split part of
 the way: each target pixel samples the source at that share of the way from where the warp's stretch between the
