@@ -14,7 +14,7 @@ from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distan
 from ned_core.face3d.falloff import smoothstep
 from ned_core.render.base import MOUTH_RETRIEVED, MOUTH_SPLIT, MOUTH_SYNTHESISED
 from ned_core.render.config import RenderConfig
-from ned_core.render.jaw_split import split_interior
+from ned_core.render.jaw_split import anchored_share, split_interior, teeth_end
 from ned_core.render.lip_edge import LOWER_INNER, LOWER_OUTER, lip_edge_outline, parted
 from ned_core.render.luma import luma
 from ned_core.render.mouth_index import MouthIndex, colour_gain, mouth_shape, patch_from_image
@@ -210,7 +210,9 @@ def _split_retrieved(window: tuple[int, int, int, int], frame: np.ndarray, src: 
         ``(fill (h, w, 3) float32, frame number of the stored mouth)``.
     """
     stored, number = _retrieved(window, frame, src, dst, slot, index, config, band=True)
-    return split_interior(window, frame, src, dst, stored, lower_from=1.0 - LOWER_BAND, opened=opened), number
+    return split_interior(window, frame, src, dst, stored, upper_to=teeth_end(frame, src, anchored_share(src, dst)),
+                          lower_from=1.0 - LOWER_BAND,
+                          opened=opened), number
 
 
 def _synthesised(window: tuple[int, int, int, int], frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
@@ -396,8 +398,9 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
         fill, number = _split_retrieved(window, frame, src, dst, plan.slot, index, config, opened)
         flags: dict[str, object] = {"mouth_fill": MOUTH_SPLIT, "mouth_frame": number, "mouth_slot": plan.slot}
     elif plan.split:
-        fill = split_interior(window, frame, src, dst, _synthesised(window, frame, src, dst, config),
-                              opened=opened)
+        at = teeth_end(frame, src, anchored_share(src, dst))
+        fill = split_interior(window, frame, src, dst, _synthesised(window, frame, src, dst, config), upper_to=at,
+                              lower_from=at, opened=opened)
         flags = {"mouth_fill": MOUTH_SPLIT}
     elif plan.slot is not None:
         fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config, reach)

@@ -6,7 +6,8 @@ import numpy as np
 
 from ned_core.analysis.mean_face import load_mean_face
 from ned_core.face3d.lips import INNER_PAIRS
-from ned_core.render.jaw_split import CORNER_IDS, anchored_share, split_interior
+from ned_core.render.jaw_split import (CORNER_IDS, SPLIT_AT, TEETH_SPREAD, anchored_share, split_interior,
+                                       teeth_end)
 
 IOD_PX = 200.0
 MIDDLE = INNER_PAIRS[4]  # the inner lips' middle pair (upper 13, lower 14)
@@ -83,3 +84,31 @@ def test_a_split_made_none_of_the_way_is_the_warps_stretch_with_no_cavity():
             taken = 1000.0 * fill[:, 0]
             assert np.all(np.diff(taken) > 0.3), "rows out of order or taken twice"
             assert taken[0] < src[MIDDLE[0], 1] + 4 and taken[-1] > src[MIDDLE[1], 1] - 4
+
+
+def _teeth_frame(src: np.ndarray, share: float) -> np.ndarray:
+    """Dark grey skin, white teeth from each column's upper inner lip down ``share`` of its opening, a dark cavity
+    below."""
+    frame = np.full((600, 600, 3), 0.05, np.float32)
+    up, low = src[INNER_PAIRS[:, 0]], src[INNER_PAIRS[:, 1]]
+    order = np.argsort(up[:, 0])
+    for x in range(int(np.ceil(up[:, 0].min())), int(up[:, 0].max()) + 1):
+        top = float(np.interp(x, up[order, 0], up[order, 1]))
+        bottom = float(np.interp(x, low[order, 0], low[order, 1]))
+        frame[int(round(top)) : int(round(top + share * (bottom - top))), x] = 0.8
+    return frame
+
+
+def test_the_split_runs_where_the_upper_teeth_end_never_above_split_at():
+    """Teeth down to 0.85 of the opening (a grin's, meeting the lower ones): the split runs there, not through them at
+    SPLIT_AT; teeth ending higher (an open syllable's, 0.35) keep SPLIT_AT (the own cavity below them stays with the
+    upper lip), as do teeth that ride with their lip (surprise, ``anchored`` 0); a frame without teeth (the row map:
+    brighter all the way down) keeps SPLIT_AT."""
+    src = _face()
+    src[INNER_PAIRS[:, 1], 1] += 0.1 * IOD_PX  # an opening of about 0.19 IOD, 38 px
+    grin = teeth_end(_teeth_frame(src, 0.85), src)
+    assert np.all(np.abs(grin[3:6] - 0.85) < 0.05), grin  # the middle; the sides within TEETH_SPREAD of it
+    assert np.all(grin >= 0.8) and np.ptp(grin) <= 2 * TEETH_SPREAD + 1e-9, grin
+    assert np.all(teeth_end(_teeth_frame(src, 0.35), src) == SPLIT_AT)
+    assert np.all(teeth_end(_teeth_frame(src, 0.85), src, anchored=0.0) == SPLIT_AT)  # teeth riding up with the lip
+    assert np.all(teeth_end(_row_map(), src) == SPLIT_AT)

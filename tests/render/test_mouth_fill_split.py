@@ -14,7 +14,7 @@ from ned_core.face3d.lips import INNER_PAIRS
 from ned_core.render import MOUTH_SPLIT, RenderConfig, build_mouth_index
 from ned_core.render.base import ShotContext
 from ned_core.render.lip_edge import LOWER_INNER, LOWER_OUTER
-from ned_core.render.jaw_split import SPLIT_AT
+from ned_core.render.jaw_split import CORNER_IDS, SPLIT_AT
 from ned_core.render.mouth_fill import LOWER_BAND, fill_mouth, fill_weight, parted_growth
 from ned_core.render.mouth_index import mouth_shape
 
@@ -146,3 +146,36 @@ def test_a_little_wider_split_shows_one_row_of_teeth_not_a_faded_double():
     luminance = _lum(column[int(round(top)) + 2 : int(round(bottom)) - 2])
     mixed = (luminance > 0.3) & (luminance < 0.55)  # the own teeth: 0.69, the interior below: under 0.15
     assert mixed.sum() <= 2, f"{int(mixed.sum())} rows of faded teeth"
+
+
+def test_the_split_keeps_the_frames_upper_teeth_whole():
+    """A grin's upper teeth reach further down its opening than the fixed split (SPLIT_AT) to the lower teeth they
+    meet; made afraid, the upper lip slides over them: the split runs where they end (``jaw_split.teeth_end``), so the jaw opened under them shows them whole, as
+    bright as they were, where the fixed split cut them short and blurred their cut edge into the cavity (speaking
+    astronaut made afraid or surprised: a thin grey band of teeth; here 35 of their 42 rows shown)."""
+    teeth_share = 0.78  # of the source's opening in every column, then a dark seam and the lower teeth
+    src, stored = _face(0.12), _face(0.2)
+    grin = _frame(src, lambda share, below: OWN)
+    up, low = src[INNER_PAIRS[:, 0], :2], src[INNER_PAIRS[:, 1], :2]
+    order = np.argsort(up[:, 0])
+    for x in range(int(np.ceil(up[:, 0].min())), int(up[:, 0].max()) + 1):
+        top = float(np.interp(x, up[order, 0], up[order, 1]))
+        bottom = float(np.interp(x, low[order, 0], low[order, 1]))
+        end = top + teeth_share * (bottom - top)
+        grin[int(np.ceil(top)) : int(round(end)), x] = OWN_TEETH
+        grin[int(round(end)) + 3 : int(bottom), x] = STORED_TEETH
+    length = teeth_share * SOURCE_GAP_IOD * IOD_PX
+    frames = {1: grin, 2: _frame(stored, _stored_interior)}
+    shot = ShotContext(np.array([1, 2]), np.stack([src, stored]).astype(np.float32), (SIZE, SIZE), frames.__getitem__)
+    config = RenderConfig()
+    dst = _face(0.34)[:, :2]
+    for corner, side in zip(CORNER_IDS, (-1.0, 1.0)):  # fear's stretch: the upper lip slides over teeth that stay
+        dst[corner, 0] += side * 0.04 * IOD_PX
+    out, flags = fill_mouth(frames[1].copy(), (0, 0, SIZE, SIZE), frames[1], src[:, :2], dst,
+                            build_mouth_index(shot, config), config, frame_number=1)
+    assert flags["mouth_fill"] == MOUTH_SPLIT
+    column, top, _ = _column(out, dst)
+    inside = column[int(round(top)) :]
+    yellow = np.flatnonzero((inside[:, 0] > 0.6) & (inside[:, 2] < 0.5 * inside[:, 0]))
+    assert yellow.size and abs(int(yellow[-1]) + 1 - length) <= 2.0, f"{int(yellow[-1]) + 1} of {length:.0f} rows"
+    assert yellow.size >= length - 3, "teeth with gaps"
