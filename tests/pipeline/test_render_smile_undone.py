@@ -200,7 +200,7 @@ def test_sad_upper_lids_droop_and_angry_eyes_narrow_from_below(astronaut, edit_o
     margin +0.008 / +0.015 (AU7's 0.012 a unit, and on the left the source's own AU5 0.21 taken to 0.10); with the
     brows lowered but no AU7 +0.017 / +0.016 (the lowered brows push the lid skin and lashes down: AU4 narrows the eye
     from above). With AU5 (before EmfacsPrototypes.8) angry's came up: -0.018 / -0.004. A droop given to angry too
-    (min(AU1, AU4) -> AU4 in ``droop_amount``) brings them down ~+0.05. Optical flow at the margin landmarks, used
+    (min(AU1, AU4) -> AU4 in ``droop_amount``) brings them down +0.064. Optical flow at the margin landmarks, used
     before, read the lid crease the lowered brows push down rather than the margin."""
     source_lms, source = astronaut
     _, result, _ = edit_of(emotion)
