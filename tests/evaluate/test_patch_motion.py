@@ -30,3 +30,19 @@ def test_a_patch_past_the_edge_is_nan_and_mismatched_frames_are_refused():
     assert np.isnan(found[0]).all() and np.isfinite(found[1]).all()
     with pytest.raises(ShapeError):
         patch_motion(photo, photo[:-1], np.zeros((1, 2)), (8, 5), 6)
+
+
+def test_an_edge_moved_across_itself_is_found_by_a_search_along_that_axis_only():
+    """A patch on a straight horizontal edge matches anywhere along it (the aperture problem): searched both ways
+    its best match lies at the window's side (nan); searched down only, the edge's 1.5 px rise is found."""
+    source, result = (_edge(at) for at in (32.0, 30.5))
+    points = np.array([[32.0, 32.0]])
+    assert np.isnan(patch_motion(source, result, points, (3, 1), 4)).all()
+    found = patch_motion(source, result, points, (3, 1), (0, 4))
+    assert found[0, 0] == 0.0 and abs(found[0, 1] + 1.5) < 0.1, found
+
+
+def _edge(at: float) -> np.ndarray:
+    """``(64, 64, 3) uint8`` dark above a soft horizontal edge at row ``at``, light below."""
+    rows = np.arange(64, dtype=np.float64)[:, None, None]
+    return np.round(40 + 160 / (1 + np.exp(-(rows - at) * 1.5))).astype(np.uint8).repeat(64, 1).repeat(3, 2)

@@ -71,8 +71,12 @@ def test_the_map_applied_to_the_source_reproduces_the_plate_inside_the_face(surp
           f"mouth interior |STMap(source) - plate| mean {error[mouth].mean():.4f}")
     assert error[face].mean() < 0.2 * unwarped[face].mean()
     # the skin a raised brow uncovers above her glasses' rims is a fill in the RGB; the map points at the skin beside
-    # the rim (render/glasses.py): p99 0.053 (0.015 with the skin held off the rims by stretching)
-    assert np.percentile(error[face], 99) < 0.07
+    # the rim (render/glasses.py): p99 0.053 (0.015 with the skin held off the rims by stretching), 0.058 before and
+    # 0.084 since the fill averages skin only (h112, fc01e17): a band a few pixels high above each rim, lighter and cleaner
+    # than the rim-side source pixels the map points at (no single source pixel holds an average, so no map carries
+    # it); above the mouth the p99 went 0.067 -> 0.092, 111 -> 221 pixels past 0.07, all in that band. The map read
+    # half a pixel off reaches 0.14 above the mouth.
+    assert np.percentile(error[face], 99) < 0.095
     assert error[mouth].mean() > 3 * error[face].mean()  # the synthesised interior is in the RGB only
     outside = plate.mask == 0
     np.testing.assert_allclose(remapped[outside], source[outside], atol=1e-5)
