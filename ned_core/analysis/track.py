@@ -12,7 +12,7 @@ from ned_core.analysis.config import AnalysisConfig
 from ned_core.analysis.signature import face_shape, signature_distance
 from ned_core.analysis.ssd import iou
 from ned_core.analysis.tracklets import (
-    DUPLICATE_IOU, JOIN_SIZE_RATIO, VELOCITY_FRAMES, bridge_gaps, drop_overlaps, join_tracklets,
+    DUPLICATE_IOU, JOIN_SIZE_RATIO, VELOCITY_FRAMES, bridge_gaps, drop_overlaps, join_tracklets, without_parts,
 )
 from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
 from ned_core.exceptions import NoFaceTrackError
@@ -161,7 +161,7 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
 
     # ghosts go before they can take frames from the tracks they overlap (carrying and bridging keep a track in them)
     joined = _more_opaque(drop_overlaps([_carried(_without_jumps(t, mixes), mixes, flat, config)
-                                         for t in join_tracklets(tracklets, config) if real(t)]), mixes)
+                                         for t in join_tracklets([without_parts(t) for t in tracklets], config) if real(t)]), mixes)
     # observed beats interpolated, unless the bridged face is another person's held behind it
     bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined], spare_bridged=True)
     kept = [t for t in bridged if len(t.frames) >= config.min_track_frames and real(t)]
