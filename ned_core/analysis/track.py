@@ -9,6 +9,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ned_core.analysis.config import AnalysisConfig
+from ned_core.analysis.mesh import turned_side
 from ned_core.analysis.signature import face_shape, signature_distance
 from ned_core.analysis.ssd import iou
 from ned_core.analysis.tracklets import (
@@ -188,18 +189,28 @@ def _held_rows(track: FaceTrack, rows: dict[int, FrameFaces]) -> np.ndarray:
     """``(T,) bool`` the track's bridged frames on which its face was held behind another face passing in front:
     each run of consecutive bridged frames (one gap) in which a held observation of the face (on the bridged box)
     had another face found in front of it (``FaceObservation.in_front``), in any of the run's frames. A face held for
-    another reason (a glass or a cup bending its mesh out of shape) has none: its gap is not marked. ``rows``: the
-    shot's frames by frame number."""
+    another reason (a glass or a cup bending its mesh out of shape) has none: its gap is not marked, nor is a gap the
+    head turned away in (the observed frames either side read turned to one side, ``mesh.turned_side``): a head turning
+    to profile is held as its mesh changes shape, and a detection on the profile, its eyes elsewhere, reads as a face
+    in front; its bridged landmarks (interpolated past what the mesh follows) are no pose to paint an edit with (a
+    mouth drawn on the cheek of the 720p dev profile clip). ``rows``: the shot's frames by frame number."""
 
     def behind(r: int) -> bool:
         frame = rows.get(int(track.frames[r]))
         boxes = [o.box for o in frame.faces if o.held and o.in_front] if frame is not None else []
         return bool(boxes) and float(iou(track.boxes[r], np.stack(boxes)).max()) >= HELD_IOU
 
+    def turned_away(run: np.ndarray) -> bool:
+        before, after = int(run[0]) - 1, int(run[-1]) + 1
+        if before < 0 or after >= len(track.frames):
+            return False
+        side = turned_side(track.landmarks[before])
+        return side != 0 and turned_side(track.landmarks[after]) == side
+
     held = np.zeros(len(track.frames), bool)
     bridged = np.flatnonzero(track.interpolated)
     for run in np.split(bridged, np.flatnonzero(np.diff(track.frames[bridged]) != 1) + 1):
-        if len(run) and any(behind(int(r)) for r in run):
+        if len(run) and not turned_away(run) and any(behind(int(r)) for r in run):
             held[run] = True
     return held
 
