@@ -94,8 +94,8 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     A held face (``FaceObservation.held``: hidden behind another face, ``hold``) continues its track like an
     observation, so the face in front cannot take that track over, but is left out of the tracklet.
 
-    The tracklets this gives are then joined per face and shot, duplicates folded and short gaps
-    bridged (``tracklets.join_tracklets``, ``tracklets.bridge_gaps``); a track lying wholly within a
+    The tracklets this gives are then cleared of observations off the face (``tracklets.without_parts``), joined per
+    face and shot, duplicates folded and short gaps bridged (``tracklets.join_tracklets``, ``tracklets.bridge_gaps``); a track lying wholly within a
     dissolve (a face fading in or out) is dropped. In a dissolve's mix a face is kept while its picture is at least
     half opaque (the found mix's ramp: the outgoing one before the new shot's start, the incoming one from it): a
     mix frame where the track jumps off its face (onto a part of a face of the other picture) is lost there

@@ -10,6 +10,8 @@ run at the same time on the same face (boxes overlapping in every common frame) 
 twice and are folded into one (where both have a frame, the observation at the face's size on the frames about it,
 not a part of the face the mesh was surer of); in single frames where two tracks still sit on one face (a hidden
 face's crop sliding onto the face in front) the less sure observation is dropped, or of two sizes the smaller.
+Observations off the face (a part of it at another size, the far side of a profile read as the near side) are dropped
+from tracklets and from joined tracks alike (:func:`without_parts`): a gap like a missed face.
 Gaps of at most ``AnalysisConfig.bridge_frames`` frames inside a track (``turned_bridge_frames`` where the face reads
 turned to the same side at both ends: a head turned to profile and back) are filled with landmarks interpolated
 between the frames either side and flagged as such (``FaceTrack.interpolated``); flat frames (black, flash) are never
