@@ -9,10 +9,11 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from ned_core.analysis.config import AnalysisConfig
+from ned_core.analysis.mesh import turned_side
 from ned_core.analysis.signature import face_shape, signature_distance
 from ned_core.analysis.ssd import iou
 from ned_core.analysis.tracklets import (
-    DUPLICATE_IOU, JOIN_SIZE_RATIO, VELOCITY_FRAMES, bridge_gaps, drop_overlaps, join_tracklets,
+    DUPLICATE_IOU, JOIN_SIZE_RATIO, VELOCITY_FRAMES, bridge_gaps, drop_overlaps, join_tracklets, without_parts,
 )
 from ned_core.analysis.types import FaceObservation, FaceTrack, FrameFaces
 from ned_core.exceptions import NoFaceTrackError
@@ -93,8 +94,8 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
     A held face (``FaceObservation.held``: hidden behind another face, ``hold``) continues its track like an
     observation, so the face in front cannot take that track over, but is left out of the tracklet.
 
-    The tracklets this gives are then joined per face and shot, duplicates folded and short gaps
-    bridged (``tracklets.join_tracklets``, ``tracklets.bridge_gaps``); a track lying wholly within a
+    The tracklets this gives are then cleared of observations off the face (``tracklets.without_parts``), joined per
+    face and shot, duplicates folded and short gaps bridged (``tracklets.join_tracklets``, ``tracklets.bridge_gaps``); a track lying wholly within a
     dissolve (a face fading in or out) is dropped. In a dissolve's mix a face is kept while its picture is at least
     half opaque (the found mix's ramp: the outgoing one before the new shot's start, the incoming one from it): a
     mix frame where the track jumps off its face (onto a part of a face of the other picture) is lost there
@@ -161,7 +162,7 @@ def track_faces(per_frame: Sequence[FrameFaces], config: AnalysisConfig) -> list
 
     # ghosts go before they can take frames from the tracks they overlap (carrying and bridging keep a track in them)
     joined = _more_opaque(drop_overlaps([_carried(_without_jumps(t, mixes), mixes, flat, config)
-                                         for t in join_tracklets(tracklets, config) if real(t)]), mixes)
+                                         for t in join_tracklets([without_parts(t) for t in tracklets], config) if real(t)]), mixes)
     # observed beats interpolated, unless the bridged face is another person's held behind it
     bridged = drop_overlaps([bridge_gaps(t, flat, config) for t in joined], spare_bridged=True)
     kept = [t for t in bridged if len(t.frames) >= config.min_track_frames and real(t)]
@@ -188,18 +189,28 @@ def _held_rows(track: FaceTrack, rows: dict[int, FrameFaces]) -> np.ndarray:
     """``(T,) bool`` the track's bridged frames on which its face was held behind another face passing in front:
     each run of consecutive bridged frames (one gap) in which a held observation of the face (on the bridged box)
     had another face found in front of it (``FaceObservation.in_front``), in any of the run's frames. A face held for
-    another reason (a glass or a cup bending its mesh out of shape) has none: its gap is not marked. ``rows``: the
-    shot's frames by frame number."""
+    another reason (a glass or a cup bending its mesh out of shape) has none: its gap is not marked, nor is a gap the
+    head turned away in (the observed frames either side read turned to one side, ``mesh.turned_side``): a head turning
+    to profile is held as its mesh changes shape, and a detection on the profile, its eyes elsewhere, reads as a face
+    in front; its bridged landmarks (interpolated past what the mesh follows) are no pose to paint an edit with (a
+    mouth drawn on the cheek of the 720p dev profile clip). ``rows``: the shot's frames by frame number."""
 
     def behind(r: int) -> bool:
         frame = rows.get(int(track.frames[r]))
         boxes = [o.box for o in frame.faces if o.held and o.in_front] if frame is not None else []
         return bool(boxes) and float(iou(track.boxes[r], np.stack(boxes)).max()) >= HELD_IOU
 
+    def turned_away(run: np.ndarray) -> bool:
+        before, after = int(run[0]) - 1, int(run[-1]) + 1
+        if before < 0 or after >= len(track.frames):
+            return False
+        side = turned_side(track.landmarks[before])
+        return side != 0 and turned_side(track.landmarks[after]) == side
+
     held = np.zeros(len(track.frames), bool)
     bridged = np.flatnonzero(track.interpolated)
     for run in np.split(bridged, np.flatnonzero(np.diff(track.frames[bridged]) != 1) + 1):
-        if len(run) and any(behind(int(r)) for r in run):
+        if len(run) and not turned_away(run) and any(behind(int(r)) for r in run):
             held[run] = True
     return held
 

@@ -10,6 +10,8 @@ run at the same time on the same face (boxes overlapping in every common frame) 
 twice and are folded into one (where both have a frame, the observation at the face's size on the frames about it,
 not a part of the face the mesh was surer of); in single frames where two tracks still sit on one face (a hidden
 face's crop sliding onto the face in front) the less sure observation is dropped, or of two sizes the smaller.
+Observations off the face (a part of it at another size, the far side of a profile read as the near side) are dropped
+from tracklets and from joined tracks alike (:func:`without_parts`): a gap like a missed face.
 Gaps of at most ``AnalysisConfig.bridge_frames`` frames inside a track (``turned_bridge_frames`` where the face reads
 turned to the same side at both ends: a head turned to profile and back) are filled with landmarks interpolated
 between the frames either side and flagged as such (``FaceTrack.interpolated``); flat frames (black, flash) are never
@@ -38,6 +40,7 @@ SHAPE_AFTER_GAP = 2  # frames of gap from which the proportions must agree too
 # on the crossing clips, one person 0.015-0.025 (its crop half hidden at the ends), two people 0.058-0.071
 JOIN_SHAPE = 0.04
 SHAPE_FRAMES = 24  # the median proportions are read over at most this many frames at the facing ends
+FLIP_ROWS = 3  # a run of at most this many observations read turned the other way than either side is the far side
 
 
 def _centre_size(boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -197,6 +200,35 @@ def _pick(candidates: list[tuple[FaceTrack, int]], reference: float | None) -> t
     return candidates[int(np.argmin(np.abs(np.log(sizes / reference))))]
 
 
+def without_parts(track: FaceTrack) -> FaceTrack:
+    """``track`` without the observations that are not on its face, each frame dropped becoming a gap (bridged like a
+    missed face):
+
+    - a box whose size is off by more than ``JOIN_SIZE_RATIO`` from the face's size about it (:func:`_reference_size`
+      over the track's other frames): the mesh slid onto a part of the face (a cheek of a head turning back from
+      profile, 0.996 presence, on the 1080p face-filling profile clip); a face does not grow or shrink that much over
+      a few frames;
+    - a run of at most :data:`FLIP_ROWS` observations the mesh reads turned to one side (``mesh.turned_side``) between
+      observations it reads turned to the other, none facing the camera between: the far side of a head in profile
+      read as its near side (a head turning from one side to the other faces the camera on the way).
+
+    Tracks of fewer than 3 frames are kept as they are (no face to compare with)."""
+    if len(track.frames) < 3:
+        return track
+    rows = np.arange(len(track.frames))
+    sizes = np.array([_size(track, r) for r in rows])
+    keep = np.ones(len(track.frames), bool)
+    for r, frame in enumerate(track.frames):
+        reference = _reference_size(track.frames[rows != r], sizes[rows != r], int(frame))
+        keep[r] = reference is None or 1.0 / JOIN_SIZE_RATIO <= sizes[r] / reference <= JOIN_SIZE_RATIO
+    sides = np.array([turned_side(points) for points in track.landmarks])
+    runs = np.split(rows, np.flatnonzero(np.diff(sides) != 0) + 1)
+    for before, run, after in zip(runs, runs[1:], runs[2:]):
+        if len(run) <= FLIP_ROWS and sides[run[0]] != 0 and sides[before[-1]] == sides[after[0]] == -sides[run[0]]:
+            keep[run] = False
+    return track if keep.all() else track.take(keep)
+
+
 def _before(track: FaceTrack, frame: int) -> FaceTrack:
     """The part of ``track`` before ``frame`` (a later tracklet may fill a hole inside a track)."""
     return track.take(track.frames < frame)
@@ -225,13 +257,13 @@ def join_tracklets(tracklets: Sequence[FaceTrack], config: AnalysisConfig) -> li
             if cost is not None:
                 costs.append((cost, k))
         if twin is not None and not costs:
-            chains[twin] = _merge(chains[twin], t)
+            chains[twin] = without_parts(_merge(chains[twin], t))
         elif costs:
             k = min(costs)[1]
             merged = _merge(chains[k], t)
             if twin is not None:  # a part of the face found first as it came back (beside a hand): the same face
                 merged = _merge(merged, chains[twin])
-            chains[k] = merged
+            chains[k] = without_parts(merged)
             if twin is not None:
                 del chains[twin]
         else:

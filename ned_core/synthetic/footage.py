@@ -373,7 +373,8 @@ def build_footage(clip: ClipSpec, boxes: dict[str, np.ndarray],
     the next (the frame with the new shot's weight >= 0.5 is the new shot's first); a fade darkens
     the last ``d`` frames of the previous shot to black, holds 2 black frames (still the previous
     shot) and brightens the first ``d`` frames of the next (its first frame starts the shot). A face
-    is seen in proportion to its opacity.
+    is seen in proportion to its opacity; on the middle frame of an odd-length dissolve, both pictures at half, only
+    the new shot's face is (the frame is that shot's).
 
     Args:
         clip: the shots.
@@ -395,7 +396,9 @@ def build_footage(clip: ClipSpec, boxes: dict[str, np.ndarray],
                 row = start + i
                 mixed = (1 - a) * out_frames[row].astype(np.float32) + a * frames[i].astype(np.float32)
                 out_frames[row] = np.round(mixed).astype(np.uint8)
-                out_faces[row] = ([_fade(f, 1 - a) for f in out_faces[row]] + [_fade(f, a) for f in faces[i]])
+                # both pictures at half (an odd-length mix's middle): the frame and its visible face are the new shot's
+                out_faces[row] = ([_fade(f, 1 - a if a < 0.5 else 0.0) for f in out_faces[row]]
+                                  + [_fade(f, a) for f in faces[i]])
                 if a >= 0.5:
                     out_shot[row] = k
             frames, faces = frames[d:], faces[d:]

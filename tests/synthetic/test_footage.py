@@ -44,6 +44,18 @@ def test_shots_and_transitions_where_the_spec_puts_them(editorial):
     assert editorial.shot[90] == 2 and editorial.shot[92] == 3
 
 
+def test_the_middle_of_an_odd_length_dissolve_shows_the_new_shots_face_only(face_boxes):
+    """A 13-frame mix has a frame with both pictures at half: it is the new shot's first frame, so the outgoing face
+    is not visible there (it was, and the outgoing track, which ends where its picture is under half, was scored
+    16/17 = 0.94 on var11 at 1280x720)."""
+    clip = ClipSpec("odd", (ShotSpec("astronaut", 30, "zoom", seed=1),
+                            ShotSpec("grace_hopper", 30, "zoom", seed=2, transition="dissolve", transition_frames=13)))
+    footage = build_footage(clip, face_boxes)
+    start = int(footage.cuts[0])
+    assert [(f.shot, f.visible) for f in footage.faces[start]] == [(0, False), (1, True)]
+    assert [(f.shot, f.visible) for f in footage.faces[start - 1]] == [(0, True), (1, False)]
+
+
 def test_events_are_single_odd_frames(editorial):
     assert sorted(editorial.events.values()) == ["black", "flash"]
     for index, kind in editorial.events.items():
