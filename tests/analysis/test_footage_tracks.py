@@ -104,17 +104,24 @@ def analysed_turns(clip, face_boxes, face_meshes, config, models):
     return footage, analyze_shot(((i, f) for i, f in enumerate(footage.frames)), config, models)
 
 
+def one_full_track_per_shot(clip, face_boxes, face_meshes, config, models):
+    """``(footage, analysis, scores)`` of ``clip``, asserting one track per face and shot over every visible frame and
+    no duplicates."""
+    footage, analysis = analysed_turns(clip, face_boxes, face_meshes, config, models)
+    scores = score_tracks(footage, analysis)
+    assert len(scores) == len(clip.shots) == len(analysis.tracks)
+    for s in scores:
+        assert s.coverage >= COVERAGE and len(s.tracks) == 1 and s.duplicates == 0, s
+    return footage, analysis, scores
+
+
 def test_a_face_turning_to_three_quarter_and_past_keeps_one_track(face_boxes, face_meshes, config, models):
     """Slow and fast turns of 35-50 degrees: one track per face and shot over every visible frame. The mesh scores a
     head turned 50 degrees below ``mesh_presence`` in frames of the edge shot (0.34-0.89 of its 50-degree frames):
     the face used to be dropped there, a 9-frame hole in its track (coverage 0.74, too long to bridge); it is now
     followed at ``turned_presence``."""
     clip = turn_clips()[0]
-    footage, analysis = analysed_turns(clip, face_boxes, face_meshes, config, models)
-    scores = score_tracks(footage, analysis)
-    assert len(scores) == len(clip.shots) == len(analysis.tracks)
-    for s in scores:
-        assert s.coverage >= COVERAGE and len(s.tracks) == 1 and s.duplicates == 0, s
+    footage, analysis, scores = one_full_track_per_shot(clip, face_boxes, face_meshes, config, models)
     turned = analysis.track(scores[3].best_track)
     yaw = turn_yaw(clip.shots[3])
     peak = int(np.argmax(np.abs(yaw))) + int(footage.cuts[2])
@@ -138,9 +145,7 @@ def test_a_face_turning_to_three_quarter_and_past_keeps_one_track(face_boxes, fa
 
 def test_held_out_turns(face_boxes, face_meshes, config, models):
     """Measured, not tuned on: turns of 38-50 degrees with other cameras, grades, a dissolve and a hand."""
-    footage, analysis = analysed_turns(turn_clips(held_out=True)[0], face_boxes, face_meshes, config, models)
-    for s in score_tracks(footage, analysis):
-        assert s.coverage >= COVERAGE and len(s.tracks) == 1 and s.duplicates == 0, s
+    one_full_track_per_shot(turn_clips(held_out=True)[0], face_boxes, face_meshes, config, models)
 
 
 def test_a_face_turning_to_profile_and_back_keeps_one_track(face_boxes, face_meshes, config, models):
@@ -150,11 +155,7 @@ def test_a_face_turning_to_profile_and_back_keeps_one_track(face_boxes, face_mes
     ``bridge_frames`` (coverage 0.68-0.75); a gap whose ends both read turned to one side is now bridged (flagged
     ``interpolated``, not painted) up to ``turned_bridge_frames``."""
     clip = profile_clips()[0]
-    footage, analysis = analysed_turns(clip, face_boxes, face_meshes, config, models)
-    scores = score_tracks(footage, analysis)
-    assert len(scores) == len(clip.shots) == len(analysis.tracks)
-    for s in scores:
-        assert s.coverage >= COVERAGE and len(s.tracks) == 1 and s.duplicates == 0, s
+    footage, analysis, scores = one_full_track_per_shot(clip, face_boxes, face_meshes, config, models)
     starts = [0, *footage.cuts.tolist()]
     for k in (0, 1):  # the profile frames are bridged, the frames turned less than 60 degrees observed
         track = analysis.track(scores[k].best_track).track
