@@ -24,6 +24,10 @@ Investigator's Guide's apex of 1+2+5B+26 does ("the jaw drops open so that the l
 parted", Ekman and Friesen, *Unmasking the Face*, 1975): jaw_open 0.6 (~0.18 IOD, ~11 mm lip gap on
 the ``units_lower`` scale) with the upper lids raised in full; at 0.4 / 0.8 the astronaut still's
 surprise read happy (fer p(surprised) 0.07), at 0.6 / 1.0 surprised (0.68).
+On Grace Hopper's speaking clips (brows behind her held rims) surprise reads only where the words open the mouth
+(closures stay closed: p(surprised) 0.00-0.01 there); the upper lid at 1.0 / 1.3 / 1.5 read 12 / 21 / 29 % (warm-dark,
+tuning) and 33 / 42 / 33 % (held-out dark), within one or two frames of 24 either way: no case for a larger AU5 (a
+resting upper lid covers 1-2 mm of the iris, so 1.0's ~4 mm raise already shows white above it; h118's probes).
 Fear stretches the lips (AU20) and parts them (AU25) under brows and lids at 0.8-1.0 (up to EmfacsPrototypes.8 with
 the jaw dropped to 0.3, half of surprise's). The jaw drop is what tells the two apart: FACS's table of emotion
 prototypes gives fear's most intense form as 1+2+4+5+20+25, with the lips parted but no jaw drop, and surprise's as
@@ -74,6 +78,12 @@ upper-lip lift kept at its amount (``render/smile_part.py``), happy:1 speaking w
 0.077 IOD, recognised 33 -> 38 %, p(happy) 0.37 -> 0.44; held-out dark 0.074 -> 0.088, 42 -> 38 %, 0.43 -> 0.45.
 The rise alone hardly moves fer: what reads is the teeth the lifted lip shows (with the lift grown with the smile,
 1.8 upper_lip_raise, tuning read 62 % but held-out stayed 42 % and the gap outgrew the shot's teeth).
+Where the rise is lost on her speaking clip (fer's own crop, warm-dark, tuning): AU12 1.2 asks ~0.108 IOD on a rest
+face, the pixels rise 0.077 (0.093 without the width compression of her passing smiles, ``direct/edit.py``, whose
+PCC then falls 0.955 -> 0.902). fer's answer is steep in the rise and costs the words: AU12 1.2 / 1.3 / 1.4 / 1.5 rise
+0.077 / 0.083 / 0.089 / 0.095 IOD on the pixels, read 17 / 17 / 42 / 54 % (p(happy) 0.31 / 0.33 / 0.43 / 0.46), mouth
+PCC 0.955 / 0.937 / 0.914 / 0.910; held-out dark at 1.3 25 -> 33 %. Her eyes do not count: AU6 at 1.4 (lower lid
+re-read +0.013 -> +0.018 IOD, not visible behind her lenses) 17 -> 17 %, p(happy) 0.31 -> 0.28 (h118's probes).
 Anger leaves the upper lids alone (AU5 at 0): the brows lowered and drawn together over eyes narrowed by the
 tensed lids (AU7), with the lips tightened. EMFACS lists 4+5+7+23 among anger's prototypes and, as its major
 variants, any prototype without one of AUs 4, 5, 7 or 10 (EMFACS-7, 1983, as tabulated by D. Matsumoto, D. Keltner,
