@@ -26,8 +26,9 @@ the ``units_lower`` scale) with the upper lids raised in full; at 0.4 / 0.8 the 
 surprise read happy (fer p(surprised) 0.07), at 0.6 / 1.0 surprised (0.68).
 On Grace Hopper's speaking clips (brows behind her held rims) surprise reads only where the words open the mouth
 (closures stay closed: p(surprised) 0.00-0.01 there); the upper lid at 1.0 / 1.3 / 1.5 read 12 / 21 / 29 % (warm-dark,
-tuning) and 33 / 42 / 33 % (held-out dark), within one or two frames of 24 either way: no case for a larger AU5 (a
-resting upper lid covers 1-2 mm of the iris, so 1.0's ~4 mm raise already shows white above it; h118's probes).
+tuning) and 33 / 42 / 33 % (held-out dark), within one or two frames of 24 either way: no case for a larger AU5
+(1.0 raises the model's lid 0.06 IOD, ~4 mm, past the 1-2 mm of iris a resting lid covers; the re-analysed mesh
+reads +0.012-0.016 IOD of it, what reaches the pixels is not measured here; h118's probes).
 Fear stretches the lips (AU20) and parts them (AU25) under brows and lids at 0.8-1.0 (up to EmfacsPrototypes.8 with
 the jaw dropped to 0.3, half of surprise's). The jaw drop is what tells the two apart: FACS's table of emotion
 prototypes gives fear's most intense form as 1+2+4+5+20+25, with the lips parted but no jaw drop, and surprise's as
