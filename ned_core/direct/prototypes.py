@@ -4,7 +4,7 @@ Each of the seven emotions is a prototype: a ``(K,)`` offset from the actor's re
 channels' unit scale (1 = a full, typical activation of the action unit). The action-unit sets
 follow the prototypes of EMFACS and the FACS Investigator's Guide:
 
-* happy      AU6 + AU12                           (Duchenne smile)
+* happy      AU6 + AU12 (+ AU7)                   (Duchenne smile; AU7: the smiling eye's lower lid, below)
 * sad        AU1 + AU4 + AU15 (+ AU17)
 * surprised  AU1 + AU2 + AU5 + AU26 (+ AU25)
 * fear       AU1 + AU2 + AU4 + AU5 + AU7 + AU20 + AU25           (no AU26: below)
@@ -79,6 +79,17 @@ upper-lip lift kept at its amount (``render/smile_part.py``), happy:1 speaking w
 0.077 IOD, recognised 33 -> 38 %, p(happy) 0.37 -> 0.44; held-out dark 0.074 -> 0.088, 42 -> 38 %, 0.43 -> 0.45.
 The rise alone hardly moves fer: what reads is the teeth the lifted lip shows (with the lift grown with the smile,
 1.8 upper_lip_raise, tuning read 62 % but held-out stayed 42 % and the gap outgrew the shot's teeth).
+A smile narrows the eye from below: AU6 raises the cheek and pushes the skin below the eye up against it, and the
+lower lid straightens and rises over the iris "almost up to the lower edge of the pupil" (G. Faigin, *The Artist's
+Complete Guide to Facial Expression*, 1990, the smile's eyelid portion of orbicularis oculi; FACS scores that lid
+action as AU7, the same muscle's palpebral part: Ekman, Friesen and Hager 2002). From a lower lid resting near the
+iris's lower edge that is ~2.5-3 mm (iris ~12 mm across, pupil ~3-4 mm), ~0.04-0.05 IOD. Our AU6 unit pushes the lid
+0.025 IOD, so AU6 at 0.8 alone raised Grace Hopper's lower lids 0.014-0.020 IOD on the target, 0.017 on the pixels
+(~1 mm: at 3x zoom her eyes behind the lenses looked unchanged, a mouth-only smile). Happy now takes AU6 in full
+and AU7 at 0.4 (its lower lid 0.018 IOD, its upper lid 0.005 down): the target's lower lids rise 0.040-0.043 IOD on
+her still and the astronaut's (0.06-0.065 at happy:1.5), the lid gap keeps 61-69 % (42-53 % at 1.5: a laughing
+squint, the eye never shut); on her speaking clip 0.040 IOD on the pixels. fer does not read her eyes (speaking
+warm-dark 17 -> 17 %, held-out dark 25 -> 29 %); the speaking astronaut's p(happy) 0.89 -> 0.94, her still 1.00.
 Where the rise is lost on her speaking clip (fer's own crop, warm-dark, tuning): AU12 1.2 asks ~0.108 IOD on a rest
 face, the pixels rise 0.077 (0.093 without the width compression of her passing smiles, ``direct/edit.py``, whose
 PCC then falls 0.955 -> 0.902). fer's answer is steep in the rise and costs the words: AU12 1.2 / 1.3 / 1.4 / 1.5 rise
@@ -106,7 +117,7 @@ import numpy as np
 
 from ned_core.face3d.channels import CHANNEL_INDEX, CHANNELS, EMOTIONS, NUM_CHANNELS
 
-PROTOTYPES_VERSION = "EmfacsPrototypes.9"
+PROTOTYPES_VERSION = "EmfacsPrototypes.10"
 
 # Channels that carry speech: changed only by slow offsets or gains, never reshaped.
 SPEECH_CHANNELS: tuple[str, ...] = ("jaw_open", "lips_part")
@@ -116,7 +127,7 @@ DYNAMIC_CHANNELS: tuple[str, ...] = ("blink_L", "blink_R")
 # Per emotion: {channel group or channel name: activation}. A bilateral group sets both sides.
 _UNITS: dict[str, dict[str, float]] = {
     "neutral": {},
-    "happy": {"cheek_raise": 0.8, "lip_corner_pull": 1.2},  # AU12 past a full unit: module docstring
+    "happy": {"cheek_raise": 1.0, "lid_tighten": 0.4, "lip_corner_pull": 1.2},  # AU12 past a unit, AU7: docstring
     "sad": {"brow_inner_up": 1.0, "brow_lower": 0.5, "lip_corner_depress": 0.8, "chin_raise": 0.5},
     "surprised": {"brow_inner_up": 1.0, "brow_outer_up": 1.0, "upper_lid_raise": 1.0, "jaw_open": 0.6,
                   "lips_part": 0.5},
