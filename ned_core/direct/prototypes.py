@@ -88,8 +88,9 @@ iris's lower edge that is ~2.5-3 mm (iris ~12 mm across, pupil ~3-4 mm), ~0.04-0
 (~1 mm: at 3x zoom her eyes behind the lenses looked unchanged, a mouth-only smile). Happy now takes AU6 in full
 and AU7 at 0.4 (its lower lid 0.018 IOD, its upper lid 0.005 down): the target's lower lids rise 0.040-0.043 IOD on
 her still and the astronaut's (0.06-0.065 at happy:1.5), the lid gap keeps 61-69 % (42-53 % at 1.5: a laughing
-squint, the eye never shut); on her speaking clip 0.040 IOD on the pixels. fer does not read her eyes (speaking
-warm-dark 17 -> 17 %, held-out dark 25 -> 29 %); the speaking astronaut's p(happy) 0.89 -> 0.94, her still 1.00.
+squint, the eye never shut); on her speaking clips 0.017 -> 0.037 IOD on the pixels. fer does not read her eyes
+(speaking warm-dark 17 -> 12 %, p(happy) 0.31 -> 0.28, one frame of 24; held-out dark 25 -> 33 %, 0.36 -> 0.36); the
+speaking astronaut's p(happy) 0.89 -> 0.93, her still 1.00 either way.
 Where the rise is lost on her speaking clip (fer's own crop, warm-dark, tuning): AU12 1.2 asks ~0.108 IOD on a rest
 face, the pixels rise 0.077 (0.093 without the width compression of her passing smiles, ``direct/edit.py``, whose
 PCC then falls 0.955 -> 0.902). fer's answer is steep in the rise and costs the words: AU12 1.2 / 1.3 / 1.4 / 1.5 rise
