@@ -4,7 +4,7 @@ Each of the seven emotions is a prototype: a ``(K,)`` offset from the actor's re
 channels' unit scale (1 = a full, typical activation of the action unit). The action-unit sets
 follow the prototypes of EMFACS and the FACS Investigator's Guide:
 
-* happy      AU6 + AU12                           (Duchenne smile)
+* happy      AU6 + AU12 (+ AU7)                   (Duchenne smile; AU7: the smiling eye's lower lid, below)
 * sad        AU1 + AU4 + AU15 (+ AU17)
 * surprised  AU1 + AU2 + AU5 + AU26 (+ AU25)
 * fear       AU1 + AU2 + AU4 + AU5 + AU7 + AU20 + AU25           (no AU26: below)
@@ -24,6 +24,11 @@ Investigator's Guide's apex of 1+2+5B+26 does ("the jaw drops open so that the l
 parted", Ekman and Friesen, *Unmasking the Face*, 1975): jaw_open 0.6 (~0.18 IOD, ~11 mm lip gap on
 the ``units_lower`` scale) with the upper lids raised in full; at 0.4 / 0.8 the astronaut still's
 surprise read happy (fer p(surprised) 0.07), at 0.6 / 1.0 surprised (0.68).
+On Grace Hopper's speaking clips (brows behind her held rims) surprise reads only where the words open the mouth
+(closures stay closed: p(surprised) 0.00-0.01 there); the upper lid at 1.0 / 1.3 / 1.5 read 12 / 21 / 29 % (warm-dark,
+tuning) and 33 / 42 / 33 % (held-out dark), within one or two frames of 24 either way: no case for a larger AU5
+(1.0 raises the model's lid 0.06 IOD, ~4 mm, past the 1-2 mm of iris a resting lid covers; the re-analysed mesh
+reads +0.012-0.016 IOD of it, what reaches the pixels is not measured here; h118's probes).
 Fear stretches the lips (AU20) and parts them (AU25) under brows and lids at 0.8-1.0 (up to EmfacsPrototypes.8 with
 the jaw dropped to 0.3, half of surprise's). The jaw drop is what tells the two apart: FACS's table of emotion
 prototypes gives fear's most intense form as 1+2+4+5+20+25, with the lips parted but no jaw drop, and surprise's as
@@ -74,6 +79,24 @@ upper-lip lift kept at its amount (``render/smile_part.py``), happy:1 speaking w
 0.077 IOD, recognised 33 -> 38 %, p(happy) 0.37 -> 0.44; held-out dark 0.074 -> 0.088, 42 -> 38 %, 0.43 -> 0.45.
 The rise alone hardly moves fer: what reads is the teeth the lifted lip shows (with the lift grown with the smile,
 1.8 upper_lip_raise, tuning read 62 % but held-out stayed 42 % and the gap outgrew the shot's teeth).
+A smile narrows the eye from below: AU6 raises the cheek and pushes the skin below the eye up against it, and the
+lower lid straightens and rises over the iris "almost up to the lower edge of the pupil" (G. Faigin, *The Artist's
+Complete Guide to Facial Expression*, 1990, the smile's eyelid portion of orbicularis oculi; FACS scores that lid
+action as AU7, the same muscle's palpebral part: Ekman, Friesen and Hager 2002). From a lower lid resting near the
+iris's lower edge that is ~2.5-3 mm (iris ~12 mm across, pupil ~3-4 mm), ~0.04-0.05 IOD. Our AU6 unit pushes the lid
+0.025 IOD, so AU6 at 0.8 alone raised Grace Hopper's lower lids 0.014-0.020 IOD on the target, 0.017 on the pixels
+(~1 mm: at 3x zoom her eyes behind the lenses looked unchanged, a mouth-only smile). Happy now takes AU6 in full
+and AU7 at 0.4 (its lower lid 0.018 IOD, its upper lid 0.005 down): the target's lower lids rise 0.040-0.043 IOD on
+her still and the astronaut's (0.06-0.065 at happy:1.5), the lid gap keeps 61-69 % (42-53 % at 1.5: a laughing
+squint, the eye never shut); on her speaking clips 0.017 -> 0.037 IOD on the pixels. fer does not read her eyes
+(speaking warm-dark 17 -> 12 %, p(happy) 0.31 -> 0.28, one frame of 24; held-out dark 25 -> 33 %, 0.36 -> 0.36); the
+speaking astronaut's p(happy) 0.89 -> 0.93, her still 1.00 either way.
+Where the rise is lost on her speaking clip (fer's own crop, warm-dark, tuning): AU12 1.2 asks ~0.108 IOD on a rest
+face, the pixels rise 0.077 (0.093 without the width compression of her passing smiles, ``direct/edit.py``, whose
+PCC then falls 0.955 -> 0.902). fer's answer is steep in the rise and costs the words: AU12 1.2 / 1.3 / 1.4 / 1.5 rise
+0.077 / 0.083 / 0.089 / 0.095 IOD on the pixels, read 17 / 17 / 42 / 54 % (p(happy) 0.31 / 0.33 / 0.43 / 0.46), mouth
+PCC 0.955 / 0.937 / 0.914 / 0.910; held-out dark at 1.3 25 -> 33 %. Her eyes do not count: AU6 at 1.4 (lower lid
+re-read +0.013 -> +0.018 IOD, not visible behind her lenses) 17 -> 17 %, p(happy) 0.31 -> 0.28 (h118's probes).
 Anger leaves the upper lids alone (AU5 at 0): the brows lowered and drawn together over eyes narrowed by the
 tensed lids (AU7), with the lips tightened. EMFACS lists 4+5+7+23 among anger's prototypes and, as its major
 variants, any prototype without one of AUs 4, 5, 7 or 10 (EMFACS-7, 1983, as tabulated by D. Matsumoto, D. Keltner,
@@ -95,7 +118,7 @@ import numpy as np
 
 from ned_core.face3d.channels import CHANNEL_INDEX, CHANNELS, EMOTIONS, NUM_CHANNELS
 
-PROTOTYPES_VERSION = "EmfacsPrototypes.9"
+PROTOTYPES_VERSION = "EmfacsPrototypes.10"
 
 # Channels that carry speech: changed only by slow offsets or gains, never reshaped.
 SPEECH_CHANNELS: tuple[str, ...] = ("jaw_open", "lips_part")
@@ -105,7 +128,7 @@ DYNAMIC_CHANNELS: tuple[str, ...] = ("blink_L", "blink_R")
 # Per emotion: {channel group or channel name: activation}. A bilateral group sets both sides.
 _UNITS: dict[str, dict[str, float]] = {
     "neutral": {},
-    "happy": {"cheek_raise": 0.8, "lip_corner_pull": 1.2},  # AU12 past a full unit: module docstring
+    "happy": {"cheek_raise": 1.0, "lid_tighten": 0.4, "lip_corner_pull": 1.2},  # AU12 past a unit, AU7: docstring
     "sad": {"brow_inner_up": 1.0, "brow_lower": 0.5, "lip_corner_depress": 0.8, "chin_raise": 0.5},
     "surprised": {"brow_inner_up": 1.0, "brow_outer_up": 1.0, "upper_lid_raise": 1.0, "jaw_open": 0.6,
                   "lips_part": 0.5},

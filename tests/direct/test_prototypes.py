@@ -8,7 +8,7 @@ from ned_core.face3d.channels import CHANNEL_NAMES, CHANNELS, EMOTIONS
 
 EXPECTED_UNITS = {
     "neutral": set(),
-    "happy": {"AU6", "AU12"},
+    "happy": {"AU6", "AU7", "AU12"},  # AU7: the smiling eye's lower lid (prototypes.py)
     "sad": {"AU1", "AU4", "AU15", "AU17"},
     "surprised": {"AU1", "AU2", "AU5", "AU26/27", "AU25"},
     "fear": {"AU1", "AU2", "AU4", "AU5", "AU7", "AU20", "AU25"},  # no jaw drop: FACS Table 11-1 (prototypes.py)
