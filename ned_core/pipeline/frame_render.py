@@ -21,7 +21,12 @@ from ned_core.io.exr import FacePlate
 from ned_core.io.plate_source import Frame, PlateSource, clip_window
 from ned_core.io.stmap import warp_stmap
 from ned_core.pipeline.config import NedConfig
-from ned_core.pipeline.mouth_cache import cached_mouth_index, cached_occlusion_reference, mouth_index_key
+from ned_core.pipeline.mouth_cache import (
+    cached_mouth_index,
+    cached_occlusion_reference,
+    cached_shot_rims,
+    mouth_index_key,
+)
 from ned_core.render import MOUTH_SYNTHESISED, MeshWarpRenderer, RenderedFace, ShotContext
 from ned_core.render.glasses import rim_vote, rims_from_votes
 from ned_core.render.mouth_index import build_mouth_index, patch_footprint
@@ -82,8 +87,9 @@ class FrameRenderer:
         key = mouth_index_key(config, info.path, info.colourspace, track.track.frames, track.landmarks)
         self.renderer.prepare(shot, cached_mouth_index(config, key, lambda: build_mouth_index(shot, config.render)))
         #: the track's spectacle rims (render.glasses), found in frames spread over the whole track (a render of part
-        #: of the shot finds the same); False: none
-        self.renderer.glasses = rims_from_votes([reads.sample(n)[1] for n in rim_samples]) or False
+        #: of the shot finds the same; cached with the index, so a chunk or re-render reads none of them); False: none
+        self.renderer.glasses = cached_shot_rims(
+            config, key, lambda: rims_from_votes([reads.sample(n)[1] for n in rim_samples])) or False
         self.synthesised_mouth_frames: list[int] = []
         # bridged frames whose cause the occlusion mask can handle are painted (the mask hides what covers the face),
         # and so are those carried over a dissolve's mix: the face fades with its picture, nothing covers it

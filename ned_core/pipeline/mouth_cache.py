@@ -1,8 +1,10 @@
 """What a track's render prepares from many frames, kept next to the analysis cache: the shot's mouth index
-(retrieved mouth interiors) and the track's occlusion reference.
+(retrieved mouth interiors), the track's occlusion reference and its spectacle rims.
 
 Building the index reads up to ``RenderConfig.max_patches`` frames of the shot, the reference up to
-``OcclusionConfig.samples`` face windows; every chunk of a farm job (and every re-render of the shot) needs the same
+``OcclusionConfig.samples`` face windows, the rims a few windows spread over the whole track (a long-GOP movie is
+decoded up to the last of them: ~0.3 s of CPU for a 96-frame 1080p H.264 close-up, every chunk of a farm job
+decoding the whole shot); every chunk of a farm job (and every re-render of the shot) needs the same
 ones, so the first render saves them and the others load them. The key covers everything they are made from: the track's frames and landmarks (themselves keyed by the source's
 content in the analysis cache), the source's path and colour management, the render and composite settings
 (the read window, the occlusion settings). Arrays round-trip exactly (``.npz``), so a loaded index or reference
@@ -25,12 +27,14 @@ import numpy as np
 from ned_core.composite.occlusion import OcclusionReference
 from ned_core.io.atomic import atomic_path
 from ned_core.pipeline.config import NedConfig
+from ned_core.render.glasses import ShotRims
 from ned_core.render.mouth_index import MouthIndex
 
 SCHEMA = "NedMouthIndex.1"
 FOLDER = "mouth_index"
 OCCLUSION_FOLDER = "occlusion_reference"
-_Stored = TypeVar("_Stored", MouthIndex, OcclusionReference)
+RIMS_FOLDER = "shot_rims.1"  # the version after the dot: bump it when render.glasses finds rims differently
+_Stored = TypeVar("_Stored", MouthIndex, OcclusionReference, ShotRims)
 
 
 def mouth_index_key(config: NedConfig, source_path: str, colourspace: str, frames: np.ndarray,
@@ -59,6 +63,13 @@ def cached_occlusion_reference(config: NedConfig, key: str,
     """The track's occlusion reference stored under ``key`` (a :func:`mouth_index_key` of the track), else
     ``build()`` saved there; as :func:`cached_mouth_index`."""
     return _cached(config, OCCLUSION_FOLDER, key, build, OcclusionReference)
+
+
+def cached_shot_rims(config: NedConfig, key: str, build: Callable[[], ShotRims | None]) -> ShotRims | None:
+    """The track's spectacle rims stored under ``key`` (a :func:`mouth_index_key` of the track), else ``build()``
+    saved there (None, no glasses, is stored as an empty grid); as :func:`cached_mouth_index`."""
+    stored = _cached(config, RIMS_FOLDER, key, lambda: build() or ShotRims(np.zeros((0, 0), bool)), ShotRims)
+    return stored if stored.grid.size else None
 
 
 def _cached(config: NedConfig, folder: str, key: str, build: Callable[[], _Stored], kind: type[_Stored]) -> _Stored:
