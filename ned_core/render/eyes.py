@@ -114,7 +114,7 @@ def _inside_weight(contour: np.ndarray, inside: np.ndarray, feather_px: float) -
 
 
 def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.ndarray, src: np.ndarray,
-                    dst: np.ndarray, iod: float) -> tuple[np.ndarray, float]:
+                    dst: np.ndarray, iod: float, front: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Paint the eyeball that the target's opening shows and the source's lids covered or shadowed.
 
     Where the target's upper lid lies above the source's (in eyeball coordinates, :func:`eyeball_transform`), the
@@ -136,6 +136,8 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         src, dst: ``(>= 468, 2+)`` source and target landmarks, frame pixels (without the iris points, 478, the
             whole uncovered eyeball is painted as sclera).
         iod: inter-ocular distance of ``dst`` in pixels.
+        front: ``(h, w) float32`` over ``box``, how far a spectacle frame is shown in front of the face
+            (:func:`~ned_core.render.glasses.rim_front`; the eyeball is painted behind it), or None.
 
     Returns:
         ``(rgb, revealed)``: the painted face (the input itself when nothing is revealed) and the largest revealed
@@ -171,6 +173,9 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
              shadow0 + across * (shadow1 - shadow0)), win.alpha, ACROSS_IOD * iod)
         weight = (win.alpha * np.clip(1.0 - under_source / shadow, 0.0, 1.0)
                   * np.clip(lid_raise / VISIBLE_DEPTH_PX, 0.0, 1.0) * np.clip(under_lid / (LASH_IOD * iod), 0.0, 1.0))
+        sub = (slice(win.y0, win.y0 + h), slice(win.x0, win.x0 + w))
+        if front is not None:
+            weight = weight * (1.0 - front[sub])
         if not np.any(weight > 0):
             continue
         shade = np.clip(luma(sclera) / np.maximum(luma(clear), 1e-6), 0.0, 1.0)
@@ -179,7 +184,6 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         if out is rgb:
             out = rgb.copy()
         revealed = max(revealed, float(np.max(np.sum((weight > 0.5) & (under_source < 0), axis=0))) / iod)
-        sub = (slice(win.y0, win.y0 + h), slice(win.x0, win.x0 + w))
         out[sub] = (out[sub] + weight[..., None] * (paint - out[sub])).astype(np.float32)
     return out, revealed
 
