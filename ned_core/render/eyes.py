@@ -194,13 +194,13 @@ def _across_columns(layers: tuple[np.ndarray, ...], inside: np.ndarray, sigma: f
     one smooth sheet instead of a column's own lash strand or crease drawn down the uncovered eyeball (see
     :data:`ACROSS_IOD`)."""
     weight = inside.astype(np.float32)
-    total = np.maximum(cv2.GaussianBlur(weight, (0, 0), sigmaX=sigma, sigmaY=1e-3), 1e-6)
+    total = cv2.GaussianBlur(weight, (0, 0), sigmaX=sigma, sigmaY=1e-3)
+    near = total > 1e-3  # elsewhere (rows the opening does not reach) the reads stay as they are
     out = []
     for layer in layers:
-        w = weight[..., None] if layer.ndim == 3 else weight
-        t = total[..., None] if layer.ndim == 3 else total
+        w, t, keep = (a[..., None] if layer.ndim == 3 else a for a in (weight, np.maximum(total, 1e-3), near))
         blurred = cv2.GaussianBlur(np.ascontiguousarray(layer * w, np.float32), (0, 0), sigmaX=sigma, sigmaY=1e-3)
-        out.append((blurred / t).astype(np.float32))
+        out.append(np.where(keep, blurred / t, layer).astype(np.float32))
     return tuple(out)
 
 

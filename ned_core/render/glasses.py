@@ -289,8 +289,9 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     _fill(layer, (hx0 - lo_x, hy0 - lo_y), holes, iod)
     out = remap(layer, map_x - np.float32(lo_x), map_y - np.float32(lo_y))
     front = rim_front(rims, box, iod)
-    if front is not None:
-        out += front[..., None] * (image[by0:by1, bx0:bx1] - out)
+    if front is not None:  # the rims themselves exactly the source's; their soft edge over the skin
+        held, alpha = image[by0:by1, bx0:bx1], front[..., None]
+        out = np.where(alpha >= 1.0, held, out + alpha * (held - out)).astype(np.float32)
     sub = (slice(cy0 - by0, cy1 - by0), slice(cx0 - bx0, cx1 - bx0))
     held = holes[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0]
     reach = int(np.ceil(REACH * iod))  # the pixels that may sample a rim: those this near it
