@@ -63,6 +63,7 @@ BRIDGE_THICK = 0.05  # ... at least this thick (IOD): a hairline does not surviv
 FILL_SCALES = (0.03, 0.06, 0.12, 0.24)  # Gaussian scales (IOD) the rims are filled from the skin around at
 REACH = 0.3  # the largest displacement (IOD) that may carry a pixel's sample onto a rim (raised brows: ~0.15)
 RIM_EDGE = 0.02  # the source's rims are shown this far (IOD) beyond the mask (their soft edge)
+SPECK = 0.01  # rim pixels no wider than this disc (IOD) are not shown in front (:func:`rim_front`)
 DETAIL_SCALE = 0.02  # the skin's texture carried into the fill: finer than this Gaussian scale (IOD) ...
 DETAIL_GAP = 0.04  # ... taken from skin at least this far (IOD) from a rim (:func:`_skin_detail`) ...
 DETAIL_MAX = 0.25  # ... its log luminance clipped to this (a dark hair strand or a highlight is not carried whole)
@@ -317,7 +318,10 @@ def rim_front(rims: tuple[tuple[int, int, int, int], np.ndarray] | None, box: tu
               iod: float) -> np.ndarray | None:
     """``(h, w) float32`` over ``box`` (x0, y0, x1, y1): how far :func:`warp_behind_rims` shows the source's
     ``rims`` (:func:`rim_mask`'s form) in front of the warped skin (:func:`_front`), for a later layer painted over
-    the skin (the eyeball a raised lid uncovers) to stay behind them; None without rims or where none reach the box."""
+    the skin (the eyeball a raised lid uncovers) to stay behind them; None without rims or where none reach the box.
+    Specks of the mask (narrower than :data:`SPECK`: the lid crease's shadow under Grace Hopper's frame, found
+    in pixels along the rim's lower edge) are left to the skin: held unmoved in front of a rising lid, they showed as
+    grey dots along the rim's edge over the uncovered eyeball."""
     if rims is None:
         return None
     (wx0, wy0, wx1, wy1), mask = rims
@@ -330,6 +334,7 @@ def rim_front(rims: tuple[tuple[int, int, int, int], np.ndarray] | None, box: tu
     window = np.zeros((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), np.uint8)  # the rims around the overlap, padded
     sx0, sy0, sx1, sy1 = max(wx0, x0 - pad), max(wy0, y0 - pad), min(wx1, x1 + pad), min(wy1, y1 + pad)
     window[sy0 - y0 + pad:sy1 - y0 + pad, sx0 - x0 + pad:sx1 - x0 + pad] = mask[sy0 - wy0:sy1 - wy0, sx0 - wx0:sx1 - wx0]
+    window = cv2.morphologyEx(window, cv2.MORPH_OPEN, _disc(SPECK * iod))
     if not window.any():
         return None
     out = np.zeros((by1 - by0, bx1 - bx0), np.float32)
