@@ -249,9 +249,9 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     and the skin moves behind them.
 
     The rims show the source's pixels, fading out over :data:`RIM_EDGE` beyond them (their soft edge,
-    :func:`rim_front`; the maps are made the identity over that edge, in place); everywhere else the warp samples the frame with those pixels filled from the skin around them
-    (:func:`_fill`), so skin that moves away from a rim uncovers skin, not a second rim, and moves as far as the
-    edit asks. The maps (the plate's STMap) send a sample that falls on a rim to the skin beside it
+    :func:`rim_front`; the maps are made the identity over that edge, in place); everywhere else the warp samples
+    the frame with those pixels filled from the skin around them (:func:`_fill`), so skin that moves away from a
+    rim uncovers skin, not a second rim, and moves as far as the edit asks. The maps (the plate's STMap) send a sample that falls on a rim to the skin beside it
     (:func:`_map_off_holes`).
 
     Args:
@@ -333,7 +333,8 @@ def rim_front(rims: tuple[tuple[int, int, int, int], np.ndarray] | None, box: tu
         return None
     window = np.zeros((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), np.uint8)  # the rims around the overlap, padded
     sx0, sy0, sx1, sy1 = max(wx0, x0 - pad), max(wy0, y0 - pad), min(wx1, x1 + pad), min(wy1, y1 + pad)
-    window[sy0 - y0 + pad:sy1 - y0 + pad, sx0 - x0 + pad:sx1 - x0 + pad] = mask[sy0 - wy0:sy1 - wy0, sx0 - wx0:sx1 - wx0]
+    window[sy0 - y0 + pad:sy1 - y0 + pad, sx0 - x0 + pad:sx1 - x0 + pad] = mask[sy0 - wy0:sy1 - wy0,
+                                                                                sx0 - wx0:sx1 - wx0]
     window = cv2.morphologyEx(window, cv2.MORPH_OPEN, _disc(SPECK * iod))
     if not window.any():
         return None
