@@ -251,8 +251,8 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     The rims show the source's pixels, fading out over :data:`RIM_EDGE` beyond them (their soft edge,
     :func:`rim_front`; the maps are made the identity over that edge, in place); everywhere else the warp samples
     the frame with those pixels filled from the skin around them (:func:`_fill`), so skin that moves away from a
-    rim uncovers skin, not a second rim, and moves as far as the edit asks. The maps (the plate's STMap) send a sample that falls on a rim to the skin beside it
-    (:func:`_map_off_holes`).
+    rim uncovers skin, not a second rim, and moves as far as the edit asks. The maps (the plate's STMap) send a
+    sample that falls on a rim to the skin beside it (:func:`_map_off_holes`).
 
     Args:
         image: ``(H, W, 3) float32`` the source frame.
