@@ -83,6 +83,23 @@ def test_the_rims_stay_and_the_skin_moves_behind_them_in_full():
     np.testing.assert_allclose(out[48:92, 10:110], image[56:100, 10:110], atol=1e-6)  # below: slides under it
 
 
+def test_the_rims_edge_is_soft_and_their_specks_move_with_the_skin():
+    """A lid rising 8 px under the bar: the pixel 2 px below the bar (within its soft edge, RIM_EDGE at 100 px IOD)
+    shows a blend of the bar's unmoved edge and the moved skin, not one or the other (all or nothing, the mask's pixel
+    steps showed as a stair-stepped rim edge over Grace Hopper's raised lids); a hair-thin strand of the mask hanging
+    below the bar (the lid crease's shadow found as rim) moves with the skin instead of staying in front of it as dark
+    dots (main held both: the blend's share 0, the strand 0.02)."""
+    image = _striped()
+    (window, mask) = _bar()
+    mask[46:54, 60] = True  # a strand 1 px wide, 8 px long
+    image[46:54, 60] = 0.02
+    ys, xs = np.mgrid[0:100, 0:120].astype(np.float32)
+    out = warp_behind_rims(image, xs.copy(), ys + 8.0, (0, 0, 120, 100), (window, mask), iod=100.0)
+    share = (out[47, 10:110] - image[47, 10:110]) / (image[55, 10:110] - image[47, 10:110])  # 0 unmoved .. 1 moved
+    assert np.all((share > 0.2) & (share < 0.8)), f"the rim's edge is not soft: {np.unique(share.round(2))}"
+    assert out[50:54, 60].min() > 0.4, "the strand stays in front of the moving skin"
+
+
 def test_a_lowered_brow_slides_behind_the_bar_from_above():
     image = _striped()
     ys, xs = np.mgrid[0:100, 0:120].astype(np.float32)
