@@ -138,16 +138,22 @@ def large_hopper(analysis_config, mesh_models) -> tuple[np.ndarray, np.ndarray]:
     return to_linear(photo), analyze_image(photo, analysis_config, mesh_models)[0].landmarks
 
 
+def _both_lids_raised(frame: np.ndarray, lm: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(target landmarks, rendered frame)`` with both upper lids (the contours' upper halves) raised ``share``
+    IOD."""
+    dst = lm.copy()
+    for eye in (RIGHT_EYE, LEFT_EYE):
+        dst[list(eye[9:]), 1] -= share * float(interocular_distance(lm))
+    return dst, render_mesh_warp(1, frame, lm, dst, RenderConfig()).paste(frame)
+
+
 def test_a_raised_upper_lid_shows_one_pupil(large_hopper) -> None:
     """Surprise and fear raise the lids over an iris the source's lid half covered: the uncovered top of the iris is
     iris, darkening towards the one pupil at its centre; not a second pupil-dark arc above the real one (the iris
     mirrored across its centre painted its bottom there: the lower lid's shadow and skin, the catchlights)."""
     frame, lm = large_hopper
     iod = float(interocular_distance(lm))
-    dst = lm.copy()
-    for eye in (RIGHT_EYE, LEFT_EYE):
-        dst[list(eye[9:]), 1] -= 0.06 * iod
-    out = render_mesh_warp(1, frame, lm, dst, RenderConfig()).paste(frame)
+    dst, out = _both_lids_raised(frame, lm, 0.06)
     size = frame.shape[:2]
     ys, xs = np.mgrid[: size[0], : size[1]]
     for eye, iris, ring in ((RIGHT_EYE, RIGHT_IRIS_CENTRE, RIGHT_IRIS), (LEFT_EYE, LEFT_IRIS_CENTRE, LEFT_IRIS)):
@@ -188,11 +194,7 @@ def test_the_uncovered_eyeball_has_no_vertical_edges(large_hopper) -> None:
     disc): a vertical edge keeps its sign down the column, texture does not. Main showed 0.51 and 0.35 (right, left
     eye); now 0.18 and 0.16."""
     frame, lm = large_hopper
-    iod = float(interocular_distance(lm))
-    dst = lm.copy()
-    for eye in (RIGHT_EYE, LEFT_EYE):
-        dst[list(eye[9:]), 1] -= 0.1 * iod
-    out = render_mesh_warp(1, frame, lm, dst, RenderConfig()).paste(frame)
+    dst, out = _both_lids_raised(frame, lm, 0.1)
     size = frame.shape[:2]
     ys, xs = np.mgrid[: size[0], : size[1]]
     log = np.log(np.maximum(_luma(out), 1e-4))
