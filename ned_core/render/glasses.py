@@ -290,10 +290,12 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     _fill(layer, (hx0 - lo_x, hy0 - lo_y), holes, iod)
     out = remap(layer, map_x - np.float32(lo_x), map_y - np.float32(lo_y))
     sub = (slice(cy0 - by0, cy1 - by0), slice(cx0 - bx0, cx1 - bx0))
-    alpha = _shown(rim_front(rims, box, iod), holes[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0], sub, map_x, map_y, box)
-    source = image[by0:by1, bx0:bx1]
-    out = np.where(alpha[..., None] >= 1.0, source, out + alpha[..., None] * (source - out)).astype(np.float32)
-    held = alpha[sub] >= 0.5  # the STMap: the source where it mostly shows
+    front = rim_front(rims, box, iod)
+    alpha = _shown(None if front is None else front[sub], holes[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0],
+                   map_x[sub], map_y[sub], (cx0, cy0))[..., None]
+    source = image[cy0:cy1, cx0:cx1]
+    out[sub] = np.where(alpha >= 1.0, source, out[sub] + alpha * (source - out[sub]))
+    held = alpha[..., 0] >= 0.5  # the STMap: the source where it mostly shows
     reach = int(np.ceil(REACH * iod))  # the pixels that may sample a rim: those this near it
     near = (slice(max(hy0 - reach, by0) - by0, min(hy1 + reach, by1) - by0),
             slice(max(hx0 - reach, bx0) - bx0, min(hx1 + reach, bx1) - bx0))
@@ -311,18 +313,20 @@ def _front(rims: np.ndarray, grow: int) -> np.ndarray:
     edge in the mask's pixel steps: a stair-stepped, dotted rim edge where surprise raises the lids and brows under
     Grace Hopper's frame. Fading from the mask itself, the STMap, which cannot carry a blend, missed the plate by
     twice as much along the rims: its mean error on her surprised still 0.0045 -> 0.0064, 0.0056 now.)"""
-    beyond = cv2.distanceTransform((rims == 0).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    beyond = cv2.distanceTransform((rims == 0).astype(np.uint8), cv2.DIST_L2, 5)
     return np.clip((grow + 1.0 - beyond) / 2.0, 0.0, 1.0).astype(np.float32)
 
 
-def _shown(front: np.ndarray | None, holes: np.ndarray, sub: tuple[slice, slice], map_x: np.ndarray,
-           map_y: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    """``(h, w) float32`` over ``box``: how far :func:`warp_behind_rims` shows the source, its rims' :func:`rim_front`
-    where the skin behind them moves a pixel or more, and all of ``holes`` (the grown rims, ``box[sub]``) where it
-    stays (the filled skin there is not the source's: an edit that moves nothing changes nothing)."""
-    ys, xs = np.mgrid[box[1]:box[3], box[0]:box[2]].astype(np.float32)
-    still = np.zeros(map_x.shape, np.float32)
-    still[sub] = holes * (1.0 - np.clip(np.hypot(map_x[sub] - xs[sub], map_y[sub] - ys[sub]), 0.0, 1.0))
+def _shown(front: np.ndarray | None, holes: np.ndarray, map_x: np.ndarray, map_y: np.ndarray,
+           at: tuple[int, int]) -> np.ndarray:
+    """``(h, w) float32`` over a window at ``at`` (x, y; frame pixels): how far :func:`warp_behind_rims` shows the
+    source, its rims' :func:`rim_front` (``front``, the window's part) where the skin behind them moves a pixel or
+    more (the backward maps ``map_x, map_y`` over the window), and all of ``holes`` (the grown rims) where it stays
+    (the filled skin there is not the source's: an edit that moves nothing changes nothing)."""
+    h, w = holes.shape
+    xs = np.arange(at[0], at[0] + w, dtype=np.float32)[None, :]
+    ys = np.arange(at[1], at[1] + h, dtype=np.float32)[:, None]
+    still = holes * (1.0 - np.clip(np.hypot(map_x - xs, map_y - ys), 0.0, 1.0))
     return 1.0 - (1.0 - (front if front is not None else 0.0)) * (1.0 - still)
 
 
