@@ -13,6 +13,7 @@ from ned_core.analysis.regions import (LEFT_EYE, LEFT_IRIS, LEFT_IRIS_CENTRE, RI
                                        RIGHT_IRIS_CENTRE, interocular_distance)
 from ned_core.render import RenderConfig, render_mesh_warp
 from ned_core.render.eyes import CLEAR_SHARE, eyeball_transform
+from ned_core.render.glasses import SPECK, rim_mask
 from ned_core.render.warp import remap
 from ned_core.synthetic import sample_photo
 from tests.render.conftest import to_linear
@@ -211,3 +212,17 @@ def test_the_uncovered_eyeball_has_no_vertical_edges(large_hopper) -> None:
         step = (np.diff(log, axis=1) * pairs).sum(axis=0) / np.maximum(rows, 1)
         edge = np.abs(step[rows >= 6]).max()
         assert edge < 0.25, f"a vertical edge across the uncovered eyeball: {edge:.2f} (log luma)"
+
+
+def test_the_uncovered_eyeball_stays_behind_the_spectacles(large_hopper) -> None:
+    """Lids raised 0.1 IOD reach Grace Hopper's browline rims: the eyeball painted into the uncovered opening stays
+    behind them: every pixel of her rims shows the source (the found mask less its specks, SPECK; main painted
+    over 408 of them: the rims' lower edge and the white glint on it cut along the raised lid)."""
+    frame, lm = large_hopper
+    _, out = _both_lids_raised(frame, lm, 0.1)
+    (x0, y0, x1, y1), rims = rim_mask(frame, lm)
+    r = max(1, round(SPECK * float(interocular_distance(lm))))
+    rims = cv2.morphologyEx(rims.astype(np.uint8), cv2.MORPH_OPEN,
+                            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
+    changed = np.abs(out[y0:y1, x0:x1] - frame[y0:y1, x0:x1]).max(axis=2) > 1e-6
+    assert not np.any(changed & rims), f"{np.sum(changed & rims)} rim pixels painted over"
