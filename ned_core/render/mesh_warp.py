@@ -29,7 +29,7 @@ from ned_core.render.config import RenderConfig
 from ned_core.render.creases import add_creases, crease_weights
 from ned_core.render.eyes import reveal_eyeballs, rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
-from ned_core.render.glasses import ShotRims, rim_mask, rims_in_frame, warp_behind_rims
+from ned_core.render.glasses import ShotRims, rim_front, rim_mask, rims_in_frame, warp_behind_rims
 from ned_core.render.lip_cover import cover_lips
 from ned_core.render.lip_repair import interior_share, repair_lips, repair_weight
 from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_weights
@@ -88,8 +88,9 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         rims = rims_in_frame(glasses, src_xy, image.shape[:2])
     else:
         rims = rim_mask(image, src_xy) if glasses else None
-    warped = warp_behind_rims(image, map_x, map_y, box, rims, float(interocular_distance(src_xy)))
-    rgb, revealed = reveal_eyeballs(warped, box, image, src_xy, dst_xy, iod)
+    src_iod = float(interocular_distance(src_xy))
+    warped = warp_behind_rims(image, map_x, map_y, box, rims, src_iod)
+    rgb, revealed = reveal_eyeballs(warped, box, image, src_xy, dst_xy, iod, rim_front(rims, box, src_iod))
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
     rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y))

@@ -75,8 +75,10 @@ def test_the_map_applied_to_the_source_reproduces_the_plate_inside_the_face(surp
     # 0.084 since the fill averages skin only (h112, fc01e17): a band a few pixels high above each rim, lighter and cleaner
     # than the rim-side source pixels the map points at (no single source pixel holds an average, so no map carries
     # it); above the mouth the p99 went 0.067 -> 0.092, 111 -> 221 pixels past 0.07, all in that band. The map read
-    # half a pixel off reaches 0.14 above the mouth.
-    assert np.percentile(error[face], 99) < 0.095
+    # half a pixel off reaches 0.14 above the mouth. The rims' soft edge (h120, render/glasses.py's _front: a
+    # pixel-wide blend of the rims' unmoved edge and the skin moving behind them, no longer a stair-stepped cut) is a
+    # blend no single source pixel holds either: 0.084 -> 0.098 (the mean 0.0045 -> 0.0056).
+    assert np.percentile(error[face], 99) < 0.105
     assert error[mouth].mean() > 3 * error[face].mean()  # the synthesised interior is in the RGB only
     outside = plate.mask == 0
     np.testing.assert_allclose(remapped[outside], source[outside], atol=1e-5)

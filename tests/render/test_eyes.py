@@ -13,6 +13,7 @@ from ned_core.analysis.regions import (LEFT_EYE, LEFT_IRIS, LEFT_IRIS_CENTRE, RI
                                        RIGHT_IRIS_CENTRE, interocular_distance)
 from ned_core.render import RenderConfig, render_mesh_warp
 from ned_core.render.eyes import CLEAR_SHARE, eyeball_transform
+from ned_core.render.glasses import SPECK, rim_mask
 from ned_core.render.warp import remap
 from ned_core.synthetic import sample_photo
 from tests.render.conftest import to_linear
@@ -138,16 +139,22 @@ def large_hopper(analysis_config, mesh_models) -> tuple[np.ndarray, np.ndarray]:
     return to_linear(photo), analyze_image(photo, analysis_config, mesh_models)[0].landmarks
 
 
+def _both_lids_raised(frame: np.ndarray, lm: np.ndarray, share: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(target landmarks, rendered frame)`` with both upper lids (the contours' upper halves) raised ``share``
+    IOD."""
+    dst = lm.copy()
+    for eye in (RIGHT_EYE, LEFT_EYE):
+        dst[list(eye[9:]), 1] -= share * float(interocular_distance(lm))
+    return dst, render_mesh_warp(1, frame, lm, dst, RenderConfig()).paste(frame)
+
+
 def test_a_raised_upper_lid_shows_one_pupil(large_hopper) -> None:
     """Surprise and fear raise the lids over an iris the source's lid half covered: the uncovered top of the iris is
     iris, darkening towards the one pupil at its centre; not a second pupil-dark arc above the real one (the iris
     mirrored across its centre painted its bottom there: the lower lid's shadow and skin, the catchlights)."""
     frame, lm = large_hopper
     iod = float(interocular_distance(lm))
-    dst = lm.copy()
-    for eye in (RIGHT_EYE, LEFT_EYE):
-        dst[list(eye[9:]), 1] -= 0.06 * iod
-    out = render_mesh_warp(1, frame, lm, dst, RenderConfig()).paste(frame)
+    dst, out = _both_lids_raised(frame, lm, 0.06)
     size = frame.shape[:2]
     ys, xs = np.mgrid[: size[0], : size[1]]
     for eye, iris, ring in ((RIGHT_EYE, RIGHT_IRIS_CENTRE, RIGHT_IRIS), (LEFT_EYE, LEFT_IRIS_CENTRE, LEFT_IRIS)):
@@ -178,3 +185,44 @@ def test_a_raised_upper_lid_shows_one_pupil(large_hopper) -> None:
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
     return rgb @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+
+
+def test_the_uncovered_eyeball_has_no_vertical_edges(large_hopper) -> None:
+    """Surprise at 1.5 raises Grace Hopper's upper lids ~0.1 IOD, up under her spectacles' rims: the eyeball uncovered
+    beside and above the iris is one smooth sheet, not a box with hard vertical edges among vertical streaks (read
+    column by column under the source's lid, the iris's columns from beside it). Measured as the largest step in log
+    luma between neighbouring columns, averaged down each column of the uncovered band (outside the painted iris
+    disc): a vertical edge keeps its sign down the column, texture does not. Main showed 0.51 and 0.35 (right, left
+    eye); now 0.18 and 0.16."""
+    frame, lm = large_hopper
+    dst, out = _both_lids_raised(frame, lm, 0.1)
+    size = frame.shape[:2]
+    ys, xs = np.mgrid[: size[0], : size[1]]
+    log = np.log(np.maximum(_luma(out), 1e-4))
+    for eye, iris, ring in ((RIGHT_EYE, RIGHT_IRIS_CENTRE, RIGHT_IRIS), (LEFT_EYE, LEFT_IRIS_CENTRE, LEFT_IRIS)):
+        centre = lm[iris, :2]
+        radius = float(np.mean(np.hypot(*(lm[list(ring), :2] - centre).T)))
+        band = ((polygon_mask(dst[list(eye), :2], size, 0.0).full(size) > 0.99)
+                & ~(polygon_mask(lm[list(eye), :2], size, 0.0).full(size) > 0)
+                & (np.hypot(xs - centre[0], ys - centre[1]) > radius + 1.0))
+        band = cv2.erode(band.astype(np.uint8), np.ones((1, 3), np.uint8)) > 0
+        pairs = band[:, :-1] & band[:, 1:]
+        rows = pairs.sum(axis=0)
+        assert rows.max() >= 10, "the raised lid uncovers a band of eyeball"
+        step = (np.diff(log, axis=1) * pairs).sum(axis=0) / np.maximum(rows, 1)
+        edge = np.abs(step[rows >= 6]).max()
+        assert edge < 0.25, f"a vertical edge across the uncovered eyeball: {edge:.2f} (log luma)"
+
+
+def test_the_uncovered_eyeball_stays_behind_the_spectacles(large_hopper) -> None:
+    """Lids raised 0.1 IOD reach Grace Hopper's browline rims: the eyeball painted into the uncovered opening stays
+    behind them: every pixel of her rims shows the source (the found mask less its specks, SPECK; main painted
+    over 408 of them: the rims' lower edge and the white glint on it cut along the raised lid)."""
+    frame, lm = large_hopper
+    _, out = _both_lids_raised(frame, lm, 0.1)
+    (x0, y0, x1, y1), rims = rim_mask(frame, lm)
+    r = max(1, round(SPECK * float(interocular_distance(lm))))
+    rims = cv2.morphologyEx(rims.astype(np.uint8), cv2.MORPH_OPEN,
+                            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
+    changed = np.abs(out[y0:y1, x0:x1] - frame[y0:y1, x0:x1]).max(axis=2) > 1e-6
+    assert not np.any(changed & rims), f"{np.sum(changed & rims)} rim pixels painted over"

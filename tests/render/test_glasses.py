@@ -74,11 +74,30 @@ def test_the_rims_stay_and_the_skin_moves_behind_them_in_full():
     ys, xs = np.mgrid[0:100, 0:120].astype(np.float32)
     map_x, map_y = xs.copy(), ys + 8.0  # backward: each pixel samples 8 px below
     out = warp_behind_rims(image, map_x, map_y, (0, 0, 120, 100), _bar(), iod=100.0)
-    np.testing.assert_allclose(out[40:46, 10:110], image[40:46, 10:110])
+    bar = _bar()[1]
+    bar[[40, 40, 45, 45], [10, 109, 10, 109]] = False  # its square corners are specks to rim_front's disc
+    np.testing.assert_allclose(out[bar], image[bar])
     np.testing.assert_allclose(map_y[40:46, 10:110], ys[40:46, 10:110])  # the STMap says so too
     np.testing.assert_allclose(out[:30, 10:110], image[8:38, 10:110], atol=1e-6)  # moved in full up to the bar
     assert out[30:40, 10:110].min() > 0.4, "a pixel above the bar shows the bar (a doubled rim)"
     np.testing.assert_allclose(out[48:92, 10:110], image[56:100, 10:110], atol=1e-6)  # below: slides under it
+
+
+def test_the_rims_edge_is_soft_and_their_specks_move_with_the_skin():
+    """A lid rising 8 px under the bar: the pixel 2 px below the bar (within its soft edge, RIM_EDGE at 100 px IOD)
+    shows a blend of the bar's unmoved edge and the moved skin, not one or the other (all or nothing, the mask's pixel
+    steps showed as a stair-stepped rim edge over Grace Hopper's raised lids); a hair-thin strand of the mask hanging
+    below the bar (the lid crease's shadow found as rim) moves with the skin instead of staying in front of it as dark
+    dots (main held both: the blend's share 0, the strand 0.02)."""
+    image = _striped()
+    (window, mask) = _bar()
+    mask[46:54, 60] = True  # a strand 1 px wide, 8 px long
+    image[46:54, 60] = 0.02
+    ys, xs = np.mgrid[0:100, 0:120].astype(np.float32)
+    out = warp_behind_rims(image, xs.copy(), ys + 8.0, (0, 0, 120, 100), (window, mask), iod=100.0)
+    share = (out[47, 20:50] - image[47, 20:50]) / (image[55, 20:50] - image[47, 20:50])  # 0 unmoved .. 1 moved
+    assert np.all((share > 0.2) & (share < 0.8)), f"the rim's edge is not soft: {np.unique(share.round(2))}"
+    assert out[50:54, 60].min() > 0.4, "the strand stays in front of the moving skin"
 
 
 def test_a_lowered_brow_slides_behind_the_bar_from_above():
