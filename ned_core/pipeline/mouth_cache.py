@@ -27,13 +27,13 @@ import numpy as np
 from ned_core.composite.occlusion import OcclusionReference
 from ned_core.io.atomic import atomic_path
 from ned_core.pipeline.config import NedConfig
-from ned_core.render.glasses import ShotRims
+from ned_core.render.glasses import RIMS_VERSION, ShotRims
 from ned_core.render.mouth_index import MouthIndex
 
 SCHEMA = "NedMouthIndex.1"
 FOLDER = "mouth_index"
 OCCLUSION_FOLDER = "occlusion_reference"
-RIMS_FOLDER = "shot_rims.1"  # the version after the dot: bump it when render.glasses finds rims differently
+RIMS_FOLDER = f"shot_rims.{RIMS_VERSION}"  # rims found by another render.glasses are another folder
 _Stored = TypeVar("_Stored", MouthIndex, OcclusionReference, ShotRims)
 
 

@@ -455,6 +455,7 @@ HEAD_PX = 100.0  # head-grid pixels per IOD
 HEAD_SPAN = ((-1.2, 1.2), (-1.0, 0.7))  # the head grid's extent in template space (x, y; IOD): brows to cheeks
 SHOT_VOTE = 0.5  # a pixel is rim where at least this share of the frames with glasses found it; the face has
 # glasses where at least this share of the sampled frames found them
+RIMS_VERSION = 1  # bump when a shot's rims are found differently: a track's rims are cached (pipeline/mouth_cache)
 
 
 @dataclass(frozen=True)
