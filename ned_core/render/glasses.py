@@ -244,7 +244,8 @@ def _search_band(lm: np.ndarray, window: tuple[int, int, int, int], iod: float,
 
 
 def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, box: tuple[int, int, int, int],
-                     rims: tuple[tuple[int, int, int, int], np.ndarray] | None, iod: float) -> np.ndarray:
+                     rims: tuple[tuple[int, int, int, int], np.ndarray] | None, iod: float,
+                     front: np.ndarray | None = None) -> np.ndarray:
     """Sample ``image`` through the backward map with the frame in front of the face: the rims stay where they are
     and the skin moves behind them.
 
@@ -260,6 +261,8 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
         box: ``(x0, y0, x1, y1)`` of the maps.
         rims: :func:`rim_mask`'s result (None: a plain remap).
         iod: the face's inter-ocular distance in pixels.
+        front: ``rim_front(rims, box, iod)`` where the caller already has it (the renderer paints the eyeballs
+            behind it too), else worked out here.
 
     Returns:
         ``(h, w, 3) float32`` the warped box.
@@ -290,7 +293,8 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     _fill(layer, (hx0 - lo_x, hy0 - lo_y), holes, iod)
     out = remap(layer, map_x - np.float32(lo_x), map_y - np.float32(lo_y))
     sub = (slice(cy0 - by0, cy1 - by0), slice(cx0 - bx0, cx1 - bx0))
-    front = rim_front(rims, box, iod)
+    if front is None:
+        front = rim_front(rims, box, iod)
     alpha = _shown(None if front is None else front[sub], holes[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0],
                    map_x[sub], map_y[sub], (cx0, cy0))[..., None]
     source = image[cy0:cy1, cx0:cx1]

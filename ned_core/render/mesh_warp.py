@@ -89,8 +89,9 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     else:
         rims = rim_mask(image, src_xy) if glasses else None
     src_iod = float(interocular_distance(src_xy))
-    warped = warp_behind_rims(image, map_x, map_y, box, rims, src_iod)
-    rgb, revealed = reveal_eyeballs(warped, box, image, src_xy, dst_xy, iod, rim_front(rims, box, src_iod))
+    front = rim_front(rims, box, src_iod)  # the rims shown in front of the skin and of the revealed eyeballs
+    warped = warp_behind_rims(image, map_x, map_y, box, rims, src_iod, front)
+    rgb, revealed = reveal_eyeballs(warped, box, image, src_xy, dst_xy, iod, front)
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
     rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y))

@@ -152,11 +152,13 @@ def _with_cavity(index: MouthIndex, shape: np.ndarray, slot: int | None, previou
         return slot
     order = np.argsort(np.linalg.norm(index.descriptors - shape, axis=1), kind="stable")
     best = next((int(k) for k in order if k != slot and shows_cavity(index, int(k), config)), None)
-    if best is None or previous is None or previous == best or not 0 <= previous < len(order):
-        return best
-    dist = np.linalg.norm(index.descriptors[[best, previous]] - shape, axis=1)
-    keep = dist[1] <= (1.0 + config.mouth_stickiness) * dist[0] and shows_cavity(index, previous, config)
-    return int(previous) if keep else best
+    if best is None:
+        return None
+    among = np.zeros(len(order), bool)  # the nearest with a cavity, and the previous frame's where it has one
+    among[best] = True
+    if previous is not None and 0 <= previous < len(order) and previous != best:
+        among[previous] = shows_cavity(index, previous, config)
+    return index.nearest(shape, previous, config.mouth_stickiness, among)
 
 
 def _stretch_band(patch: np.ndarray, patch_pts: np.ndarray, target: np.ndarray, dst: np.ndarray,

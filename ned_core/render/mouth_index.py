@@ -132,12 +132,15 @@ class MouthIndex:
         """True when the shot has no open-mouth frame (interiors must be synthesised)."""
         return len(self.frames) == 0
 
-    def nearest(self, descriptor: np.ndarray, previous: int | None = None, stickiness: float = 0.0) -> int:
+    def nearest(self, descriptor: np.ndarray, previous: int | None = None, stickiness: float = 0.0,
+                among: np.ndarray | None = None) -> int:
         """Slot of the stored mouth whose inner-lip shape is nearest ``descriptor (40,)`` (L2).
 
         Args:
             previous: the slot used for the previous frame; it is kept while its distance is within
                 ``1 + stickiness`` times the nearest one's (temporal coherence: no switching teeth).
+            among: ``(K,) bool`` the slots that may be chosen (``previous`` included), or None for all; at least
+                one must be.
 
         Raises:
             MouthIndexError: the index is empty.
@@ -145,6 +148,8 @@ class MouthIndex:
         if self.empty:
             raise MouthIndexError("the shot's mouth index is empty (no open-mouth frame); nothing to retrieve")
         dist = np.linalg.norm(self.descriptors - descriptor, axis=1)
+        if among is not None:
+            dist = np.where(among, dist, np.inf)
         best = int(np.argmin(dist))
         if previous is not None and 0 <= previous < len(dist) and dist[previous] <= (1.0 + stickiness) * dist[best]:
             return int(previous)

@@ -142,6 +142,12 @@ def test_a_shot_keeps_its_retrieved_mouth_while_it_fits(speaking_shot) -> None:
     assert index.nearest(index.descriptors[best], previous=other, stickiness=0.0) == best
     assert index.nearest(0.9 * index.descriptors[best] + 0.1 * index.descriptors[other], previous=other,
                          stickiness=10.0) == other
+    # only the slots ``among`` may be chosen, the previous one included (mouth_fill's stored mouths with a cavity)
+    among = np.ones(len(index.frames), bool)
+    among[best] = False
+    assert index.nearest(index.descriptors[best], among=among) == other
+    among[other] = False
+    assert index.nearest(index.descriptors[best], previous=other, stickiness=10.0, among=among) not in (best, other)
 
 
 def _widened(landmarks: np.ndarray, factor: float) -> np.ndarray:
