@@ -67,6 +67,16 @@ def apply_affine(m: np.ndarray, points: np.ndarray) -> np.ndarray:
     return points @ m[:, :2].T + m[:, 2]
 
 
+def _whole_multiple(lo: int, hi: int, k: int, extent: int) -> tuple[int, int]:
+    """``[lo, hi)`` grown to a whole multiple of ``k`` pixels inside ``[0, extent)`` (at its far end, or its near end
+    at the image's edge); unchanged where the image is too small."""
+    span = -(-(hi - lo) // k) * k
+    if span > extent:
+        return lo, hi
+    hi = min(lo + span, extent)
+    return hi - span, hi
+
+
 def warp(image: np.ndarray, m: np.ndarray, out_size: tuple[int, int]) -> np.ndarray:
     """Resample ``image`` through the image -> output map ``m``, area-averaging first when shrinking.
 
@@ -88,7 +98,15 @@ def warp(image: np.ndarray, m: np.ndarray, out_size: tuple[int, int]) -> np.ndar
         x0, y0 = np.maximum(np.floor(corners.min(axis=0)).astype(int) - 2, 0)
         x1, y1 = np.minimum(np.ceil(corners.max(axis=0)).astype(int) + 2, [image.shape[1], image.shape[0]])
         if x1 > x0 and y1 > y0:
+            # a whole factor k first (OpenCV's box-average fast path: ~3x less CPU a pixel than a fractional factor; a
+            # face crop of a UHD frame ~7 -> ~3 ms) over the region grown to a multiple of k, then the fraction left
+            k = int(1.0 / (3.0 * scale))
+            if k >= 2:
+                x0, x1 = _whole_multiple(x0, x1, k, image.shape[1])
+                y0, y1 = _whole_multiple(y0, y1, k, image.shape[0])
             sub = image[y0:y1, x0:x1]
+            if k >= 2 and (x1 - x0) % k == 0 and (y1 - y0) % k == 0:
+                sub = cv2.resize(sub, ((x1 - x0) // k, (y1 - y0) // k), interpolation=cv2.INTER_AREA)
             sw, sh = max(1, round((x1 - x0) * scale * 1.5)), max(1, round((y1 - y0) * scale * 1.5))
             small = cv2.resize(sub, (sw, sh), interpolation=cv2.INTER_AREA)
             # small px -> original px: x = x0 + (u + 0.5) * (x1 - x0) / sw - 0.5
