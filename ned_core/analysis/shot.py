@@ -236,7 +236,7 @@ def summarise(per_frame: list[FrameFaces], frame_size: tuple[int, int], config: 
 
 
 def analyze_shot(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfig, models: FaceMeshModels,
-                 progress: Progress | None = None, *, fresh_frames: bool = False) -> ShotAnalysis:
+                 progress: Progress | None = None, *, fresh_frames: bool = False, shrink: int = 1) -> ShotAnalysis:
     """Analyse a shot end to end.
 
     Args:
@@ -246,6 +246,9 @@ def analyze_shot(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfi
         models: loaded once with ``FaceMeshModels.load``.
         progress: called after each frame with (frames done, frame number).
         fresh_frames: every image is a new array nothing else holds or changes (see :func:`analyze_frames`).
+        shrink: ``source``'s images are the frames box-averaged by this whole factor (``AnalysisConfig.shrink``):
+            faces are found in them (``min_face_px`` scaled, ``AnalysisConfig.shrunk``), and the result is in the
+            full frames' pixels and size.
 
     Returns:
         Frames, shot indices, and every face track with smoothed landmarks and alignment.
@@ -254,7 +257,21 @@ def analyze_shot(source: Iterable[tuple[int, np.ndarray]], config: AnalysisConfi
         ShapeError: a frame is not ``(H, W, 3) uint8`` or differs in size from the first.
         NoFaceTrackError: the source holds no frames.
     """
-    frames, size = analyze_frames(source, config, models, progress, fresh_frames=fresh_frames)
+    frames, size = analyze_frames(source, config.shrunk(shrink), models, progress, fresh_frames=fresh_frames)
     if not frames:
         raise NoFaceTrackError("the shot holds no frames to analyse")
+    if shrink > 1:
+        frames, size = [_enlarged(f, shrink) for f in frames], (size[0] * shrink, size[1] * shrink)
     return summarise(frames, size, config)
+
+
+def _enlarged(faces: FrameFaces, factor: int) -> FrameFaces:
+    """``faces`` found in a frame box-averaged by ``factor``, in the full frame's pixels: a shrunk pixel ``i`` is the
+    average of full pixels ``factor * i .. factor * i + factor - 1`` (centre ``factor * (i + 0.5) - 0.5``); depth
+    scales with x and y."""
+    def enlarged(face: FaceObservation) -> FaceObservation:
+        landmarks = face.landmarks * np.float32(factor)
+        landmarks[:, :2] += np.float32((factor - 1) / 2)
+        return replace(face, box=face.box * np.float32(factor) + np.float32((factor - 1) / 2), landmarks=landmarks)
+
+    return replace(faces, faces=tuple(enlarged(f) for f in faces.faces))

@@ -55,6 +55,9 @@ class MovieSource(PlateSource):
     def _decode_codes(self, number: int, box: tuple[int, int, int, int] | None = None) -> np.ndarray | None:
         return self._decoder.frame_codes(number - self._start, self._where(number), box)
 
+    def _decode_codes_shrunk(self, number: int, factor: int) -> np.ndarray | None:
+        return self._decoder.frame_codes_shrunk(number - self._start, self._where(number), factor)
+
     def media_warnings(self) -> list[str]:
         lost = sorted(self._decoder.lost.items())
         if not lost:

@@ -59,5 +59,9 @@ class MovieDecoder(Protocol):
         """Frame ``index`` (whole or only ``box``, as for ``frame``) as the ``(h, w, 3) uint8/uint16`` codes that
         ``frame`` scales to 0-1, or None when the backend cannot give them directly (alpha)."""
 
+    def frame_codes_shrunk(self, index: int, where: str, factor: int) -> np.ndarray | None:
+        """Frame ``index`` whole as ``(H / factor, W / factor, 3) uint8`` codes box-averaged by the whole ``factor``
+        when the backend can shrink the picture before converting it (cheaper than a whole conversion), else None."""
+
     def close(self) -> None:
         """Release the file and the codec."""

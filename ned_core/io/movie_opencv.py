@@ -63,5 +63,9 @@ class OpenCvDecoder:
         """Not offered: readers take the float path (:meth:`frame`)."""
         return None
 
+    def frame_codes_shrunk(self, index: int, where: str, factor: int) -> None:
+        """Not offered: readers shrink the float path's frame."""
+        return None
+
     def close(self) -> None:
         self._capture.release()

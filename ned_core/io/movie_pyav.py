@@ -23,7 +23,7 @@ from ned_core.io.movie_decoder import MovieProbe
 from ned_core.io.movie_timing import FIELD_ORDERS, conform_map, nominal_rate
 from ned_core.io.picture_crop import crop_box, cropped_picture
 from ned_core.io.plate_source import RawFrame, check_size
-from ned_core.io.yuv_window import PLANAR_FORMATS, PlanarLayout, picture_codes, window_codes
+from ned_core.io.yuv_window import PLANAR_FORMATS, PlanarLayout, picture_codes, shrunk_codes, window_codes
 
 #: Decode forward instead of seeking when the wanted frame is at most this many frames ahead.
 FORWARD_DECODE_LIMIT = 48
@@ -33,9 +33,9 @@ FORWARD_DECODE_LIMIT = 48
 #: says why the latest), so those are converted once; windows of them are cut from them (deeper than 8 bits: those
 #: larger than :data:`WINDOW_SHARE`).
 KEEP_CONVERTED_BYTES = 256 << 20
-#: Bytes of decoded deeper-than-8-bit planar YUV pictures (half the size of their RGB codes at 4:2:0) kept the same way
-#: for reads of small windows, which are converted from them (:data:`WINDOW_SHARE`): the latest 10 10-bit 4:2:0 frames
-#: at 1080p. 8-bit pictures' planes are not kept (see ``PyAVDecoder._keep``).
+#: Bytes of decoded planar YUV pictures (half the size of their RGB codes at 4:2:0) kept the same way for reads of
+#: windows whose frame's codes are not kept, which are converted from them: the latest 10 10-bit 4:2:0 frames at
+#: 1080p, 5 8-bit ones at UHD (8-bit pictures read whole keep their codes instead, see ``PyAVDecoder._keep``).
 KEEP_DECODED_BYTES = 64 << 20
 #: Boxes of deeper-than-8-bit pictures up to this share of the frame's area are converted from their own planes
 #: (``yuv_window.window_codes``); a larger one is cut from the whole frame converted by swscale (a pixel 5x faster).
@@ -270,8 +270,8 @@ class PyAVDecoder:
         (:func:`ned_core.io.yuv_window.picture_codes`: within 4 codes of swscale's accurate conversion on natural
         pictures, 0.3 on average, at a third of its CPU), others by swscale. A box of an 8-bit picture, and one larger
         than :data:`WINDOW_SHARE` of a deeper one, is cut from the whole frame's codes when they are at hand (kept, or
-        the last converted), else converted the same way from the picture's planes around it (8-bit: OpenCV; deeper:
-        swscale from a crop, :mod:`ned_core.io.picture_crop`): the same codes,
+        the last converted), else converted the same way from the picture's planes around it (8-bit: OpenCV, from the
+        kept planes when they are kept; deeper: swscale from a crop, :mod:`ned_core.io.picture_crop`): the same codes,
         ~4-5x less work for a close-up's window than the whole frame, which a shot longer than the kept frames
         converted again (and a small face's 1080p window, 500 px square, ~0.5 ms of CPU where ``window_codes`` took
         ~4.3). A smaller box of a deeper planar YUV picture (10-16 bit, 4:2:0/4:2:2/4:4:4) is converted from its own
@@ -293,6 +293,9 @@ class PyAVDecoder:
         codes = self._kept_codes.get(wanted)
         if codes is None and self._converted is not None and self._converted[0] == wanted:
             codes = self._converted[1]
+        planes = self._kept.get(wanted) if codes is None and box is not None else None
+        if planes is not None and _opencv_converts(planes.layout):  # kept by a shrunk read (frame_codes_shrunk)
+            return planes.codes(box)
         picture = None
         if codes is None or alone:
             picture = self._shown(index, where)
@@ -317,13 +320,35 @@ class PyAVDecoder:
                 self._kept_codes.add(wanted, codes, codes.nbytes)
         return codes if box is None else codes[box[1]:box[3], box[0]:box[2]]
 
+    def frame_codes_shrunk(self, index: int, where: str, factor: int) -> np.ndarray | None:
+        """Frame ``index`` whole as ``(H / factor, W / factor, 3) uint8`` RGB codes, box-averaged by the whole
+        ``factor`` (:func:`ned_core.io.yuv_window.shrunk_codes`: an 8-bit planar YUV picture is shrunk plane by plane
+        before its conversion, at a fraction of a whole conversion's cost; what the face analysis of a UHD frame
+        reads), or None for other pictures (the caller shrinks the whole frame's codes). The frame's codes are not
+        kept: its planes are, within :data:`KEEP_DECODED_BYTES`, for the render's window reads."""
+        if self._out != "rgb24":
+            return None
+        wanted = index if self._conform is None else self._conform[index]
+        picture = self._shown(index, where)
+        if picture is None:
+            return np.zeros((self.probe.height // factor, self.probe.width // factor, 3), np.uint8)
+        check_size((picture.width, picture.height), (self.probe.width, self.probe.height), where)
+        layout = PLANAR_FORMATS.get(picture.format.name)
+        if layout is None:
+            return None
+        planes = _YuvPlanes.of(picture, layout)
+        codes = shrunk_codes(planes.planes, layout, planes.colorspace, planes.full_range, factor)
+        if codes is not None:
+            self._keep(wanted, picture, layout)
+            codes.flags.writeable = False
+        return codes
+
     def _keep(self, wanted: int, picture: av.VideoFrame, layout: PlanarLayout) -> None:
-        """Keep a copy of a deeper-than-8-bit picture's planes for later window reads (``yuv_window.window_codes``)
-        while :data:`KEEP_DECODED_BYTES` allow (copies: a decoded picture held on to holds the decoder's buffer pools,
-        about twice its size). An 8-bit picture's are not kept: its whole read keeps its codes
-        (:data:`KEEP_CONVERTED_BYTES`, the latest frames too, at least four times as many), which every later read of the
-        frame is cut from, so its planes would never be read (a copy is ~1 ms at 1080p, ~2.6 ms at UHD, and the
-        budget's 64 MB of memory)."""
+        """Keep a copy of a decoded picture's planes for later window reads while :data:`KEEP_DECODED_BYTES` allow
+        (copies: a decoded picture held on to holds the decoder's buffer pools, about twice its size). A whole read of
+        an 8-bit picture keeps its codes instead (:data:`KEEP_CONVERTED_BYTES`, the latest frames too, four to eight
+        times as many), which every later read of the frame is cut from: it keeps no planes (a copy is ~1 ms at 1080p,
+        ~2.6 ms at UHD); a shrunk read (:meth:`frame_codes_shrunk`) keeps no codes, so its planes are kept."""
         if wanted in self._kept or (picture.width, picture.height) != (self.probe.width, self.probe.height):
             return
         size = sum(plane.width * plane.height for plane in picture.planes[:3]) * (1 if layout.bits <= 8 else 2)

@@ -10,10 +10,11 @@ from pathlib import Path
 from fractions import Fraction
 from typing import Literal
 
+import cv2
 import fileseq
 import numpy as np
 
-from ned_core.exceptions import FrameRangeError, FrameReadError, SourceClosedError
+from ned_core.exceptions import FrameRangeError, FrameReadError, ShapeError, SourceClosedError
 from ned_core.io.colour import ColourTransforms, quantise8, unit_scale
 
 PixelType = Literal["uint8", "uint16", "half", "float"]
@@ -106,6 +107,11 @@ def srgb8_of_codes(codes: np.ndarray) -> np.ndarray:
     """``(..., 3) uint8/uint16`` codes of a display-referred (sRGB) source -> display ``uint8`` (8-bit codes are
     returned as they are; 16-bit ones are quantised as :func:`quantise8` does)."""
     return codes if codes.dtype == np.uint8 else _srgb8_of_codes16()[codes]
+
+
+def _box_average(image: np.ndarray, factor: int) -> np.ndarray:
+    """``(H, W, C)`` ``image`` box-averaged by the whole ``factor`` (a divisor of H and W)."""
+    return cv2.resize(image, (image.shape[1] // factor, image.shape[0] // factor), interpolation=cv2.INTER_AREA)
 
 
 def clip_window(window: tuple[int, int, int, int], size: tuple[int, int], where: str) -> tuple[int, int, int, int]:
@@ -226,16 +232,28 @@ class PlateSource(abc.ABC):
             rgb *= part.alpha[..., None]
         return Frame(number=number, rgb=rgb, alpha=part.alpha, origin=part.origin)
 
-    def read_display8(self, number: int) -> np.ndarray:
-        """Frame ``number`` as display sRGB ``(H, W, 3) uint8`` (what the face-analysis models see).
+    def read_display8(self, number: int, shrink: int = 1) -> np.ndarray:
+        """Frame ``number`` as display sRGB ``(H, W, 3) uint8`` (what the face-analysis models see), or box-averaged
+        by the whole factor ``shrink`` to ``(H / shrink, W / shrink, 3)`` (the analysis of a UHD frame).
 
         Equals ``colour.working_to_srgb8(read(number).rgb)`` (colour unpremultiplied) within one code value,
-        with one colour conversion (source -> sRGB) instead of two; an sRGB source is only quantised.
+        with one colour conversion (source -> sRGB) instead of two; an sRGB source is only quantised. Shrunk, the
+        source's codes are box-averaged before the colour conversion (a movie's picture before its YUV conversion,
+        :meth:`_decode_codes_shrunk`, at a fraction of the cost of converting it whole; then only the small frame is
+        colour-converted): within a few codes of the whole frame converted, then box-averaged.
 
         Raises:
-            As :meth:`read`.
+            As :meth:`read`; ShapeError when ``shrink`` does not divide the frame's width and height.
         """
-        pixels = self.read_codes(number)
+        if shrink > 1:
+            if self.info.width % shrink or self.info.height % shrink:
+                raise ShapeError(f"{self.info.path} frame {number}", f"a size divisible by {shrink}",
+                                 f"{self.info.width}x{self.info.height}")
+            pixels = self._decode_codes_shrunk(self._checked_number(number), shrink)
+            if pixels is None:
+                return _box_average(self.read_display8(number), shrink)
+        else:
+            pixels = self.read_codes(number)
         if pixels is not None:
             if self.display_referred:  # sRGB in, sRGB out: only quantised
                 return srgb8_of_codes(pixels)
@@ -308,6 +326,12 @@ class PlateSource(abc.ABC):
     @abc.abstractmethod
     def _decode(self, number: int) -> RawFrame:
         """Decode frame ``number`` (known to be in the shot) in the source colour space."""
+
+    def _decode_codes_shrunk(self, number: int, factor: int) -> np.ndarray | None:
+        """Frame ``number`` whole as ``(H / factor, W / factor, 3) uint8`` codes box-averaged by ``factor`` (a divisor
+        of the frame's sides) before any conversion, or None where the source cannot (then :meth:`read_display8`
+        shrinks the whole frame)."""
+        return None
 
     def _decode_box(self, number: int, box: tuple[int, int, int, int]) -> RawFrame | None:
         """Only ``box`` (clipped, exclusive) of frame ``number``, size checked by the decoder, or None when the

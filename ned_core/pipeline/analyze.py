@@ -51,8 +51,9 @@ class ShotFit:
 SEQUENCE_READERS = 2
 
 
-def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, depth: int = 2):
-    """``(number, (H, W, 3) uint8)`` for every frame, in order, decoded ``depth`` frames ahead per reader thread
+def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, depth: int = 2, shrink: int = 1):
+    """``(number, (H / shrink, W / shrink, 3) uint8)`` for every frame (box-averaged by the whole factor ``shrink``,
+    ``PlateSource.read_display8``), in order, decoded ``depth`` frames ahead per reader thread
     (decoding releases the GIL, so it overlaps with the analysis; :data:`SEQUENCE_READERS` for an image sequence, one
     for others). Each is an array of its own (a view of the decoder's buffers is copied on the reader thread) or a
     read-only one the source keeps unchanged (a movie's decoded codes, kept for the render), so the analysis holds them
@@ -67,7 +68,7 @@ def _srgb_frames(source: PlateSource, required: frozenset[int] | None = None, de
     def read(number: int) -> np.ndarray:
         # a frame the analysis must copy to hold is copied here, on the reader thread (numpy copies without the
         # GIL), not on the analysis thread that bounds the stage (~1-2 ms a 1080p frame past the source's keep)
-        return kept_image(source.read_display8(number), fresh=True)
+        return kept_image(source.read_display8(number, shrink), fresh=True)
 
     readers = SEQUENCE_READERS if source.info.kind == "sequence" else 1
     with ThreadPoolExecutor(readers, thread_name_prefix="ned-analysis-read") as reader:
@@ -119,8 +120,9 @@ def _analyze(source: PlateSource, config: NedConfig, models: FaceMeshModels, pro
     if cache is not None and cache.contains(key):
         return cache.load(key), True, source_hash
     timer = StageTimer("analysis", len(source), progress)
-    analysis = analyze_shot(_srgb_frames(source, required), config.analysis, models, lambda done, frame: timer.step(),
-                            fresh_frames=True)
+    shrink = config.analysis.shrink(source.info.width, source.info.height)  # a UHD frame is analysed at 1920x1080
+    analysis = analyze_shot(_srgb_frames(source, required, shrink=shrink), config.analysis, models,
+                            lambda done, frame: timer.step(), fresh_frames=True, shrink=shrink)
     if cache is not None:
         cache.save(key, analysis, source_hash, config.analysis)
     return analysis, False, source_hash

@@ -60,3 +60,23 @@ def test_fresh_frames_are_analysed_as_copied_ones(clip_parts, config, models):
     for a, b in zip(fresh.tracks, copied.tracks):
         np.testing.assert_array_equal(a.track.frames, b.track.frames)
         np.testing.assert_array_equal(a.landmarks, b.landmarks)
+
+
+def test_shrunk_frames_give_the_full_frames_landmarks(clip_parts, config, models):
+    """A shot read box-averaged by 2 (what ``pipeline.analyze`` reads of a UHD source) is analysed in the full frames'
+    pixels: size, boxes and landmarks of the full frames' analysis within 1.5 px on average, with no shift (a shrunk
+    pixel's centre is the middle of its 2x2 full ones: dropping that half-pixel offset shifts every point by 0.5 px,
+    and a wrong scale moves them by tens)."""
+    import cv2
+
+    image = clip_parts["both"]
+    full = analyze_shot([(0, image), (1, image)], config, models)
+    half = cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    shrunk = analyze_shot([(0, half), (1, half)], config, models, shrink=2)
+    assert shrunk.frame_size == full.frame_size and len(shrunk.tracks) == len(full.tracks) == 2
+    for a, b in zip(sorted(full.tracks, key=lambda t: t.track.boxes[0, 0]),
+                    sorted(shrunk.tracks, key=lambda t: t.track.boxes[0, 0])):
+        offset = b.track.landmarks[..., :2] - a.track.landmarks[..., :2]
+        assert np.linalg.norm(offset, axis=-1).mean() < 1.5
+        assert np.abs(offset.reshape(-1, 2).mean(axis=0)).max() < 0.25, offset.reshape(-1, 2).mean(axis=0)
+        assert np.abs(b.track.boxes - a.track.boxes).max() < 4.0

@@ -9,11 +9,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 import pytest
 from av.video.reformatter import ColorRange, Colorspace
 
-from ned_core.exceptions import FrameRangeError, FrameReadError, UnsupportedFormatError
+from ned_core.exceptions import FrameRangeError, FrameReadError, ShapeError, UnsupportedFormatError
 from ned_core.io.colour import ColourTransforms
 from ned_core.io.movie import open_movie
 from ned_core.io.movie_pyav import _SCALE_FLAGS, _SLICE_THREADS, PyAVDecoder
@@ -293,3 +294,35 @@ def _noise_movie(path: Path, size: tuple[int, int], count: int, options: dict[st
         for packet in stream.encode():
             container.mux(packet)
     return path
+
+
+@pytest.mark.parametrize("pix_fmt", ["yuv420p", "yuv422p10le"])
+def test_a_frame_read_shrunk_for_the_analysis_is_the_box_average_and_keeps_the_picture(tmp_path, movie_writer,
+                                                                                      pix_fmt):
+    """``read_display8(n, 2)`` (the analysis of a UHD movie) is the whole frame's display codes box-averaged by 2,
+    within a few codes (8-bit 4:2:0: its planes shrunk before the conversion, ``yuv_window.shrunk_codes``; 10-bit:
+    the whole frame converted, then shrunk); an 8-bit picture read so keeps its planes, not its codes, so that the
+    render's windows of it decode nothing again. A factor that does not divide the frame is refused."""
+    path = movie_writer(tmp_path / f"{pix_fmt}.mov", count=4, pix_fmt=pix_fmt, codec="libx264" if "10" not in
+                        pix_fmt else "prores_ks", options={} if "10" in pix_fmt else None)
+    with open_plates(path) as reference:
+        whole = {n: reference.read_display8(n) for n in reference.info.frames}
+    with open_plates(path) as source:
+        for number in source.info.frames:
+            shrunk = source.read_display8(number, 2)
+            averaged = cv2.resize(whole[number].astype(np.float32), (32, 24), interpolation=cv2.INTER_AREA)
+            error = np.abs(shrunk - averaged)
+            assert shrunk.shape == (24, 32, 3) and error.max() <= 10 and error.mean() <= 1.0, (error.max(), error.mean())
+        decoded = source.decoded
+        window = (8, 8, 40, 40)
+        for number in source.info.frames:
+            assert np.array_equal(source.read(number, window).rgb, _fresh_window(path, number, window))
+        if pix_fmt == "yuv420p":
+            assert source.decoded == decoded and len(source._decoder._kept_codes) == 0
+        with pytest.raises(ShapeError, match="divisible by 5"):
+            source.read_display8(0, 5)
+
+
+def _fresh_window(path: Path, number: int, window: tuple[int, int, int, int]) -> np.ndarray:
+    with open_plates(path) as fresh:
+        return fresh.read(number, window).rgb

@@ -104,10 +104,10 @@ def test_a_sequence_is_read_for_the_analysis_on_two_threads_a_movie_on_one(tmp_p
         with open_plates(str(path)) as source:
             threads, real = set(), source.read_display8
 
-            def read(number: int) -> np.ndarray:
+            def read(number: int, shrink: int = 1) -> np.ndarray:
                 threads.add(threading.current_thread().name)
                 time.sleep(0.02)  # a decode long enough that each reader is busy when the next frame is asked for
-                return real(number)
+                return real(number, shrink)
 
             source.read_display8 = read
             frames = list(_srgb_frames(source))
