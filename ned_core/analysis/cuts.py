@@ -82,10 +82,10 @@ class ShotDetector:
 
     def add(self, image: np.ndarray, flat: bool) -> None:
         """Feed the next frame, ``(H, W, 3) uint8`` sRGB; ``flat``: it has no content (``signature.frame_summary``)."""
-        h, w = image.shape[:2]
-        step = max(1, w // (4 * THUMB_WIDTH))
-        size = (THUMB_WIDTH, max(1, round(THUMB_WIDTH * h / w)))
-        thumb = cv2.resize(image[::step, ::step], size, interpolation=cv2.INTER_AREA)
+        self.add_thumbnail(shot_thumbnail(image), flat)
+
+    def add_thumbnail(self, thumb: np.ndarray, flat: bool) -> None:
+        """Feed the next frame by its :func:`shot_thumbnail` (made ahead, e.g. on a reader's thread)."""
         index = len(self._thumbs)
         self._thumbs.append(thumb)
         self._flat.append(flat)
@@ -174,6 +174,15 @@ class ShotDetector:
         if not (ramp_down or ramp_up):
             return None
         return Boundary(start, "fade")
+
+
+def shot_thumbnail(image: np.ndarray) -> np.ndarray:
+    """``(h, THUMB_WIDTH, 3) uint8`` the thumbnail :class:`ShotDetector` keeps of an ``(H, W, 3) uint8`` frame (strided,
+    then area-averaged: cheap at UHD)."""
+    h, w = image.shape[:2]
+    step = max(1, w // (4 * THUMB_WIDTH))
+    size = (THUMB_WIDTH, max(1, round(THUMB_WIDTH * h / w)))
+    return cv2.resize(image[::step, ::step], size, interpolation=cv2.INTER_AREA)
 
 
 def _shrunk(thumbs: list[np.ndarray], width: int) -> np.ndarray:

@@ -80,3 +80,23 @@ def test_shrunk_frames_give_the_full_frames_landmarks(clip_parts, config, models
         assert np.linalg.norm(offset, axis=-1).mean() < 1.5
         assert np.abs(offset.reshape(-1, 2).mean(axis=0)).max() < 0.25, offset.reshape(-1, 2).mean(axis=0)
         assert np.abs(b.track.boxes - a.track.boxes).max() < 4.0
+
+
+def test_frames_read_with_their_look_are_analysed_as_bare_ones(clip_parts, config, models):
+    """A reader may hand each frame with its whole-picture descriptors made ahead (``look_at``, on its own thread):
+    the analysis uses them instead of making them, and gives the same result (a look saying every frame is flat,
+    no content, leaves no face)."""
+    from dataclasses import replace
+
+    from ned_core.analysis.shot import look_at
+
+    images = [clip_parts["both"]] * 3 + [clip_parts["after_cut"]] * 3  # a cut: the thumbnails are read
+    bare = analyze_shot(list(enumerate(images)), config, models)
+    looked = analyze_shot([(n, image, look_at(image)) for n, image in enumerate(images)], config, models)
+    assert looked.shot_ranges() == bare.shot_ranges() == [(0, 0, 2), (1, 3, 5)]
+    assert len(looked.tracks) == len(bare.tracks) == 3
+    for a, b in zip(bare.tracks, looked.tracks):
+        np.testing.assert_array_equal(a.landmarks, b.landmarks)
+    flat = analyze_shot([(n, image, replace(look_at(image), flat=True)) for n, image in enumerate(images)],
+                        config, models)
+    assert flat.tracks == ()

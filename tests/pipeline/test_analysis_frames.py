@@ -9,7 +9,7 @@ from av.video.reformatter import ColorRange
 from ned_core.analysis import analyze_image
 from ned_core.io.movie_pyav import _SCALE_FLAGS, _matrix
 from ned_core.io.plates import open_plates
-from ned_core.analysis.shot import kept_image
+from ned_core.analysis.shot import kept_image, look_at
 from ned_core.pipeline.analyze import _srgb_frames
 
 
@@ -18,8 +18,11 @@ def test_analysis_frames_are_held_without_pinning_the_decoder(tiny_movie):
     change it: arrays of their own, or the decoded codes the movie keeps (read-only) for the render."""
     with open_plates(str(tiny_movie(6))) as source:
         frames = list(_srgb_frames(source))
-        assert [n for n, _ in frames] == list(source.info.frames)
-        for number, image in frames:
+        assert [n for n, _, _ in frames] == list(source.info.frames)
+        for number, image, look in frames:  # each with its whole-picture descriptors, made on the reader thread
+            reference = look_at(image)
+            assert np.array_equal(look.histogram, reference.histogram) and look.flat == reference.flat
+            assert np.array_equal(look.thumbnail, reference.thumbnail)
             kept = kept_image(image, fresh=True)
             assert np.array_equal(kept, source.read_display8(number))
             if image.flags.owndata or not image.flags.writeable:
@@ -111,7 +114,7 @@ def test_a_sequence_is_read_for_the_analysis_on_two_threads_a_movie_on_one(tmp_p
 
             source.read_display8 = read
             frames = list(_srgb_frames(source))
-            assert [n for n, _ in frames] == list(source.info.frames)
-            for number, image in frames:
+            assert [n for n, _, _ in frames] == list(source.info.frames)
+            for number, image, _ in frames:
                 assert np.array_equal(image, real(number))
         assert len(threads) == readers == (2 if path.suffix == ".exr" else 1)
