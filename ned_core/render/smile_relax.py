@@ -34,6 +34,7 @@ from ned_core.analysis import crop
 from ned_core.analysis.mean_face import load_mean_face
 from ned_core.analysis.regions import (FACE_OVAL, LEFT_BROW, LEFT_EYE, LIPS_OUTER, RIGHT_BROW, RIGHT_EYE,
                                        interocular_distance)
+from ned_core.render.luma import luma
 from ned_core.render.mouth_index import template_from_image
 
 CORNERS = (61, 291)  # mouth corners, subject's right then left
@@ -144,7 +145,7 @@ def _masks(dst: np.ndarray, box: tuple[int, int, int, int], iod: float,
 
 
 def _coarse_blur(image: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian blur of ``image (h, w, 3) float32`` by ``sigma`` pixels, computed at a quarter of the resolution
+    """Gaussian blur of ``image (h, w, C) float32`` by ``sigma`` pixels, computed at a quarter of the resolution
     when ``sigma`` is large (the result is smooth at that scale; 10x cheaper on a 1080p face)."""
     step = int(np.clip(sigma // 4, 1, 4))
     h, w = image.shape[:2]
@@ -181,28 +182,31 @@ def _sides(dst: np.ndarray, box: tuple[int, int, int, int], iod: float) -> tuple
     return 1.0 - left, left
 
 
-def _mid_texture(sub: np.ndarray, fine: np.ndarray, skin: np.ndarray, strength: np.ndarray, lines: np.ndarray,
+def _mid_texture(lum: np.ndarray, fine: np.ndarray, skin: np.ndarray, strength: np.ndarray, lines: np.ndarray,
                  iod: float) -> np.ndarray:
-    """``(h, w, 3)`` log: the band's part finer than ``MID_SIGMA_IOD`` (freckles, mottling) that the flattening
+    """``(h, w)`` log luma (``lum (h, w)`` linear): the band's part finer than ``MID_SIGMA_IOD`` (freckles, mottling) that the flattening
     keeps, off the fold lines, each pixel softly limited to ``MID_LIMIT`` times the spread it has on the untouched
     skin around (a furrow's line or a bulge's edge, stronger than the skin's own texture, is flattened)."""
-    mid = fine - np.log(np.maximum(cv2.GaussianBlur(sub, (0, 0), max(1.0, MID_SIGMA_IOD * iod)), 1e-6))
+    mid = fine - np.log(np.maximum(cv2.GaussianBlur(lum, (0, 0), max(1.0, MID_SIGMA_IOD * iod)), 1e-6))
     untouched = (skin > 0.99) & (strength < 0.01)
     if np.count_nonzero(untouched) < 16:
         return np.zeros_like(mid)
-    spread = 1.4826 * np.median(np.abs(mid[untouched] - np.median(mid[untouched], axis=0)), axis=0)  # robust std
-    limit = MID_LIMIT * np.maximum(spread, 1e-6)
-    return limit * np.tanh(mid / limit) * (1.0 - lines)[:, :, None]
+    spread = 1.4826 * np.median(np.abs(mid[untouched] - np.median(mid[untouched])))  # robust std
+    limit = MID_LIMIT * max(float(spread), 1e-6)
+    return limit * np.tanh(mid / limit) * (1.0 - lines)
 
 
 def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, weight: float,
                 fold: float = 1.0) -> np.ndarray:
     """Flatten the fold and cheek shading of ``rgb (h, w, 3) float32`` (scene-linear) over ``box`` by ``weight``.
 
-    Per channel, the band between the skin's texture and its coarse light is flattened in log; the coarse light
-    is the skin's own (normalised convolution over the face oval without eyes, brows and lips: hair, background
-    and teeth do not darken or tint it), and the band's mean over each side's softened skin is kept (each cheek
-    keeps its mean level and colour; the light is redistributed, not dimmed or greyed).
+    On the luma, the band between the skin's texture and its coarse light is flattened in log, and the same gain
+    scales all three channels: each pixel keeps its hue and saturation, only its lightness changes (flattened per
+    channel, the warmer, more saturated shadow beside a smile's cheek bulge was lifted bluer than it was red:
+    astronaut still made neutral, outer cheek R x1.26, B x1.46 in linear light, the bluish grey blobs of the
+    contact sheets). The coarse light is the skin's own (normalised convolution over the face oval without eyes,
+    brows and lips: hair, background and teeth do not darken it), and the band's mean over each side's softened
+    skin is kept (each cheek keeps its mean level; the light is redistributed, not dimmed).
 
     Along the fold lines the band reaches down to their fine crease (``CREASE_SIGMA_IOD``, away from the lips).
     Off them the band's part finer than ``MID_SIGMA_IOD`` stays, limited to the skin's own texture strength
@@ -226,20 +230,20 @@ def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
     strength, lines = _masks(dst, (x0, y0, x1, y1), iod, fold)
     strength = weight * strength * skin * cv2.GaussianBlur(skin, (0, 0), max(1.0, 0.04 * iod))
     sub = rgb[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
+    lum = np.ascontiguousarray(luma(sub))
     sigma = max(1.0, SHADING_SIGMA_IOD * iod)
-    fine = np.log(np.maximum(cv2.GaussianBlur(sub, (0, 0), max(0.7, TEXTURE_SIGMA_IOD * iod)), 1e-6))
-    crease = np.log(np.maximum(cv2.GaussianBlur(sub, (0, 0), max(0.5, CREASE_SIGMA_IOD * iod)), 1e-6))
-    fine += lines[:, :, None] * (crease - fine)  # along the fold lines the band reaches down to their creases
-    low = _coarse_blur(np.dstack([sub * skin[:, :, None], skin]), sigma)
-    low = np.maximum(low[:, :, :3], 1e-6) / np.maximum(low[:, :, 3:], 1e-3)
-    # per channel, the band between the texture and the skin's coarse light and colour, in log; flattened by
-    # ``strength`` about its mean over the softened skin (the cheeks keep their mean level and colour)
+    fine = np.log(np.maximum(cv2.GaussianBlur(lum, (0, 0), max(0.7, TEXTURE_SIGMA_IOD * iod)), 1e-6))
+    crease = np.log(np.maximum(cv2.GaussianBlur(lum, (0, 0), max(0.5, CREASE_SIGMA_IOD * iod)), 1e-6))
+    fine += lines * (crease - fine)  # along the fold lines the band reaches down to their creases
+    low = _coarse_blur(np.dstack([lum * skin, skin]), sigma)
+    low = np.maximum(low[:, :, 0], 1e-6) / np.maximum(low[:, :, 1], 1e-3)
+    # the band between the texture and the skin's coarse light, in log luma; flattened by ``strength`` about its
+    # mean over the softened skin (the cheeks keep their mean level)
     band = fine - np.log(low)
     for side in _sides(dst, (x0, y0, x1, y1), iod):  # each cheek and fold keeps its own mean
-        w = (strength * side)[:, :, None]
-        band -= side[:, :, None] * (np.sum(w * band, axis=(0, 1)) / max(float(np.sum(w)), 1e-6))
-    band -= _mid_texture(sub, fine, skin, strength, lines, iod)
-    w = strength[:, :, None]
+        w = strength * side
+        band -= side * (float(np.sum(w * band)) / max(float(np.sum(w)), 1e-6))
+    band -= _mid_texture(lum, fine, skin, strength, lines, iod)
     out = rgb.copy()
-    out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = sub * np.exp(-w * band)
+    out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = sub * np.exp(-strength * band)[:, :, None]
     return out
