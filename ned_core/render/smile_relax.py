@@ -53,6 +53,7 @@ TEXTURE_SIGMA_IOD = 0.03  # skin texture finer than this is kept
 CREASE_SIGMA_IOD = 0.012  # along the fold lines and corner creases the band reaches down to this (their creases)
 MID_SIGMA_IOD = 0.06  # the band's part finer than this (freckles, mottling) keeps the strength of the skin around
 MID_LIMIT = 2.0  # ... up to this many times its robust spread on the untouched skin around
+SHEEN_LOG = 0.1  # the band's colour is flattened too where it brightens the skin by this much (log luma)
 SHADING_SIGMA_IOD = 0.35  # the face's light coarser than this is kept; the band between is the smile's shading
 
 
@@ -230,20 +231,30 @@ def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
     strength, lines = _masks(dst, (x0, y0, x1, y1), iod, fold)
     strength = weight * strength * skin * cv2.GaussianBlur(skin, (0, 0), max(1.0, 0.04 * iod))
     sub = rgb[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
-    lum = np.ascontiguousarray(luma(sub))
     sigma = max(1.0, SHADING_SIGMA_IOD * iod)
-    fine = np.log(np.maximum(cv2.GaussianBlur(lum, (0, 0), max(0.7, TEXTURE_SIGMA_IOD * iod)), 1e-6))
-    crease = np.log(np.maximum(cv2.GaussianBlur(lum, (0, 0), max(0.5, CREASE_SIGMA_IOD * iod)), 1e-6))
-    fine += lines * (crease - fine)  # along the fold lines the band reaches down to their creases
-    low = _coarse_blur(np.dstack([lum * skin, skin]), sigma)
-    low = np.maximum(low[:, :, 0], 1e-6) / np.maximum(low[:, :, 1], 1e-3)
-    # the band between the texture and the skin's coarse light, in log luma; flattened by ``strength`` about its
-    # mean over the softened skin (the cheeks keep their mean level)
-    band = fine - np.log(low)
+    texture = np.maximum(cv2.GaussianBlur(sub, (0, 0), max(0.7, TEXTURE_SIGMA_IOD * iod)), 1e-6)
+    crease = np.maximum(cv2.GaussianBlur(sub, (0, 0), max(0.5, CREASE_SIGMA_IOD * iod)), 1e-6)
+    low = _coarse_blur(np.dstack([sub * skin[:, :, None], skin]), sigma)
+    low_rgb = np.maximum(low[:, :, :3], 1e-6) / np.maximum(low[:, :, 3:], 1e-3)
+    # the band between the texture and the skin's coarse light, in log: of the luma (``band``), and per channel
+    # its colour beside the luma's (``tint``); along the fold lines the band reaches down to their creases
+    fine = np.log(np.maximum(luma(texture), 1e-6))
+    fine += lines * (np.log(np.maximum(luma(crease), 1e-6)) - fine)
+    band = fine - np.log(np.maximum(luma(low_rgb), 1e-6))
+    tint = np.log(texture) + lines[:, :, None] * (np.log(crease) - np.log(texture)) - np.log(low_rgb)
+    tint -= band[:, :, None]
+    # each flattened by its strength about its mean over the softened skin (the cheeks keep their mean level and
+    # colour); the colour only along the fold lines and where the band brightens (a crease's warm shadow lifted in
+    # lightness alone is an orange line, a cheek's whitish sheen dimmed alone a grey spot; a broad cheek shadow
+    # flattened per channel was lifted bluer than red: a grey cheek)
+    chroma = strength * np.maximum(lines, np.clip(band / SHEEN_LOG, 0.0, 1.0))
     for side in _sides(dst, (x0, y0, x1, y1), iod):  # each cheek and fold keeps its own mean
         w = strength * side
         band -= side * (float(np.sum(w * band)) / max(float(np.sum(w)), 1e-6))
-    band -= _mid_texture(lum, fine, skin, strength, lines, iod)
+        w = (chroma * side)[:, :, None]
+        tint -= side[:, :, None] * (np.sum(w * tint, axis=(0, 1)) / max(float(np.sum(w)), 1e-6))
+    band -= _mid_texture(np.ascontiguousarray(luma(sub)), fine, skin, strength, lines, iod)
     out = rgb.copy()
-    out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = sub * np.exp(-strength * band)[:, :, None]
+    out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = sub * np.exp(-(strength * band)[:, :, None]
+                                                                 - chroma[:, :, None] * tint)
     return out
