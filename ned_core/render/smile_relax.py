@@ -9,7 +9,10 @@ texture (finer than ``TEXTURE_SIGMA_IOD``: pores, freckles, kept) and the face's
 ``SHADING_SIGMA_IOD``, kept) is what a smile adds there -- the fold's crease, the cheek apple's bulge and
 highlight, a third of an IOD across -- and fades. The band is taken against the coarse light and colour of
 the skin alone (hair, background, eyes, brows and lips excluded), and each cheek and fold keeps its mean
-level and colour: the shading is redistributed, the skin is neither dimmed nor greyed. (Taken against a blur
+level and colour: the shading is redistributed, the skin is neither dimmed nor greyed. The band is flattened on
+the luma (one gain for the three channels: a pixel keeps its hue and saturation), its colour as well only along the
+fold lines and where it brightens (a crease's warm shadow, a sheen's whitish highlight): flattened per channel
+everywhere, the warm shadow beside the bulge was lifted bluer than red (the grey, bluish cheeks of issue 12). (Taken against a blur
 of everything around the cheek, it turned the astronaut's cheeks grey: chroma C* 20.0 -> 17.6, b* 18.0 ->
 16.0 over the softened skin; now 20.6 / 18.9.) Measured on the astronaut still (fer's p(happy), source 1.00):
 without softening sad 0.99, angry 0.94, neutral 0.97; with it 0.71, 0.59, 0.65, and with the fold's fine
