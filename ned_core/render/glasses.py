@@ -298,7 +298,11 @@ def warp_behind_rims(image: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, bo
     alpha = _shown(None if front is None else front[sub], holes[cy0 - hy0:cy1 - hy0, cx0 - hx0:cx1 - hx0],
                    map_x[sub], map_y[sub], (cx0, cy0))[..., None]
     source = image[cy0:cy1, cx0:cx1]
-    out[sub] = np.where(alpha >= 1.0, source, out[sub] + alpha * (source - out[sub]))
+    mixed = np.subtract(source, out[sub])  # out + alpha * (source - out), in place; the source where alpha >= 1
+    mixed *= alpha
+    mixed += out[sub]
+    np.copyto(mixed, source, where=alpha >= 1.0)
+    out[sub] = mixed
     held = alpha[..., 0] >= 0.5  # the STMap: the source where it mostly shows
     reach = int(np.ceil(REACH * iod))  # the pixels that may sample a rim: those this near it
     near = (slice(max(hy0 - reach, by0) - by0, min(hy1 + reach, by1) - by0),
@@ -423,9 +427,7 @@ def _fill(layer: np.ndarray, at: tuple[int, int], holes: np.ndarray, iod: float)
             todo &= ~ready
     if zoom < 1.0:
         filled = cv2.resize(filled, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
-    filled *= np.exp(_skin_detail(window, hole, iod))[:, :, None]
-    inner = (slice(y - y0, y - y0 + holes.shape[0]), slice(x - x0, x - x0 + holes.shape[1]))
-    window[inner][holes] = filled[inner][holes]
+    window[hole] = filled[hole] * np.exp(_skin_detail(window, hole, iod)[hole])[:, None]  # the holes alone
 
 
 def _skin_detail(window: np.ndarray, hole: np.ndarray, iod: float) -> np.ndarray:
