@@ -6,9 +6,9 @@ at this still's IOD of 44 px). Disgust's: AU9 pushes the infraorbital triangle u
 (Ekman and Friesen, *FACS*, 1978), given by the prototype as AU6 at 0.6 and AU7 at 0.8 (~0.05 IOD; without them,
 before ``EmfacsPrototypes.7``, the lids stayed put: 0.000 / -0.001 IOD). Found on the pixels
 (:func:`~ned_core.evaluate.patch_motion.patch_motion`): a patch just under the middle of each lower lid's margin,
-found again in the merged result straight above or below it (the lids move up or down; searched sideways too, the 7 x 3 px strip
-on the subject's left lower lid of angry 1.5 matched best 2.5 px along the lid at its own height: a rise of 0.000 IOD
-while the margin rose ~2 px).
+found again in the merged result straight above or below it (the lids move up or down; searched sideways too, the
+7 x 3 px strip on the subject's left lower lid of angry 1.5 matched best 2.5 px along the lid at its own height: a rise
+of 0.000 IOD while the margin rose ~2 px).
 """
 
 from __future__ import annotations
