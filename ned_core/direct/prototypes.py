@@ -24,6 +24,16 @@ Investigator's Guide's apex of 1+2+5B+26 does ("the jaw drops open so that the l
 parted", Ekman and Friesen, *Unmasking the Face*, 1975): jaw_open 0.6 (~0.18 IOD, ~11 mm lip gap on
 the ``units_lower`` scale) with the upper lids raised in full; at 0.4 / 0.8 the astronaut still's
 surprise read happy (fer p(surprised) 0.07), at 0.6 / 1.0 surprised (0.68).
+Where surprise is lost on the speaking clips (fer's own crop, bench_expressions): on Grace Hopper's (warm-dark,
+tuning) the pixels give what the director asks (brow heads +0.105 IOD of +0.119, lip corners -0.066 of -0.056, inner-lip
+gap +0.127 of +0.132; the jaw_open channel refitted from the optical flow reads +0.21 of +0.46, the rest lands on other
+mouth channels), but her brows move behind the rims' top bars, which stay: fer reads neutral where the words close the
+mouth (p(surprised) 0.00-0.01) and angry where they open it wide (p(angry) 0.22 over the clip); the held-out speaking
+astronaut (warm) still reads happy (p(happy) 0.55) from the width and teeth of the smile left (corners in 0.032 IOD of
+0.048 asked). One unit raised at a time, surprise recognised on the tuning clips Hopper warm-dark / astronaut speaking
+(held-out Hopper dark / astronaut warm): as below 21 / 62 % (33 / 33), upper_lid_raise 1.3 25 / 54 (38 / 33),
+lips_part 1.0 21 / 54 (42 / 46; Hopper's mouth PCC 0.93 -> 0.89), jaw_open 0.8 21 / 62 (33 / 50; PCC 0.93 -> 0.91):
+none lifts the tuning clips, so the amounts stay (h125's probes).
 On Grace Hopper's speaking clips (brows behind her held rims) surprise reads only where the words open the mouth
 (closures stay closed: p(surprised) 0.00-0.01 there); the upper lid at 1.0 / 1.3 / 1.5 read 12 / 21 / 29 % (warm-dark,
 tuning) and 33 / 42 / 33 % (held-out dark), within one or two frames of 24 either way: no case for a larger AU5
