@@ -55,7 +55,7 @@ from benchkit.texture import texture_ratio
 from ned_core.analysis import FaceMeshModels
 from ned_core.analysis.regions import FACE_OVAL, interocular_distance
 from ned_core.evaluate.emotion import EmotionClassifier
-from ned_core.evaluate.feature_motion import feature_motion
+from ned_core.evaluate.feature_motion import feature_matches
 from ned_core.evaluate.measure import landmark_boxes
 from ned_core.evaluate.shot_eval import evaluate_shot
 from ned_core.evaluate.shot_inputs import load_shot_inputs
@@ -175,9 +175,10 @@ def run_clip(clip: Clip, emotions: tuple[str, ...], workdir: Path, config: NedCo
         loaded = load_shot_inputs(source, out, "plates" if gauss is None else "composites", config, models)
         ev = evaluate_shot(loaded, classifier, None if emotion == "neutral" else emotion)
         inputs, summary = loaded.inputs, ev.results.summary
-        motion = feature_motion(inputs.source, inputs.result, inputs.source_landmarks)
+        matches = feature_matches(inputs.source, inputs.result, inputs.source_landmarks)
         rows.append({
-            "motion": motion, "texture": texture_ratio(inputs.source, inputs.result, inputs.masks),
+            "motion": {name: (m.up, m.out) for name, m in matches.items()},
+            "unmatched": {name: m.reason for name, m in matches.items() if m.reason is not None}, "texture": texture_ratio(inputs.source, inputs.result, inputs.masks),
             "clip": clip.name, "emotion": emotion, "held_out": clip.held_out, "frames": len(inputs.source),
             "source": ev.source_emotion_rate, "result": summary.emotion_rate if emotion != "neutral" else None,
             "pcc": summary.mouth_pcc, "pcc_pixels": ev.mouth_pcc_pixels, "flicker": summary.flicker_ratio,
@@ -210,7 +211,10 @@ def _pct(value: float | None) -> str:
 
 
 def _iod(row: dict, feature: str, parts: int = 2) -> str:
-    """A feature's measured motion, IOD: ``up/out`` (``parts`` = 1: up only)."""
+    """A feature's measured motion, IOD: ``up/out`` (``parts`` = 1: up only); "unmatched*" where no patch was
+    matched (the reason is a note below the table)."""
+    if feature in row["unmatched"]:
+        return "unmatched*"
     up, out = row["motion"][feature]
     return f"{up:+.3f}/{out:+.3f}" if parts == 2 else f"{up:+.3f}"
 
@@ -238,6 +242,8 @@ def table(rows: list[dict]) -> list[str]:
                      f"{r['p_source']:.2f}>{r['p_result']:.2f} {r['p_own_source']:.2f}>{r['p_own_result']:.2f}  "
                      f"{_iod(r, 'corner'):13s} {_iod(r, 'brow_in'):14s} {_iod(r, 'brow_mid', 1):11s} {r['texture']:7.2f} "
                      f"{', '.join(verdict)}")
+    lines += [f"* {r['clip']} {r['emotion']} {feature}: {reason}" for r in rows
+              for feature, reason in r["unmatched"].items()]
     return lines
 
 

@@ -137,20 +137,33 @@ def _detail(part: np.ndarray) -> np.ndarray:
     return gx
 
 
-def _crop(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], int]:
-    """The face's bounding box of ``rgb`` shrunk by an integer factor to about the grid's resolution: ``(small
-    (h, w, 4): colour and :func:`_detail`, landmarks in small pixels, box (x0, y0, x1, y1) in rgb pixels, factor)``."""
-    h, w = rgb.shape[:2]
+def _crop_box(size: tuple[int, int], landmarks: np.ndarray) -> tuple[tuple[int, int, int, int], int, tuple[int, int]]:
+    """Where :func:`_crop` cuts a ``size (h, w)`` frame: ``(box (x0, y0, x1, y1) in its pixels, the integer factor it
+    shrinks by to about the grid's resolution, the shrunk crop's (w, h))``."""
+    h, w = size
     lo = np.clip(np.floor(landmarks.min(axis=0)).astype(int) - 1, 0, None)
     hi = np.minimum(np.ceil(landmarks.max(axis=0)).astype(int) + 2, (w, h))
     x0, y0, x1, y1 = int(lo[0]), int(lo[1]), max(int(hi[0]), int(lo[0]) + 1), max(int(hi[1]), int(lo[1]) + 1)
     factor = max(1, int(max(x1 - x0, y1 - y0) / (_FILL * GRID)))
     x1, y1 = min(w, x0 + -(-(x1 - x0) // factor) * factor), min(h, y0 + -(-(y1 - y0) // factor) * factor)
+    small = (x1 - x0, y1 - y0) if factor == 1 else ((x1 - x0) // factor or 1, (y1 - y0) // factor or 1)
+    return (x0, y0, x1, y1), factor, small
+
+
+def _crop(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], int]:
+    """The face's bounding box of ``rgb`` shrunk by an integer factor to about the grid's resolution (:func:`_crop_box`):
+    ``(small (h, w, 4): colour and :func:`_detail`, landmarks in small pixels, box (x0, y0, x1, y1) in rgb pixels,
+    factor)``."""
+    (x0, y0, x1, y1), factor, size = _crop_box(rgb.shape[:2], landmarks)
     part = np.asarray(rgb[y0:y1, x0:x1], np.float32)
     part = cv2.merge([part, _detail(part)])  # one copy into (h, w, 4), faster than numpy's concatenate
-    small = part if factor == 1 else cv2.resize(part, ((x1 - x0) // factor or 1, (y1 - y0) // factor or 1),
-                                               interpolation=cv2.INTER_AREA)
-    return small, (landmarks - (x0, y0) + 0.5) / factor - 0.5, (x0, y0, x1, y1), factor
+    small = part if factor == 1 else cv2.resize(part, size, interpolation=cv2.INTER_AREA)
+    return small, _in_crop(landmarks, (x0, y0), factor), (x0, y0, x1, y1), factor
+
+
+def _in_crop(landmarks: np.ndarray, origin: tuple[int, int], factor: int) -> np.ndarray:
+    """``landmarks`` in the pixels of a crop at ``origin`` (x, y) shrunk by ``factor``."""
+    return (landmarks - origin + 0.5) / factor - 0.5
 
 
 def to_canonical(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
@@ -367,9 +380,9 @@ def occlusion_mask(reference: OcclusionReference, rgb: np.ndarray, landmarks: np
     canonical = canonical_occlusion(reference, rgb, points, config)
     if not canonical.any():
         return out
-    small, small_points, (bx0, by0, bx1, by1), factor = _crop(rgb, points)
+    (bx0, by0, bx1, by1), factor, (small_w, small_h) = _crop_box(rgb.shape[:2], points)  # the crop's geometry only
     grid, triangles, _, _ = _canonical()
-    field = backward_map(grid, small_points, triangles, (0, 0, small.shape[1], small.shape[0]))
+    field = backward_map(grid, _in_crop(points, (bx0, by0), factor), triangles, (0, 0, small_w, small_h))
     mapped = cv2.remap(canonical, field.map_x, field.map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
     mapped *= field.inside
     if factor > 1:

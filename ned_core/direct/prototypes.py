@@ -24,6 +24,16 @@ Investigator's Guide's apex of 1+2+5B+26 does ("the jaw drops open so that the l
 parted", Ekman and Friesen, *Unmasking the Face*, 1975): jaw_open 0.6 (~0.18 IOD, ~11 mm lip gap on
 the ``units_lower`` scale) with the upper lids raised in full; at 0.4 / 0.8 the astronaut still's
 surprise read happy (fer p(surprised) 0.07), at 0.6 / 1.0 surprised (0.68).
+Where surprise is lost on the speaking clips (fer's own crop, bench_expressions): on Grace Hopper's (warm-dark,
+tuning) the pixels give what the director asks (brow heads +0.105 IOD of +0.119, lip corners -0.066 of -0.056, inner-lip
+gap +0.127 of +0.132; the jaw_open channel refitted from the optical flow reads +0.21 of +0.46, the rest lands on other
+mouth channels), but her brows move behind the rims' top bars, which stay: fer reads neutral where the words close the
+mouth (p(surprised) 0.00-0.01) and angry where they open it wide (p(angry) 0.22 over the clip); the held-out speaking
+astronaut (warm) still reads happy (p(happy) 0.55) from the width and teeth of the smile left (corners in 0.032 IOD of
+0.048 asked). One unit raised at a time, surprise recognised on the tuning clips Hopper warm-dark / astronaut speaking
+(held-out Hopper dark / astronaut warm): as below 21 / 62 % (33 / 33), upper_lid_raise 1.3 25 / 54 (38 / 33),
+lips_part 1.0 21 / 54 (42 / 46; Hopper's mouth PCC 0.93 -> 0.89), jaw_open 0.8 21 / 62 (33 / 50; PCC 0.93 -> 0.91):
+none lifts the tuning clips, so the amounts stay (h125's probes).
 On Grace Hopper's speaking clips (brows behind her held rims) surprise reads only where the words open the mouth
 (closures stay closed: p(surprised) 0.00-0.01 there); the upper lid at 1.0 / 1.3 / 1.5 read 12 / 21 / 29 % (warm-dark,
 tuning) and 33 / 42 / 33 % (held-out dark), within one or two frames of 24 either way: no case for a larger AU5
@@ -40,7 +50,7 @@ into a flat, stretched one (p(fear) 0.44, p(surprised) 0.20); at 0.2 the speakin
 Judged with fer's own face crop, that jaw drop of 0.3 made fear read as surprise wherever the actor talks: held as an
 offset over the words it kept the speaking astronaut's mouth a wide dark slot, open even at the closures (speaking
 astronaut 12 % fear, p(fear) 0.15, p(surprised) 0.47; the still 0 %, p(surprised) 0.64; the close-up 0 %). So fear
-now follows Table 11-1's 1+2+4+5+20+25 without AU26: the lips parted (AU25 0.5) and stretched sideways (AU20 at 1.2,
+now follows Table 11-1's 1+2+4+5+20+25 without AU26: the lips parted (AU25 0.5, 0.25 since .11: below) and stretched sideways (AU20 at 1.2,
 the corners pulled ~0.14 IOD out on the model, re-measured +0.07-0.08 IOD a corner on the pixels, inside a broad
 smile's ~0.11 IOD widening: Tarantili et al. 2005, below), and the brows drawn together harder (AU4 0.6 -> 0.8: the
 brow heads move 0.038 IOD medially on the speaking astronaut, 0.025 before) under the same raise, the knit that
@@ -52,6 +62,17 @@ little fear). Held out: speaking astronaut 4 -> 17 %, Hopper's speaking and clos
 0.31 -> 0.21, read neutral). With the jaw at 0.15 the speaking astronaut read happy again (17 %, p(happy) 0.50), with
 AU25 at 1.0 the still did (p(happy) 0.80); AU4 at 1.0 lowered the raised brow heads to +0.046 IOD (+0.059 at 0.8:
 fear's brow is raised, not lowered).
+Since EmfacsPrototypes.11 the lips part at AU25 0.25, not 0.5: the smiling actor's corners come down as far under
+fear as under sad or angry (speaking astronaut, corners -0.17 IOD against the source's smile on the pixels, sad -0.18),
+so what fer (fer's own crop) still took for a smile was the row of teeth the parted, stretched lips showed (per frame,
+p(happy) 0.4-0.7 where her upper teeth showed between the lips, p(fear) 0.6-0.9 where they barely did). AU25 0.5 /
+0.35 / 0.25 / 0: speaking astronaut (tuning) 42 / 54 / 62 / 54 % fear, p(happy) 0.34 / 0.27 / 0.14 / 0.17, mouth PCC
+0.95 / 0.93 / 0.93 / 0.90; the still 100 % throughout (p(fear) 0.49 -> 0.32 at 0.25, p(happy) 0.23 -> 0.15); the
+close-up 38 -> 38 % (p(fear) 0.29 -> 0.27), Grace Hopper's speaking clip 0 % either way (bench_expressions; fer's
+p(fear) on one run, 24 frames). AU25 stays in the set (Table 11-1's 1+2+4+5+20+25); how far it parts the lips is
+this project's choice, as every amount here is. Held out:
+speaking astronaut warm 12 -> 58 % (p(happy) 0.49 -> 0.11, PCC 0.98 -> 0.91), the dark-cool still 0 % either way
+(p(fear) 0.29 -> 0.22).
 Disgust lowers the brows at half an AU4 (brow_lower 0.5, ~0.05 IOD). EMFACS's disgust variants are built on AU9
 or AU10 (with AU15, 16, 17, 25/26) and list no AU4, but FACS counts lowered inner brows among AU9's own appearance
 changes (with the nose wrinkle, the raised infraorbital triangle and upper lip, the narrowed lower eye; Ekman and
@@ -118,7 +139,7 @@ import numpy as np
 
 from ned_core.face3d.channels import CHANNEL_INDEX, CHANNELS, EMOTIONS, NUM_CHANNELS
 
-PROTOTYPES_VERSION = "EmfacsPrototypes.10"
+PROTOTYPES_VERSION = "EmfacsPrototypes.11"
 
 # Channels that carry speech: changed only by slow offsets or gains, never reshaped.
 SPEECH_CHANNELS: tuple[str, ...] = ("jaw_open", "lips_part")
@@ -133,7 +154,7 @@ _UNITS: dict[str, dict[str, float]] = {
     "surprised": {"brow_inner_up": 1.0, "brow_outer_up": 1.0, "upper_lid_raise": 1.0, "jaw_open": 0.6,
                   "lips_part": 0.5},
     "fear": {"brow_inner_up": 1.0, "brow_outer_up": 0.8, "brow_lower": 0.8, "upper_lid_raise": 1.0,
-             "lid_tighten": 0.4, "lip_stretch": 1.2, "lips_part": 0.5},  # no jaw drop (AU26): docstring
+             "lid_tighten": 0.4, "lip_stretch": 1.2, "lips_part": 0.25},  # no jaw drop (AU26), AU25 low: docstring
     "angry": {"brow_lower": 1.0, "lid_tighten": 0.7, "lip_tighten": 0.8, "lip_press": 0.5},  # no AU5: docstring
     "disgusted": {"nose_wrinkle": 1.0, "upper_lip_raise": 1.0, "lip_corner_depress": 0.3, "chin_raise": 0.3,
                   "brow_lower": 0.5, "cheek_raise": 0.6, "lid_tighten": 0.8},

@@ -42,6 +42,8 @@ FEATURES: dict[str, tuple[tuple[tuple[int, ...], tuple[int, ...]], tuple[float, 
     "brow_in": (BROW_INNER, (0.12, 0.06)),
     "brow_mid": (BROW_MID, (0.12, 0.06)),
 }
+LOST = "lost"  # a patch not found again: no peak scoring MIN_SCORE within reach (or it reaches past the frame)
+INCONSISTENT = "inconsistent"  # found, but the result's patch there, looked for back, lands elsewhere
 #: the rows of a :class:`FeatureReport`: (feature, axis); axis "open" is the inner-lip gap's change
 ROWS = (("corner", "up"), ("corner", "out"), ("brow_in", "up"), ("brow_in", "out"), ("brow_mid", "up"),
         ("mouth", "open"))
@@ -59,23 +61,32 @@ def face_axes(landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     return up, across, float(interocular_distance(landmarks[:, :2]))
 
 
-def consistent_motion(source: np.ndarray, result: np.ndarray, points: np.ndarray, half_size: tuple[int, int],
-                      search: int, tolerance: float) -> np.ndarray:
+def matched_motion(source: np.ndarray, result: np.ndarray, points: np.ndarray, half_size: tuple[int, int],
+                   search: int, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
     """``(N, 2)`` motion (pixels) of the patches at ``points`` from ``source`` to ``result`` (``(H, W, 3) uint8``),
-    ``nan`` where :func:`patch_motion` finds no peak scoring :data:`MIN_SCORE` or the backward match misses by over
-    ``tolerance`` px."""
+    ``nan`` where it was not matched, and ``(N,)`` why not: "" (matched), :data:`LOST` (:func:`patch_motion` finds
+    no peak scoring :data:`MIN_SCORE`) or :data:`INCONSISTENT` (the backward match misses by over ``tolerance``
+    px)."""
     points = np.round(np.asarray(points, np.float64).reshape(-1, 2))
     ahead = patch_motion(source, result, points, half_size, search, MIN_SCORE)
     back = patch_motion(result, source, points + np.nan_to_num(ahead), half_size, search)
-    ahead[~(np.linalg.norm(back + ahead, axis=1) <= tolerance)] = np.nan
-    return ahead
+    lost = np.isnan(ahead[:, 0])
+    missed = ~(np.linalg.norm(back + ahead, axis=1) <= tolerance)
+    ahead[missed] = np.nan
+    return ahead, np.where(lost, LOST, np.where(missed, INCONSISTENT, ""))
+
+
+def consistent_motion(source: np.ndarray, result: np.ndarray, points: np.ndarray, half_size: tuple[int, int],
+                      search: int, tolerance: float) -> np.ndarray:
+    """:func:`matched_motion`'s motion alone: ``(N, 2)`` pixels, ``nan`` where not matched."""
+    return matched_motion(source, result, points, half_size, search, tolerance)[0]
 
 
 def _moved(source: np.ndarray, result: np.ndarray, centres: np.ndarray, half_iod: tuple[float, float],
-           iod: float) -> np.ndarray:
-    """:func:`consistent_motion` of patches ``half_iod`` (IOD) at ``centres`` of a face of ``iod`` px (pixels)."""
+           iod: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`matched_motion` of patches ``half_iod`` (IOD) at ``centres`` of a face of ``iod`` px (pixels)."""
     half = max(2, round(half_iod[0] * iod)), max(2, round(half_iod[1] * iod))
-    return consistent_motion(source, result, centres, half, max(3, round(SEARCH_IOD * iod)), BACK_TOLERANCE_IOD * iod)
+    return matched_motion(source, result, centres, half, max(3, round(SEARCH_IOD * iod)), BACK_TOLERANCE_IOD * iod)
 
 
 def _frames(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
@@ -87,29 +98,63 @@ def _frames(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray) -> np
     return lms
 
 
-def feature_motion(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray) -> dict[str, tuple[float, float]]:
-    """Median motion (up, out) in IOD of each feature of :data:`FEATURES` over frames and both sides, on the pixels.
+@dataclass(frozen=True)
+class FeatureMatch:
+    """One feature's motion on the pixels over a shot: the median ``up`` and ``out`` (IOD; ``nan`` when no patch
+    was matched), how many patches (frames x both sides) were ``tried`` and how many of them were not matched,
+    ``lost`` or ``inconsistent`` (see :func:`matched_motion`)."""
+
+    up: float
+    out: float
+    tried: int
+    lost: int
+    inconsistent: int
+
+    @property
+    def reason(self) -> str | None:
+        """Why there is no figure (None when there is one), in words."""
+        if self.tried > self.lost + self.inconsistent:
+            return None
+        return (f"none of {self.tried} patches matched: {self.lost} not found again within reach, "
+                f"{self.inconsistent} found but matched back elsewhere (the edit changed how the feature looks, "
+                f"e.g. teeth covered, a brow creased; not only moved it)")
+
+
+def feature_matches(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray) -> dict[str, FeatureMatch]:
+    """Median motion (up, out) in IOD of each feature of :data:`FEATURES` over frames and both sides, on the pixels,
+    and how many of its patches were not matched and why.
 
     Args:
         source, result: ``(T, H, W, 3) uint8`` sRGB frames.
         landmarks: ``(T, N >= 468, >= 2)`` the source's landmarks (pixels).
 
     Returns:
-        Feature name -> (up, out): up positive = raised on the face, out positive = away from the midline.
-        ``nan`` where no patch was matched consistently (off the frame, moved out of reach).
+        Feature name -> its :class:`FeatureMatch`: up positive = raised on the face, out positive = away from the
+        midline; ``nan`` (with its :attr:`FeatureMatch.reason`) where no patch was matched consistently.
     """
     lms = _frames(source, result, landmarks)
     found: dict[str, list[tuple[float, float]]] = {name: [] for name in FEATURES}
+    why: dict[str, list[str]] = {name: [] for name in FEATURES}
     for src, res, lm in zip(source, result, lms):
         up, across, iod = face_axes(lm)
         for name, ((right, left), half) in FEATURES.items():
             centres = np.array([lm[list(right), :2].mean(axis=0), lm[list(left), :2].mean(axis=0)])
-            moved = _moved(src, res, centres, half, iod) / iod
-            for sign, m in zip((-1.0, 1.0), moved):
+            moved, reasons = _moved(src, res, centres, half, iod)
+            why[name] += list(reasons)
+            for sign, m in zip((-1.0, 1.0), moved / iod):
                 if np.all(np.isfinite(m)):
                     found[name].append((float(m @ up), float(sign * (m @ across))))
-    return {name: tuple(np.median(np.array(v), axis=0)) if v else (float("nan"), float("nan"))
-            for name, v in found.items()}
+    out = {}
+    for name, v in found.items():
+        up_out = np.median(np.array(v), axis=0) if v else (float("nan"), float("nan"))
+        out[name] = FeatureMatch(float(up_out[0]), float(up_out[1]), len(why[name]), why[name].count(LOST),
+                                 why[name].count(INCONSISTENT))
+    return out
+
+
+def feature_motion(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray) -> dict[str, tuple[float, float]]:
+    """:func:`feature_matches`' (up, out) per feature, IOD (``nan`` where no patch was matched)."""
+    return {name: (m.up, m.out) for name, m in feature_matches(source, result, landmarks).items()}
 
 
 def lip_gap_change(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
@@ -135,7 +180,7 @@ def lip_gap_change(source: np.ndarray, result: np.ndarray, landmarks: np.ndarray
         lips = [lm[list(UPPER_LIP_BODY), :2], lm[list(LOWER_LIP_BODY), :2]]
         centres = np.array([lip.mean(axis=0) for lip in lips])
         thin = 0.5 * min(np.linalg.norm(lip[0] - lip[1]) for lip in lips)  # a patch within the thinner lip
-        moved = _moved(src, res, centres, (LIP_HALF_SIZE_IOD[0], min(LIP_HALF_SIZE_IOD[1], thin / iod)), iod)
+        moved, _ = _moved(src, res, centres, (LIP_HALF_SIZE_IOD[0], min(LIP_HALF_SIZE_IOD[1], thin / iod)), iod)
         out[t] = float((moved[0] - moved[1]) @ up) / corner_iod[t]
     return out
 

@@ -24,6 +24,10 @@ _CORNER_WEIGHTS = np.zeros(len(RIGHT_EYE))
 _CORNER_WEIGHTS[[0, 8]] = 1.0  # the contours start at one corner and reach the other halfway (33/133, 362/263)
 #: width (pixels) of the fade across the source's upper-lid margin between its visible eyeball and the lid
 VISIBLE_DEPTH_PX = 1.0
+#: the rigid eyeball's feather (pixels) under a lower lid that rises over it (AU6/AU7: the smile's and anger's
+#: narrowed eye) by the whole ``eye_feather`` or more: the lid covers the eyeball as an edge (see
+#: :func:`rigid_eye_maps`)
+COVER_FEATHER_PX = 1.0
 #: the source's eyeball is read at least this share of its column's opening inside its upper-lid margin (below the
 #: lashes and their shadow: on the astronaut at an IOD of 130 px, the shadow fills the top third of the opening) ...
 CLEAR_SHARE = 0.35
@@ -60,6 +64,14 @@ def rigid_eye_maps(map_x: np.ndarray, map_y: np.ndarray, box: tuple[int, int, in
     (:func:`_inside_weight`: 0 within half a pixel of it, so the lid margin goes where the mesh puts it). A contour
     that closes leaves little or no interior, so the lid skin from the mesh covers the eye.
 
+    Under the lower lid the feather narrows by how far the target's lid covers the eyeball the source showed (its
+    rise in eyeball coordinates), down to :data:`COVER_FEATHER_PX`: across the feather the mesh squeezes the source's
+    band from its lower margin up to the feather's depth, i.e. the eyeball's lower rim (the sclera strip and the wet
+    margin's highlight under the iris) into the narrower band over the risen lid, and a smile's narrowed eye showed a
+    pale rim between the lid and the iris (the astronaut speaking, happy: the visible iris's median B 20 -> 32 on
+    0-255, its iris read greyer than the source's). The upper lid keeps the whole feather: its band carries the lashes
+    and their shadow down with a lowered lid.
+
     Args:
         map_x, map_y: ``(h, w) float32`` backward map over ``box`` (source pixel per output pixel).
         box: ``(x0, y0, x1, y1)`` of the maps in frame pixels.
@@ -77,18 +89,41 @@ def rigid_eye_maps(map_x: np.ndarray, map_y: np.ndarray, box: tuple[int, int, in
         h, w = win.alpha.shape
         if h == 0 or w == 0 or not win.alpha.any():
             continue
-        a = _inside_weight(dst[list(eye), :2] - (x0 + win.x0, y0 + win.y0), win.alpha, feather_px)
-        rigid_x, rigid_y = _apply(eyeball_transform(dst, src, eye), x0 + win.x0, y0 + win.y0, (h, w))
+        m = eyeball_transform(dst, src, eye)
+        rigid_x, rigid_y = _apply(m, x0 + win.x0, y0 + win.y0, (h, w))
+        lower = _lower_feather(src[list(eye), :2], dst[list(eye), :2], m, (rigid_x, rigid_y),
+                               (x0 + win.x0, y0 + win.y0), feather_px)
+        a = _inside_weight(dst[list(eye), :2] - (x0 + win.x0, y0 + win.y0), win.alpha, feather_px, lower)
         sub = (slice(win.y0, win.y0 + h), slice(win.x0, win.x0 + w))
         map_x[sub] = (map_x[sub] + a * (rigid_x - map_x[sub])).astype(np.float32)
         map_y[sub] = (map_y[sub] + a * (rigid_y - map_y[sub])).astype(np.float32)
     return map_x, map_y
 
 
-def _inside_weight(contour: np.ndarray, inside: np.ndarray, feather_px: float) -> np.ndarray:
+def _lower_feather(src: np.ndarray, dst: np.ndarray, m: np.ndarray, rigid: tuple[np.ndarray, np.ndarray],
+                   origin: tuple[int, int], feather_px: float) -> np.ndarray:
+    """``(h, w)`` the feather (pixels) under the lower lid of the target eye contour ``dst`` (``(16, 2)`` frame
+    pixels; ``src`` the source's): ``feather_px`` less how far the target's lower lid lies above the source's in
+    eyeball coordinates at each window pixel (its rise over the eyeball), at least :data:`COVER_FEATHER_PX`.
+
+    ``m`` is :func:`eyeball_transform` (target -> source), ``rigid`` the window's ``(map_x, map_y)`` through it and
+    ``origin`` the window's frame ``(x, y)``."""
+    rigid_x, rigid_y = rigid
+    h, w = rigid_x.shape
+    scale = float(np.sqrt(abs(np.linalg.det(m[:, :2]))))  # target pixels -> source pixels
+    above_source = _lid_y(src, rigid_x.astype(np.float64), upper=False) - rigid_y
+    lid = _lid_y(dst, np.arange(origin[0], origin[0] + w, dtype=np.float64), upper=False)
+    above_target = (lid[None, :] - np.arange(origin[1], origin[1] + h, dtype=np.float64)[:, None]) * scale
+    rise = (above_source - above_target) / scale
+    return np.clip(feather_px - rise, min(COVER_FEATHER_PX, feather_px), feather_px)
+
+
+def _inside_weight(contour: np.ndarray, inside: np.ndarray, feather_px: float,
+                   lower_feather: np.ndarray | None = None) -> np.ndarray:
     """``(h, w) float32`` 0 outside the closed ``(K, 2)`` ``contour`` (window pixels) and within half a pixel inside it,
     rising smoothly to 1 over the next ``feather_px``, by each pixel centre's exact distance from the contour's
-    segments; ``inside`` is the ``(h, w)`` rasterised opening (1 inside, 0 outside).
+    segments; ``inside`` is the ``(h, w)`` rasterised opening (1 inside, 0 outside). ``lower_feather`` ``(h, w)``:
+    the feather by the distance from the lower lid's segments (the contour's first half) instead, per pixel.
 
     The pixels the contour crosses and their neighbours inside thus take the mesh's map, so the map sampled between
     them reaches the source's lid margin on the target's. (Measured from the rasterised opening, as
@@ -108,8 +143,14 @@ def _inside_weight(contour: np.ndarray, inside: np.ndarray, feather_px: float) -
     t = np.clip(np.einsum("pkc,kc->pk", points[:, None] - a[None], edge) / np.maximum((edge**2).sum(axis=1), 1e-12),
                 0.0, 1.0)
     nearest = a[None] + t[..., None] * edge[None]
-    distance = np.sqrt(((points[:, None] - nearest) ** 2).sum(axis=2)).min(axis=1).reshape(h, w)
-    u = np.clip((distance - 0.5) / feather_px, 0.0, 1.0) * (inside > 0)
+    distances = np.sqrt(((points[:, None] - nearest) ** 2).sum(axis=2))
+    half = (len(a) + 1) // 2  # segments 0 .. half-1 run along the lower lid, corner to corner
+    feathers = [np.full((h, w), feather_px), feather_px if lower_feather is None else lower_feather]
+    u = np.ones((h, w))
+    for segments, feather in ((slice(half, None), feathers[0]), (slice(0, half), feathers[1])):
+        distance = distances[:, segments].min(axis=1).reshape(h, w)
+        u = np.minimum(u, np.clip((distance - 0.5) / feather, 0.0, 1.0))
+    u = u * (inside > 0)
     return (u * u * (3.0 - 2.0 * u)).astype(np.float32)
 
 

@@ -9,10 +9,17 @@ looks like a mouth's interior but not its dark cavity (grey: redness below ``lip
 surroundings', luma above ``lip_edge.DARK`` of theirs) is replaced, softly, by the other lip at the mirrored
 place across the line where the lips meet (same share of the way from the outer to the inner outline, same
 column), scaled to the band's own lip colour: the lips keep their texture and redness, not a flat fill. A
-mirrored pixel that is itself grey gives way to the band's mean lip colour. Teeth within ``NEAR_CAVITY_IOD`` of
-the dark cavity the warp carries in are kept: at a syllable's peak they edge the parted mouth's dark gap and are
-where the face mesh reads the inner lip (painted over, the words' opening shrank); a closed mouth's grey band has
-no cavity next to it.
+mirrored pixel that is itself grey gives way to the band's mean lip colour.
+
+Along the dark cavity the warp carries in (within ``NEAR_CAVITY_IOD``) the upper lip's band takes the cavity's own
+colour instead (:func:`cavity_colour`): a clean dark gap. At a syllable's peak those teeth edge the parted mouth's
+dark gap, where the face mesh reads the inner lip: painted with lip texture the words' opening shrank (speaking
+astronaut sad: the peaks' re-read opening 0.20 -> 0.17 IOD, mouth PCC 0.92 -> 0.90); kept, they were a ragged rim of
+tooth fragments, 1-3 px at 44 px IOD, around the gap of every mouth the target closes down (speaking astronaut
+neutral, sad, angry, disgusted). Darkened, the lower lip's band too cost the held-out speaking astronaut's disgust
+mouth PCC 0.94 -> 0.89 (its raised upper lip's window of teeth edges the gap from below); it takes the lips' texture
+(0.93). A column the seal paints shut (``lip_seal.py``, ``sealed``) has no gap: its teeth take the lips' texture
+(darkened, they tinted the seal's lip colour, an average of the lips around, grey).
 
 Only where the target parts the lips less than the source (``config.fill_start`` .. ``config.fill_full``, as
 the seal fades in) is anything replaced: teeth in the band of an unedited mouth are the shot's own picture.
@@ -24,6 +31,7 @@ import cv2
 import numpy as np
 
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
+from ned_core.face3d.lips import INNER_PAIRS
 from ned_core.render.config import RenderConfig
 from ned_core.render.lip_edge import DARK, interior_like, mouth_reference
 from ned_core.render.luma import luma
@@ -31,10 +39,8 @@ from ned_core.render.luma import luma
 CARRIED_GAIN = 2.0  # a pixel half sampled from the interior is replaced fully
 FEATHER_PX = 0.6  # sigma of the replaced region's soft edge
 MIN_LIP_PX = 6  # a band with fewer lip-coloured pixels takes the other band's colour unscaled
-# Within this (IOD) of the warped dark cavity teeth are kept: along a parted mouth's dark gap they are the opening's
-# own edge, where the re-read face mesh puts the inner lip (speaking astronaut sad: lip texture over them shrank
-# the syllable peaks' re-read opening 0.20 -> 0.17 IOD, mouth PCC 0.92 -> 0.90; kept, 0.92).
-NEAR_CAVITY_IOD = 0.05
+NEAR_CAVITY_IOD = 0.05  # the upper lip's band this near (IOD) the warped dark cavity takes the cavity's colour
+CAVITY_REACH_IOD = 0.05  # reach of the dark gap's colour average that the teeth along it take
 
 
 def repair_weight(src_opening: float, dst_opening: float, config: RenderConfig) -> float:
@@ -81,6 +87,12 @@ def near_cavity(cavity: np.ndarray, radius_px: float) -> np.ndarray:
     return np.clip(radius_px + 1.0 - distance, 0.0, 1.0).astype(np.float32)
 
 
+def meeting_line(dst: np.ndarray) -> np.ndarray:
+    """``(11, 2)`` the line where the target lips meet: corner, the midpoints of the inner-lip pairs, corner."""
+    mid = 0.5 * (dst[INNER_PAIRS[:, 0]] + dst[INNER_PAIRS[:, 1]])
+    return np.vstack([dst[LIPS_INNER[0]], mid, dst[LIPS_INNER[10]]])
+
+
 def lip_contours(dst: np.ndarray, xs: np.ndarray) -> np.ndarray:
     """``(4, W)`` y of the upper outer, upper inner, lower inner and lower outer lip outlines at columns ``xs``."""
     out = []
@@ -93,7 +105,7 @@ def lip_contours(dst: np.ndarray, xs: np.ndarray) -> np.ndarray:
 
 
 def repair_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, interior: np.ndarray,
-                weight: float) -> tuple[np.ndarray, float]:
+                weight: float, sealed: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Replace the interior the warp carried into the target's lips over ``box`` (see the module docstring).
 
     Args:
@@ -102,6 +114,9 @@ def repair_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
         dst: ``(>= 468, 2) float64`` target landmarks, frame pixels.
         interior: ``(2, h, w) float32`` :func:`interior_share` of the warp.
         weight: 0..1 (:func:`repair_weight`).
+        sealed: ``(11,)`` 0..1 how far ``lip_seal.seal_lips`` paints each column of the mouth shut (the points of
+            :func:`meeting_line`, interpolated along x), None: 0. A sealed column has no gap: its teeth along
+            the cavity take the lips' texture too (darkened, they tinted the seal's lip colour grey).
 
     Returns:
         A new ``(h, w, 3) float32`` array (``rgb`` itself when nothing is replaced) and the share (0..1) of the
@@ -122,7 +137,13 @@ def repair_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
     cv2.fillPoly(hole, [np.round((dst[list(LIPS_INNER)] - (x0, y0)) * 16).astype(np.int32)], 1.0, cv2.LINE_AA, 4)
     band = np.clip(band - hole, 0.0, 1.0)
     teeth, cavity = interior[:, y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
-    kept = near_cavity(cavity, NEAR_CAVITY_IOD * float(interocular_distance(dst)))
+    iod = float(interocular_distance(dst))
+    unsealed = np.ones((1, x1 - x0))
+    if sealed is not None:
+        line = meeting_line(dst)
+        order = np.argsort(line[:, 0])
+        unsealed = 1.0 - np.interp(np.arange(x0, x1) + 0.5, line[order, 0], np.asarray(sealed)[order])[None, :]
+    gap = near_cavity(cavity, NEAR_CAVITY_IOD * iod) * unsealed  # the band along a dark gap (1 on the gap itself)
     carried = np.clip(teeth * CARRIED_GAIN, 0.0, 1.0) * band
     if not (carried > 0.05).any():
         return rgb, 0.0
@@ -150,7 +171,24 @@ def repair_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
         fallback = np.clip(mirror_carried, 0.0, 1.0)[:, :, None]
         mixed = scaled + fallback * (colour.astype(np.float32) - scaled)
         replacement[part] = mixed[part]
-    alpha = np.clip(cv2.GaussianBlur(carried, (0, 0), FEATHER_PX) * 1.5, 0.0, 1.0) * band * (1.0 - kept) * weight
+    # the upper teeth along the dark gap take the gap's own colour (module docstring), the rest the lips'
+    replacement += (gap * upper)[:, :, None] * (cavity_colour(sub, cavity, iod) - replacement)
+    alpha = np.clip(cv2.GaussianBlur(carried, (0, 0), FEATHER_PX) * 1.5, 0.0, 1.0) * band * weight
     out = rgb.copy()
     out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = sub + alpha[:, :, None] * (replacement - sub)
     return out, float(alpha.sum() / max(band.sum(), 1e-6))
+
+
+def cavity_colour(sub: np.ndarray, cavity: np.ndarray, iod: float) -> np.ndarray:
+    """``(h, w, 3) float32`` the warped dark cavity's colour about each pixel: the smooth average
+    (:data:`CAVITY_REACH_IOD`) of the pixels of ``sub (h, w, 3)`` sampled from it (``cavity (h, w)`` > 0.5), so the
+    gap keeps its shading (its darker corners, a lit tongue below); the cavity's mean where none is near."""
+    inside = (cavity > 0.5).astype(np.float32)
+    if not inside.any():
+        return sub.copy()
+    sigma = max(1.0, CAVITY_REACH_IOD * iod)
+    support = cv2.GaussianBlur(inside, (0, 0), sigma)[:, :, None]
+    local = cv2.GaussianBlur(sub * inside[:, :, None], (0, 0), sigma) / np.maximum(support, 1e-6)
+    mean = sub[inside > 0].mean(axis=0)
+    near = np.clip(support / 0.05, 0.0, 1.0)
+    return (mean + near * (local - mean)).astype(np.float32)

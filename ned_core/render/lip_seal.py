@@ -32,7 +32,7 @@ import numpy as np
 from ned_core.analysis.regions import LIPS_INNER, LIPS_OUTER, interocular_distance
 from ned_core.face3d.lips import INNER_PAIRS
 from ned_core.render.config import RenderConfig
-from ned_core.render.lip_repair import lip_contours
+from ned_core.render.lip_repair import lip_contours, meeting_line
 from ned_core.render.luma import luma
 
 GROW_IOD = 0.015  # the painted region reaches this far beyond the target inner-lip outline
@@ -110,12 +110,6 @@ def _upward_wedge(reach: int) -> np.ndarray:
     lip and, at the corners, along the lip's rise, never sideways past the corners at their own height."""
     k = np.arange(reach + 1)[:, None]
     return (np.abs(np.arange(-reach, reach + 1))[None] <= k).astype(np.uint8)
-
-
-def meeting_line(dst: np.ndarray) -> np.ndarray:
-    """``(11, 2)`` the line where the target lips meet: corner, the midpoints of the inner-lip pairs, corner."""
-    mid = 0.5 * (dst[INNER_PAIRS[:, 0]] + dst[INNER_PAIRS[:, 1]])
-    return np.vstack([dst[LIPS_INNER[0]], mid, dst[LIPS_INNER[10]]])
 
 
 def lip_colour(sub: np.ndarray, known: np.ndarray, lips: np.ndarray, upper: np.ndarray, average: np.ndarray,

@@ -99,11 +99,12 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
                             frame_number, held_opening, mouths)
     teeth = teeth_weight(src_xy, dst_xy, mouths[0][1], config, to_template)
     rgb = show_teeth(rgb, box, image, src_xy, dst_xy, mouth_index, config, teeth)
-    repair = repair_weight(mouths[0][1], mouths[1][1], config)
-    interior = interior_share(image, src_xy, (map_x, map_y)) if repair > 0 else None
-    rgb, repaired = repair_lips(rgb, box, dst_xy, interior, repair) if interior is not None else (rgb, 0.0)
     seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
     sides = side_weights(src_xy, dst_xy) * held_share(mouths[0][1], config, held_opening)
+    repair = repair_weight(mouths[0][1], mouths[1][1], config)
+    interior = interior_share(image, src_xy, (map_x, map_y)) if repair > 0 else None
+    rgb, repaired = (repair_lips(rgb, box, dst_xy, interior, repair, np.maximum(sides, seal))
+                     if interior is not None else (rgb, 0.0))
     rgb = seal_lips(rgb, box, dst_xy, seal, sides)
     relax = relax_weight(src_xy, dst_xy, to_template)
     fold = fold_share(src_xy, dst_xy, to_template) if relax > 0 else 0.0

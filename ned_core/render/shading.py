@@ -19,8 +19,10 @@ OVAL_MARGIN_IOD = 0.05  # the shading stays this far inside the face oval (and o
 WORK_IOD_PX = 90.0  # the shading is worked out at no more than this many pixels per IOD
 SKIN_LOG_RANGE = 0.7  # pixels darker than the skin by more than this (log luminance, ~2x) get none, by half of
 # it all (dark hair is; lighter than the skin is kept: the astronaut's lit glabella, 0.6 above her skin's median)
-# per-channel share of the gain (R, G, B): a crease in skin is warmer than the skin (light scattered under it
-# comes out reddened), a uniform dimming reads grey, drawn on
+# per-channel share of a darkening gain (R, G, B): a crease in skin is warmer than the skin (light scattered under
+# it comes out reddened), a uniform dimming reads grey, drawn on. A highlight (a gain > 0) scales the three channels
+# alike: tinted the same way, a highlight of log-gain g raised blue exp(0.35 g) times more than red, bluer and
+# greyer than the skin around (a bluish sheen along the brows' and forehead lines' lit sides)
 CREASE_TINT = np.array([0.8, 1.0, 1.15], np.float32)
 
 Rims = tuple[tuple[int, int, int, int], np.ndarray]  # spectacle rims: (x0, y0, x1, y1) frame pixels, (h, w) mask
@@ -139,7 +141,8 @@ def skin(rgb: np.ndarray, dst: np.ndarray, iod: float, holes: tuple[tuple[int, .
 
 def shade(rgb: np.ndarray, box: tuple[int, int, int, int], window: tuple[int, int, int, int], dst: np.ndarray,
           gain: GainFn, rims: Rims | None = None) -> np.ndarray:
-    """Apply ``gain`` (log, tinted by :data:`CREASE_TINT`) to ``rgb (h, w, 3) float32`` (scene-linear) over
+    """Apply ``gain`` (log; where it darkens, tinted by :data:`CREASE_TINT`; where it brightens, on all channels
+    alike: the skin's hue and saturation stay) to ``rgb (h, w, 3) float32`` (scene-linear) over
     ``box`` (x0, y0, x1, y1 frame pixels) within ``window`` (frame pixels, clipped to the box). Where the window
     cuts the face oval, :func:`skin` takes the face to go on beyond it: a window's edge must cross the oval only
     where the gain is nil.
@@ -178,7 +181,9 @@ def shade(rgb: np.ndarray, box: tuple[int, int, int, int], window: tuple[int, in
     if rows.size:  # only where there is any gain (a 1080p close-up's window is mostly untouched skin)
         ys, xs = slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1)
         # the tinted gain built channel by channel: numpy's broadcast over a last axis of 3 is several times slower
-        factor = cv2.merge([log_gain[ys, xs] * tint for tint in CREASE_TINT])
+        part = log_gain[ys, xs]
+        dark, light = np.minimum(part, 0.0), np.maximum(part, 0.0)
+        factor = cv2.merge([dark * tint + light for tint in CREASE_TINT])
         np.exp(factor, out=factor)
         factor *= sub[ys, xs]
         out[y0 - by0 + ys.start : y0 - by0 + ys.stop, x0 - bx0 + xs.start : x0 - bx0 + xs.stop] = factor

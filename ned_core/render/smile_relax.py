@@ -9,7 +9,10 @@ texture (finer than ``TEXTURE_SIGMA_IOD``: pores, freckles, kept) and the face's
 ``SHADING_SIGMA_IOD``, kept) is what a smile adds there -- the fold's crease, the cheek apple's bulge and
 highlight, a third of an IOD across -- and fades. The band is taken against the coarse light and colour of
 the skin alone (hair, background, eyes, brows and lips excluded), and each cheek and fold keeps its mean
-level and colour: the shading is redistributed, the skin is neither dimmed nor greyed. (Taken against a blur
+level and colour: the shading is redistributed, the skin is neither dimmed nor greyed. The band is flattened on
+the luma (one gain for the three channels: a pixel keeps its hue and saturation), its colour as well only along the
+fold lines and where it brightens (a crease's warm shadow, a sheen's whitish highlight): flattened per channel
+everywhere, the warm shadow beside the bulge was lifted bluer than red (the grey, bluish cheeks of issue 12). (Taken against a blur
 of everything around the cheek, it turned the astronaut's cheeks grey: chroma C* 20.0 -> 17.6, b* 18.0 ->
 16.0 over the softened skin; now 20.6 / 18.9.) Measured on the astronaut still (fer's p(happy), source 1.00):
 without softening sad 0.99, angry 0.94, neutral 0.97; with it 0.71, 0.59, 0.65, and with the fold's fine
@@ -34,6 +37,7 @@ from ned_core.analysis import crop
 from ned_core.analysis.mean_face import load_mean_face
 from ned_core.analysis.regions import (FACE_OVAL, LEFT_BROW, LEFT_EYE, LIPS_OUTER, RIGHT_BROW, RIGHT_EYE,
                                        interocular_distance)
+from ned_core.render.luma import luma
 from ned_core.render.mouth_index import template_from_image
 
 CORNERS = (61, 291)  # mouth corners, subject's right then left
@@ -52,6 +56,7 @@ TEXTURE_SIGMA_IOD = 0.03  # skin texture finer than this is kept
 CREASE_SIGMA_IOD = 0.012  # along the fold lines and corner creases the band reaches down to this (their creases)
 MID_SIGMA_IOD = 0.06  # the band's part finer than this (freckles, mottling) keeps the strength of the skin around
 MID_LIMIT = 2.0  # ... up to this many times its robust spread on the untouched skin around
+SHEEN_LOG = 0.1  # the band's colour is flattened too where it brightens the skin by this much (log luma)
 SHADING_SIGMA_IOD = 0.35  # the face's light coarser than this is kept; the band between is the smile's shading
 
 
@@ -144,7 +149,7 @@ def _masks(dst: np.ndarray, box: tuple[int, int, int, int], iod: float,
 
 
 def _coarse_blur(image: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian blur of ``image (h, w, 3) float32`` by ``sigma`` pixels, computed at a quarter of the resolution
+    """Gaussian blur of ``image (h, w, C) float32`` by ``sigma`` pixels, computed at a quarter of the resolution
     when ``sigma`` is large (the result is smooth at that scale; 10x cheaper on a 1080p face)."""
     step = int(np.clip(sigma // 4, 1, 4))
     h, w = image.shape[:2]
@@ -181,28 +186,31 @@ def _sides(dst: np.ndarray, box: tuple[int, int, int, int], iod: float) -> tuple
     return 1.0 - left, left
 
 
-def _mid_texture(sub: np.ndarray, fine: np.ndarray, skin: np.ndarray, strength: np.ndarray, lines: np.ndarray,
+def _mid_texture(lum: np.ndarray, fine: np.ndarray, skin: np.ndarray, strength: np.ndarray, lines: np.ndarray,
                  iod: float) -> np.ndarray:
-    """``(h, w, 3)`` log: the band's part finer than ``MID_SIGMA_IOD`` (freckles, mottling) that the flattening
+    """``(h, w)`` log luma (``lum (h, w)`` linear): the band's part finer than ``MID_SIGMA_IOD`` (freckles, mottling) that the flattening
     keeps, off the fold lines, each pixel softly limited to ``MID_LIMIT`` times the spread it has on the untouched
     skin around (a furrow's line or a bulge's edge, stronger than the skin's own texture, is flattened)."""
-    mid = fine - np.log(np.maximum(cv2.GaussianBlur(sub, (0, 0), max(1.0, MID_SIGMA_IOD * iod)), 1e-6))
+    mid = fine - np.log(np.maximum(cv2.GaussianBlur(lum, (0, 0), max(1.0, MID_SIGMA_IOD * iod)), 1e-6))
     untouched = (skin > 0.99) & (strength < 0.01)
     if np.count_nonzero(untouched) < 16:
         return np.zeros_like(mid)
-    spread = 1.4826 * np.median(np.abs(mid[untouched] - np.median(mid[untouched], axis=0)), axis=0)  # robust std
-    limit = MID_LIMIT * np.maximum(spread, 1e-6)
-    return limit * np.tanh(mid / limit) * (1.0 - lines)[:, :, None]
+    spread = 1.4826 * np.median(np.abs(mid[untouched] - np.median(mid[untouched])))  # robust std
+    limit = MID_LIMIT * max(float(spread), 1e-6)
+    return limit * np.tanh(mid / limit) * (1.0 - lines)
 
 
 def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, weight: float,
                 fold: float = 1.0) -> np.ndarray:
     """Flatten the fold and cheek shading of ``rgb (h, w, 3) float32`` (scene-linear) over ``box`` by ``weight``.
 
-    Per channel, the band between the skin's texture and its coarse light is flattened in log; the coarse light
-    is the skin's own (normalised convolution over the face oval without eyes, brows and lips: hair, background
-    and teeth do not darken or tint it), and the band's mean over each side's softened skin is kept (each cheek
-    keeps its mean level and colour; the light is redistributed, not dimmed or greyed).
+    On the luma, the band between the skin's texture and its coarse light is flattened in log, and the same gain
+    scales all three channels: each pixel keeps its hue and saturation, only its lightness changes (flattened per
+    channel, the warmer, more saturated shadow beside a smile's cheek bulge was lifted bluer than it was red:
+    astronaut still made neutral, outer cheek R x1.26, B x1.46 in linear light, the bluish grey blobs of the
+    contact sheets). The coarse light is the skin's own (normalised convolution over the face oval without eyes,
+    brows and lips: hair, background and teeth do not darken it), and the band's mean over each side's softened
+    skin is kept (each cheek keeps its mean level; the light is redistributed, not dimmed).
 
     Along the fold lines the band reaches down to their fine crease (``CREASE_SIGMA_IOD``, away from the lips).
     Off them the band's part finer than ``MID_SIGMA_IOD`` stays, limited to the skin's own texture strength
@@ -227,19 +235,29 @@ def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
     strength = weight * strength * skin * cv2.GaussianBlur(skin, (0, 0), max(1.0, 0.04 * iod))
     sub = rgb[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0]
     sigma = max(1.0, SHADING_SIGMA_IOD * iod)
-    fine = np.log(np.maximum(cv2.GaussianBlur(sub, (0, 0), max(0.7, TEXTURE_SIGMA_IOD * iod)), 1e-6))
-    crease = np.log(np.maximum(cv2.GaussianBlur(sub, (0, 0), max(0.5, CREASE_SIGMA_IOD * iod)), 1e-6))
-    fine += lines[:, :, None] * (crease - fine)  # along the fold lines the band reaches down to their creases
+    texture = np.maximum(cv2.GaussianBlur(sub, (0, 0), max(0.7, TEXTURE_SIGMA_IOD * iod)), 1e-6)
+    crease = np.maximum(cv2.GaussianBlur(sub, (0, 0), max(0.5, CREASE_SIGMA_IOD * iod)), 1e-6)
     low = _coarse_blur(np.dstack([sub * skin[:, :, None], skin]), sigma)
-    low = np.maximum(low[:, :, :3], 1e-6) / np.maximum(low[:, :, 3:], 1e-3)
-    # per channel, the band between the texture and the skin's coarse light and colour, in log; flattened by
-    # ``strength`` about its mean over the softened skin (the cheeks keep their mean level and colour)
-    band = fine - np.log(low)
+    low_rgb = np.maximum(low[:, :, :3], 1e-6) / np.maximum(low[:, :, 3:], 1e-3)
+    # the band between the texture and the skin's coarse light, in log: of the luma (``band``), and per channel
+    # its colour beside the luma's (``tint``); along the fold lines the band reaches down to their creases
+    fine = np.log(np.maximum(luma(texture), 1e-6))
+    fine += lines * (np.log(np.maximum(luma(crease), 1e-6)) - fine)
+    band = fine - np.log(np.maximum(luma(low_rgb), 1e-6))
+    tint = np.log(texture) + lines[:, :, None] * (np.log(crease) - np.log(texture)) - np.log(low_rgb)
+    tint -= band[:, :, None]
+    # each flattened by its strength about its mean over the softened skin (the cheeks keep their mean level and
+    # colour); the colour only along the fold lines and where the band brightens (a crease's warm shadow lifted in
+    # lightness alone is an orange line, a cheek's whitish sheen dimmed alone a grey spot; a broad cheek shadow
+    # flattened per channel was lifted bluer than red: a grey cheek)
+    chroma = strength * np.maximum(lines, np.clip(band / SHEEN_LOG, 0.0, 1.0))
     for side in _sides(dst, (x0, y0, x1, y1), iod):  # each cheek and fold keeps its own mean
-        w = (strength * side)[:, :, None]
-        band -= side[:, :, None] * (np.sum(w * band, axis=(0, 1)) / max(float(np.sum(w)), 1e-6))
-    band -= _mid_texture(sub, fine, skin, strength, lines, iod)
-    w = strength[:, :, None]
+        w = strength * side
+        band -= side * (float(np.sum(w * band)) / max(float(np.sum(w)), 1e-6))
+        w = (chroma * side)[:, :, None]
+        tint -= side[:, :, None] * (np.sum(w * tint, axis=(0, 1)) / max(float(np.sum(w)), 1e-6))
+    band -= _mid_texture(np.ascontiguousarray(luma(sub)), fine, skin, strength, lines, iod)
     out = rgb.copy()
-    out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = sub * np.exp(-w * band)
+    out[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0] = sub * np.exp(-(strength * band)[:, :, None]
+                                                                 - chroma[:, :, None] * tint)
     return out

@@ -175,3 +175,18 @@ def test_detail_luminance_is_the_channel_mean_to_the_bit():
     gx = cv2.Sobel(log_l, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
     gy = cv2.Sobel(log_l, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
     assert np.array_equal(_detail(part), gx * gx + gy * gy)
+
+
+def test_an_occluded_frame_s_face_is_cut_and_measured_once(face, reference, monkeypatch):
+    """The canonical mask goes back to the frame through the crop's geometry: the fine structure (the costly part,
+    ~7 ms of a 4K close-up) is worked out once a frame, for the canonical grid, not again to size the crop."""
+    import ned_core.composite.occlusion as occlusion
+
+    frame, landmarks = face
+    moved, lm = _shifted(_lit(frame, 0.6, WARM, seed=9), landmarks, 1.5, -0.5)
+    covered, _ = _hand(moved, lm)
+    calls = []
+    monkeypatch.setattr(occlusion, "_detail", lambda part: calls.append(part.shape) or _detail(part))
+    h, w = frame.shape[:2]
+    assert occlusion_mask(reference, covered, lm, (0, 0, w, h)).max() > 0.5
+    assert len(calls) == 1

@@ -12,6 +12,7 @@ from ned_core.evaluate.feature_motion import (
     BROW_INNER,
     FEATURES,
     face_axes,
+    feature_matches,
     feature_motion,
     landmark_feature_motion,
     pixel_mouth_opening,
@@ -144,3 +145,25 @@ def test_frames_and_landmarks_must_agree(faces):
         feature_motion(photo[None], photo[None, :-1], lm[None])
     with pytest.raises(ShapeError):
         pixel_mouth_opening(photo[None], photo[None], lm[None, :100])
+
+
+def test_a_feature_whose_look_the_edit_changed_reports_why_it_has_no_figure(faces):
+    """The astronaut's mouth corners repainted (a smile's teeth and corner creases gone, as a fear or sad edit
+    covers them): no patch matches, the figure is nan and the reason says how many patches were lost or matched
+    back elsewhere; the brows, only shifted, are measured and have no reason (before: a bare nan in the table)."""
+    photo, lm = faces["astronaut"]
+    _, _, iod = face_axes(lm)
+    result = cv2.warpAffine(photo, np.float32([[1, 0, 0.0], [0, 1, -1.0]]), photo.shape[1::-1],
+                            flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+    rng = np.random.default_rng(0)
+    for corner in FEATURES["corner"][0]:
+        x, y = np.round(lm[list(corner), :2].mean(axis=0)).astype(int)
+        r = int(0.2 * iod)
+        result[y - r : y + r, x - r : x + r] = rng.integers(90, 200, (2 * r, 2 * r, 3), dtype=np.uint8)
+    got = feature_matches(photo[None], result[None], lm[None])
+    corner = got["corner"]
+    assert np.isnan(corner.up) and np.isnan(corner.out) and corner.tried == 2
+    assert corner.lost + corner.inconsistent == 2 and corner.reason is not None and "none of 2" in corner.reason
+    for name in ("brow_in", "brow_mid"):
+        assert got[name].reason is None and abs(got[name].up - 1.0 / iod) < 0.004, got[name]
+    assert feature_motion(photo[None], result[None], lm[None])["brow_in"] == (got["brow_in"].up, got["brow_in"].out)

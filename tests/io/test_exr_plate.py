@@ -12,7 +12,9 @@ from ned_core.io.exr_plate import (
     check_plate,
     empty_plate,
     face_data_window,
+    pack_channels,
     pad_to_display,
+    unpack_channels,
 )
 
 
@@ -84,3 +86,27 @@ def test_config_validates_on_construction():
         PlateWriteConfig("dwaa45")
     with pytest.raises(FaceBoxError, match="margin"):
         face_data_window((10, 10, 50, 50), (100, 100), -1.0)
+
+
+def test_packed_channels_hold_every_layer_of_a_trimmed_plate_in_the_listed_order():
+    """Channels interleaved from views cut out of larger arrays (a trimmed plate's): each channel named where its
+    samples are, and unpacked by name back to the layers."""
+    rng = np.random.default_rng(3)
+    h, w = 9, 7
+    big = {name: rng.normal(size=(h + 4, w + 5, c)).astype(np.float32)
+           for name, c in (("rgba", 4), ("mask", 1), ("face", 4), ("glow", 3), ("edge", 1), ("stmap", 2))}
+    cut = (slice(2, 2 + h), slice(3, 3 + w))
+    layer = {name: array[cut] for name, array in big.items()}
+    plate = FacePlate(1, (64, 64), (3, 2, 3 + w, 2 + h), layer["rgba"], layer["mask"][..., 0],
+                      {"glow": layer["glow"], "edge": layer["edge"][..., 0]}, {5: layer["face"]}, layer["stmap"])
+    names, pixels = pack_channels(plate, with_extra=True)
+    assert names == ("R", "G", "B", "A", "facemask.A", "track5.R", "track5.G", "track5.B", "track5.A", "edge.A",
+                     "glow.R", "glow.G", "glow.B", "stmap.u", "stmap.v")
+    assert pixels.shape == (h, w, len(names)) and pixels.dtype == np.float32
+    expected = np.concatenate([layer[n] for n in ("rgba", "mask", "face", "edge", "glow", "stmap")], axis=2)
+    assert np.array_equal(pixels, expected)
+    rgba, mask, extra, faces, stmap = unpack_channels(names, pixels, "test")
+    assert np.array_equal(rgba, layer["rgba"]) and np.array_equal(mask, layer["mask"][..., 0])
+    assert np.array_equal(extra["glow"], layer["glow"]) and np.array_equal(faces[5], layer["face"])
+    assert np.array_equal(stmap, layer["stmap"])
+    assert pack_channels(plate, with_extra=False)[0] == names[:9] + names[13:]

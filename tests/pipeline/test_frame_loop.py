@@ -180,3 +180,31 @@ def test_each_stage_cpu_time_is_added_up_on_its_own_threads(tmp_path):
     assert 0.01 * frames <= loop.cpu["render"] < 0.01 * frames + 0.1
     assert 0.005 * frames <= loop.cpu["write"] < 0.005 * frames + 0.1  # both writers' time; the sleeps not counted
     assert loop.cpu["load"] < 0.05 and loop.cpu["report"] < 0.05
+
+
+def test_opencv_works_on_the_calling_thread_while_the_loop_runs_and_gets_its_threads_back(tmp_path):
+    """The loop's own threads keep the cores busy: OpenCV's pool is held to one thread in every stage, and its
+    count restored afterwards, also when a stage raises."""
+    cv2 = pytest.importorskip("cv2")
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(3)
+    try:
+        seen: list[int] = []
+
+        class Counting(Stages):
+            def render(self, number: int, frame: str) -> bytes:
+                seen.append(cv2.getNumThreads())
+                return super().render(number, frame)
+
+            def write(self, number: int, frame: str, plate: bytes) -> Path:
+                seen.append(cv2.getNumThreads())
+                return super().write(number, frame, plate)
+
+        Counting(tmp_path).loop().run(range(5))
+        assert seen and set(seen) == {1}
+        assert cv2.getNumThreads() == 3
+        with pytest.raises(RuntimeError):
+            Counting(tmp_path, fail={"render": 2}).loop().run(range(5))
+        assert cv2.getNumThreads() == 3
+    finally:
+        cv2.setNumThreads(before)

@@ -295,3 +295,28 @@ def test_the_skin_uncovered_above_grace_hoppers_rims_has_the_skin_s_texture(phot
     assert band.sum() > 0.5 * iod, "too little skin comes out from behind the rims"
     ratio = float(np.sqrt(np.mean(_fine(result)[band] ** 2) / np.mean(_fine(frame)[skin] ** 2)))
     assert 0.55 < ratio < 1.3, f"the uncovered skin's fine texture is {ratio:.2f} x the skin's above"
+
+
+def test_each_hole_pixel_knows_the_height_of_its_column_run():
+    """The runs the skin above a rim is carried down by (``_skin_detail``): per column, a run ends at a gap."""
+    from ned_core.render.glasses import _hole_runs
+
+    rng = np.random.default_rng(7)
+    for trial in range(60):
+        h, w = rng.integers(1, 30, 2)
+        hole = rng.random((h, w)) < rng.uniform(0.1, 0.9)
+        expected = {}
+        for col in range(w):
+            row = 0
+            while row < h:
+                if not hole[row, col]:
+                    row += 1
+                    continue
+                end = row
+                while end < h and hole[end, col]:
+                    end += 1
+                expected.update({(r, col): end - row for r in range(row, end)})
+                row = end
+        rows, cols, heights = _hole_runs(hole)
+        assert dict(zip(zip(rows.tolist(), cols.tolist()), heights.tolist())) == expected
+        assert len(rows) == len(expected)
