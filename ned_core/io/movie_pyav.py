@@ -34,9 +34,10 @@ FORWARD_DECODE_LIMIT = 48
 #: larger than :data:`WINDOW_SHARE`).
 KEEP_CONVERTED_BYTES = 256 << 20
 #: Bytes of decoded planar YUV pictures (half the size of their RGB codes at 4:2:0) kept the same way for reads of
-#: windows whose frame's codes are not kept, which are converted from them: the latest 10 10-bit 4:2:0 frames at
-#: 1080p, 5 8-bit ones at UHD (8-bit pictures read whole keep their codes instead, see ``PyAVDecoder._keep``).
-KEEP_DECODED_BYTES = 64 << 20
+#: windows whose frame's codes are not kept, which are converted from them: the latest 20 10-bit 4:2:0 frames at
+#: 1080p, 10 8-bit ones at UHD (read shrunk by its analysis: the 10 frames whose whole codes it kept before, at half
+#: the bytes); 8-bit pictures read whole keep their codes instead (see ``PyAVDecoder._keep``).
+KEEP_DECODED_BYTES = 128 << 20
 #: Boxes of deeper-than-8-bit pictures up to this share of the frame's area are converted from their own planes
 #: (``yuv_window.window_codes``); a larger one is cut from the whole frame converted by swscale (a pixel 5x faster).
 #: 8-bit pictures' boxes of any size are the whole picture's OpenCV codes (:func:`_opencv_converts`).
