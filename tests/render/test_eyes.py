@@ -234,6 +234,7 @@ def test_the_uncovered_eyeball_has_no_vertical_edges(large_hopper) -> None:
         assert rows.max() >= 10, "the raised lid uncovers a band of eyeball"
         step = (np.diff(log, axis=1) * pairs).sum(axis=0) / np.maximum(rows, 1)
         edge = np.abs(step[rows >= 6]).max()
+        print("EDGE", eye[0], edge, np.argmax(np.abs(step) * (rows >= 6)))
         assert edge < 0.25, f"a vertical edge across the uncovered eyeball: {edge:.2f} (log luma)"
 
 
