@@ -135,48 +135,23 @@ def _inside_weight(contour: np.ndarray, inside: np.ndarray, feather_px: float,
     h, w = inside.shape
     if feather_px <= 0:
         return inside.astype(np.float32)
-    distances = _segment_distances(contour, (h, w))
-    half = (len(contour) + 1) // 2  # segments 0 .. half-1 run along the lower lid, corner to corner
-    feathers = [np.full((h, w), feather_px), feather_px if lower_feather is None else lower_feather]
-    u = np.ones((h, w))
-    for segments, feather in ((slice(half, None), feathers[0]), (slice(0, half), feathers[1])):
-        distance = distances[..., segments].min(axis=-1)
-        u = np.minimum(u, np.clip((distance - 0.5) / feather, 0.0, 1.0))
-    u = u * (inside > 0)
-    return (u * u * (3.0 - 2.0 * u)).astype(np.float32)
-
-
-def _opening_weight(contour: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """``(h, w) float32`` the share of each pixel of a window of ``size`` (h, w) inside the closed ``(K, 2)``
-    ``contour`` (window pixels), anti-aliased: ``0.5 +`` the pixel centre's signed distance from the contour (positive
-    inside), clipped to 0..1, the area a straight edge leaves of the pixel. (Feathered from the rasterised opening,
-    as :func:`~ned_core.analysis.mask.polygon_mask` does, the weight kept the raster's pixel steps: every pixel whose
-    centre the contour passes took half the paint, wherever the contour crossed it, and the eyeball painted under a
-    raised lid had a staircase for an edge along the lid and the spectacle rims above it.)"""
-    h, w = size
-    distance = _segment_distances(contour, size).min(axis=-1)
-    ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
-    a = np.asarray(contour, np.float64)
-    b = np.roll(a, -1, axis=0)
-    # even-odd rule: a ray from each pixel centre towards +x crosses the segments that straddle its row to its right
-    straddle = (a[:, 1] > ys[..., None]) != (b[:, 1] > ys[..., None])
-    at = a[:, 0] + (ys[..., None] - a[:, 1]) * (b[:, 0] - a[:, 0]) / np.where(b[:, 1] == a[:, 1], 1.0, b[:, 1] - a[:, 1])
-    inside = np.sum(straddle & (at > xs[..., None]), axis=-1) % 2 == 1
-    return np.clip(0.5 + np.where(inside, distance, -distance), 0.0, 1.0).astype(np.float32)
-
-
-def _segment_distances(contour: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """``(h, w, K)`` each pixel centre's distance from each segment of the closed ``(K, 2)`` ``contour`` (window
-    pixels) over a window of ``size`` (h, w)."""
-    h, w = size
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float64)
     points = np.stack([xs.ravel(), ys.ravel()], axis=1)
     a = np.asarray(contour, np.float64)
-    edge = np.roll(a, -1, axis=0) - a
+    b = np.roll(a, -1, axis=0)
+    edge = b - a
     t = np.clip(np.einsum("pkc,kc->pk", points[:, None] - a[None], edge) / np.maximum((edge**2).sum(axis=1), 1e-12),
                 0.0, 1.0)
     nearest = a[None] + t[..., None] * edge[None]
-    return np.sqrt(((points[:, None] - nearest) ** 2).sum(axis=2)).reshape(h, w, len(a))
+    distances = np.sqrt(((points[:, None] - nearest) ** 2).sum(axis=2))
+    half = (len(a) + 1) // 2  # segments 0 .. half-1 run along the lower lid, corner to corner
+    feathers = [np.full((h, w), feather_px), feather_px if lower_feather is None else lower_feather]
+    u = np.ones((h, w))
+    for segments, feather in ((slice(half, None), feathers[0]), (slice(0, half), feathers[1])):
+        distance = distances[:, segments].min(axis=1).reshape(h, w)
+        u = np.minimum(u, np.clip((distance - 0.5) / feather, 0.0, 1.0))
+    u = u * (inside > 0)
+    return (u * u * (3.0 - 2.0 * u)).astype(np.float32)
 
 
 def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.ndarray, src: np.ndarray,
@@ -212,17 +187,16 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
     out, revealed = rgb, 0.0
     x0, y0 = box[0], box[1]
     for eye, (centre, ring) in zip(EYES, IRISES):
-        win = polygon_mask(dst[list(eye), :2] - (x0, y0), rgb.shape[:2], 0.0)
+        win = polygon_mask(dst[list(eye), :2] - (x0, y0), rgb.shape[:2], 1.0)
         h, w = win.alpha.shape
         if h == 0 or w == 0 or not win.alpha.any():
             continue
-        opening = _opening_weight(dst[list(eye), :2] - (x0 + win.x0, y0 + win.y0), (h, w))
         contour = src[list(eye), :2]
         sx, sy = _apply(eyeball_transform(dst, src, eye), x0 + win.x0, y0 + win.y0, (h, w))
         under_lid = _distance_below_upper_lid(dst[list(eye), :2], x0 + win.x0, y0 + win.y0, (h, w))
         under_source = sy - _lid_y(contour, sx)  # depth under the source's upper lid (negative: was lid)
         lid_raise = under_lid - under_source
-        if not np.any((opening > 0) & (lid_raise > 0) & (under_lid > 0)):
+        if not np.any((win.alpha > 0) & (lid_raise > 0) & (under_lid > 0)):
             continue  # no lid raised inside the contour: the weight below is 0 everywhere (most frames' eyes)
         depth, field = _opening_depth(contour, image.shape[:2])
         if depth.max() < VISIBLE_DEPTH_PX + CLEAR_IOD * iod:  # the source eye is shut: nothing to paint from
@@ -237,8 +211,8 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
             for side in (-1.0, 1.0))
         sclera, clear, shadow = _across_columns(
             (read0 + across[..., None] * (read1 - read0), clear0 + across[..., None] * (clear1 - clear0),
-             shadow0 + across * (shadow1 - shadow0)), opening, ACROSS_IOD * iod)
-        weight = (opening * np.clip(1.0 - under_source / shadow, 0.0, 1.0)
+             shadow0 + across * (shadow1 - shadow0)), win.alpha, ACROSS_IOD * iod)
+        weight = (win.alpha * np.clip(1.0 - under_source / shadow, 0.0, 1.0)
                   * np.clip(lid_raise / VISIBLE_DEPTH_PX, 0.0, 1.0) * np.clip(under_lid / (LASH_IOD * iod), 0.0, 1.0))
         sub = (slice(win.y0, win.y0 + h), slice(win.x0, win.x0 + w))
         if front is not None:
