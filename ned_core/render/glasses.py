@@ -102,7 +102,8 @@ def _find_rims(window: np.ndarray, lm: np.ndarray, iod: float) -> np.ndarray | N
         found = _find_rims(small, (lm + 0.5) * (small.shape[1] / window.shape[1]) - 0.5, DETECT_IOD)
         if found is None:
             return None
-        return _upscale(found, (window.shape[1], window.shape[0]))
+        size = (window.shape[1], window.shape[0])
+        return cv2.resize(found.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
     band = _search_band(lm, (0, 0, window.shape[1], window.shape[0]), iod)
     lum = np.log(np.maximum(luma(window), 1e-3))
     scale = max(0.7, EDGE_SCALE * iod)
@@ -125,13 +126,6 @@ def _find_rims(window: np.ndarray, lm: np.ndarray, iod: float) -> np.ndarray | N
     _bridge(rims, midline, BRIDGE_GAP * iod, iod)
     rims = _with_border(rims, lum, band, lm, iod)
     return rims | _highlights(rims, window, lum, band, iod)
-
-
-def _upscale(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """``mask (h, w) bool`` resized to ``size`` (w, h) along its smooth outline: interpolated and cut at one half. (By
-    nearest pixel, its edge kept the small mask's pixel steps, blocks of 1.8-2.2 px on Grace Hopper at 2x, and the rims
-    shown in front of the eyeball a raised lid uncovers cut it in those steps: a jagged edge along the rims.)"""
-    return cv2.resize(mask.astype(np.float32), size, interpolation=cv2.INTER_LINEAR) >= 0.5
 
 
 def _whole_rims(found: np.ndarray, strong: np.ndarray, iod: float) -> np.ndarray:
@@ -330,7 +324,7 @@ def _front(rims: np.ndarray, grow: int, smooth: float) -> np.ndarray:
     brows under Grace Hopper's frame. Fading from the mask itself, the STMap, which cannot carry a blend, missed the
     plate by twice as much along the rims: its mean error on her surprised still 0.0045 -> 0.0064, 0.0056 now. By the
     raw distance, the fade kept the thresholded mask's pixel notches, and the eyeball painted behind it under her
-    raised lids had a jagged top: its edge up to 0.4-0.55 px off its own 7-column average, 0.15-0.21 px now.)"""
+    raised lids had a jagged top: its edge up to 0.57 px off its own 7-column average, 0.16-0.20 px now.)"""
     beyond = cv2.distanceTransform((rims == 0).astype(np.uint8), cv2.DIST_L2, 5)
     within = cv2.distanceTransform((rims != 0).astype(np.uint8), cv2.DIST_L2, 5)
     signed = cv2.GaussianBlur(np.where(rims == 0, beyond - 0.5, 0.5 - within), (0, 0), smooth)  # + outside
@@ -481,7 +475,7 @@ HEAD_PX = 100.0  # head-grid pixels per IOD
 HEAD_SPAN = ((-1.2, 1.2), (-1.0, 0.7))  # the head grid's extent in template space (x, y; IOD): brows to cheeks
 SHOT_VOTE = 0.5  # a pixel is rim where at least this share of the frames with glasses found it; the face has
 # glasses where at least this share of the sampled frames found them
-RIMS_VERSION = 2  # bump when a shot's rims are found differently: a track's rims are cached (pipeline/mouth_cache)
+RIMS_VERSION = 1  # bump when a shot's rims are found differently: a track's rims are cached (pipeline/mouth_cache)
 
 
 @dataclass(frozen=True)
@@ -567,4 +561,4 @@ def rims_in_frame(shot: ShotRims, landmarks: np.ndarray,
     window_to_grid[:, 2] += window_to_grid[:, :2] @ np.array([x0, y0], np.float64)
     mask = cv2.warpAffine(shot.grid.astype(np.float32), window_to_grid, (x1 - x0, y1 - y0),
                           flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=0)
-    return (x0, y0, x1, y1), mask >= 0.5  # cut along the grid's smooth outline, not its pixel steps (_upscale)
+    return (x0, y0, x1, y1), mask >= 0.5  # cut along the grid's smooth outline, not in its pixel steps

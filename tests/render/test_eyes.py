@@ -258,7 +258,7 @@ def test_the_uncovered_eyeball_has_a_smooth_top_edge_under_the_rims(large_hopper
     middle, the edge's height (the unpainted share of the rows above the opening's middle) lies within 0.3 px of its
     own 7-column average. Main: 0.57 and 0.57 (right, left eye; 0.06 along the lids alone, without the rims), the
     rims' front following the mask's pixel blocks (found at 80 px per IOD, upscaled by nearest pixel) and notches;
-    now 0.15 and 0.21."""
+    now 0.16 and 0.20 (render/glasses.py's _front fades by a smoothed distance from the mask's outline)."""
     frame, lm = large_hopper
     iod = float(interocular_distance(lm))
     dst = lm.copy()
