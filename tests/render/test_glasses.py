@@ -215,7 +215,10 @@ def test_grace_hoppers_brows_rise_in_full_over_her_browline_frame(photos):
     lift = int(round(0.08 * iod))
     for point in (52, 65, 282, 295):  # the lower brow edge's middle, 0.04-0.05 IOD above the rim
         x, y = (int(round(v)) for v in lm[point])
-        np.testing.assert_allclose(result[y - lift, x], free[y - lift, x], err_msg=f"brow point {point} held back")
+        # within a bilinear sample's share of the rim's fill 3 px below (point 282: 0.009); a brow raised 90 % differs
+        # by 0.018-0.04 at these points
+        np.testing.assert_allclose(result[y - lift, x], free[y - lift, x], atol=0.012,
+                                   err_msg=f"brow point {point} held back")
     (x0, y0, x1, y1), mask = held
     rows = np.arange(y1 - y0)[:, None]
     top = np.where(mask.any(axis=0), mask.argmax(axis=0), -1)[None, :]  # the rims' top row per column
