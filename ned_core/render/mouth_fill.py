@@ -29,6 +29,8 @@ SPLIT_REACH = 0.5  # an open source mouth whose lower lip the target drops this 
 SPLIT_OPEN_IOD = 0.03  # the lips' mean gap grown this much over the source's: a split is made fully (below, part of
 # the way: ``jaw_split.split_interior``'s ``opened``)
 SPLIT_FADE = 0.25  # a split's fill weight at which it covers fully (below, cross-faded over the warp)
+BAND_KEPT = 0.05  # share of a narrower target opening that the band between the teeth keeps (and the lower teeth, at
+# least): the upper teeth keep their size down to the rest, the lower teeth are squeezed into what is left
 CAVITY_DARK = 0.15  # a stored mouth whose stretched band is darker than this share of its interior's brightest shows
 # a cavity (shows_cavity): the close-ups' open syllables 0.01-0.06, a grin's meeting teeth 0.32-0.44, closed or barely
 # parted lips 0.19-0.76
@@ -166,8 +168,10 @@ def _stretch_band(patch: np.ndarray, patch_pts: np.ndarray, target: np.ndarray, 
     """The stored and target inner lips ``(20, 2)`` with two rows of nine points added across each opening, around
     where the stored mouth is darkest (:func:`_dark_share` +- :data:`STRETCH_BAND`): above them the stored mouth
     keeps its size under the target's upper lip (the upper teeth), below them over the target's lower lip, and only
-    the dark band between stretches to a wider opening (a narrower one is squeezed evenly). Returns ``(38, 2)``
-    each."""
+    the dark band between stretches to a wider opening; in a narrower one the upper teeth keep their size (down to
+    all but :data:`BAND_KEPT` of the opening twice), the band and the lower teeth share what is left (squeezed evenly,
+    the upper teeth shrank with the opening: a grin's stored teeth 22 / 17 rows of 27.5 in
+    ``test_mouth_fill_smile.py``). Returns ``(38, 2)`` each."""
     scale = 1.0 / np.sqrt(abs(np.linalg.det(patch_from_image(dst, config)[0][:, :2])))  # frame px per patch px
     dark = _dark_share(patch, patch_pts, config)
     top, bottom = np.maximum(dark - STRETCH_BAND, 0.05), np.minimum(dark + STRETCH_BAND, 0.95)
@@ -176,9 +180,9 @@ def _stretch_band(patch: np.ndarray, patch_pts: np.ndarray, target: np.ndarray, 
     gap = (np.linalg.norm(s_low - s_up, axis=1) * scale)[:, None]
     d_dir = d_low - d_up
     d_gap = np.maximum(np.linalg.norm(d_dir, axis=1), 1e-6)[:, None]
-    wider = d_gap > gap
-    d_top = np.where(wider, d_up + top * gap / d_gap * d_dir, d_up + top * d_dir)
-    d_bottom = np.where(wider, d_low - (1.0 - bottom) * gap / d_gap * d_dir, d_up + bottom * d_dir)
+    upper = np.minimum(top * gap / d_gap, 1.0 - 2.0 * BAND_KEPT)  # the upper teeth at their own size where they fit
+    lower = np.clip(1.0 - (1.0 - bottom) * gap / d_gap, upper + BAND_KEPT, 1.0 - BAND_KEPT)
+    d_top, d_bottom = d_up + upper * d_dir, d_up + lower * d_dir
     return (np.vstack([patch_pts, s_up + top * (s_low - s_up), s_up + bottom * (s_low - s_up)]),
             np.vstack([target, d_top, d_bottom]))
 
@@ -260,12 +264,15 @@ class MouthPlan:
         slot: the mouth-index slot retrieved (under a split: the stored mouth whose interior and upper teeth open
             between the lips), or None when the interior is synthesised or split over a synthesised cavity.
         split: the interior is split between the lips (``jaw_split.py``).
+        band: the retrieved stored mouth keeps its teeth at their own size, only the dark band between them stretched
+            (:func:`_stretch_band`).
     """
 
     weight: float
     window: tuple[int, int, int, int]
     slot: int | None
     split: bool = False
+    band: bool = False
 
 
 def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray, index: MouthIndex | None,
@@ -283,11 +290,15 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     instead, over a synthesised cavity (slot None). It splits too where the source frame's own mouth is open
     (``config.mouth_open``) and the target drops its lower lip (:func:`reach_share` at least :data:`SPLIT_REACH`, a
     jaw dropped under speech), keeping the slot: the words' own teeth move with their lips and the stored mouth's
-    cavity opens between them (see :func:`fill_mouth`). A retrieved interior put
-    another frame's lower teeth above the real lip edge, whose top the face mesh reads as the inner lower lip, at
-    that frame's height (speaking astronaut with teeth, tongue and cavity made surprised: mouth PCC 0.896
-    retrieved, 0.923 split over a flat synthesised cavity, 0.96 over the stored mouth). The plan depends only on
-    the landmarks, so a render of part of a shot can replay the frames before it (see
+    cavity opens between them (see :func:`fill_mouth`). A retrieved interior put another frame's lower teeth above
+    the real lip edge, whose top the face mesh reads as the inner lower lip, at that frame's height (speaking
+    astronaut with teeth, tongue and cavity made surprised: mouth PCC 0.896 retrieved, 0.923 split over a flat
+    synthesised cavity, 0.96 over the stored mouth). Where the nearest stored mouth is less open than
+    ``config.split_below`` of the target (warped whole into the target's inner lips, its teeth would be stretched),
+    the nearest stored mouth with a cavity (:func:`_with_cavity`) is retrieved instead, only the band between its
+    teeth stretched (``band``): Grace Hopper speaking made happy retrieved a grin whose teeth meet for every frame
+    (0.048 IOD^2 open against the target's 0.07-0.14) and showed one stretched grey slab with no gaps or cavity. The
+    plan depends only on the landmarks, so a render of part of a shot can replay the frames before it (see
     ``MeshWarpRenderer.advance``).
 
     Args:
@@ -314,6 +325,8 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
         return MouthPlan(weight, window, None, split=True)
     if src_opening >= config.mouth_open and reach_share(src, dst) >= SPLIT_REACH:
         return MouthPlan(weight, window, _with_cavity(index, shape, slot, previous, config), split=True)
+    if slot is not None and index.openings[slot] < config.split_below * opening:
+        return MouthPlan(weight, window, _with_cavity(index, shape, slot, previous, config), band=True)
     return MouthPlan(weight, window, slot)
 
 
@@ -368,10 +381,10 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
     drops the lower lip over a band of interior the tracker counted as lip (:func:`reach_share`, ``lip_edge.py``),
     a split one does not (its lower part moves down with the band). With a non-empty ``index`` the interior is the
     stored mouth :func:`plan_mouth` picks (flag ``"retrieved"``, ``mouth_frame`` = its frame, ``mouth_slot`` = its
-    index slot); when the plan splits (``"split"``, see ``jaw_split.py``), this frame's own interior is split between
-    the lips over the stored mouth's cavity (``mouth_frame`` and ``mouth_slot`` as retrieved; see
-    :func:`_split_retrieved`), or, without a stored mouth, over a dark synthesised cavity; otherwise it is
-    synthesised (``"synthesised"``).
+    index slot; with the plan's ``band``, only the dark band between its teeth stretched); when the plan splits
+    (``"split"``, see ``jaw_split.py``), this frame's own interior is split between the lips over the stored mouth's
+    cavity (``mouth_frame`` and ``mouth_slot`` as retrieved; see :func:`_split_retrieved`), or, without a stored
+    mouth, over a dark synthesised cavity; otherwise it is synthesised (``"synthesised"``).
 
     Args:
         rgb: ``(h, w, 3) float32`` warped face over ``box``.
@@ -405,7 +418,7 @@ def fill_mouth(rgb: np.ndarray, box: tuple[int, int, int, int], frame: np.ndarra
                               lower_from=at, opened=opened)
         flags = {"mouth_fill": MOUTH_SPLIT}
     elif plan.slot is not None:
-        fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config, reach)
+        fill, number = _retrieved(window, frame, src, dst, plan.slot, index, config, reach, plan.band)
         flags = {"mouth_fill": MOUTH_RETRIEVED, "mouth_frame": number, "mouth_slot": plan.slot}
     else:
         fill = _synthesised(window, frame, src, dst, config)
