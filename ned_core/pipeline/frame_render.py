@@ -44,6 +44,16 @@ def window_growth(config: NedConfig) -> float:
     return config.render.reach + config.composite.reach + READ_HEADROOM
 
 
+def render_window(growth: float, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
+    """The part of the frame a render reads and writes: the face (``(478, 3)`` source and target landmarks) grown by
+    ``growth`` (:func:`window_growth`) of its size on each side, as ``(x0, y0, x1, y1)``, not clipped."""
+    pts = np.vstack([src[:468, :2], dst[:468, :2]])
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    grow = growth * float(max(hi - lo))
+    return (int(np.floor(lo[0] - grow)), int(np.floor(lo[1] - grow)),
+            int(np.ceil(hi[0] + grow)) + 1, int(np.ceil(hi[1] + grow)) + 1)
+
+
 class FrameRenderer:
     """Renders and composites one track's frames (embedded mesh-warp renderer).
 
@@ -124,13 +134,8 @@ class FrameRenderer:
         return _spread(track, settings.samples)
 
     def window(self, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
-        """The part of the frame a render reads and writes: the face (source and target) grown by
-        :func:`window_growth` of its size on each side, as ``(x0, y0, x1, y1)``, not clipped."""
-        pts = np.vstack([src[:468, :2], dst[:468, :2]])
-        lo, hi = pts.min(axis=0), pts.max(axis=0)
-        grow = self.growth * float(max(hi - lo))
-        return (int(np.floor(lo[0] - grow)), int(np.floor(lo[1] - grow)),
-                int(np.ceil(hi[0] + grow)) + 1, int(np.ceil(hi[1] + grow)) + 1)
+        """:func:`render_window` with this renderer's growth."""
+        return render_window(self.growth, src, dst)
 
     def warp(self, frame: Frame, src: np.ndarray, dst: np.ndarray) -> RenderedFace:
         """The rendered face of one frame (whole, or a window read with :meth:`window`), before compositing.
