@@ -41,9 +41,9 @@ KEEP_CONVERTED_BYTES = 256 << 20
 #: the bytes); 8-bit pictures read whole keep their codes instead (see ``PyAVDecoder._keep``).
 KEEP_DECODED_BYTES = 128 << 20
 #: Bytes of the planned windows' planes (:meth:`PyAVDecoder.expect_windows`) kept as a pass decodes their frames, the
-#: latest ones: a render's set-up decodes the movie once more (its mouth patches); its frame loop then reads the kept
-#: windows without decoding their frames a third time (~30 ms of CPU a UHD frame with FFmpeg's threads). 32 UHD
-#: close-up windows (8-bit 4:2:0, ~8 MB each), every one of a 1080p close-up's first ~170.
+#: latest ones (see :class:`~ned_core.io.kept_frames.LatestFrames`): a render's set-up decodes the movie once more
+#: (its mouth patches) and keeps its frame loop's face windows, which the loop then converts without decoding their
+#: frames a third time (~16 ms of CPU a UHD H.264 frame). ~60 UHD close-up windows (8-bit 4:2:0, ~4 MB each).
 KEEP_WINDOW_BYTES = 256 << 20
 #: Boxes of deeper-than-8-bit pictures up to this share of the frame's area are converted from their own planes
 #: (``yuv_window.window_codes``); a larger one is cut from the whole frame converted by swscale (a pixel 5x faster).
