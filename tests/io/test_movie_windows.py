@@ -32,8 +32,9 @@ def test_planned_windows_are_kept_as_a_pass_decodes_and_read_again_without_decod
     monkeypatch.setattr(movie_pyav, "KEEP_DECODED_BYTES", 0)  # nothing else kept: the windows alone save the decode
     monkeypatch.setattr(movie_pyav, "KEEP_CONVERTED_BYTES", 0)
     monkeypatch.setattr(movie_pyav, "KEEP_WINDOW_BYTES", 16000)  # 4-9 windows' planes
-    path = movie_writer(tmp_path / f"{pix_fmt}.mov", count=12, pix_fmt=pix_fmt,
-                        codec="libx264" if "10" not in pix_fmt else "prores_ks", options={} if "10" in pix_fmt else None)
+    deep = "10" in pix_fmt
+    path = movie_writer(tmp_path / f"{pix_fmt}.mov", count=12, pix_fmt=pix_fmt, codec="prores_ks" if deep else "libx264",
+                        options={} if deep else None)
     windows = _windows(12)
     with open_plates(path) as source:
         source.expect_windows(windows)
