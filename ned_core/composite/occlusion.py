@@ -150,6 +150,14 @@ def _crop_box(size: tuple[int, int], landmarks: np.ndarray) -> tuple[tuple[int, 
     return (x0, y0, x1, y1), factor, small
 
 
+def canonical_read_box(landmarks: np.ndarray, size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The part ``(x0, y0, x1, y1)`` of a ``size (h, w)`` frame that :func:`to_canonical` reads for the face at
+    ``landmarks`` (``(>= 468, >= 2)`` frame pixels): :func:`to_canonical` of that part alone, the landmarks moved by its
+    origin, is the same as of the whole frame (the crop is placed and sized from the landmarks, clipped only at the
+    frame's edges), so a reader need not take the whole frame, or a face window several times the face's size."""
+    return _crop_box(size, np.asarray(landmarks)[:468, :2].astype(np.float64))[0]
+
+
 def _crop(rgb: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, int, int, int], int]:
     """The face's bounding box of ``rgb`` shrunk by an integer factor to about the grid's resolution (:func:`_crop_box`):
     ``(small (h, w, 4): colour and :func:`_detail`, landmarks in small pixels, box (x0, y0, x1, y1) in rgb pixels,

@@ -18,7 +18,7 @@ from ned_core.io.exr_timecode import timecode_at
 from ned_core.io.movie_decoder import MovieDecoder, MovieProbe
 from ned_core.io.movie_opencv import OpenCvDecoder
 from ned_core.io.movie_pyav import PyAVDecoder
-from ned_core.io.plate_source import PlateInfo, PlateSource, RawFrame, frame_list
+from ned_core.io.plate_source import PlateInfo, PlateSource, RawFrame, clip_window, frame_list
 from ned_core.io.preview_audio import times_note
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,11 @@ class MovieSource(PlateSource):
 
     def _decode_codes_shrunk(self, number: int, factor: int) -> np.ndarray | None:
         return self._decoder.frame_codes_shrunk(number - self._start, self._where(number), factor)
+
+    def expect_windows(self, windows: dict[int, tuple[int, int, int, int]]) -> None:
+        size = (self.info.width, self.info.height)
+        self._decoder.expect_windows({self._checked_number(n) - self._start: clip_window(w, size, self._where(n))
+                                      for n, w in windows.items()})
 
     def media_warnings(self) -> list[str]:
         lost = sorted(self._decoder.lost.items())

@@ -63,5 +63,9 @@ class MovieDecoder(Protocol):
         """Frame ``index`` whole as ``(H / factor, W / factor, 3) uint8`` codes box-averaged by the whole ``factor``
         when the backend can shrink the picture before converting it (cheaper than a whole conversion), else None."""
 
+    def expect_windows(self, windows: dict[int, tuple[int, int, int, int]]) -> None:
+        """Plan reads: ``{index: box}`` (inside the picture) that later ``frame_codes`` reads will ask for (a box
+        inside it); the backend may keep those windows as it decodes their frames (what reads return is unchanged)."""
+
     def close(self) -> None:
         """Release the file and the codec."""

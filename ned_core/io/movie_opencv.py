@@ -67,5 +67,8 @@ class OpenCvDecoder:
         """Not offered: readers shrink the float path's frame."""
         return None
 
+    def expect_windows(self, windows: dict[int, tuple[int, int, int, int]]) -> None:
+        """Nothing is kept: this backend converts whole frames only."""
+
     def close(self) -> None:
         self._capture.release()

@@ -23,7 +23,9 @@ from ned_core.io.movie_decoder import MovieProbe
 from ned_core.io.movie_timing import FIELD_ORDERS, conform_map, nominal_rate
 from ned_core.io.picture_crop import crop_box, cropped_picture
 from ned_core.io.plate_source import RawFrame, check_size
-from ned_core.io.yuv_window import PLANAR_FORMATS, PlanarLayout, picture_codes, shrunk_codes, window_codes
+from ned_core.io.yuv_window import (
+    PLANAR_FORMATS, PlanarLayout, picture_codes, planes_around, shrunk_codes, window_codes,
+)
 
 #: Decode forward instead of seeking when the wanted frame is at most this many frames ahead.
 FORWARD_DECODE_LIMIT = 48
@@ -38,6 +40,11 @@ KEEP_CONVERTED_BYTES = 256 << 20
 #: 1080p, 10 8-bit ones at UHD (read shrunk by its analysis: the 10 frames whose whole codes it kept before, at half
 #: the bytes); 8-bit pictures read whole keep their codes instead (see ``PyAVDecoder._keep``).
 KEEP_DECODED_BYTES = 128 << 20
+#: Bytes of the planned windows' planes (:meth:`PyAVDecoder.expect_windows`) kept as a pass decodes their frames, the
+#: latest ones (see :class:`~ned_core.io.kept_frames.LatestFrames`): a render's set-up decodes the movie once more
+#: (its mouth patches) and keeps its frame loop's face windows, which the loop then converts without decoding their
+#: frames a third time (~16 ms of CPU a UHD H.264 frame). ~60 UHD close-up windows (8-bit 4:2:0, ~4 MB each).
+KEEP_WINDOW_BYTES = 256 << 20
 #: Boxes of deeper-than-8-bit pictures up to this share of the frame's area are converted from their own planes
 #: (``yuv_window.window_codes``); a larger one is cut from the whole frame converted by swscale (a pixel 5x faster).
 #: 8-bit pictures' boxes of any size are the whole picture's OpenCV codes (:func:`_opencv_converts`).
@@ -132,6 +139,34 @@ class _YuvPlanes:
         return codes
 
 
+@dataclass(frozen=True)
+class _KeptWindow:
+    """A copy of the part of a picture's planes that converting ``box`` reads (:func:`planes_around`), placed at
+    ``origin`` ``(x, y)``: any box inside ``box`` converts from it to the codes the whole picture gives."""
+
+    box: tuple[int, int, int, int]
+    origin: tuple[int, int]
+    part: _YuvPlanes
+
+    @classmethod
+    def of(cls, planes: _YuvPlanes, box: tuple[int, int, int, int]) -> _KeptWindow:
+        origin, part = planes_around(planes.planes, planes.layout, box)
+        return cls(box, origin, replace(planes, planes=tuple(np.array(p) for p in part)))
+
+    @property
+    def nbytes(self) -> int:
+        return sum(p.nbytes for p in self.part.planes)
+
+    def holds(self, box: tuple[int, int, int, int]) -> bool:
+        return self.box[0] <= box[0] and self.box[1] <= box[1] and box[2] <= self.box[2] and box[3] <= self.box[3]
+
+    def codes(self, box: tuple[int, int, int, int], dtype: type) -> np.ndarray:
+        """``box`` (inside :attr:`box`) converted as from the whole picture: 8-bit by OpenCV, deeper from the planes."""
+        x, y = self.origin
+        moved = (box[0] - x, box[1] - y, box[2] - x, box[3] - y)
+        return self.part.codes(moved) if _opencv_converts(self.part.layout) else self.part.window(moved, dtype)
+
+
 def _opencv_converts(layout: PlanarLayout) -> bool:
     """Whether pictures of ``layout`` are converted whole, and by windows of any size, by OpenCV
     (:func:`ned_core.io.yuv_window.picture_codes`, 8-bit samples, ~3x less CPU than swscale, a window's pixels the
@@ -191,6 +226,8 @@ class PyAVDecoder:
         last = self._conform[-1] if self._conform else self.probe.count - 1
         self._kept: LatestFrames[_YuvPlanes] = LatestFrames(KEEP_DECODED_BYTES, last)
         self._kept_codes: LatestFrames[np.ndarray] = LatestFrames(KEEP_CONVERTED_BYTES)  # read-only (H, W, 3) codes
+        self._planned: dict[int, tuple[int, int, int, int]] = {}  # picture index -> window a later read will ask for
+        self._kept_windows: LatestFrames[_KeptWindow] = LatestFrames(KEEP_WINDOW_BYTES)
         #: the last picture converted whole and its read-only codes: a render that reads a frame whole (for a preview or
         #: a composite) and then its face window cuts the window from them, not from a second conversion
         self._converted: tuple[int, np.ndarray] | None = None
@@ -294,6 +331,9 @@ class PyAVDecoder:
         codes = self._kept_codes.get(wanted)
         if codes is None and self._converted is not None and self._converted[0] == wanted:
             codes = self._converted[1]
+        window = self._kept_windows.get(wanted) if codes is None and box is not None else None
+        if window is not None and window.holds(box) and (alone or _opencv_converts(window.part.layout)):
+            return window.codes(box, dtype)
         planes = self._kept.get(wanted) if codes is None and box is not None else None
         if planes is not None and _opencv_converts(planes.layout):  # kept by a shrunk read (frame_codes_shrunk)
             return planes.codes(box)
@@ -344,6 +384,33 @@ class PyAVDecoder:
             codes.flags.writeable = False
         return codes
 
+    def expect_windows(self, windows: dict[int, tuple[int, int, int, int]]) -> None:
+        """Plan reads: ``{frame index: (x0, y0, x1, y1)}`` (inside the picture) that later reads will ask for (a box
+        inside it). From now on, each planned picture a read decodes (the one asked for or one decoded on the way to
+        it) keeps its window's planes (:class:`_KeptWindow`, the latest within :data:`KEEP_WINDOW_BYTES`), from which
+        :meth:`frame_codes` then converts its boxes without decoding the frame again: the same codes (only windows
+        converted from their own planes are kept: 8-bit ones, and deeper ones up to :data:`WINDOW_SHARE`). Replaces
+        the plan and what an earlier one kept."""
+        planned: dict[int, tuple[int, int, int, int]] = {}
+        for index, box in windows.items():  # frames that show one picture (variable rate): the union of their boxes
+            wanted = index if self._conform is None else self._conform[index]
+            had = planned.get(wanted, box)
+            planned[wanted] = (min(had[0], box[0]), min(had[1], box[1]), max(had[2], box[2]), max(had[3], box[3]))
+        area = WINDOW_SHARE * self.probe.width * self.probe.height
+        self._planned = {i: b for i, b in planned.items() if not self._deep or (b[2] - b[0]) * (b[3] - b[1]) <= area}
+        self._kept_windows = LatestFrames(KEEP_WINDOW_BYTES, max(self._planned, default=None))
+
+    def _keep_window(self, wanted: int, picture: av.VideoFrame) -> None:
+        """Keep the planned window of picture ``wanted`` (just decoded) unless it is kept, or the whole picture is."""
+        box = self._planned.get(wanted)
+        if box is None or wanted in self._kept_windows or wanted in self._kept or wanted in self._kept_codes or \
+                (picture.width, picture.height) != (self.probe.width, self.probe.height):
+            return
+        layout = PLANAR_FORMATS.get(picture.format.name)
+        if layout is not None:
+            window = _KeptWindow.of(_YuvPlanes.of(picture, layout), box)
+            self._kept_windows.add(wanted, window, window.nbytes)
+
     def _keep(self, wanted: int, picture: av.VideoFrame, layout: PlanarLayout) -> None:
         """Keep a copy of a decoded picture's planes for later window reads while :data:`KEEP_DECODED_BYTES` allow
         (copies: a decoded picture held on to holds the decoder's buffer pools, about twice its size). A whole read of
@@ -381,6 +448,8 @@ class PyAVDecoder:
                     picture = self._held
                 else:
                     self._held = picture
+                if picture is not None and self._next - 1 in self._planned:
+                    self._keep_window(self._next - 1, picture)
                 if self._next - 1 == index:
                     return picture
         except av.error.FFmpegError as e:
@@ -464,4 +533,6 @@ class PyAVDecoder:
         self._frames = self._held = self._repeat = self._converted = None
         self._kept.clear()
         self._kept_codes.clear()
+        self._kept_windows.clear()
+        self._planned = {}
         self._container.close()

@@ -232,6 +232,12 @@ class PlateSource(abc.ABC):
             rgb *= part.alpha[..., None]
         return Frame(number=number, rgb=rgb, alpha=part.alpha, origin=part.origin)
 
+    def expect_windows(self, windows: dict[int, tuple[int, int, int, int]]) -> None:
+        """Say which window later :meth:`read` calls will ask of each frame (``{number: (x0, y0, x1, y1)}``, clipped
+        to the frame like theirs; a read may ask for a box inside it): a source that decodes a frame whole may keep
+        the window's pixels as it decodes the frame for an earlier read, so that the later read decodes nothing
+        (movies do, within a byte budget). What any read returns is unchanged. The default keeps nothing."""
+
     def read_display8(self, number: int, shrink: int = 1) -> np.ndarray:
         """Frame ``number`` as display sRGB ``(H, W, 3) uint8`` (what the face-analysis models see), or box-averaged
         by the whole factor ``shrink`` to ``(H / shrink, W / shrink, 3)`` (the analysis of a UHD frame).

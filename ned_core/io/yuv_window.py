@@ -129,6 +129,22 @@ def _chroma_around(plane: np.ndarray, layout: PlanarLayout, box: tuple[int, int,
     return (y0 - (cy0 << sy), x0 - (cx0 << sx)), plane[cy0:cy1, cx0:cx1]
 
 
+def planes_around(planes: tuple[np.ndarray, np.ndarray, np.ndarray], layout: PlanarLayout,
+                  box: tuple[int, int, int, int]) -> tuple[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The part of a planar picture's ``planes`` that :func:`picture_codes` and :func:`window_codes` read to convert
+    ``box`` (its chroma samples with :data:`CHROMA_MARGIN` on each side, the luma under them), as views, and where it
+    lies in the picture, ``(x, y)`` luma pixels (a multiple of the chroma subsampling). Any box inside ``box``, moved
+    by that origin, converts from the part to the same codes as from the whole picture: its margins are the same
+    samples (clipped only at the picture's own edges), so a read of it can be served from a copy of the part."""
+    sx, sy = layout.shift_x, layout.shift_y
+    (top, left), part = _chroma_around(planes[1], layout, box)
+    cx0, cy0 = (box[0] - left) >> sx, (box[1] - top) >> sy
+    cy1, cx1 = cy0 + part.shape[0], cx0 + part.shape[1]
+    x0, y0 = cx0 << sx, cy0 << sy
+    luma = planes[0][y0:cy1 << sy, x0:cx1 << sx]
+    return (x0, y0), (luma, part, planes[2][cy0:cy1, cx0:cx1])
+
+
 def picture_codes(planes: tuple[np.ndarray, np.ndarray, np.ndarray], layout: PlanarLayout, colorspace: int,
                   full_range: bool, box: tuple[int, int, int, int]) -> np.ndarray:
     """``(h, w, 3) uint8`` RGB codes of ``box`` of an 8-bit planar picture as :func:`window_codes` gives them (same

@@ -12,6 +12,7 @@ from ned_core.composite import composite_face
 from ned_core.composite.bridge import bridge_opacity, faded
 from ned_core.composite.occlusion import (
     OcclusionReference,
+    canonical_read_box,
     occlusion_mask,
     reference_from_canonical,
     to_canonical,
@@ -44,6 +45,16 @@ def window_growth(config: NedConfig) -> float:
     return config.render.reach + config.composite.reach + READ_HEADROOM
 
 
+def render_window(growth: float, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
+    """The part of the frame a render reads and writes: the face (``(478, 3)`` source and target landmarks) grown by
+    ``growth`` (:func:`window_growth`) of its size on each side, as ``(x0, y0, x1, y1)``, not clipped."""
+    pts = np.vstack([src[:468, :2], dst[:468, :2]])
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    grow = growth * float(max(hi - lo))
+    return (int(np.floor(lo[0] - grow)), int(np.floor(lo[1] - grow)),
+            int(np.ceil(hi[0] + grow)) + 1, int(np.ceil(hi[1] + grow)) + 1)
+
+
 class FrameRenderer:
     """Renders and composites one track's frames (embedded mesh-warp renderer).
 
@@ -71,7 +82,8 @@ class FrameRenderer:
             return (to_canonical(frame.rgb, landmarks) if samples and frame.number in samples else None,
                     rim_vote(frame.rgb, landmarks) if frame.number in rim_samples else None)
 
-        planned = {frame: self.window(lm, lm) for frame, lm in {**rim_samples, **(samples or {})}.items()}
+        planned = {frame: self._sample_box(lm, frame in rim_samples)
+                   for frame, lm in {**rim_samples, **(samples or {})}.items()}
         reads = SetupReads(source, planned, reduced)
 
         canvas = MouthCanvas((info.height, info.width))
@@ -123,14 +135,17 @@ class FrameRenderer:
             return None
         return _spread(track, settings.samples)
 
+    def _sample_box(self, landmarks: np.ndarray, rims: bool) -> tuple[int, int, int, int]:
+        """What the set-up reads of a sampled frame (``(478, 3)`` landmarks): the face's window for the rims, else only
+        where the occlusion reference's ``to_canonical`` looks (the face's box, ~1/5 of the window's pixels: a UHD
+        close-up's window is ~3 M pixels, ~30 ms of CPU to convert and colour-manage), the same reference either way."""
+        width, height = self.display_size
+        box = canonical_read_box(landmarks, (height, width))
+        return self.window(landmarks, landmarks) if rims or box[0] >= width or box[1] >= height else box
+
     def window(self, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
-        """The part of the frame a render reads and writes: the face (source and target) grown by
-        :func:`window_growth` of its size on each side, as ``(x0, y0, x1, y1)``, not clipped."""
-        pts = np.vstack([src[:468, :2], dst[:468, :2]])
-        lo, hi = pts.min(axis=0), pts.max(axis=0)
-        grow = self.growth * float(max(hi - lo))
-        return (int(np.floor(lo[0] - grow)), int(np.floor(lo[1] - grow)),
-                int(np.ceil(hi[0] + grow)) + 1, int(np.ceil(hi[1] + grow)) + 1)
+        """:func:`render_window` with this renderer's growth."""
+        return render_window(self.growth, src, dst)
 
     def warp(self, frame: Frame, src: np.ndarray, dst: np.ndarray) -> RenderedFace:
         """The rendered face of one frame (whole, or a window read with :meth:`window`), before compositing.

@@ -47,7 +47,7 @@ from ned_core.pipeline.directing import (
     make_director,
 )
 from ned_core.pipeline.frame_loop import FrameLoop
-from ned_core.pipeline.frame_render import FrameRenderer
+from ned_core.pipeline.frame_render import FrameRenderer, render_window, window_growth
 from ned_core.pipeline.heap import release_free_heap
 from ned_core.pipeline.naming import plate_path
 from ned_core.pipeline.optional_outputs import GuardedPreview, OptionalOutputs
@@ -319,13 +319,22 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         character = request.character if request.character is not None else chosen.character
         if character is not None:
             params["character"] = str(character)
-        faces = []
+        # skipped frames up to the last one written are stepped over (read nothing, write nothing) so the
+        # renderer's frame-to-frame state matches a run of the whole shot: plates of a part equal the whole's
+        replay = frozenset() if request.preview else skip_frames
+        to_write = [n for n in info.frames if n not in replay]
+        numbers = [n for n in info.frames if to_write and n <= to_write[-1]]  # the frames the loop goes through
+        targets = []
         for track in tracks:
             fit = shot.fits[track.track.track_id]
             directed = direct_track(director, schedule, track.track.frames, fit, request.seed)
             dst = target_landmarks(face_model, fit, directed, track.landmarks, config.render.mouth_open)
-            faces.append(_Face(int(track.track.track_id), FrameRenderer(config, source, track),
-                               {int(f): (track.landmarks[i], dst[i]) for i, f in enumerate(track.track.frames)}))
+            targets.append({int(f): (track.landmarks[i], dst[i]) for i, f in enumerate(track.track.frames)})
+        # the frame loop's windows, planned before the renderers' set-up decodes the movie (its mouth patches): a
+        # movie keeps them as it goes, so the loop does not decode those frames again
+        source.expect_windows(loop_windows(window_growth(config), targets, frozenset(to_write)))
+        faces = [_Face(int(track.track.track_id), FrameRenderer(config, source, track), frame_targets)
+                 for track, frame_targets in zip(tracks, targets)]
         # a cutaway without a face inside a range with faces is normal editorial: transparent plates, said once
         warnings += [f"no face in shot {s} (frames {a}-{b}): transparent plates"
                      for s, a, b in shot.analysis.faceless_shots()]
@@ -343,10 +352,6 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
         timings["cpu:set-up"] = time.process_time() - cpu_setup  # faces chosen, directed; renderers prepared
         t_render, cpu_render = time.perf_counter(), time.process_time()
         read_back = request.preview or request.composite  # outputs that show the plate as written
-        # skipped frames up to the last one written are stepped over (read nothing, write nothing) so the
-        # renderer's frame-to-frame state matches a run of the whole shot: plates of a part equal the whole's
-        replay = frozenset() if preview is not None else skip_frames
-        to_write = [n for n in info.frames if n not in replay]
 
         def load(number: int) -> _Loaded:
             """Each face's window (what its render sees), the whole frame for composites, and the preview's pixels."""
@@ -411,7 +416,6 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
             if isinstance(done, _Written):
                 done.discard()
 
-        numbers = [n for n in info.frames if to_write and n <= to_write[-1]]
         loop = FrameLoop(load, render, write, report, discard=discard)
         try:
             loop.run(numbers, should_cancel)
@@ -440,6 +444,21 @@ def render_shot(request: RenderRequest, config: NedConfig, *, progress: Progress
                          track=ids[0] if len(ids) == 1 and not layered else None, preview=preview_path,
                          composite=tuple(emitter.composites), warnings=tuple(warnings), timings=timings,
                          tracks=ids, failed_outputs=tuple(outputs.failed))
+
+
+def loop_windows(growth: float, targets: list[dict[int, tuple[np.ndarray, np.ndarray]]],
+                 rendered: frozenset[int]) -> dict[int, tuple[int, int, int, int]]:
+    """``{frame: (x0, y0, x1, y1)}``: the box around every face window (:func:`render_window`) the frame loop reads
+    of the ``rendered`` frames, from each face's ``{frame: (source, target) landmarks}``."""
+    windows: dict[int, tuple[int, int, int, int]] = {}
+    for face in targets:
+        for number, (src, dst) in face.items():
+            if number not in rendered:
+                continue
+            box = render_window(growth, src, dst)
+            had = windows.get(number, box)
+            windows[number] = (min(had[0], box[0]), min(had[1], box[1]), max(had[2], box[2]), max(had[3], box[3]))
+    return windows
 
 
 def _per_frame_params(faces: list[_Face]) -> dict[int, dict[str, float]]:

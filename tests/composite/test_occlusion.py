@@ -12,7 +12,9 @@ import pytest
 from ned_core.analysis.regions import polygon
 from ned_core.composite import CompositeConfig, composite_face, merge_over
 from ned_core.composite.config import OcclusionConfig
-from ned_core.composite.occlusion import _LOG_FLOOR, _detail, build_reference, nan_quantile, occlusion_mask, unoccluded
+from ned_core.composite.occlusion import (
+    _LOG_FLOOR, _detail, build_reference, canonical_read_box, nan_quantile, occlusion_mask, to_canonical, unoccluded,
+)
 from ned_core.exceptions import CompositeConfigError, OcclusionError
 from ned_core.render import MeshWarpRenderer, RenderConfig
 
@@ -190,3 +192,19 @@ def test_an_occluded_frame_s_face_is_cut_and_measured_once(face, reference, monk
     h, w = frame.shape[:2]
     assert occlusion_mask(reference, covered, lm, (0, 0, w, h)).max() > 0.5
     assert len(calls) == 1
+
+
+def test_the_canonical_face_of_its_read_box_alone_is_the_whole_frame_s(face):
+    """``canonical_read_box``: the face unwrapped from only that part of the frame (landmarks moved by its origin, in
+    float32 as the renderer moves them) is the whole frame's to the bit, the face cut by a frame edge too (NaN there);
+    a box one pixel short on any side is not (``to_canonical`` reads all of it)."""
+    frame, landmarks = face
+    shift = (-float(landmarks[:, 0].min()) - 7.3, 0.0)  # the face's left part outside the frame
+    for moved, lm in (face, _shifted(frame, landmarks, 13.6, 5.2), _shifted(frame, landmarks, *shift)):
+        lm = lm.astype(np.float32)
+        whole = to_canonical(moved, lm)
+        x0, y0, x1, y1 = canonical_read_box(lm, moved.shape[:2])
+        local = lm - np.float32([x0, y0, 0.0])
+        np.testing.assert_array_equal(to_canonical(moved[y0:y1, x0:x1], local), whole)
+        short = moved[y0:y1 - 1, x0:x1] if y1 < moved.shape[0] else moved[y0:y1, x0:x1 - 1]
+        assert not np.array_equal(to_canonical(short, local), whole, equal_nan=True)
