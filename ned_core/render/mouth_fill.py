@@ -297,8 +297,9 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     ``config.split_below`` of the target (warped whole into the target's inner lips, its teeth would be stretched),
     the nearest stored mouth with a cavity (:func:`_with_cavity`) is retrieved instead, only the band between its
     teeth stretched (``band``): Grace Hopper speaking made happy retrieved a grin whose teeth meet for every frame
-    (0.048 IOD^2 open against the target's 0.07-0.14) and showed one stretched grey slab with no gaps or cavity. The
-    plan depends only on the landmarks, so a render of part of a shot can replay the frames before it (see
+    (0.048 IOD^2 open against the target's 0.07-0.14) and showed one stretched grey slab with no gaps or cavity. A
+    shot none of whose stored mouths shows a cavity keeps the nearest one, warped whole (not a synthesised interior:
+    its frames are no wider than the shot's own). The plan depends only on the landmarks, so a render of part of a shot can replay the frames before it (see
     ``MeshWarpRenderer.advance``).
 
     Args:
@@ -326,7 +327,9 @@ def plan_mouth(box: tuple[int, int, int, int], src: np.ndarray, dst: np.ndarray,
     if src_opening >= config.mouth_open and reach_share(src, dst) >= SPLIT_REACH:
         return MouthPlan(weight, window, _with_cavity(index, shape, slot, previous, config), split=True)
     if slot is not None and index.openings[slot] < config.split_below * opening:
-        return MouthPlan(weight, window, _with_cavity(index, shape, slot, previous, config), band=True)
+        cavity = _with_cavity(index, shape, slot, previous, config)
+        if cavity is not None:  # a shot none of whose stored mouths shows a cavity keeps its nearest, warped whole
+            return MouthPlan(weight, window, cavity, band=True)
     return MouthPlan(weight, window, slot)
 
 
