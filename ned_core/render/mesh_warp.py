@@ -36,7 +36,7 @@ from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_we
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
 from ned_core.render.sad_shading import frown_weight, shade_frown
 from ned_core.render.smile_shading import shade_smile, smile_weight
-from ned_core.render.smile_teeth import show_teeth, teeth_weight
+from ned_core.render.smile_teeth import faded_weight, show_teeth, teeth_weight
 from ned_core.render.mouth_fill import fill_mouth, plan_mouth
 from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_shape, template_from_image
 from ned_core.render.topology import WarpMesh, face_width, warp_mesh
@@ -48,7 +48,7 @@ HELD_PERCENTILE = 10  # of a shot's mouth openings: what its mouth holds through
 def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst: np.ndarray,
                      config: RenderConfig, mouth_index: MouthIndex | None = None,
                      previous_mouth: int | None = None, held_opening: float | None = None,
-                     glasses: ShotRims | bool = True) -> RenderedFace:
+                     glasses: ShotRims | bool = True, previous_teeth: float | None = None) -> RenderedFace:
     """Warp the source face from ``src`` to ``dst`` landmarks (see the module docstring).
 
     Args:
@@ -59,6 +59,9 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         config: renderer settings.
         mouth_index: the shot's mouth index (``None``: interiors are synthesised when needed).
         previous_mouth: the mouth-index slot the previous frame used (``flags["mouth_slot"]``), or None.
+        previous_teeth: the stored upper teeth's weight the previous frame showed (``flags["smile_teeth"]``), None
+            for a shot's first frame: this frame's moves from it at most
+            :data:`~ned_core.render.smile_teeth.FADE_STEP`.
         held_opening: the inner-lip area (IOD^2) the shot's mouth holds throughout (see
             :func:`~ned_core.render.lip_seal.seal_weight`), None for a still.
         glasses: the shot's spectacle rims (:func:`~ned_core.render.glasses.shot_rims`), placed by this frame's
@@ -97,7 +100,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y))
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
                             frame_number, held_opening, mouths)
-    teeth = teeth_weight(src_xy, dst_xy, mouths[0][1], config, to_template)
+    teeth = faded_weight(teeth_weight(src_xy, dst_xy, mouths[0][1], config, to_template), previous_teeth)
     rgb = show_teeth(rgb, box, image, src_xy, dst_xy, mouth_index, config, teeth)
     seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
     sides = side_weights(src_xy, dst_xy) * held_share(mouths[0][1], config, held_opening)
@@ -159,18 +162,32 @@ def mouth_slot(frame_number: int, frame_size: tuple[int, int], src: np.ndarray, 
     return None if plan is None else plan.slot
 
 
+def mouth_teeth(frame_number: int, src: np.ndarray, dst: np.ndarray, config: RenderConfig) -> float:
+    """The stored upper teeth's weight :func:`render_mesh_warp` would start from for this frame (before
+    :func:`~ned_core.render.smile_teeth.faded_weight`), from the landmarks alone.
+
+    Args:
+        src, dst: ``(478, 3)`` source and target landmarks, frame pixels.
+    """
+    src_xy, dst_xy = check_landmarks(frame_number, src, dst)
+    to_template = (template_from_image(src_xy), template_from_image(dst_xy))
+    return teeth_weight(src_xy, dst_xy, mouth_shape(src_xy, to_template[0])[1], config, to_template)
+
+
 class MeshWarpRenderer(FaceRenderer):
     """The embedded-tier :class:`FaceRenderer`: mesh warp + mouth-interior retrieval from the shot.
 
     Call :meth:`prepare` once per shot (builds the mouth index, reading at most
     ``config.max_patches`` frames through the context's frame reader), then :meth:`render` per frame,
-    in frame order: a frame keeps the previous frame's retrieved mouth while it still fits.
+    in frame order: a frame keeps the previous frame's retrieved mouth while it still fits, and the stored upper
+    teeth fade from the previous frame's weight.
     """
 
     def __init__(self, config: RenderConfig = RenderConfig()) -> None:
         self.config = config
         self._mouth_index: MouthIndex | None = None
         self._last_mouth: int | None = None
+        self._last_teeth: float | None = None
         self._held_opening: float | None = None
         #: the shot's spectacle rims (see ``render_mesh_warp``'s ``glasses``): True finds them in each frame
         self.glasses: ShotRims | bool = True
@@ -186,20 +203,24 @@ class MeshWarpRenderer(FaceRenderer):
         percentile of the frames' inner-lip areas)."""
         self._mouth_index = index if index is not None else build_mouth_index(shot, self.config)
         self._last_mouth = None
+        self._last_teeth = None
         openings = [mouth_shape(lm)[1] for lm in np.asarray(shot.landmarks)]
         self._held_opening = float(np.percentile(openings, HELD_PERCENTILE)) if openings else None
 
     def render(self, frame_number: int, frame: np.ndarray, src: np.ndarray, dst: np.ndarray) -> RenderedFace:
         """See :func:`render_mesh_warp`."""
         rendered = render_mesh_warp(frame_number, frame, src, dst, self.config, self._mouth_index, self._last_mouth,
-                                    self._held_opening, self.glasses)
+                                    self._held_opening, self.glasses, self._last_teeth)
+        self._last_teeth = rendered.flags["smile_teeth"]
         # kept over frames without a retrieved mouth, so the teeth do not switch across a short closure
         self._last_mouth = rendered.flags.get("mouth_slot", self._last_mouth)
         return rendered
 
     def advance(self, frame_number: int, frame_size: tuple[int, int], src: np.ndarray, dst: np.ndarray) -> None:
         """Step over a frame without rendering it: only the retrieved-mouth continuity moves on, exactly as
-        :meth:`render` would move it (a render of part of a shot replays the frames before it this way)."""
+        :meth:`render` would move it, and the stored teeth's fade (a render of part of a shot replays the frames
+        before it this way)."""
         slot = mouth_slot(frame_number, frame_size, src, dst, self.config, self._mouth_index, self._last_mouth,
                           self._held_opening)
         self._last_mouth = self._last_mouth if slot is None else slot
+        self._last_teeth = faded_weight(mouth_teeth(frame_number, src, dst, self.config), self._last_teeth)

@@ -19,7 +19,11 @@ fill the gap, in a mouth parted a little the words' own interior shows below the
 band of stored teeth and the warped own interior (Grace Hopper speaking 1080p, happy:0.8: weights 0 -> 0.96 -> 0 on
 consecutive frames; frame pairs whose mouth interior changes beyond 1.5 x the source's + 3 codes 13 of 239 -> 8).
 Without a gate (the teeth over every syllable) 3, but the teeth then covered the open mouths' dark gap (a grey mouth
-guard; quick table held-out happy PCCpx 0.95 -> 0.86).
+guard; quick table held-out happy PCCpx 0.95 -> 0.86). The weight still steps 0 -> 1 where a syllable's parting
+closes (1 -> 0 where one opens), and once the retrieved interior below kept its cavity (``mouth_fill.py``'s band)
+the overlay switched between a pale band and teeth over a dark gap (HELD Hopper speaking dark, happy: 3 frame
+pairs beyond the source's change, 5.4 codes): so the weight moves at most :data:`FADE_STEP` a frame
+(:func:`faded_weight`; 1 pair, 0.7 codes).
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ OPEN_SHARE = (1.0, 2.0)  # of ``mouth_open``: a source opening from which the wo
 RISE_IOD = (0.01, 0.03)  # the upper lip lifted against the source (IOD): the teeth start / are fully shown
 # positions in LIPS_INNER: the corners (78, 308) and the upper lip's nine inner points (191 .. 415), and the nine
 # lower ones facing them
+FADE_STEP = 0.34  # the most the weight moves from one frame to the next: on or off over three frames (0.5: HELD
+# Hopper happy 1 pair, 1.6 codes; 0.34: 0.7)
 UPPER = [0, *range(11, 20), 10]
 LOWER = list(range(9, 0, -1))
 
@@ -62,6 +68,11 @@ def teeth_weight(src: np.ndarray, dst: np.ndarray, src_opening: float, config: R
     lifted = smoothstep(RISE_IOD[0], RISE_IOD[1], upper_lip_rise(src, dst, to_template))
     shut = 1.0 - smoothstep(OPEN_SHARE[0] * config.mouth_open, OPEN_SHARE[1] * config.mouth_open, src_opening)
     return float(raised * lifted * shut)
+
+
+def faded_weight(weight: float, previous: float | None) -> float:
+    """``weight`` moved at most :data:`FADE_STEP` from the previous frame's (None: the shot's first frame)."""
+    return weight if previous is None else float(np.clip(weight, previous - FADE_STEP, previous + FADE_STEP))
 
 
 def teeth_depths(patch: np.ndarray, inner_lips: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

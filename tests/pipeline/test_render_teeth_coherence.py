@@ -59,7 +59,8 @@ def test_the_smiles_teeth_do_not_flicker_with_the_words(tmp_path, speaking_patte
     teeth faded out and in with the source's small partings), 6.5 codes in all, and its flicker (second difference)
     was 1.10 x the source's; with the upper teeth shown up to a syllable's opening and the retrieved mouth kept while
     it fits: 2 pairs, 3.5 codes, 1.07 x (shown over every opening: 2 pairs, 1.4 codes, 1.03 x, but a grey mouth
-    guard over the syllables)."""
+    guard over the syllables); with h128's retrieved band below them 2 pairs, 4.1 codes; the teeth faded in and out over
+    three frames (``smile_teeth.FADE_STEP``): 1 pair, 1.1 codes."""
     landmarks = analyse(speaking_pattern).track.landmarks
     frames = read_back(speaking_pattern, render(speaking_pattern, tmp_path / "plates", emotion="happy:0.8"))
     assert len(frames) == len(landmarks) == FRAMES
@@ -67,4 +68,4 @@ def test_the_smiles_teeth_do_not_flicker_with_the_words(tmp_path, speaking_patte
     assert np.abs(result - source).mean() > 2.0  # the edit changed the mouth
     excess = excess_changes(source, result)
     flips = np.flatnonzero(excess)
-    assert len(flips) <= 2 and excess.sum() < 5.0, f"flips at pairs {flips}: {np.round(excess[flips], 1)} codes"
+    assert len(flips) <= 1 and excess.sum() < 2.5, f"flips at pairs {flips}: {np.round(excess[flips], 1)} codes"
