@@ -22,7 +22,7 @@ from ned_core.io.kept_frames import LatestFrames
 from ned_core.io.movie_decoder import MovieProbe
 from ned_core.io.movie_timing import FIELD_ORDERS, conform_map, nominal_rate
 from ned_core.io.picture_crop import crop_box, cropped_picture
-from ned_core.io.plate_source import RawFrame, check_size
+from ned_core.io.plate_source import RawFrame, check_size, union_box
 from ned_core.io.yuv_window import (
     PLANAR_FORMATS, PlanarLayout, picture_codes, planes_around, shrunk_codes, window_codes,
 )
@@ -394,8 +394,7 @@ class PyAVDecoder:
         planned: dict[int, tuple[int, int, int, int]] = {}
         for index, box in windows.items():  # frames that show one picture (variable rate): the union of their boxes
             wanted = index if self._conform is None else self._conform[index]
-            had = planned.get(wanted, box)
-            planned[wanted] = (min(had[0], box[0]), min(had[1], box[1]), max(had[2], box[2]), max(had[3], box[3]))
+            planned[wanted] = union_box(planned.get(wanted, box), box)
         area = WINDOW_SHARE * self.probe.width * self.probe.height
         self._planned = {i: b for i, b in planned.items() if not self._deep or (b[2] - b[0]) * (b[3] - b[1]) <= area}
         self._kept_windows = LatestFrames(KEEP_WINDOW_BYTES, max(self._planned, default=None))

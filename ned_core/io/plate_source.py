@@ -114,6 +114,11 @@ def _box_average(image: np.ndarray, factor: int) -> np.ndarray:
     return cv2.resize(image, (image.shape[1] // factor, image.shape[0] // factor), interpolation=cv2.INTER_AREA)
 
 
+def union_box(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The smallest ``(x0, y0, x1, y1)`` box holding boxes ``a`` and ``b``."""
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
 def clip_window(window: tuple[int, int, int, int], size: tuple[int, int], where: str) -> tuple[int, int, int, int]:
     """``window`` ``(x0, y0, x1, y1)`` (exclusive) clipped to a ``(width, height)`` frame (what :func:`crop_frame`
     and a windowed read return).

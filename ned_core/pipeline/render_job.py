@@ -29,7 +29,7 @@ from ned_core.io.exr import (
     stage_frame_exr,
 )
 from ned_core.io.exr_timecode import timecode_at
-from ned_core.io.plate_source import Frame, PlateInfo, PlateSource, frame_list
+from ned_core.io.plate_source import Frame, PlateInfo, PlateSource, frame_list, union_box
 from ned_core.io.plates import open_plates
 from ned_core.io.preview import PreviewWriter, audio_span
 from ned_core.io.provenance import SYNTHETIC_KEY, comments
@@ -456,8 +456,7 @@ def loop_windows(growth: float, targets: list[dict[int, tuple[np.ndarray, np.nda
             if number not in rendered:
                 continue
             box = render_window(growth, src, dst)
-            had = windows.get(number, box)
-            windows[number] = (min(had[0], box[0]), min(had[1], box[1]), max(had[2], box[2]), max(had[3], box[3]))
+            windows[number] = union_box(windows.get(number, box), box)
     return windows
 
 
