@@ -1,4 +1,5 @@
-"""OpenEXR face plates: one EXR per frame, display window = frame, data window = face box (atomic writes)."""
+"""OpenEXR face plates: one EXR per frame, display window = frame, data window = face box (atomic writes; written
+by :mod:`ned_core.io.exr_write`, read by OpenImageIO)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,22 @@ import OpenImageIO as oiio
 
 from ned_core.exceptions import FacePlateFormatError, PlateInspectError, PlateWriteError
 from ned_core.io.atomic import StagedFile, no_space_note
-from ned_core.io.exr_compression import compression_label, parse_compression
-from ned_core.io.exr_inspect import inspect_plate, open_exr, written_compression
-from ned_core.io.exr_metadata import PlateMetadata, apply_metadata, fps_fraction, read_metadata
+from ned_core.io.exr_compression import parse_compression
+from ned_core.io.exr_inspect import inspect_plate, open_exr
+from ned_core.io.exr_metadata import PlateMetadata, fps_fraction, metadata_header, read_metadata
 from ned_core.io.exr_plate import (
     FacePlate,
     PlateWriteConfig,
     check_plate,
     empty_plate,
     face_data_window,
-    channel_formats,
+    half_plane,
     pack_channels,
     pad_to_display,
     trim_to_content,
     unpack_channels,
 )
+from ned_core.io.exr_write import compression_header, window_header, write_exr
 from ned_core.io.stmap import STMAP_NOTE, identity_stmap
 
 __all__ = ["FacePlate", "PlateMetadata", "PlateWriteConfig", "empty_plate", "face_data_window", "fps_fraction",
@@ -54,7 +56,7 @@ def write_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
 
     Raises:
         ShapeError: The arrays do not match the data window, or the window leaves the display window.
-        PlateWriteError: Bad values, a non-``.exr`` path, or OpenImageIO/the filesystem failed; ``path`` is
+        PlateWriteError: Bad values, a non-``.exr`` path, or OpenEXR/the filesystem failed; ``path`` is
             then untouched (absent, or the previous complete file) and no temporary file is left.
     """
     staged = stage_face_plate(path, plate, meta, config)
@@ -73,10 +75,10 @@ def stage_face_plate(path: Path | str, plate: FacePlate, meta: PlateMetadata,
         raise PlateWriteError(f"{path}: face plates are written as .exr, got suffix {path.suffix!r}")
     if not as_written:
         plate = plate_as_written(plate, config)
-    names, pixels = pack_channels(plate, config.write_debug_layers)
+    planes = pack_channels(plate, config.write_debug_layers)
     if plate.stmap is not None:
         meta = dataclass_replace(meta, params={**meta.params, "stmap": STMAP_NOTE})
-    return _stage(path, plate.frame, plate.data_window, plate.display_size, names, pixels, meta, config.compression)
+    return _stage(path, plate.frame, plate.data_window, plate.display_size, planes, meta, config.compression)
 
 
 def plate_as_written(plate: FacePlate, config: PlateWriteConfig = PlateWriteConfig()) -> FacePlate:
@@ -118,30 +120,23 @@ def stage_frame_exr(path: Path | str, frame: int, rgb: np.ndarray, alpha: np.nda
     if path.suffix.lower() != ".exr":
         raise PlateWriteError(f"{path}: frames are written as .exr, got suffix {path.suffix!r}")
     h, w = rgb.shape[:2]
-    names = ("R", "G", "B") if alpha is None else ("R", "G", "B", "A")
-    pixels = rgb if alpha is None else np.dstack([rgb, alpha])
-    return _stage(path, frame, (0, 0, w, h), (w, h), names, np.ascontiguousarray(pixels, np.float32), meta,
-                  compression)
+    planes = dict(zip("RGB", (half_plane(plane) for plane in cv2.split(np.asarray(rgb, np.float32))), strict=True))
+    if alpha is not None:
+        planes["A"] = half_plane(alpha)
+    return _stage(path, frame, (0, 0, w, h), (w, h), planes, meta, compression)
 
 
 def _stage(path: Path, frame: int, window: tuple[int, int, int, int], display_size: tuple[int, int],
-           names: tuple[str, ...], pixels: np.ndarray, meta: PlateMetadata, compression: str) -> StagedFile:
-    """Write ``pixels`` over ``window`` to a temporary file next to ``path`` and check the compression on disk;
-    on failure nothing is left."""
-    method, level = parse_compression(compression)
-    spec = _spec(window, display_size, names, compression_label(method, level))
-    if channel_formats(names) is None:  # every channel half: hand OpenImageIO half samples, nothing to convert
-        pixels = half_pixels(pixels)
-    apply_metadata(spec, meta, frame)
+           planes: dict[str, np.ndarray], meta: PlateMetadata, compression: str) -> StagedFile:
+    """Write ``planes`` (see :func:`ned_core.io.exr_write.write_exr`) over ``window`` to a temporary file next to
+    ``path``, fsynced; on failure nothing is left."""
+    header = {**window_header(window, display_size), **compression_header(*parse_compression(compression)),
+              **metadata_header(meta, frame)}
     where = f"{path} (frame {frame})"
     staged = None
     try:
         staged = StagedFile(path)
-        _write_pixels(staged.path, spec, pixels, where)
-        got = written_compression(staged.path)
-        if got != (method, level):
-            raise PlateWriteError(f"{where}: asked for compression {compression_label(method, level)}, "
-                                  f"OpenImageIO wrote {compression_label(*got)}")
+        write_exr(staged.path, header, planes, where)
         staged.sync()  # on this (writer) thread: publishing on the reporting thread is then only a rename
         return staged
     except BaseException as e:
@@ -182,52 +177,14 @@ def _write_error(path: Path, where: str, e: BaseException) -> BaseException:
     return e
 
 
-def _spec(window: tuple[int, int, int, int], display_size: tuple[int, int], names: tuple[str, ...],
-          compression: str) -> oiio.ImageSpec:
-    x0, y0, x1, y1 = (int(v) for v in window)
-    spec = oiio.ImageSpec(x1 - x0, y1 - y0, len(names), "half")
-    formats = channel_formats(names)
-    if formats is not None:
-        spec.channelformats = tuple(oiio.TypeDesc(f) for f in formats)
-    spec.x, spec.y = x0, y0
-    spec.full_x = spec.full_y = 0
-    spec.full_width, spec.full_height = (int(v) for v in display_size)
-    spec.channelnames = names
-    spec.alpha_channel = 3 if "A" in names else -1
-    spec.attribute("compression", compression)
-    return spec
-
-
-def half_pixels(pixels: np.ndarray) -> np.ndarray:
-    """``(h, w, C) float32`` -> ``(h, w, C) float16``, rounded to nearest even (to the bit what numpy's ``astype``
-    and OpenImageIO's own conversion give: ties, subnormals, the largest half), by OpenCV's vectorised conversion:
-    ~0.1 ms for a 1080p close-up plate (376x384x5), where OpenImageIO converting float samples inside the write
-    costs ~1.5 ms and numpy's ``astype`` ~5 ms."""
-    h, w, c = pixels.shape
-    flat = np.ascontiguousarray(pixels, np.float32).reshape(h, w * c)
-    return cv2.convertFp16(flat).view(np.float16).reshape(h, w, c)
-
-
-def _write_pixels(tmp: Path, spec: oiio.ImageSpec, pixels: np.ndarray, where: str) -> None:
-    no_exr_thread_pool()
-    out = oiio.ImageOutput.create(str(tmp))
-    if out is None:
-        raise PlateWriteError(f"{where}: OpenImageIO has no EXR writer: {oiio.geterror()}")
-    if not out.open(str(tmp), spec):
-        raise PlateWriteError(f"{where}: cannot open for writing: {out.geterror()}")
-    written = out.write_image(pixels)
-    error = out.geterror()
-    closed = out.close()
-    if not (written and closed):
-        raise PlateWriteError(f"{where}: write failed: {error or out.geterror() or 'unknown OpenImageIO error'}")
-
-
 def no_exr_thread_pool() -> None:
-    """Turn off OpenEXR's internal thread pool for this process (OpenImageIO's ``exr_threads`` = -1).
+    """Turn off the thread pool of OpenImageIO's OpenEXR for this process (``exr_threads`` = -1), before a plate
+    is read back.
 
-    Plates are written on their own threads (and read while other threads render), so the pool only adds
-    hand-over costs: a 1080p DWAA:45 face plate took about 30 % less CPU without it (``bench_io.py``). The
-    setting is process-wide (OpenEXR has one pool), so EXR reads run without the pool too.
+    Plates are read back (for composites and previews) on the writer threads while other threads render, so the
+    pool only adds hand-over costs (it cost a 1080p DWAA:45 plate's write about 30 % more CPU when OpenImageIO
+    wrote them, ``bench_io.py``). The setting is process-wide, so other EXR reads run without the pool too; the
+    plates' own writer (:mod:`ned_core.io.exr_write`, another OpenEXR build) runs without one on every file.
     """
     if oiio.get_int_attribute("exr_threads") != -1:
         oiio.attribute("exr_threads", -1)
@@ -244,6 +201,7 @@ def read_face_plate(path: Path | str) -> tuple[FacePlate, PlateMetadata]:
         FacePlateFormatError: It is an EXR but lacks the face-plate channels or metadata.
     """
     source = str(path)
+    no_exr_thread_pool()
     with open_exr(source) as inp:
         spec = inp.spec()
         pixels = inp.read_image(0, 0, 0, spec.nchannels, "float")

@@ -67,11 +67,6 @@ def _compression(spec: oiio.ImageSpec) -> tuple[str, int | None]:
     return name, (int(level) if name in DWA and level is not None else None)
 
 
-def written_compression(path: Path | str) -> tuple[str, int | None]:
-    """Compression method and DWA level recorded in an EXR header, e.g. ``("dwaa", 45)``."""
-    return _compression(_open_spec(path)[0])
-
-
 def _plain(attr) -> object:
     """A JSON-friendly value for one header attribute."""
     if attr.type == oiio.TypeRational:

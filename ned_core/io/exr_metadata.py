@@ -10,17 +10,18 @@ from datetime import datetime
 from fractions import Fraction
 
 import numpy as np
+import OpenEXR
 import OpenImageIO as oiio
 
 from ned_core.exceptions import FacePlateFormatError, PlateMetadataError
-from ned_core.io.exr_timecode import pack_timecode, parse_timecode, unpack_timecode
+from ned_core.io.exr_timecode import parse_timecode, unpack_timecode
 
 NAMESPACE = "ned/"
 FRAME_KEY = "frame"  # written as ``ned/frame`` from FacePlate.frame; reserved, not a param
 CAP_DATE_FORMAT = "%Y:%m:%d %H:%M:%S"
 _INT32 = (-(2**31), 2**31 - 1)
 _KEY = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]|/(?!/))*(?<!/)$")
-# OpenImageIO's names for the standard EXR attributes (it renames them on write and read).
+# OpenImageIO's names for the standard EXR attributes (it renames them when it reads).
 OIIO_NAMES = {"owner": "Copyright", "comments": "ImageDescription", "capDate": "DateTime",
               "timeCode": "smpte:TimeCode", "framesPerSecond": "framesPerSecond"}
 ParamValue = str | int | float
@@ -106,21 +107,23 @@ def _check_param(key: str, value: ParamValue) -> None:
         raise PlateMetadataError(f"param {key!r} contains a NUL character")
 
 
-def apply_metadata(spec: oiio.ImageSpec, meta: PlateMetadata, frame: int) -> None:
-    """Set ``meta`` (and ``ned/frame``) as attributes of ``spec``; ``capDate`` is left out when not given."""
+def metadata_header(meta: PlateMetadata, frame: int) -> dict[str, object]:
+    """``meta`` (and ``ned/frame``) as EXR header attributes by their EXR names, for
+    :func:`ned_core.io.exr_write.write_exr`: ``framesPerSecond`` (rational), ``timeCode`` (no user bits or flags
+    but drop-frame), ``capDate``, ``owner``, ``comments`` only when given, ``ned/<key>`` as string, 32-bit int or
+    32-bit float."""
     fps = Fraction(meta.fps)
-    spec.attribute("framesPerSecond", oiio.TypeRational, np.array([fps.numerator, fps.denominator], np.int32))
+    header: dict[str, object] = {"framesPerSecond": fps, NAMESPACE + FRAME_KEY: int(frame)}
     if meta.timecode is not None:
-        word = pack_timecode(parse_timecode(meta.timecode, fps))
-        spec.attribute(OIIO_NAMES["timeCode"], oiio.TypeTimeCode, np.array([word, 0], np.uint32))
-    spec.attribute(OIIO_NAMES["capDate"], meta.cap_date or "")  # "" = omitted; unset would mean "now"
-    if meta.owner:
-        spec.attribute(OIIO_NAMES["owner"], meta.owner)
-    if meta.comments:
-        spec.attribute(OIIO_NAMES["comments"], meta.comments)
-    spec.attribute(NAMESPACE + FRAME_KEY, int(frame))
+        code = parse_timecode(meta.timecode, fps)
+        header["timeCode"] = OpenEXR.TimeCode(code.hours, code.minutes, code.seconds, code.frames,
+                                              int(code.drop_frame), *[0] * 13)
+    for name, value in (("capDate", meta.cap_date), ("owner", meta.owner), ("comments", meta.comments)):
+        if value:
+            header[name] = value
     for key, value in meta.params.items():
-        spec.attribute(NAMESPACE + key, value)
+        header[NAMESPACE + key] = value
+    return header
 
 
 def read_metadata(spec: oiio.ImageSpec, source: str) -> tuple[PlateMetadata, int]:

@@ -1,4 +1,5 @@
-"""SMPTE timecode for EXR ``timeCode``: parse, count frames (incl. 29.97 drop-frame), BCD packing."""
+"""SMPTE timecode for EXR ``timeCode``: parse, count frames (incl. 29.97 drop-frame), decode the BCD word (plates
+are written with ``OpenEXR.TimeCode``, see :func:`ned_core.io.exr_metadata.metadata_header`)."""
 
 from __future__ import annotations
 
@@ -93,14 +94,6 @@ def timecode_at(start: str, offset: int, fps: Fraction) -> str:
     """The label ``offset`` frames after ``start`` (e.g. source start timecode + frame index)."""
     tc = parse_timecode(start, fps)
     return str(frames_to_timecode(timecode_to_frames(tc, fps) + offset, fps, tc.drop_frame))
-
-
-def pack_timecode(tc: Timecode) -> int:
-    """BCD-pack ``tc`` into the EXR timeCode "time and flags" word (uint32)."""
-    word = _DROP_BIT if tc.drop_frame else 0
-    for (shift, _), value in zip(_FIELDS, (tc.frames, tc.seconds, tc.minutes, tc.hours), strict=True):
-        word |= (value % 10) << shift | (value // 10) << (shift + 4)
-    return word
 
 
 def unpack_timecode(word: int) -> Timecode:

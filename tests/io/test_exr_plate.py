@@ -89,8 +89,9 @@ def test_config_validates_on_construction():
 
 
 def test_packed_channels_hold_every_layer_of_a_trimmed_plate_in_the_listed_order():
-    """Channels interleaved from views cut out of larger arrays (a trimmed plate's): each channel named where its
-    samples are, and unpacked by name back to the layers."""
+    """Planes split from views cut out of larger arrays (a trimmed plate's): each channel named where its samples
+    are, C-contiguous (the OpenEXR bindings ignore strides), half but the STMap's, and unpacked by name back to the
+    layers."""
     rng = np.random.default_rng(3)
     h, w = 9, 7
     big = {name: rng.normal(size=(h + 4, w + 5, c)).astype(np.float32)
@@ -99,14 +100,19 @@ def test_packed_channels_hold_every_layer_of_a_trimmed_plate_in_the_listed_order
     layer = {name: array[cut] for name, array in big.items()}
     plate = FacePlate(1, (64, 64), (3, 2, 3 + w, 2 + h), layer["rgba"], layer["mask"][..., 0],
                       {"glow": layer["glow"], "edge": layer["edge"][..., 0]}, {5: layer["face"]}, layer["stmap"])
-    names, pixels = pack_channels(plate, with_extra=True)
+    planes = pack_channels(plate, with_extra=True)
+    names = tuple(planes)
     assert names == ("R", "G", "B", "A", "facemask.A", "track5.R", "track5.G", "track5.B", "track5.A", "edge.A",
                      "glow.R", "glow.G", "glow.B", "stmap.u", "stmap.v")
-    assert pixels.shape == (h, w, len(names)) and pixels.dtype == np.float32
+    assert all(p.shape == (h, w) and p.flags.c_contiguous for p in planes.values())
+    assert [p.dtype for p in planes.values()] == [np.float16] * 13 + [np.float32] * 2
     expected = np.concatenate([layer[n] for n in ("rgba", "mask", "face", "edge", "glow", "stmap")], axis=2)
-    assert np.array_equal(pixels, expected)
+    assert np.array_equal(np.dstack([p.astype(np.float32) for p in planes.values()]),
+                          np.concatenate([expected[..., :13].astype(np.float16), expected[..., 13:]], axis=2))
+    pixels = np.dstack([p.astype(np.float32) for p in planes.values()])
     rgba, mask, extra, faces, stmap = unpack_channels(names, pixels, "test")
-    assert np.array_equal(rgba, layer["rgba"]) and np.array_equal(mask, layer["mask"][..., 0])
-    assert np.array_equal(extra["glow"], layer["glow"]) and np.array_equal(faces[5], layer["face"])
+    assert np.array_equal(rgba, layer["rgba"].astype(np.float16)) and np.array_equal(mask, planes["facemask.A"])
+    assert np.array_equal(extra["glow"], layer["glow"].astype(np.float16))
+    assert np.array_equal(faces[5], layer["face"].astype(np.float16))
     assert np.array_equal(stmap, layer["stmap"])
-    assert pack_channels(plate, with_extra=False)[0] == names[:9] + names[13:]
+    assert tuple(pack_channels(plate, with_extra=False)) == names[:9] + names[13:]

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ned_core.exceptions import PlateMetadataError
+from ned_core.io.exr import PlateMetadata, empty_plate, write_face_plate
 from ned_core.io.exr_timecode import (
     frames_to_timecode,
-    pack_timecode,
     parse_timecode,
     timecode_at,
     timecode_to_frames,
@@ -52,13 +52,16 @@ def test_timecode_at_adds_frames_and_wraps_at_24h():
     assert timecode_at("00:00:00:00", -1, Fraction(24)) == "23:59:59:23"
 
 
-@pytest.mark.parametrize("label", ["00:00:00:00", "01:02:03:04", "23:59:59:29", "12:34:56:17"])
-def test_packing_decodes_the_same_in_openimageio(label: str):
-    tc = parse_timecode(label, Fraction(30))
-    spec = oiio.ImageSpec(1, 1, 1, "half")
-    spec.attribute("smpte:TimeCode", oiio.TypeTimeCode, np.array([pack_timecode(tc), 0], np.uint32))
-    assert spec.get_string_attribute("smpte:TimeCode") == label
-    assert unpack_timecode(pack_timecode(tc)) == tc
+@pytest.mark.parametrize(("label", "fps"), [("00:00:00:00", 30), ("01:02:03:04", 30), ("23:59:59:29", 30),
+                                             ("12:34:56:17", 30), ("00:10:00;00", DF), ("09:59:59;29", DF)])
+def test_written_timecode_decodes_the_same_in_openimageio_and_here(tmp_path, label: str, fps):
+    path = write_face_plate(tmp_path / "p.exr", empty_plate(1, (8, 8)), PlateMetadata(Fraction(fps), label))
+    inp = oiio.ImageInput.open(str(path))
+    spec = inp.spec()
+    inp.close()
+    assert spec.get_string_attribute("smpte:TimeCode") == label.replace(";", ":")  # OpenImageIO drops the ';'
+    word, user = spec.getattribute("smpte:TimeCode")
+    assert unpack_timecode(int(word)) == parse_timecode(label, Fraction(fps)) and user == 0
 
 
 def test_unpack_refuses_non_bcd():

@@ -93,8 +93,8 @@ def test_an_all_zero_plate_keeps_one_transparent_pixel_and_debug_layers_count_on
     assert with_layers.data_window == WINDOW and with_layers.extra["debug.all"].min() == 1.0
 
 
-def test_plates_are_written_without_openexrs_thread_pool(tmp_path: Path):
-    write_face_plate(tmp_path / "p.exr", loose_plate(), META)
+def test_plates_are_read_back_without_openimageios_exr_thread_pool(tmp_path: Path):
+    read_face_plate(write_face_plate(tmp_path / "p.exr", loose_plate(), META))
     assert oiio.get_int_attribute("exr_threads") == -1
 
 
