@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import numpy as np
 import OpenImageIO as oiio
 import pytest
 from hypothesis import given
