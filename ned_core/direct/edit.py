@@ -53,6 +53,14 @@ smile. Stacked in full, a happy target on Grace Hopper's speaking clip (two pass
 reached lip_corner_pull 1.7, and the re-analysed mouth, stretched past any posed smile, read her closed lips
 as parted by 0.05 IOD: mouth-opening PCC 0.86 (now 0.93).
 
+Where the target drops the jaw (surprise's AU26), the floor is taken off the smile and its lift (``JAW_FULL``): the
+held smile is undone in full. On a mouth held open the floor's leftover smile is not the actor's face but the
+smile's width and its upper teeth: the speaking astronaut's surprise kept lip_corner_pull 0.14 and upper_lip_raise
+0.12 over the words, the corners 0.039 IOD in of ~0.05 asked, and read happy on 9 of 24 frames (fer's own crop,
+p(happy) 0.42); undone in full, 0.053 IOD in, 4 of 24 (0.36), surprised 62 -> 83 % (held-out warm twin 33 -> 38 %,
+0.032 -> 0.049 IOD in). On closed or pressed lips the floor stays: taken off for every emotion, angry and disgusted
+fell 62 -> 42 % and 38 -> 21 % (read fear and angry).
+
 Where the target takes a held smile away, the smiles that pass over it go with it: what rises on a smile channel
 above its held level is taken away by the share of the held level undone (a smile made sad stops smiling, the
 broad moments too), and so is what rises on the upper-lip lift they co-activate (by both corners' mean share).
@@ -84,6 +92,8 @@ WIDTH_SATURATION = 2.0
 #: smile channels (AU12) and the upper-lip units a held smile co-activates in the fit (AU9, AU10; module docstring).
 SMILE_CHANNELS: tuple[str, ...] = ("lip_corner_pull_L", "lip_corner_pull_R")
 SMILE_LIFT_CHANNELS: tuple[str, ...] = ("nose_wrinkle", "upper_lip_raise")
+#: jaw_open target offset (activation) from which a held smile is undone past the floor (module docstring).
+JAW_FULL = 0.5
 
 
 def speech_activity(motion: np.ndarray, sigma: float) -> tuple[np.ndarray, float]:
@@ -138,6 +148,12 @@ def undone_smile(tonic: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.maximum(tonic[:, smile] - target[:, smile], 0.0).mean(axis=1)
 
 
+def dropped_share(target: np.ndarray) -> np.ndarray:
+    """How far the target drops the jaw, ``(T,)`` in 0..1: its jaw_open offset over :data:`JAW_FULL` (surprise 1,
+    the other prototypes 0)."""
+    return np.clip(target[:, channel_indices(("jaw_open",))[0]] / JAW_FULL, 0.0, 1.0)
+
+
 def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config: DirectConfig,
              fixed: np.ndarray | None = None) -> np.ndarray:
     """Remove ``strength`` of the source's held expression and add ``target`` (stacked where it holds the same way).
@@ -156,8 +172,11 @@ def redirect(expr: np.ndarray, target: np.ndarray, strength: np.ndarray, config:
     """
     tonic = tonic_level(expr, config)
     # where the target leaves a channel alone, a held level within the floor is tracking noise or the
-    # actor's own face, not expression; channels the target sets, and speech, are taken whole
-    level = np.where(target == 0.0, np.maximum(tonic - config.held_floor, np.minimum(tonic, 0.0)), tonic)
+    # actor's own face, not expression (a smile under a dropped jaw has none); channels the target sets, and speech,
+    # are taken whole
+    floor = np.full(tonic.shape, config.held_floor)
+    floor[:, channel_indices(SMILE_CHANNELS + SMILE_LIFT_CHANNELS)] *= 1.0 - dropped_share(target)[:, None]
+    level = np.where(target == 0.0, np.maximum(tonic - floor, np.minimum(tonic, 0.0)), tonic)
     level[:, channel_indices(SPEECH_CHANNELS)] = tonic[:, channel_indices(SPEECH_CHANNELS)]
     # the part of a held level the target accounts for is kept and the target stacked on it (module docstring)
     smile, lift = channel_indices(SMILE_CHANNELS), channel_indices(SMILE_LIFT_CHANNELS)

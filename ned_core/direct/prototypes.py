@@ -30,7 +30,8 @@ gap +0.127 of +0.132; the jaw_open channel refitted from the optical flow reads 
 mouth channels), but her brows move behind the rims' top bars, which stay: fer reads neutral where the words close the
 mouth (p(surprised) 0.00-0.01) and angry where they open it wide (p(angry) 0.22 over the clip); the held-out speaking
 astronaut (warm) still reads happy (p(happy) 0.55) from the width and teeth of the smile left (corners in 0.032 IOD of
-0.048 asked). One unit raised at a time, surprise recognised on the tuning clips Hopper warm-dark / astronaut speaking
+0.048 asked; since the held smile is undone in full under a dropped jaw, ``direct/edit.py``, 0.049 IOD, p(happy) 0.54,
+surprised 33 -> 38 %, and on the tuning clip 62 -> 83 %). One unit raised at a time, surprise recognised on the tuning clips Hopper warm-dark / astronaut speaking
 (held-out Hopper dark / astronaut warm): as below 21 / 62 % (33 / 33), upper_lid_raise 1.3 25 / 54 (38 / 33),
 lips_part 1.0 21 / 54 (42 / 46; Hopper's mouth PCC 0.93 -> 0.89), jaw_open 0.8 21 / 62 (33 / 50; PCC 0.93 -> 0.91):
 none lifts the tuning clips, so the amounts stay (h125's probes).

@@ -5,7 +5,8 @@ import pytest
 
 from ned_core.direct.baseline import tonic_level
 from ned_core.direct.config import DirectConfig
-from ned_core.direct.edit import SPEECH_OFFSET_CAP, redirect
+from ned_core.direct.edit import JAW_FULL, SPEECH_OFFSET_CAP, redirect
+from ned_core.direct.prototypes import prototype
 from ned_core.face3d.channels import CHANNEL_INDEX, NUM_CHANNELS
 
 JAW = CHANNEL_INDEX["jaw_open"]
@@ -87,6 +88,21 @@ def test_a_held_smile_is_undone_for_another_emotion():
     assert np.abs(y[:, smile]).max() <= DirectConfig().held_floor + 1e-9
     assert y[:, JAW].min() == pytest.approx(0.0, abs=1e-9)  # the held-open mouth closes between syllables
     assert np.corrcoef(x[:, JAW], y[:, JAW])[0, 1] > 0.999
+
+
+def test_a_dropped_jaw_undoes_the_held_smile_in_full():
+    """Surprise's dropped jaw shows what a smile left at the floor keeps (its width, the teeth its lifted lip shows):
+    there the smile and its lift are undone in full, where a closed-mouth target leaves them at the floor."""
+    smile = [CHANNEL_INDEX[c] for c in ("lip_corner_pull_L", "lip_corner_pull_R", "upper_lip_raise", "nose_wrinkle")]
+    x = _speaker(rest=0.1)
+    x[:, smile] = 0.6
+    sad, surprised = prototype("sad")[None].repeat(200, 0), prototype("surprised")[None].repeat(200, 0)
+    kept = redirect(x, sad, np.ones(200), DirectConfig())[:, smile]
+    gone = redirect(x, surprised, np.ones(200), DirectConfig())[:, smile]
+    np.testing.assert_allclose(kept, DirectConfig().held_floor, atol=1e-9)
+    assert np.abs(gone).max() < 1e-9
+    half = redirect(x, 0.5 * surprised, np.ones(200), DirectConfig())[:, smile]  # jaw 0.3 of JAW_FULL 0.5
+    np.testing.assert_allclose(half, DirectConfig().held_floor * (1 - 0.3 / JAW_FULL), atol=1e-9)
 
 
 def test_a_target_the_source_already_holds_moves_the_face_further_saturating():
