@@ -25,7 +25,7 @@ Typical use::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -202,9 +202,7 @@ def to_canonical(rgb: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
 def _log(canonical: np.ndarray, face: np.ndarray) -> np.ndarray:
     """Log colour of a ``(GRID, GRID, 3)`` face, with a floor of :data:`_LOG_FLOOR` times its own per-channel median
     over ``face`` added first (dark noise matters less), so a change of exposure or tint only shifts it."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a face wholly outside the frame: all NaN
-        level = np.nanmedian(canonical[face], axis=0)
+    level = nan_median(canonical[face])  # NaN: a face wholly outside the frame
     floor = _LOG_FLOOR * np.maximum(np.nan_to_num(level, nan=1e-4), 1e-4)
     return np.log(np.maximum(canonical, 0.0) + floor)
 
@@ -246,14 +244,27 @@ def _unexplained(log_rgb: np.ndarray, reference_log: np.ndarray, reach: int) -> 
 
 def nan_quantile(values: np.ndarray, q: float) -> np.ndarray:
     """``np.nanquantile(values, q, axis=0)`` to the bit (linear interpolation; NaN where a column holds no number)
-    for ``(S, ...)`` float values: the columns are grouped by how many numbers they hold and each group goes through
-    one ``np.quantile`` call, instead of numpy's one call per column (~50x faster on the reference's cells)."""
-    ordered = np.sort(values, axis=0)  # NaN last
+    for ``(S, ...)`` float values (:func:`_per_count`, ~50x faster on the reference's cells)."""
+    return _per_count(values, lambda numbers: np.quantile(numbers, q, axis=0))
+
+
+def nan_median(values: np.ndarray) -> np.ndarray:
+    """``np.nanmedian(values, axis=0)`` to the bit (NaN where a column holds no number, without a warning) for
+    ``(S, ...)`` float values (:func:`_per_count`; numpy's masked-array median took ~10 ms on the reference's
+    ``(16, GRID, GRID, 4)`` logs, ~1 ms on one frame's ``(cells, 3)`` colours)."""
+    return _per_count(values, lambda numbers: np.median(numbers, axis=0))
+
+
+def _per_count(values: np.ndarray, reduce: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``reduce`` (a numpy reduction over axis 0) of each column of ``(S, ...)`` values' numbers, NaN where a column
+    holds none: the columns are grouped by how many numbers they hold and each group goes through one ``reduce`` call
+    on its sorted numbers (NaN sorts last), instead of numpy's one call per column."""
+    ordered = np.sort(values, axis=0)
     counts = (~np.isnan(values)).sum(axis=0)
-    out = np.full(values.shape[1:], np.nan, np.quantile(values[:1, ...], q, axis=0).dtype)
+    out = np.full(values.shape[1:], np.nan, reduce(values[:1, ...]).dtype)
     for count in np.unique(counts[counts > 0]):
         cells = counts == count
-        out[cells] = np.quantile(ordered[:count, cells], q, axis=0)
+        out[cells] = reduce(ordered[:count, cells])
     return out
 
 
@@ -287,10 +298,10 @@ def reference_from_canonical(canonical: list[np.ndarray]) -> OcclusionReference:
     logs = np.stack([_log(c, face) for c in canon])
     with np.errstate(invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells (never in the frame) stay NaN
-        median = np.nanmedian(logs, axis=0)
+        median = nan_median(logs)
         for _ in range(2):  # relight each sample to the median, then take the median again
             logs = np.stack([_relit(s, median, flaggable) for s in logs])
-            median = np.nanmedian(logs, axis=0)
+            median = nan_median(logs)
         distance = np.linalg.norm(logs[..., :3] - median[..., :3], axis=-1)
         spread = SPREAD_SCALE * nan_quantile(distance, SPREAD_QUANTILE)
         detail_spread = SPREAD_SCALE * nan_quantile(np.abs(logs[..., 3] - median[..., 3]), SPREAD_QUANTILE)

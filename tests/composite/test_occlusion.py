@@ -13,7 +13,7 @@ from ned_core.analysis.regions import polygon
 from ned_core.composite import CompositeConfig, composite_face, merge_over
 from ned_core.composite.config import OcclusionConfig
 from ned_core.composite.occlusion import (
-    _LOG_FLOOR, _detail, build_reference, canonical_read_box, nan_quantile, occlusion_mask, to_canonical, unoccluded,
+    _LOG_FLOOR, _detail, build_reference, canonical_read_box, nan_median, nan_quantile, occlusion_mask, to_canonical, unoccluded,
 )
 from ned_core.exceptions import CompositeConfigError, OcclusionError
 from ned_core.render import MeshWarpRenderer, RenderConfig
@@ -165,6 +165,26 @@ def test_nan_quantile_is_numpys_to_the_bit(dtype, q):
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells, inf - inf
         expected = np.nanquantile(values, q, axis=0)
         got = nan_quantile(values, q)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    assert np.array_equal(got, expected, equal_nan=True)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(16, 48, 48, 4), (1500, 4), (2, 9)])
+def test_nan_median_is_numpys_to_the_bit(dtype, shape):
+    """The reference's per-cell median (and a frame's median colour over the face) equals np.nanmedian exactly:
+    columns with an odd and an even count of numbers (the mean of the middle two), one, none (NaN), and infinities."""
+    rng = np.random.default_rng(5)
+    values = (rng.standard_normal(shape) * 10.0 ** rng.uniform(-3, 3, shape)).astype(dtype)
+    values[rng.random(values.shape) < 0.3] = np.nan
+    values[:, 0] = np.nan  # never seen
+    values[1:, 1] = np.nan  # seen once
+    values[:2, -1] = np.inf
+    values[2:4, -1] = -np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns, inf - inf
+        expected = np.nanmedian(values, axis=0)
+        got = nan_median(values)
     assert got.dtype == expected.dtype and got.shape == expected.shape
     assert np.array_equal(got, expected, equal_nan=True)
 
