@@ -121,6 +121,9 @@ class FrameRenderer:
                 return reference_from_canonical([reads.sample(n)[0] for n in samples])
 
             self.occlusion = cached_occlusion_reference(self.config, key, build)
+        #: frame -> the occlusion reference's sample of it unwrapped (``to_canonical``) during the set-up: :meth:`plate`
+        #: does not unwrap it again (the same grid to the bit: the same pixels and landmarks, ~2 ms of CPU at 1080p)
+        self.unwrapped = {n: kept[0] for n, kept in reads.kept().items() if kept[0] is not None}
         reads.close()  # windows read ahead for a reference that came from the cache are not held on to
         #: frame -> the share of the plate's alpha the occlusion mask removed (frames where it removed any)
         self.occluded: dict[int, float] = {}
@@ -172,7 +175,7 @@ class FrameRenderer:
         opacity = self.opacity.get(frame.number, 1.0)
         if self.occlusion is not None and opacity > 0.0 and frame.number not in self.mix_share:
             occlusion = occlusion_mask(self.occlusion, frame.rgb, local_src, plate.data_window,
-                                       self.config.composite.occlusion)
+                                       self.config.composite.occlusion, self.unwrapped.get(frame.number))
             before = float(plate.mask.sum())
             plate = unoccluded(plate, occlusion)
             if before > 0.0 and float(plate.mask.sum()) < before:
@@ -254,6 +257,10 @@ class SetupReads:
         if number not in self.ahead:
             self.ahead[number] = self.keep(self.source.read(number, self.planned.pop(number)))
         return self.ahead[number]
+
+    def kept(self) -> dict[int, Any]:
+        """``{frame: what keep made of its planned window}`` for the windows read so far."""
+        return dict(self.ahead)
 
     def close(self) -> None:
         """Forget what was planned or read ahead and not taken (the renderer may keep the mouth reader)."""
