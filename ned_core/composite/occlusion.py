@@ -250,8 +250,8 @@ def nan_quantile(values: np.ndarray, q: float) -> np.ndarray:
 
 def nan_median(values: np.ndarray) -> np.ndarray:
     """``np.nanmedian(values, axis=0)`` to the bit (NaN where a column holds no number, without a warning) for
-    ``(S, ...)`` float values (:func:`_per_count`; numpy's masked-array median took ~10 ms on the reference's
-    ``(16, GRID, GRID, 4)`` logs, ~1 ms on one frame's ``(cells, 3)`` colours)."""
+    ``(S, ...)`` float values (:func:`_per_count`; on the reference's ``(16, GRID, GRID, 4)`` logs ~2.5 ms of CPU
+    against numpy's ~5.8, on a frame's ``(cells, 4)`` grid with unseen cells ~0.11 against ~0.13)."""
     return _per_count(values, lambda numbers: np.median(numbers, axis=0))
 
 
