@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ned_core.composite.blend import channel_weighted
 from ned_core.exceptions import ShapeError
 from ned_core.io.exr import FacePlate
 from ned_core.io.stmap import identity_stmap
@@ -45,7 +46,7 @@ def merge_face_plates(plates: dict[int, FacePlate]) -> FacePlate:
     merged = np.zeros((y1 - y0, x1 - x0, 4), np.float32)
     for tid in sorted(faces, reverse=True):  # the lowest id ends up on top
         layer = faces[tid]
-        merged = layer + (1.0 - layer[..., 3:4]) * merged
+        merged = layer + channel_weighted(1.0 - layer[..., 3], merged)
     mask = np.clip(merged[..., 3], 0.0, 1.0)
     return FacePlate(first.frame, first.display_size, (x0, y0, x1, y1), merged, mask, faces=faces,
                      stmap=_merged_stmap(plates, (x0, y0, x1, y1)))

@@ -36,6 +36,7 @@ import numpy as np
 
 from ned_core.analysis.mean_face import load_mean_face
 from ned_core.analysis.regions import LEFT_EYE, LIPS_INNER, RIGHT_EYE
+from ned_core.composite.blend import channel_weighted
 from ned_core.composite.config import OcclusionConfig
 from ned_core.exceptions import OcclusionError
 from ned_core.io.exr_plate import FacePlate
@@ -427,5 +428,5 @@ def unoccluded(plate: FacePlate, occlusion: np.ndarray) -> FacePlate:
     if not occlusion.any():
         return plate
     keep = (1.0 - occlusion).astype(np.float32)
-    return replace(plate, rgba=plate.rgba * keep[..., None], mask=plate.mask * keep,
-                   faces={tid: layer * keep[..., None] for tid, layer in plate.faces.items()})
+    return replace(plate, rgba=channel_weighted(keep, plate.rgba), mask=plate.mask * keep,
+                   faces={tid: channel_weighted(keep, layer) for tid, layer in plate.faces.items()})

@@ -110,5 +110,4 @@ def merge_over(frame: np.ndarray, plate: FacePlate) -> np.ndarray:
 def over_window(under: np.ndarray, plate: FacePlate) -> np.ndarray:
     """The premultiplied plate *over* ``under``, the ``(h, w, 3) float32`` source pixels of its data window only
     (what :func:`merge_over` gives there, bit for bit)."""
-    alpha = plate.rgba[..., 3:4]
-    return plate.rgba[..., :3] + (1.0 - alpha) * under
+    return plate.rgba[..., :3] + channel_weighted(1.0 - plate.rgba[..., 3], under)

@@ -7,7 +7,7 @@ import pytest
 import skimage.data
 
 from ned_core.composite import blend_difference, laplacian_blend
-from ned_core.composite.blend import max_levels
+from ned_core.composite.blend import channel_weighted, max_levels
 from ned_core.exceptions import ShapeError
 
 
@@ -46,3 +46,15 @@ def test_difference_form_and_level_limit(image) -> None:
 def test_shape_mismatch_is_reported(image) -> None:
     with pytest.raises(ShapeError, match="base"):
         laplacian_blend(image, image[:10], np.ones(image.shape[:2], np.float32), 3)
+
+
+@pytest.mark.parametrize("shape", [(37, 41), (37, 41, 1), (37, 41, 3), (37, 41, 4), (37, 41, 6)])
+def test_channel_weighting_is_numpys_broadcast_to_the_bit(shape) -> None:
+    """Each channel times the mask, whatever the channel count (RGB blend bands, RGBA plates and layers), in place too."""
+    rng = np.random.default_rng(7)
+    image = (rng.standard_normal(shape) * 10.0 ** rng.uniform(-3, 3, shape)).astype(np.float32)
+    mask = rng.random(shape[:2], dtype=np.float32)
+    expected = image * (mask[..., None] if image.ndim == 3 else mask)
+    assert np.array_equal(channel_weighted(mask, image), expected)
+    into = image.copy()
+    assert channel_weighted(mask, into, out=into) is into and np.array_equal(into, expected)
