@@ -5,13 +5,14 @@ OpenColorIO's CPU path evaluates the sRGB curve's power for every sample (~27 ms
 largest cost after decoding an EXR). The curve followed by the quantisation to 8 bits is a function of the sample's
 float32 bits alone, and a monotonic one: the table holds, for every run of ``2 ** TABLE_SHIFT`` consecutive bit
 patterns, the code OpenColorIO gives all of it, or marks the run where a code's edge falls inside it (or NaNs share
-it with an infinity); the samples of marked runs (~1 in 500 of continuous values) are taken through OpenColorIO one by
-one. The codes are OpenColorIO's curve's on OpenCV's matrix (~1e-7 off OCIO's own, a code's edge rarely that close):
-~18 ms a 1080p frame.
+it with an infinity); the samples of marked runs (~1 in 200 of continuous values) are taken through OpenColorIO on their
+own. The codes are OpenColorIO's curve's on OpenCV's matrix (~1e-7 off OCIO's own, a code's edge rarely that close):
+~15-19 ms a 1080p frame. A table is built once per process and transform (~40 ms).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,10 +20,13 @@ import cv2
 import numpy as np
 import PyOpenColorIO as ocio
 
-#: float32 bit patterns per table entry (the low bits dropped): 2^20 entries, 2 MB
-TABLE_SHIFT = 12
+#: float32 bit patterns per table entry (the low bits dropped): 2^21 entries, 4 MB; a 1080p frame of continuous values
+#: has ~36000 samples in marked runs (twice as many per bit more, and the table half as long to build)
+TABLE_SHIFT = 11
 _MARKED = np.uint16(0x100)  # a run whose samples do not all take one code
-_BUILD_ROWS = 1 << 18  # runs evaluated at once while building (3 MB of float32 RGB per end)
+_TABLES: dict[tuple[str, Callable], DisplayTable | None] = {}
+_TABLES_LOCK = threading.Lock()
+_BUILD_ROWS = 1 << 18  # runs evaluated at once while building (1 MB of float32 per end)
 
 
 @dataclass(frozen=True)
@@ -49,17 +53,8 @@ class DisplayTable:
         out = looked.astype(np.uint8)
         marked = np.flatnonzero(looked.reshape(-1) == _MARKED)
         if len(marked):
-            out.reshape(-1)[marked] = _through(self.curve, values.reshape(-1)[marked], self.quantise)
+            out.reshape(-1)[marked] = _curve_codes(self.curve, values.reshape(-1)[marked], self.quantise)
         return out
-
-
-def _through(curve: ocio.CPUProcessor, samples: np.ndarray, quantise: Callable[[np.ndarray], np.ndarray]
-             ) -> np.ndarray:
-    """``(n,) float32`` samples -> ``(n,) uint8``: the curve (on every channel alike) and the quantisation."""
-    rgb = np.repeat(samples[:, None], 3, axis=1).reshape(1, -1, 3)  # one line: OCIO's cost is per line and pixel
-    curve.apply(ocio.PackedImageDesc(rgb, len(samples), 1, 3))
-    with np.errstate(invalid="ignore"):  # NaN samples quantise as the caller's quantisation makes them
-        return quantise(rgb)[0, :, 0]
 
 
 def display_table(config: ocio.Config, processor: ocio.Processor,
@@ -67,7 +62,17 @@ def display_table(config: ocio.Config, processor: ocio.Processor,
     """The :class:`DisplayTable` of ``processor`` (``config``'s, optimised as the display path runs it), or None
     where it is not a matrix followed by one curve on every channel alike (a config whose display transform mixes
     channels later, or treats them differently: the caller keeps OpenColorIO's path). ``quantise``: float32 display
-    values -> uint8 codes, as the caller quantises them."""
+    values -> uint8 codes, as the caller quantises them. Built once per process for each processor and
+    ``quantise`` (every source opened makes its own ``ColourTransforms``)."""
+    key = (processor.getCacheID(), quantise)
+    with _TABLES_LOCK:
+        if key not in _TABLES:
+            _TABLES[key] = _build(config, processor, quantise)
+        return _TABLES[key]
+
+
+def _build(config: ocio.Config, processor: ocio.Processor,
+           quantise: Callable[[np.ndarray], np.ndarray]) -> DisplayTable | None:
     ops = list(processor.createGroupTransform())
     matrix = np.hstack([np.eye(3), np.zeros((3, 1))])
     if ops and isinstance(ops[0], ocio.MatrixTransform):
@@ -80,13 +85,24 @@ def display_table(config: ocio.Config, processor: ocio.Processor,
     count = 1 << (32 - TABLE_SHIFT)
     codes = np.empty(count, np.uint16)
     for start in range(0, count, _BUILD_ROWS):
-        runs = np.arange(start, start + _BUILD_ROWS, dtype=np.uint64)
-        low = (runs << TABLE_SHIFT).astype(np.uint32)
+        low = (np.arange(start, min(start + _BUILD_ROWS, count), dtype=np.uint64) << TABLE_SHIFT).astype(np.uint32)
         high = low | np.uint32((1 << TABLE_SHIFT) - 1)
-        at_low, at_high = _through(curve, low.view(np.float32), quantise), _through(curve, high.view(np.float32),
-                                                                                    quantise)
+        at_low, at_high = _curve_codes(curve, low.view(np.float32), quantise), _curve_codes(curve, high.view(np.float32),
+                                                                                         quantise)
         codes[start:start + _BUILD_ROWS] = np.where(at_low == at_high, at_low, _MARKED)
     return DisplayTable(matrix.astype(np.float32), codes, curve, quantise)
+
+
+def _curve_codes(curve: ocio.CPUProcessor, samples: np.ndarray, quantise: Callable[[np.ndarray], np.ndarray]
+                 ) -> np.ndarray:
+    """``(n,) float32`` samples -> ``(n,) uint8``: the curve, which treats every channel alike (three samples a pixel,
+    on one line: OCIO's cost is per line and pixel), and the quantisation."""
+    rgb = np.zeros(-(-len(samples) // 3) * 3, np.float32)
+    rgb[:len(samples)] = samples
+    rgb = rgb.reshape(1, -1, 3)
+    curve.apply(ocio.PackedImageDesc(rgb, rgb.shape[1], 1, 3))
+    with np.errstate(invalid="ignore"):  # NaN samples quantise as the caller's quantisation makes them
+        return quantise(rgb).reshape(-1)[:len(samples)]
 
 
 def _alike_on_every_channel(curve: ocio.CPUProcessor, quantise: Callable[[np.ndarray], np.ndarray]) -> bool:
