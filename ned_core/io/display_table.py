@@ -87,8 +87,8 @@ def _build(config: ocio.Config, processor: ocio.Processor,
     for start in range(0, count, _BUILD_ROWS):
         low = (np.arange(start, min(start + _BUILD_ROWS, count), dtype=np.uint64) << TABLE_SHIFT).astype(np.uint32)
         high = low | np.uint32((1 << TABLE_SHIFT) - 1)
-        at_low, at_high = _curve_codes(curve, low.view(np.float32), quantise), _curve_codes(curve, high.view(np.float32),
-                                                                                         quantise)
+        at_low = _curve_codes(curve, low.view(np.float32), quantise)
+        at_high = _curve_codes(curve, high.view(np.float32), quantise)
         codes[start:start + _BUILD_ROWS] = np.where(at_low == at_high, at_low, _MARKED)
     return DisplayTable(matrix.astype(np.float32), codes, curve, quantise)
 
