@@ -4,8 +4,8 @@ every channel (scene-linear -> sRGB in the common configs) applied as the matrix
 OpenColorIO's CPU path evaluates the sRGB curve's power for every sample (~27 ms a 1080p ACEScg frame, the analysis'
 largest cost after decoding an EXR). The curve followed by the quantisation to 8 bits is a function of the sample's
 float32 bits alone, and a monotonic one: the table holds, for every run of ``2 ** TABLE_SHIFT`` consecutive bit
-patterns, the code OpenColorIO gives all of it, or marks the run where a code's edge falls inside it (or NaNs share
-it with an infinity); the samples of marked runs (~1 in 200 of continuous values) are taken through OpenColorIO on their
+patterns, the code OpenColorIO gives all of it, or marks the run where a code's edge may fall inside it (the next
+run starts on another code; or NaNs share it with an infinity); the samples of marked runs (~1 in 200 of continuous values) are taken through OpenColorIO on their
 own. The codes are OpenColorIO's curve's on OpenCV's matrix (~1e-7 off OCIO's own, a code's edge rarely that close):
 ~15-19 ms a 1080p frame. A table is built once per process and transform (~40 ms).
 """
@@ -83,13 +83,15 @@ def _build(config: ocio.Config, processor: ocio.Processor,
     if curve.hasChannelCrosstalk() or not _alike_on_every_channel(curve, quantise):
         return None
     count = 1 << (32 - TABLE_SHIFT)
-    codes = np.empty(count, np.uint16)
+    # the code at every run's first bit pattern; a run whose next run starts on another code is marked (the curve is
+    # monotonic in the bits within each sign, so the run's own patterns all take its first code otherwise)
+    first = np.empty(count, np.uint8)
     for start in range(0, count, _BUILD_ROWS):
         low = (np.arange(start, min(start + _BUILD_ROWS, count), dtype=np.uint64) << TABLE_SHIFT).astype(np.uint32)
-        high = low | np.uint32((1 << TABLE_SHIFT) - 1)
-        at_low = _curve_codes(curve, low.view(np.float32), quantise)
-        at_high = _curve_codes(curve, high.view(np.float32), quantise)
-        codes[start:start + _BUILD_ROWS] = np.where(at_low == at_high, at_low, _MARKED)
+        first[start:start + _BUILD_ROWS] = _curve_codes(curve, low.view(np.float32), quantise)
+    codes = first.astype(np.uint16)
+    codes[:-1][first[:-1] != first[1:]] = _MARKED
+    codes[-1] = _MARKED  # the last run (NaNs) has no next
     return DisplayTable(matrix.astype(np.float32), codes, curve, quantise)
 
 
