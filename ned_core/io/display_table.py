@@ -26,6 +26,7 @@ TABLE_SHIFT = 11
 _MARKED = np.uint16(0x100)  # a run whose samples do not all take one code
 _TABLES: dict[tuple[str, Callable], DisplayTable | None] = {}
 _TABLES_LOCK = threading.Lock()
+_BAND_SAMPLES = 1 << 16  # samples converted at once (their temporaries: ~0.5 MB)
 _BUILD_ROWS = 1 << 18  # runs evaluated at once while building (1 MB of float32 per end)
 
 
@@ -46,15 +47,22 @@ class DisplayTable:
     quantise: Callable[[np.ndarray], np.ndarray]
 
     def apply(self, rgb: np.ndarray) -> np.ndarray:
-        """``(H, W, 3) float32`` -> ``(H, W, 3) uint8`` display codes (``rgb`` is left as it is: OpenCV's transform
-        in place runs ~8x slower than into a new array)."""
+        """``(H, W, 3) float32`` -> ``(H, W, 3) uint8`` display codes (``rgb`` is left as it is), in bands of rows
+        (the temporaries stay in cache: a whole frame's cost ~100 MB of peak RSS over two reader threads)."""
+        out = np.empty(rgb.shape, np.uint8)
+        rows = max(1, _BAND_SAMPLES // (rgb.shape[1] * 3))
+        for top in range(0, rgb.shape[0], rows):
+            self._apply_band(rgb[top:top + rows], out[top:top + rows])
+        return out
+
+    def _apply_band(self, rgb: np.ndarray, out: np.ndarray) -> None:
+        # into a new array: OpenCV's transform in place runs ~8x slower
         values = cv2.transform(rgb, self.matrix)
         looked = self.codes[np.right_shift(values.view(np.uint32), TABLE_SHIFT)]
-        out = looked.astype(np.uint8)
+        out[...] = looked
         marked = np.flatnonzero(looked.reshape(-1) == _MARKED)
         if len(marked):
             out.reshape(-1)[marked] = _curve_codes(self.curve, values.reshape(-1)[marked], self.quantise)
-        return out
 
 
 def display_table(config: ocio.Config, processor: ocio.Processor,
