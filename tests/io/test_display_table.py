@@ -27,8 +27,8 @@ def _ocio_codes(transforms: ColourTransforms, rgb: np.ndarray) -> np.ndarray:
 
 def test_large_pictures_take_their_codes_from_the_table_within_one_of_ocio(transforms):
     """A 1080p scene-linear picture of continuous values (shadows to highlights over 1): every code within one of
-    OCIO's, few off at all; a picture made from 8-bit sRGB codes (as the benchmark's and most test sequences are)
-    comes back exactly."""
+    OCIO's, and under 1 in 10^5 off at all (a table without its marked runs is off on ~1 in 2000); a picture made
+    from 8-bit sRGB codes (as the benchmark's and most test sequences are) comes back exactly."""
     rng = np.random.default_rng(3)
     scene = np.exp(rng.uniform(np.log(1e-4), np.log(3.0), (1080, 1920, 3))).astype(np.float32)
     table = transforms._display_table("ACEScg")
@@ -36,7 +36,7 @@ def test_large_pictures_take_their_codes_from_the_table_within_one_of_ocio(trans
     codes = transforms.to_srgb8(scene.copy(), "ACEScg")
     assert np.array_equal(codes, table.apply(scene))
     moved = np.abs(codes.astype(int) - _ocio_codes(transforms, scene))
-    assert moved.max() <= 1 and moved.mean() < 1e-3
+    assert moved.max() <= 1 and (moved > 0).mean() < 1e-5
     srgb = rng.integers(0, 256, (1080, 1920, 3)).astype(np.uint8)
     linear = transforms.convert(srgb.astype(np.float32) / np.float32(255), SRGB, "ACEScg")
     assert np.array_equal(transforms.to_srgb8(linear, "ACEScg"), srgb)
