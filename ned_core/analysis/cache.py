@@ -41,7 +41,7 @@ from ned_core.io.atomic import atomic_path
 from ned_core.models.store import sha256_of
 
 SCHEMA = "AnalysisCache.2"
-ANALYSIS_VERSION = 24  # bump when the analysis code changes its results
+ANALYSIS_VERSION = 25  # bump when the analysis code changes its results
 _NOT_RESULT_FIELDS = ("num_threads",)
 
 

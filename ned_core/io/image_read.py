@@ -146,8 +146,8 @@ def read_header(path: Path, where: str) -> ImageHeader:
 
 
 def _channels(data: np.ndarray, pick: list[int]) -> np.ndarray:
-    """(H, W, len(pick)) C-contiguous copy of the picked channels of ``data``, without temporaries."""
-    out = np.empty(data.shape[:2] + (len(pick),), np.float32)
+    """(H, W, len(pick)) C-contiguous copy of the picked channels of ``data`` (its sample type), without temporaries."""
+    out = np.empty(data.shape[:2] + (len(pick),), data.dtype)
     for i, channel in enumerate(pick):
         out[..., i] = data[..., channel]
     return out
@@ -183,7 +183,7 @@ def _read_rows(inp: oiio.ImageInput, spec: oiio.ImageSpec, rows: tuple[int, int]
 
 
 def read_pixels(path: Path, where: str, box: tuple[int, int, int, int] | None = None,
-                shot_size: tuple[int, int] | None = None) -> RawFrame:
+                shot_size: tuple[int, int] | None = None, widen: bool = True) -> RawFrame:
     """Decode ``path`` into its display window, or only ``box`` of it: (h, w, 3) float32 RGB (grey replicated) and
     alpha.
 
@@ -197,6 +197,8 @@ def read_pixels(path: Path, where: str, box: tuple[int, int, int, int] | None = 
         where: Labels errors, e.g. ``"shot.1001.exr frame 1001"``.
         box: ``(x0, y0, x1, y1)`` (exclusive) inside the display window, whose top-left is (0, 0); None = all of it.
         shot_size: ``(width, height)`` the display window must have, or None.
+        widen: False leaves the samples of a file whose channels are all half as they are: ``rgb`` and ``alpha`` are
+            then float16 (held as they are, they cost half the memory; :func:`float32_copy` widens them exactly).
 
     Raises:
         FrameReadError: The file is corrupt or truncated, or its size is not ``shot_size`` (``where`` names it).
@@ -234,16 +236,17 @@ def read_pixels(path: Path, where: str, box: tuple[int, int, int, int] | None = 
         data = data.reshape(y1 - y0, spec.width, last - first)
         if (x0, x1) != (spec.x, spec.x + spec.width):
             data = data[:, x0 - spec.x:x1 - spec.x]
-        if data.dtype == np.float16:
+        if data.dtype == np.float16 and widen:
             data = float32_copy(data)
+    dtype = np.float32 if data is None else data.dtype
     if data is not None and data.shape[:2] == (height, width):
         # The data window covers the box (almost every file): no canvas, at most one copy.
         whole = data.flags.c_contiguous and pick == [0, 1, 2] and data.shape[2] == 3
-        rgb = np.ascontiguousarray(data, np.float32) if whole else _channels(data, pick)
-        alpha_out = np.ascontiguousarray(data[..., alpha - first], np.float32) if alpha is not None else None
+        rgb = np.ascontiguousarray(data, dtype) if whole else _channels(data, pick)
+        alpha_out = np.ascontiguousarray(data[..., alpha - first], dtype) if alpha is not None else None
         return RawFrame(rgb=rgb, alpha=alpha_out, straight_alpha=straight)
-    rgb = np.zeros((height, width, 3), np.float32)
-    alpha_out = np.zeros((height, width), np.float32) if alpha is not None else None
+    rgb = np.zeros((height, width, 3), dtype)
+    alpha_out = np.zeros((height, width), dtype) if alpha is not None else None
     if data is not None:
         top, left = spec.full_y + by0, spec.full_x + bx0  # the box's corner in the file's pixel coordinates
         dst = (slice(y0 - top, y1 - top), slice(x0 - left, x1 - left))

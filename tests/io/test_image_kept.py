@@ -11,6 +11,7 @@ import OpenImageIO as oiio
 import pytest
 
 from ned_core.io import image_source
+from ned_core.io.image_read import read_pixels
 from ned_core.io.plates import open_plates
 
 WIDTH, HEIGHT = 48, 40
@@ -41,9 +42,9 @@ class _Decodes:
         self.windows = 0
         real = image_source.read_pixels
 
-        def counted(path, where, box=None, shot_size=None):
+        def counted(path, where, box=None, shot_size=None, widen=True):
             self.windows += box is not None
-            return real(path, where, box, shot_size)
+            return real(path, where, box, shot_size, widen)
 
         monkeypatch.setattr(image_source, "read_pixels", counted)
 
@@ -82,3 +83,23 @@ def test_only_the_latest_frames_that_fit_are_kept_and_closing_lets_them_go(tmp_p
             source.read(number, BOX)
         assert decodes.windows == 3  # frames 1-3 decoded again, 4 and 5 cut from the kept ones
     assert len(source._kept) == 0
+
+
+@pytest.mark.parametrize("sample, alpha", [("half", False), ("float", False), ("half", True)])
+def test_half_files_are_read_as_half_when_asked_and_kept_as_read(tmp_path, sample, alpha):
+    """``read_pixels(widen=False)`` leaves a half file's samples half (a float file's float), the same values the
+    widened read gives; a sequence keeps a half frame it read whole as those very arrays (no check, no copy), and
+    hands the reader float32 widened from them."""
+    pattern = _sequence(tmp_path, 1, sample, alpha)
+    path = tmp_path / "k.0001.exr"
+    wide, narrow = read_pixels(path, "k"), read_pixels(path, "k", widen=False)
+    kind = np.float16 if sample == "half" else np.float32
+    assert wide.rgb.dtype == np.float32 and narrow.rgb.dtype == kind
+    assert np.array_equal(narrow.rgb.astype(np.float32), wide.rgb, equal_nan=True)
+    if alpha:
+        assert narrow.alpha.dtype == kind and np.array_equal(narrow.alpha.astype(np.float32), wide.alpha)
+    with open_plates(pattern) as source:
+        raw = source._decode(1)
+        kept = source._kept.get(0)
+        assert raw.rgb.dtype == np.float32 and np.array_equal(raw.rgb, wide.rgb, equal_nan=True)
+        assert kept.rgb.dtype == kind and not np.shares_memory(kept.rgb, raw.rgb)  # the float file: its non-half value
