@@ -56,8 +56,9 @@ CREASE_SIGMA_IOD = 0.012  # along the fold lines and corner creases the band rea
 TEXTURE_MEDIAN_IOD = 0.2  # the band's spots smaller than this median window (freckles, mottling) are given back ...
 MEDIAN_RANGE_LOG = 0.6  # (the band taken to 8 bits over +-this, log luma, for the median)
 ORIENT_WINDOW_IOD, ALONG_SIGMA_IOD = 0.15, 0.1  # ... less what runs along lines (structure tensor window, length)
+COHERENCE_POWER = 1.0  # ... weighted by the coherence to this power (a line's ~1, the cheek's mottling ~0.3)
 BALANCE_IOD = 0.1  # ... scaled by how light-and-dark it is over this (a bulge's apex left by the median is not)
-BALANCE_POWER = 1.5
+BALANCE_POWER = 2.0  # ... to this power
 SHEEN_LOG = 0.1  # the band's colour is flattened too where it brightens the skin by this much (log luma)
 SHADING_SIGMA_IOD = 0.35  # the face's light coarser than this is kept; the band between is the smile's shading
 
@@ -192,7 +193,7 @@ def _along_lines(texture: np.ndarray, iod: float) -> np.ndarray:
     """``(h, w) float32``: the part of ``texture (h, w) float32`` that runs along lines (a fold's edge, a crease under
     the eye, a bulge's rim): ``texture`` averaged along its local orientation (the structure tensor's, over
     ``ORIENT_WINDOW_IOD``; a Gaussian of ``ALONG_SIGMA_IOD`` along it), times the orientation's coherence (1 along a
-    line, near 0 over freckles and mottling, whose gradients point every way)."""
+    line, lower over freckles and mottling, whose gradients point every way) to ``COHERENCE_POWER``."""
     gx = cv2.Sobel(texture, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(texture, cv2.CV_32F, 0, 1, ksize=3)
     window = max(1.0, ORIENT_WINDOW_IOD * iod)
@@ -206,7 +207,7 @@ def _along_lines(texture: np.ndarray, iod: float) -> np.ndarray:
     weights = np.exp(-0.5 * (steps / sigma) ** 2)
     along = sum(wt * cv2.remap(texture, xx + t * dx, yy + t * dy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
                 for t, wt in zip(steps, weights))
-    return coherence * along / float(weights.sum())
+    return coherence ** COHERENCE_POWER * along / float(weights.sum())
 
 
 def _skin_texture(fine: np.ndarray, lum: np.ndarray, lines: np.ndarray, iod: float) -> np.ndarray:
@@ -218,7 +219,8 @@ def _skin_texture(fine: np.ndarray, lum: np.ndarray, lines: np.ndarray, iod: flo
     ``fine`` against its median over ``TEXTURE_MEDIAN_IOD`` (spots smaller than the window leave the median, a
     broad bulge and a fold's edge stay in it); the part of that along lines taken out (:func:`_along_lines`: a
     crease, a rim); and what is left scaled by how balanced it is around zero locally (1 minus |mean| over rms, over
-    ``BALANCE_IOD``): mottling is light and dark in turn, what the median leaves of a bulge's apex is one-signed.
+    ``BALANCE_IOD``): mottling is light and dark in turn, what the median leaves of a bulge's apex is one-signed (to
+    ``BALANCE_POWER``).
     """
     k = 2 * max(1, round(TEXTURE_MEDIAN_IOD * iod)) + 1
     # cv2 takes large medians of 8 bits only: ``fine`` about a blur 3x wider than the window, over +-MEDIAN_RANGE_LOG
