@@ -197,7 +197,7 @@ def _along_lines(texture: np.ndarray, iod: float) -> np.ndarray:
     gx = cv2.Sobel(texture, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(texture, cv2.CV_32F, 0, 1, ksize=3)
     window = max(1.0, ORIENT_WINDOW_IOD * iod)
-    jxx, jxy, jyy = (cv2.GaussianBlur(g, (0, 0), window) for g in (gx * gx, gx * gy, gy * gy))
+    jxx, jxy, jyy = np.moveaxis(_coarse_blur(np.dstack([gx * gx, gx * gy, gy * gy]), window), 2, 0)
     coherence = ((jxx - jyy) ** 2 + 4.0 * jxy * jxy) / np.maximum((jxx + jyy) ** 2, 1e-20)
     angle = 0.5 * np.arctan2(2.0 * jxy, jxx - jyy) + 0.5 * np.pi  # square to the mean gradient: along the line
     dx, dy = np.cos(angle), np.sin(angle)
@@ -224,15 +224,15 @@ def _skin_texture(fine: np.ndarray, lum: np.ndarray, lines: np.ndarray, iod: flo
     """
     k = 2 * max(1, round(TEXTURE_MEDIAN_IOD * iod)) + 1
     # cv2 takes large medians of 8 bits only: ``fine`` about a blur 3x wider than the window, over +-MEDIAN_RANGE_LOG
-    offset = np.log(np.maximum(cv2.GaussianBlur(lum, (0, 0), 3 * k), 1e-6))
+    offset = np.log(np.maximum(_coarse_blur(lum, 3 * k), 1e-6))
     step = 2.0 * MEDIAN_RANGE_LOG / 255.0
     levels = np.round((np.clip(fine - offset, -MEDIAN_RANGE_LOG, MEDIAN_RANGE_LOG) + MEDIAN_RANGE_LOG) / step)
     median = cv2.medianBlur(levels.astype(np.uint8), k).astype(np.float32) * step - MEDIAN_RANGE_LOG + offset
     texture = (fine - cv2.GaussianBlur(median, (0, 0), 0.1 * k)).astype(np.float32)  # blurred: no 8-bit steps
     texture -= _along_lines(texture, iod)
     window = max(1.0, BALANCE_IOD * iod)
-    mean = cv2.GaussianBlur(texture, (0, 0), window)
-    rms = np.sqrt(np.maximum(cv2.GaussianBlur(texture * texture, (0, 0), window), 1e-12))
+    mean, power = np.moveaxis(_coarse_blur(np.dstack([texture, texture * texture]), window), 2, 0)
+    rms = np.sqrt(np.maximum(power, 1e-12))
     return texture * np.clip(1.0 - np.abs(mean) / rms, 0.0, 1.0) ** BALANCE_POWER * (1.0 - lines)
 
 
