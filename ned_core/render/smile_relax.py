@@ -23,8 +23,8 @@ size (3-6 px): given back by scale, it brought the smile back (speaking, neutral
 apart by shape (:func:`_skin_texture`): spots smaller than a median window, less what runs along lines, scaled by
 how light-and-dark they are locally, are given back. Skin detail kept (benchkit skin measure, result over source) on
 the subject's left cheek, neutral/sad/angry: speaking astronaut 0.41/0.42/0.40 -> 0.77/0.79/0.77, the still
-0.45/0.46/0.45 -> 0.81/0.84/0.80 (right cheek 0.61 -> 0.90); giving back by shape with coherence squared (more of
-the partly oriented mottling) kept ~1.0 but fear on the speaking astronaut fell 67 -> 54 %, now 62 %.
+0.45/0.46/0.45 -> 0.81/0.84/0.80 (right cheek 0.61 -> 0.90); weighting lines by their coherence squared (more of
+the partly oriented mottling back) kept ~1.0, but the speaking astronaut's fear read 54 % (67 % as given here).
 """
 
 from __future__ import annotations
