@@ -15,7 +15,8 @@ own threads: the window reads, the render thread, which bounds the loop, and the
 (the CLI, model loading included), goal <= 1.5 GB at 4K; this process's own high-water mark covers the clips it
 built in memory and every render before, so it says nothing about one render.
 
-Usage: ``python benchmarks/bench_throughput.py [--quick] [--json PATH]``.
+Usage: ``python benchmarks/bench_throughput.py [--quick] [--json PATH] [--only 4K:h264[,1080p:exr...]] [--runs N]``
+(``--only``: just those clips of the chosen set, as ``resolution:codec``).
 """
 
 from __future__ import annotations
@@ -210,12 +211,38 @@ def measure(config: ThroughputConfig, workdir: Path) -> dict:
             "stages": stages, "metrics": metrics}
 
 
-def run(quick: bool) -> dict:
+def only(config: ThroughputConfig, clips: str) -> ThroughputConfig:
+    """``config`` cut to the clips named in ``clips`` (``"4K:h264,1080p:exr"``); one layout at a time per clip.
+
+    Raises:
+        ValueError: a named clip is not in ``config``.
+    """
+    wanted = [tuple(clip.split(":", 1)) for clip in clips.split(",")]
+    known = {(layout.resolution, codec) for layout in config.layouts for codec in config.codecs}
+    unknown = [":".join(clip) for clip in wanted if clip not in known]
+    if unknown:
+        raise ValueError(f"--only {', '.join(unknown)}: not among {sorted(':'.join(k) for k in known)}")
+    layouts = tuple(layout for layout in config.layouts if any(layout.resolution == res for res, _ in wanted))
+    codecs = tuple(codec for codec in config.codecs if any(codec == c for _, c in wanted))
+    if len(layouts) * len(codecs) != len(wanted):
+        raise ValueError(f"--only {clips}: name every codec at every resolution named (one grid of clips)")
+    return replace(config, layouts=layouts, codecs=codecs)
+
+
+def run(quick: bool, clips: str | None = None, runs: int | None = None) -> dict:
+    config = QUICK if quick else FULL
+    config = replace(config, runs=runs or config.runs)
     with tempfile.TemporaryDirectory(prefix="ned-bench-throughput-") as tmp:
-        return measure(QUICK if quick else FULL, Path(tmp))
+        return measure(only(config, clips) if clips else config, Path(tmp))
 
 
 if __name__ == "__main__":
+    import argparse
+
     from benchkit.standalone import main
 
-    main("throughput", run, __doc__.splitlines()[0])
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--only", default=None, help="clips as resolution:codec, comma-separated (4K:h264)")
+    pre.add_argument("--runs", type=int, default=None, help="runs per clip (default: 3 quick, 5 full)")
+    known, rest = pre.parse_known_args()
+    main("throughput", lambda quick: run(quick, known.only, known.runs), __doc__.splitlines()[0], rest)

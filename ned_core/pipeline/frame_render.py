@@ -29,7 +29,7 @@ from ned_core.pipeline.mouth_cache import (
     mouth_index_key,
 )
 from ned_core.render import MOUTH_SYNTHESISED, MeshWarpRenderer, RenderedFace, ShotContext
-from ned_core.render.glasses import rim_vote, rims_from_votes
+from ned_core.render.glasses import rim_read_box, rim_vote, rims_from_votes
 from ned_core.render.mouth_index import build_mouth_index, patch_footprint
 
 
@@ -82,7 +82,7 @@ class FrameRenderer:
             return (to_canonical(frame.rgb, landmarks) if samples and frame.number in samples else None,
                     rim_vote(frame.rgb, landmarks) if frame.number in rim_samples else None)
 
-        planned = {frame: self._sample_box(lm, frame in rim_samples)
+        planned = {frame: self._sample_box(lm, frame in (samples or {}), frame in rim_samples)
                    for frame, lm in {**rim_samples, **(samples or {})}.items()}
         reads = SetupReads(source, planned, reduced)
 
@@ -138,13 +138,18 @@ class FrameRenderer:
             return None
         return _spread(track, settings.samples)
 
-    def _sample_box(self, landmarks: np.ndarray, rims: bool) -> tuple[int, int, int, int]:
-        """What the set-up reads of a sampled frame (``(478, 3)`` landmarks): the face's window for the rims, else only
-        where the occlusion reference's ``to_canonical`` looks (the face's box, ~1/5 of the window's pixels: a UHD
-        close-up's window is ~3 M pixels, ~30 ms of CPU to convert and colour-manage), the same reference either way."""
+    def _sample_box(self, landmarks: np.ndarray, occlusion: bool, rims: bool) -> tuple[int, int, int, int]:
+        """What the set-up reads of a sampled frame (``(478, 3)`` landmarks): only where the occlusion reference's
+        ``to_canonical`` looks (the face's box, ~1/5 of the window's pixels) and/or where the spectacle rims are looked
+        for (``render.glasses.rim_read_box``, eyes and brows), both the same to the bit as of the whole window (a UHD
+        close-up's window is ~3 M pixels, ~30 ms of CPU to convert and colour-manage); the face's window where a box
+        lies off the frame."""
         width, height = self.display_size
-        box = canonical_read_box(landmarks, (height, width))
-        return self.window(landmarks, landmarks) if rims or box[0] >= width or box[1] >= height else box
+        boxes = ([canonical_read_box(landmarks, (height, width))] if occlusion else []) + \
+            ([rim_read_box(landmarks, (height, width))] if rims else [])
+        if any(x0 >= min(x1, width) or y0 >= min(y1, height) for x0, y0, x1, y1 in boxes):
+            return self.window(landmarks, landmarks)
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
     def window(self, src: np.ndarray, dst: np.ndarray) -> tuple[int, int, int, int]:
         """:func:`render_window` with this renderer's growth."""
