@@ -1,13 +1,18 @@
-"""A renderer's set-up reads the movie in one pass: occlusion samples are read among the mouth patches."""
+"""A renderer's set-up reads the movie in one pass: occlusion samples are read among the mouth patches, and of each\nsample frame only what the occlusion reference and the spectacle rims look at."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
 import ned_core.io.movie_pyav as movie_pyav
+import ned_core.pipeline.frame_render as frame_render
+from ned_core.composite.occlusion import canonical_read_box
 from ned_core.io.plates import open_plates
 from ned_core.io.plate_source import Frame
 from ned_core.pipeline.frame_render import MouthCanvas, SetupReads
+from ned_core.render.glasses import rim_read_box, rim_vote, rims_from_votes
 
 
 def test_planned_windows_are_read_in_the_same_pass_as_the_patches(tiny_movie, monkeypatch):
@@ -64,3 +69,27 @@ def test_mouth_canvas_holds_only_the_last_window():
     want = np.zeros((6, 8, 3), np.float32)
     want[3:5, 5:7] = second
     assert np.array_equal(shown, want)
+
+
+def test_a_rim_sample_is_read_only_where_the_rims_are_looked_for(actor_pattern, analyse, ned_config):
+    """The spectacle rims' sample frames are read at ``rim_read_box`` (with the occlusion reference's box where the
+    frame samples both), not as the face's window, and the shot's rims are those of the whole frames to the bit."""
+    track = analyse(actor_pattern).analysis.analysis.tracks[0]
+    rows = {int(n): i for i, n in enumerate(track.track.frames)}
+    rim_frames = sorted(frame_render._spread(track, frame_render.GLASSES_SAMPLES))
+    with open_plates(actor_pattern, colour=ned_config.colour) as source:
+        size = (source.info.height, source.info.width)
+        reads: dict[int, list[tuple[int, int, int, int] | None]] = {}
+        real_read = source.read
+        source.read = lambda n, box=None: reads.setdefault(n, []).append(box) or real_read(n, box)
+        renderer = frame_render.FrameRenderer(replace(ned_config, cache_dir=None), source, track)  # rims not cached
+        occlusion = frame_render._spread(track, ned_config.composite.occlusion.samples)
+        whole = [rim_vote(real_read(n).rgb, track.landmarks[rows[n]]) for n in rim_frames]
+    assert renderer.renderer.glasses is not False, "Grace Hopper's glasses were not found"
+    assert np.array_equal(renderer.renderer.glasses.grid, rims_from_votes(whole).grid)
+    for n in rim_frames:
+        landmarks = track.landmarks[rows[n]]
+        boxes = [rim_read_box(landmarks, size)] + ([canonical_read_box(landmarks, size)] if n in occlusion else [])
+        want = tuple(f(b[i] for b in boxes) for i, f in enumerate((min, min, max, max)))
+        window = frame_render.render_window(renderer.growth, landmarks, landmarks)
+        assert reads[n][0] == want != window, f"frame {n}: read {reads[n][0]}"
