@@ -63,9 +63,9 @@ def _detect_at(image: np.ndarray, small: np.ndarray, degrees: int, models: FaceM
                config: AnalysisConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Detections from every view at one roll angle, merged by weighted NMS (keypoints agree in order).
 
-    Upright: both models on the whole frame, plus full-range tiles when ``config.min_face_px`` is
-    too small for the whole-frame view. Turned: the short-range model on the whole frame only (it
-    is the one that tolerates roll best; rolled faces smaller than about a tenth of the frame are
+    Upright: both models on the whole frame, plus full-range tiles when the smallest face searched for
+    (:func:`face_floor`) is too small for the whole-frame view. Turned: the short-range model on the whole frame
+    only (it is the one that tolerates roll best; rolled faces smaller than about a tenth of the frame are
     not searched for). Whole-frame views read ``small``, the frame area-averaged once.
     """
     height, width = image.shape[:2]
@@ -78,9 +78,10 @@ def _detect_at(image: np.ndarray, small: np.ndarray, degrees: int, models: FaceM
         view = crop.letterbox_matrix(small.shape[1], small.shape[0], layout.input_size, math.radians(degrees))
         boxes, kps, scores = run_detector(small, model, layout, view, threshold)
         found.append(((boxes + 0.5) * to_full - 0.5, (kps + 0.5) * to_full - 0.5, scores))
-    smallest = config.min_face_px * ssd.FULL_RANGE.input_size / max(width, height)
+    floor = face_floor(config, width, height)
+    smallest = floor * ssd.FULL_RANGE.input_size / max(width, height)
     if degrees == 0 and smallest < FULL_RANGE_MIN_FACE:
-        tile = config.min_face_px * ssd.FULL_RANGE.input_size / FULL_RANGE_MIN_FACE
+        tile = floor * ssd.FULL_RANGE.input_size / FULL_RANGE_MIN_FACE
         # tiles read the frame area-averaged once to 1.5x the tiles' input resolution
         shrink = min(1.0, 1.5 * ssd.FULL_RANGE.input_size / tile)
         medium = _shrink(image, shrink)
@@ -93,6 +94,12 @@ def _detect_at(image: np.ndarray, small: np.ndarray, degrees: int, models: FaceM
     kps = np.concatenate([f[1] for f in found])
     scores = np.concatenate([f[2] for f in found])
     return ssd.weighted_nms(boxes, kps, scores, config.nms_iou)
+
+
+def face_floor(config: AnalysisConfig, width: int, height: int) -> float:
+    """The smallest face (box side, pixels) searched for in a ``width x height`` image: ``config.min_face_px``, or
+    ``config.min_face_share`` of the longer side where that is more."""
+    return max(float(config.min_face_px), config.min_face_share * max(width, height))
 
 
 def _shrink(image: np.ndarray, factor: float) -> np.ndarray:

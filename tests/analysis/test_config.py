@@ -13,7 +13,8 @@ from ned_core.exceptions import AnalysisConfigError
 @pytest.mark.parametrize(
     ("field", "value"),
     [("crop_size", 2048), ("crop_size", 32), ("min_face_px", 8), ("num_threads", 0), ("rotation_search", (45,)),
-     ("turned_presence", 0.0), ("turned_presence", 0.95), ("max_side", 255)],
+     ("turned_presence", 0.0), ("turned_presence", 0.95), ("max_side", 255), ("min_face_share", -0.1),
+     ("min_face_share", 1.0)],
 )
 def test_out_of_range_fields_are_named_with_the_value(field, value):
     with pytest.raises(AnalysisConfigError, match=rf"AnalysisConfig\.{field} must .*, got {re.escape(str(value))}"):
@@ -23,7 +24,7 @@ def test_out_of_range_fields_are_named_with_the_value(field, value):
 @pytest.mark.parametrize(
     ("field", "value"),
     [("crop_size", 64), ("crop_size", 1024), ("min_face_px", 16), ("num_threads", 1), ("rotation_search", ()),
-     ("rotation_search", (90, 180, 270)), ("turned_presence", 0.9)],
+     ("rotation_search", (90, 180, 270)), ("turned_presence", 0.9), ("min_face_share", 0.0)],
 )
 def test_values_at_the_limits_are_accepted(field, value):
     assert getattr(AnalysisConfig(**{field: value}), field) == value

@@ -1,4 +1,5 @@
-"""A renderer's set-up reads the movie in one pass: occlusion samples are read among the mouth patches, and of each\nsample frame only what the occlusion reference and the spectacle rims look at."""
+"""A renderer's set-up reads the movie in one pass: occlusion samples are read among the mouth patches, and of each
+sample frame only what the occlusion reference and the spectacle rims look at."""
 
 from __future__ import annotations
 
