@@ -229,7 +229,12 @@ def only(config: ThroughputConfig, clips: str) -> ThroughputConfig:
     return replace(config, layouts=layouts, codecs=codecs)
 
 
-def run(quick: bool, clips: str | None = None, runs: int | None = None) -> dict:
+def run(quick: bool) -> dict:
+    return run_clips(quick)
+
+
+def run_clips(quick: bool, clips: str | None = None, runs: int | None = None) -> dict:
+    """:func:`run`, only the ``clips`` named (:func:`only`; None: all), ``runs`` runs each (None: the set's)."""
     config = QUICK if quick else FULL
     config = replace(config, runs=runs or config.runs)
     with tempfile.TemporaryDirectory(prefix="ned-bench-throughput-") as tmp:
@@ -245,4 +250,4 @@ if __name__ == "__main__":
     pre.add_argument("--only", default=None, help="clips as resolution:codec, comma-separated (4K:h264)")
     pre.add_argument("--runs", type=int, default=None, help="runs per clip (default: 3 quick, 5 full)")
     known, rest = pre.parse_known_args()
-    main("throughput", lambda quick: run(quick, known.only, known.runs), __doc__.splitlines()[0], rest)
+    main("throughput", lambda quick: run_clips(quick, known.only, known.runs), __doc__.splitlines()[0], rest)
