@@ -212,10 +212,11 @@ def measure(config: ThroughputConfig, workdir: Path) -> dict:
 
 
 def only(config: ThroughputConfig, clips: str) -> ThroughputConfig:
-    """``config`` cut to the clips named in ``clips`` (``"4K:h264,1080p:exr"``); one layout at a time per clip.
+    """``config`` cut to the clips named in ``clips`` (``"4K:h264,1080p:exr"``, ``resolution:codec``).
 
     Raises:
-        ValueError: a named clip is not in ``config``.
+        ValueError: a named clip is not in ``config``, or the clips are not every codec named at every resolution
+            named (a run measures such a grid).
     """
     wanted = [tuple(clip.split(":", 1)) for clip in clips.split(",")]
     known = {(layout.resolution, codec) for layout in config.layouts for codec in config.codecs}
