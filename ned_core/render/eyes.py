@@ -45,6 +45,10 @@ LASH_IOD = 0.02
 #: and the iris's columns, read beside it, showed as a flat box with hard vertical edges among those streaks (Grace
 #: Hopper surprised:1.5, under her spectacles' rims)
 ACROSS_IOD = 0.03
+BODY_SHARE = 0.75
+BODY_READS = 7
+LID_DARK = 0.4
+LID_IOD = 0.05
 
 
 def eyeball_transform(dst: np.ndarray, src: np.ndarray, eye: tuple[int, ...]) -> np.ndarray:
@@ -206,12 +210,11 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         half = radius + CLEAR_IOD * iod
         across = np.clip((sx - cx + half) / (2.0 * half), 0.0, 1.0) if radius > 0 else np.zeros_like(sx)
         beside = np.abs(sx - cx) < half
-        (read0, clear0, shadow0), (read1, clear1, shadow1) = (
-            _column_paint(image, contour, np.where(beside, cx + side * half, sx).astype(np.float32), under_lid)
-            for side in (-1.0, 1.0))
-        sclera, clear, shadow = _across_columns(
-            (read0 + across[..., None] * (read1 - read0), clear0 + across[..., None] * (clear1 - clear0),
-             shadow0 + across * (shadow1 - shadow0)), win.alpha, ACROSS_IOD * iod)
+        sides = [_column_paint(image, contour, np.where(beside, cx + side * half, sx).astype(np.float32), under_lid)
+                 for side in (-1.0, 1.0)]
+        read, edge, body, shadow = _across_columns(
+            tuple(a0 + (across[..., None] if a0.ndim == 3 else across) * (a1 - a0) for a0, a1 in zip(*sides)),
+            win.alpha, ACROSS_IOD * iod)
         weight = (win.alpha * np.clip(1.0 - under_source / shadow, 0.0, 1.0)
                   * np.clip(lid_raise / VISIBLE_DEPTH_PX, 0.0, 1.0) * np.clip(under_lid / (LASH_IOD * iod), 0.0, 1.0))
         sub = (slice(win.y0, win.y0 + h), slice(win.x0, win.x0 + w))
@@ -219,7 +222,9 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
             weight = weight * (1.0 - front[sub])
         if not np.any(weight > 0):
             continue
-        shade = np.clip(luma(sclera) / np.maximum(luma(clear), 1e-6), 0.0, 1.0)
+        shade = np.clip(luma(read) / np.maximum(luma(edge), 1e-6), 0.0, 1.0)
+        lid = 1.0 - LID_DARK * (1.0 - np.clip(under_lid / (LID_IOD * iod), 0.0, 1.0)) ** 2
+        sclera = (shade * lid)[..., None] * body
         iris, alpha = _iris_paint(image, (depth, field), contour, (cx, cy, radius), sx, sy)
         paint = sclera + alpha[..., None] * (shade[..., None] * iris - sclera)
         if out is rgb:
@@ -255,7 +260,13 @@ def _column_paint(image: np.ndarray, contour: np.ndarray, col_x: np.ndarray,
     shadow = np.maximum(VISIBLE_DEPTH_PX, CLEAR_SHARE * (lower - upper))
     middle = 0.5 * (upper + lower)
     read = remap(image, col_x, np.minimum(upper + np.minimum(under_lid, shadow), middle).astype(np.float32))
-    return read, remap(image, col_x, np.minimum(upper + shadow, middle).astype(np.float32)), shadow
+    edge = np.minimum(upper + shadow, middle)
+    deep = np.maximum(edge, upper + BODY_SHARE * (lower - upper))
+    reads = np.stack([remap(image, col_x, (edge + t * (deep - edge)).astype(np.float32))
+                      for t in np.linspace(0.0, 1.0, BODY_READS)])
+    order = np.argsort(luma(reads), axis=0)[BODY_READS // 2 :]
+    body = np.take_along_axis(reads, order[..., None], axis=0).mean(axis=0)
+    return read, remap(image, col_x, edge.astype(np.float32)), body.astype(np.float32), shadow
 
 
 def _iris_paint(image: np.ndarray, opening: tuple[np.ndarray, tuple[int, int]], contour: np.ndarray,
