@@ -279,3 +279,35 @@ def test_the_uncovered_eyeball_has_a_smooth_top_edge_under_the_rims(large_hopper
         average = np.convolve(np.pad(edge, 3, mode="edge"), np.ones(7) / 7, mode="valid")
         worst = float(np.abs(edge - average)[7:-7].max())
         assert worst < 0.3, f"the painted eyeball's top edge steps {worst:.2f} px off its course (eye {eye[0]})"
+
+
+def test_the_uncovered_sclera_has_the_colour_of_the_clear_sclera(large_hopper) -> None:
+    """Surprise raises Grace Hopper's upper lids 0.06 IOD: the sclera painted into the uncovered band (below the lash
+    line the mesh moved up, outside the iris) has the colour of her clear sclera (the brightest quarter of the pixels
+    she shows below her lids' shadow, outside the iris), not of the lashes' shadow it was read from (a flat dark red
+    sheet). Measured (linear mean; red share of r+g+b, luma over the clear sclera's): main 0.811 and 0.857 (clear
+    sclera 0.712 and 0.728), 0.36 and 0.39; now 0.730 and 0.768, 0.57 and 0.58 (right, left eye)."""
+    frame, lm = large_hopper
+    iod = float(interocular_distance(lm))
+    dst, out = _both_lids_raised(frame, lm, 0.06)
+    size = frame.shape[:2]
+    ys, xs = np.mgrid[: size[0], : size[1]]
+    margin = lambda points, half: np.interp(xs, *points[sorted(half, key=lambda k: points[k, 0])].T)  # noqa: E731
+    for eye, iris, ring in ((RIGHT_EYE, RIGHT_IRIS_CENTRE, RIGHT_IRIS), (LEFT_EYE, LEFT_IRIS_CENTRE, LEFT_IRIS)):
+        contour = lm[list(eye), :2]
+        centre = lm[iris, :2]
+        radius = float(np.mean(np.hypot(*(lm[list(ring), :2] - centre).T)))
+        distance = np.hypot(xs - centre[0], ys - centre[1])
+        upper, lower = margin(contour, [0, *range(8, 16)]), margin(contour, list(range(9)))
+        seen = polygon_mask(contour, size, 1.0).full(size) >= 1.0
+        clear = frame[seen & (ys - upper > CLEAR_SHARE * (lower - upper)) & (distance > radius + 1.5)]
+        white = clear[_luma(clear) >= np.quantile(_luma(clear), 0.75)].mean(axis=0)
+        raised = margin(dst[list(eye), :2], [0, *range(8, 16)])
+        band = ((polygon_mask(dst[list(eye), :2], size, 1.0).full(size) >= 1.0)
+                & ~(polygon_mask(contour, size, 0.0).full(size) > 0) & (distance > radius + 1.0)
+                & (ys > raised + 0.02 * iod))
+        assert band.sum() > 200  # 340 and 377 pixels
+        painted = out[band].mean(axis=0)
+        red = lambda rgb: float(rgb[0] / rgb.sum())  # noqa: E731
+        assert abs(red(painted) - red(white)) < 0.045, f"the painted sclera's red share {red(painted):.3f}"
+        assert _luma(painted) > 0.5 * _luma(white), f"the painted sclera's luma {_luma(painted):.4f}"
