@@ -45,10 +45,16 @@ LASH_IOD = 0.02
 #: and the iris's columns, read beside it, showed as a flat box with hard vertical edges among those streaks (Grace
 #: Hopper surprised:1.5, under her spectacles' rims)
 ACROSS_IOD = 0.03
-BODY_SHARE = 0.75
-BODY_READS = 7
-LID_DARK = 0.4
-LID_IOD = 0.05
+#: the uncovered sclera's colour is read down its column's clear range, from the lash shadow's depth to this share of
+#: the opening, at this many depths, as the mean of the brighter half of them (:func:`_column_paint`): read at the
+#: shadow's depth alone, the sclera took the lashes' shadow's colour, a flat dark-red sheet where the source's eyes lie
+#: in shadow (Grace Hopper surprised: the painted band's red share 0.81 and 0.86 of r+g+b, her clear sclera's 0.71 and
+#: 0.73; luma 0.36 and 0.39 of it)
+BODY_SHARE, BODY_READS = 0.75, 7
+#: the uncovered sclera darkens towards the raised lid, by this share at its margin, easing off (quadratically) over
+#: this depth (IOD): the lid's shadow on the eyeball's top, the form the source's own shadow row (a pixel or two under
+#: the lashes) gives only to the band's top rows
+LID_DARK, LID_IOD = 0.4, 0.05
 
 
 def eyeball_transform(dst: np.ndarray, src: np.ndarray, eye: tuple[int, ...]) -> np.ndarray:
@@ -164,11 +170,12 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
 
     Where the target's upper lid lies above the source's (in eyeball coordinates, :func:`eyeball_transform`), the
     eyeball from the target's lid down to the source's lash shadow (:data:`CLEAR_SHARE` of the opening under the
-    source's lid) is painted: the sclera with its column's source eyeball at the same depth under the source's lid
-    (the lid's cast shadow, the lashes' soft edge, the darker corners and the eyeball's shading carried up with the
-    lid; :data:`CLEAR_IOD` beside the iris for a column the iris crosses), the iris as a disc (:data:`IRIS_EDGE` of
-    the iris landmarks' radius, anti-aliased: a round limbus) coloured, ring by ring, as the source iris's clear
-    pixels at the same distance from its centre (:func:`_iris_paint`), shaded as the sclera beside it is. The weight
+    source's lid) is painted: the sclera with its column's clear sclera (:func:`_column_paint`; :data:`CLEAR_IOD`
+    beside the iris for a column the iris crosses; the darker corners carried up with the lid), shaded as its column
+    is at the same depth under the source's lid (the lid's cast shadow, the lashes' soft edge) and darker towards the
+    raised lid (:data:`LID_DARK`), the iris as a disc (:data:`IRIS_EDGE` of the iris landmarks' radius, anti-aliased:
+    a round limbus) coloured, ring by ring, as the source iris's clear pixels at the same distance from its centre
+    (:func:`_iris_paint`), in the lid's cast shadow as the sclera beside it is. The weight
     fades to 0 down to the source's shadow depth (the painted rows meet the source's at the depth they copy), on the
     target contour, over :data:`LASH_IOD` under the target's upper lid (the lash line the mesh moved there stays)
     and over :data:`VISIBLE_DEPTH_PX` of lid raise (no raise: nothing is painted). A source eye that shows no
@@ -252,10 +259,12 @@ def _across_columns(layers: tuple[np.ndarray, ...], inside: np.ndarray, sigma: f
 
 def _column_paint(image: np.ndarray, contour: np.ndarray, col_x: np.ndarray,
                   under_lid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The source eyeball of columns ``col_x`` (frame x, ``(h, w)``) at depth ``under_lid`` (pixels) under the source
-    eye ``contour``'s upper lid: ``((h, w, 3) read there, (h, w, 3) read at the shadow's depth, (h, w) the shadow's
-    depth)``, the shadow (:data:`CLEAR_SHARE` of the column's opening) bounding the depth; no read
-    goes below the opening's middle."""
+    """The source eyeball of columns ``col_x`` (frame x, ``(h, w)``) under the source eye ``contour``'s upper lid:
+    ``((h, w, 3) read at depth under_lid (pixels), (h, w, 3) read at the shadow's depth, (h, w, 3) the column's clear
+    sclera, (h, w) the shadow's depth)``. The shadow (:data:`CLEAR_SHARE` of the column's opening) bounds the first
+    read's depth, neither of the two goes below the opening's middle; the clear sclera is the mean of the brighter half
+    of :data:`BODY_READS` reads from the shadow's depth down to :data:`BODY_SHARE` of the opening (the brighter half:
+    not the iris's rim, a lash strand or the lower lid's shadow that a column crosses)."""
     upper, lower = (_lid_y(contour, col_x, side) for side in (True, False))
     shadow = np.maximum(VISIBLE_DEPTH_PX, CLEAR_SHARE * (lower - upper))
     middle = 0.5 * (upper + lower)
