@@ -46,11 +46,13 @@ LASH_IOD = 0.02
 #: Hopper surprised:1.5, under her spectacles' rims)
 ACROSS_IOD = 0.03
 #: the uncovered sclera's colour is read down its column's clear range, from the lash shadow's depth to this share of
-#: the opening, at this many depths, as the mean of the brighter half of them (:func:`_column_paint`): read at the
-#: shadow's depth alone, the sclera took the lashes' shadow's colour, a flat dark-red sheet where the source's eyes lie
-#: in shadow (Grace Hopper surprised: the painted band's red share 0.81 and 0.86 of r+g+b, her clear sclera's 0.71 and
-#: 0.73; luma 0.36 and 0.39 of it)
-BODY_SHARE, BODY_READS = 0.75, 7
+#: the opening, at this many depths, as the mean of the brightest this many of them (:func:`_column_paint`): read at
+#: the shadow's depth alone, the sclera took the lashes' shadow's colour, a flat dark-red sheet where the source's eyes
+#: lie in shadow (Grace Hopper surprised: the painted band's red share 0.81 and 0.86 of r+g+b, her clear sclera's 0.71
+#: and 0.73; luma 0.36 and 0.39 of it; now 0.73 and 0.77, 0.57 and 0.58). Her clear sclera lies deep in the opening
+#: (0.6-0.9 of it, under the iris's nasal side): read to half the opening, the band stayed 0.79 and 0.86, 0.39 and
+#: 0.37; with all seven reads averaged 0.76 and 0.81, 0.46 and 0.46
+BODY_SHARE, BODY_READS, BODY_KEEP = 0.75, 7, 4
 #: the uncovered sclera darkens towards the raised lid, by this share at its margin, easing off (quadratically) over
 #: this depth (IOD): the lid's shadow on the eyeball's top, the form the source's own shadow row (a pixel or two under
 #: the lashes) gives only to the band's top rows
@@ -262,9 +264,9 @@ def _column_paint(image: np.ndarray, contour: np.ndarray, col_x: np.ndarray,
     """The source eyeball of columns ``col_x`` (frame x, ``(h, w)``) under the source eye ``contour``'s upper lid:
     ``((h, w, 3) read at depth under_lid (pixels), (h, w, 3) read at the shadow's depth, (h, w, 3) the column's clear
     sclera, (h, w) the shadow's depth)``. The shadow (:data:`CLEAR_SHARE` of the column's opening) bounds the first
-    read's depth, neither of the two goes below the opening's middle; the clear sclera is the mean of the brighter half
-    of :data:`BODY_READS` reads from the shadow's depth down to :data:`BODY_SHARE` of the opening (the brighter half:
-    not the iris's rim, a lash strand or the lower lid's shadow that a column crosses)."""
+    read's depth, neither of the two goes below the opening's middle; the clear sclera is the mean of the brightest
+    :data:`BODY_KEEP` of :data:`BODY_READS` reads from the shadow's depth down to :data:`BODY_SHARE` of the opening
+    (the brightest: not the iris's rim, a lash strand or the lower lid's shadow that a column crosses)."""
     upper, lower = (_lid_y(contour, col_x, side) for side in (True, False))
     shadow = np.maximum(VISIBLE_DEPTH_PX, CLEAR_SHARE * (lower - upper))
     middle = 0.5 * (upper + lower)
@@ -273,7 +275,7 @@ def _column_paint(image: np.ndarray, contour: np.ndarray, col_x: np.ndarray,
     deep = np.maximum(edge, upper + BODY_SHARE * (lower - upper))
     reads = np.stack([remap(image, col_x, (edge + t * (deep - edge)).astype(np.float32))
                       for t in np.linspace(0.0, 1.0, BODY_READS)])
-    order = np.argsort(luma(reads), axis=0)[BODY_READS // 2 :]
+    order = np.argsort(luma(reads), axis=0)[BODY_READS - BODY_KEEP :]
     body = np.take_along_axis(reads, order[..., None], axis=0).mean(axis=0)
     return read, remap(image, col_x, edge.astype(np.float32)), body.astype(np.float32), shadow
 
