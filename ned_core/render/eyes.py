@@ -53,10 +53,16 @@ ACROSS_IOD = 0.03
 #: (0.6-0.9 of it, under the iris's nasal side): read to half the opening, the band stayed 0.79 and 0.86, 0.39 and
 #: 0.37; with all seven reads averaged 0.76 and 0.81, 0.46 and 0.46
 BODY_SHARE, BODY_READS, BODY_KEEP = 0.75, 7, 4
+#: ... and averaged along its rows over this many times :data:`ACROSS_IOD` (the shadow's reads over that alone): a
+#: column that reads a lit patch of sclera (Hopper's, beside the iris's nasal side) showed as a light vertical streak up
+#: to the raised lid
+BODY_ACROSS = 2.0
 #: the uncovered sclera darkens towards the raised lid, by this share at its margin, easing off (quadratically) over
 #: this depth (IOD): the lid's shadow on the eyeball's top, the form the source's own shadow row (a pixel or two under
-#: the lashes) gives only to the band's top rows
-LID_DARK, LID_IOD = 0.4, 0.05
+#: the lashes) gives only to the band's top rows (Hopper surprised, lids up 0.06 IOD: the band's luma in its upper
+#: third over its lower third 2.4 and 1.03 (right eye: her rim's glint), now 0.72 and 0.75; the astronaut's luma per
+#: 0.01 IOD down +0.025, his visible sclera's +0.020)
+LID_DARK, LID_IOD = 0.6, 0.07
 
 
 def eyeball_transform(dst: np.ndarray, src: np.ndarray, eye: tuple[int, ...]) -> np.ndarray:
@@ -224,6 +230,7 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         read, edge, body, shadow = _across_columns(
             tuple(a0 + (across[..., None] if a0.ndim == 3 else across) * (a1 - a0) for a0, a1 in zip(*sides)),
             win.alpha, ACROSS_IOD * iod)
+        (body,) = _across_columns((body,), win.alpha, np.sqrt(BODY_ACROSS**2 - 1.0) * ACROSS_IOD * iod)
         weight = (win.alpha * np.clip(1.0 - under_source / shadow, 0.0, 1.0)
                   * np.clip(lid_raise / VISIBLE_DEPTH_PX, 0.0, 1.0) * np.clip(under_lid / (LASH_IOD * iod), 0.0, 1.0))
         sub = (slice(win.y0, win.y0 + h), slice(win.x0, win.x0 + w))
