@@ -282,8 +282,9 @@ def _column_paint(image: np.ndarray, contour: np.ndarray, col_x: np.ndarray,
     deep = np.maximum(edge, upper + BODY_SHARE * (lower - upper))
     reads = np.stack([remap(image, col_x, (edge + t * (deep - edge)).astype(np.float32))
                       for t in np.linspace(0.0, 1.0, BODY_READS)])
-    order = np.argsort(luma(reads), axis=0)[BODY_READS - BODY_KEEP :]
-    body = np.take_along_axis(reads, order[..., None], axis=0).mean(axis=0)
+    y = luma(reads)
+    keep = (y >= np.partition(y, BODY_READS - BODY_KEEP, axis=0)[BODY_READS - BODY_KEEP])[..., None]
+    body = (reads * keep).sum(axis=0) / keep.sum(axis=0)
     return read, remap(image, col_x, edge.astype(np.float32)), body.astype(np.float32), shadow
 
 
