@@ -49,9 +49,9 @@ ACROSS_IOD = 0.03
 #: the opening, at this many depths, as the mean of the brightest this many of them (:func:`_column_paint`): read at
 #: the shadow's depth alone, the sclera took the lashes' shadow's colour, a flat dark-red sheet where the source's eyes
 #: lie in shadow (Grace Hopper surprised: the painted band's red share 0.81 and 0.86 of r+g+b, her clear sclera's 0.71
-#: and 0.73; luma 0.36 and 0.39 of it; now 0.73 and 0.77, 0.57 and 0.58). Her clear sclera lies deep in the opening
-#: (0.6-0.9 of it, under the iris's nasal side): read to half the opening, the band stayed 0.79 and 0.86, 0.39 and
-#: 0.37; with all seven reads averaged 0.76 and 0.81, 0.46 and 0.46
+#: and 0.73; luma 0.36 and 0.39 of it; now 0.72 and 0.75, 0.58 and 0.62). Her clear sclera lies deep in the opening
+#: (0.6-0.9 of it, under the iris's nasal side): read to half the opening, the band stayed 0.78 and 0.85, 0.37 and
+#: 0.37; with all seven reads averaged 0.75 and 0.79, 0.46 and 0.48
 BODY_SHARE, BODY_READS, BODY_KEEP = 0.75, 7, 4
 #: ... and averaged along its rows over this many times :data:`ACROSS_IOD` (the shadow's reads over that alone): a
 #: column that reads a lit patch of sclera (Hopper's, beside the iris's nasal side) showed as a light vertical streak up
@@ -60,9 +60,10 @@ BODY_ACROSS = 2.0
 #: the uncovered sclera darkens towards the raised lid, by this share at its margin, easing off (quadratically) over
 #: this depth (IOD): the lid's shadow on the eyeball's top, the form the source's own shadow row (a pixel or two under
 #: the lashes) gives only to the band's top rows (Hopper surprised, lids up 0.06 IOD: the band's luma in its upper
-#: third over its lower third 2.4 and 1.03 (right eye: her rim's glint), now 0.72 and 0.75; the astronaut's luma per
-#: 0.01 IOD down +0.025, his visible sclera's +0.020)
-LID_DARK, LID_IOD = 0.6, 0.07
+#: third over its lower third 2.4 and 1.03 (right eye: her rim's glint), now 0.83 and 0.86; the astronaut's luma per
+#: 0.01 IOD down +0.028, his visible sclera's +0.020). Over 0.07 IOD the shadow covered most of the astronaut's
+#: uncovered white: the classifier's p(surprised) on his still 0.69 (main) -> 0.62; now 0.71
+LID_DARK, LID_IOD = 0.6, 0.04
 
 
 def eyeball_transform(dst: np.ndarray, src: np.ndarray, eye: tuple[int, ...]) -> np.ndarray:
