@@ -57,12 +57,17 @@ BODY_SHARE, BODY_READS, BODY_KEEP = 0.75, 7, 4
 #: column that reads a lit patch of sclera (Hopper's, beside the iris's nasal side) showed as a light vertical streak up
 #: to the raised lid
 BODY_ACROSS = 2.0
+#: the uncovered sclera darkens towards the eye's corners, by this share at a corner (squared share of the way there
+#: from the iris's centre; :func:`_rounded`): the eyeball's round form. Its columns' own reads left Hopper's nasal
+#: corners as light as the lit sclera beside her iris, a light crescent on the dark corner below the old lid line
+#: (surprised, lids up 0.06 IOD: the band's outer half's luma over its inner half's 1.16 and 0.80, now 0.92 and 0.63)
+CORNER_DARK = 0.5
 #: the uncovered sclera darkens towards the raised lid, by this share at its margin, easing off (quadratically) over
 #: this depth (IOD): the lid's shadow on the eyeball's top, the form the source's own shadow row (a pixel or two under
-#: the lashes) gives only to the band's top rows (Hopper surprised, lids up 0.06 IOD: the band's luma in its upper
-#: third over its lower third 2.4 and 1.03 (right eye: her rim's glint), now 0.83 and 0.86; the astronaut's luma per
-#: 0.01 IOD down +0.028, his visible sclera's +0.020). Over 0.07 IOD the shadow covered most of the astronaut's
-#: uncovered white: the classifier's p(surprised) on his still 0.69 (main) -> 0.62; now 0.71
+#: the lashes) gives only to the band's top rows (Hopper surprised, lids up 0.06 IOD: down each column from the raised
+#: lid to the old one, the band's luma's slope over its mean +0.16 and -0.07, now +0.36 and +0.13). Over 0.07 IOD the
+#: shadow covered most of the astronaut's uncovered white: the classifier's p(surprised) on his still 0.69 (main) ->
+#: 0.62
 LID_DARK, LID_IOD = 0.6, 0.04
 
 
@@ -180,9 +185,9 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
     Where the target's upper lid lies above the source's (in eyeball coordinates, :func:`eyeball_transform`), the
     eyeball from the target's lid down to the source's lash shadow (:data:`CLEAR_SHARE` of the opening under the
     source's lid) is painted: the sclera with its column's clear sclera (:func:`_column_paint`; :data:`CLEAR_IOD`
-    beside the iris for a column the iris crosses; the darker corners carried up with the lid), shaded as its column
-    is at the same depth under the source's lid (the lid's cast shadow, the lashes' soft edge) and darker towards the
-    raised lid (:data:`LID_DARK`), the iris as a disc (:data:`IRIS_EDGE` of the iris landmarks' radius, anti-aliased:
+    beside the iris for a column the iris crosses), shaded as its column is at the same depth under the source's lid
+    (the lid's cast shadow, the lashes' soft edge), darker towards the raised lid (:data:`LID_DARK`) and towards the
+    corners (:data:`CORNER_DARK`), the iris as a disc (:data:`IRIS_EDGE` of the iris landmarks' radius, anti-aliased:
     a round limbus) coloured, ring by ring, as the source iris's clear pixels at the same distance from its centre
     (:func:`_iris_paint`), in the lid's cast shadow as the sclera beside it is. The weight
     fades to 0 down to the source's shadow depth (the painted rows meet the source's at the depth they copy), on the
@@ -241,7 +246,7 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
             continue
         shade = np.clip(luma(read) / np.maximum(luma(edge), 1e-6), 0.0, 1.0)
         lid = 1.0 - LID_DARK * (1.0 - np.clip(under_lid / (LID_IOD * iod), 0.0, 1.0)) ** 2
-        sclera = (shade * lid)[..., None] * body
+        sclera = (shade * lid * _rounded(contour, cx, sx))[..., None] * body
         iris, alpha = _iris_paint(image, (depth, field), contour, (cx, cy, radius), sx, sy)
         paint = sclera + alpha[..., None] * (shade[..., None] * iris - sclera)
         if out is rgb:
@@ -249,6 +254,16 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         revealed = max(revealed, float(np.max(np.sum((weight > 0.5) & (under_source < 0), axis=0))) / iod)
         out[sub] = (out[sub] + weight[..., None] * (paint - out[sub])).astype(np.float32)
     return out, revealed
+
+
+def _rounded(contour: np.ndarray, cx: float, sx: np.ndarray) -> np.ndarray:
+    """``(h, w) float32`` the eyeball's shading at eyeball x ``sx`` ``(h, w)``: 1 at the iris centre's ``cx``, down by
+    :data:`CORNER_DARK` at the corner on that side of the eye ``contour`` (``(16, 2)``; the squared share of the way
+    there)."""
+    corners = contour[[0, 8], 0]
+    corner = np.where(sx < cx, corners.min(), corners.max())
+    toward = np.clip(np.abs(sx - cx) / np.maximum(np.abs(corner - cx), 1.0), 0.0, 1.0)
+    return (1.0 - CORNER_DARK * toward**2).astype(np.float32)
 
 
 def _across_columns(layers: tuple[np.ndarray, ...], inside: np.ndarray, sigma: float) -> tuple[np.ndarray, ...]:
