@@ -49,7 +49,7 @@ ACROSS_IOD = 0.03
 #: the opening, at this many depths, as the mean of the brightest this many of them (:func:`_column_paint`): read at
 #: the shadow's depth alone, the sclera took the lashes' shadow's colour, a flat dark-red sheet where the source's eyes
 #: lie in shadow (Grace Hopper surprised: the painted band's red share 0.81 and 0.86 of r+g+b, her clear sclera's 0.71
-#: and 0.73; luma 0.36 and 0.39 of it; now 0.72 and 0.75, 0.58 and 0.62). Her clear sclera lies deep in the opening
+#: and 0.73; luma 0.36 and 0.39 of it; now 0.72 and 0.74, 0.50 and 0.56). Her clear sclera lies deep in the opening
 #: (0.6-0.9 of it, under the iris's nasal side): read to half the opening, the band stayed 0.78 and 0.85, 0.37 and
 #: 0.37; with all seven reads averaged 0.75 and 0.79, 0.46 and 0.48
 BODY_SHARE, BODY_READS, BODY_KEEP = 0.75, 7, 4
@@ -60,12 +60,13 @@ BODY_ACROSS = 2.0
 #: the uncovered sclera darkens towards the eye's corners, by this share at a corner (squared share of the way there
 #: from the iris's centre; :func:`_rounded`): the eyeball's round form. Its columns' own reads left Hopper's nasal
 #: corners as light as the lit sclera beside her iris, a light crescent on the dark corner below the old lid line
-#: (surprised, lids up 0.06 IOD: the band's outer half's luma over its inner half's 1.16 and 0.80, now 0.92 and 0.63)
-CORNER_DARK = 0.5
+#: (surprised, lids up 0.06 IOD: the band's outer half's luma over its inner half's 1.16 and 0.80, now 1.02 and 0.70;
+#: at 0.4 or more the classifier called 2 more of the 24 frames of her tuning clip neutral, 25 -> 17 %)
+CORNER_DARK = 0.3
 #: the uncovered sclera darkens towards the raised lid, by this share at its margin, easing off (quadratically) over
 #: this depth (IOD): the lid's shadow on the eyeball's top, the form the source's own shadow row (a pixel or two under
 #: the lashes) gives only to the band's top rows (Hopper surprised, lids up 0.06 IOD: down each column from the raised
-#: lid to the old one, the band's luma's slope over its mean +0.16 and -0.07, now +0.36 and +0.13). Over 0.07 IOD the
+#: lid to the old one, the band's luma's slope over its mean +0.16 and -0.07, now +0.35 and +0.13). Over 0.07 IOD the
 #: shadow covered most of the astronaut's uncovered white: the classifier's p(surprised) on his still 0.69 (main) ->
 #: 0.62
 LID_DARK, LID_IOD = 0.6, 0.04
