@@ -45,6 +45,31 @@ LASH_IOD = 0.02
 #: and the iris's columns, read beside it, showed as a flat box with hard vertical edges among those streaks (Grace
 #: Hopper surprised:1.5, under her spectacles' rims)
 ACROSS_IOD = 0.03
+#: the uncovered sclera's colour is read down its column's clear range, from the lash shadow's depth to this share of
+#: the opening, at this many depths, as the mean of the brightest this many of them (:func:`_column_paint`): read at
+#: the shadow's depth alone, the sclera took the lashes' shadow's colour, a flat dark-red sheet where the source's eyes
+#: lie in shadow (Grace Hopper surprised: the painted band's red share 0.81 and 0.86 of r+g+b, her clear sclera's 0.71
+#: and 0.73; luma 0.36 and 0.39 of it; now 0.72 and 0.74, 0.50 and 0.56). Her clear sclera lies deep in the opening
+#: (0.6-0.9 of it, under the iris's nasal side): read to half the opening, the band stayed 0.78 and 0.85, 0.37 and
+#: 0.37; with all seven reads averaged 0.75 and 0.79, 0.46 and 0.48
+BODY_SHARE, BODY_READS, BODY_KEEP = 0.75, 7, 4
+#: ... and averaged along its rows over this many times :data:`ACROSS_IOD` (the shadow's reads over that alone): a
+#: column that reads a lit patch of sclera (Hopper's, beside the iris's nasal side) showed as a light vertical streak up
+#: to the raised lid
+BODY_ACROSS = 2.0
+#: the uncovered sclera darkens towards the eye's corners, by this share at a corner (squared share of the way there
+#: from the iris's centre; :func:`_rounded`): the eyeball's round form. Its columns' own reads left Hopper's nasal
+#: corners as light as the lit sclera beside her iris, a light crescent on the dark corner below the old lid line
+#: (surprised, lids up 0.06 IOD: the band's outer half's luma over its inner half's 1.16 and 0.80, now 1.02 and 0.70;
+#: at 0.4 or more the classifier called 2 more of the 24 frames of her tuning clip neutral, 25 -> 17 %)
+CORNER_DARK = 0.3
+#: the uncovered sclera darkens towards the raised lid, by this share at its margin, easing off (quadratically) over
+#: this depth (IOD): the lid's shadow on the eyeball's top, the form the source's own shadow row (a pixel or two under
+#: the lashes) gives only to the band's top rows (Hopper surprised, lids up 0.06 IOD: down each column from the raised
+#: lid to the old one, the band's luma's slope over its mean +0.16 and -0.07, now +0.35 and +0.13). Over 0.07 IOD the
+#: shadow covered most of the astronaut's uncovered white: the classifier's p(surprised) on his still 0.69 (main) ->
+#: 0.62
+LID_DARK, LID_IOD = 0.6, 0.04
 
 
 def eyeball_transform(dst: np.ndarray, src: np.ndarray, eye: tuple[int, ...]) -> np.ndarray:
@@ -160,11 +185,12 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
 
     Where the target's upper lid lies above the source's (in eyeball coordinates, :func:`eyeball_transform`), the
     eyeball from the target's lid down to the source's lash shadow (:data:`CLEAR_SHARE` of the opening under the
-    source's lid) is painted: the sclera with its column's source eyeball at the same depth under the source's lid
-    (the lid's cast shadow, the lashes' soft edge, the darker corners and the eyeball's shading carried up with the
-    lid; :data:`CLEAR_IOD` beside the iris for a column the iris crosses), the iris as a disc (:data:`IRIS_EDGE` of
-    the iris landmarks' radius, anti-aliased: a round limbus) coloured, ring by ring, as the source iris's clear
-    pixels at the same distance from its centre (:func:`_iris_paint`), shaded as the sclera beside it is. The weight
+    source's lid) is painted: the sclera with its column's clear sclera (:func:`_column_paint`; :data:`CLEAR_IOD`
+    beside the iris for a column the iris crosses), shaded as its column is at the same depth under the source's lid
+    (the lid's cast shadow, the lashes' soft edge), darker towards the raised lid (:data:`LID_DARK`) and towards the
+    corners (:data:`CORNER_DARK`), the iris as a disc (:data:`IRIS_EDGE` of the iris landmarks' radius, anti-aliased:
+    a round limbus) coloured, ring by ring, as the source iris's clear pixels at the same distance from its centre
+    (:func:`_iris_paint`), in the lid's cast shadow as the sclera beside it is. The weight
     fades to 0 down to the source's shadow depth (the painted rows meet the source's at the depth they copy), on the
     target contour, over :data:`LASH_IOD` under the target's upper lid (the lash line the mesh moved there stays)
     and over :data:`VISIBLE_DEPTH_PX` of lid raise (no raise: nothing is painted). A source eye that shows no
@@ -206,12 +232,12 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         half = radius + CLEAR_IOD * iod
         across = np.clip((sx - cx + half) / (2.0 * half), 0.0, 1.0) if radius > 0 else np.zeros_like(sx)
         beside = np.abs(sx - cx) < half
-        (read0, clear0, shadow0), (read1, clear1, shadow1) = (
-            _column_paint(image, contour, np.where(beside, cx + side * half, sx).astype(np.float32), under_lid)
-            for side in (-1.0, 1.0))
-        sclera, clear, shadow = _across_columns(
-            (read0 + across[..., None] * (read1 - read0), clear0 + across[..., None] * (clear1 - clear0),
-             shadow0 + across * (shadow1 - shadow0)), win.alpha, ACROSS_IOD * iod)
+        sides = [_column_paint(image, contour, np.where(beside, cx + side * half, sx).astype(np.float32), under_lid)
+                 for side in (-1.0, 1.0)]
+        read, edge, body, shadow = _across_columns(
+            tuple(a0 + (across[..., None] if a0.ndim == 3 else across) * (a1 - a0) for a0, a1 in zip(*sides)),
+            win.alpha, ACROSS_IOD * iod)
+        (body,) = _across_columns((body,), win.alpha, np.sqrt(BODY_ACROSS**2 - 1.0) * ACROSS_IOD * iod)
         weight = (win.alpha * np.clip(1.0 - under_source / shadow, 0.0, 1.0)
                   * np.clip(lid_raise / VISIBLE_DEPTH_PX, 0.0, 1.0) * np.clip(under_lid / (LASH_IOD * iod), 0.0, 1.0))
         sub = (slice(win.y0, win.y0 + h), slice(win.x0, win.x0 + w))
@@ -219,7 +245,9 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
             weight = weight * (1.0 - front[sub])
         if not np.any(weight > 0):
             continue
-        shade = np.clip(luma(sclera) / np.maximum(luma(clear), 1e-6), 0.0, 1.0)
+        shade = np.clip(luma(read) / np.maximum(luma(edge), 1e-6), 0.0, 1.0)
+        lid = 1.0 - LID_DARK * (1.0 - np.clip(under_lid / (LID_IOD * iod), 0.0, 1.0)) ** 2
+        sclera = (shade * lid * _rounded(contour, cx, sx))[..., None] * body
         iris, alpha = _iris_paint(image, (depth, field), contour, (cx, cy, radius), sx, sy)
         paint = sclera + alpha[..., None] * (shade[..., None] * iris - sclera)
         if out is rgb:
@@ -227,6 +255,16 @@ def reveal_eyeballs(rgb: np.ndarray, box: tuple[int, int, int, int], image: np.n
         revealed = max(revealed, float(np.max(np.sum((weight > 0.5) & (under_source < 0), axis=0))) / iod)
         out[sub] = (out[sub] + weight[..., None] * (paint - out[sub])).astype(np.float32)
     return out, revealed
+
+
+def _rounded(contour: np.ndarray, cx: float, sx: np.ndarray) -> np.ndarray:
+    """``(h, w) float32`` the eyeball's shading at eyeball x ``sx`` ``(h, w)``: 1 at the iris centre's ``cx``, down by
+    :data:`CORNER_DARK` at the corner on that side of the eye ``contour`` (``(16, 2)``; the squared share of the way
+    there)."""
+    corners = contour[[0, 8], 0]
+    corner = np.where(sx < cx, corners.min(), corners.max())
+    toward = np.clip(np.abs(sx - cx) / np.maximum(np.abs(corner - cx), 1.0), 0.0, 1.0)
+    return (1.0 - CORNER_DARK * toward**2).astype(np.float32)
 
 
 def _across_columns(layers: tuple[np.ndarray, ...], inside: np.ndarray, sigma: float) -> tuple[np.ndarray, ...]:
@@ -247,15 +285,24 @@ def _across_columns(layers: tuple[np.ndarray, ...], inside: np.ndarray, sigma: f
 
 def _column_paint(image: np.ndarray, contour: np.ndarray, col_x: np.ndarray,
                   under_lid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The source eyeball of columns ``col_x`` (frame x, ``(h, w)``) at depth ``under_lid`` (pixels) under the source
-    eye ``contour``'s upper lid: ``((h, w, 3) read there, (h, w, 3) read at the shadow's depth, (h, w) the shadow's
-    depth)``, the shadow (:data:`CLEAR_SHARE` of the column's opening) bounding the depth; no read
-    goes below the opening's middle."""
+    """The source eyeball of columns ``col_x`` (frame x, ``(h, w)``) under the source eye ``contour``'s upper lid:
+    ``((h, w, 3) read at depth under_lid (pixels), (h, w, 3) read at the shadow's depth, (h, w, 3) the column's clear
+    sclera, (h, w) the shadow's depth)``. The shadow (:data:`CLEAR_SHARE` of the column's opening) bounds the first
+    read's depth, neither of the two goes below the opening's middle; the clear sclera is the mean of the brightest
+    :data:`BODY_KEEP` of :data:`BODY_READS` reads from the shadow's depth down to :data:`BODY_SHARE` of the opening
+    (the brightest: not the iris's rim, a lash strand or the lower lid's shadow that a column crosses)."""
     upper, lower = (_lid_y(contour, col_x, side) for side in (True, False))
     shadow = np.maximum(VISIBLE_DEPTH_PX, CLEAR_SHARE * (lower - upper))
     middle = 0.5 * (upper + lower)
     read = remap(image, col_x, np.minimum(upper + np.minimum(under_lid, shadow), middle).astype(np.float32))
-    return read, remap(image, col_x, np.minimum(upper + shadow, middle).astype(np.float32)), shadow
+    edge = np.minimum(upper + shadow, middle)
+    deep = np.maximum(edge, upper + BODY_SHARE * (lower - upper))
+    reads = np.stack([remap(image, col_x, (edge + t * (deep - edge)).astype(np.float32))
+                      for t in np.linspace(0.0, 1.0, BODY_READS)])
+    y = luma(reads)
+    keep = (y >= np.partition(y, BODY_READS - BODY_KEEP, axis=0)[BODY_READS - BODY_KEEP])[..., None]
+    body = (reads * keep).sum(axis=0) / keep.sum(axis=0)
+    return read, remap(image, col_x, edge.astype(np.float32)), body.astype(np.float32), shadow
 
 
 def _iris_paint(image: np.ndarray, opening: tuple[np.ndarray, tuple[int, int]], contour: np.ndarray,

@@ -77,10 +77,12 @@ def test_a_raised_upper_lid_shows_the_eyeball_it_uncovered(large_astronaut) -> N
     assert sclera_band.sum() > 100 and (new & iris).sum() > 10
     luma = lambda im, m: float(im[m].mean())  # noqa: E731
     # the band is sclera, in the lid's shadow: measured (linear) the visible sclera 0.50, the lashes that covered the
-    # band 0.14 (the lid and lashes stretched over it before: 0.13), the painted band 0.31 (a flat white crescent: 0.37)
+    # band 0.14 (the lid and lashes stretched over it before: 0.13), the painted band 0.38 (read at the lashes' shadow's
+    # depth alone: 0.31; a flat white crescent: 0.37)
     assert abs(luma(out, sclera_band) - luma(frame, sclera)) < abs(luma(frame, sclera_band) - luma(frame, sclera))
     # ... shaded as the visible sclera is: brighter away from the lid (luma per 0.01 IOD down: the visible sclera
-    # +0.020, the painted band +0.008; the flat crescent under its lid-line shadow -0.015)
+    # +0.020, the painted band +0.019, read at the shadow's depth alone +0.014; the flat crescent under its lid-line
+    # shadow -0.015)
     gradient = lambda im, m: float(np.polyfit(ys[m] - ys[m].mean(), im[m].mean(axis=1), 1)[0])  # noqa: E731
     assert gradient(out, sclera_band) > 0.25 * gradient(frame, sclera) > 0.0
     # the iris's uncovered top (inside its limbus) is iris-dark, and the render says how much eyeball it showed (IOD)
@@ -279,3 +281,52 @@ def test_the_uncovered_eyeball_has_a_smooth_top_edge_under_the_rims(large_hopper
         average = np.convolve(np.pad(edge, 3, mode="edge"), np.ones(7) / 7, mode="valid")
         worst = float(np.abs(edge - average)[7:-7].max())
         assert worst < 0.3, f"the painted eyeball's top edge steps {worst:.2f} px off its course (eye {eye[0]})"
+
+
+def test_the_uncovered_sclera_has_the_colour_and_shading_of_the_clear_sclera(large_hopper) -> None:
+    """Surprise raises Grace Hopper's upper lids 0.06 IOD: the sclera painted into the uncovered band (below the lash
+    line the mesh moved up, outside the iris) has the colour of her clear sclera (the brightest quarter of the pixels
+    she shows below her lids' shadow, outside the iris), not of the lashes' shadow it was read from (a flat dark red
+    sheet), and an eyeball's shading: darker towards the raised lid (within each column) and towards the corners.
+    Measured (linear; right, left eye): the band's red share of r+g+b, main 0.811 and 0.857 (clear sclera 0.712 and
+    0.728), now 0.721 and 0.744; its luma over the clear sclera's 0.36 and 0.39, now 0.50 and 0.56; down each column
+    from the raised lid to the old one, its luma's slope over its mean +0.10 and -0.15, now +0.35 and +0.13 (without
+    the lid's shadow, LID_DARK 0: -0.07 on the left eye); its outer half's luma over its inner half's (by the way from
+    the iris centre to the corner) 1.78 and 0.90, now 1.02 and 0.70 (CORNER_DARK 0: 1.16 on the right eye)."""
+    frame, lm = large_hopper
+    iod = float(interocular_distance(lm))
+    dst, out = _both_lids_raised(frame, lm, 0.06)
+    size = frame.shape[:2]
+    ys, xs = np.mgrid[: size[0], : size[1]]
+    margin = lambda points, half: np.interp(xs, *points[sorted(half, key=lambda k: points[k, 0])].T)  # noqa: E731
+    luma = _luma(out)
+    for eye, iris, ring in ((RIGHT_EYE, RIGHT_IRIS_CENTRE, RIGHT_IRIS), (LEFT_EYE, LEFT_IRIS_CENTRE, LEFT_IRIS)):
+        contour = lm[list(eye), :2]
+        centre = lm[iris, :2]
+        radius = float(np.mean(np.hypot(*(lm[list(ring), :2] - centre).T)))
+        distance = np.hypot(xs - centre[0], ys - centre[1])
+        upper, lower = margin(contour, [0, *range(8, 16)]), margin(contour, list(range(9)))
+        seen = polygon_mask(contour, size, 1.0).full(size) >= 1.0
+        clear = frame[seen & (ys - upper > CLEAR_SHARE * (lower - upper)) & (distance > radius + 1.5)]
+        white = clear[_luma(clear) >= np.quantile(_luma(clear), 0.75)].mean(axis=0)
+        raised = margin(dst[list(eye), :2], [0, *range(8, 16)])
+        band = ((polygon_mask(dst[list(eye), :2], size, 1.0).full(size) >= 1.0)
+                & ~(polygon_mask(contour, size, 0.0).full(size) > 0) & (distance > radius + 1.0)
+                & (ys > raised + 0.02 * iod))
+        assert band.sum() > 200  # 340 and 377 pixels
+        painted = out[band].mean(axis=0)
+        red = lambda rgb: float(rgb[0] / rgb.sum())  # noqa: E731
+        assert abs(red(painted) - red(white)) < 0.045, f"the painted sclera's red share {red(painted):.3f}"
+        assert _luma(painted) > 0.45 * _luma(white), f"the painted sclera's luma {_luma(painted):.4f}"
+        # down each column: luma against the share of the way from the raised lid to the old one, less its column's mean
+        share = (ys - raised) / np.maximum(upper - raised, 1.0)
+        columns = [x for x in np.unique(xs[band]) if band[:, x].sum() >= 3]
+        dl = np.concatenate([luma[band[:, x], x] - luma[band[:, x], x].mean() for x in columns])
+        ds = np.concatenate([share[band[:, x], x] - share[band[:, x], x].mean() for x in columns])
+        slope = float(np.polyfit(ds, dl, 1)[0]) / float(luma[band].mean())
+        assert slope > 0.05, f"the band does not darken towards the raised lid: {slope:+.3f}"
+        corners = contour[[0, 8], 0]
+        corner = np.where(xs < centre[0], corners.min(), corners.max())
+        outer = np.abs(xs - centre[0]) > 0.5 * np.abs(corner - centre[0])
+        rounded = float(luma[band & outer].mean() / luma[band & ~outer].mean())
+        assert rounded < 1.1, f"the band's outer half over its inner half: {rounded:.3f}"
