@@ -70,6 +70,20 @@ DETAIL_GAP = 0.04  # ... taken from skin at least this far (IOD) from a rim (:fu
 DETAIL_MAX = 0.25  # ... its log luminance clipped to this (a dark hair strand or a highlight is not carried whole)
 
 
+def rim_read_box(landmarks: np.ndarray, frame_size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The part ``(x0, y0, x1, y1)`` of a ``frame_size (H, W)`` frame that :func:`rim_mask` looks at for the face at
+    ``landmarks`` (``(>= 468, 2+)`` frame pixels): :func:`rim_mask` (and :func:`rim_vote`) of any part holding it, the
+    landmarks moved by the part's origin, finds the same rims, so a reader need not take the face's whole window (at
+    4K ~1/10 of its pixels). Empty (``x1 <= x0`` or ``y1 <= y0``) for a face off the frame."""
+    lm = np.asarray(landmarks, np.float64)[:, :2]
+    iod = float(interocular_distance(lm))
+    eyes, brows = lm[list(RIGHT_EYE + LEFT_EYE)], lm[list(RIGHT_BROW + LEFT_BROW)]
+    height, width = frame_size
+    return (max(int(eyes[:, 0].min() - BESIDE_EYES * iod), 0), max(int(brows[:, 1].min() - ABOVE_BROWS * iod), 0),
+            min(int(np.ceil(eyes[:, 0].max() + BESIDE_EYES * iod)) + 1, width),
+            min(int(np.ceil(eyes[:, 1].max() + BELOW_EYES * iod)) + 1, height))
+
+
 def rim_mask(frame: np.ndarray, landmarks: np.ndarray) -> tuple[tuple[int, int, int, int], np.ndarray] | None:
     """The spectacle rims around the eyes of one face, or None when the face wears no glasses (see the module).
 
@@ -82,12 +96,7 @@ def rim_mask(frame: np.ndarray, landmarks: np.ndarray) -> tuple[tuple[int, int, 
     """
     lm = np.asarray(landmarks, np.float64)[:, :2]
     iod = float(interocular_distance(lm))
-    eyes, brows = lm[list(RIGHT_EYE + LEFT_EYE)], lm[list(RIGHT_BROW + LEFT_BROW)]
-    height, width = frame.shape[:2]
-    x0 = max(int(eyes[:, 0].min() - BESIDE_EYES * iod), 0)
-    x1 = min(int(np.ceil(eyes[:, 0].max() + BESIDE_EYES * iod)) + 1, width)
-    y0 = max(int(brows[:, 1].min() - ABOVE_BROWS * iod), 0)
-    y1 = min(int(np.ceil(eyes[:, 1].max() + BELOW_EYES * iod)) + 1, height)
+    x0, y0, x1, y1 = rim_read_box(lm, frame.shape[:2])
     if x1 - x0 < 3 or y1 - y0 < 3 or iod < 4.0:
         return None
     rims = _find_rims(np.asarray(frame[y0:y1, x0:x1], np.float32), lm - (x0, y0), iod)
@@ -562,17 +571,3 @@ def rims_in_frame(shot: ShotRims, landmarks: np.ndarray,
     mask = cv2.warpAffine(shot.grid.astype(np.float32), window_to_grid, (x1 - x0, y1 - y0),
                           flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderValue=0)
     return (x0, y0, x1, y1), mask >= 0.5  # cut along the grid's smooth outline, not in its pixel steps
-
-
-def rim_read_box(landmarks: np.ndarray, frame_size: tuple[int, int]) -> tuple[int, int, int, int]:
-    """The part ``(x0, y0, x1, y1)`` of a ``frame_size (H, W)`` frame that :func:`rim_mask` looks at for the face at
-    ``landmarks`` (``(>= 468, 2+)`` frame pixels): :func:`rim_mask` (and :func:`rim_vote`) of any part holding it, the
-    landmarks moved by the part's origin, finds the same rims, so a reader need not take the face's whole window (at
-    4K ~1/10 of its pixels). Empty (``x1 <= x0`` or ``y1 <= y0``) for a face off the frame."""
-    lm = np.asarray(landmarks, np.float64)[:, :2]
-    iod = float(interocular_distance(lm))
-    eyes, brows = lm[list(RIGHT_EYE + LEFT_EYE)], lm[list(RIGHT_BROW + LEFT_BROW)]
-    height, width = frame_size
-    return (max(int(eyes[:, 0].min() - BESIDE_EYES * iod), 0), max(int(brows[:, 1].min() - ABOVE_BROWS * iod), 0),
-            min(int(np.ceil(eyes[:, 0].max() + BESIDE_EYES * iod)) + 1, width),
-            min(int(np.ceil(eyes[:, 1].max() + BELOW_EYES * iod)) + 1, height))
