@@ -8,7 +8,8 @@ parts the lips less than the source, its opening redrawn as a window onto the so
 (the lips slide over teeth that stay put, ``lip_cover.py``) and, where the target closes the mouth down, the
 dark mouth corners the warp carries outside its lips given the skin around them (``mouth_spill.py``), the mouth
 interior filled where the target parts the lips further than the source (retrieved from the shot's own frames, see
-``mouth_index.py``; a smile's lifted lip shows the shot's upper teeth at their own size, ``smile_teeth.py``) or,
+``mouth_index.py``; a smile's lifted lip shows the shot's upper teeth at their own size, ``smile_teeth.py``; a
+smile's lip that the target relaxes over an opened mouth comes down over the upper teeth, ``lip_lower.py``) or,
 where the target closes a mouth the source shows open, the teeth the warp carries into its lips replaced by the other
 lip's texture (a grin's tracked inner lip sits on its teeth; those along a syllable's dark gap kept, ``lip_repair.py``)
 and the rest painted shut (``lip_seal.py``), and a smile's fold and cheek shading softened where the target drops the
@@ -23,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from ned_core.analysis.mean_face import load_mean_face
-from ned_core.analysis.regions import interocular_distance
+from ned_core.analysis.regions import LIPS_INNER, interocular_distance
 from ned_core.exceptions import RenderInputError
 from ned_core.render.base import FaceRenderer, RenderedFace, ShotContext, check_frame_inputs, check_landmarks
 from ned_core.render.config import RenderConfig
@@ -32,6 +33,8 @@ from ned_core.render.eyes import reveal_eyeballs, rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
 from ned_core.render.glasses import ShotRims, rim_front, rim_mask, rims_in_frame, warp_behind_rims
 from ned_core.render.lip_cover import cover_lips
+from ned_core.render.lip_edge import mouth_reference
+from ned_core.render.lip_lower import lower_upper_lip, lower_weight
 from ned_core.render.lip_repair import interior_share, repair_lips, repair_weight
 from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_weights
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
@@ -75,6 +78,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         ``lip_seal`` (0..1, how far a mouth the target closes was painted shut), ``lip_repair`` (0..1, the share
         of the target's lip band whose grey teeth were replaced by lip texture, ``lip_repair.py``), ``mouth_spill``
         (pixels of the source's dark mouth corners given skin outside the target's lips, ``mouth_spill.py``),
+        ``lip_lowered`` (pixels the upper lip was brought down over the upper teeth, ``lip_lower.py``),
         ``smile_relax`` (0..1, how far the smile's shading was softened), ``smile_fold`` (0..1, the nasolabial
         folds' share of it), ``smile_shade`` (0..1, how far a smile's folds were shaded in: ``smile_shading.py``),
         ``frown_shade`` (0..1, how far a sad mouth's folds were: ``sad_shading.py``),
@@ -107,13 +111,15 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
                             frame_number, held_opening, mouths)
     teeth = faded_weight(teeth_weight(src_xy, dst_xy, mouths[0][1], config, to_template), previous_teeth)
     rgb = show_teeth(rgb, box, image, src_xy, dst_xy, mouth_index, config, teeth)
+    relax = relax_weight(src_xy, dst_xy, to_template)
+    rgb, lowered = lower_upper_lip(rgb, box, dst_xy, mouth_reference(image, src_xy[list(LIPS_INNER)], src_iod),
+                                   lower_weight(src_xy, dst_xy, to_template, repair))
     seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
     sides = side_weights(src_xy, dst_xy) * held_share(mouths[0][1], config, held_opening)
     interior = interior_share(image, src_xy, (map_x, map_y)) if repair > 0 else None
     rgb, repaired = (repair_lips(rgb, box, dst_xy, interior, repair, np.maximum(sides, seal))
                      if interior is not None else (rgb, 0.0))
     rgb = seal_lips(rgb, box, dst_xy, seal, sides)
-    relax = relax_weight(src_xy, dst_xy, to_template)
     fold = fold_share(src_xy, dst_xy, to_template) if relax > 0 else 0.0
     rgb = relax_smile(rgb, box, dst_xy, relax, fold)
     smile = smile_weight(src_xy, dst_xy, to_template)
@@ -126,7 +132,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_cover": cover, "lip_seal": seal,
                                                      "lip_repair": repaired, "mouth_spill": spilled,
                                                      "smile_relax": relax, "smile_fold": fold, "smile_shade": smile,
-                                                     "smile_teeth": teeth,
+                                                     "smile_teeth": teeth, "lip_lowered": lowered,
                                                      "frown_shade": frown,
                                                      "brow_furrow": max(creases.furrow),
                                                      "brow_lines": max(creases.central + creases.lateral),
