@@ -5,7 +5,8 @@ unless the edit folds it), its backward map computed on a coarse grid and interp
 around the lips and eyes, see ``field.py``), eye interiors moved rigidly, one remap of the source frame
 with spectacle rims held still in front of the skin moving behind them (``glasses.py``), then, where the target
 parts the lips less than the source, its opening redrawn as a window onto the source's interior at its own size
-(the lips slide over teeth that stay put, ``lip_cover.py``) and, where the target closes the mouth down, the
+(the lips slide over teeth that stay put, ``lip_cover.py``; where the target raises the upper lip, the lips are
+first redrawn from the source's visible lips alone, ``lip_band.py``) and, where the target closes the mouth down, the
 dark mouth corners the warp carries outside its lips given the skin around them (``mouth_spill.py``), the mouth
 interior filled where the target parts the lips further than the source (retrieved from the shot's own frames, see
 ``mouth_index.py``; a smile's lifted lip shows the shot's upper teeth at their own size, ``smile_teeth.py``; a
@@ -32,6 +33,7 @@ from ned_core.render.creases import add_creases, crease_weights
 from ned_core.render.eyes import reveal_eyeballs, rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
 from ned_core.render.glasses import ShotRims, rim_front, rim_mask, rims_in_frame, warp_behind_rims
+from ned_core.render.lip_band import redraw_raised_lips
 from ned_core.render.lip_cover import cover_lips
 from ned_core.render.lip_edge import mouth_reference
 from ned_core.render.lip_lower import lower_upper_lip, lower_weight
@@ -78,6 +80,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         ``lip_seal`` (0..1, how far a mouth the target closes was painted shut), ``lip_repair`` (0..1, the share
         of the target's lip band whose grey teeth were replaced by lip texture, ``lip_repair.py``), ``mouth_spill``
         (pixels of the source's dark mouth corners given skin outside the target's lips, ``mouth_spill.py``),
+        ``lip_band`` (0..1, how far the lips were redrawn from the source's visible lips, ``lip_band.py``),
         ``lip_lowered`` (pixels the upper lip was brought down over the upper teeth, ``lip_lower.py``),
         ``smile_relax`` (0..1, how far the smile's shading was softened), ``smile_fold`` (0..1, the nasolabial
         folds' share of it), ``smile_shade`` (0..1, how far a smile's folds were shaded in: ``smile_shading.py``),
@@ -104,8 +107,10 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rgb, revealed = reveal_eyeballs(warped, box, image, src_xy, dst_xy, iod, front)
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
-    rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y))
     repair = repair_weight(mouths[0][1], mouths[1][1], config)
+    raised = 1.0 - fold_share(src_xy, dst_xy, to_template)  # the target raises the upper lip (disgust)
+    rgb, (map_x, map_y), lips = redraw_raised_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y), repair, raised)
+    rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, *lips, (map_x, map_y))
     rgb, spilled = clear_spill(rgb, box, image, src_xy, dst_xy, (map_x, map_y), repair)
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
                             frame_number, held_opening, mouths)
@@ -116,8 +121,8 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
                                    lower_weight(src_xy, dst_xy, to_template, repair))
     seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
     sides = side_weights(src_xy, dst_xy) * held_share(mouths[0][1], config, held_opening)
-    interior = interior_share(image, src_xy, (map_x, map_y)) if repair > 0 else None
-    rgb, repaired = (repair_lips(rgb, box, dst_xy, interior, repair, np.maximum(sides, seal))
+    interior = interior_share(image, lips[0], (map_x, map_y)) if repair > 0 else None
+    rgb, repaired = (repair_lips(rgb, box, lips[1], interior, repair, np.maximum(sides, seal), 1.0 - raised)
                      if interior is not None else (rgb, 0.0))
     rgb = seal_lips(rgb, box, dst_xy, seal, sides)
     fold = fold_share(src_xy, dst_xy, to_template) if relax > 0 else 0.0
@@ -131,6 +136,7 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rgb = add_creases(rgb, box, dst_xy, creases, rest, rims)
     return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_cover": cover, "lip_seal": seal,
                                                      "lip_repair": repaired, "mouth_spill": spilled,
+                                                     "lip_band": raised,
                                                      "smile_relax": relax, "smile_fold": fold, "smile_shade": smile,
                                                      "smile_teeth": teeth, "lip_lowered": lowered,
                                                      "frown_shade": frown,
