@@ -15,7 +15,8 @@ source's, this is the identity. Where the target closes the source's opening (``
 drawn in from the smile's thinned corners to where the source lip has some height, and target columns parted less
 than :data:`CLOSED_IOD` are drawn as lips meeting (the smile's dark corners otherwise stayed inside the lips).
 
-Only where the target raises the upper lip (disgust, AU10: :func:`redraw_raised_lips`), with the teeth under it
+Only where the target raises the upper lip (disgust, AU10) over a mouth it closes down (``lip_repair.repair_weight``;
+:func:`redraw_raised_lips`; happy's lip lift over a widened mouth keeps the warp), with the teeth under it
 shown rather than darkened (``lip_repair.repair_lips``' ``darken``): its open syllables' lips came out clean lips
 over a row of teeth instead of the dark, ragged rim (speaking astronaut disgusted: fer 42 % either way, mouth PCC
 0.93 -> 0.92). Drawn so for every target that closes a smile down, fer lost sad on the speaking astronaut (75 -> 58 %:
@@ -154,7 +155,8 @@ def redraw_raised_lips(rgb: np.ndarray, box: tuple[int, int, int, int], frame: n
     Args:
         rgb, box, frame, maps, closing: as for :func:`remap_lip_bands`.
         src, dst: ``(>= 468, 2) float64`` landmarks, frame pixels (as tracked and directed).
-        raised: 0..1 how far the target raises the upper lip (1 - ``smile_relax.fold_share``).
+        raised: 0..1 how far the target raises the upper lip (1 - ``smile_relax.fold_share``) over a mouth it
+            closes down (times ``lip_repair.repair_weight``).
 
     Returns:
         ``(rgb, maps, (src, dst))``: the maps are the bands' from half the weight on, and the landmarks with the

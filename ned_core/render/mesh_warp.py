@@ -108,7 +108,8 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
     repair = repair_weight(mouths[0][1], mouths[1][1], config)
-    raised = 1.0 - fold_share(src_xy, dst_xy, to_template)  # the target raises the upper lip (disgust)
+    # the target raises the upper lip (disgust) over a mouth it closes down
+    raised = (1.0 - fold_share(src_xy, dst_xy, to_template)) * repair
     rgb, (map_x, map_y), lips = redraw_raised_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y), repair, raised)
     rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, *lips, (map_x, map_y))
     rgb, spilled = clear_spill(rgb, box, image, src_xy, dst_xy, (map_x, map_y), repair)
