@@ -105,7 +105,7 @@ def lip_contours(dst: np.ndarray, xs: np.ndarray) -> np.ndarray:
 
 
 def repair_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray, interior: np.ndarray,
-                weight: float, sealed: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+                weight: float, sealed: np.ndarray | None = None, darken: float = 1.0) -> tuple[np.ndarray, float]:
     """Replace the interior the warp carried into the target's lips over ``box`` (see the module docstring).
 
     Args:
@@ -117,6 +117,8 @@ def repair_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
         sealed: ``(11,)`` 0..1 how far ``lip_seal.seal_lips`` paints each column of the mouth shut (the points of
             :func:`meeting_line`, interpolated along x), None: 0. A sealed column has no gap: its teeth along
             the cavity take the lips' texture too (darkened, they tinted the seal's lip colour grey).
+        darken: 0..1 how far the upper teeth along the cavity take its colour (0: the lips' texture, as where the
+            target raises the upper lip over the teeth, ``lip_band.py``).
 
     Returns:
         A new ``(h, w, 3) float32`` array (``rgb`` itself when nothing is replaced) and the share (0..1) of the
@@ -143,7 +145,7 @@ def repair_lips(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
         line = meeting_line(dst)
         order = np.argsort(line[:, 0])
         unsealed = 1.0 - np.interp(np.arange(x0, x1) + 0.5, line[order, 0], np.asarray(sealed)[order])[None, :]
-    gap = near_cavity(cavity, NEAR_CAVITY_IOD * iod) * unsealed  # the band along a dark gap (1 on the gap itself)
+    gap = near_cavity(cavity, NEAR_CAVITY_IOD * iod) * unsealed * darken  # the band along a dark gap (1 on the gap)
     carried = np.clip(teeth * CARRIED_GAIN, 0.0, 1.0) * band
     if not (carried > 0.05).any():
         return rgb, 0.0

@@ -5,14 +5,17 @@ unless the edit folds it), its backward map computed on a coarse grid and interp
 around the lips and eyes, see ``field.py``), eye interiors moved rigidly, one remap of the source frame
 with spectacle rims held still in front of the skin moving behind them (``glasses.py``), then, where the target
 parts the lips less than the source, its opening redrawn as a window onto the source's interior at its own size
-(the lips slide over teeth that stay put, ``lip_cover.py``), the mouth interior filled where the target parts the
-lips further than the source (retrieved from the shot's own frames, see ``mouth_index.py``; a smile's lifted lip
-shows the shot's upper teeth at their own size, ``smile_teeth.py``) or, where the target closes a
-mouth the source shows open, the teeth the warp carries into its lips replaced by the other lip's texture (a grin's
-tracked inner lip sits on its teeth; those along a syllable's dark gap kept, ``lip_repair.py``) and the rest painted
-shut (``lip_seal.py``), and a smile's fold and cheek shading softened where the target drops the mouth corners
-(``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), a sad mouth's folds and chin furrow
-shaded in where it turns them down (``sad_shading.py``), and the brow creases
+(the lips slide over teeth that stay put, ``lip_cover.py``; where the target raises the upper lip, the lips are
+first redrawn from the source's visible lips alone, ``lip_band.py``) and, where the target closes the mouth down, the
+dark mouth corners the warp carries outside its lips given the skin around them (``mouth_spill.py``), the mouth
+interior filled where the target parts the lips further than the source (retrieved from the shot's own frames, see
+``mouth_index.py``; a smile's lifted lip shows the shot's upper teeth at their own size, ``smile_teeth.py``; a
+smile's lip that the target relaxes over an opened mouth comes down over the upper teeth, ``lip_lower.py``) or,
+where the target closes a mouth the source shows open, the teeth the warp carries into its lips replaced by the other
+lip's texture (a grin's tracked inner lip sits on its teeth; those along a syllable's dark gap kept, ``lip_repair.py``)
+and the rest painted shut (``lip_seal.py``), and a smile's fold and cheek shading softened where the target drops the
+mouth corners (``smile_relax.py``) or deepened where it raises them (``smile_shading.py``), a sad mouth's folds and
+chin furrow shaded in where it turns them down (``sad_shading.py``), and the brow creases
 shaded in where the target lowers or raises the brows against the source, the nose wrinkle where it raises the nose
 (``creases.py``).
 """
@@ -22,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from ned_core.analysis.mean_face import load_mean_face
-from ned_core.analysis.regions import interocular_distance
+from ned_core.analysis.regions import LIPS_INNER, interocular_distance
 from ned_core.exceptions import RenderInputError
 from ned_core.render.base import FaceRenderer, RenderedFace, ShotContext, check_frame_inputs, check_landmarks
 from ned_core.render.config import RenderConfig
@@ -30,7 +33,10 @@ from ned_core.render.creases import add_creases, crease_weights
 from ned_core.render.eyes import reveal_eyeballs, rigid_eye_maps
 from ned_core.render.field import field_step, warp_field
 from ned_core.render.glasses import ShotRims, rim_front, rim_mask, rims_in_frame, warp_behind_rims
+from ned_core.render.lip_band import redraw_raised_lips
 from ned_core.render.lip_cover import cover_lips
+from ned_core.render.lip_edge import mouth_reference
+from ned_core.render.lip_lower import lower_upper_lip, lower_weight
 from ned_core.render.lip_repair import interior_share, repair_lips, repair_weight
 from ned_core.render.lip_seal import held_share, seal_lips, seal_weight, side_weights
 from ned_core.render.smile_relax import fold_share, relax_smile, relax_weight
@@ -38,6 +44,7 @@ from ned_core.render.sad_shading import frown_weight, shade_frown
 from ned_core.render.smile_shading import shade_smile, smile_weight
 from ned_core.render.smile_teeth import faded_weight, show_teeth, teeth_weight
 from ned_core.render.mouth_fill import fill_mouth, plan_mouth
+from ned_core.render.mouth_spill import clear_spill
 from ned_core.render.mouth_index import MouthIndex, build_mouth_index, mouth_shape, template_from_image
 from ned_core.render.topology import WarpMesh, face_width, warp_mesh
 from ned_core.render.warp import mesh_box
@@ -71,7 +78,10 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
         The :class:`RenderedFace` over the box the warp changed (the fade ring's box); ``flags``
         holds ``mouth_fill``, ``lip_cover`` (0..1, the largest column weight of the narrowed opening's window),
         ``lip_seal`` (0..1, how far a mouth the target closes was painted shut), ``lip_repair`` (0..1, the share
-        of the target's lip band whose grey teeth were replaced by lip texture, ``lip_repair.py``),
+        of the target's lip band whose grey teeth were replaced by lip texture, ``lip_repair.py``), ``mouth_spill``
+        (pixels of the source's dark mouth corners given skin outside the target's lips, ``mouth_spill.py``),
+        ``lip_band`` (0..1, how far the lips were redrawn from the source's visible lips, ``lip_band.py``),
+        ``lip_lowered`` (pixels the upper lip was brought down over the upper teeth, ``lip_lower.py``),
         ``smile_relax`` (0..1, how far the smile's shading was softened), ``smile_fold`` (0..1, the nasolabial
         folds' share of it), ``smile_shade`` (0..1, how far a smile's folds were shaded in: ``smile_shading.py``),
         ``frown_shade`` (0..1, how far a sad mouth's folds were: ``sad_shading.py``),
@@ -97,19 +107,25 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     rgb, revealed = reveal_eyeballs(warped, box, image, src_xy, dst_xy, iod, front)
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
-    rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y))
+    repair = repair_weight(mouths[0][1], mouths[1][1], config)
+    # the target raises the upper lip (disgust) over a mouth it closes down
+    raised = (1.0 - fold_share(src_xy, dst_xy, to_template)) * repair
+    rgb, (map_x, map_y), lips = redraw_raised_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y), repair, raised)
+    rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, *lips, (map_x, map_y))
+    rgb, spilled = clear_spill(rgb, box, image, src_xy, dst_xy, (map_x, map_y), repair)
     rgb, flags = fill_mouth(rgb, box, image, src_xy, dst_xy, mouth_index, config, previous_mouth,
                             frame_number, held_opening, mouths)
     teeth = faded_weight(teeth_weight(src_xy, dst_xy, mouths[0][1], config, to_template), previous_teeth)
     rgb = show_teeth(rgb, box, image, src_xy, dst_xy, mouth_index, config, teeth)
+    relax = relax_weight(src_xy, dst_xy, to_template)
+    rgb, lowered = lower_upper_lip(rgb, box, dst_xy, mouth_reference(image, src_xy[list(LIPS_INNER)], src_iod),
+                                   lower_weight(src_xy, dst_xy, to_template, repair))
     seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
     sides = side_weights(src_xy, dst_xy) * held_share(mouths[0][1], config, held_opening)
-    repair = repair_weight(mouths[0][1], mouths[1][1], config)
-    interior = interior_share(image, src_xy, (map_x, map_y)) if repair > 0 else None
-    rgb, repaired = (repair_lips(rgb, box, dst_xy, interior, repair, np.maximum(sides, seal))
+    interior = interior_share(image, lips[0], (map_x, map_y)) if repair > 0 else None
+    rgb, repaired = (repair_lips(rgb, box, lips[1], interior, repair, np.maximum(sides, seal), 1.0 - raised)
                      if interior is not None else (rgb, 0.0))
     rgb = seal_lips(rgb, box, dst_xy, seal, sides)
-    relax = relax_weight(src_xy, dst_xy, to_template)
     fold = fold_share(src_xy, dst_xy, to_template) if relax > 0 else 0.0
     rgb = relax_smile(rgb, box, dst_xy, relax, fold)
     smile = smile_weight(src_xy, dst_xy, to_template)
@@ -120,9 +136,10 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     creases = crease_weights(src_xy, dst_xy, rest)
     rgb = add_creases(rgb, box, dst_xy, creases, rest, rims)
     return RenderedFace(frame_number, box, rgb, inside, {**flags, "lip_cover": cover, "lip_seal": seal,
-                                                     "lip_repair": repaired,
+                                                     "lip_repair": repaired, "mouth_spill": spilled,
+                                                     "lip_band": raised,
                                                      "smile_relax": relax, "smile_fold": fold, "smile_shade": smile,
-                                                     "smile_teeth": teeth,
+                                                     "smile_teeth": teeth, "lip_lowered": lowered,
                                                      "frown_shade": frown,
                                                      "brow_furrow": max(creases.furrow),
                                                      "brow_lines": max(creases.central + creases.lateral),
