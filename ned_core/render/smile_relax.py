@@ -45,6 +45,10 @@ CORNERS = (61, 291)  # mouth corners, subject's right then left
 LIP_MIDDLE = (13, 14)  # upper and lower inner lip at the middle
 NOSE_WINGS = (129, 358)  # outer edge of each nose wing, where the fold starts
 CHEEKS = (50, 280)  # the cheek's apple, below each eye
+# the nasolabial fold, each side, as the face mesh's landmarks along it: nose wing, beside the nose, the cheek's
+# fold line, beside the mouth corner (they lie on the skin, so the warp carries them with the fold it moves; a line
+# placed from the target's mouth corners missed the warped fold by up to 0.1 IOD, its ends left as straight lines)
+FOLD_CHAINS = ((129, 203, 206, 216, 212), (358, 423, 426, 436, 432))
 NOSE_TIP = 1
 UPPER_LIP_TOP, SUBNASALE = 0, 2  # the upper lip's middle (outer edge) and the point below the nose
 START_RAISE_IOD, FULL_RAISE_IOD = 0.01, 0.03  # upper lip raised beyond the source's: the fold starts / is fully kept
@@ -124,15 +128,8 @@ def _masks(dst: np.ndarray, box: tuple[int, int, int, int], iod: float,
     x0, y0, x1, y1 = box
     fold = np.zeros((y1 - y0, x1 - x0), np.float32)
     cheek = np.zeros_like(fold)
-    centre = dst[list(CORNERS)].mean(axis=0)
-    across = dst[list(CHEEKS)[1]] - dst[list(CHEEKS)[0]]
-    down = np.array([-across[1], across[0]]) / max(float(np.linalg.norm(across)), 1e-6)  # face's down
-    for corner, wing, apple in zip(CORNERS, NOSE_WINGS, CHEEKS):
-        out = dst[corner] - centre
-        out /= max(float(np.linalg.norm(out)), 1e-6)
-        end = dst[corner] + 0.08 * iod * out + 0.05 * iod * down
-        mid = 0.5 * (dst[wing] + end) + 0.03 * iod * out
-        line = np.round((np.array([dst[wing], mid, end]) - (x0, y0)) * 16).astype(np.int32)
+    for chain, apple in zip(FOLD_CHAINS, CHEEKS):
+        line = np.round((dst[list(chain)] - (x0, y0)) * 16).astype(np.int32)
         cv2.polylines(fold, [line], False, 1.0, max(1, round(FOLD_WIDTH_IOD * iod)), cv2.LINE_AA, 4)
         c = np.round((dst[apple] - (x0, y0)) * 16).astype(np.int32)
         r = max(1, round(CHEEK_RADIUS_IOD * iod))
