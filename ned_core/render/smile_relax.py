@@ -269,7 +269,7 @@ def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
         # carried a pixel beyond the skin's edge before scaling up, cut there at full size (the skin's outline and
         # the hair or background beside it stay exactly as they were)
         spread = cv2.GaussianBlur(np.dstack([log_gain * skin[:, :, None], skin]), (0, 0), 1.0)
-        log_gain = np.where(skin[:, :, None] > 0.999, log_gain, spread[:, :, :3] / np.maximum(spread[:, :, 3:], 1e-3))
+        log_gain = np.where(skin[:, :, None] > 0.0, log_gain, spread[:, :, :3] / np.maximum(spread[:, :, 3:], 1e-3))
         log_gain = cv2.resize(log_gain, (padded.shape[1], padded.shape[0]), interpolation=cv2.INTER_LINEAR)[:h, :w]
         skin = _skin(local, (0, 0, w, h), iod)
     out = rgb.copy()
