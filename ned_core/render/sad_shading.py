@@ -37,7 +37,7 @@ FOLD = GrooveProfile(0.012, 0.035, 0.6, 0.4)  # a fold of bunched skin, its high
 FURROW = GrooveProfile(0.015, 0.05, 0.6, 0.8)  # the furrow: broad, its highlight on the chin boss below it
 # the nasolabial folds deepened (AU11, in sadness's 1+4+11+15: Ekman & Friesen, EMFACS), as a smile's fold shape
 # (``smile_shading.py``) at this share of its depth
-NASOLABIAL_SHARE = 0.4
+NASOLABIAL_SHARE = 0.6
 HOLES = (LIPS_OUTER,)
 HAIR_SIGMA_IOD = 0.08  # hair told from skin at this scale (a fold's thin shadow is skin), as the smile's shading
 
