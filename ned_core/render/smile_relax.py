@@ -25,6 +25,12 @@ how light-and-dark they are locally, are given back. Skin detail kept (benchkit 
 the subject's left cheek, neutral/sad/angry: speaking astronaut 0.41/0.42/0.40 -> 0.77/0.79/0.77, the still
 0.45/0.46/0.45 -> 0.81/0.84/0.80 (right cheek 0.61 -> 0.90); weighting lines by their coherence squared (more of
 the partly oriented mottling back) kept ~1.0, but the speaking astronaut's fear read 54 % (67 % as given here).
+
+The folds are placed by the face mesh's landmarks along them (``FOLD_CHAINS``), which the warp carries with the skin
+and the fold: a line drawn from the target's lowered mouth corners missed the warped fold by up to 0.1 IOD, and the
+fold's stretches outside it were left as straight dark lines across the cheeks (issue 12's "V" from the nose wings;
+the crease's dip across the fold, 8-bit luma, per side: astronaut still neutral 10.9 / 6.3 -> 9.3 / 3.0, source
+52 / 22; speaking sad 8.6 / 7.9 -> 5.7 / 2.9). A sad target gets them back as smooth curves (``sad_shading.py``).
 """
 
 from __future__ import annotations
