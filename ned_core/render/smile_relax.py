@@ -268,7 +268,7 @@ def relax_smile(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
     h, w = sub.shape[:2]
     if step == 1 or min(h, w) < 8 * step:
         log_gain, skin = _log_gain(sub, local, iod, weight, fold)
-    else:  # pixel i of the reduced face covers i * step .. (i + 1) * step - 1: its centre (local - (step - 1) / 2) / step
+    else:  # reduced pixel i covers i * step .. (i + 1) * step - 1: a point's place is (local - (step - 1) / 2) / step
         padded = cv2.copyMakeBorder(sub, 0, -h % step, 0, -w % step, cv2.BORDER_REFLECT)
         small = cv2.resize(padded, (padded.shape[1] // step, padded.shape[0] // step), interpolation=cv2.INTER_AREA)
         log_gain, skin = _log_gain(small, (local - 0.5 * (step - 1)) / step, iod / step, weight, fold)
