@@ -23,7 +23,9 @@ import numpy as np
 from ned_core.analysis.regions import FACE_OVAL, LIPS_OUTER
 from ned_core.face3d.falloff import smoothstep
 from ned_core.render.shading import Crease, GrooveProfile, Rims, axes, creases_gain, shade, skin, taper
-from ned_core.render.smile_relax import CORNERS, corner_drop, corner_height
+from ned_core.render.smile_relax import CORNERS, NOSE_WINGS, corner_drop, corner_height
+from ned_core.render.smile_shading import FOLD as NASOLABIAL
+from ned_core.render.smile_shading import folds as nasolabial_folds
 
 LOWER_LIP_BOTTOM, CHIN = 17, 152  # the lower lip's outer middle, the chin's lowest point (MediaPipe indices)
 START_IOD, FULL_IOD = 0.01, 0.05  # target corners below the lips' middle (beyond the source's): none / full
@@ -33,6 +35,9 @@ FOLD_DEPTH = 0.3  # its log-gain at full (the astronaut's own nasolabial fold: ~
 FURROW_BELOW_IOD, FURROW_DEPTH = 0.09, 0.3  # the chin furrow below the lower lip, its log-gain at full
 FOLD = GrooveProfile(0.012, 0.035, 0.6, 0.4)  # a fold of bunched skin, its highlight on the cheek's side
 FURROW = GrooveProfile(0.015, 0.05, 0.6, 0.8)  # the furrow: broad, its highlight on the chin boss below it
+# the nasolabial folds deepened (AU11, in sadness's 1+4+11+15: Ekman & Friesen, EMFACS), as a smile's fold shape
+# (``smile_shading.py``) at this share of its depth
+NASOLABIAL_SHARE = 0.6
 HOLES = (LIPS_OUTER,)
 HAIR_SIGMA_IOD = 0.08  # hair told from skin at this scale (a fold's thin shadow is skin), as the smile's shading
 
@@ -73,8 +78,8 @@ def furrow(dst: np.ndarray, weight: float) -> Crease:
 
 def _gain(rgb: np.ndarray, dst: np.ndarray, iod: float, weight: float, rims: np.ndarray | None) -> np.ndarray:
     shape = rgb.shape[:2]
-    gain = creases_gain(shape, folds(dst, weight), iod, FOLD) + creases_gain(shape, [furrow(dst, weight)], iod,
-                                                                            FURROW)
+    gain = (creases_gain(shape, folds(dst, weight), iod, FOLD) + creases_gain(shape, [furrow(dst, weight)], iod, FURROW)
+            + creases_gain(shape, nasolabial_folds(dst, NASOLABIAL_SHARE * weight), iod, NASOLABIAL))
     return gain * skin(rgb, dst, iod, HOLES, rims, HAIR_SIGMA_IOD)
 
 
@@ -94,7 +99,8 @@ def shade_frown(rgb: np.ndarray, box: tuple[int, int, int, int], dst: np.ndarray
     if weight <= 0.0:
         return rgb
     dst = np.asarray(dst, np.float64)[:, :2]
-    oval = dst[list(FACE_OVAL)]  # from the mouth's height down to the chin, across the face
-    window = (int(oval[:, 0].min()) - 1, int(dst[list(CORNERS), 1].min() - 0.2 * axes(dst)[2]),
+    oval = dst[list(FACE_OVAL)]  # from the nose wings down to the chin, across the face
+    top = min(dst[list(CORNERS), 1].min() - 0.2 * axes(dst)[2], dst[list(NOSE_WINGS), 1].min() - 0.1 * axes(dst)[2])
+    window = (int(oval[:, 0].min()) - 1, int(top),
               int(oval[:, 0].max()) + 2, int(oval[:, 1].max()) + 2)
     return shade(rgb, box, window, dst, lambda sub, lm, scale_iod, mask: _gain(sub, lm, scale_iod, weight, mask), rims)

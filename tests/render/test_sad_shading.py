@@ -8,7 +8,8 @@ import numpy as np
 
 from ned_core.analysis.mean_face import load_mean_face
 from ned_core.analysis.regions import FACE_OVAL, LIPS_OUTER, interocular_distance
-from ned_core.render.sad_shading import folds, frown_weight, furrow, shade_frown
+from ned_core.render.sad_shading import NASOLABIAL_SHARE, folds, frown_weight, furrow, shade_frown
+from ned_core.render.smile_shading import folds as nasolabial_folds
 
 
 def _lower(landmarks: np.ndarray, down: float) -> np.ndarray:
@@ -39,13 +40,15 @@ def test_the_weight_follows_corners_turned_down_against_the_source_only():
     assert 0.0 < frown_weight(REST, _lower(REST, 0.11)) < 0.9
 
 
-def test_a_frown_darkens_the_folds_and_the_chin_furrow(face):
+def test_a_frown_darkens_the_folds_the_chin_furrow_and_the_nasolabial_folds(face):
+    """The depressor folds and the chin furrow (AU15, AU17), and the nasolabial folds deepened (AU11: sadness
+    1+4+11+15), along smooth curves."""
     frame, landmarks = face
     dst = _lower(landmarks, 0.08)
     height, width = frame.shape[:2]
     out = shade_frown(frame, (0, 0, width, height), dst, 1.0)
     assert shade_frown(frame, (0, 0, width, height), dst, 0.0) is frame
-    for crease in [*folds(dst, 1.0), furrow(dst, 1.0)]:
+    for crease in [*folds(dst, 1.0), furrow(dst, 1.0), *nasolabial_folds(dst, NASOLABIAL_SHARE)]:
         line = np.zeros((height, width), np.uint8)
         k = len(crease.points)
         cv2.polylines(line, [np.round(crease.points[k // 4 : 3 * k // 4]).astype(np.int32)], False, 1, 1)
