@@ -17,7 +17,8 @@ re-analysed with MediaPipe and classified with fer's 7-class model, nothing from
 * recognised: share of frames fer calls the target, source -> result (percent).
 * PCC: mouth-opening correlation of result vs source (speaking clips; stills have no time course), the result
   re-analysed by MediaPipe (the judge: the goal's verdict); PCCpx: the same with the result's opening measured on the
-  pixels (``ned_core.evaluate.feature_motion.pixel_mouth_opening``: a mouth cut by a close-up's edge still counts).
+  pixels (``ned_core.evaluate.feature_motion.pixel_mouth_opening``: a mouth cut by a close-up's edge still counts;
+  '-' where the source's lips were found in the result in under half the frames, ``shot_eval.PIXEL_PCC_MIN_SHARE``).
 * outside: mean absolute change (0-255) of the pixels outside the source's face oval.
 * still: largest drift of eye corners and nose bridge (re-analysed), percent of the IOD.
 * flicker: the result's face flicker over the source's (1 = as stable as the source).
