@@ -253,9 +253,9 @@ class ColourTransforms:
         code: a sample's code moves by one where it lay that close to a rounding edge (about 1 in 10^5 samples of
         natural pictures). Where that transform is a matrix and one curve on every channel alike (scene-linear ->
         sRGB in the common configs), a large image's curve and quantisation are looked up by the sample's bits
-        (:mod:`~ned_core.io.display_table`, built once, ~0.1 s, 4 MB: ~15 against ~27 ms of CPU a 1080p frame; ~4 in
-        10^4 samples of continuous values one code off OCIO's, none on pictures made from 8-bit codes; images under
-        ``_PARALLEL_MIN_PIXELS`` stay on OCIO). Codes out stay within one of :meth:`convert`'s.
+        (:mod:`~ned_core.io.display_table`, built once per process, ~40 ms, 4 MB: ~13-17 against ~27 ms of CPU a 1080p
+        frame; under 1 in 10^5 samples of continuous values one code off OCIO's (OpenCV's matrix), none on pictures
+        made from 8-bit codes; images under ``_PARALLEL_MIN_PIXELS`` stay on OCIO). Codes out stay within one of :meth:`convert`'s.
         """
         _check_rgb(rgb, "ColourTransforms.to_srgb8")
         if not rgb.flags.c_contiguous:

@@ -108,8 +108,9 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     to_template = (template_from_image(src_xy), template_from_image(dst_xy))
     mouths = (mouth_shape(src_xy, to_template[0]), mouth_shape(dst_xy, to_template[1]))
     repair = repair_weight(mouths[0][1], mouths[1][1], config)
-    # the target raises the upper lip (disgust) over a mouth it closes down
-    raised = (1.0 - fold_share(src_xy, dst_xy, to_template)) * repair
+    # how far the nasolabial fold is the smile's (1) or the target's own raised upper lip's (0, disgust)
+    fold = fold_share(src_xy, dst_xy, to_template)
+    raised = (1.0 - fold) * repair  # the target raises the upper lip (disgust) over a mouth it closes down
     rgb, (map_x, map_y), lips = redraw_raised_lips(rgb, box, image, src_xy, dst_xy, (map_x, map_y), repair, raised)
     rgb, (map_x, map_y), cover = cover_lips(rgb, box, image, *lips, (map_x, map_y))
     rgb, spilled = clear_spill(rgb, box, image, src_xy, dst_xy, (map_x, map_y), repair)
@@ -118,15 +119,16 @@ def render_mesh_warp(frame_number: int, frame: np.ndarray, src: np.ndarray, dst:
     teeth = faded_weight(teeth_weight(src_xy, dst_xy, mouths[0][1], config, to_template), previous_teeth)
     rgb = show_teeth(rgb, box, image, src_xy, dst_xy, mouth_index, config, teeth)
     relax = relax_weight(src_xy, dst_xy, to_template)
-    rgb, lowered = lower_upper_lip(rgb, box, dst_xy, mouth_reference(image, src_xy[list(LIPS_INNER)], src_iod),
-                                   lower_weight(src_xy, dst_xy, to_template, repair))
+    lower = lower_weight(src_xy, dst_xy, to_template, repair)
+    rgb, lowered = (lower_upper_lip(rgb, box, dst_xy, mouth_reference(image, src_xy[list(LIPS_INNER)], src_iod), lower)
+                    if lower > 0.0 else (rgb, 0.0))
     seal = seal_weight(mouths[0][1], mouths[1][1], config, held_opening)
     sides = side_weights(src_xy, dst_xy) * held_share(mouths[0][1], config, held_opening)
     interior = interior_share(image, lips[0], (map_x, map_y)) if repair > 0 else None
     rgb, repaired = (repair_lips(rgb, box, lips[1], interior, repair, np.maximum(sides, seal), 1.0 - raised)
                      if interior is not None else (rgb, 0.0))
     rgb = seal_lips(rgb, box, dst_xy, seal, sides)
-    fold = fold_share(src_xy, dst_xy, to_template) if relax > 0 else 0.0
+    fold = fold if relax > 0 else 0.0
     rgb = relax_smile(rgb, box, dst_xy, relax, fold)
     smile = smile_weight(src_xy, dst_xy, to_template)
     rgb = shade_smile(rgb, box, dst_xy, smile, rims)
